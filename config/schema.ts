@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { REGISTRY_TYPES, RegistryType } from '../constructs/ci-pipeline';
+import { TRIGGER_MODES, TriggerMode } from '../constructs/pipeline-source';
+import { REPOSITORY_VISIBILITIES, RepositoryVisibility } from '../constructs/source-repository';
+import {
+  Check,
+  checkAwsRegion,
+  checkBranchName,
+  checkBuildImage,
+  checkBuildTimeoutMinutes,
+  checkComputeType,
+  checkConcurrentBuildLimit,
+  checkDockerHubRepository,
+  checkGitHubOwner,
+  checkGitHubRepository,
+  checkImageRepositoryName,
+  checkIntegerBetween,
+  checkLogRetentionDays,
+  checkPipelineName,
+  checkQueuedTimeoutMinutes,
+  checkRelativePath,
+  checkS3BucketName,
+  checkS3KeyPrefix,
+  checkSecretId,
+  ComputeType,
+} from '../constructs/validation';
+
+/**
+ * The configuration document's schema. Types and required fields are zod's;
+ * every rule about values is one of the constructs' own checks, so a document
+ * that passes here builds without a construct error.
+ */
+
+/** An object that rejects unknown keys (typos), naming the keys it allows. */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `allowed fields here: ${allowed}` : undefined),
+  });
+}
+
+/** Adapts one of the shared checks to zod, reporting its sentence as the issue. */
+function refineWith<T>(check: Check<T>) {
+  return (value: T, context: z.RefinementCtx<T>) => {
+    const problem = check(value);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+  };
+}
+const text = (check: Check<string>) => z.string().superRefine(refineWith(check));
+const count = (check: Check<number>) => z.number().superRefine(refineWith(check));
+
+const oneOf = <T extends string>(values: readonly T[]): Check<string> => (value) =>
+  (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+
+const githubSchema = strictObject({
+  owner: text(checkGitHubOwner),
+  repository: text(checkGitHubRepository),
+  branch: text(checkBranchName).optional(),
+  visibility: text(oneOf(REPOSITORY_VISIBILITIES)).optional(),
+  create: z.boolean().optional(),
+  oauthTokenSecret: text(checkSecretId).optional(),
+  webhookSecret: text(checkSecretId).optional(),
+  connectionArn: z.string().optional(),
+});
+
+const registrySchema = strictObject({
+  type: text(oneOf(REGISTRY_TYPES)),
+  image: z.string(),
+  dockerHubCredentials: z.boolean().optional(),
+});
+
+const buildSchema = strictObject({
+  computeType: text(checkComputeType).optional(),
+  image: text(checkBuildImage).optional(),
+  concurrentBuildLimit: count(checkConcurrentBuildLimit).optional(),
+  timeoutMinutes: count(checkBuildTimeoutMinutes).optional(),
+  queuedTimeoutMinutes: count(checkQueuedTimeoutMinutes).optional(),
+  logRetentionDays: count(checkLogRetentionDays).optional(),
+});
+
+const pipelineSchema = strictObject({
+  name: text(checkPipelineName),
+  github: githubSchema,
+  trigger: text(oneOf(TRIGGER_MODES)).optional(),
+  registry: registrySchema,
+  build: buildSchema.optional(),
+  appPath: text(checkRelativePath).optional(),
+  artifactRetentionDays: count(checkIntegerBetween(1, 3650)).optional(),
+}).superRefine((pipeline, context) => {
+  const problem = (path: (string | number)[], input: unknown, message: string) =>
+    context.addIssue({ code: 'custom', path, input, message });
+  const trigger = pipeline.trigger ?? 'webhook';
+  const { registry, github } = pipeline;
+  if (typeof registry.image === 'string') {
+    const imageProblem = (registry.type === 'ecr' ? checkImageRepositoryName : checkDockerHubRepository)(registry.image);
+    if (imageProblem !== undefined) problem(['registry', 'image'], registry.image, imageProblem);
+  }
+  if (registry.type === 'dockerhub' && registry.dockerHubCredentials === false) {
+    problem(['registry', 'dockerHubCredentials'], false, 'must be true or absent with registry type "dockerhub", which always logs in');
+  }
+  if (trigger === 'connection') {
+    for (const field of ['oauthTokenSecret', 'webhookSecret'] as const) {
+      if (github[field] !== undefined) problem(['github', field], github[field], 'applies only to trigger "webhook"; remove it or set trigger to "webhook"');
+    }
+  }
+  if (trigger === 'webhook' && github.connectionArn !== undefined) {
+    problem(['github', 'connectionArn'], github.connectionArn, 'applies only to trigger "connection"; remove it or set trigger to "connection"');
+  }
+  if (github.connectionArn !== undefined &&
+    !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/.test(github.connectionArn)) {
+    problem(['github', 'connectionArn'], github.connectionArn, 'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"');
+  }
+});
+
+export const configSchema = strictObject({
+  $schema: z.string().optional(),
+  region: text(checkAwsRegion),
+  state: strictObject({
+    bucket: text(checkS3BucketName),
+    region: text(checkAwsRegion),
+    keyPrefix: text(checkS3KeyPrefix),
+    kmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/, {
+        message: 'must be a KMS key or alias ARN such as "arn:aws:kms:eu-west-1:123456789012:key/<id>"',
+      })
+      .optional(),
+  }),
+  pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
+}).superRefine((config, context) => {
+  const seen = new Map<string, number>();
+  config.pipelines.forEach((pipeline, index) => {
+    const first = seen.get(pipeline.name);
+    if (first !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['pipelines', index, 'name'],
+        input: pipeline.name,
+        message: `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a state key`,
+      });
+    } else {
+      seen.set(pipeline.name, index);
+    }
+  });
+});
+
+/** The validated document, with the string unions the constructs expect. */
+export type PipelinesConfig = Omit<z.infer<typeof configSchema>, 'pipelines'> & {
+  readonly pipelines: readonly PipelineConfig[];
+};
+type RawPipeline = z.infer<typeof pipelineSchema>;
+export type PipelineConfig = Omit<RawPipeline, 'trigger' | 'registry' | 'github' | 'build'> & {
+  readonly trigger?: TriggerMode;
+  readonly registry: Omit<RawPipeline['registry'], 'type'> & { readonly type: RegistryType };
+  readonly github: Omit<RawPipeline['github'], 'visibility'> & { readonly visibility?: RepositoryVisibility };
+  readonly build?: Omit<NonNullable<RawPipeline['build']>, 'computeType'> & { readonly computeType?: ComputeType };
+};

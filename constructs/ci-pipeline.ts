@@ -1,0 +1,293 @@
+import { Construct } from 'constructs';
+import { AwsContext } from './aws-context';
+import { BuildProject, EnvironmentVariable, SecretEnvironmentVariable } from './build-project';
+import { EncryptionKey } from './encryption-key';
+import { GitHubConnectionSource } from './github-connection-source';
+import { GitHubWebhookSource } from './github-webhook-source';
+import { ImageRepository } from './image-repository';
+import { Pipeline } from './pipeline';
+import { IPipelineSource, TRIGGER_MODES, TriggerMode } from './pipeline-source';
+import { RegistryCredentials } from './registry-credentials';
+import { SecureBucket } from './secure-bucket';
+import { RepositoryVisibility, SourceRepository } from './source-repository';
+import {
+  checkDockerHubRepository,
+  checkImageRepositoryName,
+  checkIntegerBetween,
+  checkPipelineName,
+  ComputeType,
+  validateProp,
+} from './validation';
+
+/** Where the image is pushed. */
+export type RegistryType = 'dockerhub' | 'ecr';
+export const REGISTRY_TYPES: readonly RegistryType[] = ['dockerhub', 'ecr'];
+
+/**
+ * The environment variables the app's buildspec may read, beside CodeBuild's own
+ * (`CODEBUILD_*`, `AWS_*`): the contract between this construct and `buildspec.yml`.
+ * `always` ones are set for every configuration; the others only where they apply.
+ */
+export const BUILD_ENVIRONMENT_VARIABLES = {
+  APP_DIR: { always: true, meaning: 'the app directory inside the repository ("." for the root)' },
+  IMAGE_REPOSITORY_URI: { always: true, meaning: 'where to push the image, without a tag' },
+  PUSH_LATEST_TAG: { always: true, meaning: '"true" to push the `latest` tag too (registries with mutable tags)' },
+  ECR_REGISTRY: { always: false, meaning: 'the ECR registry host to log in to (ECR only)' },
+  DOCKERHUB_USERNAME: { always: false, meaning: 'Docker Hub user name, from Secrets Manager (when credentials are configured)' },
+  DOCKERHUB_PASSWORD: { always: false, meaning: 'Docker Hub access token, from Secrets Manager (when credentials are configured)' },
+} as const;
+
+/** The GitHub side of the pipeline. */
+export interface GitHubSettings {
+  /** The user or organization that owns the repository. */
+  readonly owner: string;
+  /** The repository's name. */
+  readonly repository: string;
+  /**
+   * The branch that is built (and protected, when the repository is created).
+   * @default "main"
+   */
+  readonly branch?: string;
+  /**
+   * Visibility of a created repository.
+   * @default "private"
+   */
+  readonly visibility?: RepositoryVisibility;
+  /**
+   * Create and manage the repository; `false` uses an existing one without changing it.
+   * @default true
+   */
+  readonly create?: boolean;
+  /**
+   * Webhook trigger only: Secrets Manager secret (name or ARN) holding the GitHub token CodePipeline uses.
+   * @default "github/codepipeline-oauth-token"
+   */
+  readonly oauthTokenSecret?: string;
+  /**
+   * Webhook trigger only: Secrets Manager secret (name or ARN) holding the webhook's HMAC secret.
+   * @default - generated once, alphanumeric, kept in state
+   */
+  readonly webhookSecret?: string;
+  /**
+   * Connection trigger only: ARN of an existing, approved connection.
+   * @default - a connection named after the pipeline is created
+   */
+  readonly connectionArn?: string;
+}
+
+/** The image registry. */
+export interface RegistrySettings {
+  /** `dockerhub` or `ecr`. */
+  readonly type: RegistryType;
+  /** The image repository: `namespace/name` on Docker Hub, the repository name on ECR. */
+  readonly image: string;
+  /**
+   * ECR only: also log in to Docker Hub with stored credentials, so base-image pulls are not rate-limited.
+   * Always true for `dockerhub`.
+   * @default false
+   */
+  readonly dockerHubCredentials?: boolean;
+}
+
+/** The build's settings. */
+export interface BuildSettings {
+  /**
+   * CodeBuild compute type.
+   * @default "BUILD_GENERAL1_SMALL"
+   */
+  readonly computeType?: ComputeType;
+  /**
+   * CodeBuild image.
+   * @default "aws/codebuild/standard:7.0"
+   */
+  readonly image?: string;
+  /**
+   * Builds that may run at once.
+   * @default 1
+   */
+  readonly concurrentBuildLimit?: number;
+  /**
+   * Build timeout in minutes (5-2160).
+   * @default 30
+   */
+  readonly timeoutMinutes?: number;
+  /**
+   * Queue timeout in minutes (5-480).
+   * @default 60
+   */
+  readonly queuedTimeoutMinutes?: number;
+  /**
+   * Days build logs are kept.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+}
+
+export interface CiPipelineProps {
+  /** The pipeline's short name (2-32 lowercase letters, digits, hyphens); it names every resource. */
+  readonly name: string;
+  /** The GitHub repository and branch. */
+  readonly github: GitHubSettings;
+  /**
+   * How a push starts the pipeline.
+   * @default "webhook"
+   */
+  readonly trigger?: TriggerMode;
+  /** Where the image goes. */
+  readonly registry: RegistrySettings;
+  /**
+   * Build settings.
+   * @default - see {@link BuildSettings}
+   */
+  readonly build?: BuildSettings;
+  /**
+   * The app's directory in the repository, holding its `buildspec.yml` and `Dockerfile`.
+   * @default "."
+   */
+  readonly appPath?: string;
+  /**
+   * Days pipeline artifacts are kept in the artifact bucket.
+   * @default 30
+   */
+  readonly artifactRetentionDays?: number;
+}
+
+/**
+ * One complete CI pipeline for an app on GitHub: repository, trigger, registry
+ * credentials, CodeBuild project and CodePipeline, sharing one customer-managed
+ * KMS key and one hardened artifact bucket.
+ */
+export class CiPipeline extends Construct {
+  /** The CodePipeline's name. */
+  public readonly pipelineName: string;
+  /** The pipeline's page in the AWS console. */
+  public readonly pipelineConsoleUrl: string;
+  /** The CodeBuild project's name. */
+  public readonly buildProjectName: string;
+  /** The build's CloudWatch log group. */
+  public readonly logGroupName: string;
+  /** Where images are pushed (without a tag). */
+  public readonly imageRepositoryUri: string;
+  /** The source, for its webhook URL or connection ARN. */
+  public readonly source: IPipelineSource;
+  /** Docker Hub credentials, when configured. */
+  public readonly registryCredentials?: RegistryCredentials;
+  /** The parts, for extension and tests. */
+  public readonly encryptionKey: EncryptionKey;
+  public readonly artifactBucket: SecureBucket;
+  public readonly repository: SourceRepository;
+  public readonly buildProject: BuildProject;
+  public readonly pipeline: Pipeline;
+  public readonly imageRepository?: ImageRepository;
+
+  constructor(scope: Construct, id: string, props: CiPipelineProps) {
+    super(scope, id);
+    const c = 'CiPipeline';
+    validateProp(c, 'name', props.name, checkPipelineName);
+    const trigger = props.trigger ?? 'webhook';
+    validateProp(c, 'trigger', trigger, (value) =>
+      TRIGGER_MODES.includes(value) ? undefined : `must be one of ${TRIGGER_MODES.join(', ')}`,
+    );
+    validateProp(c, 'registry.type', props.registry.type, (value) =>
+      REGISTRY_TYPES.includes(value) ? undefined : `must be one of ${REGISTRY_TYPES.join(', ')}`,
+    );
+    validateProp(c, 'registry.image', props.registry.image, props.registry.type === 'dockerhub' ? checkDockerHubRepository : checkImageRepositoryName);
+    const artifactRetentionDays = props.artifactRetentionDays ?? 30;
+    validateProp(c, 'artifactRetentionDays', artifactRetentionDays, checkIntegerBetween(1, 3650));
+    const { oauthTokenSecret, webhookSecret, connectionArn } = props.github;
+    if (trigger === 'connection' && (oauthTokenSecret !== undefined || webhookSecret !== undefined)) {
+      throw new Error(`${c}: props "github.oauthTokenSecret" and "github.webhookSecret" apply only to trigger "webhook", not "connection"`);
+    }
+    if (trigger === 'webhook' && connectionArn !== undefined) {
+      throw new Error(`${c}: prop "github.connectionArn" applies only to trigger "connection", not "webhook"`);
+    }
+
+    this.encryptionKey = new EncryptionKey(this, 'key', {
+      alias: `ci/${props.name}`,
+      description: `Encrypts the ${props.name} pipeline's artifacts, logs, secrets and images`,
+      allowCloudWatchLogs: true,
+    });
+    this.artifactBucket = new SecureBucket(this, 'artifacts', {
+      bucketPrefix: `${props.name}-artifacts-`.slice(0, 37),
+      encryptionKeyArn: this.encryptionKey.keyArn,
+      expireObjectsAfterDays: artifactRetentionDays,
+      noncurrentVersionExpirationDays: 7,
+      // Artifacts are disposable; an undeletable bucket would block `destroy`.
+      forceDestroy: true,
+    });
+    this.repository = new SourceRepository(this, 'repository', {
+      owner: props.github.owner,
+      repositoryName: props.github.repository,
+      branch: props.github.branch,
+      visibility: props.github.visibility,
+      create: props.github.create,
+      description: `Built by the ${props.name} CI pipeline`,
+    });
+    this.source =
+      trigger === 'webhook'
+        ? new GitHubWebhookSource(this, 'webhook', {
+            repository: this.repository,
+            oauthTokenSecretId: oauthTokenSecret,
+            webhookSecretId: webhookSecret,
+          })
+        : new GitHubConnectionSource(this, 'connection', {
+            repository: this.repository,
+            connectionName: connectionArn === undefined ? props.name : undefined,
+            connectionArn,
+          });
+
+    const environmentVariables: EnvironmentVariable[] = [];
+    const secretEnvironmentVariables: SecretEnvironmentVariable[] = [];
+    if (props.registry.type === 'ecr') {
+      this.imageRepository = new ImageRepository(this, 'image-repository', {
+        repositoryName: props.registry.image,
+        encryptionKeyArn: this.encryptionKey.keyArn,
+      });
+      this.imageRepositoryUri = this.imageRepository.repositoryUrl;
+      environmentVariables.push(
+        { name: 'IMAGE_REPOSITORY_URI', value: this.imageRepository.repositoryUrl },
+        { name: 'PUSH_LATEST_TAG', value: 'false' },
+        { name: 'ECR_REGISTRY', value: this.imageRepository.registryHost },
+      );
+    } else {
+      this.imageRepositoryUri = `docker.io/${props.registry.image}`;
+      environmentVariables.push(
+        { name: 'IMAGE_REPOSITORY_URI', value: this.imageRepositoryUri },
+        { name: 'PUSH_LATEST_TAG', value: 'true' },
+      );
+    }
+    if (props.registry.type === 'dockerhub' || props.registry.dockerHubCredentials) {
+      this.registryCredentials = new RegistryCredentials(this, 'dockerhub-credentials', {
+        secretName: `ci/${props.name}/dockerhub`,
+        encryptionKeyArn: this.encryptionKey.keyArn,
+      });
+      secretEnvironmentVariables.push(...this.registryCredentials.environmentVariables());
+    }
+
+    this.buildProject = new BuildProject(this, 'build', {
+      projectName: props.name,
+      encryptionKey: this.encryptionKey,
+      artifactBucket: this.artifactBucket,
+      appPath: props.appPath,
+      buildsImages: true,
+      ...props.build,
+      environmentVariables,
+      secretEnvironmentVariables,
+    });
+    this.imageRepository?.grantPush(this.buildProject.role);
+
+    this.pipeline = new Pipeline(this, 'pipeline', {
+      pipelineName: props.name,
+      source: this.source,
+      buildProject: this.buildProject,
+      artifactBucket: this.artifactBucket,
+      encryptionKey: this.encryptionKey,
+    });
+
+    const region = AwsContext.of(this).region;
+    this.pipelineName = this.pipeline.pipelineName;
+    this.pipelineConsoleUrl = `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${this.pipeline.pipelineName}/view?region=${region}`;
+    this.buildProjectName = this.buildProject.projectName;
+    this.logGroupName = this.buildProject.logGroupName;
+  }
+}

@@ -1,0 +1,126 @@
+import { BranchDefault } from '@cdktf/provider-github/lib/branch-default';
+import { BranchProtection } from '@cdktf/provider-github/lib/branch-protection';
+import { DataGithubRepository } from '@cdktf/provider-github/lib/data-github-repository';
+import { Repository } from '@cdktf/provider-github/lib/repository';
+import { Construct } from 'constructs';
+import { checkBranchName, checkGitHubOwner, checkGitHubRepository, checkIntegerBetween, validateProp } from './validation';
+
+/** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
+export type RepositoryVisibility = 'private' | 'internal';
+export const REPOSITORY_VISIBILITIES: readonly RepositoryVisibility[] = ['private', 'internal'];
+
+export interface SourceRepositoryProps {
+  /** The user or organization that owns the repository (the GitHub provider's `owner` must match). */
+  readonly owner: string;
+  /** The repository's name. */
+  readonly repositoryName: string;
+  /**
+   * The branch the pipeline builds; when the repository is created, also its default, protected branch.
+   * @default "main"
+   */
+  readonly branch?: string;
+  /**
+   * Create and manage the repository. `false` reads an existing repository instead and changes nothing on it.
+   * @default true
+   */
+  readonly create?: boolean;
+  /**
+   * Visibility of a created repository.
+   * @default "private"
+   */
+  readonly visibility?: RepositoryVisibility;
+  /**
+   * Description of a created repository.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Approving reviews a pull request into the protected branch needs.
+   * @default 1
+   */
+  readonly requiredApprovingReviewCount?: number;
+}
+
+/**
+ * The GitHub repository the pipeline builds from.
+ *
+ * Created (the default), it is private, has vulnerability alerts on, deletes
+ * head branches on merge, is archived rather than deleted by `terraform
+ * destroy`, and its branch is the default branch with protection: no force
+ * pushes, no deletion, and pull requests need an approving review. With
+ * `create: false` it only reads an existing repository, so teams that already
+ * have one keep full control of its settings.
+ */
+export class SourceRepository extends Construct {
+  /** The owner (user or organization). */
+  public readonly owner: string;
+  /** The repository's name (a reference to the resource or data source). */
+  public readonly repositoryName: string;
+  /** `owner/name`, as CodePipeline's connection action expects it. */
+  public readonly fullName: string;
+  /** The branch the pipeline builds. */
+  public readonly branch: string;
+  /** The repository's HTML URL. */
+  public readonly htmlUrl: string;
+  /** Whether this construct manages the repository. */
+  public readonly managed: boolean;
+
+  constructor(scope: Construct, id: string, props: SourceRepositoryProps) {
+    super(scope, id);
+    validateProp('SourceRepository', 'owner', props.owner, checkGitHubOwner);
+    validateProp('SourceRepository', 'repositoryName', props.repositoryName, checkGitHubRepository);
+    const branch = props.branch ?? 'main';
+    validateProp('SourceRepository', 'branch', branch, checkBranchName);
+    const visibility = props.visibility ?? 'private';
+    validateProp('SourceRepository', 'visibility', visibility, (value) =>
+      REPOSITORY_VISIBILITIES.includes(value) ? undefined : `must be one of ${REPOSITORY_VISIBILITIES.join(', ')}`,
+    );
+    const reviews = props.requiredApprovingReviewCount ?? 1;
+    validateProp('SourceRepository', 'requiredApprovingReviewCount', reviews, checkIntegerBetween(1, 6));
+
+    this.owner = props.owner;
+    this.branch = branch;
+    this.managed = props.create ?? true;
+
+    if (!this.managed) {
+      const existing = new DataGithubRepository(this, 'existing', { fullName: `${props.owner}/${props.repositoryName}` });
+      this.repositoryName = existing.name;
+      this.fullName = existing.fullName;
+      this.htmlUrl = existing.htmlUrl;
+      return;
+    }
+
+    const repository = new Repository(this, 'repository', {
+      name: props.repositoryName,
+      description: props.description,
+      visibility,
+      vulnerabilityAlerts: true,
+      deleteBranchOnMerge: true,
+      archiveOnDestroy: true,
+      // An initial commit creates the branch that the default-branch and protection resources need.
+      autoInit: true,
+      hasWiki: false,
+    });
+    const defaultBranch = new BranchDefault(this, 'default-branch', {
+      repository: repository.name,
+      branch,
+      // Renames the initial branch when it differs, instead of requiring the branch to exist.
+      rename: true,
+    });
+    new BranchProtection(this, 'branch-protection', {
+      repositoryId: repository.nodeId,
+      pattern: defaultBranch.branch,
+      allowsForcePushes: false,
+      allowsDeletions: false,
+      enforceAdmins: true,
+      requireConversationResolution: true,
+      requiredPullRequestReviews: [
+        { requiredApprovingReviewCount: reviews, dismissStaleReviews: true, requireLastPushApproval: true },
+      ],
+    });
+
+    this.repositoryName = repository.name;
+    this.fullName = repository.fullName;
+    this.htmlUrl = repository.htmlUrl;
+  }
+}

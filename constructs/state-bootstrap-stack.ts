@@ -1,0 +1,62 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { EncryptionKey } from './encryption-key';
+import { SecureBucket } from './secure-bucket';
+import { checkAwsRegion, validateProp } from './validation';
+
+export interface StateBootstrapStackProps {
+  /** The state bucket's name (globally unique). */
+  readonly bucketName: string;
+  /** The region of the bucket. */
+  readonly region: string;
+  /**
+   * Where this stack's own (local) state file is written, relative to the project.
+   * @default "terraform.<stack id>.tfstate"
+   */
+  readonly localStatePath?: string;
+}
+
+/**
+ * Creates the S3 bucket that holds every other stack's Terraform state:
+ * versioned, encrypted with its own customer-managed KMS key, private, TLS-only,
+ * and protected from `terraform destroy` (`prevent_destroy`).
+ *
+ * It keeps its own state locally because the bucket must exist before any
+ * stack can use it as a backend; deploy it once, first.
+ */
+export class StateBootstrapStack extends TerraformStack {
+  /** The state bucket. */
+  public readonly bucket: SecureBucket;
+  /** The key that encrypts the bucket. */
+  public readonly encryptionKey: EncryptionKey;
+
+  constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
+    super(scope, id);
+    validateProp('StateBootstrapStack', 'region', props.region, checkAwsRegion);
+
+    new LocalBackend(this, { path: props.localStatePath ?? `terraform.${id}.tfstate` });
+    new AwsProvider(this, 'aws', {
+      region: props.region,
+      defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }],
+    });
+
+    this.encryptionKey = new EncryptionKey(this, 'key', {
+      alias: `terraform-state/${props.bucketName}`,
+      description: `Encrypts the Terraform state in s3://${props.bucketName}`,
+    });
+    this.bucket = new SecureBucket(this, 'bucket', {
+      bucketName: props.bucketName,
+      encryptionKeyArn: this.encryptionKey.keyArn,
+      // State history is how a bad apply is undone; keep it for a year.
+      noncurrentVersionExpirationDays: 365,
+      preventDestroy: true,
+    });
+
+    new TerraformOutput(this, 'state_bucket', { value: this.bucket.bucketName, description: 'The state bucket' }).overrideLogicalId('state_bucket');
+    new TerraformOutput(this, 'state_kms_key_arn', {
+      value: this.encryptionKey.keyArn,
+      description: 'Set as state.kmsKeyArn in the configuration to encrypt state objects with this key',
+    }).overrideLogicalId('state_kms_key_arn');
+  }
+}
