@@ -1,0 +1,42 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { EncryptionKey, KEY_ENCRYPT_DECRYPT_ACTIONS } from '../constructs/encryption-key';
+import { ServiceRole } from '../constructs/service-role';
+import { policyStatements, statement, synthScope } from './helpers';
+
+describe('EncryptionKey', () => {
+  test('is a rotating customer-managed key with an alias', () => {
+    const { text, json } = synthScope((scope) => new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd' }));
+    expect(text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(text).toHaveResourceWithProperties(KmsAlias, { name: 'alias/ci/app' });
+    const statements = policyStatements(json, 'key_policy');
+    expect(statements.map((s) => s.sid)).toEqual(['AccountAdministersKeyThroughIam']);
+    expect(statement(statements, 'AccountAdministersKeyThroughIam').principals[0].identifiers[0]).toMatch(/^arn:\$\{data\.aws_partition\..*\}:iam::\$\{data\.aws_caller_identity\..*\}:root$/);
+  });
+
+  test('lets CloudWatch Logs use the key only for this account\'s log groups when asked', () => {
+    const { json } = synthScope((scope) => new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd', allowCloudWatchLogs: true }));
+    const logs = statement(policyStatements(json, 'key_policy'), 'CloudWatchLogsEncryptsLogGroups');
+    expect(logs.principals[0]).toMatchObject({ type: 'Service' });
+    expect(logs.principals[0].identifiers[0]).toMatch(/^logs\.\$\{data\.aws_region\..*\.region\}\.amazonaws\.com$/);
+    expect(logs.condition[0]).toMatchObject({ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn' });
+    expect(logs.condition[0].values[0]).toMatch(/:log-group:\*$/);
+  });
+
+  test('grants encrypt/decrypt on exactly this key', () => {
+    const { json } = synthScope((scope) => {
+      const key = new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd' });
+      key.grantEncryptDecrypt(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com' }));
+    });
+    const use = statement(policyStatements(json, 'role_permissions'), 'UseEncryptionKey');
+    expect(use.actions).toEqual(KEY_ENCRYPT_DECRYPT_ACTIONS);
+    expect(use.resources).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.key_[0-9A-F]{8}\.arn\}$/)]);
+  });
+
+  test('rejects reserved aliases and out-of-range deletion windows', () => {
+    expect(() => synthScope((scope) => new EncryptionKey(scope, 'k', { alias: 'aws/x', description: 'd' }))).toThrow(/invalid prop "alias" = "aws\/x"/);
+    expect(() => synthScope((scope) => new EncryptionKey(scope, 'k', { alias: 'x', description: 'd', deletionWindowInDays: 3 }))).toThrow(
+      /"deletionWindowInDays" = 3: must be an integer from 7 to 30/,
+    );
+  });
+});

@@ -1,0 +1,92 @@
+import {
+  checkAwsRegion,
+  checkBranchName,
+  checkDockerHubRepository,
+  checkGitHubOwner,
+  checkGitHubRepository,
+  checkImageRepositoryName,
+  checkLogRetentionDays,
+  checkPipelineName,
+  checkRelativePath,
+  checkS3BucketName,
+  checkS3KeyPrefix,
+  Check,
+  checkConcurrentBuildLimit,
+  describeValue,
+  PropValidationError,
+  validateProp,
+} from '../constructs/validation';
+
+function expectRule<T>(check: Check<T>, valid: T[], invalid: T[]): void {
+  for (const value of valid) expect([value, check(value)]).toEqual([value, undefined]);
+  for (const value of invalid) expect([value, typeof check(value)]).toEqual([value, 'string']);
+}
+
+describe('shared validation rules', () => {
+  test('pipeline names fit stack, role and bucket naming', () => {
+    expectRule(checkPipelineName, ['ab', 'sample-flask-app', 'a'.repeat(32)], ['a', 'Sample', '1app', 'app-', 'a_b', 'a'.repeat(33), '']);
+  });
+
+  test('GitHub owners', () => {
+    expectRule(checkGitHubOwner, ['octocat', 'my-org', 'A1'], ['-org', 'org-', 'my--org', 'my_org', '', 'a'.repeat(40)]);
+  });
+
+  test('GitHub repository names', () => {
+    expectRule(checkGitHubRepository, ['repo', 'my.repo_1-x'], ['.', '..', 'repo.git', 'my repo', 'a/b', '', 'a'.repeat(101)]);
+  });
+
+  test('branch names follow git check-ref-format', () => {
+    expectRule(
+      checkBranchName,
+      ['main', 'release/1.2', 'feature/x-y_z'],
+      ['', 'a..b', 'has space', '-x', '/x', 'x/', 'x.', 'x.lock', 'a/.hidden', 'a~b', 'a^b', 'a:b', 'a?b', 'a*b', 'a[b', 'a\\b', 'a@{b', '@', 'a//b'],
+    );
+  });
+
+  test('AWS regions', () => {
+    expectRule(checkAwsRegion, ['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5'], ['EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', '']);
+  });
+
+  test('S3 bucket names', () => {
+    expectRule(
+      checkS3BucketName,
+      ['my-bucket', 'a.b.c', 'abc'],
+      ['ab', 'My-Bucket', '-bucket', 'bucket-', 'a..b', '192.168.1.1', 'xn--bucket', 'sthree-x', 'x-s3alias', 'x--ol-s3', 'a_b', 'a'.repeat(64)],
+    );
+  });
+
+  test('S3 key prefixes', () => {
+    expectRule(checkS3KeyPrefix, ['ci', 'ci/pipelines'], ['', '/ci', 'ci/', 'ci//x', 'c i']);
+  });
+
+  test('image repository names', () => {
+    expectRule(checkImageRepositoryName, ['app', 'my-org/my_app', 'a/b/c'], ['App', 'app:latest', '/app', 'app/', 'a', 'a..b']);
+    expectRule(checkDockerHubRepository, ['org/app'], ['app', 'a/b/c']);
+  });
+
+  test('log retention is one of CloudWatch values, never 0', () => {
+    expectRule(checkLogRetentionDays, [1, 365, 3653], [0, 2, 366, -1, 1.5]);
+  });
+
+  test('concurrent build limit is an integer >= 1', () => {
+    expectRule(checkConcurrentBuildLimit, [1, 20], [0, -1, 1.5, NaN]);
+    expect(checkConcurrentBuildLimit(0)).toBe('must be an integer >= 1');
+  });
+
+  test('relative paths stay inside the repository', () => {
+    expectRule(checkRelativePath, ['.', 'app', 'services/api'], ['', '/abs', '../up', 'a/../b', 'a b']);
+  });
+
+  test('validateProp names the construct, the prop, the value and the rule', () => {
+    expect(() => validateProp('BuildProject', 'concurrentBuildLimit', 0, checkConcurrentBuildLimit)).toThrow(
+      new PropValidationError('BuildProject', 'concurrentBuildLimit', 0, 'must be an integer >= 1'),
+    );
+    expect(() => validateProp('X', 'p', 0, checkConcurrentBuildLimit)).toThrow('X: invalid prop "p" = 0: must be an integer >= 1');
+  });
+
+  test('describeValue quotes strings and bounds long values', () => {
+    expect(describeValue('x')).toBe('"x"');
+    expect(describeValue(undefined)).toBe('undefined');
+    expect(describeValue('a'.repeat(200))).toHaveLength(80);
+  });
+});
