@@ -71,8 +71,8 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
       return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (a typo?); ${issue.message}`);
     case 'invalid_type':
       return issue.input === undefined
-        ? [`${path}: is required (a ${issue.expected})`]
-        : [`${path}: got ${got}; expected a ${issue.expected}`];
+        ? [`${path}: is required (type ${issue.expected})`]
+        : [`${path}: got ${got}; expected type ${issue.expected}`];
     default:
       return [`${path}: got ${got}; ${issue.message}`];
   }

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..');
+
+/** Runs the app the way `npm run synth` does, with its own config file and output directory. */
+function runSynth(config: unknown | undefined) {
+  const dir = mkdtempSync(join(tmpdir(), 'ci-synth-'));
+  const outdir = join(dir, 'cdktf.out');
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  if (config !== undefined) {
+    const path = join(dir, 'config.json');
+    writeFileSync(path, typeof config === 'string' ? config : JSON.stringify(config));
+    env.CI_PIPELINES_CONFIG = path;
+  } else {
+    delete env.CI_PIPELINES_CONFIG;
+  }
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: ROOT, env, encoding: 'utf8' });
+  return { ...result, outdir };
+}
+
+describe('npm run synth', () => {
+  test('writes the bootstrap and pipeline stacks for the default configuration', () => {
+    const result = runSynth(undefined);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readdirSync(join(result.outdir, 'stacks')).sort()).toEqual(['ci-sample-flask-app', 'state-bootstrap']);
+  });
+
+  test('a bad configuration exits 1 with every problem, no stack trace, and writes nothing', () => {
+    const result = runSynth({
+      region: 'eu-west-1',
+      state: { bucket: 'my-state-bucket', region: 'eu-west-1', keyPrefix: 'ci' },
+      pipelines: [{ name: 'app', github: { owner: 'o', repository: 'r', brnach: 'main' }, registry: { type: 'dockerhub', image: 'o/app' }, build: { concurrentBuildLimit: 0 } }],
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('pipelines[0].github.brnach: unknown field');
+    expect(result.stderr).toContain('pipelines[0].build.concurrentBuildLimit: got 0; must be an integer >= 1');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(result.outdir)).toBe(false);
+  });
+
+  test('a file that is not JSON exits 1 without a stack trace', () => {
+    const result = runSynth('not json');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/the file is not valid JSON/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(result.outdir)).toBe(false);
+  });
+});

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../config/load';
+import { buildStacks, pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../main';
+
+/** Values a user could supply; none may reach the synthesized output. */
+const PLANTED = {
+  TF_VAR_dockerhub_username: 'planted-user-7c1e',
+  TF_VAR_dockerhub_password: 'planted-password-3f9a',
+  DOCKERHUB_PASSWORD: 'planted-env-password-81d2',
+  GITHUB_TOKEN: 'ghp_planted0token0value0000000000000000',
+  AWS_SECRET_ACCESS_KEY: 'planted/aws/secret/key/0000000000000000000',
+};
+
+function synthesizeDefault() {
+  const app = Testing.app();
+  const stacks = buildStacks(app, loadConfigFile(DEFAULT_CONFIG_PATH));
+  const read = (stackId: string, outdir: string) => readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');
+  const bootstrapText = read(STATE_BOOTSTRAP_STACK_ID, Testing.fullSynth(stacks.bootstrap));
+  const pipelineTexts = stacks.pipelines.map((stack) => read(stack.node.id, Testing.fullSynth(stack)));
+  return { bootstrapText, pipelineTexts };
+}
+
+describe('the app on the default configuration', () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, PLANTED);
+  const { bootstrapText, pipelineTexts } = synthesizeDefault();
+  process.env = saved;
+  const pipeline = JSON.parse(pipelineTexts[0]);
+
+  test('builds the bootstrap stack and one pipeline stack for the sample app', () => {
+    expect(pipelineTexts).toHaveLength(1);
+    expect(JSON.parse(bootstrapText).terraform.backend.local).toBeDefined();
+    expect(pipeline.resource.aws_codebuild_project).toBeDefined();
+  });
+
+  test('the pipeline stack has every resource the pipeline needs', () => {
+    for (const type of [
+      'github_repository',
+      'github_branch_protection',
+      'github_repository_webhook',
+      'aws_codepipeline_webhook',
+      'aws_secretsmanager_secret',
+      'aws_kms_key',
+      'aws_codebuild_project',
+      'aws_codebuild_report_group',
+      'aws_cloudwatch_log_group',
+      'aws_codepipeline',
+      'aws_s3_bucket',
+      'aws_s3_bucket_public_access_block',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_s3_bucket_versioning',
+      'aws_s3_bucket_policy',
+      'aws_s3_bucket_lifecycle_configuration',
+      'aws_s3_bucket_ownership_controls',
+      'aws_iam_role',
+      'aws_iam_role_policy',
+    ]) {
+      expect([type, Object.keys(pipeline.resource[type] ?? {}).length > 0]).toEqual([type, true]);
+    }
+  });
+
+  test('the pipeline stack keeps state in S3 with encryption and locking, under its own key', () => {
+    expect(pipeline.terraform.backend.s3).toEqual({
+      bucket: 'example-org-terraform-state-eu-west-1',
+      key: 'ci-pipelines/sample-flask-app/terraform.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  test('no planted secret value appears anywhere in the output, and no secret is a literal', () => {
+    for (const text of [bootstrapText, ...pipelineTexts]) {
+      for (const value of Object.values(PLANTED)) expect(text).not.toContain(value);
+    }
+    const version = Object.values<any>(pipeline.resource.aws_secretsmanager_secret_version)[0];
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/^\$\{jsonencode\(.*var\.dockerhub_password.*\)\}$/);
+    const webhook = Object.values<any>(pipeline.resource.aws_codepipeline_webhook)[0];
+    expect(webhook.authentication_configuration.secret_token).toMatch(/^\$\{[a-z_]+\..*\}$/);
+    const action = Object.values<any>(pipeline.resource.aws_codepipeline)[0].stage[0].action[0];
+    expect(action.configuration.OAuthToken).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\./);
+  });
+
+  test('each pipeline of a fleet gets its own stack and state key', () => {
+    const config = loadConfigFile(DEFAULT_CONFIG_PATH);
+    const second = { ...config.pipelines[0], name: 'second-app', github: { ...config.pipelines[0].github, repository: 'second-app' } };
+    const app = Testing.app();
+    const { pipelines } = buildStacks(app, parseConfig({ ...config, pipelines: [config.pipelines[0], second] }));
+    expect(pipelines.map((stack) => stack.node.id)).toEqual([pipelineStackId('sample-flask-app'), pipelineStackId('second-app')]);
+    const keys = pipelines.map((stack) => JSON.parse(Testing.synth(stack)).terraform.backend.s3.key);
+    expect(new Set(keys).size).toBe(2);
+  });
+});
