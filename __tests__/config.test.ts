@@ -79,10 +79,20 @@ describe('configuration', () => {
 
   test('duplicate pipeline names are refused, naming the first', () => {
     const document: any = valid();
-    document.pipelines.push({ ...document.pipelines[0] });
+    document.pipelines.push({ ...document.pipelines[0], github: { ...document.pipelines[0].github, create: false } });
     expect(problemsOf(document)).toEqual([
       'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, and the two would share a stack and a state key',
     ]);
+  });
+
+  test('two pipelines may build one repository, but only one may create it', () => {
+    const document: any = valid();
+    document.pipelines.push({ ...document.pipelines[0], name: 'worker', appPath: 'worker' });
+    expect(problemsOf(document)).toEqual([
+      'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks cannot both manage it',
+    ]);
+    document.pipelines[1].github = { ...document.pipelines[1].github, create: false };
+    expect(problemsOf(document)).toEqual([]);
   });
 
   test('every problem is reported at once', () => {

@@ -129,7 +129,21 @@ export const configSchema = strictObject({
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
 }).superRefine((config, context) => {
   const seen = new Map<string, number>();
+  const createdRepositories = new Map<string, number>();
   config.pipelines.forEach((pipeline, index) => {
+    const repository = `${pipeline.github.owner}/${pipeline.github.repository}`.toLowerCase();
+    const creator = createdRepositories.get(repository);
+    if (pipeline.github.create !== false && creator !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['pipelines', index, 'github', 'create'],
+        input: pipeline.github.create ?? true,
+        message: `must be false: pipelines[${creator}] already creates ${pipeline.github.owner}/${pipeline.github.repository}, and two stacks cannot both manage it`,
+      });
+    } else if (pipeline.github.create !== false) {
+      createdRepositories.set(repository, index);
+    }
+
     const first = seen.get(pipeline.name);
     if (first !== undefined) {
       context.addIssue({
