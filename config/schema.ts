@@ -8,6 +8,8 @@ import {
   checkBranchName,
   checkBuildImage,
   checkBuildTimeoutMinutes,
+  checkConnectionArn,
+  checkOneOf,
   checkComputeType,
   checkConcurrentBuildLimit,
   checkDockerHubRepository,
@@ -49,22 +51,19 @@ function refineWith<T>(check: Check<T>) {
 const text = (check: Check<string>) => z.string().superRefine(refineWith(check));
 const count = (check: Check<number>) => z.number().superRefine(refineWith(check));
 
-const oneOf = <T extends string>(values: readonly T[]): Check<string> => (value) =>
-  (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
-
 const githubSchema = strictObject({
   owner: text(checkGitHubOwner),
   repository: text(checkGitHubRepository),
   branch: text(checkBranchName).optional(),
-  visibility: text(oneOf(REPOSITORY_VISIBILITIES)).optional(),
+  visibility: text(checkOneOf(REPOSITORY_VISIBILITIES)).optional(),
   create: z.boolean().optional(),
   oauthTokenSecret: text(checkSecretId).optional(),
   webhookSecret: text(checkSecretId).optional(),
-  connectionArn: z.string().optional(),
+  connectionArn: text(checkConnectionArn).optional(),
 });
 
 const registrySchema = strictObject({
-  type: text(oneOf(REGISTRY_TYPES)),
+  type: text(checkOneOf(REGISTRY_TYPES)),
   image: z.string(),
   dockerHubCredentials: z.boolean().optional(),
 });
@@ -81,7 +80,7 @@ const buildSchema = strictObject({
 const pipelineSchema = strictObject({
   name: text(checkPipelineName),
   github: githubSchema,
-  trigger: text(oneOf(TRIGGER_MODES)).optional(),
+  trigger: text(checkOneOf(TRIGGER_MODES)).optional(),
   registry: registrySchema,
   build: buildSchema.optional(),
   appPath: text(checkRelativePath).optional(),
@@ -105,10 +104,6 @@ const pipelineSchema = strictObject({
   }
   if (trigger === 'webhook' && github.connectionArn !== undefined) {
     problem(['github', 'connectionArn'], github.connectionArn, 'applies only to trigger "connection"; remove it or set trigger to "connection"');
-  }
-  if (github.connectionArn !== undefined &&
-    !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/.test(github.connectionArn)) {
-    problem(['github', 'connectionArn'], github.connectionArn, 'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"');
   }
 });
 

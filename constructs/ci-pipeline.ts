@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AwsContext } from './aws-context';
-import { BuildProject, EnvironmentVariable, SecretEnvironmentVariable } from './build-project';
+import { BuildProject, BuildProjectProps, EnvironmentVariable, SecretEnvironmentVariable } from './build-project';
 import { EncryptionKey } from './encryption-key';
 import { GitHubConnectionSource } from './github-connection-source';
 import { GitHubWebhookSource } from './github-webhook-source';
@@ -14,8 +14,8 @@ import {
   checkDockerHubRepository,
   checkImageRepositoryName,
   checkIntegerBetween,
+  checkOneOf,
   checkPipelineName,
-  ComputeType,
   validateProp,
 } from './validation';
 
@@ -89,39 +89,11 @@ export interface RegistrySettings {
   readonly dockerHubCredentials?: boolean;
 }
 
-/** The build's settings. */
-export interface BuildSettings {
-  /**
-   * CodeBuild compute type.
-   * @default "BUILD_GENERAL1_SMALL"
-   */
-  readonly computeType?: ComputeType;
-  /**
-   * CodeBuild image.
-   * @default "aws/codebuild/standard:7.0"
-   */
-  readonly image?: string;
-  /**
-   * Builds that may run at once.
-   * @default 1
-   */
-  readonly concurrentBuildLimit?: number;
-  /**
-   * Build timeout in minutes (5-2160).
-   * @default 30
-   */
-  readonly timeoutMinutes?: number;
-  /**
-   * Queue timeout in minutes (5-480).
-   * @default 60
-   */
-  readonly queuedTimeoutMinutes?: number;
-  /**
-   * Days build logs are kept.
-   * @default 365
-   */
-  readonly logRetentionDays?: number;
-}
+/** The build's settings: the {@link BuildProjectProps} a configuration may set. */
+export type BuildSettings = Pick<
+  BuildProjectProps,
+  'computeType' | 'image' | 'concurrentBuildLimit' | 'timeoutMinutes' | 'queuedTimeoutMinutes' | 'logRetentionDays'
+>;
 
 export interface CiPipelineProps {
   /** The pipeline's short name (2-32 lowercase letters, digits, hyphens); it names every resource. */
@@ -185,12 +157,8 @@ export class CiPipeline extends Construct {
     const c = 'CiPipeline';
     validateProp(c, 'name', props.name, checkPipelineName);
     const trigger = props.trigger ?? 'webhook';
-    validateProp(c, 'trigger', trigger, (value) =>
-      TRIGGER_MODES.includes(value) ? undefined : `must be one of ${TRIGGER_MODES.join(', ')}`,
-    );
-    validateProp(c, 'registry.type', props.registry.type, (value) =>
-      REGISTRY_TYPES.includes(value) ? undefined : `must be one of ${REGISTRY_TYPES.join(', ')}`,
-    );
+    validateProp(c, 'trigger', trigger, checkOneOf(TRIGGER_MODES));
+    validateProp(c, 'registry.type', props.registry.type, checkOneOf(REGISTRY_TYPES));
     validateProp(c, 'registry.image', props.registry.image, props.registry.type === 'dockerhub' ? checkDockerHubRepository : checkImageRepositoryName);
     const artifactRetentionDays = props.artifactRetentionDays ?? 30;
     validateProp(c, 'artifactRetentionDays', artifactRetentionDays, checkIntegerBetween(1, 3650));

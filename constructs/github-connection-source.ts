@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IGrantable } from './policy';
 import { IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
-import { validateProp } from './validation';
+import { checkConnectionArn, validateProp } from './validation';
 
 /**
  * What a pipeline needs to use a connection. Both service prefixes, because
@@ -51,11 +51,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     super(scope, id);
     this.repository = props.repository;
     if (props.connectionArn !== undefined) {
-      validateProp('GitHubConnectionSource', 'connectionArn', props.connectionArn, (arn) =>
-        /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/.test(arn)
-          ? undefined
-          : 'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"',
-      );
+      validateProp('GitHubConnectionSource', 'connectionArn', props.connectionArn, checkConnectionArn);
       this.connectionArn = props.connectionArn;
       return;
     }

@@ -3,7 +3,7 @@ import { BranchProtection } from '@cdktf/provider-github/lib/branch-protection';
 import { DataGithubRepository } from '@cdktf/provider-github/lib/data-github-repository';
 import { Repository } from '@cdktf/provider-github/lib/repository';
 import { Construct } from 'constructs';
-import { checkBranchName, checkGitHubOwner, checkGitHubRepository, checkIntegerBetween, validateProp } from './validation';
+import { checkBranchName, checkGitHubOwner, checkOneOf, checkGitHubRepository, checkIntegerBetween, validateProp } from './validation';
 
 /** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
 export type RepositoryVisibility = 'private' | 'internal';
@@ -72,9 +72,7 @@ export class SourceRepository extends Construct {
     const branch = props.branch ?? 'main';
     validateProp('SourceRepository', 'branch', branch, checkBranchName);
     const visibility = props.visibility ?? 'private';
-    validateProp('SourceRepository', 'visibility', visibility, (value) =>
-      REPOSITORY_VISIBILITIES.includes(value) ? undefined : `must be one of ${REPOSITORY_VISIBILITIES.join(', ')}`,
-    );
+    validateProp('SourceRepository', 'visibility', visibility, checkOneOf(REPOSITORY_VISIBILITIES));
     const reviews = props.requiredApprovingReviewCount ?? 1;
     validateProp('SourceRepository', 'requiredApprovingReviewCount', reviews, checkIntegerBetween(1, 6));
 

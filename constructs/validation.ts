@@ -173,6 +173,18 @@ export const checkRelativePath: Check<string> = (value) =>
     ? undefined
     : 'must be a path relative to the repository root ("." for the root), made of letters, digits, ".", "_", "-" and "/", without ".." or a leading "/"';
 
+/** One of a fixed list of values. */
+export const checkOneOf =
+  <T extends string>(values: readonly T[]): Check<string> =>
+  (value) =>
+    (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+
+/** An AWS CodeConnections (formerly CodeStar Connections) connection ARN. */
+export const checkConnectionArn = matches(
+  /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+  'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"',
+);
+
 /** A Secrets Manager secret name (or ARN) to read an existing secret from. */
 export const checkSecretId = matches(
   /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/,
