@@ -205,6 +205,8 @@ export class CiPipeline extends Construct {
           });
 
     const environmentVariables: EnvironmentVariable[] = [];
+    // Typed by the contract, so a renamed variable fails to compile instead of failing a build.
+    const setVariable = (name: keyof typeof BUILD_ENVIRONMENT_VARIABLES, value: string) => environmentVariables.push({ name, value });
     const secretEnvironmentVariables: SecretEnvironmentVariable[] = [];
     if (props.registry.type === 'ecr') {
       this.imageRepository = new ImageRepository(this, 'image-repository', {
@@ -212,17 +214,13 @@ export class CiPipeline extends Construct {
         encryptionKeyArn: this.encryptionKey.keyArn,
       });
       this.imageRepositoryUri = this.imageRepository.repositoryUrl;
-      environmentVariables.push(
-        { name: 'IMAGE_REPOSITORY_URI', value: this.imageRepository.repositoryUrl },
-        { name: 'PUSH_LATEST_TAG', value: 'false' },
-        { name: 'ECR_REGISTRY', value: this.imageRepository.registryHost },
-      );
+      setVariable('IMAGE_REPOSITORY_URI', this.imageRepository.repositoryUrl);
+      setVariable('PUSH_LATEST_TAG', 'false');
+      setVariable('ECR_REGISTRY', this.imageRepository.registryHost);
     } else {
       this.imageRepositoryUri = `docker.io/${props.registry.image}`;
-      environmentVariables.push(
-        { name: 'IMAGE_REPOSITORY_URI', value: this.imageRepositoryUri },
-        { name: 'PUSH_LATEST_TAG', value: 'true' },
-      );
+      setVariable('IMAGE_REPOSITORY_URI', this.imageRepositoryUri);
+      setVariable('PUSH_LATEST_TAG', 'true');
     }
     if (props.registry.type === 'dockerhub' || props.registry.dockerHubCredentials) {
       this.registryCredentials = new RegistryCredentials(this, 'dockerhub-credentials', {
