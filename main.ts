@@ -1,5 +1,3 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
@@ -42,10 +40,6 @@ function main(): void {
   // a bad configuration must leave nothing behind.
   const config = loadConfigFile(configPathFromEnvironment());
   const app = new App();
-  // A pipeline removed from the configuration must not leave its old stack behind for `cdktf deploy`.
-  const stacksDir = join(app.outdir, 'stacks');
-  rmSync(stacksDir, { recursive: true, force: true });
-  mkdirSync(stacksDir);
   buildStacks(app, config);
   app.synth();
 }

@@ -12,7 +12,8 @@ describe('StateBootstrapStack', () => {
   const json = JSON.parse(text);
 
   test('keeps its own state locally, since the bucket does not exist yet', () => {
-    expect(json.terraform.backend).toEqual({ local: { path: 'terraform.state-bootstrap.tfstate' } });
+    // From cdktf.out/stacks/state-bootstrap, where Terraform runs, to the project root.
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.state-bootstrap.tfstate' } });
   });
 
   test('creates a versioned, KMS-encrypted, private, TLS-only bucket that refuses to be destroyed', () => {

@@ -11,8 +11,9 @@ export interface StateBootstrapStackProps {
   /** The region of the bucket. */
   readonly region: string;
   /**
-   * Where this stack's own (local) state file is written, relative to the project.
-   * @default "terraform.<stack id>.tfstate"
+   * Where this stack's own (local) state file is written, relative to the stack's
+   * directory (`cdktf.out/stacks/<id>`), where Terraform runs.
+   * @default "../../../terraform.<stack id>.tfstate" - the project root, outside cdktf.out, so re-synthesizing never touches it
    */
   readonly localStatePath?: string;
 }
@@ -35,7 +36,8 @@ export class StateBootstrapStack extends TerraformStack {
     super(scope, id);
     validateProp('StateBootstrapStack', 'region', props.region, checkAwsRegion);
 
-    new LocalBackend(this, { path: props.localStatePath ?? `terraform.${id}.tfstate` });
+    // Relative, not cdktf's default absolute path, so the JSON is the same on every machine.
+    new LocalBackend(this, { path: props.localStatePath ?? `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', {
       region: props.region,
       defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }],
