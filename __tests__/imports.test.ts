@@ -18,18 +18,20 @@ const ROOT_PROVIDER_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"]@cdktf\/pr
 
 describe('provider imports', () => {
   test('the pattern catches root imports and allows deep ones', () => {
-    expect(ROOT_PROVIDER_IMPORT.test(`import { CodebuildProject } from '@cdktf/provider-aws';`)).toBe(true);
-    expect(ROOT_PROVIDER_IMPORT.test(`const aws = require("@cdktf/provider-aws")`)).toBe(true);
-    expect(ROOT_PROVIDER_IMPORT.test(`import * as github from '@cdktf/provider-github';`)).toBe(true);
-    expect(ROOT_PROVIDER_IMPORT.test(`import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';`)).toBe(false);
+    // Built from parts so that this file itself holds no root import for greps to flag.
+    const aws = ['@cdktf', 'provider-aws'].join('/');
+    const github = ['@cdktf', 'provider-github'].join('/');
+    expect(ROOT_PROVIDER_IMPORT.test(`import { CodebuildProject } from '${aws}';`)).toBe(true);
+    expect(ROOT_PROVIDER_IMPORT.test(`const aws = require("${aws}")`)).toBe(true);
+    expect(ROOT_PROVIDER_IMPORT.test(`import * as github from '${github}';`)).toBe(true);
+    expect(ROOT_PROVIDER_IMPORT.test(`import { CodebuildProject } from '${aws}/lib/codebuild-project';`)).toBe(false);
   });
 
   test('no source file imports a provider package from its root', () => {
     const files = sourceFiles(ROOT);
     expect(files.length).toBeGreaterThan(20);
     const offenders = files
-      .filter((file) => file !== __filename)
-      .filter((file) => ROOT_PROVIDER_IMPORT.test(readFileSync(file, 'utf8')))
+            .filter((file) => ROOT_PROVIDER_IMPORT.test(readFileSync(file, 'utf8')))
       .map((file) => relative(ROOT, file));
     expect(offenders).toEqual([]);
   });
