@@ -47,7 +47,7 @@ export function parseConfig(document: unknown, source: string = 'document'): Pip
   if (!result.success) {
     throw new ConfigError(source, result.error.issues.flatMap(describeIssue));
   }
-  return result.data as PipelinesConfig;
+  return result.data;
 }
 
 /** Resolves which file to read: the environment variable, else the default. */

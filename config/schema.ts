@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { REGISTRY_TYPES, RegistryType } from '../constructs/ci-pipeline';
-import { TRIGGER_MODES, TriggerMode } from '../constructs/pipeline-source';
-import { REPOSITORY_VISIBILITIES, RepositoryVisibility } from '../constructs/source-repository';
+import { REGISTRY_TYPES } from '../constructs/ci-pipeline';
+import { TRIGGER_MODES } from '../constructs/pipeline-source';
+import { REPOSITORY_VISIBILITIES } from '../constructs/source-repository';
 import {
   Check,
   checkAwsRegion,
   checkBranchName,
   checkBuildImage,
   checkBuildTimeoutMinutes,
+  COMPUTE_TYPES,
   checkConnectionArn,
   checkOneOf,
-  checkComputeType,
   checkConcurrentBuildLimit,
   checkDockerHubRepository,
   checkGitHubOwner,
@@ -24,7 +24,6 @@ import {
   checkS3BucketName,
   checkS3KeyPrefix,
   checkSecretId,
-  ComputeType,
 } from '../constructs/validation';
 
 /**
@@ -50,12 +49,15 @@ function refineWith<T>(check: Check<T>) {
 }
 const text = (check: Check<string>) => z.string().superRefine(refineWith(check));
 const count = (check: Check<number>) => z.number().superRefine(refineWith(check));
+/** A string from a fixed list, typed as that list's union once it has passed. */
+const oneOf = <T extends string>(values: readonly T[]) =>
+  text(checkOneOf(values)).transform((value) => value as T);
 
 const githubSchema = strictObject({
   owner: text(checkGitHubOwner),
   repository: text(checkGitHubRepository),
   branch: text(checkBranchName).optional(),
-  visibility: text(checkOneOf(REPOSITORY_VISIBILITIES)).optional(),
+  visibility: oneOf(REPOSITORY_VISIBILITIES).optional(),
   create: z.boolean().optional(),
   oauthTokenSecret: text(checkSecretId).optional(),
   webhookSecret: text(checkSecretId).optional(),
@@ -63,13 +65,13 @@ const githubSchema = strictObject({
 });
 
 const registrySchema = strictObject({
-  type: text(checkOneOf(REGISTRY_TYPES)),
+  type: oneOf(REGISTRY_TYPES),
   image: z.string(),
   dockerHubCredentials: z.boolean().optional(),
 });
 
 const buildSchema = strictObject({
-  computeType: text(checkComputeType).optional(),
+  computeType: oneOf(COMPUTE_TYPES).optional(),
   image: text(checkBuildImage).optional(),
   concurrentBuildLimit: count(checkConcurrentBuildLimit).optional(),
   timeoutMinutes: count(checkBuildTimeoutMinutes).optional(),
@@ -80,7 +82,7 @@ const buildSchema = strictObject({
 const pipelineSchema = strictObject({
   name: text(checkPipelineName),
   github: githubSchema,
-  trigger: text(checkOneOf(TRIGGER_MODES)).optional(),
+  trigger: oneOf(TRIGGER_MODES).optional(),
   registry: registrySchema,
   build: buildSchema.optional(),
   appPath: text(checkRelativePath).optional(),
@@ -153,14 +155,6 @@ export const configSchema = strictObject({
   });
 });
 
-/** The validated document, with the string unions the constructs expect. */
-export type PipelinesConfig = Omit<z.infer<typeof configSchema>, 'pipelines'> & {
-  readonly pipelines: readonly PipelineConfig[];
-};
-type RawPipeline = z.infer<typeof pipelineSchema>;
-export type PipelineConfig = Omit<RawPipeline, 'trigger' | 'registry' | 'github' | 'build'> & {
-  readonly trigger?: TriggerMode;
-  readonly registry: Omit<RawPipeline['registry'], 'type'> & { readonly type: RegistryType };
-  readonly github: Omit<RawPipeline['github'], 'visibility'> & { readonly visibility?: RepositoryVisibility };
-  readonly build?: Omit<NonNullable<RawPipeline['build']>, 'computeType'> & { readonly computeType?: ComputeType };
-};
+/** The validated document. */
+export type PipelinesConfig = z.infer<typeof configSchema>;
+export type PipelineConfig = PipelinesConfig['pipelines'][number];

@@ -119,6 +119,12 @@ export const checkDockerHubRepository: Check<string> = (value) =>
   checkImageRepositoryName(value) ??
   (value.split('/').length === 2 ? undefined : 'must be a Docker Hub repository "namespace/name", e.g. "my-org/my-app"');
 
+/** One of a fixed list of values. */
+export const checkOneOf =
+  <T extends string>(values: readonly T[]): Check<string> =>
+  (value) =>
+    (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+
 /** CodeBuild's compute types for on-demand Linux containers. */
 export const COMPUTE_TYPES = [
   'BUILD_GENERAL1_SMALL',
@@ -128,9 +134,8 @@ export const COMPUTE_TYPES = [
   'BUILD_GENERAL1_2XLARGE',
 ] as const;
 export type ComputeType = (typeof COMPUTE_TYPES)[number];
+export const checkComputeType = checkOneOf(COMPUTE_TYPES);
 
-export const checkComputeType: Check<string> = (value) =>
-  (COMPUTE_TYPES as readonly string[]).includes(value) ? undefined : `must be one of ${COMPUTE_TYPES.join(', ')}`;
 
 /** A CodeBuild curated or custom image: `aws/codebuild/...` or a registry image reference. */
 export const checkBuildImage = matches(
@@ -172,12 +177,6 @@ export const checkRelativePath: Check<string> = (value) =>
   /^[A-Za-z0-9._\/-]+$/.test(value)
     ? undefined
     : 'must be a path relative to the repository root ("." for the root), made of letters, digits, ".", "_", "-" and "/", without ".." or a leading "/"';
-
-/** One of a fixed list of values. */
-export const checkOneOf =
-  <T extends string>(values: readonly T[]): Check<string> =>
-  (value) =>
-    (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
 
 /** An AWS CodeConnections (formerly CodeStar Connections) connection ARN. */
 export const checkConnectionArn = matches(
