@@ -2,6 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
 import { Construct } from 'constructs';
+import { Suppressions } from '../guardrails/suppressions';
 import { EncryptionKey } from './encryption-key';
 import { IGrantable } from './policy';
 import { SecureBucket } from './secure-bucket';
@@ -29,6 +30,8 @@ export const REPORT_ACTIONS = [
 ] as const;
 /** Reading a secret that a `SECRETS_MANAGER` environment variable refers to. */
 export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
+/** Decrypting such a secret, on the key that encrypts it (granted with the encryption key's actions). */
+export const SECRET_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
 /** What CodePipeline needs to run a build and follow it. */
 export const START_BUILD_ACTIONS = ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'] as const;
 
@@ -234,6 +237,13 @@ export class BuildProject extends Construct {
         s3Logs: { status: 'DISABLED' },
       },
     });
+
+    if (buildsImages) {
+      Suppressions.add(project, {
+        ruleId: 'CKV_AWS_316',
+        reason: 'The build runs `docker build` and `docker push`, which need the Docker daemon that only privileged mode provides (prop buildsImages)',
+      });
+    }
 
     this.projectName = project.name;
     this.projectArn = project.arn;

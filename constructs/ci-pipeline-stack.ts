@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { SecurityChecks } from '../guardrails/security-checks';
 import { CiPipeline, CiPipelineProps } from './ci-pipeline';
 import { GitHubConnectionSource } from './github-connection-source';
 import { GitHubWebhookSource } from './github-webhook-source';
@@ -50,6 +51,8 @@ export class CiPipelineStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: CiPipelineStackProps) {
     super(scope, id);
+    // Secure by default: synth fails on a guardrail finding (see guardrails/).
+    Aspects.of(this).add(new SecurityChecks());
     validateProp('CiPipelineStack', 'region', props.region, checkAwsRegion);
     validateProp('CiPipelineStack', 'state.bucket', props.state.bucket, checkS3BucketName);
     validateProp('CiPipelineStack', 'state.region', props.state.region, checkAwsRegion);

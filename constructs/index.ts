@@ -15,3 +15,4 @@ export * from './service-role';
 export * from './source-repository';
 export * from './state-bootstrap-stack';
 export * from './validation';
+export * from '../guardrails';

@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { SecurityChecks } from '../guardrails/security-checks';
 import { EncryptionKey } from './encryption-key';
 import { SecureBucket } from './secure-bucket';
 import { checkAwsRegion, validateProp } from './validation';
@@ -34,6 +35,8 @@ export class StateBootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
+    // Secure by default: synth fails on a guardrail finding (see guardrails/).
+    Aspects.of(this).add(new SecurityChecks());
     validateProp('StateBootstrapStack', 'region', props.region, checkAwsRegion);
 
     // Relative, not cdktf's default absolute path, so the JSON is the same on every machine.

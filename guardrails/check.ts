@@ -1,0 +1,116 @@
+import { Rule } from './rule';
+import { ALL_RULES } from './rules';
+import { SynthesizedStack, TerraformJson } from './terraform-json';
+
+/** A rule that an element breaks. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly ruleName: string;
+  /** The element's Terraform address. */
+  readonly address: string;
+  /** Its construct path. */
+  readonly path: string;
+  /** What is wrong. */
+  readonly problem: string;
+  /** How to comply. */
+  readonly fix: string;
+}
+
+/** A finding that a suppression accepts. */
+export interface SuppressedFinding extends Finding {
+  readonly reason: string;
+}
+
+/** A suppression that matched no finding: stale, or on the wrong element. */
+export interface UnusedSuppression {
+  readonly address: string;
+  readonly path: string;
+  readonly ruleId: string;
+  readonly reason: string;
+}
+
+/** The outcome of checking one stack. */
+export interface StackReport {
+  readonly stack: string;
+  /** How many (rule, element) pairs were checked. */
+  readonly checks: number;
+  /** Rule IDs that applied to at least one element. */
+  readonly rulesApplied: readonly string[];
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly SuppressedFinding[];
+  readonly unusedSuppressions: readonly UnusedSuppression[];
+}
+
+export interface CheckOptions {
+  /**
+   * The rules to check.
+   * @default ALL_RULES
+   */
+  readonly rules?: readonly Rule[];
+  /**
+   * The stack's name in the report.
+   * @default - the name in the stack's metadata
+   */
+  readonly stackName?: string;
+}
+
+/** Checks every rule against every element of one synthesized stack. */
+export function checkStack(json: TerraformJson, options: CheckOptions = {}): StackReport {
+  const rules = options.rules ?? ALL_RULES;
+  const known = new Set([...ALL_RULES, ...rules].map((rule) => rule.id));
+  const stack = new SynthesizedStack(json, options.stackName);
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  const unusedSuppressions: UnusedSuppression[] = [];
+  const rulesApplied = new Set<string>();
+  let checks = 0;
+
+  for (const element of stack.elements) {
+    const suppressions = stack.suppressionsOf(element);
+    const used = new Set<string>();
+    for (const rule of rules.filter((candidate) => candidate.targets.includes(element.type))) {
+      checks += 1;
+      rulesApplied.add(rule.id);
+      const suppression = suppressions.find((candidate) => candidate.rule === rule.id);
+      for (const problem of rule.check(element, stack)) {
+        const finding = { ruleId: rule.id, ruleName: rule.name, address: element.address, path: element.path, problem, fix: rule.fix };
+        if (suppression === undefined) findings.push(finding);
+        else {
+          used.add(rule.id);
+          suppressed.push({ ...finding, reason: suppression.reason });
+        }
+      }
+    }
+    for (const suppression of suppressions) {
+      if (!known.has(suppression.rule)) {
+        findings.push({
+          ruleId: suppression.rule,
+          ruleName: 'Suppressions name existing rules',
+          address: element.address,
+          path: element.path,
+          problem: `a suppression names rule ${JSON.stringify(suppression.rule)}, which does not exist`,
+          fix: 'correct the rule ID or remove the suppression',
+        });
+      } else if (!used.has(suppression.rule)) {
+        unusedSuppressions.push({ address: element.address, path: element.path, ruleId: suppression.rule, reason: suppression.reason });
+      }
+    }
+  }
+  return { stack: stack.name, checks, rulesApplied: [...rulesApplied], findings, suppressed, unusedSuppressions };
+}
+
+/** One finding as a line: where, which rule, what is wrong, and how to fix it. */
+export function formatFinding(finding: Finding): string {
+  return `[${finding.path}] ${finding.ruleId} ${finding.ruleName}: ${finding.problem}. Fix: ${finding.fix}.`;
+}
+
+/** Thrown when checked stacks have findings: its message lists every one. */
+export class GuardrailsError extends Error {
+  constructor(public readonly findings: readonly Finding[]) {
+    super(
+      `Guardrails: ${findings.length} finding${findings.length === 1 ? '' : 's'}; nothing was synthesized.\n` +
+        findings.map((finding) => `  - ${formatFinding(finding)}`).join('\n'),
+    );
+    this.name = 'GuardrailsError';
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * IAM policies as the rules see them: every policy a stack attaches, whether
+ * written as JSON or as an `aws_iam_policy_document` data source, normalized to
+ * one statement shape and classified by use, because the same statement means
+ * different things in an identity policy, a trust policy and a resource policy
+ * (a key policy must say `Resource: "*"`; an identity policy should not).
+ */
+import { blocks, Element, parseReference, SynthesizedStack } from './terraform-json';
+
+/** How a policy is used. */
+export type PolicyUse = 'identity' | 'trust' | 'resource';
+
+/** A policy statement, whatever syntax it was written in. */
+export interface NormalizedStatement {
+  /** The statement ID, when it has one. */
+  readonly sid?: string;
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+  readonly resources: readonly string[];
+  readonly notResources: readonly string[];
+  /** Principals as type → identifiers; `*` (anyone) is type `*`. */
+  readonly principals: readonly { readonly type: string; readonly identifiers: readonly string[] }[];
+  /** The conditions, one per operator and key. */
+  readonly conditions: readonly Condition[];
+}
+
+/** One condition of a statement: `test` (the operator) applied to `variable` (the key). */
+export interface Condition {
+  readonly test: string;
+  readonly variable: string;
+  readonly values: readonly string[];
+}
+
+/** One policy attached by one element. */
+export interface AttachedPolicy {
+  /** The element that attaches the policy (a role policy, a role, a bucket policy, ...). */
+  readonly consumer: Element;
+  /** The consumer's attribute that holds it. */
+  readonly attribute: string;
+  readonly use: PolicyUse;
+  /** The statements, or undefined when the policy is an expression the rules cannot read. */
+  readonly statements?: readonly NormalizedStatement[];
+  /** The data source the statements come from, when there is one. */
+  readonly document?: Element;
+}
+
+/** Which attribute of which resource type holds a policy, and its use. */
+const POLICY_ATTRIBUTES: readonly { type: string; attribute: string; use: PolicyUse }[] = [
+  { type: 'aws_iam_role_policy', attribute: 'policy', use: 'identity' },
+  { type: 'aws_iam_policy', attribute: 'policy', use: 'identity' },
+  { type: 'aws_iam_user_policy', attribute: 'policy', use: 'identity' },
+  { type: 'aws_iam_group_policy', attribute: 'policy', use: 'identity' },
+  { type: 'aws_iam_role', attribute: 'inline_policy', use: 'identity' },
+  { type: 'aws_iam_role', attribute: 'assume_role_policy', use: 'trust' },
+  { type: 'aws_s3_bucket_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_kms_key', attribute: 'policy', use: 'resource' },
+  { type: 'aws_ecr_repository_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_secretsmanager_secret_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_secretsmanager_secret', attribute: 'policy', use: 'resource' },
+];
+
+/** The resource types that attach policies, and the policy-document data source. */
+export const POLICY_HOLDER_TYPES: readonly string[] = [...new Set(POLICY_ATTRIBUTES.map((entry) => entry.type)), 'data.aws_iam_policy_document'];
+
+const list = (value: unknown): string[] =>
+  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((item) => String(item));
+
+/** Statements of a policy written as JSON text; undefined when the text is not a JSON policy. */
+export function parsePolicyJson(text: string): NormalizedStatement[] | undefined {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || parsed.Statement === undefined) return undefined;
+  return (Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement]).map((statement: any) => ({
+    sid: statement.Sid,
+    effect: statement.Effect === 'Deny' ? 'Deny' : 'Allow',
+    actions: list(statement.Action),
+    notActions: list(statement.NotAction),
+    resources: list(statement.Resource),
+    notResources: list(statement.NotResource),
+    principals: principalsOfJson(statement.Principal),
+    conditions: Object.entries(statement.Condition ?? {}).flatMap(([test, byKey]) =>
+      Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({ test, variable, values: list(values) })),
+    ),
+  }));
+}
+
+function principalsOfJson(principal: unknown): NormalizedStatement['principals'] {
+  if (principal === undefined) return [];
+  if (principal === '*') return [{ type: '*', identifiers: ['*'] }];
+  if (typeof principal !== 'object' || principal === null) return [];
+  return Object.entries(principal).map(([type, identifiers]) => ({ type, identifiers: list(identifiers) }));
+}
+
+/** Statements of an `aws_iam_policy_document`, including the documents it merges (`source_`/`override_policy_documents`). */
+export function documentStatements(document: Element, stack: SynthesizedStack, seen = new Set<string>()): NormalizedStatement[] | undefined {
+  if (seen.has(document.address)) return [];
+  seen.add(document.address);
+  const merged: NormalizedStatement[] = [];
+  for (const source of [...list(document.body.source_policy_documents), ...list(document.body.override_policy_documents)]) {
+    const statements = readPolicy(source, stack, seen).statements;
+    if (statements === undefined) return undefined;
+    merged.push(...statements);
+  }
+  for (const statement of blocks(document.body.statement)) {
+    merged.push({
+      sid: statement.sid,
+      effect: statement.effect === 'Deny' ? 'Deny' : 'Allow',
+      actions: list(statement.actions),
+      notActions: list(statement.not_actions),
+      resources: list(statement.resources),
+      notResources: list(statement.not_resources),
+      principals: blocks(statement.principals).map((principal) => ({ type: String(principal.type), identifiers: list(principal.identifiers) })),
+      conditions: blocks(statement.condition).map((condition) => ({
+        test: String(condition.test),
+        variable: String(condition.variable),
+        values: list(condition.values),
+      })),
+    });
+  }
+  return merged;
+}
+
+/** Reads a policy value: a reference to a policy document's JSON, or JSON text. */
+function readPolicy(value: unknown, stack: SynthesizedStack, seen = new Set<string>()): { statements?: NormalizedStatement[]; document?: Element } {
+  const reference = parseReference(value);
+  if (reference !== undefined) {
+    const document = stack.get(reference.address);
+    if (document?.type === 'data.aws_iam_policy_document' && (reference.attribute === 'json' || reference.attribute === 'minified_json')) {
+      return { statements: documentStatements(document, stack, seen), document };
+    }
+    return {};
+  }
+  // JSON text may hold interpolations inside its strings; anything else (`${jsonencode(...)}`) cannot be read.
+  const statements = typeof value === 'string' ? parsePolicyJson(value) : undefined;
+  return statements === undefined ? {} : { statements };
+}
+
+/** The policies `element` attaches; a policy document that nothing attaches counts as an identity policy of its own. */
+export function policiesAt(element: Element, stack: SynthesizedStack): AttachedPolicy[] {
+  if (element.type === 'data.aws_iam_policy_document') {
+    const attached = POLICY_ATTRIBUTES.some(({ type }) => stack.referencing(element, type).length > 0);
+    return attached ? [] : [{ consumer: element, attribute: 'statement', use: 'identity', statements: documentStatements(element, stack), document: element }];
+  }
+  return POLICY_ATTRIBUTES.filter(({ type }) => type === element.type).flatMap(({ attribute, use }) => {
+    const values = attribute === 'inline_policy' ? blocks(element.body.inline_policy).map((inline) => inline.policy) : [element.body[attribute]];
+    return values
+      .filter((value) => value !== undefined && value !== null && value !== '')
+      .map((value) => ({ consumer: element, attribute, use, ...readPolicy(value, stack) }));
+  });
+}
+
+/** Case-insensitive glob match as IAM does it for actions (`*` any run, `?` one character). */
+export function actionMatches(pattern: string, action: string): boolean {
+  return globToRegExp(pattern, 'i').test(action);
+}
+
+/** Case-sensitive glob match, as IAM does it for resource ARNs. */
+export function resourceMatches(pattern: string, resource: string): boolean {
+  return globToRegExp(pattern, '').test(resource);
+}
+
+function globToRegExp(pattern: string, flags: string): RegExp {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, flags);
+}

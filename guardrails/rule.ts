@@ -1,0 +1,32 @@
+import { Element, SynthesizedStack } from './terraform-json';
+
+/**
+ * A guardrail: a small, pure check of one kind of element of a synthesized stack.
+ *
+ * Rules that mirror an IaC scanner's check carry its ID (`CKV_AWS_78`), so a
+ * reviewer recognises them and one suppression reason serves both; rules no
+ * scanner has are prefixed `CIP_` (CI pipeline).
+ */
+export interface Rule {
+  /** The ID that reports and suppressions use. */
+  readonly id: string;
+  /** What must hold, as one sentence: "CodeBuild artifacts are encrypted". */
+  readonly name: string;
+  /** The element types checked: resource types, `data.<type>`, or `terraform` for the settings block. */
+  readonly targets: readonly string[];
+  /** How to comply. */
+  readonly fix: string;
+  /** What is wrong with `element`; empty when it complies. */
+  check(element: Element, stack: SynthesizedStack): readonly string[];
+}
+
+/** A rule whose check is one condition: it fails with `problem` when `passes` is false. */
+export function simpleRule(
+  rule: Omit<Rule, 'check'> & { passes(element: Element, stack: SynthesizedStack): boolean; problem: string | ((element: Element) => string) },
+): Rule {
+  const { passes, problem, ...rest } = rule;
+  return {
+    ...rest,
+    check: (element, stack) => (passes(element, stack) ? [] : [typeof problem === 'string' ? problem : problem(element)]),
+  };
+}

@@ -1,0 +1,39 @@
+import { Rule, simpleRule } from '../rule';
+import { block, isTrue } from '../terraform-json';
+
+const REPOSITORY = ['aws_ecr_repository'];
+
+export const ECR_RULES: readonly Rule[] = [
+  simpleRule({
+    id: 'CKV_AWS_51',
+    name: 'ECR image tags are immutable',
+    targets: REPOSITORY,
+    fix: 'set `image_tag_mutability = "IMMUTABLE"`',
+    passes: ({ body }) => body.image_tag_mutability === 'IMMUTABLE',
+    problem: ({ body }) => `image_tag_mutability is ${JSON.stringify(body.image_tag_mutability ?? 'MUTABLE')}, so a pushed tag can be overwritten`,
+  }),
+  simpleRule({
+    id: 'CKV_AWS_163',
+    name: 'ECR scans images on push',
+    targets: REPOSITORY,
+    fix: 'set `image_scanning_configuration { scan_on_push = true }`',
+    passes: ({ body }) => isTrue(block(body.image_scanning_configuration).scan_on_push),
+    problem: 'image_scanning_configuration.scan_on_push is not true',
+  }),
+  simpleRule({
+    id: 'CKV_AWS_136',
+    name: 'ECR repositories are encrypted with KMS',
+    targets: REPOSITORY,
+    fix: 'set `encryption_configuration { encryption_type = "KMS", kms_key = <key ARN> }`',
+    passes: ({ body }) => block(body.encryption_configuration).encryption_type === 'KMS',
+    problem: 'encryption_configuration.encryption_type is not KMS',
+  }),
+  simpleRule({
+    id: 'CIP_ECR_1',
+    name: 'ECR repositories have a lifecycle policy',
+    targets: REPOSITORY,
+    fix: 'add an `aws_ecr_lifecycle_policy` for the repository, so untagged and old images expire',
+    passes: (repository, stack) => stack.attachedTo(repository, 'aws_ecr_lifecycle_policy', 'repository').length > 0,
+    problem: 'no aws_ecr_lifecycle_policy refers to this repository, so images accumulate forever',
+  }),
+];

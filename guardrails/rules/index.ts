@@ -1,0 +1,39 @@
+import { Rule } from '../rule';
+import { CLOUDWATCH_LOGS_RULES } from './cloudwatch-logs';
+import { CODEBUILD_RULES } from './codebuild';
+import { CODEPIPELINE_RULES } from './codepipeline';
+import { ECR_RULES } from './ecr';
+import { GITHUB_RULES } from './github';
+import { IAM_RULES } from './iam';
+import { KMS_RULES } from './kms';
+import { PERMISSION_RULES } from './permissions';
+import { S3_RULES } from './s3';
+import { SECRETS_MANAGER_RULES } from './secrets-manager';
+import { TERRAFORM_RULES } from './terraform';
+
+export * from './cloudwatch-logs';
+export * from './codebuild';
+export * from './codepipeline';
+export * from './ecr';
+export * from './github';
+export * from './iam';
+export * from './kms';
+export * from './permissions';
+export * from './s3';
+export * from './secrets-manager';
+export * from './terraform';
+
+/** Every rule, in the order reports list them. */
+export const ALL_RULES: readonly Rule[] = [
+  ...CODEBUILD_RULES,
+  ...CODEPIPELINE_RULES,
+  ...S3_RULES,
+  ...SECRETS_MANAGER_RULES,
+  ...ECR_RULES,
+  ...CLOUDWATCH_LOGS_RULES,
+  ...KMS_RULES,
+  ...IAM_RULES,
+  ...GITHUB_RULES,
+  ...TERRAFORM_RULES,
+  ...PERMISSION_RULES,
+];

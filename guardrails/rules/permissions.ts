@@ -1,0 +1,197 @@
+/**
+ * Permission completeness: scanners catch too much permission, these rules catch
+ * too little. Each service role must allow what its service does for the
+ * configuration at hand, which is what makes the first build succeed and not
+ * just the first apply.
+ *
+ * The needs are read from the synthesized service configuration (the project's
+ * log group, secrets and key; the pipeline's artifact store, build actions and
+ * connection) and expressed with the same named action lists the constructs
+ * grant with, so a grant and its check cannot drift apart.
+ */
+import { LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_DECRYPT_ACTIONS, SECRET_READ_ACTIONS, START_BUILD_ACTIONS } from '../../constructs/build-project';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS } from '../../constructs/encryption-key';
+import { USE_CONNECTION_ACTIONS } from '../../constructs/github-connection-source';
+import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../constructs/image-repository';
+import { OBJECT_READ_WRITE_ACTIONS } from '../../constructs/secure-bucket';
+import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../policy-document';
+import { Rule } from '../rule';
+import { block, blocks, Element, isExpression, SynthesizedStack } from '../terraform-json';
+
+/** Actions a service role must be allowed on one resource, and why. */
+export interface PermissionNeed {
+  readonly actions: readonly string[];
+  readonly resource: string;
+  /** What the service does with them, for the message. */
+  readonly purpose: string;
+}
+
+/** What a service does with its role: the principal it assumes the role as, and the permissions it needs. */
+export interface ServiceNeeds {
+  readonly role: Element;
+  readonly service: string;
+  readonly needs: readonly PermissionNeed[];
+}
+
+/** `${type.name.attribute}` for an element of the stack. */
+const ref = (element: Element, attribute: string) => `\${${element.address}.${attribute}}`;
+
+/** The ARN of the secret a `SECRETS_MANAGER` variable reads: its value without the `:json-key:version-stage:version-id` suffix. */
+export function secretOfVariable(value: string): string {
+  const leading = /^\$\{[^}]+\}/.exec(value);
+  if (leading !== null) return leading[0];
+  return value.startsWith('arn:') ? value.split(':').slice(0, 7).join(':') : value;
+}
+
+/** The stack's pipelines whose Build actions run `project`. */
+function pipelinesRunning(project: Element, stack: SynthesizedStack): Element[] {
+  return stack
+    .ofType('aws_codepipeline')
+    .filter((pipeline) => buildActions(pipeline).some((action) => stack.resolve(block(action.configuration).ProjectName)?.address === project.address));
+}
+
+function actions(pipeline: Element): Record<string, any>[] {
+  return blocks(pipeline.body.stage).flatMap((stage) => blocks(stage.action));
+}
+
+function buildActions(pipeline: Element): Record<string, any>[] {
+  return actions(pipeline).filter((action) => action.category === 'Build' && action.provider === 'CodeBuild');
+}
+
+/** What a pipeline's artifact stores need: objects in the bucket and the key that encrypts them. */
+function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): PermissionNeed[] {
+  return blocks(pipeline.body.artifact_store).flatMap((store) => {
+    const needs: PermissionNeed[] = [];
+    const bucket = stack.resolve(store.location, 'aws_s3_bucket');
+    if (bucket !== undefined) {
+      needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource: `${ref(bucket, 'arn')}/*`, purpose: 'read and write pipeline artifacts' });
+    }
+    const key = block(store.encryption_key).id;
+    if (typeof key === 'string' && key !== '') {
+      needs.push({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: key, purpose: 'encrypt and decrypt pipeline artifacts' });
+    }
+    return needs;
+  });
+}
+
+/** What a CodeBuild project's role must allow. */
+export function codeBuildNeeds(project: Element, stack: SynthesizedStack): ServiceNeeds | undefined {
+  const role = stack.resolve(project.body.service_role, 'aws_iam_role');
+  if (role === undefined) return undefined;
+  const body = project.body;
+  const needs: PermissionNeed[] = [];
+
+  const cloudwatch = block(block(body.logs_config).cloudwatch_logs);
+  const logGroup = stack.resolve(cloudwatch.group_name, 'aws_cloudwatch_log_group');
+  if (cloudwatch.status !== 'DISABLED' && logGroup !== undefined) {
+    needs.push({ actions: LOG_WRITE_ACTIONS, resource: `${ref(logGroup, 'arn')}:*`, purpose: 'write build logs' });
+  }
+  for (const pipeline of pipelinesRunning(project, stack)) needs.push(...artifactStoreNeeds(pipeline, stack));
+  if (typeof body.encryption_key === 'string' && body.encryption_key !== '') {
+    needs.push({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: body.encryption_key, purpose: 'encrypt build output' });
+  }
+
+  const variables = blocks(block(body.environment).environment_variable);
+  for (const secret of new Set(variables.filter((variable) => variable.type === 'SECRETS_MANAGER').map((variable) => secretOfVariable(String(variable.value))))) {
+    needs.push({ actions: SECRET_READ_ACTIONS, resource: secret, purpose: 'read a SECRETS_MANAGER environment variable' });
+    const key = stack.resolve(secret, 'aws_secretsmanager_secret')?.body.kms_key_id;
+    if (typeof key === 'string' && key !== '') needs.push({ actions: SECRET_DECRYPT_ACTIONS, resource: key, purpose: 'decrypt a secret it reads' });
+  }
+
+  // CodeBuild names the report group of a buildspec report `<project>-<report key>`.
+  const projectName = body.name;
+  if (typeof projectName === 'string' && !isExpression(projectName)) {
+    for (const group of stack.ofType('aws_codebuild_report_group').filter((candidate) => String(candidate.body.name).startsWith(`${projectName}-`))) {
+      needs.push({ actions: REPORT_ACTIONS, resource: ref(group, 'arn'), purpose: `publish test reports to ${group.body.name}` });
+    }
+  }
+
+  const plainValues = variables.filter((variable) => variable.type !== 'SECRETS_MANAGER').map((variable) => String(variable.value));
+  const pushedTo = stack.ofType('aws_ecr_repository').filter((repository) => plainValues.some((value) => value.includes(`\${${repository.address}.`)));
+  if (pushedTo.length > 0) needs.push({ actions: ECR_AUTH_ACTIONS, resource: '*', purpose: 'log in to ECR' });
+  for (const repository of pushedTo) needs.push({ actions: ECR_PUSH_ACTIONS, resource: ref(repository, 'arn'), purpose: 'push images' });
+
+  return { role, service: 'codebuild.amazonaws.com', needs };
+}
+
+/** What a pipeline's role must allow. */
+export function pipelineNeeds(pipeline: Element, stack: SynthesizedStack): ServiceNeeds | undefined {
+  const role = stack.resolve(pipeline.body.role_arn, 'aws_iam_role');
+  if (role === undefined) return undefined;
+  const needs: PermissionNeed[] = [...artifactStoreNeeds(pipeline, stack)];
+  for (const action of buildActions(pipeline)) {
+    const project = stack.resolve(block(action.configuration).ProjectName, 'aws_codebuild_project');
+    if (project !== undefined) needs.push({ actions: START_BUILD_ACTIONS, resource: ref(project, 'arn'), purpose: `run the ${action.name} action` });
+  }
+  for (const action of actions(pipeline).filter((candidate) => candidate.provider === 'CodeStarSourceConnection')) {
+    const connection = block(action.configuration).ConnectionArn;
+    if (typeof connection === 'string') needs.push({ actions: USE_CONNECTION_ACTIONS, resource: connection, purpose: `fetch source in the ${action.name} action` });
+  }
+  return { role, service: 'codepipeline.amazonaws.com', needs };
+}
+
+/** The statements of every identity policy attached to `role` in the stack. */
+export function roleStatements(role: Element, stack: SynthesizedStack): NormalizedStatement[] {
+  const attachedPolicies = stack
+    .attachedTo(role, 'aws_iam_role_policy_attachment', 'role')
+    .map((attachment) => stack.resolve(attachment.body.policy_arn, 'aws_iam_policy'))
+    .filter((policy): policy is Element => policy !== undefined);
+  return [...stack.attachedTo(role, 'aws_iam_role_policy', 'role'), role, ...attachedPolicies]
+    .flatMap((holder) => policiesAt(holder, stack))
+    .filter((policy) => policy.use === 'identity')
+    .flatMap((policy) => policy.statements ?? []);
+}
+
+/** Whether the statements allow `action` on `resource`: an Allow matches and no unconditional Deny does. */
+export function isAllowed(statements: readonly NormalizedStatement[], action: string, resource: string): boolean {
+  const matches = (statement: NormalizedStatement) =>
+    statement.actions.some((pattern) => actionMatches(pattern, action)) && statement.resources.some((pattern) => resourceMatches(pattern, resource));
+  return (
+    statements.some((statement) => statement.effect === 'Allow' && matches(statement)) &&
+    !statements.some((statement) => statement.effect === 'Deny' && statement.conditions.length === 0 && matches(statement))
+  );
+}
+
+/** What `needs.role` lacks: an untrusted service, and each need with the actions it is not allowed. */
+export function missingPermissions({ role, service, needs }: ServiceNeeds, stack: SynthesizedStack): string[] {
+  const problems: string[] = [];
+  const trusted = policiesAt(role, stack)
+    .filter((policy) => policy.use === 'trust')
+    .flatMap((policy) => policy.statements ?? [])
+    .some(
+      (statement) =>
+        statement.effect === 'Allow' &&
+        statement.actions.some((action) => actionMatches(action, 'sts:AssumeRole')) &&
+        statement.principals.some((principal) => principal.type === 'Service' && principal.identifiers.includes(service)),
+    );
+  if (!trusted) problems.push(`role ${role.path} does not trust ${service}`);
+  const statements = roleStatements(role, stack);
+  for (const need of needs) {
+    const denied = need.actions.filter((action) => !isAllowed(statements, action, need.resource));
+    if (denied.length > 0) problems.push(`role ${role.path} may not ${need.purpose}: ${denied.join(', ')} on ${need.resource}`);
+  }
+  return problems;
+}
+
+export const PERMISSION_RULES: readonly Rule[] = [
+  {
+    id: 'CIP_PERM_1',
+    name: 'CodeBuild service roles allow everything their builds do',
+    targets: ['aws_codebuild_project'],
+    fix: 'grant through the resource\'s grant* method (e.g. `imageRepository.grantPush(buildProject.role)`), which uses the same action lists',
+    check: (project, stack) => {
+      const needs = codeBuildNeeds(project, stack);
+      return needs === undefined ? [] : missingPermissions(needs, stack);
+    },
+  },
+  {
+    id: 'CIP_PERM_2',
+    name: 'CodePipeline service roles allow everything their pipelines do',
+    targets: ['aws_codepipeline'],
+    fix: 'grant through the resource\'s grant* method (e.g. `buildProject.grantStartBuild(pipelineRole)`), which uses the same action lists',
+    check: (pipeline, stack) => {
+      const needs = pipelineNeeds(pipeline, stack);
+      return needs === undefined ? [] : missingPermissions(needs, stack);
+    },
+  },
+];

@@ -1,0 +1,68 @@
+import { Lazy, TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { SuppressionRecord, TERRAFORM_BLOCK_ADDRESS } from './terraform-json';
+
+/** Why one rule does not apply to one resource. */
+export interface Suppression {
+  /** The rule's ID, e.g. `CKV_AWS_316`. */
+  readonly ruleId: string;
+  /** Why the finding is acceptable here: a reviewer reads it in the JSON and in the report (at least 20 characters). */
+  readonly reason: string;
+}
+
+/** The element's suppressions, and for a stack those of its data sources and `terraform` block. */
+const recorded = new WeakMap<IConstruct, SuppressionRecord[]>();
+const stackLevel = new WeakMap<TerraformStack, Map<() => string, SuppressionRecord[]>>();
+
+/**
+ * Explicit, per-resource exceptions to the guardrails, each with its reason.
+ *
+ * A resource's suppressions are written into its own `//` metadata in the
+ * synthesized JSON; those of a data source or of the stack's `terraform` block
+ * (which have no room of their own) into the stack's `//` metadata, keyed by
+ * address. The checks read them from there, so the JSON is the record.
+ */
+export class Suppressions {
+  /** Suppresses one rule on `target`: a resource, a data source, or a stack (its `terraform` block). */
+  public static add(target: TerraformResource | TerraformDataSource | TerraformStack, suppression: Suppression): void {
+    const { ruleId, reason } = suppression;
+    if (!/^[A-Za-z0-9_-]{2,64}$/.test(ruleId)) {
+      throw new Error(`Suppressions: "ruleId" ${JSON.stringify(ruleId)} is not a rule ID; use one like "CKV_AWS_316"`);
+    }
+    if (typeof reason !== 'string' || reason.trim().length < 20) {
+      throw new Error(`Suppressions: "reason" for ${ruleId} on ${target.node.path} must say why, in at least 20 characters; got ${JSON.stringify(reason)}`);
+    }
+    const records = recorded.get(target) ?? [];
+    if (records.some((record) => record.rule === ruleId)) {
+      throw new Error(`Suppressions: ${ruleId} is already suppressed on ${target.node.path}`);
+    }
+    records.push({ rule: ruleId, reason: reason.trim() });
+    // The override below holds this very array, so later suppressions of the same target need no new override.
+    if (recorded.has(target)) return;
+    recorded.set(target, records);
+
+    if (target instanceof TerraformResource) {
+      target.addOverride('//.suppressions', records);
+      return;
+    }
+    const stack = TerraformStack.of(target);
+    let byAddress = stackLevel.get(stack);
+    if (byAddress === undefined) {
+      const map = new Map<() => string, SuppressionRecord[]>();
+      stackLevel.set(stack, map);
+      byAddress = map;
+      // Addresses are read at synth time: a logical ID may still be overridden after this call.
+      stack.addOverride('//.suppressions', Lazy.anyValue({ produce: () => Object.fromEntries([...map].map(([address, list]) => [address(), list])) }));
+    }
+    const element = target as TerraformElement;
+    byAddress.set(
+      target instanceof TerraformStack ? () => TERRAFORM_BLOCK_ADDRESS : () => `data.${(element as TerraformDataSource).terraformResourceType}.${element.friendlyUniqueId}`,
+      records,
+    );
+  }
+
+  /** The suppressions added to `target` in code. */
+  public static of(target: IConstruct): readonly Suppression[] {
+    return (recorded.get(target) ?? []).map((record) => ({ ruleId: record.rule, reason: record.reason }));
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * A read-only view of one synthesized stack (`cdk.tf.json`), the input of every
+ * guardrail. Rules read the JSON that Terraform will read, so escape hatches and
+ * overrides are checked too, exactly as an IaC scanner would see them.
+ */
+
+/** A synthesized stack's JSON, as `TerraformStack.toTerraform()` returns it. */
+export interface TerraformJson {
+  readonly '//'?: { readonly metadata?: { readonly stackName?: string }; readonly suppressions?: Record<string, unknown> };
+  readonly terraform?: Record<string, any>;
+  readonly resource?: Record<string, Record<string, any>>;
+  readonly data?: Record<string, Record<string, any>>;
+}
+
+/** The address of the Terraform settings block (`terraform { backend ... }`), for stack-level rules and suppressions. */
+export const TERRAFORM_BLOCK_ADDRESS = 'terraform';
+
+/** A resource, a data source, or the `terraform` settings block. */
+export interface Element {
+  /** `aws_s3_bucket.name`, `data.aws_iam_policy_document.name` or `terraform`. */
+  readonly address: string;
+  /** The resource type, `data.<type>` for data sources, or `terraform`. */
+  readonly type: string;
+  /** The construct path (from cdktf's metadata), or the address when there is none. */
+  readonly path: string;
+  /** The element's attributes as synthesized. */
+  readonly body: Record<string, any>;
+}
+
+/** A suppression as written to the synthesized JSON. */
+export interface SuppressionRecord {
+  /** The ID of the suppressed rule. */
+  readonly rule: string;
+  /** Why the finding is acceptable here. */
+  readonly reason: string;
+}
+
+/** The whole expression `${type.name.attribute...}` or `${data.type.name.attribute...}`, nothing around it. */
+const WHOLE_REFERENCE = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)((?:\.[A-Za-z0-9_]+)*)\}$/;
+
+/** Terraform JSON writes a block as an object or as a list of objects; this always gives the list. */
+export function blocks(value: unknown): Record<string, any>[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).filter((item) => typeof item === 'object' && item !== null);
+}
+
+/** The first block of `value`, or an empty object. */
+export function block(value: unknown): Record<string, any> {
+  return blocks(value)[0] ?? {};
+}
+
+/** True for `true` and `"true"`; Terraform JSON accepts both. */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/** True when the value is computed by Terraform (contains an interpolation) rather than written literally. */
+export function isExpression(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${');
+}
+
+/** The referenced element's address and attribute path, when `value` is exactly one reference. */
+export function parseReference(value: unknown): { address: string; attribute: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = WHOLE_REFERENCE.exec(value);
+  return match === null ? undefined : { address: match[1], attribute: match[2].replace(/^\./, '') };
+}
+
+/** Every string in a JSON value, depth first. */
+function strings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) value.forEach((item) => strings(item, into));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) if (key !== '//') strings(item, into);
+  }
+  return into;
+}
+
+/** One synthesized stack, indexed for the rules. */
+export class SynthesizedStack {
+  /** The stack's name. */
+  public readonly name: string;
+  /** Every resource and data source, then the `terraform` block. */
+  public readonly elements: readonly Element[];
+  private readonly byAddress = new Map<string, Element>();
+  private readonly referencesCache = new Map<string, Set<string>>();
+
+  constructor(public readonly json: TerraformJson, name?: string) {
+    this.name = name ?? json['//']?.metadata?.stackName ?? 'stack';
+    const elements: Element[] = [];
+    for (const [mode, prefix] of [['resource', ''], ['data', 'data.']] as const) {
+      for (const [type, byName] of Object.entries(json[mode] ?? {})) {
+        for (const [name, body] of Object.entries(byName)) {
+          const address = `${prefix}${type}.${name}`;
+          elements.push({ address, type: `${prefix}${type}`, path: body?.['//']?.metadata?.path ?? address, body: body ?? {} });
+        }
+      }
+    }
+    elements.push({ address: TERRAFORM_BLOCK_ADDRESS, type: TERRAFORM_BLOCK_ADDRESS, path: `${this.name}/terraform`, body: json.terraform ?? {} });
+    elements.forEach((element) => this.byAddress.set(element.address, element));
+    this.elements = elements;
+  }
+
+  /** The elements of `type` (`aws_s3_bucket`, `data.aws_iam_policy_document`). */
+  public ofType(type: string): Element[] {
+    return this.elements.filter((element) => element.type === type);
+  }
+
+  /** The element at `address`. */
+  public get(address: string): Element | undefined {
+    return this.byAddress.get(address);
+  }
+
+  /** The element that `value` refers to as a whole (`${aws_kms_key.k.arn}`), optionally only of `type`. */
+  public resolve(value: unknown, type?: string): Element | undefined {
+    const reference = parseReference(value);
+    const element = reference === undefined ? undefined : this.byAddress.get(reference.address);
+    return element !== undefined && (type === undefined || element.type === type) ? element : undefined;
+  }
+
+  /** The addresses `element` refers to anywhere in its body. */
+  public referencesOf(element: Element): Set<string> {
+    let found = this.referencesCache.get(element.address);
+    if (found === undefined) {
+      found = new Set<string>();
+      for (const text of strings(element.body)) {
+        for (const match of text.matchAll(/\$\{[^}]*?\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.[A-Za-z0-9_]/g)) {
+          if (this.byAddress.has(match[1])) found.add(match[1]);
+        }
+      }
+      this.referencesCache.set(element.address, found);
+    }
+    return found;
+  }
+
+  /** The elements of `type` whose `attribute` refers to `target` (e.g. the versioning of a bucket). */
+  public attachedTo(target: Element, type: string, attribute: string): Element[] {
+    return this.ofType(type).filter((element) => parseReference(element.body[attribute])?.address === target.address);
+  }
+
+  /** The elements of `type` that refer to `target` anywhere. */
+  public referencing(target: Element, type?: string): Element[] {
+    return this.elements.filter(
+      (element) => (type === undefined || element.type === type) && element !== target && this.referencesOf(element).has(target.address),
+    );
+  }
+
+  /** The suppressions written for `element`: in its own `//` metadata, or for data sources and the `terraform` block in the stack's. */
+  public suppressionsOf(element: Element): SuppressionRecord[] {
+    const own = element.body['//']?.suppressions;
+    const stackLevel = (this.json['//']?.suppressions as Record<string, unknown> | undefined)?.[element.address];
+    return [own, stackLevel].flatMap((list) => (Array.isArray(list) ? (list as SuppressionRecord[]) : []));
+  }
+}
