@@ -1,0 +1,128 @@
+import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Aspects, LocalBackend, TerraformStack, Testing } from 'cdktf';
+import { CiPipelineStack } from '../../constructs/ci-pipeline-stack';
+import { checkStack, checkStacks, formatReport, GuardrailsError, SecurityChecks, Suppressions } from '../../guardrails';
+import { pipelineProps } from '../helpers';
+
+const bareStack = () => new TerraformStack(Testing.app(), 'bare');
+
+/** A project that breaks CKV_AWS_147 (no customer key) and nothing in the privileged-mode rule. */
+function unencryptedProject(stack: TerraformStack): CodebuildProject {
+  return new CodebuildProject(stack, 'project', {
+    name: 'p',
+    serviceRole: 'arn:aws:iam::123456789012:role/outside',
+    artifacts: { type: 'NO_ARTIFACTS' },
+    source: { type: 'NO_SOURCE', buildspec: 'version: 0.2' },
+    environment: { type: 'LINUX_CONTAINER', computeType: 'BUILD_GENERAL1_SMALL', image: 'aws/codebuild/standard:7.0' },
+    logsConfig: { cloudwatchLogs: { status: 'ENABLED' } },
+  });
+}
+
+describe('Suppressions', () => {
+  test('a resource suppression is written into its own metadata, with the reason, and accepts the finding', () => {
+    const stack = bareStack();
+    const project = unencryptedProject(stack);
+    Suppressions.add(project, { ruleId: 'CKV_AWS_147', reason: 'The project only runs linters on public code' });
+    const json = stack.toTerraform();
+    expect(Object.values<any>(json.resource.aws_codebuild_project)[0]['//'].suppressions).toEqual([
+      { rule: 'CKV_AWS_147', reason: 'The project only runs linters on public code' },
+    ]);
+    const report = checkStack(json);
+    expect(report.findings).toEqual([]);
+    expect(report.suppressed).toEqual([expect.objectContaining({ ruleId: 'CKV_AWS_147', path: 'bare/project', reason: 'The project only runs linters on public code' })]);
+  });
+
+  test('data source and stack suppressions go to the stack metadata, keyed by address', () => {
+    const stack = bareStack();
+    const document = new DataAwsIamPolicyDocument(stack, 'loose', { statement: [{ actions: ['s3:*'], resources: ['arn:aws:s3:::b/*'] }] });
+    Suppressions.add(document, { ruleId: 'CIP_IAM_2', reason: 'Reviewed: the document is attached outside Terraform' });
+    Suppressions.add(stack, { ruleId: 'CIP_TF_1', reason: 'This stack deploys nothing that needs remote state' });
+    const json = stack.toTerraform();
+    expect(json['//'].suppressions).toEqual({
+      'data.aws_iam_policy_document.loose': [{ rule: 'CIP_IAM_2', reason: 'Reviewed: the document is attached outside Terraform' }],
+      terraform: [{ rule: 'CIP_TF_1', reason: 'This stack deploys nothing that needs remote state' }],
+    });
+    const report = checkStack(json);
+    expect(report.findings).toEqual([]);
+    expect(report.suppressed.map((finding) => finding.ruleId)).toEqual(['CIP_IAM_2']);
+    expect(report.unusedSuppressions).toEqual([expect.objectContaining({ ruleId: 'CIP_TF_1', address: 'terraform' })]);
+  });
+
+  test('a suppression of a rule that does not exist is a finding', () => {
+    const stack = bareStack();
+    Suppressions.add(new KmsKey(stack, 'key', { enableKeyRotation: true }), { ruleId: 'CKV_AWS_7000', reason: 'A typo of the rule ID, on purpose' });
+    expect(checkStack(stack.toTerraform()).findings).toEqual([
+      expect.objectContaining({ ruleId: 'CKV_AWS_7000', path: 'bare/key', problem: 'a suppression names rule "CKV_AWS_7000", which does not exist' }),
+    ]);
+  });
+
+  test.each([
+    [{ ruleId: 'CKV AWS 7', reason: 'long enough to be a reason' }, /"ruleId" "CKV AWS 7" is not a rule ID; use one like "CKV_AWS_316"/],
+    [{ ruleId: 'CKV_AWS_7', reason: 'because' }, /"reason" for CKV_AWS_7 on bare\/key must say why, in at least 20 characters; got "because"/],
+  ])('refuses %j', (suppression, message) => {
+    const stack = bareStack();
+    expect(() => Suppressions.add(new KmsKey(stack, 'key', {}), suppression)).toThrow(message);
+  });
+
+  test('refuses to suppress the same rule twice on one resource', () => {
+    const key = new KmsKey(bareStack(), 'key', {});
+    Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' });
+    expect(() => Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' })).toThrow(/CKV_AWS_7 is already suppressed on bare\/key/);
+    expect(Suppressions.of(key)).toEqual([{ ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' }]);
+  });
+});
+
+describe('SecurityChecks', () => {
+  test('fails synth with the construct path, rule ID, problem and fix', () => {
+    const stack = bareStack();
+    new LocalBackend(stack, {});
+    unencryptedProject(stack);
+    Aspects.of(stack).add(new SecurityChecks());
+    Aspects.of(stack).add(new SecurityChecks());
+    let message = '';
+    try {
+      Testing.synth(stack, true);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      '[bare/project] CKV_AWS_147 CodeBuild encrypts with a customer-managed KMS key: encryption_key is not set, so the AWS-managed key is used. Fix: set `encryption_key`',
+    );
+    // Applied twice, checked once.
+    expect(message.split('CKV_AWS_147').length - 1).toBe(1);
+  });
+
+  test('the pipeline stacks apply it themselves', () => {
+    const stack = new CiPipelineStack(Testing.app(), 'ci-app', {
+      pipeline: pipelineProps(),
+      region: 'eu-west-1',
+      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate' },
+    });
+    stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Admin', actions: ['*'], resources: ['*'] });
+    expect(() => Testing.synth(stack, true)).toThrow(/\[ci-app\/ci\/build\/role\/policy\] CKV_AWS_62 /);
+  });
+});
+
+describe('formatReport and GuardrailsError', () => {
+  const stack = bareStack();
+  const project = unencryptedProject(stack);
+  Suppressions.add(project, { ruleId: 'CKV_AWS_147', reason: 'The project | only runs linters' });
+  const failing = bareStack();
+  unencryptedProject(failing);
+  const reports = checkStacks([stack, failing]);
+
+  test('the report lists counts, suppressions with reasons, findings and the rules', () => {
+    const report = formatReport(reports);
+    expect(report).toContain('| bare | ');
+    expect(report).toContain('| CKV_AWS_147 | `bare/project` | encryption_key is not set, so the AWS-managed key is used | The project \\| only runs linters |');
+    expect(report).toContain('| CIP_PERM_2 | CodePipeline service roles allow everything their pipelines do | `aws_codepipeline` |');
+  });
+
+  test('the error lists every finding, one per line', () => {
+    const error = new GuardrailsError(reports.flatMap((report) => report.findings));
+    expect(error.message.split('\n')[0]).toBe('Guardrails: 1 finding; nothing was synthesized.');
+    expect(error.message).toContain('  - [bare/project] CKV_AWS_147 ');
+  });
+});

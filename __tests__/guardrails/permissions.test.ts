@@ -1,0 +1,165 @@
+import { Testing } from 'cdktf';
+import { CiPipelineProps } from '../../constructs/ci-pipeline';
+import { CiPipelineStack } from '../../constructs/ci-pipeline-stack';
+import {
+  checkStack,
+  codeBuildNeeds,
+  isAllowed,
+  NormalizedStatement,
+  PERMISSION_RULES,
+  pipelineNeeds,
+  secretOfVariable,
+  SynthesizedStack,
+  TerraformJson,
+} from '../../guardrails';
+import { pipelineProps } from '../helpers';
+
+function synthesize(pipeline: CiPipelineProps): TerraformJson {
+  const stack = new CiPipelineStack(Testing.app(), 'ci-app', {
+    pipeline,
+    region: 'eu-west-1',
+    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate' },
+  });
+  return JSON.parse(JSON.stringify(stack.toTerraform()));
+}
+
+/** The permission findings of a stack's JSON. */
+const permissionProblems = (json: TerraformJson) => checkStack(json, { rules: PERMISSION_RULES }).findings.map((finding) => finding.problem);
+
+/** The body of the data source whose construct path ends with `suffix`. */
+function documentAt(json: any, suffix: string): any {
+  const found = Object.values(json.data.aws_iam_policy_document).find((body: any) => body['//'].metadata.path.endsWith(suffix));
+  if (found === undefined) throw new Error(`no policy document at ${suffix}`);
+  return found;
+}
+
+const copy = (json: TerraformJson): any => JSON.parse(JSON.stringify(json));
+
+/**
+ * The four shapes the product takes, and the statements each role needs. A
+ * statement not listed is granted but not needed by the service for this shape
+ * (the bucket-level reads CodePipeline uses to inspect the artifact store).
+ */
+const SHAPES = [
+  {
+    name: 'webhook + Docker Hub',
+    props: pipelineProps(),
+    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets'],
+    pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
+  },
+  {
+    name: 'webhook + ECR',
+    props: pipelineProps({ registry: { type: 'ecr', image: 'app' } }),
+    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'EcrLogin', 'EcrPushImages'],
+    pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
+  },
+  {
+    name: 'connection + Docker Hub',
+    props: pipelineProps({ trigger: 'connection' }),
+    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets'],
+    pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject', 'UseGitHubConnection'],
+  },
+  {
+    name: 'connection + ECR with Docker Hub credentials',
+    props: pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app', dockerHubCredentials: true } }),
+    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets', 'EcrLogin', 'EcrPushImages'],
+    pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject', 'UseGitHubConnection'],
+  },
+] as const;
+
+describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission completeness: %s', (_name, shape) => {
+  const json = synthesize(shape.props);
+
+  test('both roles have every permission their service needs', () => {
+    expect(permissionProblems(json)).toEqual([]);
+  });
+
+  test('the needs follow the configuration', () => {
+    const stack = new SynthesizedStack(json);
+    const purposes = [
+      ...codeBuildNeeds(stack.ofType('aws_codebuild_project')[0], stack)!.needs,
+      ...pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs,
+    ].map((need) => need.purpose);
+    const ecr = shape.props.registry.type === 'ecr';
+    const secrets = shape.props.registry.type === 'dockerhub' || shape.props.registry.dockerHubCredentials === true;
+    expect(purposes.includes('push images')).toBe(ecr);
+    expect(purposes.includes('log in to ECR')).toBe(ecr);
+    expect(purposes.includes('read a SECRETS_MANAGER environment variable')).toBe(secrets);
+    expect(purposes.includes('decrypt a secret it reads')).toBe(secrets);
+    expect(purposes.includes('fetch source in the GitHub action')).toBe(shape.props.trigger === 'connection');
+    expect(purposes).toEqual(expect.arrayContaining(['write build logs', 'publish test reports to app-unit-tests', 'run the TestAndBuildImage action']));
+  });
+
+  describe.each([
+    ['build', 'build/role/permissions', shape.build],
+    ['pipeline', 'pipeline/role/permissions', shape.pipeline],
+  ] as const)('the %s role', (role, documentPath, needed) => {
+    const sids: string[] = documentAt(json, documentPath).statement.map((statement: any) => statement.sid);
+
+    test('grants every needed statement', () => {
+      expect(sids).toEqual(expect.arrayContaining([...needed]));
+    });
+
+    test.each(sids)('without statement %s, the check fails exactly when it is needed', (sid) => {
+      const broken = copy(json);
+      const document = documentAt(broken, documentPath);
+      document.statement = document.statement.filter((statement: any) => statement.sid !== sid);
+      const problems = permissionProblems(broken);
+      if ((needed as readonly string[]).includes(sid)) {
+        expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^role ci-app/ci/${role}/role/role may not `))]));
+      } else {
+        expect(problems).toEqual([]);
+      }
+    });
+
+    test('without its trust in the service, the check fails', () => {
+      const broken = copy(json);
+      const trust = documentAt(broken, `${role}/role/trust`);
+      trust.statement[0].principals[0].identifiers = ['ec2.amazonaws.com'];
+      const service = role === 'build' ? 'codebuild.amazonaws.com' : 'codepipeline.amazonaws.com';
+      expect(permissionProblems(broken)).toEqual([`role ci-app/ci/${role}/role/role does not trust ${service}`]);
+    });
+  });
+
+  test('one missing action is named', () => {
+    const broken = copy(json);
+    const statement = documentAt(broken, 'build/role/permissions').statement.find((candidate: any) => candidate.sid === 'UseEncryptionKey');
+    statement.actions = statement.actions.filter((action: string) => action !== 'kms:GenerateDataKey*');
+    expect(permissionProblems(broken)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^role ci-app\/ci\/build\/role\/role may not encrypt build output: kms:GenerateDataKey\* on \$\{aws_kms_key\./)]),
+    );
+  });
+});
+
+describe('isAllowed', () => {
+  const allow = (actions: string[], resources: string[]): NormalizedStatement => ({
+    effect: 'Allow',
+    actions,
+    notActions: [],
+    resources,
+    notResources: [],
+    principals: [],
+    conditions: [],
+  });
+
+  test('matches action wildcards case-insensitively and resource wildcards exactly', () => {
+    expect(isAllowed([allow(['KMS:GenerateDataKey*'], ['arn:aws:kms:*'])], 'kms:GenerateDataKeyWithoutPlaintext', 'arn:aws:kms:eu-west-1:1:key/a')).toBe(true);
+    expect(isAllowed([allow(['s3:Get*'], ['arn:aws:s3:::bucket/*'])], 's3:PutObject', 'arn:aws:s3:::bucket/key')).toBe(false);
+    expect(isAllowed([allow(['s3:GetObject'], ['arn:aws:s3:::bucket'])], 's3:GetObject', 'arn:aws:s3:::bucket/key')).toBe(false);
+  });
+
+  test('an unconditional Deny wins', () => {
+    const deny: NormalizedStatement = { ...allow(['s3:*'], ['*']), effect: 'Deny' };
+    expect(isAllowed([allow(['s3:GetObject'], ['*']), deny], 's3:GetObject', 'arn:aws:s3:::bucket/key')).toBe(false);
+  });
+});
+
+describe('secretOfVariable', () => {
+  test('drops the JSON key (and version) from a SECRETS_MANAGER value', () => {
+    expect(secretOfVariable('${aws_secretsmanager_secret.s.arn}:username')).toBe('${aws_secretsmanager_secret.s.arn}');
+    expect(secretOfVariable('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf:password::')).toBe(
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf',
+    );
+    expect(secretOfVariable('plain-name')).toBe('plain-name');
+  });
+});

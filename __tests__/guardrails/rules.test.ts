@@ -1,0 +1,262 @@
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { TerraformResource, TerraformStack, Testing } from 'cdktf';
+import { BuildProject } from '../../constructs/build-project';
+import { CiPipelineStack } from '../../constructs/ci-pipeline-stack';
+import { EncryptionKey } from '../../constructs/encryption-key';
+import { ImageRepository } from '../../constructs/image-repository';
+import { SecureBucket } from '../../constructs/secure-bucket';
+import { ALL_RULES, checkStack, formatFinding, StackReport } from '../../guardrails';
+import { pipelineProps } from '../helpers';
+
+/** The pipeline stacks the product synthesizes, in its two shapes. */
+type Shape = 'webhook-dockerhub' | 'connection-ecr';
+
+function pipelineStack(shape: Shape): CiPipelineStack {
+  const pipeline =
+    shape === 'webhook-dockerhub'
+      ? pipelineProps()
+      : pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app' } });
+  return new CiPipelineStack(Testing.app(), 'ci-app', {
+    pipeline,
+    region: 'eu-west-1',
+    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate' },
+  });
+}
+
+/** The resource (or data source) at `path` below the stack's pipeline, e.g. `build/project`. */
+function at(stack: TerraformStack, path: string): TerraformResource {
+  const found = stack.node.findAll().find((construct) => construct.node.path === `${stack.node.path}/ci/${path}`);
+  if (found === undefined) throw new Error(`nothing at ${path}`);
+  return found as TerraformResource;
+}
+
+const check = (stack: TerraformStack): StackReport => checkStack(stack.toTerraform());
+const findingsOf = (report: StackReport, ruleId: string) => report.findings.filter((finding) => finding.ruleId === ruleId);
+
+/** A standalone tree: a key, a bucket and whatever `build` adds, in a bare stack. */
+function bareStack(build: (stack: TerraformStack, key: EncryptionKey, bucket: SecureBucket) => void): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'bare');
+  const key = new EncryptionKey(stack, 'key', { alias: 'test', allowCloudWatchLogs: true });
+  const bucket = new SecureBucket(stack, 'bucket', { bucketName: 'my-test-bucket', encryptionKeyArn: key.keyArn });
+  build(stack, key, bucket);
+  return stack;
+}
+
+/**
+ * One case per rule: a tree that breaks it, and the message it must give. The
+ * passing tree is the product itself (below), unless `passing` names another.
+ */
+interface RuleCase {
+  readonly rule: string;
+  readonly failing: () => TerraformStack;
+  /** What the finding's message must say. */
+  readonly message: RegExp;
+  /** The construct path of the offending element, below the stack. */
+  readonly path: string;
+  /** A passing tree where the product does not exercise the rule unsuppressed. */
+  readonly passing?: () => TerraformStack;
+}
+
+/** The product's pipeline stack of `shape` with `mutate` applied. */
+function broken(shape: Shape, mutate: (stack: CiPipelineStack) => void): () => TerraformStack {
+  return () => {
+    const stack = pipelineStack(shape);
+    mutate(stack);
+    return stack;
+  };
+}
+
+const override = (path: string, key: string, value: unknown, shape: Shape = 'webhook-dockerhub') =>
+  broken(shape, (stack) => at(stack, path).addOverride(key, value));
+
+const grant = (actions: string[], resources: string[]) =>
+  broken('webhook-dockerhub', (stack) => stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Extra', actions, resources }));
+
+const CASES: readonly RuleCase[] = [
+  { rule: 'CKV_AWS_78', path: 'ci/build/project', failing: override('build/project', 'artifacts.encryption_disabled', true), message: /artifacts "CODEPIPELINE" have encryption_disabled = true/ },
+  { rule: 'CKV_AWS_147', path: 'ci/build/project', failing: override('build/project', 'encryption_key', ''), message: /encryption_key is not set/ },
+  { rule: 'CKV_AWS_314', path: 'ci/build/project', failing: override('build/project', 'logs_config.cloudwatch_logs.status', 'DISABLED'), message: /every log destination is DISABLED/ },
+  {
+    rule: 'CKV_AWS_316',
+    path: 'ci/build/project',
+    // Without its suppression, the product's image-building project fails.
+    failing: override('build/project', '//.suppressions', []),
+    message: /privileged_mode is true/,
+    passing: () =>
+      bareStack((stack, key, bucket) => {
+        new BuildProject(stack, 'ci', { projectName: 'tests-only', encryptionKey: key, artifactBucket: bucket, buildsImages: false });
+      }),
+  },
+  { rule: 'CKV_AWS_219', path: 'ci/pipeline/pipeline', failing: override('pipeline/pipeline', 'artifact_store.0.encryption_key', undefined), message: /artifact_store at "\$\{aws_s3_bucket\.ci_artifacts_bucket_[0-9A-F]+\.bucket\}" has no KMS encryption_key/ },
+  { rule: 'CKV_AWS_21', path: 'ci/artifacts/bucket', failing: override('artifacts/versioning', 'versioning_configuration.status', 'Suspended'), message: /no aws_s3_bucket_versioning with status "Enabled"/ },
+  {
+    rule: 'CKV_AWS_145',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/encryption', 'rule.0.apply_server_side_encryption_by_default.sse_algorithm', 'AES256'),
+    message: /sse_algorithm "aws:kms"/,
+  },
+  { rule: 'CKV2_AWS_6', path: 'ci/artifacts/bucket', failing: override('artifacts/public-access-block', 'block_public_policy', false), message: /leaves block_public_policy off/ },
+  { rule: 'CKV_AWS_53', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'block_public_acls', false), message: /block_public_acls is not true/ },
+  { rule: 'CKV_AWS_54', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'block_public_policy', false), message: /block_public_policy is not true/ },
+  { rule: 'CKV_AWS_55', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'ignore_public_acls', false), message: /ignore_public_acls is not true/ },
+  { rule: 'CKV_AWS_56', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'restrict_public_buckets', false), message: /restrict_public_buckets is not true/ },
+  { rule: 'CKV2_AWS_65', path: 'ci/artifacts/bucket', failing: override('artifacts/ownership', 'rule.object_ownership', 'ObjectWriter'), message: /object_ownership "BucketOwnerEnforced"/ },
+  { rule: 'CKV2_AWS_61', path: 'ci/artifacts/bucket', failing: override('artifacts/lifecycle', 'rule.0.status', 'Disabled'), message: /no enabled lifecycle rule applies/ },
+  {
+    rule: 'CKV_AWS_300',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/lifecycle', 'rule.0.abort_incomplete_multipart_upload', undefined),
+    message: /no enabled whole-bucket lifecycle rule aborts incomplete multipart uploads/,
+  },
+  {
+    rule: 'CKV_AWS_300',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/lifecycle', 'rule.0.filter.0.prefix', 'logs/'),
+    message: /no enabled whole-bucket lifecycle rule aborts incomplete multipart uploads/,
+  },
+  {
+    rule: 's3-bucket-ssl-requests-only',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/tls-only', 'statement.0.condition', undefined),
+    message: /no bucket policy denies requests whose aws:SecureTransport is false/,
+  },
+  { rule: 'CKV_AWS_149', path: 'ci/dockerhub-credentials/secret', failing: override('dockerhub-credentials/secret', 'kms_key_id', ''), message: /kms_key_id is not set/ },
+  {
+    rule: 'CKV2_AWS_57',
+    path: 'ci/dockerhub-credentials/secret',
+    failing: override('dockerhub-credentials/secret', '//.suppressions', []),
+    message: /no aws_secretsmanager_secret_rotation refers to this secret/,
+    passing: () =>
+      bareStack((stack, key) => {
+        const secret = new SecretsmanagerSecret(stack, 'secret', { name: 'rotating', kmsKeyId: key.keyArn });
+        new SecretsmanagerSecretRotation(stack, 'rotation', {
+          secretId: secret.id,
+          rotationLambdaArn: 'arn:aws:lambda:eu-west-1:123456789012:function:rotate',
+          rotationRules: { automaticallyAfterDays: 30 },
+        });
+      }),
+  },
+  {
+    rule: 'CIP_SM_1',
+    path: 'literal',
+    failing: () =>
+      bareStack((stack, key) => {
+        const secret = new SecretsmanagerSecret(stack, 'secret', { name: 'planted', kmsKeyId: key.keyArn });
+        new SecretsmanagerSecretVersion(stack, 'literal', { secretId: secret.id, secretString: 'hunter2' });
+      }),
+    message: /secret_string is a literal, so the secret is in the code and in the synthesized JSON/,
+  },
+  {
+    rule: 'CIP_SM_1',
+    path: 'from-variable',
+    failing: () =>
+      bareStack((stack, key) => {
+        const secret = new SecretsmanagerSecret(stack, 'secret', { name: 'planted', kmsKeyId: key.keyArn });
+        new SecretsmanagerSecretVersion(stack, 'from-variable', { secretId: secret.id, secretString: '${var.password}' });
+      }),
+    message: /secret_string is set, so Terraform stores the secret in its state/,
+  },
+  { rule: 'CKV_AWS_51', path: 'ci/image-repository/repository', failing: override('image-repository/repository', 'image_tag_mutability', 'MUTABLE', 'connection-ecr'), message: /image_tag_mutability is "MUTABLE"/ },
+  { rule: 'CKV_AWS_163', path: 'ci/image-repository/repository', failing: override('image-repository/repository', 'image_scanning_configuration.scan_on_push', false, 'connection-ecr'), message: /scan_on_push is not true/ },
+  { rule: 'CKV_AWS_136', path: 'ci/image-repository/repository', failing: override('image-repository/repository', 'encryption_configuration.0.encryption_type', 'AES256', 'connection-ecr'), message: /encryption_type is not KMS/ },
+  { rule: 'CIP_ECR_1', path: 'ci/image-repository/repository', failing: override('image-repository/lifecycle', 'repository', 'another-repository', 'connection-ecr'), message: /no aws_ecr_lifecycle_policy refers to this repository/ },
+  { rule: 'CKV_AWS_66', path: 'ci/build/logs', failing: override('build/logs', 'retention_in_days', 0), message: /retention_in_days is 0, so logs are kept forever/ },
+  { rule: 'CKV_AWS_158', path: 'ci/build/logs', failing: override('build/logs', 'kms_key_id', ''), message: /kms_key_id is not set/ },
+  { rule: 'CKV_AWS_7', path: 'ci/key/key', failing: override('key/key', 'enable_key_rotation', false), message: /enable_key_rotation is not true/ },
+  { rule: 'CIP_IAM_1', path: 'ci/build/role/policy', failing: override('build/role/policy', 'policy', '${jsonencode({Version = "2012-10-17"})}'), message: /policy is an expression whose statements cannot be read/ },
+  {
+    rule: 'CKV_AWS_60',
+    path: 'ci/build/role/role',
+    // Overrides append to lists: the trust policy now names "*" beside the service.
+    failing: override('build/role/trust', 'statement.0.principals.0.identifiers', ['*']),
+    message: /statement "AssumedByService" of ci-app\/ci\/build\/role\/trust lets any principal \("\*"\) assume the role/,
+  },
+  { rule: 'CKV_AWS_62', path: 'ci/build/role/policy', failing: grant(['*'], ['*']), message: /statement "Extra" of ci-app\/ci\/build\/role\/permissions allows every action \("\*"\) on every resource/ },
+  { rule: 'CKV_AWS_63', path: 'ci/build/role/policy', failing: grant(['*'], ['arn:aws:s3:::my-test-bucket']), message: /statement "Extra" .* allows every action \("\*"\)$/ },
+  { rule: 'CKV2_AWS_40', path: 'ci/build/role/policy', failing: grant(['iam:*'], ['arn:aws:iam::123456789012:role/x']), message: /allows "iam:\*", every IAM action/ },
+  { rule: 'CIP_IAM_2', path: 'ci/build/role/policy', failing: grant(['s3:*'], ['arn:aws:s3:::my-test-bucket']), message: /allows "s3:\*", every S3 action/ },
+  { rule: 'CIP_IAM_3', path: 'ci/build/role/policy', failing: grant(['iam:PassRole'], ['*']), message: /allows iam:PassRole on "\*"/ },
+  { rule: 'CIP_IAM_4', path: 'ci/build/role/policy', failing: grant(['s3:GetObject', 'ecr:GetAuthorizationToken'], ['*']), message: /allows s3:GetObject on "\*"$/ },
+  { rule: 'CKV_GIT_1', path: 'ci/repository/repository', failing: override('repository/repository', 'visibility', 'public'), message: /visibility is "public"; anyone can read the code/ },
+  { rule: 'CKV_GIT_2', path: 'ci/webhook/github-webhook', failing: override('webhook/github-webhook', 'configuration.insecure_ssl', true), message: /configuration.insecure_ssl is true/ },
+  { rule: 'CIP_GIT_1', path: 'ci/webhook/github-webhook', failing: override('webhook/github-webhook', 'configuration.secret', 'not-so-secret'), message: /configuration.secret is a literal/ },
+  { rule: 'CIP_GIT_1', path: 'ci/webhook/pipeline-webhook', failing: override('webhook/pipeline-webhook', 'authentication', 'UNAUTHENTICATED'), message: /authentication is UNAUTHENTICATED/ },
+  { rule: 'CKV_GIT_3', path: 'ci/repository/repository', failing: override('repository/repository', 'vulnerability_alerts', false), message: /vulnerability_alerts is not true/ },
+  { rule: 'CKV2_GIT_1', path: 'ci/repository/repository', failing: override('repository/branch-protection', 'repository_id', 'R_kgDOSomethingElse'), message: /no github_branch_protection refers to this repository/ },
+  { rule: 'CKV2_GIT_1', path: 'ci/repository/repository', failing: override('repository/branch-protection', 'pattern', 'release/*'), message: /no branch protection covers the default branch "main"/ },
+  {
+    rule: 'CIP_TF_1',
+    path: 'terraform',
+    failing: broken('webhook-dockerhub', (stack) => stack.addOverride('terraform.backend.s3.use_lockfile', false)),
+    message: /the s3 backend has no locking/,
+  },
+  {
+    rule: 'CIP_PERM_1',
+    path: 'bare/build/project',
+    // An image repository whose push permission was never granted: `grantPush` forgotten.
+    failing: () =>
+      bareStack((stack, key, bucket) => {
+        const repository = new ImageRepository(stack, 'images', { repositoryName: 'app', encryptionKeyArn: key.keyArn });
+        new BuildProject(stack, 'build', {
+          projectName: 'app',
+          encryptionKey: key,
+          artifactBucket: bucket,
+          environmentVariables: [{ name: 'IMAGE_REPOSITORY_URI', value: repository.repositoryUrl }],
+        });
+      }),
+    message: /role bare\/build\/role\/role may not push images: ecr:BatchCheckLayerAvailability, .*ecr:PutImage.* on \$\{aws_ecr_repository\.images_repository_[0-9A-F]+\.arn\}/,
+  },
+  {
+    rule: 'CIP_PERM_2',
+    path: 'ci/pipeline/pipeline',
+    // The role policy replaced by JSON text that grants only the artifact objects.
+    failing: override(
+      'pipeline/role/policy',
+      'policy',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: '*' }] }),
+    ),
+    message: /role ci-app\/ci\/pipeline\/role\/role may not run the TestAndBuildImage action: codebuild:BatchGetBuilds, codebuild:StartBuild/,
+  },
+];
+
+describe('guardrail rules', () => {
+  const product = { 'webhook-dockerhub': check(pipelineStack('webhook-dockerhub')), 'connection-ecr': check(pipelineStack('connection-ecr')) };
+
+  test('the product passes every rule, with only the documented suppressions', () => {
+    for (const report of Object.values(product)) expect(report.findings.map(formatFinding)).toEqual([]);
+    const suppressed = (report: StackReport) => report.suppressed.map((finding) => `${finding.ruleId} ${finding.path}`).sort();
+    expect(suppressed(product['webhook-dockerhub'])).toEqual(['CKV2_AWS_57 ci-app/ci/dockerhub-credentials/secret', 'CKV_AWS_316 ci-app/ci/build/project']);
+    expect(suppressed(product['connection-ecr'])).toEqual(['CKV_AWS_316 ci-app/ci/build/project']);
+  });
+
+  test('every rule has a failing case', () => {
+    const tested = new Set(CASES.map((ruleCase) => ruleCase.rule));
+    expect(ALL_RULES.map((rule) => rule.id).filter((id) => !tested.has(id))).toEqual([]);
+  });
+
+  test('rule IDs are unique and every rule says how to fix it', () => {
+    const ids = ALL_RULES.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of ALL_RULES) expect(rule.fix.length).toBeGreaterThan(10);
+  });
+
+  describe.each(CASES.map((ruleCase) => [`${ruleCase.rule} (${ruleCase.path})`, ruleCase] as const))('%s', (_name, ruleCase) => {
+    test('a tree that breaks it fails with the construct path, rule ID, problem and fix', () => {
+      const report = check(ruleCase.failing());
+      const findings = findingsOf(report, ruleCase.rule);
+      expect(findings.map((finding) => finding.problem)).toEqual(expect.arrayContaining([expect.stringMatching(ruleCase.message)]));
+      const finding = findings.find((candidate) => ruleCase.message.test(candidate.problem))!;
+      expect(finding.path.endsWith(ruleCase.path)).toBe(true);
+      const rule = ALL_RULES.find((candidate) => candidate.id === ruleCase.rule)!;
+      expect(formatFinding(finding)).toBe(`[${finding.path}] ${rule.id} ${rule.name}: ${finding.problem}. Fix: ${rule.fix}.`);
+    });
+
+    test('a tree that complies passes it', () => {
+      const reports = ruleCase.passing === undefined ? Object.values(product) : [check(ruleCase.passing())];
+      expect(reports.some((report) => report.rulesApplied.includes(ruleCase.rule))).toBe(true);
+      for (const report of reports) expect(findingsOf(report, ruleCase.rule)).toEqual([]);
+    });
+  });
+});
