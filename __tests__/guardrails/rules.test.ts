@@ -38,7 +38,7 @@ const findingsOf = (report: StackReport, ruleId: string) => report.findings.filt
 /** A standalone tree: a key, a bucket and whatever `build` adds, in a bare stack. */
 function bareStack(build: (stack: TerraformStack, key: EncryptionKey, bucket: SecureBucket) => void): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'bare');
-  const key = new EncryptionKey(stack, 'key', { alias: 'test', allowCloudWatchLogs: true });
+  const key = new EncryptionKey(stack, 'key', { alias: 'test', description: 'Test key', allowCloudWatchLogs: true });
   const bucket = new SecureBucket(stack, 'bucket', { bucketName: 'my-test-bucket', encryptionKeyArn: key.keyArn });
   build(stack, key, bucket);
   return stack;
