@@ -41,31 +41,57 @@ export function buildStacks(app: App, config: PipelinesConfig): { bootstrap: Sta
   return { bootstrap, pipelines };
 }
 
-function main(): void {
-  // Validate everything before `new App()`, which creates the output directory:
-  // a bad configuration must leave nothing behind.
-  const config = loadConfigFile(configPathFromEnvironment());
-  const app = new App();
-  const { bootstrap, pipelines } = buildStacks(app, config);
-  // Check every stack before writing any, so a finding leaves no stack half-synthesized.
-  const reports = checkStacks([bootstrap, ...pipelines]);
-  const findings = reports.flatMap((report) => report.findings);
-  if (findings.length > 0) throw new GuardrailsError(findings);
-  app.synth();
-  const reportPath = path.join(app.outdir, GUARDRAILS_REPORT_FILE);
-  fs.writeFileSync(reportPath, formatReport(reports));
-  const count = (key: 'checks' | 'suppressed') => reports.reduce((sum, report) => sum + (key === 'checks' ? report.checks : report.suppressed.length), 0);
-  process.stdout.write(`Guardrails: ${reports.length} stacks, ${count('checks')} checks, no findings, ${count('suppressed')} suppressed with reasons (${reportPath})\n`);
+/** Where `run` reads its settings and writes its messages. */
+export interface RunOptions {
+  /**
+   * The environment: `CI_PIPELINES_CONFIG` selects the configuration, `CDKTF_OUTDIR` the output directory.
+   * @default process.env
+   */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default process.stdout */
+  readonly stdout?: (text: string) => void;
+  /** @default process.stderr */
+  readonly stderr?: (text: string) => void;
 }
 
-if (require.main === module) {
+/**
+ * Synthesizes every stack of the configuration, as `npm run synth` does, and
+ * returns the exit code. A mistake the user can make (configuration, props,
+ * guardrail findings) is printed without a stack trace, returns 1 and leaves no
+ * stack written; anything else is a bug and is thrown.
+ */
+export function run(options: RunOptions = {}): number {
+  const env = options.env ?? process.env;
+  const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = options.stderr ?? ((text: string) => process.stderr.write(text));
   try {
-    main();
+    // Validate everything before `new App()`, which creates the output directory:
+    // a bad configuration must leave nothing behind.
+    const config = loadConfigFile(configPathFromEnvironment(env));
+    const app = new App({ outdir: env.CDKTF_OUTDIR });
+    const { bootstrap, pipelines } = buildStacks(app, config);
+    // Check every stack before writing any, so a finding leaves no stack half-synthesized.
+    const reports = checkStacks([bootstrap, ...pipelines]);
+    const findings = reports.flatMap((report) => report.findings);
+    if (findings.length > 0) throw new GuardrailsError(findings);
+    app.synth();
+    const reportPath = path.join(app.outdir, GUARDRAILS_REPORT_FILE);
+    fs.writeFileSync(reportPath, formatReport(reports));
+    const total = (count: (report: (typeof reports)[number]) => number) => reports.reduce((sum, report) => sum + count(report), 0);
+    stdout(
+      `Guardrails: ${reports.length} stacks, ${total((report) => report.checks)} checks, no findings, ` +
+        `${total((report) => report.suppressed.length)} suppressed with reasons (${reportPath})\n`,
+    );
+    return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof PropValidationError || error instanceof GuardrailsError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
+      stderr(`${error.message}\n`);
+      return 1;
     }
     throw error;
   }
+}
+
+if (require.main === module) {
+  process.exitCode = run();
 }
