@@ -15,4 +15,6 @@ export * from './service-role';
 export * from './source-repository';
 export * from './state-bootstrap-stack';
 export * from './validation';
-export * from '../guardrails';
+// The guardrails' public face; the rest of guardrails/ is reachable from '../guardrails'.
+export { ALL_RULES, checkStack, checkStacks, formatFinding, formatReport, GuardrailsError, SecurityChecks, Suppressions } from '../guardrails';
+export type { Finding, Rule, SecurityChecksProps, StackReport, Suppression } from '../guardrails';

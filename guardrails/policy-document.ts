@@ -5,6 +5,7 @@
  * different things in an identity policy, a trust policy and a resource policy
  * (a key policy must say `Resource: "*"`; an identity policy should not).
  */
+import { globMatches } from './glob';
 import { blocks, Element, parseReference, SynthesizedStack } from './terraform-json';
 
 /** How a policy is used. */
@@ -143,7 +144,8 @@ function readPolicy(value: unknown, stack: SynthesizedStack, seen = new Set<stri
 /** The policies `element` attaches; a policy document that nothing attaches counts as an identity policy of its own. */
 export function policiesAt(element: Element, stack: SynthesizedStack): AttachedPolicy[] {
   if (element.type === 'data.aws_iam_policy_document') {
-    const attached = POLICY_ATTRIBUTES.some(({ type }) => stack.referencing(element, type).length > 0);
+    // Attached by a resource, or merged into another document (and checked there).
+    const attached = [...POLICY_ATTRIBUTES.map(({ type }) => type), 'data.aws_iam_policy_document'].some((type) => stack.referencing(element, type).length > 0);
     return attached ? [] : [{ consumer: element, attribute: 'statement', use: 'identity', statements: documentStatements(element, stack), document: element }];
   }
   return POLICY_ATTRIBUTES.filter(({ type }) => type === element.type).flatMap(({ attribute, use }) => {
@@ -154,17 +156,8 @@ export function policiesAt(element: Element, stack: SynthesizedStack): AttachedP
   });
 }
 
-/** Case-insensitive glob match as IAM does it for actions (`*` any run, `?` one character). */
-export function actionMatches(pattern: string, action: string): boolean {
-  return globToRegExp(pattern, 'i').test(action);
-}
+/** Whether an action pattern matches an action: case-insensitive, as IAM does it. */
+export const actionMatches = (pattern: string, action: string): boolean => globMatches(pattern, action, { ignoreCase: true });
 
-/** Case-sensitive glob match, as IAM does it for resource ARNs. */
-export function resourceMatches(pattern: string, resource: string): boolean {
-  return globToRegExp(pattern, '').test(resource);
-}
-
-function globToRegExp(pattern: string, flags: string): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, flags);
-}
+/** Whether a resource pattern matches a resource ARN: case-sensitive, as IAM does it. */
+export const resourceMatches = (pattern: string, resource: string): boolean => globMatches(pattern, resource);

@@ -1,4 +1,4 @@
-import { Lazy, TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from 'cdktf';
+import { Lazy, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { SuppressionRecord, TERRAFORM_BLOCK_ADDRESS } from './terraform-json';
 
@@ -12,7 +12,11 @@ export interface Suppression {
 
 /** The element's suppressions, and for a stack those of its data sources and `terraform` block. */
 const recorded = new WeakMap<IConstruct, SuppressionRecord[]>();
-const stackLevel = new WeakMap<TerraformStack, Map<() => string, SuppressionRecord[]>>();
+const stackLevel = new WeakMap<TerraformStack, Map<TerraformDataSource | TerraformStack, SuppressionRecord[]>>();
+
+/** The Terraform address of a data source, or of a stack's `terraform` block. */
+const addressOf = (element: TerraformDataSource | TerraformStack) =>
+  element instanceof TerraformStack ? TERRAFORM_BLOCK_ADDRESS : `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
 
 /**
  * Explicit, per-resource exceptions to the guardrails, each with its reason.
@@ -48,17 +52,13 @@ export class Suppressions {
     const stack = TerraformStack.of(target);
     let byAddress = stackLevel.get(stack);
     if (byAddress === undefined) {
-      const map = new Map<() => string, SuppressionRecord[]>();
+      const map = new Map<TerraformDataSource | TerraformStack, SuppressionRecord[]>();
       stackLevel.set(stack, map);
       byAddress = map;
       // Addresses are read at synth time: a logical ID may still be overridden after this call.
-      stack.addOverride('//.suppressions', Lazy.anyValue({ produce: () => Object.fromEntries([...map].map(([address, list]) => [address(), list])) }));
+      stack.addOverride('//.suppressions', Lazy.anyValue({ produce: () => Object.fromEntries([...map].map(([element, list]) => [addressOf(element), list])) }));
     }
-    const element = target as TerraformElement;
-    byAddress.set(
-      target instanceof TerraformStack ? () => TERRAFORM_BLOCK_ADDRESS : () => `data.${(element as TerraformDataSource).terraformResourceType}.${element.friendlyUniqueId}`,
-      records,
-    );
+    byAddress.set(target, records);
   }
 
   /** The suppressions added to `target` in code. */

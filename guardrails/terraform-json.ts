@@ -123,8 +123,9 @@ export class SynthesizedStack {
     let found = this.referencesCache.get(element.address);
     if (found === undefined) {
       found = new Set<string>();
-      for (const text of strings(element.body)) {
-        for (const match of text.matchAll(/\$\{[^}]*?\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.[A-Za-z0-9_]/g)) {
+      // Every `type.name.` (or `data.type.name.`) inside an interpolation that names an element of this stack.
+      for (const text of strings(element.body).filter((candidate) => candidate.includes('${'))) {
+        for (const match of text.matchAll(/\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\./g)) {
           if (this.byAddress.has(match[1])) found.add(match[1]);
         }
       }

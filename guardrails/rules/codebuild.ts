@@ -28,8 +28,8 @@ export const CODEBUILD_RULES: readonly Rule[] = [
     targets: PROJECT,
     fix: 'set `logs_config.cloudwatch_logs` (status ENABLED, a log group) or enable `logs_config.s3_logs`',
     passes: ({ body }) => {
-      const logs = block(body.logs_config);
       if (blocks(body.logs_config).length === 0) return false;
+      const logs = block(body.logs_config);
       const cloudwatch = block(logs.cloudwatch_logs);
       const s3 = block(logs.s3_logs);
       return (blocks(logs.cloudwatch_logs).length > 0 && cloudwatch.status !== 'DISABLED') || s3.status === 'ENABLED';

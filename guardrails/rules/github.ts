@@ -1,3 +1,4 @@
+import { globMatches } from '../glob';
 import { Rule, simpleRule } from '../rule';
 import { block, Element, isExpression, isTrue, SynthesizedStack } from '../terraform-json';
 
@@ -15,9 +16,7 @@ function defaultBranch(repository: Element, stack: SynthesizedStack): { element?
 function protectsBranch(pattern: unknown, branch: { element?: Element; name?: string }, stack: SynthesizedStack): boolean {
   if (branch.name === undefined && branch.element === undefined) return true;
   if (branch.element !== undefined && stack.resolve(pattern)?.address === branch.element.address) return true;
-  if (typeof pattern !== 'string' || branch.name === undefined) return false;
-  const glob = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return glob.test(branch.name);
+  return typeof pattern === 'string' && branch.name !== undefined && globMatches(pattern, branch.name);
 }
 
 export const GITHUB_RULES: readonly Rule[] = [

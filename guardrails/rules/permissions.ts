@@ -50,12 +50,12 @@ function pipelinesRunning(project: Element, stack: SynthesizedStack): Element[] 
     .filter((pipeline) => buildActions(pipeline).some((action) => stack.resolve(block(action.configuration).ProjectName)?.address === project.address));
 }
 
-function actions(pipeline: Element): Record<string, any>[] {
+function pipelineActions(pipeline: Element): Record<string, any>[] {
   return blocks(pipeline.body.stage).flatMap((stage) => blocks(stage.action));
 }
 
 function buildActions(pipeline: Element): Record<string, any>[] {
-  return actions(pipeline).filter((action) => action.category === 'Build' && action.provider === 'CodeBuild');
+  return pipelineActions(pipeline).filter((action) => action.category === 'Build' && action.provider === 'CodeBuild');
 }
 
 /** What a pipeline's artifact stores need: objects in the bucket and the key that encrypts them. */
@@ -123,7 +123,7 @@ export function pipelineNeeds(pipeline: Element, stack: SynthesizedStack): Servi
     const project = stack.resolve(block(action.configuration).ProjectName, 'aws_codebuild_project');
     if (project !== undefined) needs.push({ actions: START_BUILD_ACTIONS, resource: ref(project, 'arn'), purpose: `run the ${action.name} action` });
   }
-  for (const action of actions(pipeline).filter((candidate) => candidate.provider === 'CodeStarSourceConnection')) {
+  for (const action of pipelineActions(pipeline).filter((candidate) => candidate.provider === 'CodeStarSourceConnection')) {
     const connection = block(action.configuration).ConnectionArn;
     if (typeof connection === 'string') needs.push({ actions: USE_CONNECTION_ACTIONS, resource: connection, purpose: `fetch source in the ${action.name} action` });
   }
