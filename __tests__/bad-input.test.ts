@@ -9,18 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../main';
-
-const valid = () => ({
-  region: 'eu-west-1',
-  state: { bucket: 'my-state-bucket', region: 'eu-west-1', keyPrefix: 'ci' },
-  pipelines: [
-    {
-      name: 'app',
-      github: { owner: 'my-org', repository: 'app' },
-      registry: { type: 'dockerhub', image: 'my-org/app' },
-    },
-  ],
-});
+import { validConfigDocument as valid } from './helpers';
 
 type Document = ReturnType<typeof valid> & Record<string, any>;
 

@@ -7,18 +7,7 @@ import {
   loadConfigFile,
   parseConfig,
 } from '../config/load';
-
-const valid = () => ({
-  region: 'eu-west-1',
-  state: { bucket: 'my-state-bucket', region: 'eu-west-1', keyPrefix: 'ci' },
-  pipelines: [
-    {
-      name: 'app',
-      github: { owner: 'my-org', repository: 'app' },
-      registry: { type: 'dockerhub', image: 'my-org/app' },
-    },
-  ],
-});
+import { validConfigDocument as valid } from './helpers';
 
 /** The problems reported for `document`, or [] when it is valid. */
 function problemsOf(document: unknown): readonly string[] {

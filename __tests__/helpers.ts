@@ -71,3 +71,16 @@ export function synthPipeline(overrides: Partial<CiPipelineProps> = {}) {
   });
   return { ...result, pipeline: pipeline! };
 }
+
+/** A minimal valid configuration document (config/pipelines.json's shape) with one Docker Hub pipeline. */
+export const validConfigDocument = () => ({
+  region: 'eu-west-1',
+  state: { bucket: 'my-state-bucket', region: 'eu-west-1', keyPrefix: 'ci' },
+  pipelines: [
+    {
+      name: 'app',
+      github: { owner: 'my-org', repository: 'app' },
+      registry: { type: 'dockerhub', image: 'my-org/app' },
+    },
+  ],
+});
