@@ -46,6 +46,20 @@ function statementRule(
   };
 }
 
+/** A rule against Allow statements that grant every action of `service` ("*" or "<service>:*"). */
+function serviceWildcardRule(id: string, service: string, label: string, fix: string): Rule {
+  return statementRule({
+    id,
+    name: `IAM policies do not grant every ${label} action`,
+    use: 'identity',
+    fix,
+    offending: (statement) => {
+      const broad = statement.actions.filter((action) => coversService(action, service));
+      return broad.length > 0 ? `allows ${broad.map((action) => `"${action}"`).join(', ')}, every ${label} action` : undefined;
+    },
+  });
+}
+
 export const IAM_RULES: readonly Rule[] = [
   {
     id: 'CIP_IAM_1',
@@ -80,26 +94,8 @@ export const IAM_RULES: readonly Rule[] = [
     fix: 'list the actions the role needs, from a named action list',
     offending: (statement) => (statement.actions.includes('*') ? 'allows every action ("*")' : undefined),
   }),
-  statementRule({
-    id: 'CKV2_AWS_40',
-    name: 'IAM policies do not grant full IAM access',
-    use: 'identity',
-    fix: 'list the IAM actions the role needs instead of "iam:*"',
-    offending: (statement) => {
-      const broad = statement.actions.filter((action) => coversService(action, 'iam'));
-      return broad.length > 0 ? `allows ${broad.map((action) => `"${action}"`).join(', ')}, every IAM action` : undefined;
-    },
-  }),
-  statementRule({
-    id: 'CIP_IAM_2',
-    name: 'IAM policies do not grant every S3 action',
-    use: 'identity',
-    fix: 'grant named S3 actions, such as OBJECT_READ_WRITE_ACTIONS, on the bucket ARNs',
-    offending: (statement) => {
-      const broad = statement.actions.filter((action) => coversService(action, 's3'));
-      return broad.length > 0 ? `allows ${broad.map((action) => `"${action}"`).join(', ')}, every S3 action` : undefined;
-    },
-  }),
+  serviceWildcardRule('CKV2_AWS_40', 'iam', 'IAM', 'list the IAM actions the role needs instead of "iam:*"'),
+  serviceWildcardRule('CIP_IAM_2', 's3', 'S3', 'grant named S3 actions, such as OBJECT_READ_WRITE_ACTIONS, on the bucket ARNs'),
   statementRule({
     id: 'CIP_IAM_3',
     name: 'iam:PassRole is granted on named roles only',

@@ -173,25 +173,21 @@ export function missingPermissions({ role, service, needs }: ServiceNeeds, stack
   return problems;
 }
 
+/** A rule that the role of each `target` element allows what `needsOf` says its service does. */
+function permissionRule(id: string, name: string, target: string, needsOf: typeof codeBuildNeeds, example: string): Rule {
+  return {
+    id,
+    name,
+    targets: [target],
+    fix: `grant through the resource's grant* method (e.g. \`${example}\`), which uses the same action lists`,
+    check: (element, stack) => {
+      const needs = needsOf(element, stack);
+      return needs === undefined ? [] : missingPermissions(needs, stack);
+    },
+  };
+}
+
 export const PERMISSION_RULES: readonly Rule[] = [
-  {
-    id: 'CIP_PERM_1',
-    name: 'CodeBuild service roles allow everything their builds do',
-    targets: ['aws_codebuild_project'],
-    fix: 'grant through the resource\'s grant* method (e.g. `imageRepository.grantPush(buildProject.role)`), which uses the same action lists',
-    check: (project, stack) => {
-      const needs = codeBuildNeeds(project, stack);
-      return needs === undefined ? [] : missingPermissions(needs, stack);
-    },
-  },
-  {
-    id: 'CIP_PERM_2',
-    name: 'CodePipeline service roles allow everything their pipelines do',
-    targets: ['aws_codepipeline'],
-    fix: 'grant through the resource\'s grant* method (e.g. `buildProject.grantStartBuild(pipelineRole)`), which uses the same action lists',
-    check: (pipeline, stack) => {
-      const needs = pipelineNeeds(pipeline, stack);
-      return needs === undefined ? [] : missingPermissions(needs, stack);
-    },
-  },
+  permissionRule('CIP_PERM_1', 'CodeBuild service roles allow everything their builds do', 'aws_codebuild_project', codeBuildNeeds, 'imageRepository.grantPush(buildProject.role)'),
+  permissionRule('CIP_PERM_2', 'CodePipeline service roles allow everything their pipelines do', 'aws_codepipeline', pipelineNeeds, 'buildProject.grantStartBuild(pipelineRole)'),
 ];
