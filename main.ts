@@ -4,7 +4,8 @@ import { App } from 'cdktf';
 import { ConfigError, configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
 import { CiPipelineStack, PropValidationError, StateBootstrapStack } from './constructs';
-import { checkStacks, formatReport, GuardrailsError } from './guardrails';
+import { formatReport, GuardrailsError } from './guardrails';
+import { checkStacksBeforeSynth } from './guardrails/security-checks';
 
 /** The bootstrap stack's ID; pipeline stacks are `ci-<name>`, so they cannot collide with it. */
 export const STATE_BOOTSTRAP_STACK_ID = 'state-bootstrap';
@@ -71,7 +72,7 @@ export function run(options: RunOptions = {}): number {
     const app = new App({ outdir: env.CDKTF_OUTDIR });
     const { bootstrap, pipelines } = buildStacks(app, config);
     // Check every stack before writing any, so a finding leaves no stack half-synthesized.
-    const reports = checkStacks([bootstrap, ...pipelines]);
+    const reports = checkStacksBeforeSynth([bootstrap, ...pipelines]);
     const findings = reports.flatMap((report) => report.findings);
     if (findings.length > 0) throw new GuardrailsError(findings);
     app.synth();
@@ -93,5 +94,15 @@ export function run(options: RunOptions = {}): number {
 }
 
 if (require.main === module) {
-  process.exitCode = run();
+  // tsx turns source maps on, and cdktf captures a stack trace for every token it
+  // creates: mapping each one is a fifth of a fleet's synth. Stack traces are
+  // formatted when first read, so turning maps back on before an unexpected
+  // error is reported still shows TypeScript lines.
+  process.setSourceMapsEnabled(false);
+  try {
+    process.exitCode = run();
+  } catch (error) {
+    process.setSourceMapsEnabled(true);
+    throw error;
+  }
 }

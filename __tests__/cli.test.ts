@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { appCommand } from '../scripts/app-command';
 
 const ROOT = resolve(__dirname, '..');
+const app = appCommand();
 
 /** Runs the app the way `npm run synth` does, with its own config file and output directory. */
 function runSynth(config: unknown) {
@@ -17,7 +19,7 @@ function runSynth(config: unknown) {
   } else {
     delete env.CI_PIPELINES_CONFIG;
   }
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: ROOT, env, encoding: 'utf8' });
+  const result = spawnSync(app.command, app.args, { cwd: ROOT, env, encoding: 'utf8' });
   return { ...result, outdir };
 }
 
@@ -44,3 +46,18 @@ describe('npm run synth', () => {
     expect(existsSync(result.outdir)).toBe(false);
   });
 });
+
+describe('the app command', () => {
+  const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
+  const cdktfApp = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')).app;
+
+  test('is the same for `cdktf synth` as for `npm run synth`', () => {
+    expect(cdktfApp).toBe(scripts.synth);
+  });
+
+  test('transpiles without type-checking and without the ESM loader thread', () => {
+    // Type-checking is `npm run typecheck`'s job; ts-node or `--import tsx` would cost each synth seconds or tenths.
+    expect(scripts.synth).toBe('node --require tsx/cjs main.ts');
+  });
+});
+

@@ -7,6 +7,7 @@ import {
   loadConfigFile,
   parseConfig,
 } from '../config/load';
+import { fleetConfig } from '../scripts/fleet';
 import { validConfigDocument as valid } from './helpers';
 
 /** The problems reported for `document`, or [] when it is valid. */
@@ -62,3 +63,19 @@ describe('configuration', () => {
     expect(configPathFromEnvironment({ [CONFIG_ENV_VAR]: ' ' })).toBe(DEFAULT_CONFIG_PATH);
   });
 });
+
+describe("the benchmark's fleet configurations", () => {
+  test('are valid, with one pipeline per requested size, in all three shapes', () => {
+    const config = parseConfig(fleetConfig(200));
+    expect(config.pipelines).toHaveLength(200);
+    expect(new Set(config.pipelines.map((pipeline) => `${pipeline.trigger}/${pipeline.registry.type}/${pipeline.registry.dockerHubCredentials ?? false}`))).toEqual(
+      new Set(['webhook/dockerhub/false', 'connection/ecr/false', 'webhook/ecr/true']),
+    );
+    expect(config.pipelines[0].name).toBe('app-001');
+  });
+
+  test('refuse a size that is not a positive integer', () => {
+    expect(() => fleetConfig(0)).toThrow('fleet size: got 0; expected an integer >= 1');
+  });
+});
+

@@ -8,8 +8,10 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { run } from '../main';
+import { appCommand } from '../scripts/app-command';
 
 const ROOT = resolve(__dirname, '..');
+const app = appCommand();
 
 /** Recognisable values wherever a user could supply a secret; none may reach the output. */
 const PLANTED = {
@@ -54,7 +56,7 @@ describe('the output directory', () => {
   } finally {
     process.env = saved;
   }
-  const child = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: spawned }, encoding: 'utf8' });
+  const child = spawnSync(app.command, app.args, { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: spawned }, encoding: 'utf8' });
 
   test('both runs succeed', () => {
     expect(status).toBe(0);

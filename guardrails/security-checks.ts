@@ -38,3 +38,15 @@ export class SecurityChecks implements IAspect {
 export function checkStacks(stacks: readonly TerraformStack[], props: SecurityChecksProps = {}): StackReport[] {
   return stacks.map((stack) => checkStack(stack.toTerraform(), { rules: props.rules, stackName: stack.node.id }));
 }
+
+/**
+ * Checks `stacks` with every rule for a caller that synthesizes them next with
+ * nothing changed in between, as the app's `run` does (check all, then write all).
+ * Their SecurityChecks aspects then skip the same check at synth, which would
+ * resolve every stack a second time. Not part of the public API.
+ */
+export function checkStacksBeforeSynth(stacks: readonly TerraformStack[]): StackReport[] {
+  const reports = checkStacks(stacks);
+  for (const stack of stacks) checkedStacks.add(stack);
+  return reports;
+}

@@ -4,6 +4,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Aspects, LocalBackend, TerraformStack, Testing } from 'cdktf';
 import { CiPipelineStack } from '../../constructs/ci-pipeline-stack';
 import { checkStack, checkStacks, formatReport, GuardrailsError, SecurityChecks, Suppressions } from '../../guardrails';
+import { checkStacksBeforeSynth } from '../../guardrails/security-checks';
 import { pipelineProps } from '../helpers';
 
 const bareStack = () => new TerraformStack(Testing.app(), 'bare');
@@ -102,6 +103,33 @@ describe('SecurityChecks', () => {
     });
     stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Admin', actions: ['*'], resources: ['*'] });
     expect(() => Testing.synth(stack, true)).toThrow(/\[ci-app\/ci\/build\/role\/policy\] CKV_AWS_62 /);
+  });
+});
+
+describe('checkStacksBeforeSynth', () => {
+  const pipelineStack = () =>
+    new CiPipelineStack(Testing.app(), 'ci-app', {
+      pipeline: pipelineProps(),
+      region: 'eu-west-1',
+      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate' },
+    });
+
+  test('reports as checkStacks does, and synth then resolves each stack only to write it', () => {
+    const stack = pipelineStack();
+    const resolve = jest.spyOn(stack, 'toTerraform');
+    const reports = checkStacksBeforeSynth([stack]);
+    expect(reports).toEqual(checkStacks([pipelineStack()]));
+    expect(resolve).toHaveBeenCalledTimes(1);
+    Testing.synth(stack, true);
+    // Checked once before synth, written once: the aspect does not check again.
+    expect(resolve).toHaveBeenCalledTimes(2);
+  });
+
+  test('without it, the aspect checks at synth', () => {
+    const stack = pipelineStack();
+    const resolve = jest.spyOn(stack, 'toTerraform');
+    Testing.synth(stack, true);
+    expect(resolve).toHaveBeenCalledTimes(2);
   });
 });
 

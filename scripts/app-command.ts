@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The project's root directory. */
+export const PROJECT_ROOT = join(__dirname, '..');
+
+/**
+ * The command `npm run synth` runs (package.json's `synth` script), split for
+ * `spawn`: the tests and the benchmark start the app exactly as users do.
+ * `node` becomes this Node's executable so that a version manager's choice holds.
+ */
+export function appCommand(): { command: string; args: string[] } {
+  const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const [command, ...args] = scripts.synth.split(/\s+/);
+  return { command: command === 'node' ? process.execPath : command, args };
+}

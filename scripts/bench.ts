@@ -1,0 +1,291 @@
+/**
+ * `npm run bench`: how fast the project synthesizes, at 1 to 200 pipelines, and
+ * how fast its whole test suite runs. Every measurement is a separate process
+ * started the way users start it; the output is a Markdown table with the
+ * targets, ready for the README's performance section.
+ *
+ *   npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { appCommand, PROJECT_ROOT } from './app-command';
+import { fleetConfig } from './fleet';
+
+const PEAK_RSS_HOOK = join(__dirname, 'peak-rss-hook.cjs');
+
+/** One timed run of a command. */
+interface Sample {
+  readonly wallMs: number;
+  /** The largest peak RSS among the Node processes of the run. */
+  readonly peakRssMb: number;
+  readonly peakProcess: string;
+}
+
+/** A target a row is held to. */
+interface Target {
+  readonly text: string;
+  readonly met: (row: MeasuredRow, rows: readonly MeasuredRow[]) => boolean;
+}
+
+interface Row {
+  readonly label: string;
+  readonly run: (outdir: string) => { command: string; args: string[]; env?: NodeJS.ProcessEnv };
+  /** Runs before each timed run, untimed. */
+  readonly before?: () => void;
+  readonly runs: number;
+  /** Counts the synthesized resources after a run. */
+  readonly countsResources: boolean;
+  readonly target?: Target;
+}
+
+interface MeasuredRow {
+  readonly row: Row;
+  readonly samples: readonly Sample[];
+  readonly medianWallMs: number;
+  readonly medianPeakRssMb: number;
+  readonly resources?: number;
+  readonly stacks?: number;
+}
+
+class BenchError extends Error {}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      'test-runs': { type: 'string', default: '3' },
+      sizes: { type: 'string', default: '1,10,100,200' },
+    },
+  });
+  const count = (name: string, text: string, min: number) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) throw new BenchError(`--${name}: got "${text}"; expected an integer >= ${min}`);
+    return value;
+  };
+  return {
+    runs: count('runs', values.runs, 1),
+    testRuns: count('test-runs', values['test-runs'], 0),
+    sizes: values.sizes.split(',').map((size) => count('sizes', size.trim(), 1)),
+  };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Runs a command once as its own process tree: wall time from here, peak RSS from the hook in each Node process. */
+function measureOnce(label: string, spec: ReturnType<Row['run']>, workDir: string): Sample {
+  const rssFile = join(workDir, `peak-rss-${process.hrtime.bigint()}.jsonl`);
+  const baseEnv = spec.env ?? process.env;
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    NODE_OPTIONS: [baseEnv.NODE_OPTIONS, `--require ${JSON.stringify(PEAK_RSS_HOOK)}`].filter(Boolean).join(' '),
+    BENCH_PEAK_RSS_FILE: rssFile,
+  };
+  const start = process.hrtime.bigint();
+  const result = spawnSync(spec.command, spec.args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.error !== undefined || result.status !== 0) {
+    const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-30).join('\n');
+    throw new BenchError(`${label}: \`${spec.command} ${spec.args.join(' ')}\` failed (${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
+  }
+  const records = readFileSync(rssFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { maxRssKb: number; argv: string });
+  const peak = records.reduce((largest, record) => (record.maxRssKb > largest.maxRssKb ? record : largest));
+  return { wallMs, peakRssMb: (peak.maxRssKb * 1024) / 1e6, peakProcess: peak.argv };
+}
+
+/** Counts the stacks and the resources and data sources that a synth wrote. */
+function countResources(outdir: string): { stacks: number; resources: number } {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  const stacks = Object.values<{ synthesizedStackPath: string }>(manifest.stacks);
+  let resources = 0;
+  for (const stack of stacks) {
+    const json = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8'));
+    for (const block of [json.resource, json.data]) {
+      for (const ofType of Object.values<Record<string, unknown>>(block ?? {})) resources += Object.keys(ofType).length;
+    }
+  }
+  return { stacks: stacks.length, resources };
+}
+
+function measureRow(row: Row, workDir: string): MeasuredRow {
+  const samples: Sample[] = [];
+  let counted: { stacks: number; resources: number } | undefined;
+  for (let index = 0; index < row.runs; index += 1) {
+    const outdir = join(workDir, `out-${process.hrtime.bigint()}`);
+    row.before?.();
+    samples.push(measureOnce(row.label, row.run(outdir), workDir));
+    if (row.countsResources && counted === undefined) counted = countResources(outdir);
+    rmSync(outdir, { recursive: true, force: true });
+  }
+  const measured = {
+    row,
+    samples,
+    medianWallMs: median(samples.map((sample) => sample.wallMs)),
+    medianPeakRssMb: median(samples.map((sample) => sample.peakRssMb)),
+    ...counted,
+  };
+  process.stderr.write(`  ${row.label}: ${row.runs} runs, median ${(measured.medianWallMs / 1000).toFixed(2)} s\n`);
+  return measured;
+}
+
+function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): Row[] {
+  const app = appCommand();
+  const synthTarget = (maxSeconds: number, maxMb: number): Target => ({
+    text: `≤ ${maxSeconds} s, ≤ ${maxMb} MB`,
+    met: (row) => row.medianWallMs <= maxSeconds * 1000 && row.medianPeakRssMb <= maxMb,
+  });
+  const fleetRows = options.sizes.map((size): Row => {
+    const configPath = join(workDir, `fleet-${size}.json`);
+    writeFileSync(configPath, JSON.stringify(fleetConfig(size), null, 2));
+    const target: Target | undefined =
+      size === 100
+        ? synthTarget(5, 600)
+        : size === 200 && options.sizes.includes(100)
+          ? {
+              text: '≤ 2.2 × the 100-pipeline time',
+              met: (row, rows) => row.medianWallMs <= 2.2 * rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs,
+            }
+          : undefined;
+    return {
+      label: fleetLabel(size),
+      run: (outdir) => ({ ...app, env: { ...process.env, CI_PIPELINES_CONFIG: configPath, CDKTF_OUTDIR: outdir } }),
+      runs: options.runs,
+      countsResources: true,
+      target,
+    };
+  });
+  const defaultEnv = (outdir: string): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+    delete env.CI_PIPELINES_CONFIG;
+    return env;
+  };
+  return [
+    {
+      label: 'default configuration, `npm run synth` (the app directly)',
+      run: (outdir) => ({ ...app, env: defaultEnv(outdir) }),
+      runs: options.runs,
+      countsResources: true,
+      target: synthTarget(1.5, 300),
+    },
+    {
+      label: 'default configuration, `npx cdktf synth`',
+      run: (outdir) => ({
+        command: join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'),
+        args: ['synth', '--output', outdir],
+        // The CLI sets this itself when NODE_OPTIONS is empty; the peak-memory hook makes it non-empty.
+        env: { ...defaultEnv(outdir), CHECKPOINT_DISABLE: '1', NODE_OPTIONS: '--max-old-space-size=4096' },
+      }),
+      runs: options.runs,
+      countsResources: true,
+      target: { text: '≤ 5 s', met: (row) => row.medianWallMs <= 5000 },
+    },
+    ...fleetRows,
+  ];
+}
+
+const fleetLabel = (size: number) => `fleet of ${size} pipeline${size === 1 ? '' : 's'}`;
+
+function testRow(runs: number): Row {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  return {
+    label: '`npm test` from a clean Jest cache (type-check, Jest, Flask tests)',
+    before: () => {
+      const cleared = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), ['--clearCache'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+      if (cleared.status !== 0) throw new BenchError(`jest --clearCache failed:\n${cleared.stderr}`);
+    },
+    run: () => ({ command: npm, args: ['test', '--silent'] }),
+    runs,
+    countsResources: false,
+    target: { text: '≤ 20 s, ≤ 600 MB per process', met: (row) => row.medianWallMs <= 20_000 && row.medianPeakRssMb <= 600 },
+  };
+}
+
+function formatTable(rows: readonly MeasuredRow[]): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  const lines = [
+    '| Measurement | Runs | Stacks | Resources | Median wall (s) | Range (s) | Median peak RSS (MB) | Resources/s | Target | Met |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | :-: |',
+  ];
+  for (const measured of rows) {
+    const walls = measured.samples.map((sample) => sample.wallMs);
+    const rate = measured.resources === undefined ? '–' : Math.round(measured.resources / (measured.medianWallMs / 1000)).toString();
+    const target = measured.row.target;
+    lines.push(
+      `| ${measured.row.label} | ${measured.samples.length} | ${measured.stacks ?? '–'} | ${measured.resources ?? '–'} | ` +
+        `${seconds(measured.medianWallMs)} | ${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ` +
+        `${Math.round(measured.medianPeakRssMb)} | ${rate} | ${target?.text ?? '–'} | ${target === undefined ? '–' : target.met(measured, rows) ? 'yes' : '**no**'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${availableParallelism()} × ${cpu}, ${Math.round(totalmem() / 1024 ** 3)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`;
+}
+
+function main(): number {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    // parseArgs's own errors (unknown option, missing value) carry a code and a clear message.
+    if (error instanceof BenchError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\nUsage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'ci-bench-'));
+  try {
+    process.stderr.write(`Benchmark in ${workDir}\n`);
+    const app = appCommand();
+    // One untimed run fills tsx's transform cache, as any earlier synth on the machine would have.
+    measureOnce('warm-up', { ...app, env: { ...process.env, CDKTF_OUTDIR: join(workDir, 'warm-up') } }, workDir);
+    const rows = [...synthRows(options, workDir), ...(options.testRuns > 0 ? [testRow(options.testRuns)] : [])];
+    const measured: MeasuredRow[] = [];
+    for (const row of rows) measured.push(measureRow(row, workDir));
+
+    const missed = measured.filter((row) => row.row.target !== undefined && !row.row.target.met(row, measured));
+    const peakTest = measured.find((row) => !row.row.countsResources);
+    const largestTestProcess = peakTest?.samples.reduce((largest, sample) => (sample.peakRssMb > largest.peakRssMb ? sample : largest));
+    process.stdout.write(
+      [
+        `Machine: ${machine()}`,
+        '',
+        formatTable(measured),
+        '',
+        'How measured: each run is a separate process tree started with `child_process.spawnSync`, as users start it ' +
+          '(`npm run synth`\'s command with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; `cdktf synth --output`; `npm test`). ' +
+          'Wall time is `process.hrtime` around the spawn. Peak RSS is the largest `process.resourceUsage().maxRSS` (getrusage) ' +
+          'among the run\'s Node processes, reported at exit by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`. ' +
+          'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
+          'One untimed synth warms tsx\'s transform cache first; `npm test` runs after `jest --clearCache` each time. Resources/s counts resources and data sources over the median wall time.',
+        ...(largestTestProcess === undefined ? [] : ['', `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`]),
+        '',
+        missed.length === 0 ? 'Every target met.' : `Targets missed: ${missed.map((row) => row.row.label).join('; ')}.`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof BenchError) {
+      process.stderr.write(`\n${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
