@@ -40,13 +40,11 @@ export function checkStacks(stacks: readonly TerraformStack[], props: SecurityCh
 }
 
 /**
- * Checks `stacks` with every rule for a caller that synthesizes them next with
- * nothing changed in between, as the app's `run` does (check all, then write all).
- * Their SecurityChecks aspects then skip the same check at synth, which would
- * resolve every stack a second time. Not part of the public API.
+ * Marks stacks whose synthesized JSON the caller checks itself, as the app's
+ * `synthesizeChecked` does with the files synth writes. Their SecurityChecks
+ * aspects then add no check of their own, which would resolve every stack once
+ * more. Not part of the public API.
  */
-export function checkStacksBeforeSynth(stacks: readonly TerraformStack[]): StackReport[] {
-  const reports = checkStacks(stacks);
+export function checkedByCaller(stacks: readonly TerraformStack[]): void {
   for (const stack of stacks) checkedStacks.add(stack);
-  return reports;
 }
