@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { ConfigError, configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
-import { CiPipelineStack, PropValidationError, StateBootstrapStack } from './constructs';
-import { skipTokenStackTraces } from './constructs/token-stack-traces';
+import { CiPipelineStack, PropValidationError, skipTokenStackTraces, StateBootstrapStack } from './constructs';
 import { checkStack, formatReport, GuardrailsError, StackReport } from './guardrails';
 import { checkedByCaller } from './guardrails/security-checks';
 

@@ -14,6 +14,7 @@ export * from './secure-bucket';
 export * from './service-role';
 export * from './source-repository';
 export * from './state-bootstrap-stack';
+export * from './token-stack-traces';
 export * from './validation';
 // The guardrails' public face; the rest of guardrails/ is reachable from '../guardrails'.
 export { ALL_RULES, checkStack, checkStacks, formatFinding, formatReport, GuardrailsError, SecurityChecks, Suppressions } from '../guardrails';
