@@ -48,7 +48,7 @@ export function buildStacks(app: App, config: PipelinesConfig): { bootstrap: Sta
  * files into `outdir`. A finding, a prop error or a crash leaves `outdir` as it
  * was; files there that synth does not write (Terraform's `.terraform`
  * directories and lock files) stay. Checking the written files, rather than
- * resolving each stack once more before synth, is a quarter of a fleet's synth.
+ * resolving each stack once more before synth, saves a fifth of a fleet's synth.
  *
  * @returns one report per stack
  * @throws GuardrailsError listing every finding of every stack
