@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { App, Testing } from 'cdktf';
 import { CiPipelineStack, CiPipelineStackProps, REQUIRED_TERRAFORM_VERSION } from '../constructs/ci-pipeline-stack';
 import { pipelineProps } from './helpers';
@@ -33,7 +34,21 @@ describe('CiPipelineStack', () => {
 
   test('outputs what an operator needs, for each trigger mode', () => {
     expect(Object.keys(json.output).sort()).toEqual(
-      ['build_project_name', 'image_repository', 'log_group_name', 'pipeline_console_url', 'pipeline_name', 'registry_credentials_variables', 'webhook_url'].sort(),
+      [
+        'build_project_console_url',
+        'build_project_name',
+        'image_repository',
+        'latest_build_command',
+        'list_builds_command',
+        'log_group_console_url',
+        'log_group_name',
+        'pipeline_console_url',
+        'pipeline_name',
+        'pipeline_state_command',
+        'registry_credentials_variables',
+        'tail_logs_command',
+        'webhook_url',
+      ].sort(),
     );
     expect(json.output.pipeline_console_url.value).toMatch(/^https:\/\/\$\{data\.aws_region\..*\}\.console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/\$\{aws_codepipeline\..*\.name\}\/view\?region=/);
     const connection = synthStack({ pipeline: pipelineProps({ trigger: 'connection' }) });
@@ -42,6 +57,55 @@ describe('CiPipelineStack', () => {
     expect(connection.output.connection_next_step.value).toMatch(/Approve the connection once/);
     expect(connection.output.webhook_url).toBeUndefined();
     expect(Object.keys(connection.terraform.required_providers).sort()).toEqual(['aws', 'github']);
+  });
+
+  test('links the build history and the log group in the console', () => {
+    expect(json.output.build_project_console_url.value).toMatch(
+      /^https:\/\/\$\{data\.aws_region\.[^}]+\}\.console\.aws\.amazon\.com\/codesuite\/codebuild\/projects\/\$\{aws_codebuild_project\.[^}]+\.name\}\/history\?region=\$\{data\.aws_region\./,
+    );
+    expect(json.output.log_group_console_url.value).toMatch(
+      /\/cloudwatch\/home\?region=\$\{data\.aws_region\.[^}]+\}#logsV2:log-groups\/log-group\/\$\{replace\(aws_cloudwatch_log_group\.[^,]+\.name, "\/", "\$252F"\)\}$/,
+    );
+  });
+
+  describe('the AWS CLI commands, run by bash once Terraform has filled in the names', () => {
+    /** Fills the Terraform expressions in, runs the command with `aws` replaced by a printer, and returns each call's arguments. */
+    function awsCalls(command: string): string[][] {
+      const filled = command
+        .replace(/\$\{data\.aws_region\.[^}]+\}/g, 'eu-west-1')
+        .replace(/\$\{aws_codebuild_project\.[^}]+\.name\}/g, 'app')
+        .replace(/\$\{aws_codepipeline\.[^}]+\.name\}/g, 'app')
+        .replace(/\$\{aws_cloudwatch_log_group\.[^}]+\.name\}/g, '/aws/codebuild/app');
+      expect(filled).not.toContain('${');
+      // `aws` prints its arguments to fd 3 and answers "build-1" (the ID a nested call asks for).
+      const printer = `aws() { printf '%s\\0' "$@" >&3; printf '\\n' >&3; echo build-1; }`;
+      const result = spawnSync('bash', ['-c', `${printer}\n${filled}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return String(result.output[3])
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => line.split('\0').filter((arg) => arg !== ''));
+    }
+    const commandOutputs = ['pipeline_state_command', 'list_builds_command', 'latest_build_command', 'tail_logs_command'];
+
+    test.each(commandOutputs)('%s runs, each AWS CLI call with its region', (name) => {
+      for (const call of awsCalls(json.output[name].value)) expect(call).toContain('--region');
+    });
+
+    test('latest_build_command asks for the newest build, then its failed phases', () => {
+      const [list, get] = awsCalls(json.output.latest_build_command.value);
+      expect(list).toEqual(['codebuild', 'list-builds-for-project', '--region', 'eu-west-1', '--project-name', 'app', '--query', 'ids[0]', '--output', 'text']);
+      expect(get.slice(0, 6)).toEqual(['codebuild', 'batch-get-builds', '--region', 'eu-west-1', '--ids', 'build-1']);
+      expect(get[6]).toBe('--query');
+      expect(get[7]).toBe(
+        "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}",
+      );
+    });
+
+    test('tail_logs_command follows the log group', () => {
+      expect(awsCalls(json.output.tail_logs_command.value)).toEqual([['logs', 'tail', '/aws/codebuild/app', '--region', 'eu-west-1', '--since', '1h', '--follow']]);
+    });
   });
 
   test('rejects bad regions and state settings, naming the prop', () => {

@@ -177,3 +177,39 @@ describe('synthesizeChecked', () => {
   });
 });
 
+describe('stable addresses', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const first = base.pipelines[0];
+  const second = { ...first, name: 'second-app', github: { ...first.github, repository: 'second-app' }, trigger: 'connection' as const, registry: { type: 'ecr' as const, image: 'second-app' } };
+  /** Every stack's file, as synth writes it, for a configuration. */
+  function stackFiles(config: typeof base): Map<string, string> {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-stable-')), 'cdktf.out');
+    const reports = synthesizeChecked(outdir, (app) => {
+      const { bootstrap, pipelines } = buildStacks(app, config);
+      return [bootstrap, ...pipelines];
+    });
+    return new Map(reports.map((report) => [report.stack, readFileSync(join(outdir, 'stacks', report.stack, 'cdk.tf.json'), 'utf8')]));
+  }
+  const alone = stackFiles(base);
+  const withSecond = stackFiles(parseConfig({ ...base, pipelines: [first, second] }));
+  const secondChanged = stackFiles(parseConfig({ ...base, pipelines: [first, { ...second, build: { computeType: 'BUILD_GENERAL1_MEDIUM' } }] }));
+
+  test('adding a pipeline changes no byte of the existing stacks', () => {
+    expect([...withSecond.keys()]).toEqual([STATE_BOOTSTRAP_STACK_ID, pipelineStackId(first.name), pipelineStackId('second-app')]);
+    expect(withSecond.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
+    expect(withSecond.get(STATE_BOOTSTRAP_STACK_ID)).toBe(alone.get(STATE_BOOTSTRAP_STACK_ID));
+  });
+
+  test("changing one pipeline's settings changes only its own stack", () => {
+    expect(secondChanged.get(pipelineStackId('second-app'))).not.toBe(withSecond.get(pipelineStackId('second-app')));
+    expect(secondChanged.get(pipelineStackId(first.name))).toBe(withSecond.get(pipelineStackId(first.name)));
+    expect(secondChanged.get(STATE_BOOTSTRAP_STACK_ID)).toBe(withSecond.get(STATE_BOOTSTRAP_STACK_ID));
+  });
+
+  test("a change inside a stack keeps the other resources' addresses", () => {
+    const addresses = (text: string) =>
+      Object.entries<Record<string, unknown>>(JSON.parse(text).resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    expect(addresses(secondChanged.get(pipelineStackId('second-app'))!)).toEqual(addresses(withSecond.get(pipelineStackId('second-app'))!));
+  });
+});
+

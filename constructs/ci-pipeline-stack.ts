@@ -87,7 +87,14 @@ export class CiPipelineStack extends TerraformStack {
     output('pipeline_name', ci.pipelineName, 'The CodePipeline');
     output('pipeline_console_url', ci.pipelineConsoleUrl, 'The pipeline in the AWS console');
     output('build_project_name', ci.buildProjectName, 'The CodeBuild project');
-    output('log_group_name', ci.logGroupName, 'Build logs (aws logs tail <name> --follow)');
+    output('build_project_console_url', ci.buildProjectConsoleUrl, "The build project's history in the AWS console");
+    output('log_group_name', ci.logGroupName, 'The build logs');
+    output('log_group_console_url', ci.logGroupConsoleUrl, 'The build logs in the AWS console');
+    const commands = ci.troubleshootingCommands;
+    output('pipeline_state_command', commands.pipelineState, "AWS CLI: each stage's latest status");
+    output('list_builds_command', commands.listBuilds, "AWS CLI: the project's latest build IDs");
+    output('latest_build_command', commands.latestBuild, "AWS CLI: the latest build's status, failed phases and log link");
+    output('tail_logs_command', commands.tailLogs, 'AWS CLI: follow the build logs');
     output('image_repository', ci.imageRepositoryUri, 'Where images are pushed, tagged with the commit SHA');
     if (ci.source instanceof GitHubWebhookSource && ci.source.webhookUrl !== undefined) {
       output('webhook_url', ci.source.webhookUrl, 'The CodePipeline webhook that GitHub calls on push');

@@ -1,3 +1,4 @@
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from './aws-context';
 import { BuildProject, BuildProjectProps, EnvironmentVariable, SecretEnvironmentVariable } from './build-project';
@@ -124,6 +125,18 @@ export interface CiPipelineProps {
   readonly artifactRetentionDays?: number;
 }
 
+/** Ready-to-run AWS CLI commands for when a build fails. */
+export interface TroubleshootingCommands {
+  /** Each stage's latest execution and status. */
+  readonly pipelineState: string;
+  /** The project's most recent build IDs, newest first. */
+  readonly listBuilds: string;
+  /** The latest build's status, current phase, failed phases and log link. */
+  readonly latestBuild: string;
+  /** Follows the build logs as they are written. */
+  readonly tailLogs: string;
+}
+
 /**
  * One complete CI pipeline for an app on GitHub: repository, trigger, registry
  * credentials, CodeBuild project and CodePipeline, sharing one customer-managed
@@ -136,8 +149,14 @@ export class CiPipeline extends Construct {
   public readonly pipelineConsoleUrl: string;
   /** The CodeBuild project's name. */
   public readonly buildProjectName: string;
+  /** The build project's build history in the AWS console. */
+  public readonly buildProjectConsoleUrl: string;
   /** The build's CloudWatch log group. */
   public readonly logGroupName: string;
+  /** The log group in the AWS console. */
+  public readonly logGroupConsoleUrl: string;
+  /** AWS CLI commands that show why a build failed. */
+  public readonly troubleshootingCommands: TroubleshootingCommands;
   /** Where images are pushed (without a tag). */
   public readonly imageRepositoryUri: string;
   /** The source, for its webhook URL or connection ARN. */
@@ -255,5 +274,18 @@ export class CiPipeline extends Construct {
     this.pipelineConsoleUrl = `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${this.pipeline.pipelineName}/view?region=${region}`;
     this.buildProjectName = this.buildProject.projectName;
     this.logGroupName = this.buildProject.logGroupName;
+    const console = `https://${region}.console.aws.amazon.com`;
+    this.buildProjectConsoleUrl = `${console}/codesuite/codebuild/projects/${this.buildProjectName}/history?region=${region}`;
+    // The console wants the log group's slashes escaped twice ("/" → "%2F" → "$252F").
+    this.logGroupConsoleUrl = `${console}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${Fn.replace(this.logGroupName, '/', '$252F')}`;
+    const latestBuildId = `$(aws codebuild list-builds-for-project --region ${region} --project-name ${this.buildProjectName} --query 'ids[0]' --output text)`;
+    this.troubleshootingCommands = {
+      pipelineState: `aws codepipeline get-pipeline-state --region ${region} --name ${this.pipelineName} --query 'stageStates[].{stage: stageName, status: latestExecution.status}' --output table`,
+      listBuilds: `aws codebuild list-builds-for-project --region ${region} --project-name ${this.buildProjectName} --max-items 10`,
+      latestBuild:
+        `aws codebuild batch-get-builds --region ${region} --ids "${latestBuildId}" ` +
+        `--query "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}"`,
+      tailLogs: `aws logs tail ${this.logGroupName} --region ${region} --since 1h --follow`,
+    };
   }
 }
