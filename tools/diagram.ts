@@ -1,0 +1,263 @@
+/**
+ * `npm run diagram`: a Mermaid diagram of each synthesized pipeline stack, read
+ * from `cdktf.out` (what Terraform will apply, not what the code meant to build).
+ *
+ *   npm run diagram [-- --outdir cdktf.out] [-- --update-readme]
+ *
+ * Writes `<outdir>/diagrams/<stack>.md` per stack that holds a CodePipeline.
+ * `--update-readme` also replaces the README's generated diagram block.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { block, blocks, Element, parseReference, SynthesizedStack, TerraformJson } from '../guardrails/terraform-json';
+
+/** The README's generated block: `<!-- diagram:<stack> -->` … `<!-- /diagram -->`. */
+export const README_DIAGRAM = /<!-- diagram:([A-Za-z0-9_-]+) -->\n[\s\S]*?<!-- \/diagram -->/;
+
+class DiagramError extends Error {}
+
+/** A Mermaid flowchart under construction: nodes by ID, edges in order, no duplicates. */
+class Flowchart {
+  private readonly nodes = new Map<string, string>();
+  private readonly edges: string[] = [];
+  private readonly groups = new Map<string, { title: string; members: string[] }>();
+
+  /** Adds a node (once) and returns its ID. Shapes: `[ ]` box, `[( )]` store, `([ ])` event. */
+  public node(key: string, label: string, shape: 'box' | 'store' | 'event' = 'box', group?: string): string {
+    const id = key.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!this.nodes.has(id)) {
+      const text = `"${label.replace(/"/g, '#quot;')}"`;
+      this.nodes.set(id, shape === 'store' ? `${id}[(${text})]` : shape === 'event' ? `${id}([${text}])` : `${id}[${text}]`);
+      if (group !== undefined) this.groups.get(group)?.members.push(id);
+    }
+    return id;
+  }
+
+  public group(key: string, title: string): string {
+    const id = key.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!this.groups.has(id)) this.groups.set(id, { title, members: [] });
+    return id;
+  }
+
+  public edge(from: string, to: string, label?: string, style: 'solid' | 'dotted' = 'solid'): void {
+    const arrow = style === 'dotted' ? (label === undefined ? '-.->' : `-. "${label}" .->`) : label === undefined ? '-->' : `-- "${label}" -->`;
+    const line = `  ${from} ${arrow} ${to}`;
+    if (!this.edges.includes(line)) this.edges.push(line);
+  }
+
+  public render(): string {
+    const grouped = new Set([...this.groups.values()].flatMap((group) => group.members));
+    const lines = ['flowchart LR'];
+    for (const [id, node] of this.nodes) if (!grouped.has(id)) lines.push(`  ${node}`);
+    for (const [id, group] of this.groups) {
+      lines.push(`  subgraph ${id} ["${group.title}"]`, ...group.members.map((member) => `    ${this.nodes.get(member)}`), '  end');
+    }
+    return [...lines, ...this.edges].join('\n');
+  }
+}
+
+/** The elements of `types` that `value` (a string with interpolations) refers to. */
+function referenced(stack: SynthesizedStack, value: unknown, types: readonly string[]): Element[] {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  const addresses = [...text.matchAll(/\$\{[^}]*?\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\./g)].map((match) => match[1]);
+  return [...new Set(addresses)].map((address) => stack.get(address)).filter((element): element is Element => element !== undefined && types.includes(element.type));
+}
+
+/** A literal where the JSON has one; a short description of the expression otherwise. */
+function literal(value: unknown, fallback: string): string {
+  if (typeof value !== 'string') return fallback;
+  return value.includes('${') ? value.replace(/\$\{[^}]+\}/g, '…') : value;
+}
+
+/** The Mermaid flowchart of the pipelines in one synthesized stack, or undefined when it has none. */
+export function pipelineFlowchart(json: TerraformJson, stackName?: string): string | undefined {
+  const stack = new SynthesizedStack(json, stackName);
+  const pipelines = stack.ofType('aws_codepipeline');
+  if (pipelines.length === 0) return undefined;
+  const chart = new Flowchart();
+  const kmsEncrypts = (target: string, keyValue: unknown) => {
+    for (const key of referenced(stack, keyValue, ['aws_kms_key'])) {
+      const alias = stack.ofType('aws_kms_alias').find((candidate) => parseReference(candidate.body.target_key_id)?.address === key.address);
+      const rotation = key.body.enable_key_rotation === true ? 'rotating yearly' : 'not rotated';
+      chart.edge(chart.node(key.address, `KMS key ${literal(alias?.body.name, '')}<br/>${rotation}`), target, 'encrypts', 'dotted');
+    }
+  };
+
+  for (const pipeline of pipelines) {
+    const pipelineGroup = chart.group(pipeline.address, `CodePipeline ${literal(pipeline.body.name, pipeline.address)}`);
+    let previous: string | undefined;
+    for (const stage of blocks(pipeline.body.stage)) {
+      const actions: string[] = [];
+      for (const action of blocks(stage.action)) {
+        const label = action.name === action.provider ? `${stage.name}: ${action.name}` : `${stage.name}: ${action.name}<br/>${action.provider}`;
+        const id = chart.node(`${pipeline.address}_${stage.name}_${action.name}`, label, 'box', pipelineGroup);
+        actions.push(id);
+        if (previous !== undefined) chart.edge(previous, id);
+        if (action.category === 'Source') addSource(stack, chart, pipeline, action, id);
+        if (action.provider === 'CodeBuild') addBuild(stack, chart, action, id, kmsEncrypts);
+      }
+      previous = actions[actions.length - 1] ?? previous;
+    }
+
+    for (const store of blocks(pipeline.body.artifact_store)) {
+      for (const bucket of referenced(stack, store.location, ['aws_s3_bucket'])) {
+        const bucketId = chart.node(bucket.address, `S3 artifact bucket<br/>${literal(bucket.body.bucket ?? bucket.body.bucket_prefix, bucket.address)}`, 'store');
+        chart.edge(pipelineGroup, bucketId, 'artifacts');
+        kmsEncrypts(bucketId, block(store.encryption_key).id);
+      }
+    }
+  }
+
+  const backend = block(json.terraform?.backend).s3 ?? json.terraform?.backend?.s3;
+  if (backend !== undefined) {
+    const locking = backend.use_lockfile === true ? 'S3 lock file' : backend.dynamodb_table !== undefined ? `DynamoDB ${backend.dynamodb_table}` : 'no locking';
+    const stateId = chart.node('terraform_state', `Terraform state<br/>s3://${backend.bucket}/${backend.key}<br/>${locking}`, 'store');
+    for (const pipeline of pipelines) chart.edge(stateId, pipeline.address.replace(/[^A-Za-z0-9_]/g, '_'), 'S3 backend', 'dotted');
+  }
+  return chart.render();
+}
+
+function addSource(stack: SynthesizedStack, chart: Flowchart, pipeline: Element, action: Record<string, any>, actionId: string): void {
+  const configuration = action.configuration ?? {};
+  const repositories = referenced(stack, configuration, ['github_repository', 'data.github_repository']);
+  const owner = literal(configuration.Owner, '') || literal(configuration.FullRepositoryId, '').split('/')[0];
+  const branch = literal(configuration.Branch ?? configuration.BranchName, 'the default branch');
+  const repositoryId = repositories.length > 0
+    ? chart.node(
+        repositories[0].address,
+        `GitHub ${repositories[0].body.full_name !== undefined ? literal(repositories[0].body.full_name, '…') : `${owner}/${literal(repositories[0].body.name, '…')}`}<br/>${repositories[0].type === 'github_repository' ? `${literal(repositories[0].body.visibility, 'private')}, managed here` : 'existing, read only'}`,
+      )
+    : chart.node(`${pipeline.address}_repository`, `GitHub ${literal(configuration.FullRepositoryId ?? `${owner}/${configuration.Repo}`, 'repository')}`);
+  chart.edge(chart.node('push', `git push to ${branch}`, 'event'), repositoryId);
+
+  if (action.provider === 'CodeStarSourceConnection') {
+    const [connection] = referenced(stack, configuration.ConnectionArn, ['aws_codestarconnections_connection']);
+    const connectionId = connection !== undefined
+      ? chart.node(connection.address, `CodeConnections connection<br/>${literal(connection.body.name, '')}, approved once`)
+      : chart.node(`${pipeline.address}_connection`, `existing connection<br/>${literal(configuration.ConnectionArn, '')}`);
+    chart.edge(repositoryId, connectionId, 'GitHub app');
+    chart.edge(connectionId, actionId);
+    return;
+  }
+  const githubHooks = stack.ofType('github_repository_webhook').filter((hook) => repositories.some((repository) => referenced(stack, hook.body.repository, [repository.type]).length > 0));
+  const pipelineHooks = stack.ofType('aws_codepipeline_webhook').filter((hook) => parseReference(hook.body.target_pipeline)?.address === pipeline.address);
+  if (githubHooks.length === 0 && pipelineHooks.length === 0) {
+    chart.edge(repositoryId, actionId, 'polling');
+    return;
+  }
+  let from = repositoryId;
+  for (const hook of githubHooks) {
+    const id = chart.node(hook.address, `GitHub webhook<br/>${(hook.body.events ?? []).join(', ')} events, HMAC secret`);
+    chart.edge(from, id);
+    from = id;
+  }
+  for (const hook of pipelineHooks) {
+    const filters = blocks(hook.body.filter).map((filter) => `${filter.json_path} = ${filter.match_equals}`).join(', ');
+    const id = chart.node(hook.address, `CodePipeline webhook<br/>${filters}`);
+    chart.edge(from, id);
+    from = id;
+  }
+  chart.edge(from, actionId);
+}
+
+function addBuild(stack: SynthesizedStack, chart: Flowchart, action: Record<string, any>, actionId: string, kmsEncrypts: (target: string, key: unknown) => void): void {
+  for (const project of referenced(stack, action.configuration?.ProjectName, ['aws_codebuild_project'])) {
+    const environment = block(project.body.environment);
+    const projectId = chart.node(
+      project.address,
+      `CodeBuild ${literal(project.body.name, project.address)}<br/>${literal(environment.compute_type, '')}, ${literal(environment.image, '')}${environment.privileged_mode === true ? ', privileged' : ''}`,
+    );
+    chart.edge(actionId, projectId, 'runs');
+    kmsEncrypts(projectId, project.body.encryption_key);
+    const variables = blocks(environment.environment_variable);
+
+    const image = variables.find((variable) => variable.name === 'IMAGE_REPOSITORY_URI');
+    if (image !== undefined) {
+      const [ecr] = referenced(stack, image.value, ['aws_ecr_repository']);
+      const registryId = ecr !== undefined
+        ? chart.node(ecr.address, `ECR ${literal(ecr.body.name, '')}<br/>${literal(ecr.body.image_tag_mutability, '')} tags, scan on push`, 'store')
+        : chart.node(`${project.address}_registry`, `Docker Hub<br/>${literal(image.value, '')}`, 'store');
+      chart.edge(projectId, registryId, 'docker push');
+      if (ecr !== undefined) kmsEncrypts(registryId, block(ecr.body.encryption_configuration).kms_key);
+    }
+
+    const secretsById = new Map<string, string[]>();
+    for (const variable of variables.filter((candidate) => candidate.type === 'SECRETS_MANAGER')) {
+      const [secret] = referenced(stack, variable.value, ['aws_secretsmanager_secret']);
+      const secretId = secret !== undefined
+        ? chart.node(secret.address, `Secrets Manager<br/>${literal(secret.body.name, secret.address)}`, 'store')
+        : chart.node(`${project.address}_${variable.name}`, `Secrets Manager<br/>${literal(variable.value, '')}`, 'store');
+      secretsById.set(secretId, [...(secretsById.get(secretId) ?? []), variable.name]);
+      if (secret !== undefined) kmsEncrypts(secretId, secret.body.kms_key_id);
+    }
+    for (const [secretId, names] of secretsById) chart.edge(secretId, projectId, names.join(', '));
+
+    for (const group of referenced(stack, block(block(project.body.logs_config).cloudwatch_logs).group_name, ['aws_cloudwatch_log_group'])) {
+      const logsId = chart.node(group.address, `CloudWatch Logs<br/>${literal(group.body.name, '')}, ${group.body.retention_in_days ?? '∞'} days`, 'store');
+      chart.edge(projectId, logsId, 'logs');
+      kmsEncrypts(logsId, group.body.kms_key_id);
+    }
+  }
+}
+
+/** The Markdown file for one stack. */
+export function diagramMarkdown(stackName: string, flowchart: string, source: string): string {
+  return `# Pipeline of stack \`${stackName}\`\n\nGenerated by \`npm run diagram\` from \`${source}\`.\n\n\`\`\`mermaid\n${flowchart}\n\`\`\`\n`;
+}
+
+/** Replaces the README's generated block with the stack's flowchart. */
+export function updateReadme(readme: string, flowchartOf: (stackName: string) => string | undefined): string {
+  const match = README_DIAGRAM.exec(readme);
+  if (match === null) throw new DiagramError('README.md has no `<!-- diagram:<stack> -->` … `<!-- /diagram -->` block');
+  const flowchart = flowchartOf(match[1]);
+  if (flowchart === undefined) throw new DiagramError(`README.md's diagram names stack "${match[1]}", which has no pipeline in the synthesized output`);
+  return readme.replace(README_DIAGRAM, `<!-- diagram:${match[1]} -->\n\`\`\`mermaid\n${flowchart}\n\`\`\`\n<!-- /diagram -->`);
+}
+
+/** Writes one diagram per pipeline stack in `outdir`; returns the files written. */
+export function writeDiagrams(outdir: string): Map<string, string> {
+  const manifestPath = join(outdir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new DiagramError(`${manifestPath} does not exist: run \`npm run synth\` first (or pass --outdir)`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const written = new Map<string, string>();
+  for (const [stackName, entry] of Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)) {
+    const stackPath = join(outdir, entry.synthesizedStackPath);
+    if (!stackPath.endsWith('.json')) throw new DiagramError(`${stackPath} is HCL: synthesize JSON (without --hcl) to draw diagrams`);
+    const flowchart = pipelineFlowchart(JSON.parse(readFileSync(stackPath, 'utf8')), stackName);
+    if (flowchart === undefined) continue;
+    const file = join(outdir, 'diagrams', `${stackName}.md`);
+    mkdirSync(join(outdir, 'diagrams'), { recursive: true });
+    writeFileSync(file, diagramMarkdown(stackName, flowchart, stackPath));
+    written.set(stackName, file);
+  }
+  return written;
+}
+
+function main(): number {
+  try {
+    const { values } = parseArgs({ options: { outdir: { type: 'string' }, 'update-readme': { type: 'boolean', default: false } } });
+    const outdir = values.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+    const written = writeDiagrams(outdir);
+    if (written.size === 0) throw new DiagramError(`no stack in ${outdir} holds a CodePipeline`);
+    for (const file of written.values()) process.stdout.write(`${file}\n`);
+    if (values['update-readme']) {
+      const readmePath = join(__dirname, '..', 'README.md');
+      const flowchartOf = (stackName: string) => {
+        const file = written.get(stackName);
+        return file === undefined ? undefined : /```mermaid\n([\s\S]*?)\n```/.exec(readFileSync(file, 'utf8'))?.[1];
+      };
+      writeFileSync(readmePath, updateReadme(readFileSync(readmePath, 'utf8'), flowchartOf));
+      process.stdout.write(`${readmePath}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof DiagramError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\nUsage: npm run diagram [-- --outdir cdktf.out] [-- --update-readme]\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) process.exitCode = main();
