@@ -108,6 +108,14 @@ describe('CiPipelineStack', () => {
     });
   });
 
+  test('remoteState reads the stack from another stack through the same backend', () => {
+    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abc';
+    const pipelineBackend = synthStack({ state: { ...STATE, kmsKeyArn } }).terraform.backend.s3;
+    const reader = JSON.parse(Testing.synthScope((scope) => CiPipelineStack.remoteState(scope, 'pipeline', { ...STATE, kmsKeyArn })));
+    const { use_lockfile: _lock, ...backend } = pipelineBackend;
+    expect(reader.data.terraform_remote_state.pipeline).toEqual({ backend: 's3', config: backend });
+  });
+
   test('rejects bad regions and state settings, naming the prop', () => {
     expect(() => synthStack({ region: 'moon-1' })).toThrow(/CiPipelineStack: invalid prop "region" = "moon-1"/);
     expect(() => synthStack({ state: { ...STATE, bucket: 'UPPER' } })).toThrow(/invalid prop "state.bucket" = "UPPER"/);

@@ -10,6 +10,8 @@ export interface StackJson {
   readonly variable?: Record<string, any>;
   readonly output?: Record<string, any>;
   readonly provider?: Record<string, any>;
+  /** Import blocks (`importFrom`). */
+  readonly import?: readonly { readonly to: string; readonly id: string }[];
 }
 
 /** Synthesizes the constructs that `build` adds to a fresh test stack. */

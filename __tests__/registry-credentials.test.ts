@@ -40,4 +40,13 @@ describe('RegistryCredentials', () => {
     expect(make({ variablePrefix: 'Docker-Hub' })).toThrow(/invalid prop "variablePrefix" = "Docker-Hub"/);
     expect(make({ recoveryWindowInDays: 0 })).toThrow(/"recoveryWindowInDays" = 0: must be an integer from 7 to 30/);
   });
+
+  test('importExisting adopts an existing secret by its ARN, and refuses anything else', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf';
+    const adopted = synthScope((scope) => new RegistryCredentials(scope, 'dockerhub', { secretName: 'ci/app/dockerhub', encryptionKeyArn: KEY }).importExisting(arn));
+    expect(adopted.json.import).toEqual([{ to: expect.stringMatching(/^aws_secretsmanager_secret\.dockerhub_secret_/), id: arn }]);
+    expect(() => synthScope((scope) => new RegistryCredentials(scope, 'dockerhub', { secretName: 'ci/app/dockerhub', encryptionKeyArn: KEY }).importExisting('ci/app/dockerhub'))).toThrow(
+      /RegistryCredentials: invalid prop "importExisting\(secretArn\)" = "ci\/app\/dockerhub": must be a Secrets Manager secret ARN/,
+    );
+  });
 });

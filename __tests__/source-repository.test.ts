@@ -44,4 +44,21 @@ describe('SourceRepository', () => {
     expect(() => synth({ visibility: 'public' as never })).toThrow(/invalid prop "visibility" = "public": must be one of private, internal/);
     expect(() => synth({ requiredApprovingReviewCount: 0 })).toThrow(/"requiredApprovingReviewCount" = 0/);
   });
+
+  test('importExisting adopts the repository, its default branch and, when asked, its protection, by literal IDs', () => {
+    const imports = (protectedBranchExists?: boolean) =>
+      synthScope((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', branch: 'trunk' }).importExisting(protectedBranchExists)).json.import;
+    const address = (type: string) => expect.stringMatching(new RegExp(`^${type}\\.repository_`));
+    expect(imports()).toEqual([
+      { to: address('github_repository'), id: 'app' },
+      { to: address('github_branch_default'), id: 'app' },
+    ]);
+    expect(imports(true)).toContainEqual({ to: address('github_branch_protection'), id: 'app:trunk' });
+  });
+
+  test('importExisting refuses a repository it only reads', () => {
+    expect(() => synthScope((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', create: false }).importExisting())).toThrow(
+      'SourceRepository: importExisting() needs prop "create" to be true (the default); with create: false the repository is only read',
+    );
+  });
 });

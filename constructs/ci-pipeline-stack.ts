@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, DataTerraformRemoteStateS3, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecurityChecks } from '../guardrails/security-checks';
 import { CiPipeline, CiPipelineProps } from './ci-pipeline';
@@ -46,6 +46,21 @@ export interface CiPipelineStackProps {
  * (`use_lockfile`), and the outputs an operator needs.
  */
 export class CiPipelineStack extends TerraformStack {
+  /**
+   * Reads a pipeline stack's outputs from another stack through the same S3
+   * backend (`terraform_remote_state`), e.g. `remote.getString('pipeline_name')`.
+   * Pass the `state` the pipeline stack was given.
+   */
+  public static remoteState(scope: Construct, id: string, state: RemoteStateSettings): DataTerraformRemoteStateS3 {
+    return new DataTerraformRemoteStateS3(scope, id, {
+      bucket: state.bucket,
+      key: state.key,
+      region: state.region,
+      encrypt: true,
+      kmsKeyId: state.kmsKeyArn,
+    });
+  }
+
   /** The pipeline. */
   public readonly ciPipeline: CiPipeline;
 

@@ -43,6 +43,7 @@ export class RegistryCredentials extends Construct {
   public readonly secretArn: string;
   /** The Terraform variable names a deployer sets. */
   public readonly variableNames: { readonly username: string; readonly password: string; readonly version: string };
+  private readonly secret: SecretsmanagerSecret;
 
   constructor(scope: Construct, id: string, props: RegistryCredentialsProps) {
     super(scope, id);
@@ -81,8 +82,26 @@ export class RegistryCredentials extends Construct {
       secretStringWoVersion: version.numberValue,
     });
 
+    this.secret = secret;
     this.secretArn = secret.arn;
     this.variableNames = { username: username.friendlyUniqueId, password: password.friendlyUniqueId, version: version.friendlyUniqueId };
+  }
+
+  /**
+   * Adopts a secret that already exists under this name (Terraform `import`
+   * block, via cdktf's `importFrom`): the next apply imports it instead of
+   * failing on the name, then writes the credentials from the variables as a
+   * new version. Remove the call once applied; keeping it is harmless.
+   *
+   * @param secretArn the existing secret's full ARN, which Terraform imports by
+   */
+  public importExisting(secretArn: string): void {
+    validateProp('RegistryCredentials', 'importExisting(secretArn)', secretArn, (arn) =>
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(arn)
+        ? undefined
+        : 'must be a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf"',
+    );
+    this.secret.importFrom(secretArn);
   }
 
   /** The build's environment variables that read the two values. */

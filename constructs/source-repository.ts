@@ -64,6 +64,7 @@ export class SourceRepository extends Construct {
   public readonly htmlUrl: string;
   /** Whether this construct manages the repository. */
   public readonly managed: boolean;
+  private readonly resources?: { readonly name: string; readonly repository: Repository; readonly defaultBranch: BranchDefault; readonly protection: BranchProtection };
 
   constructor(scope: Construct, id: string, props: SourceRepositoryProps) {
     super(scope, id);
@@ -105,7 +106,7 @@ export class SourceRepository extends Construct {
       // Renames the initial branch when it differs, instead of requiring the branch to exist.
       rename: true,
     });
-    new BranchProtection(this, 'branch-protection', {
+    const protection = new BranchProtection(this, 'branch-protection', {
       repositoryId: repository.nodeId,
       pattern: defaultBranch.branch,
       allowsForcePushes: false,
@@ -120,5 +121,27 @@ export class SourceRepository extends Construct {
     this.repositoryName = repository.name;
     this.fullName = repository.fullName;
     this.htmlUrl = repository.htmlUrl;
+    this.resources = { name: props.repositoryName, repository, defaultBranch, protection };
+  }
+
+  /**
+   * Adopts a repository that already exists under this name: the next apply
+   * imports it, its default branch and, when `protectedBranchExists`, the
+   * protection of the branch, then brings their settings to this construct's
+   * (Terraform `import` blocks, via cdktf's `importFrom`). Remove the call once
+   * applied; keeping it is harmless.
+   *
+   * @param protectedBranchExists whether the branch already has a protection rule with the branch's name as its pattern
+   * @throws when the repository is read with `create: false`, which never manages it
+   */
+  public importExisting(protectedBranchExists = false): void {
+    if (this.resources === undefined) {
+      throw new Error('SourceRepository: importExisting() needs prop "create" to be true (the default); with create: false the repository is only read');
+    }
+    // Literal IDs: an import ID must be known before the plan, so it cannot refer to the resource it imports.
+    const name = this.resources.name;
+    this.resources.repository.importFrom(name);
+    this.resources.defaultBranch.importFrom(name);
+    if (protectedBranchExists) this.resources.protection.importFrom(`${name}:${this.branch}`);
   }
 }

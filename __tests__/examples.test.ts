@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { API_PIPELINE_STATE, ApiCiStack, PipelineAlertsStack } from '../examples/team-stacks';
+
+const EXAMPLE = join(__dirname, '..', 'examples', 'team-stacks.ts');
+
+describe("the README's example of a team's own stacks", () => {
+  const app = Testing.app();
+  const ci = new ApiCiStack(app, 'api-ci');
+  const alerts = new PipelineAlertsStack(app, 'api-alerts');
+  const ciJson = JSON.parse(Testing.synth(ci, true));
+  const alertsJson = JSON.parse(Testing.synth(alerts, true));
+
+  test('the pipeline lives in the team stack, under its backend, and passes the guardrails', () => {
+    expect(ciJson.terraform.backend.s3).toEqual({ ...API_PIPELINE_STATE, encrypt: true, use_lockfile: true });
+    expect(Object.keys(ciJson.resource.aws_codepipeline)).toHaveLength(1);
+    expect(ciJson.data.github_repository).toBeDefined();
+    expect(ciJson.output.pipeline_name.value).toMatch(/^\$\{aws_codepipeline\..+\.name\}$/);
+  });
+
+  test('another stack reads its outputs through terraform_remote_state on the same backend', () => {
+    const [remote] = Object.values<any>(alertsJson.data.terraform_remote_state);
+    expect(remote.backend).toBe('s3');
+    const { use_lockfile: _lock, ...backend } = ciJson.terraform.backend.s3;
+    expect(remote.config).toEqual(backend);
+    const [rule] = Object.values<any>(alertsJson.resource.aws_cloudwatch_event_rule);
+    expect(rule.event_pattern).toContain('data.terraform_remote_state.api-ci.outputs.pipeline_name');
+    expect(alertsJson.terraform.backend.s3.key).not.toBe(ciJson.terraform.backend.s3.key);
+  });
+
+  test('is the code the README shows', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const example = readFileSync(EXAMPLE, 'utf8');
+    const body = example.slice(example.indexOf('import '));
+    expect(readme).toContain(body.trim());
+  });
+});

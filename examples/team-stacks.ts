@@ -1,0 +1,52 @@
+// Two stacks a platform team writes in its own cdktf app, using this project's
+// constructs (README: "Using the constructs in your own stack"). Tested in
+// __tests__/examples.test.ts; the README shows this file.
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GithubProvider } from '@cdktf/provider-github/lib/provider';
+import { Aspects, Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { CiPipeline, CiPipelineStack, RemoteStateSettings, SecurityChecks } from '../constructs';
+
+/** The team's state settings: its own bucket, a key per stack. */
+export const API_PIPELINE_STATE: RemoteStateSettings = { bucket: 'acme-terraform-state', region: 'eu-west-1', key: 'platform/api-ci.tfstate' };
+
+/** The team's stack with its own backend and providers, and one CiPipeline in it. */
+export class ApiCiStack extends TerraformStack {
+  public readonly ci: CiPipeline;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    Aspects.of(this).add(new SecurityChecks()); // optional: the same guardrails as this project's stacks
+    new S3Backend(this, { ...API_PIPELINE_STATE, encrypt: true });
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    new GithubProvider(this, 'github', { owner: 'acme' });
+    this.ci = new CiPipeline(this, 'ci', {
+      name: 'api',
+      github: { owner: 'acme', repository: 'api', create: false },
+      trigger: 'connection',
+      registry: { type: 'ecr', image: 'api' },
+    });
+    new TerraformOutput(this, 'pipeline_name', { value: this.ci.pipelineName }).overrideLogicalId('pipeline_name');
+  }
+}
+
+/** Another stack that reads the pipeline stack's outputs from its state, and alerts on failed runs. */
+export class PipelineAlertsStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new S3Backend(this, { ...API_PIPELINE_STATE, key: 'platform/api-alerts.tfstate', encrypt: true });
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    const pipeline = CiPipelineStack.remoteState(this, 'api-ci', API_PIPELINE_STATE);
+    new CloudwatchEventRule(this, 'failed-runs', {
+      name: 'api-pipeline-failed',
+      eventPattern: Fn.jsonencode({
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Pipeline Execution State Change'],
+        detail: { pipeline: [pipeline.getString('pipeline_name')], state: ['FAILED'] },
+      }),
+    });
+  }
+}
