@@ -1,5 +1,11 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
+  // At least two workers. Jest's default on two cores is one process for every
+  // file (about 510 MB, every file's modules in one heap) that idles while a test
+  // waits for a spawned synth; two workers take about 430 MB each and finish sooner.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
