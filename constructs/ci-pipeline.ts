@@ -271,13 +271,13 @@ export class CiPipeline extends Construct {
 
     const region = AwsContext.of(this).region;
     this.pipelineName = this.pipeline.pipelineName;
-    this.pipelineConsoleUrl = `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${this.pipeline.pipelineName}/view?region=${region}`;
     this.buildProjectName = this.buildProject.projectName;
     this.logGroupName = this.buildProject.logGroupName;
-    const console = `https://${region}.console.aws.amazon.com`;
-    this.buildProjectConsoleUrl = `${console}/codesuite/codebuild/projects/${this.buildProjectName}/history?region=${region}`;
+    const consoleHome = `https://${region}.console.aws.amazon.com`;
+    this.pipelineConsoleUrl = `${consoleHome}/codesuite/codepipeline/pipelines/${this.pipelineName}/view?region=${region}`;
+    this.buildProjectConsoleUrl = `${consoleHome}/codesuite/codebuild/projects/${this.buildProjectName}/history?region=${region}`;
     // The console wants the log group's slashes escaped twice ("/" → "%2F" → "$252F").
-    this.logGroupConsoleUrl = `${console}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${Fn.replace(this.logGroupName, '/', '$252F')}`;
+    this.logGroupConsoleUrl = `${consoleHome}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${Fn.replace(this.logGroupName, '/', '$252F')}`;
     const latestBuildId = `$(aws codebuild list-builds-for-project --region ${region} --project-name ${this.buildProjectName} --query 'ids[0]' --output text)`;
     this.troubleshootingCommands = {
       pipelineState: `aws codepipeline get-pipeline-state --region ${region} --name ${this.pipelineName} --query 'stageStates[].{stage: stageName, status: latestExecution.status}' --output table`,

@@ -122,14 +122,20 @@ export class SynthesizedStack {
   public referencesOf(element: Element): Set<string> {
     let found = this.referencesCache.get(element.address);
     if (found === undefined) {
-      found = new Set<string>();
-      // Every `type.name.` (or `data.type.name.`) inside an interpolation that names an element of this stack.
-      for (const text of strings(element.body).filter((candidate) => candidate.includes('${'))) {
-        for (const match of text.matchAll(/\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\./g)) {
-          if (this.byAddress.has(match[1])) found.add(match[1]);
-        }
-      }
+      found = this.referencesIn(element.body);
       this.referencesCache.set(element.address, found);
+    }
+    return found;
+  }
+
+  /** The addresses of this stack's elements that `value` (any JSON) refers to in its interpolations. */
+  public referencesIn(value: unknown): Set<string> {
+    const found = new Set<string>();
+    // Every `type.name.` (or `data.type.name.`) inside an interpolation that names an element of this stack.
+    for (const text of strings(value).filter((candidate) => candidate.includes('${'))) {
+      for (const match of text.matchAll(/\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\./g)) {
+        if (this.byAddress.has(match[1])) found.add(match[1]);
+      }
     }
     return found;
   }

@@ -57,11 +57,9 @@ class Flowchart {
   }
 }
 
-/** The elements of `types` that `value` (a string with interpolations) refers to. */
+/** The elements of `types` that `value` refers to in its interpolations. */
 function referenced(stack: SynthesizedStack, value: unknown, types: readonly string[]): Element[] {
-  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
-  const addresses = [...text.matchAll(/\$\{[^}]*?\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\./g)].map((match) => match[1]);
-  return [...new Set(addresses)].map((address) => stack.get(address)).filter((element): element is Element => element !== undefined && types.includes(element.type));
+  return [...stack.referencesIn(value)].map((address) => stack.get(address)!).filter((element) => types.includes(element.type));
 }
 
 /** A literal where the JSON has one; a short description of the expression otherwise. */
