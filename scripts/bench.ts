@@ -154,8 +154,8 @@ function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): R
         : size === 200 && options.sizes.includes(100)
           ? {
               text: '≤ 2.2 × the 100-pipeline time',
-              met: (row, rows) => row.medianWallMs <= 2.2 * rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs,
-              describe: (row, rows) => `${(row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs).toFixed(2)} ×`,
+              met: (row, rows) => ratioTo100(row, rows) <= 2.2,
+              describe: (row, rows) => `${ratioTo100(row, rows).toFixed(2)} ×`,
             }
           : undefined;
     return {
@@ -196,6 +196,10 @@ function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): R
 }
 
 const fleetLabel = (size: number) => `fleet of ${size} pipeline${size === 1 ? '' : 's'}`;
+
+/** A row's median wall time over the 100-pipeline fleet's. */
+const ratioTo100 = (row: MeasuredRow, rows: readonly MeasuredRow[]) =>
+  row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs;
 
 function testRow(runs: number): Row {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -17,6 +17,9 @@ export const README_DIAGRAM = /<!-- diagram:([A-Za-z0-9_-]+) -->\n[\s\S]*?<!-- \
 
 class DiagramError extends Error {}
 
+/** A Mermaid node or subgraph ID for a Terraform address or other key. */
+const mermaidId = (key: string) => key.replace(/[^A-Za-z0-9_]/g, '_');
+
 /** A Mermaid flowchart under construction: nodes by ID, edges in order, no duplicates. */
 class Flowchart {
   private readonly nodes = new Map<string, string>();
@@ -25,7 +28,7 @@ class Flowchart {
 
   /** Adds a node (once) and returns its ID. Shapes: `[ ]` box, `[( )]` store, `([ ])` event. */
   public node(key: string, label: string, shape: 'box' | 'store' | 'event' = 'box', group?: string): string {
-    const id = key.replace(/[^A-Za-z0-9_]/g, '_');
+    const id = mermaidId(key);
     if (!this.nodes.has(id)) {
       const text = `"${label.replace(/"/g, '#quot;')}"`;
       this.nodes.set(id, shape === 'store' ? `${id}[(${text})]` : shape === 'event' ? `${id}([${text}])` : `${id}[${text}]`);
@@ -35,7 +38,7 @@ class Flowchart {
   }
 
   public group(key: string, title: string): string {
-    const id = key.replace(/[^A-Za-z0-9_]/g, '_');
+    const id = mermaidId(key);
     if (!this.groups.has(id)) this.groups.set(id, { title, members: [] });
     return id;
   }
@@ -82,8 +85,10 @@ export function pipelineFlowchart(json: TerraformJson, stackName?: string): stri
     }
   };
 
+  const pipelineGroups: string[] = [];
   for (const pipeline of pipelines) {
     const pipelineGroup = chart.group(pipeline.address, `CodePipeline ${literal(pipeline.body.name, pipeline.address)}`);
+    pipelineGroups.push(pipelineGroup);
     let previous: string | undefined;
     for (const stage of blocks(pipeline.body.stage)) {
       const actions: string[] = [];
@@ -107,11 +112,11 @@ export function pipelineFlowchart(json: TerraformJson, stackName?: string): stri
     }
   }
 
-  const backend = block(json.terraform?.backend).s3 ?? json.terraform?.backend?.s3;
+  const backend = block(json.terraform?.backend).s3;
   if (backend !== undefined) {
     const locking = backend.use_lockfile === true ? 'S3 lock file' : backend.dynamodb_table !== undefined ? `DynamoDB ${backend.dynamodb_table}` : 'no locking';
     const stateId = chart.node('terraform_state', `Terraform state<br/>s3://${backend.bucket}/${backend.key}<br/>${locking}`, 'store');
-    for (const pipeline of pipelines) chart.edge(stateId, pipeline.address.replace(/[^A-Za-z0-9_]/g, '_'), 'S3 backend', 'dotted');
+    for (const group of pipelineGroups) chart.edge(stateId, group, 'S3 backend', 'dotted');
   }
   return chart.render();
 }
