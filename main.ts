@@ -20,12 +20,25 @@ export const pipelineStackId = (pipelineName: string): string => `ci-${pipelineN
 export const pipelineStateKey = (config: PipelinesConfig, pipelineName: string): string =>
   `${config.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
 
-/** Adds the state bootstrap stack and one stack per pipeline to `app`. */
-export function buildStacks(app: App, config: PipelinesConfig): { bootstrap: StateBootstrapStack; pipelines: CiPipelineStack[] } {
-  const bootstrap = new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK_ID, {
-    bucketName: config.state.bucket,
-    region: config.state.region,
-  });
+/** The stacks of a configuration. */
+export interface ConfiguredStacks {
+  /** The stack that creates the state bucket; undefined when the configuration uses an existing bucket (`state.create: false`). */
+  readonly bootstrap?: StateBootstrapStack;
+  /** One stack per pipeline, in the configuration's order. */
+  readonly pipelines: readonly CiPipelineStack[];
+  /** All of them, the bootstrap stack first. */
+  readonly all: readonly TerraformStack[];
+}
+
+/** Adds the state bootstrap stack (unless the state bucket exists already) and one stack per pipeline to `app`. */
+export function buildStacks(app: App, config: PipelinesConfig): ConfiguredStacks {
+  const bootstrap =
+    config.state.create === false
+      ? undefined
+      : new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK_ID, {
+          bucketName: config.state.bucket,
+          region: config.state.region,
+        });
   const pipelines = config.pipelines.map(
     (pipeline) =>
       new CiPipelineStack(app, pipelineStackId(pipeline.name), {
@@ -39,7 +52,7 @@ export function buildStacks(app: App, config: PipelinesConfig): { bootstrap: Sta
         },
       }),
   );
-  return { bootstrap, pipelines };
+  return { bootstrap, pipelines, all: [...(bootstrap === undefined ? [] : [bootstrap]), ...pipelines] };
 }
 
 /**
@@ -115,10 +128,7 @@ export function run(options: RunOptions = {}): number {
   try {
     const config = loadConfigFile(configPathFromEnvironment(env));
     const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
-    const reports = synthesizeChecked(outdir, (app) => {
-      const { bootstrap, pipelines } = buildStacks(app, config);
-      return [bootstrap, ...pipelines];
-    });
+    const reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
     const reportPath = path.join(outdir, GUARDRAILS_REPORT_FILE);
     fs.writeFileSync(reportPath, formatReport(reports));
     const total = (count: (report: StackReport) => number) => reports.reduce((sum, report) => sum + count(report), 0);

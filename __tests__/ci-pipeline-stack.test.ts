@@ -120,5 +120,14 @@ describe('CiPipelineStack', () => {
     expect(() => synthStack({ region: 'moon-1' })).toThrow(/CiPipelineStack: invalid prop "region" = "moon-1"/);
     expect(() => synthStack({ state: { ...STATE, bucket: 'UPPER' } })).toThrow(/invalid prop "state.bucket" = "UPPER"/);
     expect(() => synthStack({ state: { ...STATE, key: '/abs' } })).toThrow(/invalid prop "state.key" = "\/abs"/);
+    expect(() => synthStack({ state: { ...STATE, kmsKeyArn: 'key-1' } })).toThrow(/invalid prop "state.kmsKeyArn" = "key-1": must be a KMS key or alias ARN/);
+  });
+
+  test('an existing pipeline key must be in the pipeline region', () => {
+    const keyIn = (region: string) => `arn:aws:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('eu-west-1') }) }).resource.aws_kms_key).toBeUndefined();
+    expect(() => synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('us-east-1') }) })).toThrow(
+      `CiPipelineStack: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be a key in the pipeline's region "eu-west-1"`,
+    );
   });
 });

@@ -1,8 +1,14 @@
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { BUILD_ENVIRONMENT_VARIABLES } from '../constructs/ci-pipeline';
-import { only, policyStatements, synthPipeline } from './helpers';
+import { only, policyStatements, statement, synthPipeline } from './helpers';
+
+const EXISTING_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 const envOf = (json: any) =>
   Object.fromEntries(only(json, 'aws_codebuild_project').environment.environment_variable.map((v: any) => [v.name, v]));
@@ -56,8 +62,41 @@ describe('CiPipeline', () => {
     expect(only(json, 'aws_codebuild_project').environment.compute_type).toBe('BUILD_GENERAL1_MEDIUM');
   });
 
+  test('creates its own key and hardened artifact bucket by default', () => {
+    const { text, pipeline } = synthPipeline();
+    expect(text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket_prefix: 'app-artifacts-' });
+    expect(pipeline.encryptionKey.keyArn).toMatch(/^\$\{TfToken/);
+  });
+
+  test('an existing KMS key encrypts everything, and only the roles are granted its use', () => {
+    const { text, json } = synthPipeline({ registry: { type: 'ecr', image: 'app', dockerHubCredentials: true }, encryptionKeyArn: EXISTING_KEY });
+    expect(text).not.toHaveResource(KmsKey);
+    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: EXISTING_KEY });
+    expect(text).toHaveResourceWithProperties(CodebuildProject, { encryption_key: EXISTING_KEY });
+    expect(text).toHaveResourceWithProperties(SecretsmanagerSecret, { kms_key_id: EXISTING_KEY });
+    expect(text).toHaveResourceWithProperties(EcrRepository, { encryption_configuration: [{ encryption_type: 'KMS', kms_key: EXISTING_KEY }] });
+    expect(only(json, 'aws_codepipeline').artifact_store[0].encryption_key).toEqual({ type: 'KMS', id: EXISTING_KEY });
+    expect(only(json, 'aws_s3_bucket_server_side_encryption_configuration').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(EXISTING_KEY);
+    for (const role of ['build', 'pipeline']) {
+      expect(statement(policyStatements(json, `ci_${role}_role_permissions`), 'UseEncryptionKey').resources).toEqual([EXISTING_KEY]);
+    }
+  });
+
+  test('an existing artifact bucket is used as is: no bucket, no bucket settings, grants on its name', () => {
+    const { text, json } = synthPipeline({ artifactBucketName: 'shared-ci-artifacts' });
+    expect(text).not.toHaveResource(S3Bucket);
+    expect(Object.keys(json.resource ?? {}).filter((type) => type.startsWith('aws_s3_'))).toEqual([]);
+    expect(text).toHaveResourceWithProperties(Codepipeline, { artifact_store: [expect.objectContaining({ location: 'shared-ci-artifacts', type: 'S3' })] });
+    const objects = statement(policyStatements(json, 'ci_pipeline_role_permissions'), 'BucketObjectsReadWrite');
+    expect(objects.resources).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::shared-ci-artifacts\/\*$/)]);
+  });
+
   test.each([
     [{ name: 'Bad_Name' }, /CiPipeline: invalid prop "name" = "Bad_Name"/],
+    [{ encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/ci' }, /CiPipeline: invalid prop "encryptionKeyArn" = "arn:aws:kms:eu-west-1:123456789012:alias\/ci": must be a KMS key ARN .*\(not an alias ARN\)/],
+    [{ artifactBucketName: 'Shared_Artifacts' }, /CiPipeline: invalid prop "artifactBucketName" = "Shared_Artifacts": must be a valid S3 bucket name/],
+    [{ artifactBucketName: 'shared-ci-artifacts', artifactRetentionDays: 7 }, /prop "artifactRetentionDays" applies only to a created artifact bucket/],
     [{ trigger: 'poll' as never }, /invalid prop "trigger" = "poll": must be one of webhook, connection/],
     [{ registry: { type: 'gcr' as never, image: 'x/y' } }, /invalid prop "registry.type" = "gcr"/],
     [{ registry: { type: 'dockerhub' as const, image: 'no-namespace' } }, /invalid prop "registry.image" = "no-namespace"/],

@@ -12,10 +12,7 @@ const ROOT = join(__dirname, '..');
 /** Synthesizes `config` as `npm run synth` does; returns the output directory. */
 function synthesize(config: PipelinesConfig): string {
   const outdir = join(mkdtempSync(join(tmpdir(), 'ci-diagram-')), 'cdktf.out');
-  synthesizeChecked(outdir, (app) => {
-    const { bootstrap, pipelines } = buildStacks(app, config);
-    return [bootstrap, ...pipelines];
-  });
+  synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
   return outdir;
 }
 const stackJson = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
@@ -124,6 +121,30 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
     );
     expect(chart).not.toMatch(/webhook|Docker Hub|Secrets Manager/);
     expect([...nodes.values()]).toContain('GitHub example-org/api<br/>existing, read only');
+  });
+});
+
+describe('an existing KMS key and artifact bucket', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const keyArn = `arn:aws:kms:${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const config = parseConfig({ ...base, pipelines: [{ ...base.pipelines[0], encryptionKeyArn: keyArn, artifactBucketName: 'acme-shared-ci-artifacts' }] });
+  const stack = pipelineStackId(base.pipelines[0].name);
+  const chart = pipelineFlowchart(stackJson(synthesize(config), stack), stack)!;
+  const { described, nodes } = parse(chart);
+
+  test('draws them by name and ARN, marked existing, where the created ones were', () => {
+    const existingKey = `existing KMS key<br/>${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect([...nodes.values()]).toEqual(expect.arrayContaining([existingKey, 'existing S3 artifact bucket<br/>acme-shared-ci-artifacts']));
+    expect(described).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_codepipeline_\w+ -artifacts-> existing S3 artifact bucket$/),
+        'existing KMS key -encrypts-> existing S3 artifact bucket',
+        `existing KMS key -encrypts-> CodeBuild ${base.pipelines[0].name}`,
+        'existing KMS key -encrypts-> CloudWatch Logs',
+        'existing KMS key -encrypts-> Secrets Manager',
+      ]),
+    );
+    expect(chart).not.toMatch(/"KMS key alias|"S3 artifact bucket/);
   });
 });
 

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { EncryptionKey, KEY_ENCRYPT_DECRYPT_ACTIONS } from '../constructs/encryption-key';
+import { EncryptionKey, KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS } from '../constructs/encryption-key';
 import { ServiceRole } from '../constructs/service-role';
 import { policyStatements, statement, synthScope } from './helpers';
 
@@ -23,6 +25,24 @@ describe('EncryptionKey', () => {
     expect(logs.condition[0].values[0]).toMatch(/:log-group:\*$/);
   });
 
+  test("the README's statement for an existing key is this statement, written out", () => {
+    const { json } = synthScope((scope) => new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd', allowCloudWatchLogs: true }));
+    const logs = statement(policyStatements(json, 'key_policy'), 'CloudWatchLogsEncryptsLogGroups');
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const block = /<!-- logs-key-statement -->\s*```json\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const written = JSON.parse(block![1]);
+    expect(written).toEqual({
+      Sid: logs.sid,
+      Effect: logs.effect,
+      Principal: { Service: expect.stringMatching(/^logs\.[a-z0-9-]+\.amazonaws\.com$/) },
+      Action: logs.actions,
+      Resource: logs.resources[0],
+      Condition: { [logs.condition[0].test]: { [logs.condition[0].variable]: expect.stringMatching(/^arn:aws:logs:[a-z0-9-]+:\d{12}:log-group:\*$/) } },
+    });
+    expect(written.Action).toEqual([...LOGS_KEY_ACTIONS]);
+  });
+
   test('grants encrypt/decrypt on exactly this key', () => {
     const { json } = synthScope((scope) => {
       const key = new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd' });
@@ -38,5 +58,23 @@ describe('EncryptionKey', () => {
     expect(() => synthScope((scope) => new EncryptionKey(scope, 'k', { alias: 'x', description: 'd', deletionWindowInDays: 3 }))).toThrow(
       /"deletionWindowInDays" = 3: must be an integer from 7 to 30/,
     );
+  });
+
+  describe('fromKeyArn', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef';
+
+    test('creates nothing and grants use of the given key', () => {
+      const { json } = synthScope((scope) => {
+        const key = EncryptionKey.fromKeyArn(keyArn);
+        expect(key.keyArn).toBe(keyArn);
+        key.grantEncryptDecrypt(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com' }));
+      });
+      expect(json.resource?.aws_kms_key).toBeUndefined();
+      expect(statement(policyStatements(json, 'role_permissions'), 'UseEncryptionKey')).toMatchObject({ actions: [...KEY_ENCRYPT_DECRYPT_ACTIONS], resources: [keyArn] });
+    });
+
+    test.each(['arn:aws:kms:eu-west-1:123456789012:alias/ci', 'key/1234', 'arn:aws:kms:eu-west-1:123456789012:key/not-a-key-id'])('rejects %s, naming the argument', (arn) => {
+      expect(() => EncryptionKey.fromKeyArn(arn)).toThrow(`EncryptionKey: invalid prop "fromKeyArn(keyArn)" = "${arn}": must be a KMS key ARN`);
+    });
   });
 });

@@ -16,6 +16,10 @@ describe("the README's example of a team's own stacks", () => {
     expect(ciJson.terraform.backend.s3).toEqual({ ...API_PIPELINE_STATE, encrypt: true, use_lockfile: true });
     expect(Object.keys(ciJson.resource.aws_codepipeline)).toHaveLength(1);
     expect(ciJson.data.github_repository).toBeDefined();
+    expect(ciJson.resource.aws_kms_key).toBeUndefined();
+    expect(ciJson.resource.aws_s3_bucket).toBeUndefined();
+    const [pipeline] = Object.values<any>(ciJson.resource.aws_codepipeline);
+    expect(pipeline.artifact_store[0]).toMatchObject({ location: 'acme-ci-artifacts', encryption_key: { id: expect.stringMatching(/^arn:aws:kms:eu-west-1:111122223333:key\//) } });
     expect(ciJson.output.pipeline_name.value).toMatch(/^\$\{aws_codepipeline\..+\.name\}$/);
   });
 

@@ -21,7 +21,7 @@ function synthesizeDefault() {
   const app = Testing.app();
   const stacks = buildStacks(app, loadConfigFile(DEFAULT_CONFIG_PATH));
   const read = (stackId: string, outdir: string) => readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');
-  const bootstrapText = read(STATE_BOOTSTRAP_STACK_ID, Testing.fullSynth(stacks.bootstrap));
+  const bootstrapText = read(STATE_BOOTSTRAP_STACK_ID, Testing.fullSynth(stacks.bootstrap!));
   const pipelineTexts = stacks.pipelines.map((stack) => read(stack.node.id, Testing.fullSynth(stack)));
   return { bootstrapText, pipelineTexts };
 }
@@ -184,10 +184,7 @@ describe('stable addresses', () => {
   /** Every stack's file, as synth writes it, for a configuration. */
   function stackFiles(config: typeof base): Map<string, string> {
     const outdir = join(mkdtempSync(join(tmpdir(), 'ci-stable-')), 'cdktf.out');
-    const reports = synthesizeChecked(outdir, (app) => {
-      const { bootstrap, pipelines } = buildStacks(app, config);
-      return [bootstrap, ...pipelines];
-    });
+    const reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
     return new Map(reports.map((report) => [report.stack, readFileSync(join(outdir, 'stacks', report.stack, 'cdk.tf.json'), 'utf8')]));
   }
   const alone = stackFiles(base);
@@ -206,6 +203,12 @@ describe('stable addresses', () => {
     expect(secondChanged.get(STATE_BOOTSTRAP_STACK_ID)).toBe(withSecond.get(STATE_BOOTSTRAP_STACK_ID));
   });
 
+  test('using an existing state bucket drops the bootstrap stack and changes no pipeline stack', () => {
+    const existingState = stackFiles(parseConfig({ ...base, state: { ...base.state, create: false } }));
+    expect([...existingState.keys()]).toEqual([pipelineStackId(first.name)]);
+    expect(existingState.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
+  });
+
   test("a change inside a stack keeps the other resources' addresses", () => {
     const addresses = (text: string) =>
       Object.entries<Record<string, unknown>>(JSON.parse(text).resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
@@ -213,3 +216,34 @@ describe('stable addresses', () => {
   });
 });
 
+
+describe('a configuration of existing resources', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const existingKey = `arn:aws:kms:${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const config = parseConfig({
+    ...base,
+    state: { ...base.state, create: false },
+    pipelines: [{ ...base.pipelines[0], github: { ...base.pipelines[0].github, create: false }, encryptionKeyArn: existingKey, artifactBucketName: 'acme-shared-ci-artifacts' }],
+  });
+  const outdir = join(mkdtempSync(join(tmpdir(), 'ci-existing-')), 'cdktf.out');
+  const reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
+  const stack = JSON.parse(readFileSync(join(outdir, 'stacks', pipelineStackId(base.pipelines[0].name), 'cdk.tf.json'), 'utf8'));
+
+  test('synthesizes only the pipeline stack, and every guardrail passes', () => {
+    expect(reports.map((report) => report.stack)).toEqual([pipelineStackId(base.pipelines[0].name)]);
+    expect(reports[0].findings).toEqual([]);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).toEqual([pipelineStackId(base.pipelines[0].name)]);
+  });
+
+  test('keeps state in the existing bucket', () => {
+    expect(stack.terraform.backend.s3).toMatchObject({ bucket: base.state.bucket, use_lockfile: true });
+  });
+
+  test('creates no repository, key or bucket, and uses the existing ones', () => {
+    for (const type of ['github_repository', 'aws_kms_key', 'aws_kms_alias', 'aws_s3_bucket']) expect(stack.resource[type]).toBeUndefined();
+    expect(Object.keys(stack.data.github_repository)).toHaveLength(1);
+    const pipeline = Object.values<any>(stack.resource.aws_codepipeline)[0];
+    expect(pipeline.artifact_store).toEqual([{ type: 'S3', location: 'acme-shared-ci-artifacts', encryption_key: { type: 'KMS', id: existingKey } }]);
+    expect(Object.values<any>(stack.resource.aws_codebuild_project)[0].encryption_key).toBe(existingKey);
+  });
+});

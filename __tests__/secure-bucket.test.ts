@@ -6,6 +6,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { SecureBucket } from '../constructs/secure-bucket';
+import { ServiceRole } from '../constructs/service-role';
 import { only, policyStatements, statement, synthScope } from './helpers';
 
 describe('SecureBucket', () => {
@@ -74,5 +75,26 @@ describe('SecureBucket', () => {
     expect(attempt({ bucketName: 'ok-name', bucketPrefix: 'x' })).toThrow(/exactly one/);
     expect(attempt({ bucketPrefix: 'a'.repeat(38) })).toThrow(/"bucketPrefix"/);
     expect(attempt({ bucketPrefix: 'x-', expireObjectsAfterDays: 0 })).toThrow(/"expireObjectsAfterDays" = 0: must be an integer from 1/);
+  });
+
+  describe('fromBucketName', () => {
+    test('creates nothing and grants object and bucket access on the ARN in the stack partition', () => {
+      const { json } = synthScope((scope) => {
+        const bucket = SecureBucket.fromBucketName(scope, 'shared-ci-artifacts');
+        expect(bucket.bucketName).toBe('shared-ci-artifacts');
+        bucket.grantReadWrite(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }));
+      });
+      expect(json.resource?.aws_s3_bucket).toBeUndefined();
+      const statements = policyStatements(json, 'role_permissions');
+      const arn = /^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::shared-ci-artifacts/;
+      expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([expect.stringMatching(new RegExp(`${arn.source}/\\*$`))]);
+      expect(statement(statements, 'BucketRead').resources).toEqual([expect.stringMatching(new RegExp(`${arn.source}$`))]);
+    });
+
+    test('rejects a bad name, naming the argument', () => {
+      expect(() => synthScope((scope) => SecureBucket.fromBucketName(scope, 'Bad_Name'))).toThrow(
+        'SecureBucket: invalid prop "fromBucketName(bucketName)" = "Bad_Name": must be a valid S3 bucket name',
+      );
+    });
   });
 });

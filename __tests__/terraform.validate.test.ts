@@ -11,12 +11,12 @@ import { buildStacks } from '../main';
 import { join } from 'node:path';
 
 const app = Testing.app();
-const { bootstrap, pipelines } = buildStacks(app, loadConfigFile(DEFAULT_CONFIG_PATH));
+const stacks = buildStacks(app, loadConfigFile(DEFAULT_CONFIG_PATH)).all;
 
 function unavailableReason(): string | undefined {
   const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) return 'the terraform CLI is not on PATH';
-  const probeDir = join(Testing.fullSynth(bootstrap), 'stacks', bootstrap.node.id);
+  const probeDir = join(Testing.fullSynth(stacks[0]), 'stacks', stacks[0].node.id);
   const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: probeDir, encoding: 'utf8', timeout: 120_000 });
   if (init.status !== 0) {
     const lastLine = `${init.stderr ?? ''}${init.stdout ?? ''}`.trim().split('\n').filter(Boolean).slice(-1)[0];
@@ -33,7 +33,7 @@ if (reason !== undefined) {
 const describeIfTerraform = reason === undefined ? describe : describe.skip;
 
 describeIfTerraform('terraform validate', () => {
-  test.each([bootstrap, ...pipelines].map((stack) => [stack.node.id, stack] as const))('%s is valid Terraform', (_, stack) => {
+  test.each(stacks.map((stack) => [stack.node.id, stack] as const))('%s is valid Terraform', (_, stack) => {
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
   });
 });

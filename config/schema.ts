@@ -17,6 +17,8 @@ import {
   checkGitHubRepository,
   checkImageRepositoryName,
   checkIntegerBetween,
+  checkKmsKeyArn,
+  checkKmsKeyOrAliasArn,
   checkLogRetentionDays,
   checkPipelineName,
   checkQueuedTimeoutMinutes,
@@ -24,6 +26,7 @@ import {
   checkS3BucketName,
   checkS3KeyPrefix,
   checkSecretId,
+  regionOfArn,
 } from '../constructs/validation';
 
 /**
@@ -87,6 +90,8 @@ const pipelineSchema = strictObject({
   build: buildSchema.optional(),
   appPath: text(checkRelativePath).optional(),
   artifactRetentionDays: count(checkIntegerBetween(1, 3650)).optional(),
+  encryptionKeyArn: text(checkKmsKeyArn).optional(),
+  artifactBucketName: text(checkS3BucketName).optional(),
 }).superRefine((pipeline, context) => {
   const problem = (path: (string | number)[], input: unknown, message: string) =>
     context.addIssue({ code: 'custom', path, input, message });
@@ -104,6 +109,9 @@ const pipelineSchema = strictObject({
       if (github[field] !== undefined) problem(['github', field], github[field], 'applies only to trigger "webhook"; remove it or set trigger to "webhook"');
     }
   }
+  if (pipeline.artifactBucketName !== undefined && pipeline.artifactRetentionDays !== undefined) {
+    problem(['artifactRetentionDays'], pipeline.artifactRetentionDays, 'applies only to a created artifact bucket; remove it or remove artifactBucketName');
+  }
   if (trigger === 'webhook' && github.connectionArn !== undefined) {
     problem(['github', 'connectionArn'], github.connectionArn, 'applies only to trigger "connection"; remove it or set trigger to "connection"');
   }
@@ -116,18 +124,22 @@ export const configSchema = strictObject({
     bucket: text(checkS3BucketName),
     region: text(checkAwsRegion),
     keyPrefix: text(checkS3KeyPrefix),
-    kmsKeyArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/, {
-        message: 'must be a KMS key or alias ARN such as "arn:aws:kms:eu-west-1:123456789012:key/<id>"',
-      })
-      .optional(),
+    kmsKeyArn: text(checkKmsKeyOrAliasArn).optional(),
+    create: z.boolean().optional(),
   }),
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
 }).superRefine((config, context) => {
   const seen = new Map<string, number>();
   const createdRepositories = new Map<string, number>();
   config.pipelines.forEach((pipeline, index) => {
+    if (pipeline.encryptionKeyArn !== undefined && regionOfArn(pipeline.encryptionKeyArn) !== config.region) {
+      context.addIssue({
+        code: 'custom',
+        path: ['pipelines', index, 'encryptionKeyArn'],
+        input: pipeline.encryptionKeyArn,
+        message: `must be a key in the pipelines' region "${config.region}" (KMS keys are regional)`,
+      });
+    }
     const repository = `${pipeline.github.owner}/${pipeline.github.repository}`.toLowerCase();
     const creator = createdRepositories.get(repository);
     if (pipeline.github.create !== false && creator !== undefined) {

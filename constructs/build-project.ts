@@ -3,9 +3,9 @@ import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
 import { Construct } from 'constructs';
 import { Suppressions } from '../guardrails/suppressions';
-import { EncryptionKey } from './encryption-key';
+import { IEncryptionKey } from './encryption-key';
 import { IGrantable } from './policy';
-import { SecureBucket } from './secure-bucket';
+import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
 import {
   checkBuildImage,
@@ -70,9 +70,9 @@ export interface BuildProjectProps {
   /** The CodeBuild project's name: 2-150 letters, digits, "-" and "_", starting with a letter or digit. */
   readonly projectName: string;
   /** Encrypts build artifacts, logs and reports; must allow CloudWatch Logs. */
-  readonly encryptionKey: EncryptionKey;
+  readonly encryptionKey: IEncryptionKey;
   /** The pipeline's artifact bucket, which the build reads its input from and writes its output to. */
-  readonly artifactBucket: SecureBucket;
+  readonly artifactBucket: IBucket;
   /**
    * The app's directory in the repository; its `buildspec.yml` is used and exported as `APP_DIR`.
    * @default "."

@@ -6,7 +6,7 @@ import { SecurityChecks } from '../guardrails/security-checks';
 import { CiPipeline, CiPipelineProps } from './ci-pipeline';
 import { GitHubConnectionSource } from './github-connection-source';
 import { GitHubWebhookSource } from './github-webhook-source';
-import { checkAwsRegion, checkS3BucketName, checkS3KeyPrefix, validateProp } from './validation';
+import { checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix, regionOfArn, validateProp } from './validation';
 
 /**
  * Terraform that runs write-only arguments (`secret_string_wo`) and ephemeral
@@ -16,7 +16,7 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
 
 /** Where a stack keeps its Terraform state. */
 export interface RemoteStateSettings {
-  /** The state bucket, created by the state bootstrap stack. */
+  /** The state bucket: the one the state bootstrap stack creates, or an existing one. */
   readonly bucket: string;
   /** The bucket's region. */
   readonly region: string;
@@ -72,6 +72,14 @@ export class CiPipelineStack extends TerraformStack {
     validateProp('CiPipelineStack', 'state.bucket', props.state.bucket, checkS3BucketName);
     validateProp('CiPipelineStack', 'state.region', props.state.region, checkAwsRegion);
     validateProp('CiPipelineStack', 'state.key', props.state.key, checkS3KeyPrefix);
+    if (props.state.kmsKeyArn !== undefined) validateProp('CiPipelineStack', 'state.kmsKeyArn', props.state.kmsKeyArn, checkKmsKeyOrAliasArn);
+    const pipelineKey = props.pipeline.encryptionKeyArn;
+    if (pipelineKey !== undefined) {
+      // KMS keys are regional, and log groups, builds and artifact stores only use keys of their own region.
+      validateProp('CiPipelineStack', 'pipeline.encryptionKeyArn', pipelineKey, (arn) =>
+        regionOfArn(arn) === props.region ? undefined : `must be a key in the pipeline's region "${props.region}"`,
+      );
+    }
 
     new S3Backend(this, {
       bucket: props.state.bucket,

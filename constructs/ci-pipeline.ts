@@ -2,21 +2,23 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from './aws-context';
 import { BuildProject, BuildProjectProps, EnvironmentVariable, SecretEnvironmentVariable } from './build-project';
-import { EncryptionKey } from './encryption-key';
+import { EncryptionKey, IEncryptionKey } from './encryption-key';
 import { GitHubConnectionSource } from './github-connection-source';
 import { GitHubWebhookSource } from './github-webhook-source';
 import { ImageRepository } from './image-repository';
 import { Pipeline } from './pipeline';
 import { IPipelineSource, TRIGGER_MODES, TriggerMode } from './pipeline-source';
 import { RegistryCredentials } from './registry-credentials';
-import { SecureBucket } from './secure-bucket';
+import { IBucket, SecureBucket } from './secure-bucket';
 import { RepositoryVisibility, SourceRepository } from './source-repository';
 import {
   checkDockerHubRepository,
   checkImageRepositoryName,
   checkIntegerBetween,
+  checkKmsKeyArn,
   checkOneOf,
   checkPipelineName,
+  checkS3BucketName,
   validateProp,
 } from './validation';
 
@@ -119,10 +121,26 @@ export interface CiPipelineProps {
    */
   readonly appPath?: string;
   /**
-   * Days pipeline artifacts are kept in the artifact bucket.
+   * Days pipeline artifacts are kept in the artifact bucket. Only for a created bucket:
+   * an existing bucket's lifecycle is its owner's.
    * @default 30
    */
   readonly artifactRetentionDays?: number;
+  /**
+   * ARN of an existing customer-managed KMS key, in the pipeline's region, to encrypt
+   * artifacts, logs, secrets and images with instead of creating a key. Its key policy
+   * must let the account's IAM policies grant its use and let CloudWatch Logs use it
+   * (see {@link EncryptionKey.fromKeyArn}).
+   * @default - a key with alias `ci/<name>` is created
+   */
+  readonly encryptionKeyArn?: string;
+  /**
+   * Name of an existing S3 bucket, in the pipeline's region and account, to keep the
+   * pipeline's artifacts in instead of creating a bucket. CodePipeline writes under a
+   * prefix named after the pipeline, so pipelines can share one bucket.
+   * @default - a hardened bucket named `<name>-artifacts-<suffix>` is created
+   */
+  readonly artifactBucketName?: string;
 }
 
 /** Ready-to-run AWS CLI commands for when a build fails. */
@@ -163,9 +181,9 @@ export class CiPipeline extends Construct {
   public readonly source: IPipelineSource;
   /** Docker Hub credentials, when configured. */
   public readonly registryCredentials?: RegistryCredentials;
-  /** The parts, for extension and tests. */
-  public readonly encryptionKey: EncryptionKey;
-  public readonly artifactBucket: SecureBucket;
+  /** The parts, for extension and tests. The key and bucket are created ones, or the existing ones given by ARN and name. */
+  public readonly encryptionKey: IEncryptionKey;
+  public readonly artifactBucket: IBucket;
   public readonly repository: SourceRepository;
   public readonly buildProject: BuildProject;
   public readonly pipeline: Pipeline;
@@ -181,6 +199,11 @@ export class CiPipeline extends Construct {
     validateProp(c, 'registry.image', props.registry.image, props.registry.type === 'dockerhub' ? checkDockerHubRepository : checkImageRepositoryName);
     const artifactRetentionDays = props.artifactRetentionDays ?? 30;
     validateProp(c, 'artifactRetentionDays', artifactRetentionDays, checkIntegerBetween(1, 3650));
+    if (props.encryptionKeyArn !== undefined) validateProp(c, 'encryptionKeyArn', props.encryptionKeyArn, checkKmsKeyArn);
+    if (props.artifactBucketName !== undefined) validateProp(c, 'artifactBucketName', props.artifactBucketName, checkS3BucketName);
+    if (props.artifactBucketName !== undefined && props.artifactRetentionDays !== undefined) {
+      throw new Error(`${c}: prop "artifactRetentionDays" applies only to a created artifact bucket, not to the existing bucket "artifactBucketName"`);
+    }
     const { oauthTokenSecret, webhookSecret, connectionArn } = props.github;
     if (trigger === 'connection' && (oauthTokenSecret !== undefined || webhookSecret !== undefined)) {
       throw new Error(`${c}: props "github.oauthTokenSecret" and "github.webhookSecret" apply only to trigger "webhook", not "connection"`);
@@ -189,19 +212,25 @@ export class CiPipeline extends Construct {
       throw new Error(`${c}: prop "github.connectionArn" applies only to trigger "connection", not "webhook"`);
     }
 
-    this.encryptionKey = new EncryptionKey(this, 'key', {
-      alias: `ci/${props.name}`,
-      description: `Encrypts the ${props.name} pipeline's artifacts, logs, secrets and images`,
-      allowCloudWatchLogs: true,
-    });
-    this.artifactBucket = new SecureBucket(this, 'artifacts', {
-      bucketPrefix: `${props.name}-artifacts-`.slice(0, 37),
-      encryptionKeyArn: this.encryptionKey.keyArn,
-      expireObjectsAfterDays: artifactRetentionDays,
-      noncurrentVersionExpirationDays: 7,
-      // Artifacts are disposable; an undeletable bucket would block `destroy`.
-      forceDestroy: true,
-    });
+    this.encryptionKey =
+      props.encryptionKeyArn !== undefined
+        ? EncryptionKey.fromKeyArn(props.encryptionKeyArn)
+        : new EncryptionKey(this, 'key', {
+            alias: `ci/${props.name}`,
+            description: `Encrypts the ${props.name} pipeline's artifacts, logs, secrets and images`,
+            allowCloudWatchLogs: true,
+          });
+    this.artifactBucket =
+      props.artifactBucketName !== undefined
+        ? SecureBucket.fromBucketName(this, props.artifactBucketName)
+        : new SecureBucket(this, 'artifacts', {
+            bucketPrefix: `${props.name}-artifacts-`.slice(0, 37),
+            encryptionKeyArn: this.encryptionKey.keyArn,
+            expireObjectsAfterDays: artifactRetentionDays,
+            noncurrentVersionExpirationDays: 7,
+            // Artifacts are disposable; an undeletable bucket would block `destroy`.
+            forceDestroy: true,
+          });
     this.repository = new SourceRepository(this, 'repository', {
       owner: props.github.owner,
       repositoryName: props.github.repository,

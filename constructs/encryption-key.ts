@@ -7,7 +7,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { AwsContext } from './aws-context';
 import { IGrantable } from './policy';
-import { checkIntegerBetween, validateProp } from './validation';
+import { checkIntegerBetween, checkKmsKeyArn, validateProp } from './validation';
 
 /** What a principal needs to read and write data encrypted under the key (S3, Secrets Manager, CodeBuild). */
 export const KEY_ENCRYPT_DECRYPT_ACTIONS = [
@@ -26,6 +26,18 @@ export const LOGS_KEY_ACTIONS = [
   'kms:GenerateDataKey*',
   'kms:ReEncrypt*',
 ] as const;
+
+/** A KMS key that constructs encrypt with and grant use of: an {@link EncryptionKey}, or an existing key from {@link EncryptionKey.fromKeyArn}. */
+export interface IEncryptionKey {
+  /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
+  readonly keyArn: string;
+  /** Lets `grantee` encrypt and decrypt data under the key. */
+  grantEncryptDecrypt(grantee: IGrantable): void;
+}
+
+function grantEncryptDecrypt(keyArn: string, grantee: IGrantable): void {
+  grantee.addToPolicy({ sid: 'UseEncryptionKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [keyArn] });
+}
 
 export interface EncryptionKeyProps {
   /** The alias, without the `alias/` prefix, e.g. `ci/my-app`. */
@@ -52,7 +64,20 @@ export interface EncryptionKeyProps {
  * Logs encrypt this account's log groups with it. Principals are given use of
  * the key through {@link EncryptionKey.grantEncryptDecrypt}.
  */
-export class EncryptionKey extends Construct {
+export class EncryptionKey extends Construct implements IEncryptionKey {
+  /**
+   * An existing customer-managed key, which Terraform neither creates nor changes.
+   * Its key policy must let the account's IAM policies grant its use and, for
+   * log groups, let CloudWatch Logs use it (the statements an `EncryptionKey`
+   * with `allowCloudWatchLogs` has).
+   *
+   * @param keyArn the key's ARN (not an alias: log groups and ECR need the key ARN)
+   */
+  public static fromKeyArn(keyArn: string): IEncryptionKey {
+    validateProp('EncryptionKey', 'fromKeyArn(keyArn)', keyArn, checkKmsKeyArn);
+    return { keyArn, grantEncryptDecrypt: (grantee) => grantEncryptDecrypt(keyArn, grantee) };
+  }
+
   /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
   public readonly keyArn: string;
   /** The alias's ARN. */
@@ -110,6 +135,6 @@ export class EncryptionKey extends Construct {
 
   /** Lets `grantee` encrypt and decrypt data under this key. */
   public grantEncryptDecrypt(grantee: IGrantable): void {
-    grantee.addToPolicy({ sid: 'UseEncryptionKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [this.keyArn] });
+    grantEncryptDecrypt(this.keyArn, grantee);
   }
 }

@@ -1,9 +1,9 @@
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { Construct } from 'constructs';
 import { BuildProject } from './build-project';
-import { EncryptionKey } from './encryption-key';
+import { IEncryptionKey } from './encryption-key';
 import { IPipelineSource } from './pipeline-source';
-import { SecureBucket } from './secure-bucket';
+import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
 import { validateProp } from './validation';
 
@@ -23,9 +23,9 @@ export interface PipelineProps {
   /** The build the Build stage runs. */
   readonly buildProject: BuildProject;
   /** The artifact store. */
-  readonly artifactBucket: SecureBucket;
+  readonly artifactBucket: IBucket;
   /** Encrypts the artifacts in the store. */
-  readonly encryptionKey: EncryptionKey;
+  readonly encryptionKey: IEncryptionKey;
 }
 
 /**

@@ -7,6 +7,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { AwsContext } from './aws-context';
 import { IGrantable } from './policy';
 import { checkIntegerBetween, checkS3BucketName, validateProp } from './validation';
 
@@ -14,6 +15,21 @@ import { checkIntegerBetween, checkS3BucketName, validateProp } from './validati
 export const OBJECT_READ_WRITE_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'] as const;
 /** What CodePipeline additionally needs to check the artifact store. */
 export const BUCKET_READ_ACTIONS = ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:ListBucket'] as const;
+
+/** A bucket that constructs keep objects in and grant access to: a {@link SecureBucket}, or an existing bucket from {@link SecureBucket.fromBucketName}. */
+export interface IBucket {
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** The bucket's ARN. */
+  readonly bucketArn: string;
+  /** Lets `grantee` read and write objects (not the bucket's configuration). */
+  grantReadWrite(grantee: IGrantable): void;
+}
+
+function grantReadWrite(bucketArn: string, grantee: IGrantable): void {
+  grantee.addToPolicy({ sid: 'BucketObjectsReadWrite', actions: OBJECT_READ_WRITE_ACTIONS, resources: [`${bucketArn}/*`] });
+  grantee.addToPolicy({ sid: 'BucketRead', actions: BUCKET_READ_ACTIONS, resources: [bucketArn] });
+}
 
 export interface SecureBucketProps {
   /**
@@ -62,7 +78,20 @@ export interface SecureBucketProps {
  * policy that denies every request not made over TLS, and a lifecycle that
  * expires noncurrent versions and aborts incomplete uploads.
  */
-export class SecureBucket extends Construct {
+export class SecureBucket extends Construct implements IBucket {
+  /**
+   * An existing bucket in the stack's account, which Terraform neither creates
+   * nor changes; its hardening is its owner's business.
+   *
+   * @param scope any construct of the stack, whose partition the bucket's ARN is in
+   * @param bucketName the bucket's name
+   */
+  public static fromBucketName(scope: Construct, bucketName: string): IBucket {
+    validateProp('SecureBucket', 'fromBucketName(bucketName)', bucketName, checkS3BucketName);
+    const bucketArn = `arn:${AwsContext.of(scope).partition}:s3:::${bucketName}`;
+    return { bucketName, bucketArn, grantReadWrite: (grantee) => grantReadWrite(bucketArn, grantee) };
+  }
+
   /** The bucket's name. */
   public readonly bucketName: string;
   /** The bucket's ARN. */
@@ -157,7 +186,6 @@ export class SecureBucket extends Construct {
 
   /** Lets `grantee` read and write objects (not the bucket's configuration). */
   public grantReadWrite(grantee: IGrantable): void {
-    grantee.addToPolicy({ sid: 'BucketObjectsReadWrite', actions: OBJECT_READ_WRITE_ACTIONS, resources: [`${this.bucketArn}/*`] });
-    grantee.addToPolicy({ sid: 'BucketRead', actions: BUCKET_READ_ACTIONS, resources: [this.bucketArn] });
+    grantReadWrite(this.bucketArn, grantee);
   }
 }

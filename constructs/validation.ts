@@ -184,6 +184,24 @@ export const checkConnectionArn = matches(
   'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"',
 );
 
+/** A KMS key or alias ARN, where AWS accepts either (the S3 backend's `kms_key_id`). */
+export const checkKmsKeyOrAliasArn = matches(
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/,
+  'must be a KMS key or alias ARN such as "arn:aws:kms:eu-west-1:123456789012:key/<id>"',
+);
+
+/**
+ * A KMS key ARN, single- or multi-Region. Not an alias: CloudWatch Logs and ECR
+ * accept only a key's ARN, and an alias can be repointed under a running pipeline.
+ */
+export const checkKmsKeyArn = matches(
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+  'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias ARN)',
+);
+
+/** The region of a regional ARN (`arn:partition:service:region:account:resource`). */
+export const regionOfArn = (arn: string): string => arn.split(':')[3] ?? '';
+
 /** A Secrets Manager secret name (or ARN) to read an existing secret from. */
 export const checkSecretId = matches(
   /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/,

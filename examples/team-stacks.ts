@@ -27,6 +27,9 @@ export class ApiCiStack extends TerraformStack {
       github: { owner: 'acme', repository: 'api', create: false },
       trigger: 'connection',
       registry: { type: 'ecr', image: 'api' },
+      // The team's own key and artifact bucket, which Terraform uses but does not manage.
+      encryptionKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      artifactBucketName: 'acme-ci-artifacts',
     });
     new TerraformOutput(this, 'pipeline_name', { value: this.ci.pipelineName }).overrideLogicalId('pipeline_name');
   }

@@ -65,6 +65,9 @@ function referenced(stack: SynthesizedStack, value: unknown, types: readonly str
   return [...stack.referencesIn(value)].map((address) => stack.get(address)!).filter((element) => types.includes(element.type));
 }
 
+/** Whether `value` is an ARN written out, not a reference to an element of the stack. */
+const isLiteralArn = (value: string) => value.startsWith('arn:') && !value.includes('${');
+
 /** A literal where the JSON has one; a short description of the expression otherwise. */
 function literal(value: unknown, fallback: string): string {
   if (typeof value !== 'string') return fallback;
@@ -78,6 +81,10 @@ export function pipelineFlowchart(json: TerraformJson, stackName?: string): stri
   if (pipelines.length === 0) return undefined;
   const chart = new Flowchart();
   const kmsEncrypts = (target: string, keyValue: unknown) => {
+    if (typeof keyValue === 'string' && isLiteralArn(keyValue)) {
+      // An existing key, given by ARN: Terraform does not manage it, so its ARN is all there is to show.
+      chart.edge(chart.node(keyValue, `existing KMS key<br/>${keyValue.split(':').slice(3).join(':')}`), target, 'encrypts', 'dotted');
+    }
     for (const key of referenced(stack, keyValue, ['aws_kms_key'])) {
       const alias = stack.ofType('aws_kms_alias').find((candidate) => parseReference(candidate.body.target_key_id)?.address === key.address);
       const rotation = key.body.enable_key_rotation === true ? 'rotating yearly' : 'not rotated';
@@ -104,8 +111,13 @@ export function pipelineFlowchart(json: TerraformJson, stackName?: string): stri
     }
 
     for (const store of blocks(pipeline.body.artifact_store)) {
-      for (const bucket of referenced(stack, store.location, ['aws_s3_bucket'])) {
-        const bucketId = chart.node(bucket.address, `S3 artifact bucket<br/>${literal(bucket.body.bucket ?? bucket.body.bucket_prefix, bucket.address)}`, 'store');
+      const bucketIds = referenced(stack, store.location, ['aws_s3_bucket']).map((bucket) =>
+        chart.node(bucket.address, `S3 artifact bucket<br/>${literal(bucket.body.bucket ?? bucket.body.bucket_prefix, bucket.address)}`, 'store'),
+      );
+      if (typeof store.location === 'string' && !store.location.includes('${')) {
+        bucketIds.push(chart.node(`existing_bucket_${store.location}`, `existing S3 artifact bucket<br/>${store.location}`, 'store'));
+      }
+      for (const bucketId of bucketIds) {
         chart.edge(pipelineGroup, bucketId, 'artifacts');
         kmsEncrypts(bucketId, block(store.encryption_key).id);
       }

@@ -35,8 +35,10 @@ function documentAt(json: any, suffix: string): any {
 
 const copy = (json: TerraformJson): any => JSON.parse(JSON.stringify(json));
 
+const EXISTING_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
 /**
- * The four shapes the product takes, and the statements each role needs. A
+ * The five shapes the product takes, and the statements each role needs. A
  * statement not listed is granted but not needed by the service for this shape
  * (the bucket-level reads CodePipeline uses to inspect the artifact store).
  */
@@ -64,6 +66,12 @@ const SHAPES = [
     props: pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app', dockerHubCredentials: true } }),
     build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets', 'EcrLogin', 'EcrPushImages'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject', 'UseGitHubConnection'],
+  },
+  {
+    name: 'existing KMS key and artifact bucket, ECR with Docker Hub credentials',
+    props: pipelineProps({ registry: { type: 'ecr', image: 'app', dockerHubCredentials: true }, encryptionKeyArn: EXISTING_KEY, artifactBucketName: 'shared-ci-artifacts' }),
+    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets', 'EcrLogin', 'EcrPushImages'],
+    pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
   },
 ] as const;
 
@@ -125,9 +133,35 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
     const broken = copy(json);
     const statement = documentAt(broken, 'build/role/permissions').statement.find((candidate: any) => candidate.sid === 'UseEncryptionKey');
     statement.actions = statement.actions.filter((action: string) => action !== 'kms:GenerateDataKey*');
+    const key = 'encryptionKeyArn' in shape.props ? shape.props.encryptionKeyArn : '${aws_kms_key.';
     expect(permissionProblems(broken)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^role ci-app\/ci\/build\/role\/role may not encrypt build output: kms:GenerateDataKey\* on \$\{aws_kms_key\./)]),
+      expect.arrayContaining([expect.stringContaining(`role ci-app/ci/build/role/role may not encrypt build output: kms:GenerateDataKey* on ${key}`)]),
     );
+  });
+});
+
+describe('permission completeness with an existing artifact bucket', () => {
+  const json = synthesize(pipelineProps({ artifactBucketName: 'shared-ci-artifacts' }));
+  const objectsStatement = (document: any) => document.statement.find((statement: any) => statement.sid === 'BucketObjectsReadWrite');
+
+  test('the need is on the named bucket, in the partition the stack reads', () => {
+    const stack = new SynthesizedStack(json);
+    const need = pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs.find((candidate) => candidate.purpose === 'read and write pipeline artifacts');
+    expect(need?.resource).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::shared-ci-artifacts\/\*$/);
+  });
+
+  test('a grant written with a literal partition meets it too', () => {
+    const handWritten = copy(json);
+    objectsStatement(documentAt(handWritten, 'pipeline/role/permissions')).resources = ['arn:aws:s3:::shared-ci-artifacts/*'];
+    expect(permissionProblems(handWritten)).toEqual([]);
+  });
+
+  test('a grant on another bucket does not', () => {
+    const otherBucket = copy(json);
+    objectsStatement(documentAt(otherBucket, 'pipeline/role/permissions')).resources = ['arn:aws:s3:::other-bucket/*'];
+    expect(permissionProblems(otherBucket)).toEqual([
+      expect.stringMatching(/^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on arn:\$\{data\.aws_partition/),
+    ]);
   });
 });
 

@@ -22,6 +22,8 @@ import { block, blocks, Element, isExpression, SynthesizedStack } from '../terra
 export interface PermissionNeed {
   readonly actions: readonly string[];
   readonly resource: string;
+  /** Other ways the same resource may be written in a policy; the need is met when each action is allowed on any spelling. */
+  readonly sameResourceAs?: readonly string[];
   /** What the service does with them, for the message. */
   readonly purpose: string;
 }
@@ -58,13 +60,27 @@ function buildActions(pipeline: Element): Record<string, any>[] {
   return pipelineActions(pipeline).filter((action) => action.category === 'Build' && action.provider === 'CodeBuild');
 }
 
+/**
+ * The ARNs an existing bucket, known only by name, may be written as: in the
+ * partition the stack reads from `data.aws_partition` (as `AwsContext` writes
+ * ARNs), or in a literal partition.
+ */
+function existingBucketArns(bucketName: string, stack: SynthesizedStack): string[] {
+  const partitions = [...stack.ofType('data.aws_partition').map((partition) => ref(partition, 'partition')), 'aws', 'aws-cn', 'aws-us-gov'];
+  return partitions.map((partition) => `arn:${partition}:s3:::${bucketName}`);
+}
+
 /** What a pipeline's artifact stores need: objects in the bucket and the key that encrypts them. */
 function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): PermissionNeed[] {
   return blocks(pipeline.body.artifact_store).flatMap((store) => {
     const needs: PermissionNeed[] = [];
     const bucket = stack.resolve(store.location, 'aws_s3_bucket');
+    const purpose = 'read and write pipeline artifacts';
     if (bucket !== undefined) {
-      needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource: `${ref(bucket, 'arn')}/*`, purpose: 'read and write pipeline artifacts' });
+      needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource: `${ref(bucket, 'arn')}/*`, purpose });
+    } else if (typeof store.location === 'string' && !isExpression(store.location)) {
+      const [resource, ...sameResourceAs] = existingBucketArns(store.location, stack).map((arn) => `${arn}/*`);
+      needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource, sameResourceAs, purpose });
     }
     const key = block(store.encryption_key).id;
     if (typeof key === 'string' && key !== '') {
@@ -167,7 +183,8 @@ export function missingPermissions({ role, service, needs }: ServiceNeeds, stack
   if (!trusted) problems.push(`role ${role.path} does not trust ${service}`);
   const statements = roleStatements(role, stack);
   for (const need of needs) {
-    const denied = need.actions.filter((action) => !isAllowed(statements, action, need.resource));
+    const spellings = [need.resource, ...(need.sameResourceAs ?? [])];
+    const denied = need.actions.filter((action) => !spellings.some((resource) => isAllowed(statements, action, resource)));
     if (denied.length > 0) problems.push(`role ${role.path} may not ${need.purpose}: ${denied.join(', ')} on ${need.resource}`);
   }
   return problems;
