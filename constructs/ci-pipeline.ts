@@ -158,7 +158,8 @@ export interface TroubleshootingCommands {
 /**
  * One complete CI pipeline for an app on GitHub: repository, trigger, registry
  * credentials, CodeBuild project and CodePipeline, sharing one customer-managed
- * KMS key and one hardened artifact bucket.
+ * KMS key and one artifact bucket: created and hardened here, or existing ones
+ * named by `encryptionKeyArn` and `artifactBucketName`.
  */
 export class CiPipeline extends Construct {
   /** The CodePipeline's name. */
