@@ -105,7 +105,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a pipeline key in another region',
     document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')),
-    'pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"; must be a key in the pipelines\' region "eu-west-1"',
+    'pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"; must be in the pipelines\' region "eu-west-1" (KMS keys are regional)',
   ],
   ['an artifact bucket name with capitals', document((_, p) => (p.artifactBucketName = 'Shared')), 'pipelines[0].artifactBucketName: got "Shared"; must be a valid S3 bucket name'],
   [

@@ -127,7 +127,7 @@ describe('CiPipelineStack', () => {
     const keyIn = (region: string) => `arn:aws:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     expect(synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('eu-west-1') }) }).resource.aws_kms_key).toBeUndefined();
     expect(() => synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('us-east-1') }) })).toThrow(
-      `CiPipelineStack: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be a key in the pipeline's region "eu-west-1"`,
+      `CiPipelineStack: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be in the pipelines' region "eu-west-1" (KMS keys are regional)`,
     );
   });
 });

@@ -1,10 +1,13 @@
 import {
+  checkArnInRegion,
   checkAwsRegion,
   checkBranchName,
   checkDockerHubRepository,
   checkGitHubOwner,
   checkGitHubRepository,
   checkImageRepositoryName,
+  checkKmsKeyArn,
+  checkKmsKeyOrAliasArn,
   checkLogRetentionDays,
   checkPipelineName,
   checkRelativePath,
@@ -25,6 +28,18 @@ function expectRule<T>(check: Check<T>, valid: T[], invalid: T[]): void {
 describe('shared validation rules', () => {
   test('pipeline names fit stack, role and bucket naming', () => {
     expectRule(checkPipelineName, ['ab', 'sample-flask-app', 'a'.repeat(32)], ['a', 'Sample', '1app', 'app-', 'a_b', 'a'.repeat(33), '']);
+  });
+
+  test('KMS key ARNs: key IDs only where an alias will not do', () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const multiRegion = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef';
+    const alias = 'arn:aws:kms:eu-west-1:123456789012:alias/ci/app';
+    expectRule(checkKmsKeyArn, [key, multiRegion], [alias, 'key/1234', 'arn:aws:kms:eu-west-1:123456789012:key/abc', `${key} `, 'arn:aws:s3:::bucket', '']);
+    expectRule(checkKmsKeyOrAliasArn, [key, multiRegion, alias], ['alias/ci/app', 'arn:aws:kms:eu-west-1:12345:key/abc', '']);
+  });
+
+  test('ARNs in a region', () => {
+    expectRule(checkArnInRegion('eu-west-1'), ['arn:aws:kms:eu-west-1:123456789012:key/x'], ['arn:aws:kms:eu-west-2:123456789012:key/x', 'arn:aws:s3:::bucket', '']);
   });
 
   test('GitHub owners', () => {

@@ -4,6 +4,7 @@ import { TRIGGER_MODES } from '../constructs/pipeline-source';
 import { REPOSITORY_VISIBILITIES } from '../constructs/source-repository';
 import {
   Check,
+  checkArnInRegion,
   checkAwsRegion,
   checkBranchName,
   checkBuildImage,
@@ -26,7 +27,6 @@ import {
   checkS3BucketName,
   checkS3KeyPrefix,
   checkSecretId,
-  regionOfArn,
 } from '../constructs/validation';
 
 /**
@@ -132,13 +132,9 @@ export const configSchema = strictObject({
   const seen = new Map<string, number>();
   const createdRepositories = new Map<string, number>();
   config.pipelines.forEach((pipeline, index) => {
-    if (pipeline.encryptionKeyArn !== undefined && regionOfArn(pipeline.encryptionKeyArn) !== config.region) {
-      context.addIssue({
-        code: 'custom',
-        path: ['pipelines', index, 'encryptionKeyArn'],
-        input: pipeline.encryptionKeyArn,
-        message: `must be a key in the pipelines' region "${config.region}" (KMS keys are regional)`,
-      });
+    const keyProblem = pipeline.encryptionKeyArn === undefined ? undefined : checkArnInRegion(config.region)(pipeline.encryptionKeyArn);
+    if (keyProblem !== undefined) {
+      context.addIssue({ code: 'custom', path: ['pipelines', index, 'encryptionKeyArn'], input: pipeline.encryptionKeyArn, message: keyProblem });
     }
     const repository = `${pipeline.github.owner}/${pipeline.github.repository}`.toLowerCase();
     const creator = createdRepositories.get(repository);

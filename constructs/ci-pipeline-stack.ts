@@ -6,7 +6,7 @@ import { SecurityChecks } from '../guardrails/security-checks';
 import { CiPipeline, CiPipelineProps } from './ci-pipeline';
 import { GitHubConnectionSource } from './github-connection-source';
 import { GitHubWebhookSource } from './github-webhook-source';
-import { checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix, regionOfArn, validateProp } from './validation';
+import { checkArnInRegion, checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix, validateProp } from './validation';
 
 /**
  * Terraform that runs write-only arguments (`secret_string_wo`) and ephemeral
@@ -73,12 +73,8 @@ export class CiPipelineStack extends TerraformStack {
     validateProp('CiPipelineStack', 'state.region', props.state.region, checkAwsRegion);
     validateProp('CiPipelineStack', 'state.key', props.state.key, checkS3KeyPrefix);
     if (props.state.kmsKeyArn !== undefined) validateProp('CiPipelineStack', 'state.kmsKeyArn', props.state.kmsKeyArn, checkKmsKeyOrAliasArn);
-    const pipelineKey = props.pipeline.encryptionKeyArn;
-    if (pipelineKey !== undefined) {
-      // KMS keys are regional, and log groups, builds and artifact stores only use keys of their own region.
-      validateProp('CiPipelineStack', 'pipeline.encryptionKeyArn', pipelineKey, (arn) =>
-        regionOfArn(arn) === props.region ? undefined : `must be a key in the pipeline's region "${props.region}"`,
-      );
+    if (props.pipeline.encryptionKeyArn !== undefined) {
+      validateProp('CiPipelineStack', 'pipeline.encryptionKeyArn', props.pipeline.encryptionKeyArn, checkArnInRegion(props.region));
     }
 
     new S3Backend(this, {

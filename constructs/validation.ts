@@ -199,8 +199,11 @@ export const checkKmsKeyArn = matches(
   'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias ARN)',
 );
 
-/** The region of a regional ARN (`arn:partition:service:region:account:resource`). */
-export const regionOfArn = (arn: string): string => arn.split(':')[3] ?? '';
+/** A regional ARN (`arn:partition:service:region:account:resource`) in `region`: KMS keys serve only their own region. */
+export const checkArnInRegion =
+  (region: string): Check<string> =>
+  (arn) =>
+    arn.split(':')[3] === region ? undefined : `must be in the pipelines' region "${region}" (KMS keys are regional)`;
 
 /** A Secrets Manager secret name (or ARN) to read an existing secret from. */
 export const checkSecretId = matches(

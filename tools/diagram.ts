@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { block, blocks, Element, parseReference, SynthesizedStack, TerraformJson } from '../guardrails/terraform-json';
+import { block, blocks, Element, isExpression, parseReference, SynthesizedStack, TerraformJson } from '../guardrails/terraform-json';
 
 /** The README's generated block: `<!-- diagram:<stack> -->` … `<!-- /diagram -->`. */
 export const README_DIAGRAM = /<!-- diagram:([A-Za-z0-9_-]+) -->\n[\s\S]*?<!-- \/diagram -->/;
@@ -66,7 +66,7 @@ function referenced(stack: SynthesizedStack, value: unknown, types: readonly str
 }
 
 /** Whether `value` is an ARN written out, not a reference to an element of the stack. */
-const isLiteralArn = (value: string) => value.startsWith('arn:') && !value.includes('${');
+const isLiteralArn = (value: string) => value.startsWith('arn:') && !isExpression(value);
 
 /** A literal where the JSON has one; a short description of the expression otherwise. */
 function literal(value: unknown, fallback: string): string {
@@ -114,7 +114,7 @@ export function pipelineFlowchart(json: TerraformJson, stackName?: string): stri
       const bucketIds = referenced(stack, store.location, ['aws_s3_bucket']).map((bucket) =>
         chart.node(bucket.address, `S3 artifact bucket<br/>${literal(bucket.body.bucket ?? bucket.body.bucket_prefix, bucket.address)}`, 'store'),
       );
-      if (typeof store.location === 'string' && !store.location.includes('${')) {
+      if (typeof store.location === 'string' && !isExpression(store.location)) {
         bucketIds.push(chart.node(`existing_bucket_${store.location}`, `existing S3 artifact bucket<br/>${store.location}`, 'store'));
       }
       for (const bucketId of bucketIds) {
