@@ -1,0 +1,65 @@
+/**
+ * Golden copies of the synthesized stacks: every configuration shape below is
+ * synthesized through the app's entry point and each stack's `cdk.tf.json` is
+ * kept under `__tests__/golden/<shape>/`. `__tests__/golden.test.ts` requires
+ * the output to stay byte-identical, so every change to what Terraform sees
+ * shows in review as a change to these files.
+ *
+ * After a deliberate change of output, rewrite them in the same commit:
+ *   npm run golden
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG_PATH } from '../config/load';
+import { run } from '../main';
+import { PROJECT_ROOT } from './app-command';
+
+/** Where the golden copies and the shapes' configuration documents live. */
+export const GOLDEN_DIR = join(PROJECT_ROOT, '__tests__', 'golden');
+
+/** A configuration shape and the document that describes it. */
+export interface GoldenShape {
+  readonly name: string;
+  readonly configPath: string;
+}
+
+/** The shapes: the default configuration, and one document per shape in `__tests__/golden/<name>.json`. */
+export const GOLDEN_SHAPES: readonly GoldenShape[] = [
+  { name: 'default', configPath: DEFAULT_CONFIG_PATH },
+  ...['connection-ecr', 'ecr-dockerhub-credentials', 'existing-resources', 'fleet-of-ten'].map((name) => ({
+    name,
+    configPath: join(GOLDEN_DIR, `${name}.json`),
+  })),
+];
+
+/** The file name of a stack's golden copy. */
+export const goldenFileName = (stackId: string): string => `${stackId}.tf.json`;
+
+/** Synthesizes `shape` as `npm run synth` does and returns each stack's `cdk.tf.json`, by stack ID. */
+export function synthesizeShape(shape: GoldenShape): Map<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), `golden-${shape.name}-`));
+  try {
+    const errors: string[] = [];
+    const code = run({ env: { CI_PIPELINES_CONFIG: shape.configPath, CDKTF_OUTDIR: outdir }, stdout: () => {}, stderr: (text) => errors.push(text) });
+    if (code !== 0) throw new Error(`synth of the golden shape "${shape.name}" failed:\n${errors.join('')}`);
+    const stacksDir = join(outdir, 'stacks');
+    return new Map(readdirSync(stacksDir).sort().map((stackId) => [stackId, readFileSync(join(stacksDir, stackId, 'cdk.tf.json'), 'utf8')]));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Rewrites every shape's golden copies from the current code. */
+function writeGoldenCopies(): void {
+  for (const shape of GOLDEN_SHAPES) {
+    const dir = join(GOLDEN_DIR, shape.name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const stacks = synthesizeShape(shape);
+    for (const [stackId, text] of stacks) writeFileSync(join(dir, goldenFileName(stackId)), text);
+    process.stdout.write(`${shape.name}: ${stacks.size} stacks written to ${dir}\n`);
+  }
+}
+
+if (require.main === module) writeGoldenCopies();
