@@ -6,11 +6,13 @@ import { API_PIPELINE_STATE, ApiCiStack, PipelineAlertsStack } from '../examples
 const EXAMPLE = join(__dirname, '..', 'examples', 'team-stacks.ts');
 
 describe("the README's example of a team's own stacks", () => {
-  const app = Testing.app();
-  const ci = new ApiCiStack(app, 'api-ci');
-  const alerts = new PipelineAlertsStack(app, 'api-alerts');
-  const ciJson = JSON.parse(Testing.synth(ci, true));
-  const alertsJson = JSON.parse(Testing.synth(alerts, true));
+  let ciJson: any;
+  let alertsJson: any;
+  beforeAll(() => {
+    const app = Testing.app();
+    ciJson = JSON.parse(Testing.synth(new ApiCiStack(app, 'api-ci'), true));
+    alertsJson = JSON.parse(Testing.synth(new PipelineAlertsStack(app, 'api-alerts'), true));
+  });
 
   test('the pipeline lives in the team stack, under its backend, and passes the guardrails', () => {
     expect(ciJson.terraform.backend.s3).toEqual({ ...API_PIPELINE_STATE, encrypt: true, use_lockfile: true });

@@ -1,6 +1,7 @@
-import { Testing } from 'cdktf';
-import { Construct } from 'constructs';
-import { CiPipeline, CiPipelineProps } from '../constructs/ci-pipeline';
+import { TerraformDataSource, TerraformResource, Testing } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { CiPipeline } from '../constructs/ci-pipeline/ci-pipeline';
+import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 
 /** The parts of a synthesized stack the tests read. */
 export interface StackJson {
@@ -14,10 +15,50 @@ export interface StackJson {
   readonly import?: readonly { readonly to: string; readonly id: string }[];
 }
 
+/** A scope synthesized as a test stack; its resources are found by construct path, as reviewers name them. */
+export interface Synthesized {
+  /** The stack as synthesized, for cdktf's matchers. */
+  readonly text: string;
+  readonly json: StackJson;
+  /** The body of the resource or data source at construct path `path` under the scope (`ci/build/project`). */
+  at(path: string): any;
+  /** The Terraform address of the element at `path`, as references write it (`aws_kms_key.key_1A2B3C4D`, `data.aws_iam_policy_document.…`). */
+  address(path: string): string;
+  /** `${address.attribute}`: a reference to an attribute of the element at `path`. */
+  ref(path: string, attribute: string): string;
+  /** The statements of the `aws_iam_policy_document` at `path`. */
+  statements(path: string): any[];
+}
+
+function elementAt(scope: IConstruct, path: string): TerraformResource | TerraformDataSource {
+  const found = scope.node.findAll().find((construct) => construct.node.path === `${scope.node.path}/${path}`);
+  if (!(found instanceof TerraformResource || found instanceof TerraformDataSource)) {
+    const paths = scope.node.findAll().filter((construct) => construct instanceof TerraformResource || construct instanceof TerraformDataSource);
+    throw new Error(`no resource or data source at ${path}; there are: ${paths.map((construct) => construct.node.path.slice(scope.node.path.length + 1)).join(', ')}`);
+  }
+  return found;
+}
+
 /** Synthesizes the constructs that `build` adds to a fresh test stack. */
-export function synthScope(build: (scope: Construct) => void): { text: string; json: StackJson } {
-  const text = Testing.synthScope(build);
-  return { text, json: JSON.parse(text) };
+export function synth(build: (scope: Construct) => void): Synthesized {
+  let root: Construct | undefined;
+  const text = Testing.synthScope((scope) => {
+    root = scope;
+    build(scope);
+  });
+  const json: StackJson = JSON.parse(text);
+  const address = (path: string) => {
+    const element = elementAt(root!, path);
+    const prefix = element instanceof TerraformDataSource ? 'data.' : '';
+    return `${prefix}${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  };
+  const at = (path: string) => {
+    const element = elementAt(root!, path);
+    const body = (element instanceof TerraformDataSource ? json.data : json.resource)?.[element.terraformResourceType]?.[element.friendlyUniqueId];
+    if (body === undefined) throw new Error(`${path} was not synthesized`);
+    return body;
+  };
+  return { text, json, at, address, ref: (path, attribute) => `\${${address(path)}.${attribute}}`, statements: (path) => at(path).statement };
 }
 
 /** The bodies of every resource (or data source) of `type`. */
@@ -30,21 +71,6 @@ export function only(json: StackJson, type: string, kind: 'resource' | 'data' = 
   const found = bodies(json, type, kind);
   if (found.length !== 1) throw new Error(`expected one ${kind} ${type}, found ${found.length}`);
   return found[0];
-}
-
-/** The body of the `type` block whose logical ID is `<idPrefix>_<hash>` (the construct path joined by "_"). */
-export function byId(json: StackJson, type: string, idPrefix: string, kind: 'resource' | 'data' = 'resource'): any {
-  const entries = Object.entries(json[kind]?.[type] ?? {}).filter(([id]) => id.replace(/_[0-9A-F]{8}$/, '') === idPrefix);
-  if (entries.length !== 1) {
-    const ids = Object.keys(json[kind]?.[type] ?? {}).join(', ');
-    throw new Error(`expected one ${kind} ${type} with ID ${idPrefix}_*, found ${entries.length} among: ${ids}`);
-  }
-  return entries[0][1];
-}
-
-/** The statements of the policy document at construct path `idPrefix` (joined by "_"). */
-export function policyStatements(json: StackJson, idPrefix: string): any[] {
-  return byId(json, 'aws_iam_policy_document', idPrefix, 'data').statement;
 }
 
 /** The statement with ID `sid`. */
@@ -66,9 +92,9 @@ export function pipelineProps(overrides: Partial<CiPipelineProps> = {}): CiPipel
 }
 
 /** Synthesizes one CiPipeline with construct ID `ci`. */
-export function synthPipeline(overrides: Partial<CiPipelineProps> = {}) {
+export function synthPipeline(overrides: Partial<CiPipelineProps> = {}): Synthesized & { readonly pipeline: CiPipeline } {
   let pipeline: CiPipeline | undefined;
-  const result = synthScope((scope) => {
+  const result = synth((scope) => {
     pipeline = new CiPipeline(scope, 'ci', pipelineProps(overrides));
   });
   return { ...result, pipeline: pipeline! };

@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { App, LocalBackend, TerraformStack, Testing } from 'cdktf';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { synthesizeChecked } from '../app/synthesize';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../config/load';
-import { CiPipelineStack } from '../constructs/ci-pipeline-stack';
-import { GuardrailsError } from '../guardrails';
-import { buildStacks, pipelineStackId, STATE_BOOTSTRAP_STACK_ID, synthesizeChecked } from '../main';
-import { pipelineProps } from './helpers';
+import { pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
+import { buildStacks } from '../main';
 
 /** Values a user could supply; none may reach the synthesized output. */
 const PLANTED = {
@@ -27,11 +26,19 @@ function synthesizeDefault() {
 }
 
 describe('the app on the default configuration', () => {
-  const saved = { ...process.env };
-  Object.assign(process.env, PLANTED);
-  const { bootstrapText, pipelineTexts } = synthesizeDefault();
-  process.env = saved;
-  const pipeline = JSON.parse(pipelineTexts[0]);
+  let bootstrapText: string;
+  let pipelineTexts: string[];
+  let pipeline: any;
+  beforeAll(() => {
+    const saved = { ...process.env };
+    Object.assign(process.env, PLANTED);
+    try {
+      ({ bootstrapText, pipelineTexts } = synthesizeDefault());
+    } finally {
+      process.env = saved;
+    }
+    pipeline = JSON.parse(pipelineTexts[0]);
+  });
 
   test('builds the bootstrap stack and one pipeline stack for the sample app', () => {
     expect(pipelineTexts).toHaveLength(1);
@@ -99,84 +106,6 @@ describe('the app on the default configuration', () => {
   });
 });
 
-describe('synthesizeChecked', () => {
-  const pipelineStack = (app: App, id = 'ci-app') =>
-    new CiPipelineStack(app, id, {
-      pipeline: pipelineProps(),
-      region: 'eu-west-1',
-      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: `${id}/terraform.tfstate` },
-    });
-  /** An output directory from an earlier synth and `terraform init`. */
-  function earlierOutput(): string {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
-    mkdirSync(join(outdir, 'stacks', 'ci-app', '.terraform'), { recursive: true });
-    writeFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'kept');
-    writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), '{"earlier": true}');
-    return outdir;
-  }
-  /** What is beside the output directory, where synth stages its files. */
-  const beside = (outdir: string) => readdirSync(dirname(outdir));
-
-  test('writes the stacks, checks each as written, and keeps what Terraform left in the output directory', () => {
-    const outdir = earlierOutput();
-    let resolve: jest.SpyInstance | undefined;
-    const reports = synthesizeChecked(outdir, (app) => {
-      const stack = pipelineStack(app);
-      resolve = jest.spyOn(stack, 'toTerraform');
-      return [stack];
-    });
-    expect(reports.map((report) => [report.stack, report.findings.length])).toEqual([['ci-app', 0]]);
-    expect(reports[0].checks).toBeGreaterThan(50);
-    expect(resolve).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource.aws_codebuild_project).toBeDefined();
-    expect(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks['ci-app']).toBeDefined();
-    expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
-    expect(beside(outdir)).toEqual(['cdktf.out']);
-  });
-
-  test('a finding in any stack leaves the output directory as it was', () => {
-    const outdir = earlierOutput();
-    let error: unknown;
-    try {
-      synthesizeChecked(outdir, (app) => {
-        const failing = pipelineStack(app, 'ci-other');
-        failing.ciPipeline.buildProject.role.addToPolicy({ sid: 'Admin', actions: ['*'], resources: ['*'] });
-        return [pipelineStack(app), failing];
-      });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(GuardrailsError);
-    expect((error as GuardrailsError).message).toContain('[ci-other/ci/build/role/policy] CKV_AWS_62 ');
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
-    expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).toBe('{"earlier": true}');
-    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
-    expect(beside(outdir)).toEqual(['cdktf.out']);
-  });
-
-  test('with HCL output (`cdktf synth --hcl`) it checks the stacks as JSON', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
-    const saved = process.env.SYNTH_HCL_OUTPUT;
-    process.env.SYNTH_HCL_OUTPUT = 'true';
-    try {
-      const build = (admin: boolean) => (app: App) => {
-        const stack = new TerraformStack(app, 'plain');
-        new LocalBackend(stack, {});
-        const ci = pipelineStack(app);
-        if (admin) ci.ciPipeline.buildProject.role.addToPolicy({ sid: 'Admin', actions: ['*'], resources: ['*'] });
-        return [stack, ci];
-      };
-      expect(() => synthesizeChecked(outdir, build(true))).toThrow(GuardrailsError);
-      const reports = synthesizeChecked(outdir, build(false));
-      expect(reports.find((report) => report.stack === 'ci-app')!.checks).toBeGreaterThan(50);
-      expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf'), 'utf8')).toContain('resource "aws_codebuild_project"');
-    } finally {
-      if (saved === undefined) delete process.env.SYNTH_HCL_OUTPUT;
-      else process.env.SYNTH_HCL_OUTPUT = saved;
-    }
-  });
-});
-
 describe('stable addresses', () => {
   const base = loadConfigFile(DEFAULT_CONFIG_PATH);
   const first = base.pipelines[0];
@@ -187,9 +116,14 @@ describe('stable addresses', () => {
     const reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
     return new Map(reports.map((report) => [report.stack, readFileSync(join(outdir, 'stacks', report.stack, 'cdk.tf.json'), 'utf8')]));
   }
-  const alone = stackFiles(base);
-  const withSecond = stackFiles(parseConfig({ ...base, pipelines: [first, second] }));
-  const secondChanged = stackFiles(parseConfig({ ...base, pipelines: [first, { ...second, build: { computeType: 'BUILD_GENERAL1_MEDIUM' } }] }));
+  let alone: Map<string, string>;
+  let withSecond: Map<string, string>;
+  let secondChanged: Map<string, string>;
+  beforeAll(() => {
+    alone = stackFiles(base);
+    withSecond = stackFiles(parseConfig({ ...base, pipelines: [first, second] }));
+    secondChanged = stackFiles(parseConfig({ ...base, pipelines: [first, { ...second, build: { computeType: 'BUILD_GENERAL1_MEDIUM' } }] }));
+  });
 
   test('adding a pipeline changes no byte of the existing stacks', () => {
     expect([...withSecond.keys()]).toEqual([STATE_BOOTSTRAP_STACK_ID, pipelineStackId(first.name), pipelineStackId('second-app')]);
@@ -226,8 +160,12 @@ describe('a configuration of existing resources', () => {
     pipelines: [{ ...base.pipelines[0], github: { ...base.pipelines[0].github, create: false }, encryptionKeyArn: existingKey, artifactBucketName: 'acme-shared-ci-artifacts' }],
   });
   const outdir = join(mkdtempSync(join(tmpdir(), 'ci-existing-')), 'cdktf.out');
-  const reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
-  const stack = JSON.parse(readFileSync(join(outdir, 'stacks', pipelineStackId(base.pipelines[0].name), 'cdk.tf.json'), 'utf8'));
+  let reports: ReturnType<typeof synthesizeChecked>;
+  let stack: any;
+  beforeAll(() => {
+    reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
+    stack = JSON.parse(readFileSync(join(outdir, 'stacks', pipelineStackId(base.pipelines[0].name), 'cdk.tf.json'), 'utf8'));
+  });
 
   test('synthesizes only the pipeline stack, and every guardrail passes', () => {
     expect(reports.map((report) => report.stack)).toEqual([pipelineStackId(base.pipelines[0].name)]);

@@ -1,6 +1,6 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
-import { skipTokenStackTraces } from '../constructs/token-stack-traces';
+import { skipTokenStackTraces } from '../app/token-stack-traces';
 
 Testing.setupJest();
 

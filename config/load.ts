@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { describeValue } from '../constructs/validation';
+import { describeValue } from '../constructs/core/validation';
 import { configSchema, PipelinesConfig } from './schema';
 
 /** The environment variable that points at a configuration file. */
@@ -45,9 +45,27 @@ export function loadConfigFile(path: string): PipelinesConfig {
 export function parseConfig(document: unknown, source: string = 'document'): PipelinesConfig {
   const result = configSchema.safeParse(document, { reportInput: true });
   if (!result.success) {
-    throw new ConfigError(source, result.error.issues.flatMap(describeIssue));
+    throw new ConfigError(source, [...result.error.issues].sort(inDocumentOrder(document)).flatMap(describeIssue));
   }
   return result.data;
+}
+
+/** Orders issues as their fields appear in the document, so that a reader meets them from top to bottom. */
+function inDocumentOrder(document: unknown) {
+  // A field's position among its siblings; a missing one (a required field left out) comes after them.
+  const position = (parent: unknown, key: PropertyKey) => {
+    if (typeof key === 'number') return key;
+    const index = typeof parent === 'object' && parent !== null ? Object.keys(parent).indexOf(String(key)) : -1;
+    return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+  };
+  return (a: z.core.$ZodIssue, b: z.core.$ZodIssue): number => {
+    let parent: any = document;
+    for (let depth = 0; depth < Math.min(a.path.length, b.path.length); depth += 1) {
+      if (a.path[depth] !== b.path[depth]) return position(parent, a.path[depth]) - position(parent, b.path[depth]);
+      parent = parent?.[a.path[depth] as keyof typeof parent];
+    }
+    return a.path.length - b.path.length;
+  };
 }
 
 /** Resolves which file to read: the environment variable, else the default. */

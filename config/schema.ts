@@ -1,39 +1,26 @@
-import { z } from 'zod';
-import { REGISTRY_TYPES } from '../constructs/ci-pipeline';
-import { TRIGGER_MODES } from '../constructs/pipeline-source';
-import { REPOSITORY_VISIBILITIES } from '../constructs/source-repository';
-import {
-  Check,
-  checkArnInRegion,
-  checkAwsRegion,
-  checkBranchName,
-  checkBuildImage,
-  checkBuildTimeoutMinutes,
-  COMPUTE_TYPES,
-  checkConnectionArn,
-  checkOneOf,
-  checkConcurrentBuildLimit,
-  checkDockerHubRepository,
-  checkGitHubOwner,
-  checkGitHubRepository,
-  checkImageRepositoryName,
-  checkIntegerBetween,
-  checkKmsKeyArn,
-  checkKmsKeyOrAliasArn,
-  checkLogRetentionDays,
-  checkPipelineName,
-  checkQueuedTimeoutMinutes,
-  checkRelativePath,
-  checkS3BucketName,
-  checkS3KeyPrefix,
-  checkSecretId,
-} from '../constructs/validation';
-
 /**
- * The configuration document's schema. Types and required fields are zod's;
- * every rule about values is one of the constructs' own checks, so a document
- * that passes here builds without a construct error.
+ * The configuration document's schema. zod checks its shape: types, required
+ * fields, unknown fields (typos). Every rule about values is the constructs'
+ * own: each `pipelines[]` entry is checked with {@link validateCiPipelineProps},
+ * and the region and state with the stacks' validation, through the same
+ * mapping the app builds its stacks with. A document that passes here builds
+ * without a construct error.
  */
+import { z } from 'zod';
+import { COMPUTE_TYPES, checkS3KeyPrefix } from '../constructs/core/checks';
+import { PropProblem } from '../constructs/core/validation';
+import { REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
+import { validateCiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
+import { validateStateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
+import { BOOTSTRAP_STACK_FIELDS, bootstrapStackProps, PIPELINE_STACK_FIELDS, pipelineStackProps, SharedSettings } from './stack-props';
+
+/** A problem at a field of the document. */
+interface FieldProblem {
+  readonly path: readonly (string | number)[];
+  readonly value: unknown;
+  readonly message: string;
+}
 
 /** An object that rejects unknown keys (typos), naming the keys it allows. */
 function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -43,28 +30,47 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-/** Adapts one of the shared checks to zod, reporting its sentence as the issue. */
-function refineWith<T>(check: Check<T>) {
-  return (value: T, context: z.RefinementCtx<T>) => {
-    const problem = check(value);
-    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+/** A string from a fixed list, typed as that list's union; which values are allowed is the constructs' rule. */
+const oneOf = <T extends string>(_values: readonly T[]) => z.string().transform((value) => value as T);
+
+/** A prop's problems at the fields they came from: `github.branch` under `base` becomes `[...base, 'github', 'branch']`. */
+const atFields = (base: readonly (string | number)[], problems: readonly PropProblem[]): FieldProblem[] =>
+  problems.map((problem) => ({ path: [...base, ...problem.prop.split('.')], value: problem.value, message: problem.allowed }));
+
+/**
+ * Adds the problems that `validate` finds in an object as issues at their
+ * fields. It runs even when other fields failed, so that every problem is
+ * reported at once, but not while the object or one of `sections` (the objects
+ * it reads into) has the wrong type, and it leaves out fields that have an
+ * issue already.
+ */
+function validatedBy<T>(sections: readonly string[], validate: (value: T) => readonly FieldProblem[]) {
+  const wrongType = (issue: z.core.$ZodRawIssue) => {
+    const path = issue.path ?? [];
+    return issue.code === 'invalid_type' && (path.length === 0 || (path.length === 1 && sections.includes(String(path[0]))));
   };
+  return z.core._check<T>(
+    (payload) => {
+      const reported = payload.issues.filter((issue) => issue.code !== 'unrecognized_keys').map((issue) => (issue.path ?? []).join('.'));
+      for (const problem of validate(payload.value)) {
+        const path = problem.path.join('.');
+        if (reported.some((field) => path === field || path.startsWith(`${field}.`))) continue;
+        payload.issues.push({ code: 'custom', path: [...problem.path], input: problem.value, message: problem.message });
+      }
+    },
+    { when: (payload) => !payload.issues.some(wrongType) },
+  );
 }
-const text = (check: Check<string>) => z.string().superRefine(refineWith(check));
-const count = (check: Check<number>) => z.number().superRefine(refineWith(check));
-/** A string from a fixed list, typed as that list's union once it has passed. */
-const oneOf = <T extends string>(values: readonly T[]) =>
-  text(checkOneOf(values)).transform((value) => value as T);
 
 const githubSchema = strictObject({
-  owner: text(checkGitHubOwner),
-  repository: text(checkGitHubRepository),
-  branch: text(checkBranchName).optional(),
+  owner: z.string(),
+  repository: z.string(),
+  branch: z.string().optional(),
   visibility: oneOf(REPOSITORY_VISIBILITIES).optional(),
   create: z.boolean().optional(),
-  oauthTokenSecret: text(checkSecretId).optional(),
-  webhookSecret: text(checkSecretId).optional(),
-  connectionArn: text(checkConnectionArn).optional(),
+  oauthTokenSecret: z.string().optional(),
+  webhookSecret: z.string().optional(),
+  connectionArn: z.string().optional(),
 });
 
 const registrySchema = strictObject({
@@ -75,94 +81,101 @@ const registrySchema = strictObject({
 
 const buildSchema = strictObject({
   computeType: oneOf(COMPUTE_TYPES).optional(),
-  image: text(checkBuildImage).optional(),
-  concurrentBuildLimit: count(checkConcurrentBuildLimit).optional(),
-  timeoutMinutes: count(checkBuildTimeoutMinutes).optional(),
-  queuedTimeoutMinutes: count(checkQueuedTimeoutMinutes).optional(),
-  logRetentionDays: count(checkLogRetentionDays).optional(),
+  image: z.string().optional(),
+  concurrentBuildLimit: z.number().optional(),
+  timeoutMinutes: z.number().optional(),
+  queuedTimeoutMinutes: z.number().optional(),
+  logRetentionDays: z.number().optional(),
 });
 
 const pipelineSchema = strictObject({
-  name: text(checkPipelineName),
+  name: z.string(),
   github: githubSchema,
   trigger: oneOf(TRIGGER_MODES).optional(),
   registry: registrySchema,
   build: buildSchema.optional(),
-  appPath: text(checkRelativePath).optional(),
-  artifactRetentionDays: count(checkIntegerBetween(1, 3650)).optional(),
-  encryptionKeyArn: text(checkKmsKeyArn).optional(),
-  artifactBucketName: text(checkS3BucketName).optional(),
-}).superRefine((pipeline, context) => {
-  const problem = (path: (string | number)[], input: unknown, message: string) =>
-    context.addIssue({ code: 'custom', path, input, message });
-  const trigger = pipeline.trigger ?? 'webhook';
-  const { registry, github } = pipeline;
-  if (typeof registry.image === 'string') {
-    const imageProblem = (registry.type === 'ecr' ? checkImageRepositoryName : checkDockerHubRepository)(registry.image);
-    if (imageProblem !== undefined) problem(['registry', 'image'], registry.image, imageProblem);
-  }
-  if (registry.type === 'dockerhub' && registry.dockerHubCredentials === false) {
-    problem(['registry', 'dockerHubCredentials'], false, 'must be true or absent with registry type "dockerhub", which always logs in');
-  }
-  if (trigger === 'connection') {
-    for (const field of ['oauthTokenSecret', 'webhookSecret'] as const) {
-      if (github[field] !== undefined) problem(['github', field], github[field], 'applies only to trigger "webhook"; remove it or set trigger to "webhook"');
-    }
-  }
-  if (pipeline.artifactBucketName !== undefined && pipeline.artifactRetentionDays !== undefined) {
-    problem(['artifactRetentionDays'], pipeline.artifactRetentionDays, 'applies only to a created artifact bucket; remove it or remove artifactBucketName');
-  }
-  if (trigger === 'webhook' && github.connectionArn !== undefined) {
-    problem(['github', 'connectionArn'], github.connectionArn, 'applies only to trigger "connection"; remove it or set trigger to "connection"');
-  }
+  appPath: z.string().optional(),
+  artifactRetentionDays: z.number().optional(),
+  encryptionKeyArn: z.string().optional(),
+  artifactBucketName: z.string().optional(),
+}).check(validatedBy(['github', 'registry', 'build'], (pipeline) => atFields([], validateCiPipelineProps(pipeline))));
+
+const stateSchema = strictObject({
+  bucket: z.string(),
+  region: z.string(),
+  keyPrefix: z.string(),
+  kmsKeyArn: z.string().optional(),
+  create: z.boolean().optional(),
 });
 
 export const configSchema = strictObject({
   $schema: z.string().optional(),
-  region: text(checkAwsRegion),
-  state: strictObject({
-    bucket: text(checkS3BucketName),
-    region: text(checkAwsRegion),
-    keyPrefix: text(checkS3KeyPrefix),
-    kmsKeyArn: text(checkKmsKeyOrAliasArn).optional(),
-    create: z.boolean().optional(),
-  }),
+  region: z.string(),
+  state: stateSchema,
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
-}).superRefine((config, context) => {
-  const seen = new Map<string, number>();
-  const createdRepositories = new Map<string, number>();
-  config.pipelines.forEach((pipeline, index) => {
-    const keyProblem = pipeline.encryptionKeyArn === undefined ? undefined : checkArnInRegion(config.region)(pipeline.encryptionKeyArn);
-    if (keyProblem !== undefined) {
-      context.addIssue({ code: 'custom', path: ['pipelines', index, 'encryptionKeyArn'], input: pipeline.encryptionKeyArn, message: keyProblem });
-    }
-    const repository = `${pipeline.github.owner}/${pipeline.github.repository}`.toLowerCase();
-    const creator = createdRepositories.get(repository);
-    if (pipeline.github.create !== false && creator !== undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['pipelines', index, 'github', 'create'],
-        input: pipeline.github.create ?? true,
-        message: `must be false: pipelines[${creator}] already creates ${pipeline.github.owner}/${pipeline.github.repository}, and two stacks cannot both manage it`,
-      });
-    } else if (pipeline.github.create !== false) {
-      createdRepositories.set(repository, index);
-    }
-
-    const first = seen.get(pipeline.name);
-    if (first !== undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['pipelines', index, 'name'],
-        input: pipeline.name,
-        message: `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a state key`,
-      });
-    } else {
-      seen.set(pipeline.name, index);
-    }
-  });
-});
+}).check(validatedBy(['state', 'pipelines'], (config) => [...stackProblems(config), ...fleetProblems(config.pipelines)]));
 
 /** The validated document. */
 export type PipelinesConfig = z.infer<typeof configSchema>;
 export type PipelineConfig = PipelinesConfig['pipelines'][number];
+
+/** Problems of a stack's props, at the configuration fields they come from; props that map to no field are left out. */
+function stackFieldProblems(problems: readonly PropProblem[], fields: Readonly<Record<string, string | undefined>>, pipelineIndex?: number): FieldProblem[] {
+  return problems.flatMap((problem) => {
+    if (problem.prop.startsWith('pipeline.') && pipelineIndex !== undefined) {
+      return atFields(['pipelines', pipelineIndex], [{ ...problem, prop: problem.prop.slice('pipeline.'.length) }]);
+    }
+    const field = fields[problem.prop];
+    return field === undefined ? [] : atFields([], [{ ...problem, prop: field }]);
+  });
+}
+
+/** The stacks' own rules for the region and state, each problem once however many stacks share the field. */
+function stackProblems(config: PipelinesConfig): FieldProblem[] {
+  const bootstrap = bootstrapStackProps(config);
+  const problems = [
+    ...atFields([], checkKeyPrefix(config.state.keyPrefix)),
+    ...(bootstrap === undefined ? [] : stackFieldProblems(validateStateBootstrapStackProps(bootstrap), BOOTSTRAP_STACK_FIELDS)),
+    ...config.pipelines.flatMap((pipeline, index) =>
+      isObject(pipeline) ? stackFieldProblems(validateCiPipelineStackProps(pipelineStackProps(config as SharedSettings, pipeline)), PIPELINE_STACK_FIELDS, index) : [],
+    ),
+  ];
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.path.join('.')}: ${problem.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/** `state.keyPrefix` is the configuration's own: the stacks are given whole keys built from it. */
+function checkKeyPrefix(keyPrefix: string): PropProblem[] {
+  const allowed = checkS3KeyPrefix(keyPrefix);
+  return allowed === undefined ? [] : [{ prop: 'state.keyPrefix', value: keyPrefix, allowed }];
+}
+
+/** Rules across pipelines: unique names, and one stack managing each repository. */
+function fleetProblems(pipelines: readonly PipelineConfig[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const names = new Map<string, number>();
+  const creators = new Map<string, number>();
+  pipelines.forEach((pipeline, index) => {
+    if (!isObject(pipeline)) return;
+    const first = names.get(pipeline.name);
+    if (first !== undefined) {
+      problems.push({ path: ['pipelines', index, 'name'], value: pipeline.name, message: `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a state key` });
+    } else names.set(pipeline.name, index);
+    if (!isObject(pipeline.github) || pipeline.github.create === false) return;
+    const repository = `${pipeline.github.owner}/${pipeline.github.repository}`;
+    const creator = creators.get(repository.toLowerCase());
+    if (creator !== undefined) {
+      problems.push({
+        path: ['pipelines', index, 'github', 'create'],
+        value: pipeline.github.create ?? true,
+        message: `must be false: pipelines[${creator}] already creates ${repository}, and two stacks cannot both manage it`,
+      });
+    } else creators.set(repository.toLowerCase(), index);
+  });
+  return problems;
+}
+
+const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null;

@@ -1,21 +1,36 @@
-export * from './aws-context';
-export * from './build-project';
-export * from './ci-pipeline';
-export * from './ci-pipeline-stack';
-export * from './encryption-key';
-export * from './github-connection-source';
-export * from './github-webhook-source';
-export * from './image-repository';
-export * from './pipeline';
-export * from './pipeline-source';
-export * from './policy';
-export * from './registry-credentials';
-export * from './secure-bucket';
-export * from './service-role';
-export * from './source-repository';
-export * from './state-bootstrap-stack';
-export * from './token-stack-traces';
-export * from './validation';
-// The guardrails' public face; the rest of guardrails/ is reachable from '../guardrails'.
-export { ALL_RULES, checkStack, checkStacks, formatFinding, formatReport, GuardrailsError, SecurityChecks, Suppressions } from '../guardrails';
-export type { Finding, Rule, SecurityChecksProps, StackReport, Suppression } from '../guardrails';
+// The construct library's public face. The guardrails have their own entry
+// point (`guardrails/index.ts`), and the app's machinery lives in `app/`.
+
+// Shared vocabulary: validation, grants, the stack's AWS context, outputs.
+export * from './core/aws-context';
+export * from './core/checks';
+export * from './core/grants';
+export * from './core/stack-output';
+export * from './core/validation';
+
+// AWS building blocks.
+export * from './aws/build-project';
+export * from './aws/codebuild-action';
+export * from './aws/encryption-key';
+export * from './aws/image-repository';
+export * from './aws/pipeline';
+export * from './aws/pipeline-action';
+export * from './aws/registry-credentials';
+export * from './aws/secure-bucket';
+export * from './aws/service-role';
+
+// GitHub building blocks.
+export * from './github/github-connection-source';
+export * from './github/github-webhook-source';
+export * from './github/pipeline-source';
+export * from './github/source-repository';
+
+// The composed pipeline.
+export * from './ci-pipeline/build-environment';
+export * from './ci-pipeline/ci-pipeline';
+export * from './ci-pipeline/ci-pipeline-props';
+export * from './ci-pipeline/troubleshooting';
+
+// The stacks.
+export * from './stacks/ci-pipeline-stack';
+export * from './stacks/state-bootstrap-stack';

@@ -6,7 +6,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { Aspects, Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CiPipeline, CiPipelineStack, RemoteStateSettings, SecurityChecks } from '../constructs';
+import { CiPipeline, CiPipelineStack, RemoteStateSettings } from '../constructs';
+import { SecurityChecks } from '../guardrails';
 
 /** The team's state settings: its own bucket, a key per stack. */
 export const API_PIPELINE_STATE: RemoteStateSettings = { bucket: 'acme-terraform-state', region: 'eu-west-1', key: 'platform/api-ci.tfstate' };

@@ -1,6 +1,6 @@
-import { Rule } from './rule';
+import { Rule } from './core/rule';
 import { ALL_RULES } from './rules';
-import { SynthesizedStack, TerraformJson } from './terraform-json';
+import { SynthesizedStack, TerraformJson } from './core/terraform-json';
 
 /** A rule that an element breaks. */
 export interface Finding {

@@ -1,5 +1,5 @@
 import { StackReport } from './check';
-import { Rule } from './rule';
+import { Rule } from './core/rule';
 import { ALL_RULES } from './rules';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

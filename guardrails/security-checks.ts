@@ -1,7 +1,7 @@
 import { IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { checkStack, formatFinding, StackReport } from './check';
-import { Rule } from './rule';
+import { Rule } from './core/rule';
 
 export interface SecurityChecksProps {
   /**

@@ -1,6 +1,6 @@
 import { Lazy, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { SuppressionRecord, TERRAFORM_BLOCK_ADDRESS } from './terraform-json';
+import { SuppressionRecord, TERRAFORM_BLOCK_ADDRESS } from './core/terraform-json';
 
 /** Why one rule does not apply to one resource. */
 export interface Suppression {

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { block, blocks, Element, isExpression, parseReference, SynthesizedStack, TerraformJson } from '../guardrails/terraform-json';
+import { block, blocks, Element, isExpression, parseReference, SynthesizedStack, TerraformJson } from '../guardrails/core/terraform-json';
 
 /** The README's generated block: `<!-- diagram:<stack> -->` … `<!-- /diagram -->`. */
 export const README_DIAGRAM = /<!-- diagram:([A-Za-z0-9_-]+) -->\n[\s\S]*?<!-- \/diagram -->/;

@@ -2,7 +2,7 @@ import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Aspects, LocalBackend, TerraformStack, Testing } from 'cdktf';
-import { CiPipelineStack } from '../../constructs/ci-pipeline-stack';
+import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { checkStack, checkStacks, formatReport, GuardrailsError, SecurityChecks, Suppressions } from '../../guardrails';
 import { checkedByCaller } from '../../guardrails/security-checks';
 import { pipelineProps } from '../helpers';

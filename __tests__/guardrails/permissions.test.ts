@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
-import { CiPipelineProps } from '../../constructs/ci-pipeline';
-import { CiPipelineStack } from '../../constructs/ci-pipeline-stack';
+import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
+import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import {
   checkStack,
   codeBuildNeeds,

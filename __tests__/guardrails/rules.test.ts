@@ -2,11 +2,11 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { TerraformResource, TerraformStack, Testing } from 'cdktf';
-import { BuildProject } from '../../constructs/build-project';
-import { CiPipelineStack } from '../../constructs/ci-pipeline-stack';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { ImageRepository } from '../../constructs/image-repository';
-import { SecureBucket } from '../../constructs/secure-bucket';
+import { BuildProject } from '../../constructs/aws/build-project';
+import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
+import { EncryptionKey } from '../../constructs/aws/encryption-key';
+import { ImageRepository } from '../../constructs/aws/image-repository';
+import { SecureBucket } from '../../constructs/aws/secure-bucket';
 import { ALL_RULES, checkStack, formatFinding, StackReport } from '../../guardrails';
 import { pipelineProps } from '../helpers';
 
@@ -39,7 +39,7 @@ const findingsOf = (report: StackReport, ruleId: string) => report.findings.filt
 function bareStack(build: (stack: TerraformStack, key: EncryptionKey, bucket: SecureBucket) => void): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'bare');
   const key = new EncryptionKey(stack, 'key', { alias: 'test', description: 'Test key', allowCloudWatchLogs: true });
-  const bucket = new SecureBucket(stack, 'bucket', { bucketName: 'my-test-bucket', encryptionKeyArn: key.keyArn });
+  const bucket = new SecureBucket(stack, 'bucket', { bucketName: 'my-test-bucket', encryptionKey: key });
   build(stack, key, bucket);
   return stack;
 }

@@ -1,4 +1,4 @@
-import { Rule, simpleRule } from '../rule';
+import { Rule, simpleRule } from '../core/rule';
 
 const LOG_GROUP = ['aws_cloudwatch_log_group'];
 

@@ -1,5 +1,5 @@
-import { Rule, simpleRule } from '../rule';
-import { block, blocks, isTrue } from '../terraform-json';
+import { Rule, simpleRule } from '../core/rule';
+import { block, blocks, isTrue } from '../core/terraform-json';
 
 const PROJECT = ['aws_codebuild_project'];
 

@@ -1,5 +1,5 @@
-import { Rule } from '../rule';
-import { block, blocks } from '../terraform-json';
+import { Rule } from '../core/rule';
+import { block, blocks } from '../core/terraform-json';
 
 export const CODEPIPELINE_RULES: readonly Rule[] = [
   {

@@ -1,5 +1,5 @@
-import { Rule, simpleRule } from '../rule';
-import { block, isTrue } from '../terraform-json';
+import { Rule, simpleRule } from '../core/rule';
+import { block, isTrue } from '../core/terraform-json';
 
 const REPOSITORY = ['aws_ecr_repository'];
 

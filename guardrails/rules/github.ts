@@ -1,6 +1,6 @@
-import { globMatches } from '../glob';
-import { Rule, simpleRule } from '../rule';
-import { block, Element, isExpression, isTrue, SynthesizedStack } from '../terraform-json';
+import { globMatches } from '../core/glob';
+import { Rule, simpleRule } from '../core/rule';
+import { block, Element, isExpression, isTrue, SynthesizedStack } from '../core/terraform-json';
 
 const REPOSITORY = ['github_repository'];
 const GITHUB_WEBHOOKS = ['github_repository_webhook', 'github_organization_webhook'];

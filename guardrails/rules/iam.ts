@@ -1,18 +1,7 @@
-import { ECR_AUTH_ACTIONS } from '../../constructs/image-repository';
-import { actionMatches, AttachedPolicy, NormalizedStatement, POLICY_HOLDER_TYPES, policiesAt, PolicyUse } from '../policy-document';
-import { Rule } from '../rule';
-import { Element, SynthesizedStack } from '../terraform-json';
-
-/**
- * Actions that support no resource-level scoping, so `Resource: "*"` is the only
- * way to grant them. Anything else on `*` is broader than it needs to be.
- */
-export const UNSCOPED_ACTIONS: readonly string[] = [
-  ...ECR_AUTH_ACTIONS,
-  'ecr-public:GetAuthorizationToken',
-  'sts:GetCallerIdentity',
-  'sts:GetServiceBearerToken',
-];
+import { UNSCOPED_ACTIONS } from '../../iam/actions';
+import { actionMatches, AttachedPolicy, NormalizedStatement, POLICY_HOLDER_TYPES, policiesAt, PolicyUse } from '../core/policy-document';
+import { Rule } from '../core/rule';
+import { Element, SynthesizedStack } from '../core/terraform-json';
 
 /** Where a statement is, for messages: its Sid and the document it is written in. */
 function locate(policy: AttachedPolicy, statement: NormalizedStatement, index: number): string {

@@ -1,4 +1,4 @@
-import { Rule } from '../rule';
+import { Rule } from '../core/rule';
 import { CLOUDWATCH_LOGS_RULES } from './cloudwatch-logs';
 import { CODEBUILD_RULES } from './codebuild';
 import { CODEPIPELINE_RULES } from './codepipeline';

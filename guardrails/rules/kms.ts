@@ -1,5 +1,5 @@
-import { Rule, simpleRule } from '../rule';
-import { isTrue } from '../terraform-json';
+import { Rule, simpleRule } from '../core/rule';
+import { isTrue } from '../core/terraform-json';
 
 export const KMS_RULES: readonly Rule[] = [
   simpleRule({

@@ -9,14 +9,21 @@
  * connection) and expressed with the same named action lists the constructs
  * grant with, so a grant and its check cannot drift apart.
  */
-import { LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_DECRYPT_ACTIONS, SECRET_READ_ACTIONS, START_BUILD_ACTIONS } from '../../constructs/build-project';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS } from '../../constructs/encryption-key';
-import { USE_CONNECTION_ACTIONS } from '../../constructs/github-connection-source';
-import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../constructs/image-repository';
-import { OBJECT_READ_WRITE_ACTIONS } from '../../constructs/secure-bucket';
-import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../policy-document';
-import { Rule } from '../rule';
-import { block, blocks, Element, isExpression, SynthesizedStack } from '../terraform-json';
+import {
+  ECR_AUTH_ACTIONS,
+  ECR_PUSH_ACTIONS,
+  KEY_ENCRYPT_DECRYPT_ACTIONS,
+  LOG_WRITE_ACTIONS,
+  OBJECT_READ_WRITE_ACTIONS,
+  REPORT_ACTIONS,
+  SECRET_DECRYPT_ACTIONS,
+  SECRET_READ_ACTIONS,
+  START_BUILD_ACTIONS,
+  USE_CONNECTION_ACTIONS,
+} from '../../iam/actions';
+import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
+import { Rule } from '../core/rule';
+import { block, blocks, Element, isExpression, SynthesizedStack } from '../core/terraform-json';
 
 /** Actions a service role must be allowed on one resource, and why. */
 export interface PermissionNeed {

@@ -1,6 +1,6 @@
-import { policiesAt } from '../policy-document';
-import { Rule, simpleRule } from '../rule';
-import { block, blocks, Element, isTrue, SynthesizedStack } from '../terraform-json';
+import { policiesAt } from '../core/policy-document';
+import { Rule, simpleRule } from '../core/rule';
+import { block, blocks, Element, isTrue, SynthesizedStack } from '../core/terraform-json';
 
 const BUCKET = ['aws_s3_bucket'];
 const PUBLIC_ACCESS_BLOCK = 'aws_s3_bucket_public_access_block';

@@ -1,5 +1,5 @@
-import { Rule, simpleRule } from '../rule';
-import { isExpression } from '../terraform-json';
+import { Rule, simpleRule } from '../core/rule';
+import { isExpression } from '../core/terraform-json';
 
 export const SECRETS_MANAGER_RULES: readonly Rule[] = [
   simpleRule({

@@ -1,5 +1,5 @@
-import { Rule } from '../rule';
-import { isTrue, TERRAFORM_BLOCK_ADDRESS } from '../terraform-json';
+import { Rule } from '../core/rule';
+import { isTrue, TERRAFORM_BLOCK_ADDRESS } from '../core/terraform-json';
 
 export const TERRAFORM_RULES: readonly Rule[] = [
   {

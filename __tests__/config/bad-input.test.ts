@@ -1,0 +1,174 @@
+/**
+ * The bad-input battery: configurations a user can get wrong, each run through
+ * the same entry point as `npm run synth` (`run` in main.ts, with the config
+ * file and output directory taken from the environment). Every case must exit
+ * 1, name the field path, the bad value and what is allowed, print no stack
+ * trace, and write nothing. cli.test.ts runs a few of them as real processes.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../main';
+import { validConfigDocument as valid } from '../helpers';
+
+type Document = ReturnType<typeof valid> & Record<string, any>;
+
+/** A valid document changed by `mutate`. */
+function document(mutate: (document: Document, pipeline: any) => void): Document {
+  const result: Document = valid();
+  mutate(result, result.pipelines[0]);
+  return result;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ci-bad-input-'));
+let counter = 0;
+
+/** Runs the app on `content` (a document, or raw file text; `undefined` for a file that does not exist). */
+function synthesize(content: unknown) {
+  counter += 1;
+  const configPath = join(dir, `config-${counter}.json`);
+  const outdir = join(dir, `out-${counter}`);
+  if (content !== undefined) writeFileSync(configPath, typeof content === 'string' ? content : JSON.stringify(content));
+  let stdout = '';
+  let stderr = '';
+  const status = run({
+    env: { CI_PIPELINES_CONFIG: configPath, CDKTF_OUTDIR: outdir },
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { status, stdout, stderr, outdir };
+}
+
+const GIT_BRANCH_RULE = 'must be a branch name git accepts';
+const BUCKET_RULE = 'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-"';
+
+/** [case, file content, what the message must say: the path, the value and what is allowed]. */
+const BATTERY: readonly (readonly [string, unknown, string])[] = [
+  // Files
+  ['a config file that does not exist', undefined, 'cannot read the file: the file does not exist (set CI_PIPELINES_CONFIG to a JSON configuration file)'],
+  ['an empty config file', '  \n', 'the file is empty'],
+  ['a config file that is not JSON', '{ region: ', 'the file is not valid JSON'],
+  ['a document that is not an object', '[]', '(document): got []; expected type object'],
+  // Wrong types and missing fields
+  ['a number given as a string', document((_, p) => (p.build = { concurrentBuildLimit: '2' })), 'pipelines[0].build.concurrentBuildLimit: got "2"; expected type number'],
+  ['a name that is a number', document((_, p) => (p.name = 42)), 'pipelines[0].name: got 42; expected type string'],
+  ['a boolean given as a string', document((_, p) => (p.github.create = 'yes')), 'pipelines[0].github.create: got "yes"; expected type boolean'],
+  ['pipelines that are not a list', document((d) => (d.pipelines = {} as any)), 'pipelines: got {}; expected type array'],
+  ['a null region', document((d) => (d.region = null as any)), 'region: got null; expected type string'],
+  ['a missing region', document((d) => delete (d as any).region), 'region: is required (type string)'],
+  ['a missing state section', document((d) => delete (d as any).state), 'state: is required (type object)'],
+  ['a missing GitHub owner', document((_, p) => delete p.github.owner), 'pipelines[0].github.owner: is required (type string)'],
+  ['a missing registry', document((_, p) => delete p.registry), 'pipelines[0].registry: is required (type object)'],
+  ['no pipelines', document((d) => (d.pipelines = [])), 'pipelines: got []; must list at least one pipeline'],
+  // Unknown keys
+  ['a typo in a pipeline field (brnach)', document((_, p) => (p.github.brnach = 'main')), 'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, connectionArn'],
+  ['a typo at the top level (regoin)', document((d) => (d.regoin = 'eu-west-1')), 'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, pipelines'],
+  // Empty strings
+  ['an empty pipeline name', document((_, p) => (p.name = '')), 'pipelines[0].name: got ""; must be 2-32 characters of lowercase letters, digits and hyphens'],
+  ['an empty GitHub owner', document((_, p) => (p.github.owner = '')), 'pipelines[0].github.owner: got ""; must be a GitHub login'],
+  ['an empty image', document((_, p) => (p.registry.image = '')), 'pipelines[0].registry.image: got ""; must be an image repository name'],
+  ['an empty build image', document((_, p) => (p.build = { image: '' })), 'pipelines[0].build.image: got ""; must be a CodeBuild image such as "aws/codebuild/standard:7.0"'],
+  // Names GitHub, git, AWS and S3 reject
+  ['a GitHub owner with a space', document((_, p) => (p.github.owner = 'bad owner')), 'pipelines[0].github.owner: got "bad owner"; must be a GitHub login: 1-39 letters, digits or single hyphens'],
+  ['a repository named like a clone URL', document((_, p) => (p.github.repository = 'x.git')), 'pipelines[0].github.repository: got "x.git"'],
+  ['a branch with ".."', document((_, p) => (p.github.branch = 'feature..x')), `pipelines[0].github.branch: got "feature..x"; ${GIT_BRANCH_RULE}`],
+  ['a branch ending with "/"', document((_, p) => (p.github.branch = 'feature/')), `pipelines[0].github.branch: got "feature/"; ${GIT_BRANCH_RULE}`],
+  ['a branch ending with ".lock"', document((_, p) => (p.github.branch = 'main.lock')), `pipelines[0].github.branch: got "main.lock"; ${GIT_BRANCH_RULE}`],
+  ['a branch with a space', document((_, p) => (p.github.branch = 'my branch')), `pipelines[0].github.branch: got "my branch"; ${GIT_BRANCH_RULE}`],
+  ['an invalid AWS region', document((d) => (d.region = 'europe')), 'region: got "europe"; must be an AWS region code such as "us-east-1" or "eu-central-1"'],
+  ['an invalid state region', document((d) => (d.state.region = 'us-east')), 'state.region: got "us-east"; must be an AWS region code'],
+  ['a bucket name with capitals and "_"', document((d) => (d.state.bucket = 'My_Bucket')), `state.bucket: got "My_Bucket"; ${BUCKET_RULE}`],
+  ['a bucket name that is too short', document((d) => (d.state.bucket = 'ab')), `state.bucket: got "ab"; ${BUCKET_RULE}`],
+  ['a bucket name that is an IP address', document((d) => (d.state.bucket = '192.168.1.1')), `state.bucket: got "192.168.1.1"; ${BUCKET_RULE}`],
+  ['a bucket name with a reserved prefix', document((d) => (d.state.bucket = 'xn--state')), `state.bucket: got "xn--state"; ${BUCKET_RULE}`],
+  ['a bucket name with ".."', document((d) => (d.state.bucket = 'my..bucket')), `state.bucket: got "my..bucket"; ${BUCKET_RULE}`],
+  ['a pipeline name with capitals', document((_, p) => (p.name = 'MyApp')), 'pipelines[0].name: got "MyApp"; must be 2-32 characters of lowercase letters'],
+  // Numbers out of range
+  ['concurrentBuildLimit 0', document((_, p) => (p.build = { concurrentBuildLimit: 0 })), 'pipelines[0].build.concurrentBuildLimit: got 0; must be an integer >= 1'],
+  ['a negative concurrentBuildLimit', document((_, p) => (p.build = { concurrentBuildLimit: -3 })), 'pipelines[0].build.concurrentBuildLimit: got -3; must be an integer >= 1'],
+  ['a fractional concurrentBuildLimit', document((_, p) => (p.build = { concurrentBuildLimit: 1.5 })), 'pipelines[0].build.concurrentBuildLimit: got 1.5; must be an integer >= 1'],
+  ['a log retention CloudWatch does not offer', document((_, p) => (p.build = { logRetentionDays: 10 })), 'pipelines[0].build.logRetentionDays: got 10; must be one of CloudWatch Logs\' retention periods: 1, 3, 5, 7, 14, 30'],
+  ['a build timeout below 5 minutes', document((_, p) => (p.build = { timeoutMinutes: 1 })), 'pipelines[0].build.timeoutMinutes: got 1; must be an integer from 5 to 2160'],
+  ['artifacts kept 0 days', document((_, p) => (p.artifactRetentionDays = 0)), 'pipelines[0].artifactRetentionDays: got 0; must be an integer from 1 to 3650'],
+  // Unknown choices
+  ['an unknown compute type', document((_, p) => (p.build = { computeType: 'BUILD_GENERAL1_HUGE' })), 'pipelines[0].build.computeType: got "BUILD_GENERAL1_HUGE"; must be one of BUILD_GENERAL1_SMALL'],
+  ['an unknown registry type', document((_, p) => (p.registry.type = 'quay')), 'pipelines[0].registry.type: got "quay"; must be one of dockerhub, ecr'],
+  ['an unknown trigger', document((_, p) => (p.trigger = 'poll')), 'pipelines[0].trigger: got "poll"; must be one of webhook, connection'],
+  ['a public repository', document((_, p) => (p.github.visibility = 'public')), 'pipelines[0].github.visibility: got "public"; must be one of private, internal'],
+  // Paths, ARNs and combinations
+  ['an absolute appPath', document((_, p) => (p.appPath = '/etc')), 'pipelines[0].appPath: got "/etc"; must be a path relative to the repository root'],
+  ['an appPath leaving the repository', document((_, p) => (p.appPath = '../x')), 'pipelines[0].appPath: got "../x"; must be a path relative to the repository root'],
+  ['a state key prefix with a leading "/"', document((d) => (d.state.keyPrefix = '/abs/')), 'state.keyPrefix: got "/abs/"; must be path segments'],
+  ['a state KMS key that is not an ARN', document((d) => ((d.state as any).kmsKeyArn = 'not-an-arn')), 'state.kmsKeyArn: got "not-an-arn"; must be a KMS key or alias ARN'],
+  ['a state bucket create flag that is not a boolean', document((d) => ((d.state as any).create = 'no')), 'state.create: got "no"; expected type boolean'],
+  ['a pipeline key given by alias', document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:eu-west-1:123456789012:alias/ci')), 'pipelines[0].encryptionKeyArn: got "arn:aws:kms:eu-west-1:123456789012:alias/ci"; must be a KMS key ARN'],
+  [
+    'a pipeline key in another region',
+    document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')),
+    'pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"; must be in the pipelines\' region "eu-west-1" (KMS keys are regional)',
+  ],
+  ['an artifact bucket name with capitals', document((_, p) => (p.artifactBucketName = 'Shared')), 'pipelines[0].artifactBucketName: got "Shared"; must be a valid S3 bucket name'],
+  [
+    'artifact retention with an existing artifact bucket',
+    document((_, p) => ((p.artifactBucketName = 'shared-ci-artifacts'), (p.artifactRetentionDays = 7))),
+    'pipelines[0].artifactRetentionDays: got 7; applies only to a created artifact bucket; remove it or remove artifactBucketName',
+  ],
+  ['a connection ARN of another service', document((_, p) => ((p.trigger = 'connection'), (p.github.connectionArn = 'arn:aws:s3:::x'))), 'pipelines[0].github.connectionArn: got "arn:aws:s3:::x"; must be a connection ARN'],
+  ['a webhook-only field with a connection', document((_, p) => ((p.trigger = 'connection'), (p.github.webhookSecret = 'x'))), 'pipelines[0].github.webhookSecret: got "x"; applies only to trigger "webhook"'],
+  ['a Docker Hub image without a namespace', document((_, p) => (p.registry.image = 'app')), 'pipelines[0].registry.image: got "app"; must be a Docker Hub repository'],
+  [
+    'duplicate pipeline names',
+    document((d, p) => d.pipelines.push({ ...p, github: { ...p.github, create: false } })),
+    'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, and the two would share a stack and a state key',
+  ],
+  [
+    'two pipelines creating one repository',
+    document((d, p) => d.pipelines.push({ ...p, name: 'worker' })),
+    'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app',
+  ],
+];
+
+describe('bad input', () => {
+  test('the battery has at least 25 cases', () => {
+    expect(BATTERY.length).toBeGreaterThanOrEqual(25);
+  });
+
+  test.each(BATTERY)('%s: exit 1, a message naming the field, value and rule, no stack trace, nothing written', (_name, content, message) => {
+    const result = synthesize(content);
+    expect(result.stderr).toContain(message);
+    expect(result.status).toBe(1);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).toBe('');
+    expect(existsSync(result.outdir)).toBe(false);
+  });
+
+  test('every error is reported at once', () => {
+    const result = synthesize(
+      document((d, p) => {
+        d.region = 'nowhere';
+        p.github.brnach = 'x';
+        p.build = { concurrentBuildLimit: 0, timeoutMinutes: 1, logRetentionDays: 10 };
+        p.registry.type = 'quay';
+      }),
+    );
+    expect(result.status).toBe(1);
+    const problems = result.stderr.split('\n').filter((line) => line.startsWith('  - '));
+    expect(problems.map((line) => line.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        '  - region',
+        '  - pipelines[0].github.brnach',
+        '  - pipelines[0].build.concurrentBuildLimit',
+        '  - pipelines[0].build.timeoutMinutes',
+        '  - pipelines[0].build.logRetentionDays',
+        '  - pipelines[0].registry.type',
+      ]),
+    );
+  });
+
+  test('a valid document synthesizes, so the cases above fail for their mistake alone', () => {
+    const result = synthesize(valid());
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Guardrails: 2 stacks, \d+ checks, no findings, 2 suppressed with reasons/);
+  });
+});

@@ -1,0 +1,125 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
+import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
+import { Construct } from 'constructs';
+import { BuildProject, BuildProjectProps, UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
+import { EncryptionKey } from '../../../constructs/aws/encryption-key';
+import { SecureBucket } from '../../../constructs/aws/secure-bucket';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOG_WRITE_ACTIONS, OBJECT_READ_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
+import { statement, synth, Synthesized } from '../../helpers';
+
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf';
+
+function build(scope: Construct, props: Partial<BuildProjectProps> = {}): BuildProject {
+  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd', allowCloudWatchLogs: true });
+  const artifactBucket = new SecureBucket(scope, 'artifacts', { bucketPrefix: 'app-', encryptionKey });
+  return new BuildProject(scope, 'build', { projectName: 'app', encryptionKey, artifactBucket, ...props });
+}
+
+describe('BuildProject', () => {
+  let stack: Synthesized;
+  let project: any;
+  beforeAll(() => {
+    stack = synth((scope) =>
+      build(scope, {
+        appPath: 'service',
+        concurrentBuildLimit: 2,
+        environmentVariables: [{ name: 'IMAGE_REPOSITORY_URI', value: 'docker.io/o/app' }],
+        secretEnvironmentVariables: [
+          { name: 'DOCKERHUB_USERNAME', secretArn: SECRET, jsonKey: 'username' },
+          { name: 'DOCKERHUB_PASSWORD', secretArn: SECRET, jsonKey: 'password' },
+        ],
+      }),
+    );
+    project = stack.at('build/project');
+  });
+
+  test("runs the app's buildspec from CodePipeline, encrypted with the customer key", () => {
+    expect(stack.text).toHaveResourceWithProperties(CodebuildProject, {
+      name: 'app',
+      source: { type: 'CODEPIPELINE', buildspec: 'service/buildspec.yml' },
+      artifacts: { type: 'CODEPIPELINE' },
+      concurrent_build_limit: 2,
+      build_timeout: 30,
+      queued_timeout: 60,
+    });
+    expect(project.encryption_key).toBe(stack.ref('key/key', 'arn'));
+  });
+
+  test('runs Docker in privileged mode with a local layer cache, on a current standard image', () => {
+    expect(project.environment).toMatchObject({
+      privileged_mode: true,
+      image: 'aws/codebuild/standard:7.0',
+      compute_type: 'BUILD_GENERAL1_SMALL',
+      type: 'LINUX_CONTAINER',
+    });
+    expect(project.cache).toEqual({ type: 'LOCAL', modes: ['LOCAL_DOCKER_LAYER_CACHE', 'LOCAL_SOURCE_CACHE'] });
+  });
+
+  test('passes plain values as PLAINTEXT and secrets as SECRETS_MANAGER references', () => {
+    expect(project.environment.environment_variable).toEqual([
+      { name: 'APP_DIR', type: 'PLAINTEXT', value: 'service' },
+      { name: 'IMAGE_REPOSITORY_URI', type: 'PLAINTEXT', value: 'docker.io/o/app' },
+      { name: 'DOCKERHUB_USERNAME', type: 'SECRETS_MANAGER', value: `${SECRET}:username` },
+      { name: 'DOCKERHUB_PASSWORD', type: 'SECRETS_MANAGER', value: `${SECRET}:password` },
+    ]);
+  });
+
+  test('logs to its own encrypted log group with retention, and reports tests to a TEST report group', () => {
+    expect(stack.text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/codebuild/app', retention_in_days: 365 });
+    expect(stack.at('build/logs').kms_key_id).toBe(stack.ref('key/key', 'arn'));
+    expect(project.logs_config.cloudwatch_logs).toEqual({ status: 'ENABLED', group_name: stack.ref('build/logs', 'name') });
+    expect(stack.text).toHaveResourceWithProperties(CodebuildReportGroup, { name: `app-${UNIT_TEST_REPORT_KEY}`, type: 'TEST', export_config: { type: 'NO_EXPORT' } });
+  });
+
+  test('its role may do what the build does, on these resources only', () => {
+    const statements = stack.statements('build/role/permissions');
+    expect(statements.map((s) => s.sid)).toEqual(['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'BucketRead', 'UseEncryptionKey', 'ReadBuildSecrets']);
+    expect(statement(statements, 'WriteBuildLogs')).toEqual({
+      sid: 'WriteBuildLogs',
+      effect: 'Allow',
+      actions: [...LOG_WRITE_ACTIONS],
+      resources: [stack.ref('build/logs', 'arn'), `${stack.ref('build/logs', 'arn')}:*`],
+    });
+    expect(statement(statements, 'PublishTestReports')).toMatchObject({ actions: REPORT_ACTIONS, resources: [stack.ref('build/unit-test-reports', 'arn')] });
+    expect(statement(statements, 'BucketObjectsReadWrite')).toMatchObject({ actions: OBJECT_READ_WRITE_ACTIONS, resources: [`${stack.ref('artifacts/bucket', 'arn')}/*`] });
+    expect(statement(statements, 'UseEncryptionKey')).toMatchObject({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [stack.ref('key/key', 'arn')] });
+    expect(statement(statements, 'ReadBuildSecrets')).toEqual({ sid: 'ReadBuildSecrets', effect: 'Allow', actions: [...SECRET_READ_ACTIONS], resources: [SECRET] });
+    for (const granted of statements) {
+      expect(granted.actions).not.toContain('*');
+      expect(granted.resources).not.toContain('*');
+    }
+  });
+});
+
+describe('BuildProject variants', () => {
+  test('no privileged mode and no Docker cache for builds that make no image', () => {
+    const plain = synth((scope) => build(scope, { buildsImages: false })).at('build/project');
+    expect(plain.environment.privileged_mode).toBe(false);
+    expect(plain.cache.modes).toEqual(['LOCAL_SOURCE_CACHE']);
+  });
+
+  test('runs on ARM for aarch64 images', () => {
+    const arm = synth((scope) => build(scope, { image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0' })).at('build/project');
+    expect(arm.environment.type).toBe('ARM_CONTAINER');
+  });
+
+  test.each([
+    [{ concurrentBuildLimit: 0 }, /BuildProject at stack\/build: invalid prop "concurrentBuildLimit" = 0: must be an integer >= 1/],
+    [{ concurrentBuildLimit: 1.5 }, /"concurrentBuildLimit" = 1.5: must be an integer >= 1/],
+    [{ timeoutMinutes: 2 }, /"timeoutMinutes" = 2: must be an integer from 5 to 2160/],
+    [{ queuedTimeoutMinutes: 481 }, /"queuedTimeoutMinutes" = 481/],
+    [{ logRetentionDays: 0 }, /"logRetentionDays" = 0: must be one of CloudWatch Logs' retention periods/],
+    [{ computeType: 'HUGE' as never }, /"computeType" = "HUGE": must be one of BUILD_GENERAL1_SMALL/],
+    [{ appPath: '../x' }, /"appPath" = "..\/x"/],
+    [{ projectName: '-x' }, /"projectName" = "-x"/],
+    [{ environmentVariables: [{ name: 'APP_DIR', value: 'x' }] }, /"environmentVariables\[\].name" = "APP_DIR": must be unique among the build's variables \(APP_DIR is set from "appPath"\)/],
+    [{ environmentVariables: [{ name: 'CODEBUILD_X', value: 'x' }] }, /"environmentVariables\[\].name" = "CODEBUILD_X": must be letters, digits and "_", not starting with a digit or with CODEBUILD_/],
+  ])('rejects %j, naming the construct path, the prop, the value and what is allowed', (props, message) => {
+    expect(() => synth((scope) => build(scope, props))).toThrow(message);
+  });
+
+  test('reports every invalid prop at once', () => {
+    expect(() => synth((scope) => build(scope, { timeoutMinutes: 2, queuedTimeoutMinutes: 1 }))).toThrow(/"timeoutMinutes" = 2.*\n.*"queuedTimeoutMinutes" = 1/);
+  });
+});

@@ -1,0 +1,145 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
+import { Construct } from 'constructs';
+import { EncryptionKey } from '../../../constructs/aws/encryption-key';
+import { Pipeline } from '../../../constructs/aws/pipeline';
+import { ActionBinding, ActionConfig, IAction, PipelineType } from '../../../constructs/aws/pipeline-action';
+import { SecureBucket } from '../../../constructs/aws/secure-bucket';
+import { BUILD_ACTION, BUILD_STAGE, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS, START_BUILD_ACTIONS } from '../../../iam/actions';
+import { statement, synth, synthPipeline, Synthesized } from '../../helpers';
+
+/** An action that records its binding and brings what `config` says. */
+class FakeAction implements IAction {
+  public binding?: ActionBinding;
+  public binds = 0;
+  constructor(
+    public readonly actionName: string,
+    private readonly config: Partial<ActionConfig> = {},
+  ) {}
+  public bind(binding: ActionBinding): ActionConfig {
+    this.binding = binding;
+    this.binds += 1;
+    return { declaration: { name: this.actionName, category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, ...this.config };
+  }
+}
+
+function newPipeline(scope: Construct, pipelineType?: PipelineType): Pipeline {
+  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'ci/p', description: 'd' });
+  const artifactBucket = new SecureBucket(scope, 'artifacts', { bucketPrefix: 'p-', encryptionKey });
+  return new Pipeline(scope, 'pipeline', { pipelineName: 'p', artifactBucket, encryptionKey, pipelineType });
+}
+
+describe('Pipeline in a CiPipeline', () => {
+  let stack: Synthesized;
+  let pipeline: any;
+  beforeAll(() => {
+    stack = synthPipeline();
+    pipeline = stack.at('ci/pipeline/pipeline');
+  });
+
+  test('stores artifacts in the artifact bucket, encrypted with the customer key', () => {
+    expect(stack.text).toHaveResourceWithProperties(Codepipeline, { name: 'app' });
+    expect(pipeline.artifact_store).toEqual([
+      { type: 'S3', location: stack.ref('ci/artifacts/bucket', 'bucket'), encryption_key: { type: 'KMS', id: stack.ref('ci/key/key', 'arn') } },
+    ]);
+  });
+
+  test('runs Source then Build, the build reading the source artifact', () => {
+    expect(pipeline.stage.map((stage: any) => stage.name)).toEqual([SOURCE_STAGE, BUILD_STAGE]);
+    const build = pipeline.stage[1].action[0];
+    expect(build).toMatchObject({ name: BUILD_ACTION, category: 'Build', provider: 'CodeBuild', input_artifacts: pipeline.stage[0].action[0].output_artifacts });
+    expect(build.configuration.ProjectName).toBe(stack.ref('ci/build/project', 'name'));
+  });
+
+  test('its role may start and follow this build, use this bucket and this key, and nothing else', () => {
+    const statements = stack.statements('ci/pipeline/role/permissions');
+    expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'UseEncryptionKey', 'RunBuildProject']);
+    expect(statement(statements, 'RunBuildProject')).toMatchObject({ actions: START_BUILD_ACTIONS, resources: [stack.ref('ci/build/project', 'arn')] });
+    expect(statement(statements, 'BucketObjectsReadWrite').actions).toEqual(OBJECT_READ_WRITE_ACTIONS);
+    expect(statement(statements, 'UseEncryptionKey')).toMatchObject({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [stack.ref('ci/key/key', 'arn')] });
+    expect(stack.statements('ci/pipeline/role/trust')[0].principals).toEqual([{ type: 'Service', identifiers: ['codepipeline.amazonaws.com'] }]);
+  });
+});
+
+describe('Pipeline.addStage', () => {
+  test('binds each action once, with the pipeline, the stage, the role and the artifact store', () => {
+    const action = new FakeAction('Approve');
+    let pipeline: Pipeline | undefined;
+    synth((scope) => {
+      pipeline = newPipeline(scope);
+      pipeline.addStage({ stageName: 'First', actions: [new FakeAction('A')] });
+      pipeline.addStage({ stageName: 'Gate', actions: [action] });
+    });
+    expect(action.binds).toBe(1);
+    expect(action.binding).toMatchObject({ pipelineName: pipeline!.pipelineName, stageName: 'Gate', role: pipeline!.role });
+  });
+
+  test('places stages where asked, and writes ignored attributes at the real position of their action', () => {
+    const stack = synth((scope) => {
+      const pipeline = newPipeline(scope);
+      const build = pipeline.addStage({ stageName: 'Build', actions: [new FakeAction('Compile')] });
+      pipeline.addStage({ stageName: 'Source', actions: [new FakeAction('Fetch', { ignoredChanges: ['configuration["Token"]'] })], placement: { rightBefore: build } });
+      pipeline.addStage({ stageName: 'Approve', actions: [new FakeAction('Ask'), new FakeAction('AskToo', { ignoredChanges: ['configuration["Other"]'] })], placement: { rightBefore: build } });
+      pipeline.addStage({ stageName: 'Deploy', actions: [new FakeAction('Ship')], placement: { justAfter: build } });
+    });
+    const body = stack.at('pipeline/pipeline');
+    expect(body.stage.map((stage: any) => stage.name)).toEqual(['Source', 'Approve', 'Build', 'Deploy']);
+    expect(body.lifecycle.ignore_changes).toEqual(['stage[0].action[0].configuration["Token"]', 'stage[1].action[1].configuration["Other"]']);
+  });
+
+  test('takes the pipeline type and the V2 triggers from its actions', () => {
+    const trigger = { providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Fetch' } };
+    const v1 = synth((scope) => {
+      const pipeline = newPipeline(scope);
+      pipeline.addStage({ stageName: 'Source', actions: [new FakeAction('Fetch', { pipelineType: 'V1' })] });
+      pipeline.addStage({ stageName: 'Build', actions: [new FakeAction('Compile')] });
+    }).at('pipeline/pipeline');
+    expect(v1.pipeline_type).toBe('V1');
+    expect(v1.trigger).toBeUndefined();
+    expect(v1.lifecycle).toBeUndefined();
+    const v2 = synth((scope) => {
+      const pipeline = newPipeline(scope);
+      pipeline.addStage({ stageName: 'Source', actions: [new FakeAction('Fetch', { triggers: [trigger] })] });
+      pipeline.addStage({ stageName: 'Build', actions: [new FakeAction('Compile')] });
+    }).at('pipeline/pipeline');
+    expect(v2.pipeline_type).toBe('V2');
+    expect(v2.trigger).toEqual([{ provider_type: 'CodeStarSourceConnection', git_configuration: { source_action_name: 'Fetch' } }]);
+  });
+
+  test.each([
+    ['a stage name used twice', (p: Pipeline) => [p.addStage({ stageName: 'A', actions: [new FakeAction('X')] }), p.addStage({ stageName: 'A', actions: [new FakeAction('Y')] })], /"stageName" = "A": must be unique in the pipeline/],
+    ['a stage without actions', (p: Pipeline) => p.addStage({ stageName: 'Empty', actions: [] }), /"actions" = \[\]: must hold at least one action/],
+    ['two actions of one name', (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X'), new FakeAction('X')] }), /"actions\[\].actionName" = \["X","X"\]: must be unique in the stage/],
+    ['a bad stage name', (p: Pipeline) => p.addStage({ stageName: 'has space', actions: [new FakeAction('X')] }), /"stageName" = "has space": must be 1-100 letters/],
+    ['a placement next to a stage of another pipeline', (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X')], placement: { justAfter: { stageName: 'Elsewhere' } } }), /"placement" = "Elsewhere": must name a stage of this pipeline/],
+    [
+      'actions that need different pipeline types',
+      (p: Pipeline) => [p.addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }), p.addStage({ stageName: 'B', actions: [new FakeAction('Y', { pipelineType: 'V2' })] })],
+      /Pipeline at stack\/pipeline: invalid prop "pipelineType" = "V1": must be V2: action "Y" runs only in V2 pipelines/,
+    ],
+  ])('refuses %s, naming the pipeline', (_case, add, message) => {
+    expect(() => synth((scope) => add(newPipeline(scope)))).toThrow(message);
+  });
+
+  test('an explicit pipeline type that an action cannot run in is refused', () => {
+    expect(() => synth((scope) => newPipeline(scope, 'V2').addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }))).toThrow(
+      /"pipelineType" = "V2": must be V1: action "X" runs only in V1 pipelines/,
+    );
+  });
+
+  test('a pipeline with fewer than two stages fails synth validation', () => {
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    newPipeline(stack).addStage({ stageName: 'Only', actions: [new FakeAction('X')] });
+    expect(() => Testing.synth(stack, true)).toThrow(/Pipeline stack\/pipeline has 1 stage\(s\); a pipeline needs at least two/);
+  });
+
+  test('rejects a bad pipeline name, naming the construct path', () => {
+    expect(() =>
+      synth((scope) => {
+        const encryptionKey = EncryptionKey.fromKeyArn(scope, 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+        new Pipeline(scope, 'pipeline', { pipelineName: 'bad name', artifactBucket: SecureBucket.fromBucketName(scope, 'b-b-b'), encryptionKey });
+      }),
+    ).toThrow('Pipeline at stack/pipeline: invalid prop "pipelineName" = "bad name": must be 1-100 letters, digits and .@_-');
+  });
+});

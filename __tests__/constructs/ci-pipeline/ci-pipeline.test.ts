@@ -1,0 +1,160 @@
+import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { ActionBinding, ActionConfig, IAction } from '../../../constructs/aws/pipeline-action';
+import { BUILD_ENVIRONMENT_VARIABLES } from '../../../constructs/ci-pipeline/build-environment';
+import { BUILD_STAGE, CiPipeline, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
+import { pipelineProps, statement, synth, synthPipeline } from '../../helpers';
+
+const EXISTING_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+const envOf = (stack: { at(path: string): any }) =>
+  Object.fromEntries(stack.at('ci/build/project').environment.environment_variable.map((v: any) => [v.name, v]));
+
+describe('CiPipeline with Docker Hub (the default shape)', () => {
+  let stack: ReturnType<typeof synthPipeline>;
+  beforeAll(() => {
+    stack = synthPipeline({ registry: { type: 'dockerhub', image: 'my-org/app' } });
+  });
+
+  test('pushes latest too, and logs in with credentials from Secrets Manager', () => {
+    const env = envOf(stack);
+    expect(env.IMAGE_REPOSITORY_URI.value).toBe('docker.io/my-org/app');
+    expect(env.PUSH_LATEST_TAG.value).toBe('true');
+    expect(env.ECR_REGISTRY).toBeUndefined();
+    expect(env.DOCKERHUB_USERNAME).toEqual({ name: 'DOCKERHUB_USERNAME', type: 'SECRETS_MANAGER', value: `${stack.ref('ci/dockerhub-credentials/secret', 'arn')}:username` });
+    expect(stack.text).toHaveResourceWithProperties(SecretsmanagerSecret, { name: 'ci/app/dockerhub' });
+    expect(stack.text).not.toHaveResource(EcrRepository);
+  });
+
+  test('creates its own key and hardened artifact bucket', () => {
+    expect(stack.text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    expect(stack.text).toHaveResourceWithProperties(S3Bucket, { bucket_prefix: 'app-artifacts-' });
+    expect(stack.at('ci/artifacts/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(stack.ref('ci/key/key', 'arn'));
+  });
+
+  test('lists its outputs: the pipeline, the build, the logs, the commands, the image, then the source and the credentials', () => {
+    expect(stack.pipeline.outputs.map((output) => output.name)).toEqual([
+      'pipeline_name',
+      'pipeline_console_url',
+      'build_project_name',
+      'build_project_console_url',
+      'log_group_name',
+      'log_group_console_url',
+      'pipeline_state_command',
+      'list_builds_command',
+      'latest_build_command',
+      'tail_logs_command',
+      'image_repository',
+      'webhook_url',
+      'registry_credentials_variables',
+    ]);
+  });
+});
+
+describe('CiPipeline with ECR', () => {
+  let stack: ReturnType<typeof synthPipeline>;
+  beforeAll(() => {
+    stack = synthPipeline({ registry: { type: 'ecr', image: 'app' } });
+  });
+
+  test('pushes only the immutable SHA tag, may push to its repository, and skips Docker Hub unless asked', () => {
+    const env = envOf(stack);
+    expect(env.IMAGE_REPOSITORY_URI.value).toBe(stack.ref('ci/image-repository/repository', 'repository_url'));
+    expect(env.PUSH_LATEST_TAG.value).toBe('false');
+    expect(env.ECR_REGISTRY.value).toBe(`\${element(split("/", ${stack.address('ci/image-repository/repository')}.repository_url), 0)}`);
+    expect(env.DOCKERHUB_USERNAME).toBeUndefined();
+    expect(stack.text).not.toHaveResource(SecretsmanagerSecret);
+    const sids = stack.statements('ci/build/role/permissions').map((s) => s.sid);
+    expect(sids).toEqual(expect.arrayContaining(['EcrLogin', 'EcrPushImages']));
+    expect(sids).not.toContain('ReadBuildSecrets');
+    expect(stack.pipeline.outputs.map((output) => output.name)).not.toContain('registry_credentials_variables');
+  });
+
+  test('with dockerHubCredentials, also logs in to Docker Hub', () => {
+    const withLogin = synthPipeline({ registry: { type: 'ecr', image: 'app', dockerHubCredentials: true } });
+    expect(envOf(withLogin).DOCKERHUB_PASSWORD.type).toBe('SECRETS_MANAGER');
+    expect(withLogin.statements('ci/build/role/permissions').map((s) => s.sid)).toContain('ReadBuildSecrets');
+  });
+});
+
+describe('CiPipeline', () => {
+  test('every configuration sets the variables the buildspec always needs, and no others', () => {
+    const always = Object.entries(BUILD_ENVIRONMENT_VARIABLES).filter(([, v]) => v.always).map(([name]) => name);
+    for (const registry of [
+      { type: 'dockerhub' as const, image: 'o/app' },
+      { type: 'ecr' as const, image: 'app' },
+      { type: 'ecr' as const, image: 'app', dockerHubCredentials: true },
+    ]) {
+      const names = Object.keys(envOf(synthPipeline({ registry })));
+      expect(names).toEqual(expect.arrayContaining(always));
+      expect(Object.keys(BUILD_ENVIRONMENT_VARIABLES)).toEqual(expect.arrayContaining(names));
+    }
+  });
+
+  test('build settings reach the project', () => {
+    const stack = synthPipeline({ build: { computeType: 'BUILD_GENERAL1_MEDIUM', concurrentBuildLimit: 3, timeoutMinutes: 45 } });
+    expect(stack.text).toHaveResourceWithProperties(CodebuildProject, { concurrent_build_limit: 3, build_timeout: 45 });
+    expect(stack.at('ci/build/project').environment.compute_type).toBe('BUILD_GENERAL1_MEDIUM');
+  });
+
+  test('an existing KMS key encrypts everything, and only the roles are granted its use', () => {
+    const stack = synthPipeline({ registry: { type: 'ecr', image: 'app', dockerHubCredentials: true }, encryptionKeyArn: EXISTING_KEY });
+    expect(stack.text).not.toHaveResource(KmsKey);
+    expect(stack.text).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: EXISTING_KEY });
+    expect(stack.text).toHaveResourceWithProperties(CodebuildProject, { encryption_key: EXISTING_KEY });
+    expect(stack.text).toHaveResourceWithProperties(SecretsmanagerSecret, { kms_key_id: EXISTING_KEY });
+    expect(stack.text).toHaveResourceWithProperties(EcrRepository, { encryption_configuration: [{ encryption_type: 'KMS', kms_key: EXISTING_KEY }] });
+    expect(stack.at('ci/pipeline/pipeline').artifact_store[0].encryption_key).toEqual({ type: 'KMS', id: EXISTING_KEY });
+    expect(stack.at('ci/artifacts/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(EXISTING_KEY);
+    for (const role of ['build', 'pipeline']) {
+      expect(statement(stack.statements(`ci/${role}/role/permissions`), 'UseEncryptionKey').resources).toEqual([EXISTING_KEY]);
+    }
+  });
+
+  test('an existing artifact bucket is used as is: no bucket, no bucket settings, grants on its name', () => {
+    const stack = synthPipeline({ artifactBucketName: 'shared-ci-artifacts' });
+    expect(stack.text).not.toHaveResource(S3Bucket);
+    expect(Object.keys(stack.json.resource ?? {}).filter((type) => type.startsWith('aws_s3_'))).toEqual([]);
+    expect(stack.text).toHaveResourceWithProperties(Codepipeline, { artifact_store: [expect.objectContaining({ location: 'shared-ci-artifacts', type: 'S3' })] });
+    const objects = statement(stack.statements('ci/pipeline/role/permissions'), 'BucketObjectsReadWrite');
+    expect(objects.resources).toEqual([`arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts/*`]);
+  });
+
+  test('takes more stages through its pipeline, and the OAuth token stays ignored where the source action is', () => {
+    const manual = (name: string): IAction => ({
+      actionName: name,
+      bind: (_binding: ActionBinding): ActionConfig => ({ declaration: { name, category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }),
+    });
+    const stack = synth((scope) => {
+      const ci = new CiPipeline(scope, 'ci', pipelineProps());
+      ci.pipeline.addStage({ stageName: 'Approve', actions: [manual('Release')], placement: { rightBefore: ci.pipeline.stage(BUILD_STAGE)! } });
+      ci.pipeline.addStage({ stageName: 'Announce', actions: [manual('Tell')] });
+    });
+    const pipeline = stack.at('ci/pipeline/pipeline');
+    expect(pipeline.stage.map((stage: any) => stage.name)).toEqual([SOURCE_STAGE, 'Approve', BUILD_STAGE, 'Announce']);
+    expect(pipeline.lifecycle.ignore_changes).toEqual(['stage[0].action[0].configuration["OAuthToken"]']);
+  });
+
+  test.each([
+    [{ name: 'Bad_Name' }, /CiPipeline at stack\/ci: invalid prop "name" = "Bad_Name"/],
+    [{ encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/ci' }, /invalid prop "encryptionKeyArn" = "arn:aws:kms:eu-west-1:123456789012:alias\/ci": must be a KMS key ARN .*\(not an alias ARN\)/],
+    [{ artifactBucketName: 'Shared_Artifacts' }, /invalid prop "artifactBucketName" = "Shared_Artifacts": must be a valid S3 bucket name/],
+    [{ artifactBucketName: 'shared-ci-artifacts', artifactRetentionDays: 7 }, /invalid prop "artifactRetentionDays" = 7: applies only to a created artifact bucket/],
+    [{ trigger: 'poll' as never }, /invalid prop "trigger" = "poll": must be one of webhook, connection/],
+    [{ registry: { type: 'gcr' as never, image: 'x/y' } }, /invalid prop "registry.type" = "gcr"/],
+    [{ registry: { type: 'dockerhub' as const, image: 'no-namespace' } }, /invalid prop "registry.image" = "no-namespace"/],
+    [{ registry: { type: 'dockerhub' as const, image: 'o/app', dockerHubCredentials: false } }, /invalid prop "registry.dockerHubCredentials" = false: must be true or absent with registry type "dockerhub"/],
+    [{ trigger: 'connection' as const, github: { owner: 'o', repository: 'r', oauthTokenSecret: 's' } }, /invalid prop "github.oauthTokenSecret" = "s": applies only to trigger "webhook"/],
+    [{ github: { owner: 'o', repository: 'r', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc' } }, /invalid prop "github.connectionArn" = .*: applies only to trigger "connection"/],
+    [{ github: { owner: '-o', repository: 'r', branch: 'a..b' } }, /"github.owner" = "-o".*\n.*"github.branch" = "a..b"/],
+    [{ build: { timeoutMinutes: 1 } }, /invalid prop "build.timeoutMinutes" = 1: must be an integer from 5 to 2160/],
+    [{ artifactRetentionDays: 0 }, /"artifactRetentionDays" = 0/],
+  ])('rejects %j, naming its path, the prop, the value and what is allowed', (overrides, message) => {
+    expect(() => synthPipeline(overrides)).toThrow(message);
+  });
+});

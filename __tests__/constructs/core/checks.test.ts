@@ -1,0 +1,124 @@
+import {
+  checkArnInRegion,
+  checkAwsRegion,
+  checkBranchName,
+  checkCodeBuildProjectName,
+  checkCodePipelineName,
+  checkConcurrentBuildLimit,
+  checkConnectionName,
+  checkDockerHubRepository,
+  checkEnvironmentVariableName,
+  checkGitHubOwner,
+  checkGitHubRepository,
+  checkIamRoleName,
+  checkImageRepositoryName,
+  checkKmsAliasName,
+  checkKmsKeyArn,
+  checkKmsKeyOrAliasArn,
+  checkLogRetentionDays,
+  checkPipelineName,
+  checkRelativePath,
+  checkS3BucketName,
+  checkS3BucketPrefix,
+  checkS3KeyPrefix,
+  checkSecretArn,
+  checkSecretName,
+  checkServicePrincipal,
+  checkStatementId,
+  checkVariablePrefix,
+} from '../../../constructs/core/checks';
+import { Check } from '../../../constructs/core/validation';
+
+function expectRule<T>(check: Check<T>, valid: T[], invalid: T[]): void {
+  for (const value of valid) expect([value, check(value)]).toEqual([value, undefined]);
+  for (const value of invalid) expect([value, typeof check(value)]).toEqual([value, 'string']);
+}
+
+describe('shared validation rules', () => {
+  test('pipeline names fit stack, role and bucket naming', () => {
+    expectRule(checkPipelineName, ['ab', 'sample-flask-app', 'a'.repeat(32)], ['a', 'Sample', '1app', 'app-', 'a_b', 'a'.repeat(33), '']);
+  });
+
+  test('KMS key ARNs: key IDs only where an alias will not do', () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const multiRegion = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef';
+    const alias = 'arn:aws:kms:eu-west-1:123456789012:alias/ci/app';
+    expectRule(checkKmsKeyArn, [key, multiRegion], [alias, 'key/1234', 'arn:aws:kms:eu-west-1:123456789012:key/abc', `${key} `, 'arn:aws:s3:::bucket', '']);
+    expectRule(checkKmsKeyOrAliasArn, [key, multiRegion, alias], ['alias/ci/app', 'arn:aws:kms:eu-west-1:12345:key/abc', '']);
+  });
+
+  test('ARNs in a region', () => {
+    expectRule(checkArnInRegion('eu-west-1'), ['arn:aws:kms:eu-west-1:123456789012:key/x'], ['arn:aws:kms:eu-west-2:123456789012:key/x', 'arn:aws:s3:::bucket', '']);
+  });
+
+  test('GitHub owners', () => {
+    expectRule(checkGitHubOwner, ['octocat', 'my-org', 'A1'], ['-org', 'org-', 'my--org', 'my_org', '', 'a'.repeat(40)]);
+  });
+
+  test('GitHub repository names', () => {
+    expectRule(checkGitHubRepository, ['repo', 'my.repo_1-x'], ['.', '..', 'repo.git', 'my repo', 'a/b', '', 'a'.repeat(101)]);
+  });
+
+  test('branch names follow git check-ref-format', () => {
+    expectRule(
+      checkBranchName,
+      ['main', 'release/1.2', 'feature/x-y_z'],
+      ['', 'a..b', 'has space', '-x', '/x', 'x/', 'x.', 'x.lock', 'a/.hidden', 'a~b', 'a^b', 'a:b', 'a?b', 'a*b', 'a[b', 'a\\b', 'a@{b', '@', 'a//b'],
+    );
+  });
+
+  test('AWS regions', () => {
+    expectRule(checkAwsRegion, ['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5'], ['EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', '']);
+  });
+
+  test('S3 bucket names', () => {
+    expectRule(
+      checkS3BucketName,
+      ['my-bucket', 'a.b.c', 'abc'],
+      ['ab', 'My-Bucket', '-bucket', 'bucket-', 'a..b', '192.168.1.1', 'xn--bucket', 'sthree-x', 'x-s3alias', 'x--ol-s3', 'a_b', 'a'.repeat(64)],
+    );
+  });
+
+  test('S3 key prefixes', () => {
+    expectRule(checkS3KeyPrefix, ['ci', 'ci/pipelines'], ['', '/ci', 'ci/', 'ci//x', 'c i']);
+  });
+
+  test('image repository names', () => {
+    expectRule(checkImageRepositoryName, ['app', 'my-org/my_app', 'a/b/c'], ['App', 'app:latest', '/app', 'app/', 'a', 'a..b']);
+    expectRule(checkDockerHubRepository, ['org/app'], ['app', 'a/b/c']);
+  });
+
+  test('log retention is one of CloudWatch values, never 0', () => {
+    expectRule(checkLogRetentionDays, [1, 365, 3653], [0, 2, 366, -1, 1.5]);
+  });
+
+  test('concurrent build limit is an integer >= 1', () => {
+    expectRule(checkConcurrentBuildLimit, [1, 20], [0, -1, 1.5, NaN]);
+    expect(checkConcurrentBuildLimit(0)).toBe('must be an integer >= 1');
+  });
+
+  test('relative paths stay inside the repository', () => {
+    expectRule(checkRelativePath, ['.', 'app', 'services/api'], ['', '/abs', '../up', 'a/../b', 'a b']);
+  });
+
+  test('names of CodePipeline, CodeBuild, IAM, KMS, Secrets Manager and CodeConnections', () => {
+    expectRule(checkCodePipelineName, ['app', 'a.b@c_d-e', 'a'.repeat(100)], ['', 'a b', 'a/b', 'a'.repeat(101)]);
+    expectRule(checkCodeBuildProjectName, ['ab', 'app_1-x', 'a'.repeat(150)], ['a', '-ab', '_ab', 'a.b', 'a'.repeat(151)]);
+    expectRule(checkIamRoleName, ['app-codebuild', 'a+=,.@_-b', 'a'.repeat(64)], ['', 'a b', 'a/b', 'a'.repeat(65)]);
+    expectRule(checkStatementId, ['UseEncryptionKey', 'Sid2'], ['', 'Use-Key', 'use key', 'a'.repeat(101)]);
+    expectRule(checkServicePrincipal, ['codebuild.amazonaws.com', 'logs.eu-west-1.amazonaws.com'], ['codebuild', 'arn:aws:iam::1:root', '*']);
+    expectRule(checkKmsAliasName, ['ci/app', 'terraform-state/my_bucket'], ['', 'aws/ebs', 'ci:app', 'ci app', 'a'.repeat(251)]);
+    expectRule(checkSecretName, ['ci/app/dockerhub', 'a+=.@-_/b'], ['', 'has space', 'a'.repeat(513)]);
+    expectRule(checkSecretArn, ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app-AbCdEf'], ['ci/app', 'arn:aws:s3:::b', '']);
+    expectRule(checkConnectionName, ['app', 'a'.repeat(32)], ['', 'a b', 'a'.repeat(33)]);
+    expectRule(checkVariablePrefix, ['dockerhub', 'quay_io'], ['', 'Docker', '1x', 'docker-hub']);
+  });
+
+  test('S3 bucket prefixes leave Terraform room for its suffix', () => {
+    expectRule(checkS3BucketPrefix, ['app-artifacts-', 'a', 'a'.repeat(37)], ['', '-a', 'App', 'a'.repeat(38)]);
+  });
+
+  test('build environment variables are shell names outside CodeBuild\'s own', () => {
+    expectRule(checkEnvironmentVariableName, ['APP_DIR', '_x', 'a1'], ['', '1A', 'A-B', 'CODEBUILD_X', 'A B']);
+  });
+});

@@ -1,0 +1,72 @@
+import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
+import { CodepipelineWebhook } from '@cdktf/provider-aws/lib/codepipeline-webhook';
+import { RepositoryWebhook } from '@cdktf/provider-github/lib/repository-webhook';
+import { CiPipeline } from '../../../constructs/ci-pipeline/ci-pipeline';
+import { GitHubConnectionSource } from '../../../constructs/github/github-connection-source';
+import { SourceRepository } from '../../../constructs/github/source-repository';
+import { USE_CONNECTION_ACTIONS } from '../../../iam/actions';
+import { statement, synth, synthPipeline, Synthesized } from '../../helpers';
+
+const EXISTING = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666';
+
+describe('GitHubConnectionSource', () => {
+  let stack: Synthesized & { pipeline: CiPipeline };
+  let pipeline: any;
+  beforeAll(() => {
+    stack = synthPipeline({ trigger: 'connection', github: { owner: 'my-org', repository: 'app', branch: 'release' } });
+    pipeline = stack.at('ci/pipeline/pipeline');
+  });
+
+  test('creates a GitHub connection and uses it in a V2 pipeline triggered by pushes to the branch', () => {
+    const action = pipeline.stage[0].action[0];
+    expect(stack.text).toHaveResourceWithProperties(CodestarconnectionsConnection, { name: 'app', provider_type: 'GitHub' });
+    expect(action).toMatchObject({ name: 'GitHub', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' });
+    expect(action.configuration).toMatchObject({
+      ConnectionArn: stack.ref('ci/connection/connection', 'arn'),
+      BranchName: 'release',
+      OutputArtifactFormat: 'CODE_ZIP',
+      DetectChanges: 'true',
+    });
+    expect(action.configuration.FullRepositoryId).toBe(`my-org/${stack.ref('ci/repository/repository', 'name')}`);
+    expect(pipeline.pipeline_type).toBe('V2');
+    expect(pipeline.trigger).toEqual([
+      { provider_type: 'CodeStarSourceConnection', git_configuration: { source_action_name: 'GitHub', push: [{ branches: { includes: ['release'] } }] } },
+    ]);
+    expect(pipeline.lifecycle).toBeUndefined();
+  });
+
+  test('has no webhooks, and the pipeline role may use exactly this connection', () => {
+    expect(stack.text).not.toHaveResource(CodepipelineWebhook);
+    expect(stack.text).not.toHaveResource(RepositoryWebhook);
+    const use = statement(stack.statements('ci/pipeline/role/permissions'), 'UseGitHubConnection');
+    expect(use.actions).toEqual(USE_CONNECTION_ACTIONS);
+    expect(use.resources).toEqual([stack.ref('ci/connection/connection', 'arn')]);
+  });
+
+  test('provides the connection, its status and the approval step as outputs', () => {
+    expect(stack.pipeline.source.outputs.map((output) => output.name)).toEqual(['connection_arn', 'connection_status', 'connection_next_step']);
+  });
+});
+
+describe('GitHubConnectionSource, existing connection', () => {
+  test('reuses an existing connection when its ARN is given, and has only its ARN as output', () => {
+    const existing = synthPipeline({ trigger: 'connection', github: { owner: 'my-org', repository: 'app', connectionArn: EXISTING } });
+    expect(existing.text).not.toHaveResource(CodestarconnectionsConnection);
+    expect(existing.at('ci/pipeline/pipeline').stage[0].action[0].configuration.ConnectionArn).toBe(EXISTING);
+    expect(existing.pipeline.source.outputs).toEqual([{ name: 'connection_arn', value: EXISTING, description: 'The GitHub connection used by the source action' }]);
+  });
+
+  test('on its own, needs a connection name unless an ARN is given, and a connection ARN of the documented shape', () => {
+    const make = (props: object) => () =>
+      synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), ...props }));
+    expect(make({})).toThrow('GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, digits and .@_- (required unless connectionArn is set)');
+    expect(make({ connectionName: 'x'.repeat(33) })).toThrow(/invalid prop "connectionName"/);
+    expect(make({ connectionArn: 'arn:aws:s3:::bucket' })).toThrow(/invalid prop "connectionArn" = "arn:aws:s3:::bucket": must be a connection ARN/);
+  });
+
+  test('rejects a bad connection ARN', () => {
+    expect(() => synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', connectionArn: 'arn:nope' } })).toThrow(
+      /CiPipeline at stack\/ci: invalid prop "github.connectionArn" = "arn:nope"/,
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { App, Testing } from 'cdktf';
+import { CiPipelineStack, CiPipelineStackProps, REQUIRED_TERRAFORM_VERSION } from '../../../constructs/stacks/ci-pipeline-stack';
+import { pipelineProps } from '../../helpers';
+
+const STATE = { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate' };
+
+function synthStack(props: Partial<CiPipelineStackProps> = {}) {
+  const app: App = Testing.app();
+  const stack = new CiPipelineStack(app, 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: STATE, ...props });
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+describe('CiPipelineStack', () => {
+  let json: any;
+  beforeAll(() => {
+    json = synthStack();
+  });
+
+  test('keeps state in S3, encrypted, with native S3 locking', () => {
+    expect(json.terraform.backend).toEqual({
+      s3: { bucket: 'my-state-bucket', key: 'ci/app/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
+    expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
+  });
+
+  test('encrypts state with a customer key when one is given', () => {
+    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abc';
+    expect(synthStack({ state: { ...STATE, kmsKeyArn } }).terraform.backend.s3.kms_key_id).toBe(kmsKeyArn);
+  });
+
+  test('configures the AWS, GitHub and random providers', () => {
+    expect(json.provider.aws[0]).toMatchObject({ region: 'eu-west-1', default_tags: [{ tags: { ManagedBy: 'cdktf', Pipeline: 'app', Stack: 'ci-app' } }] });
+    expect(json.provider.github[0]).toEqual({ owner: 'my-org' });
+    expect(Object.keys(json.terraform.required_providers).sort()).toEqual(['aws', 'github', 'random']);
+  });
+
+  test('outputs what an operator needs, for each trigger mode, with their descriptions', () => {
+    expect(Object.keys(json.output)).toEqual(
+      [
+        'build_project_console_url',
+        'build_project_name',
+        'image_repository',
+        'latest_build_command',
+        'list_builds_command',
+        'log_group_console_url',
+        'log_group_name',
+        'pipeline_console_url',
+        'pipeline_name',
+        'pipeline_state_command',
+        'registry_credentials_variables',
+        'tail_logs_command',
+        'webhook_url',
+      ].sort(),
+    );
+    expect(json.output.webhook_url.description).toBe('The CodePipeline webhook that GitHub calls on push');
+    expect(json.output.pipeline_console_url.value).toMatch(/^https:\/\/\$\{data\.aws_region\..*\}\.console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/\$\{aws_codepipeline\..*\.name\}\/view\?region=/);
+    const connection = synthStack({ pipeline: pipelineProps({ trigger: 'connection' }) });
+    expect(connection.output.connection_arn.value).toMatch(/aws_codestarconnections_connection\..*\.arn/);
+    expect(connection.output.connection_status.value).toMatch(/\.connection_status\}$/);
+    expect(connection.output.connection_next_step.value).toMatch(/Approve the connection once/);
+    expect(connection.output.webhook_url).toBeUndefined();
+    expect(Object.keys(connection.terraform.required_providers).sort()).toEqual(['aws', 'github']);
+  });
+
+  test('links the build history and the log group in the console', () => {
+    expect(json.output.build_project_console_url.value).toMatch(
+      /^https:\/\/\$\{data\.aws_region\.[^}]+\}\.console\.aws\.amazon\.com\/codesuite\/codebuild\/projects\/\$\{aws_codebuild_project\.[^}]+\.name\}\/history\?region=\$\{data\.aws_region\./,
+    );
+    expect(json.output.log_group_console_url.value).toMatch(
+      /\/cloudwatch\/home\?region=\$\{data\.aws_region\.[^}]+\}#logsV2:log-groups\/log-group\/\$\{replace\(aws_cloudwatch_log_group\.[^,]+\.name, "\/", "\$252F"\)\}$/,
+    );
+  });
+
+  describe('the AWS CLI commands, run by bash once Terraform has filled in the names', () => {
+    /** Fills the Terraform expressions in, runs the command with `aws` replaced by a printer, and returns each call's arguments. */
+    function awsCalls(command: string): string[][] {
+      const filled = command
+        .replace(/\$\{data\.aws_region\.[^}]+\}/g, 'eu-west-1')
+        .replace(/\$\{aws_codebuild_project\.[^}]+\.name\}/g, 'app')
+        .replace(/\$\{aws_codepipeline\.[^}]+\.name\}/g, 'app')
+        .replace(/\$\{aws_cloudwatch_log_group\.[^}]+\.name\}/g, '/aws/codebuild/app');
+      expect(filled).not.toContain('${');
+      // `aws` prints its arguments to fd 3 and answers "build-1" (the ID a nested call asks for).
+      const printer = `aws() { printf '%s\\0' "$@" >&3; printf '\\n' >&3; echo build-1; }`;
+      const result = spawnSync('bash', ['-c', `${printer}\n${filled}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return String(result.output[3])
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => line.split('\0').filter((arg) => arg !== ''));
+    }
+    const commandOutputs = ['pipeline_state_command', 'list_builds_command', 'latest_build_command', 'tail_logs_command'];
+
+    test.each(commandOutputs)('%s runs, each AWS CLI call with its region', (name) => {
+      for (const call of awsCalls(json.output[name].value)) expect(call).toContain('--region');
+    });
+
+    test('latest_build_command asks for the newest build, then its failed phases', () => {
+      const [list, get] = awsCalls(json.output.latest_build_command.value);
+      expect(list).toEqual(['codebuild', 'list-builds-for-project', '--region', 'eu-west-1', '--project-name', 'app', '--query', 'ids[0]', '--output', 'text']);
+      expect(get.slice(0, 6)).toEqual(['codebuild', 'batch-get-builds', '--region', 'eu-west-1', '--ids', 'build-1']);
+      expect(get[6]).toBe('--query');
+      expect(get[7]).toBe(
+        "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}",
+      );
+    });
+
+    test('tail_logs_command follows the log group', () => {
+      expect(awsCalls(json.output.tail_logs_command.value)).toEqual([['logs', 'tail', '/aws/codebuild/app', '--region', 'eu-west-1', '--since', '1h', '--follow']]);
+    });
+  });
+
+  test('remoteState reads the stack from another stack through the same backend', () => {
+    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abc';
+    const pipelineBackend = synthStack({ state: { ...STATE, kmsKeyArn } }).terraform.backend.s3;
+    const reader = JSON.parse(Testing.synthScope((scope) => CiPipelineStack.remoteState(scope, 'pipeline', { ...STATE, kmsKeyArn })));
+    const { use_lockfile: _lock, ...backend } = pipelineBackend;
+    expect(reader.data.terraform_remote_state.pipeline).toEqual({ backend: 's3', config: backend });
+  });
+
+  test('reports every bad setting at once, naming the stack and each prop', () => {
+    expect(() => synthStack({ region: 'moon-1', state: { ...STATE, bucket: 'UPPER', region: 'mars' } })).toThrow(
+      /"region" = "moon-1".*\n.*"state.bucket" = "UPPER".*\n.*"state.region" = "mars"/,
+    );
+  });
+
+  test('rejects bad regions and state settings, naming the prop', () => {
+    expect(() => synthStack({ region: 'moon-1' })).toThrow(/CiPipelineStack at ci-app: invalid prop "region" = "moon-1"/);
+    expect(() => synthStack({ state: { ...STATE, bucket: 'UPPER' } })).toThrow(/invalid prop "state.bucket" = "UPPER"/);
+    expect(() => synthStack({ state: { ...STATE, key: '/abs' } })).toThrow(/invalid prop "state.key" = "\/abs"/);
+    expect(() => synthStack({ state: { ...STATE, kmsKeyArn: 'key-1' } })).toThrow(/invalid prop "state.kmsKeyArn" = "key-1": must be a KMS key or alias ARN/);
+  });
+
+  test('an existing pipeline key must be in the pipeline region', () => {
+    const keyIn = (region: string) => `arn:aws:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('eu-west-1') }) }).resource.aws_kms_key).toBeUndefined();
+    expect(() => synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('us-east-1') }) })).toThrow(
+      `CiPipelineStack at ci-app: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be in the pipelines' region "eu-west-1" (KMS keys are regional)`,
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { Testing } from 'cdktf';
+import { StateBootstrapStack } from '../../../constructs/stacks/state-bootstrap-stack';
+
+describe('StateBootstrapStack', () => {
+  let text: string;
+  let json: any;
+  beforeAll(() => {
+    text = Testing.synth(new StateBootstrapStack(Testing.app(), 'state-bootstrap', { bucketName: 'my-state-bucket', region: 'eu-west-1' }), true);
+    json = JSON.parse(text);
+  });
+
+  test('keeps its own state locally, since the bucket does not exist yet', () => {
+    // From cdktf.out/stacks/state-bootstrap, where Terraform runs, to the project root.
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.state-bootstrap.tfstate' } });
+  });
+
+  test('creates a versioned, KMS-encrypted, private, TLS-only bucket that refuses to be destroyed', () => {
+    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: 'my-state-bucket', lifecycle: { prevent_destroy: true }, force_destroy: false });
+    expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
+    expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, { block_public_acls: true, restrict_public_buckets: true });
+    expect(text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    expect(text).toHaveResource(S3BucketPolicy);
+  });
+
+  test('outputs the bucket and the key for the pipeline stacks\' backend', () => {
+    expect(Object.keys(json.output).sort()).toEqual(['state_bucket', 'state_kms_key_arn']);
+  });
+
+  test('rejects a bad bucket name and region at once, naming the stack', () => {
+    expect(() => new StateBootstrapStack(Testing.app(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(
+      /StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/,
+    );
+  });
+});

@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../../config/load';
+import { PipelinesConfig } from '../../config/schema';
+import { synthesizeChecked } from '../../app/synthesize';
+import { pipelineStackId } from '../../config/stack-props';
+import { buildStacks } from '../../main';
+import { pipelineFlowchart, README_DIAGRAM, updateReadme, writeDiagrams } from '../../tools/diagram';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Synthesizes `config` as `npm run synth` does; returns the output directory. */
+function synthesize(config: PipelinesConfig): string {
+  const outdir = join(mkdtempSync(join(tmpdir(), 'ci-diagram-')), 'cdktf.out');
+  synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
+  return outdir;
+}
+const stackJson = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+
+/** The chart's nodes (ID → label) and edges (`from -label-> to`, labels by node). */
+function parse(chart: string) {
+  const nodes = new Map<string, string>();
+  for (const match of chart.matchAll(/^\s+([A-Za-z0-9_]+)(?:\[\(|\(\[|\[)"([^"]*)"/gm)) nodes.set(match[1], match[2]);
+  const groups = new Set([...chart.matchAll(/^\s+subgraph ([A-Za-z0-9_]+) /gm)].map((match) => match[1]));
+  const edges = [...chart.matchAll(/^\s+([A-Za-z0-9_]+) (?:-->|-\.->|-- "([^"]*)" -->|-\. "([^"]*)" \.->) ([A-Za-z0-9_]+)$/gm)].map((match) => ({
+    from: match[1],
+    label: match[2] ?? match[3],
+    to: match[4],
+  }));
+  const name = (id: string) => (nodes.get(id) ?? id).split('<br/>')[0];
+  return { nodes, groups, edges, described: edges.map((edge) => `${name(edge.from)} ${edge.label === undefined ? '' : `-${edge.label}`}-> ${name(edge.to)}`) };
+}
+
+describe('the default configuration (webhook, Docker Hub)', () => {
+  const config = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const outdir = synthesize(config);
+  const stack = pipelineStackId(config.pipelines[0].name);
+  const chart = pipelineFlowchart(stackJson(outdir, stack), stack)!;
+  const { nodes, groups, edges, described } = parse(chart);
+
+  test('draws push → repository → both webhooks → the stages → CodeBuild → Docker Hub', () => {
+    expect(described).toEqual(
+      expect.arrayContaining([
+        'git push to main -> GitHub example-org/sample-flask-app',
+        'GitHub example-org/sample-flask-app -> GitHub webhook',
+        'GitHub webhook -> CodePipeline webhook',
+        'CodePipeline webhook -> Source: GitHub',
+        'Source: GitHub -> Build: TestAndBuildImage',
+        'Build: TestAndBuildImage -runs-> CodeBuild sample-flask-app',
+        'CodeBuild sample-flask-app -docker push-> Docker Hub',
+      ]),
+    );
+  });
+
+  test('attaches the secret, the log group, the artifact bucket, the key and the state', () => {
+    expect(described).toEqual(
+      expect.arrayContaining([
+        'Secrets Manager -DOCKERHUB_USERNAME, DOCKERHUB_PASSWORD-> CodeBuild sample-flask-app',
+        'CodeBuild sample-flask-app -logs-> CloudWatch Logs',
+        'KMS key alias/ci/sample-flask-app -encrypts-> CodeBuild sample-flask-app',
+        'KMS key alias/ci/sample-flask-app -encrypts-> Secrets Manager',
+        'KMS key alias/ci/sample-flask-app -encrypts-> CloudWatch Logs',
+        'KMS key alias/ci/sample-flask-app -encrypts-> S3 artifact bucket',
+        'aws_codepipeline_ci_pipeline_E3513F99 -artifacts-> S3 artifact bucket',
+        'Terraform state -S3 backend-> aws_codepipeline_ci_pipeline_E3513F99',
+      ]),
+    );
+    expect([...nodes.values()]).toEqual(expect.arrayContaining(['Secrets Manager<br/>ci/sample-flask-app/dockerhub', 'CloudWatch Logs<br/>/aws/codebuild/sample-flask-app, 365 days']));
+  });
+
+  test('is well formed: every edge joins declared nodes or subgraphs', () => {
+    expect(chart.split('\n')[0]).toBe('flowchart LR');
+    expect(edges.length).toBe(chart.split('\n').filter((line) => / (-->|\.->) /.test(line)).length);
+    for (const edge of edges) {
+      expect(nodes.has(edge.from) || groups.has(edge.from)).toBe(true);
+      expect(nodes.has(edge.to) || groups.has(edge.to)).toBe(true);
+    }
+  });
+
+  test("is the README's diagram", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(README_DIAGRAM.exec(readme)?.[1]).toBe(stack);
+    // If this fails, run `npm run synth && npm run diagram -- --update-readme`.
+    expect(updateReadme(readme, (name) => (name === stack ? chart : undefined))).toBe(readme);
+  });
+
+  test('writes one Markdown file per pipeline stack, none for the bootstrap stack', () => {
+    const written = writeDiagrams(outdir);
+    expect([...written.keys()]).toEqual([stack]);
+    expect(readdirSync(join(outdir, 'diagrams'))).toEqual([`${stack}.md`]);
+    expect(readFileSync(written.get(stack)!, 'utf8')).toContain(`\`\`\`mermaid\n${chart}\n\`\`\``);
+  });
+});
+
+describe('a connection-mode, ECR configuration with an existing repository', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const config = parseConfig({
+    ...base,
+    pipelines: [
+      {
+        name: 'api',
+        github: { owner: 'example-org', repository: 'api', branch: 'release', create: false },
+        trigger: 'connection',
+        registry: { type: 'ecr', image: 'api' },
+      },
+    ],
+  });
+  const outdir = synthesize(config);
+  const chart = pipelineFlowchart(stackJson(outdir, 'ci-api'), 'ci-api')!;
+  const { described, nodes } = parse(chart);
+
+  test('draws the connection instead of webhooks, and ECR instead of Docker Hub', () => {
+    expect(described).toEqual(
+      expect.arrayContaining([
+        'git push to release -> GitHub example-org/api',
+        'GitHub example-org/api -GitHub app-> CodeConnections connection',
+        'CodeConnections connection -> Source: GitHub',
+        'CodeBuild api -docker push-> ECR api',
+        'KMS key alias/ci/api -encrypts-> ECR api',
+      ]),
+    );
+    expect(chart).not.toMatch(/webhook|Docker Hub|Secrets Manager/);
+    expect([...nodes.values()]).toContain('GitHub example-org/api<br/>existing, read only');
+  });
+});
+
+describe('an existing KMS key and artifact bucket', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const keyArn = `arn:aws:kms:${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const config = parseConfig({ ...base, pipelines: [{ ...base.pipelines[0], encryptionKeyArn: keyArn, artifactBucketName: 'acme-shared-ci-artifacts' }] });
+  const stack = pipelineStackId(base.pipelines[0].name);
+  const chart = pipelineFlowchart(stackJson(synthesize(config), stack), stack)!;
+  const { described, nodes } = parse(chart);
+
+  test('draws them by name and ARN, marked existing, where the created ones were', () => {
+    const existingKey = `existing KMS key<br/>${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect([...nodes.values()]).toEqual(expect.arrayContaining([existingKey, 'existing S3 artifact bucket<br/>acme-shared-ci-artifacts']));
+    expect(described).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_codepipeline_\w+ -artifacts-> existing S3 artifact bucket$/),
+        'existing KMS key -encrypts-> existing S3 artifact bucket',
+        `existing KMS key -encrypts-> CodeBuild ${base.pipelines[0].name}`,
+        'existing KMS key -encrypts-> CloudWatch Logs',
+        'existing KMS key -encrypts-> Secrets Manager',
+      ]),
+    );
+    expect(chart).not.toMatch(/"KMS key alias|"S3 artifact bucket/);
+  });
+});
+
+describe('problems', () => {
+  test('the bootstrap stack alone has no pipeline to draw', () => {
+    expect(pipelineFlowchart({ resource: { aws_s3_bucket: { b: { bucket: 'x' } } } })).toBeUndefined();
+  });
+
+  test('a README without the block, or naming a stack without a pipeline, is refused', () => {
+    expect(() => updateReadme('# readme\n', () => 'flowchart LR')).toThrow('README.md has no `<!-- diagram:<stack> -->`');
+    expect(() => updateReadme('<!-- diagram:gone -->\n<!-- /diagram -->', () => undefined)).toThrow('names stack "gone"');
+  });
+
+  test('without synthesized output the command says to synthesize first, without a stack trace', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'ci-diagram-')), 'cdktf.out');
+    const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'tools', 'diagram.ts'), '--outdir', missing], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${join(missing, 'manifest.json')} does not exist: run \`npm run synth\` first`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});

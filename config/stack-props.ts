@@ -1,0 +1,67 @@
+/**
+ * What each stack is given for a configuration: one mapping, used by the app
+ * to build the stacks and by the schema to validate the configuration with the
+ * stacks' own rules, so the two cannot drift apart.
+ */
+import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { CiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
+import { StateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
+
+/** The bootstrap stack's ID; pipeline stacks are `ci-<name>`, so they cannot collide with it. */
+export const STATE_BOOTSTRAP_STACK_ID = 'state-bootstrap';
+
+/** The stack ID of a pipeline. */
+export const pipelineStackId = (pipelineName: string): string => `ci-${pipelineName}`;
+
+/** The parts of a configuration that every stack shares. */
+export interface SharedSettings {
+  readonly region: string;
+  readonly state: {
+    readonly bucket: string;
+    readonly region: string;
+    readonly keyPrefix: string;
+    readonly kmsKeyArn?: string;
+    readonly create?: boolean;
+  };
+}
+
+/** The state object key of a pipeline's stack. */
+const pipelineStateKey = (settings: SharedSettings, pipelineName: string): string =>
+  `${settings.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
+
+/** The bootstrap stack's props, or undefined when the configuration uses an existing state bucket (`state.create: false`). */
+export function bootstrapStackProps(settings: SharedSettings): StateBootstrapStackProps | undefined {
+  return settings.state.create === false ? undefined : { bucketName: settings.state.bucket, region: settings.state.region };
+}
+
+/** A pipeline stack's props. */
+export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelineProps): CiPipelineStackProps {
+  return {
+    pipeline,
+    region: settings.region,
+    state: {
+      bucket: settings.state.bucket,
+      region: settings.state.region,
+      key: pipelineStateKey(settings, pipeline.name),
+      kmsKeyArn: settings.state.kmsKeyArn,
+    },
+  };
+}
+
+/**
+ * Where each prop of a stack comes from in the configuration, for reporting a
+ * stack's problems at the field the user wrote. A prop mapped to `undefined`
+ * is derived from fields that are checked where they are written (the state
+ * key, from `state.keyPrefix` and the pipeline's name).
+ */
+export const BOOTSTRAP_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
+  bucketName: 'state.bucket',
+  region: 'state.region',
+};
+export const PIPELINE_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
+  region: 'region',
+  'state.bucket': 'state.bucket',
+  'state.region': 'state.region',
+  'state.key': undefined,
+  'state.kmsKeyArn': 'state.kmsKeyArn',
+};

@@ -1,0 +1,254 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CodebuildProject, CodebuildProjectEnvironment } from '@cdktf/provider-aws/lib/codebuild-project';
+import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
+import { Construct } from 'constructs';
+import { Suppressions } from '../../guardrails/suppressions';
+import { LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS, START_BUILD_ACTIONS } from '../../iam/actions';
+import {
+  checkBuildImage,
+  checkBuildTimeoutMinutes,
+  checkCodeBuildProjectName,
+  checkComputeType,
+  checkConcurrentBuildLimit,
+  checkEnvironmentVariableName,
+  checkLogRetentionDays,
+  checkQueuedTimeoutMinutes,
+  checkRelativePath,
+  ComputeType,
+} from '../core/checks';
+import { Grant, grant, IGrantable } from '../core/grants';
+import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { IEncryptionKey } from './encryption-key';
+import { IBucket } from './secure-bucket';
+import { ServiceRole } from './service-role';
+
+/**
+ * The key of the `reports` section in the app's buildspec. CodeBuild files a
+ * report under `<key>` into the report group named `<project>-<key>`, which is
+ * the group this construct creates.
+ */
+export const UNIT_TEST_REPORT_KEY = 'unit-tests';
+
+/** The default build image: CodeBuild's current Ubuntu standard image (Python 3.12, Docker). */
+export const DEFAULT_BUILD_IMAGE = 'aws/codebuild/standard:7.0';
+
+/** A plain-text environment variable of the build. */
+export interface EnvironmentVariable {
+  /** The variable's name. */
+  readonly name: string;
+  /** Its value; never a secret. */
+  readonly value: string;
+}
+
+/** A build environment variable read from a Secrets Manager secret at build time. */
+export interface SecretEnvironmentVariable {
+  /** The variable's name. */
+  readonly name: string;
+  /** The secret's ARN. */
+  readonly secretArn: string;
+  /**
+   * The key in the secret's JSON value.
+   * @default - the whole secret string
+   */
+  readonly jsonKey?: string;
+}
+
+/** The settings of a build that a user chooses; {@link BuildProjectProps} adds what the composing construct wires. */
+export interface BuildSettings {
+  /**
+   * The compute type.
+   * @default "BUILD_GENERAL1_SMALL"
+   */
+  readonly computeType?: ComputeType;
+  /**
+   * The build image; images with "aarch64" in their name run on ARM.
+   * @default "aws/codebuild/standard:7.0"
+   */
+  readonly image?: string;
+  /**
+   * How many builds of the project may run at once; further builds queue.
+   * @default 1
+   */
+  readonly concurrentBuildLimit?: number;
+  /**
+   * Minutes after which a running build is stopped (5-2160).
+   * @default 30
+   */
+  readonly timeoutMinutes?: number;
+  /**
+   * Minutes a build may wait in the queue (5-480).
+   * @default 60
+   */
+  readonly queuedTimeoutMinutes?: number;
+  /**
+   * Days the build logs are kept: one of CloudWatch Logs' retention periods.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+}
+
+export interface BuildProjectProps extends BuildSettings {
+  /** The CodeBuild project's name: 2-150 letters, digits, "-" and "_", starting with a letter or digit. */
+  readonly projectName: string;
+  /** Encrypts build artifacts, logs and reports; must allow CloudWatch Logs. */
+  readonly encryptionKey: IEncryptionKey;
+  /** The pipeline's artifact bucket, which the build reads its input from and writes its output to. */
+  readonly artifactBucket: IBucket;
+  /**
+   * The app's directory in the repository; its `buildspec.yml` is used and exported as `APP_DIR`.
+   * @default "."
+   */
+  readonly appPath?: string;
+  /**
+   * Whether the build runs Docker (privileged mode and a local Docker-layer cache). Nothing else gets privileged mode.
+   * @default true
+   */
+  readonly buildsImages?: boolean;
+  /**
+   * Plain-text environment variables.
+   * @default - none besides APP_DIR
+   */
+  readonly environmentVariables?: readonly EnvironmentVariable[];
+  /**
+   * Environment variables read from Secrets Manager; the role may read exactly these secrets.
+   * @default - none
+   */
+  readonly secretEnvironmentVariables?: readonly SecretEnvironmentVariable[];
+}
+
+/** Every problem with build settings; {@link CiPipeline} reports them for its `build` prop too. */
+export function validateBuildSettings(settings: BuildSettings): PropProblem[] {
+  return [
+    ...checkOptionalProp('computeType', settings.computeType, checkComputeType),
+    ...checkOptionalProp('image', settings.image, checkBuildImage),
+    ...checkOptionalProp('concurrentBuildLimit', settings.concurrentBuildLimit, checkConcurrentBuildLimit),
+    ...checkOptionalProp('timeoutMinutes', settings.timeoutMinutes, checkBuildTimeoutMinutes),
+    ...checkOptionalProp('queuedTimeoutMinutes', settings.queuedTimeoutMinutes, checkQueuedTimeoutMinutes),
+    ...checkOptionalProp('logRetentionDays', settings.logRetentionDays, checkLogRetentionDays),
+  ];
+}
+
+/** The build's variables: `APP_DIR` first, then the plain ones, then those read from Secrets Manager. */
+const variablesOf = (props: BuildProjectProps) => ({
+  plain: [{ name: 'APP_DIR', value: props.appPath ?? '.' }, ...(props.environmentVariables ?? [])],
+  secrets: props.secretEnvironmentVariables ?? [],
+});
+
+function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
+  const { plain, secrets } = variablesOf(props);
+  const names = [...plain, ...secrets].map((variable) => variable.name);
+  const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+  return [
+    ...checkProp('projectName', props.projectName, checkCodeBuildProjectName),
+    ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
+    ...validateBuildSettings(props),
+    ...names.flatMap((name) => checkProp('environmentVariables[].name', name, checkEnvironmentVariableName)),
+    ...[...new Set(duplicates)].map((name) => ({
+      prop: 'environmentVariables[].name',
+      value: name,
+      allowed: 'must be unique among the build\'s variables (APP_DIR is set from "appPath")',
+    })),
+  ];
+}
+
+/**
+ * A CodeBuild project run by CodePipeline: the app's buildspec, its own KMS-
+ * encrypted log group, a `TEST` report group for the unit-test results, and a
+ * service role that may do what the build does and no more.
+ *
+ * Further permissions (e.g. pushing to an image repository) are granted
+ * through {@link BuildProject.role} by the resource's own `grant*` method.
+ */
+export class BuildProject extends Construct {
+  /** The project's name. */
+  public readonly projectName: string;
+  /** The project's ARN. */
+  public readonly projectArn: string;
+  /** The log group the builds write to. */
+  public readonly logGroupName: string;
+  /** The build's service role. */
+  public readonly role: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: BuildProjectProps) {
+    super(scope, id);
+    throwIfInvalid('BuildProject', this, validateBuildProjectProps(props));
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/codebuild/${props.projectName}`,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.encryptionKey.keyArn,
+    });
+    const reportGroup = new CodebuildReportGroup(this, 'unit-test-reports', {
+      name: `${props.projectName}-${UNIT_TEST_REPORT_KEY}`,
+      type: 'TEST',
+      exportConfig: { type: 'NO_EXPORT' },
+      deleteReports: true,
+    });
+    this.role = new ServiceRole(this, 'role', { roleName: `${props.projectName}-codebuild`, assumedBy: 'codebuild.amazonaws.com' });
+    grant(
+      this.role,
+      { sid: 'WriteBuildLogs', actions: LOG_WRITE_ACTIONS, resources: [logGroup.arn, `${logGroup.arn}:*`] },
+      { sid: 'PublishTestReports', actions: REPORT_ACTIONS, resources: [reportGroup.arn] },
+    );
+    props.artifactBucket.grantReadWrite(this.role);
+    props.encryptionKey.grantEncryptDecrypt(this.role);
+    const secretArns = [...new Set(variablesOf(props).secrets.map((secret) => secret.secretArn))];
+    if (secretArns.length > 0) grant(this.role, { sid: 'ReadBuildSecrets', actions: SECRET_READ_ACTIONS, resources: secretArns });
+
+    const project = this.createProject(props, logGroup.name);
+    this.projectName = project.name;
+    this.projectArn = project.arn;
+    this.logGroupName = logGroup.name;
+  }
+
+  /** Lets `grantee` (a pipeline's role) start builds of this project and follow them. */
+  public grantStartBuild(grantee: IGrantable): Grant {
+    return grant(grantee, { sid: 'RunBuildProject', actions: START_BUILD_ACTIONS, resources: [this.projectArn] });
+  }
+
+  private createProject(props: BuildProjectProps, logGroupName: string): CodebuildProject {
+    const appPath = props.appPath ?? '.';
+    const buildsImages = props.buildsImages ?? true;
+    const project = new CodebuildProject(this, 'project', {
+      name: props.projectName,
+      description: `Tests and builds ${appPath === '.' ? 'the repository' : appPath}; run by CodePipeline`,
+      serviceRole: this.role.roleArn,
+      buildTimeout: props.timeoutMinutes ?? 30,
+      queuedTimeout: props.queuedTimeoutMinutes ?? 60,
+      concurrentBuildLimit: props.concurrentBuildLimit ?? 1,
+      encryptionKey: props.encryptionKey.keyArn,
+      source: { type: 'CODEPIPELINE', buildspec: appPath === '.' ? 'buildspec.yml' : `${appPath.replace(/\/+$/, '')}/buildspec.yml` },
+      artifacts: { type: 'CODEPIPELINE' },
+      environment: renderEnvironment(props, buildsImages),
+      cache: { type: 'LOCAL', modes: buildsImages ? ['LOCAL_DOCKER_LAYER_CACHE', 'LOCAL_SOURCE_CACHE'] : ['LOCAL_SOURCE_CACHE'] },
+      logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: logGroupName }, s3Logs: { status: 'DISABLED' } },
+    });
+    if (buildsImages) {
+      Suppressions.add(project, {
+        ruleId: 'CKV_AWS_316',
+        reason: 'The build runs `docker build` and `docker push`, which need the Docker daemon that only privileged mode provides (prop buildsImages)',
+      });
+    }
+    return project;
+  }
+}
+
+/** The build container: ARM for "aarch64" images, privileged only to build images, and its variables. */
+function renderEnvironment(props: BuildProjectProps, buildsImages: boolean): CodebuildProjectEnvironment {
+  const image = props.image ?? DEFAULT_BUILD_IMAGE;
+  const { plain, secrets } = variablesOf(props);
+  return {
+    type: image.includes('aarch64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER',
+    computeType: props.computeType ?? 'BUILD_GENERAL1_SMALL',
+    image,
+    imagePullCredentialsType: 'CODEBUILD',
+    privilegedMode: buildsImages,
+    environmentVariable: [
+      ...plain.map((variable) => ({ name: variable.name, value: variable.value, type: 'PLAINTEXT' })),
+      ...secrets.map((secret) => ({
+        name: secret.name,
+        value: secret.jsonKey === undefined ? secret.secretArn : `${secret.secretArn}:${secret.jsonKey}`,
+        type: 'SECRETS_MANAGER',
+      })),
+    ],
+  };
+}

@@ -1,0 +1,41 @@
+import { ActionBinding, ActionConfig, IAction } from './pipeline-action';
+import { BuildProject } from './build-project';
+
+export interface CodeBuildActionProps {
+  /** The action's name in its stage. */
+  readonly actionName: string;
+  /** The project the action runs. */
+  readonly project: BuildProject;
+  /** The artifact the build reads, e.g. the source action's output. */
+  readonly input: string;
+  /**
+   * The artifacts the build writes (its buildspec's `artifacts`).
+   * @default - none
+   */
+  readonly outputs?: readonly string[];
+}
+
+/** Runs a CodeBuild project in a pipeline stage; the pipeline's role may start it and follow it. */
+export class CodeBuildAction implements IAction {
+  public readonly actionName: string;
+
+  constructor(private readonly props: CodeBuildActionProps) {
+    this.actionName = props.actionName;
+  }
+
+  public bind(binding: ActionBinding): ActionConfig {
+    this.props.project.grantStartBuild(binding.role);
+    return {
+      declaration: {
+        name: this.actionName,
+        category: 'Build',
+        owner: 'AWS',
+        provider: 'CodeBuild',
+        version: '1',
+        inputArtifacts: [this.props.input],
+        ...(this.props.outputs === undefined ? {} : { outputArtifacts: [...this.props.outputs] }),
+        configuration: { ProjectName: this.props.project.projectName },
+      },
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Construct } from 'constructs';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS } from '../../iam/actions';
+import { AwsContext } from '../core/aws-context';
+import { checkIntegerBetween, checkKmsAliasName, checkKmsKeyArn } from '../core/checks';
+import { Grant, grant, IGrantable } from '../core/grants';
+import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+
+/** A KMS key that constructs encrypt with and grant use of: an {@link EncryptionKey}, or an existing key from {@link EncryptionKey.fromKeyArn}. */
+export interface IEncryptionKey {
+  /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
+  readonly keyArn: string;
+  /** Lets `grantee` encrypt and decrypt data under the key. */
+  grantEncryptDecrypt(grantee: IGrantable): Grant;
+}
+
+const grantKeyUse = (keyArn: string, grantee: IGrantable): Grant =>
+  grant(grantee, { sid: 'UseEncryptionKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [keyArn] });
+
+export interface EncryptionKeyProps {
+  /** The alias, without the `alias/` prefix, e.g. `ci/my-app`. */
+  readonly alias: string;
+  /** What the key protects, shown in the console and in plans. */
+  readonly description: string;
+  /**
+   * Days KMS waits before deleting the key once it is scheduled for deletion (7-30).
+   * @default 30
+   */
+  readonly deletionWindowInDays?: number;
+  /**
+   * Let CloudWatch Logs in this account and region use the key for log groups.
+   * @default false
+   */
+  readonly allowCloudWatchLogs?: boolean;
+}
+
+function validateEncryptionKeyProps(props: EncryptionKeyProps): PropProblem[] {
+  return [
+    ...checkProp('alias', props.alias, checkKmsAliasName),
+    ...checkOptionalProp('deletionWindowInDays', props.deletionWindowInDays, checkIntegerBetween(7, 30)),
+  ];
+}
+
+/**
+ * A customer-managed, symmetric KMS key with automatic yearly rotation.
+ *
+ * The key policy keeps the account in control (IAM policies decide who may use
+ * the key, as with AWS's default key policy) and, when asked, lets CloudWatch
+ * Logs encrypt this account's log groups with it. Principals are given use of
+ * the key through {@link EncryptionKey.grantEncryptDecrypt}.
+ */
+export class EncryptionKey extends Construct implements IEncryptionKey {
+  /**
+   * An existing customer-managed key, which Terraform neither creates nor changes.
+   * Its key policy must let the account's IAM policies grant its use and, for
+   * log groups, let CloudWatch Logs use it (the statements an `EncryptionKey`
+   * with `allowCloudWatchLogs` has).
+   *
+   * @param scope the construct that uses the key, named in errors
+   * @param keyArn the key's ARN (not an alias: log groups and ECR need the key ARN)
+   */
+  public static fromKeyArn(scope: Construct, keyArn: string): IEncryptionKey {
+    throwIfInvalid('EncryptionKey.fromKeyArn', scope, checkProp('keyArn', keyArn, checkKmsKeyArn));
+    return { keyArn, grantEncryptDecrypt: (grantee) => grantKeyUse(keyArn, grantee) };
+  }
+
+  /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
+  public readonly keyArn: string;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    throwIfInvalid('EncryptionKey', this, validateEncryptionKeyProps(props));
+
+    const policy = new DataAwsIamPolicyDocument(this, 'policy', { statement: keyPolicy(AwsContext.of(this), props.allowCloudWatchLogs ?? false) });
+    const key = new KmsKey(this, 'key', {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      policy: policy.json,
+    });
+    new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: key.keyId });
+    this.keyArn = key.arn;
+  }
+
+  /** Lets `grantee` encrypt and decrypt data under this key. */
+  public grantEncryptDecrypt(grantee: IGrantable): Grant {
+    return grantKeyUse(this.keyArn, grantee);
+  }
+}
+
+/** The key policy: the account administers the key through IAM; optionally CloudWatch Logs may encrypt log groups. */
+function keyPolicy(aws: AwsContext, allowCloudWatchLogs: boolean): DataAwsIamPolicyDocumentStatement[] {
+  const statements: DataAwsIamPolicyDocumentStatement[] = [
+    {
+      sid: 'AccountAdministersKeyThroughIam',
+      effect: 'Allow',
+      actions: ['kms:*'],
+      resources: ['*'],
+      principals: [{ type: 'AWS', identifiers: [aws.arn('iam', 'root', { global: true })] }],
+    },
+  ];
+  if (allowCloudWatchLogs) {
+    statements.push({
+      sid: 'CloudWatchLogsEncryptsLogGroups',
+      effect: 'Allow',
+      actions: [...LOGS_KEY_ACTIONS],
+      resources: ['*'],
+      principals: [{ type: 'Service', identifiers: [`logs.${aws.region}.amazonaws.com`] }],
+      condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [aws.arn('logs', 'log-group:*')] }],
+    });
+  }
+  return statements;
+}

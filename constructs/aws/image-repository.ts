@@ -1,0 +1,93 @@
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../iam/actions';
+import { checkImageRepositoryName, checkIntegerBetween } from '../core/checks';
+import { Grant, grant, IGrantable } from '../core/grants';
+import { checkOptionalProp, checkProp, throwIfInvalid } from '../core/validation';
+
+export interface ImageRepositoryProps {
+  /** The repository's name, e.g. `sample-flask-app`. */
+  readonly repositoryName: string;
+  /** The ARN of the customer-managed KMS key that encrypts the images. */
+  readonly encryptionKeyArn: string;
+  /**
+   * How many tagged images to keep; older ones are expired.
+   * @default 100
+   */
+  readonly maxImageCount?: number;
+  /**
+   * Days after which untagged images are expired.
+   * @default 7
+   */
+  readonly untaggedImageExpiryDays?: number;
+}
+
+/**
+ * An ECR repository for the built images: tags are immutable (a tag always
+ * names the image that was tested), images are scanned on push, encrypted
+ * with the customer key, and a lifecycle policy bounds what is kept.
+ *
+ * Immutable tags mean the build pushes only the commit-SHA tag here, never
+ * `latest` (see the build's `PUSH_LATEST_TAG`).
+ */
+export class ImageRepository extends Construct {
+  /** The repository's URI (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
+  public readonly repositoryUrl: string;
+  /** The repository's ARN. */
+  public readonly repositoryArn: string;
+  /** The registry host to `docker login` to. */
+  public readonly registryHost: string;
+
+  constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
+    super(scope, id);
+    throwIfInvalid('ImageRepository', this, [
+      ...checkProp('repositoryName', props.repositoryName, checkImageRepositoryName),
+      ...checkOptionalProp('maxImageCount', props.maxImageCount, checkIntegerBetween(1, 10000)),
+      ...checkOptionalProp('untaggedImageExpiryDays', props.untaggedImageExpiryDays, checkIntegerBetween(1, 3650)),
+    ]);
+    const maxImageCount = props.maxImageCount ?? 100;
+    const untaggedDays = props.untaggedImageExpiryDays ?? 7;
+
+    const repository = new EcrRepository(this, 'repository', {
+      name: props.repositoryName,
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: props.encryptionKeyArn }],
+      forceDelete: false,
+    });
+    new EcrLifecyclePolicy(this, 'lifecycle', {
+      repository: repository.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: `Expire untagged images after ${untaggedDays} days`,
+            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: untaggedDays },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 2,
+            description: `Keep the ${maxImageCount} most recent images`,
+            selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: maxImageCount },
+            action: { type: 'expire' },
+          },
+        ],
+      }),
+    });
+
+    this.repositoryUrl = repository.repositoryUrl;
+    this.repositoryArn = repository.arn;
+    this.registryHost = Fn.element(Fn.split('/', repository.repositoryUrl), 0);
+  }
+
+  /** Lets `grantee` log in to ECR and push images to this repository. */
+  public grantPush(grantee: IGrantable): Grant {
+    return grant(
+      grantee,
+      { sid: 'EcrLogin', actions: ECR_AUTH_ACTIONS, resources: ['*'] },
+      { sid: 'EcrPushImages', actions: ECR_PUSH_ACTIONS, resources: [this.repositoryArn] },
+    );
+  }
+}

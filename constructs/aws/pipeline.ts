@@ -1,0 +1,160 @@
+import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
+import { Construct } from 'constructs';
+import { checkCodePipelineName, checkOneOf, checkStageOrActionName } from '../core/checks';
+import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { IEncryptionKey } from './encryption-key';
+import { ActionConfig, IAction, PIPELINE_TYPES, PipelineType } from './pipeline-action';
+import { IBucket } from './secure-bucket';
+import { ServiceRole } from './service-role';
+
+export interface PipelineProps {
+  /** The pipeline's name: 1-100 letters, digits and .@_-. */
+  readonly pipelineName: string;
+  /** The artifact store. */
+  readonly artifactBucket: IBucket;
+  /** Encrypts the artifacts in the store. */
+  readonly encryptionKey: IEncryptionKey;
+  /**
+   * The pipeline type.
+   * @default - the type its actions require (`V1` for GitHub version 1 sources), else `V2`
+   */
+  readonly pipelineType?: PipelineType;
+}
+
+/** A stage of a {@link Pipeline}, as {@link Pipeline.addStage} returns it. */
+export interface IStage {
+  /** The stage's name. */
+  readonly stageName: string;
+}
+
+/** Where a stage goes; without a placement it is appended. */
+export interface StagePlacement {
+  /** Insert the stage right before this one. */
+  readonly rightBefore?: IStage;
+  /** Insert the stage just after this one. */
+  readonly justAfter?: IStage;
+}
+
+export interface StageProps {
+  /** The stage's name, unique in the pipeline: 1-100 letters, digits and .@_-. */
+  readonly stageName: string;
+  /** The stage's actions, at least one; they run in parallel. */
+  readonly actions: readonly IAction[];
+  /**
+   * Where the stage goes.
+   * @default - after the last stage
+   */
+  readonly placement?: StagePlacement;
+}
+
+interface BoundStage extends IStage {
+  readonly actions: readonly { readonly action: IAction; readonly config: ActionConfig }[];
+}
+
+/**
+ * A CodePipeline whose stages are data: {@link Pipeline.addStage} takes any
+ * actions, and each action binds itself to the pipeline and grants the
+ * pipeline's service role what it needs. The role starts with the artifact
+ * bucket's objects and the artifact key, and nothing else.
+ *
+ * The pipeline's type, V2 triggers and ignored attributes follow from its
+ * actions wherever they are: an ignored attribute of an action is written with
+ * the action's real position, so inserting a stage can never stop it matching.
+ */
+export class Pipeline extends Construct {
+  /** The pipeline's name. */
+  public readonly pipelineName: string;
+  /** The pipeline's service role. */
+  public readonly role: ServiceRole;
+
+  private readonly props: PipelineProps;
+  private readonly resource: Codepipeline;
+  private readonly stages: BoundStage[] = [];
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    throwIfInvalid('Pipeline', this, [
+      ...checkProp('pipelineName', props.pipelineName, checkCodePipelineName),
+      ...checkOptionalProp('pipelineType', props.pipelineType, checkOneOf(PIPELINE_TYPES)),
+    ]);
+    this.props = props;
+    this.role = new ServiceRole(this, 'role', { roleName: `${props.pipelineName}-codepipeline`, assumedBy: 'codepipeline.amazonaws.com' });
+    props.artifactBucket.grantReadWrite(this.role);
+    props.encryptionKey.grantEncryptDecrypt(this.role);
+
+    this.resource = new Codepipeline(this, 'pipeline', {
+      name: props.pipelineName,
+      pipelineType: props.pipelineType ?? 'V2',
+      roleArn: this.role.roleArn,
+      artifactStore: [{ type: 'S3', location: props.artifactBucket.bucketName, encryptionKey: { type: 'KMS', id: props.encryptionKey.keyArn } }],
+      stage: [],
+    });
+    this.pipelineName = this.resource.name;
+    // CodePipeline User Guide, "CodePipeline pipeline structure reference": at least two stages.
+    this.node.addValidation({
+      validate: () => (this.stages.length < 2 ? [`Pipeline ${this.node.path} has ${this.stages.length} stage(s); a pipeline needs at least two`] : []),
+    });
+  }
+
+  /** The stage named `stageName`, to place another stage next to; undefined when there is none. */
+  public stage(stageName: string): IStage | undefined {
+    return this.stages.find((stage) => stage.stageName === stageName);
+  }
+
+  /** Adds a stage and binds its actions: each grants the pipeline's role what it needs. */
+  public addStage(props: StageProps): IStage {
+    throwIfInvalid('Pipeline.addStage', this, this.validateStage(props));
+    const binding = { pipelineName: this.pipelineName, stageName: props.stageName, role: this.role, artifactBucket: this.props.artifactBucket };
+    const stage: BoundStage = { stageName: props.stageName, actions: props.actions.map((action) => ({ action, config: action.bind(binding) })) };
+    this.stages.splice(this.indexFor(props.placement), 0, stage);
+    this.render();
+    return stage;
+  }
+
+  private validateStage(props: StageProps): PropProblem[] {
+    const names = props.actions.map((action) => action.actionName);
+    const { rightBefore, justAfter } = props.placement ?? {};
+    const target = rightBefore ?? justAfter;
+    return [
+      ...checkProp('stageName', props.stageName, checkStageOrActionName),
+      ...crossPropProblem(this.stages.some((stage) => stage.stageName === props.stageName), 'stageName', props.stageName, 'must be unique in the pipeline'),
+      ...crossPropProblem(props.actions.length === 0, 'actions', [], 'must hold at least one action'),
+      ...names.flatMap((name) => checkProp('actions[].actionName', name, checkStageOrActionName)),
+      ...crossPropProblem(new Set(names).size !== names.length, 'actions[].actionName', names, 'must be unique in the stage'),
+      ...crossPropProblem(rightBefore !== undefined && justAfter !== undefined, 'placement', Object.keys(props.placement ?? {}), 'must set one of rightBefore and justAfter, not both'),
+      ...crossPropProblem(target !== undefined && !this.stages.includes(target as BoundStage), 'placement', target?.stageName, 'must name a stage of this pipeline'),
+    ];
+  }
+
+  private indexFor(placement: StagePlacement = {}): number {
+    if (placement.rightBefore !== undefined) return this.stages.indexOf(placement.rightBefore as BoundStage);
+    if (placement.justAfter !== undefined) return this.stages.indexOf(placement.justAfter as BoundStage) + 1;
+    return this.stages.length;
+  }
+
+  /** Writes the stages, and what follows from their actions, to the resource. */
+  private render(): void {
+    const bound = this.stages.flatMap((stage, stageIndex) => stage.actions.map(({ action, config }, actionIndex) => ({ action, config, stageIndex, actionIndex })));
+    this.resource.putStage(this.stages.map((stage) => ({ name: stage.stageName, action: stage.actions.map(({ config }) => config.declaration) })));
+    this.resource.pipelineType = this.resolvePipelineType(bound.map(({ action, config }) => ({ action, type: config.pipelineType })));
+    const triggers = bound.flatMap(({ config }) => config.triggers ?? []);
+    if (triggers.length > 0) this.resource.putTrigger(triggers);
+    else this.resource.resetTrigger();
+    const ignored = bound.flatMap(({ config, stageIndex, actionIndex }) =>
+      (config.ignoredChanges ?? []).map((attribute) => `stage[${stageIndex}].action[${actionIndex}].${attribute}`),
+    );
+    this.resource.lifecycle = ignored.length > 0 ? { ignoreChanges: ignored } : undefined;
+  }
+
+  private resolvePipelineType(required: readonly { readonly action: IAction; readonly type?: PipelineType }[]): PipelineType {
+    const constrained = required.filter((entry) => entry.type !== undefined);
+    const type = this.props.pipelineType ?? constrained[0]?.type ?? 'V2';
+    const conflicting = constrained.find((entry) => entry.type !== type);
+    if (conflicting !== undefined) {
+      throwIfInvalid('Pipeline', this, [
+        { prop: 'pipelineType', value: type, allowed: `must be ${conflicting.type}: action "${conflicting.action.actionName}" runs only in ${conflicting.type} pipelines` },
+      ]);
+    }
+    return type;
+  }
+}

@@ -1,0 +1,130 @@
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { Fn, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { Suppressions } from '../../guardrails/suppressions';
+import { checkIntegerBetween, checkSecretArn, checkSecretName, checkVariablePrefix } from '../core/checks';
+import { StackOutput } from '../core/stack-output';
+import { checkOptionalProp, checkProp, throwIfInvalid } from '../core/validation';
+import { SecretEnvironmentVariable } from './build-project';
+
+export interface RegistryCredentialsProps {
+  /** The secret's name, e.g. `ci/my-app/dockerhub`. */
+  readonly secretName: string;
+  /** The ARN of the customer-managed KMS key that encrypts the secret. */
+  readonly encryptionKeyArn: string;
+  /**
+   * Prefix of the Terraform variables that carry the values: `<prefix>_username`,
+   * `<prefix>_password` and `<prefix>_credentials_version`.
+   * @default "dockerhub"
+   */
+  readonly variablePrefix?: string;
+  /**
+   * Days Secrets Manager keeps a deleted secret recoverable.
+   * @default 30
+   */
+  readonly recoveryWindowInDays?: number;
+}
+
+/**
+ * Docker Hub credentials in a Secrets Manager secret encrypted with a customer key.
+ *
+ * The values never pass through code, the synthesized JSON or Terraform state:
+ * they come from two sensitive, ephemeral Terraform variables (set them as
+ * `TF_VAR_dockerhub_username` / `TF_VAR_dockerhub_password`) and reach AWS
+ * through the write-only argument `secret_string_wo` (Terraform >= 1.11).
+ * Terraform sends them only when `<prefix>_credentials_version` changes, so
+ * rotating means setting new values and bumping the version; a reviewer's plan
+ * may use placeholder values without effect.
+ *
+ * CodeBuild reads them as `SECRETS_MANAGER` environment variables
+ * (`<secret-arn>:username`, `<secret-arn>:password`).
+ */
+export class RegistryCredentials extends Construct {
+  /** The secret's ARN. */
+  public readonly secretArn: string;
+  /** The Terraform variable names a deployer sets. */
+  public readonly variableNames: { readonly username: string; readonly password: string; readonly version: string };
+  private readonly secret: SecretsmanagerSecret;
+
+  constructor(scope: Construct, id: string, props: RegistryCredentialsProps) {
+    super(scope, id);
+    throwIfInvalid('RegistryCredentials', this, [
+      ...checkProp('secretName', props.secretName, checkSecretName),
+      ...checkOptionalProp('variablePrefix', props.variablePrefix, checkVariablePrefix),
+      // Secrets Manager API Reference, DeleteSecret: RecoveryWindowInDays, 7-30.
+      ...checkOptionalProp('recoveryWindowInDays', props.recoveryWindowInDays, checkIntegerBetween(7, 30)),
+    ]);
+    const prefix = props.variablePrefix ?? 'dockerhub';
+
+    const username = ephemeralVariable(this, `${prefix}_username`, 'Docker Hub user name, sent to Secrets Manager only when the credentials version changes');
+    const password = ephemeralVariable(this, `${prefix}_password`, 'Docker Hub access token (or password), sent to Secrets Manager only when the credentials version changes');
+    const version = new TerraformVariable(this, `${prefix}_credentials_version`, {
+      type: 'number',
+      default: 1,
+      description: 'Bump to write new Docker Hub credentials to Secrets Manager',
+    });
+    version.overrideLogicalId(`${prefix}_credentials_version`);
+
+    const secret = new SecretsmanagerSecret(this, 'secret', {
+      name: props.secretName,
+      description: 'Docker Hub credentials for CodeBuild (JSON with username and password)',
+      kmsKeyId: props.encryptionKeyArn,
+      recoveryWindowInDays: props.recoveryWindowInDays ?? 30,
+    });
+    Suppressions.add(secret, {
+      ruleId: 'CKV2_AWS_57',
+      reason: 'Docker Hub access tokens can only be rotated in Docker Hub, so no rotation Lambda can do it; rotate there and bump the credentials version variable',
+    });
+    new SecretsmanagerSecretVersion(this, 'value', {
+      secretId: secret.id,
+      secretStringWo: Fn.jsonencode({ username: username.stringValue, password: password.stringValue }),
+      secretStringWoVersion: version.numberValue,
+    });
+
+    this.secret = secret;
+    this.secretArn = secret.arn;
+    this.variableNames = { username: username.friendlyUniqueId, password: password.friendlyUniqueId, version: version.friendlyUniqueId };
+  }
+
+  /**
+   * Adopts a secret that already exists under this name (Terraform `import`
+   * block, via cdktf's `importFrom`): the next apply imports it instead of
+   * failing on the name, then writes the credentials from the variables as a
+   * new version. Remove the call once applied; keeping it is harmless.
+   *
+   * @param secretArn the existing secret's full ARN, which Terraform imports by
+   */
+  public importExisting(secretArn: string): void {
+    throwIfInvalid('RegistryCredentials.importExisting', this, checkProp('secretArn', secretArn, checkSecretArn));
+    this.secret.importFrom(secretArn);
+  }
+
+  /** What a deployer reads after apply: which variables carry the credentials. */
+  public get outputs(): readonly StackOutput[] {
+    const names = this.variableNames;
+    return [
+      {
+        name: 'registry_credentials_variables',
+        value: `Set TF_VAR_${names.username} and TF_VAR_${names.password}; bump ${names.version} to write new values`,
+        description: 'How Docker Hub credentials reach Secrets Manager',
+      },
+    ];
+  }
+
+  /** The build's environment variables that read the two values. */
+  public environmentVariables(): SecretEnvironmentVariable[] {
+    return [
+      { name: 'DOCKERHUB_USERNAME', secretArn: this.secretArn, jsonKey: 'username' },
+      { name: 'DOCKERHUB_PASSWORD', secretArn: this.secretArn, jsonKey: 'password' },
+    ];
+  }
+}
+
+/** A sensitive variable that Terraform never writes to a plan or state file (Terraform >= 1.10). */
+function ephemeralVariable(scope: Construct, name: string, description: string): TerraformVariable {
+  const variable = new TerraformVariable(scope, name, { type: 'string', sensitive: true, nullable: false, description });
+  variable.overrideLogicalId(name);
+  variable.addOverride('ephemeral', true);
+  return variable;
+}

@@ -1,0 +1,214 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Construct } from 'constructs';
+import { BUCKET_READ_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../iam/actions';
+import { AwsContext } from '../core/aws-context';
+import { checkIntegerBetween, checkS3BucketName, checkS3BucketPrefix } from '../core/checks';
+import { combineGrants, Grant, grant, IGrantable } from '../core/grants';
+import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { IEncryptionKey } from './encryption-key';
+
+/** A bucket that constructs keep objects in and grant access to: a {@link SecureBucket}, or an existing bucket from {@link SecureBucket.fromBucketName}. */
+export interface IBucket {
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** The bucket's ARN. */
+  readonly bucketArn: string;
+  /** The key that encrypts the bucket's objects, when known. */
+  readonly encryptionKey?: IEncryptionKey;
+  /** Lets `grantee` read and write objects (not the bucket's configuration), and use the bucket's key. */
+  grantReadWrite(grantee: IGrantable): Grant;
+}
+
+function grantReadWrite(bucket: Omit<IBucket, 'grantReadWrite'>, grantee: IGrantable): Grant {
+  return combineGrants(
+    grant(
+      grantee,
+      { sid: 'BucketObjectsReadWrite', actions: OBJECT_READ_WRITE_ACTIONS, resources: [`${bucket.bucketArn}/*`] },
+      { sid: 'BucketRead', actions: BUCKET_READ_ACTIONS, resources: [bucket.bucketArn] },
+    ),
+    bucket.encryptionKey?.grantEncryptDecrypt(grantee) ?? { statements: [] },
+  );
+}
+
+/** Options of an existing bucket. */
+export interface ExistingBucketOptions {
+  /**
+   * The key its objects are encrypted with, whose use {@link IBucket.grantReadWrite} grants too.
+   * @default - no key is granted with the bucket
+   */
+  readonly encryptionKey?: IEncryptionKey;
+}
+
+export interface SecureBucketProps {
+  /**
+   * The bucket's exact name. Exactly one of `bucketName` and `bucketPrefix` is required.
+   * @default - none
+   */
+  readonly bucketName?: string;
+  /**
+   * A prefix from which Terraform generates a unique name (at most 37 characters).
+   * @default - none
+   */
+  readonly bucketPrefix?: string;
+  /** The customer-managed KMS key that encrypts every object (SSE-KMS with S3 Bucket Keys). */
+  readonly encryptionKey: IEncryptionKey;
+  /**
+   * Delete current objects this many days after they were written; for buckets of disposable artifacts.
+   * @default - current objects never expire
+   */
+  readonly expireObjectsAfterDays?: number;
+  /**
+   * Delete noncurrent (overwritten or deleted) object versions this many days after they became noncurrent.
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Abort incomplete multipart uploads this many days after they started.
+   * @default 7
+   */
+  readonly abortIncompleteUploadsAfterDays?: number;
+  /**
+   * Refuse to destroy the bucket (`lifecycle.prevent_destroy`); for buckets whose loss is unrecoverable, like Terraform state.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Let `terraform destroy` empty a non-empty bucket.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+}
+
+function validateSecureBucketProps(props: SecureBucketProps): PropProblem[] {
+  const days = checkIntegerBetween(1, 36500);
+  return [
+    ...crossPropProblem(
+      (props.bucketName === undefined) === (props.bucketPrefix === undefined),
+      'bucketName',
+      props.bucketName,
+      'exactly one of the props "bucketName" and "bucketPrefix" must be set',
+    ),
+    ...checkOptionalProp('bucketName', props.bucketName, checkS3BucketName),
+    ...checkOptionalProp('bucketPrefix', props.bucketPrefix, checkS3BucketPrefix),
+    ...checkOptionalProp('expireObjectsAfterDays', props.expireObjectsAfterDays, days),
+    ...checkOptionalProp('noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, days),
+    ...checkOptionalProp('abortIncompleteUploadsAfterDays', props.abortIncompleteUploadsAfterDays, days),
+  ];
+}
+
+/**
+ * An S3 bucket hardened the way scanners and AWS's own guidance expect:
+ * SSE-KMS with a customer key and S3 Bucket Keys, versioning, all four public
+ * access block flags, `BucketOwnerEnforced` ownership (no ACLs), a bucket
+ * policy that denies every request not made over TLS, and a lifecycle that
+ * expires noncurrent versions and aborts incomplete uploads.
+ */
+export class SecureBucket extends Construct implements IBucket {
+  /**
+   * An existing bucket in the stack's account, which Terraform neither creates
+   * nor changes; its hardening is its owner's business.
+   *
+   * @param scope the construct that uses the bucket: its stack's partition is the bucket's, and errors name it
+   * @param bucketName the bucket's name
+   */
+  public static fromBucketName(scope: Construct, bucketName: string, options: ExistingBucketOptions = {}): IBucket {
+    throwIfInvalid('SecureBucket.fromBucketName', scope, checkProp('bucketName', bucketName, checkS3BucketName));
+    const bucket = { bucketName, bucketArn: `arn:${AwsContext.of(scope).partition}:s3:::${bucketName}`, encryptionKey: options.encryptionKey };
+    return { ...bucket, grantReadWrite: (grantee) => grantReadWrite(bucket, grantee) };
+  }
+
+  /** The key that encrypts every object. */
+  public readonly encryptionKey: IEncryptionKey;
+
+  private readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    throwIfInvalid('SecureBucket', this, validateSecureBucketProps(props));
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy: props.forceDestroy ?? false,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.blockPublicAccess();
+    new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    this.encryptWith(props.encryptionKey);
+    this.expireObjects(props);
+    this.denyRequestsWithoutTls();
+    this.encryptionKey = props.encryptionKey;
+  }
+
+  /** The bucket's name. */
+  public get bucketName(): string {
+    return this.bucket.bucket;
+  }
+
+  /** The bucket's ARN. */
+  public get bucketArn(): string {
+    return this.bucket.arn;
+  }
+
+  /** Lets `grantee` read and write objects (not the bucket's configuration), and use the bucket's key. */
+  public grantReadWrite(grantee: IGrantable): Grant {
+    return grantReadWrite(this, grantee);
+  }
+
+  /** All four public access block flags, and object ownership enforced (no ACLs). */
+  private blockPublicAccess(): void {
+    new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+  }
+
+  private encryptWith(key: IEncryptionKey): void {
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.keyArn }, bucketKeyEnabled: true }],
+    });
+  }
+
+  private expireObjects(props: SecureBucketProps): void {
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: 'expire-noncurrent-versions-and-abort-incomplete-uploads',
+          status: 'Enabled',
+          filter: [{}],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadsAfterDays ?? 7 }],
+          ...(props.expireObjectsAfterDays !== undefined ? { expiration: [{ days: props.expireObjectsAfterDays }] } : {}),
+        },
+      ],
+    });
+  }
+
+  private denyRequestsWithoutTls(): void {
+    const tlsOnly = new DataAwsIamPolicyDocument(this, 'tls-only', {
+      statement: [
+        {
+          sid: 'DenyRequestsWithoutTls',
+          effect: 'Deny',
+          actions: ['s3:*'],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          principals: [{ type: '*', identifiers: ['*'] }],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+      ],
+    });
+    new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: tlsOnly.json });
+  }
+}

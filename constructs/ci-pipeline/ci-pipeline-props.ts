@@ -1,0 +1,179 @@
+import { BuildSettings, validateBuildSettings } from '../aws/build-project';
+import {
+  checkBranchName,
+  checkConnectionArn,
+  checkDockerHubRepository,
+  checkGitHubOwner,
+  checkGitHubRepository,
+  checkImageRepositoryName,
+  checkIntegerBetween,
+  checkKmsKeyArn,
+  checkOneOf,
+  checkPipelineName,
+  checkRelativePath,
+  checkS3BucketName,
+  checkSecretId,
+} from '../core/checks';
+import { checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
+import { REPOSITORY_VISIBILITIES, RepositoryVisibility } from '../github/source-repository';
+
+/** How a push to GitHub starts the pipeline. */
+export type TriggerMode = 'webhook' | 'connection';
+export const TRIGGER_MODES: readonly TriggerMode[] = ['webhook', 'connection'];
+
+/** Where the image is pushed. */
+export type RegistryType = 'dockerhub' | 'ecr';
+export const REGISTRY_TYPES: readonly RegistryType[] = ['dockerhub', 'ecr'];
+
+/** The GitHub side of the pipeline. */
+export interface GitHubSettings {
+  /** The user or organization that owns the repository. */
+  readonly owner: string;
+  /** The repository's name. */
+  readonly repository: string;
+  /**
+   * The branch that is built (and protected, when the repository is created).
+   * @default "main"
+   */
+  readonly branch?: string;
+  /**
+   * Visibility of a created repository.
+   * @default "private"
+   */
+  readonly visibility?: RepositoryVisibility;
+  /**
+   * Create and manage the repository; `false` uses an existing one without changing it.
+   * @default true
+   */
+  readonly create?: boolean;
+  /**
+   * Webhook trigger only: Secrets Manager secret (name or ARN) holding the GitHub token CodePipeline uses.
+   * @default "github/codepipeline-oauth-token"
+   */
+  readonly oauthTokenSecret?: string;
+  /**
+   * Webhook trigger only: Secrets Manager secret (name or ARN) holding the webhook's HMAC secret.
+   * @default - generated once, alphanumeric, kept in state
+   */
+  readonly webhookSecret?: string;
+  /**
+   * Connection trigger only: ARN of an existing, approved connection.
+   * @default - a connection named after the pipeline is created
+   */
+  readonly connectionArn?: string;
+}
+
+/** The image registry. */
+export interface RegistrySettings {
+  /** `dockerhub` or `ecr`. */
+  readonly type: RegistryType;
+  /** The image repository: `namespace/name` on Docker Hub, the repository name on ECR. */
+  readonly image: string;
+  /**
+   * ECR only: also log in to Docker Hub with stored credentials, so base-image pulls are not rate-limited.
+   * Always true for `dockerhub`, where it may only be left out or set to true.
+   * @default false
+   */
+  readonly dockerHubCredentials?: boolean;
+}
+
+export interface CiPipelineProps {
+  /** The pipeline's short name (2-32 lowercase letters, digits, hyphens); it names every resource. */
+  readonly name: string;
+  /** The GitHub repository and branch. */
+  readonly github: GitHubSettings;
+  /**
+   * How a push starts the pipeline.
+   * @default "webhook"
+   */
+  readonly trigger?: TriggerMode;
+  /** Where the image goes. */
+  readonly registry: RegistrySettings;
+  /**
+   * Build settings.
+   * @default - see {@link BuildSettings}
+   */
+  readonly build?: BuildSettings;
+  /**
+   * The app's directory in the repository, holding its `buildspec.yml` and `Dockerfile`.
+   * @default "."
+   */
+  readonly appPath?: string;
+  /**
+   * Days pipeline artifacts are kept in the artifact bucket (1-3650). Only for a created
+   * bucket: an existing bucket's lifecycle is its owner's.
+   * @default 30
+   */
+  readonly artifactRetentionDays?: number;
+  /**
+   * ARN of an existing customer-managed KMS key, in the pipeline's region, to encrypt
+   * artifacts, logs, secrets and images with instead of creating a key. Its key policy
+   * must let the account's IAM policies grant its use and let CloudWatch Logs use it
+   * (see {@link EncryptionKey.fromKeyArn}).
+   * @default - a key with alias `ci/<name>` is created
+   */
+  readonly encryptionKeyArn?: string;
+  /**
+   * Name of an existing S3 bucket, in the pipeline's region and account, to keep the
+   * pipeline's artifacts in instead of creating a bucket. CodePipeline writes under a
+   * prefix named after the pipeline, so pipelines can share one bucket.
+   * @default - a hardened bucket named `<name>-artifacts-<suffix>` is created
+   */
+  readonly artifactBucketName?: string;
+}
+
+/**
+ * Every problem with a pipeline's props, each value's rule and the rules
+ * across values. {@link CiPipeline} throws them; the configuration schema
+ * reports them for each `pipelines[]` entry.
+ */
+export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
+  return [
+    ...checkProp('name', props.name, checkPipelineName),
+    ...nestedProblems('github', validateGitHubSettings(props.github, props.trigger ?? 'webhook')),
+    ...checkOptionalProp('trigger', props.trigger, checkOneOf(TRIGGER_MODES)),
+    ...nestedProblems('registry', validateRegistrySettings(props.registry)),
+    ...nestedProblems('build', validateBuildSettings(props.build ?? {})),
+    ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
+    ...checkOptionalProp('artifactRetentionDays', props.artifactRetentionDays, checkIntegerBetween(1, 3650)),
+    ...crossPropProblem(
+      props.artifactBucketName !== undefined && props.artifactRetentionDays !== undefined,
+      'artifactRetentionDays',
+      props.artifactRetentionDays,
+      'applies only to a created artifact bucket; remove it or remove artifactBucketName',
+    ),
+    ...checkOptionalProp('encryptionKeyArn', props.encryptionKeyArn, checkKmsKeyArn),
+    ...checkOptionalProp('artifactBucketName', props.artifactBucketName, checkS3BucketName),
+  ];
+}
+
+function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode): PropProblem[] {
+  const onlyFor = (mode: TriggerMode) => `applies only to trigger "${mode}"; remove it or set trigger to "${mode}"`;
+  return [
+    ...checkProp('owner', github.owner, checkGitHubOwner),
+    ...checkProp('repository', github.repository, checkGitHubRepository),
+    ...checkOptionalProp('branch', github.branch, checkBranchName),
+    ...checkOptionalProp('visibility', github.visibility, checkOneOf(REPOSITORY_VISIBILITIES)),
+    ...checkOptionalProp('oauthTokenSecret', github.oauthTokenSecret, checkSecretId),
+    ...crossPropProblem(trigger === 'connection' && github.oauthTokenSecret !== undefined, 'oauthTokenSecret', github.oauthTokenSecret, onlyFor('webhook')),
+    ...checkOptionalProp('webhookSecret', github.webhookSecret, checkSecretId),
+    ...crossPropProblem(trigger === 'connection' && github.webhookSecret !== undefined, 'webhookSecret', github.webhookSecret, onlyFor('webhook')),
+    ...checkOptionalProp('connectionArn', github.connectionArn, checkConnectionArn),
+    ...crossPropProblem(trigger === 'webhook' && github.connectionArn !== undefined, 'connectionArn', github.connectionArn, onlyFor('connection')),
+  ];
+}
+
+function validateRegistrySettings(registry: RegistrySettings): PropProblem[] {
+  // The image's rule depends on the registry; while the type is wrong, hold the image to what both accept.
+  const imageRule = registry.type === 'dockerhub' ? checkDockerHubRepository : checkImageRepositoryName;
+  return [
+    ...checkProp('type', registry.type, checkOneOf(REGISTRY_TYPES)),
+    ...checkProp('image', registry.image, imageRule),
+    ...crossPropProblem(
+      registry.type === 'dockerhub' && registry.dockerHubCredentials === false,
+      'dockerHubCredentials',
+      false,
+      'must be true or absent with registry type "dockerhub", which always logs in',
+    ),
+  ];
+}

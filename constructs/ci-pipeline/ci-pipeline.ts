@@ -1,0 +1,209 @@
+import { Construct } from 'constructs';
+import { BuildProject, EnvironmentVariable } from '../aws/build-project';
+import { CodeBuildAction } from '../aws/codebuild-action';
+import { EncryptionKey, IEncryptionKey } from '../aws/encryption-key';
+import { ImageRepository } from '../aws/image-repository';
+import { Pipeline } from '../aws/pipeline';
+import { RegistryCredentials } from '../aws/registry-credentials';
+import { IBucket, SecureBucket } from '../aws/secure-bucket';
+import { AwsContext } from '../core/aws-context';
+import { StackOutput } from '../core/stack-output';
+import { throwIfInvalid } from '../core/validation';
+import { GitHubConnectionSource } from '../github/github-connection-source';
+import { GitHubWebhookSource } from '../github/github-webhook-source';
+import { IPipelineSource } from '../github/pipeline-source';
+import { SourceRepository } from '../github/source-repository';
+import { buildVariable } from './build-environment';
+import { CiPipelineProps, validateCiPipelineProps } from './ci-pipeline-props';
+import { ConsoleUrls, consoleUrls, TroubleshootingCommands, troubleshootingCommands } from './troubleshooting';
+
+/** The names of the stages and of the build action, as reviewers see them in plans and the console. */
+export const SOURCE_STAGE = 'Source';
+export const BUILD_STAGE = 'Build';
+export const BUILD_ACTION = 'TestAndBuildImage';
+/** The artifact the build writes (`imagedefinitions.json`). */
+export const BUILD_ARTIFACT = 'build_output';
+
+/** Where the image goes, and what the build needs to know about it. */
+interface Registry {
+  readonly imageRepositoryUri: string;
+  readonly imageRepository?: ImageRepository;
+  readonly credentials?: RegistryCredentials;
+  /** The plain variables of the build contract that describe the registry. */
+  readonly variables: readonly EnvironmentVariable[];
+}
+
+/**
+ * One complete CI pipeline for an app on GitHub: repository, trigger, registry
+ * credentials, CodeBuild project and CodePipeline (Source → Build), sharing one
+ * customer-managed KMS key and one artifact bucket: created and hardened here,
+ * or existing ones named by `encryptionKeyArn` and `artifactBucketName`.
+ *
+ * More stages go in through {@link CiPipeline.pipeline}'s `addStage`.
+ */
+export class CiPipeline extends Construct {
+  /** The CodePipeline's name. */
+  public readonly pipelineName: string;
+  /** The CodeBuild project's name. */
+  public readonly buildProjectName: string;
+  /** The build's CloudWatch log group. */
+  public readonly logGroupName: string;
+  /** The pipeline, the build history and the logs in the AWS console. */
+  public readonly consoleUrls: ConsoleUrls;
+  /** AWS CLI commands that show why a build failed. */
+  public readonly troubleshootingCommands: TroubleshootingCommands;
+  /** Where images are pushed (without a tag). */
+  public readonly imageRepositoryUri: string;
+  /** The key: a created one, or the existing one given by `encryptionKeyArn`. */
+  public readonly encryptionKey: IEncryptionKey;
+  /** The artifact bucket: a created one, or the existing one given by `artifactBucketName`. */
+  public readonly artifactBucket: IBucket;
+  /** The GitHub repository. */
+  public readonly repository: SourceRepository;
+  /** The source: a webhook or a connection. */
+  public readonly source: IPipelineSource;
+  /** The ECR repository, with `registry.type` "ecr". */
+  public readonly imageRepository?: ImageRepository;
+  /** Docker Hub credentials, when configured. */
+  public readonly registryCredentials?: RegistryCredentials;
+  /** The build that tests the app and builds its image. */
+  public readonly buildProject: BuildProject;
+  /** The pipeline: add stages to it with `addStage`. */
+  public readonly pipeline: Pipeline;
+
+  constructor(scope: Construct, id: string, props: CiPipelineProps) {
+    super(scope, id);
+    throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
+    this.encryptionKey = this.createEncryptionKey(props);
+    this.artifactBucket = this.createArtifactBucket(props);
+    this.repository = new SourceRepository(this, 'repository', {
+      owner: props.github.owner,
+      repositoryName: props.github.repository,
+      branch: props.github.branch,
+      visibility: props.github.visibility,
+      create: props.github.create,
+      description: `Built by the ${props.name} CI pipeline`,
+    });
+    this.source = this.createSource(props);
+    const registry = this.createRegistry(props);
+    this.imageRepository = registry.imageRepository;
+    this.registryCredentials = registry.credentials;
+    this.imageRepositoryUri = registry.imageRepositoryUri;
+    this.buildProject = new BuildProject(this, 'build', {
+      projectName: props.name,
+      encryptionKey: this.encryptionKey,
+      artifactBucket: this.artifactBucket,
+      appPath: props.appPath,
+      buildsImages: true,
+      ...props.build,
+      environmentVariables: registry.variables,
+      secretEnvironmentVariables: registry.credentials?.environmentVariables() ?? [],
+    });
+    this.imageRepository?.grantPush(this.buildProject.role);
+    this.pipeline = this.createPipeline(props);
+
+    this.pipelineName = this.pipeline.pipelineName;
+    this.buildProjectName = this.buildProject.projectName;
+    this.logGroupName = this.buildProject.logGroupName;
+    const targets = { region: AwsContext.of(this).region, pipelineName: this.pipelineName, buildProjectName: this.buildProjectName, logGroupName: this.logGroupName };
+    this.consoleUrls = consoleUrls(targets);
+    this.troubleshootingCommands = troubleshootingCommands(targets);
+  }
+
+  /** What an operator needs after deploying: names, console pages, CLI commands, and those of the source and credentials. */
+  public get outputs(): readonly StackOutput[] {
+    const commands = this.troubleshootingCommands;
+    return [
+      { name: 'pipeline_name', value: this.pipelineName, description: 'The CodePipeline' },
+      { name: 'pipeline_console_url', value: this.consoleUrls.pipeline, description: 'The pipeline in the AWS console' },
+      { name: 'build_project_name', value: this.buildProjectName, description: 'The CodeBuild project' },
+      { name: 'build_project_console_url', value: this.consoleUrls.buildProject, description: "The build project's history in the AWS console" },
+      { name: 'log_group_name', value: this.logGroupName, description: 'The build logs' },
+      { name: 'log_group_console_url', value: this.consoleUrls.logGroup, description: 'The build logs in the AWS console' },
+      { name: 'pipeline_state_command', value: commands.pipelineState, description: "AWS CLI: each stage's latest status" },
+      { name: 'list_builds_command', value: commands.listBuilds, description: "AWS CLI: the project's latest build IDs" },
+      { name: 'latest_build_command', value: commands.latestBuild, description: "AWS CLI: the latest build's status, failed phases and log link" },
+      { name: 'tail_logs_command', value: commands.tailLogs, description: 'AWS CLI: follow the build logs' },
+      { name: 'image_repository', value: this.imageRepositoryUri, description: 'Where images are pushed, tagged with the commit SHA' },
+      ...this.source.outputs,
+      ...(this.registryCredentials?.outputs ?? []),
+    ];
+  }
+
+  private createEncryptionKey(props: CiPipelineProps): IEncryptionKey {
+    if (props.encryptionKeyArn !== undefined) return EncryptionKey.fromKeyArn(this, props.encryptionKeyArn);
+    return new EncryptionKey(this, 'key', {
+      alias: `ci/${props.name}`,
+      description: `Encrypts the ${props.name} pipeline's artifacts, logs, secrets and images`,
+      allowCloudWatchLogs: true,
+    });
+  }
+
+  private createArtifactBucket(props: CiPipelineProps): IBucket {
+    if (props.artifactBucketName !== undefined) return SecureBucket.fromBucketName(this, props.artifactBucketName, { encryptionKey: this.encryptionKey });
+    return new SecureBucket(this, 'artifacts', {
+      bucketPrefix: `${props.name}-artifacts-`.slice(0, 37),
+      encryptionKey: this.encryptionKey,
+      expireObjectsAfterDays: props.artifactRetentionDays ?? 30,
+      noncurrentVersionExpirationDays: 7,
+      // Artifacts are disposable; an undeletable bucket would block `destroy`.
+      forceDestroy: true,
+    });
+  }
+
+  private createSource(props: CiPipelineProps): IPipelineSource {
+    const { oauthTokenSecret, webhookSecret, connectionArn } = props.github;
+    if ((props.trigger ?? 'webhook') === 'webhook') {
+      return new GitHubWebhookSource(this, 'webhook', { repository: this.repository, oauthTokenSecretId: oauthTokenSecret, webhookSecretId: webhookSecret });
+    }
+    return new GitHubConnectionSource(this, 'connection', {
+      repository: this.repository,
+      connectionName: connectionArn === undefined ? props.name : undefined,
+      connectionArn,
+    });
+  }
+
+  /** Where the image goes: an ECR repository, or Docker Hub; and the variables that tell the build. */
+  private createRegistry(props: CiPipelineProps): Registry {
+    if (props.registry.type === 'ecr') {
+      const imageRepository = new ImageRepository(this, 'image-repository', { repositoryName: props.registry.image, encryptionKeyArn: this.encryptionKey.keyArn });
+      return {
+        imageRepository,
+        credentials: this.createCredentials(props),
+        imageRepositoryUri: imageRepository.repositoryUrl,
+        variables: [
+          buildVariable('IMAGE_REPOSITORY_URI', imageRepository.repositoryUrl),
+          buildVariable('PUSH_LATEST_TAG', 'false'),
+          buildVariable('ECR_REGISTRY', imageRepository.registryHost),
+        ],
+      };
+    }
+    const imageRepositoryUri = `docker.io/${props.registry.image}`;
+    return {
+      credentials: this.createCredentials(props),
+      imageRepositoryUri,
+      variables: [buildVariable('IMAGE_REPOSITORY_URI', imageRepositoryUri), buildVariable('PUSH_LATEST_TAG', 'true')],
+    };
+  }
+
+  /** Docker Hub credentials: always for Docker Hub, and for ECR when asked (base-image pulls). */
+  private createCredentials(props: CiPipelineProps): RegistryCredentials | undefined {
+    if (props.registry.type === 'ecr' && !props.registry.dockerHubCredentials) return undefined;
+    return new RegistryCredentials(this, 'dockerhub-credentials', { secretName: `ci/${props.name}/dockerhub`, encryptionKeyArn: this.encryptionKey.keyArn });
+  }
+
+  /**
+   * Source → Build. The Build stage is added first and the Source stage placed
+   * before it, so that the pipeline role lists its statements in the order of
+   * earlier releases (the build's, then the connection's): no plan shows a change.
+   */
+  private createPipeline(props: CiPipelineProps): Pipeline {
+    const pipeline = new Pipeline(this, 'pipeline', { pipelineName: props.name, artifactBucket: this.artifactBucket, encryptionKey: this.encryptionKey });
+    const build = pipeline.addStage({
+      stageName: BUILD_STAGE,
+      actions: [new CodeBuildAction({ actionName: BUILD_ACTION, project: this.buildProject, input: this.source.outputArtifact, outputs: [BUILD_ARTIFACT] })],
+    });
+    pipeline.addStage({ stageName: SOURCE_STAGE, actions: [this.source], placement: { rightBefore: build } });
+    return pipeline;
+  }
+}

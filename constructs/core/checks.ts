@@ -1,0 +1,286 @@
+/**
+ * Every rule about a single value, by name. Constructs validate their props
+ * with them and the configuration schema reaches them through the constructs'
+ * validation, so the two can never disagree about what is allowed.
+ *
+ * Each check returns `undefined` when the value is allowed, or a sentence that
+ * says what is allowed. Limits come from the owning service's documentation,
+ * cited next to each rule; where a rule is stricter than the service, it says why.
+ */
+import { Check } from './validation';
+
+const matches =
+  (pattern: RegExp, allowed: string): Check<string> =>
+  (value) =>
+    typeof value === 'string' && pattern.test(value) ? undefined : allowed;
+
+/** One of a fixed list of values. */
+export const checkOneOf =
+  <T extends string>(values: readonly T[]): Check<string> =>
+  (value) =>
+    (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+
+/** An integer within [min, max]. */
+export const checkIntegerBetween =
+  (min: number, max: number): Check<number> =>
+  (value) =>
+    Number.isInteger(value) && value >= min && value <= max
+      ? undefined
+      : max === Number.MAX_SAFE_INTEGER
+        ? `must be an integer >= ${min}`
+        : `must be an integer from ${min} to ${max}`;
+
+// --- This project's names ---------------------------------------------------
+
+/**
+ * A pipeline's short name. It becomes part of the stack name, the state key, the
+ * CodeBuild project, the CodePipeline, IAM role names (64 characters at most) and
+ * S3 bucket names (lowercase only), so it is held to the strictest of those rules.
+ */
+export const checkPipelineName = matches(
+  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+  'must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+);
+
+/** A path inside the source repository, relative to its root (`.` for the root itself). */
+export const checkRelativePath: Check<string> = (value) =>
+  typeof value === 'string' &&
+  value.length > 0 &&
+  !value.startsWith('/') &&
+  !value.split('/').includes('..') &&
+  /^[A-Za-z0-9._/-]+$/.test(value)
+    ? undefined
+    : 'must be a path relative to the repository root ("." for the root), made of letters, digits, ".", "_", "-" and "/", without ".." or a leading "/"';
+
+/** The prefix of the Terraform variables that carry registry credentials (Terraform identifiers, kept lowercase). */
+export const checkVariablePrefix = matches(/^[a-z][a-z0-9_]{0,40}$/, 'must be 1-41 lowercase letters, digits and "_", starting with a letter');
+
+// --- GitHub -----------------------------------------------------------------
+
+/** GitHub user or organization login (GitHub's sign-up form: alphanumerics and single hyphens, at most 39). */
+export const checkGitHubOwner = matches(
+  /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
+  'must be a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen',
+);
+
+/** GitHub repository name (GitHub's "Create a new repository" form: at most 100 of letters, digits, ".", "-", "_"). */
+export const checkGitHubRepository: Check<string> = (value) => {
+  const allowed =
+    'must be a GitHub repository name: 1-100 letters, digits, ".", "-" or "_", not "." or "..", not ending in ".git"';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(value)) return allowed;
+  if (value === '.' || value === '..' || value.toLowerCase().endsWith('.git')) return allowed;
+  return undefined;
+};
+
+/** A branch name git accepts (git-check-ref-format(1), with `--branch`). */
+export const checkBranchName: Check<string> = (value) => {
+  const allowed =
+    'must be a branch name git accepts: no spaces, "..", "~", "^", ":", "?", "*", "[", "\\", "@{" or control characters, ' +
+    'not starting with "-" or "/", not ending with "/", "." or ".lock", and no path component starting with "."';
+  if (typeof value !== 'string' || value.length === 0 || value.length > 255) return allowed;
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(value)) return allowed;
+  if (value.includes('..') || value.includes('@{') || value.includes('//') || value === '@') return allowed;
+  if (value.startsWith('-') || value.startsWith('/') || value.endsWith('/') || value.endsWith('.')) return allowed;
+  if (value.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return allowed;
+  return undefined;
+};
+
+// --- AWS: accounts, regions, ARNs -------------------------------------------
+
+/** An AWS region code such as `eu-west-1` or `us-gov-west-1` (AWS General Reference, "AWS service endpoints"). */
+export const checkAwsRegion = matches(
+  /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/,
+  'must be an AWS region code such as "us-east-1" or "eu-central-1"',
+);
+
+/** A regional ARN (`arn:partition:service:region:account:resource`) in `region`: KMS keys serve only their own region. */
+export const checkArnInRegion =
+  (region: string): Check<string> =>
+  (arn) =>
+    typeof arn === 'string' && arn.split(':')[3] === region ? undefined : `must be in the pipelines' region "${region}" (KMS keys are regional)`;
+
+/** A service principal such as `codebuild.amazonaws.com` (IAM User Guide, "AWS JSON policy elements: Principal"). */
+export const checkServicePrincipal = matches(/^[a-z0-9.-]+\.amazonaws\.com$/, 'must be a service principal such as "codebuild.amazonaws.com"');
+
+// --- IAM ----------------------------------------------------------------------
+
+/** An IAM role name (IAM API Reference, CreateRole: RoleName, 1-64 of `[\w+=,.@-]`). */
+export const checkIamRoleName = matches(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 letters, digits and +=,.@_-');
+
+/** An IAM policy statement ID (IAM User Guide, "IAM JSON policy elements: Sid": ASCII letters and digits). */
+export const checkStatementId = matches(/^[A-Za-z0-9]{1,100}$/, 'must be 1-100 ASCII letters and digits');
+
+// --- S3 -----------------------------------------------------------------------
+
+/** An S3 general-purpose bucket name (S3 User Guide, "General purpose bucket naming rules"). */
+export const checkS3BucketName: Check<string> = (value) => {
+  const allowed =
+    'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit, ' +
+    'no "..", not an IP address, no reserved prefix ("xn--", "sthree-", "amzn-s3-demo-") or suffix ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")';
+  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) return allowed;
+  if (value.includes('..') || /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return allowed;
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(value)) return allowed;
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(value)) return allowed;
+  return undefined;
+};
+
+/**
+ * A prefix from which Terraform generates a bucket name: the AWS provider's
+ * `aws_s3_bucket.bucket_prefix` is at most 37 characters, leaving 26 for its suffix.
+ */
+export const checkS3BucketPrefix = matches(
+  /^[a-z0-9][a-z0-9.-]{0,36}$/,
+  'must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit',
+);
+
+/**
+ * An S3 object key or key prefix made of path segments (the state key). S3 allows
+ * almost any key; this keeps to its "safe characters" (S3 User Guide, "Naming
+ * Amazon S3 objects") so the key needs no escaping in a backend block or a URL.
+ */
+export const checkS3KeyPrefix = matches(
+  /^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/,
+  'must be path segments of letters, digits and !_.*\'()- separated by single "/", without a leading or trailing "/"',
+);
+
+// --- KMS ----------------------------------------------------------------------
+
+/** A KMS key or alias ARN, where AWS accepts either (the S3 backend's `kms_key_id`). */
+export const checkKmsKeyOrAliasArn = matches(
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/,
+  'must be a KMS key or alias ARN such as "arn:aws:kms:eu-west-1:123456789012:key/<id>"',
+);
+
+/**
+ * A KMS key ARN, single- or multi-Region. Not an alias: CloudWatch Logs and ECR
+ * accept only a key's ARN, and an alias can be repointed under a running pipeline.
+ */
+export const checkKmsKeyArn = matches(
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+  'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias ARN)',
+);
+
+/**
+ * A KMS alias without its `alias/` prefix (KMS API Reference, CreateAlias:
+ * AliasName, 1-256 characters of `[a-zA-Z0-9:/_-]` including the prefix, and
+ * never `alias/aws/`, which AWS reserves). ":" is refused too: it would be
+ * ambiguous in the alias's ARN.
+ */
+export const checkKmsAliasName: Check<string> = (value) =>
+  typeof value === 'string' && /^[a-zA-Z0-9/_-]{1,250}$/.test(value) && !value.startsWith('aws/')
+    ? undefined
+    : 'must be 1-250 letters, digits and /_- without the "alias/" prefix, and not start with "aws/"';
+
+// --- Secrets Manager ----------------------------------------------------------
+
+/** A secret's name (Secrets Manager API Reference, CreateSecret: Name, 1-512 of letters, digits and `/_+=.@-`). */
+export const checkSecretName = matches(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be 1-512 letters, digits and /_+=.@-');
+
+/** A secret's name or ARN, to read an existing secret by (GetSecretValue: SecretId). */
+export const checkSecretId = matches(
+  /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/,
+  'must be a Secrets Manager secret name or ARN: 1-512 letters, digits and /_+=.@-',
+);
+
+/** A secret's full ARN, which Terraform imports a secret by. */
+export const checkSecretArn = matches(
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+  'must be a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf"',
+);
+
+// --- Container images ---------------------------------------------------------
+
+/**
+ * A container image repository name as Docker Hub and ECR accept it: lowercase
+ * path components separated by "/", each made of letters and digits joined by
+ * ".", "_", "__" or "-" (ECR API Reference, CreateRepository: repositoryName,
+ * 2-256 characters).
+ */
+export const checkImageRepositoryName: Check<string> = (value) => {
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  return typeof value === 'string' &&
+    value.length >= 2 &&
+    value.length <= 256 &&
+    new RegExp(`^${component}(?:/${component})*$`).test(value)
+    ? undefined
+    : 'must be an image repository name: 2-256 lowercase letters and digits in "/"-separated parts, joined by ".", "_" or "-" (e.g. "my-org/my-app"), without a tag';
+};
+
+/** A Docker Hub repository is always `namespace/name`. */
+export const checkDockerHubRepository: Check<string> = (value) =>
+  checkImageRepositoryName(value) ??
+  (value.split('/').length === 2 ? undefined : 'must be a Docker Hub repository "namespace/name", e.g. "my-org/my-app"');
+
+// --- CodeBuild ----------------------------------------------------------------
+
+/** A CodeBuild project name (CodeBuild API Reference, CreateProject: name, `[A-Za-z0-9][A-Za-z0-9\-_]{1,149}`). */
+export const checkCodeBuildProjectName = matches(
+  /^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/,
+  'must be 2-150 letters, digits, "-" and "_", starting with a letter or digit',
+);
+
+/** CodeBuild's compute types for on-demand Linux containers (CodeBuild User Guide, "Build environment compute types"). */
+export const COMPUTE_TYPES = [
+  'BUILD_GENERAL1_SMALL',
+  'BUILD_GENERAL1_MEDIUM',
+  'BUILD_GENERAL1_LARGE',
+  'BUILD_GENERAL1_XLARGE',
+  'BUILD_GENERAL1_2XLARGE',
+] as const;
+export type ComputeType = (typeof COMPUTE_TYPES)[number];
+export const checkComputeType = checkOneOf(COMPUTE_TYPES);
+
+/** A CodeBuild curated or custom image: `aws/codebuild/...` or a registry image reference. */
+export const checkBuildImage = matches(
+  /^[a-z0-9][a-z0-9._/:@-]{1,254}$/,
+  'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as "public.ecr.aws/org/image:tag"',
+);
+
+/** CodeBuild's limits, in minutes, on build and queue time (CodeBuild API Reference, CreateProject: timeoutInMinutes, queuedTimeoutInMinutes). */
+export const checkBuildTimeoutMinutes = checkIntegerBetween(5, 2160);
+export const checkQueuedTimeoutMinutes = checkIntegerBetween(5, 480);
+/** CreateProject: concurrentBuildLimit, at least 1 (its maximum is the account's quota, unknown here). */
+export const checkConcurrentBuildLimit = checkIntegerBetween(1, Number.MAX_SAFE_INTEGER);
+
+/**
+ * A build environment variable's name: a shell identifier that does not start
+ * with `CODEBUILD_`, which CodeBuild reserves for its own (CodeBuild User Guide,
+ * "Environment variables in build environments").
+ */
+export const checkEnvironmentVariableName: Check<string> = (value) =>
+  typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) && !value.startsWith('CODEBUILD_')
+    ? undefined
+    : 'must be letters, digits and "_", not starting with a digit or with CODEBUILD_';
+
+// --- CloudWatch Logs ----------------------------------------------------------
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy: retentionInDays); 0, "never expire", is deliberately not offered. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const checkLogRetentionDays: Check<number> = (value) =>
+  (LOG_RETENTION_DAYS as readonly number[]).includes(value)
+    ? undefined
+    : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`;
+
+// --- CodePipeline and CodeConnections -------------------------------------------
+
+/** A CodePipeline name (CodePipeline API Reference, PipelineDeclaration: name, 1-100 of `[A-Za-z0-9.@\-_]`). */
+export const checkCodePipelineName = matches(/^[A-Za-z0-9.@_-]{1,100}$/, 'must be 1-100 letters, digits and .@_-');
+
+/** A stage or action name (CodePipeline API Reference, StageDeclaration and ActionDeclaration: name, 1-100 of `[A-Za-z0-9.@\-_]`). */
+export const checkStageOrActionName = checkCodePipelineName;
+
+/**
+ * A connection's name (CodeConnections API Reference, CreateConnection:
+ * ConnectionName, 1-32 characters); limited to the characters a pipeline name
+ * may have, since ours are derived from pipeline names.
+ */
+export const checkConnectionName = matches(/^[A-Za-z0-9.@_-]{1,32}$/, 'must be 1-32 letters, digits and .@_-');
+
+/** An AWS CodeConnections (formerly CodeStar Connections) connection ARN. */
+export const checkConnectionArn = matches(
+  /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+  'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"',
+);

@@ -1,0 +1,118 @@
+import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
+import { Construct } from 'constructs';
+import { USE_CONNECTION_ACTIONS } from '../../iam/actions';
+import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
+import { checkConnectionArn, checkConnectionName } from '../core/checks';
+import { grant } from '../core/grants';
+import { StackOutput } from '../core/stack-output';
+import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
+import { SourceRepository } from './source-repository';
+
+export interface GitHubConnectionSourceProps {
+  /** The repository and branch to build. */
+  readonly repository: SourceRepository;
+  /**
+   * Name of the connection to create (at most 32 characters).
+   * Ignored when `connectionArn` is set.
+   * @default - required unless `connectionArn` is set
+   */
+  readonly connectionName?: string;
+  /**
+   * ARN of an existing, approved connection to reuse (one per GitHub organization is common).
+   * @default - a connection is created; it must be approved once in the console
+   */
+  readonly connectionArn?: string;
+  /**
+   * The source action's name in its stage.
+   * @default "GitHub"
+   */
+  readonly actionName?: string;
+  /**
+   * The artifact the action writes the code to.
+   * @default "source_output"
+   */
+  readonly outputArtifact?: string;
+}
+
+function validateConnectionSourceProps(props: GitHubConnectionSourceProps): PropProblem[] {
+  if (props.connectionArn !== undefined) return checkProp('connectionArn', props.connectionArn, checkConnectionArn);
+  return checkProp('connectionName', props.connectionName, (name) => {
+    const problem = checkConnectionName(name ?? '');
+    return problem === undefined ? undefined : `${problem} (required unless connectionArn is set)`;
+  });
+}
+
+/**
+ * Triggers the pipeline through an AWS CodeConnections (CodeStar) connection to
+ * GitHub: AWS's recommended path. The pipeline is V2 with a push trigger on the
+ * branch. A created connection starts in `PENDING` and must be approved once
+ * in the AWS console (Developer Tools > Settings > Connections) before the
+ * first run.
+ */
+export class GitHubConnectionSource extends Construct implements IPipelineSource {
+  public readonly actionName: string;
+  public readonly outputArtifact: string;
+  public readonly outputs: readonly StackOutput[];
+  /** The connection's ARN. */
+  public readonly connectionArn: string;
+
+  private readonly repository: SourceRepository;
+
+  constructor(scope: Construct, id: string, props: GitHubConnectionSourceProps) {
+    super(scope, id);
+    throwIfInvalid('GitHubConnectionSource', this, validateConnectionSourceProps(props));
+    this.repository = props.repository;
+    this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
+    this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
+    if (props.connectionArn !== undefined) {
+      this.connectionArn = props.connectionArn;
+      this.outputs = [this.connectionArnOutput()];
+      return;
+    }
+    const connection = new CodestarconnectionsConnection(this, 'connection', { name: props.connectionName!, providerType: 'GitHub' });
+    this.connectionArn = connection.arn;
+    this.outputs = [
+      this.connectionArnOutput(),
+      { name: 'connection_status', value: connection.connectionStatus, description: 'PENDING until approved once in the console' },
+      {
+        name: 'connection_next_step',
+        value: 'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
+        description: 'A new connection stays PENDING, and the pipeline cannot fetch code, until a person approves it',
+      },
+    ];
+  }
+
+  /** Lets the pipeline's role use the connection, and starts the pipeline on a push to the branch. */
+  public bind(binding: ActionBinding): ActionConfig {
+    grant(binding.role, { sid: 'UseGitHubConnection', actions: USE_CONNECTION_ACTIONS, resources: [this.connectionArn] });
+    return {
+      declaration: {
+        name: this.actionName,
+        category: 'Source',
+        owner: 'AWS',
+        provider: 'CodeStarSourceConnection',
+        version: '1',
+        outputArtifacts: [this.outputArtifact],
+        configuration: {
+          ConnectionArn: this.connectionArn,
+          FullRepositoryId: `${this.repository.owner}/${this.repository.repositoryName}`,
+          BranchName: this.repository.branch,
+          OutputArtifactFormat: 'CODE_ZIP',
+          DetectChanges: 'true',
+        },
+      },
+      triggers: [
+        {
+          providerType: 'CodeStarSourceConnection',
+          gitConfiguration: { sourceActionName: this.actionName, push: [{ branches: { includes: [this.repository.branch] } }] },
+        },
+      ],
+      pipelineType: 'V2',
+    };
+  }
+
+  private connectionArnOutput(): StackOutput {
+    return { name: 'connection_arn', value: this.connectionArn, description: 'The GitHub connection used by the source action' };
+  }
+}

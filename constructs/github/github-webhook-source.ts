@@ -1,0 +1,140 @@
+import { CodepipelineWebhook } from '@cdktf/provider-aws/lib/codepipeline-webhook';
+import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
+import { RepositoryWebhook } from '@cdktf/provider-github/lib/repository-webhook';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
+import { checkSecretId } from '../core/checks';
+import { StackOutput } from '../core/stack-output';
+import { checkOptionalProp, crossPropProblem, throwIfInvalid } from '../core/validation';
+import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
+import { SourceRepository } from './source-repository';
+
+/** Length of a generated webhook secret (CodePipeline accepts at most 100 characters). */
+export const WEBHOOK_SECRET_LENGTH = 40;
+
+export interface GitHubWebhookSourceProps {
+  /** The repository and branch to build. */
+  readonly repository: SourceRepository;
+  /**
+   * Name or ARN of the Secrets Manager secret whose plain-text value is the GitHub token
+   * (scopes `repo` and `admin:repo_hook`) that CodePipeline uses to fetch the code.
+   * @default "github/codepipeline-oauth-token"
+   */
+  readonly oauthTokenSecretId?: string;
+  /**
+   * Name or ARN of a Secrets Manager secret whose plain-text value is the webhook's HMAC secret
+   * (letters and digits only, at most 100 characters).
+   * @default - a 40-character alphanumeric secret is generated once and kept in state
+   */
+  readonly webhookSecretId?: string;
+  /**
+   * The source action's name in its stage.
+   * @default "GitHub"
+   */
+  readonly actionName?: string;
+  /**
+   * The artifact the action writes the code to.
+   * @default "source_output"
+   */
+  readonly outputArtifact?: string;
+}
+
+/**
+ * Triggers the pipeline with a GitHub webhook (CodePipeline's GitHub version 1
+ * source action).
+ *
+ * A push to the branch makes GitHub call an `aws_codepipeline_webhook`,
+ * authenticated with an HMAC secret shared by both webhooks; the source action
+ * does not poll. AWS has deprecated the version 1 action in favour of
+ * connections ({@link GitHubConnectionSource}); it still works, needs no
+ * console step, and runs only in V1 pipelines.
+ */
+export class GitHubWebhookSource extends Construct implements IPipelineSource {
+  public readonly actionName: string;
+  public readonly outputArtifact: string;
+
+  private readonly repository: SourceRepository;
+  private readonly oauthToken: string;
+  private readonly webhookSecret: string;
+  private webhookUrl?: string;
+
+  constructor(scope: Construct, id: string, props: GitHubWebhookSourceProps) {
+    super(scope, id);
+    throwIfInvalid('GitHubWebhookSource', this, [
+      ...checkOptionalProp('oauthTokenSecretId', props.oauthTokenSecretId, checkSecretId),
+      ...checkOptionalProp('webhookSecretId', props.webhookSecretId, checkSecretId),
+    ]);
+    this.repository = props.repository;
+    this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
+    this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
+    this.oauthToken = new DataAwsSecretsmanagerSecretVersion(this, 'oauth-token', {
+      secretId: props.oauthTokenSecretId ?? 'github/codepipeline-oauth-token',
+    }).secretString;
+    this.webhookSecret = props.webhookSecretId !== undefined ? this.readWebhookSecret(props.webhookSecretId) : this.generateWebhookSecret();
+  }
+
+  /** The URL GitHub calls, known after apply; empty until the source is bound to a pipeline. */
+  public get outputs(): readonly StackOutput[] {
+    return this.webhookUrl === undefined ? [] : [{ name: 'webhook_url', value: this.webhookUrl, description: 'The CodePipeline webhook that GitHub calls on push' }];
+  }
+
+  /** Creates the webhook pair that starts the pipeline on a push to the branch. */
+  public bind(binding: ActionBinding): ActionConfig {
+    const allowed = 'must be the only pipeline of this source, which is bound already: create one source per pipeline';
+    throwIfInvalid('GitHubWebhookSource.bind', this, crossPropProblem(this.webhookUrl !== undefined, 'pipelineName', binding.pipelineName, allowed));
+    const awsWebhook = new CodepipelineWebhook(this, 'pipeline-webhook', {
+      name: `${binding.pipelineName}-github`,
+      targetPipeline: binding.pipelineName,
+      targetAction: this.actionName,
+      authentication: 'GITHUB_HMAC',
+      authenticationConfiguration: { secretToken: this.webhookSecret },
+      // Only pushes to the configured branch; {Branch} is the action's Branch setting.
+      filter: [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }],
+    });
+    new RepositoryWebhook(this, 'github-webhook', {
+      repository: this.repository.repositoryName,
+      events: ['push'],
+      active: true,
+      configuration: { url: awsWebhook.url, contentType: 'json', insecureSsl: false, secret: this.webhookSecret },
+    });
+    this.webhookUrl = awsWebhook.url;
+    return {
+      declaration: {
+        name: this.actionName,
+        category: 'Source',
+        owner: 'ThirdParty',
+        provider: 'GitHub',
+        version: '1',
+        outputArtifacts: [this.outputArtifact],
+        configuration: {
+          Owner: this.repository.owner,
+          Repo: this.repository.repositoryName,
+          Branch: this.repository.branch,
+          OAuthToken: this.oauthToken,
+          // The webhook starts the pipeline; polling would start it twice.
+          PollForSourceChanges: 'false',
+        },
+      },
+      // CodePipeline returns the GitHub token masked, so every plan would show a change
+      // to it. Ignoring it keeps plans clean; replacing the token therefore needs
+      // `terraform apply -replace` on the pipeline (see the README).
+      ignoredChanges: ['configuration["OAuthToken"]'],
+      pipelineType: 'V1',
+    };
+  }
+
+  private readWebhookSecret(secretId: string): string {
+    return new DataAwsSecretsmanagerSecretVersion(this, 'webhook-secret', { secretId }).secretString;
+  }
+
+  /** Alphanumeric only: CodePipeline silently ignores deliveries signed with a secret that contains special characters. Generated once, then stable in state. */
+  private generateWebhookSecret(): string {
+    const stack = TerraformStack.of(this);
+    // The random provider, once per stack, only in stacks that generate a secret.
+    if (!stack.node.tryFindChild('random')) new RandomProvider(stack, 'random');
+    return new Password(this, 'webhook-secret', { length: WEBHOOK_SECRET_LENGTH, special: false, upper: true, lower: true, numeric: true }).result;
+  }
+}

@@ -1,0 +1,73 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { SecurityChecks } from '../../guardrails/security-checks';
+import { EncryptionKey } from '../aws/encryption-key';
+import { SecureBucket } from '../aws/secure-bucket';
+import { checkAwsRegion, checkS3BucketName } from '../core/checks';
+import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+
+export interface StateBootstrapStackProps {
+  /** The state bucket's name (globally unique). */
+  readonly bucketName: string;
+  /** The region of the bucket. */
+  readonly region: string;
+  /**
+   * Where this stack's own (local) state file is written, relative to the stack's
+   * directory (`cdktf.out/stacks/<id>`), where Terraform runs.
+   * @default "../../../terraform.<stack id>.tfstate" - the project root, outside cdktf.out, so re-synthesizing never touches it
+   */
+  readonly localStatePath?: string;
+}
+
+/** Every problem with the props; the configuration schema reports them for its `state` section. */
+export function validateStateBootstrapStackProps(props: StateBootstrapStackProps): PropProblem[] {
+  return [...checkProp('bucketName', props.bucketName, checkS3BucketName), ...checkProp('region', props.region, checkAwsRegion)];
+}
+
+/**
+ * Creates the S3 bucket that holds every other stack's Terraform state:
+ * versioned, encrypted with its own customer-managed KMS key, private, TLS-only,
+ * and protected from `terraform destroy` (`prevent_destroy`).
+ *
+ * It keeps its own state locally because the bucket must exist before any
+ * stack can use it as a backend; deploy it once, first.
+ */
+export class StateBootstrapStack extends TerraformStack {
+  /** The state bucket. */
+  public readonly bucket: SecureBucket;
+  /** The key that encrypts the bucket. */
+  public readonly encryptionKey: EncryptionKey;
+
+  constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
+    super(scope, id);
+    // Secure by default: synth fails on a guardrail finding (see guardrails/).
+    Aspects.of(this).add(new SecurityChecks());
+    throwIfInvalid('StateBootstrapStack', this, validateStateBootstrapStackProps(props));
+
+    // Relative, not cdktf's default absolute path, so the JSON is the same on every machine.
+    new LocalBackend(this, { path: props.localStatePath ?? `../../../terraform.${id}.tfstate` });
+    new AwsProvider(this, 'aws', {
+      region: props.region,
+      defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }],
+    });
+
+    this.encryptionKey = new EncryptionKey(this, 'key', {
+      alias: `terraform-state/${props.bucketName}`,
+      description: `Encrypts the Terraform state in s3://${props.bucketName}`,
+    });
+    this.bucket = new SecureBucket(this, 'bucket', {
+      bucketName: props.bucketName,
+      encryptionKey: this.encryptionKey,
+      // State history is how a bad apply is undone; keep it for a year.
+      noncurrentVersionExpirationDays: 365,
+      preventDestroy: true,
+    });
+
+    new TerraformOutput(this, 'state_bucket', { value: this.bucket.bucketName, description: 'The state bucket' }).overrideLogicalId('state_bucket');
+    new TerraformOutput(this, 'state_kms_key_arn', {
+      value: this.encryptionKey.keyArn,
+      description: 'Set as state.kmsKeyArn in the configuration to encrypt state objects with this key',
+    }).overrideLogicalId('state_kms_key_arn');
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The IAM actions this project grants, as named lists: the constructs grant
+ * with them and the guardrails check with them, so a grant and its check
+ * cannot drift apart, and a reviewer reads the whole permission surface here.
+ *
+ * A leaf module: it imports nothing, and both `constructs/` and `guardrails/`
+ * import it.
+ */
+
+/** Writing a build's log streams. */
+export const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+
+/** Publishing test reports to a report group. */
+export const REPORT_ACTIONS = [
+  'codebuild:BatchPutCodeCoverages',
+  'codebuild:BatchPutTestCases',
+  'codebuild:CreateReport',
+  'codebuild:UpdateReport',
+] as const;
+
+/** Reading a secret that a `SECRETS_MANAGER` environment variable refers to. */
+export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
+
+/** Decrypting such a secret, on the key that encrypts it (granted with the encryption key's actions). */
+export const SECRET_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
+
+/** What CodePipeline needs to run a build and follow it. */
+export const START_BUILD_ACTIONS = ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'] as const;
+
+/** What a principal needs to read and write data encrypted under a key (S3, Secrets Manager, CodeBuild). */
+export const KEY_ENCRYPT_DECRYPT_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey*',
+  'kms:ReEncrypt*',
+] as const;
+
+/** What CloudWatch Logs needs to encrypt a log group (granted to its service principal in the key policy). */
+export const LOGS_KEY_ACTIONS = [
+  'kms:Decrypt*',
+  'kms:Describe*',
+  'kms:Encrypt*',
+  'kms:GenerateDataKey*',
+  'kms:ReEncrypt*',
+] as const;
+
+/** What a build or pipeline needs to exchange artifacts through a bucket. */
+export const OBJECT_READ_WRITE_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'] as const;
+
+/** What CodePipeline additionally needs to check the artifact store. */
+export const BUCKET_READ_ACTIONS = ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:ListBucket'] as const;
+
+/** `docker login` to ECR; the API offers no resource scoping for it. */
+export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'] as const;
+
+/** `docker push` to one repository. */
+export const ECR_PUSH_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:CompleteLayerUpload',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:UploadLayerPart',
+] as const;
+
+/**
+ * What a pipeline needs to use a CodeConnections connection. Both service
+ * prefixes, because connections created since AWS renamed the service carry
+ * `codeconnections` ARNs.
+ */
+export const USE_CONNECTION_ACTIONS = ['codestar-connections:UseConnection', 'codeconnections:UseConnection'] as const;
+
+/**
+ * Actions that support no resource-level scoping, so `Resource: "*"` is the
+ * only way to grant them; anything else on `*` is broader than it needs to be.
+ * See the "Resource types" column of each service's page in the Service
+ * Authorization Reference ("Actions, resources, and condition keys for Amazon
+ * ECR", "... for AWS Security Token Service").
+ */
+export const UNSCOPED_ACTIONS: readonly string[] = [
+  ...ECR_AUTH_ACTIONS,
+  'ecr-public:GetAuthorizationToken',
+  'sts:GetCallerIdentity',
+  'sts:GetServiceBearerToken',
+];
