@@ -1,0 +1,106 @@
+/**
+ * Every field the configuration accepts must change what Terraform sees.
+ * The parsed configuration is passed to the stacks as a whole, so TypeScript
+ * cannot see a field that is validated and then dropped on the way; this test
+ * can: for each field of the schema it sets a value other than the default and
+ * expects different stacks. A new field without a case here fails too.
+ */
+import { Testing } from 'cdktf';
+import { z } from 'zod';
+import { parseConfig } from '../../config/load';
+import { configSchema } from '../../config/schema';
+import { buildStacks } from '../../main';
+import { validConfigDocument } from '../helpers';
+
+type Document = ReturnType<typeof validConfigDocument> & Record<string, any>;
+type Pipeline = Record<string, any>;
+
+/** Every field of a schema, as a path (`pipelines[].github.branch`). */
+function fieldsOf(schema: z.ZodType, prefix = ''): string[] {
+  const def = (schema as any)._zod.def;
+  if (def.type === 'optional') return fieldsOf(def.innerType, prefix);
+  if (def.type === 'pipe') return fieldsOf(def.in, prefix);
+  if (def.type === 'array') return fieldsOf(def.element, `${prefix}[]`);
+  if (def.type === 'object') return Object.entries(def.shape).flatMap(([key, field]) => fieldsOf(field as z.ZodType, prefix === '' ? key : `${prefix}.${key}`));
+  return [prefix];
+}
+
+/** Fields that are deliberately not for the stacks, and why. */
+const NOT_FOR_THE_STACKS: Readonly<Record<string, string>> = {
+  $schema: "the JSON Schema an editor validates the file with; it describes the file, not the pipelines",
+};
+
+const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
+
+/** How to set a field to a value other than its default, in a document where it applies (`context`). */
+interface FieldCase {
+  readonly context?: (document: Document, pipeline: Pipeline) => void;
+  readonly set: (document: Document, pipeline: Pipeline) => void;
+}
+const toConnection = (_: Document, p: Pipeline) => (p.trigger = 'connection');
+const toEcr = (_: Document, p: Pipeline) => (p.registry = { type: 'ecr', image: 'app' });
+
+const CASES: Readonly<Record<string, FieldCase>> = {
+  region: { set: (d) => (d.region = 'us-east-1') },
+  'state.bucket': { set: (d) => (d.state.bucket = 'other-state-bucket') },
+  'state.region': { set: (d) => (d.state.region = 'us-east-2') },
+  'state.keyPrefix': { set: (d) => (d.state.keyPrefix = 'other/prefix') },
+  'state.kmsKeyArn': { set: (d) => ((d.state as any).kmsKeyArn = KEY) },
+  'state.create': { set: (d) => ((d.state as any).create = false) },
+  'pipelines[].name': { set: (_, p) => (p.name = 'other') },
+  'pipelines[].github.owner': { set: (_, p) => (p.github.owner = 'other-org') },
+  'pipelines[].github.repository': { set: (_, p) => (p.github.repository = 'other') },
+  'pipelines[].github.branch': { set: (_, p) => (p.github.branch = 'develop') },
+  'pipelines[].github.visibility': { set: (_, p) => (p.github.visibility = 'internal') },
+  'pipelines[].github.create': { set: (_, p) => (p.github.create = false) },
+  'pipelines[].github.oauthTokenSecret': { set: (_, p) => (p.github.oauthTokenSecret = 'ci/other-token') },
+  'pipelines[].github.webhookSecret': { set: (_, p) => (p.github.webhookSecret = 'ci/other-webhook') },
+  'pipelines[].github.connectionArn': { context: toConnection, set: (_, p) => (p.github.connectionArn = CONNECTION) },
+  'pipelines[].trigger': { set: toConnection },
+  'pipelines[].registry.type': { set: toEcr },
+  'pipelines[].registry.image': { set: (_, p) => (p.registry.image = 'my-org/other') },
+  'pipelines[].registry.dockerHubCredentials': { context: toEcr, set: (_, p) => (p.registry.dockerHubCredentials = true) },
+  'pipelines[].build.computeType': { set: (_, p) => (p.build = { computeType: 'BUILD_GENERAL1_LARGE' }) },
+  'pipelines[].build.image': { set: (_, p) => (p.build = { image: 'aws/codebuild/standard:6.0' }) },
+  'pipelines[].build.concurrentBuildLimit': { set: (_, p) => (p.build = { concurrentBuildLimit: 3 }) },
+  'pipelines[].build.timeoutMinutes': { set: (_, p) => (p.build = { timeoutMinutes: 45 }) },
+  'pipelines[].build.queuedTimeoutMinutes': { set: (_, p) => (p.build = { queuedTimeoutMinutes: 20 }) },
+  'pipelines[].build.logRetentionDays': { set: (_, p) => (p.build = { logRetentionDays: 90 }) },
+  'pipelines[].appPath': { set: (_, p) => (p.appPath = 'services/app') },
+  'pipelines[].artifactRetentionDays': { set: (_, p) => (p.artifactRetentionDays = 7) },
+  'pipelines[].encryptionKeyArn': { set: (_, p) => (p.encryptionKeyArn = KEY) },
+  'pipelines[].artifactBucketName': { set: (_, p) => (p.artifactBucketName = 'shared-ci-artifacts') },
+};
+
+/** What Terraform would see for a document: every stack, by ID. */
+function stacksOf(document: Document): string {
+  const stacks = buildStacks(Testing.app(), parseConfig(document)).all;
+  return JSON.stringify(Object.fromEntries(stacks.map((stack) => [stack.node.id, stack.toTerraform()])));
+}
+
+function documentWith(...changes: readonly (((document: Document, pipeline: Pipeline) => void) | undefined)[]): Document {
+  const document = validConfigDocument() as Document;
+  for (const change of changes) change?.(document, document.pipelines[0]);
+  return document;
+}
+
+describe('every configuration field reaches the stacks', () => {
+  const fields = fieldsOf(configSchema);
+  const baselines = new Map<FieldCase['context'], string>();
+  const baseline = (context: FieldCase['context']) => {
+    if (!baselines.has(context)) baselines.set(context, stacksOf(documentWith(context)));
+    return baselines.get(context)!;
+  };
+
+  test('each field of the schema has a case here, or a reason it is not for the stacks', () => {
+    expect(fields.length).toBeGreaterThan(25);
+    expect(fields.filter((field) => CASES[field] === undefined && NOT_FOR_THE_STACKS[field] === undefined)).toEqual([]);
+    expect(Object.keys(CASES).filter((field) => !fields.includes(field))).toEqual([]);
+  });
+
+  test.each(Object.keys(CASES))('%s changes what Terraform sees', (field) => {
+    const { context, set } = CASES[field];
+    expect(stacksOf(documentWith(context, set))).not.toBe(baseline(context));
+  });
+});
