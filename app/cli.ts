@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { ConfigError } from '../config/load';
 import { PropValidationError } from '../constructs/core/validation';
-import { formatReport, GuardrailsError, StackReport } from '../guardrails';
+import { formatReport, GuardrailsError, StackReport, SuppressionError } from '../guardrails';
 import { synthesizeChecked } from './synthesize';
 
 /** The guardrails report, written beside the stacks in the output directory. */
@@ -22,8 +22,9 @@ export interface RunOptions {
   readonly stderr?: (text: string) => void;
 }
 
-/** Whether an error is a mistake the user can fix (configuration, props, guardrail findings) rather than a bug. */
-const isUserError = (error: unknown) => error instanceof ConfigError || error instanceof PropValidationError || error instanceof GuardrailsError;
+/** Whether an error is a mistake the user can fix (configuration, props, suppressions, guardrail findings) rather than a bug. */
+const isUserError = (error: unknown) =>
+  error instanceof ConfigError || error instanceof PropValidationError || error instanceof SuppressionError || error instanceof GuardrailsError;
 
 /** Adds an app's stacks to it. */
 export type StackBuilder = (app: App) => readonly TerraformStack[];

@@ -10,6 +10,14 @@ export interface Suppression {
   readonly reason: string;
 }
 
+/** A suppression written wrong: it names the element's construct path, the rule and what is wrong. */
+export class SuppressionError extends Error {
+  constructor(target: IConstruct, message: string) {
+    super(`Suppressions.add on ${target.node.path}: ${message}`);
+    this.name = 'SuppressionError';
+  }
+}
+
 /** The element's suppressions, and for a stack those of its data sources and `terraform` block. */
 const recorded = new WeakMap<IConstruct, SuppressionRecord[]>();
 const stackLevel = new WeakMap<TerraformStack, Map<TerraformDataSource | TerraformStack, SuppressionRecord[]>>();
@@ -31,14 +39,14 @@ export class Suppressions {
   public static add(target: TerraformResource | TerraformDataSource | TerraformStack, suppression: Suppression): void {
     const { ruleId, reason } = suppression;
     if (!/^[A-Za-z0-9_-]{2,64}$/.test(ruleId)) {
-      throw new Error(`Suppressions: "ruleId" ${JSON.stringify(ruleId)} is not a rule ID; use one like "CKV_AWS_316"`);
+      throw new SuppressionError(target, `"ruleId" = ${JSON.stringify(ruleId)} is not a rule ID; use one like "CKV_AWS_316"`);
     }
     if (typeof reason !== 'string' || reason.trim().length < 20) {
-      throw new Error(`Suppressions: "reason" for ${ruleId} on ${target.node.path} must say why, in at least 20 characters; got ${JSON.stringify(reason)}`);
+      throw new SuppressionError(target, `"reason" for ${ruleId} = ${JSON.stringify(reason)} must say why, in at least 20 characters`);
     }
     const records = recorded.get(target) ?? [];
     if (records.some((record) => record.rule === ruleId)) {
-      throw new Error(`Suppressions: ${ruleId} is already suppressed on ${target.node.path}`);
+      throw new SuppressionError(target, `${ruleId} is already suppressed here; suppress a rule once, with one reason`);
     }
     records.push({ rule: ruleId, reason: reason.trim() });
     // The override below holds this very array, so later suppressions of the same target need no new override.

@@ -48,15 +48,18 @@ describe('the output directory', () => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...PLANTED };
   delete env.CI_PIPELINES_CONFIG;
 
-  const saved = process.env;
-  process.env = { ...env };
   let status: number;
-  try {
-    status = run({ env: { ...env, CDKTF_OUTDIR: inProcess }, stdout: () => undefined });
-  } finally {
-    process.env = saved;
-  }
-  const child = spawnSync(app.command, app.args, { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: spawned }, encoding: 'utf8' });
+  let child: ReturnType<typeof spawnSync>;
+  beforeAll(() => {
+    const saved = process.env;
+    process.env = { ...env };
+    try {
+      status = run({ env: { ...env, CDKTF_OUTDIR: inProcess }, stdout: () => undefined });
+    } finally {
+      process.env = saved;
+    }
+    child = spawnSync(app.command, app.args, { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: spawned }, encoding: 'utf8' });
+  });
 
   test('both runs succeed', () => {
     expect(status).toBe(0);

@@ -3,7 +3,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Aspects, LocalBackend, TerraformStack, Testing } from 'cdktf';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
-import { checkStack, checkStacks, formatReport, GuardrailsError, SecurityChecks, Suppressions } from '../../guardrails';
+import { checkStack, checkStacks, formatReport, GuardrailsError, SecurityChecks, SuppressionError, Suppressions } from '../../guardrails';
 import { checkedByCaller } from '../../guardrails/security-checks';
 import { pipelineProps } from '../helpers';
 
@@ -60,17 +60,18 @@ describe('Suppressions', () => {
   });
 
   test.each([
-    [{ ruleId: 'CKV AWS 7', reason: 'long enough to be a reason' }, /"ruleId" "CKV AWS 7" is not a rule ID; use one like "CKV_AWS_316"/],
-    [{ ruleId: 'CKV_AWS_7', reason: 'because' }, /"reason" for CKV_AWS_7 on bare\/key must say why, in at least 20 characters; got "because"/],
-  ])('refuses %j', (suppression, message) => {
-    const stack = bareStack();
-    expect(() => Suppressions.add(new KmsKey(stack, 'key', {}), suppression)).toThrow(message);
+    [{ ruleId: 'CKV AWS 7', reason: 'long enough to be a reason' }, /^Suppressions.add on bare\/key: "ruleId" = "CKV AWS 7" is not a rule ID; use one like "CKV_AWS_316"$/],
+    [{ ruleId: 'CKV_AWS_7', reason: 'because' }, /^Suppressions.add on bare\/key: "reason" for CKV_AWS_7 = "because" must say why, in at least 20 characters$/],
+  ])('refuses %j, naming the element', (suppression, message) => {
+    const key = new KmsKey(bareStack(), 'key', {});
+    expect(() => Suppressions.add(key, suppression)).toThrow(message);
+    expect(() => Suppressions.add(key, suppression)).toThrow(SuppressionError);
   });
 
   test('refuses to suppress the same rule twice on one resource', () => {
     const key = new KmsKey(bareStack(), 'key', {});
     Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' });
-    expect(() => Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' })).toThrow(/CKV_AWS_7 is already suppressed on bare\/key/);
+    expect(() => Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' })).toThrow('Suppressions.add on bare/key: CKV_AWS_7 is already suppressed here; suppress a rule once, with one reason');
     expect(Suppressions.of(key)).toEqual([{ ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' }]);
   });
 });
@@ -132,12 +133,14 @@ describe('checkedByCaller', () => {
 });
 
 describe('formatReport and GuardrailsError', () => {
-  const stack = bareStack();
-  const project = unencryptedProject(stack);
-  Suppressions.add(project, { ruleId: 'CKV_AWS_147', reason: 'The project | only runs linters' });
-  const failing = bareStack();
-  unencryptedProject(failing);
-  const reports = checkStacks([stack, failing]);
+  let reports: ReturnType<typeof checkStacks>;
+  beforeAll(() => {
+    const stack = bareStack();
+    Suppressions.add(unencryptedProject(stack), { ruleId: 'CKV_AWS_147', reason: 'The project | only runs linters' });
+    const failing = bareStack();
+    unencryptedProject(failing);
+    reports = checkStacks([stack, failing]);
+  });
 
   test('the report lists counts, suppressions with reasons, findings and the rules', () => {
     const report = formatReport(reports);

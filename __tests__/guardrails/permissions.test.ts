@@ -76,7 +76,10 @@ const SHAPES = [
 ] as const;
 
 describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission completeness: %s', (_name, shape) => {
-  const json = synthesize(shape.props);
+  let json: ReturnType<typeof synthesize>;
+  beforeAll(() => {
+    json = synthesize(shape.props);
+  });
 
   test('both roles have every permission their service needs', () => {
     expect(permissionProblems(json)).toEqual([]);
@@ -141,7 +144,10 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
 });
 
 describe('permission completeness with an existing artifact bucket', () => {
-  const json = synthesize(pipelineProps({ artifactBucketName: 'shared-ci-artifacts' }));
+  let json: ReturnType<typeof synthesize>;
+  beforeAll(() => {
+    json = synthesize(pipelineProps({ artifactBucketName: 'shared-ci-artifacts' }));
+  });
   const objectsStatement = (document: any) => document.statement.find((statement: any) => statement.sid === 'BucketObjectsReadWrite');
 
   test('the need is on the named bucket, in the partition the stack reads', () => {

@@ -20,6 +20,9 @@ function synthesize(config: PipelinesConfig): string {
 const stackJson = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
 
 /** The chart's nodes (ID → label) and edges (`from -label-> to`, labels by node). */
+/** A chart's parts, as the tests read them. */
+type Chart = ReturnType<typeof parse>;
+
 function parse(chart: string) {
   const nodes = new Map<string, string>();
   for (const match of chart.matchAll(/^\s+([A-Za-z0-9_]+)(?:\[\(|\(\[|\[)"([^"]*)"/gm)) nodes.set(match[1], match[2]);
@@ -35,10 +38,15 @@ function parse(chart: string) {
 
 describe('the default configuration (webhook, Docker Hub)', () => {
   const config = loadConfigFile(DEFAULT_CONFIG_PATH);
-  const outdir = synthesize(config);
   const stack = pipelineStackId(config.pipelines[0].name);
-  const chart = pipelineFlowchart(stackJson(outdir, stack), stack)!;
-  const { nodes, groups, edges, described } = parse(chart);
+  let outdir: string;
+  let chart: string;
+  let nodes: Chart['nodes'], groups: Chart['groups'], edges: Chart['edges'], described: Chart['described'];
+  beforeAll(() => {
+    outdir = synthesize(config);
+    chart = pipelineFlowchart(stackJson(outdir, stack), stack)!;
+    ({ nodes, groups, edges, described } = parse(chart));
+  });
 
   test('draws push → repository → both webhooks → the stages → CodeBuild → Docker Hub', () => {
     expect(described).toEqual(
@@ -107,9 +115,12 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
       },
     ],
   });
-  const outdir = synthesize(config);
-  const chart = pipelineFlowchart(stackJson(outdir, 'ci-api'), 'ci-api')!;
-  const { described, nodes } = parse(chart);
+  let chart: string;
+  let nodes: Chart['nodes'], described: Chart['described'];
+  beforeAll(() => {
+    chart = pipelineFlowchart(stackJson(synthesize(config), 'ci-api'), 'ci-api')!;
+    ({ described, nodes } = parse(chart));
+  });
 
   test('draws the connection instead of webhooks, and ECR instead of Docker Hub', () => {
     expect(described).toEqual(
@@ -131,8 +142,12 @@ describe('an existing KMS key and artifact bucket', () => {
   const keyArn = `arn:aws:kms:${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const config = parseConfig({ ...base, pipelines: [{ ...base.pipelines[0], encryptionKeyArn: keyArn, artifactBucketName: 'acme-shared-ci-artifacts' }] });
   const stack = pipelineStackId(base.pipelines[0].name);
-  const chart = pipelineFlowchart(stackJson(synthesize(config), stack), stack)!;
-  const { described, nodes } = parse(chart);
+  let chart: string;
+  let nodes: Chart['nodes'], described: Chart['described'];
+  beforeAll(() => {
+    chart = pipelineFlowchart(stackJson(synthesize(config), stack), stack)!;
+    ({ described, nodes } = parse(chart));
+  });
 
   test('draws them by name and ARN, marked existing, where the created ones were', () => {
     const existingKey = `existing KMS key<br/>${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;

@@ -33,7 +33,10 @@ describe('actionOf', () => {
 });
 
 describe('a plan with every kind of change', () => {
-  const summary = summarizePlan(readPlan(fixture('mixed')), 'Plan');
+  let summary: string;
+  beforeAll(() => {
+    summary = summarizePlan(readPlan(fixture('mixed')), 'Plan');
+  });
 
   test('counts each action in the headline and the table', () => {
     expect(summary.split('\n')[0]).toBe('### Plan: 1 to create, 1 to update, 3 to replace, 2 to delete');

@@ -124,6 +124,10 @@ export class SecureBucket extends Construct implements IBucket {
     return { ...bucket, grantReadWrite: (grantee) => grantReadWrite(bucket, grantee) };
   }
 
+  /** The bucket's name. */
+  public readonly bucketName: string;
+  /** The bucket's ARN. */
+  public readonly bucketArn: string;
   /** The key that encrypts every object. */
   public readonly encryptionKey: IEncryptionKey;
 
@@ -143,17 +147,10 @@ export class SecureBucket extends Construct implements IBucket {
     this.encryptWith(props.encryptionKey);
     this.expireObjects(props);
     this.denyRequestsWithoutTls();
+
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
     this.encryptionKey = props.encryptionKey;
-  }
-
-  /** The bucket's name. */
-  public get bucketName(): string {
-    return this.bucket.bucket;
-  }
-
-  /** The bucket's ARN. */
-  public get bucketArn(): string {
-    return this.bucket.arn;
   }
 
   /** Lets `grantee` read and write objects (not the bucket's configuration), and use the bucket's key. */

@@ -97,3 +97,18 @@ describe('ServiceRole grants compose', () => {
     expect(grants.firstKeyAgain.statements).toEqual([]);
   });
 });
+
+describe('ServiceRole grants of the same resource twice', () => {
+  test('grant nothing the second time, and the policy lists the resource once', () => {
+    let second: Grant | undefined;
+    const stack = synth((scope) => {
+      const role = newRole(scope);
+      const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd' });
+      const bucket = new SecureBucket(scope, 'bucket', { bucketPrefix: 'b-', encryptionKey });
+      bucket.grantReadWrite(role);
+      second = bucket.grantReadWrite(role);
+    });
+    expect(second?.statements).toEqual([]);
+    expect(statement(stack.statements('role/permissions'), 'BucketRead').resources).toEqual([stack.ref('bucket/bucket', 'arn')]);
+  });
+});
