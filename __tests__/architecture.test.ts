@@ -21,7 +21,12 @@ function sourceFiles(dir: string): string[] {
 
 const FILES = sourceFiles(ROOT);
 const isTest = (file: string) => relative(ROOT, file).startsWith('__tests__');
-const parse = (file: string) => ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+const parsed = new Map<string, ts.SourceFile>();
+/** The file's syntax tree, parsed once for every test here. */
+function parse(file: string): ts.SourceFile {
+  if (!parsed.has(file)) parsed.set(file, ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true));
+  return parsed.get(file)!;
+}
 
 /** The project's folder of a file (`constructs/aws`, `guardrails/rules`, `.` for the root). */
 const folderOf = (file: string) => relative(ROOT, dirname(file)) || '.';
