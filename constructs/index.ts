@@ -32,5 +32,6 @@ export * from './ci-pipeline/ci-pipeline-props';
 export * from './ci-pipeline/troubleshooting';
 
 // The stacks.
+export * from './stacks/aws-provider';
 export * from './stacks/ci-pipeline-stack';
 export * from './stacks/state-bootstrap-stack';

@@ -1,4 +1,3 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { Aspects, DataTerraformRemoteStateS3, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -7,6 +6,7 @@ import { CiPipeline } from '../ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../ci-pipeline/ci-pipeline-props';
 import { checkArnInRegion, checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix } from '../core/checks';
 import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { addAwsProvider } from './aws-provider';
 
 /**
  * Terraform that runs write-only arguments (`secret_string_wo`) and ephemeral
@@ -97,7 +97,7 @@ export class CiPipelineStack extends TerraformStack {
     this.addOverride('terraform.backend.s3.use_lockfile', true);
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 
-    new AwsProvider(this, 'aws', {
+    addAwsProvider(this, {
       region: props.region,
       defaultTags: [{ tags: { ManagedBy: 'cdktf', Pipeline: props.pipeline.name, Stack: id } }],
     });

@@ -1,4 +1,3 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
@@ -6,6 +5,7 @@ import { EncryptionKey } from '../aws/encryption-key';
 import { SecureBucket } from '../aws/secure-bucket';
 import { checkAwsRegion, checkS3BucketName } from '../core/checks';
 import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { addAwsProvider } from './aws-provider';
 
 export interface StateBootstrapStackProps {
   /** The state bucket's name (globally unique). */
@@ -47,7 +47,7 @@ export class StateBootstrapStack extends TerraformStack {
 
     // Relative, not cdktf's default absolute path, so the JSON is the same on every machine.
     new LocalBackend(this, { path: props.localStatePath ?? `../../../terraform.${id}.tfstate` });
-    new AwsProvider(this, 'aws', {
+    addAwsProvider(this, {
       region: props.region,
       defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }],
     });
