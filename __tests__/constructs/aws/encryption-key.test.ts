@@ -29,7 +29,7 @@ describe('EncryptionKey', () => {
   test('lets CloudWatch Logs use the key only for this account\'s log groups when asked', () => {
     const logs = statement(forLogs.statements('key/policy'), 'CloudWatchLogsEncryptsLogGroups');
     expect(logs.principals[0]).toMatchObject({ type: 'Service' });
-    expect(logs.principals[0].identifiers[0]).toMatch(/^logs\.\$\{data\.aws_region\..*\.region\}\.amazonaws\.com$/);
+    expect(logs.principals[0].identifiers[0]).toBe(`logs.${forLogs.ref('aws-context/region', 'id')}.amazonaws.com`);
     expect(logs.condition[0]).toMatchObject({ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn' });
     expect(logs.condition[0].values[0]).toMatch(/:log-group:\*$/);
   });

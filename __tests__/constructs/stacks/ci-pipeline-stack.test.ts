@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { App, Testing } from 'cdktf';
+import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
 import { CiPipelineStack, CiPipelineStackProps, REQUIRED_TERRAFORM_VERSION } from '../../../constructs/stacks/ci-pipeline-stack';
 import { pipelineProps } from '../../helpers';
 
@@ -27,6 +28,14 @@ describe('CiPipelineStack', () => {
   test('encrypts state with a customer key when one is given', () => {
     const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abc';
     expect(synthStack({ state: { ...STATE, kmsKeyArn } }).terraform.backend.s3.kms_key_id).toBe(kmsKeyArn);
+  });
+
+  test('allows the AWS provider 5.x and 6.x, using no attribute that only one of them has', () => {
+    expect(json.terraform.required_providers.aws.version).toBe(AWS_PROVIDER_VERSIONS);
+    const text = JSON.stringify(json);
+    expect(text).toMatch(/data\.aws_region\.[^.]+\.id\b/);
+    // 5.x has no `region` on the region data source; 6.x deprecates its `name`.
+    expect(text).not.toMatch(/data\.aws_region\.[^.]+\.(region|name)\b/);
   });
 
   test('configures the AWS, GitHub and random providers', () => {
