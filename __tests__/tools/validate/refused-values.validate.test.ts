@@ -1,0 +1,58 @@
+/**
+ * Opt-in (`npm run test:validate`, which `.ci/run` runs): `npm run validate`
+ * fails, naming the stack, the resource and the problem, on values the real
+ * AWS provider refuses. It needs Terraform and CI_PIPELINES_PROVIDER_MIRROR
+ * (or providers from the registry); without them it is skipped and says why.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runValidate } from '../../../tools/validate/cli';
+import { MIRROR_ENV_VAR } from '../../../tools/validate/terraform';
+
+const GOLDEN_STACK = join(__dirname, '..', '..', 'golden', 'default', 'ci-sample-flask-app.tf.json');
+
+const unavailable = spawnSync('terraform', ['version']).status !== 0 ? 'the terraform CLI is not on PATH' : process.env[MIRROR_ENV_VAR] === undefined ? `${MIRROR_ENV_VAR} is not set` : undefined;
+if (unavailable !== undefined) console.warn(`SKIPPED the real-Terraform suite, because ${unavailable}.`);
+const describeWithTerraform = unavailable === undefined ? describe : describe.skip;
+
+/** The default pipeline stack, changed by `change`, alone in a directory. */
+function changedStack(change: (json: any) => void): string {
+  const json = JSON.parse(readFileSync(GOLDEN_STACK, 'utf8'));
+  change(json);
+  const dir = mkdtempSync(join(tmpdir(), 'refused-'));
+  writeFileSync(join(dir, 'ci-sample-flask-app.tf.json'), JSON.stringify(json));
+  return dir;
+}
+
+async function validate(dir: string) {
+  let stdout = '';
+  const code = await runValidate(['--require', dir], { stdout: (text) => (stdout += text), stderr: (text) => (stdout += text), env: process.env });
+  return { code, stdout };
+}
+
+describeWithTerraform('npm run validate with the real AWS provider', () => {
+  test('fails on a queued_timeout of 1000 minutes (CodeBuild allows 5-480), in both copies', async () => {
+    const dir = changedStack((json) => {
+      const [project] = Object.values<any>(json.resource.aws_codebuild_project);
+      project.queued_timeout = 1000;
+    });
+    const { code, stdout } = await validate(dir);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/error in ci-sample-flask-app: aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/);
+    expect(stdout).toMatch(/error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/);
+  }, 300_000);
+
+  test('fails on a bad value in a block that also holds a value known only after apply, through the copy with literals', async () => {
+    // The environment block holds the secret's ARN, so the provider skips the whole block while it is unknown.
+    const dir = changedStack((json) => {
+      const [project] = Object.values<any>(json.resource.aws_codebuild_project);
+      project.environment.compute_type = 'BUILD_GENERAL1_HUGE';
+    });
+    const { code, stdout } = await validate(dir);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*compute_type/);
+    expect(stdout).not.toMatch(/error in ci-sample-flask-app: /);
+  }, 300_000);
+});

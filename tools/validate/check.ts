@@ -1,0 +1,137 @@
+/**
+ * Checks the stacks of one directory with real Terraform: `terraform validate`,
+ * then `terraform plan` against the local AWS stub, of one root module that
+ * holds each stack twice, as written and with literals (see prepare.ts).
+ * One root, so that the fixed costs of Terraform and its AWS provider are paid
+ * once per directory rather than once per stack.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAwsStub } from './aws-stub';
+import { classify, Diagnostic, LITERALS_SUFFIX, PlanCounts, readPlanLog } from './diagnostics';
+import { prepareStack, PreparedStack, stubProviderSettings } from './prepare';
+import { readStacks } from './stacks';
+import { qualifiedSource, runTerraform } from './terraform';
+
+type Json = Record<string, any>;
+
+/** Where Terraform gets its providers. */
+export interface ProviderSetup {
+  /** A filesystem mirror, used offline; providers it lacks are cut from the copies checked. */
+  readonly mirror?: { readonly path: string; readonly providers: ReadonlyMap<string, readonly string[]> };
+  /** The environment Terraform runs with. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** What a check found. */
+export interface CheckReport {
+  readonly dir: string;
+  readonly stacks: readonly PreparedStack[];
+  /** Errors and warnings that fail the check. */
+  readonly failing: readonly Diagnostic[];
+  /** Warnings listed in ALLOWED_WARNINGS. */
+  readonly allowed: readonly Diagnostic[];
+  /** Terraform's counts for the plan of both copies; undefined when the plan failed. */
+  readonly planCounts?: PlanCounts;
+  /** The plan, as `terraform show -json` writes it. */
+  readonly plan?: Json;
+  /** AWS calls the stub served and refused. */
+  readonly stubCalls: { readonly served: readonly string[]; readonly refused: readonly string[] };
+  /** The working directory, when kept. */
+  readonly workdir?: string;
+}
+
+/** The outcome of checking a directory: a report, or why the check could not run. */
+export type CheckOutcome = { readonly kind: 'checked'; readonly report: CheckReport } | { readonly kind: 'skipped'; readonly reason: string };
+
+/** The providers (local names) of a stack that the setup cannot install. */
+function missingProviders(json: Json, setup: ProviderSetup): Set<string> {
+  if (setup.mirror === undefined) return new Set();
+  const required = Object.entries<Json>(json.terraform?.required_providers ?? {});
+  return new Set(required.filter(([, spec]) => !setup.mirror!.providers.has(qualifiedSource(String(spec.source)))).map(([name]) => name));
+}
+
+/** Arguments for the variables a stack declares without a default. */
+function variableArguments(json: Json): Json {
+  const placeholder = (type: unknown) => (type === 'number' ? 1 : type === 'bool' ? false : 'placeholder');
+  return Object.fromEntries(
+    Object.entries<Json>(json.variable ?? {})
+      .filter(([, spec]) => spec.default === undefined)
+      .map(([name, spec]) => [name, placeholder(spec.type)]),
+  );
+}
+
+/** The root module: each stack as written and with literals, and the AWS provider the copies with literals share. */
+function rootModule(stacks: readonly PreparedStack[], endpoint: string): Json {
+  const modules: Json = {};
+  for (const stack of stacks) {
+    modules[stack.id] = { source: `./${stack.id}`, ...variableArguments(stack.asWritten) };
+    modules[`${stack.id}${LITERALS_SUFFIX}`] = { source: `./${stack.id}${LITERALS_SUFFIX}`, ...variableArguments(stack.withLiterals) };
+  }
+  const aws = stacks.map((stack) => stack.asWritten.terraform?.required_providers?.aws).find((spec) => spec !== undefined) ?? { source: 'hashicorp/aws' };
+  return {
+    terraform: { required_providers: { aws } },
+    provider: { aws: [{ region: stacks[0].region, ...stubProviderSettings(endpoint) }] },
+    module: modules,
+  };
+}
+
+function writeWorkspace(workdir: string, stacks: readonly PreparedStack[], endpoint: string): void {
+  for (const stack of stacks) {
+    for (const [name, json] of [
+      [stack.id, stack.asWritten],
+      [`${stack.id}${LITERALS_SUFFIX}`, stack.withLiterals],
+    ] as const) {
+      mkdirSync(join(workdir, name), { recursive: true });
+      writeFileSync(join(workdir, name, 'main.tf.json'), `${JSON.stringify(json, null, 2)}\n`);
+    }
+  }
+  writeFileSync(join(workdir, 'main.tf.json'), `${JSON.stringify(rootModule(stacks, endpoint), null, 2)}\n`);
+}
+
+/** The last meaningful line Terraform printed, for a message. */
+const lastLine = (text: string) => text.split('\n').map((line) => line.replace(/[│╷╵]/g, '').trim()).filter((line) => line !== '').slice(-1)[0] ?? '';
+
+/** Validates and plans the stacks in `dir`. */
+export async function checkDirectory(dir: string, setup: ProviderSetup, options: { readonly keep?: boolean } = {}): Promise<CheckOutcome> {
+  const stacks = readStacks(dir);
+  const stub = await startAwsStub();
+  const workdir = mkdtempSync(join(tmpdir(), 'ci-validate-'));
+  try {
+    const prepared = stacks.map((stack) => prepareStack(stack, { missingProviders: missingProviders(stack.json, setup), stubEndpoint: stub.endpoint }));
+    writeWorkspace(workdir, prepared, stub.endpoint);
+    const terraform = (args: readonly string[]) => runTerraform([...args, '-no-color'], workdir, setup.env);
+    const init = await terraform(['init', '-input=false']);
+    if (init.status !== 0) {
+      const reason = `terraform init could not install the providers: ${lastLine(init.stderr || init.stdout)}`;
+      if (setup.mirror === undefined) return { kind: 'skipped', reason };
+      const workdirKept = options.keep ? workdir : undefined;
+      return { kind: 'checked', report: { dir, stacks: prepared, failing: [{ severity: 'error', summary: reason }], allowed: [], stubCalls: stub, workdir: workdirKept } };
+    }
+    const validate = await terraform(['validate', '-json']);
+    const diagnostics: Diagnostic[] = JSON.parse(validate.stdout).diagnostics ?? [];
+    const plan = await terraform(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-json']);
+    const planLog = readPlanLog(plan.stdout);
+    diagnostics.push(...planLog.diagnostics);
+    if (plan.status !== 0 && planLog.diagnostics.length === 0) diagnostics.push({ severity: 'error', summary: `terraform plan failed: ${lastLine(plan.stderr)}` });
+    const shown = plan.status === 0 ? await terraform(['show', '-json', 'plan.tfplan']) : undefined;
+    const { failing, allowed } = classify(diagnostics);
+    return {
+      kind: 'checked',
+      report: {
+        dir,
+        stacks: prepared,
+        failing,
+        allowed,
+        planCounts: plan.status === 0 ? planLog.changes : undefined,
+        plan: shown === undefined ? undefined : JSON.parse(shown.stdout),
+        stubCalls: { served: [...stub.served], refused: [...stub.refused] },
+        workdir: options.keep ? workdir : undefined,
+      },
+    };
+  } finally {
+    await stub.close();
+    if (!options.keep) rmSync(workdir, { recursive: true, force: true });
+  }
+}
