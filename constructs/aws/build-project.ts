@@ -66,8 +66,15 @@ export interface BuildSettings {
    */
   readonly image?: string;
   /**
-   * How many builds of the project may run at once; further builds queue.
-   * @default 1
+   * How many builds of the project may run at once. CodeBuild fails a build that
+   * would exceed it; it does not queue it ("If the build project has a concurrent
+   * build limit set, builds return an error if the number of running builds
+   * reaches the concurrent build limit": CodeBuild User Guide, "Builds in AWS
+   * CodeBuild"). Without a limit, builds over the account's quota wait in a queue.
+   * A pipeline needs none to build one change at a time: in its default
+   * (SUPERSEDED) execution mode a stage holds one execution at a time
+   * (CodePipeline User Guide, "How pipeline executions work").
+   * @default - no limit, so that no pipeline run fails because of one
    */
   readonly concurrentBuildLimit?: number;
   /**
@@ -214,7 +221,7 @@ export class BuildProject extends Construct {
       serviceRole: this.role.roleArn,
       buildTimeout: props.timeoutMinutes ?? 30,
       queuedTimeout: props.queuedTimeoutMinutes ?? 60,
-      concurrentBuildLimit: props.concurrentBuildLimit ?? 1,
+      concurrentBuildLimit: props.concurrentBuildLimit,
       encryptionKey: props.encryptionKey.keyArn,
       source: { type: 'CODEPIPELINE', buildspec: appPath === '.' ? 'buildspec.yml' : `${appPath.replace(/\/+$/, '')}/buildspec.yml` },
       artifacts: { type: 'CODEPIPELINE' },

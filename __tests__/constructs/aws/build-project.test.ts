@@ -99,6 +99,10 @@ describe('BuildProject variants', () => {
     expect(plain.cache.modes).toEqual(['LOCAL_SOURCE_CACHE']);
   });
 
+  test('sets no concurrent build limit unless asked, since CodeBuild fails the builds over one', () => {
+    expect(synth((scope) => build(scope)).at('build/project').concurrent_build_limit).toBeUndefined();
+  });
+
   test('runs on ARM for aarch64 images', () => {
     const arm = synth((scope) => build(scope, { image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0' })).at('build/project');
     expect(arm.environment.type).toBe('ARM_CONTAINER');
