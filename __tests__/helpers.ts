@@ -61,6 +61,12 @@ export function synth(build: (scope: Construct) => void): Synthesized {
   return { text, json, at, address, ref: (path, attribute) => `\${${address(path)}.${attribute}}`, statements: (path) => at(path).statement };
 }
 
+/** An ARN as the constructs build it from a name: in the partition, region and account the stack's AwsContext reads. */
+export function contextArn(stack: Synthesized, service: string, resource: string, options: { readonly global?: boolean } = {}): string {
+  const region = options.global ? '' : stack.ref('aws-context/region', 'id');
+  return `arn:${stack.ref('aws-context/partition', 'partition')}:${service}:${region}:${stack.ref('aws-context/account', 'account_id')}:${resource}`;
+}
+
 /** The bodies of every resource (or data source) of `type`. */
 export function bodies(json: StackJson, type: string, kind: 'resource' | 'data' = 'resource'): any[] {
   return Object.values(json[kind]?.[type] ?? {});

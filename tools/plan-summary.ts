@@ -51,7 +51,8 @@ const planSchema = z
     terraform_version: z.string().optional(),
     resource_changes: z.array(resourceChangeSchema).default([]),
     resource_drift: z.array(resourceChangeSchema).default([]),
-    output_changes: z.record(z.string(), z.object({ change: changeSchema.partial({ actions: true }).passthrough() }).passthrough()).default({}),
+    // Terraform writes each output's change directly, without the `change` wrapper resource changes have.
+    output_changes: z.record(z.string(), changeSchema.partial({ actions: true }).passthrough()).default({}),
     errored: z.boolean().optional(),
   })
   .passthrough();
@@ -171,10 +172,23 @@ export function readPlan(path: string): Plan {
   return parsePlan(document, path);
 }
 
+/** How many resource changes of each action a plan has. */
+export function countActions(plan: Plan): Record<PlanAction, number> {
+  const counts = Object.fromEntries(ACTION_ORDER.map((action) => [action, 0])) as Record<PlanAction, number>;
+  for (const change of plan.resource_changes) counts[actionOf(change)] += 1;
+  return counts;
+}
+
+/** The counts Terraform prints ("Plan: 1 to add, 2 to change, 0 to destroy"): a replacement adds one and destroys one. */
+export function terraformCounts(counts: Record<PlanAction, number>): { readonly add: number; readonly change: number; readonly remove: number } {
+  return { add: counts.create + counts.replace, change: counts.update, remove: counts.delete + counts.replace };
+}
+
 /** The summary of one plan, as Markdown. */
 export function summarizePlan(plan: Plan, title: string): string {
   const changes = plan.resource_changes.map(summarizeChange);
-  const count = (action: PlanAction) => changes.filter((change) => change.action === action).length;
+  const counts = countActions(plan);
+  const count = (action: PlanAction) => counts[action];
   const headline = (['create', 'update', 'replace', 'delete'] as const).map((action) => `${count(action)} to ${action}`).join(', ');
   const lines = [`### ${title}: ${headline}`, ''];
   if (plan.errored) lines.push('> [!WARNING]', '> Terraform reported errors while planning: this plan is incomplete.', '');
@@ -214,7 +228,7 @@ export function summarizePlan(plan: Plan, title: string): string {
   const drifted = plan.resource_drift.map((change) => change.address);
   if (drifted.length > 0) lines.push(`Changed outside Terraform since the last apply (drift): ${list(drifted)}.`, '');
   const outputs = Object.entries(plan.output_changes)
-    .filter(([, output]) => output.change.actions !== undefined && !output.change.actions.every((action) => action === 'no-op'))
+    .filter(([, output]) => output.actions !== undefined && !output.actions.every((action) => action === 'no-op'))
     .map(([name]) => name)
     .sort();
   if (outputs.length > 0) lines.push(`Outputs that change: ${list(outputs)}.`, '');

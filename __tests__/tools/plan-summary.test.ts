@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionOf, parsePlan, PlanError, readPlan, STATEFUL_RESOURCE_TYPES, summarizePlan, summarizePlanFiles } from '../../tools/plan-summary';
+import { actionOf, countActions, parsePlan, PlanError, readPlan, STATEFUL_RESOURCE_TYPES, summarizePlan, summarizePlanFiles, terraformCounts } from '../../tools/plan-summary';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plans');
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
@@ -32,74 +32,101 @@ describe('actionOf', () => {
   });
 });
 
-describe('a plan with every kind of change', () => {
+// The fixtures are real plans of the default pipeline stack (`npm run plan-fixtures` regenerates them).
+const summaryOf = (name: string) => summarizePlan(readPlan(fixture(name)), name);
+
+describe('a real plan with every kind of change (mixed.json)', () => {
   let summary: string;
   beforeAll(() => {
-    summary = summarizePlan(readPlan(fixture('mixed')), 'Plan');
+    summary = summaryOf('mixed');
   });
 
   test('counts each action in the headline and the table', () => {
-    expect(summary.split('\n')[0]).toBe('### Plan: 1 to create, 1 to update, 3 to replace, 2 to delete');
-    expect(summary).toContain('| Create | Update | Replace | Delete | Unchanged | Forget | Import | Move | Read |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 1 | 1 | 3 | 2 | 1 | 1 | 1 | 1 | 1 |');
+    expect(summary.split('\n')[0]).toBe('### mixed: 0 to create, 7 to update, 7 to replace, 1 to delete');
+    expect(summary).toContain('| Create | Update | Replace | Delete | Unchanged | Forget | Read |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 0 | 7 | 7 | 1 | 4 | 1 | 3 |');
   });
 
-  test('warns loudly about each stateful resource replaced or deleted, and only those', () => {
+  test('warns loudly about each stateful resource replaced, and only those', () => {
     const caution = summary.slice(summary.indexOf('> [!CAUTION]'), summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')));
-    expect(caution).toContain('**3 stateful resources would be destroyed.**');
+    expect(caution).toContain('**2 stateful resources would be replaced.**');
     const cautionRows = caution.split('\n').filter((line) => line.startsWith('> | **'));
-    expect(cautionRows.map((line) => line.split('`')[1])).toEqual([
-      'aws_kms_key.ci_key_kms-key_8E5E8A5C',
-      'aws_ecr_repository.ci_image-repository_repository_0A1B2C3D',
-      'aws_s3_bucket.state-bucket_bucket_9F8E7D6C',
-    ]);
-    expect(cautionRows[2]).toContain(STATEFUL_RESOURCE_TYPES.aws_s3_bucket);
+    expect(cautionRows.map((line) => line.split('`')[1])).toEqual(['aws_kms_key.ci_key_3C3C3511', 'aws_s3_bucket.ci_artifacts_bucket_AEE149AA']);
+    expect(cautionRows[1]).toContain(STATEFUL_RESOURCE_TYPES.aws_s3_bucket);
     expect(caution).not.toContain('aws_codepipeline_webhook');
-    expect(caution).not.toContain('aws_iam_role_policy');
   });
 
   test('lists every change but the unchanged, most dangerous first, with why', () => {
     expect(rows(summary.slice(summary.indexOf('| Action | Resource | Type |'))).map((line) => line.split(' | ')[0].replace(/[|* ]/g, ''))).toEqual([
-      'replace', 'replace', 'replace', 'delete', 'delete', 'forget', 'update', 'create', 'import', 'move', 'read',
+      ...Array(7).fill('replace'), 'delete', 'forget', ...Array(7).fill('update'), ...Array(3).fill('read'),
     ]);
-    expect(rowOf(summary, 'aws_codepipeline_webhook.ci_webhook_pipeline-webhook_CF123E5E')).toContain('an argument cannot be changed in place; forced by `name`');
-    expect(rowOf(summary, 'aws_ecr_repository.ci_image-repository_repository_0A1B2C3D')).toContain('the new one is created before the old one is deleted');
-    expect(rowOf(summary, 'aws_kms_key.ci_key_kms-key_8E5E8A5C')).toContain('requested with -replace');
-    expect(summary).toContain('| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes `build_timeout`, `tags` |');
-    expect(rowOf(summary, 'github_repository.ci_repository_repository_3A9A6C2B')).toContain('imports `sample-flask-app`');
-    expect(rowOf(summary, 'aws_secretsmanager_secret.ci_dockerhub-credentials_secret_1B2C3D4E')).toContain('moved from `aws_secretsmanager_secret.old_secret_00000000`');
-    expect(summary).not.toContain('aws_codepipeline.ci_pipeline_E3513F99');
+    expect(rowOf(summary, 'aws_codepipeline_webhook.ci_webhook_pipeline-webhook_CF123E5E')).toContain('an argument cannot be changed in place; forced by `name`; the new one is created before the old one is deleted');
+    expect(rowOf(summary, 'aws_kms_key.ci_key_3C3C3511')).toContain('requested with -replace');
+    expect(rowOf(summary, 'aws_s3_bucket.ci_artifacts_bucket_AEE149AA')).toContain('forced by `bucket_prefix`');
+    expect(rowOf(summary, 'aws_s3_bucket_lifecycle_configuration.ci_artifacts_lifecycle_C6840366')).toContain('the resource was removed from the configuration');
+    expect(summary).toContain('| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes `build_timeout`, `encryption_key` |');
+    expect(rowOf(summary, 'aws_kms_alias.renamed_alias')).toContain('moved from `aws_kms_alias.ci_key_alias_E5B0243D`');
+    expect(rowOf(summary, 'data.aws_iam_policy_document.ci_build_role_permissions_D503EACF')).toContain('its arguments are known only after apply');
   });
 
-  test('mentions drift and the outputs that change', () => {
-    expect(summary).toContain('Changed outside Terraform since the last apply (drift): `aws_codebuild_project.ci_build_project_7FD7DB46`.');
+  test('mentions the outputs that change', () => {
     expect(summary).toContain('Outputs that change: `webhook_url`.');
   });
 
   test('prints no attribute value', () => {
     const document = readFileSync(fixture('mixed'), 'utf8');
-    for (const value of ['example-org-terraform-state-eu-west-1', 'https://a', '"b"', 'IMMUTABLE', 'app-renamed', 'sample-flask-app-github']) {
-      expect(document).toContain(value.replace(/"/g, ''));
+    for (const value of ['renamed-artifacts-', 'sample-flask-app-github-v2', 'ci/sample-flask-app/dockerhub', 'alias/ci/sample-flask-app']) {
+      expect(document).toContain(value);
       expect(summary).not.toContain(value);
     }
   });
 });
 
-describe('other plans', () => {
+describe('other real plans', () => {
   test('a first deploy creates everything and warns about nothing', () => {
-    const summary = summarizePlan(readPlan(fixture('first-deploy')), 'First');
-    expect(summary.split('\n')[0]).toBe('### First: 6 to create, 0 to update, 0 to replace, 0 to delete');
+    const summary = summaryOf('create');
+    expect(summary.split('\n')[0]).toBe('### create: 20 to create, 0 to update, 0 to replace, 0 to delete');
     expect(summary).not.toContain('[!CAUTION]');
-    expect(summary).toContain('Outputs that change: `pipeline_name`.');
+    expect(summary).toContain('Outputs that change: `build_project_console_url`');
   });
 
   test('a plan without changes says so', () => {
-    const summary = summarizePlan(readPlan(fixture('no-changes')), 'Same');
-    expect(summary).toContain('| 0 | 0 | 0 | 0 | 2 |');
+    const summary = summaryOf('no-op');
+    expect(summary).toContain('| 0 | 0 | 0 | 0 | 20 |');
     expect(summary).toContain('No changes: the infrastructure matches the configuration.');
+    expect(summary).not.toContain('Outputs that change');
+  });
+
+  test('an update of the build changes only the build: its ARN in the policies is built from its name', () => {
+    const summary = summaryOf('update');
+    expect(summary.split('\n')[0]).toBe('### update: 0 to create, 1 to update, 0 to replace, 0 to delete');
+    expect(rows(summary.slice(summary.indexOf('| Action | Resource | Type |')))).toEqual([
+      '| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes `build_timeout` |',
+    ]);
+  });
+
+  test('a replacement of the bucket and the key warns, and a delete of the alias does not', () => {
+    expect(summaryOf('replace')).toContain('**2 stateful resources would be replaced.**');
+    const deleted = summaryOf('delete');
+    expect(deleted.split('\n')[0]).toBe('### delete: 0 to create, 0 to update, 0 to replace, 1 to delete');
+    expect(deleted).not.toContain('[!CAUTION]');
+  });
+
+  test("the counts equal Terraform's own (its `plan -json` change summary, kept beside the fixtures), for every fixture", () => {
+    const terraform = JSON.parse(readFileSync(join(FIXTURES, 'terraform-counts.json'), 'utf8'));
+    expect(Object.keys(terraform)).toEqual(['create', 'no-op', 'update', 'replace', 'delete', 'mixed']);
+    for (const [name, counts] of Object.entries<any>(terraform)) {
+      expect([name, terraformCounts(countActions(readPlan(fixture(name))))]).toEqual([name, { add: counts.add, change: counts.change, remove: counts.remove }]);
+    }
+  });
+
+  test('drift, as a refreshed plan reports it, is named', () => {
+    const plan = readPlan(fixture('update'));
+    const drifted = summarizePlan({ ...plan, resource_drift: plan.resource_changes.filter((change) => change.type === 'aws_codebuild_project') }, 'drift');
+    expect(drifted).toContain('Changed outside Terraform since the last apply (drift): `aws_codebuild_project.ci_build_project_7FD7DB46`.');
   });
 
   test('several plans make one comment, one section each', () => {
-    const comment = summarizePlanFiles([fixture('first-deploy'), fixture('mixed')]);
+    const comment = summarizePlanFiles([fixture('create'), fixture('mixed')]);
     expect(comment.match(/^### Terraform plan /gm)).toHaveLength(2);
     expect(comment.trimEnd().endsWith('_No attribute values are shown: a plan can hold secrets._')).toBe(true);
   });
@@ -147,10 +174,10 @@ describe('files that are not plans', () => {
   test('the command prints the summary, or the problem without a stack trace', () => {
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', '..', 'tools', 'plan-summary.ts'), ...args], { encoding: 'utf8' });
-    const good = run(fixture('no-changes'));
+    const good = run(fixture('no-op'));
     expect(good.status).toBe(0);
     expect(good.stdout).toContain('No changes');
-    const bad = run(fixture('no-changes'), file('state-again.json', JSON.stringify({ values: {} })));
+    const bad = run(fixture('no-op'), file('state-again.json', JSON.stringify({ values: {} })));
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('this is Terraform state, not a plan');

@@ -16,6 +16,7 @@ import {
   checkRelativePath,
   ComputeType,
 } from '../core/checks';
+import { AwsContext } from '../core/aws-context';
 import { Grant, grant, IGrantable } from '../core/grants';
 import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
@@ -135,6 +136,11 @@ export function validateBuildSettings(settings: BuildSettings): PropProblem[] {
   ];
 }
 
+/** The project's log group, where CodeBuild writes by default. */
+const logGroupName = (projectName: string) => `/aws/codebuild/${projectName}`;
+/** The report group CodeBuild files the buildspec's `unit-tests` report into. */
+const reportGroupName = (projectName: string) => `${projectName}-${UNIT_TEST_REPORT_KEY}`;
+
 /** The build's variables: `APP_DIR` first, then the plain ones, then those read from Secrets Manager. */
 const variablesOf = (props: BuildProjectProps) => ({
   plain: [{ name: 'APP_DIR', value: props.appPath ?? '.' }, ...(props.environmentVariables ?? [])],
@@ -169,7 +175,7 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
 export class BuildProject extends Construct {
   /** The project's name. */
   public readonly projectName: string;
-  /** The project's ARN. */
+  /** The project's ARN, built from its name so that it is known at plan time. */
   public readonly projectArn: string;
   /** The log group the builds write to. */
   public readonly logGroupName: string;
@@ -180,21 +186,25 @@ export class BuildProject extends Construct {
     super(scope, id);
     throwIfInvalid('BuildProject', this, validateBuildProjectProps(props));
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `/aws/codebuild/${props.projectName}`,
+      name: logGroupName(props.projectName),
       retentionInDays: props.logRetentionDays ?? 365,
       kmsKeyId: props.encryptionKey.keyArn,
     });
-    const reportGroup = new CodebuildReportGroup(this, 'unit-test-reports', {
-      name: `${props.projectName}-${UNIT_TEST_REPORT_KEY}`,
+    new CodebuildReportGroup(this, 'unit-test-reports', {
+      name: reportGroupName(props.projectName),
       type: 'TEST',
       exportConfig: { type: 'NO_EXPORT' },
       deleteReports: true,
     });
     this.role = new ServiceRole(this, 'role', { roleName: `${props.projectName}-codebuild`, assumedBy: 'codebuild.amazonaws.com' });
+    // ARNs built from the names, which are known at plan time: a reference to a resource's `arn` would defer
+    // the policy document's read whenever that resource changes, and show the policy changing in every such plan.
+    const aws = AwsContext.of(this);
+    const logGroupArn = aws.arn('logs', `log-group:${logGroupName(props.projectName)}`);
     grant(
       this.role,
-      { sid: 'WriteBuildLogs', actions: LOG_WRITE_ACTIONS, resources: [logGroup.arn, `${logGroup.arn}:*`] },
-      { sid: 'PublishTestReports', actions: REPORT_ACTIONS, resources: [reportGroup.arn] },
+      { sid: 'WriteBuildLogs', actions: LOG_WRITE_ACTIONS, resources: [logGroupArn, `${logGroupArn}:*`] },
+      { sid: 'PublishTestReports', actions: REPORT_ACTIONS, resources: [aws.arn('codebuild', `report-group/${reportGroupName(props.projectName)}`)] },
     );
     props.artifactBucket.grantReadWrite(this.role);
     props.encryptionKey.grantEncryptDecrypt(this.role);
@@ -203,7 +213,7 @@ export class BuildProject extends Construct {
 
     const project = this.createProject(props, logGroup.name);
     this.projectName = project.name;
-    this.projectArn = project.arn;
+    this.projectArn = aws.arn('codebuild', `project/${props.projectName}`);
     this.logGroupName = logGroup.name;
   }
 
@@ -212,7 +222,7 @@ export class BuildProject extends Construct {
     return grant(grantee, { sid: 'RunBuildProject', actions: START_BUILD_ACTIONS, resources: [this.projectArn] });
   }
 
-  private createProject(props: BuildProjectProps, logGroupName: string): CodebuildProject {
+  private createProject(props: BuildProjectProps, logGroup: string): CodebuildProject {
     const appPath = props.appPath ?? '.';
     const buildsImages = props.buildsImages ?? true;
     const project = new CodebuildProject(this, 'project', {
@@ -227,7 +237,7 @@ export class BuildProject extends Construct {
       artifacts: { type: 'CODEPIPELINE' },
       environment: renderEnvironment(props, buildsImages),
       cache: { type: 'LOCAL', modes: buildsImages ? ['LOCAL_DOCKER_LAYER_CACHE', 'LOCAL_SOURCE_CACHE'] : ['LOCAL_SOURCE_CACHE'] },
-      logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: logGroupName }, s3Logs: { status: 'DISABLED' } },
+      logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: logGroup }, s3Logs: { status: 'DISABLED' } },
     });
     if (buildsImages) {
       Suppressions.add(project, {

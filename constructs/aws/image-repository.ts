@@ -3,6 +3,7 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../iam/actions';
+import { AwsContext } from '../core/aws-context';
 import { checkImageRepositoryName, checkIntegerBetween } from '../core/checks';
 import { Grant, grant, IGrantable } from '../core/grants';
 import { checkOptionalProp, checkProp, throwIfInvalid } from '../core/validation';
@@ -35,7 +36,7 @@ export interface ImageRepositoryProps {
 export class ImageRepository extends Construct {
   /** The repository's URI (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
   public readonly repositoryUrl: string;
-  /** The repository's ARN. */
+  /** The repository's ARN, built from its name so that it is known at plan time. */
   public readonly repositoryArn: string;
   /** The registry host to `docker login` to. */
   public readonly registryHost: string;
@@ -78,7 +79,8 @@ export class ImageRepository extends Construct {
     });
 
     this.repositoryUrl = repository.repositoryUrl;
-    this.repositoryArn = repository.arn;
+    // Built from the name, known at plan time, so that a change to the repository never shows a policy change.
+    this.repositoryArn = AwsContext.of(this).arn('ecr', `repository/${props.repositoryName}`);
     this.registryHost = Fn.element(Fn.split('/', repository.repositoryUrl), 0);
   }
 

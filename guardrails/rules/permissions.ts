@@ -67,14 +67,27 @@ function buildActions(pipeline: Element): Record<string, any>[] {
   return pipelineActions(pipeline).filter((action) => action.category === 'Build' && action.provider === 'CodeBuild');
 }
 
-/**
- * The ARNs an existing bucket, known only by name, may be written as: in the
- * partition the stack reads from `data.aws_partition` (as `AwsContext` writes
- * ARNs), or in a literal partition.
- */
+/** The ways a stack may write its partition: read from `data.aws_partition` (as `AwsContext` writes ARNs), or literally. */
+const partitionsOf = (stack: SynthesizedStack) => [...stack.ofType('data.aws_partition').map((partition) => ref(partition, 'partition')), 'aws', 'aws-cn', 'aws-us-gov'];
+
+/** The ARNs an existing bucket, known only by name, may be written as. */
 function existingBucketArns(bucketName: string, stack: SynthesizedStack): string[] {
-  const partitions = [...stack.ofType('data.aws_partition').map((partition) => ref(partition, 'partition')), 'aws', 'aws-cn', 'aws-us-gov'];
-  return partitions.map((partition) => `arn:${partition}:s3:::${bucketName}`);
+  return partitionsOf(stack).map((partition) => `arn:${partition}:s3:::${bucketName}`);
+}
+
+/**
+ * The ARN of `element` and the ways it may be written: a reference to its
+ * `arn`, or built from its literal name in the partition, region and account
+ * the stack reads from data sources, as the constructs build ARNs that must be
+ * known at plan time. `resource` turns the name into the ARN's resource part.
+ */
+function arnSpellings(element: Element, stack: SynthesizedStack, service: string, resource: (name: string) => string): { resource: string; sameResourceAs: string[] } {
+  const name = element.body.name;
+  if (typeof name !== 'string' || isExpression(name)) return { resource: ref(element, 'arn'), sameResourceAs: [] };
+  const regions = stack.ofType('data.aws_region').flatMap((region) => ['id', 'name', 'region'].map((attribute) => ref(region, attribute)));
+  const accounts = stack.ofType('data.aws_caller_identity').map((account) => ref(account, 'account_id'));
+  const built = partitionsOf(stack).flatMap((partition) => regions.flatMap((region) => accounts.map((account) => `arn:${partition}:${service}:${region}:${account}:${resource(name)}`)));
+  return { resource: ref(element, 'arn'), sameResourceAs: built };
 }
 
 /** What a pipeline's artifact stores need: objects in the bucket and the key that encrypts them. */
@@ -107,7 +120,8 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
   const cloudwatch = block(block(body.logs_config).cloudwatch_logs);
   const logGroup = stack.resolve(cloudwatch.group_name, 'aws_cloudwatch_log_group');
   if (cloudwatch.status !== 'DISABLED' && logGroup !== undefined) {
-    needs.push({ actions: LOG_WRITE_ACTIONS, resource: `${ref(logGroup, 'arn')}:*`, purpose: 'write build logs' });
+    const arns = arnSpellings(logGroup, stack, 'logs', (name) => `log-group:${name}`);
+    needs.push({ actions: LOG_WRITE_ACTIONS, resource: `${arns.resource}:*`, sameResourceAs: arns.sameResourceAs.map((arn) => `${arn}:*`), purpose: 'write build logs' });
   }
   for (const pipeline of pipelinesRunning(project, stack)) needs.push(...artifactStoreNeeds(pipeline, stack));
   if (typeof body.encryption_key === 'string' && body.encryption_key !== '') {
@@ -125,14 +139,14 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
   const projectName = body.name;
   if (typeof projectName === 'string' && !isExpression(projectName)) {
     for (const group of stack.ofType('aws_codebuild_report_group').filter((candidate) => String(candidate.body.name).startsWith(`${projectName}-`))) {
-      needs.push({ actions: REPORT_ACTIONS, resource: ref(group, 'arn'), purpose: `publish test reports to ${group.body.name}` });
+      needs.push({ actions: REPORT_ACTIONS, ...arnSpellings(group, stack, 'codebuild', (name) => `report-group/${name}`), purpose: `publish test reports to ${group.body.name}` });
     }
   }
 
   const plainValues = variables.filter((variable) => variable.type !== 'SECRETS_MANAGER').map((variable) => String(variable.value));
   const pushedTo = stack.ofType('aws_ecr_repository').filter((repository) => plainValues.some((value) => value.includes(`\${${repository.address}.`)));
   if (pushedTo.length > 0) needs.push({ actions: ECR_AUTH_ACTIONS, resource: '*', purpose: 'log in to ECR' });
-  for (const repository of pushedTo) needs.push({ actions: ECR_PUSH_ACTIONS, resource: ref(repository, 'arn'), purpose: 'push images' });
+  for (const repository of pushedTo) needs.push({ actions: ECR_PUSH_ACTIONS, ...arnSpellings(repository, stack, 'ecr', (name) => `repository/${name}`), purpose: 'push images' });
 
   return { role, service: 'codebuild.amazonaws.com', needs };
 }
@@ -144,7 +158,9 @@ export function pipelineNeeds(pipeline: Element, stack: SynthesizedStack): Servi
   const needs: PermissionNeed[] = [...artifactStoreNeeds(pipeline, stack)];
   for (const action of buildActions(pipeline)) {
     const project = stack.resolve(block(action.configuration).ProjectName, 'aws_codebuild_project');
-    if (project !== undefined) needs.push({ actions: START_BUILD_ACTIONS, resource: ref(project, 'arn'), purpose: `run the ${action.name} action` });
+    if (project !== undefined) {
+      needs.push({ actions: START_BUILD_ACTIONS, ...arnSpellings(project, stack, 'codebuild', (name) => `project/${name}`), purpose: `run the ${action.name} action` });
+    }
   }
   for (const action of pipelineActions(pipeline).filter((candidate) => candidate.provider === 'CodeStarSourceConnection')) {
     const connection = block(action.configuration).ConnectionArn;

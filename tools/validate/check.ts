@@ -8,21 +8,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countActions, parsePlan, terraformCounts } from '../plan-summary';
 import { startAwsStub } from './aws-stub';
 import { classify, Diagnostic, LITERALS_SUFFIX, PlanCounts, readPlanLog } from './diagnostics';
 import { prepareStack, PreparedStack, stubProviderSettings } from './prepare';
 import { readStacks } from './stacks';
-import { qualifiedSource, runTerraform } from './terraform';
+import { missingProviders, ProviderSetup, runTerraform } from './terraform';
 
 type Json = Record<string, any>;
-
-/** Where Terraform gets its providers. */
-export interface ProviderSetup {
-  /** A filesystem mirror, used offline; providers it lacks are cut from the copies checked. */
-  readonly mirror?: { readonly path: string; readonly providers: ReadonlyMap<string, readonly string[]> };
-  /** The environment Terraform runs with. */
-  readonly env: NodeJS.ProcessEnv;
-}
 
 /** What a check found. */
 export interface CheckReport {
@@ -44,13 +37,6 @@ export interface CheckReport {
 
 /** The outcome of checking a directory: a report, or why the check could not run. */
 export type CheckOutcome = { readonly kind: 'checked'; readonly report: CheckReport } | { readonly kind: 'skipped'; readonly reason: string };
-
-/** The providers (local names) of a stack that the setup cannot install. */
-function missingProviders(json: Json, setup: ProviderSetup): Set<string> {
-  if (setup.mirror === undefined) return new Set();
-  const required = Object.entries<Json>(json.terraform?.required_providers ?? {});
-  return new Set(required.filter(([, spec]) => !setup.mirror!.providers.has(qualifiedSource(String(spec.source)))).map(([name]) => name));
-}
 
 /** Arguments for the variables a stack declares without a default. */
 function variableArguments(json: Json): Json {
@@ -90,6 +76,14 @@ function writeWorkspace(workdir: string, stacks: readonly PreparedStack[], endpo
   writeFileSync(join(workdir, 'main.tf.json'), `${JSON.stringify(rootModule(stacks, endpoint), null, 2)}\n`);
 }
 
+/** An error when `npm run plan-summary`'s counts of the real plan differ from Terraform's own. */
+function summaryMismatch(plan: Json, terraform: PlanCounts | undefined): Diagnostic[] {
+  const ours = terraformCounts(countActions(parsePlan(plan, 'the plan')));
+  const same = terraform !== undefined && ours.add === terraform.add && ours.change === terraform.change && ours.remove === terraform.remove;
+  if (same) return [];
+  return [{ severity: 'error', summary: `npm run plan-summary counts ${JSON.stringify(ours)}, but Terraform counts ${JSON.stringify(terraform)}` }];
+}
+
 /** The last meaningful line Terraform printed, for a message. */
 const lastLine = (text: string) => text.split('\n').map((line) => line.replace(/[│╷╵]/g, '').trim()).filter((line) => line !== '').slice(-1)[0] ?? '';
 
@@ -115,7 +109,8 @@ export async function checkDirectory(dir: string, setup: ProviderSetup, options:
     const planLog = readPlanLog(plan.stdout);
     diagnostics.push(...planLog.diagnostics);
     if (plan.status !== 0 && planLog.diagnostics.length === 0) diagnostics.push({ severity: 'error', summary: `terraform plan failed: ${lastLine(plan.stderr)}` });
-    const shown = plan.status === 0 ? await terraform(['show', '-json', 'plan.tfplan']) : undefined;
+    const shown = plan.status === 0 ? JSON.parse((await terraform(['show', '-json', 'plan.tfplan'])).stdout) : undefined;
+    if (shown !== undefined) diagnostics.push(...summaryMismatch(shown, planLog.changes));
     const { failing, allowed } = classify(diagnostics);
     return {
       kind: 'checked',
@@ -125,7 +120,7 @@ export async function checkDirectory(dir: string, setup: ProviderSetup, options:
         failing,
         allowed,
         planCounts: plan.status === 0 ? planLog.changes : undefined,
-        plan: shown === undefined ? undefined : JSON.parse(shown.stdout),
+        plan: shown,
         stubCalls: { served: [...stub.served], refused: [...stub.refused] },
         workdir: options.keep ? workdir : undefined,
       },

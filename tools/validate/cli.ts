@@ -4,14 +4,11 @@
  * valid (or skipped, and said why), 1 a problem or a skip under --require,
  * 2 a usage error.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkDirectory, ProviderSetup } from './check';
+import { checkDirectory } from './check';
 import { formatReport } from './report';
 import { ValidateError } from './stacks';
-import { MIRROR_ENV_VAR, mirroredProviders, terraformVersion, writeMirrorCliConfig } from './terraform';
+import { MIRROR_ENV_VAR, providerSetup, terraformVersion } from './terraform';
 
 export const USAGE = `Usage: npm run validate -- [--require] [--keep] [<dir>...]
 
@@ -32,25 +29,6 @@ copies checked; every such change is printed.
 
 Exit codes: 0 valid, or skipped with the reason; 1 a problem, or a skip with
 --require; 2 a usage error.`;
-
-/** Where providers come from: the mirror named in the environment, or the user's own setup. */
-function providerSetup(env: NodeJS.ProcessEnv): { readonly setup: ProviderSetup; readonly description: string } {
-  const base = { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
-  const mirror = env[MIRROR_ENV_VAR];
-  if (mirror === undefined) return { setup: { env: base }, description: 'providers from your Terraform setup' };
-  if (mirror.trim() === '' || !existsSync(mirror)) throw new ValidateError(`${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} is not a directory; name a provider filesystem mirror or unset it`);
-  const providers = mirroredProviders(resolve(mirror));
-  if (providers.size === 0) throw new ValidateError(`${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} holds no provider in the mirror layout <host>/<namespace>/<type>/<version>/<os>_<arch>/`);
-  const configDir = mkdtempSync(join(tmpdir(), 'ci-validate-cli-'));
-  const cache = join(tmpdir(), 'ci-validate-plugin-cache');
-  mkdirSync(cache, { recursive: true });
-  writeMirrorCliConfig(join(configDir, 'terraform.rc'), resolve(mirror), cache);
-  const list = [...providers].map(([source, versions]) => `${source} ${versions.join(', ')}`).join('; ');
-  return {
-    setup: { mirror: { path: resolve(mirror), providers }, env: { ...base, TF_CLI_CONFIG_FILE: join(configDir, 'terraform.rc') } },
-    description: `providers from the filesystem mirror ${resolve(mirror)}, offline: ${list}`,
-  };
-}
 
 /** Runs the command and returns its exit code. */
 export async function runValidate(argv: readonly string[], io: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void; readonly env: NodeJS.ProcessEnv }): Promise<number> {

@@ -29,7 +29,7 @@ export function formatReport(report: CheckReport): { readonly text: string; read
   lines.push(
     counts === undefined
       ? '  terraform plan: failed'
-      : `  terraform plan: ${counts.add} to add, ${counts.change} to change, ${counts.remove} to destroy (both copies); the AWS stub served ${tally(report.stubCalls.served)}`,
+      : `  terraform plan: ${counts.add} to add, ${counts.change} to change, ${counts.remove} to destroy (both copies), as npm run plan-summary counts it too; the AWS stub served ${tally(report.stubCalls.served)}`,
   );
   if (report.stubCalls.refused.length > 0) lines.push(`  The AWS stub refused: ${tally(report.stubCalls.refused)} (teach tools/validate/aws-stub.ts these calls)`);
   for (const diagnostic of report.allowed) {

@@ -4,8 +4,10 @@
  * asynchronously, so that the AWS stub in this process keeps answering.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ValidateError } from './stacks';
 
 /** The environment variable that names a provider filesystem mirror (Terraform's "Provider Installation" layout). */
 export const MIRROR_ENV_VAR = 'CI_PIPELINES_PROVIDER_MIRROR';
@@ -31,6 +33,40 @@ export function mirroredProviders(mirror: string): Map<string, string[]> {
     }
   }
   return found;
+}
+
+/** Where Terraform gets its providers. */
+export interface ProviderSetup {
+  /** A filesystem mirror, used offline; providers it lacks are cut from the copies checked. */
+  readonly mirror?: { readonly path: string; readonly providers: ReadonlyMap<string, readonly string[]> };
+  /** The environment Terraform runs with. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Where providers come from: the mirror named in the environment, or the user's own setup. */
+export function providerSetup(env: NodeJS.ProcessEnv): { readonly setup: ProviderSetup; readonly description: string } {
+  const base = { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  const mirror = env[MIRROR_ENV_VAR];
+  if (mirror === undefined) return { setup: { env: base }, description: 'providers from your Terraform setup' };
+  if (mirror.trim() === '' || !existsSync(mirror)) throw new ValidateError(`${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} is not a directory; name a provider filesystem mirror or unset it`);
+  const providers = mirroredProviders(resolve(mirror));
+  if (providers.size === 0) throw new ValidateError(`${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} holds no provider in the mirror layout <host>/<namespace>/<type>/<version>/<os>_<arch>/`);
+  const configDir = mkdtempSync(join(tmpdir(), 'ci-validate-cli-'));
+  const cache = join(tmpdir(), 'ci-validate-plugin-cache');
+  mkdirSync(cache, { recursive: true });
+  writeMirrorCliConfig(join(configDir, 'terraform.rc'), resolve(mirror), cache);
+  const list = [...providers].map(([source, versions]) => `${source} ${versions.join(', ')}`).join('; ');
+  return {
+    setup: { mirror: { path: resolve(mirror), providers }, env: { ...base, TF_CLI_CONFIG_FILE: join(configDir, 'terraform.rc') } },
+    description: `providers from the filesystem mirror ${resolve(mirror)}, offline: ${list}`,
+  };
+}
+
+/** The providers (local names) of a stack that the setup cannot install. */
+export function missingProviders(json: Record<string, any>, setup: ProviderSetup): Set<string> {
+  if (setup.mirror === undefined) return new Set();
+  const required = Object.entries<Record<string, any>>(json.terraform?.required_providers ?? {});
+  return new Set(required.filter(([, spec]) => !setup.mirror!.providers.has(qualifiedSource(String(spec.source)))).map(([name]) => name));
 }
 
 /** A CLI configuration that installs the mirror's providers from it and nothing from anywhere else, linking them from a shared cache. */

@@ -6,7 +6,7 @@ import { BuildProject, BuildProjectProps, UNIT_TEST_REPORT_KEY } from '../../../
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
 import { SecureBucket } from '../../../constructs/aws/secure-bucket';
 import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOG_WRITE_ACTIONS, OBJECT_READ_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
-import { statement, synth, Synthesized } from '../../helpers';
+import { contextArn, statement, synth, Synthesized } from '../../helpers';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf';
 
@@ -75,13 +75,10 @@ describe('BuildProject', () => {
   test('its role may do what the build does, on these resources only', () => {
     const statements = stack.statements('build/role/permissions');
     expect(statements.map((s) => s.sid)).toEqual(['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'BucketRead', 'UseEncryptionKey', 'ReadBuildSecrets']);
-    expect(statement(statements, 'WriteBuildLogs')).toEqual({
-      sid: 'WriteBuildLogs',
-      effect: 'Allow',
-      actions: [...LOG_WRITE_ACTIONS],
-      resources: [stack.ref('build/logs', 'arn'), `${stack.ref('build/logs', 'arn')}:*`],
-    });
-    expect(statement(statements, 'PublishTestReports')).toMatchObject({ actions: REPORT_ACTIONS, resources: [stack.ref('build/unit-test-reports', 'arn')] });
+    // Log group and report group ARNs are built from their names, known at plan time (no policy diff when they change).
+    const logGroup = contextArn(stack, 'logs', 'log-group:/aws/codebuild/app');
+    expect(statement(statements, 'WriteBuildLogs')).toEqual({ sid: 'WriteBuildLogs', effect: 'Allow', actions: [...LOG_WRITE_ACTIONS], resources: [logGroup, `${logGroup}:*`] });
+    expect(statement(statements, 'PublishTestReports')).toMatchObject({ actions: REPORT_ACTIONS, resources: [contextArn(stack, 'codebuild', 'report-group/app-unit-tests')] });
     expect(statement(statements, 'BucketObjectsReadWrite')).toMatchObject({ actions: OBJECT_READ_WRITE_ACTIONS, resources: [`${stack.ref('artifacts/bucket', 'arn')}/*`] });
     expect(statement(statements, 'UseEncryptionKey')).toMatchObject({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [stack.ref('key/key', 'arn')] });
     expect(statement(statements, 'ReadBuildSecrets')).toEqual({ sid: 'ReadBuildSecrets', effect: 'Allow', actions: [...SECRET_READ_ACTIONS], resources: [SECRET] });

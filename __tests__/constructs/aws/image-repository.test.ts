@@ -2,7 +2,7 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { ImageRepository } from '../../../constructs/aws/image-repository';
 import { ServiceRole } from '../../../constructs/aws/service-role';
 import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../../iam/actions';
-import { statement, synth, Synthesized } from '../../helpers';
+import { contextArn, statement, synth, Synthesized } from '../../helpers';
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/k';
 
@@ -35,7 +35,7 @@ describe('ImageRepository', () => {
   test('grants push on this repository and the unscopable login action on *', () => {
     const statements = stack.statements('role/permissions');
     expect(statement(statements, 'EcrLogin')).toMatchObject({ actions: ECR_AUTH_ACTIONS, resources: ['*'] });
-    expect(statement(statements, 'EcrPushImages')).toMatchObject({ actions: ECR_PUSH_ACTIONS, resources: [stack.ref('images/repository', 'arn')] });
+    expect(statement(statements, 'EcrPushImages')).toMatchObject({ actions: ECR_PUSH_ACTIONS, resources: [contextArn(stack, 'ecr', 'repository/app')] });
   });
 
   test('rejects names ECR rejects, and counts out of range', () => {
