@@ -26,6 +26,15 @@ export interface RunOptions {
 const isUserError = (error: unknown) =>
   error instanceof ConfigError || error instanceof PropValidationError || error instanceof SuppressionError || error instanceof GuardrailsError;
 
+/**
+ * Why `cdktf synth --hcl` is refused: cdktf 0.21 writes HCL that Terraform
+ * cannot parse for these stacks (`npm run validate` found it).
+ */
+export const HCL_REFUSED =
+  'cdktf synth --hcl is not supported: cdktf 0.21 writes HCL that Terraform cannot parse for these stacks ' +
+  '(the terraform block\'s required_version override becomes `0 = "required_version"`, and quotes inside output values are not escaped). ' +
+  'Run `cdktf synth` or `npm run synth` without --hcl: Terraform reads the JSON they write (cdk.tf.json) as it is.';
+
 /** Adds an app's stacks to it. */
 export type StackBuilder = (app: App) => readonly TerraformStack[];
 
@@ -40,6 +49,10 @@ export function runSynth(prepare: () => StackBuilder, options: RunOptions = {}):
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
   const stderr = options.stderr ?? ((text: string) => process.stderr.write(text));
+  if (env.SYNTH_HCL_OUTPUT === 'true') {
+    stderr(`${HCL_REFUSED}\n`);
+    return 1;
+  }
   try {
     const build = prepare();
     const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';

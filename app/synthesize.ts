@@ -40,7 +40,13 @@ export function synthesizeChecked(outdir: string, build: (app: App) => readonly 
   }
 }
 
-/** Moves every file under `from` to the same relative path under `to`, replacing files of the same name. */
+/** A stack's file in the other format: Terraform loads both `cdk.tf` and `cdk.tf.json`, and reports every element twice. */
+const OTHER_FORMAT: Readonly<Record<string, string>> = { 'cdk.tf.json': 'cdk.tf', 'cdk.tf': 'cdk.tf.json' };
+
+/**
+ * Moves every file under `from` to the same relative path under `to`, replacing
+ * files of the same name, and removing a stack's file in the other format.
+ */
 function moveFiles(from: string, to: string): void {
   for (const relative of fs.readdirSync(from, { recursive: true, encoding: 'utf8' })) {
     const source = path.join(from, relative);
@@ -48,5 +54,7 @@ function moveFiles(from: string, to: string): void {
     const target = path.join(to, relative);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.renameSync(source, target);
+    const other = OTHER_FORMAT[path.basename(relative)];
+    if (other !== undefined) fs.rmSync(path.join(path.dirname(target), other), { force: true });
   }
 }

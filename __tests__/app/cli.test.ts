@@ -2,16 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HCL_REFUSED } from '../../app/cli';
 import { appCommand } from '../../scripts/app-command';
 
 const ROOT = resolve(__dirname, '..', '..');
 const app = appCommand();
 
 /** Runs the app the way `npm run synth` does, with its own config file and output directory. */
-function runSynth(config: unknown) {
+function runSynth(config: unknown, extraEnv: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ci-synth-'));
   const outdir = join(dir, 'cdktf.out');
-  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, ...extraEnv };
   if (config !== undefined) {
     const path = join(dir, 'config.json');
     writeFileSync(path, typeof config === 'string' ? config : JSON.stringify(config));
@@ -43,6 +44,16 @@ describe('npm run synth', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/the file is not valid JSON/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(result.outdir)).toBe(false);
+  });
+});
+
+describe('npm run synth --hcl', () => {
+  test('is refused with the reason (Terraform cannot parse what cdktf writes), and writes nothing', () => {
+    // `cdktf synth --hcl` tells the app through this variable.
+    const result = runSynth(undefined, { SYNTH_HCL_OUTPUT: 'true' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`${HCL_REFUSED}\n`);
     expect(existsSync(result.outdir)).toBe(false);
   });
 });

@@ -42,6 +42,13 @@ describe('synthesizeChecked', () => {
     expect(beside(outdir)).toEqual(['cdktf.out']);
   });
 
+  test("a stack's file in the other format, left by an earlier synth, is removed: Terraform would load both", () => {
+    const outdir = earlierOutput();
+    writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf'), 'terraform {}');
+    synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+    expect(readdirSync(join(outdir, 'stacks', 'ci-app')).sort()).toEqual(['.terraform', 'cdk.tf.json']);
+  });
+
   test('a finding in any stack leaves the output directory as it was', () => {
     const outdir = earlierOutput();
     let error: unknown;
