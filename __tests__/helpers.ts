@@ -91,7 +91,7 @@ export function pipelineProps(overrides: Partial<CiPipelineProps> = {}): CiPipel
   return {
     name: 'app',
     github: { owner: 'my-org', repository: 'app' },
-    registry: { type: 'dockerhub', image: 'my-org/app' },
+    registry: { type: 'dockerhub', image: 'myorg/app' },
     appPath: 'service',
     ...overrides,
   };
@@ -114,7 +114,7 @@ export const validConfigDocument = () => ({
     {
       name: 'app',
       github: { owner: 'my-org', repository: 'app' },
-      registry: { type: 'dockerhub', image: 'my-org/app' },
+      registry: { type: 'dockerhub', image: 'myorg/app' },
     },
   ],
 });

@@ -4,7 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import { ConfigError } from '../config/load';
 import { PropValidationError } from '../constructs/core/validation';
 import { formatReport, GuardrailsError, StackReport, SuppressionError } from '../guardrails';
-import { synthesizeChecked } from './synthesize';
+import { OutputDirError, synthesizeChecked } from './synthesize';
 
 /** The guardrails report, written beside the stacks in the output directory. */
 export const GUARDRAILS_REPORT_FILE = 'guardrails-report.md';
@@ -24,7 +24,11 @@ export interface RunOptions {
 
 /** Whether an error is a mistake the user can fix (configuration, props, suppressions, guardrail findings) rather than a bug. */
 const isUserError = (error: unknown) =>
-  error instanceof ConfigError || error instanceof PropValidationError || error instanceof SuppressionError || error instanceof GuardrailsError;
+  error instanceof ConfigError ||
+  error instanceof PropValidationError ||
+  error instanceof SuppressionError ||
+  error instanceof GuardrailsError ||
+  error instanceof OutputDirError;
 
 /**
  * Why `cdktf synth --hcl` is refused: cdktf 0.21 writes HCL that Terraform
@@ -54,8 +58,9 @@ export function runSynth(prepare: () => StackBuilder, options: RunOptions = {}):
     return 1;
   }
   try {
-    const build = prepare();
     const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
+    if (outdir.trim() === '') throw new OutputDirError(JSON.stringify(outdir), 'CDKTF_OUTDIR is set but empty, which would write the stacks into the current directory');
+    const build = prepare();
     const reports = synthesizeChecked(outdir, build);
     const reportPath = path.join(outdir, GUARDRAILS_REPORT_FILE);
     fs.writeFileSync(reportPath, formatReport(reports));

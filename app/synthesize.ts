@@ -4,6 +4,37 @@ import { App, TerraformStack } from 'cdktf';
 import { checkStack, GuardrailsError, StackReport } from '../guardrails';
 import { checkedByCaller } from '../guardrails/security-checks';
 
+/** An output directory that cannot be written: a file, a read-only or full file system, no permission. One line, no stack trace. */
+export class OutputDirError extends Error {
+  constructor(outdir: string, reason: string) {
+    super(`Cannot write the output directory ${outdir}: ${reason}. Name another one with CDKTF_OUTDIR, or unset it to use cdktf.out.`);
+    this.name = 'OutputDirError';
+  }
+}
+
+/** What file system errors mean, in words. */
+const FILE_SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space is left on the device',
+  ENOTDIR: 'a part of its path is a file, not a directory',
+  EEXIST: 'a file is where a directory is needed',
+  EISDIR: 'a directory is where a file should be',
+  ENOENT: 'a part of its path does not exist and cannot be created',
+};
+
+/** Runs a file operation on the output directory; a file system error becomes an OutputDirError. */
+function onOutputDir<T>(outdir: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined || FILE_SYSTEM_ERRORS[code] === undefined) throw error;
+    throw new OutputDirError(outdir, `${FILE_SYSTEM_ERRORS[code]} (${code} on ${(error as NodeJS.ErrnoException).path ?? outdir})`);
+  }
+}
+
 /**
  * Synthesizes the stacks that `build` adds to an app into a staging directory,
  * checks each stack as written with every guardrail, and only then moves the
@@ -16,9 +47,12 @@ import { checkedByCaller } from '../guardrails/security-checks';
  * @throws GuardrailsError listing every finding of every stack
  */
 export function synthesizeChecked(outdir: string, build: (app: App) => readonly TerraformStack[]): StackReport[] {
+  if (fs.existsSync(outdir) && !fs.statSync(outdir).isDirectory()) throw new OutputDirError(outdir, 'it is a file, not a directory');
   // Beside the output directory, so that moving the files is a rename on one file system.
-  fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true });
-  const staging = fs.mkdtempSync(`${path.resolve(outdir)}.staging-`);
+  const staging = onOutputDir(outdir, () => {
+    fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true });
+    return fs.mkdtempSync(`${path.resolve(outdir)}.staging-`);
+  });
   try {
     const app = new App({ outdir: staging });
     const stacks = build(app);
@@ -33,7 +67,7 @@ export function synthesizeChecked(outdir: string, build: (app: App) => readonly 
     });
     const findings = reports.flatMap((report) => report.findings);
     if (findings.length > 0) throw new GuardrailsError(findings);
-    moveFiles(staging, outdir);
+    onOutputDir(outdir, () => moveFiles(staging, outdir));
     return reports;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -53,8 +87,19 @@ function moveFiles(from: string, to: string): void {
     if (!fs.statSync(source).isFile()) continue;
     const target = path.join(to, relative);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.renameSync(source, target);
+    moveFile(source, target);
     const other = OTHER_FORMAT[path.basename(relative)];
     if (other !== undefined) fs.rmSync(path.join(path.dirname(target), other), { force: true });
+  }
+}
+
+/** Renames a file; across file systems (an output directory that is a mount point), copies it and removes the original. */
+function moveFile(source: string, target: string): void {
+  try {
+    fs.renameSync(source, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    fs.copyFileSync(source, target);
+    fs.rmSync(source);
   }
 }

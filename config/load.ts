@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { getNodePath, Node as JsonNode, parseTree } from 'jsonc-parser';
 import { z } from 'zod';
 import { describeValue } from '../constructs/core/validation';
 import { configSchema, PipelinesConfig } from './schema';
@@ -29,6 +30,8 @@ export function loadConfigFile(path: string): PipelinesConfig {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
     throw new ConfigError(path, [`cannot read the file: ${reason} (set ${CONFIG_ENV_VAR} to a JSON configuration file)`]);
   }
+  // Editors on Windows may write a UTF-8 byte-order mark, which JSON.parse refuses.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   if (text.trim() === '') {
     throw new ConfigError(path, ['the file is empty: expected a JSON object with "region", "state" and "pipelines"']);
   }
@@ -38,7 +41,33 @@ export function loadConfigFile(path: string): PipelinesConfig {
   } catch (error) {
     throw new ConfigError(path, [`the file is not valid JSON: ${(error as Error).message}`]);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) throw new ConfigError(path, duplicates);
   return parseConfig(document, path);
+}
+
+/**
+ * A problem for each key written twice in one object: JSON.parse silently keeps
+ * the last, so a second `region` would move every stack without a word.
+ */
+export function duplicateKeys(text: string): string[] {
+  const problems: string[] = [];
+  const visit = (node: JsonNode | undefined) => {
+    if (node === undefined) return;
+    if (node.type === 'object') {
+      const counts = new Map<string, number>();
+      for (const property of node.children ?? []) {
+        const key = String(property.children?.[0]?.value);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      for (const [key, count] of counts) {
+        if (count > 1) problems.push(`${formatPath([...getNodePath(node), key])}: the key ${JSON.stringify(key)} is written ${count} times in one object; JSON keeps only the last, so write it once`);
+      }
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(parseTree(text));
+  return problems;
 }
 
 /** Validates a parsed document, reporting every problem with its field path. */
@@ -68,10 +97,14 @@ function inDocumentOrder(document: unknown) {
   };
 }
 
-/** Resolves which file to read: the environment variable, else the default. */
+/** Resolves which file to read: the environment variable, else the default. A variable set to nothing is a mistake. */
 export function configPathFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env[CONFIG_ENV_VAR];
-  return fromEnv !== undefined && fromEnv.trim() !== '' ? resolve(fromEnv) : DEFAULT_CONFIG_PATH;
+  if (fromEnv === undefined) return DEFAULT_CONFIG_PATH;
+  if (fromEnv.trim() === '') {
+    throw new ConfigError(`${CONFIG_ENV_VAR}=${JSON.stringify(fromEnv)}`, [`${CONFIG_ENV_VAR} is set but empty: name a configuration file, or unset it to use ${DEFAULT_CONFIG_PATH}`]);
+  }
+  return resolve(fromEnv);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { COMPUTE_TYPES, checkS3KeyPrefix } from '../constructs/core/checks';
 import { PropProblem } from '../constructs/core/validation';
-import { REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { namedResourcesOf, REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
 import { validateCiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
 import { validateStateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
@@ -153,18 +153,34 @@ function checkKeyPrefix(keyPrefix: string): PropProblem[] {
   return allowed === undefined ? [] : [{ prop: 'state.keyPrefix', value: keyPrefix, allowed }];
 }
 
-/** Rules across pipelines: unique names, and one stack managing each repository. */
+/**
+ * Rules across pipelines: unique names, one stack managing each repository, and
+ * no two pipelines creating a resource of the same name in the account and region.
+ */
 function fleetProblems(pipelines: readonly PipelineConfig[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const names = new Map<string, number>();
   const creators = new Map<string, number>();
+  const resources = new Map<string, number>();
   pipelines.forEach((pipeline, index) => {
     if (!isObject(pipeline)) return;
     const first = names.get(pipeline.name);
     if (first !== undefined) {
       problems.push({ path: ['pipelines', index, 'name'], value: pipeline.name, message: `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a state key` });
-    } else names.set(pipeline.name, index);
-    if (!isObject(pipeline.github) || pipeline.github.create === false) return;
+      return;
+    }
+    names.set(pipeline.name, index);
+    if (!isObject(pipeline.github) || !isObject(pipeline.registry)) return;
+    for (const resource of namedResourcesOf(pipeline).filter((candidate) => typeof candidate.name === 'string')) {
+      const key = `${resource.kind}|${resource.name}`;
+      const owner = resources.get(key);
+      if (owner === undefined) resources.set(key, index);
+      else {
+        const message = `must be unique in the account and region: pipelines[${owner}] creates the ${resource.kind} "${resource.name}" too`;
+        problems.push({ path: ['pipelines', index, ...resource.prop.split('.')], value: resource.prop === 'name' ? pipeline.name : pipeline.registry.image, message });
+      }
+    }
+    if (pipeline.github.create === false) return;
     const repository = `${pipeline.github.owner}/${pipeline.github.repository}`;
     const creator = creators.get(repository.toLowerCase());
     if (creator !== undefined) {

@@ -19,7 +19,7 @@ export function fleetConfig(size: number): Record<string, unknown> {
     const github = { owner: 'example-org', repository: name, branch: 'main', visibility: 'private', create: true };
     switch (index % 3) {
       case 0:
-        return { name, github, trigger: 'webhook', registry: { type: 'dockerhub', image: `example-org/${name}` }, appPath: 'sample-flask-app' };
+        return { name, github, trigger: 'webhook', registry: { type: 'dockerhub', image: `exampleorg/${name}` }, appPath: 'sample-flask-app' };
       case 1:
         return {
           name,

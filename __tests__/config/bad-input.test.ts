@@ -5,7 +5,7 @@
  * 1, name the field path, the bad value and what is allowed, print no stack
  * trace, and write nothing. cli.test.ts runs a few of them as real processes.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../main';
@@ -23,8 +23,11 @@ function document(mutate: (document: Document, pipeline: any) => void): Document
 const dir = mkdtempSync(join(tmpdir(), 'ci-bad-input-'));
 let counter = 0;
 
-/** Runs the app on `content` (a document, or raw file text; `undefined` for a file that does not exist). */
-function synthesize(content: unknown) {
+/**
+ * Runs the app on `content` (a document, or raw file text; `undefined` for a
+ * file that does not exist), with `env` over the config file and output directory.
+ */
+function synthesize(content: unknown, env: NodeJS.ProcessEnv = {}) {
   counter += 1;
   const configPath = join(dir, `config-${counter}.json`);
   const outdir = join(dir, `out-${counter}`);
@@ -32,14 +35,17 @@ function synthesize(content: unknown) {
   let stdout = '';
   let stderr = '';
   const status = run({
-    env: { CI_PIPELINES_CONFIG: configPath, CDKTF_OUTDIR: outdir },
+    env: { CI_PIPELINES_CONFIG: configPath, CDKTF_OUTDIR: outdir, ...env },
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
   });
   return { status, stdout, stderr, outdir };
 }
 
-const GIT_BRANCH_RULE = 'must be a branch name git accepts';
+const GIT_BRANCH_RULE = 'must be a branch name git and GitHub accept';
+const DOCKER_HUB_RULE = 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits';
+const ECR_RULE = 'must be an ECR repository name: 2-256 lowercase letters and digits, joined by single ".", "_" or "-"';
+const KEY = 'key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const BUCKET_RULE = 'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-"';
 
 /** [case, file content, what the message must say: the path, the value and what is allowed]. */
@@ -66,7 +72,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   // Empty strings
   ['an empty pipeline name', document((_, p) => (p.name = '')), 'pipelines[0].name: got ""; must be 2-32 characters of lowercase letters, digits and hyphens'],
   ['an empty GitHub owner', document((_, p) => (p.github.owner = '')), 'pipelines[0].github.owner: got ""; must be a GitHub login'],
-  ['an empty image', document((_, p) => (p.registry.image = '')), 'pipelines[0].registry.image: got ""; must be an image repository name'],
+  ['an empty image', document((_, p) => (p.registry.image = '')), `pipelines[0].registry.image: got ""; ${DOCKER_HUB_RULE}`],
   ['an empty build image', document((_, p) => (p.build = { image: '' })), 'pipelines[0].build.image: got ""; must be a CodeBuild image such as "aws/codebuild/standard:7.0"'],
   // Names GitHub, git, AWS and S3 reject
   ['a GitHub owner with a space', document((_, p) => (p.github.owner = 'bad owner')), 'pipelines[0].github.owner: got "bad owner"; must be a GitHub login: 1-39 letters, digits or single hyphens'],
@@ -75,13 +81,35 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['a branch ending with "/"', document((_, p) => (p.github.branch = 'feature/')), `pipelines[0].github.branch: got "feature/"; ${GIT_BRANCH_RULE}`],
   ['a branch ending with ".lock"', document((_, p) => (p.github.branch = 'main.lock')), `pipelines[0].github.branch: got "main.lock"; ${GIT_BRANCH_RULE}`],
   ['a branch with a space', document((_, p) => (p.github.branch = 'my branch')), `pipelines[0].github.branch: got "my branch"; ${GIT_BRANCH_RULE}`],
+  ['a branch named HEAD', document((_, p) => (p.github.branch = 'HEAD')), `pipelines[0].github.branch: got "HEAD"; ${GIT_BRANCH_RULE}`],
+  ['a branch named like a commit ID', document((_, p) => (p.github.branch = 'a'.repeat(40))), `pipelines[0].github.branch: got "${'a'.repeat(40)}"; ${GIT_BRANCH_RULE}`],
+  // The value is shown cut to 80 characters.
+  ['a branch longer than 255 bytes', document((_, p) => (p.github.branch = 'é'.repeat(128))), `pipelines[0].github.branch: got "${'é'.repeat(76)}...; ${GIT_BRANCH_RULE}`],
   ['an invalid AWS region', document((d) => (d.region = 'europe')), 'region: got "europe"; must be an AWS region code such as "us-east-1" or "eu-central-1"'],
   ['an invalid state region', document((d) => (d.state.region = 'us-east')), 'state.region: got "us-east"; must be an AWS region code'],
   ['a bucket name with capitals and "_"', document((d) => (d.state.bucket = 'My_Bucket')), `state.bucket: got "My_Bucket"; ${BUCKET_RULE}`],
   ['a bucket name that is too short', document((d) => (d.state.bucket = 'ab')), `state.bucket: got "ab"; ${BUCKET_RULE}`],
   ['a bucket name that is an IP address', document((d) => (d.state.bucket = '192.168.1.1')), `state.bucket: got "192.168.1.1"; ${BUCKET_RULE}`],
   ['a bucket name with a reserved prefix', document((d) => (d.state.bucket = 'xn--state')), `state.bucket: got "xn--state"; ${BUCKET_RULE}`],
+  ['a bucket name with a reserved suffix', document((d) => (d.state.bucket = 'state--ol-s3')), `state.bucket: got "state--ol-s3"; ${BUCKET_RULE}`],
+  ['a bucket name with the documentation prefix', document((d) => (d.state.bucket = 'amzn-s3-demo-state')), `state.bucket: got "amzn-s3-demo-state"; ${BUCKET_RULE}`],
+  ['a bucket name ending in "-an" outside an account namespace', document((d) => (d.state.bucket = 'state-an')), `state.bucket: got "state-an"; ${BUCKET_RULE}`],
+  [
+    'a state bucket to create in an account namespace',
+    document((d) => (d.state.bucket = 'state-123456789012-eu-west-1-an')),
+    'state.bucket: got "state-123456789012-eu-west-1-an"; must not end in "-an", which only buckets in an account regional namespace may',
+  ],
   ['a bucket name with ".."', document((d) => (d.state.bucket = 'my..bucket')), `state.bucket: got "my..bucket"; ${BUCKET_RULE}`],
+  [
+    'a pipeline name that gives a reserved bucket prefix',
+    document((_, p) => (p.name = 'xn--app')),
+    'pipelines[0].name: got "xn--app"; gives the artifact bucket name prefix "xn--app-artifacts-", which must be 1-37 lowercase letters',
+  ],
+  [
+    'a pipeline name that gives the S3 Express prefix',
+    document((_, p) => (p.name = 'sthree-app')),
+    'pipelines[0].name: got "sthree-app"; gives the artifact bucket name prefix "sthree-app-artifacts-"',
+  ],
   ['a pipeline name with capitals', document((_, p) => (p.name = 'MyApp')), 'pipelines[0].name: got "MyApp"; must be 2-32 characters of lowercase letters'],
   // Numbers out of range
   ['concurrentBuildLimit 0', document((_, p) => (p.build = { concurrentBuildLimit: 0 })), 'pipelines[0].build.concurrentBuildLimit: got 0; must be an integer >= 1'],
@@ -105,7 +133,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a pipeline key in another region',
     document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')),
-    'pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"; must be in the pipelines\' region "eu-west-1" (KMS keys are regional)',
+    `pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:${KEY}"; must be in the region "eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
   ],
   ['an artifact bucket name with capitals', document((_, p) => (p.artifactBucketName = 'Shared')), 'pipelines[0].artifactBucketName: got "Shared"; must be a valid S3 bucket name'],
   [
@@ -115,7 +143,38 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   ['a connection ARN of another service', document((_, p) => ((p.trigger = 'connection'), (p.github.connectionArn = 'arn:aws:s3:::x'))), 'pipelines[0].github.connectionArn: got "arn:aws:s3:::x"; must be a connection ARN'],
   ['a webhook-only field with a connection', document((_, p) => ((p.trigger = 'connection'), (p.github.webhookSecret = 'x'))), 'pipelines[0].github.webhookSecret: got "x"; applies only to trigger "webhook"'],
-  ['a Docker Hub image without a namespace', document((_, p) => (p.registry.image = 'app')), 'pipelines[0].registry.image: got "app"; must be a Docker Hub repository'],
+  ['a Docker Hub image without a namespace', document((_, p) => (p.registry.image = 'app')), `pipelines[0].registry.image: got "app"; ${DOCKER_HUB_RULE}`],
+  ['a Docker Hub namespace with a hyphen', document((_, p) => (p.registry.image = 'my-org/app')), `pipelines[0].registry.image: got "my-org/app"; ${DOCKER_HUB_RULE}`],
+  ['a Docker Hub namespace too short', document((_, p) => (p.registry.image = 'abc/app')), `pipelines[0].registry.image: got "abc/app"; ${DOCKER_HUB_RULE}`],
+  ['a Docker Hub name with a tag', document((_, p) => (p.registry.image = 'myorg/app:1.0')), `pipelines[0].registry.image: got "myorg/app:1.0"; ${DOCKER_HUB_RULE}`],
+  ['an ECR name with "__"', document((_, p) => (p.registry = { type: 'ecr', image: 'team__app' })), `pipelines[0].registry.image: got "team__app"; ${ECR_RULE}`],
+  ['an ECR name with capitals', document((_, p) => (p.registry = { type: 'ecr', image: 'Team/app' })), `pipelines[0].registry.image: got "Team/app"; ${ECR_RULE}`],
+  [
+    'a pipeline key in another partition',
+    document((_, p) => (p.encryptionKeyArn = `arn:aws-cn:kms:eu-west-1:123456789012:${KEY}`)),
+    `pipelines[0].encryptionKeyArn: got "arn:aws-cn:kms:eu-west-1:123456789012:${KEY}"; must be in the partition "aws" of the region "eu-west-1", not "aws-cn"`,
+  ],
+  [
+    'a state key in another region than the state bucket',
+    document((d) => ((d.state as any).kmsKeyArn = `arn:aws:kms:us-east-1:123456789012:${KEY}`)),
+    `state.kmsKeyArn: got "arn:aws:kms:us-east-1:123456789012:${KEY}"; must be in the region "eu-west-1" of the state bucket`,
+  ],
+  [
+    'a GitHub token secret in another region',
+    document((_, p) => (p.github.oauthTokenSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf')),
+    'pipelines[0].github.oauthTokenSecret: got "arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf"; must be in the region "eu-west-1" of the pipelines',
+  ],
+  [
+    'a webhook secret in another region',
+    document((_, p) => (p.github.webhookSecret = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf')),
+    'pipelines[0].github.webhookSecret: got "arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf"; must be in the region "eu-west-1" of the pipelines',
+  ],
+  [
+    'a connection in another partition',
+    document((_, p) => ((p.trigger = 'connection'), (p.github.connectionArn = 'arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd'))),
+    'pipelines[0].github.connectionArn: got "arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd"; must be in the partition "aws" of the region "eu-west-1", not "aws-us-gov"',
+  ],
+  ['the state bucket as the artifact bucket', document((d, p) => (p.artifactBucketName = d.state.bucket)), 'pipelines[0].artifactBucketName: got "my-state-bucket"; must not be the state bucket'],
   [
     'duplicate pipeline names',
     document((d, p) => d.pipelines.push({ ...p, github: { ...p.github, create: false } })),
@@ -125,6 +184,19 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'two pipelines creating one repository',
     document((d, p) => d.pipelines.push({ ...p, name: 'worker' })),
     'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app',
+  ],
+  [
+    'two pipelines creating one ECR repository',
+    document((d, p) => {
+      p.registry = { type: 'ecr', image: 'team/app' };
+      d.pipelines.push({ ...p, name: 'worker', github: { ...p.github, repository: 'worker' } });
+    }),
+    'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too',
+  ],
+  [
+    'a key written twice',
+    '{"region": "eu-west-1", "state": {"bucket": "my-state-bucket", "region": "eu-west-1", "region": "us-east-1"}, "pipelines": []}',
+    'state.region: the key "region" is written 2 times in one object; JSON keeps only the last, so write it once',
   ],
 ];
 
@@ -140,6 +212,32 @@ describe('bad input', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.stdout).toBe('');
     expect(existsSync(result.outdir)).toBe(false);
+  });
+
+  test.each([
+    ['CI_PIPELINES_CONFIG set but empty', { CI_PIPELINES_CONFIG: '' }, 'CI_PIPELINES_CONFIG is set but empty: name a configuration file, or unset it to use'],
+    ['CDKTF_OUTDIR set but empty', { CDKTF_OUTDIR: ' ' }, 'Cannot write the output directory " ": CDKTF_OUTDIR is set but empty'],
+    ['CDKTF_OUTDIR naming a file', { CDKTF_OUTDIR: join(dir, 'a-file') }, `Cannot write the output directory ${join(dir, 'a-file')}: it is a file, not a directory`],
+    [
+      'CDKTF_OUTDIR under a file',
+      { CDKTF_OUTDIR: join(dir, 'a-file', 'out') },
+      `Cannot write the output directory ${join(dir, 'a-file', 'out')}: a file is where a directory is needed (EEXIST on ${join(dir, 'a-file')})`,
+    ],
+  ])('%s: exit 1, a message naming the variable, no stack trace, nothing written', (_name, env, message) => {
+    writeFileSync(join(dir, 'a-file'), 'not a directory');
+    const before = readdirSync(dir).sort();
+    const result = synthesize(valid(), env);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(join(dir, 'a-file'), 'utf8')).toBe('not a directory');
+    expect(readdirSync(dir).sort()).toEqual([...before, `config-${counter}.json`].sort());
+  });
+
+  test('a file with a byte-order mark synthesizes', () => {
+    const result = synthesize(`\uFEFF${JSON.stringify(valid(), null, 2)}`);
+    expect([result.status, result.stderr]).toEqual([0, '']);
   });
 
   test('every error is reported at once', () => {

@@ -1,9 +1,12 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CONFIG_ENV_VAR,
   ConfigError,
   configPathFromEnvironment,
   DEFAULT_CONFIG_PATH,
+  duplicateKeys,
   loadConfigFile,
   parseConfig,
 } from '../../config/load';
@@ -73,10 +76,43 @@ describe('configuration', () => {
     ]);
   });
 
-  test(`${CONFIG_ENV_VAR} selects the file; unset or blank means the default`, () => {
+  test('a file with a UTF-8 byte-order mark loads like one without', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ci-config-')), 'bom.json');
+    writeFileSync(path, `\uFEFF${readFileSync(DEFAULT_CONFIG_PATH, 'utf8')}`);
+    expect(loadConfigFile(path)).toEqual(loadConfigFile(DEFAULT_CONFIG_PATH));
+  });
+
+  test('a key written twice in one object is reported at its path, however deep', () => {
+    expect(duplicateKeys('{"a": 1, "b": {"c": 1}, "d": [{"e": 1}]}')).toEqual([]);
+    expect(duplicateKeys('{"a": 1, "a": 2, "p": [{"g": {"b": "x", "b": "y", "b": "z"}}]}')).toEqual([
+      'a: the key "a" is written 2 times in one object; JSON keeps only the last, so write it once',
+      'p[0].g.b: the key "b" is written 3 times in one object; JSON keeps only the last, so write it once',
+    ]);
+    // The same key in different objects is no duplicate.
+    expect(duplicateKeys('{"x": {"name": 1}, "y": {"name": 2}}')).toEqual([]);
+  });
+
+  test('no two pipelines create a resource of the same name in one account and region', () => {
+    const document: any = valid();
+    document.pipelines[0].registry = { type: 'ecr', image: 'team/app' };
+    document.pipelines.push({ ...document.pipelines[0], name: 'worker', github: { owner: 'my-org', repository: 'worker' } });
+    expect(problemsOf(document)).toEqual([
+      'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too',
+    ]);
+    document.pipelines[1].registry = { type: 'ecr', image: 'team/worker' };
+    expect(problemsOf(document)).toEqual([]);
+    // A Docker Hub image is not created by the stack, so two pipelines may push to one.
+    document.pipelines[0].registry = { type: 'dockerhub', image: 'myorg/app' };
+    document.pipelines[1].registry = { type: 'dockerhub', image: 'myorg/app' };
+    expect(problemsOf(document)).toEqual([]);
+  });
+
+  test(`${CONFIG_ENV_VAR} selects the file; unset means the default, set but empty is a mistake`, () => {
     expect(configPathFromEnvironment({ [CONFIG_ENV_VAR]: 'x.json' })).toBe(join(process.cwd(), 'x.json'));
     expect(configPathFromEnvironment({})).toBe(DEFAULT_CONFIG_PATH);
-    expect(configPathFromEnvironment({ [CONFIG_ENV_VAR]: ' ' })).toBe(DEFAULT_CONFIG_PATH);
+    for (const blank of ['', ' ']) {
+      expect(() => configPathFromEnvironment({ [CONFIG_ENV_VAR]: blank })).toThrow(`${CONFIG_ENV_VAR} is set but empty: name a configuration file, or unset it to use`);
+    }
   });
 });
 

@@ -59,7 +59,7 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'pipelines[].github.connectionArn': { context: toConnection, set: (_, p) => (p.github.connectionArn = CONNECTION) },
   'pipelines[].trigger': { set: toConnection },
   'pipelines[].registry.type': { set: toEcr },
-  'pipelines[].registry.image': { set: (_, p) => (p.registry.image = 'my-org/other') },
+  'pipelines[].registry.image': { set: (_, p) => (p.registry.image = 'myorg/other') },
   'pipelines[].registry.dockerHubCredentials': { context: toEcr, set: (_, p) => (p.registry.dockerHubCredentials = true) },
   'pipelines[].build.computeType': { set: (_, p) => (p.build = { computeType: 'BUILD_GENERAL1_LARGE' }) },
   'pipelines[].build.image': { set: (_, p) => (p.build = { image: 'aws/codebuild/standard:6.0' }) },

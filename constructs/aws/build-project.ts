@@ -11,14 +11,16 @@ import {
   checkComputeType,
   checkConcurrentBuildLimit,
   checkEnvironmentVariableName,
+  checkIamRoleName,
   checkLogRetentionDays,
   checkQueuedTimeoutMinutes,
   checkRelativePath,
+  checkReportGroupName,
   ComputeType,
 } from '../core/checks';
 import { AwsContext } from '../core/aws-context';
 import { Grant, grant, IGrantable } from '../core/grants';
-import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
 import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
@@ -137,9 +139,11 @@ export function validateBuildSettings(settings: BuildSettings): PropProblem[] {
 }
 
 /** The project's log group, where CodeBuild writes by default. */
-const logGroupName = (projectName: string) => `/aws/codebuild/${projectName}`;
+export const buildLogGroupName = (projectName: string) => `/aws/codebuild/${projectName}`;
 /** The report group CodeBuild files the buildspec's `unit-tests` report into. */
-const reportGroupName = (projectName: string) => `${projectName}-${UNIT_TEST_REPORT_KEY}`;
+export const buildReportGroupName = (projectName: string) => `${projectName}-${UNIT_TEST_REPORT_KEY}`;
+/** The project's service role. */
+export const buildRoleName = (projectName: string) => `${projectName}-codebuild`;
 
 /** The build's variables: `APP_DIR` first, then the plain ones, then those read from Secrets Manager. */
 const variablesOf = (props: BuildProjectProps) => ({
@@ -151,8 +155,15 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
   const { plain, secrets } = variablesOf(props);
   const names = [...plain, ...secrets].map((variable) => variable.name);
   const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+  const nameProblems = checkProp('projectName', props.projectName, checkCodeBuildProjectName);
   return [
-    ...checkProp('projectName', props.projectName, checkCodeBuildProjectName),
+    ...nameProblems,
+    ...(nameProblems.length > 0
+      ? []
+      : [
+          ...checkDerivedName('projectName', props.projectName, 'IAM role name', buildRoleName(props.projectName), checkIamRoleName),
+          ...checkDerivedName('projectName', props.projectName, 'report group name', buildReportGroupName(props.projectName), checkReportGroupName),
+        ]),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
     ...validateBuildSettings(props),
     ...names.flatMap((name) => checkProp('environmentVariables[].name', name, checkEnvironmentVariableName)),
@@ -186,25 +197,25 @@ export class BuildProject extends Construct {
     super(scope, id);
     throwIfInvalid('BuildProject', this, validateBuildProjectProps(props));
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: logGroupName(props.projectName),
+      name: buildLogGroupName(props.projectName),
       retentionInDays: props.logRetentionDays ?? 365,
       kmsKeyId: props.encryptionKey.keyArn,
     });
     new CodebuildReportGroup(this, 'unit-test-reports', {
-      name: reportGroupName(props.projectName),
+      name: buildReportGroupName(props.projectName),
       type: 'TEST',
       exportConfig: { type: 'NO_EXPORT' },
       deleteReports: true,
     });
-    this.role = new ServiceRole(this, 'role', { roleName: `${props.projectName}-codebuild`, assumedBy: 'codebuild.amazonaws.com' });
+    this.role = new ServiceRole(this, 'role', { roleName: buildRoleName(props.projectName), assumedBy: 'codebuild.amazonaws.com' });
     // ARNs built from the names, which are known at plan time: a reference to a resource's `arn` would defer
     // the policy document's read whenever that resource changes, and show the policy changing in every such plan.
     const aws = AwsContext.of(this);
-    const logGroupArn = aws.arn('logs', `log-group:${logGroupName(props.projectName)}`);
+    const logGroupArn = aws.arn('logs', `log-group:${buildLogGroupName(props.projectName)}`);
     grant(
       this.role,
       { sid: 'WriteBuildLogs', actions: LOG_WRITE_ACTIONS, resources: [logGroupArn, `${logGroupArn}:*`] },
-      { sid: 'PublishTestReports', actions: REPORT_ACTIONS, resources: [aws.arn('codebuild', `report-group/${reportGroupName(props.projectName)}`)] },
+      { sid: 'PublishTestReports', actions: REPORT_ACTIONS, resources: [aws.arn('codebuild', `report-group/${buildReportGroupName(props.projectName)}`)] },
     );
     props.artifactBucket.grantReadWrite(this.role);
     props.encryptionKey.grantEncryptDecrypt(this.role);

@@ -4,7 +4,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
-import { checkImageRepositoryName, checkIntegerBetween } from '../core/checks';
+import { checkEcrRepositoryName, checkIntegerBetween } from '../core/checks';
 import { Grant, grant, IGrantable } from '../core/grants';
 import { checkOptionalProp, checkProp, throwIfInvalid } from '../core/validation';
 
@@ -44,7 +44,7 @@ export class ImageRepository extends Construct {
   constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
     super(scope, id);
     throwIfInvalid('ImageRepository', this, [
-      ...checkProp('repositoryName', props.repositoryName, checkImageRepositoryName),
+      ...checkProp('repositoryName', props.repositoryName, checkEcrRepositoryName),
       ...checkOptionalProp('maxImageCount', props.maxImageCount, checkIntegerBetween(1, 10000)),
       ...checkOptionalProp('untaggedImageExpiryDays', props.untaggedImageExpiryDays, checkIntegerBetween(1, 3650)),
     ]);

@@ -1,11 +1,14 @@
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { Construct } from 'constructs';
-import { checkCodePipelineName, checkOneOf, checkStageOrActionName } from '../core/checks';
-import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkCodePipelineName, checkIamRoleName, checkOneOf, checkStageOrActionName } from '../core/checks';
+import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
 import { ActionConfig, IAction, PIPELINE_TYPES, PipelineType } from './pipeline-action';
 import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
+
+/** A pipeline's service role. */
+export const pipelineRoleName = (pipelineName: string) => `${pipelineName}-codepipeline`;
 
 export interface PipelineProps {
   /** The pipeline's name: 1-100 letters, digits and .@_-. */
@@ -73,12 +76,14 @@ export class Pipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
+    const nameProblems = checkProp('pipelineName', props.pipelineName, checkCodePipelineName);
     throwIfInvalid('Pipeline', this, [
-      ...checkProp('pipelineName', props.pipelineName, checkCodePipelineName),
+      ...nameProblems,
+      ...(nameProblems.length > 0 ? [] : checkDerivedName('pipelineName', props.pipelineName, 'IAM role name', pipelineRoleName(props.pipelineName), checkIamRoleName)),
       ...checkOptionalProp('pipelineType', props.pipelineType, checkOneOf(PIPELINE_TYPES)),
     ]);
     this.props = props;
-    this.role = new ServiceRole(this, 'role', { roleName: `${props.pipelineName}-codepipeline`, assumedBy: 'codepipeline.amazonaws.com' });
+    this.role = new ServiceRole(this, 'role', { roleName: pipelineRoleName(props.pipelineName), assumedBy: 'codepipeline.amazonaws.com' });
     props.artifactBucket.grantReadWrite(this.role);
     props.encryptionKey.grantEncryptDecrypt(this.role);
 

@@ -1,20 +1,22 @@
-import { BuildSettings, validateBuildSettings } from '../aws/build-project';
+import { buildLogGroupName, buildReportGroupName, buildRoleName, BuildSettings, validateBuildSettings } from '../aws/build-project';
+import { pipelineRoleName } from '../aws/pipeline';
 import {
   checkBranchName,
   checkConnectionArn,
   checkDockerHubRepository,
   checkGitHubOwner,
   checkGitHubRepository,
-  checkImageRepositoryName,
+  checkEcrRepositoryName,
   checkIntegerBetween,
   checkKmsKeyArn,
   checkOneOf,
   checkPipelineName,
   checkRelativePath,
   checkS3BucketName,
+  checkS3BucketPrefix,
   checkSecretId,
 } from '../core/checks';
-import { checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
+import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
 import { REPOSITORY_VISIBILITIES, RepositoryVisibility } from '../github/source-repository';
 
 /** How a push to GitHub starts the pipeline. */
@@ -122,14 +124,24 @@ export interface CiPipelineProps {
   readonly artifactBucketName?: string;
 }
 
+/** The secret of the Docker Hub credentials of a pipeline. */
+export const credentialsSecretName = (name: string) => `ci/${name}/dockerhub`;
+/** The alias of a pipeline's created key, without `alias/`. */
+export const keyAliasName = (name: string) => `ci/${name}`;
+/** The prefix Terraform makes the name of a created artifact bucket from (37 characters at most). */
+export const artifactBucketPrefix = (name: string) => `${name}-artifacts-`.slice(0, 37);
+
 /**
  * Every problem with a pipeline's props, each value's rule and the rules
  * across values. {@link CiPipeline} throws them; the configuration schema
  * reports them for each `pipelines[]` entry.
  */
 export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
+  const nameProblems = checkProp('name', props.name, checkPipelineName);
+  const bucketPrefix = props.artifactBucketName === undefined && nameProblems.length === 0;
   return [
-    ...checkProp('name', props.name, checkPipelineName),
+    ...nameProblems,
+    ...(bucketPrefix ? checkDerivedName('name', props.name, 'artifact bucket name prefix', artifactBucketPrefix(props.name), checkS3BucketPrefix) : []),
     ...nestedProblems('github', validateGitHubSettings(props.github, props.trigger ?? 'webhook')),
     ...checkOptionalProp('trigger', props.trigger, checkOneOf(TRIGGER_MODES)),
     ...nestedProblems('registry', validateRegistrySettings(props.registry)),
@@ -164,8 +176,8 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode): P
 }
 
 function validateRegistrySettings(registry: RegistrySettings): PropProblem[] {
-  // The image's rule depends on the registry; while the type is wrong, hold the image to what both accept.
-  const imageRule = registry.type === 'dockerhub' ? checkDockerHubRepository : checkImageRepositoryName;
+  // The image's rule depends on the registry; while the type is wrong, hold the image to ECR's.
+  const imageRule = registry.type === 'dockerhub' ? checkDockerHubRepository : checkEcrRepositoryName;
   return [
     ...checkProp('type', registry.type, checkOneOf(REGISTRY_TYPES)),
     ...checkProp('image', registry.image, imageRule),
@@ -175,5 +187,37 @@ function validateRegistrySettings(registry: RegistrySettings): PropProblem[] {
       false,
       'must be true or absent with registry type "dockerhub", which always logs in',
     ),
+  ];
+}
+
+/** A resource whose name must be unique in its account and region, as a pipeline names it. */
+export interface NamedResource {
+  /** What it is, as AWS calls it. */
+  readonly kind: string;
+  readonly name: string;
+  /** The prop the name comes from. */
+  readonly prop: string;
+}
+
+/**
+ * The resources a pipeline creates whose names must be unique in the account
+ * and region, named as the constructs name them, so that a configuration can
+ * refuse two pipelines that would create the same one.
+ */
+export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
+  const trigger = props.trigger ?? 'webhook';
+  const named = (kind: string, name: string, prop = 'name') => ({ kind, name, prop });
+  return [
+    named('CodePipeline pipeline', props.name),
+    named('CodeBuild project', props.name),
+    named('CloudWatch Logs log group', buildLogGroupName(props.name)),
+    named('CodeBuild report group', buildReportGroupName(props.name)),
+    // IAM names are unique regardless of case (IAM User Guide, "IAM identifiers").
+    named('IAM role', buildRoleName(props.name).toLowerCase()),
+    named('IAM role', pipelineRoleName(props.name).toLowerCase()),
+    ...(props.encryptionKeyArn === undefined ? [named('KMS alias', `alias/${keyAliasName(props.name)}`)] : []),
+    ...(props.registry.type === 'ecr' ? [named('ECR repository', props.registry.image, 'registry.image')] : []),
+    ...(props.registry.type === 'dockerhub' || props.registry.dockerHubCredentials ? [named('Secrets Manager secret', credentialsSecretName(props.name))] : []),
+    ...(trigger === 'connection' && props.github.connectionArn === undefined ? [named('CodeConnections connection', props.name)] : []),
   ];
 }

@@ -14,7 +14,7 @@ import { GitHubWebhookSource } from '../github/github-webhook-source';
 import { IPipelineSource } from '../github/pipeline-source';
 import { SourceRepository } from '../github/source-repository';
 import { buildVariable } from './build-environment';
-import { CiPipelineProps, validateCiPipelineProps } from './ci-pipeline-props';
+import { artifactBucketPrefix, CiPipelineProps, credentialsSecretName, keyAliasName, validateCiPipelineProps } from './ci-pipeline-props';
 import { ConsoleUrls, consoleUrls, TroubleshootingCommands, troubleshootingCommands } from './troubleshooting';
 
 /** The names of the stages and of the build action, as reviewers see them in plans and the console. */
@@ -133,7 +133,7 @@ export class CiPipeline extends Construct {
   private createEncryptionKey(props: CiPipelineProps): IEncryptionKey {
     if (props.encryptionKeyArn !== undefined) return EncryptionKey.fromKeyArn(this, props.encryptionKeyArn);
     return new EncryptionKey(this, 'key', {
-      alias: `ci/${props.name}`,
+      alias: keyAliasName(props.name),
       description: `Encrypts the ${props.name} pipeline's artifacts, logs, secrets and images`,
       allowCloudWatchLogs: true,
     });
@@ -142,7 +142,7 @@ export class CiPipeline extends Construct {
   private createArtifactBucket(props: CiPipelineProps): IBucket {
     if (props.artifactBucketName !== undefined) return SecureBucket.fromBucketName(this, props.artifactBucketName, { encryptionKey: this.encryptionKey });
     return new SecureBucket(this, 'artifacts', {
-      bucketPrefix: `${props.name}-artifacts-`.slice(0, 37),
+      bucketPrefix: artifactBucketPrefix(props.name),
       encryptionKey: this.encryptionKey,
       expireObjectsAfterDays: props.artifactRetentionDays ?? 30,
       noncurrentVersionExpirationDays: 7,
@@ -189,7 +189,7 @@ export class CiPipeline extends Construct {
   /** Docker Hub credentials: always for Docker Hub, and for ECR when asked (base-image pulls). */
   private createCredentials(props: CiPipelineProps): RegistryCredentials | undefined {
     if (props.registry.type === 'ecr' && !props.registry.dockerHubCredentials) return undefined;
-    return new RegistryCredentials(this, 'dockerhub-credentials', { secretName: `ci/${props.name}/dockerhub`, encryptionKeyArn: this.encryptionKey.keyArn });
+    return new RegistryCredentials(this, 'dockerhub-credentials', { secretName: credentialsSecretName(props.name), encryptionKeyArn: this.encryptionKey.keyArn });
   }
 
   /**

@@ -72,12 +72,20 @@ export const checkGitHubRepository: Check<string> = (value) => {
   return undefined;
 };
 
-/** A branch name git accepts (git-check-ref-format(1), with `--branch`). */
+/**
+ * A branch name git and GitHub accept: git-check-ref-format(1) with `--branch`
+ * (which also refuses a leading "-" and the name "HEAD"), and GitHub's refusal
+ * of names of 40 hexadecimal characters, which look like commit IDs (its
+ * "GH002" push error). At most 255 bytes, the length of a file name, since git
+ * stores a branch as a file.
+ */
 export const checkBranchName: Check<string> = (value) => {
   const allowed =
-    'must be a branch name git accepts: no spaces, "..", "~", "^", ":", "?", "*", "[", "\\", "@{" or control characters, ' +
-    'not starting with "-" or "/", not ending with "/", "." or ".lock", and no path component starting with "."';
-  if (typeof value !== 'string' || value.length === 0 || value.length > 255) return allowed;
+    'must be a branch name git and GitHub accept: no spaces, "..", "~", "^", ":", "?", "*", "[", "\\", "@{" or control characters, ' +
+    'not starting with "-" or "/", not ending with "/", "." or ".lock", no path component starting with ".", not "HEAD" or "@", ' +
+    'not 40 hexadecimal characters, and at most 255 bytes';
+  if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 255) return allowed;
+  if (value === 'HEAD' || /^[0-9a-f]{40}$/i.test(value)) return allowed;
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(value)) return allowed;
   if (value.includes('..') || value.includes('@{') || value.includes('//') || value === '@') return allowed;
   if (value.startsWith('-') || value.startsWith('/') || value.endsWith('/') || value.endsWith('.')) return allowed;
@@ -87,17 +95,45 @@ export const checkBranchName: Check<string> = (value) => {
 
 // --- AWS: accounts, regions, ARNs -------------------------------------------
 
-/** An AWS region code such as `eu-west-1` or `us-gov-west-1` (AWS General Reference, "AWS service endpoints"). */
+/**
+ * An AWS region code such as `eu-west-1`, `us-gov-west-1` or `eusc-de-east-1`
+ * (AWS General Reference, "AWS service endpoints"; the European Sovereign Cloud's
+ * regions start with `eusc-`).
+ */
 export const checkAwsRegion = matches(
-  /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/,
+  /^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/,
   'must be an AWS region code such as "us-east-1" or "eu-central-1"',
 );
 
-/** A regional ARN (`arn:partition:service:region:account:resource`) in `region`: KMS keys serve only their own region. */
-export const checkArnInRegion =
-  (region: string): Check<string> =>
-  (arn) =>
-    typeof arn === 'string' && arn.split(':')[3] === region ? undefined : `must be in the pipelines' region "${region}" (KMS keys are regional)`;
+/**
+ * The partition a region belongs to, as ARNs in it are written (AWS General
+ * Reference, "Amazon Resource Names": `aws`, `aws-cn`, `aws-us-gov`, and the
+ * isolated and sovereign partitions).
+ */
+export function partitionOf(region: string): string {
+  const partitions: readonly (readonly [string, string])[] = [
+    ['cn-', 'aws-cn'],
+    ['us-gov-', 'aws-us-gov'],
+    ['us-isob-', 'aws-iso-b'],
+    ['us-iso-', 'aws-iso'],
+    ['eusc-', 'aws-eusc'],
+  ];
+  return partitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}
+
+/**
+ * A regional ARN (`arn:partition:service:region:account:resource`) usable where
+ * `region` is: in that region and its partition. KMS keys and secrets serve only
+ * their own region, and no ARN crosses partitions.
+ */
+export const checkArnUsableIn =
+  (region: string, where: string): Check<string> =>
+  (arn) => {
+    const [, partition, , arnRegion] = typeof arn === 'string' ? arn.split(':') : [];
+    if (arnRegion !== region) return `must be in the region "${region}" of ${where} (keys and secrets serve only their own region), not "${arnRegion ?? ''}"`;
+    if (partition !== partitionOf(region)) return `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${partition}"`;
+    return undefined;
+  };
 
 /** A service principal such as `codebuild.amazonaws.com` (IAM User Guide, "AWS JSON policy elements: Principal"). */
 export const checkServicePrincipal = matches(/^[a-z0-9.-]+\.amazonaws\.com$/, 'must be a service principal such as "codebuild.amazonaws.com"');
@@ -112,26 +148,52 @@ export const checkStatementId = matches(/^[A-Za-z0-9]{1,100}$/, 'must be 1-100 A
 
 // --- S3 -----------------------------------------------------------------------
 
-/** An S3 general-purpose bucket name (S3 User Guide, "General purpose bucket naming rules"). */
+// S3 User Guide, "General purpose bucket naming rules".
+const S3_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+const S3_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
+
+/**
+ * The name of a general purpose bucket (S3 User Guide, "General purpose bucket
+ * naming rules"): 3-63 lowercase letters, digits, "." and "-", beginning and
+ * ending with a letter or digit, no "..", not an IP address, none of the
+ * reserved prefixes and suffixes; a name ending in `-an` must be in an account
+ * regional namespace (`<prefix>-<account id>-<region>-an`).
+ */
 export const checkS3BucketName: Check<string> = (value) => {
   const allowed =
     'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit, ' +
-    'no "..", not an IP address, no reserved prefix ("xn--", "sthree-", "amzn-s3-demo-") or suffix ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")';
+    `no "..", not an IP address, no reserved prefix (${S3_RESERVED_PREFIXES.map((p) => `"${p}"`).join(', ')}) or suffix (${S3_RESERVED_SUFFIXES.map((p) => `"${p}"`).join(', ')}), ` +
+    'and ending in "-an" only as "<prefix>-<account id>-<region>-an" (an account regional namespace)';
   if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) return allowed;
   if (value.includes('..') || /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return allowed;
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(value)) return allowed;
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(value)) return allowed;
+  if (S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))) return allowed;
+  if (S3_RESERVED_SUFFIXES.some((suffix) => value.endsWith(suffix))) return allowed;
+  if (value.endsWith('-an') && !/-\d{12}-[a-z0-9-]+-an$/.test(value)) return allowed;
   return undefined;
 };
 
 /**
- * A prefix from which Terraform generates a bucket name: the AWS provider's
- * `aws_s3_bucket.bucket_prefix` is at most 37 characters, leaving 26 for its suffix.
+ * The name of a bucket to create in the shared global namespace, as the state
+ * bootstrap stack does: also not ending in `-an`, which only account regional
+ * namespaces may use.
  */
-export const checkS3BucketPrefix = matches(
-  /^[a-z0-9][a-z0-9.-]{0,36}$/,
-  'must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit',
-);
+export const checkNewS3BucketName: Check<string> = (value) =>
+  checkS3BucketName(value) ??
+  (value.endsWith('-an') ? 'must not end in "-an", which only buckets in an account regional namespace may (a bucket created here is in the global namespace)' : undefined);
+
+/**
+ * A prefix from which Terraform generates a bucket name: the AWS provider's
+ * `aws_s3_bucket.bucket_prefix` is at most 37 characters, leaving 26 digits for
+ * its suffix; the name it makes must follow the bucket naming rules, so the
+ * prefix starts with none of the reserved prefixes and has no "..".
+ */
+export const checkS3BucketPrefix: Check<string> = (value) =>
+  typeof value === 'string' &&
+  /^[a-z0-9][a-z0-9.-]{0,36}$/.test(value) &&
+  !value.includes('..') &&
+  !S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))
+    ? undefined
+    : `must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit, without ".." or a reserved prefix (${S3_RESERVED_PREFIXES.map((p) => `"${p}"`).join(', ')})`;
 
 /**
  * An S3 object key or key prefix made of path segments (the state key). S3 allows
@@ -191,25 +253,33 @@ export const checkSecretArn = matches(
 // --- Container images ---------------------------------------------------------
 
 /**
- * A container image repository name as Docker Hub and ECR accept it: lowercase
- * path components separated by "/", each made of letters and digits joined by
- * ".", "_", "__" or "-" (ECR API Reference, CreateRepository: repositoryName,
- * 2-256 characters).
+ * An ECR repository name (ECR API Reference, CreateRepository: repositoryName,
+ * 2-256 characters matching `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`:
+ * lowercase parts joined by single ".", "_" or "-", in "/"-separated namespaces).
  */
-export const checkImageRepositoryName: Check<string> = (value) => {
-  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-  return typeof value === 'string' &&
-    value.length >= 2 &&
-    value.length <= 256 &&
-    new RegExp(`^${component}(?:/${component})*$`).test(value)
+export const checkEcrRepositoryName: Check<string> = (value) =>
+  typeof value === 'string' &&
+  value.length >= 2 &&
+  value.length <= 256 &&
+  /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)
     ? undefined
-    : 'must be an image repository name: 2-256 lowercase letters and digits in "/"-separated parts, joined by ".", "_" or "-" (e.g. "my-org/my-app"), without a tag';
-};
+    : 'must be an ECR repository name: 2-256 lowercase letters and digits, joined by single ".", "_" or "-", in "/"-separated parts (e.g. "team/app"), without a tag';
 
-/** A Docker Hub repository is always `namespace/name`. */
-export const checkDockerHubRepository: Check<string> = (value) =>
-  checkImageRepositoryName(value) ??
-  (value.split('/').length === 2 ? undefined : 'must be a Docker Hub repository "namespace/name", e.g. "my-org/my-app"');
+/**
+ * A Docker Hub repository, `namespace/name`: the namespace is a Docker ID or
+ * organization, 4-30 lowercase letters and digits (Docker Docs, "Create an
+ * account"); the name 2-255 lowercase letters, digits, "-" and "_" (Docker Docs,
+ * "Create a repository"), beginning and ending with a letter or digit as image
+ * references require (OCI distribution, repository name components).
+ */
+export const checkDockerHubRepository: Check<string> = (value) => {
+  const [namespace, name, ...rest] = typeof value === 'string' ? value.split('/') : [];
+  return rest.length === 0 &&
+    /^[a-z0-9]{4,30}$/.test(namespace ?? '') &&
+    /^[a-z0-9][a-z0-9_-]{0,253}[a-z0-9]$/.test(name ?? '')
+    ? undefined
+    : 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits, and a name of 2-255 lowercase letters, digits, "-" and "_" that begins and ends with a letter or digit (e.g. "myorg/my-app")';
+};
 
 // --- CodeBuild ----------------------------------------------------------------
 
@@ -218,6 +288,9 @@ export const checkCodeBuildProjectName = matches(
   /^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/,
   'must be 2-150 letters, digits, "-" and "_", starting with a letter or digit',
 );
+
+/** A report group name (CodeBuild API Reference, CreateReportGroup: name, 2-128 characters). */
+export const checkReportGroupName = matches(/^[A-Za-z0-9][A-Za-z0-9_-]{1,127}$/, 'must be 2-128 letters, digits, "-" and "_", starting with a letter or digit');
 
 /** CodeBuild's compute types for on-demand Linux containers (CodeBuild User Guide, "Build environment compute types"). */
 export const COMPUTE_TYPES = [

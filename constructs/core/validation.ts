@@ -65,6 +65,15 @@ export function crossPropProblem(broken: boolean, prop: string, value: unknown, 
   return broken ? [{ prop, value, allowed }] : [];
 }
 
+/**
+ * The problem with a name the construct derives from a prop (a role name from a
+ * project name), reported at the prop, since that is what the user wrote.
+ */
+export function checkDerivedName(prop: string, value: unknown, what: string, derived: string, check: Check<string>): PropProblem[] {
+  const allowed = check(derived);
+  return allowed === undefined ? [] : [{ prop, value, allowed: `gives the ${what} "${derived}", which ${allowed}` }];
+}
+
 /** The problems of nested props, with their paths under `prefix` (`build` + `timeoutMinutes` → `build.timeoutMinutes`). */
 export function nestedProblems(prefix: string, problems: readonly PropProblem[]): PropProblem[] {
   return problems.map((problem) => ({ ...problem, prop: `${prefix}.${problem.prop}` }));

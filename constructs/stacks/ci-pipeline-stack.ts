@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { CiPipeline } from '../ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../ci-pipeline/ci-pipeline-props';
-import { checkArnInRegion, checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix } from '../core/checks';
-import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkArnUsableIn, checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix, partitionOf } from '../core/checks';
+import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
 
 /**
@@ -43,15 +43,47 @@ export interface CiPipelineStackProps {
  * the configuration schema reports them for the configuration's region and state.
  */
 export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropProblem[] {
-  const keyArn = props.pipeline.encryptionKeyArn;
+  const stateKey = checkOptionalProp('state.kmsKeyArn', props.state.kmsKeyArn, checkKmsKeyOrAliasArn);
   return [
     ...checkProp('region', props.region, checkAwsRegion),
     ...checkProp('state.bucket', props.state.bucket, checkS3BucketName),
     ...checkProp('state.region', props.state.region, checkAwsRegion),
     ...checkProp('state.key', props.state.key, checkS3KeyPrefix),
-    ...checkOptionalProp('state.kmsKeyArn', props.state.kmsKeyArn, checkKmsKeyOrAliasArn),
+    ...stateKey,
+    // S3 encrypts an object only with a key of the bucket's region (S3 User Guide, "Using server-side encryption with AWS KMS keys").
+    ...(stateKey.length === 0 && checkAwsRegion(props.state.region) === undefined
+      ? checkOptionalProp('state.kmsKeyArn', props.state.kmsKeyArn, checkArnUsableIn(props.state.region, 'the state bucket'))
+      : []),
+    ...crossPropProblem(
+      props.pipeline.artifactBucketName !== undefined && props.pipeline.artifactBucketName === props.state.bucket,
+      'pipeline.artifactBucketName',
+      props.pipeline.artifactBucketName,
+      'must not be the state bucket: pipeline artifacts and their lifecycle do not belong beside Terraform state',
+    ),
     // Only once the region is valid, so that one mistake is reported once.
-    ...(checkAwsRegion(props.region) === undefined ? checkOptionalProp('pipeline.encryptionKeyArn', keyArn, checkArnInRegion(props.region)) : []),
+    ...(checkAwsRegion(props.region) === undefined ? regionalArnProblems(props) : []),
+  ];
+}
+
+/** The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads; a connection in its partition. */
+function regionalArnProblems(props: CiPipelineStackProps): PropProblem[] {
+  const usable = checkArnUsableIn(props.region, 'the pipelines');
+  // The configuration's own validation calls this with values of any type, and reports wrong types itself.
+  const isArn = (value: unknown): value is string => typeof value === 'string' && value.startsWith('arn:');
+  const github: Partial<CiPipelineProps['github']> = typeof props.pipeline.github === 'object' && props.pipeline.github !== null ? props.pipeline.github : {};
+  const encryptionKeyArn = props.pipeline.encryptionKeyArn;
+  const partition = partitionOf(props.region);
+  const connectionPartition = isArn(github.connectionArn) ? github.connectionArn.split(':')[1] : undefined;
+  return [
+    ...(isArn(encryptionKeyArn) ? checkProp('pipeline.encryptionKeyArn', encryptionKeyArn, usable) : []),
+    ...(isArn(github.oauthTokenSecret) ? checkProp('pipeline.github.oauthTokenSecret', github.oauthTokenSecret, usable) : []),
+    ...(isArn(github.webhookSecret) ? checkProp('pipeline.github.webhookSecret', github.webhookSecret, usable) : []),
+    ...crossPropProblem(
+      connectionPartition !== undefined && connectionPartition !== partition,
+      'pipeline.github.connectionArn',
+      github.connectionArn,
+      `must be in the partition "${partition}" of the region "${props.region}", not "${connectionPartition}"`,
+    ),
   ];
 }
 

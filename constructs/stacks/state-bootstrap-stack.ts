@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { EncryptionKey } from '../aws/encryption-key';
 import { SecureBucket } from '../aws/secure-bucket';
-import { checkAwsRegion, checkS3BucketName } from '../core/checks';
+import { checkAwsRegion, checkNewS3BucketName } from '../core/checks';
 import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
 
@@ -22,7 +22,7 @@ export interface StateBootstrapStackProps {
 
 /** Every problem with the props; the configuration schema reports them for its `state` section. */
 export function validateStateBootstrapStackProps(props: StateBootstrapStackProps): PropProblem[] {
-  return [...checkProp('bucketName', props.bucketName, checkS3BucketName), ...checkProp('region', props.region, checkAwsRegion)];
+  return [...checkProp('bucketName', props.bucketName, checkNewS3BucketName), ...checkProp('region', props.region, checkAwsRegion)];
 }
 
 /**
@@ -53,7 +53,8 @@ export class StateBootstrapStack extends TerraformStack {
     });
 
     this.encryptionKey = new EncryptionKey(this, 'key', {
-      alias: `terraform-state/${props.bucketName}`,
+      // A KMS alias has no ".", which a bucket name may have (KMS API Reference, CreateAlias: AliasName).
+      alias: `terraform-state/${props.bucketName.replace(/\./g, '-')}`,
       description: `Encrypts the Terraform state in s3://${props.bucketName}`,
     });
     this.bucket = new SecureBucket(this, 'bucket', {

@@ -114,6 +114,9 @@ describe('BuildProject variants', () => {
     [{ computeType: 'HUGE' as never }, /"computeType" = "HUGE": must be one of BUILD_GENERAL1_SMALL/],
     [{ appPath: '../x' }, /"appPath" = "..\/x"/],
     [{ projectName: '-x' }, /"projectName" = "-x"/],
+    // Valid for CodeBuild (150), but the role name it gives is over IAM's 64 and the report group's over 128.
+    [{ projectName: 'a'.repeat(60) }, /"projectName" = "a{60}": gives the IAM role name "a{60}-codebuild", which must be 1-64/],
+    [{ projectName: 'a'.repeat(120) }, /gives the report group name "a{120}-unit-tests", which must be 2-128/],
     [{ environmentVariables: [{ name: 'APP_DIR', value: 'x' }] }, /"environmentVariables\[\].name" = "APP_DIR": must be unique among the build's variables \(APP_DIR is set from "appPath"\)/],
     [{ environmentVariables: [{ name: 'CODEBUILD_X', value: 'x' }] }, /"environmentVariables\[\].name" = "CODEBUILD_X": must be letters, digits and "_", not starting with a digit or with CODEBUILD_/],
   ])('rejects %j, naming the construct path, the prop, the value and what is allowed', (props, message) => {

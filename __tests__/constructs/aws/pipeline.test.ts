@@ -143,4 +143,14 @@ describe('Pipeline.addStage', () => {
       }),
     ).toThrow('Pipeline at stack/pipeline: invalid prop "pipelineName" = "bad name": must be 1-100 letters, digits and .@_-');
   });
+
+  test('rejects a pipeline name whose role name IAM would refuse', () => {
+    const name = 'a'.repeat(52);
+    expect(() =>
+      synth((scope) => {
+        const encryptionKey = EncryptionKey.fromKeyArn(scope, 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+        new Pipeline(scope, 'pipeline', { pipelineName: name, artifactBucket: SecureBucket.fromBucketName(scope, 'b-b-b'), encryptionKey });
+      }),
+    ).toThrow(`invalid prop "pipelineName" = "${name}": gives the IAM role name "${name}-codepipeline", which must be 1-64 letters`);
+  });
 });

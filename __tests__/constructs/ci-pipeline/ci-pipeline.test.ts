@@ -18,12 +18,12 @@ const envOf = (stack: { at(path: string): any }) =>
 describe('CiPipeline with Docker Hub (the default shape)', () => {
   let stack: ReturnType<typeof synthPipeline>;
   beforeAll(() => {
-    stack = synthPipeline({ registry: { type: 'dockerhub', image: 'my-org/app' } });
+    stack = synthPipeline({ registry: { type: 'dockerhub', image: 'myorg/app' } });
   });
 
   test('pushes latest too, and logs in with credentials from Secrets Manager', () => {
     const env = envOf(stack);
-    expect(env.IMAGE_REPOSITORY_URI.value).toBe('docker.io/my-org/app');
+    expect(env.IMAGE_REPOSITORY_URI.value).toBe('docker.io/myorg/app');
     expect(env.PUSH_LATEST_TAG.value).toBe('true');
     expect(env.ECR_REGISTRY).toBeUndefined();
     expect(env.DOCKERHUB_USERNAME).toEqual({ name: 'DOCKERHUB_USERNAME', type: 'SECRETS_MANAGER', value: `${stack.ref('ci/dockerhub-credentials/secret', 'arn')}:username` });
@@ -86,7 +86,7 @@ describe('CiPipeline', () => {
   test('every configuration sets the variables the buildspec always needs, and no others', () => {
     const always = Object.entries(BUILD_ENVIRONMENT_VARIABLES).filter(([, v]) => v.always).map(([name]) => name);
     for (const registry of [
-      { type: 'dockerhub' as const, image: 'o/app' },
+      { type: 'dockerhub' as const, image: 'myorg/app' },
       { type: 'ecr' as const, image: 'app' },
       { type: 'ecr' as const, image: 'app', dockerHubCredentials: true },
     ]) {
@@ -148,7 +148,7 @@ describe('CiPipeline', () => {
     [{ trigger: 'poll' as never }, /invalid prop "trigger" = "poll": must be one of webhook, connection/],
     [{ registry: { type: 'gcr' as never, image: 'x/y' } }, /invalid prop "registry.type" = "gcr"/],
     [{ registry: { type: 'dockerhub' as const, image: 'no-namespace' } }, /invalid prop "registry.image" = "no-namespace"/],
-    [{ registry: { type: 'dockerhub' as const, image: 'o/app', dockerHubCredentials: false } }, /invalid prop "registry.dockerHubCredentials" = false: must be true or absent with registry type "dockerhub"/],
+    [{ registry: { type: 'dockerhub' as const, image: 'myorg/app', dockerHubCredentials: false } }, /invalid prop "registry.dockerHubCredentials" = false: must be true or absent with registry type "dockerhub"/],
     [{ trigger: 'connection' as const, github: { owner: 'o', repository: 'r', oauthTokenSecret: 's' } }, /invalid prop "github.oauthTokenSecret" = "s": applies only to trigger "webhook"/],
     [{ github: { owner: 'o', repository: 'r', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc' } }, /invalid prop "github.connectionArn" = .*: applies only to trigger "connection"/],
     [{ github: { owner: '-o', repository: 'r', branch: 'a..b' } }, /"github.owner" = "-o".*\n.*"github.branch" = "a..b"/],

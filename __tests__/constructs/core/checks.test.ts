@@ -1,5 +1,5 @@
 import {
-  checkArnInRegion,
+  checkArnUsableIn,
   checkAwsRegion,
   checkBranchName,
   checkCodeBuildProjectName,
@@ -11,12 +11,14 @@ import {
   checkGitHubOwner,
   checkGitHubRepository,
   checkIamRoleName,
-  checkImageRepositoryName,
+  checkEcrRepositoryName,
   checkKmsAliasName,
   checkKmsKeyArn,
   checkKmsKeyOrAliasArn,
   checkLogRetentionDays,
+  checkNewS3BucketName,
   checkPipelineName,
+  checkReportGroupName,
   checkRelativePath,
   checkS3BucketName,
   checkS3BucketPrefix,
@@ -26,6 +28,7 @@ import {
   checkServicePrincipal,
   checkStatementId,
   checkVariablePrefix,
+  partitionOf,
 } from '../../../constructs/core/checks';
 import { Check } from '../../../constructs/core/validation';
 
@@ -47,8 +50,25 @@ describe('shared validation rules', () => {
     expectRule(checkKmsKeyOrAliasArn, [key, multiRegion, alias], ['alias/ci/app', 'arn:aws:kms:eu-west-1:12345:key/abc', '']);
   });
 
-  test('ARNs in a region', () => {
-    expectRule(checkArnInRegion('eu-west-1'), ['arn:aws:kms:eu-west-1:123456789012:key/x'], ['arn:aws:kms:eu-west-2:123456789012:key/x', 'arn:aws:s3:::bucket', '']);
+  test('ARNs usable in a region: same region and partition', () => {
+    expectRule(
+      checkArnUsableIn('eu-west-1', 'the stack'),
+      ['arn:aws:kms:eu-west-1:123456789012:key/x'],
+      ['arn:aws:kms:eu-west-2:123456789012:key/x', 'arn:aws-cn:kms:eu-west-1:123456789012:key/x', 'arn:aws:s3:::bucket', ''],
+    );
+    expectRule(checkArnUsableIn('cn-north-1', 'the stack'), ['arn:aws-cn:kms:cn-north-1:123456789012:key/x'], ['arn:aws:kms:cn-north-1:123456789012:key/x']);
+    expect(checkArnUsableIn('eu-west-1', 'the stack')('arn:aws:kms:eu-west-2:1:key/x')).toContain('"eu-west-2"');
+  });
+
+  test('partitions of regions', () => {
+    expect(['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'eusc-de-east-1'].map(partitionOf)).toEqual([
+      'aws',
+      'aws-cn',
+      'aws-us-gov',
+      'aws-iso',
+      'aws-iso-b',
+      'aws-eusc',
+    ]);
   });
 
   test('GitHub owners', () => {
@@ -62,21 +82,40 @@ describe('shared validation rules', () => {
   test('branch names follow git check-ref-format', () => {
     expectRule(
       checkBranchName,
-      ['main', 'release/1.2', 'feature/x-y_z'],
-      ['', 'a..b', 'has space', '-x', '/x', 'x/', 'x.', 'x.lock', 'a/.hidden', 'a~b', 'a^b', 'a:b', 'a?b', 'a*b', 'a[b', 'a\\b', 'a@{b', '@', 'a//b'],
+      ['main', 'release/1.2', 'feature/x-y_z', 'head', 'a'.repeat(39), 'g'.repeat(40), 'é'.repeat(127)],
+      ['HEAD', '0123456789abcdef0123456789abcdef01234567', 'ABCDEF0123456789ABCDEF0123456789ABCDEF01', 'é'.repeat(128), 'a\tb', '', 'a..b', 'has space', '-x', '/x', 'x/', 'x.', 'x.lock', 'a/.hidden', 'a~b', 'a^b', 'a:b', 'a?b', 'a*b', 'a[b', 'a\\b', 'a@{b', '@', 'a//b'],
     );
   });
 
   test('AWS regions', () => {
-    expectRule(checkAwsRegion, ['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5'], ['EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', '']);
+    expectRule(checkAwsRegion, ['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5', 'eusc-de-east-1', 'us-isob-east-1'], ['EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', '']);
   });
 
   test('S3 bucket names', () => {
     expectRule(
       checkS3BucketName,
-      ['my-bucket', 'a.b.c', 'abc'],
-      ['ab', 'My-Bucket', '-bucket', 'bucket-', 'a..b', '192.168.1.1', 'xn--bucket', 'sthree-x', 'x-s3alias', 'x--ol-s3', 'a_b', 'a'.repeat(64)],
+      ['my-bucket', 'a.b.c', 'abc', 'a'.repeat(63), 'plan', 'logs-123456789012-eu-west-1-an', 'xn-x', 's3alias'],
+      [
+        'ab',
+        'My-Bucket',
+        '-bucket',
+        'bucket-',
+        'a..b',
+        '192.168.1.1',
+        'xn--bucket',
+        'sthree-x',
+        'amzn-s3-demo-bucket',
+        'x-s3alias',
+        'x--ol-s3',
+        'x.mrap',
+        'x--x-s3',
+        'x--table-s3',
+        'logs-an',
+        'a_b',
+        'a'.repeat(64),
+      ],
     );
+    expectRule(checkNewS3BucketName, ['state-bucket'], ['logs-123456789012-eu-west-1-an', 'xn--x']);
   });
 
   test('S3 key prefixes', () => {
@@ -84,8 +123,16 @@ describe('shared validation rules', () => {
   });
 
   test('image repository names', () => {
-    expectRule(checkImageRepositoryName, ['app', 'my-org/my_app', 'a/b/c'], ['App', 'app:latest', '/app', 'app/', 'a', 'a..b']);
-    expectRule(checkDockerHubRepository, ['org/app'], ['app', 'a/b/c']);
+    expectRule(
+      checkEcrRepositoryName,
+      ['app', 'my-org/my_app', 'a/b/c', 'a.b', 'ab', 'a'.repeat(256)],
+      ['App', 'app:latest', '/app', 'app/', 'a', 'a..b', 'a__b', 'a-_b', '-a', 'a-', 'a//b', 'a'.repeat(257)],
+    );
+    expectRule(
+      checkDockerHubRepository,
+      ['myorg/app', 'abcd/my_app-1', `${'a'.repeat(30)}/ab`, `myorg/${'a'.repeat(255)}`],
+      ['app', 'a/b/c', 'org/app', 'my-org/app', 'MyOrg/app', `${'a'.repeat(31)}/app`, 'myorg/a', 'myorg/-app', 'myorg/app_', 'myorg/a.b', `myorg/${'a'.repeat(256)}`, 'myorg/'],
+    );
   });
 
   test('log retention is one of CloudWatch values, never 0', () => {
@@ -115,7 +162,11 @@ describe('shared validation rules', () => {
   });
 
   test('S3 bucket prefixes leave Terraform room for its suffix', () => {
-    expectRule(checkS3BucketPrefix, ['app-artifacts-', 'a', 'a'.repeat(37)], ['', '-a', 'App', 'a'.repeat(38)]);
+    expectRule(checkS3BucketPrefix, ['app-artifacts-', 'a', 'a'.repeat(37)], ['', '-a', 'App', 'a'.repeat(38), 'xn--app-', 'sthree-app-', 'a..b-']);
+  });
+
+  test('report group names', () => {
+    expectRule(checkReportGroupName, ['app-tests', 'a_1', 'a'.repeat(128)], ['a', '-ab', 'a.b', 'a b', 'a'.repeat(129)]);
   });
 
   test('build environment variables are shell names outside CodeBuild\'s own', () => {

@@ -46,7 +46,7 @@ describe('SourceRepository', () => {
   test.each([
     [{ owner: '-bad' }, /SourceRepository at stack\/repository: invalid prop "owner" = "-bad": must be a GitHub login/],
     [{ repositoryName: 'a b' }, /invalid prop "repositoryName" = "a b"/],
-    [{ branch: 'bad..branch' }, /invalid prop "branch" = "bad..branch": must be a branch name git accepts/],
+    [{ branch: 'bad..branch' }, /invalid prop "branch" = "bad..branch": must be a branch name git and GitHub accept/],
     [{ visibility: 'public' as never }, /invalid prop "visibility" = "public": must be one of private, internal/],
     [{ requiredApprovingReviewCount: 0 }, /"requiredApprovingReviewCount" = 0/],
   ])('rejects %j: names GitHub and git reject, and public visibility', (props, message) => {

@@ -146,7 +146,15 @@ describe('CiPipelineStack', () => {
     const keyIn = (region: string) => `arn:aws:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     expect(synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('eu-west-1') }) }).resource.aws_kms_key).toBeUndefined();
     expect(() => synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('us-east-1') }) })).toThrow(
-      `CiPipelineStack at ci-app: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be in the pipelines' region "eu-west-1" (KMS keys are regional)`,
+      `CiPipelineStack at ci-app: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be in the region "eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
+    );
+  });
+
+  test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {
+    const key = 'arn:aws:kms:us-east-1:123456789012:alias/terraform-state';
+    expect(() => synthStack({ state: { ...STATE, kmsKeyArn: key } })).toThrow(`invalid prop "state.kmsKeyArn" = "${key}": must be in the region "eu-west-1" of the state bucket`);
+    expect(() => synthStack({ pipeline: pipelineProps({ artifactBucketName: STATE.bucket }) })).toThrow(
+      'invalid prop "pipeline.artifactBucketName" = "my-state-bucket": must not be the state bucket',
     );
   });
 });

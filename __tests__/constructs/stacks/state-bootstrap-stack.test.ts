@@ -31,6 +31,17 @@ describe('StateBootstrapStack', () => {
     expect(Object.keys(json.output).sort()).toEqual(['state_bucket', 'state_kms_key_arn']);
   });
 
+  test('names the key after the bucket, with "." (which a KMS alias cannot hold) as "-"', () => {
+    const dotted = JSON.parse(Testing.synth(new StateBootstrapStack(Testing.app(), 's', { bucketName: 'state.example.com', region: 'eu-west-1' }), true));
+    expect(Object.values(dotted.resource.aws_kms_alias).map((alias: any) => alias.name)).toEqual(['alias/terraform-state/state-example-com']);
+  });
+
+  test('refuses a bucket name only an account regional namespace may have', () => {
+    expect(() => new StateBootstrapStack(Testing.app(), 's', { bucketName: 'state-123456789012-eu-west-1-an', region: 'eu-west-1' })).toThrow(
+      'invalid prop "bucketName" = "state-123456789012-eu-west-1-an": must not end in "-an"',
+    );
+  });
+
   test('rejects a bad bucket name and region at once, naming the stack', () => {
     expect(() => new StateBootstrapStack(Testing.app(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(
       /StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/,
