@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { synthesizeChecked } from '../../app/synthesize';
+import { OutputDirError, synthesizeChecked } from '../../app/synthesize';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { GuardrailsError } from '../../guardrails';
 import { pipelineProps } from '../helpers';
@@ -67,6 +67,44 @@ describe('synthesizeChecked', () => {
     expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).toBe('{"earlier": true}');
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
     expect(beside(outdir)).toEqual(['cdktf.out']);
+  });
+
+  describe('file system errors', () => {
+    // The module object itself, which synthesize.ts reads through: a namespace import's bindings cannot be spied on.
+    const fs: typeof import('node:fs') = jest.requireActual('node:fs');
+    const failWith = (code: string, path: string) => () => {
+      throw Object.assign(new Error(`${code}: simulated`), { code, path });
+    };
+    afterEach(() => jest.restoreAllMocks());
+
+    test.each([
+      ['EROFS', 'the file system is read-only'],
+      ['EACCES', 'permission denied'],
+      ['ENOSPC', 'no space is left on the device'],
+    ])('%s where the staging directory is made is one OutputDirError saying so', (code, meaning) => {
+      const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
+      jest.spyOn(fs, 'mkdtempSync').mockImplementation(failWith(code, dirname(outdir)));
+      expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(
+        new OutputDirError(outdir, `${meaning} (${code} on ${dirname(outdir)})`),
+      );
+      expect(existsSync(outdir)).toBe(false);
+    });
+
+    test('an error that is not the file system\'s is not disguised as one', () => {
+      jest.spyOn(fs, 'mkdtempSync').mockImplementation(() => {
+        throw new TypeError('a bug');
+      });
+      expect(() => synthesizeChecked(join(tmpdir(), 'x'), (app) => [pipelineStack(app)])).toThrow(TypeError);
+    });
+
+    test('an output directory on another file system (EXDEV on rename) gets copies, and no staging is left', () => {
+      const outdir = earlierOutput();
+      const rename = jest.spyOn(fs, 'renameSync').mockImplementation(failWith('EXDEV', outdir));
+      synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+      expect(rename).toHaveBeenCalled();
+      expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
+      expect(beside(outdir)).toEqual(['cdktf.out']);
+    });
   });
 
   test('with HCL output (`cdktf synth --hcl`) it checks the stacks as JSON', () => {

@@ -85,6 +85,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['a branch named like a commit ID', document((_, p) => (p.github.branch = 'a'.repeat(40))), `pipelines[0].github.branch: got "${'a'.repeat(40)}"; ${GIT_BRANCH_RULE}`],
   // The value is shown cut to 80 characters.
   ['a branch longer than 255 bytes', document((_, p) => (p.github.branch = 'é'.repeat(128))), `pipelines[0].github.branch: got "${'é'.repeat(76)}...; ${GIT_BRANCH_RULE}`],
+  [
+    'a branch too long for a trigger filter once its braces are escaped',
+    document((_, p) => ((p.trigger = 'connection'), (p.github.branch = `${'a'.repeat(250)}{}{}`))),
+    `pipelines[0].github.branch: got "${'a'.repeat(76)}...; gives the trigger branch pattern "${'a'.repeat(250)}\\{\\}\\{\\}", which must be 1-255 characters long`,
+  ],
   ['an invalid AWS region', document((d) => (d.region = 'europe')), 'region: got "europe"; must be an AWS region code such as "us-east-1" or "eu-central-1"'],
   ['an invalid state region', document((d) => (d.state.region = 'us-east')), 'state.region: got "us-east"; must be an AWS region code'],
   ['a bucket name with capitals and "_"', document((d) => (d.state.bucket = 'My_Bucket')), `state.bucket: got "My_Bucket"; ${BUCKET_RULE}`],

@@ -12,6 +12,7 @@ import {
   checkConcurrentBuildLimit,
   checkEnvironmentVariableName,
   checkIamRoleName,
+  checkLogGroupName,
   checkLogRetentionDays,
   checkQueuedTimeoutMinutes,
   checkRelativePath,
@@ -162,6 +163,7 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
       ? []
       : [
           ...checkDerivedName('projectName', props.projectName, 'IAM role name', buildRoleName(props.projectName), checkIamRoleName),
+          ...checkDerivedName('projectName', props.projectName, 'log group name', buildLogGroupName(props.projectName), checkLogGroupName),
           ...checkDerivedName('projectName', props.projectName, 'report group name', buildReportGroupName(props.projectName), checkReportGroupName),
         ]),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),

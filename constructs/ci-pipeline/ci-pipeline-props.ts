@@ -17,6 +17,7 @@ import {
   checkSecretId,
 } from '../core/checks';
 import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
+import { triggerBranchProblems } from '../github/github-connection-source';
 import { REPOSITORY_VISIBILITIES, RepositoryVisibility } from '../github/source-repository';
 
 /** How a push to GitHub starts the pipeline. */
@@ -165,6 +166,7 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode): P
     ...checkProp('owner', github.owner, checkGitHubOwner),
     ...checkProp('repository', github.repository, checkGitHubRepository),
     ...checkOptionalProp('branch', github.branch, checkBranchName),
+    ...(trigger === 'connection' && github.branch !== undefined && checkBranchName(github.branch) === undefined ? triggerBranchProblems('branch', github.branch) : []),
     ...checkOptionalProp('visibility', github.visibility, checkOneOf(REPOSITORY_VISIBILITIES)),
     ...checkOptionalProp('oauthTokenSecret', github.oauthTokenSecret, checkSecretId),
     ...crossPropProblem(trigger === 'connection' && github.oauthTokenSecret !== undefined, 'oauthTokenSecret', github.oauthTokenSecret, onlyFor('webhook')),

@@ -327,6 +327,15 @@ export const checkEnvironmentVariableName: Check<string> = (value) =>
 
 // --- CloudWatch Logs ----------------------------------------------------------
 
+/**
+ * A log group's name (CloudWatch Logs API Reference, CreateLogGroup: logGroupName,
+ * 1-512 of `[.\-_/#A-Za-z0-9]`, and not starting with `aws/`, which AWS reserves).
+ */
+export const checkLogGroupName: Check<string> = (value) =>
+  typeof value === 'string' && /^[.\-_/#A-Za-z0-9]{1,512}$/.test(value) && !value.startsWith('aws/')
+    ? undefined
+    : 'must be 1-512 letters, digits and ._-/#, not starting with "aws/"';
+
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy: retentionInDays); 0, "never expire", is deliberately not offered. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -351,6 +360,10 @@ export const checkStageOrActionName = checkCodePipelineName;
  * may have, since ours are derived from pipeline names.
  */
 export const checkConnectionName = matches(/^[A-Za-z0-9.@_-]{1,32}$/, 'must be 1-32 letters, digits and .@_-');
+
+/** A pattern of a trigger's branch filter (CodePipeline API Reference, GitBranchFilterCriteria: includes, 1-255 characters). */
+export const checkBranchFilterPattern: Check<string> = (value) =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 255 ? undefined : 'must be 1-255 characters long';
 
 /** An AWS CodeConnections (formerly CodeStar Connections) connection ARN. */
 export const checkConnectionArn = matches(

@@ -2,10 +2,10 @@ import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarc
 import { Construct } from 'constructs';
 import { USE_CONNECTION_ACTIONS } from '../../iam/actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
-import { checkConnectionArn, checkConnectionName } from '../core/checks';
+import { checkBranchFilterPattern, checkConnectionArn, checkConnectionName } from '../core/checks';
 import { grant } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
-import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
 
@@ -35,12 +35,28 @@ export interface GitHubConnectionSourceProps {
   readonly outputArtifact?: string;
 }
 
+/**
+ * The trigger's filter pattern that matches exactly `branch`. Filters are glob
+ * patterns in which a backslash escapes a special character (CodePipeline User
+ * Guide, "Working with glob patterns in syntax"); of the special characters, a
+ * branch name may hold only "{" and "}" (git refuses "*", "?", "[" and the backslash).
+ */
+export const branchFilterPattern = (branch: string) => branch.replace(/[{}]/g, (character) => `\\${character}`);
+
+/** The problem with a branch (given as `prop`) whose filter pattern is longer than a trigger allows. */
+export const triggerBranchProblems = (prop: string, branch: string): PropProblem[] =>
+  checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkBranchFilterPattern);
+
 function validateConnectionSourceProps(props: GitHubConnectionSourceProps): PropProblem[] {
-  if (props.connectionArn !== undefined) return checkProp('connectionArn', props.connectionArn, checkConnectionArn);
-  return checkProp('connectionName', props.connectionName, (name) => {
-    const problem = checkConnectionName(name ?? '');
-    return problem === undefined ? undefined : `${problem} (required unless connectionArn is set)`;
-  });
+  return [
+    ...triggerBranchProblems('repository.branch', props.repository.branch),
+    ...(props.connectionArn !== undefined
+      ? checkProp('connectionArn', props.connectionArn, checkConnectionArn)
+      : checkProp('connectionName', props.connectionName, (name) => {
+          const problem = checkConnectionName(name ?? '');
+          return problem === undefined ? undefined : `${problem} (required unless connectionArn is set)`;
+        })),
+  ];
 }
 
 /**
@@ -105,7 +121,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
       triggers: [
         {
           providerType: 'CodeStarSourceConnection',
-          gitConfiguration: { sourceActionName: this.actionName, push: [{ branches: { includes: [this.repository.branch] } }] },
+          gitConfiguration: { sourceActionName: this.actionName, push: [{ branches: { includes: [branchFilterPattern(this.repository.branch)] } }] },
         },
       ],
       pipelineType: 'V2',

@@ -15,6 +15,7 @@ import {
   checkKmsAliasName,
   checkKmsKeyArn,
   checkKmsKeyOrAliasArn,
+  checkLogGroupName,
   checkLogRetentionDays,
   checkNewS3BucketName,
   checkPipelineName,
@@ -163,6 +164,10 @@ describe('shared validation rules', () => {
 
   test('S3 bucket prefixes leave Terraform room for its suffix', () => {
     expectRule(checkS3BucketPrefix, ['app-artifacts-', 'a', 'a'.repeat(37)], ['', '-a', 'App', 'a'.repeat(38), 'xn--app-', 'sthree-app-', 'a..b-']);
+  });
+
+  test('log group names', () => {
+    expectRule(checkLogGroupName, ['/aws/codebuild/app', 'a', 'a.b-c_d/e#f', 'a'.repeat(512)], ['', 'aws/codebuild/app', 'a b', 'a:b', 'a*', 'a'.repeat(513)]);
   });
 
   test('report group names', () => {

@@ -64,6 +64,21 @@ describe('GitHubConnectionSource, existing connection', () => {
     expect(make({ connectionArn: 'arn:aws:s3:::bucket' })).toThrow(/invalid prop "connectionArn" = "arn:aws:s3:::bucket": must be a connection ARN/);
   });
 
+  test('matches a branch with "{" or "}" literally: the trigger filter is a glob pattern', () => {
+    const braces = synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', branch: 'release-{1,2}' } });
+    const pipeline = braces.at('ci/pipeline/pipeline');
+    expect(pipeline.trigger[0].git_configuration.push).toEqual([{ branches: { includes: ['release-\\{1,2\\}'] } }]);
+    expect(pipeline.stage[0].action[0].configuration.BranchName).toBe('release-{1,2}');
+  });
+
+  test('rejects a branch whose escaped pattern is longer than a trigger filter allows (255)', () => {
+    const branch = `${'a'.repeat(245)}{}{}{}`;
+    expect(() => synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', branch } })).toThrow(
+      /invalid prop "github.branch" = "a{76}\.\.\.: gives the trigger branch pattern "a{245}\\\{\\\}.*", which must be 1-255 characters long/,
+    );
+    expect(() => synthPipeline({ trigger: 'webhook', github: { owner: 'o', repository: 'r', branch } })).not.toThrow();
+  });
+
   test('rejects a bad connection ARN', () => {
     expect(() => synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', connectionArn: 'arn:nope' } })).toThrow(
       /CiPipeline at stack\/ci: invalid prop "github.connectionArn" = "arn:nope"/,
