@@ -3,9 +3,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkIamRoleName, checkServicePrincipal, checkStatementId } from '../core/checks';
+import { checkIamPolicyName, checkIamRoleName, checkServicePrincipal, checkStatementId } from '../core/checks';
 import { IGrantable, PolicyStatement, PolicyStatements } from '../core/grants';
-import { checkProp, crossPropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkProp, crossPropProblem, throwIfInvalid } from '../core/validation';
 
 export interface ServiceRoleProps {
   /** The role's name: 1-64 characters of letters, digits and `+=,.@_-`. */
@@ -13,6 +13,9 @@ export interface ServiceRoleProps {
   /** The service principal allowed to assume the role, e.g. `codebuild.amazonaws.com`. */
   readonly assumedBy: string;
 }
+
+/** The name of a role's inline policy. */
+const permissionsPolicyName = (roleName: string) => `${roleName}-permissions`;
 
 /**
  * An IAM role for one AWS service, with one inline policy that holds exactly the
@@ -33,8 +36,10 @@ export class ServiceRole extends Construct implements IGrantable {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    const roleNameProblems = checkProp('roleName', props.roleName, checkIamRoleName);
     throwIfInvalid('ServiceRole', this, [
-      ...checkProp('roleName', props.roleName, checkIamRoleName),
+      ...roleNameProblems,
+      ...(roleNameProblems.length > 0 ? [] : checkDerivedName('roleName', props.roleName, 'inline policy name', permissionsPolicyName(props.roleName), checkIamPolicyName)),
       ...checkProp('assumedBy', props.assumedBy, checkServicePrincipal),
     ]);
 
@@ -60,7 +65,7 @@ export class ServiceRole extends Construct implements IGrantable {
           this.statements.list.map((statement) => ({ sid: statement.sid, effect: 'Allow', actions: [...statement.actions], resources: [...statement.resources] })),
       }),
     });
-    new IamRolePolicy(this, 'policy', { name: `${props.roleName}-permissions`, role: role.name, policy: permissions.json });
+    new IamRolePolicy(this, 'policy', { name: permissionsPolicyName(props.roleName), role: role.name, policy: permissions.json });
 
     this.node.addValidation({
       validate: () => (this.statements.list.length === 0 ? [`ServiceRole ${props.roleName} has no permissions granted`] : []),

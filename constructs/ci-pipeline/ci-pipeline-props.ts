@@ -18,6 +18,7 @@ import {
 } from '../core/checks';
 import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
 import { triggerBranchProblems } from '../github/github-connection-source';
+import { pipelineWebhookName } from '../github/github-webhook-source';
 import { REPOSITORY_VISIBILITIES, RepositoryVisibility } from '../github/source-repository';
 
 /** How a push to GitHub starts the pipeline. */
@@ -220,6 +221,7 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
     ...(props.encryptionKeyArn === undefined ? [named('KMS alias', `alias/${keyAliasName(props.name)}`)] : []),
     ...(props.registry.type === 'ecr' ? [named('ECR repository', props.registry.image, 'registry.image')] : []),
     ...(props.registry.type === 'dockerhub' || props.registry.dockerHubCredentials ? [named('Secrets Manager secret', credentialsSecretName(props.name))] : []),
+    ...(trigger === 'webhook' ? [named('CodePipeline webhook', pipelineWebhookName(props.name))] : []),
     ...(trigger === 'connection' && props.github.connectionArn === undefined ? [named('CodeConnections connection', props.name)] : []),
   ];
 }

@@ -143,6 +143,9 @@ export const checkServicePrincipal = matches(/^[a-z0-9.-]+\.amazonaws\.com$/, 'm
 /** An IAM role name (IAM API Reference, CreateRole: RoleName, 1-64 of `[\w+=,.@-]`). */
 export const checkIamRoleName = matches(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 letters, digits and +=,.@_-');
 
+/** An inline policy's name (IAM API Reference, PutRolePolicy: PolicyName, 1-128 of `[\w+=,.@-]`). */
+export const checkIamPolicyName = matches(/^[\w+=,.@-]{1,128}$/, 'must be 1-128 letters, digits and +=,.@_-');
+
 /** An IAM policy statement ID (IAM User Guide, "IAM JSON policy elements: Sid": ASCII letters and digits). */
 export const checkStatementId = matches(/^[A-Za-z0-9]{1,100}$/, 'must be 1-100 ASCII letters and digits');
 

@@ -15,6 +15,9 @@ import { SourceRepository } from './source-repository';
 /** Length of a generated webhook secret (CodePipeline accepts at most 100 characters). */
 export const WEBHOOK_SECRET_LENGTH = 40;
 
+/** The name of the CodePipeline webhook of a pipeline. */
+export const pipelineWebhookName = (pipelineName: string) => `${pipelineName}-github`;
+
 export interface GitHubWebhookSourceProps {
   /** The repository and branch to build. */
   readonly repository: SourceRepository;
@@ -86,7 +89,7 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     const allowed = 'must be the only pipeline of this source, which is bound already: create one source per pipeline';
     throwIfInvalid('GitHubWebhookSource.bind', this, crossPropProblem(this.webhookUrl !== undefined, 'pipelineName', binding.pipelineName, allowed));
     const awsWebhook = new CodepipelineWebhook(this, 'pipeline-webhook', {
-      name: `${binding.pipelineName}-github`,
+      name: pipelineWebhookName(binding.pipelineName),
       targetPipeline: binding.pipelineName,
       targetAction: this.actionName,
       authentication: 'GITHUB_HMAC',

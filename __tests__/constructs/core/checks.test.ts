@@ -10,6 +10,7 @@ import {
   checkEnvironmentVariableName,
   checkGitHubOwner,
   checkGitHubRepository,
+  checkIamPolicyName,
   checkIamRoleName,
   checkEcrRepositoryName,
   checkKmsAliasName,
@@ -153,6 +154,7 @@ describe('shared validation rules', () => {
     expectRule(checkCodePipelineName, ['app', 'a.b@c_d-e', 'a'.repeat(100)], ['', 'a b', 'a/b', 'a'.repeat(101)]);
     expectRule(checkCodeBuildProjectName, ['ab', 'app_1-x', 'a'.repeat(150)], ['a', '-ab', '_ab', 'a.b', 'a'.repeat(151)]);
     expectRule(checkIamRoleName, ['app-codebuild', 'a+=,.@_-b', 'a'.repeat(64)], ['', 'a b', 'a/b', 'a'.repeat(65)]);
+    expectRule(checkIamPolicyName, ['app-codebuild-permissions', 'a+=,.@_-b', 'a'.repeat(128)], ['', 'a b', 'a/b', 'a'.repeat(129)]);
     expectRule(checkStatementId, ['UseEncryptionKey', 'Sid2'], ['', 'Use-Key', 'use key', 'a'.repeat(101)]);
     expectRule(checkServicePrincipal, ['codebuild.amazonaws.com', 'logs.eu-west-1.amazonaws.com'], ['codebuild', 'arn:aws:iam::1:root', '*']);
     expectRule(checkKmsAliasName, ['ci/app', 'terraform-state/my_bucket'], ['', 'aws/ebs', 'ci:app', 'ci app', 'a'.repeat(251)]);
