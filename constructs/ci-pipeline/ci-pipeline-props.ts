@@ -197,6 +197,7 @@ function validateRegistrySettings(registry: RegistrySettings): PropProblem[] {
 export interface NamedResource {
   /** What it is, as AWS calls it. */
   readonly kind: string;
+  /** Its name, as the constructs write it (IAM role names lowercased: IAM compares them without case). */
   readonly name: string;
   /** The prop the name comes from. */
   readonly prop: string;
