@@ -177,7 +177,8 @@ function fleetProblems(pipelines: readonly PipelineConfig[]): FieldProblem[] {
       if (owner === undefined) resources.set(key, index);
       else {
         const message = `must be unique in the account and region: pipelines[${owner}] creates the ${resource.kind} "${resource.name}" too`;
-        problems.push({ path: ['pipelines', index, ...resource.prop.split('.')], value: resource.prop === 'name' ? pipeline.name : pipeline.registry.image, message });
+        const path = resource.prop.split('.');
+        problems.push({ path: ['pipelines', index, ...path], value: path.reduce<any>((object, key) => object?.[key], pipeline), message });
       }
     }
     if (pipeline.github.create === false) return;

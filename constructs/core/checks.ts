@@ -121,18 +121,24 @@ export function partitionOf(region: string): string {
   return partitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
 }
 
+/** An ARN (`arn:partition:service:region:account:resource`) in the partition of `region`: no ARN is usable across partitions. */
+export const checkArnInPartitionOf =
+  (region: string): Check<string> =>
+  (arn) => {
+    const partition = typeof arn === 'string' ? arn.split(':')[1] : undefined;
+    return partition === partitionOf(region) ? undefined : `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${partition ?? ''}"`;
+  };
+
 /**
- * A regional ARN (`arn:partition:service:region:account:resource`) usable where
- * `region` is: in that region and its partition. KMS keys and secrets serve only
- * their own region, and no ARN crosses partitions.
+ * A regional ARN usable where `region` is: in that region and its partition.
+ * KMS keys and secrets serve only their own region.
  */
 export const checkArnUsableIn =
   (region: string, where: string): Check<string> =>
   (arn) => {
-    const [, partition, , arnRegion] = typeof arn === 'string' ? arn.split(':') : [];
+    const arnRegion = typeof arn === 'string' ? arn.split(':')[3] : undefined;
     if (arnRegion !== region) return `must be in the region "${region}" of ${where} (keys and secrets serve only their own region), not "${arnRegion ?? ''}"`;
-    if (partition !== partitionOf(region)) return `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${partition}"`;
-    return undefined;
+    return checkArnInPartitionOf(region)(arn);
   };
 
 /** A service principal such as `codebuild.amazonaws.com` (IAM User Guide, "AWS JSON policy elements: Principal"). */
@@ -154,6 +160,7 @@ export const checkStatementId = matches(/^[A-Za-z0-9]{1,100}$/, 'must be 1-100 A
 // S3 User Guide, "General purpose bucket naming rules".
 const S3_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
 const S3_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
+const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(', ');
 
 /**
  * The name of a general purpose bucket (S3 User Guide, "General purpose bucket
@@ -165,7 +172,7 @@ const S3_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table
 export const checkS3BucketName: Check<string> = (value) => {
   const allowed =
     'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit, ' +
-    `no "..", not an IP address, no reserved prefix (${S3_RESERVED_PREFIXES.map((p) => `"${p}"`).join(', ')}) or suffix (${S3_RESERVED_SUFFIXES.map((p) => `"${p}"`).join(', ')}), ` +
+    `no "..", not an IP address, no reserved prefix (${quoted(S3_RESERVED_PREFIXES)}) or suffix (${quoted(S3_RESERVED_SUFFIXES)}), ` +
     'and ending in "-an" only as "<prefix>-<account id>-<region>-an" (an account regional namespace)';
   if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) return allowed;
   if (value.includes('..') || /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return allowed;
@@ -196,7 +203,7 @@ export const checkS3BucketPrefix: Check<string> = (value) =>
   !value.includes('..') &&
   !S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))
     ? undefined
-    : `must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit, without ".." or a reserved prefix (${S3_RESERVED_PREFIXES.map((p) => `"${p}"`).join(', ')})`;
+    : `must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit, without ".." or a reserved prefix (${quoted(S3_RESERVED_PREFIXES)})`;
 
 /**
  * An S3 object key or key prefix made of path segments (the state key). S3 allows

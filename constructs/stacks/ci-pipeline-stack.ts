@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { CiPipeline } from '../ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../ci-pipeline/ci-pipeline-props';
-import { checkArnUsableIn, checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix, partitionOf } from '../core/checks';
+import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix } from '../core/checks';
 import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
 
@@ -72,18 +72,11 @@ function regionalArnProblems(props: CiPipelineStackProps): PropProblem[] {
   const isArn = (value: unknown): value is string => typeof value === 'string' && value.startsWith('arn:');
   const github: Partial<CiPipelineProps['github']> = typeof props.pipeline.github === 'object' && props.pipeline.github !== null ? props.pipeline.github : {};
   const encryptionKeyArn = props.pipeline.encryptionKeyArn;
-  const partition = partitionOf(props.region);
-  const connectionPartition = isArn(github.connectionArn) ? github.connectionArn.split(':')[1] : undefined;
   return [
     ...(isArn(encryptionKeyArn) ? checkProp('pipeline.encryptionKeyArn', encryptionKeyArn, usable) : []),
     ...(isArn(github.oauthTokenSecret) ? checkProp('pipeline.github.oauthTokenSecret', github.oauthTokenSecret, usable) : []),
     ...(isArn(github.webhookSecret) ? checkProp('pipeline.github.webhookSecret', github.webhookSecret, usable) : []),
-    ...crossPropProblem(
-      connectionPartition !== undefined && connectionPartition !== partition,
-      'pipeline.github.connectionArn',
-      github.connectionArn,
-      `must be in the partition "${partition}" of the region "${props.region}", not "${connectionPartition}"`,
-    ),
+    ...(isArn(github.connectionArn) ? checkProp('pipeline.github.connectionArn', github.connectionArn, checkArnInPartitionOf(props.region)) : []),
   ];
 }
 

@@ -1,4 +1,5 @@
 import {
+  checkArnInPartitionOf,
   checkArnUsableIn,
   checkAwsRegion,
   checkBranchName,
@@ -60,6 +61,14 @@ describe('shared validation rules', () => {
     );
     expectRule(checkArnUsableIn('cn-north-1', 'the stack'), ['arn:aws-cn:kms:cn-north-1:123456789012:key/x'], ['arn:aws:kms:cn-north-1:123456789012:key/x']);
     expect(checkArnUsableIn('eu-west-1', 'the stack')('arn:aws:kms:eu-west-2:1:key/x')).toContain('"eu-west-2"');
+  });
+
+  test('ARNs in the partition of a region, whatever their own region', () => {
+    expectRule(
+      checkArnInPartitionOf('eu-west-1'),
+      ['arn:aws:codeconnections:us-east-1:123456789012:connection/x'],
+      ['arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/x', ''],
+    );
   });
 
   test('partitions of regions', () => {
