@@ -5,6 +5,7 @@ import { Testing } from 'cdktf';
 import { synthesizeChecked } from '../app/synthesize';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../config/load';
 import { pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
+import { stateKeyAlias } from '../constructs/stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
 
 /** Values a user could supply; none may reach the synthesized output. */
@@ -72,14 +73,21 @@ describe('the app on the default configuration', () => {
     }
   });
 
-  test('the pipeline stack keeps state in S3 with encryption and locking, under its own key', () => {
+  test('the pipeline stack keeps state in S3 under its own object key, encrypted with the bootstrap key (by its alias), and locked', () => {
     expect(pipeline.terraform.backend.s3).toEqual({
       bucket: 'example-org-terraform-state-eu-west-1',
       key: 'ci-pipelines/sample-flask-app/terraform.tfstate',
       region: 'eu-west-1',
       encrypt: true,
+      kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
       use_lockfile: true,
     });
+    // The alias is the bootstrap stack's, and its bucket policy admits writes that name the key by it.
+    const bootstrapJson = JSON.parse(bootstrapText);
+    expect(Object.values<any>(bootstrapJson.resource.aws_kms_alias).map((alias) => alias.name)).toEqual([pipeline.terraform.backend.s3.kms_key_id]);
+    const statements = Object.values<any>(bootstrapJson.data.aws_iam_policy_document).flatMap((document) => document.statement);
+    const denyWrites = statements.find((statement) => statement.sid === 'DenyObjectWritesNotUnderTheBucketKey');
+    expect(denyWrites.condition[0].values).toContain(pipeline.terraform.backend.s3.kms_key_id);
   });
 
   test('no planted secret value appears anywhere in the output, and no secret is a literal', () => {
@@ -138,7 +146,8 @@ describe('stable addresses', () => {
   });
 
   test('using an existing state bucket drops the bootstrap stack and changes no pipeline stack', () => {
-    const existingState = stackFiles(parseConfig({ ...base, state: { ...base.state, create: false } }));
+    // The bucket the bootstrap stack made, now managed elsewhere: its key is named as the pipeline stacks named it.
+    const existingState = stackFiles(parseConfig({ ...base, state: { ...base.state, create: false, kmsKeyArn: stateKeyAlias(base.state.bucket) } }));
     expect([...existingState.keys()]).toEqual([pipelineStackId(first.name)]);
     expect(existingState.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
   });
@@ -156,7 +165,7 @@ describe('a configuration of existing resources', () => {
   const existingKey = `arn:aws:kms:${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const config = parseConfig({
     ...base,
-    state: { ...base.state, create: false },
+    state: { ...base.state, create: false, kmsKeyArn: existingKey },
     pipelines: [{ ...base.pipelines[0], github: { ...base.pipelines[0].github, create: false }, encryptionKeyArn: existingKey, artifactBucketName: 'acme-shared-ci-artifacts' }],
   });
   const outdir = join(mkdtempSync(join(tmpdir(), 'ci-existing-')), 'cdktf.out');

@@ -105,6 +105,7 @@ const stateSchema = strictObject({
   region: z.string(),
   keyPrefix: z.string(),
   kmsKeyArn: z.string().optional(),
+  s3ManagedEncryption: z.boolean().optional(),
   create: z.boolean().optional(),
 });
 

@@ -5,7 +5,7 @@
  */
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
-import { StateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
+import { stateKeyAlias, StateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
 
 /** The bootstrap stack's ID; pipeline stacks are `ci-<name>`, so they cannot collide with it. */
 export const STATE_BOOTSTRAP_STACK_ID = 'state-bootstrap';
@@ -21,6 +21,7 @@ export interface SharedSettings {
     readonly region: string;
     readonly keyPrefix: string;
     readonly kmsKeyArn?: string;
+    readonly s3ManagedEncryption?: boolean;
     readonly create?: boolean;
   };
 }
@@ -34,6 +35,18 @@ export function bootstrapStackProps(settings: SharedSettings): StateBootstrapSta
   return settings.state.create === false ? undefined : { bucketName: settings.state.bucket, region: settings.state.region };
 }
 
+/**
+ * The key the pipeline stacks' backends name: the configured one, else, for a
+ * bucket the bootstrap stack creates, that stack's key by its alias (known
+ * before the bootstrap is applied, unlike the key's ARN). An existing bucket's
+ * key must be configured, unless S3-managed keys are chosen explicitly.
+ */
+function stateKeyOf(settings: SharedSettings): string | undefined {
+  if (settings.state.kmsKeyArn !== undefined || settings.state.s3ManagedEncryption === true) return settings.state.kmsKeyArn;
+  // The configuration's validation calls this with values of any type; a bucket of the wrong type is reported at `state.bucket`.
+  return settings.state.create === false ? undefined : stateKeyAlias(String(settings.state.bucket));
+}
+
 /** A pipeline stack's props. */
 export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelineProps): CiPipelineStackProps {
   return {
@@ -43,7 +56,8 @@ export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelin
       bucket: settings.state.bucket,
       region: settings.state.region,
       key: pipelineStateKey(settings, pipeline.name),
-      kmsKeyArn: settings.state.kmsKeyArn,
+      kmsKeyId: stateKeyOf(settings),
+      s3ManagedEncryption: settings.state.s3ManagedEncryption,
     },
   };
 }
@@ -63,5 +77,6 @@ export const PIPELINE_STACK_FIELDS: Readonly<Record<string, string | undefined>>
   'state.bucket': 'state.bucket',
   'state.region': 'state.region',
   'state.key': undefined,
-  'state.kmsKeyArn': 'state.kmsKeyArn',
+  'state.kmsKeyId': 'state.kmsKeyArn',
+  'state.s3ManagedEncryption': 'state.s3ManagedEncryption',
 };

@@ -9,8 +9,13 @@ import { Construct } from 'constructs';
 import { CiPipeline, CiPipelineStack, RemoteStateSettings } from '../constructs';
 import { SecurityChecks } from '../guardrails';
 
-/** The team's state settings: its own bucket, a key per stack. */
-export const API_PIPELINE_STATE: RemoteStateSettings = { bucket: 'acme-terraform-state', region: 'eu-west-1', key: 'platform/api-ci.tfstate' };
+/** The team's state settings: its own bucket and customer-managed key, a state key per stack. */
+export const API_PIPELINE_STATE: RemoteStateSettings = {
+  bucket: 'acme-terraform-state',
+  region: 'eu-west-1',
+  key: 'platform/api-ci.tfstate',
+  kmsKeyId: 'alias/acme-terraform-state',
+};
 
 /** The team's stack with its own backend and providers, and one CiPipeline in it. */
 export class ApiCiStack extends TerraformStack {

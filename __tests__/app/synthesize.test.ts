@@ -12,7 +12,7 @@ describe('synthesizeChecked', () => {
     new CiPipelineStack(app, id, {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
-      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: `${id}/terraform.tfstate` },
+      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: `${id}/terraform.tfstate`, kmsKeyId: 'alias/terraform-state/my-state-bucket' },
     });
   /** An output directory from an earlier synth and `terraform init`. */
   function earlierOutput(): string {

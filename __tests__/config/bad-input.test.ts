@@ -132,7 +132,18 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['an absolute appPath', document((_, p) => (p.appPath = '/etc')), 'pipelines[0].appPath: got "/etc"; must be a path relative to the repository root'],
   ['an appPath leaving the repository', document((_, p) => (p.appPath = '../x')), 'pipelines[0].appPath: got "../x"; must be a path relative to the repository root'],
   ['a state key prefix with a leading "/"', document((d) => (d.state.keyPrefix = '/abs/')), 'state.keyPrefix: got "/abs/"; must be path segments'],
-  ['a state KMS key that is not an ARN', document((d) => ((d.state as any).kmsKeyArn = 'not-an-arn')), 'state.kmsKeyArn: got "not-an-arn"; must be a KMS key or alias ARN'],
+  ['a state KMS key that is not an ARN', document((d) => ((d.state as any).kmsKeyArn = 'not-an-arn')), 'state.kmsKeyArn: got "not-an-arn"; must be a KMS key ARN, alias ARN, alias name ("alias/<name>") or key ID'],
+  [
+    'an existing state bucket without its key',
+    document((d) => ((d.state as any).create = false)),
+    'state.kmsKeyArn: got undefined; is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true',
+  ],
+  [
+    'a state key and S3-managed keys at once',
+    document((d) => Object.assign(d.state, { create: false, kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:${KEY}`, s3ManagedEncryption: true })),
+    `state.kmsKeyArn: got "arn:aws:kms:eu-west-1:123456789012:${KEY}"; must not be set with s3ManagedEncryption`,
+  ],
+  ['S3-managed state keys as a string', document((d) => ((d.state as any).s3ManagedEncryption = 'yes')), 'state.s3ManagedEncryption: got "yes"; expected type boolean'],
   ['a state bucket create flag that is not a boolean', document((d) => ((d.state as any).create = 'no')), 'state.create: got "no"; expected type boolean'],
   ['a pipeline key given by alias', document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:eu-west-1:123456789012:alias/ci')), 'pipelines[0].encryptionKeyArn: got "arn:aws:kms:eu-west-1:123456789012:alias/ci"; must be a KMS key ARN'],
   [

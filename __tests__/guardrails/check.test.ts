@@ -100,7 +100,7 @@ describe('SecurityChecks', () => {
     const stack = new CiPipelineStack(Testing.app(), 'ci-app', {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
-      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate' },
+      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
     });
     stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Admin', actions: ['*'], resources: ['*'] });
     expect(() => Testing.synth(stack, true)).toThrow(/\[ci-app\/ci\/build\/role\/policy\] CKV_AWS_62 /);
@@ -112,7 +112,7 @@ describe('checkedByCaller', () => {
     new CiPipelineStack(Testing.app(), 'ci-app', {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
-      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate' },
+      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
     });
 
   test('the aspect checks at synth, resolving the stack once more', () => {

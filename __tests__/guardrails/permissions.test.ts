@@ -18,7 +18,7 @@ function synthesize(pipeline: CiPipelineProps): TerraformJson {
   const stack = new CiPipelineStack(Testing.app(), 'ci-app', {
     pipeline,
     region: 'eu-west-1',
-    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate' },
+    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
   });
   return JSON.parse(JSON.stringify(stack.toTerraform()));
 }

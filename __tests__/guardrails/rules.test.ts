@@ -21,7 +21,7 @@ function pipelineStack(shape: Shape): CiPipelineStack {
   return new CiPipelineStack(Testing.app(), 'ci-app', {
     pipeline,
     region: 'eu-west-1',
-    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate' },
+    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
   });
 }
 
@@ -119,7 +119,7 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 's3-bucket-ssl-requests-only',
     path: 'ci/artifacts/bucket',
-    failing: override('artifacts/tls-only', 'statement.0.condition', undefined),
+    failing: override('artifacts/policy-document', 'statement.0.condition', undefined),
     message: /no bucket policy denies requests whose aws:SecureTransport is false/,
   },
   { rule: 'CKV_AWS_149', path: 'ci/dockerhub-credentials/secret', failing: override('dockerhub-credentials/secret', 'kms_key_id', ''), message: /kms_key_id is not set/ },
@@ -191,6 +191,12 @@ const CASES: readonly RuleCase[] = [
     path: 'terraform',
     failing: broken('webhook-dockerhub', (stack) => stack.addOverride('terraform.backend.s3.use_lockfile', false)),
     message: /the s3 backend has no locking/,
+  },
+  {
+    rule: 'CIP_TF_2',
+    path: 'terraform',
+    failing: broken('webhook-dockerhub', (stack) => stack.addOverride('terraform.backend.s3.kms_key_id', undefined)),
+    message: /encrypt = true without kms_key_id, so state and lock objects are written with S3-managed keys/,
   },
   {
     rule: 'CIP_PERM_1',

@@ -12,6 +12,13 @@ import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../co
 export interface IEncryptionKey {
   /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
   readonly keyArn: string;
+  /**
+   * Every string a client may name the key by, as KMS accepts them (KMS Developer
+   * Guide, "Key identifiers (KeyId)"): its ARN and ID, and its alias's name and ARN
+   * when known. A bucket policy that checks the key a writer names
+   * (`s3:x-amz-server-side-encryption-aws-kms-key-id`) lists them all.
+   */
+  readonly identifiers: readonly string[];
   /** Lets `grantee` encrypt and decrypt data under the key. */
   grantEncryptDecrypt(grantee: IGrantable): Grant;
 }
@@ -34,6 +41,11 @@ export interface EncryptionKeyProps {
    * @default false
    */
   readonly allowCloudWatchLogs?: boolean;
+  /**
+   * Refuse to destroy the key (`lifecycle.prevent_destroy`); for keys whose loss makes data unreadable, like Terraform state's.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 function validateEncryptionKeyProps(props: EncryptionKeyProps): PropProblem[] {
@@ -63,11 +75,17 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
    */
   public static fromKeyArn(scope: Construct, keyArn: string): IEncryptionKey {
     throwIfInvalid('EncryptionKey.fromKeyArn', scope, checkProp('keyArn', keyArn, checkKmsKeyArn));
-    return { keyArn, grantEncryptDecrypt: (grantee) => grantKeyUse(keyArn, grantee) };
+    return { keyArn, identifiers: [keyArn, keyArn.split('/')[1]], grantEncryptDecrypt: (grantee) => grantKeyUse(keyArn, grantee) };
   }
 
   /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
   public readonly keyArn: string;
+  /** The key's ID (the last part of its ARN). */
+  public readonly keyId: string;
+  /** The alias, with its `alias/` prefix, e.g. `alias/ci/my-app`: known before apply, and resolved in the caller's account. */
+  public readonly aliasName: string;
+  /** The alias's ARN. */
+  public readonly aliasArn: string;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -79,9 +97,18 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       policy: policy.json,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
-    new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: key.keyId });
+    this.aliasName = `alias/${props.alias}`;
+    new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: key.keyId });
     this.keyArn = key.arn;
+    this.keyId = key.keyId;
+    this.aliasArn = AwsContext.of(this).arn('kms', this.aliasName);
+  }
+
+  /** The key's ARN and ID, and its alias's name and ARN. */
+  public get identifiers(): readonly string[] {
+    return [this.keyArn, this.keyId, this.aliasName, this.aliasArn];
   }
 
   /** Lets `grantee` encrypt and decrypt data under this key. */

@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -84,6 +84,16 @@ export interface SecureBucketProps {
    * @default false
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Deny every object write that does not ask for SSE-KMS under `encryptionKey`,
+   * naming it by one of its {@link IEncryptionKey.identifiers}: a writer set up
+   * for S3-managed keys, another key or no encryption header fails loudly
+   * instead of storing an object that anyone with `s3:GetObject` can read. For
+   * buckets whose every writer names the key, like Terraform's S3 backend with
+   * `kms_key_id`, which sends it on the state and lock objects.
+   * @default false - writes without encryption headers get the bucket's default encryption
+   */
+  readonly enforceEncryptionKeyOnWrites?: boolean;
 }
 
 function validateSecureBucketProps(props: SecureBucketProps): PropProblem[] {
@@ -146,7 +156,7 @@ export class SecureBucket extends Construct implements IBucket {
     new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     this.encryptWith(props.encryptionKey);
     this.expireObjects(props);
-    this.denyRequestsWithoutTls();
+    this.writePolicy(props);
 
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
@@ -193,19 +203,31 @@ export class SecureBucket extends Construct implements IBucket {
     });
   }
 
-  private denyRequestsWithoutTls(): void {
-    const tlsOnly = new DataAwsIamPolicyDocument(this, 'tls-only', {
-      statement: [
-        {
-          sid: 'DenyRequestsWithoutTls',
-          effect: 'Deny',
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: '*', identifiers: ['*'] }],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ],
-    });
-    new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: tlsOnly.json });
+  /** Denies requests without TLS and, when asked, object writes not under the bucket's key. */
+  private writePolicy(props: SecureBucketProps): void {
+    const statement: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        sid: 'DenyRequestsWithoutTls',
+        effect: 'Deny',
+        actions: ['s3:*'],
+        resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+        principals: [{ type: '*', identifiers: ['*'] }],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      },
+    ];
+    if (props.enforceEncryptionKeyOnWrites) {
+      // S3 User Guide, "Requiring SSE-KMS for all objects written to a bucket". A negated operator is true when the
+      // header is absent (IAM User Guide, "Condition operators"), so writes without it, or with SSE-S3, are denied too.
+      statement.push({
+        sid: 'DenyObjectWritesNotUnderTheBucketKey',
+        effect: 'Deny',
+        actions: ['s3:PutObject'],
+        resources: [`${this.bucket.arn}/*`],
+        principals: [{ type: '*', identifiers: ['*'] }],
+        condition: [{ test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: [...props.encryptionKey.identifiers] }],
+      });
+    }
+    const document = new DataAwsIamPolicyDocument(this, 'policy-document', { statement });
+    new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: document.json });
   }
 }

@@ -224,6 +224,17 @@ export const checkKmsKeyOrAliasArn = matches(
 );
 
 /**
+ * How a client may name a KMS key that is in its own account and region: a key
+ * or alias ARN, an alias name, or a key ID (KMS Developer Guide, "Key
+ * identifiers (KeyId)"); the forms Terraform's S3 backend accepts for `kms_key_id`.
+ */
+export const checkKmsKeyIdentifier: Check<string> = (value) =>
+  checkKmsKeyOrAliasArn(value) === undefined ||
+  (typeof value === 'string' && (/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(value) || /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(value)))
+    ? undefined
+    : 'must be a KMS key ARN, alias ARN, alias name ("alias/<name>") or key ID';
+
+/**
  * A KMS key ARN, single- or multi-Region. Not an alias: CloudWatch Logs and ECR
  * accept only a key's ARN, and an alias can be repointed under a running pipeline.
  */

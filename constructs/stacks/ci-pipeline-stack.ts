@@ -4,15 +4,13 @@ import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { CiPipeline } from '../ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../ci-pipeline/ci-pipeline-props';
-import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion, checkKmsKeyOrAliasArn, checkS3BucketName, checkS3KeyPrefix } from '../core/checks';
-import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { Suppressions } from '../../guardrails/suppressions';
+import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion, checkKmsKeyIdentifier, checkS3BucketName, checkS3KeyPrefix } from '../core/checks';
+import { checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
+import { requireTerraformVersion } from './terraform-version';
 
-/**
- * Terraform that runs write-only arguments (`secret_string_wo`) and ephemeral
- * variables; 1.11 is the first release with both.
- */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
+export { REQUIRED_TERRAFORM_VERSION } from './terraform-version';
 
 /** Where a stack keeps its Terraform state. */
 export interface RemoteStateSettings {
@@ -23,10 +21,22 @@ export interface RemoteStateSettings {
   /** The stack's state object key. */
   readonly key: string;
   /**
-   * ARN of the KMS key that encrypts the state object.
-   * @default - S3-managed encryption (`encrypt = true`)
+   * The customer-managed KMS key that encrypts the state and lock objects (the
+   * backend's `kms_key_id`): a key ARN, an alias ARN, or an alias name
+   * (`alias/<name>`, resolved in the deploying account). For a bucket of the
+   * state bootstrap stack, `stateKeyAlias(bucket)`; its bucket policy refuses
+   * state written under any other key.
+   * @default - required, unless `s3ManagedEncryption` is true
    */
-  readonly kmsKeyArn?: string;
+  readonly kmsKeyId?: string;
+  /**
+   * Encrypt the state with S3-managed keys (`encrypt = true` without a key): an
+   * explicit, weaker choice for an existing bucket without a customer-managed
+   * key. Anyone allowed `s3:GetObject` on the bucket (AWS's `ReadOnlyAccess`
+   * policy, for one) can then read the state, and the secrets in it.
+   * @default false
+   */
+  readonly s3ManagedEncryption?: boolean;
 }
 
 export interface CiPipelineStackProps {
@@ -43,17 +53,12 @@ export interface CiPipelineStackProps {
  * the configuration schema reports them for the configuration's region and state.
  */
 export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropProblem[] {
-  const stateKey = checkOptionalProp('state.kmsKeyArn', props.state.kmsKeyArn, checkKmsKeyOrAliasArn);
   return [
     ...checkProp('region', props.region, checkAwsRegion),
     ...checkProp('state.bucket', props.state.bucket, checkS3BucketName),
     ...checkProp('state.region', props.state.region, checkAwsRegion),
     ...checkProp('state.key', props.state.key, checkS3KeyPrefix),
-    ...stateKey,
-    // S3 encrypts an object only with a key of the bucket's region (S3 User Guide, "Using server-side encryption with AWS KMS keys").
-    ...(stateKey.length === 0 && checkAwsRegion(props.state.region) === undefined
-      ? checkOptionalProp('state.kmsKeyArn', props.state.kmsKeyArn, checkArnUsableIn(props.state.region, 'the state bucket'))
-      : []),
+    ...stateEncryptionProblems(props.state),
     ...crossPropProblem(
       props.pipeline.artifactBucketName !== undefined && props.pipeline.artifactBucketName === props.state.bucket,
       'pipeline.artifactBucketName',
@@ -63,6 +68,29 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
     // Only once the region is valid, so that one mistake is reported once.
     ...(checkAwsRegion(props.region) === undefined ? regionalArnProblems(props) : []),
   ];
+}
+
+/** The state's key: one named and usable by the state bucket, unless S3-managed keys are chosen explicitly. */
+function stateEncryptionProblems(state: RemoteStateSettings): PropProblem[] {
+  if (state.s3ManagedEncryption !== undefined && typeof state.s3ManagedEncryption !== 'boolean') {
+    return [{ prop: 'state.s3ManagedEncryption', value: state.s3ManagedEncryption, allowed: 'must be true or false' }];
+  }
+  if (state.s3ManagedEncryption === true) {
+    return crossPropProblem(state.kmsKeyId !== undefined, 'state.kmsKeyId', state.kmsKeyId, 'must not be set with s3ManagedEncryption: choose a customer-managed key or S3-managed keys');
+  }
+  if (state.kmsKeyId === undefined) {
+    return [
+      {
+        prop: 'state.kmsKeyId',
+        value: undefined,
+        allowed: 'is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true to accept S3-managed keys, which anyone allowed s3:GetObject on the bucket can read through',
+      },
+    ];
+  }
+  const keyProblems = checkProp('state.kmsKeyId', state.kmsKeyId, checkKmsKeyIdentifier);
+  // S3 encrypts an object only with a key of the bucket's region (S3 User Guide, "Using server-side encryption with AWS KMS keys").
+  const inBucketRegion = keyProblems.length === 0 && state.kmsKeyId.startsWith('arn:') && checkAwsRegion(state.region) === undefined;
+  return [...keyProblems, ...(inBucketRegion ? checkProp('state.kmsKeyId', state.kmsKeyId, checkArnUsableIn(state.region, 'the state bucket')) : [])];
 }
 
 /** The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads; a connection in its partition. */
@@ -97,7 +125,7 @@ export class CiPipelineStack extends TerraformStack {
       key: state.key,
       region: state.region,
       encrypt: true,
-      kmsKeyId: state.kmsKeyArn,
+      kmsKeyId: state.kmsKeyId,
     });
   }
 
@@ -110,17 +138,8 @@ export class CiPipelineStack extends TerraformStack {
     Aspects.of(this).add(new SecurityChecks());
     throwIfInvalid('CiPipelineStack', this, validateCiPipelineStackProps(props));
 
-    new S3Backend(this, {
-      bucket: props.state.bucket,
-      key: props.state.key,
-      region: props.state.region,
-      encrypt: true,
-      kmsKeyId: props.state.kmsKeyArn,
-    });
-    // cdktf 0.21's S3Backend predates native S3 locking; without it, concurrent
-    // applies could corrupt state (the DynamoDB lock table is deprecated).
-    this.addOverride('terraform.backend.s3.use_lockfile', true);
-    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+    this.configureBackend(props.state);
+    requireTerraformVersion(this);
 
     addAwsProvider(this, {
       region: props.region,
@@ -132,6 +151,29 @@ export class CiPipelineStack extends TerraformStack {
     this.ciPipeline = new CiPipeline(this, 'ci', props.pipeline);
     for (const { name, value, description } of this.ciPipeline.outputs) {
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    }
+  }
+
+  /**
+   * The S3 backend: encrypted under the state's key (Terraform's S3 backend sends
+   * it on the state and the lock object alike), and locked natively.
+   */
+  private configureBackend(state: RemoteStateSettings): void {
+    new S3Backend(this, {
+      bucket: state.bucket,
+      key: state.key,
+      region: state.region,
+      encrypt: true,
+      kmsKeyId: state.s3ManagedEncryption ? undefined : state.kmsKeyId,
+    });
+    // cdktf 0.21's S3Backend predates native S3 locking; without it, concurrent
+    // applies could corrupt state (the DynamoDB lock table is deprecated).
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+    if (state.s3ManagedEncryption) {
+      Suppressions.add(this, {
+        ruleId: 'CIP_TF_2',
+        reason: 'The state bucket exists already and state.s3ManagedEncryption is set: its owner chose S3-managed keys for the state',
+      });
     }
   }
 }

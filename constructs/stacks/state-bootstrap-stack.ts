@@ -6,6 +6,7 @@ import { SecureBucket } from '../aws/secure-bucket';
 import { checkAwsRegion, checkNewS3BucketName } from '../core/checks';
 import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
+import { requireTerraformVersion } from './terraform-version';
 
 export interface StateBootstrapStackProps {
   /** The state bucket's name (globally unique). */
@@ -20,6 +21,14 @@ export interface StateBootstrapStackProps {
   readonly localStatePath?: string;
 }
 
+/**
+ * The alias of the key that encrypts a state bucket, with its `alias/` prefix.
+ * Pipeline stacks name the key by it in their backend's `kms_key_id`: unlike the
+ * key's ARN, it is known before the bootstrap stack is applied. A KMS alias has
+ * no "." (KMS API Reference, CreateAlias: AliasName), which a bucket name may have.
+ */
+export const stateKeyAlias = (bucketName: string): string => `alias/terraform-state/${bucketName.replace(/\./g, '-')}`;
+
 /** Every problem with the props; the configuration schema reports them for its `state` section. */
 export function validateStateBootstrapStackProps(props: StateBootstrapStackProps): PropProblem[] {
   return [...checkProp('bucketName', props.bucketName, checkNewS3BucketName), ...checkProp('region', props.region, checkAwsRegion)];
@@ -28,7 +37,11 @@ export function validateStateBootstrapStackProps(props: StateBootstrapStackProps
 /**
  * Creates the S3 bucket that holds every other stack's Terraform state:
  * versioned, encrypted with its own customer-managed KMS key, private, TLS-only,
- * and protected from `terraform destroy` (`prevent_destroy`).
+ * and, with the key, protected from `terraform destroy` (`prevent_destroy`).
+ * Its policy denies object writes that do not name the key, so a backend that
+ * would store state under S3-managed keys, readable by anyone allowed
+ * `s3:GetObject`, fails at `terraform init` instead. Backends name the key by
+ * its alias ({@link stateKeyAlias}), as {@link CiPipelineStack} does.
  *
  * It keeps its own state locally because the bucket must exist before any
  * stack can use it as a backend; deploy it once, first.
@@ -47,15 +60,17 @@ export class StateBootstrapStack extends TerraformStack {
 
     // Relative, not cdktf's default absolute path, so the JSON is the same on every machine.
     new LocalBackend(this, { path: props.localStatePath ?? `../../../terraform.${id}.tfstate` });
+    requireTerraformVersion(this);
     addAwsProvider(this, {
       region: props.region,
       defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }],
     });
 
     this.encryptionKey = new EncryptionKey(this, 'key', {
-      // A KMS alias has no ".", which a bucket name may have (KMS API Reference, CreateAlias: AliasName).
-      alias: `terraform-state/${props.bucketName.replace(/\./g, '-')}`,
+      alias: stateKeyAlias(props.bucketName).slice('alias/'.length),
       description: `Encrypts the Terraform state in s3://${props.bucketName}`,
+      // Losing the key loses every state object encrypted with it.
+      preventDestroy: true,
     });
     this.bucket = new SecureBucket(this, 'bucket', {
       bucketName: props.bucketName,
@@ -63,12 +78,13 @@ export class StateBootstrapStack extends TerraformStack {
       // State history is how a bad apply is undone; keep it for a year.
       noncurrentVersionExpirationDays: 365,
       preventDestroy: true,
+      enforceEncryptionKeyOnWrites: true,
     });
 
     new TerraformOutput(this, 'state_bucket', { value: this.bucket.bucketName, description: 'The state bucket' }).overrideLogicalId('state_bucket');
     new TerraformOutput(this, 'state_kms_key_arn', {
       value: this.encryptionKey.keyArn,
-      description: 'Set as state.kmsKeyArn in the configuration to encrypt state objects with this key',
+      description: 'The key that encrypts state objects; backends name it by its alias',
     }).overrideLogicalId('state_kms_key_arn');
   }
 }

@@ -21,4 +21,21 @@ export const TERRAFORM_RULES: readonly Rule[] = [
       return problems;
     },
   },
+  {
+    id: 'CIP_TF_2',
+    name: 'Terraform state in S3 is encrypted with a customer-managed key',
+    targets: [TERRAFORM_BLOCK_ADDRESS],
+    fix: 'set the s3 backend\'s `kms_key_id` to the state bucket\'s key (CiPipelineStack: `state.kmsKeyId`); the state bootstrap stack\'s key is `stateKeyAlias(bucket)`',
+    check: (terraform) => {
+      const s3 = terraform.body.backend?.s3;
+      if (s3 === undefined) return [];
+      const named = (value: unknown) => typeof value === 'string' && value !== '';
+      if (isTrue(s3.encrypt) && (named(s3.kms_key_id) || named(s3.sse_customer_key))) return [];
+      // Without a key, the backend asks for SSE-S3 (AES256) on every object, which overrides the bucket's default SSE-KMS:
+      // anyone allowed s3:GetObject on the bucket reads the state, secrets included, with no kms:Decrypt needed.
+      return isTrue(s3.encrypt)
+        ? ['the s3 backend sets encrypt = true without kms_key_id, so state and lock objects are written with S3-managed keys (AES256), readable by anyone allowed s3:GetObject']
+        : ['the s3 backend does not set encrypt = true with a kms_key_id, so it names no key for the state and lock objects'];
+    },
+  },
 ];

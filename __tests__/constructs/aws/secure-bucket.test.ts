@@ -55,7 +55,7 @@ describe('SecureBucket', () => {
   });
 
   test('denies every request that is not made over TLS', () => {
-    const deny = statement(stack.statements('artifacts/tls-only'), 'DenyRequestsWithoutTls');
+    const deny = statement(stack.statements('artifacts/policy-document'), 'DenyRequestsWithoutTls');
     expect(deny).toMatchObject({
       effect: 'Deny',
       actions: ['s3:*'],
@@ -63,7 +63,7 @@ describe('SecureBucket', () => {
       condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
     });
     expect(deny.resources).toEqual([stack.ref('artifacts/bucket', 'arn'), `${stack.ref('artifacts/bucket', 'arn')}/*`]);
-    expect(stack.at('artifacts/policy').policy).toBe(stack.ref('artifacts/tls-only', 'json'));
+    expect(stack.at('artifacts/policy').policy).toBe(stack.ref('artifacts/policy-document', 'json'));
   });
 
   test('prevent_destroy only when asked', () => {

@@ -4,7 +4,7 @@ import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
 import { CiPipelineStack, CiPipelineStackProps, REQUIRED_TERRAFORM_VERSION } from '../../../constructs/stacks/ci-pipeline-stack';
 import { pipelineProps } from '../../helpers';
 
-const STATE = { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate' };
+const STATE = { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' };
 
 function synthStack(props: Partial<CiPipelineStackProps> = {}) {
   const app: App = Testing.app();
@@ -18,16 +18,33 @@ describe('CiPipelineStack', () => {
     json = synthStack();
   });
 
-  test('keeps state in S3, encrypted, with native S3 locking', () => {
+  test('keeps state in S3, encrypted under the customer key, with native S3 locking', () => {
     expect(json.terraform.backend).toEqual({
-      s3: { bucket: 'my-state-bucket', key: 'ci/app/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+      s3: { bucket: 'my-state-bucket', key: 'ci/app/terraform.tfstate', region: 'eu-west-1', encrypt: true, kms_key_id: 'alias/terraform-state/my-state-bucket', use_lockfile: true },
     });
     expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
   });
 
-  test('encrypts state with a customer key when one is given', () => {
-    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abc';
-    expect(synthStack({ state: { ...STATE, kmsKeyArn } }).terraform.backend.s3.kms_key_id).toBe(kmsKeyArn);
+  test.each([
+    ['a key ARN', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    ['an alias ARN', 'arn:aws:kms:eu-west-1:123456789012:alias/state'],
+    ['an alias name', 'alias/state'],
+    ['a key ID', '1234abcd-12ab-34cd-56ef-1234567890ab'],
+  ])('names the state key by %s', (_form, kmsKeyId) => {
+    expect(synthStack({ state: { ...STATE, kmsKeyId } }).terraform.backend.s3.kms_key_id).toBe(kmsKeyId);
+  });
+
+  test('S3-managed keys only when chosen explicitly, and then the guardrail is suppressed with the reason', () => {
+    const { kmsKeyId: _key, ...withoutKey } = STATE;
+    expect(() => synthStack({ state: withoutKey })).toThrow(
+      /invalid prop "state.kmsKeyId" = undefined: is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true/,
+    );
+    const weaker = synthStack({ state: { ...withoutKey, s3ManagedEncryption: true } });
+    expect(weaker.terraform.backend.s3).toMatchObject({ encrypt: true });
+    expect(weaker.terraform.backend.s3.kms_key_id).toBeUndefined();
+    const stack = new CiPipelineStack(Testing.app(), 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: { ...withoutKey, s3ManagedEncryption: true } });
+    expect(stack.toTerraform()['//'].suppressions.terraform).toEqual([{ rule: 'CIP_TF_2', reason: expect.stringMatching(/s3ManagedEncryption is set/) }]);
+    expect(() => synthStack({ state: { ...STATE, s3ManagedEncryption: true } })).toThrow(/invalid prop "state.kmsKeyId" = "alias\/terraform-state\/my-state-bucket": must not be set with s3ManagedEncryption/);
   });
 
   test('allows the AWS provider 5.x and 6.x, using no attribute that only one of them has', () => {
@@ -122,9 +139,8 @@ describe('CiPipelineStack', () => {
   });
 
   test('remoteState reads the stack from another stack through the same backend', () => {
-    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/abc';
-    const pipelineBackend = synthStack({ state: { ...STATE, kmsKeyArn } }).terraform.backend.s3;
-    const reader = JSON.parse(Testing.synthScope((scope) => CiPipelineStack.remoteState(scope, 'pipeline', { ...STATE, kmsKeyArn })));
+    const pipelineBackend = synthStack().terraform.backend.s3;
+    const reader = JSON.parse(Testing.synthScope((scope) => CiPipelineStack.remoteState(scope, 'pipeline', STATE)));
     const { use_lockfile: _lock, ...backend } = pipelineBackend;
     expect(reader.data.terraform_remote_state.pipeline).toEqual({ backend: 's3', config: backend });
   });
@@ -139,7 +155,7 @@ describe('CiPipelineStack', () => {
     expect(() => synthStack({ region: 'moon-1' })).toThrow(/CiPipelineStack at ci-app: invalid prop "region" = "moon-1"/);
     expect(() => synthStack({ state: { ...STATE, bucket: 'UPPER' } })).toThrow(/invalid prop "state.bucket" = "UPPER"/);
     expect(() => synthStack({ state: { ...STATE, key: '/abs' } })).toThrow(/invalid prop "state.key" = "\/abs"/);
-    expect(() => synthStack({ state: { ...STATE, kmsKeyArn: 'key-1' } })).toThrow(/invalid prop "state.kmsKeyArn" = "key-1": must be a KMS key or alias ARN/);
+    expect(() => synthStack({ state: { ...STATE, kmsKeyId: 'key-1' } })).toThrow(/invalid prop "state.kmsKeyId" = "key-1": must be a KMS key ARN, alias ARN, alias name/);
   });
 
   test('an existing pipeline key must be in the pipeline region', () => {
@@ -152,7 +168,7 @@ describe('CiPipelineStack', () => {
 
   test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {
     const key = 'arn:aws:kms:us-east-1:123456789012:alias/terraform-state';
-    expect(() => synthStack({ state: { ...STATE, kmsKeyArn: key } })).toThrow(`invalid prop "state.kmsKeyArn" = "${key}": must be in the region "eu-west-1" of the state bucket`);
+    expect(() => synthStack({ state: { ...STATE, kmsKeyId: key } })).toThrow(`invalid prop "state.kmsKeyId" = "${key}": must be in the region "eu-west-1" of the state bucket`);
     expect(() => synthStack({ pipeline: pipelineProps({ artifactBucketName: STATE.bucket }) })).toThrow(
       'invalid prop "pipeline.artifactBucketName" = "my-state-bucket": must not be the state bucket',
     );
