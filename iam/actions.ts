@@ -48,8 +48,16 @@ export const LOGS_KEY_ACTIONS = [
 /** What a build or pipeline needs to exchange artifacts through a bucket. */
 export const OBJECT_READ_WRITE_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'] as const;
 
-/** What CodePipeline additionally needs to check the artifact store. */
-export const BUCKET_READ_ACTIONS = ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:ListBucket'] as const;
+/**
+ * What CodePipeline and CodeBuild need on the artifact bucket itself: the
+ * CodePipeline User Guide's service role policy grants `s3:GetBucketAcl`,
+ * `s3:GetBucketLocation` and `s3:GetBucketVersioning`, the CodeBuild User
+ * Guide's ("Create a CodeBuild service role") the first two.
+ */
+export const BUCKET_READ_ACTIONS = ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'] as const;
+
+/** Listing the bucket's keys; granted only under the grantee's own prefix (an `s3:prefix` condition). */
+export const BUCKET_LIST_ACTIONS = ['s3:ListBucket'] as const;
 
 /** `docker login` to ECR; the API offers no resource scoping for it. */
 export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'] as const;

@@ -210,6 +210,14 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too',
   ],
   [
+    'two pipelines sharing an artifact bucket whose names start with the same 20 characters',
+    document((d, p) => {
+      Object.assign(p, { name: 'storefront-checkout-api', artifactBucketName: 'shared-ci-artifacts' });
+      d.pipelines.push({ ...p, name: 'storefront-checkout-web', github: { ...p.github, repository: 'web' } });
+    }),
+    'pipelines[1].name: got "storefront-checkout-web"; must be unique in the account and region: pipelines[0] creates the artifact folder (the first 20 characters of the name) in s3://shared-ci-artifacts "storefront-checkout-" too',
+  ],
+  [
     'a key written twice',
     '{"region": "eu-west-1", "state": {"bucket": "my-state-bucket", "region": "eu-west-1", "region": "us-east-1"}, "pipelines": []}',
     'state.region: the key "region" is written 2 times in one object; JSON keeps only the last, so write it once',

@@ -151,13 +151,33 @@ describe('permission completeness with an existing artifact bucket', () => {
   test('the need is on the named bucket, in the partition the stack reads', () => {
     const stack = new SynthesizedStack(json);
     const need = pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs.find((candidate) => candidate.purpose === 'read and write pipeline artifacts');
-    expect(need?.resource).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::shared-ci-artifacts\/\*$/);
+    expect(need?.resource).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::shared-ci-artifacts\/app\/\*$/);
   });
 
-  test('a grant written with a literal partition meets it too', () => {
-    const handWritten = copy(json);
-    objectsStatement(documentAt(handWritten, 'pipeline/role/permissions')).resources = ['arn:aws:s3:::shared-ci-artifacts/*'];
-    expect(permissionProblems(handWritten)).toEqual([]);
+  test('a grant written with a literal partition meets it too, and so does one on the whole bucket', () => {
+    for (const resource of ['arn:aws:s3:::shared-ci-artifacts/app/*', 'arn:aws:s3:::shared-ci-artifacts/*']) {
+      const handWritten = copy(json);
+      objectsStatement(documentAt(handWritten, 'pipeline/role/permissions')).resources = [resource];
+      expect(permissionProblems(handWritten)).toEqual([]);
+    }
+  });
+
+  test("a grant on another pipeline's folder does not, for the pipeline nor for the build it runs", () => {
+    const otherFolder = copy(json);
+    for (const role of ['pipeline', 'build']) objectsStatement(documentAt(otherFolder, `${role}/role/permissions`)).resources = ['arn:aws:s3:::shared-ci-artifacts/other-app/*'];
+    expect(permissionProblems(otherFolder)).toEqual([
+      expect.stringMatching(/^role ci-app\/ci\/build\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/),
+      expect.stringMatching(/^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/),
+    ]);
+  });
+
+  test('the folder is the first 20 characters of the pipeline name, as CodePipeline truncates it', () => {
+    const long = synthesize(pipelineProps({ name: 'a-pipeline-name-of-thirty-chars', artifactBucketName: 'shared-ci-artifacts' }));
+    const stack = new SynthesizedStack(long);
+    const need = pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs.find((candidate) => candidate.purpose === 'read and write pipeline artifacts');
+    expect(need?.resource).toMatch(/:s3:::shared-ci-artifacts\/a-pipeline-name-of-t\/\*$/);
+    expect(objectsStatement(documentAt(long, 'pipeline/role/permissions')).resources).toEqual([expect.stringMatching(/:s3:::shared-ci-artifacts\/a-pipeline-name-of-t\/\*$/)]);
+    expect(permissionProblems(long)).toEqual([]);
   });
 
   test('a grant on another bucket does not', () => {

@@ -85,8 +85,8 @@ const CASES: readonly RuleCase[] = [
     failing: override('build/project', '//.suppressions', []),
     message: /privileged_mode is true/,
     passing: () =>
-      bareStack((stack, key, bucket) => {
-        new BuildProject(stack, 'ci', { projectName: 'tests-only', encryptionKey: key, artifactBucket: bucket, buildsImages: false });
+      bareStack((stack, key) => {
+        new BuildProject(stack, 'ci', { projectName: 'tests-only', encryptionKey: key, buildsImages: false });
       }),
   },
   { rule: 'CKV_AWS_219', path: 'ci/pipeline/pipeline', failing: override('pipeline/pipeline', 'artifact_store.0.encryption_key', undefined), message: /artifact_store at "\$\{aws_s3_bucket\.ci_artifacts_bucket_[0-9A-F]+\.bucket\}" has no KMS encryption_key/ },
@@ -203,12 +203,11 @@ const CASES: readonly RuleCase[] = [
     path: 'bare/build/project',
     // An image repository whose push permission was never granted: `grantPush` forgotten.
     failing: () =>
-      bareStack((stack, key, bucket) => {
+      bareStack((stack, key) => {
         const repository = new ImageRepository(stack, 'images', { repositoryName: 'app', encryptionKeyArn: key.keyArn });
         new BuildProject(stack, 'build', {
           projectName: 'app',
           encryptionKey: key,
-          artifactBucket: bucket,
           environmentVariables: [{ name: 'IMAGE_REPOSITORY_URI', value: repository.repositoryUrl }],
         });
       }),

@@ -23,7 +23,6 @@ import { AwsContext } from '../core/aws-context';
 import { Grant, grant, IGrantable } from '../core/grants';
 import { checkDerivedName, checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
-import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
 
 /**
@@ -103,8 +102,6 @@ export interface BuildProjectProps extends BuildSettings {
   readonly projectName: string;
   /** Encrypts build artifacts, logs and reports; must allow CloudWatch Logs. */
   readonly encryptionKey: IEncryptionKey;
-  /** The pipeline's artifact bucket, which the build reads its input from and writes its output to. */
-  readonly artifactBucket: IBucket;
   /**
    * The app's directory in the repository; its `buildspec.yml` is used and exported as `APP_DIR`.
    * @default "."
@@ -219,7 +216,6 @@ export class BuildProject extends Construct {
       { sid: 'WriteBuildLogs', actions: LOG_WRITE_ACTIONS, resources: [logGroupArn, `${logGroupArn}:*`] },
       { sid: 'PublishTestReports', actions: REPORT_ACTIONS, resources: [aws.arn('codebuild', `report-group/${buildReportGroupName(props.projectName)}`)] },
     );
-    props.artifactBucket.grantReadWrite(this.role);
     props.encryptionKey.grantEncryptDecrypt(this.role);
     const secretArns = [...new Set(variablesOf(props).secrets.map((secret) => secret.secretArn))];
     if (secretArns.length > 0) grant(this.role, { sid: 'ReadBuildSecrets', actions: SECRET_READ_ACTIONS, resources: secretArns });

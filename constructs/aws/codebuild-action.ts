@@ -15,7 +15,11 @@ export interface CodeBuildActionProps {
   readonly outputs?: readonly string[];
 }
 
-/** Runs a CodeBuild project in a pipeline stage; the pipeline's role may start it and follow it. */
+/**
+ * Runs a CodeBuild project in a pipeline stage: the pipeline's role may start
+ * it and follow it, and the project's role may read and write the pipeline's
+ * artifacts (only that pipeline's, in a shared bucket).
+ */
 export class CodeBuildAction implements IAction {
   public readonly actionName: string;
 
@@ -25,6 +29,7 @@ export class CodeBuildAction implements IAction {
 
   public bind(binding: ActionBinding): ActionConfig {
     this.props.project.grantStartBuild(binding.role);
+    binding.artifactBucket.grantReadWrite(this.props.project.role, { objectKeyPrefix: binding.artifactKeyPrefix });
     return {
       declaration: {
         name: this.actionName,

@@ -16,6 +16,8 @@ export interface ActionBinding {
   readonly role: IGrantable;
   /** The pipeline's artifact store. */
   readonly artifactBucket: IBucket;
+  /** The key prefix of the pipeline's artifacts in `artifactBucket`: actions grant access to those objects only. */
+  readonly artifactKeyPrefix: string;
 }
 
 /** What an action brings to its pipeline once bound. */

@@ -1,4 +1,5 @@
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
+import { pipelineArtifactPrefix } from '../../iam/artifact-store';
 import { Construct } from 'constructs';
 import { checkCodePipelineName, checkIamRoleName, checkOneOf, checkStageOrActionName } from '../core/checks';
 import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
@@ -84,7 +85,8 @@ export class Pipeline extends Construct {
     ]);
     this.props = props;
     this.role = new ServiceRole(this, 'role', { roleName: pipelineRoleName(props.pipelineName), assumedBy: 'codepipeline.amazonaws.com' });
-    props.artifactBucket.grantReadWrite(this.role);
+    // Only the pipeline's own folder: pipelines that share a bucket cannot read or overwrite each other's artifacts.
+    props.artifactBucket.grantReadWrite(this.role, { objectKeyPrefix: pipelineArtifactPrefix(props.pipelineName) });
     props.encryptionKey.grantEncryptDecrypt(this.role);
 
     this.resource = new Codepipeline(this, 'pipeline', {
@@ -109,7 +111,13 @@ export class Pipeline extends Construct {
   /** Adds a stage and binds its actions: each grants the pipeline's role what it needs. */
   public addStage(props: StageProps): IStage {
     throwIfInvalid('Pipeline.addStage', this, this.validateStage(props));
-    const binding = { pipelineName: this.pipelineName, stageName: props.stageName, role: this.role, artifactBucket: this.props.artifactBucket };
+    const binding = {
+      pipelineName: this.pipelineName,
+      stageName: props.stageName,
+      role: this.role,
+      artifactBucket: this.props.artifactBucket,
+      artifactKeyPrefix: pipelineArtifactPrefix(this.props.pipelineName),
+    };
     const stage: BoundStage = { stageName: props.stageName, actions: props.actions.map((action) => ({ action, config: action.bind(binding) })) };
     this.stages.splice(this.indexFor(props.placement), 0, stage);
     this.render();

@@ -7,9 +7,9 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { BUCKET_READ_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../iam/actions';
+import { BUCKET_LIST_ACTIONS, BUCKET_READ_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
-import { checkIntegerBetween, checkS3BucketName, checkS3BucketPrefix } from '../core/checks';
+import { checkIntegerBetween, checkS3BucketName, checkS3BucketPrefix, checkS3KeyPrefix } from '../core/checks';
 import { combineGrants, Grant, grant, IGrantable } from '../core/grants';
 import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
@@ -23,15 +23,36 @@ export interface IBucket {
   /** The key that encrypts the bucket's objects, when known. */
   readonly encryptionKey?: IEncryptionKey;
   /** Lets `grantee` read and write objects (not the bucket's configuration), and use the bucket's key. */
-  grantReadWrite(grantee: IGrantable): Grant;
+  grantReadWrite(grantee: IGrantable, options?: GrantReadWriteOptions): Grant;
 }
 
-function grantReadWrite(bucket: Omit<IBucket, 'grantReadWrite'>, grantee: IGrantable): Grant {
+/** Which objects a grant covers. */
+export interface GrantReadWriteOptions {
+  /**
+   * Only the objects under this key prefix (without a trailing "/"): for a
+   * grantee that shares the bucket with others, like a pipeline with its
+   * artifact folder. Listing is then allowed only under the prefix too.
+   * @default - every object in the bucket
+   */
+  readonly objectKeyPrefix?: string;
+}
+
+/** Grants `bucket` to `grantee`; `scope` is the bucket's construct, or the one that named an existing bucket, for errors. */
+function grantReadWrite(bucket: Omit<IBucket, 'grantReadWrite'>, scope: Construct, grantee: IGrantable, options: GrantReadWriteOptions = {}): Grant {
+  const prefix = options.objectKeyPrefix;
+  throwIfInvalid('SecureBucket.grantReadWrite', scope, checkOptionalProp('objectKeyPrefix', prefix, checkS3KeyPrefix));
   return combineGrants(
     grant(
       grantee,
-      { sid: 'BucketObjectsReadWrite', actions: OBJECT_READ_WRITE_ACTIONS, resources: [`${bucket.bucketArn}/*`] },
+      { sid: 'BucketObjectsReadWrite', actions: OBJECT_READ_WRITE_ACTIONS, resources: [prefix === undefined ? `${bucket.bucketArn}/*` : `${bucket.bucketArn}/${prefix}/*`] },
       { sid: 'BucketRead', actions: BUCKET_READ_ACTIONS, resources: [bucket.bucketArn] },
+      {
+        sid: 'BucketList',
+        actions: BUCKET_LIST_ACTIONS,
+        resources: [bucket.bucketArn],
+        // S3 User Guide, "Condition key examples": s3:prefix limits ListBucket to the keys under the prefix.
+        ...(prefix === undefined ? {} : { conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}/*`] }] }),
+      },
     ),
     bucket.encryptionKey?.grantEncryptDecrypt(grantee) ?? { statements: [] },
   );
@@ -131,7 +152,7 @@ export class SecureBucket extends Construct implements IBucket {
   public static fromBucketName(scope: Construct, bucketName: string, options: ExistingBucketOptions = {}): IBucket {
     throwIfInvalid('SecureBucket.fromBucketName', scope, checkProp('bucketName', bucketName, checkS3BucketName));
     const bucket = { bucketName, bucketArn: `arn:${AwsContext.of(scope).partition}:s3:::${bucketName}`, encryptionKey: options.encryptionKey };
-    return { ...bucket, grantReadWrite: (grantee) => grantReadWrite(bucket, grantee) };
+    return { ...bucket, grantReadWrite: (grantee, options) => grantReadWrite(bucket, scope, grantee, options) };
   }
 
   /** The bucket's name. */
@@ -164,8 +185,8 @@ export class SecureBucket extends Construct implements IBucket {
   }
 
   /** Lets `grantee` read and write objects (not the bucket's configuration), and use the bucket's key. */
-  public grantReadWrite(grantee: IGrantable): Grant {
-    return grantReadWrite(this, grantee);
+  public grantReadWrite(grantee: IGrantable, options?: GrantReadWriteOptions): Grant {
+    return grantReadWrite(this, this, grantee, options);
   }
 
   /** All four public access block flags, and object ownership enforced (no ACLs). */

@@ -62,7 +62,13 @@ export class ServiceRole extends Construct implements IGrantable {
     const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
       statement: Lazy.anyValue({
         produce: () =>
-          this.statements.list.map((statement) => ({ sid: statement.sid, effect: 'Allow', actions: [...statement.actions], resources: [...statement.resources] })),
+          this.statements.list.map((statement) => ({
+            sid: statement.sid,
+            effect: 'Allow',
+            actions: [...statement.actions],
+            resources: [...statement.resources],
+            ...(statement.conditions === undefined ? {} : { condition: statement.conditions.map((condition) => ({ ...condition, values: [...condition.values] })) }),
+          })),
       }),
     });
     new IamRolePolicy(this, 'policy', { name: permissionsPolicyName(props.roleName), role: role.name, policy: permissions.json });

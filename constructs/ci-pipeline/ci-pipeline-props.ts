@@ -1,5 +1,6 @@
 import { buildLogGroupName, buildReportGroupName, buildRoleName, BuildSettings, validateBuildSettings } from '../aws/build-project';
 import { pipelineRoleName } from '../aws/pipeline';
+import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../iam/artifact-store';
 import {
   checkBranchName,
   checkConnectionArn,
@@ -223,6 +224,10 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
     ...(props.registry.type === 'ecr' ? [named('ECR repository', props.registry.image, 'registry.image')] : []),
     ...(props.registry.type === 'dockerhub' || props.registry.dockerHubCredentials ? [named('Secrets Manager secret', credentialsSecretName(props.name))] : []),
     ...(trigger === 'webhook' ? [named('CodePipeline webhook', pipelineWebhookName(props.name))] : []),
+    // Pipelines that share a bucket are kept apart by their artifact folders, which CodePipeline names after them, truncated.
+    ...(typeof props.artifactBucketName === 'string'
+      ? [named(`artifact folder (the first ${ARTIFACT_FOLDER_NAME_LENGTH} characters of the name) in s3://${props.artifactBucketName}`, pipelineArtifactPrefix(props.name))]
+      : []),
     ...(trigger === 'connection' && props.github.connectionArn === undefined ? [named('CodeConnections connection', props.name)] : []),
   ];
 }

@@ -92,7 +92,6 @@ export class CiPipeline extends Construct {
     this.buildProject = new BuildProject(this, 'build', {
       projectName: props.name,
       encryptionKey: this.encryptionKey,
-      artifactBucket: this.artifactBucket,
       appPath: props.appPath,
       buildsImages: true,
       ...props.build,

@@ -21,6 +21,7 @@ import {
   START_BUILD_ACTIONS,
   USE_CONNECTION_ACTIONS,
 } from '../../iam/actions';
+import { pipelineArtifactPrefix } from '../../iam/artifact-store';
 import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
 import { Rule } from '../core/rule';
 import { block, blocks, Element, isExpression, SynthesizedStack } from '../core/terraform-json';
@@ -90,16 +91,22 @@ function arnSpellings(element: Element, stack: SynthesizedStack, service: string
   return { resource: ref(element, 'arn'), sameResourceAs: built };
 }
 
-/** What a pipeline's artifact stores need: objects in the bucket and the key that encrypts them. */
+/**
+ * What a pipeline's artifact stores need: the objects of the pipeline's folder
+ * in the bucket, named after the pipeline (the whole bucket when the name is
+ * not known before apply), and the key that encrypts them.
+ */
 function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): PermissionNeed[] {
+  const name = pipeline.body.name;
+  const objects = typeof name === 'string' && !isExpression(name) ? `/${pipelineArtifactPrefix(name)}/*` : '/*';
   return blocks(pipeline.body.artifact_store).flatMap((store) => {
     const needs: PermissionNeed[] = [];
     const bucket = stack.resolve(store.location, 'aws_s3_bucket');
     const purpose = 'read and write pipeline artifacts';
     if (bucket !== undefined) {
-      needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource: `${ref(bucket, 'arn')}/*`, purpose });
+      needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource: `${ref(bucket, 'arn')}${objects}`, purpose });
     } else if (typeof store.location === 'string' && !isExpression(store.location)) {
-      const [resource, ...sameResourceAs] = existingBucketArns(store.location, stack).map((arn) => `${arn}/*`);
+      const [resource, ...sameResourceAs] = existingBucketArns(store.location, stack).map((arn) => `${arn}${objects}`);
       needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource, sameResourceAs, purpose });
     }
     const key = block(store.encryption_key).id;

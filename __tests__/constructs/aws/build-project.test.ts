@@ -4,16 +4,14 @@ import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-g
 import { Construct } from 'constructs';
 import { BuildProject, BuildProjectProps, UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
-import { SecureBucket } from '../../../constructs/aws/secure-bucket';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOG_WRITE_ACTIONS, OBJECT_READ_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
 import { contextArn, statement, synth, Synthesized } from '../../helpers';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf';
 
 function build(scope: Construct, props: Partial<BuildProjectProps> = {}): BuildProject {
   const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd', allowCloudWatchLogs: true });
-  const artifactBucket = new SecureBucket(scope, 'artifacts', { bucketPrefix: 'app-', encryptionKey });
-  return new BuildProject(scope, 'build', { projectName: 'app', encryptionKey, artifactBucket, ...props });
+  return new BuildProject(scope, 'build', { projectName: 'app', encryptionKey, ...props });
 }
 
 describe('BuildProject', () => {
@@ -72,14 +70,13 @@ describe('BuildProject', () => {
     expect(stack.text).toHaveResourceWithProperties(CodebuildReportGroup, { name: `app-${UNIT_TEST_REPORT_KEY}`, type: 'TEST', export_config: { type: 'NO_EXPORT' } });
   });
 
-  test('its role may do what the build does, on these resources only', () => {
+  test('its role may do what the build does, on these resources only (artifacts come with the pipeline action that runs it)', () => {
     const statements = stack.statements('build/role/permissions');
-    expect(statements.map((s) => s.sid)).toEqual(['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'BucketRead', 'UseEncryptionKey', 'ReadBuildSecrets']);
+    expect(statements.map((s) => s.sid)).toEqual(['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadBuildSecrets']);
     // Log group and report group ARNs are built from their names, known at plan time (no policy diff when they change).
     const logGroup = contextArn(stack, 'logs', 'log-group:/aws/codebuild/app');
     expect(statement(statements, 'WriteBuildLogs')).toEqual({ sid: 'WriteBuildLogs', effect: 'Allow', actions: [...LOG_WRITE_ACTIONS], resources: [logGroup, `${logGroup}:*`] });
     expect(statement(statements, 'PublishTestReports')).toMatchObject({ actions: REPORT_ACTIONS, resources: [contextArn(stack, 'codebuild', 'report-group/app-unit-tests')] });
-    expect(statement(statements, 'BucketObjectsReadWrite')).toMatchObject({ actions: OBJECT_READ_WRITE_ACTIONS, resources: [`${stack.ref('artifacts/bucket', 'arn')}/*`] });
     expect(statement(statements, 'UseEncryptionKey')).toMatchObject({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [stack.ref('key/key', 'arn')] });
     expect(statement(statements, 'ReadBuildSecrets')).toEqual({ sid: 'ReadBuildSecrets', effect: 'Allow', actions: [...SECRET_READ_ACTIONS], resources: [SECRET] });
     for (const granted of statements) {

@@ -54,7 +54,12 @@ describe('Pipeline in a CiPipeline', () => {
 
   test('its role may start and follow this build, use this bucket and this key, and nothing else', () => {
     const statements = stack.statements('ci/pipeline/role/permissions');
-    expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'UseEncryptionKey', 'RunBuildProject']);
+    expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'BucketList', 'UseEncryptionKey', 'RunBuildProject']);
+    // Only the pipeline's own artifact folder, named after it.
+    expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${stack.ref('ci/artifacts/bucket', 'arn')}/app/*`]);
+    expect(statement(statements, 'BucketList').condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['app/*'] }]);
+    // The build reads its input from, and writes its output to, the same folder.
+    expect(statement(stack.statements('ci/build/role/permissions'), 'BucketObjectsReadWrite').resources).toEqual([`${stack.ref('ci/artifacts/bucket', 'arn')}/app/*`]);
     // Built from the project's name, so that a change to the project never shows the policy changing.
     expect(statement(statements, 'RunBuildProject')).toMatchObject({ actions: START_BUILD_ACTIONS, resources: [contextArn(stack, 'codebuild', 'project/app')] });
     expect(statement(statements, 'BucketObjectsReadWrite').actions).toEqual(OBJECT_READ_WRITE_ACTIONS);

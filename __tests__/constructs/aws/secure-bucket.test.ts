@@ -91,9 +91,33 @@ describe('SecureBucket', () => {
       expect(existing.json.resource?.aws_s3_bucket).toBeUndefined();
       const statements = existing.statements('role/permissions');
       const arn = `arn:${existing.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts`;
-      expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead']);
+      expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'BucketList']);
       expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${arn}/*`]);
       expect(statement(statements, 'BucketRead').resources).toEqual([arn]);
+      expect(statement(statements, 'BucketList')).toMatchObject({ resources: [arn] });
+      expect(statement(statements, 'BucketList').condition).toBeUndefined();
+    });
+
+    test('with a key prefix, grants the objects and the listing under it only', () => {
+      const existing = synth((scope) => {
+        SecureBucket.fromBucketName(scope, 'shared-ci-artifacts').grantReadWrite(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }), {
+          objectKeyPrefix: 'app',
+        });
+      });
+      const statements = existing.statements('role/permissions');
+      const arn = `arn:${existing.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts`;
+      expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${arn}/app/*`]);
+      expect(statement(statements, 'BucketList').condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['app/*'] }]);
+    });
+
+    test('refuses a key prefix that is not one', () => {
+      expect(() =>
+        synth((scope) => {
+          SecureBucket.fromBucketName(scope, 'shared-ci-artifacts').grantReadWrite(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }), {
+            objectKeyPrefix: '/app/',
+          });
+        }),
+      ).toThrow(/SecureBucket.grantReadWrite at stack: invalid prop "objectKeyPrefix" = "\/app\/": must be path segments/);
     });
 
     test('with the key its objects are encrypted with, grants the key too', () => {

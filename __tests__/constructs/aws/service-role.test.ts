@@ -68,7 +68,7 @@ describe('ServiceRole grants compose', () => {
 
   test('two buckets and their two keys on one role: one statement per kind of grant, listing both resources', () => {
     const statements = stack.statements('role/permissions');
-    expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'UseEncryptionKey', 'BucketRead2']);
+    expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'BucketList', 'UseEncryptionKey', 'BucketRead2']);
     expect(statement(statements, 'BucketObjectsReadWrite')).toEqual({
       sid: 'BucketObjectsReadWrite',
       effect: 'Allow',
@@ -88,13 +88,38 @@ describe('ServiceRole grants compose', () => {
   });
 
   test('each grant returns what it added, and nothing when everything was granted already', () => {
-    expect(grants.firstBucket.statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'UseEncryptionKey']);
+    expect(grants.firstBucket.statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'BucketList', 'UseEncryptionKey']);
     expect(grants.secondBucket.statements).toEqual([
       { sid: 'BucketObjectsReadWrite', actions: [...OBJECT_READ_WRITE_ACTIONS], resources: [`${buckets[1].bucketArn}/*`] },
       { sid: 'BucketRead', actions: [...BUCKET_READ_ACTIONS], resources: [buckets[1].bucketArn] },
+      { sid: 'BucketList', actions: ['s3:ListBucket'], resources: [buckets[1].bucketArn] },
       { sid: 'UseEncryptionKey', actions: [...KEY_ENCRYPT_DECRYPT_ACTIONS], resources: [keys[1].keyArn] },
     ]);
     expect(grants.firstKeyAgain.statements).toEqual([]);
+  });
+});
+
+describe('ServiceRole grants under a condition', () => {
+  test('merge only with the same conditions: folders of two pipelines in one bucket get one object statement and two list statements', () => {
+    let grant: Grant | undefined;
+    const stack = synth((scope) => {
+      const role = newRole(scope);
+      const bucket = SecureBucket.fromBucketName(scope, 'shared-ci-artifacts');
+      bucket.grantReadWrite(role, { objectKeyPrefix: 'one' });
+      grant = bucket.grantReadWrite(role, { objectKeyPrefix: 'two' });
+    });
+    const statements = stack.statements('role/permissions');
+    const arn = `arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts`;
+    expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${arn}/one/*`, `${arn}/two/*`]);
+    expect(statement(statements, 'BucketList')).toEqual({
+      sid: 'BucketList',
+      effect: 'Allow',
+      actions: ['s3:ListBucket'],
+      resources: [arn],
+      condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['one/*'] }],
+    });
+    expect(statement(statements, 'BucketList2').condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['two/*'] }]);
+    expect(grant?.statements.find((added) => added.sid === 'BucketList2')?.conditions).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['two/*'] }]);
   });
 });
 

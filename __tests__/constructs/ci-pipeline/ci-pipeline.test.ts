@@ -122,7 +122,7 @@ describe('CiPipeline', () => {
     expect(Object.keys(stack.json.resource ?? {}).filter((type) => type.startsWith('aws_s3_'))).toEqual([]);
     expect(stack.text).toHaveResourceWithProperties(Codepipeline, { artifact_store: [expect.objectContaining({ location: 'shared-ci-artifacts', type: 'S3' })] });
     const objects = statement(stack.statements('ci/pipeline/role/permissions'), 'BucketObjectsReadWrite');
-    expect(objects.resources).toEqual([`arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts/*`]);
+    expect(objects.resources).toEqual([`arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts/app/*`]);
   });
 
   test('takes more stages through its pipeline, and the OAuth token stays ignored where the source action is', () => {

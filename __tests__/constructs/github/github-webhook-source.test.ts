@@ -65,7 +65,7 @@ describe('GitHubWebhookSource variants', () => {
       synth((scope) => {
         const repository = new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' });
         const source = new GitHubWebhookSource(scope, 'w', { repository, ...props });
-        const binding = { pipelineName: 'p', stageName: 'Source', role: { addToPolicy: () => undefined }, artifactBucket: {} as never };
+        const binding = { pipelineName: 'p', stageName: 'Source', role: { addToPolicy: () => undefined }, artifactBucket: {} as never, artifactKeyPrefix: 'p' };
         source.bind(binding);
         source.bind(binding);
       });
