@@ -58,11 +58,16 @@ class ContainerContractTest(unittest.TestCase):
         self.assertTrue(users and users[-1] not in ("root", "0"))
         self.assertRegex(self.dockerfile, re.compile(r'^CMD \["gunicorn"', re.M))
 
-    def test_dependencies_are_pinned_and_installed_without_cache(self):
-        for line in (APP_DIR / "requirements.txt").read_text().splitlines():
-            if line.strip() and not line.startswith("#"):
-                self.assertRegex(line, r"^[A-Za-z0-9_.-]+==[\w.]+$")
-        self.assertIn("pip install --no-cache-dir", self.dockerfile)
+    def test_dependencies_are_pinned_hashed_and_installed_without_cache(self):
+        text = (APP_DIR / "requirements.txt").read_text()
+        # Logical lines: a trailing backslash continues the entry, "#" starts a comment (pip's file format).
+        joined = re.sub(r"\\\n", " ", re.sub(r"(?m)^\s*#.*$", "", text))
+        entries = [" ".join(entry.split()) for entry in joined.splitlines() if entry.strip()]
+        self.assertTrue(entries)
+        for entry in entries:
+            with self.subTest(entry=entry.split()[0]):
+                self.assertRegex(entry, r"^[A-Za-z0-9_.-]+==[\w.]+( --hash=sha256:[0-9a-f]{64})+$")
+        self.assertIn("pip install --no-cache-dir --require-hashes", self.dockerfile)
 
     def test_image_contains_what_the_server_imports(self):
         ignored = (APP_DIR / ".dockerignore").read_text()

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../config/load';
 import { UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
 import { BUILD_ENVIRONMENT_VARIABLES } from '../../../constructs/ci-pipeline/build-environment';
+import { pipInstalls } from '../../sample-app-requirements';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const text = readFileSync(join(ROOT, 'sample-flask-app', 'buildspec.yml'), 'utf8');
@@ -44,6 +45,13 @@ describe('sample-flask-app/buildspec.yml', () => {
     expect(script).toMatch(/if \[ "\$PUSH_LATEST_TAG" = "true" \]; then[\s\S]*docker push "\$IMAGE_REPOSITORY_URI:latest"/);
     expect(buildspec.artifacts.files).toEqual(['imagedefinitions.json']);
     expect(script).toContain('> "$CODEBUILD_SRC_DIR/imagedefinitions.json"');
+  });
+
+  test('installs the hash-pinned requirements in the install phase, before the tests run', () => {
+    const installs = pipInstalls(buildspec.phases.install.commands.join('\n'));
+    expect(installs).toEqual([{ args: expect.arrayContaining(['--require-hashes', '--only-binary=:all:']), files: ['requirements.txt', 'requirements-dev.txt'] }]);
+    expect(pipInstalls(script)).toHaveLength(1);
+    expect(buildspec.phases.pre_build.commands.findIndex((command: string) => command.startsWith('python -m pytest'))).toBeGreaterThan(0);
   });
 
   test('works from the app directory the construct configures', () => {
