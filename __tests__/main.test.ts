@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { synthesizeChecked } from '../app/synthesize';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../config/load';
+import { PipelineConfig } from '../config/schema';
 import { pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
 import { stateKeyAlias } from '../constructs/stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
@@ -160,13 +161,19 @@ describe('stable addresses', () => {
 });
 
 
+/** The repository of `github`, read instead of created: the settings of a created repository are left out, as the configuration requires. */
+function existingRepository(github: PipelineConfig['github']): PipelineConfig['github'] {
+  const { owner, repository, branch, oauthTokenSecret, webhookSecret, connectionArn } = github;
+  return { owner, repository, branch, oauthTokenSecret, webhookSecret, connectionArn, create: false };
+}
+
 describe('a configuration of existing resources', () => {
   const base = loadConfigFile(DEFAULT_CONFIG_PATH);
   const existingKey = `arn:aws:kms:${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const config = parseConfig({
     ...base,
     state: { ...base.state, create: false, kmsKeyArn: existingKey },
-    pipelines: [{ ...base.pipelines[0], github: { ...base.pipelines[0].github, create: false }, encryptionKeyArn: existingKey, artifactBucketName: 'acme-shared-ci-artifacts' }],
+    pipelines: [{ ...base.pipelines[0], github: existingRepository(base.pipelines[0].github), encryptionKeyArn: existingKey, artifactBucketName: 'acme-shared-ci-artifacts' }],
   });
   const outdir = join(mkdtempSync(join(tmpdir(), 'ci-existing-')), 'cdktf.out');
   let reports: ReturnType<typeof synthesizeChecked>;

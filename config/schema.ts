@@ -71,6 +71,11 @@ const githubSchema = strictObject({
   oauthTokenSecret: z.string().optional(),
   webhookSecret: z.string().optional(),
   connectionArn: z.string().optional(),
+  requiredApprovingReviewCount: z.number().optional(),
+  dismissStaleReviews: z.boolean().optional(),
+  codeOwners: z.array(z.string()).optional(),
+  requiredStatusChecks: z.array(z.string()).optional(),
+  dependabotSecurityUpdates: z.boolean().optional(),
 });
 
 const registrySchema = strictObject({

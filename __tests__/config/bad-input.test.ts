@@ -196,6 +196,16 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((d, p) => d.pipelines.push({ ...p, github: { ...p.github, create: false } })),
     'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, and the two would share a stack and a state key',
   ],
+  ['no approving review', document((_, p) => ((p.github as any).requiredApprovingReviewCount = 0)), 'pipelines[0].github.requiredApprovingReviewCount: got 0; must be an integer from 1 to 6'],
+  ['seven approving reviews', document((_, p) => ((p.github as any).requiredApprovingReviewCount = 7)), 'pipelines[0].github.requiredApprovingReviewCount: got 7; must be an integer from 1 to 6'],
+  ['a code owner without "@"', document((_, p) => ((p.github as any).codeOwners = ['platform-team'])), 'pipelines[0].github.codeOwners[0]: got "platform-team"; must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address'],
+  ['an empty list of code owners', document((_, p) => ((p.github as any).codeOwners = [])), 'pipelines[0].github.codeOwners: got []; must name at least one owner, or be left out'],
+  ['a status check with a trailing space', document((_, p) => ((p.github as any).requiredStatusChecks = ['ci/tests '])), 'pipelines[0].github.requiredStatusChecks[0]: got "ci/tests "; must be a status check context'],
+  [
+    'branch protection settings for a repository that is only read',
+    document((_, p) => Object.assign(p.github, { create: false, visibility: undefined, dismissStaleReviews: false })),
+    'pipelines[0].github.dismissStaleReviews: got false; applies only to a repository that is created (create: true); set it on the existing repository instead',
+  ],
   [
     'two pipelines creating one repository',
     document((d, p) => d.pipelines.push({ ...p, name: 'worker' })),

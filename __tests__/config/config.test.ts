@@ -47,7 +47,8 @@ describe('configuration', () => {
     expect(problemsOf(document)).toEqual([
       'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks cannot both manage it',
     ]);
-    document.pipelines[1].github = { ...document.pipelines[1].github, create: false };
+    const { visibility: _created, ...read } = document.pipelines[1].github;
+    document.pipelines[1].github = { ...read, create: false };
     expect(problemsOf(document)).toEqual([]);
   });
 

@@ -20,7 +20,7 @@ import {
 import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
 import { triggerBranchProblems } from '../github/github-connection-source';
 import { pipelineWebhookName } from '../github/github-webhook-source';
-import { REPOSITORY_VISIBILITIES, RepositoryVisibility } from '../github/source-repository';
+import { RepositorySettings, validateRepositorySettings } from '../github/source-repository';
 
 /** How a push to GitHub starts the pipeline. */
 export type TriggerMode = 'webhook' | 'connection';
@@ -30,8 +30,11 @@ export const TRIGGER_MODES: readonly TriggerMode[] = ['webhook', 'connection'];
 export type RegistryType = 'dockerhub' | 'ecr';
 export const REGISTRY_TYPES: readonly RegistryType[] = ['dockerhub', 'ecr'];
 
-/** The GitHub side of the pipeline. */
-export interface GitHubSettings {
+/**
+ * The GitHub side of the pipeline. The settings of a created repository
+ * ({@link RepositorySettings}) apply with `create` true, the default.
+ */
+export interface GitHubSettings extends RepositorySettings {
   /** The user or organization that owns the repository. */
   readonly owner: string;
   /** The repository's name. */
@@ -41,16 +44,6 @@ export interface GitHubSettings {
    * @default "main"
    */
   readonly branch?: string;
-  /**
-   * Visibility of a created repository.
-   * @default "private"
-   */
-  readonly visibility?: RepositoryVisibility;
-  /**
-   * Create and manage the repository; `false` uses an existing one without changing it.
-   * @default true
-   */
-  readonly create?: boolean;
   /**
    * Webhook trigger only: Secrets Manager secret (name or ARN) holding the GitHub token CodePipeline uses.
    * @default "github/codepipeline-oauth-token"
@@ -169,7 +162,7 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode): P
     ...checkProp('repository', github.repository, checkGitHubRepository),
     ...checkOptionalProp('branch', github.branch, checkBranchName),
     ...(trigger === 'connection' && github.branch !== undefined && checkBranchName(github.branch) === undefined ? triggerBranchProblems('branch', github.branch) : []),
-    ...checkOptionalProp('visibility', github.visibility, checkOneOf(REPOSITORY_VISIBILITIES)),
+    ...validateRepositorySettings(github),
     ...checkOptionalProp('oauthTokenSecret', github.oauthTokenSecret, checkSecretId),
     ...crossPropProblem(trigger === 'connection' && github.oauthTokenSecret !== undefined, 'oauthTokenSecret', github.oauthTokenSecret, onlyFor('webhook')),
     ...checkOptionalProp('webhookSecret', github.webhookSecret, checkSecretId),

@@ -76,14 +76,7 @@ export class CiPipeline extends Construct {
     throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);
-    this.repository = new SourceRepository(this, 'repository', {
-      owner: props.github.owner,
-      repositoryName: props.github.repository,
-      branch: props.github.branch,
-      visibility: props.github.visibility,
-      create: props.github.create,
-      description: `Built by the ${props.name} CI pipeline`,
-    });
+    this.repository = this.createRepository(props);
     this.source = this.createSource(props);
     const registry = this.createRegistry(props);
     this.imageRepository = registry.imageRepository;
@@ -147,6 +140,20 @@ export class CiPipeline extends Construct {
       noncurrentVersionExpirationDays: 7,
       // Artifacts are disposable; an undeletable bucket would block `destroy`.
       forceDestroy: true,
+    });
+  }
+
+  /** The repository; when created, the files the build runs with its role and credentials are the code owners'. */
+  private createRepository(props: CiPipelineProps): SourceRepository {
+    const { owner, repository, branch, oauthTokenSecret: _token, webhookSecret: _webhook, connectionArn: _connection, ...settings } = props.github;
+    const appDir = (props.appPath ?? '.') === '.' ? '' : `/${props.appPath}`;
+    return new SourceRepository(this, 'repository', {
+      ...settings,
+      owner,
+      repositoryName: repository,
+      branch,
+      description: `Built by the ${props.name} CI pipeline`,
+      codeOwnedPaths: settings.codeOwners === undefined ? undefined : [`${appDir}/buildspec.yml`, `${appDir}/Dockerfile`],
     });
   }
 

@@ -20,6 +20,9 @@ export const checkOneOf =
   (value) =>
     (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
 
+/** `true` or `false`. */
+export const checkBoolean: Check<boolean> = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
+
 /** An integer within [min, max]. */
 export const checkIntegerBetween =
   (min: number, max: number): Check<number> =>
@@ -92,6 +95,28 @@ export const checkBranchName: Check<string> = (value) => {
   if (value.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return allowed;
   return undefined;
 };
+
+/**
+ * A code owner (GitHub Docs, "About code owners"): a user (`@octocat`), a team
+ * of an organization (`@octo-org/octo-team`) or an e-mail address.
+ */
+export const checkCodeOwner = matches(
+  /^(?:@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
+  'must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
+);
+
+/**
+ * A CODEOWNERS path pattern (GitHub Docs, "About code owners": gitignore-like
+ * patterns, except that "!" negation and "[ ]" ranges do not work, and a line
+ * starting with "#" is a comment). Spaces are refused too: they separate owners.
+ */
+export const checkCodeOwnersPattern = matches(
+  /^[^\s!#[\]][^\s[\]]*$/,
+  'must be a CODEOWNERS path pattern such as "/app/Dockerfile": no spaces, "[" or "]", not starting with "!" or "#"',
+);
+
+/** A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or trailing spaces would never match. */
+export const checkStatusCheckContext = matches(/^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/, 'must be a status check context: 1-255 printable characters, not starting or ending with a space');
 
 // --- AWS: accounts, regions, ARNs -------------------------------------------
 

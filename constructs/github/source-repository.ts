@@ -2,15 +2,27 @@ import { BranchDefault } from '@cdktf/provider-github/lib/branch-default';
 import { BranchProtection } from '@cdktf/provider-github/lib/branch-protection';
 import { DataGithubRepository } from '@cdktf/provider-github/lib/data-github-repository';
 import { Repository } from '@cdktf/provider-github/lib/repository';
+import { RepositoryDependabotSecurityUpdates } from '@cdktf/provider-github/lib/repository-dependabot-security-updates';
+import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
 import { Construct } from 'constructs';
-import { checkBranchName, checkGitHubOwner, checkGitHubRepository, checkIntegerBetween, checkOneOf } from '../core/checks';
-import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import {
+  checkBoolean,
+  checkBranchName,
+  checkCodeOwner,
+  checkCodeOwnersPattern,
+  checkGitHubOwner,
+  checkGitHubRepository,
+  checkIntegerBetween,
+  checkOneOf,
+  checkStatusCheckContext,
+} from '../core/checks';
+import { Check, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 
 /** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
 export type RepositoryVisibility = 'private' | 'internal';
 export const REPOSITORY_VISIBILITIES: readonly RepositoryVisibility[] = ['private', 'internal'];
 
-export interface SourceRepositoryProps {
+export interface SourceRepositoryProps extends RepositorySettings {
   /** The user or organization that owns the repository (the GitHub provider's `owner` must match). */
   readonly owner: string;
   /** The repository's name. */
@@ -20,6 +32,21 @@ export interface SourceRepositoryProps {
    * @default "main"
    */
   readonly branch?: string;
+  /**
+   * Description of a created repository.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * The paths `codeOwners` own, in CODEOWNERS syntax (`/app/buildspec.yml`); the
+   * CODEOWNERS file itself is always among them.
+   * @default - the CODEOWNERS file only
+   */
+  readonly codeOwnedPaths?: readonly string[];
+}
+
+/** How a repository is managed: created (and then with which settings), or only read. */
+export interface RepositorySettings {
   /**
    * Create and manage the repository. `false` reads an existing repository instead and changes nothing on it.
    * @default true
@@ -31,15 +58,63 @@ export interface SourceRepositoryProps {
    */
   readonly visibility?: RepositoryVisibility;
   /**
-   * Description of a created repository.
-   * @default - none
-   */
-  readonly description?: string;
-  /**
-   * Approving reviews a pull request into the protected branch needs.
+   * Approving reviews a pull request into the protected branch needs (1-6).
    * @default 1
    */
   readonly requiredApprovingReviewCount?: number;
+  /**
+   * Dismiss approvals when new commits are pushed to the pull request.
+   * @default true
+   */
+  readonly dismissStaleReviews?: boolean;
+  /**
+   * Who must review changes to the files the build runs with its role and
+   * credentials: written to `.github/CODEOWNERS` when the repository is
+   * created, and pull requests then need a code owner's approval. Users
+   * (`@name`), teams (`@org/team`) or e-mail addresses.
+   * @default - no CODEOWNERS file, and no code-owner reviews
+   */
+  readonly codeOwners?: readonly string[];
+  /**
+   * Status checks (their contexts) that must pass, on a branch up to date with
+   * the protected one, before a pull request can merge.
+   * @default - none
+   */
+  readonly requiredStatusChecks?: readonly string[];
+  /**
+   * Let Dependabot open pull requests that fix vulnerable dependencies.
+   * @default true
+   */
+  readonly dependabotSecurityUpdates?: boolean;
+}
+
+/** Where the construct writes the code owners (GitHub Docs, "About code owners": `.github/`, the root or `docs/`). */
+export const CODEOWNERS_PATH = '.github/CODEOWNERS';
+
+/** The props that change a created repository only; with `create: false` they are refused. */
+const CREATED_REPOSITORY_SETTINGS = ['visibility', 'requiredApprovingReviewCount', 'dismissStaleReviews', 'codeOwners', 'requiredStatusChecks', 'dependabotSecurityUpdates'] as const satisfies readonly (keyof RepositorySettings)[];
+
+/**
+ * Every problem with a repository's settings; the pipeline's props reuse it for
+ * their `github` section. Settings of a created repository are refused with
+ * `create: false`, which changes nothing on the repository.
+ */
+export function validateRepositorySettings(settings: RepositorySettings): PropProblem[] {
+  return [
+    ...checkOptionalProp('visibility', settings.visibility, checkOneOf(REPOSITORY_VISIBILITIES)),
+    // GitHub REST API, "Update branch protection": required_approving_review_count, 0-6 (0 would protect nothing here).
+    ...checkOptionalProp('requiredApprovingReviewCount', settings.requiredApprovingReviewCount, checkIntegerBetween(1, 6)),
+    ...checkOptionalProp('dismissStaleReviews', settings.dismissStaleReviews, checkBoolean),
+    ...checkOptionalProp('dependabotSecurityUpdates', settings.dependabotSecurityUpdates, checkBoolean),
+    ...listProblems('codeOwners', settings.codeOwners, checkCodeOwner),
+    ...crossPropProblem(Array.isArray(settings.codeOwners) && settings.codeOwners.length === 0, 'codeOwners', settings.codeOwners, 'must name at least one owner, or be left out'),
+    ...listProblems('requiredStatusChecks', settings.requiredStatusChecks, checkStatusCheckContext),
+    ...(settings.create === false
+      ? CREATED_REPOSITORY_SETTINGS.flatMap((prop) =>
+          crossPropProblem(settings[prop] !== undefined, prop, settings[prop], 'applies only to a repository that is created (create: true); set it on the existing repository instead'),
+        )
+      : []),
+  ];
 }
 
 function validateSourceRepositoryProps(props: SourceRepositoryProps): PropProblem[] {
@@ -47,10 +122,17 @@ function validateSourceRepositoryProps(props: SourceRepositoryProps): PropProble
     ...checkProp('owner', props.owner, checkGitHubOwner),
     ...checkProp('repositoryName', props.repositoryName, checkGitHubRepository),
     ...checkOptionalProp('branch', props.branch, checkBranchName),
-    ...checkOptionalProp('visibility', props.visibility, checkOneOf(REPOSITORY_VISIBILITIES)),
-    // GitHub REST API, "Update branch protection": required_approving_review_count, 0-6 (0 would protect nothing here).
-    ...checkOptionalProp('requiredApprovingReviewCount', props.requiredApprovingReviewCount, checkIntegerBetween(1, 6)),
+    ...validateRepositorySettings(props),
+    ...listProblems('codeOwnedPaths', props.codeOwnedPaths, checkCodeOwnersPattern),
+    ...crossPropProblem(props.codeOwnedPaths !== undefined && props.codeOwners === undefined, 'codeOwnedPaths', props.codeOwnedPaths, 'needs codeOwners to own them'),
   ];
+}
+
+/** Each entry of a list prop checked, named by its index (`codeOwners[1]`); a value that is not a list is one problem. */
+function listProblems<T>(prop: string, values: readonly T[] | undefined, check: Check<T>): PropProblem[] {
+  if (values === undefined) return [];
+  if (!Array.isArray(values)) return [{ prop, value: values, allowed: 'must be a list' }];
+  return values.flatMap((value, index) => checkProp(`${prop}[${index}]`, value, check));
 }
 
 /**
@@ -101,6 +183,7 @@ export class SourceRepository extends Construct {
       // Renames the initial branch when it differs, instead of requiring the branch to exist.
       rename: true,
     });
+    const codeOwners = this.writeCodeOwners(repository, defaultBranch, props);
     const protection = new BranchProtection(this, 'branch-protection', {
       repositoryId: repository.nodeId,
       pattern: defaultBranch.branch,
@@ -109,9 +192,20 @@ export class SourceRepository extends Construct {
       enforceAdmins: true,
       requireConversationResolution: true,
       requiredPullRequestReviews: [
-        { requiredApprovingReviewCount: props.requiredApprovingReviewCount ?? 1, dismissStaleReviews: true, requireLastPushApproval: true },
+        {
+          requiredApprovingReviewCount: props.requiredApprovingReviewCount ?? 1,
+          dismissStaleReviews: props.dismissStaleReviews ?? true,
+          requireCodeOwnerReviews: codeOwners !== undefined,
+          requireLastPushApproval: true,
+        },
       ],
+      requiredStatusChecks: props.requiredStatusChecks?.length ? [{ strict: true, contexts: [...props.requiredStatusChecks] }] : undefined,
+      // Written before the branch is protected: afterwards, only a reviewed pull request may change the branch.
+      dependsOn: codeOwners === undefined ? undefined : [codeOwners],
     });
+    if (props.dependabotSecurityUpdates ?? true) {
+      new RepositoryDependabotSecurityUpdates(this, 'dependabot-security-updates', { repository: repository.name, enabled: true });
+    }
 
     this.repositoryName = repository.name;
     this.resources = { name: props.repositoryName, repository, defaultBranch, protection };
@@ -139,5 +233,31 @@ export class SourceRepository extends Construct {
     this.resources.repository.importFrom(name);
     this.resources.defaultBranch.importFrom(name);
     if (protectedBranchExists) this.resources.protection.importFrom(`${name}:${this.branch}`);
+  }
+
+  /**
+   * Commits `.github/CODEOWNERS` once, before the branch is protected. Later
+   * changes to the file go through pull requests, as the protection requires,
+   * so Terraform does not manage its content after the first apply.
+   */
+  private writeCodeOwners(repository: Repository, defaultBranch: BranchDefault, props: SourceRepositoryProps): RepositoryFile | undefined {
+    if (props.codeOwners === undefined) return undefined;
+    const owners = props.codeOwners.join(' ');
+    const paths = [...new Set([`/${CODEOWNERS_PATH}`, ...(props.codeOwnedPaths ?? [])])];
+    return new RepositoryFile(this, 'codeowners', {
+      repository: repository.name,
+      branch: defaultBranch.branch,
+      file: CODEOWNERS_PATH,
+      content: [
+        '# Who must approve changes to these paths (branch protection requires a code owner\'s review).',
+        '# The build runs these files with its role and registry credentials. Written once by Terraform;',
+        '# change it through a pull request.',
+        ...paths.map((path) => `${path} ${owners}`),
+        '',
+      ].join('\n'),
+      commitMessage: 'Add CODEOWNERS for the files the CI build runs',
+      overwriteOnCreate: false,
+      lifecycle: { ignoreChanges: ['content', 'commit_message'] },
+    });
   }
 }

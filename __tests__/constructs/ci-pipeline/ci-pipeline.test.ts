@@ -157,4 +157,14 @@ describe('CiPipeline', () => {
   ])('rejects %j, naming its path, the prop, the value and what is allowed', (overrides, message) => {
     expect(() => synthPipeline(overrides)).toThrow(message);
   });
+
+describe('CiPipeline code owners', () => {
+  test('own the buildspec and the Dockerfile of the app, which the build runs with its role and credentials', () => {
+    const stack = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: 'services/app', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
+    const lines = stack.at('ci/repository/codeowners').content.split('\n').filter((line: string) => line.startsWith('/'));
+    expect(lines).toEqual(['/.github/CODEOWNERS @my-org/platform', '/services/app/buildspec.yml @my-org/platform', '/services/app/Dockerfile @my-org/platform']);
+    const atRoot = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: '.', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
+    expect(atRoot.at('ci/repository/codeowners').content).toContain('\n/buildspec.yml @my-org/platform\n/Dockerfile @my-org/platform\n');
+  });
+});
 });

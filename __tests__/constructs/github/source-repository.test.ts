@@ -2,7 +2,9 @@ import { BranchDefault } from '@cdktf/provider-github/lib/branch-default';
 import { BranchProtection } from '@cdktf/provider-github/lib/branch-protection';
 import { DataGithubRepository } from '@cdktf/provider-github/lib/data-github-repository';
 import { Repository } from '@cdktf/provider-github/lib/repository';
-import { SourceRepository, SourceRepositoryProps } from '../../../constructs/github/source-repository';
+import { RepositoryDependabotSecurityUpdates } from '@cdktf/provider-github/lib/repository-dependabot-security-updates';
+import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
+import { CODEOWNERS_PATH, SourceRepository, SourceRepositoryProps } from '../../../constructs/github/source-repository';
 import { synth, Synthesized } from '../../helpers';
 
 const synthRepository = (props: Partial<SourceRepositoryProps> = {}) =>
@@ -35,7 +37,70 @@ describe('SourceRepository, created', () => {
   });
 });
 
+describe('SourceRepository, created with code owners and required checks', () => {
+  let stack: Synthesized;
+  beforeAll(() => {
+    stack = synthRepository({
+      codeOwners: ['@my-org/platform', 'security@example.com'],
+      codeOwnedPaths: ['/app/buildspec.yml', '/app/Dockerfile'],
+      requiredStatusChecks: ['ci/pull-request'],
+      requiredApprovingReviewCount: 2,
+    });
+  });
+
+  test('commits a CODEOWNERS file for the paths and itself, before the branch is protected, and leaves later edits to pull requests', () => {
+    const file = stack.at('repository/codeowners');
+    expect(file).toMatchObject({ file: CODEOWNERS_PATH, branch: stack.ref('repository/default-branch', 'branch'), overwrite_on_create: false });
+    expect(file.content.split('\n').filter((line: string) => line !== '' && !line.startsWith('#'))).toEqual([
+      '/.github/CODEOWNERS @my-org/platform security@example.com',
+      '/app/buildspec.yml @my-org/platform security@example.com',
+      '/app/Dockerfile @my-org/platform security@example.com',
+    ]);
+    expect(file.lifecycle.ignore_changes).toEqual(['content', 'commit_message']);
+    expect(stack.at('repository/branch-protection').depends_on).toEqual([stack.address('repository/codeowners')]);
+  });
+
+  test('requires code-owner reviews, the approvals asked for, and the status checks on an up-to-date branch', () => {
+    const protection = stack.at('repository/branch-protection');
+    expect(protection.required_pull_request_reviews[0]).toEqual({
+      required_approving_review_count: 2,
+      dismiss_stale_reviews: true,
+      require_code_owner_reviews: true,
+      require_last_push_approval: true,
+    });
+    expect(protection.required_status_checks).toEqual([{ strict: true, contexts: ['ci/pull-request'] }]);
+    expect(protection).toMatchObject({ enforce_admins: true, allows_force_pushes: false, allows_deletions: false });
+  });
+
+  test('turns on Dependabot security updates', () => {
+    expect(stack.text).toHaveResourceWithProperties(RepositoryDependabotSecurityUpdates, { repository: stack.ref('repository/repository', 'name'), enabled: true });
+  });
+});
+
 describe('SourceRepository', () => {
+  test('without code owners: no CODEOWNERS file, no code-owner reviews, no status checks; Dependabot can be turned off', () => {
+    const plain = synthRepository({ dependabotSecurityUpdates: false, dismissStaleReviews: false });
+    expect(plain.text).not.toHaveResource(RepositoryFile);
+    expect(plain.text).not.toHaveResource(RepositoryDependabotSecurityUpdates);
+    const protection = plain.at('repository/branch-protection');
+    expect(protection.required_pull_request_reviews[0]).toMatchObject({ require_code_owner_reviews: false, dismiss_stale_reviews: false });
+    expect(protection.required_status_checks).toBeUndefined();
+    expect(protection.depends_on).toBeUndefined();
+  });
+
+  test.each([
+    [{ codeOwners: ['platform'] }, /invalid prop "codeOwners\[0\]" = "platform": must be a GitHub user/],
+    [{ codeOwners: [] }, /invalid prop "codeOwners" = \[\]: must name at least one owner/],
+    [{ codeOwners: ['@o'], codeOwnedPaths: ['!/x'] }, /invalid prop "codeOwnedPaths\[0\]" = "!\/x": must be a CODEOWNERS path pattern/],
+    [{ codeOwnedPaths: ['/x'] }, /invalid prop "codeOwnedPaths" = \["\/x"\]: needs codeOwners/],
+    [{ requiredStatusChecks: [' ci'] }, /invalid prop "requiredStatusChecks\[0\]" = " ci": must be a status check context/],
+    [{ dismissStaleReviews: 'yes' as never }, /invalid prop "dismissStaleReviews" = "yes": must be true or false/],
+    [{ create: false, codeOwners: ['@o'] }, /invalid prop "codeOwners" = \["@o"\]: applies only to a repository that is created/],
+    [{ create: false, requiredApprovingReviewCount: 2 }, /invalid prop "requiredApprovingReviewCount" = 2: applies only to a repository that is created/],
+  ])('rejects the protection settings %j, naming the prop', (props, message) => {
+    expect(() => synthRepository(props)).toThrow(message);
+  });
+
   test('only reads an existing repository when create is false', () => {
     const { text } = synthRepository({ create: false });
     expect(text).toHaveDataSourceWithProperties(DataGithubRepository, { full_name: 'my-org/app' });
