@@ -177,6 +177,7 @@ describe('isAllowed', () => {
     resources,
     notResources: [],
     principals: [],
+    notPrincipals: [],
     conditions: [],
   });
 

@@ -380,3 +380,28 @@ export const checkConnectionArn = matches(
   /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
   'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"',
 );
+
+// --- Confused-deputy conditions (ServiceRole) -------------------------------
+
+/** Whether a value is computed by Terraform (a reference or other expression), so only Terraform can check it. */
+const isTerraformExpression = (value: string) => value.includes('${');
+
+/**
+ * An AWS account ID for `aws:SourceAccount`: 12 digits ("Your AWS account
+ * identifiers", AWS Account Management Reference Guide), or a Terraform
+ * expression such as `AwsContext.accountId`.
+ */
+export const checkSourceAccount: Check<string> = (value) =>
+  typeof value === 'string' && (/^\d{12}$/.test(value) || isTerraformExpression(value)) ? undefined : 'must be a 12-digit AWS account ID or a Terraform reference to one';
+
+/**
+ * An ARN pattern for `aws:SourceArn` with an account in it: `arn:partition:service:region:account:resource`,
+ * the account being 12 digits or an expression, never a wildcard ("Amazon Resource Names (ARNs)", IAM User Guide).
+ */
+export const checkSourceArn: Check<string> = (value) => {
+  if (typeof value !== 'string') return 'must be an ARN';
+  const fields = value.split(':');
+  const account = fields[4] ?? '';
+  if (!value.startsWith('arn:') || fields.length < 6) return 'must be an ARN such as "arn:aws:codebuild:eu-west-1:123456789012:project/name"';
+  return /^\d{12}$/.test(account) || isTerraformExpression(account) ? undefined : 'must name one account (12 digits or a reference) in its account field, not a wildcard or nothing';
+};
