@@ -45,7 +45,7 @@ export function publicPrincipals(statement: NormalizedStatement): string[] {
       ? []
       : principal.identifiers
           .filter((identifier) => identifier === '*' || (principal.type === 'AWS' && hasWildcard(parseArn(identifier)?.account ?? '')))
-          .map((identifier) => describePrincipal(principal.type, identifier)),
+          .map((identifier) => (identifier === '*' ? describePrincipal(principal.type, identifier) : `everyone in any account (${principal.type} ${JSON.stringify(identifier)})`)),
   );
 }
 
@@ -93,7 +93,7 @@ export const RESOURCE_POLICY_RULES: readonly Rule[] = [
     targets: RESOURCE_TARGETS,
     fix: 'grant to the service principal or to this account\'s principals (ARNs built with the account from data.aws_caller_identity); share across accounts only with a suppression that says why',
     offending: (statement, { stack }) => {
-      const outside = outsidePrincipals(statement, stack).filter((principal) => !publicPrincipals(statement).includes(principal));
+      const outside = outsidePrincipals(statement, stack, { skipAnyAccount: true });
       return outside.length > 0 ? `allows ${outside.join(', ')}: not this stack's account (data.aws_caller_identity)` : undefined;
     },
   }),

@@ -47,7 +47,7 @@ export function nameWords(name: string): string[] {
 const SECRET_LAST_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'credentials', 'apikey'];
 const SECRET_LAST_PAIRS = ['api key', 'access key', 'secret key', 'private key', 'signing key', 'auth key', 'encryption key', 'plaintext value'];
 /** Names that end like a secret but hold none: idempotency tokens. */
-const NOT_SECRET_NAMES = ['client token', 'idempotency token'];
+const NOT_SECRET_NAMES = ['client token', 'idempotency token', 'creation token'];
 
 /** Whether a name says its value is a secret: its last word (`password`, `token`, ...) or last two (`access_key`, `api_key`, ...). */
 export function isSecretName(name: string): boolean {

@@ -10,12 +10,17 @@ import { Rule } from '../core/rule';
 import { statementRule } from '../core/statement-rule';
 import { SynthesizedStack } from '../core/terraform-json';
 
-/** The principals of a statement that are outside this stack's account; `*` is CKV_AWS_60's and not repeated here. */
-export function outsidePrincipals(statement: NormalizedStatement, stack: SynthesizedStack): string[] {
+/**
+ * The principals of a statement that are outside this stack's account; `*` is
+ * CKV_AWS_60's and not repeated here, nor, with `skipAnyAccount`, ARNs of any
+ * account (a resource policy's public-principal rules report those).
+ */
+export function outsidePrincipals(statement: NormalizedStatement, stack: SynthesizedStack, options: { readonly skipAnyAccount?: boolean } = {}): string[] {
+  const anyAccount = (identifier: string) => options.skipAnyAccount === true && hasWildcard(parseArn(identifier)?.account ?? '');
   return statement.principals.flatMap((principal) => {
     if (principal.type === 'Service') return [];
     return principal.identifiers
-      .filter((identifier) => identifier !== '*' && !(principal.type === 'AWS' && isOwnAccountPrincipal(identifier, stack)))
+      .filter((identifier) => identifier !== '*' && !anyAccount(identifier) && !(principal.type === 'AWS' && isOwnAccountPrincipal(identifier, stack)))
       .map((identifier) => describePrincipal(principal.type, identifier));
   });
 }
