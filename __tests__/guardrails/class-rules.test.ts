@@ -272,6 +272,8 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
     ['container definitions JSON', stackOf({ aws_ecs_task_definition: { t: { container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'DB_PASSWORD', value: 'secret!' }] }]) } } }), /container_definitions\[0\].environment\[0\] \("DB_PASSWORD", type PLAINTEXT\) is a literal/],
     ['a GitHub Actions secret', stackOf({ github_actions_secret: { s: { secret_name: 'X', plaintext_value: 'abc' } } }), /plaintext_value is a literal/],
     ['a SecureString parameter', stackOf({ aws_ssm_parameter: { p: { name: '/x', type: 'SecureString', value: 'abc' } } }), /value of a SecureString parameter is a literal/],
+    ['a parameter named like a password', stackOf({ aws_ssm_parameter: { p: { name: '/app/db_password', type: 'String', value: 'abc' } } }), /^aws_ssm_parameter.p: value \("\/app\/db_password", type STRING\) is a literal/],
+    ['an API Gateway key', stackOf({ aws_api_gateway_api_key: { k: { name: 'ci', value: 'abcdefghijklmnopqrstuvwxyz' } } }), /value of an API key is a literal/],
   ])('fails: %s, naming the attribute, never the value', (_name, json, message) => {
     const found = problems(json, 'CIP_SEC_1');
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
@@ -289,6 +291,7 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
     ['a token from a reference', stackOf({ aws_codepipeline_webhook: { w: { authentication_configuration: { secret_token: '${random_password.p.result}' } } } })],
     ['a variable with no default', stackOf({}, {}, { variable: { dockerhub_password: { type: 'string', sensitive: true, ephemeral: true } } })],
     ['idempotency tokens', stackOf({ aws_efs_file_system: { f: { creation_token: 'my-fs' } } })],
+    ['a registry credential named by its secret', stackOf({ aws_codebuild_project: { p: { environment: { registry_credential: { credential: 'dockerhub-creds', credential_provider: 'SECRETS_MANAGER' } } } } })],
   ])('passes: %s', (_name, json) => {
     expect(problems(json, 'CIP_SEC_1')).toEqual([]);
   });

@@ -68,11 +68,20 @@ function isLiteralSecretValue(value: unknown): boolean {
 /** Types of a name/value variable whose value is a reference to a secret store, not the secret (CodeBuild, CodePipeline, ECS). */
 const REFERENCE_VARIABLE_TYPES = ['SECRETS_MANAGER', 'PARAMETER_STORE'];
 
+/**
+ * Attributes whose secret-looking name holds the name or ARN of a secret, not
+ * the secret: CodeBuild's `environment.registry_credential.credential` ("the
+ * Amazon Resource Name (ARN) or name of credentials created using AWS Secrets
+ * Manager", CodeBuild API Reference, RegistryCredential).
+ */
+const SECRET_REFERENCE_PATHS = [/registry_credential(\[\d+\])?\.credential$/];
+
 /** What is wrong with one string at `path` whose name (attribute, map key or variable name) is `name`. */
 function stringProblems(value: string, path: string, name: string | undefined): string[] {
   const problems = TOKEN_FORMATS.filter(({ pattern }) => pattern.test(value)).map(({ kind }) => `${path} holds ${kind}`);
   if (URL_CREDENTIALS.test(value)) problems.push(`${path} holds a URL with a password in it (user:password@)`);
-  if (problems.length === 0 && name !== undefined && isSecretName(name) && isLiteralSecretValue(value)) {
+  const reference = SECRET_REFERENCE_PATHS.some((pattern) => pattern.test(path));
+  if (problems.length === 0 && !reference && name !== undefined && isSecretName(name) && isLiteralSecretValue(value)) {
     problems.push(`${path} is a literal under the secret-looking name ${JSON.stringify(name)}`);
   }
   return problems;
@@ -105,7 +114,7 @@ export function secretProblems(value: unknown, path: string, name?: string): str
   const object = value as Record<string, unknown>;
   if (typeof object.name === 'string' && 'value' in object) {
     const type = typeof object.type === 'string' ? object.type.toUpperCase() : 'PLAINTEXT';
-    const label = `${path} (${JSON.stringify(object.name)}, type ${type})`;
+    const label = `${path === '' ? 'value' : path} (${JSON.stringify(object.name)}, type ${type})`;
     const own = REFERENCE_VARIABLE_TYPES.includes(type)
       ? secretProblems(object.value, label).filter((problem) => !problem.includes('secret-looking name'))
       : secretProblems(object.value, label, object.name);
@@ -133,11 +142,18 @@ export function elementSecretProblems(element: Element): string[] {
     return [...problems, ...secretProblems(rest, '')];
   }
   const problems = secretProblems(body, '');
-  if (type === 'aws_ssm_parameter' && String(body.type) === 'SecureString' && isLiteralSecretValue(body.value) && !problems.some((problem) => problem.startsWith('value '))) {
-    problems.push('value of a SecureString parameter is a literal');
+  const literalValueIsSecret = LITERAL_SECRET_VALUES.find((candidate) => candidate.type === type && candidate.holds(body));
+  if (literalValueIsSecret !== undefined && isLiteralSecretValue(body.value) && !problems.some((problem) => problem.startsWith('value '))) {
+    problems.push(`value of ${literalValueIsSecret.what} is a literal`);
   }
   return problems;
 }
+
+/** Resources whose `value` is a secret whatever they are named: a SecureString parameter, an API Gateway API key. */
+const LITERAL_SECRET_VALUES: readonly { type: string; what: string; holds(body: Record<string, any>): boolean }[] = [
+  { type: 'aws_ssm_parameter', what: 'a SecureString parameter', holds: (body) => String(body.type) === 'SecureString' },
+  { type: 'aws_api_gateway_api_key', what: 'an API key', holds: () => true },
+];
 
 const isTrue = (value: unknown) => value === true || value === 'true';
 
