@@ -104,8 +104,14 @@ describe('CKV_AWS_274 and CIP_IAM_8: AWS-managed policies', () => {
     ['aws_iam_role.managed_policy_arns, partition interpolated', { aws_iam_role: { r: { assume_role_policy: policyJson(), managed_policy_arns: [`arn:${PARTITION}:iam::aws:policy/AdministratorAccess`] } } }],
     ['a data.aws_iam_policy by ARN', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.admin.arn}' } } }],
     ['a data.aws_iam_policy by name', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.by_name.arn}' } } }],
+    ['a local', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${local.admin}' } } }],
+    ['a variable default', { aws_iam_role: { r: { assume_role_policy: policyJson(), managed_policy_arns: '${var.policies}' } } }],
   ])('administrator policies fail CKV_AWS_274: %s', (_name, resource) => {
-    const json = stackOf(resource, { aws_iam_policy: { admin: { arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, by_name: { name: 'AdministratorAccess' } } });
+    const json = stackOf(
+      resource,
+      { aws_iam_policy: { admin: { arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, by_name: { name: 'AdministratorAccess' } } },
+      { locals: { admin: 'arn:aws:iam::aws:policy/AdministratorAccess' }, variable: { policies: { type: 'list(string)', default: ['arn:aws:iam::aws:policy/job-function/NetworkAdministrator'] } } },
+    );
     expect(problems(json, 'CKV_AWS_274')).toEqual([expect.stringMatching(/attaches the AWS-managed policy ".+", which gives administrator-level access/)]);
     expect(problems(json, 'CIP_IAM_8')).toEqual([]);
   });
@@ -159,6 +165,12 @@ describe('CIP_IAM_9: trusts outside the account', () => {
     ['a role of the stack', { AWS: '${aws_iam_role.other.arn}' }],
   ])('passes: %s', (_name, principal) => {
     expect(problems(trust(principal), 'CIP_IAM_9')).toEqual([]);
+  });
+
+  test('follows a local to this account, and fails a wildcard service', () => {
+    const own = { ...trust({ AWS: '${local.root}' }), locals: { root: `arn:${PARTITION}:iam::${ACCOUNT}:root` } };
+    expect(problems(own, 'CIP_IAM_9')).toEqual([]);
+    expect(problems(trust({ Service: '*.amazonaws.com' }), 'CIP_IAM_9')).toEqual([expect.stringMatching(/lets any service \(Service "\*.amazonaws.com"\)/)]);
   });
 
   test('leaves "*" to CKV_AWS_60, which reports it', () => {

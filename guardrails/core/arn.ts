@@ -4,7 +4,7 @@
  * account" is recognised by that reference, never by a literal ID, which the
  * rules cannot tell apart from another account's.
  */
-import { parseReference, SynthesizedStack } from './terraform-json';
+import { followLocals, parseReference, SynthesizedStack } from './terraform-json';
 
 /** The fields of an ARN (`arn:partition:service:region:account:resource`); interpolations are kept whole, even when they hold ":". */
 export interface ArnFields {
@@ -66,7 +66,9 @@ const OWN_PRINCIPAL_TYPES = ['aws_iam_role', 'aws_iam_user', 'data.aws_iam_role'
  * stack's account: its account ID reference, an ARN whose account field is
  * that reference, or the `arn` of a role or user the stack declares.
  */
-export function isOwnAccountPrincipal(identifier: string, stack: SynthesizedStack): boolean {
+export function isOwnAccountPrincipal(written: string, stack: SynthesizedStack): boolean {
+  const followed = followLocals(written, stack);
+  const identifier = typeof followed === 'string' ? followed : written;
   if (isOwnAccountId(identifier, stack)) return true;
   const reference = parseReference(identifier);
   if (reference !== undefined) return reference.attribute === 'arn' && OWN_PRINCIPAL_TYPES.includes(stack.get(reference.address)?.type ?? '');

@@ -79,6 +79,20 @@ export function parseReference(value: unknown): { address: string; attribute: st
   return match === null ? undefined : { address: match[1], attribute: match[2].replace(/^\./, '') };
 }
 
+/**
+ * The value behind a whole reference to a local (`${local.x}`) or to a
+ * variable with a default (`${var.x}`), followed through further such
+ * references; any other value as it is.
+ */
+export function followLocals(value: unknown, stack: { get(address: string): Element | undefined }, depth = 0): unknown {
+  const reference = parseReference(value);
+  if (reference === undefined || reference.attribute !== '' || depth > 10) return value;
+  const element = stack.get(reference.address);
+  if (element?.type === 'locals') return followLocals(element.body[reference.address.slice('local.'.length)], stack, depth + 1);
+  if (element?.type === 'variable' && element.body.default !== undefined) return followLocals(element.body.default, stack, depth + 1);
+  return value;
+}
+
 /** Every string in a JSON value, depth first. */
 function strings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);

@@ -7,7 +7,7 @@
  */
 import { parseArn } from '../core/arn';
 import { Rule } from '../core/rule';
-import { Element, parseReference, SynthesizedStack } from '../core/terraform-json';
+import { Element, followLocals, parseReference, SynthesizedStack } from '../core/terraform-json';
 
 /** Which attribute of which element type attaches managed policies by ARN (one, or a list). */
 const ATTACHMENTS: readonly { type: string; attribute: string }[] = [
@@ -41,7 +41,8 @@ export function awsManagedPolicyName(arn: string): string | undefined {
 }
 
 /** The managed policy a value attaches: an ARN, or a reference to a `data.aws_iam_policy` that names one by ARN or by name. */
-function attachedPolicyName(value: unknown, stack: SynthesizedStack): string | undefined {
+function attachedPolicyName(written: unknown, stack: SynthesizedStack): string | undefined {
+  const value = followLocals(written, stack);
   if (typeof value !== 'string') return undefined;
   const reference = parseReference(value);
   if (reference === undefined) return awsManagedPolicyName(value);
@@ -55,7 +56,7 @@ function attachedPolicyName(value: unknown, stack: SynthesizedStack): string | u
 /** Every AWS-managed policy `element` attaches, with the attribute (and index) that attaches it. */
 export function attachedAwsManagedPolicies(element: Element, stack: SynthesizedStack): { attribute: string; name: string }[] {
   return ATTACHMENTS.filter(({ type }) => type === element.type).flatMap(({ attribute }) => {
-    const value = element.body[attribute];
+    const value = followLocals(element.body[attribute], stack);
     const values = Array.isArray(value) ? value.map((item, index) => ({ item, at: `${attribute}[${index}]` })) : [{ item: value, at: attribute }];
     return values.flatMap(({ item, at }) => {
       const name = attachedPolicyName(item, stack);

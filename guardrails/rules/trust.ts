@@ -18,7 +18,8 @@ import { SynthesizedStack } from '../core/terraform-json';
 export function outsidePrincipals(statement: NormalizedStatement, stack: SynthesizedStack, options: { readonly skipAnyAccount?: boolean } = {}): string[] {
   const anyAccount = (identifier: string) => options.skipAnyAccount === true && hasWildcard(parseArn(identifier)?.account ?? '');
   return statement.principals.flatMap((principal) => {
-    if (principal.type === 'Service') return [];
+    // A service principal is AWS's, unless a wildcard makes it any service.
+    if (principal.type === 'Service') return principal.identifiers.filter((identifier) => identifier !== '*' && hasWildcard(identifier)).map((identifier) => `any service (Service ${JSON.stringify(identifier)})`);
     return principal.identifiers
       .filter((identifier) => identifier !== '*' && !anyAccount(identifier) && !(principal.type === 'AWS' && isOwnAccountPrincipal(identifier, stack)))
       .map((identifier) => describePrincipal(principal.type, identifier));
