@@ -14,6 +14,7 @@ import {
   checkIamRoleName,
   checkLogGroupName,
   checkLogRetentionDays,
+  checkPrivilegedBuildImage,
   checkQueuedTimeoutMinutes,
   checkRelativePath,
   checkReportGroupName,
@@ -127,11 +128,17 @@ export interface BuildProjectProps extends BuildSettings {
   readonly secretEnvironmentVariables?: readonly SecretEnvironmentVariable[];
 }
 
-/** Every problem with build settings; {@link CiPipeline} reports them for its `build` prop too. */
-export function validateBuildSettings(settings: BuildSettings): PropProblem[] {
+/**
+ * Every problem with build settings; {@link CiPipeline} reports them for its `build` prop too.
+ * `runsDocker` (the default, as {@link BuildProjectProps.buildsImages}'s) holds the image to
+ * what may run privileged: a CodeBuild image or one pinned by digest.
+ */
+export function validateBuildSettings(settings: BuildSettings, options: { readonly runsDocker?: boolean } = {}): PropProblem[] {
+  const imageProblems = checkOptionalProp('image', settings.image, checkBuildImage);
   return [
     ...checkOptionalProp('computeType', settings.computeType, checkComputeType),
-    ...checkOptionalProp('image', settings.image, checkBuildImage),
+    ...imageProblems,
+    ...(imageProblems.length === 0 && (options.runsDocker ?? true) ? checkOptionalProp('image', settings.image, checkPrivilegedBuildImage) : []),
     ...checkOptionalProp('concurrentBuildLimit', settings.concurrentBuildLimit, checkConcurrentBuildLimit),
     ...checkOptionalProp('timeoutMinutes', settings.timeoutMinutes, checkBuildTimeoutMinutes),
     ...checkOptionalProp('queuedTimeoutMinutes', settings.queuedTimeoutMinutes, checkQueuedTimeoutMinutes),
@@ -167,7 +174,7 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
           ...checkDerivedName('projectName', props.projectName, 'report group name', buildReportGroupName(props.projectName), checkReportGroupName),
         ]),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
-    ...validateBuildSettings(props),
+    ...validateBuildSettings(props, { runsDocker: props.buildsImages ?? true }),
     ...names.flatMap((name) => checkProp('environmentVariables[].name', name, checkEnvironmentVariableName)),
     ...[...new Set(duplicates)].map((name) => ({
       prop: 'environmentVariables[].name',

@@ -7,6 +7,7 @@
  * says what is allowed. Limits come from the owning service's documentation,
  * cited next to each rule; where a rule is stricter than the service, it says why.
  */
+import { isTrustedPrivilegedImage } from '../../guardrails/rules/codebuild';
 import { Check } from './validation';
 
 const matches =
@@ -405,3 +406,18 @@ export const checkSourceArn: Check<string> = (value) => {
   if (!value.startsWith('arn:') || fields.length < 6) return 'must be an ARN such as "arn:aws:codebuild:eu-west-1:123456789012:project/name"';
   return /^\d{12}$/.test(account) || isTerraformExpression(account) ? undefined : 'must name one account (12 digits or a reference) in its account field, not a wildcard or nothing';
 };
+
+// --- Privileged builds (BuildProject) ---------------------------------------
+
+/**
+ * The image of a build that runs Docker, which needs privileged mode (root on
+ * the build host): one CodeBuild provides and maintains ("Docker images
+ * provided by CodeBuild", AWS CodeBuild User Guide) or one pinned by digest, so
+ * that nobody who can move a tag can take the host. The guardrail CIP_CB_1
+ * holds the synthesized project to the same rule; an image the stack computes
+ * (a reference) is left to it.
+ */
+export const checkPrivilegedBuildImage: Check<string> = (value) =>
+  typeof value === 'string' && (value.includes('${') || isTrustedPrivilegedImage(value))
+    ? undefined
+    : 'must be a CodeBuild image ("aws/codebuild/...") or pinned by digest ("name@sha256:<64 hex digits>"): a build that runs Docker runs privileged, as root on its host';

@@ -12,6 +12,15 @@ const CURATED_IMAGE = /^aws\/codebuild\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?$/;
 /** An image pinned by content: `<name>@sha256:<64 hex digits>` (Docker image digests). */
 const PINNED_IMAGE = /@sha256:[0-9a-f]{64}$/;
 
+/**
+ * Whether a build may run `image` privileged without help from the stack: a
+ * CodeBuild-managed image pulled with CodeBuild's credentials, or any image
+ * pinned by digest. Shared with the constructs' `checkPrivilegedBuildImage`.
+ */
+export function isTrustedPrivilegedImage(image: string, pullCredentials = 'CODEBUILD'): boolean {
+  return (CURATED_IMAGE.test(image) && pullCredentials === 'CODEBUILD') || PINNED_IMAGE.test(image);
+}
+
 /** Whether an image reference names a tag of an ECR repository of the stack whose tags are IMMUTABLE, so the tag cannot be moved. */
 function immutableEcrTag(image: string, stack: SynthesizedStack): boolean {
   const match = /^\$\{(aws_ecr_repository\.[A-Za-z0-9_-]+)\.repository_url\}:[A-Za-z0-9._-]+$/.exec(image);
@@ -23,7 +32,7 @@ export function untrustedPrivilegedImage(environment: Record<string, any>, stack
   if (!isTrue(environment.privileged_mode)) return undefined;
   const image = String(environment.image ?? '');
   const credentials = environment.image_pull_credentials_type ?? 'CODEBUILD';
-  if ((CURATED_IMAGE.test(image) && credentials === 'CODEBUILD') || PINNED_IMAGE.test(image) || immutableEcrTag(image, stack)) return undefined;
+  if (isTrustedPrivilegedImage(image, credentials) || immutableEcrTag(image, stack)) return undefined;
   return `environment.privileged_mode is true on the image ${JSON.stringify(image)} (pulled with ${credentials} credentials), which is neither a CodeBuild-managed aws/codebuild/ image nor pinned by @sha256 digest, so whoever can move its tag gets root on the build host`;
 }
 

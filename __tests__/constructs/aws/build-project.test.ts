@@ -123,6 +123,18 @@ describe('BuildProject variants', () => {
     expect(() => synth((scope) => build(scope, props))).toThrow(message);
   });
 
+  test.each([
+    ['a Docker Hub image by tag', 'docker:27-dind'],
+    ['a public ECR image by tag', 'public.ecr.aws/docker/library/docker:latest'],
+  ])('refuses %s for a build that runs Docker (privileged), naming the prop', (_name, image) => {
+    expect(() => synth((scope) => build(scope, { image }))).toThrow(new RegExp(`invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or pinned by digest`));
+  });
+
+  test('takes any image pinned by digest, and any image for a build that runs no Docker', () => {
+    expect(() => synth((scope) => build(scope, { image: `docker@sha256:${'0'.repeat(64)}` }))).not.toThrow();
+    expect(() => synth((scope) => build(scope, { image: 'python:3.12', buildsImages: false }))).not.toThrow();
+  });
+
   test('reports every invalid prop at once', () => {
     expect(() => synth((scope) => build(scope, { timeoutMinutes: 2, queuedTimeoutMinutes: 1 }))).toThrow(/"timeoutMinutes" = 2.*\n.*"queuedTimeoutMinutes" = 1/);
   });
