@@ -190,6 +190,7 @@ describe('CIP_IAM_10: confused-deputy conditions on CodeBuild trusts', () => {
     ['a wildcard account', { StringLike: { 'aws:SourceAccount': '*' } }],
     ['a source ARN in any account', { ArnLike: { 'aws:SourceArn': 'arn:aws:codebuild:eu-west-1:*:project/*' } }],
     ['another key', { StringEquals: { 'aws:PrincipalOrgID': 'o-123' } }],
+    ['two accounts', { StringEquals: { 'aws:SourceAccount': [ACCOUNT, '111122223333'] } }],
   ])('fails: %s', (_name, condition) => {
     expect(problems(trust(condition), 'CIP_IAM_10')).toEqual([expect.stringMatching(/lets codebuild.amazonaws.com assume the role for any account's resources/)]);
   });
@@ -279,6 +280,9 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
     ['a sensitive variable default', stackOf({}, {}, { variable: { credentials_blob: { sensitive: true, default: 'anything' } } }), /default is a literal/],
     ['an output', stackOf({}, {}, { output: { admin_password: { value: 'p4ss' } } }), /^output.admin_password: value is a literal/],
     ['a local', stackOf({}, {}, { locals: { api_key: 'k-123' } }), /^local.api_key: api_key is a literal/],
+    ['a personal access token named PAT', variables({ name: 'GITHUB_PAT', value: 'abc123' }), /\("GITHUB_PAT", type PLAINTEXT\) is a literal/],
+    ['an Authorization header', stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { api_key: { key: 'Authorization', value: 'Bearer abc' } } } } }), /auth_parameters.api_key \("Authorization", type PLAINTEXT\) is a literal under the secret-looking name "Authorization"/],
+    ['a value in a block named like a secret', stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { basic: { username: 'u', password: 'pw' }, oauth: { client_parameters: { client_id: 'i', client_secret: 'cs' } } } } } }), /client_parameters.client_secret is a literal/],
     ['OAuthToken in camel case', stackOf({ aws_codepipeline: { p: { stage: [{ action: [{ configuration: { OAuthToken: 'abc' } }] }] } } }), /OAuthToken is a literal/],
     ['a URL with a password', stackOf({ aws_codebuild_source_credential: { c: { server_type: 'GITHUB', auth_type: 'PERSONAL_ACCESS_TOKEN', token: '${var.t}', user_name: 'https://u:p4ss@git.example.com' } } }), /holds a URL with a password/],
     ['container definitions JSON', stackOf({ aws_ecs_task_definition: { t: { container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'DB_PASSWORD', value: 'secret!' }] }]) } } }), /container_definitions\[0\].environment\[0\] \("DB_PASSWORD", type PLAINTEXT\) is a literal/],

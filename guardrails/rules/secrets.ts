@@ -44,7 +44,7 @@ export function nameWords(name: string): string[] {
     .filter((word) => word !== '');
 }
 
-const SECRET_LAST_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'credentials', 'apikey'];
+const SECRET_LAST_WORDS = ['password', 'passwd', 'pass', 'passphrase', 'secret', 'token', 'pat', 'credential', 'credentials', 'apikey', 'authorization'];
 const SECRET_LAST_PAIRS = ['api key', 'access key', 'secret key', 'private key', 'signing key', 'auth key', 'encryption key', 'plaintext value'];
 /** Names that end like a secret but hold none: idempotency tokens. */
 const NOT_SECRET_NAMES = ['client token', 'idempotency token', 'creation token'];
@@ -101,8 +101,8 @@ function embeddedJson(value: string): unknown {
 /**
  * The problems of every string in `value`. A `{ name, value, type }` object (a
  * CodeBuild or CodePipeline environment variable, an ECS `environment` entry)
- * is judged by its `name`, unless its type says the value is a reference to
- * Secrets Manager or Parameter Store.
+ * or a `{ key, value }` pair (a header) is judged by its name, unless its type
+ * says the value is a reference to Secrets Manager or Parameter Store.
  */
 export function secretProblems(value: unknown, path: string, name?: string): string[] {
   if (typeof value === 'string') {
@@ -112,19 +112,24 @@ export function secretProblems(value: unknown, path: string, name?: string): str
   if (Array.isArray(value)) return value.flatMap((item, index) => secretProblems(item, `${path}[${index}]`, name));
   if (typeof value !== 'object' || value === null) return [];
   const object = value as Record<string, unknown>;
-  if (typeof object.name === 'string' && 'value' in object) {
+  const nameKey = ['name', 'key'].find((key) => typeof object[key] === 'string' && 'value' in object);
+  if (nameKey !== undefined) {
+    const variableName = object[nameKey] as string;
     const type = typeof object.type === 'string' ? object.type.toUpperCase() : 'PLAINTEXT';
-    const label = `${path === '' ? 'value' : path} (${JSON.stringify(object.name)}, type ${type})`;
+    const label = `${path === '' ? 'value' : path} (${JSON.stringify(variableName)}, type ${type})`;
     const own = REFERENCE_VARIABLE_TYPES.includes(type)
       ? secretProblems(object.value, label).filter((problem) => !problem.includes('secret-looking name'))
-      : secretProblems(object.value, label, object.name);
-    const rest = Object.entries(object).filter(([key]) => key !== 'value' && key !== 'name' && key !== '//');
+      : secretProblems(object.value, label, isSecretName(variableName) || name === undefined ? variableName : name);
+    const rest = Object.entries(object).filter(([key]) => key !== 'value' && key !== nameKey && key !== '//');
     return [...own, ...rest.flatMap(([key, item]) => secretProblems(item, `${path}.${key}`, key))];
   }
   return Object.entries(object)
     .filter(([key]) => key !== '//')
-    .flatMap(([key, item]) => secretProblems(item, path === '' ? key : `${path}.${key}`, key));
+    .flatMap(([key, item]) => secretProblems(item, path === '' ? key : `${path}.${key}`, childName(key, name)));
 }
+
+/** The name a value is judged by: its key, or for a generic `value` (`api_key { value = ... }`) the secret-looking name of its block. */
+const childName = (key: string, parent: string | undefined) => (key === 'value' && parent !== undefined && isSecretName(parent) ? parent : key);
 
 /** The last part of an element's address: a variable's or output's name. */
 const ownName = (element: Element) => element.address.split('.').slice(-1)[0];

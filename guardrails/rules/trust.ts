@@ -35,7 +35,8 @@ const pinsAccount = (value: string, stack: SynthesizedStack) => isOwnAccountId(v
 export function isConfusedDeputyCondition(condition: Condition, stack: SynthesizedStack): boolean {
   const test = condition.test.toLowerCase();
   const positive = !test.includes('not') && !test.endsWith('ifexists') && !test.startsWith('forallvalues') && (test.includes('equals') || test.includes('like'));
-  if (!positive || condition.values.length === 0) return false;
+  // One account: a list of several lets each of them have the service use the role.
+  if (!positive || new Set(condition.values).size !== 1) return false;
   const variable = condition.variable.toLowerCase();
   if (variable === 'aws:sourceaccount') return condition.values.every((value) => pinsAccount(value, stack));
   if (variable === 'aws:sourcearn') {
