@@ -1,4 +1,4 @@
-import { Rule } from './core/rule';
+import { ANY_ELEMENT, Rule } from './core/rule';
 import { ALL_RULES } from './rules';
 import { SynthesizedStack, TerraformJson } from './core/terraform-json';
 
@@ -68,7 +68,7 @@ export function checkStack(json: TerraformJson, options: CheckOptions = {}): Sta
   for (const element of stack.elements) {
     const suppressions = stack.suppressionsOf(element);
     const used = new Set<string>();
-    for (const rule of rules.filter((candidate) => candidate.targets.includes(element.type))) {
+    for (const rule of rules.filter((candidate) => candidate.targets.includes(element.type) || candidate.targets.includes(ANY_ELEMENT))) {
       checks += 1;
       rulesApplied.add(rule.id);
       const suppression = suppressions.find((candidate) => candidate.rule === rule.id);

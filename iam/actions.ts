@@ -91,3 +91,16 @@ export const UNSCOPED_ACTIONS: readonly string[] = [
   'sts:GetCallerIdentity',
   'sts:GetServiceBearerToken',
 ];
+
+/**
+ * Service principals that document the `aws:SourceAccount` and `aws:SourceArn`
+ * condition keys in the trust policy of the roles they assume, so a trust
+ * policy can pin them to this account's resources (the confused deputy
+ * problem). Only services that say they send these keys belong here: for any
+ * other, the condition would never match and the service could not assume the
+ * role.
+ * - CodeBuild: "Cross-service confused deputy prevention", AWS CodeBuild User Guide,
+ *   https://docs.aws.amazon.com/codebuild/latest/userguide/cross-service-confused-deputy-prevention.html
+ *   (aws:SourceArn is the project ARN `arn:aws:codebuild:region:account:project/name`).
+ */
+export const CONFUSED_DEPUTY_SERVICES: readonly string[] = ['codebuild.amazonaws.com'];

@@ -197,6 +197,7 @@ describe('isAllowed', () => {
     resources,
     notResources: [],
     principals: [],
+    notPrincipals: [],
     conditions: [],
   });
 

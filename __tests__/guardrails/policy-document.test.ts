@@ -78,11 +78,20 @@ describe('policies', () => {
         resources: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'],
         notResources: [],
         principals: [{ type: '*', identifiers: ['*'] }],
+        notPrincipals: [],
         conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
       },
     ]);
     expect(parsePolicyJson('not json')).toBeUndefined();
     expect(parsePolicyJson('{"Version": "2012-10-17"}')).toBeUndefined();
+  });
+
+  test('read element names and the effect in any case, and NotPrincipal', () => {
+    const [statement] = parsePolicyJson(
+      JSON.stringify({ statement: [{ effect: 'DENY', notprincipal: { AWS: 'arn:aws:iam::111122223333:root' }, NOTACTION: 'iam:*', Resource: '*' }] }),
+    )!;
+    expect(statement).toMatchObject({ effect: 'Deny', notActions: ['iam:*'], notPrincipals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }] });
+    expect(parsePolicyJson(JSON.stringify({ Statement: [{ Effect: 'allow', Action: '*' }] }))![0].effect).toBe('Allow');
   });
 
   test('an expression the checks cannot read is a finding, not a pass', () => {

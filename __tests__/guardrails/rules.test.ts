@@ -1,6 +1,12 @@
+import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { BuildProject } from '../../constructs/aws/build-project';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
@@ -73,6 +79,15 @@ const override = (path: string, key: string, value: unknown, shape: Shape = 'web
 
 const grant = (actions: string[], resources: string[]) =>
   broken('webhook-dockerhub', (stack) => stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Extra', actions, resources }));
+
+/** A JSON policy text of `statements`. */
+const policyJson = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+/** A product stack with one more element that `add` creates. */
+const adding = (add: (stack: CiPipelineStack) => void, shape: Shape = 'webhook-dockerhub') => broken(shape, add);
+
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:builds';
+const SERVICE_GRANT = { Effect: 'Allow', Principal: { Service: 'codestar-notifications.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC_ARN };
 
 const CASES: readonly RuleCase[] = [
   { rule: 'CKV_AWS_78', path: 'ci/build/project', failing: override('build/project', 'artifacts.encryption_disabled', true), message: /artifacts "CODEPIPELINE" have encryption_disabled = true/ },
@@ -187,6 +202,100 @@ const CASES: readonly RuleCase[] = [
   { rule: 'CKV2_GIT_1', path: 'ci/repository/repository', failing: override('repository/branch-protection', 'repository_id', 'R_kgDOSomethingElse'), message: /no github_branch_protection refers to this repository/ },
   { rule: 'CKV2_GIT_1', path: 'ci/repository/repository', failing: override('repository/branch-protection', 'pattern', 'release/*'), message: /no branch protection covers the default branch "main"/ },
   {
+    rule: 'CIP_IAM_5',
+    path: 'ci/build/role/policy',
+    failing: override('build/role/policy', 'policy', policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })),
+    message: /statement 1 of policy allows every action except "iam:\*" \(NotAction\)/,
+  },
+  {
+    rule: 'CIP_IAM_6',
+    path: 'ci/key/key',
+    failing: override('key/key', 'policy', policyJson({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decrypt', Resource: '*' })),
+    message: /allows every principal except AWS "arn:aws:iam::111122223333:root" \(NotPrincipal\)/,
+  },
+  { rule: 'CIP_IAM_7', path: 'ci/build/role/policy', failing: grant(['logs:PutLogEvents'], ['arn:aws:logs:*:*:log-group:/x']), message: /names "arn:aws:logs:\*:\*:log-group:\/x" \(any region, account\)/ },
+  {
+    rule: 'CKV_AWS_274',
+    path: 'admin',
+    failing: adding((stack) => new IamRolePolicyAttachment(stack, 'admin', { role: 'app-codebuild', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' })),
+    message: /policy_arn attaches the AWS-managed policy "AdministratorAccess", which gives administrator-level access/,
+  },
+  {
+    rule: 'CIP_IAM_8',
+    path: 'ci/build/role/role',
+    failing: override('build/role/role', 'managed_policy_arns', ['arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonS3ReadOnlyAccess']),
+    message: /managed_policy_arns\[0\] attaches the AWS-managed policy "AmazonS3ReadOnlyAccess"/,
+  },
+  {
+    rule: 'CIP_IAM_9',
+    path: 'ci/build/role/role',
+    failing: override('build/role/role', 'assume_role_policy', policyJson({ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' })),
+    message: /statement 1 of assume_role_policy lets AWS "111122223333" assume the role: not this stack's account/,
+  },
+  {
+    rule: 'CIP_IAM_10',
+    path: 'ci/build/role/role',
+    failing: override('build/role/trust', 'statement.0.condition', undefined),
+    message: /lets codebuild.amazonaws.com assume the role for any account's resources/,
+  },
+  {
+    rule: 'CKV_AWS_33',
+    path: 'ci/key/key',
+    failing: override('key/key', 'policy', policyJson({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' })),
+    message: /allows everyone \(AWS "\*"\), and no condition pins the caller to this stack's account/,
+  },
+  {
+    rule: 'CKV_AWS_70',
+    path: 'ci/artifacts/policy',
+    failing: override('artifacts/policy', 'policy', policyJson({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })),
+    message: /allows everyone \("\*"\)/,
+  },
+  {
+    rule: 'CKV_AWS_32',
+    path: 'repository-policy',
+    failing: adding((stack) => new EcrRepositoryPolicy(stack, 'repository-policy', { repository: 'app', policy: policyJson({ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' }) }), 'connection-ecr'),
+    message: /allows everyone/,
+    passing: () =>
+      bareStack((stack) => {
+        new EcrRepositoryPolicy(stack, 'repository-policy', { repository: 'app', policy: policyJson({ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'ecr:BatchGetImage' }) });
+      }),
+  },
+  {
+    rule: 'CKV_AWS_169',
+    path: 'topic-policy',
+    failing: adding((stack) => new SnsTopicPolicy(stack, 'topic-policy', { arn: TOPIC_ARN, policy: policyJson(SERVICE_GRANT, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: TOPIC_ARN }) })),
+    message: /statement 2 of policy allows everyone/,
+    passing: () =>
+      bareStack((stack) => {
+        new SnsTopicPolicy(stack, 'topic-policy', { arn: TOPIC_ARN, policy: policyJson(SERVICE_GRANT) });
+      }),
+  },
+  {
+    rule: 'CIP_IAM_11',
+    path: 'secret-policy',
+    failing: adding((stack) => new SecretsmanagerSecretPolicy(stack, 'secret-policy', { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x', policy: policyJson({ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }) })),
+    message: /allows everyone \(AWS "\*"\)/,
+  },
+  {
+    rule: 'CIP_IAM_12',
+    path: 'ci/key/key',
+    failing: override('key/key', 'policy', policyJson({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decrypt', Resource: '*' })),
+    message: /allows AWS "arn:aws:iam::111122223333:root": not this stack's account/,
+  },
+  {
+    rule: 'CIP_SEC_1',
+    path: 'ci/build/project',
+    failing: override('build/project', 'environment.environment_variable.1', { name: 'GITHUB_TOKEN', type: 'PLAINTEXT', value: `ghp_${'a1B2'.repeat(9)}` }),
+    message: /environment.environment_variable\[1\] \("GITHUB_TOKEN", type PLAINTEXT\) holds a GitHub token/,
+  },
+  { rule: 'CIP_GIT_2', path: 'ci/repository/branch-protection', failing: override('repository/branch-protection', 'enforce_admins', false), message: /enforce_admins is false, so administrators are exempt/ },
+  {
+    rule: 'CIP_CB_1',
+    path: 'ci/build/project',
+    failing: override('build/project', 'environment.image', 'docker.io/library/docker:27-dind'),
+    message: /privileged_mode is true on the image "docker.io\/library\/docker:27-dind"/,
+  },
+  {
     rule: 'CIP_TF_1',
     path: 'terraform',
     failing: broken('webhook-dockerhub', (stack) => stack.addOverride('terraform.backend.s3.use_lockfile', false)),
@@ -239,6 +348,11 @@ describe('guardrail rules', () => {
   test('every rule has a failing case', () => {
     const tested = new Set(CASES.map((ruleCase) => ruleCase.rule));
     expect(ALL_RULES.map((rule) => rule.id).filter((id) => !tested.has(id))).toEqual([]);
+  });
+
+  test('the README\'s rule table names every rule', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(ALL_RULES.map((rule) => rule.id).filter((id) => !new RegExp(`\\b${id}\\b`).test(readme))).toEqual([]);
   });
 
   test('rule IDs are unique and every rule says how to fix it', () => {

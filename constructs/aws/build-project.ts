@@ -14,6 +14,7 @@ import {
   checkIamRoleName,
   checkLogGroupName,
   checkLogRetentionDays,
+  checkPrivilegedBuildImage,
   checkQueuedTimeoutMinutes,
   checkRelativePath,
   checkReportGroupName,
@@ -124,11 +125,17 @@ export interface BuildProjectProps extends BuildSettings {
   readonly secretEnvironmentVariables?: readonly SecretEnvironmentVariable[];
 }
 
-/** Every problem with build settings; {@link CiPipeline} reports them for its `build` prop too. */
-export function validateBuildSettings(settings: BuildSettings): PropProblem[] {
+/**
+ * Every problem with build settings; {@link CiPipeline} reports them for its `build` prop too.
+ * `runsDocker` (the default, as {@link BuildProjectProps.buildsImages}'s) holds the image to
+ * what may run privileged: a CodeBuild image or one pinned by digest.
+ */
+export function validateBuildSettings(settings: BuildSettings, options: { readonly runsDocker?: boolean } = {}): PropProblem[] {
+  const imageProblems = checkOptionalProp('image', settings.image, checkBuildImage);
   return [
     ...checkOptionalProp('computeType', settings.computeType, checkComputeType),
-    ...checkOptionalProp('image', settings.image, checkBuildImage),
+    ...imageProblems,
+    ...(imageProblems.length === 0 && (options.runsDocker ?? true) ? checkOptionalProp('image', settings.image, checkPrivilegedBuildImage) : []),
     ...checkOptionalProp('concurrentBuildLimit', settings.concurrentBuildLimit, checkConcurrentBuildLimit),
     ...checkOptionalProp('timeoutMinutes', settings.timeoutMinutes, checkBuildTimeoutMinutes),
     ...checkOptionalProp('queuedTimeoutMinutes', settings.queuedTimeoutMinutes, checkQueuedTimeoutMinutes),
@@ -164,7 +171,7 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
           ...checkDerivedName('projectName', props.projectName, 'report group name', buildReportGroupName(props.projectName), checkReportGroupName),
         ]),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
-    ...validateBuildSettings(props),
+    ...validateBuildSettings(props, { runsDocker: props.buildsImages ?? true }),
     ...names.flatMap((name) => checkProp('environmentVariables[].name', name, checkEnvironmentVariableName)),
     ...[...new Set(duplicates)].map((name) => ({
       prop: 'environmentVariables[].name',
@@ -206,10 +213,11 @@ export class BuildProject extends Construct {
       exportConfig: { type: 'NO_EXPORT' },
       deleteReports: true,
     });
-    this.role = new ServiceRole(this, 'role', { roleName: buildRoleName(props.projectName), assumedBy: 'codebuild.amazonaws.com' });
     // ARNs built from the names, which are known at plan time: a reference to a resource's `arn` would defer
     // the policy document's read whenever that resource changes, and show the policy changing in every such plan.
     const aws = AwsContext.of(this);
+    // Only builds of this project may act with the role (CodeBuild User Guide, "Cross-service confused deputy prevention").
+    this.role = new ServiceRole(this, 'role', { roleName: buildRoleName(props.projectName), assumedBy: 'codebuild.amazonaws.com', sourceArns: [aws.arn('codebuild', `project/${props.projectName}`)] });
     const logGroupArn = aws.arn('logs', `log-group:${buildLogGroupName(props.projectName)}`);
     grant(
       this.role,

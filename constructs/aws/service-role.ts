@@ -3,15 +3,58 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkIamPolicyName, checkIamRoleName, checkServicePrincipal, checkStatementId } from '../core/checks';
+import { CONFUSED_DEPUTY_SERVICES } from '../../iam/actions';
+import { AwsContext } from '../core/aws-context';
+import { checkIamPolicyName, checkIamRoleName, checkServicePrincipal, checkSourceAccount, checkSourceArn, checkStatementId } from '../core/checks';
 import { IGrantable, PolicyStatement, PolicyStatements } from '../core/grants';
-import { checkDerivedName, checkProp, crossPropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 
 export interface ServiceRoleProps {
   /** The role's name: 1-64 characters of letters, digits and `+=,.@_-`. */
   readonly roleName: string;
   /** The service principal allowed to assume the role, e.g. `codebuild.amazonaws.com`. */
   readonly assumedBy: string;
+  /**
+   * The account whose resources may have the service assume the role: the trust
+   * statement's `aws:SourceAccount` condition, which keeps the service from
+   * acting for another account with this role (the confused deputy problem).
+   * Only for services that document the key in role trust policies
+   * ({@link CONFUSED_DEPUTY_SERVICES}): for any other the condition never
+   * matches and the service could not assume the role.
+   * @default - the stack's account (`AwsContext.accountId`) for those services; no condition for others
+   */
+  readonly sourceAccount?: string;
+  /**
+   * ARN patterns of the resources that may have the service assume the role
+   * (an `ArnLike` condition on `aws:SourceArn`), e.g. the CodeBuild project's
+   * ARN. Each names one account. Only for {@link CONFUSED_DEPUTY_SERVICES}.
+   * @default - any resource of the source account
+   */
+  readonly sourceArns?: readonly string[];
+}
+
+/** Whether the service documents `aws:SourceAccount`/`aws:SourceArn` in role trust policies. */
+const supportsSourceConditions = (service: string) => CONFUSED_DEPUTY_SERVICES.includes(service);
+
+function validateSourceConditions(props: ServiceRoleProps): PropProblem[] {
+  const unsupported = !supportsSourceConditions(props.assumedBy);
+  const allowed = `is only for ${CONFUSED_DEPUTY_SERVICES.join(', ')}, which document aws:SourceAccount and aws:SourceArn in role trust policies; "${props.assumedBy}" would never match it`;
+  return [
+    ...checkOptionalProp('sourceAccount', props.sourceAccount, checkSourceAccount),
+    ...crossPropProblem(props.sourceAccount !== undefined && unsupported, 'sourceAccount', props.sourceAccount, allowed),
+    ...crossPropProblem(props.sourceArns !== undefined && props.sourceArns.length === 0, 'sourceArns', props.sourceArns, 'must name at least one ARN, or be left out'),
+    ...(props.sourceArns ?? []).flatMap((arn) => checkProp('sourceArns[]', arn, checkSourceArn)),
+    ...crossPropProblem(props.sourceArns !== undefined && unsupported, 'sourceArns', props.sourceArns, allowed),
+  ];
+}
+
+/** The trust statement's confused-deputy conditions: the source account (the stack's by default) and, when given, the source ARNs. */
+function sourceConditions(scope: Construct, props: ServiceRoleProps): { test: string; variable: string; values: string[] }[] {
+  if (!supportsSourceConditions(props.assumedBy)) return [];
+  return [
+    { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.sourceAccount ?? AwsContext.of(scope).accountId] },
+    ...(props.sourceArns === undefined ? [] : [{ test: 'ArnLike', variable: 'aws:SourceArn', values: [...props.sourceArns] }]),
+  ];
 }
 
 /** The name of a role's inline policy. */
@@ -21,7 +64,9 @@ const permissionsPolicyName = (roleName: string) => `${roleName}-permissions`;
  * An IAM role for one AWS service, with one inline policy that holds exactly the
  * statements granted to it.
  *
- * The trust policy names the single service principal and nothing else; the
+ * The trust policy names the single service principal and nothing else, and
+ * pins services that support it to the stack's account (`aws:SourceAccount`,
+ * optionally `aws:SourceArn`) against the confused deputy problem; the
  * permission policy is an `aws_iam_policy_document` built at synth time from the
  * statements that the other constructs' `grant*` methods add, merged as
  * {@link PolicyStatements} describes.
@@ -41,7 +86,9 @@ export class ServiceRole extends Construct implements IGrantable {
       ...roleNameProblems,
       ...(roleNameProblems.length > 0 ? [] : checkDerivedName('roleName', props.roleName, 'inline policy name', permissionsPolicyName(props.roleName), checkIamPolicyName)),
       ...checkProp('assumedBy', props.assumedBy, checkServicePrincipal),
+      ...validateSourceConditions(props),
     ]);
+    const conditions = sourceConditions(this, props);
 
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [
@@ -50,6 +97,7 @@ export class ServiceRole extends Construct implements IGrantable {
           effect: 'Allow',
           actions: ['sts:AssumeRole'],
           principals: [{ type: 'Service', identifiers: [props.assumedBy] }],
+          ...(conditions.length > 0 ? { condition: conditions } : {}),
         },
       ],
     });

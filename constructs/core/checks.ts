@@ -7,6 +7,7 @@
  * says what is allowed. Limits come from the owning service's documentation,
  * cited next to each rule; where a rule is stricter than the service, it says why.
  */
+import { isTrustedPrivilegedImage } from '../../guardrails/rules/codebuild';
 import { Check } from './validation';
 
 const matches =
@@ -352,7 +353,7 @@ export const checkComputeType = checkOneOf(COMPUTE_TYPES);
 /** A CodeBuild curated or custom image: `aws/codebuild/...` or a registry image reference. */
 export const checkBuildImage = matches(
   /^[a-z0-9][a-z0-9._/:@-]{1,254}$/,
-  'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as "public.ecr.aws/org/image:tag"',
+  'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as "public.ecr.aws/org/image@sha256:<digest>"',
 );
 
 /** CodeBuild's limits, in minutes, on build and queue time (CodeBuild API Reference, CreateProject: timeoutInMinutes, queuedTimeoutInMinutes). */
@@ -416,3 +417,43 @@ export const checkConnectionArn = matches(
   /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
   'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"',
 );
+
+// --- Confused-deputy conditions (ServiceRole) -------------------------------
+
+/** Whether a value is computed by Terraform (a reference or other expression), so only Terraform can check it. */
+const isTerraformExpression = (value: string) => value.includes('${');
+
+/**
+ * An AWS account ID for `aws:SourceAccount`: 12 digits ("Your AWS account
+ * identifiers", AWS Account Management Reference Guide), or a Terraform
+ * expression such as `AwsContext.accountId`.
+ */
+export const checkSourceAccount: Check<string> = (value) =>
+  typeof value === 'string' && (/^\d{12}$/.test(value) || isTerraformExpression(value)) ? undefined : 'must be a 12-digit AWS account ID or a Terraform reference to one';
+
+/**
+ * An ARN pattern for `aws:SourceArn` with an account in it: `arn:partition:service:region:account:resource`,
+ * the account being 12 digits or an expression, never a wildcard ("Amazon Resource Names (ARNs)", IAM User Guide).
+ */
+export const checkSourceArn: Check<string> = (value) => {
+  if (typeof value !== 'string') return 'must be an ARN';
+  const fields = value.split(':');
+  const account = fields[4] ?? '';
+  if (!value.startsWith('arn:') || fields.length < 6) return 'must be an ARN such as "arn:aws:codebuild:eu-west-1:123456789012:project/name"';
+  return /^\d{12}$/.test(account) || isTerraformExpression(account) ? undefined : 'must name one account (12 digits or a reference) in its account field, not a wildcard or nothing';
+};
+
+// --- Privileged builds (BuildProject) ---------------------------------------
+
+/**
+ * The image of a build that runs Docker, which needs privileged mode (root on
+ * the build host): one CodeBuild provides and maintains ("Docker images
+ * provided by CodeBuild", AWS CodeBuild User Guide) or one pinned by digest, so
+ * that nobody who can move a tag can take the host. The guardrail CIP_CB_1
+ * holds the synthesized project to the same rule; an image the stack computes
+ * (a reference) is left to it.
+ */
+export const checkPrivilegedBuildImage: Check<string> = (value) =>
+  typeof value === 'string' && (value.includes('${') || isTrustedPrivilegedImage(value))
+    ? undefined
+    : 'must be a CodeBuild image ("aws/codebuild/...") or pinned by digest ("name@sha256:<64 hex digits>"): a build that runs Docker runs privileged, as root on its host';

@@ -21,9 +21,17 @@ export interface NormalizedStatement {
   readonly resources: readonly string[];
   readonly notResources: readonly string[];
   /** Principals as type → identifiers; `*` (anyone) is type `*`. */
-  readonly principals: readonly { readonly type: string; readonly identifiers: readonly string[] }[];
+  readonly principals: readonly Principal[];
+  /** The principals of `NotPrincipal` (`not_principals`): with `Allow`, everyone except these. */
+  readonly notPrincipals: readonly Principal[];
   /** The conditions, one per operator and key. */
   readonly conditions: readonly Condition[];
+}
+
+/** The principals of one type: `AWS`, `Service`, `Federated`, `CanonicalUser`, or `*` (anyone). */
+export interface Principal {
+  readonly type: string;
+  readonly identifiers: readonly string[];
 }
 
 /** One condition of a statement: `test` (the operator) applied to `variable` (the key). */
@@ -47,18 +55,35 @@ export interface AttachedPolicy {
 }
 
 /** Which attribute of which resource type holds a policy, and its use. */
-const POLICY_ATTRIBUTES: readonly { type: string; attribute: string; use: PolicyUse }[] = [
+export const POLICY_ATTRIBUTES: readonly { type: string; attribute: string; use: PolicyUse }[] = [
   { type: 'aws_iam_role_policy', attribute: 'policy', use: 'identity' },
   { type: 'aws_iam_policy', attribute: 'policy', use: 'identity' },
   { type: 'aws_iam_user_policy', attribute: 'policy', use: 'identity' },
   { type: 'aws_iam_group_policy', attribute: 'policy', use: 'identity' },
   { type: 'aws_iam_role', attribute: 'inline_policy', use: 'identity' },
+  { type: 'aws_ssoadmin_permission_set_inline_policy', attribute: 'inline_policy', use: 'identity' },
   { type: 'aws_iam_role', attribute: 'assume_role_policy', use: 'trust' },
   { type: 'aws_s3_bucket_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_s3_bucket', attribute: 'policy', use: 'resource' },
   { type: 'aws_kms_key', attribute: 'policy', use: 'resource' },
+  { type: 'aws_kms_key_policy', attribute: 'policy', use: 'resource' },
   { type: 'aws_ecr_repository_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_ecr_registry_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_ecrpublic_repository_policy', attribute: 'policy', use: 'resource' },
   { type: 'aws_secretsmanager_secret_policy', attribute: 'policy', use: 'resource' },
   { type: 'aws_secretsmanager_secret', attribute: 'policy', use: 'resource' },
+  { type: 'aws_sns_topic_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_sns_topic', attribute: 'policy', use: 'resource' },
+  { type: 'aws_sqs_queue_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_sqs_queue', attribute: 'policy', use: 'resource' },
+  { type: 'aws_cloudwatch_log_resource_policy', attribute: 'policy_document', use: 'resource' },
+  { type: 'aws_codebuild_resource_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_codeartifact_repository_permissions_policy', attribute: 'policy_document', use: 'resource' },
+  { type: 'aws_cloudwatch_event_bus_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_lambda_layer_version_permission', attribute: 'policy', use: 'resource' },
+  { type: 'aws_efs_file_system_policy', attribute: 'policy', use: 'resource' },
+  { type: 'aws_glacier_vault', attribute: 'access_policy', use: 'resource' },
+  { type: 'aws_backup_vault_policy', attribute: 'policy', use: 'resource' },
 ];
 
 /** The resource types that attach policies, and the policy-document data source. */
@@ -75,24 +100,43 @@ export function parsePolicyJson(text: string): NormalizedStatement[] | undefined
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || parsed.Statement === undefined) return undefined;
-  return (Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement]).map((statement: any) => ({
-    sid: statement.Sid,
-    effect: statement.Effect === 'Deny' ? 'Deny' : 'Allow',
-    actions: list(statement.Action),
-    notActions: list(statement.NotAction),
-    resources: list(statement.Resource),
-    notResources: list(statement.NotResource),
-    principals: principalsOfJson(statement.Principal),
-    conditions: Object.entries(statement.Condition ?? {}).flatMap(([test, byKey]) =>
-      Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({ test, variable, values: list(values) })),
-    ),
-  }));
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const statements = element(parsed, 'Statement');
+  if (statements === undefined) return undefined;
+  return (Array.isArray(statements) ? statements : [statements])
+    .filter((statement: unknown): statement is Record<string, unknown> => typeof statement === 'object' && statement !== null)
+    .map((statement: Record<string, unknown>) => ({
+      sid: element(statement, 'Sid') as string | undefined,
+      effect: effectOf(element(statement, 'Effect')),
+      actions: list(element(statement, 'Action')),
+      notActions: list(element(statement, 'NotAction')),
+      resources: list(element(statement, 'Resource')),
+      notResources: list(element(statement, 'NotResource')),
+      principals: principalsOfJson(element(statement, 'Principal')),
+      notPrincipals: principalsOfJson(element(statement, 'NotPrincipal')),
+      conditions: Object.entries((element(statement, 'Condition') as Record<string, unknown> | undefined) ?? {}).flatMap(([test, byKey]) =>
+        typeof byKey === 'object' && byKey !== null
+          ? Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({ test, variable, values: list(values) }))
+          : [],
+      ),
+    }));
 }
 
-function principalsOfJson(principal: unknown): NormalizedStatement['principals'] {
-  if (principal === undefined) return [];
-  if (principal === '*') return [{ type: '*', identifiers: ['*'] }];
+/**
+ * A policy element by name, whatever its case: IAM documents its element names
+ * as `Statement`, `Effect`, ... and a checker must not be fooled by another spelling.
+ */
+function element(object: Record<string, unknown>, name: string): unknown {
+  const key = Object.keys(object).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : object[key];
+}
+
+/** `Deny` in any case is a Deny; anything else is treated as an Allow, the reading that can only over-report. */
+const effectOf = (effect: unknown): 'Allow' | 'Deny' => (typeof effect === 'string' && effect.trim().toLowerCase() === 'deny' ? 'Deny' : 'Allow');
+
+function principalsOfJson(principal: unknown): Principal[] {
+  if (principal === undefined || principal === null) return [];
+  if (typeof principal === 'string' || Array.isArray(principal)) return [{ type: '*', identifiers: list(principal) }];
   if (typeof principal !== 'object' || principal === null) return [];
   return Object.entries(principal).map(([type, identifiers]) => ({ type, identifiers: list(identifiers) }));
 }
@@ -110,12 +154,13 @@ export function documentStatements(document: Element, stack: SynthesizedStack, s
   for (const statement of blocks(document.body.statement)) {
     merged.push({
       sid: statement.sid,
-      effect: statement.effect === 'Deny' ? 'Deny' : 'Allow',
+      effect: effectOf(statement.effect),
       actions: list(statement.actions),
       notActions: list(statement.not_actions),
       resources: list(statement.resources),
       notResources: list(statement.not_resources),
       principals: blocks(statement.principals).map((principal) => ({ type: String(principal.type), identifiers: list(principal.identifiers) })),
+      notPrincipals: blocks(statement.not_principals).map((principal) => ({ type: String(principal.type), identifiers: list(principal.identifiers) })),
       conditions: blocks(statement.condition).map((condition) => ({
         test: String(condition.test),
         variable: String(condition.variable),

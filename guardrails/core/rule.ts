@@ -12,13 +12,19 @@ export interface Rule {
   readonly id: string;
   /** What must hold, as one sentence: "CodeBuild artifacts are encrypted". */
   readonly name: string;
-  /** The element types checked: resource types, `data.<type>`, or `terraform` for the settings block. */
+  /**
+   * The element types checked: resource types, `data.<type>`, `terraform` for the settings block,
+   * `provider`, `output`, `locals`, `variable`, or {@link ANY_ELEMENT} for every element.
+   */
   readonly targets: readonly string[];
   /** How to comply. */
   readonly fix: string;
   /** What is wrong with `element`; empty when it complies. */
   check(element: Element, stack: SynthesizedStack): readonly string[];
 }
+
+/** The target of a rule that checks every element of a stack (resources, data sources, settings, providers, outputs, locals, variables). */
+export const ANY_ELEMENT = '*';
 
 /** A rule whose check is one condition: it fails with `problem` when `passes` is false. */
 export function simpleRule(

@@ -10,16 +10,29 @@ export interface TerraformJson {
   readonly terraform?: Record<string, any>;
   readonly resource?: Record<string, Record<string, any>>;
   readonly data?: Record<string, Record<string, any>>;
+  readonly provider?: Record<string, Record<string, any> | Record<string, any>[]>;
+  readonly output?: Record<string, Record<string, any>>;
+  readonly locals?: Record<string, unknown>;
+  readonly variable?: Record<string, Record<string, any>>;
 }
 
 /** The address of the Terraform settings block (`terraform { backend ... }`), for stack-level rules and suppressions. */
 export const TERRAFORM_BLOCK_ADDRESS = 'terraform';
 
-/** A resource, a data source, or the `terraform` settings block. */
+/**
+ * The element types of a stack's other top-level blocks, for rules that read
+ * every argument (a secret may be written anywhere): a provider configuration
+ * (`provider.aws`, `provider.aws.<alias>`), an output (`output.<name>`), a
+ * local value (`local.<name>`, its body `{ <name>: value }`) and an input
+ * variable (`var.<name>`).
+ */
+export const CONFIGURATION_ELEMENT_TYPES = ['provider', 'output', 'locals', 'variable'] as const;
+
+/** A resource, a data source, the `terraform` settings block, or a provider, output, local or variable. */
 export interface Element {
-  /** `aws_s3_bucket.name`, `data.aws_iam_policy_document.name` or `terraform`. */
+  /** `aws_s3_bucket.name`, `data.aws_iam_policy_document.name`, `terraform`, `provider.aws`, `output.name`, `local.name` or `var.name`. */
   readonly address: string;
-  /** The resource type, `data.<type>` for data sources, or `terraform`. */
+  /** The resource type, `data.<type>` for data sources, `terraform`, or one of {@link CONFIGURATION_ELEMENT_TYPES}. */
   readonly type: string;
   /** The construct path (from cdktf's metadata), or the address when there is none. */
   readonly path: string;
@@ -66,6 +79,20 @@ export function parseReference(value: unknown): { address: string; attribute: st
   return match === null ? undefined : { address: match[1], attribute: match[2].replace(/^\./, '') };
 }
 
+/**
+ * The value behind a whole reference to a local (`${local.x}`) or to a
+ * variable with a default (`${var.x}`), followed through further such
+ * references; any other value as it is.
+ */
+export function followLocals(value: unknown, stack: { get(address: string): Element | undefined }, depth = 0): unknown {
+  const reference = parseReference(value);
+  if (reference === undefined || reference.attribute !== '' || depth > 10) return value;
+  const element = stack.get(reference.address);
+  if (element?.type === 'locals') return followLocals(element.body[reference.address.slice('local.'.length)], stack, depth + 1);
+  if (element?.type === 'variable' && element.body.default !== undefined) return followLocals(element.body.default, stack, depth + 1);
+  return value;
+}
+
 /** Every string in a JSON value, depth first. */
 function strings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);
@@ -74,6 +101,27 @@ function strings(value: unknown, into: string[] = []): string[] {
     for (const [key, item] of Object.entries(value)) if (key !== '//') strings(item, into);
   }
   return into;
+}
+
+/** The providers, outputs, locals and variables of a stack, as elements. */
+function configurationElements(json: TerraformJson, stackName: string): Element[] {
+  const element = (address: string, type: string, body: unknown): Element => ({
+    address,
+    type,
+    path: `${stackName}/${address}`,
+    body: typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, any>) : {},
+  });
+  const elements: Element[] = [];
+  for (const [name, configurations] of Object.entries(json.provider ?? {})) {
+    blocks(configurations).forEach((configuration, index, all) => {
+      const alias = typeof configuration.alias === 'string' ? `.${configuration.alias}` : all.length > 1 ? `[${index}]` : '';
+      elements.push(element(`provider.${name}${alias}`, 'provider', configuration));
+    });
+  }
+  for (const [name, body] of Object.entries(json.output ?? {})) elements.push(element(`output.${name}`, 'output', body));
+  for (const [name, value] of Object.entries(json.locals ?? {})) elements.push(element(`local.${name}`, 'locals', { [name]: value }));
+  for (const [name, body] of Object.entries(json.variable ?? {})) elements.push(element(`var.${name}`, 'variable', body));
+  return elements;
 }
 
 /** One synthesized stack, indexed for the rules. */
@@ -97,6 +145,7 @@ export class SynthesizedStack {
       }
     }
     elements.push({ address: TERRAFORM_BLOCK_ADDRESS, type: TERRAFORM_BLOCK_ADDRESS, path: `${this.name}/terraform`, body: json.terraform ?? {} });
+    elements.push(...configurationElements(json, this.name));
     elements.forEach((element) => this.byAddress.set(element.address, element));
     this.elements = elements;
   }

@@ -1,7 +1,40 @@
 import { Rule, simpleRule } from '../core/rule';
-import { block, blocks, isTrue } from '../core/terraform-json';
+import { block, blocks, isTrue, SynthesizedStack } from '../core/terraform-json';
 
 const PROJECT = ['aws_codebuild_project'];
+
+/**
+ * The images CodeBuild provides and maintains ("Docker images provided by
+ * CodeBuild", AWS CodeBuild User Guide): named `aws/codebuild/<name>:<version>`
+ * and pulled with CodeBuild's own credentials.
+ */
+const CURATED_IMAGE = /^aws\/codebuild\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?$/;
+/** An image pinned by content: `<name>@sha256:<64 hex digits>` (Docker image digests). */
+const PINNED_IMAGE = /@sha256:[0-9a-f]{64}$/;
+
+/**
+ * Whether a build may run `image` privileged without help from the stack: a
+ * CodeBuild-managed image pulled with CodeBuild's credentials, or any image
+ * pinned by digest. Shared with the constructs' `checkPrivilegedBuildImage`.
+ */
+export function isTrustedPrivilegedImage(image: string, pullCredentials = 'CODEBUILD'): boolean {
+  return (CURATED_IMAGE.test(image) && pullCredentials === 'CODEBUILD') || PINNED_IMAGE.test(image);
+}
+
+/** Whether an image reference names a tag of an ECR repository of the stack whose tags are IMMUTABLE, so the tag cannot be moved. */
+function immutableEcrTag(image: string, stack: SynthesizedStack): boolean {
+  const match = /^\$\{(aws_ecr_repository\.[A-Za-z0-9_-]+)\.repository_url\}:[A-Za-z0-9._-]+$/.exec(image);
+  return match !== null && stack.get(match[1])?.body.image_tag_mutability === 'IMMUTABLE';
+}
+
+/** What is wrong with a privileged environment's image: neither curated by CodeBuild nor pinned to a digest. */
+export function untrustedPrivilegedImage(environment: Record<string, any>, stack: SynthesizedStack): string | undefined {
+  if (!isTrue(environment.privileged_mode)) return undefined;
+  const image = String(environment.image ?? '');
+  const credentials = environment.image_pull_credentials_type ?? 'CODEBUILD';
+  if (isTrustedPrivilegedImage(image, credentials) || immutableEcrTag(image, stack)) return undefined;
+  return `environment.privileged_mode is true on the image ${JSON.stringify(image)} (pulled with ${credentials} credentials), which is neither a CodeBuild-managed aws/codebuild/ image nor pinned by @sha256 digest, so whoever can move its tag gets root on the build host`;
+}
 
 export const CODEBUILD_RULES: readonly Rule[] = [
   {
@@ -44,4 +77,11 @@ export const CODEBUILD_RULES: readonly Rule[] = [
     passes: ({ body }) => !blocks(body.environment).some((environment) => isTrue(environment.privileged_mode)),
     problem: 'environment.privileged_mode is true, which gives the build root on its host',
   }),
+  {
+    id: 'CIP_CB_1',
+    name: 'Privileged builds run only on CodeBuild-managed images or images pinned by digest',
+    targets: PROJECT,
+    fix: 'use an aws/codebuild/ image, pin the image by digest (image@sha256:...), or take it from an IMMUTABLE ECR repository of the stack; or turn privileged_mode off',
+    check: ({ body }, stack) => blocks(body.environment).flatMap((environment) => untrustedPrivilegedImage(environment, stack) ?? []),
+  },
 ];

@@ -1,6 +1,6 @@
 import { globMatches } from '../core/glob';
 import { Rule, simpleRule } from '../core/rule';
-import { block, Element, isExpression, isTrue, SynthesizedStack } from '../core/terraform-json';
+import { block, blocks, Element, isExpression, isTrue, SynthesizedStack } from '../core/terraform-json';
 
 const REPOSITORY = ['github_repository'];
 const GITHUB_WEBHOOKS = ['github_repository_webhook', 'github_organization_webhook'];
@@ -17,6 +17,55 @@ function protectsBranch(pattern: unknown, branch: { element?: Element; name?: st
   if (branch.name === undefined && branch.element === undefined) return true;
   if (branch.element !== undefined && stack.resolve(pattern)?.address === branch.element.address) return true;
   return typeof pattern === 'string' && branch.name !== undefined && globMatches(pattern, branch.name);
+}
+
+/** The number of approvals a reviews block requires: the provider's default is 1. */
+const approvals = (reviews: Record<string, any>) => (reviews.required_approving_review_count === undefined ? 1 : Number(reviews.required_approving_review_count));
+
+const nonEmpty = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '');
+
+/**
+ * How a branch protection falls below the product's defaults (SourceRepository:
+ * at least one approving review, stale reviews dismissed, admins included, no
+ * force pushes or deletions, nobody allowed around them). Field names per the
+ * integrations/github provider docs: `github_branch_protection` (GraphQL) and
+ * `github_branch_protection_v3` (REST, which has no force-push or deletion
+ * settings, so GitHub's default, not allowed, applies).
+ */
+export function weakenedProtection(protection: Element): string[] {
+  const { type, body } = protection;
+  const problems: string[] = [];
+  const reviewBlocks = blocks(body.required_pull_request_reviews);
+  if (reviewBlocks.length === 0) problems.push('required_pull_request_reviews is missing, so changes merge without review');
+  for (const reviews of reviewBlocks) {
+    if (!(approvals(reviews) >= 1)) problems.push(`required_pull_request_reviews.required_approving_review_count is ${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`);
+    if (!isTrue(reviews.dismiss_stale_reviews)) problems.push('required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes');
+    if (nonEmpty(reviews.pull_request_bypassers)) problems.push('required_pull_request_reviews.pull_request_bypassers lets actors merge without review');
+    const allowances = block(reviews.bypass_pull_request_allowances);
+    if (['users', 'teams', 'apps'].some((kind) => nonEmpty(allowances[kind]))) problems.push('required_pull_request_reviews.bypass_pull_request_allowances lets actors merge without review');
+  }
+  if (!isTrue(body.enforce_admins)) problems.push(`enforce_admins is ${body.enforce_admins === undefined ? 'not set' : JSON.stringify(body.enforce_admins)}, so administrators are exempt`);
+  if (type === 'github_branch_protection') {
+    if (isTrue(body.allows_force_pushes)) problems.push('allows_force_pushes is true, so history can be rewritten');
+    if (nonEmpty(body.force_push_bypassers)) problems.push('force_push_bypassers lets actors rewrite history');
+    if (isTrue(body.allows_deletions)) problems.push('allows_deletions is true, so the branch can be deleted');
+  }
+  return problems;
+}
+
+/** How a repository ruleset on branches lets changes around its rules: bypass actors, or a pull-request rule needing no approval. */
+export function weakenedRuleset(ruleset: Element): string[] {
+  const { body } = ruleset;
+  if (body.target !== undefined && body.target !== 'branch') return [];
+  const problems = blocks(body.bypass_actors).map(
+    (actor) => `bypass_actors lets ${actor.actor_type ?? 'an actor'} ${JSON.stringify(actor.actor_id ?? '?')} bypass the rules (bypass_mode ${JSON.stringify(actor.bypass_mode ?? 'always')})`,
+  );
+  for (const rules of blocks(body.rules)) {
+    for (const pullRequest of blocks(rules.pull_request)) {
+      if (!(approvals(pullRequest) >= 1)) problems.push(`rules.pull_request.required_approving_review_count is ${JSON.stringify(pullRequest.required_approving_review_count)}, so no approval is needed`);
+    }
+  }
+  return problems;
 }
 
 export const GITHUB_RULES: readonly Rule[] = [
@@ -85,5 +134,12 @@ export const GITHUB_RULES: readonly Rule[] = [
         ? []
         : [`no branch protection covers the default branch ${JSON.stringify(branch.name ?? '?')}`];
     },
+  },
+  {
+    id: 'CIP_GIT_2',
+    name: 'Branch protections and rulesets keep reviews, admins and history as the product sets them',
+    targets: ['github_branch_protection', 'github_branch_protection_v3', 'github_repository_ruleset'],
+    fix: 'require at least one approving review that stale pushes dismiss, set enforce_admins = true, leave force pushes and deletions off, and name no bypass actors (SourceRepository does)',
+    check: (element) => (element.type === 'github_repository_ruleset' ? weakenedRuleset(element) : weakenedProtection(element)),
   },
 ];

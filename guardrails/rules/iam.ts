@@ -1,38 +1,27 @@
 import { UNSCOPED_ACTIONS } from '../../iam/actions';
-import { actionMatches, AttachedPolicy, NormalizedStatement, POLICY_HOLDER_TYPES, policiesAt, PolicyUse } from '../core/policy-document';
+import { actionMatches, POLICY_HOLDER_TYPES, policiesAt } from '../core/policy-document';
 import { Rule } from '../core/rule';
-import { Element, SynthesizedStack } from '../core/terraform-json';
-
-/** Where a statement is, for messages: its Sid and the document it is written in. */
-function locate(policy: AttachedPolicy, statement: NormalizedStatement, index: number): string {
-  const name = statement.sid === undefined ? `statement ${index + 1}` : `statement "${statement.sid}"`;
-  return policy.document !== undefined && policy.document !== policy.consumer ? `${name} of ${policy.document.path}` : `${name} of ${policy.attribute}`;
-}
+import { hasWildcard, parseArn } from '../core/arn';
+import { statementRule } from '../core/statement-rule';
 
 /** Whether an action pattern grants every action of `service` ("*" or "<service>:*"). */
 const coversService = (action: string, service: string) => action === '*' || action.toLowerCase() === `${service}:*`;
 
+const quoted = (values: readonly string[]) => values.map((value) => JSON.stringify(value)).join(', ');
+
 /**
- * A rule over the `Allow` statements of the policies of one use: `offending`
- * says what is wrong with one statement, or nothing.
+ * The ARN fields before the resource that hold a wildcard: an ARN pattern like
+ * `arn:aws:logs:*:*:log-group:x` matches that name in every region of every
+ * account. Empty fields are the ARN format's own (S3 has neither region nor
+ * account, IAM no region) and interpolations are Terraform's, so neither counts;
+ * an `arn:` pattern too short to have an account field matches across the
+ * colons it lacks, so its wildcard counts as every field.
  */
-function statementRule(
-  rule: Omit<Rule, 'check' | 'targets'> & { use: PolicyUse; offending(statement: NormalizedStatement): string | undefined },
-): Rule {
-  const { use, offending, ...rest } = rule;
-  return {
-    ...rest,
-    targets: POLICY_HOLDER_TYPES,
-    check: (element: Element, stack: SynthesizedStack) =>
-      policiesAt(element, stack)
-        .filter((policy) => policy.use === use)
-        .flatMap((policy) =>
-          (policy.statements ?? []).flatMap((statement, index) => {
-            const problem = statement.effect === 'Allow' ? offending(statement) : undefined;
-            return problem === undefined ? [] : [`${locate(policy, statement, index)} ${problem}`];
-          }),
-        ),
-  };
+export function wildcardArnFields(resource: string): string[] {
+  if (!resource.startsWith('arn:')) return [];
+  const arn = parseArn(resource);
+  if (arn === undefined) return hasWildcard(resource) ? ['partition', 'region', 'account'] : [];
+  return (['partition', 'service', 'region', 'account'] as const).filter((field) => hasWildcard(arn[field]));
 }
 
 /** A rule against Allow statements that grant every action of `service` ("*" or "<service>:*"). */
@@ -40,7 +29,7 @@ function serviceWildcardRule(id: string, service: string, label: string, fix: st
   return statementRule({
     id,
     name: `IAM policies do not grant every ${label} action`,
-    use: 'identity',
+    uses: ['identity'],
     fix,
     offending: (statement) => {
       const broad = statement.actions.filter((action) => coversService(action, service));
@@ -63,7 +52,7 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CKV_AWS_60',
     name: 'IAM roles trust specific principals, not everyone',
-    use: 'trust',
+    uses: ['trust'],
     fix: 'name the service or account that may assume the role in the trust policy\'s principals',
     offending: (statement) =>
       statement.principals.some((principal) => principal.identifiers.includes('*')) ? 'lets any principal ("*") assume the role' : undefined,
@@ -71,7 +60,7 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CKV_AWS_62',
     name: 'IAM policies do not grant full administrator access ("*" on "*")',
-    use: 'identity',
+    uses: ['identity'],
     fix: 'grant the named actions the role needs on the resources it needs them for',
     offending: (statement) =>
       statement.actions.includes('*') && statement.resources.includes('*') ? 'allows every action ("*") on every resource ("*")' : undefined,
@@ -79,7 +68,7 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CKV_AWS_63',
     name: 'IAM policies do not allow every action ("*")',
-    use: 'identity',
+    uses: ['identity'],
     fix: 'list the actions the role needs, from a named action list',
     offending: (statement) => (statement.actions.includes('*') ? 'allows every action ("*")' : undefined),
   }),
@@ -88,7 +77,7 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_3',
     name: 'iam:PassRole is granted on named roles only',
-    use: 'identity',
+    uses: ['identity'],
     fix: 'list the ARNs of the roles that may be passed',
     offending: (statement) =>
       statement.resources.includes('*') && statement.actions.some((action) => actionMatches(action, 'iam:PassRole'))
@@ -98,12 +87,49 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_4',
     name: 'IAM policies use Resource "*" only for actions that cannot be scoped',
-    use: 'identity',
+    uses: ['identity'],
     fix: `scope the actions to resource ARNs; only ${UNSCOPED_ACTIONS.join(', ')} may use "*"`,
     offending: (statement) => {
       if (!statement.resources.includes('*')) return undefined;
       const scopable = statement.actions.filter((action) => !UNSCOPED_ACTIONS.some((allowed) => allowed.toLowerCase() === action.toLowerCase()));
       return scopable.length > 0 ? `allows ${scopable.join(', ')} on "*"` : undefined;
+    },
+  }),
+  statementRule({
+    id: 'CIP_IAM_5',
+    name: 'IAM policies allow named actions on named resources, never everything but a list (NotAction, NotResource)',
+    uses: ['identity', 'trust', 'resource'],
+    fix: 'list the actions in `actions` (Action) and the resources in `resources` (Resource); keep NotAction and NotResource for Deny statements',
+    offending: (statement) => {
+      const problems = [
+        ...(statement.notActions.length > 0 ? [`every action except ${quoted(statement.notActions)} (NotAction)`] : []),
+        ...(statement.notResources.length > 0 ? [`every resource except ${quoted(statement.notResources)} (NotResource)`] : []),
+      ];
+      return problems.length > 0 ? `allows ${problems.join(' on ')}` : undefined;
+    },
+  }),
+  statementRule({
+    id: 'CIP_IAM_6',
+    name: 'Trust and resource policies allow named principals, never everyone but a list (NotPrincipal)',
+    uses: ['trust', 'resource'],
+    fix: 'name the principals in `principals` (Principal); NotPrincipal belongs only in Deny statements',
+    offending: (statement) =>
+      statement.notPrincipals.length > 0
+        ? `allows every principal except ${statement.notPrincipals.map((principal) => `${principal.type} ${quoted(principal.identifiers)}`).join(', ')} (NotPrincipal)`
+        : undefined,
+  }),
+  statementRule({
+    id: 'CIP_IAM_7',
+    name: 'IAM policies name resources in a known partition, region and account, not in any ("*" in an ARN\'s account or region)',
+    uses: ['identity'],
+    fix: 'build the ARN from the stack\'s partition, region and account (AwsContext.arn), or name the other account explicitly',
+    offending: (statement) => {
+      const wild = [...statement.resources, ...statement.notResources]
+        .map((resource) => ({ resource, fields: wildcardArnFields(resource) }))
+        .filter(({ fields }) => fields.length > 0);
+      return wild.length > 0
+        ? `names ${wild.map(({ resource, fields }) => `${JSON.stringify(resource)} (any ${fields.join(', ')})`).join(', ')}, which matches resources of other accounts or regions`
+        : undefined;
     },
   }),
 ];

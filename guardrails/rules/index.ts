@@ -6,6 +6,10 @@ import { ECR_RULES } from './ecr';
 import { GITHUB_RULES } from './github';
 import { IAM_RULES } from './iam';
 import { KMS_RULES } from './kms';
+import { MANAGED_POLICY_RULES } from './managed-policies';
+import { RESOURCE_POLICY_RULES } from './resource-policies';
+import { SECRET_RULES } from './secrets';
+import { TRUST_RULES } from './trust';
 import { PERMISSION_RULES } from './permissions';
 import { S3_RULES } from './s3';
 import { SECRETS_MANAGER_RULES } from './secrets-manager';
@@ -18,6 +22,10 @@ export * from './ecr';
 export * from './github';
 export * from './iam';
 export * from './kms';
+export * from './managed-policies';
+export * from './resource-policies';
+export * from './secrets';
+export * from './trust';
 export * from './permissions';
 export * from './s3';
 export * from './secrets-manager';
@@ -33,6 +41,10 @@ export const ALL_RULES: readonly Rule[] = [
   ...CLOUDWATCH_LOGS_RULES,
   ...KMS_RULES,
   ...IAM_RULES,
+  ...MANAGED_POLICY_RULES,
+  ...TRUST_RULES,
+  ...RESOURCE_POLICY_RULES,
+  ...SECRET_RULES,
   ...GITHUB_RULES,
   ...TERRAFORM_RULES,
   ...PERMISSION_RULES,

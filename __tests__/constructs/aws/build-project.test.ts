@@ -70,6 +70,14 @@ describe('BuildProject', () => {
     expect(stack.text).toHaveResourceWithProperties(CodebuildReportGroup, { name: `app-${UNIT_TEST_REPORT_KEY}`, type: 'TEST', export_config: { type: 'NO_EXPORT' } });
   });
 
+  test('its role trusts CodeBuild only for builds of this project in this account (confused deputy)', () => {
+    const [trust] = stack.statements('build/role/trust');
+    expect(trust.condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: [stack.ref('aws-context/account', 'account_id')] },
+      { test: 'ArnLike', variable: 'aws:SourceArn', values: [contextArn(stack, 'codebuild', 'project/app')] },
+    ]);
+  });
+
   test('its role may do what the build does, on these resources only (artifacts come with the pipeline action that runs it)', () => {
     const statements = stack.statements('build/role/permissions');
     expect(statements.map((s) => s.sid)).toEqual(['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadBuildSecrets']);
@@ -118,6 +126,18 @@ describe('BuildProject variants', () => {
     [{ environmentVariables: [{ name: 'CODEBUILD_X', value: 'x' }] }, /"environmentVariables\[\].name" = "CODEBUILD_X": must be letters, digits and "_", not starting with a digit or with CODEBUILD_/],
   ])('rejects %j, naming the construct path, the prop, the value and what is allowed', (props, message) => {
     expect(() => synth((scope) => build(scope, props))).toThrow(message);
+  });
+
+  test.each([
+    ['a Docker Hub image by tag', 'docker:27-dind'],
+    ['a public ECR image by tag', 'public.ecr.aws/docker/library/docker:latest'],
+  ])('refuses %s for a build that runs Docker (privileged), naming the prop', (_name, image) => {
+    expect(() => synth((scope) => build(scope, { image }))).toThrow(new RegExp(`invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or pinned by digest`));
+  });
+
+  test('takes any image pinned by digest, and any image for a build that runs no Docker', () => {
+    expect(() => synth((scope) => build(scope, { image: `docker@sha256:${'0'.repeat(64)}` }))).not.toThrow();
+    expect(() => synth((scope) => build(scope, { image: 'python:3.12', buildsImages: false }))).not.toThrow();
   });
 
   test('reports every invalid prop at once', () => {

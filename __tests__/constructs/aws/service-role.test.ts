@@ -21,7 +21,14 @@ describe('ServiceRole', () => {
     expect(stack.text).toHaveResourceWithProperties(IamRole, { name: 'app-codebuild' });
     expect(stack.text).toHaveResourceWithProperties(IamRolePolicy, { name: 'app-codebuild-permissions' });
     expect(stack.statements('role/trust')).toEqual([
-      { sid: 'AssumedByService', effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['codebuild.amazonaws.com'] }] },
+      {
+        sid: 'AssumedByService',
+        effect: 'Allow',
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: ['codebuild.amazonaws.com'] }],
+        // CodeBuild documents aws:SourceAccount in role trust policies: pinned to the stack's account by default.
+        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [stack.ref('aws-context/account', 'account_id')] }],
+      },
     ]);
     expect(stack.statements('role/permissions')).toEqual([{ sid: 'ReadThing', effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]);
   });
@@ -35,6 +42,11 @@ describe('ServiceRole', () => {
   test.each([
     [{ roleName: 'has space' }, /ServiceRole at stack\/role: invalid prop "roleName" = "has space": must be 1-64 letters/],
     [{ assumedBy: 'codebuild' }, /ServiceRole at stack\/role: invalid prop "assumedBy" = "codebuild": must be a service principal/],
+    [{ sourceAccount: '1234' }, /invalid prop "sourceAccount" = "1234": must be a 12-digit AWS account ID or a Terraform reference/],
+    [{ sourceArns: [] }, /invalid prop "sourceArns" = \[\]: must name at least one ARN/],
+    [{ sourceArns: ['arn:aws:codebuild:eu-west-1:*:project/app'] }, /invalid prop "sourceArns\[\]" = "arn:aws:codebuild:eu-west-1:\*:project\/app": must name one account/],
+    [{ sourceArns: ['project/app'] }, /invalid prop "sourceArns\[\]" = "project\/app": must be an ARN/],
+    [{ assumedBy: 'codepipeline.amazonaws.com', sourceAccount: '123456789012' }, /invalid prop "sourceAccount" = "123456789012": is only for codebuild.amazonaws.com/],
   ])('rejects %j, naming the construct path', (props, message) => {
     expect(() => synth((scope) => new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com', ...props }))).toThrow(message);
   });
@@ -45,6 +57,25 @@ describe('ServiceRole', () => {
     [{ sid: 'A', actions: ['s3:GetObject'], resources: [] }, /"statement.resources" = \[\]: must name at least one resource/],
   ])('refuses the statement %j', (bad, message) => {
     expect(() => synth((scope) => newRole(scope).addToPolicy(bad))).toThrow(message);
+  });
+});
+
+describe('ServiceRole confused-deputy conditions', () => {
+  const trustOf = (props: Partial<ConstructorParameters<typeof ServiceRole>[2]>) =>
+    synth((scope) =>
+      new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com', ...props }).addToPolicy({ sid: 'A', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }),
+    ).statements('role/trust')[0];
+
+  test('take the given source account and source ARNs', () => {
+    const arn = 'arn:aws:codebuild:eu-west-1:123456789012:project/app';
+    expect(trustOf({ sourceAccount: '123456789012', sourceArns: [arn] }).condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] },
+      { test: 'ArnLike', variable: 'aws:SourceArn', values: [arn] },
+    ]);
+  });
+
+  test('are left out for a service that does not document them, which could otherwise not assume the role', () => {
+    expect(trustOf({ assumedBy: 'codepipeline.amazonaws.com' }).condition).toBeUndefined();
   });
 });
 

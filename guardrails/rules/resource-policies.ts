@@ -1,0 +1,102 @@
+/**
+ * Resource policies (key, bucket, topic, repository, secret, queue, ...) grant
+ * only to AWS services and to this account. A `Deny` to everyone is how the
+ * TLS-only and encryption-enforcing bucket policies are written, and is fine.
+ *
+ * An `Allow` to everyone is accepted only when a condition pins the caller to
+ * this stack's account: `aws:PrincipalAccount`, `aws:SourceAccount`,
+ * `kms:CallerAccount` or `aws:SourceOwner` equal to the account ID read from
+ * `data.aws_caller_identity`, or `aws:PrincipalArn` / `aws:SourceArn` with that
+ * account in the ARN ("AWS global condition context keys", IAM User Guide).
+ * `aws:PrincipalOrgID` does not count: it admits every account of the
+ * organization, which is "another account"; suppress with the reason where
+ * that is meant.
+ */
+import { describePrincipal, hasWildcard, isOwnAccountId, parseArn } from '../core/arn';
+import { Condition, NormalizedStatement, POLICY_ATTRIBUTES } from '../core/policy-document';
+import { Rule } from '../core/rule';
+import { statementRule } from '../core/statement-rule';
+import { SynthesizedStack } from '../core/terraform-json';
+import { outsidePrincipals } from './trust';
+
+const ACCOUNT_KEYS = ['aws:principalaccount', 'aws:sourceaccount', 'kms:calleraccount', 'aws:sourceowner'];
+const ARN_KEYS = ['aws:principalarn', 'aws:sourcearn'];
+
+/** Whether a condition admits only callers of this stack's account. */
+export function pinsToOwnAccount(condition: Condition, stack: SynthesizedStack): boolean {
+  const test = condition.test.toLowerCase();
+  if (test.includes('not') || test.endsWith('ifexists') || test.startsWith('forallvalues') || !(test.includes('equals') || test.includes('like'))) return false;
+  if (condition.values.length === 0) return false;
+  const variable = condition.variable.toLowerCase();
+  if (ACCOUNT_KEYS.includes(variable)) return condition.values.every((value) => isOwnAccountId(value, stack));
+  if (ARN_KEYS.includes(variable)) {
+    return condition.values.every((value) => {
+      const arn = parseArn(value);
+      return arn !== undefined && isOwnAccountId(arn.account, stack);
+    });
+  }
+  return false;
+}
+
+/** The principals of a statement that mean anyone: `*`, `AWS: "*"`, or an ARN with a wildcard account. */
+export function publicPrincipals(statement: NormalizedStatement): string[] {
+  return statement.principals.flatMap((principal) =>
+    principal.type === 'Service'
+      ? []
+      : principal.identifiers
+          .filter((identifier) => identifier === '*' || (principal.type === 'AWS' && hasWildcard(parseArn(identifier)?.account ?? '')))
+          .map((identifier) => (identifier === '*' ? describePrincipal(principal.type, identifier) : `everyone in any account (${principal.type} ${JSON.stringify(identifier)})`)),
+  );
+}
+
+/** Resource-policy holders that have a scanner rule of their own; the rest fall to CIP_IAM_11. */
+const SERVICE_TARGETS: Record<string, readonly string[]> = {
+  CKV_AWS_33: ['aws_kms_key', 'aws_kms_key_policy'],
+  CKV_AWS_70: ['aws_s3_bucket_policy', 'aws_s3_bucket'],
+  CKV_AWS_32: ['aws_ecr_repository_policy'],
+  CKV_AWS_169: ['aws_sns_topic_policy', 'aws_sns_topic'],
+};
+const OTHER_TARGETS = [
+  ...new Set(POLICY_ATTRIBUTES.filter(({ use, type }) => use === 'resource' && !Object.values(SERVICE_TARGETS).flat().includes(type)).map(({ type }) => type)),
+];
+const RESOURCE_TARGETS = [...new Set(POLICY_ATTRIBUTES.filter(({ use }) => use === 'resource').map(({ type }) => type))];
+
+const PUBLIC_FIX =
+  'name the service principal or this account\'s principals; if everyone is meant, add a condition that pins the caller to this account (aws:PrincipalAccount or aws:SourceAccount = data.aws_caller_identity account_id)';
+
+/** A rule against Allow statements of resource policies of `targets` that grant to everyone. */
+function publicRule(id: string, label: string, targets: readonly string[]): Rule {
+  return statementRule({
+    id,
+    name: `${label} do not allow everyone ("*" principal)`,
+    uses: ['resource'],
+    targets,
+    fix: PUBLIC_FIX,
+    offending: (statement, { stack }) => {
+      const anyone = publicPrincipals(statement);
+      if (anyone.length === 0 || statement.conditions.some((condition) => pinsToOwnAccount(condition, stack))) return undefined;
+      return `allows ${anyone.join(', ')}, and no condition pins the caller to this stack's account`;
+    },
+  });
+}
+
+export const RESOURCE_POLICY_RULES: readonly Rule[] = [
+  publicRule('CKV_AWS_33', 'KMS key policies', SERVICE_TARGETS.CKV_AWS_33),
+  publicRule('CKV_AWS_70', 'S3 bucket policies', SERVICE_TARGETS.CKV_AWS_70),
+  publicRule('CKV_AWS_32', 'ECR repository policies', SERVICE_TARGETS.CKV_AWS_32),
+  publicRule('CKV_AWS_169', 'SNS topic policies', SERVICE_TARGETS.CKV_AWS_169),
+  publicRule('CIP_IAM_11', 'Resource policies (secrets, queues, registries, log, event bus and other policies)', OTHER_TARGETS),
+  statementRule({
+    id: 'CIP_IAM_12',
+    name: 'Resource policies grant to AWS services and this account only, not to other accounts',
+    uses: ['resource'],
+    targets: RESOURCE_TARGETS,
+    fix: 'grant to the service principal or to this account\'s principals (ARNs built with the account from data.aws_caller_identity); share across accounts only with a suppression that says why',
+    offending: (statement, { stack }) => {
+      const outside = outsidePrincipals(statement, stack, { skipAnyAccount: true });
+      return outside.length > 0 ? `allows ${outside.join(', ')}: not this stack's account (data.aws_caller_identity)` : undefined;
+    },
+  }),
+];
+
+

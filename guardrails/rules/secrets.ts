@@ -1,0 +1,173 @@
+/**
+ * Secrets written into the configuration: a token, key or password in any
+ * argument of any resource, data source, provider, output, local or variable
+ * default ends up in the code, the synthesized JSON, the plan and the state.
+ * Findings name the attribute and the kind of secret, never the value.
+ */
+import { ANY_ELEMENT, Rule } from '../core/rule';
+import { Element, isExpression } from '../core/terraform-json';
+
+/**
+ * Token formats that vendors document as recognisable by their prefix; any
+ * string holding one is a secret, whatever its attribute is called.
+ */
+export const TOKEN_FORMATS: readonly { readonly kind: string; readonly pattern: RegExp }[] = [
+  // GitHub: "GitHub's token formats" (About authentication to GitHub): ghp_ personal, gho_ OAuth, ghu_ user-to-server,
+  // ghs_ server-to-server, ghr_ refresh tokens; github_pat_ fine-grained personal access tokens.
+  { kind: 'a GitHub token (ghp_/gho_/ghu_/ghs_/ghr_)', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
+  { kind: 'a GitHub fine-grained personal access token (github_pat_)', pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/ },
+  // AWS: "IAM identifiers", unique ID prefixes: AKIA access keys, ASIA temporary (STS) access keys; 20 characters.
+  { kind: 'an AWS access key ID (AKIA/ASIA)', pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/ },
+  // PEM private keys: RFC 7468 ("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"), PKCS #1/SEC 1 ("RSA", "EC"), OpenSSH and OpenPGP armour.
+  { kind: 'a private key (PEM)', pattern: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/ },
+  // Slack: "Token types" (Slack API docs): xoxb- bot, xoxp- user, xoxa-/xoxr-/xoxe- app, refresh and rotating tokens.
+  { kind: 'a Slack token (xox?-)', pattern: /\bxox[abeoprs]-[A-Za-z0-9-]{10,}/ },
+  // Slack incoming webhooks: "Sending messages using incoming webhooks"; the URL is the credential.
+  { kind: 'a Slack incoming webhook URL', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/ },
+  // Docker Hub: "Personal access tokens" and "Organization access tokens" (Docker docs): dckr_pat_, dckr_oat_.
+  { kind: 'a Docker Hub access token (dckr_pat_/dckr_oat_)', pattern: /\bdckr_(pat|oat)_[A-Za-z0-9_-]{20,}/ },
+  // GitLab: "Token prefixes" (GitLab docs, Personal access tokens): glpat-.
+  { kind: 'a GitLab personal access token (glpat-)', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/ },
+  // npm: "About access tokens" (npm Docs): npm_ followed by 36 characters.
+  { kind: 'an npm access token (npm_)', pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
+];
+
+/** A password in a URL (`scheme://user:password@host`), written literally. */
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@$]+:[^\s/@$]+@/i;
+
+/** The words of an attribute or variable name: `OAuthToken` → oauth, token; `DOCKERHUB_PASSWORD` → dockerhub, password. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+}
+
+const SECRET_LAST_WORDS = ['password', 'passwd', 'pass', 'passphrase', 'secret', 'token', 'pat', 'credential', 'credentials', 'apikey', 'authorization'];
+const SECRET_LAST_PAIRS = ['api key', 'access key', 'secret key', 'private key', 'signing key', 'auth key', 'encryption key', 'plaintext value'];
+/** Names that end like a secret but hold none: idempotency tokens. */
+const NOT_SECRET_NAMES = ['client token', 'idempotency token', 'creation token'];
+
+/** Whether a name says its value is a secret: its last word (`password`, `token`, ...) or last two (`access_key`, `api_key`, ...). */
+export function isSecretName(name: string): boolean {
+  const words = nameWords(name);
+  const last = words[words.length - 1] ?? '';
+  const pair = words.slice(-2).join(' ');
+  if (NOT_SECRET_NAMES.includes(pair)) return false;
+  return SECRET_LAST_WORDS.includes(last) || SECRET_LAST_PAIRS.includes(pair);
+}
+
+/** Whether a value under a secret name is a literal secret: a non-empty string that is not an expression, a secret's ARN or a flag. */
+function isLiteralSecretValue(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.trim();
+  return text !== '' && !isExpression(text) && !text.startsWith('arn:') && !['true', 'false', 'null'].includes(text.toLowerCase());
+}
+
+/** Types of a name/value variable whose value is a reference to a secret store, not the secret (CodeBuild, CodePipeline, ECS). */
+const REFERENCE_VARIABLE_TYPES = ['SECRETS_MANAGER', 'PARAMETER_STORE'];
+
+/**
+ * Attributes whose secret-looking name holds the name or ARN of a secret, not
+ * the secret: CodeBuild's `environment.registry_credential.credential` ("the
+ * Amazon Resource Name (ARN) or name of credentials created using AWS Secrets
+ * Manager", CodeBuild API Reference, RegistryCredential).
+ */
+const SECRET_REFERENCE_PATHS = [/registry_credential(\[\d+\])?\.credential$/];
+
+/** What is wrong with one string at `path` whose name (attribute, map key or variable name) is `name`. */
+function stringProblems(value: string, path: string, name: string | undefined): string[] {
+  const problems = TOKEN_FORMATS.filter(({ pattern }) => pattern.test(value)).map(({ kind }) => `${path} holds ${kind}`);
+  if (URL_CREDENTIALS.test(value)) problems.push(`${path} holds a URL with a password in it (user:password@)`);
+  const reference = SECRET_REFERENCE_PATHS.some((pattern) => pattern.test(path));
+  if (problems.length === 0 && !reference && name !== undefined && isSecretName(name) && isLiteralSecretValue(value)) {
+    problems.push(`${path} is a literal under the secret-looking name ${JSON.stringify(name)}`);
+  }
+  return problems;
+}
+
+/** JSON text inside a string (container definitions, pipeline variables), parsed, or undefined. */
+function embeddedJson(value: string): unknown {
+  const text = value.trim();
+  if (!(text.startsWith('{') || text.startsWith('['))) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The problems of every string in `value`. A `{ name, value, type }` object (a
+ * CodeBuild or CodePipeline environment variable, an ECS `environment` entry)
+ * or a `{ key, value }` pair (a header) is judged by its name, unless its type
+ * says the value is a reference to Secrets Manager or Parameter Store.
+ */
+export function secretProblems(value: unknown, path: string, name?: string): string[] {
+  if (typeof value === 'string') {
+    const json = embeddedJson(value);
+    return json === undefined ? stringProblems(value, path, name) : secretProblems(json, path, name);
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => secretProblems(item, `${path}[${index}]`, name));
+  if (typeof value !== 'object' || value === null) return [];
+  const object = value as Record<string, unknown>;
+  const nameKey = ['name', 'key'].find((key) => typeof object[key] === 'string' && 'value' in object);
+  if (nameKey !== undefined) {
+    const variableName = object[nameKey] as string;
+    const type = typeof object.type === 'string' ? object.type.toUpperCase() : 'PLAINTEXT';
+    const label = `${path === '' ? 'value' : path} (${JSON.stringify(variableName)}, type ${type})`;
+    const own = REFERENCE_VARIABLE_TYPES.includes(type)
+      ? secretProblems(object.value, label).filter((problem) => !problem.includes('secret-looking name'))
+      : secretProblems(object.value, label, isSecretName(variableName) || name === undefined ? variableName : name);
+    const rest = Object.entries(object).filter(([key]) => key !== 'value' && key !== nameKey && key !== '//');
+    return [...own, ...rest.flatMap(([key, item]) => secretProblems(item, `${path}.${key}`, key))];
+  }
+  return Object.entries(object)
+    .filter(([key]) => key !== '//')
+    .flatMap(([key, item]) => secretProblems(item, path === '' ? key : `${path}.${key}`, childName(key, name)));
+}
+
+/** The name a value is judged by: its key, or for a generic `value` (`api_key { value = ... }`) the secret-looking name of its block. */
+const childName = (key: string, parent: string | undefined) => (key === 'value' && parent !== undefined && isSecretName(parent) ? parent : key);
+
+/** The last part of an element's address: a variable's or output's name. */
+const ownName = (element: Element) => element.address.split('.').slice(-1)[0];
+
+/** What is wrong with one element: each argument, with a variable's default and an output's value judged by the variable's or output's name. */
+export function elementSecretProblems(element: Element): string[] {
+  const { type, body } = element;
+  if (type === 'variable' || type === 'output') {
+    const attribute = type === 'variable' ? 'default' : 'value';
+    const problems = secretProblems(body[attribute], attribute, ownName(element));
+    if (isTrue(body.sensitive) && isLiteralSecretValue(body[attribute]) && !problems.some((problem) => problem.startsWith(`${attribute} `))) {
+      problems.push(`${attribute} is a literal of a sensitive ${type}`);
+    }
+    const rest = Object.fromEntries(Object.entries(body).filter(([key]) => key !== attribute));
+    return [...problems, ...secretProblems(rest, '')];
+  }
+  const problems = secretProblems(body, '');
+  const literalValueIsSecret = LITERAL_SECRET_VALUES.find((candidate) => candidate.type === type && candidate.holds(body));
+  if (literalValueIsSecret !== undefined && isLiteralSecretValue(body.value) && !problems.some((problem) => problem.startsWith('value '))) {
+    problems.push(`value of ${literalValueIsSecret.what} is a literal`);
+  }
+  return problems;
+}
+
+/** Resources whose `value` is a secret whatever they are named: a SecureString parameter, an API Gateway API key. */
+const LITERAL_SECRET_VALUES: readonly { type: string; what: string; holds(body: Record<string, any>): boolean }[] = [
+  { type: 'aws_ssm_parameter', what: 'a SecureString parameter', holds: (body) => String(body.type) === 'SecureString' },
+  { type: 'aws_api_gateway_api_key', what: 'an API key', holds: () => true },
+];
+
+const isTrue = (value: unknown) => value === true || value === 'true';
+
+export const SECRET_RULES: readonly Rule[] = [
+  {
+    id: 'CIP_SEC_1',
+    name: 'No secret is written in the configuration (tokens, keys, passwords in any argument, output, local or variable default)',
+    targets: [ANY_ELEMENT],
+    fix: 'keep the secret in Secrets Manager and pass a reference: a SECRETS_MANAGER environment variable, a data source, or an ephemeral sensitive variable (secret_string_wo); rotate the exposed secret',
+    check: (element) => elementSecretProblems(element),
+  },
+];
