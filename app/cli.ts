@@ -4,7 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import { ConfigError } from '../config/load';
 import { PropValidationError } from '../constructs/core/validation';
 import { GuardrailsError, StackReport, SuppressionError } from '../guardrails';
-import { GUARDRAILS_REPORT_FILE, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped, SynthesizeOptions } from './synthesize';
+import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped, SynthesizeOptions } from './synthesize';
 
 export { GUARDRAILS_REPORT_FILE } from './synthesize';
 
@@ -27,7 +27,8 @@ const isUserError = (error: unknown) =>
   error instanceof PropValidationError ||
   error instanceof SuppressionError ||
   error instanceof GuardrailsError ||
-  error instanceof OutputDirError;
+  error instanceof OutputDirError ||
+  error instanceof LocalStateError;
 
 /**
  * Why `cdktf synth --hcl` is refused: cdktf 0.21 writes HCL that Terraform

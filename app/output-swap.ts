@@ -105,6 +105,19 @@ export function swapIn(outdir: string, staging: string, inPlace: boolean): void 
   }
 }
 
+/** Local state files of Terraform, which a swap must not delete with a stack's directory. */
+const LOCAL_STATE = ['terraform.tfstate', 'terraform.tfstate.d'];
+
+/** The stacks in `outdir` that the staged tree no longer has, and whose directory holds local Terraform state. */
+export function removedStacksWithState(outdir: string, staging: string): string[] {
+  const stacks = path.join(outdir, 'stacks');
+  if (!isDirectory(stacks)) return [];
+  return fs
+    .readdirSync(stacks)
+    .filter((stack) => !present(path.join(staging, 'stacks', stack)))
+    .filter((stack) => LOCAL_STATE.some((name) => present(path.join(stacks, stack, name))));
+}
+
 /** Plans a swap and writes its journal: from here on, `recover` rolls it back or completes it. */
 export function startSwap(outdir: string, staging: string, inPlace: boolean): SwapJournal {
   const journal = planSwap(outdir, staging, inPlace);

@@ -4,7 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import { checkStack, formatReport, GuardrailsError, StackReport } from '../guardrails';
 import { checkedByCaller } from '../guardrails/security-checks';
 import { lockPath, OutputLock, tryLock } from './output-lock';
-import { isMountPoint, journalPath, makeStaging, recover, sweep, swapIn } from './output-swap';
+import { isMountPoint, journalPath, makeStaging, recover, removedStacksWithState, sweep, swapIn } from './output-swap';
 
 /** The guardrails report, written beside the stacks in the output directory. */
 export const GUARDRAILS_REPORT_FILE = 'guardrails-report.md';
@@ -14,6 +14,17 @@ export class OutputDirError extends Error {
   constructor(outdir: string, reason: string) {
     super(`Cannot write the output directory ${outdir}: ${reason}. Name another one with CDKTF_OUTDIR, or unset it to use cdktf.out.`);
     this.name = 'OutputDirError';
+  }
+}
+
+/** A stack left the configuration while its directory holds local Terraform state, which synth will not delete. One line, no stack trace. */
+export class LocalStateError extends Error {
+  constructor(outdir: string, stacks: readonly string[]) {
+    super(
+      `The configuration no longer has stack ${stacks.join(', ')}, but ${stacks.map((stack) => path.join(outdir, 'stacks', stack)).join(', ')} holds local Terraform state ` +
+        '(terraform.tfstate or terraform.tfstate.d), which synth would delete with the directory. Run `terraform destroy` there, or move the state elsewhere, then synth again.',
+    );
+    this.name = 'LocalStateError';
   }
 }
 
@@ -128,6 +139,8 @@ function* synthesisSteps(outdir: string, build: (app: App) => readonly Terraform
     const written = staging;
     onOutputDir(outdir, () => fs.writeFileSync(path.join(written, GUARDRAILS_REPORT_FILE), formatReport(reports)));
     yield 0;
+    const withState = removedStacksWithState(target, written);
+    if (withState.length > 0) throw new LocalStateError(outdir, withState);
     onOutputDir(outdir, () => swapIn(target, written, inPlace));
     return reports;
   } finally {

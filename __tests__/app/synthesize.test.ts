@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { OutputLock, tryLock } from '../../app/output-lock';
 import { makeStaging, startSwap } from '../../app/output-swap';
-import { GUARDRAILS_REPORT_FILE, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped } from '../../app/synthesize';
+import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped } from '../../app/synthesize';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { GuardrailsError } from '../../guardrails';
 import { pipelineProps } from '../helpers';
@@ -151,6 +151,21 @@ describe('synthesizeChecked', () => {
     expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).toContain('ci-app');
     expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).not.toContain('ci-other');
     expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+  });
+
+  test('a removed stack whose directory holds local Terraform state stops synth, and nothing changes', () => {
+    const outdir = earlierOutput();
+    mkdirSync(join(outdir, 'stacks', 'ci-gone'));
+    writeFileSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'), '{"resources": ["still in AWS"]}');
+    expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(
+      new LocalStateError(outdir, ['ci-gone']),
+    );
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-app', 'ci-gone']);
+    expect(beside(outdir)).toEqual(['cdktf.out']);
+    // Once the state is gone (destroyed, or moved elsewhere), the stack's directory goes too.
+    rmSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'));
+    synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
   });
 
   describe('taking turns', () => {
