@@ -83,6 +83,9 @@ export function sweepLockLeftovers(outdir: string, entries: readonly string[], d
     const pid = Number(name.slice(base.length).split('-')[0]);
     if (!isAlive({ pid, host: hostname(), token: '' })) fs.rmSync(`${directory}/${name}`, { force: true });
   }
+  const breaker = `${lockPath(outdir)}.break`;
+  const breaking = readOwner(breaker);
+  if (breaking !== undefined && !isAlive(breaking)) fs.rmSync(breaker, { force: true });
 }
 
 function currentOwner(): LockOwner {

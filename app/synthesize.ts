@@ -150,12 +150,23 @@ function* synthesisSteps(outdir: string, build: (app: App) => readonly Terraform
   }
 }
 
-/** The absolute output directory; where it points, if it is a symbolic link (the link stays). */
+/**
+ * The absolute output directory; where it points, if it is a symbolic link (the
+ * link stays). Synth replaces the whole directory, so it refuses one that holds
+ * the current directory, or files that are not a synth's output.
+ */
 function resolveOutdir(outdir: string): string {
   const absolute = path.resolve(outdir);
   if (!fs.existsSync(absolute)) return absolute;
   if (!fs.statSync(absolute).isDirectory()) throw new OutputDirError(outdir, 'it is a file, not a directory');
-  return fs.realpathSync(absolute);
+  const target = fs.realpathSync(absolute);
+  const fromHere = path.relative(target, fs.realpathSync(process.cwd()));
+  if (!fromHere.startsWith('..') && !path.isAbsolute(fromHere)) throw new OutputDirError(outdir, 'it holds the current directory, and synth replaces the whole output directory');
+  const entries = fs.readdirSync(target);
+  if (entries.length > 0 && !entries.includes('manifest.json') && !entries.includes('stacks')) {
+    throw new OutputDirError(outdir, `it holds files that are not a synth's output (no manifest.json or stacks/, but ${entries.slice(0, 3).join(', ')}), and synth replaces the whole output directory`);
+  }
+  return target;
 }
 
 /** Takes the output directory's lock, pausing while another live process holds it. */

@@ -168,6 +168,26 @@ describe('synthesizeChecked', () => {
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
   });
 
+  describe('refuses an output directory it must not replace', () => {
+    test.each([
+      ['the current directory', () => process.cwd(), 'it holds the current directory, and synth replaces the whole output directory'],
+      ['a parent of the current directory', () => dirname(process.cwd()), 'it holds the current directory, and synth replaces the whole output directory'],
+      [
+        'a directory of other files',
+        () => {
+          const dir = mkdtempSync(join(tmpdir(), 'ci-home-'));
+          writeFileSync(join(dir, 'notes.txt'), 'mine');
+          return dir;
+        },
+        "it holds files that are not a synth's output (no manifest.json or stacks/, but notes.txt), and synth replaces the whole output directory",
+      ],
+    ])('%s', (_, outdir, reason) => {
+      const dir = outdir();
+      expect(() => synthesizeChecked(dir, (app) => [pipelineStack(app)])).toThrow(new OutputDirError(dir, reason));
+      expect([existsSync(join(dir, 'manifest.json')), existsSync(`${dir}.lock`)]).toEqual([false, false]);
+    });
+  });
+
   describe('taking turns', () => {
     test('waits while another live process holds the output directory, then synthesizes', async () => {
       const outdir = earlierOutput();
