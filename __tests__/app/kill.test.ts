@@ -62,6 +62,13 @@ function tree(dir: string): Record<string, string> {
   return files;
 }
 
+/** Where kills aim: after which name appears beside the output directory, and how many milliseconds later at most. */
+const AIMS: Record<'start' | 'staging' | 'journal', { sign?: RegExp; maxDelay: number }> = {
+  start: { sign: undefined, maxDelay: 1200 },
+  staging: { sign: /\.staging-/, maxDelay: 250 },
+  journal: { sign: /\.swap\.json/, maxDelay: 0 },
+};
+
 interface Exit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -133,24 +140,21 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
       for (let iteration = 0; iteration < KILLS_PER_LANE; iteration++) {
         const config: ConfigName = (iteration + laneNumber) % 2 === 0 ? 'B' : 'A';
         const signal = (['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT'] as const)[Math.floor(random() * 4)];
-        // Most kills aim at the staging and swapping window: some milliseconds after the staging directory appears.
-        const aimed = random() < 0.75;
-        const delay = Math.round(aimed ? random() * 250 : random() * 1200);
-        const context = { seed: SEED, laneNumber, iteration, config, signal, aimed, delay };
+        // What the kill waits for: the staging directory (then some milliseconds: synth, checks, swap), the swap's journal (then at once), or nothing (from the start).
+        const roll = random();
+        const aim: keyof typeof AIMS = roll < 0.5 ? 'staging' : roll < 0.75 ? 'journal' : 'start';
+        const delay = Math.round(random() * AIMS[aim].maxDelay);
+        const context = { seed: SEED, laneNumber, iteration, config, signal, aim, delay };
         kills.push(JSON.stringify(context));
         const stale = new Set(leftovers(outdir));
         const exit = await synth(config, outdir, (child) => {
-          const kill = () => setTimeout(() => child.kill(signal), delay).unref();
-          if (!aimed) {
-            kill();
-            return;
-          }
           const watch = setInterval(() => {
-            if (child.exitCode !== null || readdirSync(dirname(outdir)).some((name) => name.includes('.staging-') && !stale.has(name))) {
+            const sign = AIMS[aim].sign;
+            if (child.exitCode !== null || sign === undefined || leftovers(outdir).some((name) => sign.test(name) && !stale.has(name))) {
               clearInterval(watch);
-              kill();
+              setTimeout(() => child.kill(signal), delay).unref();
             }
-          }, 2);
+          }, 1);
         });
         const handled = signal !== 'SIGKILL';
         // Finished before the kill (0); stopped cleanly (128 + the signal's number); or killed outright, before the handlers were set or by SIGKILL.
@@ -160,7 +164,8 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
         expect({ ...context, stackTrace: /^\s+at /m.test(exit.stderr) }).toEqual({ ...context, stackTrace: false });
         const whole = wholeOutput(outdir);
         const leftBehind = leftovers(outdir).some((name) => name.includes('.staging-') || name.includes('.old-'));
-        const outcome = `${signal} -> ${ended}, ${whole === undefined ? 'a swap to recover' : 'whole'}${leftBehind ? ', leftovers' : ''}`;
+        const journal = existsSync(`${outdir}.swap.json`);
+        const outcome = `${aim}: ${signal} -> ${ended}, ${whole === undefined ? 'not whole' : 'whole'}${journal ? ', journal' : ''}${leftBehind ? ', leftovers' : ''}`;
         tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
         if (whole === undefined) {
           // Only SIGKILL between the renames of a swap: the journal says what the next run does.
