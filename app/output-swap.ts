@@ -76,7 +76,7 @@ export function planSwap(outdir: string, staging: string, inPlace: boolean): Swa
     return { outdir, staging, old, out: present(outdir) ? [[outdir, old]] : [], in: [[staging, outdir]] };
   }
   const old = path.join(outdir, `${INSIDE.old}${suffix}`);
-  const current = fs.readdirSync(outdir).filter((name) => !isInsideLeftover(name));
+  const current = fs.readdirSync(outdir).filter((name) => !isSwapLeftover(name));
   return {
     outdir,
     staging,
@@ -158,7 +158,7 @@ export function sweep(outdir: string): string[] {
   const entries = fs.readdirSync(directory);
   const base = path.basename(outdir);
   const beside = entries.filter((name) => Object.values(BESIDE).some((prefix) => name.startsWith(`${base}${prefix}`))).map((name) => path.join(directory, name));
-  const inside = isDirectory(outdir) ? fs.readdirSync(outdir).filter(isInsideLeftover).map((name) => path.join(outdir, name)) : [];
+  const inside = isDirectory(outdir) ? fs.readdirSync(outdir).filter(isSwapLeftover).map((name) => path.join(outdir, name)) : [];
   for (const leftover of [...beside, ...inside]) fs.rmSync(leftover, { recursive: true, force: true });
   sweepLockLeftovers(outdir, entries, directory);
   return [...beside, ...inside];
@@ -230,7 +230,8 @@ function readJournal(outdir: string): SwapJournal | undefined {
   }
 }
 
-const isInsideLeftover = (name: string) => Object.values(INSIDE).some((prefix) => name.startsWith(prefix));
+/** Whether a name inside the output directory is a swap's own (staging or old tree, when it is a mount point). */
+export const isSwapLeftover = (name: string) => Object.values(INSIDE).some((prefix) => name.startsWith(prefix));
 
 /** Whether a name exists (a dangling symbolic link too). */
 function present(file: string): boolean {

@@ -4,7 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import { checkStack, formatReport, GuardrailsError, StackReport } from '../guardrails';
 import { checkedByCaller } from '../guardrails/security-checks';
 import { lockPath, OutputLock, tryLock } from './output-lock';
-import { isMountPoint, journalPath, makeStaging, recover, removedStacksWithState, sweep, swapIn } from './output-swap';
+import { isMountPoint, isSwapLeftover, journalPath, makeStaging, recover, removedStacksWithState, sweep, swapIn } from './output-swap';
 
 /** The guardrails report, written beside the stacks in the output directory. */
 export const GUARDRAILS_REPORT_FILE = 'guardrails-report.md';
@@ -126,6 +126,7 @@ function* synthesisSteps(outdir: string, build: (app: App) => readonly Terraform
       recover(target);
       sweep(target);
     });
+    checkReplaceable(target, outdir);
     yield 0;
     const inPlace = onOutputDir(outdir, () => isMountPoint(target));
     staging = onOutputDir(outdir, () => makeStaging(target, inPlace));
@@ -153,7 +154,8 @@ function* synthesisSteps(outdir: string, build: (app: App) => readonly Terraform
 /**
  * The absolute output directory; where it points, if it is a symbolic link (the
  * link stays). Synth replaces the whole directory, so it refuses one that holds
- * the current directory, or files that are not a synth's output.
+ * the current directory (and, under the lock, one that holds files that are
+ * not a synth's output: checkReplaceable).
  */
 function resolveOutdir(outdir: string): string {
   const absolute = path.resolve(outdir);
@@ -162,11 +164,15 @@ function resolveOutdir(outdir: string): string {
   const target = fs.realpathSync(absolute);
   const fromHere = path.relative(target, fs.realpathSync(process.cwd()));
   if (!fromHere.startsWith('..') && !path.isAbsolute(fromHere)) throw new OutputDirError(outdir, 'it holds the current directory, and synth replaces the whole output directory');
-  const entries = fs.readdirSync(target);
+  return target;
+}
+
+/** Refuses an output directory that holds files, but neither a manifest nor stacks: not a synth's output, which synth would delete. */
+function checkReplaceable(target: string, outdir: string): void {
+  const entries = fs.existsSync(target) ? fs.readdirSync(target).filter((name) => !isSwapLeftover(name)) : [];
   if (entries.length > 0 && !entries.includes('manifest.json') && !entries.includes('stacks')) {
     throw new OutputDirError(outdir, `it holds files that are not a synth's output (no manifest.json or stacks/, but ${entries.slice(0, 3).join(', ')}), and synth replaces the whole output directory`);
   }
-  return target;
 }
 
 /** Takes the output directory's lock, pausing while another live process holds it. */
