@@ -3,7 +3,7 @@
  * runs this file; synthesizing, checking and reporting are `app/`'s.
  */
 import { App, TerraformStack } from 'cdktf';
-import { runSynth, RunOptions } from './app/cli';
+import { runSynth, runSynthUnlessSignalled, RunOptions, StackBuilder } from './app/cli';
 import { skipTokenStackTraces } from './app/token-stack-traces';
 import { configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
@@ -34,13 +34,19 @@ export function buildStacks(app: App, config: PipelinesConfig): ConfiguredStacks
  * the exit code: 0, or 1 for a mistake the user can fix, printed without a trace.
  */
 export function run(options: RunOptions = {}): number {
-  return runSynth(() => {
-    const config = loadConfigFile(configPathFromEnvironment(options.env ?? process.env));
-    return (app) => buildStacks(app, config).all;
-  }, options);
+  return runSynth(configured(options), options);
 }
+
+/** Reads the configuration, and returns what adds its stacks to an app. */
+const configured = (options: RunOptions) => (): StackBuilder => {
+  const config = loadConfigFile(configPathFromEnvironment(options.env ?? process.env));
+  return (app) => buildStacks(app, config).all;
+};
 
 if (require.main === module) {
   skipTokenStackTraces();
-  process.exitCode = run();
+  // As a command, a signal stops it cleanly (app/cli.ts).
+  void runSynthUnlessSignalled(configured({})).then((code) => {
+    process.exitCode = code;
+  });
 }

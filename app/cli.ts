@@ -1,13 +1,12 @@
-import * as fs from 'node:fs';
+import { constants } from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { ConfigError } from '../config/load';
 import { PropValidationError } from '../constructs/core/validation';
-import { formatReport, GuardrailsError, StackReport, SuppressionError } from '../guardrails';
-import { OutputDirError, synthesizeChecked } from './synthesize';
+import { GuardrailsError, StackReport, SuppressionError } from '../guardrails';
+import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped, SynthesizeOptions } from './synthesize';
 
-/** The guardrails report, written beside the stacks in the output directory. */
-export const GUARDRAILS_REPORT_FILE = 'guardrails-report.md';
+export { GUARDRAILS_REPORT_FILE } from './synthesize';
 
 /** Where a synth run reads its settings and writes its messages. */
 export interface RunOptions {
@@ -28,7 +27,8 @@ const isUserError = (error: unknown) =>
   error instanceof PropValidationError ||
   error instanceof SuppressionError ||
   error instanceof GuardrailsError ||
-  error instanceof OutputDirError;
+  error instanceof OutputDirError ||
+  error instanceof LocalStateError;
 
 /**
  * Why `cdktf synth --hcl` is refused: cdktf 0.21 writes HCL that Terraform
@@ -43,13 +43,61 @@ export const HCL_REFUSED =
 export type StackBuilder = (app: App) => readonly TerraformStack[];
 
 /**
- * Synthesizes an app's stacks, as `npm run synth` does, writes the guardrails
+ * Synthesizes an app's stacks, as `npm run synth` does, with the guardrails
  * report, and returns the exit code. `prepare` reads the app's inputs (its
  * configuration) before anything is written, and returns what adds the stacks.
  * A mistake the user can make is printed without a stack trace, returns 1 and
  * leaves the output directory as it was; anything else is a bug and is thrown.
  */
 export function runSynth(prepare: () => StackBuilder, options: RunOptions = {}): number {
+  const run = start(options);
+  if (typeof run === 'number') return run;
+  try {
+    const { outdir, build } = run.prepared(prepare);
+    run.summarize(outdir, synthesizeChecked(outdir, build, run.synthesizeOptions));
+    return 0;
+  } catch (error) {
+    return run.userError(error);
+  }
+}
+
+/** The signals that stop a synth cleanly: Ctrl-C, `kill`, a closed terminal. */
+export const STOPPING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * `runSynth` for the command line: on SIGINT, SIGTERM or SIGHUP it stops at
+ * the next step, removes its staging directory, frees the output directory's
+ * lock, and returns the shell's code for death by that signal (128 + its
+ * number: 130 for SIGINT, 143 for SIGTERM). The swap into the output directory
+ * is never cut in two; a signal during it takes effect after.
+ */
+export async function runSynthUnlessSignalled(prepare: () => StackBuilder, options: RunOptions = {}): Promise<number> {
+  const run = start(options);
+  if (typeof run === 'number') return run;
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received ??= signal;
+  };
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+  try {
+    const { outdir, build } = run.prepared(prepare);
+    const reports = await synthesizeCheckedUnlessStopped(outdir, build, () => received !== undefined, run.synthesizeOptions);
+    await new Promise(setImmediate); // a signal that came during the swap
+    if (received !== undefined) {
+      run.stderr(`Stopped by ${received}: ${reports === undefined ? `${outdir} is as it was` : `${outdir} was written whole first`}.\n`);
+      return 128 + constants.signals[received];
+    }
+    run.summarize(outdir, reports!);
+    return 0;
+  } catch (error) {
+    return run.userError(error);
+  } finally {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+  }
+}
+
+/** What both ways of running share: streams, the output directory, messages; or the exit code of a refused run. */
+function start(options: RunOptions) {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
   const stderr = options.stderr ?? ((text: string) => process.stderr.write(text));
@@ -57,22 +105,26 @@ export function runSynth(prepare: () => StackBuilder, options: RunOptions = {}):
     stderr(`${HCL_REFUSED}\n`);
     return 1;
   }
-  try {
-    const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
-    if (outdir.trim() === '') throw new OutputDirError(JSON.stringify(outdir), 'CDKTF_OUTDIR is set but empty, which would write the stacks into the current directory');
-    const build = prepare();
-    const reports = synthesizeChecked(outdir, build);
-    const reportPath = path.join(outdir, GUARDRAILS_REPORT_FILE);
-    fs.writeFileSync(reportPath, formatReport(reports));
-    const total = (count: (report: StackReport) => number) => reports.reduce((sum, report) => sum + count(report), 0);
-    stdout(
-      `Guardrails: ${reports.length} stacks, ${total((report) => report.checks)} checks, no findings, ` +
-        `${total((report) => report.suppressed.length)} suppressed with reasons (${reportPath})\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (!isUserError(error)) throw error;
-    stderr(`${(error as Error).message}\n`);
-    return 1;
-  }
+  const synthesizeOptions: SynthesizeOptions = { onWait: (message) => stderr(`${message}\n`) };
+  return {
+    stderr,
+    synthesizeOptions,
+    prepared(prepare: () => StackBuilder) {
+      const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
+      if (outdir.trim() === '') throw new OutputDirError(JSON.stringify(outdir), 'CDKTF_OUTDIR is set but empty, which would write the stacks into the current directory');
+      return { outdir, build: prepare() };
+    },
+    summarize(outdir: string, reports: readonly StackReport[]) {
+      const total = (count: (report: StackReport) => number) => reports.reduce((sum, report) => sum + count(report), 0);
+      stdout(
+        `Guardrails: ${reports.length} stacks, ${total((report) => report.checks)} checks, no findings, ` +
+          `${total((report) => report.suppressed.length)} suppressed with reasons (${path.join(outdir, GUARDRAILS_REPORT_FILE)})\n`,
+      );
+    },
+    userError(error: unknown): number {
+      if (!isUserError(error)) throw error;
+      stderr(`${(error as Error).message}\n`);
+      return 1;
+    },
+  };
 }

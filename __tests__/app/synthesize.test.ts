@@ -1,8 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { OutputDirError, synthesizeChecked } from '../../app/synthesize';
+import { OutputLock, tryLock } from '../../app/output-lock';
+import { makeStaging, startSwap } from '../../app/output-swap';
+import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped } from '../../app/synthesize';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { GuardrailsError } from '../../guardrails';
 import { pipelineProps } from '../helpers';
@@ -97,12 +100,131 @@ describe('synthesizeChecked', () => {
       expect(() => synthesizeChecked(join(tmpdir(), 'x'), (app) => [pipelineStack(app)])).toThrow(TypeError);
     });
 
-    test('an output directory on another file system (EXDEV on rename) gets copies, and no staging is left', () => {
+    test('an output directory that cannot be renamed (a bind mount: EBUSY) gets its entries swapped, and no staging is left', () => {
       const outdir = earlierOutput();
-      const rename = jest.spyOn(fs, 'renameSync').mockImplementation(failWith('EXDEV', outdir));
+      const rename = fs.renameSync;
+      const refused = jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => (from === outdir ? failWith('EBUSY', outdir)() : rename(from, to)));
       synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
-      expect(rename).toHaveBeenCalled();
+      expect(refused).toHaveBeenCalledWith(outdir, expect.stringContaining('cdktf.out.old-'));
       expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
+      expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+      expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
+      expect(beside(outdir)).toEqual(['cdktf.out']);
+    });
+
+    test('EACCES while swapping in is one OutputDirError, and the output directory is as it was', () => {
+      const outdir = earlierOutput();
+      const rename = fs.renameSync;
+      jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => (String(from).includes('.staging-') ? failWith('EACCES', outdir)() : rename(from, to)));
+      expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(OutputDirError);
+      expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).toBe('{"earlier": true}');
+      expect(beside(outdir)).toEqual(['cdktf.out']);
+    });
+  });
+
+  // A real mount point needs root (tmpfs); elsewhere the bind-mount case above stands in for it.
+  const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+  (canMount ? test : test.skip)('an output directory that is a mount point (tmpfs) is written inside, entry by entry', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
+    mkdirSync(outdir);
+    expect(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', outdir]).status).toBe(0);
+    try {
+      mkdirSync(join(outdir, 'stacks', 'ci-app', '.terraform'), { recursive: true });
+      writeFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'kept');
+      writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), '{"earlier": true}');
+      synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+      expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
+      expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+      expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
+      expect(beside(outdir)).toEqual(['cdktf.out']);
+    } finally {
+      spawnSync('umount', [outdir]);
+    }
+  });
+
+  test('stacks no longer built do not linger, and the report is part of the tree swapped in', () => {
+    const outdir = earlierOutput();
+    synthesizeChecked(outdir, (app) => [pipelineStack(app), pipelineStack(app, 'ci-other')]);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-app', 'ci-other']);
+    synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
+    expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).toContain('ci-app');
+    expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).not.toContain('ci-other');
+    expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+  });
+
+  test('a removed stack whose directory holds local Terraform state stops synth, and nothing changes', () => {
+    const outdir = earlierOutput();
+    mkdirSync(join(outdir, 'stacks', 'ci-gone'));
+    writeFileSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'), '{"resources": ["still in AWS"]}');
+    expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(
+      new LocalStateError(outdir, ['ci-gone']),
+    );
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-app', 'ci-gone']);
+    expect(beside(outdir)).toEqual(['cdktf.out']);
+    // Once the state is gone (destroyed, or moved elsewhere), the stack's directory goes too.
+    rmSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'));
+    synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
+  });
+
+  describe('refuses an output directory it must not replace', () => {
+    test.each([
+      ['the current directory', () => process.cwd(), 'it holds the current directory, and synth replaces the whole output directory'],
+      ['a parent of the current directory', () => dirname(process.cwd()), 'it holds the current directory, and synth replaces the whole output directory'],
+      [
+        'a directory of other files',
+        () => {
+          const dir = mkdtempSync(join(tmpdir(), 'ci-home-'));
+          writeFileSync(join(dir, 'notes.txt'), 'mine');
+          return dir;
+        },
+        "it holds files that are not a synth's output (no manifest.json or stacks/, but notes.txt), and synth replaces the whole output directory",
+      ],
+    ])('%s', (_, outdir, reason) => {
+      const dir = outdir();
+      expect(() => synthesizeChecked(dir, (app) => [pipelineStack(app)])).toThrow(new OutputDirError(dir, reason));
+      expect([existsSync(join(dir, 'manifest.json')), existsSync(`${dir}.lock`)]).toEqual([false, false]);
+    });
+  });
+
+  describe('taking turns', () => {
+    test('waits while another live process holds the output directory, then synthesizes', async () => {
+      const outdir = earlierOutput();
+      const held = tryLock(outdir) as OutputLock;
+      const waits: string[] = [];
+      const synth = synthesizeCheckedUnlessStopped(outdir, (app) => [pipelineStack(app)], () => false, {
+        onWait: (message) => {
+          waits.push(message);
+          held.release();
+        },
+      });
+      expect((await synth)?.map((report) => report.stack)).toEqual(['ci-app']);
+      expect(waits).toEqual([expect.stringMatching(new RegExp(`^Waiting for process ${process.pid} on .*, which is synthesizing into ${outdir} \\(if it is not running, delete its lock file ${outdir}\\.lock\\)\\.$`))]);
+      expect(beside(outdir)).toEqual(['cdktf.out']);
+    });
+
+    test('stopped (by a signal) at any of its five pauses, leaves the output directory as it was, no staging and no lock', async () => {
+      for (let steps = 1; steps <= 5; steps++) {
+        const outdir = earlierOutput();
+        let asked = 0;
+        const result = await synthesizeCheckedUnlessStopped(outdir, (app) => [pipelineStack(app)], () => ++asked >= steps);
+        expect({ steps, result }).toEqual({ steps, result: undefined });
+        expect({ steps, file: readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8') }).toEqual({ steps, file: '{"earlier": true}' });
+        expect({ steps, beside: beside(outdir) }).toEqual({ steps, beside: ['cdktf.out'] });
+      }
+    });
+
+    test('a synth killed half-way through its swap is completed by the next one', () => {
+      const outdir = earlierOutput();
+      const staging = makeStaging(outdir, false);
+      writeFileSync(join(staging, 'manifest.json'), '{"stacks": {}}');
+      const journal = startSwap(outdir, staging, false);
+      renameSync(outdir, journal.old); // killed here, between the two renames
+      expect(existsSync(outdir)).toBe(false);
+      synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+      expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
+      expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
       expect(beside(outdir)).toEqual(['cdktf.out']);
     });
   });
