@@ -1,3 +1,5 @@
+import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
@@ -152,6 +154,20 @@ const CASES: readonly RuleCase[] = [
           rotationRules: { automaticallyAfterDays: 30 },
         });
       }),
+  },
+  {
+    rule: 'CIP_SM_2',
+    path: 'ci-app/token',
+    // The token read for a build variable, as a connection-mode pipeline never needs: its value lands in the state.
+    failing: broken('connection-ecr', (stack) => new DataAwsSecretsmanagerSecretVersion(stack, 'token', { secretId: 'github/token' })),
+    message: /Terraform stores what it reads \(secret_string, secret_binary\) in the state and the saved plan/,
+  },
+  {
+    rule: 'CIP_SM_2',
+    path: 'ci-app/parameter',
+    failing: broken('connection-ecr', (stack) => new DataAwsSsmParameter(stack, 'parameter', { name: '/ci/token' })),
+    message: /\(value, unless with_decryption is false\)/,
+    passing: broken('connection-ecr', (stack) => new DataAwsSsmParameter(stack, 'parameter', { name: '/ci/token', withDecryption: false })),
   },
   {
     rule: 'CIP_SM_1',
@@ -341,7 +357,7 @@ describe('guardrail rules', () => {
   test('the product passes every rule, with only the documented suppressions', () => {
     for (const report of Object.values(product)) expect(report.findings.map(formatFinding)).toEqual([]);
     const suppressed = (report: StackReport) => report.suppressed.map((finding) => `${finding.ruleId} ${finding.path}`).sort();
-    expect(suppressed(product['webhook-dockerhub'])).toEqual(['CKV2_AWS_57 ci-app/ci/dockerhub-credentials/secret', 'CKV_AWS_316 ci-app/ci/build/project']);
+    expect(suppressed(product['webhook-dockerhub'])).toEqual(['CIP_SM_2 ci-app/ci/webhook/oauth-token', 'CKV2_AWS_57 ci-app/ci/dockerhub-credentials/secret', 'CKV_AWS_316 ci-app/ci/build/project']);
     expect(suppressed(product['connection-ecr'])).toEqual(['CKV_AWS_316 ci-app/ci/build/project']);
   });
 
