@@ -7,25 +7,46 @@ import { runSynth, runSynthUnlessSignalled, RunOptions, StackBuilder } from './a
 import { skipTokenStackTraces } from './app/token-stack-traces';
 import { configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
-import { bootstrapStackProps, pipelineStackId, pipelineStackProps, STATE_BOOTSTRAP_STACK_ID } from './config/stack-props';
-import { CiPipelineStack, StateBootstrapStack } from './constructs';
+import {
+  bootstrapStackProps,
+  connectionStackProps,
+  GITHUB_CONNECTION_STACK_ID,
+  pipelineStackId,
+  pipelineStackProps,
+  STATE_BOOTSTRAP_STACK_ID,
+  usesSharedConnection,
+} from './config/stack-props';
+import { CiPipelineStack, GitHubConnectionStack, StateBootstrapStack } from './constructs';
 
 /** The stacks of a configuration. */
 export interface ConfiguredStacks {
   /** The stack that creates the state bucket; undefined when the configuration uses an existing bucket (`state.create: false`). */
   readonly bootstrap?: StateBootstrapStack;
+  /** The connection the pipelines share; undefined when none uses one, or it exists already (`connection.create: false`). */
+  readonly connection?: GitHubConnectionStack;
   /** One stack per pipeline, in the configuration's order. */
   readonly pipelines: readonly CiPipelineStack[];
-  /** All of them, the bootstrap stack first. */
+  /** All of them: the bootstrap stack, the connection's, then the pipelines'. */
   readonly all: readonly TerraformStack[];
 }
 
-/** Adds the state bootstrap stack (unless the state bucket exists already) and one stack per pipeline to `app`. */
+/**
+ * Adds the state bootstrap stack (unless the state bucket exists already), the
+ * stack of the connection the pipelines share (when one is to be created), and
+ * one stack per pipeline to `app`.
+ */
 export function buildStacks(app: App, config: PipelinesConfig): ConfiguredStacks {
   const bootstrapProps = bootstrapStackProps(config);
   const bootstrap = bootstrapProps === undefined ? undefined : new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK_ID, bootstrapProps);
-  const pipelines = config.pipelines.map((pipeline) => new CiPipelineStack(app, pipelineStackId(pipeline.name), pipelineStackProps(config, pipeline)));
-  return { bootstrap, pipelines, all: [...(bootstrap === undefined ? [] : [bootstrap]), ...pipelines] };
+  const connectionProps = connectionStackProps(config, config.pipelines);
+  const connection = connectionProps === undefined ? undefined : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, connectionProps);
+  const pipelines = config.pipelines.map((pipeline) => {
+    const stack = new CiPipelineStack(app, pipelineStackId(pipeline.name), pipelineStackProps(config, pipeline));
+    // `cdktf deploy` creates the connection before the pipelines that look it up.
+    if (connection !== undefined && usesSharedConnection(pipeline)) stack.addDependency(connection);
+    return stack;
+  });
+  return { bootstrap, connection, pipelines, all: [...(bootstrap === undefined ? [] : [bootstrap]), ...(connection === undefined ? [] : [connection]), ...pipelines] };
 }
 
 /**

@@ -5,7 +5,7 @@ import { Testing } from 'cdktf';
 import { synthesizeChecked } from '../app/synthesize';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../config/load';
 import { PipelineConfig } from '../config/schema';
-import { pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
+import { GITHUB_CONNECTION_STACK_ID, pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
 import { stateKeyAlias } from '../constructs/stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
 
@@ -135,7 +135,8 @@ describe('stable addresses', () => {
   });
 
   test('adding a pipeline changes no byte of the existing stacks', () => {
-    expect([...withSecond.keys()]).toEqual([STATE_BOOTSTRAP_STACK_ID, pipelineStackId(first.name), pipelineStackId('second-app')]);
+    // The second pipeline, in connection mode, brings the connection that pipelines share.
+    expect([...withSecond.keys()]).toEqual([STATE_BOOTSTRAP_STACK_ID, GITHUB_CONNECTION_STACK_ID, pipelineStackId(first.name), pipelineStackId('second-app')]);
     expect(withSecond.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
     expect(withSecond.get(STATE_BOOTSTRAP_STACK_ID)).toBe(alone.get(STATE_BOOTSTRAP_STACK_ID));
   });
@@ -199,5 +200,37 @@ describe('a configuration of existing resources', () => {
     const pipeline = Object.values<any>(stack.resource.aws_codepipeline)[0];
     expect(pipeline.artifact_store).toEqual([{ type: 'S3', location: 'acme-shared-ci-artifacts', encryption_key: { type: 'KMS', id: existingKey } }]);
     expect(Object.values<any>(stack.resource.aws_codebuild_project)[0].encryption_key).toBe(existingKey);
+  });
+});
+
+describe('a fleet in connection mode', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const inConnectionMode = (name: string) => ({ ...base.pipelines[0], name, trigger: 'connection' as const, github: { owner: 'example-org', repository: name } });
+  let stacks: ReturnType<typeof buildStacks>;
+  beforeAll(() => {
+    stacks = buildStacks(Testing.app(), parseConfig({ ...base, connection: { name: 'example-org-github' }, pipelines: [inConnectionMode('web'), inConnectionMode('api'), base.pipelines[0]] }));
+  });
+
+  test('shares one connection, in a stack of its own with state under the state key, instead of one per pipeline', () => {
+    expect(stacks.all.map((stack) => stack.node.id)).toEqual([STATE_BOOTSTRAP_STACK_ID, GITHUB_CONNECTION_STACK_ID, 'ci-web', 'ci-api', 'ci-sample-flask-app']);
+    const connection = JSON.parse(Testing.synth(stacks.connection!));
+    expect(Object.values<any>(connection.resource.aws_codestarconnections_connection).map((resource) => resource.name)).toEqual(['example-org-github']);
+    expect(connection.terraform.backend.s3).toMatchObject({ key: 'ci-pipelines/_github-connection/terraform.tfstate', kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1', encrypt: true });
+    for (const pipeline of stacks.pipelines.slice(0, 2)) {
+      const json = JSON.parse(Testing.synth(pipeline));
+      expect(json.resource.aws_codestarconnections_connection).toBeUndefined();
+      expect(Object.values<any>(json.data.aws_codestarconnections_connection).map((lookup) => lookup.name)).toEqual(['example-org-github']);
+    }
+  });
+
+  test('the pipelines that look the connection up are deployed after it; the webhook pipeline does not wait for it', () => {
+    expect(stacks.pipelines.map((stack) => stack.dependencies.map((dependency) => dependency.node.id))).toEqual([[GITHUB_CONNECTION_STACK_ID], [GITHUB_CONNECTION_STACK_ID], []]);
+  });
+
+  test('with connection.create false, the connection exists already: no stack creates it, and the pipelines still look it up by name', () => {
+    const existing = buildStacks(Testing.app(), parseConfig({ ...base, connection: { name: 'org-github', create: false }, pipelines: [inConnectionMode('web')] }));
+    expect(existing.connection).toBeUndefined();
+    expect(existing.pipelines[0].dependencies).toEqual([]);
+    expect(Object.values<any>(JSON.parse(Testing.synth(existing.pipelines[0])).data.aws_codestarconnections_connection)[0].name).toBe('org-github');
   });
 });

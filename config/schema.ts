@@ -7,13 +7,23 @@
  * without a construct error.
  */
 import { z } from 'zod';
-import { COMPUTE_TYPES, checkS3KeyPrefix } from '../constructs/core/checks';
+import { COMPUTE_TYPES, checkConnectionName, checkS3KeyPrefix } from '../constructs/core/checks';
 import { PropProblem } from '../constructs/core/validation';
 import { namedResourcesOf, REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
 import { validateCiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
+import { validateGitHubConnectionStackProps } from '../constructs/stacks/github-connection-stack';
 import { validateStateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
-import { BOOTSTRAP_STACK_FIELDS, bootstrapStackProps, PIPELINE_STACK_FIELDS, pipelineStackProps, SharedSettings } from './stack-props';
+import {
+  BOOTSTRAP_STACK_FIELDS,
+  bootstrapStackProps,
+  CONNECTION_STACK_FIELDS,
+  connectionStackProps,
+  PIPELINE_STACK_FIELDS,
+  pipelineStackProps,
+  SharedSettings,
+  usesSharedConnection,
+} from './stack-props';
 
 /** A problem at a field of the document. */
 interface FieldProblem {
@@ -71,6 +81,7 @@ const githubSchema = strictObject({
   oauthTokenSecret: z.string().optional(),
   webhookSecret: z.string().optional(),
   connectionArn: z.string().optional(),
+  connectionName: z.string().optional(),
   requiredApprovingReviewCount: z.number().optional(),
   dismissStaleReviews: z.boolean().optional(),
   codeOwners: z.array(z.string()).optional(),
@@ -114,12 +125,18 @@ const stateSchema = strictObject({
   create: z.boolean().optional(),
 });
 
+const connectionSchema = strictObject({
+  name: z.string().optional(),
+  create: z.boolean().optional(),
+});
+
 export const configSchema = strictObject({
   $schema: z.string().optional(),
   region: z.string(),
   state: stateSchema,
+  connection: connectionSchema.optional(),
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
-}).check(validatedBy(['state', 'pipelines'], (config) => [...stackProblems(config), ...fleetProblems(config.pipelines)]));
+}).check(validatedBy(['state', 'pipelines', 'connection'], (config) => [...stackProblems(config), ...connectionProblems(config), ...fleetProblems(config)]));
 
 /** The validated document. */
 export type PipelinesConfig = z.infer<typeof configSchema>;
@@ -139,9 +156,11 @@ function stackFieldProblems(problems: readonly PropProblem[], fields: Readonly<R
 /** The stacks' own rules for the region and state, each problem once however many stacks share the field. */
 function stackProblems(config: PipelinesConfig): FieldProblem[] {
   const bootstrap = bootstrapStackProps(config);
+  const connection = connectionStackProps(config, config.pipelines.filter(isObject));
   const problems = [
     ...atFields([], checkKeyPrefix(config.state.keyPrefix)),
     ...(bootstrap === undefined ? [] : stackFieldProblems(validateStateBootstrapStackProps(bootstrap), BOOTSTRAP_STACK_FIELDS)),
+    ...(connection === undefined ? [] : stackFieldProblems(validateGitHubConnectionStackProps(connection), CONNECTION_STACK_FIELDS)),
     ...config.pipelines.flatMap((pipeline, index) =>
       isObject(pipeline) ? stackFieldProblems(validateCiPipelineStackProps(pipelineStackProps(config as SharedSettings, pipeline)), PIPELINE_STACK_FIELDS, index) : [],
     ),
@@ -151,6 +170,17 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
     const key = `${problem.path.join('.')}: ${problem.message}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
+}
+
+/** The shared connection's own rules; an existing one's name is checked here (a created one's by its stack), since pipelines look it up by it. */
+function connectionProblems(config: PipelinesConfig): FieldProblem[] {
+  if (config.connection === undefined) return [];
+  if (!config.pipelines.some((pipeline) => isObject(pipeline) && usesSharedConnection(pipeline))) {
+    return [{ path: ['connection'], value: config.connection, message: 'applies only when a pipeline has trigger "connection" and names no connectionArn or connectionName of its own; remove it' }];
+  }
+  const name = config.connection.name;
+  const problem = name === undefined || config.connection.create !== false ? undefined : checkConnectionName(name);
+  return problem === undefined ? [] : [{ path: ['connection', 'name'], value: name, message: problem }];
 }
 
 /** `state.keyPrefix` is the configuration's own: the stacks are given whole keys built from it. */
@@ -163,7 +193,8 @@ function checkKeyPrefix(keyPrefix: string): PropProblem[] {
  * Rules across pipelines: unique names, one stack managing each repository, and
  * no two pipelines creating a resource of the same name in the account and region.
  */
-function fleetProblems(pipelines: readonly PipelineConfig[]): FieldProblem[] {
+function fleetProblems(config: PipelinesConfig): FieldProblem[] {
+  const pipelines = config.pipelines;
   const problems: FieldProblem[] = [];
   const names = new Map<string, number>();
   const creators = new Map<string, number>();
@@ -177,7 +208,8 @@ function fleetProblems(pipelines: readonly PipelineConfig[]): FieldProblem[] {
     }
     names.set(pipeline.name, index);
     if (!isObject(pipeline.github) || !isObject(pipeline.registry)) return;
-    for (const resource of namedResourcesOf(pipeline).filter((candidate) => typeof candidate.name === 'string')) {
+    // As the stacks get it: a pipeline on the shared connection creates none of its own.
+    for (const resource of namedResourcesOf(pipelineStackProps(config as SharedSettings, pipeline).pipeline).filter((candidate) => typeof candidate.name === 'string')) {
       const key = `${resource.kind}|${resource.name}`;
       const owner = resources.get(key);
       if (owner === undefined) resources.set(key, index);

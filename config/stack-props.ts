@@ -5,10 +5,17 @@
  */
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
+import { GitHubConnectionStackProps } from '../constructs/stacks/github-connection-stack';
 import { stateKeyAlias, StateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
 
 /** The bootstrap stack's ID; pipeline stacks are `ci-<name>`, so they cannot collide with it. */
 export const STATE_BOOTSTRAP_STACK_ID = 'state-bootstrap';
+
+/** The ID of the stack of the connection the pipelines share; not `ci-…`, so no pipeline's stack can have it. */
+export const GITHUB_CONNECTION_STACK_ID = 'github-connection';
+
+/** The shared connection's name when the configuration does not name it (at most 32 characters, as CodeConnections allows). */
+export const DEFAULT_CONNECTION_NAME = 'ci-pipelines-github';
 
 /** The stack ID of a pipeline. */
 export const pipelineStackId = (pipelineName: string): string => `ci-${pipelineName}`;
@@ -22,6 +29,11 @@ export interface SharedSettings {
     readonly keyPrefix: string;
     readonly kmsKeyArn?: string;
     readonly s3ManagedEncryption?: boolean;
+    readonly create?: boolean;
+  };
+  /** The connection that pipelines in connection mode share. */
+  readonly connection?: {
+    readonly name?: string;
     readonly create?: boolean;
   };
 }
@@ -47,18 +59,40 @@ function stateKeyOf(settings: SharedSettings): string | undefined {
   return settings.state.create === false ? undefined : stateKeyAlias(String(settings.state.bucket));
 }
 
-/** A pipeline stack's props. */
+/** Whether a pipeline uses the connection the configuration shares: connection mode, naming no connection of its own. */
+export const usesSharedConnection = (pipeline: CiPipelineProps): boolean =>
+  pipeline.trigger === 'connection' && pipeline.github?.connectionArn === undefined && pipeline.github?.connectionName === undefined;
+
+/** The name of the connection the pipelines share. */
+export const sharedConnectionName = (settings: SharedSettings): string => settings.connection?.name ?? DEFAULT_CONNECTION_NAME;
+
+/** The state settings of a stack whose state object is `key` in the configuration's state bucket. */
+function stateAt(settings: SharedSettings, key: string) {
+  return {
+    bucket: settings.state.bucket,
+    region: settings.state.region,
+    key,
+    kmsKeyId: stateKeyOf(settings),
+    s3ManagedEncryption: settings.state.s3ManagedEncryption,
+  };
+}
+
+/**
+ * The props of the stack of the shared connection, or undefined when no
+ * pipeline uses it or the connection exists already (`connection.create: false`).
+ * Its state key starts with "_", which no pipeline name can, so it never meets a pipeline's.
+ */
+export function connectionStackProps(settings: SharedSettings, pipelines: readonly CiPipelineProps[]): GitHubConnectionStackProps | undefined {
+  if (settings.connection?.create === false || !pipelines.some(usesSharedConnection)) return undefined;
+  return { connectionName: sharedConnectionName(settings), region: settings.region, state: stateAt(settings, `${settings.state.keyPrefix}/_${GITHUB_CONNECTION_STACK_ID}/terraform.tfstate`) };
+}
+
+/** A pipeline stack's props: the pipeline, with the shared connection where it uses one. */
 export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelineProps): CiPipelineStackProps {
   return {
-    pipeline,
+    pipeline: usesSharedConnection(pipeline) ? { ...pipeline, github: { ...pipeline.github, connectionName: sharedConnectionName(settings) } } : pipeline,
     region: settings.region,
-    state: {
-      bucket: settings.state.bucket,
-      region: settings.state.region,
-      key: pipelineStateKey(settings, pipeline.name),
-      kmsKeyId: stateKeyOf(settings),
-      s3ManagedEncryption: settings.state.s3ManagedEncryption,
-    },
+    state: stateAt(settings, pipelineStateKey(settings, pipeline.name)),
   };
 }
 
@@ -72,11 +106,12 @@ export const BOOTSTRAP_STACK_FIELDS: Readonly<Record<string, string | undefined>
   bucketName: 'state.bucket',
   region: 'state.region',
 };
-export const PIPELINE_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
-  region: 'region',
+const STATE_FIELDS: Readonly<Record<string, string | undefined>> = {
   'state.bucket': 'state.bucket',
   'state.region': 'state.region',
   'state.key': undefined,
   'state.kmsKeyId': 'state.kmsKeyArn',
   'state.s3ManagedEncryption': 'state.s3ManagedEncryption',
 };
+export const PIPELINE_STACK_FIELDS: Readonly<Record<string, string | undefined>> = { region: 'region', ...STATE_FIELDS };
+export const CONNECTION_STACK_FIELDS: Readonly<Record<string, string | undefined>> = { connectionName: 'connection.name', region: 'region', ...STATE_FIELDS };

@@ -34,4 +34,7 @@ export * from './ci-pipeline/troubleshooting';
 // The stacks.
 export * from './stacks/aws-provider';
 export * from './stacks/ci-pipeline-stack';
+export * from './stacks/github-connection-stack';
+export * from './stacks/s3-backend';
+export * from './stacks/terraform-version';
 export * from './stacks/state-bootstrap-stack';

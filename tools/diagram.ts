@@ -147,10 +147,13 @@ function addSource(stack: SynthesizedStack, chart: Flowchart, pipeline: Element,
   chart.edge(chart.node('push', `git push to ${branch}`, 'event'), repositoryId);
 
   if (action.provider === 'CodeStarSourceConnection') {
-    const [connection] = referenced(stack, configuration.ConnectionArn, ['aws_codestarconnections_connection']);
-    const connectionId = connection !== undefined
-      ? chart.node(connection.address, `CodeConnections connection<br/>${literal(connection.body.name, '')}, approved once`)
-      : chart.node(`${pipeline.address}_connection`, `existing connection<br/>${literal(configuration.ConnectionArn, '')}`);
+    const [connection] = referenced(stack, configuration.ConnectionArn, ['aws_codestarconnections_connection', 'data.aws_codestarconnections_connection']);
+    const connectionId =
+      connection === undefined
+        ? chart.node(`${pipeline.address}_connection`, `existing connection<br/>${literal(configuration.ConnectionArn, '')}`)
+        : connection.type.startsWith('data.')
+          ? chart.node(connection.address, `shared CodeConnections connection<br/>${literal(connection.body.name ?? connection.body.arn, '')}, approved once`)
+          : chart.node(connection.address, `CodeConnections connection<br/>${literal(connection.body.name, '')}, approved once`);
     chart.edge(repositoryId, connectionId, 'GitHub app');
     chart.edge(connectionId, actionId);
     return;

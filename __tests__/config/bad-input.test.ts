@@ -68,7 +68,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['no pipelines', document((d) => (d.pipelines = [])), 'pipelines: got []; must list at least one pipeline'],
   // Unknown keys
   ['a typo in a pipeline field (brnach)', document((_, p) => (p.github.brnach = 'main')), 'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, connectionArn'],
-  ['a typo at the top level (regoin)', document((d) => (d.regoin = 'eu-west-1')), 'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, pipelines'],
+  ['a typo at the top level (regoin)', document((d) => (d.regoin = 'eu-west-1')), 'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, connection, pipelines'],
   // Empty strings
   ['an empty pipeline name', document((_, p) => (p.name = '')), 'pipelines[0].name: got ""; must be 2-32 characters of lowercase letters, digits and hyphens'],
   ['an empty GitHub owner', document((_, p) => (p.github.owner = '')), 'pipelines[0].github.owner: got ""; must be a GitHub login'],
@@ -205,6 +205,23 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'branch protection settings for a repository that is only read',
     document((_, p) => Object.assign(p.github, { create: false, visibility: undefined, dismissStaleReviews: false })),
     'pipelines[0].github.dismissStaleReviews: got false; applies only to a repository that is created (create: true); set it on the existing repository instead',
+  ],
+  ['a shared connection no pipeline uses', document((d) => ((d as any).connection = { name: 'fleet-github' })), 'connection: got {"name":"fleet-github"}; applies only when a pipeline has trigger "connection"'],
+  [
+    'a shared connection name too long',
+    document((d, p) => ((p.trigger = 'connection'), ((d as any).connection = { name: 'x'.repeat(33) }))),
+    `connection.name: got "${'x'.repeat(33)}"; must be 1-32 letters, digits and .@_-`,
+  ],
+  [
+    'an existing shared connection with a bad name',
+    document((d, p) => ((p.trigger = 'connection'), ((d as any).connection = { name: 'has space', create: false }))),
+    'connection.name: got "has space"; must be 1-32 letters, digits and .@_-',
+  ],
+  ['a connection name with a webhook', document((_, p) => ((p.github as any).connectionName = 'fleet')), 'pipelines[0].github.connectionName: got "fleet"; applies only to trigger "connection"'],
+  [
+    'a connection name and a connection ARN',
+    document((_, p) => ((p.trigger = 'connection'), Object.assign(p.github, { connectionName: 'fleet', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666' }))),
+    'pipelines[0].github.connectionName: got "fleet"; must not be set with connectionArn',
   ],
   [
     'two pipelines creating one repository',

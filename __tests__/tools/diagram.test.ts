@@ -126,8 +126,8 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
     expect(described).toEqual(
       expect.arrayContaining([
         'git push to release -> GitHub example-org/api',
-        'GitHub example-org/api -GitHub app-> CodeConnections connection',
-        'CodeConnections connection -> Source: GitHub',
+        'GitHub example-org/api -GitHub app-> shared CodeConnections connection',
+        'shared CodeConnections connection -> Source: GitHub',
         'CodeBuild api -docker push-> ECR api',
         'KMS key alias/ci/api -encrypts-> ECR api',
       ]),

@@ -4,6 +4,7 @@ import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../iam/a
 import {
   checkBranchName,
   checkConnectionArn,
+  checkConnectionName,
   checkDockerHubRepository,
   checkGitHubOwner,
   checkGitHubRepository,
@@ -59,6 +60,13 @@ export interface GitHubSettings extends RepositorySettings {
    * @default - a connection named after the pipeline is created
    */
   readonly connectionArn?: string;
+  /**
+   * Connection trigger only: the name of an existing connection in the
+   * pipeline's account and region, looked up when Terraform plans; the one
+   * connection a fleet shares (the configuration's `connection`).
+   * @default - a connection named after the pipeline is created
+   */
+  readonly connectionName?: string;
 }
 
 /** The image registry. */
@@ -169,6 +177,14 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode): P
     ...crossPropProblem(trigger === 'connection' && github.webhookSecret !== undefined, 'webhookSecret', github.webhookSecret, onlyFor('webhook')),
     ...checkOptionalProp('connectionArn', github.connectionArn, checkConnectionArn),
     ...crossPropProblem(trigger === 'webhook' && github.connectionArn !== undefined, 'connectionArn', github.connectionArn, onlyFor('connection')),
+    ...checkOptionalProp('connectionName', github.connectionName, checkConnectionName),
+    ...crossPropProblem(trigger === 'webhook' && github.connectionName !== undefined, 'connectionName', github.connectionName, onlyFor('connection')),
+    ...crossPropProblem(
+      github.connectionArn !== undefined && github.connectionName !== undefined,
+      'connectionName',
+      github.connectionName,
+      'must not be set with connectionArn: name one existing connection',
+    ),
   ];
 }
 
@@ -221,6 +237,6 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
     ...(typeof props.artifactBucketName === 'string'
       ? [named(`artifact folder (the first ${ARTIFACT_FOLDER_NAME_LENGTH} characters of the name) in s3://${props.artifactBucketName}`, pipelineArtifactPrefix(props.name))]
       : []),
-    ...(trigger === 'connection' && props.github.connectionArn === undefined ? [named('CodeConnections connection', props.name)] : []),
+    ...(trigger === 'connection' && props.github.connectionArn === undefined && props.github.connectionName === undefined ? [named('CodeConnections connection', props.name)] : []),
   ];
 }

@@ -145,7 +145,7 @@ export class CiPipeline extends Construct {
 
   /** The repository; when created, the files the build runs with its role and credentials are the code owners'. */
   private createRepository(props: CiPipelineProps): SourceRepository {
-    const { owner, repository, branch, oauthTokenSecret: _token, webhookSecret: _webhook, connectionArn: _connection, ...settings } = props.github;
+    const { owner, repository, branch, oauthTokenSecret: _token, webhookSecret: _webhook, connectionArn: _connection, connectionName: _shared, ...settings } = props.github;
     const appDir = (props.appPath ?? '.') === '.' ? '' : `/${props.appPath}`;
     return new SourceRepository(this, 'repository', {
       ...settings,
@@ -158,14 +158,15 @@ export class CiPipeline extends Construct {
   }
 
   private createSource(props: CiPipelineProps): IPipelineSource {
-    const { oauthTokenSecret, webhookSecret, connectionArn } = props.github;
+    const { oauthTokenSecret, webhookSecret, connectionArn, connectionName } = props.github;
     if ((props.trigger ?? 'webhook') === 'webhook') {
       return new GitHubWebhookSource(this, 'webhook', { repository: this.repository, oauthTokenSecretId: oauthTokenSecret, webhookSecretId: webhookSecret });
     }
     return new GitHubConnectionSource(this, 'connection', {
       repository: this.repository,
-      connectionName: connectionArn === undefined ? props.name : undefined,
+      connectionName: connectionArn === undefined && connectionName === undefined ? props.name : undefined,
       connectionArn,
+      sharedConnectionName: connectionName,
     });
   }
 

@@ -1,11 +1,12 @@
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
+import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/data-aws-codestarconnections-connection';
 import { Construct } from 'constructs';
 import { USE_CONNECTION_ACTIONS } from '../../iam/actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { checkBranchFilterPattern, checkConnectionArn, checkConnectionName } from '../core/checks';
 import { grant } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
-import { checkDerivedName, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
 
@@ -14,8 +15,7 @@ export interface GitHubConnectionSourceProps {
   readonly repository: SourceRepository;
   /**
    * Name of the connection to create (at most 32 characters).
-   * Ignored when `connectionArn` is set.
-   * @default - required unless `connectionArn` is set
+   * @default - required unless `connectionArn` or `sharedConnectionName` is set
    */
   readonly connectionName?: string;
   /**
@@ -23,6 +23,14 @@ export interface GitHubConnectionSourceProps {
    * @default - a connection is created; it must be approved once in the console
    */
   readonly connectionArn?: string;
+  /**
+   * Name of an existing connection in the stack's account and region, looked up
+   * when Terraform plans (`data.aws_codestarconnections_connection`): the one
+   * connection that many pipelines share, approved once, such as a
+   * {@link GitHubConnectionStack}'s.
+   * @default - a connection is created; it must be approved once in the console
+   */
+  readonly sharedConnectionName?: string;
   /**
    * The source action's name in its stage.
    * @default "GitHub"
@@ -48,14 +56,18 @@ export const triggerBranchProblems = (prop: string, branch: string): PropProblem
   checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkBranchFilterPattern);
 
 function validateConnectionSourceProps(props: GitHubConnectionSourceProps): PropProblem[] {
+  const given = (['connectionName', 'connectionArn', 'sharedConnectionName'] as const).filter((prop) => props[prop] !== undefined);
   return [
     ...triggerBranchProblems('repository.branch', props.repository.branch),
-    ...(props.connectionArn !== undefined
-      ? checkProp('connectionArn', props.connectionArn, checkConnectionArn)
-      : checkProp('connectionName', props.connectionName, (name) => {
+    ...(given.length > 1 ? [{ prop: given[1], value: props[given[1]], allowed: `must not be set with ${given[0]}: name one connection, to create or to use` }] : []),
+    ...checkOptionalProp('connectionArn', props.connectionArn, checkConnectionArn),
+    ...checkOptionalProp('sharedConnectionName', props.sharedConnectionName, checkConnectionName),
+    ...(props.connectionArn === undefined && props.sharedConnectionName === undefined
+      ? checkProp('connectionName', props.connectionName, (name) => {
           const problem = checkConnectionName(name ?? '');
-          return problem === undefined ? undefined : `${problem} (required unless connectionArn is set)`;
-        })),
+          return problem === undefined ? undefined : `${problem} (required unless connectionArn or sharedConnectionName is set)`;
+        })
+      : []),
   ];
 }
 
@@ -84,6 +96,12 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     if (props.connectionArn !== undefined) {
       this.connectionArn = props.connectionArn;
       this.outputs = [this.connectionArnOutput()];
+      return;
+    }
+    if (props.sharedConnectionName !== undefined) {
+      const shared = new DataAwsCodestarconnectionsConnection(this, 'shared-connection', { name: props.sharedConnectionName });
+      this.connectionArn = shared.arn;
+      this.outputs = [this.connectionArnOutput(), { name: 'connection_status', value: shared.connectionStatus, description: 'AVAILABLE once approved; PENDING until then' }];
       return;
     }
     const connection = new CodestarconnectionsConnection(this, 'connection', { name: props.connectionName!, providerType: 'GitHub' });

@@ -1,43 +1,18 @@
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { Aspects, DataTerraformRemoteStateS3, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { CiPipeline } from '../ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../ci-pipeline/ci-pipeline-props';
-import { Suppressions } from '../../guardrails/suppressions';
-import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion, checkKmsKeyIdentifier, checkS3BucketName, checkS3KeyPrefix } from '../core/checks';
-import { checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../core/checks';
+import { checkProp, crossPropProblem, nestedProblems, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
+import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
 import { requireTerraformVersion } from './terraform-version';
 
 export { REQUIRED_TERRAFORM_VERSION } from './terraform-version';
 
-/** Where a stack keeps its Terraform state. */
-export interface RemoteStateSettings {
-  /** The state bucket: the one the state bootstrap stack creates, or an existing one. */
-  readonly bucket: string;
-  /** The bucket's region. */
-  readonly region: string;
-  /** The stack's state object key. */
-  readonly key: string;
-  /**
-   * The customer-managed KMS key that encrypts the state and lock objects (the
-   * backend's `kms_key_id`): a key ARN, an alias ARN, or an alias name
-   * (`alias/<name>`, resolved in the deploying account). For a bucket of the
-   * state bootstrap stack, `stateKeyAlias(bucket)`; its bucket policy refuses
-   * state written under any other key.
-   * @default - required, unless `s3ManagedEncryption` is true
-   */
-  readonly kmsKeyId?: string;
-  /**
-   * Encrypt the state with S3-managed keys (`encrypt = true` without a key): an
-   * explicit, weaker choice for an existing bucket without a customer-managed
-   * key. Anyone allowed `s3:GetObject` on the bucket (AWS's `ReadOnlyAccess`
-   * policy, for one) can then read the state, and the secrets in it.
-   * @default false
-   */
-  readonly s3ManagedEncryption?: boolean;
-}
+export type { RemoteStateSettings } from './s3-backend';
 
 export interface CiPipelineStackProps {
   /** The pipeline to build. */
@@ -55,10 +30,7 @@ export interface CiPipelineStackProps {
 export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropProblem[] {
   return [
     ...checkProp('region', props.region, checkAwsRegion),
-    ...checkProp('state.bucket', props.state.bucket, checkS3BucketName),
-    ...checkProp('state.region', props.state.region, checkAwsRegion),
-    ...checkProp('state.key', props.state.key, checkS3KeyPrefix),
-    ...stateEncryptionProblems(props.state),
+    ...nestedProblems('state', validateRemoteState(props.state)),
     ...crossPropProblem(
       props.pipeline.artifactBucketName !== undefined && props.pipeline.artifactBucketName === props.state.bucket,
       'pipeline.artifactBucketName',
@@ -68,29 +40,6 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
     // Only once the region is valid, so that one mistake is reported once.
     ...(checkAwsRegion(props.region) === undefined ? regionalArnProblems(props) : []),
   ];
-}
-
-/** The state's key: one named and usable by the state bucket, unless S3-managed keys are chosen explicitly. */
-function stateEncryptionProblems(state: RemoteStateSettings): PropProblem[] {
-  if (state.s3ManagedEncryption !== undefined && typeof state.s3ManagedEncryption !== 'boolean') {
-    return [{ prop: 'state.s3ManagedEncryption', value: state.s3ManagedEncryption, allowed: 'must be true or false' }];
-  }
-  if (state.s3ManagedEncryption === true) {
-    return crossPropProblem(state.kmsKeyId !== undefined, 'state.kmsKeyId', state.kmsKeyId, 'must not be set with s3ManagedEncryption: choose a customer-managed key or S3-managed keys');
-  }
-  if (state.kmsKeyId === undefined) {
-    return [
-      {
-        prop: 'state.kmsKeyId',
-        value: undefined,
-        allowed: 'is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true to accept S3-managed keys, which anyone allowed s3:GetObject on the bucket can read through',
-      },
-    ];
-  }
-  const keyProblems = checkProp('state.kmsKeyId', state.kmsKeyId, checkKmsKeyIdentifier);
-  // S3 encrypts an object only with a key of the bucket's region (S3 User Guide, "Using server-side encryption with AWS KMS keys").
-  const inBucketRegion = keyProblems.length === 0 && state.kmsKeyId.startsWith('arn:') && checkAwsRegion(state.region) === undefined;
-  return [...keyProblems, ...(inBucketRegion ? checkProp('state.kmsKeyId', state.kmsKeyId, checkArnUsableIn(state.region, 'the state bucket')) : [])];
 }
 
 /** The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads; a connection in its partition. */
@@ -138,7 +87,7 @@ export class CiPipelineStack extends TerraformStack {
     Aspects.of(this).add(new SecurityChecks());
     throwIfInvalid('CiPipelineStack', this, validateCiPipelineStackProps(props));
 
-    this.configureBackend(props.state);
+    addS3Backend(this, props.state);
     requireTerraformVersion(this);
 
     addAwsProvider(this, {
@@ -151,29 +100,6 @@ export class CiPipelineStack extends TerraformStack {
     this.ciPipeline = new CiPipeline(this, 'ci', props.pipeline);
     for (const { name, value, description } of this.ciPipeline.outputs) {
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
-    }
-  }
-
-  /**
-   * The S3 backend: encrypted under the state's key (Terraform's S3 backend sends
-   * it on the state and the lock object alike), and locked natively.
-   */
-  private configureBackend(state: RemoteStateSettings): void {
-    new S3Backend(this, {
-      bucket: state.bucket,
-      key: state.key,
-      region: state.region,
-      encrypt: true,
-      kmsKeyId: state.s3ManagedEncryption ? undefined : state.kmsKeyId,
-    });
-    // cdktf 0.21's S3Backend predates native S3 locking; without it, concurrent
-    // applies could corrupt state (the DynamoDB lock table is deprecated).
-    this.addOverride('terraform.backend.s3.use_lockfile', true);
-    if (state.s3ManagedEncryption) {
-      Suppressions.add(this, {
-        ruleId: 'CIP_TF_2',
-        reason: 'The state bucket exists already and state.s3ManagedEncryption is set: its owner chose S3-managed keys for the state',
-      });
     }
   }
 }

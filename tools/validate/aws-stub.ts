@@ -1,7 +1,9 @@
 /**
  * A local stand-in for the AWS APIs that a create plan of these stacks calls:
- * STS GetCallerIdentity (`data.aws_caller_identity`) and Secrets Manager
- * GetSecretValue (`data.aws_secretsmanager_secret_version`). It listens on
+ * STS GetCallerIdentity (`data.aws_caller_identity`), Secrets Manager
+ * GetSecretValue (`data.aws_secretsmanager_secret_version`), and the
+ * CodeConnections calls that find a shared connection by name
+ * (`data.aws_codestarconnections_connection`). It listens on
  * 127.0.0.1 only, answers as account `STUB_ACCOUNT_ID`, and refuses any other
  * call, recording it, so a plan that needs more fails with a clear message.
  */
@@ -36,6 +38,28 @@ function secretValue(request: string, region: string): string {
   });
 }
 
+/** The CodeConnections connection named `name`, available, in the stub's account and `region`. */
+const connection = (name: string, region: string) => ({
+  ConnectionArn: `arn:aws:codeconnections:${region}:${STUB_ACCOUNT_ID}:connection/00000000-0000-0000-0000-${Buffer.from(name).toString('hex').padEnd(12, '0').slice(0, 12)}`,
+  ConnectionName: name,
+  ConnectionStatus: 'AVAILABLE',
+  ProviderType: 'GitHub',
+  OwnerAccountId: STUB_ACCOUNT_ID,
+});
+
+/** Answers the CodeConnections calls of a lookup by name, for the connections `names`; undefined for any other operation. */
+function connectionsAnswer(operation: string, request: string, region: string, names: readonly string[]): string | undefined {
+  const action = operation.split('.').pop();
+  if (action === 'ListConnections') return JSON.stringify({ Connections: names.map((name) => connection(name, region)) });
+  if (action === 'GetConnection') {
+    const { ConnectionArn } = JSON.parse(request) as { ConnectionArn: string };
+    const found = names.map((name) => connection(name, region)).find((candidate) => candidate.ConnectionArn === ConnectionArn);
+    return found === undefined ? undefined : JSON.stringify({ Connection: found });
+  }
+  if (action === 'ListTagsForResource') return JSON.stringify({ Tags: [] });
+  return undefined;
+}
+
 /** The operation a request asks for: the JSON protocol's target header, or the query protocol's Action. */
 function operationOf(request: IncomingMessage, body: string): string {
   const target = request.headers['x-amz-target'];
@@ -46,8 +70,17 @@ function operationOf(request: IncomingMessage, body: string): string {
 /** The region a request was signed for (`Credential=<key>/<date>/<region>/<service>/aws4_request`). */
 const signedRegion = (request: IncomingMessage) => /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(String(request.headers.authorization))?.[1] ?? 'us-east-1';
 
+/** What the stub knows of the account. */
+export interface AwsStubOptions {
+  /**
+   * The CodeConnections connections that exist, by name.
+   * @default - none
+   */
+  readonly connectionNames?: readonly string[];
+}
+
 /** Starts the stub on a free port of 127.0.0.1. */
-export async function startAwsStub(): Promise<AwsStub> {
+export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStub> {
   const served: string[] = [];
   const refused: string[] = [];
   const respond = (request: IncomingMessage, response: ServerResponse, body: string) => {
@@ -58,6 +91,9 @@ export async function startAwsStub(): Promise<AwsStub> {
     } else if (operation === 'secretsmanager.GetSecretValue') {
       served.push('SecretsManager.GetSecretValue');
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(secretValue(body, signedRegion(request)));
+    } else if (operation.includes('CodeStar_connections') && connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []) !== undefined) {
+      served.push(`CodeConnections.${operation.split('.').pop()}`);
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []));
     } else {
       refused.push(operation);
       response

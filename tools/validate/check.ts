@@ -90,7 +90,9 @@ const lastLine = (text: string) => text.split('\n').map((line) => line.replace(/
 /** Validates and plans the stacks in `dir`. */
 export async function checkDirectory(dir: string, setup: ProviderSetup, options: { readonly keep?: boolean } = {}): Promise<CheckOutcome> {
   const stacks = readStacks(dir);
-  const stub = await startAwsStub();
+  // Shared connections exist before the pipelines that look them up are planned (their stack is deployed first).
+  const connectionNames = stacks.flatMap((stack) => Object.values<any>(stack.json.data?.aws_codestarconnections_connection ?? {}).map((lookup) => lookup.name)).filter((name) => typeof name === 'string');
+  const stub = await startAwsStub({ connectionNames });
   const workdir = mkdtempSync(join(tmpdir(), 'ci-validate-'));
   try {
     const prepared = stacks.map((stack) => prepareStack(stack, { missingProviders: missingProviders(stack.json, setup), stubEndpoint: stub.endpoint }));

@@ -25,7 +25,7 @@ export function stubProviderSettings(endpoint: string): Json {
     skip_requesting_account_id: true,
     skip_metadata_api_check: 'true',
     skip_region_validation: true,
-    endpoints: [{ sts: endpoint, secretsmanager: endpoint }],
+    endpoints: [{ sts: endpoint, secretsmanager: endpoint, codestarconnections: endpoint, codeconnections: endpoint }],
   };
 }
 

@@ -1,5 +1,6 @@
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
 import { CodepipelineWebhook } from '@cdktf/provider-aws/lib/codepipeline-webhook';
+import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/data-aws-codestarconnections-connection';
 import { RepositoryWebhook } from '@cdktf/provider-github/lib/repository-webhook';
 import { CiPipeline } from '../../../constructs/ci-pipeline/ci-pipeline';
 import { GitHubConnectionSource } from '../../../constructs/github/github-connection-source';
@@ -56,12 +57,24 @@ describe('GitHubConnectionSource, existing connection', () => {
     expect(existing.pipeline.source.outputs).toEqual([{ name: 'connection_arn', value: EXISTING, description: 'The GitHub connection used by the source action' }]);
   });
 
+  test('uses a shared connection by name: looked up when Terraform plans, created nowhere in the stack', () => {
+    const shared = synthPipeline({ trigger: 'connection', github: { owner: 'my-org', repository: 'app', connectionName: 'fleet-github' } });
+    expect(shared.text).not.toHaveResource(CodestarconnectionsConnection);
+    expect(shared.text).toHaveDataSourceWithProperties(DataAwsCodestarconnectionsConnection, { name: 'fleet-github' });
+    const lookup = shared.ref('ci/connection/shared-connection', 'arn');
+    expect(shared.at('ci/pipeline/pipeline').stage[0].action[0].configuration.ConnectionArn).toBe(lookup);
+    expect(statement(shared.statements('ci/pipeline/role/permissions'), 'UseGitHubConnection').resources).toEqual([lookup]);
+    expect(shared.pipeline.source.outputs.map((output) => output.name)).toEqual(['connection_arn', 'connection_status']);
+  });
+
   test('on its own, needs a connection name unless an ARN is given, and a connection ARN of the documented shape', () => {
     const make = (props: object) => () =>
       synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), ...props }));
-    expect(make({})).toThrow('GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, digits and .@_- (required unless connectionArn is set)');
+    expect(make({})).toThrow('GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, digits and .@_- (required unless connectionArn or sharedConnectionName is set)');
     expect(make({ connectionName: 'x'.repeat(33) })).toThrow(/invalid prop "connectionName"/);
     expect(make({ connectionArn: 'arn:aws:s3:::bucket' })).toThrow(/invalid prop "connectionArn" = "arn:aws:s3:::bucket": must be a connection ARN/);
+    expect(make({ sharedConnectionName: 'has space' })).toThrow(/invalid prop "sharedConnectionName" = "has space": must be 1-32 letters/);
+    expect(make({ connectionArn: EXISTING, sharedConnectionName: 'fleet' })).toThrow(/invalid prop "sharedConnectionName" = "fleet": must not be set with connectionArn/);
   });
 
   test('matches a branch with "{" or "}" literally: the trigger filter is a glob pattern', () => {

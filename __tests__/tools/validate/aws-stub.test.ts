@@ -36,3 +36,35 @@ describe('the AWS stub', () => {
     expect(stub.served).toEqual(['STS.GetCallerIdentity', 'SecretsManager.GetSecretValue']);
   });
 });
+
+describe('the AWS stub with shared connections', () => {
+  let stub: AwsStub;
+  beforeAll(async () => {
+    stub = await startAwsStub({ connectionNames: ['fleet-github'] });
+  });
+  afterAll(() => stub.close());
+
+  const connections = (action: string, body: object) =>
+    fetch(stub.endpoint, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: {
+        'x-amz-target': `com.amazonaws.codestar.connections.CodeStar_connections_20191201.${action}`,
+        authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20261201/eu-west-1/codestar-connections/aws4_request, SignedHeaders=host, Signature=x',
+      },
+    });
+
+  test('lists the connections it was told exist, available, in the region signed for, and finds each by its ARN', async () => {
+    const { Connections } = (await (await connections('ListConnections', {})).json()) as { Connections: { ConnectionArn: string; ConnectionName: string; ConnectionStatus: string }[] };
+    expect(Connections).toEqual([expect.objectContaining({ ConnectionName: 'fleet-github', ConnectionStatus: 'AVAILABLE' })]);
+    expect(Connections[0].ConnectionArn).toMatch(/^arn:aws:codeconnections:eu-west-1:123456789012:connection\//);
+    const found = await connections('GetConnection', { ConnectionArn: Connections[0].ConnectionArn });
+    expect(((await found.json()) as { Connection: { ConnectionName: string } }).Connection.ConnectionName).toBe('fleet-github');
+  });
+
+  test('refuses a connection it does not know', async () => {
+    const response = await connections('GetConnection', { ConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/other' });
+    expect(response.status).toBe(400);
+    expect(stub.refused).toContain('com.amazonaws.codestar.connections.CodeStar_connections_20191201.GetConnection');
+  });
+});

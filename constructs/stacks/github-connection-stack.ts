@@ -1,0 +1,65 @@
+import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { SecurityChecks } from '../../guardrails/security-checks';
+import { checkAwsRegion, checkConnectionName } from '../core/checks';
+import { checkProp, nestedProblems, PropProblem, throwIfInvalid } from '../core/validation';
+import { addAwsProvider } from './aws-provider';
+import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
+import { requireTerraformVersion } from './terraform-version';
+
+export interface GitHubConnectionStackProps {
+  /** The connection's name (1-32 letters, digits and .@_-); pipelines find it by this name. */
+  readonly connectionName: string;
+  /** The region of the pipelines that use it: a connection serves its own region. */
+  readonly region: string;
+  /** The S3 backend holding this stack's state. */
+  readonly state: RemoteStateSettings;
+}
+
+/** Every problem with the props; the configuration schema reports them for its `connection` section. */
+export function validateGitHubConnectionStackProps(props: GitHubConnectionStackProps): PropProblem[] {
+  return [
+    ...checkProp('connectionName', props.connectionName, checkConnectionName),
+    ...checkProp('region', props.region, checkAwsRegion),
+    ...nestedProblems('state', validateRemoteState(props.state)),
+  ];
+}
+
+/**
+ * One AWS CodeConnections connection to GitHub for a whole fleet of
+ * pipelines: created `PENDING`, approved once by a person in the console, then
+ * used by every pipeline stack that names it (`GitHubConnectionSource`'s
+ * `sharedConnectionName`), instead of one connection, and one approval, per
+ * pipeline. No GitHub token is involved: the AWS Connector GitHub App
+ * authenticates.
+ */
+export class GitHubConnectionStack extends TerraformStack {
+  /** The connection's ARN. */
+  public readonly connectionArn: string;
+  /** The connection's name. */
+  public readonly connectionName: string;
+
+  constructor(scope: Construct, id: string, props: GitHubConnectionStackProps) {
+    super(scope, id);
+    Aspects.of(this).add(new SecurityChecks());
+    throwIfInvalid('GitHubConnectionStack', this, validateGitHubConnectionStackProps(props));
+    addS3Backend(this, props.state);
+    requireTerraformVersion(this);
+    addAwsProvider(this, { region: props.region, defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }] });
+
+    const connection = new CodestarconnectionsConnection(this, 'connection', { name: props.connectionName, providerType: 'GitHub' });
+    this.connectionArn = connection.arn;
+    this.connectionName = props.connectionName;
+    const outputs = [
+      { name: 'connection_arn', value: connection.arn, description: 'The connection the pipelines share' },
+      { name: 'connection_status', value: connection.connectionStatus, description: 'PENDING until approved once in the console; AVAILABLE after' },
+      {
+        name: 'connection_next_step',
+        value: 'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
+        description: 'No pipeline can fetch code until a person approves the connection',
+      },
+    ];
+    for (const { name, value, description } of outputs) new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+  }
+}
