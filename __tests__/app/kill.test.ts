@@ -6,10 +6,11 @@
  * random (KILL_TEST_SEED picks another); every failure message names the seed.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { appCommand } from '../../scripts/app-command';
+import { fileTree } from '../file-tree';
 
 const ROOT = resolve(__dirname, '..', '..');
 const app = appCommand();
@@ -48,20 +49,6 @@ const SHARED_TERRAFORM = { 'stacks/ci-shared/.terraform/providers/marker': 'init
 const work = mkdtempSync(join(tmpdir(), 'ci-kill-'));
 const configPath = (name: ConfigName) => join(work, `${name}.json`);
 
-/** Every file under `dir`, as relative path → content. */
-function tree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (current: string) => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 /** Where kills aim: after which name appears beside the output directory, and how many milliseconds later at most. */
 const AIMS: Record<'start' | 'staging' | 'journal', { sign?: RegExp; maxDelay: number }> = {
   start: { sign: undefined, maxDelay: 1200 },
@@ -92,7 +79,7 @@ const expected: Record<ConfigName, Record<string, string>> = { A: {}, B: {} };
 /** The configuration whose whole output `outdir` holds, Terraform's files of the shared stack included; undefined if none. */
 function wholeOutput(outdir: string): ConfigName | undefined {
   if (!existsSync(outdir)) return undefined;
-  const files = tree(outdir);
+  const files = fileTree(outdir);
   const manifest = JSON.parse(files['manifest.json'] ?? '{"stacks": {}}');
   const stackDirs = existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')).sort() : [];
   if (JSON.stringify(Object.keys(manifest.stacks).sort()) !== JSON.stringify(stackDirs)) return undefined;
@@ -117,7 +104,7 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
     const exits = await Promise.all((['A', 'B'] as const).map((name, lane) => synth(name, laneOutdir(lane))));
     expect(exits.map((exit) => [exit.code, exit.stderr])).toEqual([[0, ''], [0, '']]);
     (['A', 'B'] as const).forEach((name, lane) => {
-      expected[name] = tree(laneOutdir(lane));
+      expected[name] = fileTree(laneOutdir(lane));
       plantTerraform(laneOutdir(lane));
     });
   }, 60_000);

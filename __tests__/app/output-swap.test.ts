@@ -1,21 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { journalPath, makeStaging, recover, startSwap, sweep, swapIn } from '../../app/output-swap';
-
-/** Every file under `dir` (Terraform's included), as relative path → content. */
-function tree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (current: string) => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
+import { fileTree } from '../file-tree';
 
 function write(root: string, files: Record<string, string>): void {
   for (const [name, content] of Object.entries(files)) {
@@ -56,7 +43,7 @@ describe.each([
   test('puts the new tree in place, keeps Terraform\'s files of the stacks that remain, and drops the rest', () => {
     const { outdir, staging, beside } = prepared(inPlace);
     swapIn(outdir, staging, inPlace);
-    expect(tree(outdir)).toEqual(SWAPPED);
+    expect(fileTree(outdir)).toEqual(SWAPPED);
     expect(beside()).toEqual(['cdktf.out']);
   });
 
@@ -65,7 +52,7 @@ describe.each([
     const staging = makeStaging(inPlace ? (mkdirSync(outdir), outdir) : outdir, inPlace);
     write(staging, NEW);
     swapIn(outdir, staging, inPlace);
-    expect(tree(outdir)).toEqual(NEW);
+    expect(fileTree(outdir)).toEqual(NEW);
   });
 
   // What SIGKILL leaves after each rename of a swap, and what the next run's recovery makes of it.
@@ -83,7 +70,7 @@ describe.each([
       }
       const wholeNew = done > out.length;
       expect({ done, recovery: recover(outdir) }).toEqual({ done, recovery: wholeNew ? 'completed' : 'rolled back' });
-      expect({ done, tree: tree(outdir) }).toEqual({ done, tree: wholeNew ? SWAPPED : OLD });
+      expect({ done, tree: fileTree(outdir) }).toEqual({ done, tree: wholeNew ? SWAPPED : OLD });
       expect({ done, beside: beside() }).toEqual({ done, beside: ['cdktf.out'] });
       expect(recover(outdir)).toBe('none');
     }
@@ -99,7 +86,7 @@ describe.each([
     renameSync(join(journal.old, 'stacks/kept/.terraform.lock.hcl'), join(outdir, 'stacks/kept/.terraform.lock.hcl'));
     expect(existsSync(join(outdir, 'stacks/kept/.terraform'))).toBe(false);
     expect(recover(outdir)).toBe('completed');
-    expect(tree(outdir)).toEqual(SWAPPED);
+    expect(fileTree(outdir)).toEqual(SWAPPED);
   });
 });
 

@@ -4,11 +4,12 @@
  * Terraform variables.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { run } from '../../main';
 import { appCommand } from '../../scripts/app-command';
+import { fileTree } from '../file-tree';
 
 const ROOT = resolve(__dirname, '..', '..');
 const app = appCommand();
@@ -26,20 +27,6 @@ const PLANTED = {
   AWS_SECRET_ACCESS_KEY: 'planted/aws/secret/key/0000000000000000000',
   AWS_SESSION_TOKEN: 'planted-session-token-0a9f',
 };
-
-/** Every file under `dir`, as relative path → content. */
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (current: string) => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 describe('the output directory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ci-output-'));
@@ -68,8 +55,8 @@ describe('the output directory', () => {
   });
 
   test('is byte-identical across runs and processes', () => {
-    const first = tree(inProcess);
-    const second = tree(spawned);
+    const first = new Map(Object.entries(fileTree(inProcess)));
+    const second = new Map(Object.entries(fileTree(spawned)));
     expect([...first.keys()]).toEqual([...second.keys()]);
     expect([...first.keys()]).toEqual(
       expect.arrayContaining(['guardrails-report.md', 'manifest.json', join('stacks', 'ci-sample-flask-app', 'cdk.tf.json'), join('stacks', 'state-bootstrap', 'cdk.tf.json')]),
@@ -78,7 +65,7 @@ describe('the output directory', () => {
   });
 
   test('holds no planted secret in any file', () => {
-    for (const [path, content] of [...tree(inProcess), ...tree(spawned)]) {
+    for (const [path, content] of [...new Map(Object.entries(fileTree(inProcess))), ...new Map(Object.entries(fileTree(spawned)))]) {
       for (const [name, value] of Object.entries(PLANTED)) {
         expect({ path, name, found: content.includes(value) }).toEqual({ path, name, found: false });
       }
