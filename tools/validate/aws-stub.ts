@@ -7,6 +7,7 @@
  * 127.0.0.1 only, answers as account `STUB_ACCOUNT_ID`, and refuses any other
  * call, recording it, so a plan that needs more fails with a clear message.
  */
+import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { STUB_ACCOUNT_ID } from './literals';
@@ -40,7 +41,7 @@ function secretValue(request: string, region: string): string {
 
 /** The CodeConnections connection named `name`, available, in the stub's account and `region`. */
 const connection = (name: string, region: string) => ({
-  ConnectionArn: `arn:aws:codeconnections:${region}:${STUB_ACCOUNT_ID}:connection/00000000-0000-0000-0000-${Buffer.from(name).toString('hex').padEnd(12, '0').slice(0, 12)}`,
+  ConnectionArn: `arn:aws:codeconnections:${region}:${STUB_ACCOUNT_ID}:connection/00000000-0000-0000-0000-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`,
   ConnectionName: name,
   ConnectionStatus: 'AVAILABLE',
   ProviderType: 'GitHub',
