@@ -23,6 +23,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sweepLockLeftovers } from './output-lock';
 
+/** Terraform's local state in a stack's directory, which a swap must never delete with the directory. */
+const LOCAL_STATE: readonly string[] = ['terraform.tfstate', 'terraform.tfstate.d'];
+
 /**
  * What Terraform leaves in a stack's directory, carried over for the stacks that
  * are still synthesized, so that `terraform init` need not run again: the
@@ -30,7 +33,7 @@ import { sweepLockLeftovers } from './output-lock';
  * (https://developer.hashicorp.com/terraform/language/files/dependency-lock),
  * and local state, which no synth may lose.
  */
-export const KEPT_FROM_TERRAFORM: readonly string[] = ['.terraform', '.terraform.lock.hcl', 'terraform.tfstate', 'terraform.tfstate.backup', 'terraform.tfstate.d'];
+export const KEPT_FROM_TERRAFORM: readonly string[] = ['.terraform', '.terraform.lock.hcl', ...LOCAL_STATE, 'terraform.tfstate.backup'];
 
 /** A rename: [from, to]. */
 export type Move = readonly [string, string];
@@ -104,9 +107,6 @@ export function swapIn(outdir: string, staging: string, inPlace: boolean): void 
     throw error;
   }
 }
-
-/** Local state files of Terraform, which a swap must not delete with a stack's directory. */
-const LOCAL_STATE = ['terraform.tfstate', 'terraform.tfstate.d'];
 
 /** The stacks in `outdir` that the staged tree no longer has, and whose directory holds local Terraform state. */
 export function removedStacksWithState(outdir: string, staging: string): string[] {

@@ -7,7 +7,7 @@ import { CONFUSED_DEPUTY_SERVICES } from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
 import { checkIamPolicyName, checkIamRoleName, checkServicePrincipal, checkSourceAccount, checkSourceArn, checkStatementId } from '../core/checks';
 import { IGrantable, PolicyStatement, PolicyStatements } from '../core/grants';
-import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 
 export interface ServiceRoleProps {
   /** The role's name: 1-64 characters of letters, digits and `+=,.@_-`. */
@@ -43,7 +43,7 @@ function validateSourceConditions(props: ServiceRoleProps): PropProblem[] {
     ...checkOptionalProp('sourceAccount', props.sourceAccount, checkSourceAccount),
     ...crossPropProblem(props.sourceAccount !== undefined && unsupported, 'sourceAccount', props.sourceAccount, allowed),
     ...crossPropProblem(props.sourceArns !== undefined && props.sourceArns.length === 0, 'sourceArns', props.sourceArns, 'must name at least one ARN, or be left out'),
-    ...(props.sourceArns ?? []).flatMap((arn) => checkProp('sourceArns[]', arn, checkSourceArn)),
+    ...checkOptionalList('sourceArns', props.sourceArns, checkSourceArn),
     ...crossPropProblem(props.sourceArns !== undefined && unsupported, 'sourceArns', props.sourceArns, allowed),
   ];
 }

@@ -1,3 +1,5 @@
+import { TerraformOutput, TerraformStack } from 'cdktf';
+
 /**
  * A value an operator reads after deploying (`terraform output`): constructs
  * describe their outputs as data, and a stack writes them, so a stack needs
@@ -10,4 +12,9 @@ export interface StackOutput {
   readonly value: string;
   /** What it is, shown by `terraform output` and in the README. */
   readonly description: string;
+}
+
+/** Writes `outputs` into `stack`, each under its own name as its address (`output.pipeline_name`), not a construct-path hash. */
+export function writeStackOutputs(stack: TerraformStack, outputs: readonly StackOutput[]): void {
+  for (const { name, value, description } of outputs) new TerraformOutput(stack, name, { value, description }).overrideLogicalId(name);
 }

@@ -60,6 +60,13 @@ export function checkOptionalProp<T>(prop: string, value: T | undefined, check: 
   return value === undefined ? [] : checkProp(prop, value, check);
 }
 
+/** Like {@link checkOptionalProp}, for each entry of an optional list prop, named by its index (`codeOwners[1]`); a value that is not a list is one problem. */
+export function checkOptionalList<T>(prop: string, values: readonly T[] | undefined, check: Check<T>): PropProblem[] {
+  if (values === undefined) return [];
+  if (!Array.isArray(values)) return [{ prop, value: values, allowed: 'must be a list' }];
+  return values.flatMap((value, index) => checkProp(`${prop}[${index}]`, value, check));
+}
+
 /** A rule across props: `allowed` is reported for `prop` when `broken` holds. */
 export function crossPropProblem(broken: boolean, prop: string, value: unknown, allowed: string): PropProblem[] {
   return broken ? [{ prop, value, allowed }] : [];

@@ -71,6 +71,18 @@ function validateConnectionSourceProps(props: GitHubConnectionSourceProps): Prop
   ];
 }
 
+/** What an operator must know of a connection just created: its status, and the approval it waits for. */
+export function newConnectionOutputs(connection: CodestarconnectionsConnection): StackOutput[] {
+  return [
+    { name: 'connection_status', value: connection.connectionStatus, description: 'PENDING until approved once in the console' },
+    {
+      name: 'connection_next_step',
+      value: 'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
+      description: 'A new connection stays PENDING, and no pipeline can fetch code, until a person approves it',
+    },
+  ];
+}
+
 /**
  * Triggers the pipeline through an AWS CodeConnections (CodeStar) connection to
  * GitHub: AWS's recommended path. The pipeline is V2 with a push trigger on the
@@ -106,15 +118,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     }
     const connection = new CodestarconnectionsConnection(this, 'connection', { name: props.connectionName!, providerType: 'GitHub' });
     this.connectionArn = connection.arn;
-    this.outputs = [
-      this.connectionArnOutput(),
-      { name: 'connection_status', value: connection.connectionStatus, description: 'PENDING until approved once in the console' },
-      {
-        name: 'connection_next_step',
-        value: 'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
-        description: 'A new connection stays PENDING, and the pipeline cannot fetch code, until a person approves it',
-      },
-    ];
+    this.outputs = [this.connectionArnOutput(), ...newConnectionOutputs(connection)];
   }
 
   /** Lets the pipeline's role use the connection, and starts the pipeline on a push to the branch. */

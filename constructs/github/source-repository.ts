@@ -16,7 +16,7 @@ import {
   checkOneOf,
   checkStatusCheckContext,
 } from '../core/checks';
-import { Check, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 
 /** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
 export type RepositoryVisibility = 'private' | 'internal';
@@ -106,9 +106,9 @@ export function validateRepositorySettings(settings: RepositorySettings): PropPr
     ...checkOptionalProp('requiredApprovingReviewCount', settings.requiredApprovingReviewCount, checkIntegerBetween(1, 6)),
     ...checkOptionalProp('dismissStaleReviews', settings.dismissStaleReviews, checkBoolean),
     ...checkOptionalProp('dependabotSecurityUpdates', settings.dependabotSecurityUpdates, checkBoolean),
-    ...listProblems('codeOwners', settings.codeOwners, checkCodeOwner),
+    ...checkOptionalList('codeOwners', settings.codeOwners, checkCodeOwner),
     ...crossPropProblem(Array.isArray(settings.codeOwners) && settings.codeOwners.length === 0, 'codeOwners', settings.codeOwners, 'must name at least one owner, or be left out'),
-    ...listProblems('requiredStatusChecks', settings.requiredStatusChecks, checkStatusCheckContext),
+    ...checkOptionalList('requiredStatusChecks', settings.requiredStatusChecks, checkStatusCheckContext),
     ...(settings.create === false
       ? CREATED_REPOSITORY_SETTINGS.flatMap((prop) =>
           crossPropProblem(settings[prop] !== undefined, prop, settings[prop], 'applies only to a repository that is created (create: true); set it on the existing repository instead'),
@@ -123,16 +123,9 @@ function validateSourceRepositoryProps(props: SourceRepositoryProps): PropProble
     ...checkProp('repositoryName', props.repositoryName, checkGitHubRepository),
     ...checkOptionalProp('branch', props.branch, checkBranchName),
     ...validateRepositorySettings(props),
-    ...listProblems('codeOwnedPaths', props.codeOwnedPaths, checkCodeOwnersPattern),
+    ...checkOptionalList('codeOwnedPaths', props.codeOwnedPaths, checkCodeOwnersPattern),
     ...crossPropProblem(props.codeOwnedPaths !== undefined && props.codeOwners === undefined, 'codeOwnedPaths', props.codeOwnedPaths, 'needs codeOwners to own them'),
   ];
-}
-
-/** Each entry of a list prop checked, named by its index (`codeOwners[1]`); a value that is not a list is one problem. */
-function listProblems<T>(prop: string, values: readonly T[] | undefined, check: Check<T>): PropProblem[] {
-  if (values === undefined) return [];
-  if (!Array.isArray(values)) return [{ prop, value: values, allowed: 'must be a list' }];
-  return values.flatMap((value, index) => checkProp(`${prop}[${index}]`, value, check));
 }
 
 /**

@@ -1,9 +1,10 @@
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { Aspects, DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, DataTerraformRemoteStateS3, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { CiPipeline } from '../ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../ci-pipeline/ci-pipeline-props';
+import { writeStackOutputs } from '../core/stack-output';
 import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../core/checks';
 import { checkProp, crossPropProblem, nestedProblems, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
@@ -98,8 +99,6 @@ export class CiPipelineStack extends TerraformStack {
     new GithubProvider(this, 'github', { owner: props.pipeline.github.owner });
 
     this.ciPipeline = new CiPipeline(this, 'ci', props.pipeline);
-    for (const { name, value, description } of this.ciPipeline.outputs) {
-      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
-    }
+    writeStackOutputs(this, this.ciPipeline.outputs);
   }
 }

@@ -1,9 +1,11 @@
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
-import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { checkAwsRegion, checkConnectionName } from '../core/checks';
+import { writeStackOutputs } from '../core/stack-output';
 import { checkProp, nestedProblems, PropProblem, throwIfInvalid } from '../core/validation';
+import { newConnectionOutputs } from '../github/github-connection-source';
 import { addAwsProvider } from './aws-provider';
 import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
 import { requireTerraformVersion } from './terraform-version';
@@ -51,15 +53,6 @@ export class GitHubConnectionStack extends TerraformStack {
     const connection = new CodestarconnectionsConnection(this, 'connection', { name: props.connectionName, providerType: 'GitHub' });
     this.connectionArn = connection.arn;
     this.connectionName = props.connectionName;
-    const outputs = [
-      { name: 'connection_arn', value: connection.arn, description: 'The connection the pipelines share' },
-      { name: 'connection_status', value: connection.connectionStatus, description: 'PENDING until approved once in the console; AVAILABLE after' },
-      {
-        name: 'connection_next_step',
-        value: 'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
-        description: 'No pipeline can fetch code until a person approves the connection',
-      },
-    ];
-    for (const { name, value, description } of outputs) new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    writeStackOutputs(this, [{ name: 'connection_arn', value: connection.arn, description: 'The connection the pipelines share' }, ...newConnectionOutputs(connection)]);
   }
 }

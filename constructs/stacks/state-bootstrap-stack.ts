@@ -1,9 +1,10 @@
-import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecurityChecks } from '../../guardrails/security-checks';
 import { EncryptionKey } from '../aws/encryption-key';
 import { SecureBucket } from '../aws/secure-bucket';
 import { checkAwsRegion, checkNewS3BucketName } from '../core/checks';
+import { writeStackOutputs } from '../core/stack-output';
 import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
 import { addAwsProvider } from './aws-provider';
 import { requireTerraformVersion } from './terraform-version';
@@ -81,10 +82,9 @@ export class StateBootstrapStack extends TerraformStack {
       enforceEncryptionKeyOnWrites: true,
     });
 
-    new TerraformOutput(this, 'state_bucket', { value: this.bucket.bucketName, description: 'The state bucket' }).overrideLogicalId('state_bucket');
-    new TerraformOutput(this, 'state_kms_key_arn', {
-      value: this.encryptionKey.keyArn,
-      description: 'The key that encrypts state objects; backends name it by its alias',
-    }).overrideLogicalId('state_kms_key_arn');
+    writeStackOutputs(this, [
+      { name: 'state_bucket', value: this.bucket.bucketName, description: 'The state bucket' },
+      { name: 'state_kms_key_arn', value: this.encryptionKey.keyArn, description: 'The key that encrypts state objects; backends name it by its alias' },
+    ]);
   }
 }

@@ -44,8 +44,8 @@ describe('ServiceRole', () => {
     [{ assumedBy: 'codebuild' }, /ServiceRole at stack\/role: invalid prop "assumedBy" = "codebuild": must be a service principal/],
     [{ sourceAccount: '1234' }, /invalid prop "sourceAccount" = "1234": must be a 12-digit AWS account ID or a Terraform reference/],
     [{ sourceArns: [] }, /invalid prop "sourceArns" = \[\]: must name at least one ARN/],
-    [{ sourceArns: ['arn:aws:codebuild:eu-west-1:*:project/app'] }, /invalid prop "sourceArns\[\]" = "arn:aws:codebuild:eu-west-1:\*:project\/app": must name one account/],
-    [{ sourceArns: ['project/app'] }, /invalid prop "sourceArns\[\]" = "project\/app": must be an ARN/],
+    [{ sourceArns: ['arn:aws:codebuild:eu-west-1:*:project/app'] }, /invalid prop "sourceArns\[0\]" = "arn:aws:codebuild:eu-west-1:\*:project\/app": must name one account/],
+    [{ sourceArns: ['project/app'] }, /invalid prop "sourceArns\[0\]" = "project\/app": must be an ARN/],
     [{ assumedBy: 'codepipeline.amazonaws.com', sourceAccount: '123456789012' }, /invalid prop "sourceAccount" = "123456789012": is only for codebuild.amazonaws.com/],
   ])('rejects %j, naming the construct path', (props, message) => {
     expect(() => synth((scope) => new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com', ...props }))).toThrow(message);
