@@ -45,6 +45,27 @@ export const LOGS_KEY_ACTIONS = [
   'kms:ReEncrypt*',
 ] as const;
 
+/**
+ * The service principal of AWS CodeStar Notifications, which publishes a
+ * notification rule's events to its SNS topic targets.
+ */
+export const CODESTAR_NOTIFICATIONS_PRINCIPAL = 'codestar-notifications.amazonaws.com';
+
+/**
+ * What CodeStar Notifications needs on a notification rule's SNS topic, granted
+ * to its service principal in the topic policy ("Configure Amazon SNS topics for
+ * notifications", Developer Tools console User Guide,
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/set-up-sns.html).
+ */
+export const NOTIFICATION_PUBLISH_ACTIONS = ['sns:Publish'] as const;
+
+/**
+ * What CodeStar Notifications needs on the key of an encrypted topic, granted to
+ * its service principal in the key policy, through SNS only (`kms:ViaService`):
+ * same page, step 6.
+ */
+export const NOTIFICATION_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'] as const;
+
 /** What a build or pipeline needs to exchange artifacts through a bucket. */
 export const OBJECT_READ_WRITE_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'] as const;
 
