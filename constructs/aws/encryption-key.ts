@@ -2,7 +2,7 @@ import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cd
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS } from '../../iam/actions';
+import { CODESTAR_NOTIFICATIONS_PRINCIPAL, KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS, NOTIFICATION_KEY_ACTIONS } from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
 import { checkIntegerBetween, checkKmsAliasName, checkKmsKeyArn } from '../core/checks';
 import { Grant, grant, IGrantable } from '../core/grants';
@@ -42,6 +42,15 @@ export interface EncryptionKeyProps {
    */
   readonly allowCloudWatchLogs?: boolean;
   /**
+   * Let AWS CodeStar Notifications use the key for SNS topics it publishes
+   * to (`kms:GenerateDataKey*` and `kms:Decrypt`, through SNS in this region
+   * only), as a {@link FailureNotifications} topic encrypted with it needs: without
+   * the statement, notifications to the topic are never delivered and the rule's
+   * target shows as unreachable.
+   * @default false
+   */
+  readonly allowCodeStarNotifications?: boolean;
+  /**
    * Refuse to destroy the key (`lifecycle.prevent_destroy`); for keys whose loss makes data unreadable, like Terraform state's.
    * @default false
    */
@@ -68,7 +77,14 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
    * An existing customer-managed key, which Terraform neither creates nor changes.
    * Its key policy must let the account's IAM policies grant its use and, for
    * log groups, let CloudWatch Logs use it (the statements an `EncryptionKey`
-   * with `allowCloudWatchLogs` has).
+   * with `allowCloudWatchLogs` has). To encrypt a {@link FailureNotifications}
+   * topic, it must also allow the service principal
+   * `codestar-notifications.amazonaws.com` `kms:GenerateDataKey*` and
+   * `kms:Decrypt` on `*` with the condition `StringEquals` `kms:ViaService` =
+   * `sns.<region>.amazonaws.com` (the statement an `EncryptionKey` with
+   * `allowCodeStarNotifications` has; "Configure Amazon SNS topics for
+   * notifications", Developer Tools console User Guide). The guardrail CIP_PERM_3
+   * cannot read an existing key's policy, so nothing checks this for it.
    *
    * @param scope the construct that uses the key, named in errors
    * @param keyArn the key's ARN (not an alias: log groups and ECR need the key ARN)
@@ -86,12 +102,15 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   public readonly aliasName: string;
   /** The alias's ARN. */
   public readonly aliasArn: string;
+  /** Whether the key policy lets CodeStar Notifications use the key for SNS topics ({@link EncryptionKeyProps.allowCodeStarNotifications}). */
+  public readonly allowsCodeStarNotifications: boolean;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
     throwIfInvalid('EncryptionKey', this, validateEncryptionKeyProps(props));
 
-    const policy = new DataAwsIamPolicyDocument(this, 'policy', { statement: keyPolicy(AwsContext.of(this), props.allowCloudWatchLogs ?? false) });
+    this.allowsCodeStarNotifications = props.allowCodeStarNotifications ?? false;
+    const policy = new DataAwsIamPolicyDocument(this, 'policy', { statement: keyPolicy(AwsContext.of(this), props) });
     const key = new KmsKey(this, 'key', {
       description: props.description,
       enableKeyRotation: true,
@@ -117,8 +136,8 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   }
 }
 
-/** The key policy: the account administers the key through IAM; optionally CloudWatch Logs may encrypt log groups. */
-function keyPolicy(aws: AwsContext, allowCloudWatchLogs: boolean): DataAwsIamPolicyDocumentStatement[] {
+/** The key policy: the account administers the key through IAM; optionally CloudWatch Logs may encrypt log groups, and CodeStar Notifications publish to topics. */
+function keyPolicy(aws: AwsContext, props: EncryptionKeyProps): DataAwsIamPolicyDocumentStatement[] {
   const statements: DataAwsIamPolicyDocumentStatement[] = [
     {
       sid: 'AccountAdministersKeyThroughIam',
@@ -128,7 +147,7 @@ function keyPolicy(aws: AwsContext, allowCloudWatchLogs: boolean): DataAwsIamPol
       principals: [{ type: 'AWS', identifiers: [aws.arn('iam', 'root', { global: true })] }],
     },
   ];
-  if (allowCloudWatchLogs) {
+  if (props.allowCloudWatchLogs) {
     statements.push({
       sid: 'CloudWatchLogsEncryptsLogGroups',
       effect: 'Allow',
@@ -138,5 +157,23 @@ function keyPolicy(aws: AwsContext, allowCloudWatchLogs: boolean): DataAwsIamPol
       condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [aws.arn('logs', 'log-group:*')] }],
     });
   }
+  if (props.allowCodeStarNotifications) statements.push(codeStarNotificationsStatement(aws));
   return statements;
+}
+
+/**
+ * CodeStar Notifications publishing to topics encrypted with the key: "Configure
+ * Amazon SNS topics for notifications", step 6, Developer Tools console User Guide
+ * (https://docs.aws.amazon.com/dtconsole/latest/userguide/set-up-sns.html).
+ * `kms:ViaService` limits it to requests SNS makes in this region for it.
+ */
+function codeStarNotificationsStatement(aws: AwsContext): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: 'CodeStarNotificationsPublishToEncryptedTopics',
+    effect: 'Allow',
+    actions: [...NOTIFICATION_KEY_ACTIONS],
+    resources: ['*'],
+    principals: [{ type: 'Service', identifiers: [CODESTAR_NOTIFICATIONS_PRINCIPAL] }],
+    condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`sns.${aws.region}.amazonaws.com`] }],
+  };
 }

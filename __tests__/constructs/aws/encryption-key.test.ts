@@ -4,7 +4,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
 import { ServiceRole } from '../../../constructs/aws/service-role';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS } from '../../../iam/actions';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS, NOTIFICATION_KEY_ACTIONS } from '../../../iam/actions';
 import { statement, synth, Synthesized } from '../../helpers';
 
 describe('EncryptionKey', () => {
@@ -32,6 +32,27 @@ describe('EncryptionKey', () => {
     expect(logs.principals[0].identifiers[0]).toBe(`logs.${forLogs.ref('aws-context/region', 'id')}.amazonaws.com`);
     expect(logs.condition[0]).toMatchObject({ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn' });
     expect(logs.condition[0].values[0]).toMatch(/:log-group:\*$/);
+  });
+
+  test('lets CodeStar Notifications use the key through SNS in this region only when asked', () => {
+    const forNotifications = synth((scope) => new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd', allowCodeStarNotifications: true }));
+    const notifications = statement(forNotifications.statements('key/policy'), 'CodeStarNotificationsPublishToEncryptedTopics');
+    expect(notifications).toMatchObject({
+      effect: 'Allow',
+      actions: [...NOTIFICATION_KEY_ACTIONS],
+      resources: ['*'],
+      principals: [{ type: 'Service', identifiers: ['codestar-notifications.amazonaws.com'] }],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`sns.${forNotifications.ref('aws-context/region', 'id')}.amazonaws.com`] }],
+    });
+    expect(NOTIFICATION_KEY_ACTIONS).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
+    expect(forLogs.statements('key/policy').map((s) => s.sid)).not.toContain('CodeStarNotificationsPublishToEncryptedTopics');
+  });
+
+  test('says whether it lets CodeStar Notifications use it', () => {
+    synth((scope) => {
+      expect(new EncryptionKey(scope, 'a', { alias: 'a', description: 'd' }).allowsCodeStarNotifications).toBe(false);
+      expect(new EncryptionKey(scope, 'b', { alias: 'b', description: 'd', allowCodeStarNotifications: true }).allowsCodeStarNotifications).toBe(true);
+    });
   });
 
   test("the README's statement for an existing key is this statement, written out", () => {
