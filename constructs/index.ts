@@ -12,6 +12,7 @@ export * from './core/validation';
 export * from './aws/build-project';
 export * from './aws/codebuild-action';
 export * from './aws/encryption-key';
+export * from './aws/failure-notifications';
 export * from './aws/image-repository';
 export * from './aws/pipeline';
 export * from './aws/pipeline-action';
