@@ -1,4 +1,6 @@
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
+import { EncryptionKey, IEncryptionKey } from '../../constructs/aws/encryption-key';
+import { buildFailures, FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import {
@@ -220,5 +222,113 @@ describe('secretOfVariable', () => {
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf',
     );
     expect(secretOfVariable('plain-name')).toBe('plain-name');
+  });
+});
+
+describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', () => {
+  const PIPELINE_ARN = 'arn:aws:codepipeline:eu-west-1:123456789012:app';
+  const PROJECT_ARN = 'arn:aws:codebuild:eu-west-1:123456789012:project/app';
+
+  /** A stack with failure notifications whose topic is encrypted with `key` (a key of the stack when undefined). */
+  function notificationStack(key?: (stack: TerraformStack) => IEncryptionKey): TerraformJson {
+    const stack = new TerraformStack(Testing.app(), 'notify');
+    new FailureNotifications(stack, 'notifications', {
+      topicName: 'ci-app-failures',
+      encryptionKey: key?.(stack) ?? new EncryptionKey(stack, 'key', { alias: 'ci/app', description: 'd', allowCodeStarNotifications: true }),
+      rules: [pipelineFailures('app-pipeline-failed', PIPELINE_ARN), buildFailures('app-build-failed', PROJECT_ARN)],
+      emailAddresses: ['team@example.com'],
+    });
+    return JSON.parse(JSON.stringify(stack.toTerraform()));
+  }
+
+  const problems = (json: TerraformJson) =>
+    checkStack(json, { rules: PERMISSION_RULES })
+      .findings.filter((finding) => finding.ruleId === 'CIP_PERM_3')
+      .map((finding) => `${finding.path}: ${finding.problem}`)
+      .sort();
+  const withoutStatement = (json: TerraformJson, pathSuffix: string, sid: string) => {
+    const broken = copy(json);
+    const document = documentAt(broken, pathSuffix);
+    expect(document.statement.map((statement: any) => statement.sid)).toContain(sid);
+    document.statement = document.statement.filter((statement: any) => statement.sid !== sid);
+    return broken;
+  };
+
+  let json: TerraformJson;
+  beforeAll(() => {
+    json = notificationStack();
+  });
+
+  test('FailureNotifications with an EncryptionKey that allows CodeStar Notifications passes, and every other rule too', () => {
+    const report = checkStack(json);
+    expect(report.rulesApplied).toContain('CIP_PERM_3');
+    expect(report.findings.map((finding) => `${finding.ruleId} ${finding.path}: ${finding.problem}`)).toEqual([]);
+  });
+
+  test('without the topic policy statement, each rule fails', () => {
+    expect(problems(withoutStatement(json, 'notifications/policy-document', 'CodeStarNotificationsPublish'))).toEqual([
+      expect.stringMatching(/^notify\/notifications\/rule-app-build-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/),
+      expect.stringMatching(/^notify\/notifications\/rule-app-pipeline-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/),
+    ]);
+  });
+
+  test('a topic policy on another topic, or for another service, does not count', () => {
+    const otherTopic = copy(json);
+    documentAt(otherTopic, 'notifications/policy-document').statement[0].resources = ['arn:aws:sns:eu-west-1:123456789012:other'];
+    expect(problems(otherTopic)).toHaveLength(2);
+    const otherService = copy(json);
+    documentAt(otherService, 'notifications/policy-document').statement[0].principals[0].identifiers = ['events.amazonaws.com'];
+    expect(problems(otherService)).toHaveLength(2);
+  });
+
+  test('a statement written on the topic itself, as JSON with the ARN built from its name, counts', () => {
+    const inline = withoutStatement(json, 'notifications/policy-document', 'CodeStarNotificationsPublish');
+    const topic: any = Object.values(inline.resource!.aws_sns_topic)[0];
+    const stack = new SynthesizedStack(inline);
+    const [partition, region, account] = ['data.aws_partition', 'data.aws_region', 'data.aws_caller_identity'].map((type) => stack.ofType(type)[0].address);
+    const arn = `arn:\${${partition}.partition}:sns:\${${region}.id}:\${${account}.account_id}:ci-app-failures`;
+    topic.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: ['codestar-notifications.amazonaws.com'] }, Action: 'SNS:Publish', Resource: arn }] });
+    expect(problems(inline)).toEqual([]);
+  });
+
+  test('without the key policy statement, each rule fails', () => {
+    expect(problems(withoutStatement(json, 'key/policy', 'CodeStarNotificationsPublishToEncryptedTopics'))).toEqual([
+      expect.stringMatching(/^notify\/notifications\/rule-app-build-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/),
+      expect.stringMatching(/^notify\/notifications\/rule-app-pipeline-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/),
+    ]);
+  });
+
+  test('a key named by its alias is followed to the key', () => {
+    const byAlias = withoutStatement(json, 'key/policy', 'CodeStarNotificationsPublishToEncryptedTopics');
+    const topic: any = Object.values(byAlias.resource!.aws_sns_topic)[0];
+    topic.kms_master_key_id = `\${${new SynthesizedStack(byAlias).ofType('aws_kms_alias')[0].address}.arn}`;
+    expect(problems(byAlias)).toEqual([expect.stringMatching(/key notify\/key\/key of topic/), expect.stringMatching(/key notify\/key\/key of topic/)]);
+  });
+
+  test.each(['alias/aws/sns', 'arn:aws:kms:eu-west-1:123456789012:alias/aws/sns'])('a topic encrypted with the AWS managed key %s fails', (keyId) => {
+    const managed = copy(json);
+    (Object.values(managed.resource.aws_sns_topic)[0] as any).kms_master_key_id = keyId;
+    expect(problems(managed)).toEqual([
+      `notify/notifications/rule-app-build-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
+      `notify/notifications/rule-app-pipeline-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
+    ]);
+  });
+
+  test('an existing key, known only by its ARN, cannot be read and passes without a finding', () => {
+    const existing = notificationStack((stack) => EncryptionKey.fromKeyArn(stack, EXISTING_KEY));
+    expect(existing.resource?.aws_kms_key).toBeUndefined();
+    expect(problems(existing)).toEqual([]);
+    expect(checkStack(existing).rulesApplied).toContain('CIP_PERM_3');
+  });
+
+  test('Slack targets and topics outside the stack are not checked', () => {
+    const elsewhere = copy(json);
+    for (const rule of Object.values(elsewhere.resource.aws_codestarnotifications_notification_rule) as any[]) {
+      rule.target = [
+        { type: 'SNS', address: 'arn:aws:sns:eu-west-1:123456789012:elsewhere' },
+        { type: 'AWSChatbotSlack', address: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci' },
+      ];
+    }
+    expect(problems(elsewhere)).toEqual([]);
   });
 });

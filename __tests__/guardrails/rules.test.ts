@@ -13,6 +13,7 @@ import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { BuildProject } from '../../constructs/aws/build-project';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { EncryptionKey } from '../../constructs/aws/encryption-key';
+import { FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { ImageRepository } from '../../constructs/aws/image-repository';
 import { SecureBucket } from '../../constructs/aws/secure-bucket';
 import { ALL_RULES, checkStack, formatFinding, StackReport } from '../../guardrails';
@@ -90,6 +91,18 @@ const adding = (add: (stack: CiPipelineStack) => void, shape: Shape = 'webhook-d
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:builds';
 const SERVICE_GRANT = { Effect: 'Allow', Principal: { Service: 'codestar-notifications.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC_ARN };
+
+/** A bare stack with failure notifications for one pipeline; `mutate` breaks what it likes. */
+const notifying = (mutate: (notifications: FailureNotifications) => void = () => undefined) => () =>
+  bareStack((stack) => {
+    const encryptionKey = new EncryptionKey(stack, 'notifications-key', { alias: 'notifications', description: 'Notifications key', allowCodeStarNotifications: true });
+    const notifications = new FailureNotifications(stack, 'notifications', {
+      topicName: 'failures',
+      encryptionKey,
+      rules: [pipelineFailures('pipeline-failed', 'arn:aws:codepipeline:eu-west-1:123456789012:app')],
+    });
+    mutate(notifications);
+  });
 
 const CASES: readonly RuleCase[] = [
   { rule: 'CKV_AWS_78', path: 'ci/build/project', failing: override('build/project', 'artifacts.encryption_disabled', true), message: /artifacts "CODEPIPELINE" have encryption_disabled = true/ },
@@ -348,6 +361,14 @@ const CASES: readonly RuleCase[] = [
       JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: '*' }] }),
     ),
     message: /role ci-app\/ci\/pipeline\/role\/role may not run the TestAndBuildImage action: codebuild:BatchGetBuilds, codebuild:StartBuild/,
+  },
+  {
+    rule: 'CIP_PERM_3',
+    path: 'bare/notifications/rule-pipeline-failed',
+    // The topic switched to the AWS managed key, whose policy cannot let CodeStar Notifications use it.
+    failing: notifying((notifications) => (notifications.node.findChild('topic') as TerraformResource).addOverride('kms_master_key_id', 'alias/aws/sns')),
+    message: /topic bare\/notifications\/topic is encrypted with the AWS managed key alias\/aws\/sns/,
+    passing: notifying(),
   },
 ];
 

@@ -8,12 +8,19 @@
  * log group, secrets and key; the pipeline's artifact store, build actions and
  * connection) and expressed with the same named action lists the constructs
  * grant with, so a grant and its check cannot drift apart.
+ *
+ * The same holds for services that act through resource policies: CodeStar
+ * Notifications must be let publish to the topics its rules target, and use
+ * their keys (CIP_PERM_3).
  */
 import {
+  CODESTAR_NOTIFICATIONS_PRINCIPAL,
   ECR_AUTH_ACTIONS,
   ECR_PUSH_ACTIONS,
   KEY_ENCRYPT_DECRYPT_ACTIONS,
   LOG_WRITE_ACTIONS,
+  NOTIFICATION_KEY_ACTIONS,
+  NOTIFICATION_PUBLISH_ACTIONS,
   OBJECT_READ_WRITE_ACTIONS,
   REPORT_ACTIONS,
   SECRET_DECRYPT_ACTIONS,
@@ -234,7 +241,93 @@ function permissionRule(id: string, name: string, target: string, needsOf: typeo
   };
 }
 
+// --- Notification topics (CIP_PERM_3) ------------------------------------------
+
+/** Whether `statement` applies to requests the CodeStar Notifications service makes: it names the service, or everyone. */
+const appliesToNotifications = (statement: NormalizedStatement) =>
+  statement.principals.some(
+    (principal) => principal.identifiers.includes('*') || (principal.type === 'Service' && principal.identifiers.includes(CODESTAR_NOTIFICATIONS_PRINCIPAL)),
+  );
+
+/** The statements of every resource policy of `element` (its own attribute and the `attachment` resources whose `attribute` refers to it) that apply to CodeStar Notifications. */
+function notificationStatements(element: Element, stack: SynthesizedStack, attachment: string, attribute: string): NormalizedStatement[] {
+  return [element, ...stack.attachedTo(element, attachment, attribute)]
+    .flatMap((holder) => policiesAt(holder, stack))
+    .filter((policy) => policy.use === 'resource')
+    .flatMap((policy) => policy.statements ?? [])
+    .filter(appliesToNotifications);
+}
+
+/** Whether `value` names an AWS managed key: `alias/aws/...`, by name or alias ARN. */
+export const isAwsManagedKeyAlias = (value: string): boolean => /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(value);
+
+/** What the topic's key lacks for CodeStar Notifications: nothing when the key is not in the stack. */
+function notificationKeyProblems(topic: Element, stack: SynthesizedStack): string[] {
+  const keyId = topic.body.kms_master_key_id;
+  if (typeof keyId !== 'string' || keyId === '') return [];
+  if (isAwsManagedKeyAlias(keyId)) {
+    return [`topic ${topic.path} is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} use it, so no notification is delivered`];
+  }
+  const alias = stack.resolve(keyId, 'aws_kms_alias');
+  const key = stack.resolve(alias === undefined ? keyId : alias.body.target_key_id, 'aws_kms_key');
+  if (key === undefined) return [];
+  const statements = notificationStatements(key, stack, 'aws_kms_key_policy', 'key_id');
+  const denied = NOTIFICATION_KEY_ACTIONS.filter((action) => !['*', ref(key, 'arn')].some((resource) => isAllowed(statements, action, resource)));
+  return denied.length === 0 ? [] : [`key ${key.path} of topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')}, so no notification is delivered`];
+}
+
+/** What a notification rule's SNS targets in the stack lack for CodeStar Notifications to deliver to them. */
+export function notificationTargetProblems(rule: Element, stack: SynthesizedStack): string[] {
+  // The AWS provider's target `type` defaults to SNS.
+  const topics = blocks(rule.body.target)
+    .filter((target) => (target.type ?? 'SNS') === 'SNS')
+    .map((target) => stack.resolve(target.address, 'aws_sns_topic'))
+    .filter((topic): topic is Element => topic !== undefined);
+  return [...new Set(topics)].flatMap((topic) => {
+    const statements = notificationStatements(topic, stack, 'aws_sns_topic_policy', 'arn');
+    const spellings = [ref(topic, 'arn'), ref(topic, 'id'), ...arnSpellings(topic, stack, 'sns', (name) => name).sameResourceAs];
+    const denied = NOTIFICATION_PUBLISH_ACTIONS.filter((action) => !spellings.some((resource) => isAllowed(statements, action, resource)));
+    return [
+      ...(denied.length === 0 ? [] : [`topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')} to it, so no notification is delivered`]),
+      ...notificationKeyProblems(topic, stack),
+    ];
+  });
+}
+
+/**
+ * CIP_PERM_3: the SNS topics a CodeStar Notifications rule targets can receive
+ * its notifications. For each target of type SNS that is a topic of the stack:
+ * (a) a topic policy (the topic's `policy` or an `aws_sns_topic_policy`) allows
+ * the service principal `codestar-notifications.amazonaws.com` `sns:Publish` on
+ * the topic; (b) the topic is not encrypted with an AWS managed key
+ * (`alias/aws/...`), whose key policy cannot be changed to let the service use
+ * it; (c) when its key is an `aws_kms_key` of the stack, the key policy allows
+ * the service `kms:GenerateDataKey*` and `kms:Decrypt`. Without any of these,
+ * the rule applies cleanly and its target turns "Unreachable" at the first failure.
+ *
+ * A key outside the stack (an existing key's ARN) and a topic outside it cannot
+ * be read here: they pass without a finding, and their policies are their
+ * owner's to get right (see `EncryptionKey.fromKeyArn`).
+ *
+ * Sources: "Configure Amazon SNS topics for notifications" (topic and key policy
+ * statements) and "Troubleshooting" ("Unreachable" targets), Developer Tools
+ * console User Guide, https://docs.aws.amazon.com/dtconsole/latest/userguide/set-up-sns.html
+ * and .../troubleshooting.html; AWS managed keys' policies cannot be changed:
+ * "AWS managed keys", AWS KMS Developer Guide, and Amazon SNS Developer Guide,
+ * "Key management" (event sources from AWS services need a customer managed key),
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html.
+ */
+export const NOTIFICATION_TARGET_RULE: Rule = {
+  id: 'CIP_PERM_3',
+  name: 'SNS topics of notification rules let CodeStar Notifications publish, and their keys let it encrypt',
+  targets: ['aws_codestarnotifications_notification_rule'],
+  fix:
+    'use FailureNotifications, which writes the topic policy, with an EncryptionKey created with allowCodeStarNotifications: true (a customer managed key, never alias/aws/sns)',
+  check: notificationTargetProblems,
+};
+
 export const PERMISSION_RULES: readonly Rule[] = [
   permissionRule('CIP_PERM_1', 'CodeBuild service roles allow everything their builds do', 'aws_codebuild_project', codeBuildNeeds, 'imageRepository.grantPush(buildProject.role)'),
   permissionRule('CIP_PERM_2', 'CodePipeline service roles allow everything their pipelines do', 'aws_codepipeline', pipelineNeeds, 'buildProject.grantStartBuild(pipelineRole)'),
+  NOTIFICATION_TARGET_RULE,
 ];
