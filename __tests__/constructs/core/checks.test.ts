@@ -3,11 +3,13 @@ import {
   checkArnUsableIn,
   checkAwsRegion,
   checkBranchName,
+  checkChatbotSlackChannelArn,
   checkCodeBuildProjectName,
   checkCodePipelineName,
   checkConcurrentBuildLimit,
   checkConnectionName,
   checkDockerHubRepository,
+  checkEmailAddress,
   checkEnvironmentVariableName,
   checkGitHubOwner,
   checkGitHubRepository,
@@ -20,6 +22,9 @@ import {
   checkLogGroupName,
   checkLogRetentionDays,
   checkNewS3BucketName,
+  checkNotificationEventTypeId,
+  checkNotificationRuleName,
+  checkNotificationRuleResource,
   checkPipelineName,
   checkReportGroupName,
   checkRelativePath,
@@ -29,6 +34,7 @@ import {
   checkSecretArn,
   checkSecretName,
   checkServicePrincipal,
+  checkSnsTopicName,
   checkStatementId,
   checkVariablePrefix,
   partitionOf,
@@ -187,5 +193,21 @@ describe('shared validation rules', () => {
 
   test('build environment variables are shell names outside CodeBuild\'s own', () => {
     expectRule(checkEnvironmentVariableName, ['APP_DIR', '_x', 'a1'], ['', '1A', 'A-B', 'CODEBUILD_X', 'A B']);
+  });
+  test('notification topics, rules, events, e-mail addresses and Slack channels', () => {
+    expectRule(checkSnsTopicName, ['a', 'ci-app_failures', 'A'.repeat(256)], ['', 'a.fifo', 'a b', 'a/b', 'A'.repeat(257)]);
+    expectRule(checkNotificationRuleName, ['a', 'App pipeline failed', 'a_b-c', 'a'.repeat(64)], ['', 'a/b', 'a.b', 'a'.repeat(65)]);
+    expectRule(checkNotificationEventTypeId, ['codepipeline-pipeline-pipeline-execution-failed', 'codebuild-project-build-state-failed'], ['', 'failed', 'Build-Failed', 'a--b', '-a-b']);
+    expectRule(
+      checkNotificationRuleResource,
+      ['arn:aws:codepipeline:eu-west-1:123456789012:app', 'arn:aws-cn:codebuild:cn-north-1:123456789012:project/app', '${aws_codepipeline.p.arn}'],
+      ['', 'app', 'arn:aws:codepipeline:eu-west-1:1234:app', 'arn:aws:codepipeline:eu-west-1:123456789012:'],
+    );
+    expectRule(checkEmailAddress, ['team@example.com', 'a.b+ci@mail.example.co.uk'], ['', 'team', 'team@example', '@example.com', 'a b@example.com', 'a@b@example.com', `${'a'.repeat(250)}@x.io`]);
+    expectRule(
+      checkChatbotSlackChannelArn,
+      ['arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts', 'arn:aws-us-gov:chatbot::123456789012:chat-configuration/slack-channel/a_b'],
+      ['', 'arn:aws:chatbot:eu-west-1:123456789012:chat-configuration/slack-channel/x', 'arn:aws:chatbot::123456789012:chat-configuration/microsoft-teams-channel/x', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/a b'],
+    );
   });
 });
