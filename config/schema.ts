@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { COMPUTE_TYPES, checkConnectionName, checkS3KeyPrefix } from '../constructs/core/checks';
 import { PropProblem } from '../constructs/core/validation';
 import { namedResourcesOf, REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { EXECUTION_MODES } from '../constructs/aws/pipeline-action';
 import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
 import { validateCiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
 import { validateGitHubConnectionStackProps } from '../constructs/stacks/github-connection-stack';
@@ -80,6 +81,7 @@ const githubSchema = strictObject({
   create: z.boolean().optional(),
   oauthTokenSecret: z.string().optional(),
   webhookSecret: z.string().optional(),
+  buildTokenSecret: z.string().optional(),
   connectionArn: z.string().optional(),
   connectionName: z.string().optional(),
   requiredApprovingReviewCount: z.number().optional(),
@@ -104,17 +106,32 @@ const buildSchema = strictObject({
   logRetentionDays: z.number().optional(),
 });
 
+const pullRequestBuildsSchema = strictObject({
+  enabled: z.boolean().optional(),
+  requiredStatusCheck: z.boolean().optional(),
+});
+
+const notificationsSchema = strictObject({
+  enabled: z.boolean().optional(),
+  emails: z.array(z.string()).optional(),
+  slackChannelConfigurationArn: z.string().optional(),
+});
+
 const pipelineSchema = strictObject({
   name: z.string(),
   github: githubSchema,
   trigger: oneOf(TRIGGER_MODES).optional(),
+  executionMode: oneOf(EXECUTION_MODES).optional(),
   registry: registrySchema,
   build: buildSchema.optional(),
   appPath: z.string().optional(),
+  releaseTags: z.array(z.string()).optional(),
+  pullRequestBuilds: pullRequestBuildsSchema.optional(),
+  notifications: notificationsSchema.optional(),
   artifactRetentionDays: z.number().optional(),
   encryptionKeyArn: z.string().optional(),
   artifactBucketName: z.string().optional(),
-}).check(validatedBy(['github', 'registry', 'build'], (pipeline) => atFields([], validateCiPipelineProps(pipeline))));
+}).check(validatedBy(['github', 'registry', 'build', 'pullRequestBuilds', 'notifications'], (pipeline) => atFields([], validateCiPipelineProps(pipeline))));
 
 const stateSchema = strictObject({
   bucket: z.string(),

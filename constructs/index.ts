@@ -10,6 +10,7 @@ export * from './core/validation';
 
 // AWS building blocks.
 export * from './aws/build-project';
+export * from './aws/build-source';
 export * from './aws/codebuild-action';
 export * from './aws/encryption-key';
 export * from './aws/failure-notifications';
@@ -24,6 +25,7 @@ export * from './aws/service-role';
 export * from './github/github-connection-source';
 export * from './github/github-webhook-source';
 export * from './github/pipeline-source';
+export * from './github/pull-request-builds';
 export * from './github/source-repository';
 
 // The composed pipeline.

@@ -100,6 +100,19 @@ export const ECR_PUSH_ACTIONS = [
 export const USE_CONNECTION_ACTIONS = ['codestar-connections:UseConnection', 'codeconnections:UseConnection'] as const;
 
 /**
+ * What a CodeBuild project that reads GitHub through a connection needs on it
+ * (CodeBuild User Guide, "GitHub App connections":
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html);
+ * both service prefixes, as for {@link USE_CONNECTION_ACTIONS}.
+ */
+export const CONNECTION_TOKEN_ACTIONS = [
+  'codeconnections:GetConnection',
+  'codeconnections:GetConnectionToken',
+  'codestar-connections:GetConnection',
+  'codestar-connections:GetConnectionToken',
+] as const;
+
+/**
  * Actions that support no resource-level scoping, so `Resource: "*"` is the
  * only way to grant them; anything else on `*` is broader than it needs to be.
  * See the "Resource types" column of each service's page in the Service

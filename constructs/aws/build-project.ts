@@ -1,9 +1,10 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CodebuildProject, CodebuildProjectEnvironment } from '@cdktf/provider-aws/lib/codebuild-project';
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
+import { CodebuildWebhook } from '@cdktf/provider-aws/lib/codebuild-webhook';
 import { Construct } from 'constructs';
 import { Suppressions } from '../../guardrails/suppressions';
-import { LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS, START_BUILD_ACTIONS } from '../../iam/actions';
+import { CONNECTION_TOKEN_ACTIONS, LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS, START_BUILD_ACTIONS } from '../../iam/actions';
 import {
   checkBuildImage,
   checkBuildTimeoutMinutes,
@@ -18,11 +19,13 @@ import {
   checkQueuedTimeoutMinutes,
   checkRelativePath,
   checkReportGroupName,
+  checkStatusCheckContext,
   ComputeType,
 } from '../core/checks';
 import { AwsContext } from '../core/aws-context';
 import { Grant, grant, IGrantable } from '../core/grants';
-import { checkDerivedName, checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { GitHubBuildSource } from './build-source';
 import { IEncryptionKey } from './encryption-key';
 import { ServiceRole } from './service-role';
 
@@ -123,6 +126,18 @@ export interface BuildProjectProps extends BuildSettings {
    * @default - none
    */
   readonly secretEnvironmentVariables?: readonly SecretEnvironmentVariable[];
+  /**
+   * Build a GitHub repository on the project's own, started by the source's
+   * webhook events, and report each build's status to GitHub; the role may
+   * use the source's credentials.
+   * @default - the pipeline that runs the project hands it the source (`CODEPIPELINE`)
+   */
+  readonly gitHubSource?: GitHubBuildSource;
+  /**
+   * What the project does, shown in the console and in plans.
+   * @default - "Tests and builds <appPath>; run by CodePipeline"
+   */
+  readonly description?: string;
 }
 
 /**
@@ -173,11 +188,24 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
     ...validateBuildSettings(props, { runsDocker: props.buildsImages ?? true }),
     ...names.flatMap((name) => checkProp('environmentVariables[].name', name, checkEnvironmentVariableName)),
+    ...(props.gitHubSource === undefined ? [] : validateGitHubSource(props.gitHubSource)),
     ...[...new Set(duplicates)].map((name) => ({
       prop: 'environmentVariables[].name',
       value: name,
       allowed: 'must be unique among the build\'s variables (APP_DIR is set from "appPath")',
     })),
+  ];
+}
+
+function validateGitHubSource(source: GitHubBuildSource): PropProblem[] {
+  const groups = source.webhookFilterGroups;
+  return [
+    ...checkProp('gitHubSource.statusContext', source.statusContext, checkStatusCheckContext),
+    ...crossPropProblem(groups.length === 0, 'gitHubSource.webhookFilterGroups', [], 'must hold at least one filter group'),
+    // CodeBuild API Reference, "UpdateWebhook": "A filter group must contain at least one EVENT WebhookFilter."
+    ...groups.flatMap((group, index) =>
+      crossPropProblem(!group.some((filter) => filter.type === 'EVENT'), `gitHubSource.webhookFilterGroups[${index}]`, group.map((filter) => filter.type), 'must hold an EVENT filter'),
+    ),
   ];
 }
 
@@ -194,6 +222,11 @@ export class BuildProject extends Construct {
   public readonly projectName: string;
   /** The project's ARN, built from its name so that it is known at plan time. */
   public readonly projectArn: string;
+  /**
+   * The project's ARN as a reference to the project: whatever uses it is created
+   * after the project. ({@link projectArn} is known at plan time instead, for IAM policies.)
+   */
+  public readonly deployedProjectArn: string;
   /** The log group the builds write to. */
   public readonly logGroupName: string;
   /** The build's service role. */
@@ -228,8 +261,12 @@ export class BuildProject extends Construct {
     const secretArns = [...new Set(variablesOf(props).secrets.map((secret) => secret.secretArn))];
     if (secretArns.length > 0) grant(this.role, { sid: 'ReadBuildSecrets', actions: SECRET_READ_ACTIONS, resources: secretArns });
 
+    if (props.gitHubSource !== undefined) this.grantSourceAccess(props.gitHubSource);
+
     const project = this.createProject(props, logGroup.name);
+    if (props.gitHubSource !== undefined) this.createWebhook(project, props.gitHubSource);
     this.projectName = project.name;
+    this.deployedProjectArn = project.arn;
     this.projectArn = aws.arn('codebuild', `project/${props.projectName}`);
     this.logGroupName = logGroup.name;
   }
@@ -239,19 +276,52 @@ export class BuildProject extends Construct {
     return grant(grantee, { sid: 'RunBuildProject', actions: START_BUILD_ACTIONS, resources: [this.projectArn] });
   }
 
+  /** The source's credentials: the connection's token, or the secret that holds the token. */
+  private grantSourceAccess(source: GitHubBuildSource): void {
+    if (source.auth.type === 'CODECONNECTIONS') {
+      grant(this.role, { sid: 'ReadSourceThroughConnection', actions: CONNECTION_TOKEN_ACTIONS, resources: [source.auth.connectionArn] });
+    } else {
+      grant(this.role, { sid: 'ReadSourceToken', actions: SECRET_READ_ACTIONS, resources: [source.auth.secretArn] });
+    }
+  }
+
+  /** The webhook through which GitHub events start builds (CodeBuild creates its GitHub side with the source's credentials). */
+  private createWebhook(project: CodebuildProject, source: GitHubBuildSource): void {
+    new CodebuildWebhook(this, 'webhook', {
+      projectName: project.name,
+      buildType: 'BUILD',
+      filterGroup: source.webhookFilterGroups.map((group) => ({
+        filter: group.map((filter) => ({ type: filter.type, pattern: filter.pattern, excludeMatchedPattern: filter.excludeMatchedPattern ?? false })),
+      })),
+    });
+  }
+
   private createProject(props: BuildProjectProps, logGroup: string): CodebuildProject {
     const appPath = props.appPath ?? '.';
     const buildsImages = props.buildsImages ?? true;
+    const buildspec = appPath === '.' ? 'buildspec.yml' : `${appPath.replace(/\/+$/, '')}/buildspec.yml`;
+    const github = props.gitHubSource;
     const project = new CodebuildProject(this, 'project', {
       name: props.projectName,
-      description: `Tests and builds ${appPath === '.' ? 'the repository' : appPath}; run by CodePipeline`,
+      description: props.description ?? `Tests and builds ${appPath === '.' ? 'the repository' : appPath}; run by CodePipeline`,
       serviceRole: this.role.roleArn,
       buildTimeout: props.timeoutMinutes ?? 30,
       queuedTimeout: props.queuedTimeoutMinutes ?? 60,
       concurrentBuildLimit: props.concurrentBuildLimit,
       encryptionKey: props.encryptionKey.keyArn,
-      source: { type: 'CODEPIPELINE', buildspec: appPath === '.' ? 'buildspec.yml' : `${appPath.replace(/\/+$/, '')}/buildspec.yml` },
-      artifacts: { type: 'CODEPIPELINE' },
+      source:
+        github === undefined
+          ? { type: 'CODEPIPELINE', buildspec }
+          : {
+              type: 'GITHUB',
+              location: github.repositoryUrl,
+              buildspec,
+              gitCloneDepth: 1,
+              reportBuildStatus: true,
+              buildStatusConfig: { context: github.statusContext },
+              auth: { type: github.auth.type, resource: github.auth.type === 'CODECONNECTIONS' ? github.auth.connectionArn : github.auth.secretArn },
+            },
+      artifacts: { type: github === undefined ? 'CODEPIPELINE' : 'NO_ARTIFACTS' },
       environment: renderEnvironment(props, buildsImages),
       cache: { type: 'LOCAL', modes: buildsImages ? ['LOCAL_DOCKER_LAYER_CACHE', 'LOCAL_SOURCE_CACHE'] : ['LOCAL_SOURCE_CACHE'] },
       logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: logGroup }, s3Logs: { status: 'DISABLED' } },
@@ -259,7 +329,7 @@ export class BuildProject extends Construct {
     if (buildsImages) {
       Suppressions.add(project, {
         ruleId: 'CKV_AWS_316',
-        reason: 'The build runs `docker build` and `docker push`, which need the Docker daemon that only privileged mode provides (prop buildsImages)',
+        reason: 'The build runs `docker build` (and `docker push`, where it publishes), which need the Docker daemon that only privileged mode provides (prop buildsImages)',
       });
     }
     return project;

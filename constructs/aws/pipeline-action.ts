@@ -6,6 +6,29 @@ import { IBucket } from './secure-bucket';
 export const PIPELINE_TYPES = ['V1', 'V2'] as const;
 export type PipelineType = (typeof PIPELINE_TYPES)[number];
 
+/**
+ * How a pipeline runs executions that overlap (CodePipeline User Guide, "Set or
+ * change the pipeline execution mode",
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/execution-modes.html):
+ * - `SUPERSEDED`: a newer execution may overtake and replace an older one waiting between stages;
+ * - `QUEUED`: executions run one by one, in the order they started, and none is skipped;
+ * - `PARALLEL`: executions run independently of each other, at the same time.
+ * V1 pipelines run only `SUPERSEDED`.
+ */
+export const EXECUTION_MODES = ['SUPERSEDED', 'QUEUED', 'PARALLEL'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+/** The execution modes a pipeline type supports. */
+export const executionModesOf = (type: PipelineType): readonly ExecutionMode[] => (type === 'V1' ? ['SUPERSEDED'] : EXECUTION_MODES);
+
+/**
+ * The execution mode a pipeline runs when none is chosen: `QUEUED` where the
+ * type allows it, so every change is built, in order, and a stage never holds
+ * more than one execution (no build can fail on a project's concurrent build
+ * limit); else `SUPERSEDED`, the only mode of V1.
+ */
+export const defaultExecutionModeOf = (type: PipelineType): ExecutionMode => (type === 'V1' ? 'SUPERSEDED' : 'QUEUED');
+
 /** What a pipeline tells an action when the action joins one of its stages. */
 export interface ActionBinding {
   /** The pipeline's name. */

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { checkCodePipelineName, checkIamRoleName, checkOneOf, checkStageOrActionName } from '../core/checks';
 import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
-import { ActionConfig, IAction, PIPELINE_TYPES, PipelineType } from './pipeline-action';
+import { ActionConfig, defaultExecutionModeOf, EXECUTION_MODES, ExecutionMode, executionModesOf, IAction, PIPELINE_TYPES, PipelineType } from './pipeline-action';
 import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
 
@@ -23,6 +23,12 @@ export interface PipelineProps {
    * @default - the type its actions require (`V1` for GitHub version 1 sources), else `V2`
    */
   readonly pipelineType?: PipelineType;
+  /**
+   * How overlapping executions run: `SUPERSEDED`, `QUEUED` or `PARALLEL` (see
+   * {@link EXECUTION_MODES}); V1 pipelines run only `SUPERSEDED`.
+   * @default - `QUEUED` for V2 pipelines, `SUPERSEDED` for V1
+   */
+  readonly executionMode?: ExecutionMode;
 }
 
 /** A stage of a {@link Pipeline}, as {@link Pipeline.addStage} returns it. */
@@ -68,6 +74,8 @@ interface BoundStage extends IStage {
 export class Pipeline extends Construct {
   /** The pipeline's name. */
   public readonly pipelineName: string;
+  /** The pipeline's ARN, a reference to the pipeline: whatever uses it is created after it. */
+  public readonly pipelineArn: string;
   /** The pipeline's service role. */
   public readonly role: ServiceRole;
 
@@ -82,6 +90,8 @@ export class Pipeline extends Construct {
       ...nameProblems,
       ...(nameProblems.length > 0 ? [] : checkDerivedName('pipelineName', props.pipelineName, 'IAM role name', pipelineRoleName(props.pipelineName), checkIamRoleName)),
       ...checkOptionalProp('pipelineType', props.pipelineType, checkOneOf(PIPELINE_TYPES)),
+      ...checkOptionalProp('executionMode', props.executionMode, checkOneOf(EXECUTION_MODES)),
+      ...(props.pipelineType === undefined || props.executionMode === undefined ? [] : executionModeProblems(props.pipelineType, props.executionMode)),
     ]);
     this.props = props;
     this.role = new ServiceRole(this, 'role', { roleName: pipelineRoleName(props.pipelineName), assumedBy: 'codepipeline.amazonaws.com' });
@@ -97,6 +107,7 @@ export class Pipeline extends Construct {
       stage: [],
     });
     this.pipelineName = this.resource.name;
+    this.pipelineArn = this.resource.arn;
     // CodePipeline User Guide, "CodePipeline pipeline structure reference": at least two stages.
     this.node.addValidation({
       validate: () => (this.stages.length < 2 ? [`Pipeline ${this.node.path} has ${this.stages.length} stage(s); a pipeline needs at least two`] : []),
@@ -149,7 +160,9 @@ export class Pipeline extends Construct {
   private render(): void {
     const bound = this.stages.flatMap((stage, stageIndex) => stage.actions.map(({ action, config }, actionIndex) => ({ action, config, stageIndex, actionIndex })));
     this.resource.putStage(this.stages.map((stage) => ({ name: stage.stageName, action: stage.actions.map(({ config }) => config.declaration) })));
-    this.resource.pipelineType = this.resolvePipelineType(bound.map(({ action, config }) => ({ action, type: config.pipelineType })));
+    const type = this.resolvePipelineType(bound.map(({ action, config }) => ({ action, type: config.pipelineType })));
+    this.resource.pipelineType = type;
+    this.resource.executionMode = this.resolveExecutionMode(type);
     const triggers = bound.flatMap(({ config }) => config.triggers ?? []);
     if (triggers.length > 0) this.resource.putTrigger(triggers);
     else this.resource.resetTrigger();
@@ -157,6 +170,12 @@ export class Pipeline extends Construct {
       (config.ignoredChanges ?? []).map((attribute) => `stage[${stageIndex}].action[${actionIndex}].${attribute}`),
     );
     this.resource.lifecycle = ignored.length > 0 ? { ignoreChanges: ignored } : undefined;
+  }
+
+  private resolveExecutionMode(type: PipelineType): ExecutionMode {
+    if (this.props.executionMode === undefined) return defaultExecutionModeOf(type);
+    throwIfInvalid('Pipeline', this, executionModeProblems(type, this.props.executionMode));
+    return this.props.executionMode;
   }
 
   private resolvePipelineType(required: readonly { readonly action: IAction; readonly type?: PipelineType }[]): PipelineType {
@@ -170,4 +189,10 @@ export class Pipeline extends Construct {
     }
     return type;
   }
+}
+
+/** The problem with running `mode` in a pipeline of `type`. */
+export function executionModeProblems(type: PipelineType, mode: ExecutionMode): PropProblem[] {
+  const allowed = executionModesOf(type);
+  return crossPropProblem(!allowed.includes(mode), 'executionMode', mode, `must be ${allowed.join(' or ')} in a ${type} pipeline`);
 }

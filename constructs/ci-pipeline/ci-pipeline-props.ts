@@ -1,8 +1,13 @@
 import { buildLogGroupName, buildReportGroupName, buildRoleName, BuildSettings, validateBuildSettings } from '../aws/build-project';
 import { pipelineRoleName } from '../aws/pipeline';
+import { EXECUTION_MODES, ExecutionMode } from '../aws/pipeline-action';
 import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../iam/artifact-store';
 import {
+  checkBoolean,
+  checkBranchFilterPattern,
   checkBranchName,
+  checkChatbotSlackChannelArn,
+  checkEmailAddress,
   checkConnectionArn,
   checkConnectionName,
   checkDockerHubRepository,
@@ -18,8 +23,8 @@ import {
   checkS3BucketPrefix,
   checkSecretId,
 } from '../core/checks';
-import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
-import { triggerBranchProblems } from '../github/github-connection-source';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
+import { triggerBranchProblems, triggerPatternProblems } from '../github/github-connection-source';
 import { pipelineWebhookName } from '../github/github-webhook-source';
 import { RepositorySettings, validateRepositorySettings } from '../github/source-repository';
 
@@ -56,6 +61,15 @@ export interface GitHubSettings extends RepositorySettings {
    */
   readonly webhookSecret?: string;
   /**
+   * Webhook trigger only: Secrets Manager secret (name or ARN) holding the GitHub token that
+   * CodeBuild uses for pull-request builds, in CodeBuild's JSON format:
+   * `{"ServerType":"GITHUB","AuthType":"PERSONAL_ACCESS_TOKEN","Token":"<token>"}`. Only its ARN
+   * is read, never its value. The token needs Contents (read), Pull requests (read), Commit
+   * statuses (read and write) and Webhooks (read and write) on the repository.
+   * @default "github/codebuild-token"
+   */
+  readonly buildTokenSecret?: string;
+  /**
    * Connection trigger only: ARN of an existing, approved connection.
    * @default - a connection named after the pipeline is created
    */
@@ -83,6 +97,45 @@ export interface RegistrySettings {
   readonly dockerHubCredentials?: boolean;
 }
 
+/** The build that verifies pull requests before they merge. */
+export interface PullRequestBuildSettings {
+  /**
+   * Build every pull request into the branch: its tests and image, without
+   * pushing, with no registry credentials, reporting its status to GitHub.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Require the build's status (its context, `codebuild/<name>`) in the branch
+   * protection created here, so a pull request merges only once it passed.
+   * While required, every pull request is built; when not, only those that
+   * change files under `appPath`. Only for a created repository.
+   * @default true with `github.create` true, else false
+   */
+  readonly requiredStatusCheck?: boolean;
+}
+
+/** Where failed pipeline runs and builds are reported. */
+export interface NotificationSettings {
+  /**
+   * Report failures: a CodeStar Notifications rule for the pipeline and each
+   * build project, to an SNS topic encrypted with the pipeline's key.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * E-mail addresses subscribed to the topic; each must confirm once.
+   * @default - none (subscribe later to the topic)
+   */
+  readonly emails?: readonly string[];
+  /**
+   * ARN of an existing AWS Chatbot Slack channel configuration to notify too
+   * (a Slack workspace is authorized once, in the console).
+   * @default - no Slack channel
+   */
+  readonly slackChannelConfigurationArn?: string;
+}
+
 export interface CiPipelineProps {
   /** The pipeline's short name (2-32 lowercase letters, digits, hyphens); it names every resource. */
   readonly name: string;
@@ -93,6 +146,14 @@ export interface CiPipelineProps {
    * @default "webhook"
    */
   readonly trigger?: TriggerMode;
+  /**
+   * How pushes that arrive while the pipeline runs are built: `QUEUED` (each
+   * one, in order), `SUPERSEDED` (a newer push may replace an older one waiting
+   * between stages) or `PARALLEL` (all at once). Trigger "webhook" makes a V1
+   * pipeline, which runs only `SUPERSEDED`.
+   * @default - `QUEUED` with trigger "connection", `SUPERSEDED` with "webhook"
+   */
+  readonly executionMode?: ExecutionMode;
   /** Where the image goes. */
   readonly registry: RegistrySettings;
   /**
@@ -102,9 +163,25 @@ export interface CiPipelineProps {
   readonly build?: BuildSettings;
   /**
    * The app's directory in the repository, holding its `buildspec.yml` and `Dockerfile`.
+   * With trigger "connection", the pipeline runs only for pushes that change a file under it.
    * @default "."
    */
   readonly appPath?: string;
+  /**
+   * Connection trigger only: glob patterns of tags (1-8, such as `v*`) whose push runs the pipeline too.
+   * @default - tags start nothing
+   */
+  readonly releaseTags?: readonly string[];
+  /**
+   * The build that verifies pull requests.
+   * @default - see {@link PullRequestBuildSettings}
+   */
+  readonly pullRequestBuilds?: PullRequestBuildSettings;
+  /**
+   * Failure notifications.
+   * @default - see {@link NotificationSettings}
+   */
+  readonly notifications?: NotificationSettings;
   /**
    * Days pipeline artifacts are kept in the artifact bucket (1-3650). Only for a created
    * bucket: an existing bucket's lifecycle is its owner's.
@@ -128,6 +205,29 @@ export interface CiPipelineProps {
   readonly artifactBucketName?: string;
 }
 
+/** The CodeBuild project that verifies a pipeline's pull requests. */
+export const pullRequestProjectName = (name: string) => `${name}-pull-requests`;
+/** The commit status context a pipeline's pull-request builds report, and branch protection requires. */
+export const pullRequestStatusContext = (name: string) => `codebuild/${name}`;
+/** The SNS topic of a pipeline's failure notifications. */
+export const notificationTopicName = (name: string) => `${name}-ci-failures`;
+/** The notification rules of a pipeline: its executions, its build, its pull-request build. */
+export const notificationRuleNames = (name: string) => ({
+  pipeline: `${name}-pipeline-failed`,
+  build: `${name}-build-failed`,
+  pullRequestBuild: `${name}-pull-request-build-failed`,
+});
+/** The CodeBuild-format token secret pull-request builds read in webhook mode when none is named. */
+export const DEFAULT_BUILD_TOKEN_SECRET = 'github/codebuild-token';
+
+/** Whether a pipeline has a pull-request build. */
+export const buildsPullRequests = (props: CiPipelineProps): boolean => props.pullRequestBuilds?.enabled ?? true;
+/** Whether branch protection created here requires the pull-request build's status. */
+export const requiresPullRequestStatus = (props: CiPipelineProps): boolean =>
+  buildsPullRequests(props) && props.github.create !== false && (props.pullRequestBuilds?.requiredStatusCheck ?? true);
+/** Whether a pipeline reports failures. */
+export const notifiesFailures = (props: CiPipelineProps): boolean => props.notifications?.enabled ?? true;
+
 /** The secret of the Docker Hub credentials of a pipeline. */
 export const credentialsSecretName = (name: string) => `ci/${name}/dockerhub`;
 /** The alias of a pipeline's created key, without `alias/`. */
@@ -146,11 +246,31 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
   return [
     ...nameProblems,
     ...(bucketPrefix ? checkDerivedName('name', props.name, 'artifact bucket name prefix', artifactBucketPrefix(props.name), checkS3BucketPrefix) : []),
-    ...nestedProblems('github', validateGitHubSettings(props.github, props.trigger ?? 'webhook')),
+    ...nestedProblems('github', validateGitHubSettings(props.github, props.trigger ?? 'webhook', buildsPullRequests(props))),
     ...checkOptionalProp('trigger', props.trigger, checkOneOf(TRIGGER_MODES)),
+    ...checkOptionalProp('executionMode', props.executionMode, checkOneOf(EXECUTION_MODES)),
+    ...crossPropProblem(
+      (props.trigger ?? 'webhook') === 'webhook' && (props.executionMode === 'QUEUED' || props.executionMode === 'PARALLEL'),
+      'executionMode',
+      props.executionMode,
+      'must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines; QUEUED and PARALLEL need trigger "connection"',
+    ),
+    ...crossPropProblem(
+      props.executionMode === 'PARALLEL' && props.build?.concurrentBuildLimit !== undefined,
+      'build.concurrentBuildLimit',
+      props.build?.concurrentBuildLimit,
+      'must be left out with executionMode "PARALLEL": parallel executions start builds at once, and CodeBuild fails those over the limit instead of queueing them; use executionMode "QUEUED" to build one change at a time',
+    ),
     ...nestedProblems('registry', validateRegistrySettings(props.registry)),
     ...nestedProblems('build', validateBuildSettings(props.build ?? {})),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
+    ...(props.trigger === 'connection' && props.appPath !== undefined && checkRelativePath(props.appPath) === undefined
+      ? checkDerivedName('appPath', props.appPath, 'trigger file path pattern', appPathPattern(props.appPath) ?? '', (pattern) => (pattern === '' ? undefined : checkBranchFilterPattern(pattern)))
+      : []),
+    ...triggerPatternProblems('releaseTags', props.releaseTags),
+    ...crossPropProblem((props.trigger ?? 'webhook') === 'webhook' && props.releaseTags !== undefined, 'releaseTags', props.releaseTags, onlyForTrigger('connection')),
+    ...nestedProblems('pullRequestBuilds', validatePullRequestBuildSettings(props.pullRequestBuilds ?? {}, props.github)),
+    ...nestedProblems('notifications', validateNotificationSettings(props.notifications ?? {})),
     ...checkOptionalProp('artifactRetentionDays', props.artifactRetentionDays, checkIntegerBetween(1, 3650)),
     ...crossPropProblem(
       props.artifactBucketName !== undefined && props.artifactRetentionDays !== undefined,
@@ -163,8 +283,45 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
   ];
 }
 
-function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode): PropProblem[] {
-  const onlyFor = (mode: TriggerMode) => `applies only to trigger "${mode}"; remove it or set trigger to "${mode}"`;
+const onlyForTrigger = (mode: TriggerMode) => `applies only to trigger "${mode}"; remove it or set trigger to "${mode}"`;
+
+/** The trigger's glob for the files under `appPath`; none for the repository root. */
+export const appPathPattern = (appPath: string): string | undefined => {
+  const directory = appPath.replace(/\/+$/, '');
+  return directory === '.' || directory === '' ? undefined : `${directory}/**`;
+};
+
+function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, github: GitHubSettings): PropProblem[] {
+  return [
+    ...checkOptionalProp('enabled', settings.enabled, checkBoolean),
+    ...checkOptionalProp('requiredStatusCheck', settings.requiredStatusCheck, checkBoolean),
+    ...crossPropProblem(
+      settings.requiredStatusCheck === true && github?.create === false,
+      'requiredStatusCheck',
+      true,
+      'applies only to a repository created here (github.create: true); require the context in the existing branch protection instead',
+    ),
+    ...crossPropProblem(settings.enabled === false && settings.requiredStatusCheck !== undefined, 'requiredStatusCheck', settings.requiredStatusCheck, 'applies only with pull-request builds enabled'),
+  ];
+}
+
+function validateNotificationSettings(settings: NotificationSettings): PropProblem[] {
+  const emails = Array.isArray(settings.emails) ? settings.emails.map((email) => String(email).toLowerCase()) : [];
+  const repeated = emails.filter((email, index) => emails.indexOf(email) !== index);
+  const disabled = settings.enabled === false;
+  return [
+    ...checkOptionalProp('enabled', settings.enabled, checkBoolean),
+    ...checkOptionalList('emails', settings.emails, checkEmailAddress),
+    ...crossPropProblem(repeated.length > 0, 'emails', repeated, 'must not list an address twice'),
+    ...checkOptionalProp('slackChannelConfigurationArn', settings.slackChannelConfigurationArn, checkChatbotSlackChannelArn),
+    ...(['emails', 'slackChannelConfigurationArn'] as const).flatMap((prop) =>
+      crossPropProblem(disabled && settings[prop] !== undefined, prop, settings[prop], 'applies only with notifications enabled; remove it or remove "enabled: false"'),
+    ),
+  ];
+}
+
+function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode, pullRequests: boolean): PropProblem[] {
+  const onlyFor = onlyForTrigger;
   return [
     ...checkProp('owner', github.owner, checkGitHubOwner),
     ...checkProp('repository', github.repository, checkGitHubRepository),
@@ -173,6 +330,14 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode): P
     ...validateRepositorySettings(github),
     ...checkOptionalProp('oauthTokenSecret', github.oauthTokenSecret, checkSecretId),
     ...crossPropProblem(trigger === 'connection' && github.oauthTokenSecret !== undefined, 'oauthTokenSecret', github.oauthTokenSecret, onlyFor('webhook')),
+    ...checkOptionalProp('buildTokenSecret', github.buildTokenSecret, checkSecretId),
+    ...crossPropProblem(trigger === 'connection' && github.buildTokenSecret !== undefined, 'buildTokenSecret', github.buildTokenSecret, onlyFor('webhook')),
+    ...crossPropProblem(
+      trigger === 'webhook' && !pullRequests && github.buildTokenSecret !== undefined,
+      'buildTokenSecret',
+      github.buildTokenSecret,
+      'applies only with pull-request builds enabled',
+    ),
     ...checkOptionalProp('webhookSecret', github.webhookSecret, checkSecretId),
     ...crossPropProblem(trigger === 'connection' && github.webhookSecret !== undefined, 'webhookSecret', github.webhookSecret, onlyFor('webhook')),
     ...checkOptionalProp('connectionArn', github.connectionArn, checkConnectionArn),
@@ -221,13 +386,25 @@ export interface NamedResource {
 export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
   const trigger = props.trigger ?? 'webhook';
   const named = (kind: string, name: string, prop = 'name') => ({ kind, name, prop });
+  const projects = [props.name, ...(buildsPullRequests(props) ? [pullRequestProjectName(props.name)] : [])];
+  const rules = notificationRuleNames(props.name);
   return [
     named('CodePipeline pipeline', props.name),
-    named('CodeBuild project', props.name),
-    named('CloudWatch Logs log group', buildLogGroupName(props.name)),
-    named('CodeBuild report group', buildReportGroupName(props.name)),
-    // IAM names are unique regardless of case (IAM User Guide, "IAM identifiers").
-    named('IAM role', buildRoleName(props.name).toLowerCase()),
+    ...projects.flatMap((project) => [
+      named('CodeBuild project', project),
+      named('CloudWatch Logs log group', buildLogGroupName(project)),
+      named('CodeBuild report group', buildReportGroupName(project)),
+      // IAM names are unique regardless of case (IAM User Guide, "IAM identifiers").
+      named('IAM role', buildRoleName(project).toLowerCase()),
+    ]),
+    ...(notifiesFailures(props)
+      ? [
+          named('SNS topic', notificationTopicName(props.name)),
+          named('CodeStar Notifications rule', rules.pipeline),
+          named('CodeStar Notifications rule', rules.build),
+          ...(buildsPullRequests(props) ? [named('CodeStar Notifications rule', rules.pullRequestBuild)] : []),
+        ]
+      : []),
     named('IAM role', pipelineRoleName(props.name).toLowerCase()),
     ...(props.encryptionKeyArn === undefined ? [named('KMS alias', `alias/${keyAliasName(props.name)}`)] : []),
     ...(props.registry.type === 'ecr' ? [named('ECR repository', props.registry.image, 'registry.image')] : []),

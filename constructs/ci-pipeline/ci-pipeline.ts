@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
+import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
 import { BuildProject, EnvironmentVariable } from '../aws/build-project';
+import { BuildSourceAuth } from '../aws/build-source';
 import { CodeBuildAction } from '../aws/codebuild-action';
 import { EncryptionKey, IEncryptionKey } from '../aws/encryption-key';
+import { buildFailures, FailureNotifications, pipelineFailures } from '../aws/failure-notifications';
 import { ImageRepository } from '../aws/image-repository';
 import { Pipeline } from '../aws/pipeline';
 import { RegistryCredentials } from '../aws/registry-credentials';
@@ -12,10 +15,32 @@ import { throwIfInvalid } from '../core/validation';
 import { GitHubConnectionSource } from '../github/github-connection-source';
 import { GitHubWebhookSource } from '../github/github-webhook-source';
 import { IPipelineSource } from '../github/pipeline-source';
+import { pullRequestBuildSource } from '../github/pull-request-builds';
 import { SourceRepository } from '../github/source-repository';
 import { buildVariable } from './build-environment';
-import { artifactBucketPrefix, CiPipelineProps, credentialsSecretName, keyAliasName, validateCiPipelineProps } from './ci-pipeline-props';
+import {
+  appPathPattern,
+  artifactBucketPrefix,
+  buildsPullRequests,
+  CiPipelineProps,
+  credentialsSecretName,
+  DEFAULT_BUILD_TOKEN_SECRET,
+  keyAliasName,
+  notificationRuleNames,
+  notificationTopicName,
+  notifiesFailures,
+  pullRequestProjectName,
+  pullRequestStatusContext,
+  requiresPullRequestStatus,
+  validateCiPipelineProps,
+} from './ci-pipeline-props';
 import { ConsoleUrls, consoleUrls, TroubleshootingCommands, troubleshootingCommands } from './troubleshooting';
+
+/** The list without its undefined entries, or undefined when none is left. */
+const nonEmpty = (values: readonly (string | undefined)[]): string[] | undefined => {
+  const defined = values.filter((value): value is string => value !== undefined);
+  return defined.length === 0 ? undefined : defined;
+};
 
 /** The names of the stages and of the build action, as reviewers see them in plans and the console. */
 export const SOURCE_STAGE = 'Source';
@@ -68,6 +93,12 @@ export class CiPipeline extends Construct {
   public readonly registryCredentials?: RegistryCredentials;
   /** The build that tests the app and builds its image. */
   public readonly buildProject: BuildProject;
+  /** The build that verifies pull requests (tests and image, no push), unless `pullRequestBuilds.enabled` is false. */
+  public readonly pullRequestBuildProject?: BuildProject;
+  /** The commit status context the pull-request builds report, when there are any. */
+  public readonly pullRequestStatusContext?: string;
+  /** Where failures are reported, unless `notifications.enabled` is false. */
+  public readonly failureNotifications?: FailureNotifications;
   /** The pipeline: add stages to it with `addStage`. */
   public readonly pipeline: Pipeline;
 
@@ -76,6 +107,7 @@ export class CiPipeline extends Construct {
     throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);
+    this.pullRequestStatusContext = buildsPullRequests(props) ? pullRequestStatusContext(props.name) : undefined;
     this.repository = this.createRepository(props);
     this.source = this.createSource(props);
     const registry = this.createRegistry(props);
@@ -88,16 +120,18 @@ export class CiPipeline extends Construct {
       appPath: props.appPath,
       buildsImages: true,
       ...props.build,
-      environmentVariables: registry.variables,
+      environmentVariables: [buildVariable('PUSH_IMAGE', 'true'), ...registry.variables],
       secretEnvironmentVariables: registry.credentials?.environmentVariables() ?? [],
     });
     this.imageRepository?.grantPush(this.buildProject.role);
+    this.pullRequestBuildProject = buildsPullRequests(props) ? this.createPullRequestBuild(props) : undefined;
     this.pipeline = this.createPipeline(props);
+    this.failureNotifications = notifiesFailures(props) ? this.createFailureNotifications(props) : undefined;
 
     this.pipelineName = this.pipeline.pipelineName;
     this.buildProjectName = this.buildProject.projectName;
     this.logGroupName = this.buildProject.logGroupName;
-    const targets = { region: AwsContext.of(this).region, pipelineName: this.pipelineName, buildProjectName: this.buildProjectName, logGroupName: this.logGroupName };
+    const targets = this.troubleshootingTargets();
     this.consoleUrls = consoleUrls(targets);
     this.troubleshootingCommands = troubleshootingCommands(targets);
   }
@@ -117,9 +151,29 @@ export class CiPipeline extends Construct {
       { name: 'latest_build_command', value: commands.latestBuild, description: "AWS CLI: the latest build's status, failed phases and log link" },
       { name: 'tail_logs_command', value: commands.tailLogs, description: 'AWS CLI: follow the build logs' },
       { name: 'image_repository', value: this.imageRepositoryUri, description: 'Where images are pushed, tagged with the commit SHA' },
+      ...this.pullRequestOutputs(),
       ...this.source.outputs,
       ...(this.registryCredentials?.outputs ?? []),
+      ...(this.failureNotifications?.outputs ?? []),
     ];
+  }
+
+  /** Where the pull-request builds are, and the status they report. */
+  private pullRequestOutputs(): StackOutput[] {
+    if (this.pullRequestBuildProject === undefined || this.pullRequestStatusContext === undefined) return [];
+    const targets = { ...this.troubleshootingTargets(), buildProjectName: this.pullRequestBuildProject.projectName, logGroupName: this.pullRequestBuildProject.logGroupName };
+    const commands = troubleshootingCommands(targets);
+    return [
+      { name: 'pull_request_build_project_name', value: this.pullRequestBuildProject.projectName, description: 'The CodeBuild project that verifies pull requests' },
+      { name: 'pull_request_status_context', value: this.pullRequestStatusContext, description: 'The commit status each pull-request build reports to GitHub' },
+      { name: 'pull_request_build_console_url', value: consoleUrls(targets).buildProject, description: "The pull-request builds' history in the AWS console" },
+      { name: 'pull_request_latest_build_command', value: commands.latestBuild, description: "AWS CLI: the latest pull-request build's status, failed phases and log link" },
+      { name: 'pull_request_tail_logs_command', value: commands.tailLogs, description: 'AWS CLI: follow the pull-request build logs' },
+    ];
+  }
+
+  private troubleshootingTargets() {
+    return { region: AwsContext.of(this).region, pipelineName: this.pipelineName, buildProjectName: this.buildProjectName, logGroupName: this.logGroupName };
   }
 
   private createEncryptionKey(props: CiPipelineProps): IEncryptionKey {
@@ -128,6 +182,7 @@ export class CiPipeline extends Construct {
       alias: keyAliasName(props.name),
       description: `Encrypts the ${props.name} pipeline's artifacts, logs, secrets and images`,
       allowCloudWatchLogs: true,
+      allowCodeStarNotifications: notifiesFailures(props),
     });
   }
 
@@ -145,10 +200,13 @@ export class CiPipeline extends Construct {
 
   /** The repository; when created, the files the build runs with its role and credentials are the code owners'. */
   private createRepository(props: CiPipelineProps): SourceRepository {
-    const { owner, repository, branch, oauthTokenSecret: _token, webhookSecret: _webhook, connectionArn: _connection, connectionName: _shared, ...settings } = props.github;
+    const { owner, repository, branch, oauthTokenSecret: _token, webhookSecret: _webhook, buildTokenSecret: _build, connectionArn: _connection, connectionName: _shared, ...settings } = props.github;
+    // The pull-request build's status first: required, a failing build blocks the merge.
+    const required = [...(requiresPullRequestStatus(props) ? [pullRequestStatusContext(props.name)] : []), ...(settings.requiredStatusChecks ?? [])];
     const appDir = (props.appPath ?? '.') === '.' ? '' : `/${props.appPath}`;
     return new SourceRepository(this, 'repository', {
       ...settings,
+      requiredStatusChecks: required.length === 0 ? undefined : [...new Set(required)],
       owner,
       repositoryName: repository,
       branch,
@@ -167,6 +225,64 @@ export class CiPipeline extends Construct {
       connectionName: connectionArn === undefined && connectionName === undefined ? props.name : undefined,
       connectionArn,
       sharedConnectionName: connectionName,
+      filePaths: props.appPath === undefined ? undefined : nonEmpty([appPathPattern(props.appPath)]),
+      releaseTags: props.releaseTags,
+    });
+  }
+
+  /**
+   * The build that verifies pull requests: the same buildspec with `PUSH_IMAGE`
+   * "false", and no registry credentials or push permission, so a pull
+   * request's code never holds them. Builds every pull request while its status
+   * is required (a required status never reported blocks the merge for good),
+   * else only those that change the app.
+   */
+  private createPullRequestBuild(props: CiPipelineProps): BuildProject {
+    const context = pullRequestStatusContext(props.name);
+    return new BuildProject(this, 'pull-request-build', {
+      projectName: pullRequestProjectName(props.name),
+      description: `Verifies pull requests into ${this.repository.branch}: tests and image build, no push; reports "${context}" to GitHub`,
+      encryptionKey: this.encryptionKey,
+      appPath: props.appPath,
+      buildsImages: true,
+      ...props.build,
+      // Builds over a project's limit fail rather than wait; every pull request must get its status.
+      concurrentBuildLimit: undefined,
+      environmentVariables: [
+        buildVariable('PUSH_IMAGE', 'false'),
+        // A local name: the image is built, never pushed, and the build knows nothing of the registry.
+        buildVariable('IMAGE_REPOSITORY_URI', `local/${props.name}`),
+        buildVariable('PUSH_LATEST_TAG', 'false'),
+      ],
+      gitHubSource: pullRequestBuildSource(this.repository, {
+        auth: this.pullRequestAuth(props),
+        statusContext: context,
+        onlyChangesUnder: requiresPullRequestStatus(props) ? undefined : props.appPath,
+      }),
+    });
+  }
+
+  /** The connection the source uses, or the CodeBuild-format token secret in webhook mode (only its ARN is read). */
+  private pullRequestAuth(props: CiPipelineProps): BuildSourceAuth {
+    if (this.source instanceof GitHubConnectionSource) return { type: 'CODECONNECTIONS', connectionArn: this.source.connectionArn };
+    const secretId = props.github.buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET;
+    if (secretId.startsWith('arn:')) return { type: 'SECRETS_MANAGER', secretArn: secretId };
+    return { type: 'SECRETS_MANAGER', secretArn: new DataAwsSecretsmanagerSecret(this, 'build-token', { name: secretId }).arn };
+  }
+
+  /** Failed pipeline executions and failed builds of both projects, to an SNS topic under the pipeline's key. */
+  private createFailureNotifications(props: CiPipelineProps): FailureNotifications {
+    const names = notificationRuleNames(props.name);
+    return new FailureNotifications(this, 'failure-notifications', {
+      topicName: notificationTopicName(props.name),
+      encryptionKey: this.encryptionKey,
+      rules: [
+        pipelineFailures(names.pipeline, this.pipeline.pipelineArn),
+        buildFailures(names.build, this.buildProject.deployedProjectArn),
+        ...(this.pullRequestBuildProject === undefined ? [] : [buildFailures(names.pullRequestBuild, this.pullRequestBuildProject.deployedProjectArn)]),
+      ],
+      emailAddresses: props.notifications?.emails,
+      slackChannelConfigurationArn: props.notifications?.slackChannelConfigurationArn,
     });
   }
 
@@ -205,7 +321,12 @@ export class CiPipeline extends Construct {
    * earlier releases (the build's, then the connection's): no plan shows a change.
    */
   private createPipeline(props: CiPipelineProps): Pipeline {
-    const pipeline = new Pipeline(this, 'pipeline', { pipelineName: props.name, artifactBucket: this.artifactBucket, encryptionKey: this.encryptionKey });
+    const pipeline = new Pipeline(this, 'pipeline', {
+      pipelineName: props.name,
+      artifactBucket: this.artifactBucket,
+      encryptionKey: this.encryptionKey,
+      executionMode: props.executionMode,
+    });
     const build = pipeline.addStage({
       stageName: BUILD_STAGE,
       actions: [new CodeBuildAction({ actionName: BUILD_ACTION, project: this.buildProject, input: this.source.outputArtifact, outputs: [BUILD_ARTIFACT] })],

@@ -6,7 +6,7 @@ import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { checkBranchFilterPattern, checkConnectionArn, checkConnectionName } from '../core/checks';
 import { grant } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
-import { checkDerivedName, checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
 
@@ -32,6 +32,18 @@ export interface GitHubConnectionSourceProps {
    */
   readonly sharedConnectionName?: string;
   /**
+   * Start the pipeline only for pushes that change a file matching one of these
+   * glob patterns (1-8 patterns of 1-255 characters, such as `services/orders/**`).
+   * @default - every push to the branch
+   */
+  readonly filePaths?: readonly string[];
+  /**
+   * Also start the pipeline when a tag matching one of these glob patterns is
+   * pushed (1-8 patterns of 1-255 characters, such as `v*`); the run builds the tagged commit.
+   * @default - tags start nothing
+   */
+  readonly releaseTags?: readonly string[];
+  /**
    * The source action's name in its stage.
    * @default "GitHub"
    */
@@ -55,11 +67,25 @@ export const branchFilterPattern = (branch: string) => branch.replace(/[{}]/g, (
 export const triggerBranchProblems = (prop: string, branch: string): PropProblem[] =>
   checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkBranchFilterPattern);
 
+/**
+ * Problems with a trigger's list of glob patterns (CodePipeline API Reference,
+ * "GitFilePathFilterCriteria" and "GitTagFilterCriteria": includes, 1-8 items of 1-255 characters).
+ */
+export function triggerPatternProblems(prop: string, patterns: readonly string[] | undefined): PropProblem[] {
+  if (patterns === undefined) return [];
+  return [
+    ...crossPropProblem(!Array.isArray(patterns) || patterns.length === 0 || patterns.length > 8, prop, patterns, 'must list 1-8 glob patterns, or be left out'),
+    ...checkOptionalList(prop, Array.isArray(patterns) ? patterns : undefined, checkBranchFilterPattern),
+  ];
+}
+
 function validateConnectionSourceProps(props: GitHubConnectionSourceProps): PropProblem[] {
   const given = (['connectionName', 'connectionArn', 'sharedConnectionName'] as const).filter((prop) => props[prop] !== undefined);
   return [
     ...triggerBranchProblems('repository.branch', props.repository.branch),
     ...(given.length > 1 ? [{ prop: given[1], value: props[given[1]], allowed: `must not be set with ${given[0]}: name one connection, to create or to use` }] : []),
+    ...triggerPatternProblems('filePaths', props.filePaths),
+    ...triggerPatternProblems('releaseTags', props.releaseTags),
     ...checkOptionalProp('connectionArn', props.connectionArn, checkConnectionArn),
     ...checkOptionalProp('sharedConnectionName', props.sharedConnectionName, checkConnectionName),
     ...(props.connectionArn === undefined && props.sharedConnectionName === undefined
@@ -98,11 +124,15 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
   public readonly connectionArn: string;
 
   private readonly repository: SourceRepository;
+  private readonly filePaths?: readonly string[];
+  private readonly releaseTags?: readonly string[];
 
   constructor(scope: Construct, id: string, props: GitHubConnectionSourceProps) {
     super(scope, id);
     throwIfInvalid('GitHubConnectionSource', this, validateConnectionSourceProps(props));
     this.repository = props.repository;
+    this.filePaths = props.filePaths;
+    this.releaseTags = props.releaseTags;
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
     if (props.connectionArn !== undefined) {
@@ -121,7 +151,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     this.outputs = [this.connectionArnOutput(), ...newConnectionOutputs(connection)];
   }
 
-  /** Lets the pipeline's role use the connection, and starts the pipeline on a push to the branch. */
+  /** Lets the pipeline's role use the connection, and starts the pipeline on a push to the branch (of the files given) and of the release tags. */
   public bind(binding: ActionBinding): ActionConfig {
     grant(binding.role, { sid: 'UseGitHubConnection', actions: USE_CONNECTION_ACTIONS, resources: [this.connectionArn] });
     return {
@@ -143,7 +173,16 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
       triggers: [
         {
           providerType: 'CodeStarSourceConnection',
-          gitConfiguration: { sourceActionName: this.actionName, push: [{ branches: { includes: [branchFilterPattern(this.repository.branch)] } }] },
+          gitConfiguration: {
+            sourceActionName: this.actionName,
+            push: [
+              {
+                branches: { includes: [branchFilterPattern(this.repository.branch)] },
+                ...(this.filePaths === undefined ? {} : { filePaths: { includes: [...this.filePaths] } }),
+              },
+              ...(this.releaseTags === undefined ? [] : [{ tags: { includes: [...this.releaseTags] } }]),
+            ],
+          },
         },
       ],
       pipelineType: 'V2',

@@ -15,6 +15,7 @@
  */
 import {
   CODESTAR_NOTIFICATIONS_PRINCIPAL,
+  CONNECTION_TOKEN_ACTIONS,
   ECR_AUTH_ACTIONS,
   ECR_PUSH_ACTIONS,
   KEY_ENCRYPT_DECRYPT_ACTIONS,
@@ -124,6 +125,22 @@ function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): Permiss
   });
 }
 
+/**
+ * What a project that reads GitHub itself needs for its credentials (CodeBuild
+ * User Guide, "GitHub App connections" and "Create and store a token in a
+ * Secrets Manager secret"): the connection's token, or the token's secret. A
+ * connection's actions are those of the service its ARN names, both while the ARN is unknown.
+ */
+function sourceAuthNeeds(source: Record<string, any>): PermissionNeed[] {
+  const auth = block(source.auth);
+  if (typeof auth.resource !== 'string') return [];
+  if (auth.type === 'SECRETS_MANAGER') return [{ actions: SECRET_READ_ACTIONS, resource: auth.resource, purpose: 'read the GitHub token of its source' }];
+  if (auth.type !== 'CODECONNECTIONS') return [];
+  const service = /^arn:[^:]+:(codestar-connections|codeconnections):/.exec(auth.resource)?.[1];
+  const actions = CONNECTION_TOKEN_ACTIONS.filter((action) => service === undefined || action.startsWith(`${service}:`));
+  return [{ actions, resource: auth.resource, purpose: 'read its source through the GitHub connection' }];
+}
+
 /** What a CodeBuild project's role must allow. */
 export function codeBuildNeeds(project: Element, stack: SynthesizedStack): ServiceNeeds | undefined {
   const role = stack.resolve(project.body.service_role, 'aws_iam_role');
@@ -149,13 +166,21 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
     if (typeof key === 'string' && key !== '') needs.push({ actions: SECRET_DECRYPT_ACTIONS, resource: key, purpose: 'decrypt a secret it reads' });
   }
 
-  // CodeBuild names the report group of a buildspec report `<project>-<report key>`.
+  // CodeBuild names the report group of a buildspec report `<project>-<report key>`; a group is the project's
+  // unless another project's longer name prefixes it too (`app-pull-requests-unit-tests` is `app-pull-requests`'s).
   const projectName = body.name;
   if (typeof projectName === 'string' && !isExpression(projectName)) {
-    for (const group of stack.ofType('aws_codebuild_report_group').filter((candidate) => String(candidate.body.name).startsWith(`${projectName}-`))) {
+    const owns = (group: Element) => {
+      const name = String(group.body.name);
+      const owners = stack.ofType('aws_codebuild_project').map((candidate) => String(candidate.body.name)).filter((candidate) => name.startsWith(`${candidate}-`));
+      return owners.length > 0 && owners.every((owner) => owner.length <= projectName.length) && name.startsWith(`${projectName}-`);
+    };
+    for (const group of stack.ofType('aws_codebuild_report_group').filter(owns)) {
       needs.push({ actions: REPORT_ACTIONS, ...arnSpellings(group, stack, 'codebuild', (name) => `report-group/${name}`), purpose: `publish test reports to ${group.body.name}` });
     }
   }
+
+  needs.push(...sourceAuthNeeds(block(body.source)));
 
   const plainValues = variables.filter((variable) => variable.type !== 'SECRETS_MANAGER').map((variable) => String(variable.value));
   const pushedTo = stack.ofType('aws_ecr_repository').filter((repository) => plainValues.some((value) => value.includes(`\${${repository.address}.`)));

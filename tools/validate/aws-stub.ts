@@ -1,7 +1,8 @@
 /**
  * A local stand-in for the AWS APIs that a create plan of these stacks calls:
  * STS GetCallerIdentity (`data.aws_caller_identity`), Secrets Manager
- * GetSecretValue (`data.aws_secretsmanager_secret_version`), and the
+ * GetSecretValue (`data.aws_secretsmanager_secret_version`), DescribeSecret
+ * and GetResourcePolicy (`data.aws_secretsmanager_secret`), and the
  * CodeConnections calls that find a shared connection by name
  * (`data.aws_codestarconnections_connection`). It listens on
  * 127.0.0.1 only, answers as account `STUB_ACCOUNT_ID`, and refuses any other
@@ -25,13 +26,26 @@ export interface AwsStub {
 
 const CALLER_IDENTITY = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${STUB_ACCOUNT_ID}:user/validate</Arn><UserId>AIDAVALIDATEONLY</UserId><Account>${STUB_ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
 
-/** The secret a GetSecretValue asks for, named as Secrets Manager names it. */
-function secretValue(request: string, region: string): string {
+/** The ARN and name of the secret a Secrets Manager request asks for, as Secrets Manager names it. */
+function secretOf(request: string, region: string): { ARN: string; Name: string } {
   const { SecretId } = JSON.parse(request) as { SecretId: string };
   const arn = SecretId.startsWith('arn:') ? SecretId : `arn:aws:secretsmanager:${region}:${STUB_ACCOUNT_ID}:secret:${SecretId}-AbCdEf`;
+  return { ARN: arn, Name: SecretId.startsWith('arn:') ? SecretId.split(':')[6] : SecretId };
+}
+
+/** What Secrets Manager answers for the secret a request names: its value, its description, or its (absent) resource policy. */
+function secretAnswer(operation: string, request: string, region: string): string | undefined {
+  const secret = secretOf(request, region);
+  if (operation === 'secretsmanager.DescribeSecret') return JSON.stringify({ ...secret, CreatedDate: 1764547200, LastChangedDate: 1764547200, Tags: [] });
+  if (operation === 'secretsmanager.GetResourcePolicy') return JSON.stringify(secret);
+  if (operation === 'secretsmanager.GetSecretValue') return secretValue(secret);
+  return undefined;
+}
+
+/** The value a GetSecretValue returns: a placeholder. */
+function secretValue(secret: { ARN: string; Name: string }): string {
   return JSON.stringify({
-    ARN: arn,
-    Name: SecretId.startsWith('arn:') ? SecretId.split(':')[6] : SecretId,
+    ...secret,
     SecretString: 'placeholder-secret-value-of-the-validate-stub',
     VersionId: '00000000-0000-0000-0000-000000000000',
     VersionStages: ['AWSCURRENT'],
@@ -89,9 +103,9 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     if (operation === 'Query.GetCallerIdentity') {
       served.push('STS.GetCallerIdentity');
       response.writeHead(200, { 'content-type': 'text/xml' }).end(CALLER_IDENTITY);
-    } else if (operation === 'secretsmanager.GetSecretValue') {
-      served.push('SecretsManager.GetSecretValue');
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(secretValue(body, signedRegion(request)));
+    } else if (operation.startsWith('secretsmanager.') && secretAnswer(operation, body, signedRegion(request)) !== undefined) {
+      served.push(`SecretsManager.${operation.split('.').pop()}`);
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(secretAnswer(operation, body, signedRegion(request)));
     } else if (operation.includes('CodeStar_connections') && connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []) !== undefined) {
       served.push(`CodeConnections.${operation.split('.').pop()}`);
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []));

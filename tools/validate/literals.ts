@@ -57,6 +57,8 @@ const LITERALS: Readonly<Record<string, Readonly<Record<string, Literal>>>> = {
     arn: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`),
     name,
   },
+  aws_sns_topic: { id: (c) => arn(c, 'sns', name(c)), arn: (c) => arn(c, 'sns', name(c)), name },
+  'data.aws_secretsmanager_secret': { arn: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`), id: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`) },
   aws_iam_role: { id: name, name, arn: (c) => arn(c, 'iam', `role/${name(c)}`, false) },
   aws_ecr_repository: {
     id: name,
