@@ -67,7 +67,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['a missing registry', document((_, p) => delete p.registry), 'pipelines[0].registry: is required (type object)'],
   ['no pipelines', document((d) => (d.pipelines = [])), 'pipelines: got []; must list at least one pipeline'],
   // Unknown keys
-  ['a typo in a pipeline field (brnach)', document((_, p) => (p.github.brnach = 'main')), 'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, connectionArn'],
+  ['a typo in a pipeline field (brnach)', document((_, p) => (p.github.brnach = 'main')), 'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, buildTokenSecret, connectionArn'],
   ['a typo at the top level (regoin)', document((d) => (d.regoin = 'eu-west-1')), 'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, connection, pipelines'],
   // Empty strings
   ['an empty pipeline name', document((_, p) => (p.name = '')), 'pipelines[0].name: got ""; must be 2-32 characters of lowercase letters, digits and hyphens'],
@@ -318,6 +318,6 @@ describe('bad input', () => {
     const result = synthesize(valid());
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Guardrails: 2 stacks, \d+ checks, no findings, 3 suppressed with reasons/);
+    expect(result.stdout).toMatch(/^Guardrails: 2 stacks, \d+ checks, no findings, 4 suppressed with reasons/);
   });
 });

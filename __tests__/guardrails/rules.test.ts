@@ -378,8 +378,13 @@ describe('guardrail rules', () => {
   test('the product passes every rule, with only the documented suppressions', () => {
     for (const report of Object.values(product)) expect(report.findings.map(formatFinding)).toEqual([]);
     const suppressed = (report: StackReport) => report.suppressed.map((finding) => `${finding.ruleId} ${finding.path}`).sort();
-    expect(suppressed(product['webhook-dockerhub'])).toEqual(['CIP_SM_2 ci-app/ci/webhook/oauth-token', 'CKV2_AWS_57 ci-app/ci/dockerhub-credentials/secret', 'CKV_AWS_316 ci-app/ci/build/project']);
-    expect(suppressed(product['connection-ecr'])).toEqual(['CKV_AWS_316 ci-app/ci/build/project']);
+    expect(suppressed(product['webhook-dockerhub'])).toEqual([
+      'CIP_SM_2 ci-app/ci/webhook/oauth-token',
+      'CKV2_AWS_57 ci-app/ci/dockerhub-credentials/secret',
+      'CKV_AWS_316 ci-app/ci/build/project',
+      'CKV_AWS_316 ci-app/ci/pull-request-build/project',
+    ]);
+    expect(suppressed(product['connection-ecr'])).toEqual(['CKV_AWS_316 ci-app/ci/build/project', 'CKV_AWS_316 ci-app/ci/pull-request-build/project']);
   });
 
   test('every rule has a failing case', () => {

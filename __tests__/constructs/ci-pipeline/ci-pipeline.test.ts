@@ -37,7 +37,7 @@ describe('CiPipeline with Docker Hub (the default shape)', () => {
     expect(stack.at('ci/artifacts/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(stack.ref('ci/key/key', 'arn'));
   });
 
-  test('lists its outputs: the pipeline, the build, the logs, the commands, the image, then the source and the credentials', () => {
+  test('lists its outputs: the pipeline, the build, the logs, the commands, the image, the pull-request build, then the source, the credentials and the notifications', () => {
     expect(stack.pipeline.outputs.map((output) => output.name)).toEqual([
       'pipeline_name',
       'pipeline_console_url',
@@ -50,8 +50,14 @@ describe('CiPipeline with Docker Hub (the default shape)', () => {
       'latest_build_command',
       'tail_logs_command',
       'image_repository',
+      'pull_request_build_project_name',
+      'pull_request_status_context',
+      'pull_request_build_console_url',
+      'pull_request_latest_build_command',
+      'pull_request_tail_logs_command',
       'webhook_url',
       'registry_credentials_variables',
+      'failure_notifications_topic_arn',
     ]);
   });
 });

@@ -31,7 +31,11 @@ describe('GitHubConnectionSource', () => {
     expect(action.configuration.FullRepositoryId).toBe(`my-org/${stack.ref('ci/repository/repository', 'name')}`);
     expect(pipeline.pipeline_type).toBe('V2');
     expect(pipeline.trigger).toEqual([
-      { provider_type: 'CodeStarSourceConnection', git_configuration: { source_action_name: 'GitHub', push: [{ branches: { includes: ['release'] } }] } },
+      {
+        provider_type: 'CodeStarSourceConnection',
+        // Only pushes that change the app: its appPath is "service".
+        git_configuration: { source_action_name: 'GitHub', push: [{ branches: { includes: ['release'] }, file_paths: { includes: ['service/**'] } }] },
+      },
     ]);
     expect(pipeline.lifecycle).toBeUndefined();
   });
@@ -67,6 +71,20 @@ describe('GitHubConnectionSource, existing connection', () => {
     expect(shared.pipeline.source.outputs.map((output) => output.name)).toEqual(['connection_arn', 'connection_status']);
   });
 
+  test('runs for every push of a root app, and for release tags when configured, building the tagged commit', () => {
+    const root = synthPipeline({ trigger: 'connection', appPath: '.', releaseTags: ['v*', 'release-*'] });
+    expect(root.at('ci/pipeline/pipeline').trigger[0].git_configuration.push).toEqual([{ branches: { includes: ['main'] } }, { tags: { includes: ['v*', 'release-*'] } }]);
+  });
+
+  test('refuses trigger patterns CodePipeline refuses: 1-8 patterns of 1-255 characters', () => {
+    const make = (props: object) => () =>
+      synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), connectionName: 'c', ...props }));
+    expect(make({ releaseTags: [] })).toThrow('GitHubConnectionSource at stack/c: invalid prop "releaseTags" = []: must list 1-8 glob patterns, or be left out');
+    expect(make({ releaseTags: Array.from({ length: 9 }, (_, index) => `v${index}*`) })).toThrow(/invalid prop "releaseTags" = \[.*\]: must list 1-8 glob patterns/);
+    expect(make({ filePaths: ['x'.repeat(256)] })).toThrow(/invalid prop "filePaths\[0\]" = "x+\.\.\.: must be 1-255 characters long/);
+    expect(make({ filePaths: ['app/**'], releaseTags: ['v*'] })).not.toThrow();
+  });
+
   test('on its own, needs a connection name unless an ARN is given, and a connection ARN of the documented shape', () => {
     const make = (props: object) => () =>
       synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), ...props }));
@@ -80,7 +98,7 @@ describe('GitHubConnectionSource, existing connection', () => {
   test('matches a branch with "{" or "}" literally: the trigger filter is a glob pattern', () => {
     const braces = synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', branch: 'release-{1,2}' } });
     const pipeline = braces.at('ci/pipeline/pipeline');
-    expect(pipeline.trigger[0].git_configuration.push).toEqual([{ branches: { includes: ['release-\\{1,2\\}'] } }]);
+    expect(pipeline.trigger[0].git_configuration.push[0].branches).toEqual({ includes: ['release-\\{1,2\\}'] });
     expect(pipeline.stage[0].action[0].configuration.BranchName).toBe('release-{1,2}');
   });
 
