@@ -244,6 +244,48 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     }),
     'pipelines[1].name: got "storefront-checkout-web"; must be unique in the account and region: pipelines[0] creates the artifact folder (the first 20 characters of the name) in s3://shared-ci-artifacts "storefront-checkout-" too',
   ],
+  // Issue 14: execution modes, triggers, pull-request builds, notifications
+  ['an unknown execution mode', document((_, p) => Object.assign(p, { trigger: 'connection', executionMode: 'queued' })), 'pipelines[0].executionMode: got "queued"; must be one of SUPERSEDED, QUEUED, PARALLEL'],
+  [
+    'QUEUED in webhook mode (a V1 pipeline)',
+    document((_, p) => (p.executionMode = 'QUEUED')),
+    'pipelines[0].executionMode: got "QUEUED"; must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines',
+  ],
+  [
+    'PARALLEL with a concurrent build limit',
+    document((_, p) => Object.assign(p, { trigger: 'connection', executionMode: 'PARALLEL', build: { concurrentBuildLimit: 1 } })),
+    'pipelines[0].build.concurrentBuildLimit: got 1; must be left out with executionMode "PARALLEL"',
+  ],
+  ['release tags in webhook mode', document((_, p) => (p.releaseTags = ['v*'])), 'pipelines[0].releaseTags: got ["v*"]; applies only to trigger "connection"'],
+  ['nine release tags', document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] })), 'pipelines[0].releaseTags: got ["a","b","c","d","e","f","g","h","i"]; must list 1-8 glob patterns'],
+  ['an empty release tag', document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: [''] })), 'pipelines[0].releaseTags[0]: got ""; must be 1-255 characters long'],
+  ['a build token secret in connection mode', document((_, p) => Object.assign(p, { trigger: 'connection', github: { ...p.github, buildTokenSecret: 'x' } })), 'pipelines[0].github.buildTokenSecret: got "x"; applies only to trigger "webhook"'],
+  [
+    'a build token secret without pull-request builds',
+    document((_, p) => Object.assign(p, { pullRequestBuilds: { enabled: false }, github: { ...p.github, buildTokenSecret: 'x' } })),
+    'pipelines[0].github.buildTokenSecret: got "x"; applies only with pull-request builds enabled',
+  ],
+  ['a bad build token secret', document((_, p) => (p.github.buildTokenSecret = 'has space')), 'pipelines[0].github.buildTokenSecret: got "has space"; must be a Secrets Manager secret name or ARN'],
+  [
+    'a required status check on an existing repository',
+    document((_, p) => Object.assign(p, { github: { ...p.github, create: false }, pullRequestBuilds: { requiredStatusCheck: true } })),
+    'pipelines[0].pullRequestBuilds.requiredStatusCheck: got true; applies only to a repository created here (github.create: true)',
+  ],
+  ['pull-request builds given as a string', document((_, p) => (p.pullRequestBuilds = { enabled: 'yes' })), 'pipelines[0].pullRequestBuilds.enabled: got "yes"; expected type boolean'],
+  ['a typo in pullRequestBuilds', document((_, p) => (p.pullRequestBuilds = { enable: true })), 'pipelines[0].pullRequestBuilds.enable: unknown field (a typo?); allowed fields here: enabled, requiredStatusCheck'],
+  ['a bad notification e-mail', document((_, p) => (p.notifications = { emails: ['not-an-address'] })), 'pipelines[0].notifications.emails[0]: got "not-an-address"; must be an e-mail address'],
+  ['an e-mail listed twice', document((_, p) => (p.notifications = { emails: ['a@example.com', 'A@example.com'] })), 'pipelines[0].notifications.emails: got ["a@example.com"]; must not list an address twice'],
+  [
+    'e-mails with notifications disabled',
+    document((_, p) => (p.notifications = { enabled: false, emails: ['a@example.com'] })),
+    'pipelines[0].notifications.emails: got ["a@example.com"]; applies only with notifications enabled',
+  ],
+  ['a Slack channel that is not a Chatbot ARN', document((_, p) => (p.notifications = { slackChannelConfigurationArn: 'C0123456' })), 'pipelines[0].notifications.slackChannelConfigurationArn: got "C0123456"; must be'],
+  [
+    'two pipelines whose pull-request project collides with the other\'s name',
+    document((d, p) => d.pipelines.push({ ...p, name: `${p.name}-pull-requests`, github: { ...p.github, create: false } })),
+    'must be unique in the account and region: pipelines[0] creates the CodeBuild project',
+  ],
   [
     'a key written twice',
     '{"region": "eu-west-1", "state": {"bucket": "my-state-bucket", "region": "eu-west-1", "region": "us-east-1"}, "pipelines": []}',

@@ -3,7 +3,7 @@ import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { Construct } from 'constructs';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
 import { Pipeline } from '../../../constructs/aws/pipeline';
-import { ActionBinding, ActionConfig, IAction, PipelineType } from '../../../constructs/aws/pipeline-action';
+import { ActionBinding, ActionConfig, ExecutionMode, IAction, PipelineType } from '../../../constructs/aws/pipeline-action';
 import { SecureBucket } from '../../../constructs/aws/secure-bucket';
 import { BUILD_ACTION, BUILD_STAGE, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
 import { KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS, START_BUILD_ACTIONS } from '../../../iam/actions';
@@ -24,11 +24,19 @@ class FakeAction implements IAction {
   }
 }
 
-function newPipeline(scope: Construct, pipelineType?: PipelineType): Pipeline {
+function newPipeline(scope: Construct, pipelineType?: PipelineType, executionMode?: ExecutionMode): Pipeline {
   const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'ci/p', description: 'd' });
   const artifactBucket = new SecureBucket(scope, 'artifacts', { bucketPrefix: 'p-', encryptionKey });
-  return new Pipeline(scope, 'pipeline', { pipelineName: 'p', artifactBucket, encryptionKey, pipelineType });
+  return new Pipeline(scope, 'pipeline', { pipelineName: 'p', artifactBucket, encryptionKey, pipelineType, executionMode });
 }
+
+/** A pipeline of `type`, its type set by a source action, in `executionMode`. */
+const pipelineOfType = (type: PipelineType, executionMode?: ExecutionMode) =>
+  synth((scope) => {
+    const pipeline = newPipeline(scope, undefined, executionMode);
+    pipeline.addStage({ stageName: 'Source', actions: [new FakeAction('Fetch', { pipelineType: type })] });
+    pipeline.addStage({ stageName: 'Build', actions: [new FakeAction('Compile')] });
+  }).at('pipeline/pipeline');
 
 describe('Pipeline in a CiPipeline', () => {
   let stack: Synthesized;
@@ -126,6 +134,19 @@ describe('Pipeline.addStage', () => {
     ],
   ])('refuses %s, naming the pipeline', (_case, add, message) => {
     expect(() => synth((scope) => add(newPipeline(scope)))).toThrow(message);
+  });
+
+  test('queues executions where the type allows it, so every change is built in order; V1 can only supersede', () => {
+    expect(pipelineOfType('V2').execution_mode).toBe('QUEUED');
+    expect(pipelineOfType('V1').execution_mode).toBe('SUPERSEDED');
+    expect(pipelineOfType('V2', 'PARALLEL').execution_mode).toBe('PARALLEL');
+    expect(pipelineOfType('V2', 'SUPERSEDED').execution_mode).toBe('SUPERSEDED');
+  });
+
+  test('refuses an execution mode the pipeline type cannot run, or that does not exist', () => {
+    expect(() => pipelineOfType('V1', 'QUEUED')).toThrow('Pipeline at stack/pipeline: invalid prop "executionMode" = "QUEUED": must be SUPERSEDED in a V1 pipeline');
+    expect(() => synth((scope) => newPipeline(scope, 'V1', 'PARALLEL'))).toThrow(/invalid prop "executionMode" = "PARALLEL": must be SUPERSEDED in a V1 pipeline/);
+    expect(() => synth((scope) => newPipeline(scope, 'V2', 'FAST' as ExecutionMode))).toThrow(/invalid prop "executionMode" = "FAST": must be one of SUPERSEDED, QUEUED, PARALLEL/);
   });
 
   test('an explicit pipeline type that an action cannot run in is refused', () => {
