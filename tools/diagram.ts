@@ -1,6 +1,9 @@
 /**
  * `npm run diagram`: a Mermaid diagram of each synthesized pipeline stack, read
- * from `cdktf.out` (what Terraform will apply, not what the code meant to build).
+ * from `cdktf.out` (what Terraform will apply, not what the code meant to build):
+ * the push path through the pipeline, the pull-request path through CodeBuild's
+ * webhook to the status the branch protection requires, and the failure
+ * notifications.
  *
  *   npm run diagram [-- --outdir cdktf.out] [-- --update-readme]
  *
@@ -35,6 +38,20 @@ class Flowchart {
       if (group !== undefined) this.groups.get(group)?.members.push(id);
     }
     return id;
+  }
+
+  private readonly done = new Set<string>();
+
+  /** Whether a node of this key was added. */
+  public has(key: string): boolean {
+    return this.nodes.has(mermaidId(key));
+  }
+
+  /** True the first time it is asked for `key`: for what is drawn once per node (a project's key, secrets and logs). */
+  public once(key: string): boolean {
+    if (this.done.has(key)) return false;
+    this.done.add(key);
+    return true;
   }
 
   public group(key: string, title: string): string {
@@ -124,6 +141,9 @@ export function pipelineFlowchart(json: TerraformJson, stackName?: string): stri
     }
   }
 
+  addPullRequestBuilds(stack, chart, kmsEncrypts);
+  addFailureNotifications(stack, chart, kmsEncrypts);
+
   const backend = block(json.terraform?.backend).s3;
   if (backend !== undefined) {
     const locking = backend.use_lockfile === true ? 'S3 lock file' : backend.dynamodb_table !== undefined ? `DynamoDB ${backend.dynamodb_table}` : 'no locking';
@@ -133,27 +153,34 @@ export function pipelineFlowchart(json: TerraformJson, stackName?: string): stri
   return chart.render();
 }
 
+/** The node of a GitHub repository of the stack, created here or read. */
+function repositoryNode(chart: Flowchart, repository: Element, owner: string): string {
+  const name = repository.body.full_name !== undefined ? literal(repository.body.full_name, '…') : `${owner}/${literal(repository.body.name, '…')}`;
+  const managed = repository.type === 'github_repository' ? `${literal(repository.body.visibility, 'private')}, managed here` : 'existing, read only';
+  return chart.node(repository.address, `GitHub ${name}<br/>${managed}`);
+}
+
+/** The node of the CodeConnections connection `arn` refers to; `fallbackKey` names an existing one given by ARN. */
+function connectionNode(stack: SynthesizedStack, chart: Flowchart, arn: unknown, fallbackKey: string): string {
+  const [connection] = referenced(stack, arn, ['aws_codestarconnections_connection', 'data.aws_codestarconnections_connection']);
+  if (connection === undefined) return chart.node(fallbackKey, `existing connection<br/>${literal(arn, '')}`);
+  return connection.type.startsWith('data.')
+    ? chart.node(connection.address, `shared CodeConnections connection<br/>${literal(connection.body.name ?? connection.body.arn, '')}, approved once`)
+    : chart.node(connection.address, `CodeConnections connection<br/>${literal(connection.body.name, '')}, approved once`);
+}
+
 function addSource(stack: SynthesizedStack, chart: Flowchart, pipeline: Element, action: Record<string, any>, actionId: string): void {
   const configuration = action.configuration ?? {};
   const repositories = referenced(stack, configuration, ['github_repository', 'data.github_repository']);
   const owner = literal(configuration.Owner, '') || literal(configuration.FullRepositoryId, '').split('/')[0];
   const branch = literal(configuration.Branch ?? configuration.BranchName, 'the default branch');
   const repositoryId = repositories.length > 0
-    ? chart.node(
-        repositories[0].address,
-        `GitHub ${repositories[0].body.full_name !== undefined ? literal(repositories[0].body.full_name, '…') : `${owner}/${literal(repositories[0].body.name, '…')}`}<br/>${repositories[0].type === 'github_repository' ? `${literal(repositories[0].body.visibility, 'private')}, managed here` : 'existing, read only'}`,
-      )
+    ? repositoryNode(chart, repositories[0], owner)
     : chart.node(`${pipeline.address}_repository`, `GitHub ${literal(configuration.FullRepositoryId ?? `${owner}/${configuration.Repo}`, 'repository')}`);
   chart.edge(chart.node('push', `git push to ${branch}`, 'event'), repositoryId);
 
   if (action.provider === 'CodeStarSourceConnection') {
-    const [connection] = referenced(stack, configuration.ConnectionArn, ['aws_codestarconnections_connection', 'data.aws_codestarconnections_connection']);
-    const connectionId =
-      connection === undefined
-        ? chart.node(`${pipeline.address}_connection`, `existing connection<br/>${literal(configuration.ConnectionArn, '')}`)
-        : connection.type.startsWith('data.')
-          ? chart.node(connection.address, `shared CodeConnections connection<br/>${literal(connection.body.name ?? connection.body.arn, '')}, approved once`)
-          : chart.node(connection.address, `CodeConnections connection<br/>${literal(connection.body.name, '')}, approved once`);
+    const connectionId = connectionNode(stack, chart, configuration.ConnectionArn, `${pipeline.address}_connection`);
     chart.edge(repositoryId, connectionId, 'GitHub app');
     chart.edge(connectionId, actionId);
     return;
@@ -179,44 +206,168 @@ function addSource(stack: SynthesizedStack, chart: Flowchart, pipeline: Element,
   chart.edge(from, actionId);
 }
 
-function addBuild(stack: SynthesizedStack, chart: Flowchart, action: Record<string, any>, actionId: string, kmsEncrypts: (target: string, key: unknown) => void): void {
+type KeyEdges = (target: string, key: unknown) => void;
+
+function addBuild(stack: SynthesizedStack, chart: Flowchart, action: Record<string, any>, actionId: string, kmsEncrypts: KeyEdges): void {
   for (const project of referenced(stack, action.configuration?.ProjectName, ['aws_codebuild_project'])) {
-    const environment = block(project.body.environment);
-    const projectId = chart.node(
-      project.address,
-      `CodeBuild ${literal(project.body.name, project.address)}<br/>${literal(environment.compute_type, '')}, ${literal(environment.image, '')}${environment.privileged_mode === true ? ', privileged' : ''}`,
-    );
-    chart.edge(actionId, projectId, 'runs');
-    kmsEncrypts(projectId, project.body.encryption_key);
-    const variables = blocks(environment.environment_variable);
+    chart.edge(actionId, projectNode(chart, project), 'runs');
+    addProject(stack, chart, project, kmsEncrypts);
+  }
+}
 
-    const image = variables.find((variable) => variable.name === 'IMAGE_REPOSITORY_URI');
-    if (image !== undefined) {
-      const [ecr] = referenced(stack, image.value, ['aws_ecr_repository']);
-      const registryId = ecr !== undefined
-        ? chart.node(ecr.address, `ECR ${literal(ecr.body.name, '')}<br/>${literal(ecr.body.image_tag_mutability, '')} tags, scan on push`, 'store')
-        : chart.node(`${project.address}_registry`, `Docker Hub<br/>${literal(image.value, '')}`, 'store');
-      chart.edge(projectId, registryId, 'docker push');
-      if (ecr !== undefined) kmsEncrypts(registryId, block(ecr.body.encryption_configuration).kms_key);
-    }
+/** Whether a project's build pushes the image it builds (`PUSH_IMAGE`, true unless set to false). */
+const pushesImage = (project: Element) => blocks(block(project.body.environment).environment_variable).find((variable) => variable.name === 'PUSH_IMAGE')?.value !== 'false';
 
-    const secretsById = new Map<string, string[]>();
-    for (const variable of variables.filter((candidate) => candidate.type === 'SECRETS_MANAGER')) {
-      const [secret] = referenced(stack, variable.value, ['aws_secretsmanager_secret']);
-      const secretId = secret !== undefined
-        ? chart.node(secret.address, `Secrets Manager<br/>${literal(secret.body.name, secret.address)}`, 'store')
-        : chart.node(`${project.address}_${variable.name}`, `Secrets Manager<br/>${literal(variable.value, '')}`, 'store');
-      secretsById.set(secretId, [...(secretsById.get(secretId) ?? []), variable.name]);
-      if (secret !== undefined) kmsEncrypts(secretId, secret.body.kms_key_id);
-    }
-    for (const [secretId, names] of secretsById) chart.edge(secretId, projectId, names.join(', '));
+/** The node of a CodeBuild project, with its environment in the label. */
+function projectNode(chart: Flowchart, project: Element): string {
+  const environment = block(project.body.environment);
+  const privileged = environment.privileged_mode === true ? ', privileged' : '';
+  return chart.node(
+    project.address,
+    `CodeBuild ${literal(project.body.name, project.address)}<br/>${literal(environment.compute_type, '')}, ${literal(environment.image, '')}${privileged}${pushesImage(project) ? '' : ', no push'}`,
+  );
+}
 
-    for (const group of referenced(stack, block(block(project.body.logs_config).cloudwatch_logs).group_name, ['aws_cloudwatch_log_group'])) {
-      const logsId = chart.node(group.address, `CloudWatch Logs<br/>${literal(group.body.name, '')}, ${group.body.retention_in_days ?? '∞'} days`, 'store');
-      chart.edge(projectId, logsId, 'logs');
-      kmsEncrypts(logsId, group.body.kms_key_id);
+/** A CodeBuild project with its key, the registry it pushes to, its secrets and its logs; returns its node. */
+function addProject(stack: SynthesizedStack, chart: Flowchart, project: Element, kmsEncrypts: KeyEdges): string {
+  const projectId = projectNode(chart, project);
+  if (!chart.once(project.address)) return projectId;
+  kmsEncrypts(projectId, project.body.encryption_key);
+  const variables = blocks(block(project.body.environment).environment_variable);
+
+  const image = variables.find((variable) => variable.name === 'IMAGE_REPOSITORY_URI');
+  if (image !== undefined && pushesImage(project)) {
+    const [ecr] = referenced(stack, image.value, ['aws_ecr_repository']);
+    const registryId = ecr !== undefined
+      ? chart.node(ecr.address, `ECR ${literal(ecr.body.name, '')}<br/>${literal(ecr.body.image_tag_mutability, '')} tags, scan on push`, 'store')
+      : chart.node(`${project.address}_registry`, `Docker Hub<br/>${literal(image.value, '')}`, 'store');
+    chart.edge(projectId, registryId, 'docker push');
+    if (ecr !== undefined) kmsEncrypts(registryId, block(ecr.body.encryption_configuration).kms_key);
+  }
+
+  const secretsById = new Map<string, string[]>();
+  for (const variable of variables.filter((candidate) => candidate.type === 'SECRETS_MANAGER')) {
+    const secretId = secretNode(stack, chart, variable.value, `${project.address}_${variable.name}`, kmsEncrypts);
+    secretsById.set(secretId, [...(secretsById.get(secretId) ?? []), variable.name]);
+  }
+  for (const [secretId, names] of secretsById) chart.edge(secretId, projectId, names.join(', '));
+
+  for (const group of referenced(stack, block(block(project.body.logs_config).cloudwatch_logs).group_name, ['aws_cloudwatch_log_group'])) {
+    const logsId = chart.node(group.address, `CloudWatch Logs<br/>${literal(group.body.name, '')}, ${group.body.retention_in_days ?? '∞'} days`, 'store');
+    chart.edge(projectId, logsId, 'logs');
+    kmsEncrypts(logsId, group.body.kms_key_id);
+  }
+  return projectId;
+}
+
+/** The node of the Secrets Manager secret `value` refers to (a created secret with its key, or one read by name); `fallbackKey` names one given by ARN. */
+function secretNode(stack: SynthesizedStack, chart: Flowchart, value: unknown, fallbackKey: string, kmsEncrypts: KeyEdges): string {
+  const [secret] = referenced(stack, value, ['aws_secretsmanager_secret', 'data.aws_secretsmanager_secret']);
+  if (secret === undefined) return chart.node(fallbackKey, `Secrets Manager<br/>${literal(value, '')}`, 'store');
+  const secretId = chart.node(secret.address, `Secrets Manager<br/>${literal(secret.body.name ?? secret.body.arn, secret.address)}`, 'store');
+  if (secret.type === 'aws_secretsmanager_secret') kmsEncrypts(secretId, secret.body.kms_key_id);
+  return secretId;
+}
+
+/** A webhook filter's regular expression as the text it matches: anchors and `prefix` dropped, escapes undone. */
+function matchedText(pattern: string, prefix = ''): string {
+  const text = pattern.replace(/^\^/, '').replace(/([^\\])\$$/, '$1');
+  return (text.startsWith(prefix) ? text.slice(prefix.length) : text).replace(/\\(.)/g, '$1');
+}
+
+/**
+ * Pull-request builds: a pull request into the branch, CodeBuild's webhook with
+ * its filters, the project it starts (and the credentials it reads GitHub with),
+ * and the commit status it reports, to the branch protection that requires it
+ * (whose merge is the push the pipeline builds) or else to the pull request.
+ */
+function addPullRequestBuilds(stack: SynthesizedStack, chart: Flowchart, kmsEncrypts: KeyEdges): void {
+  for (const webhook of stack.ofType('aws_codebuild_webhook')) {
+    for (const project of referenced(stack, webhook.body.project_name, ['aws_codebuild_project'])) {
+      const source = block(project.body.source);
+      const filters = blocks(webhook.body.filter_group).flatMap((group) => blocks(group.filter).filter((filter) => filter.exclude_matched_pattern !== true));
+      const pattern = (type: string) => filters.find((filter) => filter.type === type)?.pattern as string | undefined;
+      const baseRef = pattern('BASE_REF');
+      const branch = baseRef === undefined ? 'any branch' : matchedText(baseRef, 'refs/heads/');
+      const events = (pattern('EVENT') ?? '').split(',').map((event) => event.trim().replace(/^PULL_REQUEST_/, '').toLowerCase()).filter((event) => event !== '');
+      const filePath = pattern('FILE_PATH');
+
+      const [repository] = referenced(stack, source.location, ['github_repository', 'data.github_repository']);
+      const owner = /github\.com\/([^/]+)\//.exec(String(source.location))?.[1] ?? '';
+      const repositoryId = repository !== undefined ? repositoryNode(chart, repository, owner) : chart.node(`${project.address}_repository`, `GitHub ${literal(source.location, 'repository')}`);
+      chart.edge(chart.node(`${webhook.address}_event`, `pull request into ${branch}`, 'event'), repositoryId);
+      const filtersLabel = [`pull request ${events.join(', ')}`, ...(filePath === undefined ? [] : [`files under ${matchedText(filePath)}`])].join('<br/>');
+      const webhookId = chart.node(webhook.address, `CodeBuild webhook<br/>${filtersLabel}`);
+      chart.edge(repositoryId, webhookId);
+      const projectId = projectNode(chart, project);
+      chart.edge(webhookId, projectId);
+      addProject(stack, chart, project, kmsEncrypts);
+
+      const auth = block(source.auth);
+      if (auth.type === 'SECRETS_MANAGER') chart.edge(secretNode(stack, chart, auth.resource, `${project.address}_token`, kmsEncrypts), projectId, 'GitHub token');
+      if (auth.type === 'CODECONNECTIONS') chart.edge(connectionNode(stack, chart, auth.resource, `${project.address}_connection`), projectId, 'GitHub access');
+      if (source.report_build_status === true) addStatus(stack, chart, projectId, repositoryId, literal(block(source.build_status_config).context, 'CodeBuild\'s default context'));
     }
   }
+}
+
+/** The commit status a project reports: to each branch protection that requires it, else to the pull request in the repository. */
+function addStatus(stack: SynthesizedStack, chart: Flowchart, projectId: string, repositoryId: string, context: string): void {
+  const protections = stack.ofType('github_branch_protection').filter((protection) =>
+    blocks(protection.body.required_status_checks).some((checks) => Array.isArray(checks.contexts) && checks.contexts.includes(context)),
+  );
+  if (protections.length === 0) chart.edge(projectId, repositoryId, `status ${context}`);
+  for (const protection of protections) {
+    const strict = blocks(protection.body.required_status_checks).some((checks) => checks.strict === true) ? ', branch up to date' : '';
+    const approvals = block(protection.body.required_pull_request_reviews).required_approving_review_count;
+    const reviews = approvals === undefined ? '' : `, ${approvals} approval${approvals === 1 ? '' : 's'}`;
+    const protectionId = chart.node(protection.address, `Branch protection<br/>merge needs ${context}${strict}${reviews}`);
+    chart.edge(projectId, protectionId, `status ${context}`);
+    // A merge is the push to the branch that starts the pipeline.
+    if (chart.has('push')) chart.edge(protectionId, mermaidId('push'), 'merge');
+  }
+}
+
+/** An event type ID of CodeStar Notifications in words: `codebuild-project-build-state-failed` is "build state failed". */
+const eventInWords = (id: string) => id.replace(/^codepipeline-pipeline-|^codebuild-project-/, '').replace(/-/g, ' ');
+
+/**
+ * Failure notifications: each notification rule, from the pipeline or project
+ * whose events it sends, to its SNS topic (with the topic's key and its
+ * subscriptions) and to any AWS Chatbot Slack channel.
+ */
+function addFailureNotifications(stack: SynthesizedStack, chart: Flowchart, kmsEncrypts: KeyEdges): void {
+  for (const rule of stack.ofType('aws_codestarnotifications_notification_rule')) {
+    const ruleId = chart.node(rule.address, `Notification rule ${literal(rule.body.name, rule.address)}<br/>detail ${literal(rule.body.detail_type, 'BASIC')}`);
+    const events = (Array.isArray(rule.body.event_type_ids) ? rule.body.event_type_ids : []).map((id: unknown) => eventInWords(literal(id, '…'))).join(', ');
+    for (const source of referenced(stack, rule.body.resource, ['aws_codepipeline', 'aws_codebuild_project'])) {
+      chart.edge(source.type === 'aws_codepipeline' ? mermaidId(source.address) : projectNode(chart, source), ruleId, events);
+    }
+    for (const target of blocks(rule.body.target)) {
+      if (target.type === 'AWSChatbotSlack') {
+        chart.edge(ruleId, chart.node(`slack_${target.address}`, `Slack, through AWS Chatbot<br/>${literal(target.address, '').split('/').pop()}`));
+        continue;
+      }
+      for (const topic of referenced(stack, target.address, ['aws_sns_topic'])) chart.edge(ruleId, addTopic(stack, chart, topic, kmsEncrypts));
+    }
+  }
+}
+
+/** An SNS topic with its key and its subscriptions, counted by protocol (never the addresses); returns its node. */
+function addTopic(stack: SynthesizedStack, chart: Flowchart, topic: Element, kmsEncrypts: KeyEdges): string {
+  const topicId = chart.node(topic.address, `SNS topic ${literal(topic.body.name, topic.address)}`);
+  if (!chart.once(topic.address)) return topicId;
+  kmsEncrypts(topicId, topic.body.kms_master_key_id);
+  const byProtocol = new Map<string, number>();
+  for (const subscription of stack.attachedTo(topic, 'aws_sns_topic_subscription', 'topic_arn')) {
+    const protocol = literal(subscription.body.protocol, 'unknown');
+    byProtocol.set(protocol, (byProtocol.get(protocol) ?? 0) + 1);
+  }
+  for (const [protocol, count] of byProtocol) {
+    const confirmed = protocol === 'email' || protocol === 'email-json' ? ', each confirmed by its recipient' : '';
+    chart.edge(topicId, chart.node(`${topic.address}_${protocol}`, `${protocol} subscriptions<br/>${count}${confirmed}`));
+  }
+  return topicId;
 }
 
 /** The Markdown file for one stack. */

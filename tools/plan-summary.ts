@@ -23,6 +23,12 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_ecr_repository: 'every image in the repository',
   github_repository: "the repository's code, issues and pull requests (archive_on_destroy decides whether it is archived or deleted)",
   aws_codestarconnections_connection: 'the approved GitHub connection: a new one stays PENDING until someone approves it',
+  // An e-mail (or HTTP) subscription is confirmed by its recipient, not by Terraform: a new one delivers nothing until then.
+  aws_sns_topic_subscription: 'the confirmed subscription: a new one receives nothing until its recipient follows the link in the confirmation mail SNS sends (within 48 hours)',
+  // Deleting a topic deletes every subscription to it, those made outside Terraform (by hand, in the console) included.
+  aws_sns_topic: 'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
+  // CodeBuild makes the GitHub hook and its secret itself; pull requests opened or pushed before the new one exists are never built.
+  aws_codebuild_webhook: 'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed meanwhile are not built, so a required status check never reports on them until they are pushed again',
 };
 
 const changeSchema = z.object({

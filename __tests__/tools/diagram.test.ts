@@ -78,6 +78,46 @@ describe('the default configuration (webhook, Docker Hub)', () => {
     expect([...nodes.values()]).toEqual(expect.arrayContaining(['Secrets Manager<br/>ci/sample-flask-app/dockerhub', 'CloudWatch Logs<br/>/aws/codebuild/sample-flask-app, 365 days']));
   });
 
+  test('draws a pull request through CodeBuild\'s webhook to the status the branch protection requires, whose merge is the push', () => {
+    expect(described).toEqual(
+      expect.arrayContaining([
+        'pull request into main -> GitHub example-org/sample-flask-app',
+        'GitHub example-org/sample-flask-app -> CodeBuild webhook',
+        'CodeBuild webhook -> CodeBuild sample-flask-app-pull-requests',
+        'Secrets Manager -GitHub token-> CodeBuild sample-flask-app-pull-requests',
+        'CodeBuild sample-flask-app-pull-requests -status codebuild/sample-flask-app-> Branch protection',
+        'Branch protection -merge-> git push to main',
+        'CodeBuild sample-flask-app-pull-requests -logs-> CloudWatch Logs',
+        'KMS key alias/ci/sample-flask-app -encrypts-> CodeBuild sample-flask-app-pull-requests',
+      ]),
+    );
+    expect([...nodes.values()]).toEqual(
+      expect.arrayContaining([
+        'CodeBuild webhook<br/>pull request created, updated, reopened',
+        'Secrets Manager<br/>github/codebuild-token',
+        'Branch protection<br/>merge needs codebuild/sample-flask-app, branch up to date, 1 approval',
+        'CodeBuild sample-flask-app-pull-requests<br/>BUILD_GENERAL1_SMALL, aws/codebuild/standard:7.0, privileged, no push',
+      ]),
+    );
+    // It builds the image but pushes nothing, and reads no registry credentials.
+    expect(described.filter((edge) => edge.includes('sample-flask-app-pull-requests') && /docker push|DOCKERHUB/.test(edge))).toEqual([]);
+  });
+
+  test('draws each failure notification rule from what it watches to the encrypted topic', () => {
+    expect(described).toEqual(
+      expect.arrayContaining([
+        'aws_codepipeline_ci_pipeline_E3513F99 -pipeline execution failed-> Notification rule sample-flask-app-pipeline-failed',
+        'CodeBuild sample-flask-app -build state failed-> Notification rule sample-flask-app-build-failed',
+        'CodeBuild sample-flask-app-pull-requests -build state failed-> Notification rule sample-flask-app-pull-request-build-failed',
+        'Notification rule sample-flask-app-pipeline-failed -> SNS topic sample-flask-app-ci-failures',
+        'Notification rule sample-flask-app-build-failed -> SNS topic sample-flask-app-ci-failures',
+        'Notification rule sample-flask-app-pull-request-build-failed -> SNS topic sample-flask-app-ci-failures',
+        'KMS key alias/ci/sample-flask-app -encrypts-> SNS topic sample-flask-app-ci-failures',
+      ]),
+    );
+    expect(chart).not.toMatch(/subscriptions|Slack/);
+  });
+
   test('is well formed: every edge joins declared nodes or subgraphs', () => {
     expect(chart.split('\n')[0]).toBe('flowchart LR');
     expect(edges.length).toBe(chart.split('\n').filter((line) => / (-->|\.->) /.test(line)).length);
@@ -112,6 +152,8 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
         github: { owner: 'example-org', repository: 'api', branch: 'release', create: false },
         trigger: 'connection',
         registry: { type: 'ecr', image: 'api' },
+        appPath: 'services/api',
+        notifications: { emails: ['ci@example.org', 'oncall@example.org'], slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts' },
       },
     ],
   });
@@ -132,8 +174,35 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
         'KMS key alias/ci/api -encrypts-> ECR api',
       ]),
     );
-    expect(chart).not.toMatch(/webhook|Docker Hub|Secrets Manager/);
+    expect(chart).not.toMatch(/GitHub webhook|CodePipeline webhook|Docker Hub|Secrets Manager/);
     expect([...nodes.values()]).toContain('GitHub example-org/api<br/>existing, read only');
+  });
+
+  test('draws pull-request builds through the connection, filtered by path, reporting to the pull request: no protection is created', () => {
+    expect(described).toEqual(
+      expect.arrayContaining([
+        'pull request into release -> GitHub example-org/api',
+        'GitHub example-org/api -> CodeBuild webhook',
+        'CodeBuild webhook -> CodeBuild api-pull-requests',
+        'shared CodeConnections connection -GitHub access-> CodeBuild api-pull-requests',
+        'CodeBuild api-pull-requests -status codebuild/api-> GitHub example-org/api',
+      ]),
+    );
+    expect([...nodes.values()]).toContain('CodeBuild webhook<br/>pull request created, updated, reopened<br/>files under services/api/');
+    expect(chart).not.toContain('Branch protection');
+  });
+
+  test('draws the e-mail subscriptions by count, not address, and the Slack channel of every rule', () => {
+    expect(described).toEqual(
+      expect.arrayContaining([
+        'SNS topic api-ci-failures -> email subscriptions',
+        'Notification rule api-pipeline-failed -> Slack, through AWS Chatbot',
+        'Notification rule api-build-failed -> Slack, through AWS Chatbot',
+        'Notification rule api-pull-request-build-failed -> Slack, through AWS Chatbot',
+      ]),
+    );
+    expect([...nodes.values()]).toEqual(expect.arrayContaining(['email subscriptions<br/>2, each confirmed by its recipient', 'Slack, through AWS Chatbot<br/>ci-alerts']));
+    expect(chart).not.toContain('@example.org');
   });
 });
 

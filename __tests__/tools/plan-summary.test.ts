@@ -111,6 +111,32 @@ describe('other real plans', () => {
     expect(deleted).not.toContain('[!CAUTION]');
   });
 
+  test('replacing or deleting the notification topic, a subscription or the pull-request webhook warns; a notification rule does not', () => {
+    const change = (type: string, name: string, actions: string[]) => ({ address: `${type}.${name}`, mode: 'managed', type, change: { actions, before: {}, after: {} } });
+    const plan = parsePlan(
+      {
+        format_version: '1.2',
+        resource_changes: [
+          change('aws_sns_topic', 'topic', ['delete', 'create']),
+          change('aws_sns_topic_subscription', 'email', ['delete']),
+          change('aws_codebuild_webhook', 'webhook', ['create', 'delete']),
+          change('aws_codestarnotifications_notification_rule', 'rule', ['delete', 'create']),
+          change('aws_sns_topic_policy', 'policy', ['delete']),
+        ],
+      },
+      'notifications',
+    );
+    const summary = summarizePlan(plan, 'notifications');
+    const caution = summary.slice(summary.indexOf('> [!CAUTION]'), summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')));
+    expect(caution).toContain('**3 stateful resources would be destroyed.**');
+    const cautionRows = caution.split('\n').filter((line) => line.startsWith('> | **'));
+    expect(cautionRows.map((line) => line.split('`')[1])).toEqual(['aws_sns_topic.topic', 'aws_sns_topic_subscription.email', 'aws_codebuild_webhook.webhook']);
+    expect(cautionRows[0]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic);
+    expect(cautionRows[1]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic_subscription);
+    expect(cautionRows[2]).toContain(STATEFUL_RESOURCE_TYPES.aws_codebuild_webhook);
+    expect(caution).not.toMatch(/notification_rule|aws_sns_topic_policy/);
+  });
+
   test("the counts equal Terraform's own (its `plan -json` change summary, kept beside the fixtures), for every fixture", () => {
     const terraform = JSON.parse(readFileSync(join(FIXTURES, 'terraform-counts.json'), 'utf8'));
     expect(Object.keys(terraform)).toEqual(['create', 'no-op', 'update', 'replace', 'delete', 'mixed']);
