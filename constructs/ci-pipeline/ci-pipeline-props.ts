@@ -108,8 +108,10 @@ export interface PullRequestBuildSettings {
   /**
    * Require the build's status (its context, `codebuild/<name>`) in the branch
    * protection created here, so a pull request merges only once it passed.
-   * While required, every pull request is built; when not, only those that
-   * change files under `appPath`. Only for a created repository.
+   * Set to false, only pull requests that change files under `appPath` are
+   * built, since no protection waits for the others; otherwise every one is
+   * (an existing repository's protection may require the context unseen).
+   * True only for a created repository.
    * @default true with `github.create` true, else false
    */
   readonly requiredStatusCheck?: boolean;

@@ -233,9 +233,9 @@ export class CiPipeline extends Construct {
   /**
    * The build that verifies pull requests: the same buildspec with `PUSH_IMAGE`
    * "false", and no registry credentials or push permission, so a pull
-   * request's code never holds them. Builds every pull request while its status
-   * is required (a required status never reported blocks the merge for good),
-   * else only those that change the app.
+   * request's code never holds them. Builds every pull request (a required
+   * status never reported blocks the merge for good), unless the status is
+   * declared not required: then only those that change the app.
    */
   private createPullRequestBuild(props: CiPipelineProps): BuildProject {
     const context = pullRequestStatusContext(props.name);
@@ -257,7 +257,8 @@ export class CiPipeline extends Construct {
       gitHubSource: pullRequestBuildSource(this.repository, {
         auth: this.pullRequestAuth(props),
         statusContext: context,
-        onlyChangesUnder: requiresPullRequestStatus(props) ? undefined : props.appPath,
+        // Only when the status is declared not required: an existing repository's protection may require it unseen.
+        onlyChangesUnder: props.pullRequestBuilds?.requiredStatusCheck === false ? props.appPath : undefined,
       }),
     });
   }

@@ -114,9 +114,10 @@ describe('pull-request builds in other shapes', () => {
     expect(required.at('ci/pull-request-build/webhook').filter_group[0].filter.map((filter: any) => filter.type)).toEqual(['EVENT', 'BASE_REF']);
   });
 
-  test('an existing repository gets the builds and the status, and no protection: its owner requires the context', () => {
+  test('an existing repository gets every pull request built and the status, and no protection: its owner may require the context', () => {
     const existing = synthPipeline({ github: { owner: 'my-org', repository: 'app', create: false } });
     expect(existing.at('ci/pull-request-build/project').source.build_status_config).toEqual({ context: 'codebuild/app' });
+    expect(existing.at('ci/pull-request-build/webhook').filter_group[0].filter.map((filter: any) => filter.type)).toEqual(['EVENT', 'BASE_REF']);
     expect(existing.text).not.toMatch(/github_branch_protection/);
   });
 
