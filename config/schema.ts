@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { COMPUTE_TYPES, checkConnectionName, checkS3KeyPrefix } from '../constructs/core/checks';
 import { PropProblem } from '../constructs/core/validation';
-import { namedResourcesOf, REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { namedResourcesOf, PULL_REQUEST_APPROVALS, PULL_REQUEST_APPROVER_ROLES, REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { EXECUTION_MODES } from '../constructs/aws/pipeline-action';
 import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
 import { validateCiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
@@ -109,6 +109,8 @@ const buildSchema = strictObject({
 const pullRequestBuildsSchema = strictObject({
   enabled: z.boolean().optional(),
   requiredStatusCheck: z.boolean().optional(),
+  commentApproval: oneOf(PULL_REQUEST_APPROVALS).optional(),
+  approverRoles: z.array(oneOf(PULL_REQUEST_APPROVER_ROLES)).optional(),
 });
 
 const notificationsSchema = strictObject({

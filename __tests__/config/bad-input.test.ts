@@ -272,7 +272,23 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[0].pullRequestBuilds.requiredStatusCheck: got true; applies only to a repository created here (github.create: true)',
   ],
   ['pull-request builds given as a string', document((_, p) => (p.pullRequestBuilds = { enabled: 'yes' })), 'pipelines[0].pullRequestBuilds.enabled: got "yes"; expected type boolean'],
-  ['a typo in pullRequestBuilds', document((_, p) => (p.pullRequestBuilds = { enable: true })), 'pipelines[0].pullRequestBuilds.enable: unknown field (a typo?); allowed fields here: enabled, requiredStatusCheck'],
+  ['a typo in pullRequestBuilds', document((_, p) => (p.pullRequestBuilds = { enable: true })), 'pipelines[0].pullRequestBuilds.enable: unknown field (a typo?); allowed fields here: enabled, requiredStatusCheck, commentApproval, approverRoles'],
+  [
+    'pull requests built without approval',
+    document((_, p) => (p.pullRequestBuilds = { commentApproval: 'DISABLED' })),
+    'pipelines[0].pullRequestBuilds.commentApproval: got "DISABLED"; must be one of ALL_PULL_REQUESTS, FORK_PULL_REQUESTS (DISABLED would build the code of anyone\'s pull request',
+  ],
+  [
+    'a read-only approver role',
+    document((_, p) => (p.pullRequestBuilds = { approverRoles: ['GITHUB_WRITE', 'GITHUB_TRIAGE'] })),
+    'pipelines[0].pullRequestBuilds.approverRoles[1]: got "GITHUB_TRIAGE"; must be one of GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN (a role that cannot push must not approve running its code)',
+  ],
+  ['no approver roles', document((_, p) => (p.pullRequestBuilds = { approverRoles: [] })), 'pipelines[0].pullRequestBuilds.approverRoles: got []; must name at least one role, or be left out'],
+  [
+    'a comment approval with pull-request builds off',
+    document((_, p) => (p.pullRequestBuilds = { enabled: false, commentApproval: 'ALL_PULL_REQUESTS' })),
+    'pipelines[0].pullRequestBuilds.commentApproval: got "ALL_PULL_REQUESTS"; applies only with pull-request builds enabled',
+  ],
   ['a bad notification e-mail', document((_, p) => (p.notifications = { emails: ['not-an-address'] })), 'pipelines[0].notifications.emails[0]: got "not-an-address"; must be an e-mail address'],
   ['an e-mail listed twice', document((_, p) => (p.notifications = { emails: ['a@example.com', 'A@example.com'] })), 'pipelines[0].notifications.emails: got ["a@example.com"]; must not list an address twice'],
   [

@@ -81,6 +81,8 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'pipelines[].releaseTags[]': { context: toConnection, set: (_, p) => (p.releaseTags = ['v*']) },
   'pipelines[].pullRequestBuilds.enabled': { set: (_, p) => (p.pullRequestBuilds = { enabled: false }) },
   'pipelines[].pullRequestBuilds.requiredStatusCheck': { set: (_, p) => (p.pullRequestBuilds = { requiredStatusCheck: false }) },
+  'pipelines[].pullRequestBuilds.commentApproval': { set: (_, p) => (p.pullRequestBuilds = { commentApproval: 'FORK_PULL_REQUESTS' }) },
+  'pipelines[].pullRequestBuilds.approverRoles[]': { set: (_, p) => (p.pullRequestBuilds = { approverRoles: ['GITHUB_ADMIN'] }) },
   'pipelines[].notifications.enabled': { set: (_, p) => (p.notifications = { enabled: false }) },
   'pipelines[].notifications.emails[]': { set: (_, p) => (p.notifications = { emails: ['ci-alerts@example.com'] }) },
   'pipelines[].notifications.slackChannelConfigurationArn': {

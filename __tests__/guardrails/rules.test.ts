@@ -325,6 +325,18 @@ const CASES: readonly RuleCase[] = [
     message: /privileged_mode is true on the image "docker.io\/library\/docker:27-dind"/,
   },
   {
+    rule: 'CIP_CB_2',
+    path: 'ci/pull-request-build/webhook',
+    failing: override('pull-request-build/webhook', 'pull_request_build_policy', { requires_comment_approval: 'DISABLED' }),
+    message: /requires_comment_approval is DISABLED, so anyone's pull request is built/,
+  },
+  {
+    rule: 'CIP_CB_2',
+    path: 'ci/pull-request-build/webhook',
+    failing: override('pull-request-build/webhook', 'pull_request_build_policy', { requires_comment_approval: 'FORK_PULL_REQUESTS', approver_roles: ['GITHUB_WRITE', 'GITHUB_READ'] }),
+    message: /approver_roles lets GITHUB_READ approve builds, roles that cannot push/,
+  },
+  {
     rule: 'CIP_TF_1',
     path: 'terraform',
     failing: broken('webhook-dockerhub', (stack) => stack.addOverride('terraform.backend.s3.use_lockfile', false)),

@@ -15,6 +15,7 @@ import {
   checkIamRoleName,
   checkLogGroupName,
   checkLogRetentionDays,
+  checkOneOf,
   checkPrivilegedBuildImage,
   checkQueuedTimeoutMinutes,
   checkRelativePath,
@@ -24,8 +25,9 @@ import {
 } from '../core/checks';
 import { AwsContext } from '../core/aws-context';
 import { Grant, grant, IGrantable } from '../core/grants';
-import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
-import { GitHubBuildSource } from './build-source';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { DEFAULT_GITHUB_APPROVER_ROLES, GITHUB_APPROVER_ROLES, GitHubBuildSource, PULL_REQUEST_BUILD_POLICY_PROVIDER, PULL_REQUEST_COMMENT_APPROVALS } from './build-source';
+import { requireAwsProvider } from '../core/provider-versions';
 import { IEncryptionKey } from './encryption-key';
 import { ServiceRole } from './service-role';
 
@@ -199,7 +201,22 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
 
 function validateGitHubSource(source: GitHubBuildSource): PropProblem[] {
   const groups = source.webhookFilterGroups;
+  const policy = source.pullRequestBuildPolicy;
   return [
+    ...(policy === undefined
+      ? []
+      : [
+          ...checkProp('gitHubSource.pullRequestBuildPolicy.requiresCommentApproval', policy.requiresCommentApproval, checkOneOf(PULL_REQUEST_COMMENT_APPROVALS)),
+          ...checkOptionalList('gitHubSource.pullRequestBuildPolicy.approverRoles', policy.approverRoles, checkOneOf(GITHUB_APPROVER_ROLES)),
+          ...crossPropProblem(policy.approverRoles?.length === 0, 'gitHubSource.pullRequestBuildPolicy.approverRoles', [], 'must name at least one role, or be left out'),
+          // "This field is only applicable when requiresCommentApproval is not DISABLED" (API_PullRequestBuildPolicy).
+          ...crossPropProblem(
+            policy.requiresCommentApproval === 'DISABLED' && policy.approverRoles !== undefined,
+            'gitHubSource.pullRequestBuildPolicy.approverRoles',
+            policy.approverRoles,
+            'applies only when requiresCommentApproval is not DISABLED',
+          ),
+        ]),
     ...checkProp('gitHubSource.statusContext', source.statusContext, checkStatusCheckContext),
     ...crossPropProblem(groups.length === 0, 'gitHubSource.webhookFilterGroups', [], 'must hold at least one filter group'),
     // CodeBuild API Reference, "UpdateWebhook": "A filter group must contain at least one EVENT WebhookFilter."
@@ -287,12 +304,21 @@ export class BuildProject extends Construct {
 
   /** The webhook through which GitHub events start builds (CodeBuild creates its GitHub side with the source's credentials). */
   private createWebhook(project: CodebuildProject, source: GitHubBuildSource): void {
+    const policy = source.pullRequestBuildPolicy;
+    if (policy !== undefined) requireAwsProvider(this, PULL_REQUEST_BUILD_POLICY_PROVIDER);
     new CodebuildWebhook(this, 'webhook', {
       projectName: project.name,
       buildType: 'BUILD',
       filterGroup: source.webhookFilterGroups.map((group) => ({
         filter: group.map((filter) => ({ type: filter.type, pattern: filter.pattern, excludeMatchedPattern: filter.excludeMatchedPattern ?? false })),
       })),
+      pullRequestBuildPolicy:
+        policy === undefined
+          ? undefined
+          : {
+              requiresCommentApproval: policy.requiresCommentApproval,
+              approverRoles: policy.requiresCommentApproval === 'DISABLED' ? undefined : [...(policy.approverRoles ?? DEFAULT_GITHUB_APPROVER_ROLES)],
+            },
     });
   }
 

@@ -115,7 +115,26 @@ export interface PullRequestBuildSettings {
    * @default true with `github.create` true, else false
    */
   readonly requiredStatusCheck?: boolean;
+  /**
+   * Which pull requests wait for an approver's `/codebuild_run(<commit SHA>)`
+   * comment before they are built: `ALL_PULL_REQUESTS` (those of anyone without
+   * an approver role) or `FORK_PULL_REQUESTS` (those from forks). Setting it, or
+   * `approverRoles`, writes the policy, which needs hashicorp/aws 6.13.0 or later.
+   * @default - not written: CodeBuild's default for a new project applies, ALL_PULL_REQUESTS
+   */
+  readonly commentApproval?: 'ALL_PULL_REQUESTS' | 'FORK_PULL_REQUESTS';
+  /**
+   * The repository roles whose pull requests build at once and whose comments
+   * approve others': GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN.
+   * @default - CodeBuild's: GITHUB_ADMIN, GITHUB_MAINTAIN and GITHUB_WRITE
+   */
+  readonly approverRoles?: readonly ('GITHUB_WRITE' | 'GITHUB_MAINTAIN' | 'GITHUB_ADMIN')[];
 }
+
+/** The comment approvals a configuration may choose; `DISABLED` would build anyone's code unreviewed (guardrail CIP_CB_2). */
+export const PULL_REQUEST_APPROVALS = ['ALL_PULL_REQUESTS', 'FORK_PULL_REQUESTS'] as const;
+/** The roles that may approve builds: those that can push to the repository anyway. */
+export const PULL_REQUEST_APPROVER_ROLES = ['GITHUB_WRITE', 'GITHUB_MAINTAIN', 'GITHUB_ADMIN'] as const;
 
 /** Where failed pipeline runs and builds are reported. */
 export interface NotificationSettings {
@@ -294,7 +313,19 @@ export const appPathPattern = (appPath: string): string | undefined => {
 };
 
 function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, github: GitHubSettings): PropProblem[] {
+  const unreviewed = 'DISABLED would build the code of anyone\'s pull request, with the build\'s role, before anyone read it';
+  const readOnly = 'a role that cannot push must not approve running its code';
   return [
+    ...checkOptionalProp('commentApproval', settings.commentApproval, (value) =>
+      checkOneOf(PULL_REQUEST_APPROVALS)(value) === undefined ? undefined : `must be one of ${PULL_REQUEST_APPROVALS.join(', ')} (${unreviewed})`,
+    ),
+    ...checkOptionalList('approverRoles', settings.approverRoles, (value) =>
+      checkOneOf(PULL_REQUEST_APPROVER_ROLES)(value) === undefined ? undefined : `must be one of ${PULL_REQUEST_APPROVER_ROLES.join(', ')} (${readOnly})`,
+    ),
+    ...crossPropProblem(Array.isArray(settings.approverRoles) && settings.approverRoles.length === 0, 'approverRoles', [], 'must name at least one role, or be left out'),
+    ...(['commentApproval', 'approverRoles'] as const).flatMap((prop) =>
+      crossPropProblem(settings.enabled === false && settings[prop] !== undefined, prop, settings[prop], 'applies only with pull-request builds enabled'),
+    ),
     ...checkOptionalProp('enabled', settings.enabled, checkBoolean),
     ...checkOptionalProp('requiredStatusCheck', settings.requiredStatusCheck, checkBoolean),
     ...crossPropProblem(

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
 import { BuildProject, EnvironmentVariable } from '../aws/build-project';
-import { BuildSourceAuth } from '../aws/build-source';
+import { BuildSourceAuth, PullRequestBuildPolicy } from '../aws/build-source';
 import { CodeBuildAction } from '../aws/codebuild-action';
 import { EncryptionKey, IEncryptionKey } from '../aws/encryption-key';
 import { buildFailures, FailureNotifications, pipelineFailures } from '../aws/failure-notifications';
@@ -259,8 +259,16 @@ export class CiPipeline extends Construct {
         statusContext: context,
         // Only when the status is declared not required: an existing repository's protection may require it unseen.
         onlyChangesUnder: props.pullRequestBuilds?.requiredStatusCheck === false ? props.appPath : undefined,
+        policy: this.pullRequestBuildPolicy(props),
       }),
     });
+  }
+
+  /** The policy, when the configuration states one; else none is written and CodeBuild's default applies. */
+  private pullRequestBuildPolicy(props: CiPipelineProps): PullRequestBuildPolicy | undefined {
+    const { commentApproval, approverRoles } = props.pullRequestBuilds ?? {};
+    if (commentApproval === undefined && approverRoles === undefined) return undefined;
+    return { requiresCommentApproval: commentApproval ?? 'ALL_PULL_REQUESTS', approverRoles };
   }
 
   /** The connection the source uses, or the CodeBuild-format token secret in webhook mode (only its ARN is read). */

@@ -1,4 +1,4 @@
-import { BuildSourceAuth, GitHubBuildSource, WebhookFilter } from '../aws/build-source';
+import { BuildSourceAuth, GitHubBuildSource, PullRequestBuildPolicy, WebhookFilter } from '../aws/build-source';
 import { SourceRepository } from './source-repository';
 
 /**
@@ -23,6 +23,11 @@ export interface PullRequestBuildSourceOptions {
    * @default - every pull request into the branch
    */
   readonly onlyChangesUnder?: string;
+  /**
+   * Who may start builds.
+   * @default - CodeBuild's default for a new project
+   */
+  readonly policy?: PullRequestBuildPolicy;
 }
 
 /**
@@ -44,5 +49,6 @@ export function pullRequestBuildSource(repository: SourceRepository, options: Pu
     auth: options.auth,
     statusContext: options.statusContext,
     webhookFilterGroups: [filters],
+    pullRequestBuildPolicy: options.policy,
   };
 }

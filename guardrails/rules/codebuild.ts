@@ -36,6 +36,31 @@ export function untrustedPrivilegedImage(environment: Record<string, any>, stack
   return `environment.privileged_mode is true on the image ${JSON.stringify(image)} (pulled with ${credentials} credentials), which is neither a CodeBuild-managed aws/codebuild/ image nor pinned by @sha256 digest, so whoever can move its tag gets root on the build host`;
 }
 
+/**
+ * Repository roles that cannot push, in each source provider (CodeBuild API
+ * Reference, "PullRequestBuildPolicy": approverRoles). Letting them approve
+ * builds lets anyone who can read the repository run code with the build's role.
+ */
+const READ_ONLY_APPROVER_ROLES = ['GITHUB_READ', 'GITHUB_TRIAGE', 'GITLAB_GUEST', 'GITLAB_PLANNER', 'GITLAB_REPORTER', 'BITBUCKET_READ'];
+
+/**
+ * What is wrong with a webhook's pull-request build policy: builds without
+ * approval, or approvals by read-only roles. A webhook that writes no policy is
+ * not flagged: CodeBuild gives new projects ALL_PULL_REQUESTS with write,
+ * maintain and admin approvers ("Pull request comment approval", CodeBuild User Guide).
+ */
+export function unreviewedPullRequestBuilds(webhook: Record<string, any>): string[] {
+  const policy = block(webhook.pull_request_build_policy);
+  if (blocks(webhook.pull_request_build_policy).length === 0) return [];
+  const problems: string[] = [];
+  if (policy.requires_comment_approval === 'DISABLED') {
+    problems.push('pull_request_build_policy.requires_comment_approval is DISABLED, so anyone\'s pull request is built, its code run with the project\'s role, before anyone reviewed it');
+  }
+  const readOnly = (Array.isArray(policy.approver_roles) ? policy.approver_roles : []).filter((role: unknown) => READ_ONLY_APPROVER_ROLES.includes(String(role)));
+  if (readOnly.length > 0) problems.push(`pull_request_build_policy.approver_roles lets ${readOnly.join(', ')} approve builds, roles that cannot push`);
+  return problems;
+}
+
 export const CODEBUILD_RULES: readonly Rule[] = [
   {
     id: 'CKV_AWS_78',
@@ -83,5 +108,12 @@ export const CODEBUILD_RULES: readonly Rule[] = [
     targets: PROJECT,
     fix: 'use an aws/codebuild/ image, pin the image by digest (image@sha256:...), or take it from an IMMUTABLE ECR repository of the stack; or turn privileged_mode off',
     check: ({ body }, stack) => blocks(body.environment).flatMap((environment) => untrustedPrivilegedImage(environment, stack) ?? []),
+  },
+  {
+    id: 'CIP_CB_2',
+    name: 'Pull requests are built only once someone who can push trusts them',
+    targets: ['aws_codebuild_webhook'],
+    fix: 'set `pull_request_build_policy.requires_comment_approval` to ALL_PULL_REQUESTS or FORK_PULL_REQUESTS, with approver roles that can push (write, maintain, admin)',
+    check: ({ body }) => unreviewedPullRequestBuilds(body),
   },
 ];

@@ -3,6 +3,7 @@ import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
 import { Construct } from 'constructs';
 import { BuildProject, BuildProjectProps, UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
+import { GitHubBuildSource } from '../../../constructs/aws/build-source';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
 import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
 import { contextArn, statement, synth, Synthesized } from '../../helpers';
@@ -142,5 +143,40 @@ describe('BuildProject variants', () => {
 
   test('reports every invalid prop at once', () => {
     expect(() => synth((scope) => build(scope, { timeoutMinutes: 2, queuedTimeoutMinutes: 1 }))).toThrow(/"timeoutMinutes" = 2.*\n.*"queuedTimeoutMinutes" = 1/);
+  });
+});
+
+describe('BuildProject with a GitHub source', () => {
+  const TOKEN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:github/codebuild-token-AbCdEf';
+  const source = (overrides: Partial<GitHubBuildSource> = {}): GitHubBuildSource => ({
+    repositoryUrl: 'https://github.com/o/r.git',
+    auth: { type: 'SECRETS_MANAGER', secretArn: TOKEN },
+    statusContext: 'codebuild/app',
+    webhookFilterGroups: [[{ type: 'EVENT', pattern: 'PULL_REQUEST_CREATED' }]],
+    ...overrides,
+  });
+
+  test('builds the repository on its own, reports its status, and its role may read exactly the token', () => {
+    const stack = synth((scope) => build(scope, { gitHubSource: source() }));
+    expect(stack.at('build/project').source).toMatchObject({ type: 'GITHUB', location: 'https://github.com/o/r.git', report_build_status: true, auth: { type: 'SECRETS_MANAGER', resource: TOKEN } });
+    expect(stack.at('build/project').artifacts).toEqual({ type: 'NO_ARTIFACTS' });
+    expect(stack.at('build/webhook').project_name).toBe(stack.ref('build/project', 'name'));
+    expect(statement(stack.statements('build/role/permissions'), 'ReadSourceToken')).toMatchObject({ actions: [...SECRET_READ_ACTIONS], resources: [TOKEN] });
+  });
+
+  test('writes a DISABLED policy without approver roles, which apply only to approvals', () => {
+    const stack = synth((scope) => build(scope, { gitHubSource: source({ pullRequestBuildPolicy: { requiresCommentApproval: 'DISABLED' } }) }));
+    expect(stack.at('build/webhook').pull_request_build_policy).toEqual({ requires_comment_approval: 'DISABLED' });
+  });
+
+  test.each([
+    ['a filter group without an EVENT filter', { webhookFilterGroups: [[{ type: 'BASE_REF' as const, pattern: '^refs/heads/main$' }]] }, /invalid prop "gitHubSource.webhookFilterGroups\[0\]" = \["BASE_REF"\]: must hold an EVENT filter/],
+    ['no filter group', { webhookFilterGroups: [] }, /invalid prop "gitHubSource.webhookFilterGroups" = \[\]: must hold at least one filter group/],
+    ['a status context with a leading space', { statusContext: ' ci' }, /invalid prop "gitHubSource.statusContext" = " ci": must be a status check context/],
+    ['an unknown comment approval', { pullRequestBuildPolicy: { requiresCommentApproval: 'SOMETIMES' as any } }, /"gitHubSource.pullRequestBuildPolicy.requiresCommentApproval" = "SOMETIMES": must be one of ALL_PULL_REQUESTS/],
+    ['an unknown approver role', { pullRequestBuildPolicy: { requiresCommentApproval: 'ALL_PULL_REQUESTS' as const, approverRoles: ['GITHUB_OWNER' as any] } }, /"gitHubSource.pullRequestBuildPolicy.approverRoles\[0\]" = "GITHUB_OWNER": must be one of GITHUB_READ/],
+    ['approver roles with DISABLED', { pullRequestBuildPolicy: { requiresCommentApproval: 'DISABLED' as const, approverRoles: ['GITHUB_ADMIN' as const] } }, /approverRoles" = \["GITHUB_ADMIN"\]: applies only when requiresCommentApproval is not DISABLED/],
+  ])('refuses %s, naming the prop', (_case, overrides, message) => {
+    expect(() => synth((scope) => build(scope, { gitHubSource: source(overrides as Partial<GitHubBuildSource>) }))).toThrow(message);
   });
 });

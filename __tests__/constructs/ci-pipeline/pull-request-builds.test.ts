@@ -11,7 +11,22 @@ import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../../../confi
 import { buildStacks } from '../../../main';
 import { pullRequestStatusContext } from '../../../constructs/ci-pipeline/ci-pipeline-props';
 import { CONNECTION_TOKEN_ACTIONS, ECR_PUSH_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
-import { statement, synthPipeline } from '../../helpers';
+import { CiPipelineStack } from '../../../constructs/stacks/ci-pipeline-stack';
+import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
+import { CiPipelineProps } from '../../../constructs/ci-pipeline/ci-pipeline-props';
+import { pipelineProps, statement, synthPipeline } from '../../helpers';
+
+/** The stack of one pipeline, as Terraform reads it. */
+const stackJson = (pipeline: CiPipelineProps): any =>
+  JSON.parse(
+    JSON.stringify(
+      new CiPipelineStack(Testing.app(), 'ci-app', {
+        pipeline,
+        region: 'eu-west-1',
+        state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+      }).toTerraform(),
+    ),
+  );
 
 /** The resource of `type` whose construct path ends with `suffix`. */
 const resourceAt = (json: any, type: string, suffix: string) => {
@@ -136,5 +151,32 @@ describe('pull-request builds in other shapes', () => {
   test('the branch is matched literally in BASE_REF, whatever regular-expression characters it holds', () => {
     const stack = synthPipeline({ github: { owner: 'my-org', repository: 'app', branch: 'release/1.0+x' } });
     expect(stack.at('ci/pull-request-build/webhook').filter_group[0].filter[1].pattern).toBe('^refs/heads/release/1\\.0\\+x$');
+  });
+
+  test('writes no build policy unless one is configured: CodeBuild\'s default applies, and the stack keeps provider 5.x', () => {
+    const json = stackJson(pipelineProps());
+    const webhook = Object.values<any>(json.resource.aws_codebuild_webhook)[0];
+    expect(webhook.pull_request_build_policy).toBeUndefined();
+    expect(json.terraform.required_providers.aws.version).toBe(AWS_PROVIDER_VERSIONS);
+  });
+
+  test('a configured policy is written, with CodeBuild\'s approver roles unless given, and the stack requires the provider that has it', () => {
+    const forks = stackJson(pipelineProps({ pullRequestBuilds: { commentApproval: 'FORK_PULL_REQUESTS' } }));
+    expect(Object.values<any>(forks.resource.aws_codebuild_webhook)[0].pull_request_build_policy).toEqual({
+      requires_comment_approval: 'FORK_PULL_REQUESTS',
+      approver_roles: ['GITHUB_ADMIN', 'GITHUB_MAINTAIN', 'GITHUB_WRITE'],
+    });
+    expect(forks.terraform.required_providers.aws.version).toBe('>= 6.13.0, < 7.0.0');
+    const admins = stackJson(pipelineProps({ pullRequestBuilds: { approverRoles: ['GITHUB_ADMIN'] } }));
+    expect(Object.values<any>(admins.resource.aws_codebuild_webhook)[0].pull_request_build_policy).toEqual({ requires_comment_approval: 'ALL_PULL_REQUESTS', approver_roles: ['GITHUB_ADMIN'] });
+  });
+
+  test('refuses a policy that builds unreviewed code, or lets read-only roles approve', () => {
+    expect(() => synthPipeline({ pullRequestBuilds: { commentApproval: 'DISABLED' as any } })).toThrow(
+      /invalid prop "pullRequestBuilds.commentApproval" = "DISABLED": must be one of ALL_PULL_REQUESTS, FORK_PULL_REQUESTS \(DISABLED would build the code of anyone's pull request/,
+    );
+    expect(() => synthPipeline({ pullRequestBuilds: { approverRoles: ['GITHUB_READ' as any] } })).toThrow(
+      /invalid prop "pullRequestBuilds.approverRoles\[0\]" = "GITHUB_READ": must be one of GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN \(a role that cannot push/,
+    );
   });
 });
