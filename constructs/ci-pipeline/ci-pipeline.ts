@@ -1,5 +1,5 @@
-import { Construct } from 'constructs';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
+import { Construct } from 'constructs';
 import { BuildProject, EnvironmentVariable } from '../aws/build-project';
 import { BuildSourceAuth, PullRequestBuildPolicy } from '../aws/build-source';
 import { CodeBuildAction } from '../aws/codebuild-action';
@@ -35,12 +35,6 @@ import {
   validateCiPipelineProps,
 } from './ci-pipeline-props';
 import { ConsoleUrls, consoleUrls, TroubleshootingCommands, troubleshootingCommands } from './troubleshooting';
-
-/** The list without its undefined entries, or undefined when none is left. */
-const nonEmpty = (values: readonly (string | undefined)[]): string[] | undefined => {
-  const defined = values.filter((value): value is string => value !== undefined);
-  return defined.length === 0 ? undefined : defined;
-};
 
 /** The names of the stages and of the build action, as reviewers see them in plans and the console. */
 export const SOURCE_STAGE = 'Source';
@@ -202,7 +196,8 @@ export class CiPipeline extends Construct {
   private createRepository(props: CiPipelineProps): SourceRepository {
     const { owner, repository, branch, oauthTokenSecret: _token, webhookSecret: _webhook, buildTokenSecret: _build, connectionArn: _connection, connectionName: _shared, ...settings } = props.github;
     // The pull-request build's status first: required, a failing build blocks the merge.
-    const required = [...(requiresPullRequestStatus(props) ? [pullRequestStatusContext(props.name)] : []), ...(settings.requiredStatusChecks ?? [])];
+    const ownContext = requiresPullRequestStatus(props) ? this.pullRequestStatusContext : undefined;
+    const required = [...(ownContext === undefined ? [] : [ownContext]), ...(settings.requiredStatusChecks ?? [])];
     const appDir = (props.appPath ?? '.') === '.' ? '' : `/${props.appPath}`;
     return new SourceRepository(this, 'repository', {
       ...settings,
@@ -217,6 +212,7 @@ export class CiPipeline extends Construct {
 
   private createSource(props: CiPipelineProps): IPipelineSource {
     const { oauthTokenSecret, webhookSecret, connectionArn, connectionName } = props.github;
+    const appFiles = props.appPath === undefined ? undefined : appPathPattern(props.appPath);
     if ((props.trigger ?? 'webhook') === 'webhook') {
       return new GitHubWebhookSource(this, 'webhook', { repository: this.repository, oauthTokenSecretId: oauthTokenSecret, webhookSecretId: webhookSecret });
     }
@@ -225,7 +221,7 @@ export class CiPipeline extends Construct {
       connectionName: connectionArn === undefined && connectionName === undefined ? props.name : undefined,
       connectionArn,
       sharedConnectionName: connectionName,
-      filePaths: props.appPath === undefined ? undefined : nonEmpty([appPathPattern(props.appPath)]),
+      filePaths: appFiles === undefined ? undefined : [appFiles],
       releaseTags: props.releaseTags,
     });
   }
