@@ -30,7 +30,8 @@ const permissionProblems = (json: TerraformJson) => checkStack(json, { rules: PE
 
 /** The body of the data source whose construct path ends with `suffix`. */
 function documentAt(json: any, suffix: string): any {
-  const found = Object.values(json.data.aws_iam_policy_document).find((body: any) => body['//'].metadata.path.endsWith(suffix));
+  // Whole path segments: "build/role/permissions" is not "pull-request-build/role/permissions".
+  const found = Object.values(json.data.aws_iam_policy_document).find((body: any) => `/${body['//'].metadata.path}`.endsWith(`/${suffix}`));
   if (found === undefined) throw new Error(`no policy document at ${suffix}`);
   return found;
 }
@@ -49,30 +50,35 @@ const SHAPES = [
     name: 'webhook + Docker Hub',
     props: pipelineProps(),
     build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets'],
+    pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceToken'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
   },
   {
     name: 'webhook + ECR',
     props: pipelineProps({ registry: { type: 'ecr', image: 'app' } }),
     build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'EcrLogin', 'EcrPushImages'],
+    pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceToken'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
   },
   {
     name: 'connection + Docker Hub',
     props: pipelineProps({ trigger: 'connection' }),
     build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets'],
+    pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceThroughConnection'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject', 'UseGitHubConnection'],
   },
   {
     name: 'connection + ECR with Docker Hub credentials',
     props: pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app', dockerHubCredentials: true } }),
     build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets', 'EcrLogin', 'EcrPushImages'],
+    pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceThroughConnection'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject', 'UseGitHubConnection'],
   },
   {
     name: 'existing KMS key and artifact bucket, ECR with Docker Hub credentials',
     props: pipelineProps({ registry: { type: 'ecr', image: 'app', dockerHubCredentials: true }, encryptionKeyArn: EXISTING_KEY, artifactBucketName: 'shared-ci-artifacts' }),
     build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets', 'EcrLogin', 'EcrPushImages'],
+    pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceToken'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
   },
 ] as const;
@@ -103,6 +109,7 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
 
   describe.each([
     ['build', 'build/role/permissions', shape.build],
+    ['pull-request-build', 'pull-request-build/role/permissions', shape.pullRequest],
     ['pipeline', 'pipeline/role/permissions', shape.pipeline],
   ] as const)('the %s role', (role, documentPath, needed) => {
     const sids: string[] = documentAt(json, documentPath).statement.map((statement: any) => statement.sid);
@@ -127,7 +134,7 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
       const broken = copy(json);
       const trust = documentAt(broken, `${role}/role/trust`);
       trust.statement[0].principals[0].identifiers = ['ec2.amazonaws.com'];
-      const service = role === 'build' ? 'codebuild.amazonaws.com' : 'codepipeline.amazonaws.com';
+      const service = role === 'pipeline' ? 'codepipeline.amazonaws.com' : 'codebuild.amazonaws.com';
       expect(permissionProblems(broken)).toEqual([`role ci-app/ci/${role}/role/role does not trust ${service}`]);
     });
   });
