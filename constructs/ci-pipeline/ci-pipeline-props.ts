@@ -4,7 +4,7 @@ import { EXECUTION_MODES, ExecutionMode } from '../aws/pipeline-action';
 import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../iam/artifact-store';
 import {
   checkBoolean,
-  checkBranchFilterPattern,
+  checkTriggerFilterPattern,
   checkBranchName,
   checkChatbotSlackChannelArn,
   checkEmailAddress,
@@ -286,7 +286,7 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
     ...nestedProblems('build', validateBuildSettings(props.build ?? {})),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
     ...(props.trigger === 'connection' && props.appPath !== undefined && checkRelativePath(props.appPath) === undefined
-      ? checkDerivedName('appPath', props.appPath, 'trigger file path pattern', appPathPattern(props.appPath) ?? '', (pattern) => (pattern === '' ? undefined : checkBranchFilterPattern(pattern)))
+      ? checkDerivedName('appPath', props.appPath, 'trigger file path pattern', appPathPattern(props.appPath) ?? '', (pattern) => (pattern === '' ? undefined : checkTriggerFilterPattern(pattern)))
       : []),
     ...triggerPatternProblems('releaseTags', props.releaseTags),
     ...crossPropProblem((props.trigger ?? 'webhook') === 'webhook' && props.releaseTags !== undefined, 'releaseTags', props.releaseTags, onlyForTrigger('connection')),

@@ -408,8 +408,8 @@ export const checkStageOrActionName = checkCodePipelineName;
  */
 export const checkConnectionName = matches(/^[A-Za-z0-9.@_-]{1,32}$/, 'must be 1-32 letters, digits and .@_-');
 
-/** A pattern of a trigger's branch filter (CodePipeline API Reference, GitBranchFilterCriteria: includes, 1-255 characters). */
-export const checkBranchFilterPattern: Check<string> = (value) =>
+/** A glob pattern of a trigger's filter (CodePipeline API Reference, GitBranchFilterCriteria, GitFilePathFilterCriteria and GitTagFilterCriteria: includes, 1-255 characters). */
+export const checkTriggerFilterPattern: Check<string> = (value) =>
   typeof value === 'string' && value.length >= 1 && value.length <= 255 ? undefined : 'must be 1-255 characters long';
 
 /** An AWS CodeConnections (formerly CodeStar Connections) connection ARN. */

@@ -3,7 +3,7 @@ import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/da
 import { Construct } from 'constructs';
 import { USE_CONNECTION_ACTIONS } from '../../iam/actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
-import { checkBranchFilterPattern, checkConnectionArn, checkConnectionName } from '../core/checks';
+import { checkTriggerFilterPattern, checkConnectionArn, checkConnectionName } from '../core/checks';
 import { grant } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
 import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
@@ -65,7 +65,7 @@ export const branchFilterPattern = (branch: string) => branch.replace(/[{}]/g, (
 
 /** The problem with a branch (given as `prop`) whose filter pattern is longer than a trigger allows. */
 export const triggerBranchProblems = (prop: string, branch: string): PropProblem[] =>
-  checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkBranchFilterPattern);
+  checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkTriggerFilterPattern);
 
 /**
  * Problems with a trigger's list of glob patterns (CodePipeline API Reference,
@@ -75,7 +75,7 @@ export function triggerPatternProblems(prop: string, patterns: readonly string[]
   if (patterns === undefined) return [];
   return [
     ...crossPropProblem(!Array.isArray(patterns) || patterns.length === 0 || patterns.length > 8, prop, patterns, 'must list 1-8 glob patterns, or be left out'),
-    ...checkOptionalList(prop, Array.isArray(patterns) ? patterns : undefined, checkBranchFilterPattern),
+    ...checkOptionalList(prop, Array.isArray(patterns) ? patterns : undefined, checkTriggerFilterPattern),
   ];
 }
 
