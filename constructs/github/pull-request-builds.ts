@@ -19,7 +19,9 @@ export interface PullRequestBuildSourceOptions {
   /**
    * Build only pull requests that change a file under this directory of the
    * repository. A required status check must not be filtered this way: a pull
-   * request it never reports on can never merge.
+   * request it never reports on can never merge (GitHub Docs, "Troubleshooting
+   * required status checks": the branch takes no change until all required
+   * status checks pass).
    * @default - every pull request into the branch
    */
   readonly onlyChangesUnder?: string;
