@@ -193,6 +193,12 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
     expect(chart).not.toContain('Branch protection');
   });
 
+  test('labels a webhook filtered by path with the directory, when the status is declared not required', () => {
+    const filtered = parseConfig({ ...base, pipelines: [{ ...config.pipelines[0], notifications: undefined, pullRequestBuilds: { requiredStatusCheck: false } }] });
+    const filteredNodes = parse(pipelineFlowchart(stackJson(synthesize(filtered), 'ci-api'), 'ci-api')!).nodes;
+    expect([...filteredNodes.values()]).toContain('CodeBuild webhook<br/>pull request created, updated, reopened<br/>files under services/api/');
+  });
+
   test('draws the e-mail subscriptions by count, not address, and the Slack channel of every rule', () => {
     expect(described).toEqual(
       expect.arrayContaining([
