@@ -14,4 +14,9 @@ module.exports = {
   // tsconfig.json sets isolatedModules, so ts-jest only transpiles; `tsc --noEmit` type-checks once in `npm test`.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // The examples import the package by name, as a team's app does; here that is the sources (tsconfig.json's paths too).
+  moduleNameMapper: {
+    '^cdktf-github-codepipeline-ci$': '<rootDir>/constructs/index.ts',
+    '^cdktf-github-codepipeline-ci/guardrails$': '<rootDir>/guardrails/index.ts',
+  },
 };

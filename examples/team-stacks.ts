@@ -6,8 +6,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { Aspects, Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CiPipeline, CiPipelineStack, RemoteStateSettings } from '../constructs';
-import { SecurityChecks } from '../guardrails';
+import { CiPipeline, CiPipelineStack, RemoteStateSettings } from 'cdktf-github-codepipeline-ci';
+import { SecurityChecks } from 'cdktf-github-codepipeline-ci/guardrails';
 
 /** The team's state settings: its own bucket and customer-managed key, a state key per stack. */
 export const API_PIPELINE_STATE: RemoteStateSettings = {

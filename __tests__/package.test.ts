@@ -1,0 +1,59 @@
+/**
+ * The package's manifest, as another project installs it: the constructs at its
+ * root, compiled; cdktf, constructs and the providers taken from the consumer
+ * (peers, starting at the versions this repository pins and tests); nothing
+ * but the compiled library and the README shipped. `npm run test:consumer`
+ * installs the packed tarball in a real cdktf app.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
+
+/** The source file a compiled `./dist/<path>.js` or `.d.ts` comes from. */
+const sourceOf = (target: string) => join(ROOT, target.replace(/^\.\/dist\//, '').replace(/(\.d\.ts|\.js)$/, '.ts'));
+
+describe('package.json', () => {
+  test('can be published: not private, with a license and the Node versions it runs on', () => {
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.license).toBe('MPL-2.0');
+    expect(manifest.engines.node).toMatch(/^>=\d+/);
+  });
+
+  test('has the constructs as its root entry point, and the guardrails and tools as sub-paths, all compiled', () => {
+    expect(manifest.main).toBe('dist/constructs/index.js');
+    expect(manifest.types).toBe('dist/constructs/index.d.ts');
+    expect(Object.keys(manifest.exports)).toEqual(['.', './guardrails', './tools/plan-summary', './tools/diagram', './package.json']);
+    for (const [path, target] of Object.entries<any>(manifest.exports)) {
+      if (path === './package.json') continue;
+      expect(target.types).toBe(target.default.replace(/\.js$/, '.d.ts'));
+      expect(existsSync(sourceOf(target.default))).toBe(true);
+      const source = sourceOf(target.default).slice(ROOT.length + 1);
+      expect(buildConfig.include.some((pattern: string) => pattern === source || source.startsWith(pattern.replace('**/*.ts', '')))).toBe(true);
+    }
+  });
+
+  test('ships the compiled library and the README only: no sources, tests, sample app or examples', () => {
+    expect(manifest.files).toEqual(['dist/constructs/', 'dist/guardrails/', 'dist/iam/', 'dist/tools/', 'README.md']);
+    expect(manifest.scripts.prepack).toBe('npm run build:lib');
+  });
+
+  test('takes cdktf, constructs and the providers from the consumer, from the versions pinned and tested here', () => {
+    const peers = ['@cdktf/provider-aws', '@cdktf/provider-github', '@cdktf/provider-random', 'cdktf', 'constructs'];
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(peers);
+    for (const name of peers) {
+      expect(manifest.dependencies[name]).toBeUndefined();
+      expect(manifest.peerDependencies[name]).toBe(`^${manifest.devDependencies[name]}`);
+    }
+  });
+
+  test('the consumer app installs the tarball with a newer constructs than the one pinned here', () => {
+    const consumer = JSON.parse(readFileSync(join(ROOT, 'examples', 'consumer-app', 'package.json'), 'utf8'));
+    expect(consumer.dependencies['cdktf-github-codepipeline-ci']).toMatch(/^file:.*\.tgz$/);
+    const [mine, theirs] = [manifest.devDependencies.constructs, consumer.dependencies.constructs].map((version: string) => version.split('.').map(Number));
+    expect(theirs[0]).toBe(mine[0]);
+    expect(theirs[1] * 1000 + theirs[2]).toBeGreaterThan(mine[1] * 1000 + mine[2]);
+  });
+});
