@@ -40,6 +40,15 @@ describe('package.json', () => {
     expect(manifest.scripts.prepack).toBe('npm run build:lib');
   });
 
+  test('installs the guardrails, plan-summary and diagram as commands, each a compiled script with a shebang', () => {
+    expect(manifest.bin).toEqual({ 'cdktf-ci-guardrails': 'dist/guardrails/cli.js', 'cdktf-ci-plan-summary': 'dist/tools/plan-summary.js', 'cdktf-ci-diagram': 'dist/tools/diagram.js' });
+    for (const target of Object.values<string>(manifest.bin)) {
+      const source = sourceOf(`./${target}`);
+      expect(readFileSync(source, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+      expect(manifest.files.some((folder: string) => target.startsWith(folder))).toBe(true);
+    }
+  });
+
   test('takes cdktf, constructs and the providers from the consumer, from the versions pinned and tested here', () => {
     const peers = ['@cdktf/provider-aws', '@cdktf/provider-github', '@cdktf/provider-random', 'cdktf', 'constructs'];
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(peers);

@@ -6,6 +6,8 @@
  *   (a) the app synthesizes through ts-node (`npx ts-node main.ts`, cdktf.json's app);
  *   (b) it compiles with `tsc`, and the JavaScript synthesizes the same stack;
  *   (c) its Jest test with cdktf's `Testing` matchers passes;
+ *   (d) the package's commands run from the app (`npx cdktf-ci-guardrails`,
+ *       `cdktf-ci-diagram`, `cdktf-ci-plan-summary`), with their exit codes;
  * and that one copy of `constructs` and of `cdktf` is installed. Prints the
  * tarball's size. Exit 0 when all pass, 1 otherwise.
  */
@@ -28,6 +30,34 @@ function run(command: string, args: readonly string[], options: SpawnSyncOptions
   console.log(`  $ ${[command, ...args].join(' ')}  (${seconds} s)`);
   if (result.status !== 0) throw new CheckFailed(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}${result.stderr}`);
   return String(result.stdout);
+}
+
+/** Runs a command and returns its exit status and output, whatever the status. */
+function status(command: string, args: readonly string[], cwd: string): { status: number | null; output: string } {
+  const result = spawnSync(command, [...args], { cwd, encoding: 'utf8' });
+  console.log(`  $ ${[command, ...args].join(' ')}  (exit ${result.status})`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The package's commands, run from the app as a team runs them: (d). */
+function checkCommands(app: string, outdir: string): void {
+  const expectations: readonly [readonly string[], number, RegExp][] = [
+    [['cdktf-ci-guardrails', outdir], 0, /^Guardrails: 1 stack, \d+ checks, no findings/],
+    [['cdktf-ci-guardrails', '--help'], 0, /^Usage: cdktf-ci-guardrails/],
+    [['cdktf-ci-guardrails', '--strict'], 2, /Unknown option '--strict'/],
+    [['cdktf-ci-guardrails', join(app, 'no-such-dir')], 1, /manifest\.json does not exist/],
+    [['cdktf-ci-diagram', '--outdir', outdir], 0, /diagrams\/api-ci\.md/],
+    [['cdktf-ci-diagram', '--help'], 0, /^Usage: cdktf-ci-diagram/],
+    [['cdktf-ci-plan-summary', join(ROOT, '__tests__', 'fixtures', 'plans', 'mixed.json')], 0, /^#+ Terraform plan/m],
+    [['cdktf-ci-plan-summary'], 2, /no plan file given/],
+  ];
+  for (const [args, expected, output] of expectations) {
+    const result = status('npx', ['--no-install', ...args], app);
+    if (result.status !== expected || !output.test(result.output)) {
+      throw new CheckFailed(`npx ${args.join(' ')} exited ${result.status} (expected ${expected}), printing:\n${result.output}`);
+    }
+    if (/^\s+at /m.test(result.output)) throw new CheckFailed(`npx ${args.join(' ')} printed a stack trace:\n${result.output}`);
+  }
 }
 
 /** The synthesized stack's JSON in an output directory. */
@@ -77,6 +107,9 @@ function main(): number {
 
     run('npx', ['jest'], { cwd: app });
     console.log("  (c) the app's Jest test with cdktf's Testing matchers passes");
+
+    checkCommands(app, join(app, 'out-tsc'));
+    console.log("  (d) the package's commands run from the app, with the documented exit codes");
     console.log(`Consumer test passed (${(statSync(join(work, TARBALL)).size / 1024).toFixed(0)} KiB tarball).`);
     return 0;
   } catch (error) {

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run diagram`: a Mermaid diagram of each synthesized pipeline stack, read
  * from `cdktf.out` (what Terraform will apply, not what the code meant to build):
@@ -403,15 +404,39 @@ export function writeDiagrams(outdir: string): Map<string, string> {
   return written;
 }
 
-function main(): number {
+export const USAGE = `Usage: cdktf-ci-diagram [--outdir <dir>] [--update-readme]
+       (in this repository: npm run diagram [-- <options>])
+
+Draws a Mermaid flowchart of each pipeline stack that cdktf synthesized into
+<dir> (default: $CDKTF_OUTDIR, else cdktf.out), into <dir>/diagrams/<stack>.md.
+
+Options:
+  --outdir <dir>    the synth output to read
+  --update-readme   also replace the <!-- diagram:<stack> --> block of ./README.md
+  --help            this text
+
+Exit codes: 0 drawn; 1 nothing to draw or no synth output to read; 2 a usage error.`;
+
+export function main(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): number {
+  let values;
   try {
-    const { values } = parseArgs({ options: { outdir: { type: 'string' }, 'update-readme': { type: 'boolean', default: false } } });
-    const outdir = values.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+    ({ values } = parseArgs({ args: [...argv], options: { outdir: { type: 'string' }, 'update-readme': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const outdir = values.outdir ?? env.CDKTF_OUTDIR ?? 'cdktf.out';
     const written = writeDiagrams(outdir);
     if (written.size === 0) throw new DiagramError(`no stack in ${outdir} holds a CodePipeline`);
     for (const file of written.values()) process.stdout.write(`${file}\n`);
     if (values['update-readme']) {
-      const readmePath = join(__dirname, '..', 'README.md');
+      // The README of the project the command runs in.
+      const readmePath = join(process.cwd(), 'README.md');
       const flowchartOf = (stackName: string) => {
         const file = written.get(stackName);
         return file === undefined ? undefined : /```mermaid\n([\s\S]*?)\n```/.exec(readFileSync(file, 'utf8'))?.[1];
@@ -421,8 +446,8 @@ function main(): number {
     }
     return 0;
   } catch (error) {
-    if (error instanceof DiagramError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\nUsage: npm run diagram [-- --outdir cdktf.out] [-- --update-readme]\n`);
+    if (error instanceof DiagramError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`cdktf-ci-diagram: ${(error as Error).message}\n`);
       return 1;
     }
     throw error;

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run plan-summary -- <plan.json>...`: a Markdown summary of Terraform
  * plans for a pull-request comment, from `terraform show -json <planfile>`.
@@ -247,10 +248,25 @@ export function summarizePlanFiles(paths: readonly string[]): string {
   return `${sections.join('\n')}\n_No attribute values are shown: a plan can hold secrets._\n`;
 }
 
-function main(argv: readonly string[]): number {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-    process.stderr.write('Usage: npm run plan-summary -- <plan.json>...\n  where plan.json is `terraform show -json <planfile>` output\n');
-    return argv.length === 0 ? 2 : 0;
+export const USAGE = `Usage: cdktf-ci-plan-summary <plan.json>...
+       (in this repository: npm run plan-summary -- <plan.json>...)
+
+Prints a Markdown summary of Terraform plans for a pull-request comment: counts
+per action, a warning when a stateful resource would be replaced or deleted,
+and a row per changed resource. Attribute values are never printed.
+<plan.json> is \`terraform show -json <planfile>\` output.
+
+Exit codes: 0 summarized; 1 a file that cannot be read or is not a plan; 2 a usage error.`;
+
+export function main(argv: readonly string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const unknown = argv.find((arg) => arg.startsWith('-'));
+  if (argv.length === 0 || unknown !== undefined) {
+    process.stderr.write(`${unknown === undefined ? 'no plan file given' : `unknown option ${unknown}`}\n${USAGE}\n`);
+    return 2;
   }
   try {
     process.stdout.write(summarizePlanFiles(argv));
