@@ -35,8 +35,8 @@ describe('package.json', () => {
     }
   });
 
-  test('ships the compiled library and the README only: no sources, tests, sample app or examples', () => {
-    expect(manifest.files).toEqual(['dist/constructs/', 'dist/guardrails/', 'dist/iam/', 'dist/tools/', 'README.md']);
+  test('ships the compiled library, the README and the configuration\'s JSON Schema only: no sources, tests, sample app or examples', () => {
+    expect(manifest.files).toEqual(['dist/constructs/', 'dist/guardrails/', 'dist/iam/', 'dist/tools/', 'README.md', 'config/pipelines.schema.json']);
     expect(manifest.scripts.prepack).toBe('npm run build:lib');
   });
 

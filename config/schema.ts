@@ -41,8 +41,16 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-/** A string from a fixed list, typed as that list's union; which values are allowed is the constructs' rule. */
-const oneOf = <T extends string>(_values: readonly T[]) => z.string().transform((value) => value as T);
+/**
+ * A string from a fixed list, typed as that list's union; which values are
+ * allowed is the constructs' rule. The list is the field's `enum` in the JSON
+ * Schema, so editors offer the values.
+ */
+const oneOf = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .meta({ enum: [...values] })
+    .transform((value) => value as T);
 
 /** A prop's problems at the fields they came from: `github.branch` under `base` becomes `[...base, 'github', 'branch']`. */
 const atFields = (base: readonly (string | number)[], problems: readonly PropProblem[]): FieldProblem[] =>

@@ -1,0 +1,28 @@
+/**
+ * The configuration's JSON Schema, generated from the zod schema, so that
+ * editors validate and complete `pipelines.json` as it is typed (the document's
+ * `$schema` names the file). It describes the document's shape: fields, types,
+ * allowed values, unknown fields refused. The rules about values that need the
+ * constructs (names, ARNs, limits, rules across fields) run at synth.
+ */
+import { z } from 'zod';
+import { configSchema } from './schema';
+
+/** Where the generated schema is kept, next to the default configuration. */
+export const JSON_SCHEMA_FILE = 'pipelines.schema.json';
+
+/** The JSON Schema of the configuration document. */
+export function configJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+  const { $schema, ...shape } = generated;
+  return {
+    $schema,
+    $id: `https://github.com/example-org/cdktf-github-codepipeline-ci/config/${JSON_SCHEMA_FILE}`,
+    title: 'CI pipelines configuration',
+    description: 'The configuration that `npm run synth` builds the CI pipeline stacks from (README: "Configuration"). Generated from config/schema.ts by `npm run schema`.',
+    ...shape,
+  };
+}
+
+/** The schema as written to the file: two-space JSON with a final newline. */
+export const configJsonSchemaText = (): string => `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
