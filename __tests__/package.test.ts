@@ -16,9 +16,12 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const sourceOf = (target: string) => join(ROOT, target.replace(/^\.\/dist\//, '').replace(/(\.d\.ts|\.js)$/, '.ts'));
 
 describe('package.json', () => {
-  test('can be published: not private, with a license and the Node versions it runs on', () => {
+  test('can be published: not private, with a license (its text in LICENSE), a changelog and the Node versions it runs on', () => {
     expect(manifest.private).toBeUndefined();
     expect(manifest.license).toBe('MPL-2.0');
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^Mozilla Public License Version 2\.0\n/);
+    expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## ${manifest.version} `);
+    expect(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(manifest.engines.node.replace(/^>=\s*/, ''));
     expect(manifest.engines.node).toMatch(/^>=\d+/);
   });
 
@@ -36,7 +39,7 @@ describe('package.json', () => {
   });
 
   test('ships the compiled library, the README and the configuration\'s JSON Schema only: no sources, tests, sample app or examples', () => {
-    expect(manifest.files).toEqual(['dist/constructs/', 'dist/guardrails/', 'dist/iam/', 'dist/tools/', 'README.md', 'config/pipelines.schema.json']);
+    expect(manifest.files).toEqual(['dist/constructs/', 'dist/guardrails/', 'dist/iam/', 'dist/tools/', 'README.md', 'config/pipelines.schema.json', 'LICENSE', 'CHANGELOG.md']);
     expect(manifest.scripts.prepack).toBe('npm run build:lib');
   });
 
