@@ -19,6 +19,12 @@ export interface RunOptions {
   readonly stdout?: (text: string) => void;
   /** @default process.stderr */
   readonly stderr?: (text: string) => void;
+  /**
+   * Show progress (stacks synthesized of all) on `stderr`, rewriting one line: for a terminal.
+   * Otherwise the summary line alone tells the outcome.
+   * @default - when `stderr` is the process's and a terminal
+   */
+  readonly progress?: boolean;
 }
 
 /** Whether an error is a mistake the user can fix (configuration, props, suppressions, guardrail findings) rather than a bug. */
@@ -105,7 +111,12 @@ function start(options: RunOptions) {
     stderr(`${HCL_REFUSED}\n`);
     return 1;
   }
-  const synthesizeOptions: SynthesizeOptions = { onWait: (message) => stderr(`${message}\n`) };
+  const progress = options.progress ?? (options.stderr === undefined && process.stderr.isTTY === true);
+  const synthesizeOptions: SynthesizeOptions = {
+    onWait: (message) => stderr(`${message}\n`),
+    // "\r" rewrites the line; "\x1b[K" clears what a longer line left; the last report clears the line for the summary.
+    onProgress: progress ? (done, total) => stderr(done < total ? `\rSynthesizing stacks: ${done} of ${total}\x1b[K` : '\r\x1b[K') : undefined,
+  };
   return {
     stderr,
     synthesizeOptions,

@@ -52,8 +52,13 @@ function onOutputDir<T>(outdir: string, operation: () => T): T {
   }
 }
 
-/** How a synth tells what it waits for. */
+/** How a synth tells what it waits for, and how far it got. */
 export interface SynthesizeOptions {
+  /**
+   * Told after each stack is synthesized, with how many are done of how many.
+   * @default - not told
+   */
+  readonly onProgress?: (done: number, total: number) => void;
   /**
    * Told once when another synth holds the output directory and this one waits for it to finish.
    * @default - not told
@@ -109,6 +114,21 @@ export async function synthesizeCheckedUnlessStopped(
   }
 }
 
+/** Has each stack's synthesizer tell `onProgress` when its stack is written: cdktf synthesizes them one by one in `app.synth()`. */
+function reportProgress(stacks: readonly TerraformStack[], onProgress: SynthesizeOptions['onProgress']): void {
+  if (onProgress === undefined) return;
+  let done = 0;
+  for (const stack of stacks) {
+    const synthesizer = stack.synthesizer;
+    stack.synthesizer = {
+      synthesize: (session) => {
+        synthesizer.synthesize(session);
+        onProgress((done += 1), stacks.length);
+      },
+    };
+  }
+}
+
 /** A pause between two steps of a synth: 0 for a turn of the event loop, else milliseconds to wait for the lock. */
 type Pause = number;
 
@@ -133,6 +153,7 @@ function* synthesisSteps(outdir: string, build: (app: App) => readonly Terraform
     const app = new App({ outdir: staging });
     const stacks = build(app);
     checkedByCaller(stacks);
+    reportProgress(stacks, options.onProgress);
     yield 0;
     app.synth();
     yield 0;

@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { synthesizeChecked } from '../../app/synthesize';
+import { parseConfig } from '../../config/load';
+import { buildStacks, run } from '../../main';
+import { validConfigDocument } from '../helpers';
+
+/** A configuration of `count` pipelines. */
+function fleet(count: number) {
+  const document: any = validConfigDocument();
+  const base = document.pipelines[0];
+  document.pipelines = Array.from({ length: count }, (_, index) => ({ ...base, name: `app-${index}`, github: { ...base.github, repository: `app-${index}` } }));
+  return document;
+}
+
+describe('progress on long synths', () => {
+  test('each stack synthesized is reported, as done of all', () => {
+    const calls: [number, number][] = [];
+    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-progress-')), 'cdktf.out');
+    const reports = synthesizeChecked(outdir, (app) => buildStacks(app, parseConfig(fleet(3))).all, { onProgress: (done, total) => calls.push([done, total]) });
+    expect(reports).toHaveLength(4);
+    expect(calls).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+  });
+
+  test('on a terminal, one line on stderr is rewritten, then cleared for the summary on stdout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-progress-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(fleet(2)));
+    let stdout = '';
+    let stderr = '';
+    const env = { CI_PIPELINES_CONFIG: join(dir, 'config.json'), CDKTF_OUTDIR: join(dir, 'cdktf.out') };
+    const status = run({ env, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), progress: true });
+    expect(status).toBe(0);
+    expect(stderr).toBe('\rSynthesizing stacks: 1 of 3\x1b[K\rSynthesizing stacks: 2 of 3\x1b[K\r\x1b[K');
+    expect(stdout).toMatch(/^Guardrails: 3 stacks, \d+ checks, no findings/);
+  });
+
+  test('elsewhere (a log, a pipe), only the summary line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-progress-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(fleet(2)));
+    let stdout = '';
+    let stderr = '';
+    const env = { CI_PIPELINES_CONFIG: join(dir, 'config.json'), CDKTF_OUTDIR: join(dir, 'cdktf.out') };
+    expect(run({ env, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) })).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
+  });
+});
