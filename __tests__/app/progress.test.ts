@@ -28,25 +28,27 @@ describe('progress on long synths', () => {
     ]);
   });
 
-  test('on a terminal, one line on stderr is rewritten, then cleared for the summary on stdout', () => {
+  /** Runs the app on a fleet of two pipelines (three stacks), capturing what it prints. */
+  function runFleet(progress?: boolean) {
     const dir = mkdtempSync(join(tmpdir(), 'ci-progress-'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify(fleet(2)));
     let stdout = '';
     let stderr = '';
     const env = { CI_PIPELINES_CONFIG: join(dir, 'config.json'), CDKTF_OUTDIR: join(dir, 'cdktf.out') };
-    const status = run({ env, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), progress: true });
+    const status = run({ env, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), progress });
+    return { status, stdout, stderr };
+  }
+
+  test('on a terminal, one line on stderr is rewritten, then cleared for the summary on stdout', () => {
+    const { status, stdout, stderr } = runFleet(true);
     expect(status).toBe(0);
     expect(stderr).toBe('\rSynthesizing stacks: 1 of 3\x1b[K\rSynthesizing stacks: 2 of 3\x1b[K\r\x1b[K');
     expect(stdout).toMatch(/^Guardrails: 3 stacks, \d+ checks, no findings/);
   });
 
   test('elsewhere (a log, a pipe), only the summary line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ci-progress-'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(fleet(2)));
-    let stdout = '';
-    let stderr = '';
-    const env = { CI_PIPELINES_CONFIG: join(dir, 'config.json'), CDKTF_OUTDIR: join(dir, 'cdktf.out') };
-    expect(run({ env, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) })).toBe(0);
+    const { status, stdout, stderr } = runFleet();
+    expect(status).toBe(0);
     expect(stderr).toBe('');
     expect(stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
   });
