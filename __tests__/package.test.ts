@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TESTED_NODE_LINES } from '../scripts/node-lines';
 
 const ROOT = join(__dirname, '..');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -21,7 +22,10 @@ describe('package.json', () => {
     expect(manifest.license).toBe('MPL-2.0');
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^Mozilla Public License Version 2\.0\n/);
     expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## ${manifest.version} `);
-    expect(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(manifest.engines.node.replace(/^>=\s*/, ''));
+    // .nvmrc recommends one of the LTS lines CI tests (scripts/node-lines.ts), all within `engines`.
+    const recommended = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim();
+    expect(TESTED_NODE_LINES.map((version) => version.split('.')[0])).toContain(recommended);
+    expect(Number(recommended)).toBeGreaterThanOrEqual(Number(manifest.engines.node.replace(/^>=\s*/, '')));
     expect(manifest.engines.node).toMatch(/^>=\d+/);
   });
 

@@ -1,0 +1,79 @@
+/**
+ * `npm run test:node-lines`: runs the Jest suites, and a synth of the default
+ * configuration, under each Node.js LTS line the package supports besides the
+ * one that runs CI. Each Node.js binary comes from the npm registry
+ * (`node-linux-<arch>`, the package the `node` package installs from), into
+ * node_modules/.cache, so the check needs no other network. The synth must
+ * write the same stacks as under the Node.js that runs this script.
+ * Exit 0 when every line passes, 1 otherwise.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** The LTS lines tested here, beside the Node.js that runs CI: the latest release of each, pinned. */
+export const TESTED_NODE_LINES = ['22.23.5', '24.22.3', '26.12.1'] as const;
+
+const ROOT = resolve(__dirname, '..');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'node-lines');
+const STACK_FILE = join('stacks', 'ci-sample-flask-app', 'cdk.tf.json');
+
+class LineFailed extends Error {}
+
+/** The directory holding `node` of a release, fetched once from the npm registry. */
+function nodeBin(version: string): string {
+  const bin = join(CACHE, version, 'bin');
+  if (existsSync(join(bin, 'node'))) return bin;
+  const pkg = `node-${platform()}-${arch()}@${version}`;
+  mkdirSync(join(CACHE, version), { recursive: true });
+  const packed = spawnSync('npm', ['pack', pkg, '--pack-destination', join(CACHE, version)], { encoding: 'utf8' });
+  if (packed.status !== 0) throw new LineFailed(`npm pack ${pkg} failed:\n${packed.stderr}`);
+  const tarball = join(CACHE, version, String(packed.stdout).trim().split('\n').pop()!);
+  const extracted = spawnSync('tar', ['-xzf', tarball, '-C', join(CACHE, version)], { encoding: 'utf8' });
+  if (extracted.status !== 0) throw new LineFailed(`cannot extract ${tarball}: ${extracted.stderr}`);
+  rmSync(tarball);
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(join(CACHE, version, 'package', 'bin', 'node'), join(bin, 'node'));
+  return bin;
+}
+
+/** Runs `node <args>` with the given Node.js first on PATH, so processes the tests spawn use it too. */
+function runWith(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
+  const result = spawnSync(join(bin, 'node'), [...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}` } });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The default configuration's pipeline stack, synthesized by `bin`'s Node.js, or by this one's. */
+function synthesize(bin: string | undefined): string {
+  const outdir = join(mkdtempSync(join(tmpdir(), 'ci-node-line-')), 'cdktf.out');
+  const args = ['--require', 'tsx/cjs', 'main.ts'];
+  const result = runWith(bin ?? dirname(process.execPath), args, { CDKTF_OUTDIR: outdir });
+  if (result.status !== 0) throw new LineFailed(`synth exited ${result.status}:\n${result.output}`);
+  return readFileSync(join(outdir, STACK_FILE), 'utf8');
+}
+
+function main(): number {
+  const expected = synthesize(undefined);
+  let failed = 0;
+  for (const version of TESTED_NODE_LINES) {
+    const started = Date.now();
+    try {
+      const bin = nodeBin(version);
+      const reported = runWith(bin, ['--version']).output.trim();
+      if (reported !== `v${version}`) throw new LineFailed(`node --version says ${reported}`);
+      if (synthesize(bin) !== expected) throw new LineFailed(`the default configuration synthesizes differently than under ${process.version}`);
+      const jest = runWith(bin, [join(ROOT, 'node_modules', '.bin', 'jest')]);
+      const tests = /^Tests:.*$/m.exec(jest.output)?.[0] ?? 'no Jest summary';
+      if (jest.status !== 0) throw new LineFailed(`Jest exited ${jest.status} (${tests}):\n${jest.output.slice(-4000)}`);
+      console.log(`Node.js ${version}: same synth as ${process.version}; ${tests} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    } catch (error) {
+      if (!(error instanceof LineFailed)) throw error;
+      console.error(`Node.js ${version}: ${error.message}`);
+      failed += 1;
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) process.exitCode = main();
