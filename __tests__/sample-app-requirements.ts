@@ -206,7 +206,7 @@ export function pipInstalls(script: string): PipInstall[] {
 }
 
 /** `image:tag@sha256:<64 hex>`: an image reference pinned by digest (the tag only for readers). */
-export const PINNED_IMAGE = /^[a-z0-9][a-z0-9._\/-]*(?::[\w][\w.-]*)?@sha256:[0-9a-f]{64}$/;
+export const PINNED_IMAGE = /^[a-z0-9][a-z0-9._/-]*(?::[\w][\w.-]*)?@sha256:[0-9a-f]{64}$/;
 
 /** The image references of a Dockerfile's FROM lines (the `AS name` part dropped). */
 export function baseImages(dockerfile: string): string[] {

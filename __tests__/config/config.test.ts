@@ -168,7 +168,7 @@ describe('configuration of any shape', () => {
       try {
         parseConfig(document);
       } catch (error) {
-        if (!(error instanceof ConfigError)) throw new Error(`round ${round}: ${JSON.stringify(document)} crashed the validation: ${(error as Error).stack}`);
+        if (!(error instanceof ConfigError)) throw new Error(`round ${round}: ${JSON.stringify(document)} crashed the validation: ${(error as Error).stack}`, { cause: error });
         expect(error.problems.length).toBeGreaterThan(0);
       }
     }

@@ -90,6 +90,7 @@ export const checkBranchName: Check<string> = (value) => {
     'not 40 hexadecimal characters, and at most 255 bytes';
   if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 255) return allowed;
   if (value === 'HEAD' || /^[0-9a-f]{40}$/i.test(value)) return allowed;
+  // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref name: they are what this looks for.
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(value)) return allowed;
   if (value.includes('..') || value.includes('@{') || value.includes('//') || value === '@') return allowed;
   if (value.startsWith('-') || value.startsWith('/') || value.endsWith('/') || value.endsWith('.')) return allowed;
@@ -117,6 +118,7 @@ export const checkCodeOwnersPattern = matches(
 );
 
 /** A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or trailing spaces would never match. */
+// eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses.
 export const checkStatusCheckContext = matches(/^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/, 'must be a status check context: 1-255 printable characters, not starting or ending with a space');
 
 // --- AWS: accounts, regions, ARNs -------------------------------------------

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ describe('npm run validate', () => {
   });
 });
 
-const describeWithTerraform = require('node:child_process').spawnSync('terraform', ['version']).status === 0 ? describe : describe.skip;
+const describeWithTerraform = spawnSync('terraform', ['version']).status === 0 ? describe : describe.skip;
 
 describeWithTerraform('npm run validate, with Terraform installed', () => {
   test('a mirror that does not exist, or holds no provider, is refused by name', async () => {

@@ -1,0 +1,28 @@
+// ESLint's flat configuration: the recommended JavaScript and TypeScript rules, and
+// the few this codebase relies on. Formatting is Prettier's (.prettierrc.json).
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+
+module.exports = tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'cdktf.out.*/', '.gen/', 'coverage/', 'examples/consumer-app/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    rules: {
+      // Unused bindings are errors, except those named to be ignored (`_token` in a rest destructuring).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // What reads arbitrary JSON (synthesized Terraform, plans, configuration documents) types it `any` where the
+    // shape is checked at run time; the construct library and the app do not.
+    files: ['__tests__/**', 'guardrails/**', 'tools/**', 'config/**', 'scripts/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // CommonJS configuration files and hooks load modules with require().
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);
