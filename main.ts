@@ -7,15 +7,7 @@ import { runSynth, runSynthUnlessSignalled, RunOptions, StackBuilder } from './a
 import { skipTokenStackTraces } from './app/token-stack-traces';
 import { configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
-import {
-  bootstrapStackProps,
-  connectionStackProps,
-  GITHUB_CONNECTION_STACK_ID,
-  pipelineStackId,
-  pipelineStackProps,
-  STATE_BOOTSTRAP_STACK_ID,
-  usesSharedConnection,
-} from './config/stack-props';
+import { bootstrapStackProps, connectionStackProps, GITHUB_CONNECTION_STACK_ID, pipelineStackId, pipelineStackProps, STATE_BOOTSTRAP_STACK_ID, usesSharedConnection } from './config/stack-props';
 import { CiPipelineStack, GitHubConnectionStack, StateBootstrapStack } from './constructs';
 
 /** The stacks of a configuration. */

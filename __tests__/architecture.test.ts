@@ -90,7 +90,15 @@ describe('dependencies between folders', () => {
 
   test('point one way: no folder imports a folder that imports it back, however indirectly', () => {
     expect(findCycle(graph)).toBeUndefined();
-    expect(findCycle(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set(['c'])],
+          ['c', new Set(['a'])],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
   });
 
   test('the guardrails import nothing from the constructs, and the IAM action lists import nothing', () => {
@@ -106,8 +114,7 @@ describe('dependencies between folders', () => {
 describe('function size', () => {
   const LIMIT = 60;
   /** The callback of a `describe(...)` or `describe.each(...)(...)` call: a group of tests, not a function anyone reads as one. */
-  const isDescribeBody = (node: ts.Node) =>
-    ts.isCallExpression(node.parent) && /^describe\b/.test(node.parent.expression.getText()) && node.parent.arguments.includes(node as ts.Expression);
+  const isDescribeBody = (node: ts.Node) => ts.isCallExpression(node.parent) && /^describe\b/.test(node.parent.expression.getText()) && node.parent.arguments.includes(node as ts.Expression);
 
   function longFunctions(file: string): string[] {
     const source = parse(file);

@@ -155,12 +155,10 @@ describe('stable addresses', () => {
   });
 
   test("a change inside a stack keeps the other resources' addresses", () => {
-    const addresses = (text: string) =>
-      Object.entries<Record<string, unknown>>(JSON.parse(text).resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    const addresses = (text: string) => Object.entries<Record<string, unknown>>(JSON.parse(text).resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
     expect(addresses(secondChanged.get(pipelineStackId('second-app'))!)).toEqual(addresses(withSecond.get(pipelineStackId('second-app'))!));
   });
 });
-
 
 /** The repository of `github`, read instead of created: the settings of a created repository are left out, as the configuration requires. */
 function existingRepository(github: PipelineConfig['github']): PipelineConfig['github'] {
@@ -215,7 +213,11 @@ describe('a fleet in connection mode', () => {
     expect(stacks.all.map((stack) => stack.node.id)).toEqual([STATE_BOOTSTRAP_STACK_ID, GITHUB_CONNECTION_STACK_ID, 'ci-web', 'ci-api', 'ci-sample-flask-app']);
     const connection = JSON.parse(Testing.synth(stacks.connection!));
     expect(Object.values<any>(connection.resource.aws_codestarconnections_connection).map((resource) => resource.name)).toEqual(['example-org-github']);
-    expect(connection.terraform.backend.s3).toMatchObject({ key: 'ci-pipelines/_github-connection/terraform.tfstate', kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1', encrypt: true });
+    expect(connection.terraform.backend.s3).toMatchObject({
+      key: 'ci-pipelines/_github-connection/terraform.tfstate',
+      kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
+      encrypt: true,
+    });
     for (const pipeline of stacks.pipelines.slice(0, 2)) {
       const json = JSON.parse(Testing.synth(pipeline));
       expect(json.resource.aws_codestarconnections_connection).toBeUndefined();

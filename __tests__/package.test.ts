@@ -42,7 +42,7 @@ describe('package.json', () => {
     }
   });
 
-  test('ships the compiled library, the README and the configuration\'s JSON Schema only: no sources, tests, sample app or examples', () => {
+  test("ships the compiled library, the README and the configuration's JSON Schema only: no sources, tests, sample app or examples", () => {
     expect(manifest.files).toEqual(['dist/constructs/', 'dist/guardrails/', 'dist/iam/', 'dist/tools/', 'README.md', 'config/pipelines.schema.json', 'LICENSE', 'CHANGELOG.md']);
     expect(manifest.scripts.prepack).toBe('npm run build:lib');
   });

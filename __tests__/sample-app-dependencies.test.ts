@@ -32,7 +32,15 @@ describe('sample-flask-app requirements files', () => {
   test('pin every requirement with == and at least one sha256 hash', () => {
     // parseRequirementsFile throws for an entry without both; these are the pins it read.
     expect(runtime.pins.map((pin) => `${pin.name}==${pin.version}`)).toEqual([
-      'blinker==1.9.0', 'click==8.5.0', 'flask==3.1.3', 'gunicorn==23.0.0', 'itsdangerous==2.2.0', 'jinja2==3.1.6', 'markupsafe==3.0.3', 'packaging==26.3', 'werkzeug==3.1.8',
+      'blinker==1.9.0',
+      'click==8.5.0',
+      'flask==3.1.3',
+      'gunicorn==23.0.0',
+      'itsdangerous==2.2.0',
+      'jinja2==3.1.6',
+      'markupsafe==3.0.3',
+      'packaging==26.3',
+      'werkzeug==3.1.8',
     ]);
     expect(dev.pins.map((pin) => `${pin.name}==${pin.version}`)).toEqual(['iniconfig==2.3.0', 'pluggy==1.6.0', 'pygments==2.20.0', 'pytest==9.1.1']);
     for (const pin of [...runtime.pins, ...dev.pins]) expect(pin.hashes.length).toBeGreaterThanOrEqual(2); // a wheel and the sdist at least
@@ -58,7 +66,9 @@ describe('sample-flask-app requirements files', () => {
 
   test('record the Requires-Dist of exactly the pinned releases', () => {
     const pinned = [...runtime.pins, ...dev.pins].map((pin) => `${pin.name}==${pin.version}`).sort();
-    const recorded = Object.keys(requiresDist).map((release) => `${normalizeName(release.split('==')[0])}==${release.split('==')[1]}`).sort();
+    const recorded = Object.keys(requiresDist)
+      .map((release) => `${normalizeName(release.split('==')[0])}==${release.split('==')[1]}`)
+      .sort();
     expect(recorded).toEqual(pinned);
   });
 
@@ -90,7 +100,7 @@ describe('sample-flask-app requirements files', () => {
     expect(dev.pins.map((p) => `${p.name}==${p.version}`)).toContain('pytest==9.1.1');
   });
 
-  test('pin everything that Debian\'s installed packages say their dependencies are', () => {
+  test("pin everything that Debian's installed packages say their dependencies are", () => {
     // importlib.metadata of /usr/bin/python3 (Debian's python3-flask and its dependencies, a prerequisite of `npm test`).
     // Debian drops install_requires from its egg-info (Flask 2.2.2 there lists only its extras), which is why
     // requires-dist.json records the pinned releases' own metadata; this cross-check still catches a dependency
@@ -110,7 +120,11 @@ describe('sample-flask-app requirements files', () => {
     const debian: Record<string, string[]> = JSON.parse(result.stdout);
     expect(Object.keys(debian)).toEqual(expect.arrayContaining(['flask', 'werkzeug', 'jinja2', 'click', 'itsdangerous', 'markupsafe']));
     const pinned = new Set(pins.map((pin) => pin.name));
-    const unpinned = Object.entries(debian).flatMap(([name, lines]) => requiredNames(lines, CPYTHON_312_LINUX).filter((dep) => !pinned.has(dep)).map((dep) => `${dep} (required by ${name})`));
+    const unpinned = Object.entries(debian).flatMap(([name, lines]) =>
+      requiredNames(lines, CPYTHON_312_LINUX)
+        .filter((dep) => !pinned.has(dep))
+        .map((dep) => `${dep} (required by ${name})`),
+    );
     expect(unpinned).toEqual([]);
   });
 });
@@ -153,5 +167,8 @@ describe('sample-flask-app Dockerfile and buildspec', () => {
 
 /** The `name==version` lines of a `.in` file (no hashes there). */
 function parseRequirementsFileLoosely(text: string): string[] {
-  return text.split('\n').map((line) => line.replace(/#.*$/, '').trim()).filter((line) => line !== '' && !line.startsWith('-'));
+  return text
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line !== '' && !line.startsWith('-'));
 }

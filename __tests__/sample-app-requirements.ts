@@ -106,10 +106,11 @@ export const CPYTHON_312_LINUX: MarkerEnvironment = {
 const VERSION_VARIABLES = new Set(['python_version', 'python_full_version', 'implementation_version']);
 
 function compareReleases(left: string, right: string): number {
-  const parts = (version: string) => version.split('.').map((part) => {
-    if (!/^\d+$/.test(part)) throw new Error(`cannot compare version "${version}": only release numbers (N.N.N) are supported`);
-    return Number(part);
-  });
+  const parts = (version: string) =>
+    version.split('.').map((part) => {
+      if (!/^\d+$/.test(part)) throw new Error(`cannot compare version "${version}": only release numbers (N.N.N) are supported`);
+      return Number(part);
+    });
   const [a, b] = [parts(left), parts(right)];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const difference = (a[i] ?? 0) - (b[i] ?? 0);
@@ -128,15 +129,24 @@ function evaluateLeaf(left: string, operator: string, right: string, env: Marker
   const [a, b] = [value(left), value(right)];
   const asVersions = VERSION_VARIABLES.has(isLiteral(left) ? right : left);
   switch (operator) {
-    case 'in': return b.includes(a);
-    case 'not in': return !b.includes(a);
-    case '==': return asVersions ? compareReleases(a, b) === 0 : a === b;
-    case '!=': return asVersions ? compareReleases(a, b) !== 0 : a !== b;
-    case '<': return compareReleases(a, b) < 0;
-    case '<=': return compareReleases(a, b) <= 0;
-    case '>': return compareReleases(a, b) > 0;
-    case '>=': return compareReleases(a, b) >= 0;
-    default: throw new Error(`environment marker operator "${operator}" is not supported here`);
+    case 'in':
+      return b.includes(a);
+    case 'not in':
+      return !b.includes(a);
+    case '==':
+      return asVersions ? compareReleases(a, b) === 0 : a === b;
+    case '!=':
+      return asVersions ? compareReleases(a, b) !== 0 : a !== b;
+    case '<':
+      return compareReleases(a, b) < 0;
+    case '<=':
+      return compareReleases(a, b) <= 0;
+    case '>':
+      return compareReleases(a, b) > 0;
+    case '>=':
+      return compareReleases(a, b) >= 0;
+    default:
+      throw new Error(`environment marker operator "${operator}" is not supported here`);
   }
 }
 
@@ -200,7 +210,10 @@ export interface PipInstall {
 export function pipInstalls(script: string): PipInstall[] {
   const joined = script.replace(/\\\n/g, ' ');
   return [...joined.matchAll(/\bpip3?\s+install\s+([^\n;&|]*)/g)].map((match) => {
-    const args = match[1].trim().split(/\s+/).map((arg) => arg.replace(/['"]/g, ''));
+    const args = match[1]
+      .trim()
+      .split(/\s+/)
+      .map((arg) => arg.replace(/['"]/g, ''));
     return { args, files: args.flatMap((arg, i) => (arg === '-r' && args[i + 1] ? [args[i + 1]] : [])) };
   });
 }

@@ -53,12 +53,18 @@ async function startS3(): Promise<{ endpoint: string; writes: RecordedWrite[]; s
       const url = new URL(request.url ?? '/', 'http://stub');
       if (body.toString().includes('Action=GetCallerIdentity')) {
         response.writeHead(200, { 'content-type': 'text/xml' });
-        response.end('<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/stub</Arn><UserId>STUB</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>');
+        response.end(
+          '<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/stub</Arn><UserId>STUB</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>',
+        );
         return;
       }
       const key = url.pathname;
       if (request.method === 'PUT') {
-        const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.startsWith('x-amz-server-side-encryption')).map(([name, value]) => [name, String(value)]));
+        const headers = Object.fromEntries(
+          Object.entries(request.headers)
+            .filter(([name]) => name.startsWith('x-amz-server-side-encryption'))
+            .map(([name, value]) => [name, String(value)]),
+        );
         writes.push({ key, headers });
         if (request.headers['if-none-match'] === '*' && objects.has(key)) return void response.writeHead(412).end();
         objects.set(key, body);
@@ -83,7 +89,10 @@ async function applyWithBackend(backend: Record<string, unknown>, endpoint: stri
   const dir = mkdtempSync(join(tmpdir(), 'state-backend-'));
   const s3 = { ...backend, use_path_style: true, skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, endpoints: { s3: endpoint, sts: endpoint } };
   writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ terraform: { backend: { s3 } }, output: { written: { value: 'by the test' } } }));
-  for (const args of [['init', '-input=false', '-no-color'], ['apply', '-auto-approve', '-input=false', '-no-color']]) {
+  for (const args of [
+    ['init', '-input=false', '-no-color'],
+    ['apply', '-auto-approve', '-input=false', '-no-color'],
+  ]) {
     const result = await runTerraform(args, dir, TERRAFORM_ENV);
     if (result.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
   }

@@ -158,7 +158,12 @@ export function sweep(outdir: string): string[] {
   const entries = fs.readdirSync(directory);
   const base = path.basename(outdir);
   const beside = entries.filter((name) => Object.values(BESIDE).some((prefix) => name.startsWith(`${base}${prefix}`))).map((name) => path.join(directory, name));
-  const inside = isDirectory(outdir) ? fs.readdirSync(outdir).filter(isSwapLeftover).map((name) => path.join(outdir, name)) : [];
+  const inside = isDirectory(outdir)
+    ? fs
+        .readdirSync(outdir)
+        .filter(isSwapLeftover)
+        .map((name) => path.join(outdir, name))
+    : [];
   for (const leftover of [...beside, ...inside]) fs.rmSync(leftover, { recursive: true, force: true });
   sweepLockLeftovers(outdir, entries, directory);
   return [...beside, ...inside];

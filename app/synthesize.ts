@@ -192,7 +192,10 @@ function resolveOutdir(outdir: string): string {
 function checkReplaceable(target: string, outdir: string): void {
   const entries = fs.existsSync(target) ? fs.readdirSync(target).filter((name) => !isSwapLeftover(name)) : [];
   if (entries.length > 0 && !entries.includes('manifest.json') && !entries.includes('stacks')) {
-    throw new OutputDirError(outdir, `it holds files that are not a synth's output (no manifest.json or stacks/, but ${entries.slice(0, 3).join(', ')}), and synth replaces the whole output directory`);
+    throw new OutputDirError(
+      outdir,
+      `it holds files that are not a synth's output (no manifest.json or stacks/, but ${entries.slice(0, 3).join(', ')}), and synth replaces the whole output directory`,
+    );
   }
 }
 
@@ -203,9 +206,7 @@ function* takeLock(target: string, outdir: string, options: SynthesizeOptions): 
     const held = onOutputDir(outdir, () => tryLock(target));
     if (held instanceof OutputLock) return held;
     if (!told) {
-      options.onWait?.(
-        `Waiting for process ${held.pid} on ${held.host}, which is synthesizing into ${outdir} (if it is not running, delete its lock file ${lockPath(target)}).`,
-      );
+      options.onWait?.(`Waiting for process ${held.pid} on ${held.host}, which is synthesizing into ${outdir} (if it is not running, delete its lock file ${lockPath(target)}).`);
     }
     yield LOCK_POLL_MS;
   }

@@ -22,8 +22,7 @@ export function skipTokenStackTraces(): boolean {
   const prepare = Error.prepareStackTrace as (PrepareStackTrace & { [SKIPPING]?: true }) | undefined;
   if (prepare === undefined) return false;
   if (prepare[SKIPPING]) return true;
-  const skipping: PrepareStackTrace & { [SKIPPING]?: true } = (target, frames) =>
-    types.isNativeError(target) ? prepare(target, frames) : '';
+  const skipping: PrepareStackTrace & { [SKIPPING]?: true } = (target, frames) => (types.isNativeError(target) ? prepare(target, frames) : '');
   skipping[SKIPPING] = true;
   Error.prepareStackTrace = skipping;
   return true;

@@ -109,9 +109,7 @@ export function configPathFromEnvironment(env: NodeJS.ProcessEnv = process.env):
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(document)';
-  return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
-    .join('');
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join('');
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {
@@ -121,9 +119,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (a typo?); ${issue.message}`);
     case 'invalid_type':
-      return issue.input === undefined
-        ? [`${path}: is required (type ${issue.expected})`]
-        : [`${path}: got ${got}; expected type ${issue.expected}`];
+      return issue.input === undefined ? [`${path}: is required (type ${issue.expected})`] : [`${path}: got ${got}; expected type ${issue.expected}`];
     default:
       return [`${path}: got ${got}; ${issue.message}`];
   }

@@ -39,8 +39,7 @@ export interface SharedSettings {
 }
 
 /** The state object key of a pipeline's stack. */
-const pipelineStateKey = (settings: SharedSettings, pipelineName: string): string =>
-  `${settings.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
+const pipelineStateKey = (settings: SharedSettings, pipelineName: string): string => `${settings.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
 
 /** The bootstrap stack's props, or undefined when the configuration uses an existing state bucket (`state.create: false`). */
 export function bootstrapStackProps(settings: SharedSettings): StateBootstrapStackProps | undefined {

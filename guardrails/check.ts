@@ -107,10 +107,7 @@ export function formatFinding(finding: Finding): string {
 /** Thrown when checked stacks have findings: its message lists every one. */
 export class GuardrailsError extends Error {
   constructor(public readonly findings: readonly Finding[]) {
-    super(
-      `Guardrails: ${findings.length} finding${findings.length === 1 ? '' : 's'}; nothing was synthesized.\n` +
-        findings.map((finding) => `  - ${formatFinding(finding)}`).join('\n'),
-    );
+    super(`Guardrails: ${findings.length} finding${findings.length === 1 ? '' : 's'}; nothing was synthesized.\n` + findings.map((finding) => `  - ${formatFinding(finding)}`).join('\n'));
     this.name = 'GuardrailsError';
   }
 }

@@ -198,8 +198,7 @@ function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): R
 const fleetLabel = (size: number) => `fleet of ${size} pipeline${size === 1 ? '' : 's'}`;
 
 /** A row's median wall time over the 100-pipeline fleet's. */
-const ratioTo100 = (row: MeasuredRow, rows: readonly MeasuredRow[]) =>
-  row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs;
+const ratioTo100 = (row: MeasuredRow, rows: readonly MeasuredRow[]) => row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs;
 
 function testRow(runs: number): Row {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -277,11 +276,11 @@ function main(): number {
         formatTable(measured),
         '',
         'How measured: each run is a separate process tree started with `child_process.spawnSync`, as users start it ' +
-          '(`npm run synth`\'s command with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; `cdktf synth --output`; `npm test`). ' +
+          "(`npm run synth`'s command with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; `cdktf synth --output`; `npm test`). " +
           'Wall time is `process.hrtime` around the spawn. Peak RSS is the largest `process.resourceUsage().maxRSS` (getrusage) ' +
-          'among the run\'s Node processes, reported at exit by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`. ' +
+          "among the run's Node processes, reported at exit by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`. " +
           'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
-          'One untimed synth warms tsx\'s transform cache first; `npm test` runs after `jest --clearCache` each time. Resources/s counts resources and data sources over the median wall time.',
+          "One untimed synth warms tsx's transform cache first; `npm test` runs after `jest --clearCache` each time. Resources/s counts resources and data sources over the median wall time.",
         ...(largestTestProcess === undefined ? [] : ['', `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`]),
         '',
         missed.length === 0 ? 'Every target met.' : `Targets missed: ${missed.map((row) => row.row.label).join('; ')}.`,

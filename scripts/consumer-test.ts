@@ -74,7 +74,9 @@ function stackIn(outdir: string): Record<string, any> {
 /** The installed copies of a package, by path. */
 function copiesOf(app: string, name: string): string[] {
   const result = spawnSync('npm', ['ls', name, '--all', '--parseable'], { cwd: app, encoding: 'utf8' });
-  return String(result.stdout).split('\n').filter((line) => line.endsWith(`node_modules/${name}`));
+  return String(result.stdout)
+    .split('\n')
+    .filter((line) => line.endsWith(`node_modules/${name}`));
 }
 
 function main(): number {

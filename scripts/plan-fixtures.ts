@@ -109,9 +109,7 @@ function stateFrom(plan: Json, config: Json, schemas: Record<string, { readonly 
         type: change.type,
         name: change.name,
         provider: `provider["${qualifiedSource('aws')}"]`,
-        instances: [
-          { schema_version: schema.version ?? 0, attributes, sensitive_attributes: sensitivePaths(change.change.after_sensitive, schema.block), dependencies: [] },
-        ],
+        instances: [{ schema_version: schema.version ?? 0, attributes, sensitive_attributes: sensitivePaths(change.change.after_sensitive, schema.block), dependencies: [] }],
       };
     });
   // Outputs as planned; one known only after apply gets a value of the right shape, as attributes do.

@@ -175,9 +175,10 @@ function addSource(stack: SynthesizedStack, chart: Flowchart, pipeline: Element,
   const repositories = referenced(stack, configuration, ['github_repository', 'data.github_repository']);
   const owner = literal(configuration.Owner, '') || literal(configuration.FullRepositoryId, '').split('/')[0];
   const branch = literal(configuration.Branch ?? configuration.BranchName, 'the default branch');
-  const repositoryId = repositories.length > 0
-    ? repositoryNode(chart, repositories[0], owner)
-    : chart.node(`${pipeline.address}_repository`, `GitHub ${literal(configuration.FullRepositoryId ?? `${owner}/${configuration.Repo}`, 'repository')}`);
+  const repositoryId =
+    repositories.length > 0
+      ? repositoryNode(chart, repositories[0], owner)
+      : chart.node(`${pipeline.address}_repository`, `GitHub ${literal(configuration.FullRepositoryId ?? `${owner}/${configuration.Repo}`, 'repository')}`);
   chart.edge(chart.node('push', `git push to ${branch}`, 'event'), repositoryId);
 
   if (action.provider === 'CodeStarSourceConnection') {
@@ -199,7 +200,9 @@ function addSource(stack: SynthesizedStack, chart: Flowchart, pipeline: Element,
     from = id;
   }
   for (const hook of pipelineHooks) {
-    const filters = blocks(hook.body.filter).map((filter) => `${filter.json_path} = ${filter.match_equals}`).join(', ');
+    const filters = blocks(hook.body.filter)
+      .map((filter) => `${filter.json_path} = ${filter.match_equals}`)
+      .join(', ');
     const id = chart.node(hook.address, `CodePipeline webhook<br/>${filters}`);
     chart.edge(from, id);
     from = id;
@@ -239,9 +242,10 @@ function addProject(stack: SynthesizedStack, chart: Flowchart, project: Element,
   const image = variables.find((variable) => variable.name === 'IMAGE_REPOSITORY_URI');
   if (image !== undefined && pushesImage(project)) {
     const [ecr] = referenced(stack, image.value, ['aws_ecr_repository']);
-    const registryId = ecr !== undefined
-      ? chart.node(ecr.address, `ECR ${literal(ecr.body.name, '')}<br/>${literal(ecr.body.image_tag_mutability, '')} tags, scan on push`, 'store')
-      : chart.node(`${project.address}_registry`, `Docker Hub<br/>${literal(image.value, '')}`, 'store');
+    const registryId =
+      ecr !== undefined
+        ? chart.node(ecr.address, `ECR ${literal(ecr.body.name, '')}<br/>${literal(ecr.body.image_tag_mutability, '')} tags, scan on push`, 'store')
+        : chart.node(`${project.address}_registry`, `Docker Hub<br/>${literal(image.value, '')}`, 'store');
     chart.edge(projectId, registryId, 'docker push');
     if (ecr !== undefined) kmsEncrypts(registryId, block(ecr.body.encryption_configuration).kms_key);
   }
@@ -290,7 +294,15 @@ function addPullRequestBuilds(stack: SynthesizedStack, chart: Flowchart, kmsEncr
       const pattern = (type: string) => filters.find((filter) => filter.type === type)?.pattern as string | undefined;
       const baseRef = pattern('BASE_REF');
       const branch = baseRef === undefined ? 'any branch' : matchedText(baseRef, 'refs/heads/');
-      const events = (pattern('EVENT') ?? '').split(',').map((event) => event.trim().replace(/^PULL_REQUEST_/, '').toLowerCase()).filter((event) => event !== '');
+      const events = (pattern('EVENT') ?? '')
+        .split(',')
+        .map((event) =>
+          event
+            .trim()
+            .replace(/^PULL_REQUEST_/, '')
+            .toLowerCase(),
+        )
+        .filter((event) => event !== '');
       const filePath = pattern('FILE_PATH');
 
       const [repository] = referenced(stack, source.location, ['github_repository', 'data.github_repository']);
@@ -307,16 +319,16 @@ function addPullRequestBuilds(stack: SynthesizedStack, chart: Flowchart, kmsEncr
       const auth = block(source.auth);
       if (auth.type === 'SECRETS_MANAGER') chart.edge(secretNode(stack, chart, auth.resource, `${project.address}_token`, kmsEncrypts), projectId, 'GitHub token');
       if (auth.type === 'CODECONNECTIONS') chart.edge(connectionNode(stack, chart, auth.resource, `${project.address}_connection`), projectId, 'GitHub access');
-      if (source.report_build_status === true) addStatus(stack, chart, projectId, repositoryId, literal(block(source.build_status_config).context, 'CodeBuild\'s default context'));
+      if (source.report_build_status === true) addStatus(stack, chart, projectId, repositoryId, literal(block(source.build_status_config).context, "CodeBuild's default context"));
     }
   }
 }
 
 /** The commit status a project reports: to each branch protection that requires it, else to the pull request in the repository. */
 function addStatus(stack: SynthesizedStack, chart: Flowchart, projectId: string, repositoryId: string, context: string): void {
-  const protections = stack.ofType('github_branch_protection').filter((protection) =>
-    blocks(protection.body.required_status_checks).some((checks) => Array.isArray(checks.contexts) && checks.contexts.includes(context)),
-  );
+  const protections = stack
+    .ofType('github_branch_protection')
+    .filter((protection) => blocks(protection.body.required_status_checks).some((checks) => Array.isArray(checks.contexts) && checks.contexts.includes(context)));
   if (protections.length === 0) chart.edge(projectId, repositoryId, `status ${context}`);
   for (const protection of protections) {
     const strict = blocks(protection.body.required_status_checks).some((checks) => checks.strict === true) ? ', branch up to date' : '';

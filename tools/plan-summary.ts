@@ -29,7 +29,8 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   // Deleting a topic deletes every subscription to it, those made outside Terraform (by hand, in the console) included.
   aws_sns_topic: 'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
   // CodeBuild makes the GitHub hook and its secret itself; pull requests opened or pushed before the new one exists are never built.
-  aws_codebuild_webhook: 'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed meanwhile are not built, so a required status check never reports on them until they are pushed again',
+  aws_codebuild_webhook:
+    'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed meanwhile are not built, so a required status check never reports on them until they are pushed again',
 };
 
 const changeSchema = z.object({
@@ -119,14 +120,11 @@ export function actionOf(change: Pick<ResourceChange, 'change' | 'previous_addre
 function changedAttributes(before: unknown, after: unknown): string[] {
   if (typeof before !== 'object' || before === null || typeof after !== 'object' || after === null) return [];
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys]
-    .filter((key) => JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify((after as Record<string, unknown>)[key]))
-    .sort();
+  return [...keys].filter((key) => JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify((after as Record<string, unknown>)[key])).sort();
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
-const list = (names: readonly string[], limit = 8) =>
-  names.length <= limit ? names.map(code).join(', ') : `${names.slice(0, limit).map(code).join(', ')} and ${names.length - limit} more`;
+const list = (names: readonly string[], limit = 8) => (names.length <= limit ? names.map(code).join(', ') : `${names.slice(0, limit).map(code).join(', ')} and ${names.length - limit} more`);
 
 function summarizeChange(change: ResourceChange): SummarizedChange {
   const action = actionOf(change);
@@ -221,9 +219,7 @@ export function summarizePlan(plan: Plan, title: string): string {
     '',
   );
 
-  const shown = changes
-    .filter((change) => change.action !== 'no-op')
-    .sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.address.localeCompare(b.address));
+  const shown = changes.filter((change) => change.action !== 'no-op').sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.address.localeCompare(b.address));
   if (shown.length === 0) {
     lines.push('No changes: the infrastructure matches the configuration.', '');
   } else {

@@ -71,4 +71,3 @@ describe('the app command', () => {
     expect(scripts.synth).toBe('node --require tsx/cjs main.ts');
   });
 });
-

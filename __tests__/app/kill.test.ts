@@ -41,7 +41,11 @@ const pipeline = (name: string, computeType: string) => ({ ...base.pipelines[0],
 /** Two configurations with different stacks: `ci-shared` in both (with other settings), the bootstrap stack and `ci-alpha` only in A, `ci-gamma` only in B. */
 const CONFIGS = {
   A: { ...base, pipelines: [pipeline('shared', 'BUILD_GENERAL1_SMALL'), pipeline('alpha', 'BUILD_GENERAL1_SMALL')] },
-  B: { ...base, state: { ...base.state, create: false, kmsKeyArn: 'alias/terraform-state/my-state-bucket' }, pipelines: [pipeline('shared', 'BUILD_GENERAL1_MEDIUM'), pipeline('gamma', 'BUILD_GENERAL1_SMALL')] },
+  B: {
+    ...base,
+    state: { ...base.state, create: false, kmsKeyArn: 'alias/terraform-state/my-state-bucket' },
+    pipelines: [pipeline('shared', 'BUILD_GENERAL1_MEDIUM'), pipeline('gamma', 'BUILD_GENERAL1_SMALL')],
+  },
 };
 type ConfigName = keyof typeof CONFIGS;
 const SHARED_TERRAFORM = { 'stacks/ci-shared/.terraform/providers/marker': 'init once', 'stacks/ci-shared/.terraform.lock.hcl': 'lock' };
@@ -61,7 +65,6 @@ interface Exit {
   readonly signal: NodeJS.Signals | null;
   readonly stderr: string;
 }
-
 
 /** Starts the app as `npm run synth` does; `onStart` may kill it. */
 function synth(config: ConfigName, outdir: string, onStart: (child: ChildProcess) => void = () => undefined): Promise<Exit & { pid: number }> {
@@ -87,7 +90,10 @@ function wholeOutput(outdir: string): ConfigName | undefined {
 }
 const sorted = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 
-const leftovers = (outdir: string) => [...readdirSync(dirname(outdir)).filter((name) => name !== 'cdktf.out'), ...(existsSync(outdir) ? readdirSync(outdir).filter((name) => name.startsWith('.')) : [])];
+const leftovers = (outdir: string) => [
+  ...readdirSync(dirname(outdir)).filter((name) => name !== 'cdktf.out'),
+  ...(existsSync(outdir) ? readdirSync(outdir).filter((name) => name.startsWith('.')) : []),
+];
 
 function plantTerraform(outdir: string): void {
   for (const [name, content] of Object.entries(SHARED_TERRAFORM)) {
@@ -102,7 +108,10 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
   beforeAll(async () => {
     for (const name of ['A', 'B'] as const) writeFileSync(configPath(name), JSON.stringify(CONFIGS[name]));
     const exits = await Promise.all((['A', 'B'] as const).map((name, lane) => synth(name, laneOutdir(lane))));
-    expect(exits.map((exit) => [exit.code, exit.stderr])).toEqual([[0, ''], [0, '']]);
+    expect(exits.map((exit) => [exit.code, exit.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
     (['A', 'B'] as const).forEach((name, lane) => {
       expected[name] = fileTree(laneOutdir(lane));
       plantTerraform(laneOutdir(lane));
@@ -117,60 +126,64 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
     expect(expected.A['guardrails-report.md']).not.toBe(expected.B['guardrails-report.md']);
   });
 
-  test(`${LANES * KILLS_PER_LANE} kills (SIGKILL, SIGTERM, SIGINT) leave one whole configuration, or a swap the next run completes`, async () => {
-    const random = seeded(SEED);
-    const kills: string[] = [];
-    /** How the kills ended, printed with KILL_TEST_TALLY=1. */
-    const tally = new Map<string, number>();
-    const lane = async (laneNumber: number) => {
-      const outdir = laneOutdir(laneNumber);
-      for (let iteration = 0; iteration < KILLS_PER_LANE; iteration++) {
-        const config: ConfigName = (iteration + laneNumber) % 2 === 0 ? 'B' : 'A';
-        const signal = (['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT'] as const)[Math.floor(random() * 4)];
-        // What the kill waits for: the staging directory (then some milliseconds: synth, checks, swap), the swap's journal (then at once), or nothing (from the start).
-        const roll = random();
-        const aim: keyof typeof AIMS = roll < 0.5 ? 'staging' : roll < 0.75 ? 'journal' : 'start';
-        const delay = Math.round(random() * AIMS[aim].maxDelay);
-        const context = { seed: SEED, laneNumber, iteration, config, signal, aim, delay };
-        kills.push(JSON.stringify(context));
-        const stale = new Set(leftovers(outdir));
-        const exit = await synth(config, outdir, (child) => {
-          const watch = setInterval(() => {
-            const sign = AIMS[aim].sign;
-            if (child.exitCode !== null || sign === undefined || leftovers(outdir).some((name) => sign.test(name) && !stale.has(name))) {
-              clearInterval(watch);
-              setTimeout(() => child.kill(signal), delay).unref();
-            }
-          }, 1);
-        });
-        const handled = signal !== 'SIGKILL';
-        // Finished before the kill (0); stopped cleanly (128 + the signal's number); or killed outright, before the handlers were set or by SIGKILL.
-        const codes = [0, ...(handled ? [128 + constants.signals[signal]] : [])];
-        const ended = exit.code === null ? exit.signal : exit.code;
-        expect({ ...context, ended, expected: exit.code === null ? exit.signal === signal : codes.includes(exit.code) }).toEqual({ ...context, ended, expected: true });
-        expect({ ...context, stackTrace: /^\s+at /m.test(exit.stderr) }).toEqual({ ...context, stackTrace: false });
-        const whole = wholeOutput(outdir);
-        const leftBehind = leftovers(outdir).some((name) => name.includes('.staging-') || name.includes('.old-'));
-        const journal = existsSync(`${outdir}.swap.json`);
-        const outcome = `${aim}: ${signal} -> ${ended}, ${whole === undefined ? 'not whole' : 'whole'}${journal ? ', journal' : ''}${leftBehind ? ', leftovers' : ''}`;
-        tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
-        if (whole === undefined) {
-          // Only SIGKILL between the renames of a swap: the journal says what the next run does.
-          expect({ ...context, recoverable: existsSync(`${outdir}.swap.json`) }).toEqual({ ...context, recoverable: true });
+  test(
+    `${LANES * KILLS_PER_LANE} kills (SIGKILL, SIGTERM, SIGINT) leave one whole configuration, or a swap the next run completes`,
+    async () => {
+      const random = seeded(SEED);
+      const kills: string[] = [];
+      /** How the kills ended, printed with KILL_TEST_TALLY=1. */
+      const tally = new Map<string, number>();
+      const lane = async (laneNumber: number) => {
+        const outdir = laneOutdir(laneNumber);
+        for (let iteration = 0; iteration < KILLS_PER_LANE; iteration++) {
+          const config: ConfigName = (iteration + laneNumber) % 2 === 0 ? 'B' : 'A';
+          const signal = (['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT'] as const)[Math.floor(random() * 4)];
+          // What the kill waits for: the staging directory (then some milliseconds: synth, checks, swap), the swap's journal (then at once), or nothing (from the start).
+          const roll = random();
+          const aim: keyof typeof AIMS = roll < 0.5 ? 'staging' : roll < 0.75 ? 'journal' : 'start';
+          const delay = Math.round(random() * AIMS[aim].maxDelay);
+          const context = { seed: SEED, laneNumber, iteration, config, signal, aim, delay };
+          kills.push(JSON.stringify(context));
+          const stale = new Set(leftovers(outdir));
+          const exit = await synth(config, outdir, (child) => {
+            const watch = setInterval(() => {
+              const sign = AIMS[aim].sign;
+              if (child.exitCode !== null || sign === undefined || leftovers(outdir).some((name) => sign.test(name) && !stale.has(name))) {
+                clearInterval(watch);
+                setTimeout(() => child.kill(signal), delay).unref();
+              }
+            }, 1);
+          });
+          const handled = signal !== 'SIGKILL';
+          // Finished before the kill (0); stopped cleanly (128 + the signal's number); or killed outright, before the handlers were set or by SIGKILL.
+          const codes = [0, ...(handled ? [128 + constants.signals[signal]] : [])];
+          const ended = exit.code === null ? exit.signal : exit.code;
+          expect({ ...context, ended, expected: exit.code === null ? exit.signal === signal : codes.includes(exit.code) }).toEqual({ ...context, ended, expected: true });
+          expect({ ...context, stackTrace: /^\s+at /m.test(exit.stderr) }).toEqual({ ...context, stackTrace: false });
+          const whole = wholeOutput(outdir);
+          const leftBehind = leftovers(outdir).some((name) => name.includes('.staging-') || name.includes('.old-'));
+          const journal = existsSync(`${outdir}.swap.json`);
+          const outcome = `${aim}: ${signal} -> ${ended}, ${whole === undefined ? 'not whole' : 'whole'}${journal ? ', journal' : ''}${leftBehind ? ', leftovers' : ''}`;
+          tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+          if (whole === undefined) {
+            // Only SIGKILL between the renames of a swap: the journal says what the next run does.
+            expect({ ...context, recoverable: existsSync(`${outdir}.swap.json`) }).toEqual({ ...context, recoverable: true });
+          }
+          if (handled) {
+            // A handled signal removes its staging directory and frees its lock before exiting; SIGKILL's leftovers go with the next run.
+            const lockOwner = existsSync(`${outdir}.lock`) ? JSON.parse(readFileSync(`${outdir}.lock`, 'utf8')).pid : undefined;
+            const own = leftovers(outdir).filter((name) => !stale.has(name) && !(name.endsWith('.lock') && lockOwner !== exit.pid));
+            expect({ ...context, leftovers: own }).toEqual({ ...context, leftovers: [] });
+          }
+          if (iteration % COMPLETE_EVERY === COMPLETE_EVERY - 1 || iteration === KILLS_PER_LANE - 1) await completeRun(outdir, config, context);
         }
-        if (handled) {
-          // A handled signal removes its staging directory and frees its lock before exiting; SIGKILL's leftovers go with the next run.
-          const lockOwner = existsSync(`${outdir}.lock`) ? JSON.parse(readFileSync(`${outdir}.lock`, 'utf8')).pid : undefined;
-          const own = leftovers(outdir).filter((name) => !stale.has(name) && !(name.endsWith('.lock') && lockOwner !== exit.pid));
-          expect({ ...context, leftovers: own }).toEqual({ ...context, leftovers: [] });
-        }
-        if (iteration % COMPLETE_EVERY === COMPLETE_EVERY - 1 || iteration === KILLS_PER_LANE - 1) await completeRun(outdir, config, context);
-      }
-    };
-    await Promise.all(Array.from({ length: LANES }, (_, index) => lane(index)));
-    expect(kills).toHaveLength(LANES * KILLS_PER_LANE);
-    if (process.env.KILL_TEST_TALLY) process.stdout.write(`${JSON.stringify(Object.fromEntries([...tally].sort()), undefined, 2)}\n`);
-  }, 60_000 + KILLS_PER_LANE * 10_000);
+      };
+      await Promise.all(Array.from({ length: LANES }, (_, index) => lane(index)));
+      expect(kills).toHaveLength(LANES * KILLS_PER_LANE);
+      if (process.env.KILL_TEST_TALLY) process.stdout.write(`${JSON.stringify(Object.fromEntries([...tally].sort()), undefined, 2)}\n`);
+    },
+    60_000 + KILLS_PER_LANE * 10_000,
+  );
 
   test(`${CONCURRENT_ROUNDS} rounds of two synths at once into one directory: both succeed, one after the other, never mixed`, async () => {
     // Lane 0's output directory, after its kills, with Terraform's files in the shared stack.
@@ -197,7 +210,11 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
       }, 1);
     });
     // Stopped before the swap, or (if the swap was already under way) after it: either way the same code and a whole output.
-    expect({ seed: SEED, code: exit.code, stderr: exit.stderr }).toEqual({ seed: SEED, code: 143, stderr: expect.stringMatching(/^Stopped by SIGTERM: .*cdktf\.out (is as it was|was written whole first)\.\n$/) });
+    expect({ seed: SEED, code: exit.code, stderr: exit.stderr }).toEqual({
+      seed: SEED,
+      code: 143,
+      stderr: expect.stringMatching(/^Stopped by SIGTERM: .*cdktf\.out (is as it was|was written whole first)\.\n$/),
+    });
     expect({ seed: SEED, leftovers: leftovers(outdir).filter((name) => !before.has(name)) }).toEqual({ seed: SEED, leftovers: [] });
     expect(wholeOutput(outdir)).toMatch(/^[AB]$/);
   }, 30_000);

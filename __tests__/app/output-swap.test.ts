@@ -40,7 +40,7 @@ describe.each([
   ['the output directory renamed whole', false],
   ['a mount point, entry by entry', true],
 ])('swapping in: %s', (_, inPlace) => {
-  test('puts the new tree in place, keeps Terraform\'s files of the stacks that remain, and drops the rest', () => {
+  test("puts the new tree in place, keeps Terraform's files of the stacks that remain, and drops the rest", () => {
     const { outdir, staging, beside } = prepared(inPlace);
     swapIn(outdir, staging, inPlace);
     expect(fileTree(outdir)).toEqual(SWAPPED);
@@ -76,7 +76,7 @@ describe.each([
     }
   });
 
-  test('a kill while carrying Terraform\'s files over is completed by the next run', () => {
+  test("a kill while carrying Terraform's files over is completed by the next run", () => {
     const { outdir, staging } = prepared(inPlace);
     const journal = startSwap(outdir, staging, inPlace);
     for (const [from, to] of [...journal.out, ...journal.in]) {

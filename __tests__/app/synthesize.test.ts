@@ -87,13 +87,11 @@ describe('synthesizeChecked', () => {
     ])('%s where the staging directory is made is one OutputDirError saying so', (code, meaning) => {
       const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
       jest.spyOn(fs, 'mkdtempSync').mockImplementation(failWith(code, dirname(outdir)));
-      expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(
-        new OutputDirError(outdir, `${meaning} (${code} on ${dirname(outdir)})`),
-      );
+      expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(new OutputDirError(outdir, `${meaning} (${code} on ${dirname(outdir)})`));
       expect(existsSync(outdir)).toBe(false);
     });
 
-    test('an error that is not the file system\'s is not disguised as one', () => {
+    test("an error that is not the file system's is not disguised as one", () => {
       jest.spyOn(fs, 'mkdtempSync').mockImplementation(() => {
         throw new TypeError('a bug');
       });
@@ -157,9 +155,7 @@ describe('synthesizeChecked', () => {
     const outdir = earlierOutput();
     mkdirSync(join(outdir, 'stacks', 'ci-gone'));
     writeFileSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'), '{"resources": ["still in AWS"]}');
-    expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(
-      new LocalStateError(outdir, ['ci-gone']),
-    );
+    expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(new LocalStateError(outdir, ['ci-gone']));
     expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-app', 'ci-gone']);
     expect(beside(outdir)).toEqual(['cdktf.out']);
     // Once the state is gone (destroyed, or moved elsewhere), the stack's directory goes too.
@@ -193,14 +189,21 @@ describe('synthesizeChecked', () => {
       const outdir = earlierOutput();
       const held = tryLock(outdir) as OutputLock;
       const waits: string[] = [];
-      const synth = synthesizeCheckedUnlessStopped(outdir, (app) => [pipelineStack(app)], () => false, {
-        onWait: (message) => {
-          waits.push(message);
-          held.release();
+      const synth = synthesizeCheckedUnlessStopped(
+        outdir,
+        (app) => [pipelineStack(app)],
+        () => false,
+        {
+          onWait: (message) => {
+            waits.push(message);
+            held.release();
+          },
         },
-      });
+      );
       expect((await synth)?.map((report) => report.stack)).toEqual(['ci-app']);
-      expect(waits).toEqual([expect.stringMatching(new RegExp(`^Waiting for process ${process.pid} on .*, which is synthesizing into ${outdir} \\(if it is not running, delete its lock file ${outdir}\\.lock\\)\\.$`))]);
+      expect(waits).toEqual([
+        expect.stringMatching(new RegExp(`^Waiting for process ${process.pid} on .*, which is synthesizing into ${outdir} \\(if it is not running, delete its lock file ${outdir}\\.lock\\)\\.$`)),
+      ]);
       expect(beside(outdir)).toEqual(['cdktf.out']);
     });
 
@@ -208,7 +211,11 @@ describe('synthesizeChecked', () => {
       for (let steps = 1; steps <= 5; steps++) {
         const outdir = earlierOutput();
         let asked = 0;
-        const result = await synthesizeCheckedUnlessStopped(outdir, (app) => [pipelineStack(app)], () => ++asked >= steps);
+        const result = await synthesizeCheckedUnlessStopped(
+          outdir,
+          (app) => [pipelineStack(app)],
+          () => ++asked >= steps,
+        );
         expect({ steps, result }).toEqual({ steps, result: undefined });
         expect({ steps, file: readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8') }).toEqual({ steps, file: '{"earlier": true}' });
         expect({ steps, beside: beside(outdir) }).toEqual({ steps, beside: ['cdktf.out'] });

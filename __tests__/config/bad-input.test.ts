@@ -67,7 +67,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['a missing registry', document((_, p) => delete p.registry), 'pipelines[0].registry: is required (type object)'],
   ['no pipelines', document((d) => (d.pipelines = [])), 'pipelines: got []; must list at least one pipeline'],
   // Unknown keys
-  ['a typo in a pipeline field (brnach)', document((_, p) => (p.github.brnach = 'main')), 'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, buildTokenSecret, connectionArn'],
+  [
+    'a typo in a pipeline field (brnach)',
+    document((_, p) => (p.github.brnach = 'main')),
+    'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, buildTokenSecret, connectionArn',
+  ],
   ['a typo at the top level (regoin)', document((d) => (d.regoin = 'eu-west-1')), 'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, connection, pipelines'],
   // Empty strings
   ['an empty pipeline name', document((_, p) => (p.name = '')), 'pipelines[0].name: got ""; must be 2-32 characters of lowercase letters, digits and hyphens'],
@@ -120,7 +124,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['concurrentBuildLimit 0', document((_, p) => (p.build = { concurrentBuildLimit: 0 })), 'pipelines[0].build.concurrentBuildLimit: got 0; must be an integer >= 1'],
   ['a negative concurrentBuildLimit', document((_, p) => (p.build = { concurrentBuildLimit: -3 })), 'pipelines[0].build.concurrentBuildLimit: got -3; must be an integer >= 1'],
   ['a fractional concurrentBuildLimit', document((_, p) => (p.build = { concurrentBuildLimit: 1.5 })), 'pipelines[0].build.concurrentBuildLimit: got 1.5; must be an integer >= 1'],
-  ['a log retention CloudWatch does not offer', document((_, p) => (p.build = { logRetentionDays: 10 })), 'pipelines[0].build.logRetentionDays: got 10; must be one of CloudWatch Logs\' retention periods: 1, 3, 5, 7, 14, 30'],
+  [
+    'a log retention CloudWatch does not offer',
+    document((_, p) => (p.build = { logRetentionDays: 10 })),
+    "pipelines[0].build.logRetentionDays: got 10; must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30",
+  ],
   ['a build timeout below 5 minutes', document((_, p) => (p.build = { timeoutMinutes: 1 })), 'pipelines[0].build.timeoutMinutes: got 1; must be an integer from 5 to 2160'],
   ['artifacts kept 0 days', document((_, p) => (p.artifactRetentionDays = 0)), 'pipelines[0].artifactRetentionDays: got 0; must be an integer from 1 to 3650'],
   // Unknown choices
@@ -132,7 +140,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['an absolute appPath', document((_, p) => (p.appPath = '/etc')), 'pipelines[0].appPath: got "/etc"; must be a path relative to the repository root'],
   ['an appPath leaving the repository', document((_, p) => (p.appPath = '../x')), 'pipelines[0].appPath: got "../x"; must be a path relative to the repository root'],
   ['a state key prefix with a leading "/"', document((d) => (d.state.keyPrefix = '/abs/')), 'state.keyPrefix: got "/abs/"; must be path segments'],
-  ['a state KMS key that is not an ARN', document((d) => ((d.state as any).kmsKeyArn = 'not-an-arn')), 'state.kmsKeyArn: got "not-an-arn"; must be a KMS key ARN, alias ARN, alias name ("alias/<name>") or key ID'],
+  [
+    'a state KMS key that is not an ARN',
+    document((d) => ((d.state as any).kmsKeyArn = 'not-an-arn')),
+    'state.kmsKeyArn: got "not-an-arn"; must be a KMS key ARN, alias ARN, alias name ("alias/<name>") or key ID',
+  ],
   [
     'an existing state bucket without its key',
     document((d) => ((d.state as any).create = false)),
@@ -145,7 +157,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   ['S3-managed state keys as a string', document((d) => ((d.state as any).s3ManagedEncryption = 'yes')), 'state.s3ManagedEncryption: got "yes"; expected type boolean'],
   ['a state bucket create flag that is not a boolean', document((d) => ((d.state as any).create = 'no')), 'state.create: got "no"; expected type boolean'],
-  ['a pipeline key given by alias', document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:eu-west-1:123456789012:alias/ci')), 'pipelines[0].encryptionKeyArn: got "arn:aws:kms:eu-west-1:123456789012:alias/ci"; must be a KMS key ARN'],
+  [
+    'a pipeline key given by alias',
+    document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:eu-west-1:123456789012:alias/ci')),
+    'pipelines[0].encryptionKeyArn: got "arn:aws:kms:eu-west-1:123456789012:alias/ci"; must be a KMS key ARN',
+  ],
   [
     'a pipeline key in another region',
     document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')),
@@ -157,8 +173,16 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((_, p) => ((p.artifactBucketName = 'shared-ci-artifacts'), (p.artifactRetentionDays = 7))),
     'pipelines[0].artifactRetentionDays: got 7; applies only to a created artifact bucket; remove it or remove artifactBucketName',
   ],
-  ['a connection ARN of another service', document((_, p) => ((p.trigger = 'connection'), (p.github.connectionArn = 'arn:aws:s3:::x'))), 'pipelines[0].github.connectionArn: got "arn:aws:s3:::x"; must be a connection ARN'],
-  ['a webhook-only field with a connection', document((_, p) => ((p.trigger = 'connection'), (p.github.webhookSecret = 'x'))), 'pipelines[0].github.webhookSecret: got "x"; applies only to trigger "webhook"'],
+  [
+    'a connection ARN of another service',
+    document((_, p) => ((p.trigger = 'connection'), (p.github.connectionArn = 'arn:aws:s3:::x'))),
+    'pipelines[0].github.connectionArn: got "arn:aws:s3:::x"; must be a connection ARN',
+  ],
+  [
+    'a webhook-only field with a connection',
+    document((_, p) => ((p.trigger = 'connection'), (p.github.webhookSecret = 'x'))),
+    'pipelines[0].github.webhookSecret: got "x"; applies only to trigger "webhook"',
+  ],
   ['a Docker Hub image without a namespace', document((_, p) => (p.registry.image = 'app')), `pipelines[0].registry.image: got "app"; ${DOCKER_HUB_RULE}`],
   ['a Docker Hub namespace with a hyphen', document((_, p) => (p.registry.image = 'my-org/app')), `pipelines[0].registry.image: got "my-org/app"; ${DOCKER_HUB_RULE}`],
   ['a Docker Hub namespace too short', document((_, p) => (p.registry.image = 'abc/app')), `pipelines[0].registry.image: got "abc/app"; ${DOCKER_HUB_RULE}`],
@@ -198,15 +222,27 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   ['no approving review', document((_, p) => ((p.github as any).requiredApprovingReviewCount = 0)), 'pipelines[0].github.requiredApprovingReviewCount: got 0; must be an integer from 1 to 6'],
   ['seven approving reviews', document((_, p) => ((p.github as any).requiredApprovingReviewCount = 7)), 'pipelines[0].github.requiredApprovingReviewCount: got 7; must be an integer from 1 to 6'],
-  ['a code owner without "@"', document((_, p) => ((p.github as any).codeOwners = ['platform-team'])), 'pipelines[0].github.codeOwners[0]: got "platform-team"; must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address'],
+  [
+    'a code owner without "@"',
+    document((_, p) => ((p.github as any).codeOwners = ['platform-team'])),
+    'pipelines[0].github.codeOwners[0]: got "platform-team"; must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
+  ],
   ['an empty list of code owners', document((_, p) => ((p.github as any).codeOwners = [])), 'pipelines[0].github.codeOwners: got []; must name at least one owner, or be left out'],
-  ['a status check with a trailing space', document((_, p) => ((p.github as any).requiredStatusChecks = ['ci/tests '])), 'pipelines[0].github.requiredStatusChecks[0]: got "ci/tests "; must be a status check context'],
+  [
+    'a status check with a trailing space',
+    document((_, p) => ((p.github as any).requiredStatusChecks = ['ci/tests '])),
+    'pipelines[0].github.requiredStatusChecks[0]: got "ci/tests "; must be a status check context',
+  ],
   [
     'branch protection settings for a repository that is only read',
     document((_, p) => Object.assign(p.github, { create: false, visibility: undefined, dismissStaleReviews: false })),
     'pipelines[0].github.dismissStaleReviews: got false; applies only to a repository that is created (create: true); set it on the existing repository instead',
   ],
-  ['a shared connection no pipeline uses', document((d) => ((d as any).connection = { name: 'fleet-github' })), 'connection: got {"name":"fleet-github"}; applies only when a pipeline has trigger "connection"'],
+  [
+    'a shared connection no pipeline uses',
+    document((d) => ((d as any).connection = { name: 'fleet-github' })),
+    'connection: got {"name":"fleet-github"}; applies only when a pipeline has trigger "connection"',
+  ],
   [
     'a shared connection name too long',
     document((d, p) => ((p.trigger = 'connection'), ((d as any).connection = { name: 'x'.repeat(33) }))),
@@ -220,7 +256,12 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ['a connection name with a webhook', document((_, p) => ((p.github as any).connectionName = 'fleet')), 'pipelines[0].github.connectionName: got "fleet"; applies only to trigger "connection"'],
   [
     'a connection name and a connection ARN',
-    document((_, p) => ((p.trigger = 'connection'), Object.assign(p.github, { connectionName: 'fleet', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666' }))),
+    document(
+      (_, p) => (
+        (p.trigger = 'connection'),
+        Object.assign(p.github, { connectionName: 'fleet', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666' })
+      ),
+    ),
     'pipelines[0].github.connectionName: got "fleet"; must not be set with connectionArn',
   ],
   [
@@ -245,7 +286,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[1].name: got "storefront-checkout-web"; must be unique in the account and region: pipelines[0] creates the artifact folder (the first 20 characters of the name) in s3://shared-ci-artifacts "storefront-checkout-" too',
   ],
   // Issue 14: execution modes, triggers, pull-request builds, notifications
-  ['an unknown execution mode', document((_, p) => Object.assign(p, { trigger: 'connection', executionMode: 'queued' })), 'pipelines[0].executionMode: got "queued"; must be one of SUPERSEDED, QUEUED, PARALLEL'],
+  [
+    'an unknown execution mode',
+    document((_, p) => Object.assign(p, { trigger: 'connection', executionMode: 'queued' })),
+    'pipelines[0].executionMode: got "queued"; must be one of SUPERSEDED, QUEUED, PARALLEL',
+  ],
   [
     'QUEUED in webhook mode (a V1 pipeline)',
     document((_, p) => (p.executionMode = 'QUEUED')),
@@ -257,9 +302,17 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[0].build.concurrentBuildLimit: got 1; must be left out with executionMode "PARALLEL"',
   ],
   ['release tags in webhook mode', document((_, p) => (p.releaseTags = ['v*'])), 'pipelines[0].releaseTags: got ["v*"]; applies only to trigger "connection"'],
-  ['nine release tags', document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] })), 'pipelines[0].releaseTags: got ["a","b","c","d","e","f","g","h","i"]; must list 1-8 glob patterns'],
+  [
+    'nine release tags',
+    document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] })),
+    'pipelines[0].releaseTags: got ["a","b","c","d","e","f","g","h","i"]; must list 1-8 glob patterns',
+  ],
   ['an empty release tag', document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: [''] })), 'pipelines[0].releaseTags[0]: got ""; must be 1-255 characters long'],
-  ['a build token secret in connection mode', document((_, p) => Object.assign(p, { trigger: 'connection', github: { ...p.github, buildTokenSecret: 'x' } })), 'pipelines[0].github.buildTokenSecret: got "x"; applies only to trigger "webhook"'],
+  [
+    'a build token secret in connection mode',
+    document((_, p) => Object.assign(p, { trigger: 'connection', github: { ...p.github, buildTokenSecret: 'x' } })),
+    'pipelines[0].github.buildTokenSecret: got "x"; applies only to trigger "webhook"',
+  ],
   [
     'a build token secret without pull-request builds',
     document((_, p) => Object.assign(p, { pullRequestBuilds: { enabled: false }, github: { ...p.github, buildTokenSecret: 'x' } })),
@@ -272,7 +325,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[0].pullRequestBuilds.requiredStatusCheck: got true; applies only to a repository created here (github.create: true)',
   ],
   ['pull-request builds given as a string', document((_, p) => (p.pullRequestBuilds = { enabled: 'yes' })), 'pipelines[0].pullRequestBuilds.enabled: got "yes"; expected type boolean'],
-  ['a typo in pullRequestBuilds', document((_, p) => (p.pullRequestBuilds = { enable: true })), 'pipelines[0].pullRequestBuilds.enable: unknown field (a typo?); allowed fields here: enabled, requiredStatusCheck, commentApproval, approverRoles'],
+  [
+    'a typo in pullRequestBuilds',
+    document((_, p) => (p.pullRequestBuilds = { enable: true })),
+    'pipelines[0].pullRequestBuilds.enable: unknown field (a typo?); allowed fields here: enabled, requiredStatusCheck, commentApproval, approverRoles',
+  ],
   [
     'pull requests built without approval',
     document((_, p) => (p.pullRequestBuilds = { commentApproval: 'DISABLED' })),
@@ -290,15 +347,23 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[0].pullRequestBuilds.commentApproval: got "ALL_PULL_REQUESTS"; applies only with pull-request builds enabled',
   ],
   ['a bad notification e-mail', document((_, p) => (p.notifications = { emails: ['not-an-address'] })), 'pipelines[0].notifications.emails[0]: got "not-an-address"; must be an e-mail address'],
-  ['an e-mail listed twice', document((_, p) => (p.notifications = { emails: ['a@example.com', 'A@example.com'] })), 'pipelines[0].notifications.emails: got ["a@example.com"]; must not list an address twice'],
+  [
+    'an e-mail listed twice',
+    document((_, p) => (p.notifications = { emails: ['a@example.com', 'A@example.com'] })),
+    'pipelines[0].notifications.emails: got ["a@example.com"]; must not list an address twice',
+  ],
   [
     'e-mails with notifications disabled',
     document((_, p) => (p.notifications = { enabled: false, emails: ['a@example.com'] })),
     'pipelines[0].notifications.emails: got ["a@example.com"]; applies only with notifications enabled',
   ],
-  ['a Slack channel that is not a Chatbot ARN', document((_, p) => (p.notifications = { slackChannelConfigurationArn: 'C0123456' })), 'pipelines[0].notifications.slackChannelConfigurationArn: got "C0123456"; must be'],
   [
-    'two pipelines whose pull-request project collides with the other\'s name',
+    'a Slack channel that is not a Chatbot ARN',
+    document((_, p) => (p.notifications = { slackChannelConfigurationArn: 'C0123456' })),
+    'pipelines[0].notifications.slackChannelConfigurationArn: got "C0123456"; must be',
+  ],
+  [
+    "two pipelines whose pull-request project collides with the other's name",
     document((d, p) => d.pipelines.push({ ...p, name: `${p.name}-pull-requests`, github: { ...p.github, create: false } })),
     'must be unique in the account and region: pipelines[0] creates the CodeBuild project',
   ],

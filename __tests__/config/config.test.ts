@@ -1,15 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CONFIG_ENV_VAR,
-  ConfigError,
-  configPathFromEnvironment,
-  DEFAULT_CONFIG_PATH,
-  duplicateKeys,
-  loadConfigFile,
-  parseConfig,
-} from '../../config/load';
+import { CONFIG_ENV_VAR, ConfigError, configPathFromEnvironment, DEFAULT_CONFIG_PATH, duplicateKeys, loadConfigFile, parseConfig } from '../../config/load';
 import { fleetConfig } from '../../scripts/fleet';
 import { validConfigDocument as valid } from '../helpers';
 
@@ -44,9 +36,7 @@ describe('configuration', () => {
   test('two pipelines may build one repository, but only one may create it', () => {
     const document: any = valid();
     document.pipelines.push({ ...document.pipelines[0], name: 'worker', appPath: 'worker' });
-    expect(problemsOf(document)).toEqual([
-      'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks cannot both manage it',
-    ]);
+    expect(problemsOf(document)).toEqual(['pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks cannot both manage it']);
     const { visibility: _created, ...read } = document.pipelines[1].github;
     document.pipelines[1].github = { ...read, create: false };
     expect(problemsOf(document)).toEqual([]);
@@ -97,9 +87,7 @@ describe('configuration', () => {
     const document: any = valid();
     document.pipelines[0].registry = { type: 'ecr', image: 'team/app' };
     document.pipelines.push({ ...document.pipelines[0], name: 'worker', github: { owner: 'my-org', repository: 'worker' } });
-    expect(problemsOf(document)).toEqual([
-      'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too',
-    ]);
+    expect(problemsOf(document)).toEqual(['pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too']);
     document.pipelines[1].registry = { type: 'ecr', image: 'team/worker' };
     expect(problemsOf(document)).toEqual([]);
     // A Docker Hub image is not created by the stack, so two pipelines may push to one.
@@ -131,7 +119,6 @@ describe("the benchmark's fleet configurations", () => {
     expect(() => fleetConfig(0)).toThrow('fleet size: got 0; expected an integer >= 1');
   });
 });
-
 
 describe('configuration of any shape', () => {
   /** A small deterministic generator (mulberry32), so a failure can be replayed. */

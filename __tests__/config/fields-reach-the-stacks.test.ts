@@ -27,7 +27,7 @@ function fieldsOf(schema: z.ZodType, prefix = ''): string[] {
 
 /** Fields that are deliberately not for the stacks, and why. */
 const NOT_FOR_THE_STACKS: Readonly<Record<string, string>> = {
-  $schema: "the JSON Schema an editor validates the file with; it describes the file, not the pipelines",
+  $schema: 'the JSON Schema an editor validates the file with; it describes the file, not the pipelines',
 };
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';

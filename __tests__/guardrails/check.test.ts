@@ -27,9 +27,7 @@ describe('Suppressions', () => {
     const project = unencryptedProject(stack);
     Suppressions.add(project, { ruleId: 'CKV_AWS_147', reason: 'The project only runs linters on public code' });
     const json = stack.toTerraform();
-    expect(Object.values<any>(json.resource.aws_codebuild_project)[0]['//'].suppressions).toEqual([
-      { rule: 'CKV_AWS_147', reason: 'The project only runs linters on public code' },
-    ]);
+    expect(Object.values<any>(json.resource.aws_codebuild_project)[0]['//'].suppressions).toEqual([{ rule: 'CKV_AWS_147', reason: 'The project only runs linters on public code' }]);
     const report = checkStack(json);
     expect(report.findings).toEqual([]);
     expect(report.suppressed).toEqual([expect.objectContaining({ ruleId: 'CKV_AWS_147', path: 'bare/project', reason: 'The project only runs linters on public code' })]);
@@ -71,7 +69,9 @@ describe('Suppressions', () => {
   test('refuses to suppress the same rule twice on one resource', () => {
     const key = new KmsKey(bareStack(), 'key', {});
     Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' });
-    expect(() => Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' })).toThrow('Suppressions.add on bare/key: CKV_AWS_7 is already suppressed here; suppress a rule once, with one reason');
+    expect(() => Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' })).toThrow(
+      'Suppressions.add on bare/key: CKV_AWS_7 is already suppressed here; suppress a rule once, with one reason',
+    );
     expect(Suppressions.of(key)).toEqual([{ ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' }]);
   });
 });
@@ -89,9 +89,7 @@ describe('SecurityChecks', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain(
-      '[bare/project] CKV_AWS_147 CodeBuild encrypts with a customer-managed KMS key: encryption_key is not set, so the AWS-managed key is used. Fix: set `encryption_key`',
-    );
+    expect(message).toContain('[bare/project] CKV_AWS_147 CodeBuild encrypts with a customer-managed KMS key: encryption_key is not set, so the AWS-managed key is used. Fix: set `encryption_key`');
     // Applied twice, checked once.
     expect(message.split('CKV_AWS_147').length - 1).toBe(1);
   });

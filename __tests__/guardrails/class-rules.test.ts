@@ -28,8 +28,7 @@ const policyJson = (...statements: Record<string, unknown>[]) => JSON.stringify(
 /** A role policy whose policy is `policy` (JSON text or a reference). */
 const rolePolicy = (policy: string) => ({ aws_iam_role_policy: { p: { role: 'r', policy } } });
 /** A role policy built from a policy-document data source with `statement`. */
-const documentPolicy = (statement: Record<string, unknown>[]) =>
-  stackOf(rolePolicy('${data.aws_iam_policy_document.d.json}'), { aws_iam_policy_document: { d: { statement } } });
+const documentPolicy = (statement: Record<string, unknown>[]) => stackOf(rolePolicy('${data.aws_iam_policy_document.d.json}'), { aws_iam_policy_document: { d: { statement } } });
 const trustRole = (policy: string) => ({ aws_iam_role: { r: { name: 'r', assume_role_policy: policy } } });
 
 describe('CIP_IAM_5: Allow with NotAction or NotResource', () => {
@@ -39,9 +38,17 @@ describe('CIP_IAM_5: Allow with NotAction or NotResource', () => {
     ['JSON statement as one object, element names in other case', stackOf(rolePolicy(JSON.stringify({ statement: { effect: 'Allow', notaction: 'iam:*', resource: '*' } })))],
     ['data source not_actions', documentPolicy([{ effect: 'Allow', not_actions: ['iam:*'], resources: ['*'] }])],
     ['data source not_resources, effect left out', documentPolicy([{ actions: ['s3:GetObject'], not_resources: ['arn:aws:s3:::x'] }])],
-    ['a role inline_policy block', stackOf({ aws_iam_role: { r: { assume_role_policy: policyJson(), inline_policy: [{ name: 'i', policy: policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }) }] } } })],
+    [
+      'a role inline_policy block',
+      stackOf({ aws_iam_role: { r: { assume_role_policy: policyJson(), inline_policy: [{ name: 'i', policy: policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }) }] } } }),
+    ],
     ['a user policy', stackOf({ aws_iam_user_policy: { p: { user: 'u', policy: policyJson({ Effect: 'Allow', NotAction: '*', Resource: '*' }) } } })],
-    ['a bucket policy', stackOf({ aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, NotAction: 's3:DeleteObject', Resource: '*' }) } } })],
+    [
+      'a bucket policy',
+      stackOf({
+        aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, NotAction: 's3:DeleteObject', Resource: '*' }) } },
+      }),
+    ],
   ])('fails: %s', (_name, json) => {
     expect(problems(json, 'CIP_IAM_5')).toEqual([expect.stringMatching(/allows every (action|resource) except/)]);
   });
@@ -58,14 +65,27 @@ describe('CIP_IAM_5: Allow with NotAction or NotResource', () => {
 describe('CIP_IAM_6: Allow with NotPrincipal', () => {
   test.each([
     ['JSON key policy', stackOf({ aws_kms_key: { k: { policy: policyJson({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }) } } })],
-    ['data source not_principals in a trust', stackOf(trustRole('${data.aws_iam_policy_document.t.json}'), { aws_iam_policy_document: { t: { statement: [{ actions: ['sts:AssumeRole'], not_principals: [{ type: 'AWS', identifiers: ['x'] }] }] } } })],
-    ['SNS topic policy attribute', stackOf({ aws_sns_topic: { t: { name: 't', policy: policyJson({ Effect: 'Allow', NotPrincipal: { Service: 'sns.amazonaws.com' }, Action: 'sns:Publish', Resource: '*' }) } } })],
+    [
+      'data source not_principals in a trust',
+      stackOf(trustRole('${data.aws_iam_policy_document.t.json}'), {
+        aws_iam_policy_document: { t: { statement: [{ actions: ['sts:AssumeRole'], not_principals: [{ type: 'AWS', identifiers: ['x'] }] }] } },
+      }),
+    ],
+    [
+      'SNS topic policy attribute',
+      stackOf({ aws_sns_topic: { t: { name: 't', policy: policyJson({ Effect: 'Allow', NotPrincipal: { Service: 'sns.amazonaws.com' }, Action: 'sns:Publish', Resource: '*' }) } } }),
+    ],
   ])('fails: %s', (_name, json) => {
     expect(problems(json, 'CIP_IAM_6')).toEqual([expect.stringMatching(/allows every principal except .* \(NotPrincipal\)/)]);
   });
 
   test('passes: Deny with NotPrincipal', () => {
-    expect(problems(stackOf({ aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson({ Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:*', Resource: '*' }) } } }), 'CIP_IAM_6')).toEqual([]);
+    expect(
+      problems(
+        stackOf({ aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson({ Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:*', Resource: '*' }) } } }),
+        'CIP_IAM_6',
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -101,7 +121,10 @@ describe('CKV_AWS_274 and CIP_IAM_8: AWS-managed policies', () => {
     ['aws_iam_user_policy_attachment', { aws_iam_user_policy_attachment: { a: { user: 'u', policy_arn: 'arn:aws:iam::aws:policy/IAMFullAccess' } } }],
     ['aws_iam_group_policy_attachment, job function', { aws_iam_group_policy_attachment: { a: { group: 'g', policy_arn: 'arn:aws:iam::aws:policy/job-function/SystemAdministrator' } } }],
     ['aws_iam_role_policy_attachments_exclusive', { aws_iam_role_policy_attachments_exclusive: { a: { role_name: 'r', policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } } }],
-    ['aws_iam_role.managed_policy_arns, partition interpolated', { aws_iam_role: { r: { assume_role_policy: policyJson(), managed_policy_arns: [`arn:${PARTITION}:iam::aws:policy/AdministratorAccess`] } } }],
+    [
+      'aws_iam_role.managed_policy_arns, partition interpolated',
+      { aws_iam_role: { r: { assume_role_policy: policyJson(), managed_policy_arns: [`arn:${PARTITION}:iam::aws:policy/AdministratorAccess`] } } },
+    ],
     ['a data.aws_iam_policy by ARN', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.admin.arn}' } } }],
     ['a data.aws_iam_policy by name', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.by_name.arn}' } } }],
     ['a local', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${local.admin}' } } }],
@@ -127,7 +150,7 @@ describe('CKV_AWS_274 and CIP_IAM_8: AWS-managed policies', () => {
     ]);
   });
 
-  test('the stack\'s own policies pass', () => {
+  test("the stack's own policies pass", () => {
     const json = stackOf({
       aws_iam_policy: { own: { policy: policyJson({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } },
       aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${aws_iam_policy.own.arn}' }, b: { role: 'r', policy_arn: `arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess` } },
@@ -160,8 +183,8 @@ describe('CIP_IAM_9: trusts outside the account', () => {
 
   test.each([
     ['a service', { Service: 'codebuild.amazonaws.com' }],
-    ['this account\'s root', { AWS: `arn:${PARTITION}:iam::${ACCOUNT}:root` }],
-    ['this account\'s ID', { AWS: ACCOUNT }],
+    ["this account's root", { AWS: `arn:${PARTITION}:iam::${ACCOUNT}:root` }],
+    ["this account's ID", { AWS: ACCOUNT }],
     ['a role of the stack', { AWS: '${aws_iam_role.other.arn}' }],
   ])('passes: %s', (_name, principal) => {
     expect(problems(trust(principal), 'CIP_IAM_9')).toEqual([]);
@@ -232,11 +255,23 @@ describe('resource policies: everyone and other accounts', () => {
   });
 
   test('an Allow to everyone from a data source, narrowed by a condition on another account, fails', () => {
-    const json = stackOf({ aws_kms_key: { k: { policy: '${data.aws_iam_policy_document.k.json}' } } }, {
-      aws_iam_policy_document: {
-        k: { statement: [{ actions: ['kms:Decrypt'], resources: ['*'], principals: [{ type: '*', identifiers: ['*'] }], condition: [{ test: 'StringEquals', variable: 'kms:CallerAccount', values: ['111122223333'] }] }] },
+    const json = stackOf(
+      { aws_kms_key: { k: { policy: '${data.aws_iam_policy_document.k.json}' } } },
+      {
+        aws_iam_policy_document: {
+          k: {
+            statement: [
+              {
+                actions: ['kms:Decrypt'],
+                resources: ['*'],
+                principals: [{ type: '*', identifiers: ['*'] }],
+                condition: [{ test: 'StringEquals', variable: 'kms:CallerAccount', values: ['111122223333'] }],
+              },
+            ],
+          },
+        },
       },
-    });
+    );
     expect(problems(json, 'CKV_AWS_33')).toHaveLength(1);
   });
 
@@ -269,26 +304,62 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
 
   test.each([
     ['a GitHub token in a PLAINTEXT variable', variables({ name: 'GH', type: 'PLAINTEXT', value: GITHUB_TOKEN }), /\("GH", type PLAINTEXT\) holds a GitHub token/],
-    ['a password under a secret name, type left out', variables({ name: 'DOCKERHUB_PASSWORD', value: 'hunter2hunter2' }), /\("DOCKERHUB_PASSWORD", type PLAINTEXT\) is a literal under the secret-looking name/],
+    [
+      'a password under a secret name, type left out',
+      variables({ name: 'DOCKERHUB_PASSWORD', value: 'hunter2hunter2' }),
+      /\("DOCKERHUB_PASSWORD", type PLAINTEXT\) is a literal under the secret-looking name/,
+    ],
     ['an AWS access key ID in any variable', variables({ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' }), /holds an AWS access key ID/],
     ['a private key', stackOf({ aws_instance: { i: { user_data: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...' } } }), /user_data holds a private key/],
-    ['a Slack token in a pipeline action', stackOf({ aws_codepipeline: { p: { stage: [{ action: [{ configuration: { Webhook: 'xoxb-123456789012-abcdefABCDEF' } }] }] } } }), /stage\[0\].action\[0\].configuration.Webhook holds a Slack token/],
-    ['a Docker Hub token in a provider', stackOf({}, {}, { provider: { docker: [{ registry_auth: { password: `dckr_pat_${'x'.repeat(27)}` } }] } }), /registry_auth.password holds a Docker Hub access token/],
+    [
+      'a Slack token in a pipeline action',
+      stackOf({ aws_codepipeline: { p: { stage: [{ action: [{ configuration: { Webhook: 'xoxb-123456789012-abcdefABCDEF' } }] }] } } }),
+      /stage\[0\].action\[0\].configuration.Webhook holds a Slack token/,
+    ],
+    [
+      'a Docker Hub token in a provider',
+      stackOf({}, {}, { provider: { docker: [{ registry_auth: { password: `dckr_pat_${'x'.repeat(27)}` } }] } }),
+      /registry_auth.password holds a Docker Hub access token/,
+    ],
     ['a literal provider token', stackOf({}, {}, { provider: { github: [{ owner: 'o', token: 'not-a-real-token' }] } }), /^provider.github: token is a literal under the secret-looking name "token"/],
     ['backend access keys', stackOf({}, {}, { terraform: { backend: { s3: { bucket: 'b', key: 'state', secret_key: 'abc/def' } } } }), /backend.s3.secret_key is a literal/],
-    ['a variable default', stackOf({}, {}, { variable: { github_token: { type: 'string', default: 'xyz-123' } } }), /^var.github_token: default is a literal under the secret-looking name "github_token"/],
+    [
+      'a variable default',
+      stackOf({}, {}, { variable: { github_token: { type: 'string', default: 'xyz-123' } } }),
+      /^var.github_token: default is a literal under the secret-looking name "github_token"/,
+    ],
     ['a sensitive variable default', stackOf({}, {}, { variable: { credentials_blob: { sensitive: true, default: 'anything' } } }), /default is a literal/],
     ['an output', stackOf({}, {}, { output: { admin_password: { value: 'p4ss' } } }), /^output.admin_password: value is a literal/],
     ['a local', stackOf({}, {}, { locals: { api_key: 'k-123' } }), /^local.api_key: api_key is a literal/],
     ['a personal access token named PAT', variables({ name: 'GITHUB_PAT', value: 'abc123' }), /\("GITHUB_PAT", type PLAINTEXT\) is a literal/],
-    ['an Authorization header', stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { api_key: { key: 'Authorization', value: 'Bearer abc' } } } } }), /auth_parameters.api_key \("Authorization", type PLAINTEXT\) is a literal under the secret-looking name "Authorization"/],
-    ['a value in a block named like a secret', stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { basic: { username: 'u', password: 'pw' }, oauth: { client_parameters: { client_id: 'i', client_secret: 'cs' } } } } } }), /client_parameters.client_secret is a literal/],
+    [
+      'an Authorization header',
+      stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { api_key: { key: 'Authorization', value: 'Bearer abc' } } } } }),
+      /auth_parameters.api_key \("Authorization", type PLAINTEXT\) is a literal under the secret-looking name "Authorization"/,
+    ],
+    [
+      'a value in a block named like a secret',
+      stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { basic: { username: 'u', password: 'pw' }, oauth: { client_parameters: { client_id: 'i', client_secret: 'cs' } } } } } }),
+      /client_parameters.client_secret is a literal/,
+    ],
     ['OAuthToken in camel case', stackOf({ aws_codepipeline: { p: { stage: [{ action: [{ configuration: { OAuthToken: 'abc' } }] }] } } }), /OAuthToken is a literal/],
-    ['a URL with a password', stackOf({ aws_codebuild_source_credential: { c: { server_type: 'GITHUB', auth_type: 'PERSONAL_ACCESS_TOKEN', token: '${var.t}', user_name: 'https://u:p4ss@git.example.com' } } }), /holds a URL with a password/],
-    ['container definitions JSON', stackOf({ aws_ecs_task_definition: { t: { container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'DB_PASSWORD', value: 'secret!' }] }]) } } }), /container_definitions\[0\].environment\[0\] \("DB_PASSWORD", type PLAINTEXT\) is a literal/],
+    [
+      'a URL with a password',
+      stackOf({ aws_codebuild_source_credential: { c: { server_type: 'GITHUB', auth_type: 'PERSONAL_ACCESS_TOKEN', token: '${var.t}', user_name: 'https://u:p4ss@git.example.com' } } }),
+      /holds a URL with a password/,
+    ],
+    [
+      'container definitions JSON',
+      stackOf({ aws_ecs_task_definition: { t: { container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'DB_PASSWORD', value: 'secret!' }] }]) } } }),
+      /container_definitions\[0\].environment\[0\] \("DB_PASSWORD", type PLAINTEXT\) is a literal/,
+    ],
     ['a GitHub Actions secret', stackOf({ github_actions_secret: { s: { secret_name: 'X', plaintext_value: 'abc' } } }), /plaintext_value is a literal/],
     ['a SecureString parameter', stackOf({ aws_ssm_parameter: { p: { name: '/x', type: 'SecureString', value: 'abc' } } }), /value of a SecureString parameter is a literal/],
-    ['a parameter named like a password', stackOf({ aws_ssm_parameter: { p: { name: '/app/db_password', type: 'String', value: 'abc' } } }), /^aws_ssm_parameter.p: value \("\/app\/db_password", type STRING\) is a literal/],
+    [
+      'a parameter named like a password',
+      stackOf({ aws_ssm_parameter: { p: { name: '/app/db_password', type: 'String', value: 'abc' } } }),
+      /^aws_ssm_parameter.p: value \("\/app\/db_password", type STRING\) is a literal/,
+    ],
     ['an API Gateway key', stackOf({ aws_api_gateway_api_key: { k: { name: 'ci', value: 'abcdefghijklmnopqrstuvwxyz' } } }), /value of an API key is a literal/],
   ])('fails: %s, naming the attribute, never the value', (_name, json, message) => {
     const found = problems(json, 'CIP_SEC_1');
@@ -302,18 +373,24 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
     ['a SECRETS_MANAGER variable with a JSON key', variables({ name: 'DOCKERHUB_PASSWORD', type: 'SECRETS_MANAGER', value: '${aws_secretsmanager_secret.s.arn}:password' })],
     ['a PARAMETER_STORE variable', variables({ name: 'NPM_TOKEN', type: 'PARAMETER_STORE', value: '/ci/npm-token' })],
     ['plain variables', variables({ name: 'APP_DIR', type: 'PLAINTEXT', value: '.' }, { name: 'PUSH_LATEST_TAG', value: 'true' })],
-    ['a write-only secret from ephemeral variables', stackOf({ aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string_wo: '${jsonencode({"password" = var.p})}', secret_string_wo_version: 1 } } })],
+    [
+      'a write-only secret from ephemeral variables',
+      stackOf({ aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string_wo: '${jsonencode({"password" = var.p})}', secret_string_wo_version: 1 } } }),
+    ],
     ['a secret ID and KMS alias', stackOf({ aws_kms_alias: { a: { name: 'alias/ci/app-token' } } }, { aws_secretsmanager_secret_version: { t: { secret_id: 'github/codepipeline-oauth-token' } } })],
     ['a token from a reference', stackOf({ aws_codepipeline_webhook: { w: { authentication_configuration: { secret_token: '${random_password.p.result}' } } } })],
     ['a variable with no default', stackOf({}, {}, { variable: { dockerhub_password: { type: 'string', sensitive: true, ephemeral: true } } })],
     ['idempotency tokens', stackOf({ aws_efs_file_system: { f: { creation_token: 'my-fs' } } })],
-    ['a registry credential named by its secret', stackOf({ aws_codebuild_project: { p: { environment: { registry_credential: { credential: 'dockerhub-creds', credential_provider: 'SECRETS_MANAGER' } } } } })],
+    [
+      'a registry credential named by its secret',
+      stackOf({ aws_codebuild_project: { p: { environment: { registry_credential: { credential: 'dockerhub-creds', credential_provider: 'SECRETS_MANAGER' } } } } }),
+    ],
   ])('passes: %s', (_name, json) => {
     expect(problems(json, 'CIP_SEC_1')).toEqual([]);
   });
 });
 
-describe('CIP_GIT_2: branch protection below the product\'s defaults', () => {
+describe("CIP_GIT_2: branch protection below the product's defaults", () => {
   const PRODUCT = {
     pattern: 'main',
     repository_id: 'R',
@@ -341,7 +418,11 @@ describe('CIP_GIT_2: branch protection below the product\'s defaults', () => {
   test.each([
     ['no reviews', { repository: 'r', branch: 'main', enforce_admins: true }, /required_pull_request_reviews is missing/],
     ['admins exempt', { repository: 'r', branch: 'main', required_pull_request_reviews: { dismiss_stale_reviews: true } }, /enforce_admins is not set/],
-    ['bypass allowances', { repository: 'r', branch: 'main', enforce_admins: true, required_pull_request_reviews: { dismiss_stale_reviews: true, bypass_pull_request_allowances: { users: ['u'] } } }, /bypass_pull_request_allowances/],
+    [
+      'bypass allowances',
+      { repository: 'r', branch: 'main', enforce_admins: true, required_pull_request_reviews: { dismiss_stale_reviews: true, bypass_pull_request_allowances: { users: ['u'] } } },
+      /bypass_pull_request_allowances/,
+    ],
   ])('github_branch_protection_v3 fails: %s', (_name, body, message) => {
     expect(problems(protection(body, 'github_branch_protection_v3'), 'CIP_GIT_2')).toEqual([expect.stringMatching(message)]);
   });
@@ -357,12 +438,17 @@ describe('CIP_GIT_2: branch protection below the product\'s defaults', () => {
         },
       },
     });
-    expect(problems(ruleset, 'CIP_GIT_2')).toEqual([expect.stringMatching(/bypass_actors lets RepositoryRole 5 bypass/), expect.stringMatching(/rules.pull_request.required_approving_review_count is 0/)]);
+    expect(problems(ruleset, 'CIP_GIT_2')).toEqual([
+      expect.stringMatching(/bypass_actors lets RepositoryRole 5 bypass/),
+      expect.stringMatching(/rules.pull_request.required_approving_review_count is 0/),
+    ]);
   });
 
-  test('the product\'s settings pass, in both resources, and a tag ruleset is not held to it', () => {
+  test("the product's settings pass, in both resources, and a tag ruleset is not held to it", () => {
     expect(problems(protection(PRODUCT), 'CIP_GIT_2')).toEqual([]);
-    expect(problems(protection({ repository: 'r', branch: 'main', enforce_admins: true, required_pull_request_reviews: { dismiss_stale_reviews: true } }, 'github_branch_protection_v3'), 'CIP_GIT_2')).toEqual([]);
+    expect(
+      problems(protection({ repository: 'r', branch: 'main', enforce_admins: true, required_pull_request_reviews: { dismiss_stale_reviews: true } }, 'github_branch_protection_v3'), 'CIP_GIT_2'),
+    ).toEqual([]);
     expect(problems(stackOf({ github_repository_ruleset: { r: { target: 'tag', bypass_actors: [{ actor_id: 1, actor_type: 'Team' }] } } }), 'CIP_GIT_2')).toEqual([]);
   });
 });
@@ -380,7 +466,9 @@ describe('CIP_CB_1: privileged builds on images nobody pinned', () => {
     ['privileged_mode as a string', { image: 'ubuntu:22.04', privileged_mode: 'true' }],
     ['a short digest', { image: 'docker@sha256:abc' }],
   ])('fails: %s', (_name, environment) => {
-    expect(problems(project(environment, { aws_ecr_repository: { r: { name: 'r', image_tag_mutability: 'MUTABLE' } } }), 'CIP_CB_1')).toEqual([expect.stringMatching(/privileged_mode is true on the image/)]);
+    expect(problems(project(environment, { aws_ecr_repository: { r: { name: 'r', image_tag_mutability: 'MUTABLE' } } }), 'CIP_CB_1')).toEqual([
+      expect.stringMatching(/privileged_mode is true on the image/),
+    ]);
   });
 
   test.each([

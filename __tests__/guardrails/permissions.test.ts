@@ -3,17 +3,7 @@ import { EncryptionKey, IEncryptionKey } from '../../constructs/aws/encryption-k
 import { buildFailures, FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
-import {
-  checkStack,
-  codeBuildNeeds,
-  isAllowed,
-  NormalizedStatement,
-  PERMISSION_RULES,
-  pipelineNeeds,
-  secretOfVariable,
-  SynthesizedStack,
-  TerraformJson,
-} from '../../guardrails';
+import { checkStack, codeBuildNeeds, isAllowed, NormalizedStatement, PERMISSION_RULES, pipelineNeeds, secretOfVariable, SynthesizedStack, TerraformJson } from '../../guardrails';
 import { pipelineProps } from '../helpers';
 
 function synthesize(pipeline: CiPipelineProps): TerraformJson {
@@ -93,10 +83,7 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
 
   test('the needs follow the configuration', () => {
     const stack = new SynthesizedStack(json);
-    const purposes = [
-      ...codeBuildNeeds(stack.ofType('aws_codebuild_project')[0], stack)!.needs,
-      ...pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs,
-    ].map((need) => need.purpose);
+    const purposes = [...codeBuildNeeds(stack.ofType('aws_codebuild_project')[0], stack)!.needs, ...pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs].map((need) => need.purpose);
     const ecr = shape.props.registry.type === 'ecr';
     const secrets = shape.props.registry.type === 'dockerhub' || shape.props.registry.dockerHubCredentials === true;
     expect(purposes.includes('push images')).toBe(ecr);
@@ -144,9 +131,7 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
     const statement = documentAt(broken, 'build/role/permissions').statement.find((candidate: any) => candidate.sid === 'UseEncryptionKey');
     statement.actions = statement.actions.filter((action: string) => action !== 'kms:GenerateDataKey*');
     const key = 'encryptionKeyArn' in shape.props ? shape.props.encryptionKeyArn : '${aws_kms_key.';
-    expect(permissionProblems(broken)).toEqual(
-      expect.arrayContaining([expect.stringContaining(`role ci-app/ci/build/role/role may not encrypt build output: kms:GenerateDataKey* on ${key}`)]),
-    );
+    expect(permissionProblems(broken)).toEqual(expect.arrayContaining([expect.stringContaining(`role ci-app/ci/build/role/role may not encrypt build output: kms:GenerateDataKey* on ${key}`)]));
   });
 });
 
@@ -225,9 +210,7 @@ describe('isAllowed', () => {
 describe('secretOfVariable', () => {
   test('drops the JSON key (and version) from a SECRETS_MANAGER value', () => {
     expect(secretOfVariable('${aws_secretsmanager_secret.s.arn}:username')).toBe('${aws_secretsmanager_secret.s.arn}');
-    expect(secretOfVariable('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf:password::')).toBe(
-      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf',
-    );
+    expect(secretOfVariable('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf:password::')).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf');
     expect(secretOfVariable('plain-name')).toBe('plain-name');
   });
 });
@@ -300,8 +283,12 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
 
   test('without the key policy statement, each rule fails', () => {
     expect(problems(withoutStatement(json, 'key/policy', 'CodeStarNotificationsPublishToEncryptedTopics'))).toEqual([
-      expect.stringMatching(/^notify\/notifications\/rule-app-build-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/),
-      expect.stringMatching(/^notify\/notifications\/rule-app-pipeline-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/),
+      expect.stringMatching(
+        /^notify\/notifications\/rule-app-build-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/,
+      ),
+      expect.stringMatching(
+        /^notify\/notifications\/rule-app-pipeline-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/,
+      ),
     ]);
   });
 

@@ -30,12 +30,7 @@ describe('policies', () => {
 
   test('are classified by use, so a key policy\'s "*" resource is not an identity-policy finding; merged documents are checked where they are merged', () => {
     const uses = stack.elements.flatMap((element) => policiesAt(element, stack).map((policy) => `${element.address}:${policy.use}`));
-    expect(uses.sort()).toEqual([
-      'aws_iam_role.role:trust',
-      'aws_iam_role_policy.policy:identity',
-      'aws_kms_key.key:resource',
-      'data.aws_iam_policy_document.loose:identity',
-    ]);
+    expect(uses.sort()).toEqual(['aws_iam_role.role:trust', 'aws_iam_role_policy.policy:identity', 'aws_kms_key.key:resource', 'data.aws_iam_policy_document.loose:identity']);
     const findings = checkStack(json).findings.map((finding) => `${finding.ruleId} ${finding.address}`);
     expect(findings).not.toContain('CIP_IAM_4 aws_kms_key.key');
   });
@@ -52,9 +47,7 @@ describe('policies', () => {
   });
 
   test('check a document that nothing attaches as an identity policy of its own', () => {
-    expect(checkStack(json).findings).toEqual(
-      expect.arrayContaining([expect.objectContaining({ ruleId: 'CKV2_AWS_40', address: 'data.aws_iam_policy_document.loose' })]),
-    );
+    expect(checkStack(json).findings).toEqual(expect.arrayContaining([expect.objectContaining({ ruleId: 'CKV2_AWS_40', address: 'data.aws_iam_policy_document.loose' })]));
   });
 
   test('read JSON text with principals, conditions and single values', () => {
@@ -87,16 +80,16 @@ describe('policies', () => {
   });
 
   test('read element names and the effect in any case, and NotPrincipal', () => {
-    const [statement] = parsePolicyJson(
-      JSON.stringify({ statement: [{ effect: 'DENY', notprincipal: { AWS: 'arn:aws:iam::111122223333:root' }, NOTACTION: 'iam:*', Resource: '*' }] }),
-    )!;
+    const [statement] = parsePolicyJson(JSON.stringify({ statement: [{ effect: 'DENY', notprincipal: { AWS: 'arn:aws:iam::111122223333:root' }, NOTACTION: 'iam:*', Resource: '*' }] }))!;
     expect(statement).toMatchObject({ effect: 'Deny', notActions: ['iam:*'], notPrincipals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }] });
     expect(parsePolicyJson(JSON.stringify({ Statement: [{ Effect: 'allow', Action: '*' }] }))![0].effect).toBe('Allow');
   });
 
   test('an expression the checks cannot read is a finding, not a pass', () => {
     const unreadable = stackJson('${jsonencode(local.key_policy)}', '${file("policy.json")}');
-    const findings = checkStack(unreadable).findings.filter((finding) => finding.ruleId === 'CIP_IAM_1').map((finding) => finding.address);
+    const findings = checkStack(unreadable)
+      .findings.filter((finding) => finding.ruleId === 'CIP_IAM_1')
+      .map((finding) => finding.address);
     expect(findings.sort()).toEqual(['aws_iam_role_policy.policy', 'aws_kms_key.key']);
   });
 });
@@ -116,9 +109,7 @@ describe('references', () => {
         aws_s3_bucket_versioning: { va: { bucket: '${aws_s3_bucket.a.id}' }, vb: { bucket: '${aws_s3_bucket.b.bucket}' } },
       },
     });
-    expect(stack.attachedTo(stack.get('aws_s3_bucket.a')!, 'aws_s3_bucket_versioning', 'bucket').map((element) => element.address)).toEqual([
-      'aws_s3_bucket_versioning.va',
-    ]);
+    expect(stack.attachedTo(stack.get('aws_s3_bucket.a')!, 'aws_s3_bucket_versioning', 'bucket').map((element) => element.address)).toEqual(['aws_s3_bucket_versioning.va']);
     expect(stack.referencing(stack.get('aws_s3_bucket.b')!).map((element) => element.address)).toEqual(['aws_s3_bucket_versioning.vb']);
   });
 });

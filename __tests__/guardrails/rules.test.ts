@@ -23,10 +23,7 @@ import { pipelineProps } from '../helpers';
 type Shape = 'webhook-dockerhub' | 'connection-ecr';
 
 function pipelineStack(shape: Shape): CiPipelineStack {
-  const pipeline =
-    shape === 'webhook-dockerhub'
-      ? pipelineProps()
-      : pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app' } });
+  const pipeline = shape === 'webhook-dockerhub' ? pipelineProps() : pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app' } });
   return new CiPipelineStack(Testing.app(), 'ci-app', {
     pipeline,
     region: 'eu-west-1',
@@ -77,11 +74,9 @@ function broken(shape: Shape, mutate: (stack: CiPipelineStack) => void): () => T
   };
 }
 
-const override = (path: string, key: string, value: unknown, shape: Shape = 'webhook-dockerhub') =>
-  broken(shape, (stack) => at(stack, path).addOverride(key, value));
+const override = (path: string, key: string, value: unknown, shape: Shape = 'webhook-dockerhub') => broken(shape, (stack) => at(stack, path).addOverride(key, value));
 
-const grant = (actions: string[], resources: string[]) =>
-  broken('webhook-dockerhub', (stack) => stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Extra', actions, resources }));
+const grant = (actions: string[], resources: string[]) => broken('webhook-dockerhub', (stack) => stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Extra', actions, resources }));
 
 /** A JSON policy text of `statements`. */
 const policyJson = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -93,16 +88,18 @@ const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:builds';
 const SERVICE_GRANT = { Effect: 'Allow', Principal: { Service: 'codestar-notifications.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC_ARN };
 
 /** A bare stack with failure notifications for one pipeline; `mutate` breaks what it likes. */
-const notifying = (mutate: (notifications: FailureNotifications) => void = () => undefined) => () =>
-  bareStack((stack) => {
-    const encryptionKey = new EncryptionKey(stack, 'notifications-key', { alias: 'notifications', description: 'Notifications key', allowCodeStarNotifications: true });
-    const notifications = new FailureNotifications(stack, 'notifications', {
-      topicName: 'failures',
-      encryptionKey,
-      rules: [pipelineFailures('pipeline-failed', 'arn:aws:codepipeline:eu-west-1:123456789012:app')],
+const notifying =
+  (mutate: (notifications: FailureNotifications) => void = () => undefined) =>
+  () =>
+    bareStack((stack) => {
+      const encryptionKey = new EncryptionKey(stack, 'notifications-key', { alias: 'notifications', description: 'Notifications key', allowCodeStarNotifications: true });
+      const notifications = new FailureNotifications(stack, 'notifications', {
+        topicName: 'failures',
+        encryptionKey,
+        rules: [pipelineFailures('pipeline-failed', 'arn:aws:codepipeline:eu-west-1:123456789012:app')],
+      });
+      mutate(notifications);
     });
-    mutate(notifications);
-  });
 
 const CASES: readonly RuleCase[] = [
   { rule: 'CKV_AWS_78', path: 'ci/build/project', failing: override('build/project', 'artifacts.encryption_disabled', true), message: /artifacts "CODEPIPELINE" have encryption_disabled = true/ },
@@ -119,8 +116,18 @@ const CASES: readonly RuleCase[] = [
         new BuildProject(stack, 'ci', { projectName: 'tests-only', encryptionKey: key, buildsImages: false });
       }),
   },
-  { rule: 'CKV_AWS_219', path: 'ci/pipeline/pipeline', failing: override('pipeline/pipeline', 'artifact_store.0.encryption_key', undefined), message: /artifact_store at "\$\{aws_s3_bucket\.ci_artifacts_bucket_[0-9A-F]+\.bucket\}" has no KMS encryption_key/ },
-  { rule: 'CKV_AWS_21', path: 'ci/artifacts/bucket', failing: override('artifacts/versioning', 'versioning_configuration.status', 'Suspended'), message: /no aws_s3_bucket_versioning with status "Enabled"/ },
+  {
+    rule: 'CKV_AWS_219',
+    path: 'ci/pipeline/pipeline',
+    failing: override('pipeline/pipeline', 'artifact_store.0.encryption_key', undefined),
+    message: /artifact_store at "\$\{aws_s3_bucket\.ci_artifacts_bucket_[0-9A-F]+\.bucket\}" has no KMS encryption_key/,
+  },
+  {
+    rule: 'CKV_AWS_21',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/versioning', 'versioning_configuration.status', 'Suspended'),
+    message: /no aws_s3_bucket_versioning with status "Enabled"/,
+  },
   {
     rule: 'CKV_AWS_145',
     path: 'ci/artifacts/bucket',
@@ -131,7 +138,12 @@ const CASES: readonly RuleCase[] = [
   { rule: 'CKV_AWS_53', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'block_public_acls', false), message: /block_public_acls is not true/ },
   { rule: 'CKV_AWS_54', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'block_public_policy', false), message: /block_public_policy is not true/ },
   { rule: 'CKV_AWS_55', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'ignore_public_acls', false), message: /ignore_public_acls is not true/ },
-  { rule: 'CKV_AWS_56', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'restrict_public_buckets', false), message: /restrict_public_buckets is not true/ },
+  {
+    rule: 'CKV_AWS_56',
+    path: 'ci/artifacts/public-access-block',
+    failing: override('artifacts/public-access-block', 'restrict_public_buckets', false),
+    message: /restrict_public_buckets is not true/,
+  },
   { rule: 'CKV2_AWS_65', path: 'ci/artifacts/bucket', failing: override('artifacts/ownership', 'rule.object_ownership', 'ObjectWriter'), message: /object_ownership "BucketOwnerEnforced"/ },
   { rule: 'CKV2_AWS_61', path: 'ci/artifacts/bucket', failing: override('artifacts/lifecycle', 'rule.0.status', 'Disabled'), message: /no enabled lifecycle rule applies/ },
   {
@@ -202,14 +214,39 @@ const CASES: readonly RuleCase[] = [
       }),
     message: /secret_string is set, so Terraform stores the secret in its state/,
   },
-  { rule: 'CKV_AWS_51', path: 'ci/image-repository/repository', failing: override('image-repository/repository', 'image_tag_mutability', 'MUTABLE', 'connection-ecr'), message: /image_tag_mutability is "MUTABLE"/ },
-  { rule: 'CKV_AWS_163', path: 'ci/image-repository/repository', failing: override('image-repository/repository', 'image_scanning_configuration.scan_on_push', false, 'connection-ecr'), message: /scan_on_push is not true/ },
-  { rule: 'CKV_AWS_136', path: 'ci/image-repository/repository', failing: override('image-repository/repository', 'encryption_configuration.0.encryption_type', 'AES256', 'connection-ecr'), message: /encryption_type is not KMS/ },
-  { rule: 'CIP_ECR_1', path: 'ci/image-repository/repository', failing: override('image-repository/lifecycle', 'repository', 'another-repository', 'connection-ecr'), message: /no aws_ecr_lifecycle_policy refers to this repository/ },
+  {
+    rule: 'CKV_AWS_51',
+    path: 'ci/image-repository/repository',
+    failing: override('image-repository/repository', 'image_tag_mutability', 'MUTABLE', 'connection-ecr'),
+    message: /image_tag_mutability is "MUTABLE"/,
+  },
+  {
+    rule: 'CKV_AWS_163',
+    path: 'ci/image-repository/repository',
+    failing: override('image-repository/repository', 'image_scanning_configuration.scan_on_push', false, 'connection-ecr'),
+    message: /scan_on_push is not true/,
+  },
+  {
+    rule: 'CKV_AWS_136',
+    path: 'ci/image-repository/repository',
+    failing: override('image-repository/repository', 'encryption_configuration.0.encryption_type', 'AES256', 'connection-ecr'),
+    message: /encryption_type is not KMS/,
+  },
+  {
+    rule: 'CIP_ECR_1',
+    path: 'ci/image-repository/repository',
+    failing: override('image-repository/lifecycle', 'repository', 'another-repository', 'connection-ecr'),
+    message: /no aws_ecr_lifecycle_policy refers to this repository/,
+  },
   { rule: 'CKV_AWS_66', path: 'ci/build/logs', failing: override('build/logs', 'retention_in_days', 0), message: /retention_in_days is 0, so logs are kept forever/ },
   { rule: 'CKV_AWS_158', path: 'ci/build/logs', failing: override('build/logs', 'kms_key_id', ''), message: /kms_key_id is not set/ },
   { rule: 'CKV_AWS_7', path: 'ci/key/key', failing: override('key/key', 'enable_key_rotation', false), message: /enable_key_rotation is not true/ },
-  { rule: 'CIP_IAM_1', path: 'ci/build/role/policy', failing: override('build/role/policy', 'policy', '${jsonencode({Version = "2012-10-17"})}'), message: /policy is an expression whose statements cannot be read/ },
+  {
+    rule: 'CIP_IAM_1',
+    path: 'ci/build/role/policy',
+    failing: override('build/role/policy', 'policy', '${jsonencode({Version = "2012-10-17"})}'),
+    message: /policy is an expression whose statements cannot be read/,
+  },
   {
     rule: 'CKV_AWS_60',
     path: 'ci/build/role/role',
@@ -217,7 +254,12 @@ const CASES: readonly RuleCase[] = [
     failing: override('build/role/trust', 'statement.0.principals.0.identifiers', ['*']),
     message: /statement "AssumedByService" of ci-app\/ci\/build\/role\/trust lets any principal \("\*"\) assume the role/,
   },
-  { rule: 'CKV_AWS_62', path: 'ci/build/role/policy', failing: grant(['*'], ['*']), message: /statement "Extra" of ci-app\/ci\/build\/role\/permissions allows every action \("\*"\) on every resource/ },
+  {
+    rule: 'CKV_AWS_62',
+    path: 'ci/build/role/policy',
+    failing: grant(['*'], ['*']),
+    message: /statement "Extra" of ci-app\/ci\/build\/role\/permissions allows every action \("\*"\) on every resource/,
+  },
   { rule: 'CKV_AWS_63', path: 'ci/build/role/policy', failing: grant(['*'], ['arn:aws:s3:::my-test-bucket']), message: /statement "Extra" .* allows every action \("\*"\)$/ },
   { rule: 'CKV2_AWS_40', path: 'ci/build/role/policy', failing: grant(['iam:*'], ['arn:aws:iam::123456789012:role/x']), message: /allows "iam:\*", every IAM action/ },
   { rule: 'CIP_IAM_2', path: 'ci/build/role/policy', failing: grant(['s3:*'], ['arn:aws:s3:::my-test-bucket']), message: /allows "s3:\*", every S3 action/ },
@@ -228,7 +270,12 @@ const CASES: readonly RuleCase[] = [
   { rule: 'CIP_GIT_1', path: 'ci/webhook/github-webhook', failing: override('webhook/github-webhook', 'configuration.secret', 'not-so-secret'), message: /configuration.secret is a literal/ },
   { rule: 'CIP_GIT_1', path: 'ci/webhook/pipeline-webhook', failing: override('webhook/pipeline-webhook', 'authentication', 'UNAUTHENTICATED'), message: /authentication is UNAUTHENTICATED/ },
   { rule: 'CKV_GIT_3', path: 'ci/repository/repository', failing: override('repository/repository', 'vulnerability_alerts', false), message: /vulnerability_alerts is not true/ },
-  { rule: 'CKV2_GIT_1', path: 'ci/repository/repository', failing: override('repository/branch-protection', 'repository_id', 'R_kgDOSomethingElse'), message: /no github_branch_protection refers to this repository/ },
+  {
+    rule: 'CKV2_GIT_1',
+    path: 'ci/repository/repository',
+    failing: override('repository/branch-protection', 'repository_id', 'R_kgDOSomethingElse'),
+    message: /no github_branch_protection refers to this repository/,
+  },
   { rule: 'CKV2_GIT_1', path: 'ci/repository/repository', failing: override('repository/branch-protection', 'pattern', 'release/*'), message: /no branch protection covers the default branch "main"/ },
   {
     rule: 'CIP_IAM_5',
@@ -242,7 +289,12 @@ const CASES: readonly RuleCase[] = [
     failing: override('key/key', 'policy', policyJson({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decrypt', Resource: '*' })),
     message: /allows every principal except AWS "arn:aws:iam::111122223333:root" \(NotPrincipal\)/,
   },
-  { rule: 'CIP_IAM_7', path: 'ci/build/role/policy', failing: grant(['logs:PutLogEvents'], ['arn:aws:logs:*:*:log-group:/x']), message: /names "arn:aws:logs:\*:\*:log-group:\/x" \(any region, account\)/ },
+  {
+    rule: 'CIP_IAM_7',
+    path: 'ci/build/role/policy',
+    failing: grant(['logs:PutLogEvents'], ['arn:aws:logs:*:*:log-group:/x']),
+    message: /names "arn:aws:logs:\*:\*:log-group:\/x" \(any region, account\)/,
+  },
   {
     rule: 'CKV_AWS_274',
     path: 'admin',
@@ -282,17 +334,26 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CKV_AWS_32',
     path: 'repository-policy',
-    failing: adding((stack) => new EcrRepositoryPolicy(stack, 'repository-policy', { repository: 'app', policy: policyJson({ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' }) }), 'connection-ecr'),
+    failing: adding(
+      (stack) => new EcrRepositoryPolicy(stack, 'repository-policy', { repository: 'app', policy: policyJson({ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' }) }),
+      'connection-ecr',
+    ),
     message: /allows everyone/,
     passing: () =>
       bareStack((stack) => {
-        new EcrRepositoryPolicy(stack, 'repository-policy', { repository: 'app', policy: policyJson({ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'ecr:BatchGetImage' }) });
+        new EcrRepositoryPolicy(stack, 'repository-policy', {
+          repository: 'app',
+          policy: policyJson({ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'ecr:BatchGetImage' }),
+        });
       }),
   },
   {
     rule: 'CKV_AWS_169',
     path: 'topic-policy',
-    failing: adding((stack) => new SnsTopicPolicy(stack, 'topic-policy', { arn: TOPIC_ARN, policy: policyJson(SERVICE_GRANT, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: TOPIC_ARN }) })),
+    failing: adding(
+      (stack) =>
+        new SnsTopicPolicy(stack, 'topic-policy', { arn: TOPIC_ARN, policy: policyJson(SERVICE_GRANT, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: TOPIC_ARN }) }),
+    ),
     message: /statement 2 of policy allows everyone/,
     passing: () =>
       bareStack((stack) => {
@@ -302,7 +363,13 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CIP_IAM_11',
     path: 'secret-policy',
-    failing: adding((stack) => new SecretsmanagerSecretPolicy(stack, 'secret-policy', { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x', policy: policyJson({ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }) })),
+    failing: adding(
+      (stack) =>
+        new SecretsmanagerSecretPolicy(stack, 'secret-policy', {
+          secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x',
+          policy: policyJson({ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }),
+        }),
+    ),
     message: /allows everyone \(AWS "\*"\)/,
   },
   {
@@ -317,7 +384,12 @@ const CASES: readonly RuleCase[] = [
     failing: override('build/project', 'environment.environment_variable.1', { name: 'GITHUB_TOKEN', type: 'PLAINTEXT', value: `ghp_${'a1B2'.repeat(9)}` }),
     message: /environment.environment_variable\[1\] \("GITHUB_TOKEN", type PLAINTEXT\) holds a GitHub token/,
   },
-  { rule: 'CIP_GIT_2', path: 'ci/repository/branch-protection', failing: override('repository/branch-protection', 'enforce_admins', false), message: /enforce_admins is false, so administrators are exempt/ },
+  {
+    rule: 'CIP_GIT_2',
+    path: 'ci/repository/branch-protection',
+    failing: override('repository/branch-protection', 'enforce_admins', false),
+    message: /enforce_admins is false, so administrators are exempt/,
+  },
   {
     rule: 'CIP_CB_1',
     path: 'ci/build/project',
@@ -404,7 +476,7 @@ describe('guardrail rules', () => {
     expect(ALL_RULES.map((rule) => rule.id).filter((id) => !tested.has(id))).toEqual([]);
   });
 
-  test('the README\'s rule table names every rule', () => {
+  test("the README's rule table names every rule", () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
     expect(ALL_RULES.map((rule) => rule.id).filter((id) => !new RegExp(`\\b${id}\\b`).test(readme))).toEqual([]);
   });

@@ -78,7 +78,7 @@ describe('the default configuration (webhook, Docker Hub)', () => {
     expect([...nodes.values()]).toEqual(expect.arrayContaining(['Secrets Manager<br/>ci/sample-flask-app/dockerhub', 'CloudWatch Logs<br/>/aws/codebuild/sample-flask-app, 365 days']));
   });
 
-  test('draws a pull request through CodeBuild\'s webhook to the status the branch protection requires, whose merge is the push', () => {
+  test("draws a pull request through CodeBuild's webhook to the status the branch protection requires, whose merge is the push", () => {
     expect(described).toEqual(
       expect.arrayContaining([
         'pull request into main -> GitHub example-org/sample-flask-app',

@@ -57,9 +57,15 @@ describe('a real plan with every kind of change (mixed.json)', () => {
 
   test('lists every change but the unchanged, most dangerous first, with why', () => {
     expect(rows(summary.slice(summary.indexOf('| Action | Resource | Type |'))).map((line) => line.split(' | ')[0].replace(/[|* ]/g, ''))).toEqual([
-      ...Array(7).fill('replace'), 'delete', 'forget', ...Array(7).fill('update'), ...Array(3).fill('read'),
+      ...Array(7).fill('replace'),
+      'delete',
+      'forget',
+      ...Array(7).fill('update'),
+      ...Array(3).fill('read'),
     ]);
-    expect(rowOf(summary, 'aws_codepipeline_webhook.ci_webhook_pipeline-webhook_CF123E5E')).toContain('an argument cannot be changed in place; forced by `name`; the new one is created before the old one is deleted');
+    expect(rowOf(summary, 'aws_codepipeline_webhook.ci_webhook_pipeline-webhook_CF123E5E')).toContain(
+      'an argument cannot be changed in place; forced by `name`; the new one is created before the old one is deleted',
+    );
     expect(rowOf(summary, 'aws_kms_key.ci_key_3C3C3511')).toContain('requested with -replace');
     expect(rowOf(summary, 'aws_s3_bucket.ci_artifacts_bucket_AEE149AA')).toContain('forced by `bucket_prefix`');
     expect(rowOf(summary, 'aws_s3_bucket_lifecycle_configuration.ci_artifacts_lifecycle_C6840366')).toContain('the resource was removed from the configuration');
@@ -180,11 +186,7 @@ describe('files that are not plans', () => {
     ['binary plan', Buffer.from('PK\u0003\u0004tfplan'), 'this is a binary plan file: convert it with `terraform show -json <planfile> > plan.json`'],
     ['text', 'Terraform will perform the following actions:', 'not JSON'],
     ['format 2', JSON.stringify({ format_version: '2.0', resource_changes: [] }), 'format_version: must be a 1.x format version'],
-    [
-      'a change without actions',
-      JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'a.b', mode: 'managed', type: 'a', change: {} }] }),
-      'resource_changes.0.change.actions:',
-    ],
+    ['a change without actions', JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'a.b', mode: 'managed', type: 'a', change: {} }] }), 'resource_changes.0.change.actions:'],
   ])('%s: names what is wrong', (name, content, expected) => {
     expect(messageOf(() => readPlan(file(`${name}.json`, content)))).toContain(expected);
   });
@@ -198,8 +200,7 @@ describe('files that are not plans', () => {
   });
 
   test('the command prints the summary, or the problem without a stack trace', () => {
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', '..', 'tools', 'plan-summary.ts'), ...args], { encoding: 'utf8' });
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', '..', 'tools', 'plan-summary.ts'), ...args], { encoding: 'utf8' });
     const good = run(fixture('no-op'));
     expect(good.status).toBe(0);
     expect(good.stdout).toContain('No changes');

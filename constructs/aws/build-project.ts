@@ -221,7 +221,12 @@ function validateGitHubSource(source: GitHubBuildSource): PropProblem[] {
     ...crossPropProblem(groups.length === 0, 'gitHubSource.webhookFilterGroups', [], 'must hold at least one filter group'),
     // CodeBuild API Reference, "UpdateWebhook": "A filter group must contain at least one EVENT WebhookFilter."
     ...groups.flatMap((group, index) =>
-      crossPropProblem(!group.some((filter) => filter.type === 'EVENT'), `gitHubSource.webhookFilterGroups[${index}]`, group.map((filter) => filter.type), 'must hold an EVENT filter'),
+      crossPropProblem(
+        !group.some((filter) => filter.type === 'EVENT'),
+        `gitHubSource.webhookFilterGroups[${index}]`,
+        group.map((filter) => filter.type),
+        'must hold an EVENT filter',
+      ),
     ),
   ];
 }

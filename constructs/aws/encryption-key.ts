@@ -23,8 +23,7 @@ export interface IEncryptionKey {
   grantEncryptDecrypt(grantee: IGrantable): Grant;
 }
 
-const grantKeyUse = (keyArn: string, grantee: IGrantable): Grant =>
-  grant(grantee, { sid: 'UseEncryptionKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [keyArn] });
+const grantKeyUse = (keyArn: string, grantee: IGrantable): Grant => grant(grantee, { sid: 'UseEncryptionKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [keyArn] });
 
 export interface EncryptionKeyProps {
   /** The alias, without the `alias/` prefix, e.g. `ci/my-app`. */
@@ -58,10 +57,7 @@ export interface EncryptionKeyProps {
 }
 
 function validateEncryptionKeyProps(props: EncryptionKeyProps): PropProblem[] {
-  return [
-    ...checkProp('alias', props.alias, checkKmsAliasName),
-    ...checkOptionalProp('deletionWindowInDays', props.deletionWindowInDays, checkIntegerBetween(7, 30)),
-  ];
+  return [...checkProp('alias', props.alias, checkKmsAliasName), ...checkOptionalProp('deletionWindowInDays', props.deletionWindowInDays, checkIntegerBetween(7, 30))];
 }
 
 /**

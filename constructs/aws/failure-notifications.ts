@@ -6,15 +6,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { CODESTAR_NOTIFICATIONS_PRINCIPAL, NOTIFICATION_PUBLISH_ACTIONS } from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
-import {
-  checkChatbotSlackChannelArn,
-  checkEmailAddress,
-  checkNotificationEventTypeId,
-  checkNotificationRuleName,
-  checkNotificationRuleResource,
-  checkOneOf,
-  checkSnsTopicName,
-} from '../core/checks';
+import { checkChatbotSlackChannelArn, checkEmailAddress, checkNotificationEventTypeId, checkNotificationRuleName, checkNotificationRuleResource, checkOneOf, checkSnsTopicName } from '../core/checks';
 import { StackOutput } from '../core/stack-output';
 import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
@@ -163,10 +155,7 @@ export class FailureNotifications extends Construct {
     for (const address of props.emailAddresses ?? []) {
       new SnsTopicSubscription(this, `email-${address.toLowerCase()}`, { topicArn: topic.arn, protocol: 'email', endpoint: address });
     }
-    const targets = [
-      { type: 'SNS', address: topic.arn },
-      ...(props.slackChannelConfigurationArn === undefined ? [] : [{ type: 'AWSChatbotSlack', address: props.slackChannelConfigurationArn }]),
-    ];
+    const targets = [{ type: 'SNS', address: topic.arn }, ...(props.slackChannelConfigurationArn === undefined ? [] : [{ type: 'AWSChatbotSlack', address: props.slackChannelConfigurationArn }])];
     for (const rule of props.rules) {
       new CodestarnotificationsNotificationRule(this, `rule-${rule.ruleName}`, {
         name: rule.ruleName,

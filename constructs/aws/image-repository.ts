@@ -86,10 +86,6 @@ export class ImageRepository extends Construct {
 
   /** Lets `grantee` log in to ECR and push images to this repository. */
   public grantPush(grantee: IGrantable): Grant {
-    return grant(
-      grantee,
-      { sid: 'EcrLogin', actions: ECR_AUTH_ACTIONS, resources: ['*'] },
-      { sid: 'EcrPushImages', actions: ECR_PUSH_ACTIONS, resources: [this.repositoryArn] },
-    );
+    return grant(grantee, { sid: 'EcrLogin', actions: ECR_AUTH_ACTIONS, resources: ['*'] }, { sid: 'EcrPushImages', actions: ECR_PUSH_ACTIONS, resources: [this.repositoryArn] });
   }
 }

@@ -141,7 +141,12 @@ export class Pipeline extends Construct {
     const target = rightBefore ?? justAfter;
     return [
       ...checkProp('stageName', props.stageName, checkStageOrActionName),
-      ...crossPropProblem(this.stages.some((stage) => stage.stageName === props.stageName), 'stageName', props.stageName, 'must be unique in the pipeline'),
+      ...crossPropProblem(
+        this.stages.some((stage) => stage.stageName === props.stageName),
+        'stageName',
+        props.stageName,
+        'must be unique in the pipeline',
+      ),
       ...crossPropProblem(props.actions.length === 0, 'actions', [], 'must hold at least one action'),
       ...names.flatMap((name) => checkProp('actions[].actionName', name, checkStageOrActionName)),
       ...crossPropProblem(new Set(names).size !== names.length, 'actions[].actionName', names, 'must be unique in the stage'),
@@ -166,9 +171,7 @@ export class Pipeline extends Construct {
     const triggers = bound.flatMap(({ config }) => config.triggers ?? []);
     if (triggers.length > 0) this.resource.putTrigger(triggers);
     else this.resource.resetTrigger();
-    const ignored = bound.flatMap(({ config, stageIndex, actionIndex }) =>
-      (config.ignoredChanges ?? []).map((attribute) => `stage[${stageIndex}].action[${actionIndex}].${attribute}`),
-    );
+    const ignored = bound.flatMap(({ config, stageIndex, actionIndex }) => (config.ignoredChanges ?? []).map((attribute) => `stage[${stageIndex}].action[${actionIndex}].${attribute}`));
     this.resource.lifecycle = ignored.length > 0 ? { ignoreChanges: ignored } : undefined;
   }
 

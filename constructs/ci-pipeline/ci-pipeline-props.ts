@@ -244,8 +244,7 @@ export const DEFAULT_BUILD_TOKEN_SECRET = 'github/codebuild-token';
 /** Whether a pipeline has a pull-request build. */
 export const buildsPullRequests = (props: CiPipelineProps): boolean => props.pullRequestBuilds?.enabled ?? true;
 /** Whether branch protection created here requires the pull-request build's status. */
-export const requiresPullRequestStatus = (props: CiPipelineProps): boolean =>
-  buildsPullRequests(props) && props.github.create !== false && (props.pullRequestBuilds?.requiredStatusCheck ?? true);
+export const requiresPullRequestStatus = (props: CiPipelineProps): boolean => buildsPullRequests(props) && props.github.create !== false && (props.pullRequestBuilds?.requiredStatusCheck ?? true);
 /** Whether a pipeline reports failures. */
 export const notifiesFailures = (props: CiPipelineProps): boolean => props.notifications?.enabled ?? true;
 
@@ -313,7 +312,7 @@ export const appPathPattern = (appPath: string): string | undefined => {
 };
 
 function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, github: GitHubSettings): PropProblem[] {
-  const unreviewed = 'DISABLED would build the code of anyone\'s pull request, with the build\'s role, before anyone read it';
+  const unreviewed = "DISABLED would build the code of anyone's pull request, with the build's role, before anyone read it";
   const readOnly = 'a role that cannot push must not approve running its code';
   return [
     ...checkOptionalProp('commentApproval', settings.commentApproval, (value) =>
@@ -365,12 +364,7 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode, pu
     ...crossPropProblem(trigger === 'connection' && github.oauthTokenSecret !== undefined, 'oauthTokenSecret', github.oauthTokenSecret, onlyFor('webhook')),
     ...checkOptionalProp('buildTokenSecret', github.buildTokenSecret, checkSecretId),
     ...crossPropProblem(trigger === 'connection' && github.buildTokenSecret !== undefined, 'buildTokenSecret', github.buildTokenSecret, onlyFor('webhook')),
-    ...crossPropProblem(
-      trigger === 'webhook' && !pullRequests && github.buildTokenSecret !== undefined,
-      'buildTokenSecret',
-      github.buildTokenSecret,
-      'applies only with pull-request builds enabled',
-    ),
+    ...crossPropProblem(trigger === 'webhook' && !pullRequests && github.buildTokenSecret !== undefined, 'buildTokenSecret', github.buildTokenSecret, 'applies only with pull-request builds enabled'),
     ...checkOptionalProp('webhookSecret', github.webhookSecret, checkSecretId),
     ...crossPropProblem(trigger === 'connection' && github.webhookSecret !== undefined, 'webhookSecret', github.webhookSecret, onlyFor('webhook')),
     ...checkOptionalProp('connectionArn', github.connectionArn, checkConnectionArn),

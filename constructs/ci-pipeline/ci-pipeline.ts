@@ -299,11 +299,7 @@ export class CiPipeline extends Construct {
         imageRepository,
         credentials: this.createCredentials(props),
         imageRepositoryUri: imageRepository.repositoryUrl,
-        variables: [
-          buildVariable('IMAGE_REPOSITORY_URI', imageRepository.repositoryUrl),
-          buildVariable('PUSH_LATEST_TAG', 'false'),
-          buildVariable('ECR_REGISTRY', imageRepository.registryHost),
-        ],
+        variables: [buildVariable('IMAGE_REPOSITORY_URI', imageRepository.repositoryUrl), buildVariable('PUSH_LATEST_TAG', 'false'), buildVariable('ECR_REGISTRY', imageRepository.registryHost)],
       };
     }
     const imageRepositoryUri = `docker.io/${props.registry.image}`;

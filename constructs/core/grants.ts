@@ -90,9 +90,7 @@ export class PolicyStatements {
 
   /** Adds `statement`; returns what was new, or `undefined`. */
   public add(statement: PolicyStatement): PolicyStatement | undefined {
-    const existing = this.entries.find(
-      (entry) => entry.requestedSid === statement.sid && sameActions(entry.actions, statement.actions) && sameConditions(entry.conditions, statement.conditions),
-    );
+    const existing = this.entries.find((entry) => entry.requestedSid === statement.sid && sameActions(entry.actions, statement.actions) && sameConditions(entry.conditions, statement.conditions));
     if (existing !== undefined) {
       const added = [...new Set(statement.resources)].filter((resource) => !existing.resources.includes(resource));
       existing.resources.push(...added);

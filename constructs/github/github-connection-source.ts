@@ -64,8 +64,7 @@ export interface GitHubConnectionSourceProps {
 export const branchFilterPattern = (branch: string) => branch.replace(/[{}]/g, (character) => `\\${character}`);
 
 /** The problem with a branch (given as `prop`) whose filter pattern is longer than a trigger allows. */
-export const triggerBranchProblems = (prop: string, branch: string): PropProblem[] =>
-  checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkTriggerFilterPattern);
+export const triggerBranchProblems = (prop: string, branch: string): PropProblem[] => checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkTriggerFilterPattern);
 
 /**
  * Problems with a trigger's list of glob patterns (CodePipeline API Reference,

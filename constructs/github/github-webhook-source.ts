@@ -89,7 +89,7 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     this.repository = props.repository;
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
-    this.oauthToken = readSecret(this, 'oauth-token', props.oauthTokenSecretId ?? 'github/codepipeline-oauth-token', 'the pipeline action\'s OAuthToken');
+    this.oauthToken = readSecret(this, 'oauth-token', props.oauthTokenSecretId ?? 'github/codepipeline-oauth-token', "the pipeline action's OAuthToken");
     this.webhookSecret = props.webhookSecretId !== undefined ? this.readWebhookSecret(props.webhookSecretId) : this.generateWebhookSecret();
   }
 
@@ -144,7 +144,7 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
   }
 
   private readWebhookSecret(secretId: string): string {
-    return readSecret(this, 'webhook-secret', secretId, 'the webhooks\' secret_token and configuration.secret');
+    return readSecret(this, 'webhook-secret', secretId, "the webhooks' secret_token and configuration.secret");
   }
 
   /** Alphanumeric only: CodePipeline silently ignores deliveries signed with a secret that contains special characters. Generated once, then stable in state. */

@@ -92,7 +92,14 @@ export interface RepositorySettings {
 export const CODEOWNERS_PATH = '.github/CODEOWNERS';
 
 /** The props that change a created repository only; with `create: false` they are refused. */
-const CREATED_REPOSITORY_SETTINGS = ['visibility', 'requiredApprovingReviewCount', 'dismissStaleReviews', 'codeOwners', 'requiredStatusChecks', 'dependabotSecurityUpdates'] as const satisfies readonly (keyof RepositorySettings)[];
+const CREATED_REPOSITORY_SETTINGS = [
+  'visibility',
+  'requiredApprovingReviewCount',
+  'dismissStaleReviews',
+  'codeOwners',
+  'requiredStatusChecks',
+  'dependabotSecurityUpdates',
+] as const satisfies readonly (keyof RepositorySettings)[];
 
 /**
  * Every problem with a repository's settings; the pipeline's props reuse it for
@@ -242,7 +249,7 @@ export class SourceRepository extends Construct {
       branch: defaultBranch.branch,
       file: CODEOWNERS_PATH,
       content: [
-        '# Who must approve changes to these paths (branch protection requires a code owner\'s review).',
+        "# Who must approve changes to these paths (branch protection requires a code owner's review).",
         '# The build runs these files with its role and registry credentials. Written once by Terraform;',
         '# change it through a pull request.',
         ...paths.map((path) => `${path} ${owners}`),

@@ -53,7 +53,8 @@ function stateEncryptionProblems(state: RemoteStateSettings): PropProblem[] {
       {
         prop: 'kmsKeyId',
         value: undefined,
-        allowed: 'is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true to accept S3-managed keys, which anyone allowed s3:GetObject on the bucket can read through',
+        allowed:
+          'is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true to accept S3-managed keys, which anyone allowed s3:GetObject on the bucket can read through',
       },
     ];
   }

@@ -89,8 +89,7 @@ export const POLICY_ATTRIBUTES: readonly { type: string; attribute: string; use:
 /** The resource types that attach policies, and the policy-document data source. */
 export const POLICY_HOLDER_TYPES: readonly string[] = [...new Set(POLICY_ATTRIBUTES.map((entry) => entry.type)), 'data.aws_iam_policy_document'];
 
-const list = (value: unknown): string[] =>
-  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((item) => String(item));
+const list = (value: unknown): string[] => (value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((item) => String(item)));
 
 /** Statements of a policy written as JSON text; undefined when the text is not a JSON policy. */
 export function parsePolicyJson(text: string): NormalizedStatement[] | undefined {
@@ -115,9 +114,7 @@ export function parsePolicyJson(text: string): NormalizedStatement[] | undefined
       principals: principalsOfJson(element(statement, 'Principal')),
       notPrincipals: principalsOfJson(element(statement, 'NotPrincipal')),
       conditions: Object.entries((element(statement, 'Condition') as Record<string, unknown> | undefined) ?? {}).flatMap(([test, byKey]) =>
-        typeof byKey === 'object' && byKey !== null
-          ? Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({ test, variable, values: list(values) }))
-          : [],
+        typeof byKey === 'object' && byKey !== null ? Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({ test, variable, values: list(values) })) : [],
       ),
     }));
 }
@@ -195,9 +192,7 @@ export function policiesAt(element: Element, stack: SynthesizedStack): AttachedP
   }
   return POLICY_ATTRIBUTES.filter(({ type }) => type === element.type).flatMap(({ attribute, use }) => {
     const values = attribute === 'inline_policy' ? blocks(element.body.inline_policy).map((inline) => inline.policy) : [element.body[attribute]];
-    return values
-      .filter((value) => value !== undefined && value !== null && value !== '')
-      .map((value) => ({ consumer: element, attribute, use, ...readPolicy(value, stack) }));
+    return values.filter((value) => value !== undefined && value !== null && value !== '').map((value) => ({ consumer: element, attribute, use, ...readPolicy(value, stack) }));
   });
 }
 

@@ -133,10 +133,16 @@ export class SynthesizedStack {
   private readonly byAddress = new Map<string, Element>();
   private readonly referencesCache = new Map<string, Set<string>>();
 
-  constructor(public readonly json: TerraformJson, name?: string) {
+  constructor(
+    public readonly json: TerraformJson,
+    name?: string,
+  ) {
     this.name = name ?? json['//']?.metadata?.stackName ?? 'stack';
     const elements: Element[] = [];
-    for (const [mode, prefix] of [['resource', ''], ['data', 'data.']] as const) {
+    for (const [mode, prefix] of [
+      ['resource', ''],
+      ['data', 'data.'],
+    ] as const) {
       for (const [type, byName] of Object.entries(json[mode] ?? {})) {
         for (const [name, body] of Object.entries(byName)) {
           const address = `${prefix}${type}.${name}`;
@@ -196,9 +202,7 @@ export class SynthesizedStack {
 
   /** The elements of `type` that refer to `target` anywhere. */
   public referencing(target: Element, type?: string): Element[] {
-    return this.elements.filter(
-      (element) => (type === undefined || element.type === type) && element !== target && this.referencesOf(element).has(target.address),
-    );
+    return this.elements.filter((element) => (type === undefined || element.type === type) && element !== target && this.referencesOf(element).has(target.address));
   }
 
   /** The suppressions written for `element`: in its own `//` metadata, or for data sources and the `terraform` block in the stack's. */

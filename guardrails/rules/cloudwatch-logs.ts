@@ -7,7 +7,7 @@ export const CLOUDWATCH_LOGS_RULES: readonly Rule[] = [
     id: 'CKV_AWS_66',
     name: 'CloudWatch log groups have a retention period',
     targets: LOG_GROUP,
-    fix: 'set `retention_in_days` to one of CloudWatch Logs\' retention periods',
+    fix: "set `retention_in_days` to one of CloudWatch Logs' retention periods",
     passes: ({ body }) => body.retention_in_days !== undefined && Number(body.retention_in_days) !== 0,
     problem: ({ body }) => `retention_in_days is ${body.retention_in_days === undefined ? 'not set' : '0'}, so logs are kept forever`,
   }),

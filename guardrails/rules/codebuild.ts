@@ -54,7 +54,7 @@ export function unreviewedPullRequestBuilds(webhook: Record<string, any>): strin
   if (blocks(webhook.pull_request_build_policy).length === 0) return [];
   const problems: string[] = [];
   if (policy.requires_comment_approval === 'DISABLED') {
-    problems.push('pull_request_build_policy.requires_comment_approval is DISABLED, so anyone\'s pull request is built, its code run with the project\'s role, before anyone reviewed it');
+    problems.push("pull_request_build_policy.requires_comment_approval is DISABLED, so anyone's pull request is built, its code run with the project's role, before anyone reviewed it");
   }
   const readOnly = (Array.isArray(policy.approver_roles) ? policy.approver_roles : []).filter((role: unknown) => READ_ONLY_APPROVER_ROLES.includes(String(role)));
   if (readOnly.length > 0) problems.push(`pull_request_build_policy.approver_roles lets ${readOnly.join(', ')} approve builds, roles that cannot push`);

@@ -38,7 +38,8 @@ export function weakenedProtection(protection: Element): string[] {
   const reviewBlocks = blocks(body.required_pull_request_reviews);
   if (reviewBlocks.length === 0) problems.push('required_pull_request_reviews is missing, so changes merge without review');
   for (const reviews of reviewBlocks) {
-    if (!(approvals(reviews) >= 1)) problems.push(`required_pull_request_reviews.required_approving_review_count is ${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`);
+    if (!(approvals(reviews) >= 1))
+      problems.push(`required_pull_request_reviews.required_approving_review_count is ${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`);
     if (!isTrue(reviews.dismiss_stale_reviews)) problems.push('required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes');
     if (nonEmpty(reviews.pull_request_bypassers)) problems.push('required_pull_request_reviews.pull_request_bypassers lets actors merge without review');
     const allowances = block(reviews.bypass_pull_request_allowances);
@@ -62,7 +63,8 @@ export function weakenedRuleset(ruleset: Element): string[] {
   );
   for (const rules of blocks(body.rules)) {
     for (const pullRequest of blocks(rules.pull_request)) {
-      if (!(approvals(pullRequest) >= 1)) problems.push(`rules.pull_request.required_approving_review_count is ${JSON.stringify(pullRequest.required_approving_review_count)}, so no approval is needed`);
+      if (!(approvals(pullRequest) >= 1))
+        problems.push(`rules.pull_request.required_approving_review_count is ${JSON.stringify(pullRequest.required_approving_review_count)}, so no approval is needed`);
     }
   }
   return problems;
@@ -130,9 +132,7 @@ export const GITHUB_RULES: readonly Rule[] = [
       ];
       if (protections.length === 0) return ['no github_branch_protection refers to this repository'];
       const branch = defaultBranch(repository, stack);
-      return protections.some((pattern) => protectsBranch(pattern, branch, stack))
-        ? []
-        : [`no branch protection covers the default branch ${JSON.stringify(branch.name ?? '?')}`];
+      return protections.some((pattern) => protectsBranch(pattern, branch, stack)) ? [] : [`no branch protection covers the default branch ${JSON.stringify(branch.name ?? '?')}`];
     },
   },
   {

@@ -53,17 +53,15 @@ export const IAM_RULES: readonly Rule[] = [
     id: 'CKV_AWS_60',
     name: 'IAM roles trust specific principals, not everyone',
     uses: ['trust'],
-    fix: 'name the service or account that may assume the role in the trust policy\'s principals',
-    offending: (statement) =>
-      statement.principals.some((principal) => principal.identifiers.includes('*')) ? 'lets any principal ("*") assume the role' : undefined,
+    fix: "name the service or account that may assume the role in the trust policy's principals",
+    offending: (statement) => (statement.principals.some((principal) => principal.identifiers.includes('*')) ? 'lets any principal ("*") assume the role' : undefined),
   }),
   statementRule({
     id: 'CKV_AWS_62',
     name: 'IAM policies do not grant full administrator access ("*" on "*")',
     uses: ['identity'],
     fix: 'grant the named actions the role needs on the resources it needs them for',
-    offending: (statement) =>
-      statement.actions.includes('*') && statement.resources.includes('*') ? 'allows every action ("*") on every resource ("*")' : undefined,
+    offending: (statement) => (statement.actions.includes('*') && statement.resources.includes('*') ? 'allows every action ("*") on every resource ("*")' : undefined),
   }),
   statementRule({
     id: 'CKV_AWS_63',
@@ -122,11 +120,9 @@ export const IAM_RULES: readonly Rule[] = [
     id: 'CIP_IAM_7',
     name: 'IAM policies name resources in a known partition, region and account, not in any ("*" in an ARN\'s account or region)',
     uses: ['identity'],
-    fix: 'build the ARN from the stack\'s partition, region and account (AwsContext.arn), or name the other account explicitly',
+    fix: "build the ARN from the stack's partition, region and account (AwsContext.arn), or name the other account explicitly",
     offending: (statement) => {
-      const wild = [...statement.resources, ...statement.notResources]
-        .map((resource) => ({ resource, fields: wildcardArnFields(resource) }))
-        .filter(({ fields }) => fields.length > 0);
+      const wild = [...statement.resources, ...statement.notResources].map((resource) => ({ resource, fields: wildcardArnFields(resource) })).filter(({ fields }) => fields.length > 0);
       return wild.length > 0
         ? `names ${wild.map(({ resource, fields }) => `${JSON.stringify(resource)} (any ${fields.join(', ')})`).join(', ')}, which matches resources of other accounts or regions`
         : undefined;

@@ -70,7 +70,7 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
     id: 'CKV_AWS_274',
     name: 'IAM roles, users and groups are not given AWS administrator or power-user policies',
     targets: ATTACHMENT_TYPES,
-    fix: 'remove the attachment and grant the named actions on the stack\'s own resources with a policy document (grant* methods)',
+    fix: "remove the attachment and grant the named actions on the stack's own resources with a policy document (grant* methods)",
     check: (element, stack) =>
       attachedAwsManagedPolicies(element, stack)
         .filter(({ name }) => ADMINISTRATOR_POLICIES.test(name))
@@ -78,15 +78,12 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
   },
   {
     id: 'CIP_IAM_8',
-    name: 'IAM roles, users and groups use the stack\'s own policies, not AWS-managed ones',
+    name: "IAM roles, users and groups use the stack's own policies, not AWS-managed ones",
     targets: ATTACHMENT_TYPES,
-    fix: 'replace the AWS-managed policy with a policy document that grants the named actions on the stack\'s own resources (grant* methods)',
+    fix: "replace the AWS-managed policy with a policy document that grants the named actions on the stack's own resources (grant* methods)",
     check: (element, stack) =>
       attachedAwsManagedPolicies(element, stack)
         .filter(({ name }) => !ADMINISTRATOR_POLICIES.test(name))
-        .map(
-          ({ attribute, name }) =>
-            `${attribute} attaches the AWS-managed policy "${name}", which grants its actions on every resource of the account and changes whenever AWS updates it`,
-        ),
+        .map(({ attribute, name }) => `${attribute} attaches the AWS-managed policy "${name}", which grants its actions on every resource of the account and changes whenever AWS updates it`),
   },
 ];

@@ -63,9 +63,7 @@ export function secretOfVariable(value: string): string {
 
 /** The stack's pipelines whose Build actions run `project`. */
 function pipelinesRunning(project: Element, stack: SynthesizedStack): Element[] {
-  return stack
-    .ofType('aws_codepipeline')
-    .filter((pipeline) => buildActions(pipeline).some((action) => stack.resolve(block(action.configuration).ProjectName)?.address === project.address));
+  return stack.ofType('aws_codepipeline').filter((pipeline) => buildActions(pipeline).some((action) => stack.resolve(block(action.configuration).ProjectName)?.address === project.address));
 }
 
 function pipelineActions(pipeline: Element): Record<string, any>[] {
@@ -172,7 +170,10 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
   if (typeof projectName === 'string' && !isExpression(projectName)) {
     const owns = (group: Element) => {
       const name = String(group.body.name);
-      const owners = stack.ofType('aws_codebuild_project').map((candidate) => String(candidate.body.name)).filter((candidate) => name.startsWith(`${candidate}-`));
+      const owners = stack
+        .ofType('aws_codebuild_project')
+        .map((candidate) => String(candidate.body.name))
+        .filter((candidate) => name.startsWith(`${candidate}-`));
       return owners.length > 0 && owners.every((owner) => owner.length <= projectName.length) && name.startsWith(`${projectName}-`);
     };
     for (const group of stack.ofType('aws_codebuild_report_group').filter(owns)) {
@@ -222,8 +223,7 @@ export function roleStatements(role: Element, stack: SynthesizedStack): Normaliz
 
 /** Whether the statements allow `action` on `resource`: an Allow matches and no unconditional Deny does. */
 export function isAllowed(statements: readonly NormalizedStatement[], action: string, resource: string): boolean {
-  const matches = (statement: NormalizedStatement) =>
-    statement.actions.some((pattern) => actionMatches(pattern, action)) && statement.resources.some((pattern) => resourceMatches(pattern, resource));
+  const matches = (statement: NormalizedStatement) => statement.actions.some((pattern) => actionMatches(pattern, action)) && statement.resources.some((pattern) => resourceMatches(pattern, resource));
   return (
     statements.some((statement) => statement.effect === 'Allow' && matches(statement)) &&
     !statements.some((statement) => statement.effect === 'Deny' && statement.conditions.length === 0 && matches(statement))
@@ -270,9 +270,7 @@ function permissionRule(id: string, name: string, target: string, needsOf: typeo
 
 /** Whether `statement` applies to requests the CodeStar Notifications service makes: it names the service, or everyone. */
 const appliesToNotifications = (statement: NormalizedStatement) =>
-  statement.principals.some(
-    (principal) => principal.identifiers.includes('*') || (principal.type === 'Service' && principal.identifiers.includes(CODESTAR_NOTIFICATIONS_PRINCIPAL)),
-  );
+  statement.principals.some((principal) => principal.identifiers.includes('*') || (principal.type === 'Service' && principal.identifiers.includes(CODESTAR_NOTIFICATIONS_PRINCIPAL)));
 
 /** The statements of every resource policy of `element` (its own attribute and the `attachment` resources whose `attribute` refers to it) that apply to CodeStar Notifications. */
 function notificationStatements(element: Element, stack: SynthesizedStack, attachment: string, attribute: string): NormalizedStatement[] {
@@ -291,7 +289,9 @@ function notificationKeyProblems(topic: Element, stack: SynthesizedStack): strin
   const keyId = topic.body.kms_master_key_id;
   if (typeof keyId !== 'string' || keyId === '') return [];
   if (isAwsManagedKeyAlias(keyId)) {
-    return [`topic ${topic.path} is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} use it, so no notification is delivered`];
+    return [
+      `topic ${topic.path} is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} use it, so no notification is delivered`,
+    ];
   }
   const alias = stack.resolve(keyId, 'aws_kms_alias');
   const key = stack.resolve(alias === undefined ? keyId : alias.body.target_key_id, 'aws_kms_key');
@@ -346,8 +346,7 @@ export const NOTIFICATION_TARGET_RULE: Rule = {
   id: 'CIP_PERM_3',
   name: 'SNS topics of notification rules let CodeStar Notifications publish, and their keys let it encrypt',
   targets: ['aws_codestarnotifications_notification_rule'],
-  fix:
-    'use FailureNotifications, which writes the topic policy, with an EncryptionKey created with allowCodeStarNotifications: true (a customer managed key, never alias/aws/sns)',
+  fix: 'use FailureNotifications, which writes the topic policy, with an EncryptionKey created with allowCodeStarNotifications: true (a customer managed key, never alias/aws/sns)',
   check: notificationTargetProblems,
 };
 

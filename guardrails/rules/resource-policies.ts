@@ -56,13 +56,11 @@ const SERVICE_TARGETS: Record<string, readonly string[]> = {
   CKV_AWS_32: ['aws_ecr_repository_policy'],
   CKV_AWS_169: ['aws_sns_topic_policy', 'aws_sns_topic'],
 };
-const OTHER_TARGETS = [
-  ...new Set(POLICY_ATTRIBUTES.filter(({ use, type }) => use === 'resource' && !Object.values(SERVICE_TARGETS).flat().includes(type)).map(({ type }) => type)),
-];
+const OTHER_TARGETS = [...new Set(POLICY_ATTRIBUTES.filter(({ use, type }) => use === 'resource' && !Object.values(SERVICE_TARGETS).flat().includes(type)).map(({ type }) => type))];
 const RESOURCE_TARGETS = [...new Set(POLICY_ATTRIBUTES.filter(({ use }) => use === 'resource').map(({ type }) => type))];
 
 const PUBLIC_FIX =
-  'name the service principal or this account\'s principals; if everyone is meant, add a condition that pins the caller to this account (aws:PrincipalAccount or aws:SourceAccount = data.aws_caller_identity account_id)';
+  "name the service principal or this account's principals; if everyone is meant, add a condition that pins the caller to this account (aws:PrincipalAccount or aws:SourceAccount = data.aws_caller_identity account_id)";
 
 /** A rule against Allow statements of resource policies of `targets` that grant to everyone. */
 function publicRule(id: string, label: string, targets: readonly string[]): Rule {
@@ -91,12 +89,10 @@ export const RESOURCE_POLICY_RULES: readonly Rule[] = [
     name: 'Resource policies grant to AWS services and this account only, not to other accounts',
     uses: ['resource'],
     targets: RESOURCE_TARGETS,
-    fix: 'grant to the service principal or to this account\'s principals (ARNs built with the account from data.aws_caller_identity); share across accounts only with a suppression that says why',
+    fix: "grant to the service principal or to this account's principals (ARNs built with the account from data.aws_caller_identity); share across accounts only with a suppression that says why",
     offending: (statement, { stack }) => {
       const outside = outsidePrincipals(statement, stack, { skipAnyAccount: true });
       return outside.length > 0 ? `allows ${outside.join(', ')}: not this stack's account (data.aws_caller_identity)` : undefined;
     },
   }),
 ];
-
-

@@ -11,8 +11,7 @@ const attached = (bucket: Element, stack: SynthesizedStack, type: string) => sta
 
 function versioned(bucket: Element, stack: SynthesizedStack): boolean {
   return (
-    attached(bucket, stack, 'aws_s3_bucket_versioning').some((versioning) => block(versioning.body.versioning_configuration).status === 'Enabled') ||
-    isTrue(block(bucket.body.versioning).enabled)
+    attached(bucket, stack, 'aws_s3_bucket_versioning').some((versioning) => block(versioning.body.versioning_configuration).status === 'Enabled') || isTrue(block(bucket.body.versioning).enabled)
   );
 }
 
@@ -21,17 +20,13 @@ function kmsEncrypted(bucket: Element, stack: SynthesizedStack): boolean {
     ...attached(bucket, stack, 'aws_s3_bucket_server_side_encryption_configuration').map((configuration) => configuration.body),
     ...blocks(bucket.body.server_side_encryption_configuration),
   ];
-  return configurations.some((configuration) =>
-    blocks(configuration.rule).some((rule) => String(block(rule.apply_server_side_encryption_by_default).sse_algorithm).startsWith('aws:kms')),
-  );
+  return configurations.some((configuration) => blocks(configuration.rule).some((rule) => String(block(rule.apply_server_side_encryption_by_default).sse_algorithm).startsWith('aws:kms')));
 }
 
 /** Lifecycle rules that are enabled, from the bucket's lifecycle configuration or its inline `lifecycle_rule`s. */
 function enabledLifecycleRules(bucket: Element, stack: SynthesizedStack): Record<string, any>[] {
   return [
-    ...attached(bucket, stack, 'aws_s3_bucket_lifecycle_configuration').flatMap((configuration) =>
-      blocks(configuration.body.rule).filter((rule) => rule.status === 'Enabled'),
-    ),
+    ...attached(bucket, stack, 'aws_s3_bucket_lifecycle_configuration').flatMap((configuration) => blocks(configuration.body.rule).filter((rule) => rule.status === 'Enabled')),
     ...blocks(bucket.body.lifecycle_rule).filter((rule) => isTrue(rule.enabled)),
   ];
 }
@@ -53,9 +48,7 @@ function deniesInsecureTransport(bucket: Element, stack: SynthesizedStack): bool
         statement.effect === 'Deny' &&
         statement.actions.some((action) => action === '*' || action.toLowerCase() === 's3:*') &&
         statement.principals.some((principal) => principal.identifiers.includes('*')) &&
-        statement.conditions.some(
-          (condition) => condition.test === 'Bool' && condition.variable === 'aws:SecureTransport' && condition.values.includes('false'),
-        ) &&
+        statement.conditions.some((condition) => condition.test === 'Bool' && condition.variable === 'aws:SecureTransport' && condition.values.includes('false')) &&
         statement.resources.some((resource) => resource === '*' || (resource.includes(`${bucket.address}.`) && resource.endsWith('/*'))),
     );
 }
@@ -104,8 +97,7 @@ export const S3_RULES: readonly Rule[] = [
     name: 'S3 buckets disable ACLs (object ownership BucketOwnerEnforced)',
     targets: BUCKET,
     fix: 'add an `aws_s3_bucket_ownership_controls` with `rule { object_ownership = "BucketOwnerEnforced" }`',
-    passes: (bucket, stack) =>
-      attached(bucket, stack, 'aws_s3_bucket_ownership_controls').some((controls) => block(controls.body.rule).object_ownership === 'BucketOwnerEnforced'),
+    passes: (bucket, stack) => attached(bucket, stack, 'aws_s3_bucket_ownership_controls').some((controls) => block(controls.body.rule).object_ownership === 'BucketOwnerEnforced'),
     problem: 'no aws_s3_bucket_ownership_controls with object_ownership "BucketOwnerEnforced" refers to this bucket',
   }),
   simpleRule({
@@ -122,9 +114,7 @@ export const S3_RULES: readonly Rule[] = [
     targets: BUCKET,
     fix: 'add `abort_incomplete_multipart_upload { days_after_initiation = 7 }` to an enabled lifecycle rule that applies to the whole bucket',
     passes: (bucket, stack) =>
-      enabledLifecycleRules(bucket, stack).some(
-        (rule) => appliesToWholeBucket(rule) && blocks(rule.abort_incomplete_multipart_upload).some((abort) => abort.days_after_initiation !== undefined),
-      ),
+      enabledLifecycleRules(bucket, stack).some((rule) => appliesToWholeBucket(rule) && blocks(rule.abort_incomplete_multipart_upload).some((abort) => abort.days_after_initiation !== undefined)),
     problem: 'no enabled whole-bucket lifecycle rule aborts incomplete multipart uploads, whose parts are billed until deleted',
   }),
   simpleRule({

@@ -47,14 +47,12 @@ export const SECRETS_MANAGER_RULES: readonly Rule[] = [
       (['secret_string', 'secret_binary'] as const)
         .filter((attribute) => body[attribute] !== undefined && body[attribute] !== null)
         .map((attribute) =>
-          isExpression(body[attribute])
-            ? `${attribute} is set, so Terraform stores the secret in its state`
-            : `${attribute} is a literal, so the secret is in the code and in the synthesized JSON`,
+          isExpression(body[attribute]) ? `${attribute} is set, so Terraform stores the secret in its state` : `${attribute} is a literal, so the secret is in the code and in the synthesized JSON`,
         ),
   },
   {
     id: 'CIP_SM_2',
-    name: 'No data source reads a secret\'s value into the state',
+    name: "No data source reads a secret's value into the state",
     targets: Object.keys(SECRET_READING_DATA_SOURCES).map((type) => `data.${type}`),
     fix:
       'read the secret where it is used (a SECRETS_MANAGER build variable), or through an ephemeral resource into a write-only argument; ' +

@@ -25,7 +25,7 @@ export const TERRAFORM_RULES: readonly Rule[] = [
     id: 'CIP_TF_2',
     name: 'Terraform state in S3 is encrypted with a customer-managed key',
     targets: [TERRAFORM_BLOCK_ADDRESS],
-    fix: 'set the s3 backend\'s `kms_key_id` to the state bucket\'s key (CiPipelineStack: `state.kmsKeyId`); the state bootstrap stack\'s key is `stateKeyAlias(bucket)`',
+    fix: "set the s3 backend's `kms_key_id` to the state bucket's key (CiPipelineStack: `state.kmsKeyId`); the state bootstrap stack's key is `stateKeyAlias(bucket)`",
     check: (terraform) => {
       const s3 = terraform.body.backend?.s3;
       if (s3 === undefined) return [];

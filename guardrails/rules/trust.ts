@@ -19,7 +19,8 @@ export function outsidePrincipals(statement: NormalizedStatement, stack: Synthes
   const anyAccount = (identifier: string) => options.skipAnyAccount === true && hasWildcard(parseArn(identifier)?.account ?? '');
   return statement.principals.flatMap((principal) => {
     // A service principal is AWS's, unless a wildcard makes it any service.
-    if (principal.type === 'Service') return principal.identifiers.filter((identifier) => identifier !== '*' && hasWildcard(identifier)).map((identifier) => `any service (Service ${JSON.stringify(identifier)})`);
+    if (principal.type === 'Service')
+      return principal.identifiers.filter((identifier) => identifier !== '*' && hasWildcard(identifier)).map((identifier) => `any service (Service ${JSON.stringify(identifier)})`);
     return principal.identifiers
       .filter((identifier) => identifier !== '*' && !anyAccount(identifier) && !(principal.type === 'AWS' && isOwnAccountPrincipal(identifier, stack)))
       .map((identifier) => describePrincipal(principal.type, identifier));

@@ -111,9 +111,7 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []));
     } else {
       refused.push(operation);
-      response
-        .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
-        .end(JSON.stringify({ __type: 'UnsupportedOperation', message: `the validate stub does not serve ${operation}` }));
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: `the validate stub does not serve ${operation}` }));
     }
   };
   const server: Server = createServer((request, response) => {

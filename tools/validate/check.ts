@@ -85,13 +85,20 @@ function summaryMismatch(plan: Json, terraform: PlanCounts | undefined): Diagnos
 }
 
 /** The last meaningful line Terraform printed, for a message. */
-const lastLine = (text: string) => text.split('\n').map((line) => line.replace(/[│╷╵]/g, '').trim()).filter((line) => line !== '').slice(-1)[0] ?? '';
+const lastLine = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.replace(/[│╷╵]/g, '').trim())
+    .filter((line) => line !== '')
+    .slice(-1)[0] ?? '';
 
 /** Validates and plans the stacks in `dir`. */
 export async function checkDirectory(dir: string, setup: ProviderSetup, options: { readonly keep?: boolean } = {}): Promise<CheckOutcome> {
   const stacks = readStacks(dir);
   // Shared connections exist before the pipelines that look them up are planned (their stack is deployed first).
-  const connectionNames = stacks.flatMap((stack) => Object.values<any>(stack.json.data?.aws_codestarconnections_connection ?? {}).map((lookup) => lookup.name)).filter((name) => typeof name === 'string');
+  const connectionNames = stacks
+    .flatMap((stack) => Object.values<any>(stack.json.data?.aws_codestarconnections_connection ?? {}).map((lookup) => lookup.name))
+    .filter((name) => typeof name === 'string');
   const stub = await startAwsStub({ connectionNames });
   const workdir = mkdtempSync(join(tmpdir(), 'ci-validate-'));
   try {

@@ -70,7 +70,5 @@ export async function runValidate(argv: readonly string[], io: { readonly stdout
 }
 
 if (require.main === module) {
-  runValidate(process.argv.slice(2), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env }).then(
-    (code) => (process.exitCode = code),
-  );
+  runValidate(process.argv.slice(2), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env }).then((code) => (process.exitCode = code));
 }

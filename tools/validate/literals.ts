@@ -36,10 +36,8 @@ function argument(context: LiteralContext, name: string): string {
 }
 
 const name = (context: LiteralContext) => argument(context, 'name');
-const bucketName = (context: LiteralContext) =>
-  isLiteral(context.body.bucket) ? context.body.bucket : `${argument(context, 'bucket_prefix')}${UNIQUE_SUFFIX}`;
-const arn = (context: LiteralContext, service: string, resource: string, regional = true) =>
-  `arn:aws:${service}:${regional ? context.region : ''}:${STUB_ACCOUNT_ID}:${resource}`;
+const bucketName = (context: LiteralContext) => (isLiteral(context.body.bucket) ? context.body.bucket : `${argument(context, 'bucket_prefix')}${UNIQUE_SUFFIX}`);
+const arn = (context: LiteralContext, service: string, resource: string, regional = true) => `arn:aws:${service}:${regional ? context.region : ''}:${STUB_ACCOUNT_ID}:${resource}`;
 
 type Literal = (context: LiteralContext) => string;
 
@@ -66,7 +64,12 @@ const LITERALS: Readonly<Record<string, Readonly<Record<string, Literal>>>> = {
     arn: (c) => arn(c, 'ecr', `repository/${name(c)}`),
     repository_url: (c) => `${STUB_ACCOUNT_ID}.dkr.ecr.${c.region}.amazonaws.com/${name(c)}`,
   },
-  aws_codestarconnections_connection: { id: (c) => arn(c, 'codeconnections', `connection/${UUID}`), arn: (c) => arn(c, 'codeconnections', `connection/${UUID}`), name, connection_status: () => 'PENDING' },
+  aws_codestarconnections_connection: {
+    id: (c) => arn(c, 'codeconnections', `connection/${UUID}`),
+    arn: (c) => arn(c, 'codeconnections', `connection/${UUID}`),
+    name,
+    connection_status: () => 'PENDING',
+  },
   github_repository: { id: name, name, node_id: () => 'R_kgDOPlaceholder', full_name: (c) => `placeholder-owner/${name(c)}` },
   github_branch_default: { branch: (c) => argument(c, 'branch') },
   github_branch_protection: { id: () => 'BPR_kwDOPlaceholder' },

@@ -49,7 +49,10 @@ export interface PreparedStack {
 /** Each element (resource or data source) of a stack, by address. */
 function elementsOf(json: Json): Map<string, { readonly type: string; readonly body: Json }> {
   const elements = new Map<string, { type: string; body: Json }>();
-  for (const [mode, prefix] of [['resource', ''], ['data', 'data.']] as const) {
+  for (const [mode, prefix] of [
+    ['resource', ''],
+    ['data', 'data.'],
+  ] as const) {
     for (const [type, byName] of Object.entries<Json>(json[mode] ?? {})) {
       for (const [name, body] of Object.entries<Json>(byName)) elements.set(`${prefix}${type}.${name}`, { type: `${prefix}${type}`, body });
     }

@@ -44,7 +44,9 @@ export function readStacks(dir: string): StackFile[] {
     if (hcl !== undefined) throw new ValidateError(`${dir} holds HCL (cdktf synth --hcl); synthesize JSON to validate it`);
     return stacks.map(([id, stack]) => ({ id, path: join(dir, stack.synthesizedStackPath), json: readJson(join(dir, stack.synthesizedStackPath)) }));
   }
-  const files = readdirSync(dir).filter((name) => name.endsWith('.tf.json')).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.tf.json'))
+    .sort();
   if (files.length === 0) throw new ValidateError(`${dir} has neither a manifest.json (a synth output directory) nor <stack>.tf.json files`);
   return files.map((name) => ({ id: name.slice(0, -'.tf.json'.length), path: join(dir, name), json: readJson(join(dir, name)) }));
 }

@@ -23,7 +23,12 @@ export function qualifiedSource(source: string): string {
 /** The providers in a filesystem mirror, with their versions: `registry.terraform.io/hashicorp/aws` → `['5.100.0']`. */
 export function mirroredProviders(mirror: string): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  const list = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : []);
+  const list = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => entry.name)
+      : [];
   for (const host of list(mirror)) {
     for (const namespace of list(join(mirror, host))) {
       for (const type of list(join(mirror, host, namespace))) {
@@ -71,18 +76,7 @@ export function missingProviders(json: Record<string, any>, setup: ProviderSetup
 
 /** A CLI configuration that installs the mirror's providers from it and nothing from anywhere else, linking them from a shared cache. */
 export function writeMirrorCliConfig(path: string, mirror: string, pluginCacheDir: string): void {
-  writeFileSync(
-    path,
-    [
-      'provider_installation {',
-      '  filesystem_mirror {',
-      `    path = ${JSON.stringify(mirror)}`,
-      '  }',
-      '}',
-      `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(path, ['provider_installation {', '  filesystem_mirror {', `    path = ${JSON.stringify(mirror)}`, '  }', '}', `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`, ''].join('\n'));
 }
 
 /** The installed Terraform's version, or undefined when there is none on PATH. */

@@ -133,7 +133,9 @@ describe('BuildProject variants', () => {
     ['a Docker Hub image by tag', 'docker:27-dind'],
     ['a public ECR image by tag', 'public.ecr.aws/docker/library/docker:latest'],
   ])('refuses %s for a build that runs Docker (privileged), naming the prop', (_name, image) => {
-    expect(() => synth((scope) => build(scope, { image }))).toThrow(new RegExp(`invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or pinned by digest`));
+    expect(() => synth((scope) => build(scope, { image }))).toThrow(
+      new RegExp(`invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or pinned by digest`),
+    );
   });
 
   test('takes any image pinned by digest, and any image for a build that runs no Docker', () => {
@@ -170,12 +172,28 @@ describe('BuildProject with a GitHub source', () => {
   });
 
   test.each([
-    ['a filter group without an EVENT filter', { webhookFilterGroups: [[{ type: 'BASE_REF' as const, pattern: '^refs/heads/main$' }]] }, /invalid prop "gitHubSource.webhookFilterGroups\[0\]" = \["BASE_REF"\]: must hold an EVENT filter/],
+    [
+      'a filter group without an EVENT filter',
+      { webhookFilterGroups: [[{ type: 'BASE_REF' as const, pattern: '^refs/heads/main$' }]] },
+      /invalid prop "gitHubSource.webhookFilterGroups\[0\]" = \["BASE_REF"\]: must hold an EVENT filter/,
+    ],
     ['no filter group', { webhookFilterGroups: [] }, /invalid prop "gitHubSource.webhookFilterGroups" = \[\]: must hold at least one filter group/],
     ['a status context with a leading space', { statusContext: ' ci' }, /invalid prop "gitHubSource.statusContext" = " ci": must be a status check context/],
-    ['an unknown comment approval', { pullRequestBuildPolicy: { requiresCommentApproval: 'SOMETIMES' as any } }, /"gitHubSource.pullRequestBuildPolicy.requiresCommentApproval" = "SOMETIMES": must be one of ALL_PULL_REQUESTS/],
-    ['an unknown approver role', { pullRequestBuildPolicy: { requiresCommentApproval: 'ALL_PULL_REQUESTS' as const, approverRoles: ['GITHUB_OWNER' as any] } }, /"gitHubSource.pullRequestBuildPolicy.approverRoles\[0\]" = "GITHUB_OWNER": must be one of GITHUB_READ/],
-    ['approver roles with DISABLED', { pullRequestBuildPolicy: { requiresCommentApproval: 'DISABLED' as const, approverRoles: ['GITHUB_ADMIN' as const] } }, /approverRoles" = \["GITHUB_ADMIN"\]: applies only when requiresCommentApproval is not DISABLED/],
+    [
+      'an unknown comment approval',
+      { pullRequestBuildPolicy: { requiresCommentApproval: 'SOMETIMES' as any } },
+      /"gitHubSource.pullRequestBuildPolicy.requiresCommentApproval" = "SOMETIMES": must be one of ALL_PULL_REQUESTS/,
+    ],
+    [
+      'an unknown approver role',
+      { pullRequestBuildPolicy: { requiresCommentApproval: 'ALL_PULL_REQUESTS' as const, approverRoles: ['GITHUB_OWNER' as any] } },
+      /"gitHubSource.pullRequestBuildPolicy.approverRoles\[0\]" = "GITHUB_OWNER": must be one of GITHUB_READ/,
+    ],
+    [
+      'approver roles with DISABLED',
+      { pullRequestBuildPolicy: { requiresCommentApproval: 'DISABLED' as const, approverRoles: ['GITHUB_ADMIN' as const] } },
+      /approverRoles" = \["GITHUB_ADMIN"\]: applies only when requiresCommentApproval is not DISABLED/,
+    ],
   ])('refuses %s, naming the prop', (_case, overrides, message) => {
     expect(() => synth((scope) => build(scope, { gitHubSource: source(overrides as Partial<GitHubBuildSource>) }))).toThrow(message);
   });

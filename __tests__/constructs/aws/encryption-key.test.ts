@@ -26,7 +26,7 @@ describe('EncryptionKey', () => {
     expect(statement(statements, 'AccountAdministersKeyThroughIam').principals[0].identifiers[0]).toMatch(/^arn:\$\{data\.aws_partition\..*\}:iam::\$\{data\.aws_caller_identity\..*\}:root$/);
   });
 
-  test('lets CloudWatch Logs use the key only for this account\'s log groups when asked', () => {
+  test("lets CloudWatch Logs use the key only for this account's log groups when asked", () => {
     const logs = statement(forLogs.statements('key/policy'), 'CloudWatchLogsEncryptsLogGroups');
     expect(logs.principals[0]).toMatchObject({ type: 'Service' });
     expect(logs.principals[0].identifiers[0]).toBe(`logs.${forLogs.ref('aws-context/region', 'id')}.amazonaws.com`);
@@ -80,9 +80,7 @@ describe('EncryptionKey', () => {
 
   test('rejects reserved aliases and out-of-range deletion windows', () => {
     expect(() => synth((scope) => new EncryptionKey(scope, 'k', { alias: 'aws/x', description: 'd' }))).toThrow(/EncryptionKey at stack\/k: invalid prop "alias" = "aws\/x"/);
-    expect(() => synth((scope) => new EncryptionKey(scope, 'k', { alias: 'x', description: 'd', deletionWindowInDays: 3 }))).toThrow(
-      /"deletionWindowInDays" = 3: must be an integer from 7 to 30/,
-    );
+    expect(() => synth((scope) => new EncryptionKey(scope, 'k', { alias: 'x', description: 'd', deletionWindowInDays: 3 }))).toThrow(/"deletionWindowInDays" = 3: must be an integer from 7 to 30/);
   });
 
   describe('fromKeyArn', () => {

@@ -3,14 +3,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
-import {
-  BUILD_FAILED,
-  buildFailures,
-  FailureNotifications,
-  FailureNotificationsProps,
-  PIPELINE_EXECUTION_FAILED,
-  pipelineFailures,
-} from '../../../constructs/aws/failure-notifications';
+import { BUILD_FAILED, buildFailures, FailureNotifications, FailureNotificationsProps, PIPELINE_EXECUTION_FAILED, pipelineFailures } from '../../../constructs/aws/failure-notifications';
 import { NOTIFICATION_PUBLISH_ACTIONS } from '../../../iam/actions';
 import { bodies, statement, synth, Synthesized } from '../../helpers';
 
@@ -132,12 +125,19 @@ describe('FailureNotifications', () => {
     });
 
     test('a bad resource ARN and a bad event type', () => {
-      fails({ rules: [{ ruleName: 'r', resourceArn: 'my-pipeline', eventTypeIds: ['Pipeline Failed'] }] }, /"rules\[0\]\.resourceArn" = "my-pipeline": must be the ARN of a pipeline or build project[\s\S]*"rules\[0\]\.eventTypeIds\[0\]" = "Pipeline Failed": must be a notification event type ID/);
+      fails(
+        { rules: [{ ruleName: 'r', resourceArn: 'my-pipeline', eventTypeIds: ['Pipeline Failed'] }] },
+        /"rules\[0\]\.resourceArn" = "my-pipeline": must be the ARN of a pipeline or build project[\s\S]*"rules\[0\]\.eventTypeIds\[0\]" = "Pipeline Failed": must be a notification event type ID/,
+      );
       fails({ rules: [{ ruleName: 'r', resourceArn: PIPELINE_ARN, eventTypeIds: [] }] }, 'invalid prop "rules[0].eventTypeIds" = []: must name at least one event type');
     });
 
     test('a bad Chatbot ARN', () => {
-      for (const arn of ['arn:aws:chatbot:eu-west-1:123456789012:chat-configuration/slack-channel/x', 'arn:aws:chatbot::123456789012:chat-configuration/chime-webhook/x', 'https://hooks.slack.com/x']) {
+      for (const arn of [
+        'arn:aws:chatbot:eu-west-1:123456789012:chat-configuration/slack-channel/x',
+        'arn:aws:chatbot::123456789012:chat-configuration/chime-webhook/x',
+        'https://hooks.slack.com/x',
+      ]) {
         fails({ slackChannelConfigurationArn: arn }, `invalid prop "slackChannelConfigurationArn" = "${arn}": must be an AWS Chatbot Slack channel configuration ARN`);
       }
     });

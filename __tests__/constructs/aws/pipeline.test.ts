@@ -48,9 +48,7 @@ describe('Pipeline in a CiPipeline', () => {
 
   test('stores artifacts in the artifact bucket, encrypted with the customer key', () => {
     expect(stack.text).toHaveResourceWithProperties(Codepipeline, { name: 'app' });
-    expect(pipeline.artifact_store).toEqual([
-      { type: 'S3', location: stack.ref('ci/artifacts/bucket', 'bucket'), encryption_key: { type: 'KMS', id: stack.ref('ci/key/key', 'arn') } },
-    ]);
+    expect(pipeline.artifact_store).toEqual([{ type: 'S3', location: stack.ref('ci/artifacts/bucket', 'bucket'), encryption_key: { type: 'KMS', id: stack.ref('ci/key/key', 'arn') } }]);
   });
 
   test('runs Source then Build, the build reading the source artifact', () => {
@@ -122,11 +120,23 @@ describe('Pipeline.addStage', () => {
   });
 
   test.each([
-    ['a stage name used twice', (p: Pipeline) => [p.addStage({ stageName: 'A', actions: [new FakeAction('X')] }), p.addStage({ stageName: 'A', actions: [new FakeAction('Y')] })], /"stageName" = "A": must be unique in the pipeline/],
+    [
+      'a stage name used twice',
+      (p: Pipeline) => [p.addStage({ stageName: 'A', actions: [new FakeAction('X')] }), p.addStage({ stageName: 'A', actions: [new FakeAction('Y')] })],
+      /"stageName" = "A": must be unique in the pipeline/,
+    ],
     ['a stage without actions', (p: Pipeline) => p.addStage({ stageName: 'Empty', actions: [] }), /"actions" = \[\]: must hold at least one action/],
-    ['two actions of one name', (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X'), new FakeAction('X')] }), /"actions\[\].actionName" = \["X","X"\]: must be unique in the stage/],
+    [
+      'two actions of one name',
+      (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X'), new FakeAction('X')] }),
+      /"actions\[\].actionName" = \["X","X"\]: must be unique in the stage/,
+    ],
     ['a bad stage name', (p: Pipeline) => p.addStage({ stageName: 'has space', actions: [new FakeAction('X')] }), /"stageName" = "has space": must be 1-100 letters/],
-    ['a placement next to a stage of another pipeline', (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X')], placement: { justAfter: { stageName: 'Elsewhere' } } }), /"placement" = "Elsewhere": must name a stage of this pipeline/],
+    [
+      'a placement next to a stage of another pipeline',
+      (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X')], placement: { justAfter: { stageName: 'Elsewhere' } } }),
+      /"placement" = "Elsewhere": must name a stage of this pipeline/,
+    ],
     [
       'actions that need different pipeline types',
       (p: Pipeline) => [p.addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }), p.addStage({ stageName: 'B', actions: [new FakeAction('Y', { pipelineType: 'V2' })] })],

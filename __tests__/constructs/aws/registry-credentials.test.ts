@@ -48,8 +48,7 @@ describe('RegistryCredentials', () => {
   });
 
   test('rejects bad names, prefixes and recovery windows', () => {
-    const make = (props: object) => () =>
-      synth((scope) => new RegistryCredentials(scope, 'c', { secretName: 'ok', encryptionKeyArn: KEY, ...props }));
+    const make = (props: object) => () => synth((scope) => new RegistryCredentials(scope, 'c', { secretName: 'ok', encryptionKeyArn: KEY, ...props }));
     expect(make({ secretName: 'has space' })).toThrow(/RegistryCredentials at stack\/c: invalid prop "secretName" = "has space"/);
     expect(make({ variablePrefix: 'Docker-Hub' })).toThrow(/invalid prop "variablePrefix" = "Docker-Hub"/);
     expect(make({ recoveryWindowInDays: 0 })).toThrow(/"recoveryWindowInDays" = 0: must be an integer from 7 to 30/);

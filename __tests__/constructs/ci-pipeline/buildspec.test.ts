@@ -78,7 +78,13 @@ function runBuildspec(variables: readonly { name: string; value: string; type: s
     const bin = join(root, 'bin');
     const source = join(root, 'src');
     mkdirSync(bin);
-    const environment: Record<string, string> = { PATH: `${bin}:/usr/bin:/bin`, CODEBUILD_SRC_DIR: source, CODEBUILD_RESOLVED_SOURCE_VERSION: 'a'.repeat(40), AWS_REGION: 'eu-west-1', CALLS: join(root, 'calls') };
+    const environment: Record<string, string> = {
+      PATH: `${bin}:/usr/bin:/bin`,
+      CODEBUILD_SRC_DIR: source,
+      CODEBUILD_RESOLVED_SOURCE_VERSION: 'a'.repeat(40),
+      AWS_REGION: 'eu-west-1',
+      CALLS: join(root, 'calls'),
+    };
     for (const variable of variables) {
       // References known only after apply (an ECR repository's URL) become a value of their shape.
       const value = variable.type === 'PLAINTEXT' ? variable.value.replace(/\$\{[^}]+\}/g, 'resolved') : `placeholder-${variable.name.toLowerCase()}`;
@@ -91,8 +97,13 @@ function runBuildspec(variables: readonly { name: string; value: string; type: s
     }
     const script = ['set -e', ...Object.values<any>(buildspec.phases).flatMap((phase) => phase.commands ?? [])].join('\n');
     const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { env: environment, encoding: 'utf8' });
-    const calls = spawnSync('cat', [environment.CALLS], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line !== '');
-    const files = spawnSync('find', [source, '-type', 'f'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line !== '').map((file) => file.slice(source.length + 1));
+    const calls = spawnSync('cat', [environment.CALLS], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((line) => line !== '');
+    const files = spawnSync('find', [source, '-type', 'f'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((line) => line !== '')
+      .map((file) => file.slice(source.length + 1));
     return { status: result.status, calls, files, stderr: result.stderr };
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -12,8 +12,7 @@ import { pipelineProps, statement, synth, synthPipeline } from '../../helpers';
 
 const EXISTING_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-const envOf = (stack: { at(path: string): any }) =>
-  Object.fromEntries(stack.at('ci/build/project').environment.environment_variable.map((v: any) => [v.name, v]));
+const envOf = (stack: { at(path: string): any }) => Object.fromEntries(stack.at('ci/build/project').environment.environment_variable.map((v: any) => [v.name, v]));
 
 describe('CiPipeline with Docker Hub (the default shape)', () => {
   let stack: ReturnType<typeof synthPipeline>;
@@ -90,7 +89,9 @@ describe('CiPipeline with ECR', () => {
 
 describe('CiPipeline', () => {
   test('every configuration sets the variables the buildspec always needs, and no others', () => {
-    const always = Object.entries(BUILD_ENVIRONMENT_VARIABLES).filter(([, v]) => v.always).map(([name]) => name);
+    const always = Object.entries(BUILD_ENVIRONMENT_VARIABLES)
+      .filter(([, v]) => v.always)
+      .map(([name]) => name);
     for (const registry of [
       { type: 'dockerhub' as const, image: 'myorg/app' },
       { type: 'ecr' as const, image: 'app' },
@@ -148,15 +149,24 @@ describe('CiPipeline', () => {
 
   test.each([
     [{ name: 'Bad_Name' }, /CiPipeline at stack\/ci: invalid prop "name" = "Bad_Name"/],
-    [{ encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/ci' }, /invalid prop "encryptionKeyArn" = "arn:aws:kms:eu-west-1:123456789012:alias\/ci": must be a KMS key ARN .*\(not an alias ARN\)/],
+    [
+      { encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/ci' },
+      /invalid prop "encryptionKeyArn" = "arn:aws:kms:eu-west-1:123456789012:alias\/ci": must be a KMS key ARN .*\(not an alias ARN\)/,
+    ],
     [{ artifactBucketName: 'Shared_Artifacts' }, /invalid prop "artifactBucketName" = "Shared_Artifacts": must be a valid S3 bucket name/],
     [{ artifactBucketName: 'shared-ci-artifacts', artifactRetentionDays: 7 }, /invalid prop "artifactRetentionDays" = 7: applies only to a created artifact bucket/],
     [{ trigger: 'poll' as never }, /invalid prop "trigger" = "poll": must be one of webhook, connection/],
     [{ registry: { type: 'gcr' as never, image: 'x/y' } }, /invalid prop "registry.type" = "gcr"/],
     [{ registry: { type: 'dockerhub' as const, image: 'no-namespace' } }, /invalid prop "registry.image" = "no-namespace"/],
-    [{ registry: { type: 'dockerhub' as const, image: 'myorg/app', dockerHubCredentials: false } }, /invalid prop "registry.dockerHubCredentials" = false: must be true or absent with registry type "dockerhub"/],
+    [
+      { registry: { type: 'dockerhub' as const, image: 'myorg/app', dockerHubCredentials: false } },
+      /invalid prop "registry.dockerHubCredentials" = false: must be true or absent with registry type "dockerhub"/,
+    ],
     [{ trigger: 'connection' as const, github: { owner: 'o', repository: 'r', oauthTokenSecret: 's' } }, /invalid prop "github.oauthTokenSecret" = "s": applies only to trigger "webhook"/],
-    [{ github: { owner: 'o', repository: 'r', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc' } }, /invalid prop "github.connectionArn" = .*: applies only to trigger "connection"/],
+    [
+      { github: { owner: 'o', repository: 'r', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc' } },
+      /invalid prop "github.connectionArn" = .*: applies only to trigger "connection"/,
+    ],
     [{ github: { owner: '-o', repository: 'r', branch: 'a..b' } }, /"github.owner" = "-o".*\n.*"github.branch" = "a..b"/],
     [{ build: { timeoutMinutes: 1 } }, /invalid prop "build.timeoutMinutes" = 1: must be an integer from 5 to 2160/],
     [{ artifactRetentionDays: 0 }, /"artifactRetentionDays" = 0/],
@@ -164,13 +174,16 @@ describe('CiPipeline', () => {
     expect(() => synthPipeline(overrides)).toThrow(message);
   });
 
-describe('CiPipeline code owners', () => {
-  test('own the buildspec and the Dockerfile of the app, which the build runs with its role and credentials', () => {
-    const stack = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: 'services/app', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
-    const lines = stack.at('ci/repository/codeowners').content.split('\n').filter((line: string) => line.startsWith('/'));
-    expect(lines).toEqual(['/.github/CODEOWNERS @my-org/platform', '/services/app/buildspec.yml @my-org/platform', '/services/app/Dockerfile @my-org/platform']);
-    const atRoot = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: '.', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
-    expect(atRoot.at('ci/repository/codeowners').content).toContain('\n/buildspec.yml @my-org/platform\n/Dockerfile @my-org/platform\n');
+  describe('CiPipeline code owners', () => {
+    test('own the buildspec and the Dockerfile of the app, which the build runs with its role and credentials', () => {
+      const stack = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: 'services/app', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
+      const lines = stack
+        .at('ci/repository/codeowners')
+        .content.split('\n')
+        .filter((line: string) => line.startsWith('/'));
+      expect(lines).toEqual(['/.github/CODEOWNERS @my-org/platform', '/services/app/buildspec.yml @my-org/platform', '/services/app/Dockerfile @my-org/platform']);
+      const atRoot = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: '.', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
+      expect(atRoot.at('ci/repository/codeowners').content).toContain('\n/buildspec.yml @my-org/platform\n/Dockerfile @my-org/platform\n');
+    });
   });
-});
 });

@@ -86,7 +86,9 @@ describe('the default configuration: a pull request from webhook to merge gate',
   test('its token secret is only looked up by name (no value in state), and its role may read only that secret besides its logs, reports and key', () => {
     const lookup = Object.values<any>(json.data.aws_secretsmanager_secret ?? {});
     expect(lookup.map((body) => body.name)).toEqual(['github/codebuild-token']);
-    expect(json.data.aws_secretsmanager_secret_version === undefined || Object.values<any>(json.data.aws_secretsmanager_secret_version).every((body) => !body['//'].metadata.path.includes('pull-request'))).toBe(true);
+    expect(
+      json.data.aws_secretsmanager_secret_version === undefined || Object.values<any>(json.data.aws_secretsmanager_secret_version).every((body) => !body['//'].metadata.path.includes('pull-request')),
+    ).toBe(true);
     const role = Object.values<any>(json.data.aws_iam_policy_document).find((body) => body['//'].metadata.path.endsWith('ci/pull-request-build/role/permissions'));
     const sids = role.statement.map((entry: any) => entry.sid).sort();
     expect(sids).toEqual(['PublishTestReports', 'ReadSourceToken', 'UseEncryptionKey', 'WriteBuildLogs']);
@@ -105,7 +107,7 @@ describe('the default configuration: a pull request from webhook to merge gate',
 });
 
 describe('pull-request builds in other shapes', () => {
-  test('connection mode authenticates through the connection, and its role may take the connection\'s token only', () => {
+  test("connection mode authenticates through the connection, and its role may take the connection's token only", () => {
     const stack = synthPipeline({ trigger: 'connection' });
     const project = stack.at('ci/pull-request-build/project');
     const connection = stack.ref('ci/connection/connection', 'arn');
@@ -136,7 +138,7 @@ describe('pull-request builds in other shapes', () => {
     expect(existing.text).not.toMatch(/github_branch_protection/);
   });
 
-  test('user-required checks are kept after the build\'s own, once each', () => {
+  test("user-required checks are kept after the build's own, once each", () => {
     const stack = synthPipeline({ github: { owner: 'my-org', repository: 'app', requiredStatusChecks: ['lint', 'codebuild/app'] } });
     expect(stack.at('ci/repository/branch-protection').required_status_checks[0].contexts).toEqual(['codebuild/app', 'lint']);
   });
@@ -153,14 +155,14 @@ describe('pull-request builds in other shapes', () => {
     expect(stack.at('ci/pull-request-build/webhook').filter_group[0].filter[1].pattern).toBe('^refs/heads/release/1\\.0\\+x$');
   });
 
-  test('writes no build policy unless one is configured: CodeBuild\'s default applies, and the stack keeps provider 5.x', () => {
+  test("writes no build policy unless one is configured: CodeBuild's default applies, and the stack keeps provider 5.x", () => {
     const json = stackJson(pipelineProps());
     const webhook = Object.values<any>(json.resource.aws_codebuild_webhook)[0];
     expect(webhook.pull_request_build_policy).toBeUndefined();
     expect(json.terraform.required_providers.aws.version).toBe(AWS_PROVIDER_VERSIONS);
   });
 
-  test('a configured policy is written, with CodeBuild\'s approver roles unless given, and the stack requires the provider that has it', () => {
+  test("a configured policy is written, with CodeBuild's approver roles unless given, and the stack requires the provider that has it", () => {
     const forks = stackJson(pipelineProps({ pullRequestBuilds: { commentApproval: 'FORK_PULL_REQUESTS' } }));
     expect(Object.values<any>(forks.resource.aws_codebuild_webhook)[0].pull_request_build_policy).toEqual({
       requires_comment_approval: 'FORK_PULL_REQUESTS',

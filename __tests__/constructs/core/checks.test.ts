@@ -70,11 +70,7 @@ describe('shared validation rules', () => {
   });
 
   test('ARNs in the partition of a region, whatever their own region', () => {
-    expectRule(
-      checkArnInPartitionOf('eu-west-1'),
-      ['arn:aws:codeconnections:us-east-1:123456789012:connection/x'],
-      ['arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/x', ''],
-    );
+    expectRule(checkArnInPartitionOf('eu-west-1'), ['arn:aws:codeconnections:us-east-1:123456789012:connection/x'], ['arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/x', '']);
   });
 
   test('partitions of regions', () => {
@@ -100,7 +96,32 @@ describe('shared validation rules', () => {
     expectRule(
       checkBranchName,
       ['main', 'release/1.2', 'feature/x-y_z', 'head', 'a'.repeat(39), 'g'.repeat(40), 'é'.repeat(127)],
-      ['HEAD', '0123456789abcdef0123456789abcdef01234567', 'ABCDEF0123456789ABCDEF0123456789ABCDEF01', 'é'.repeat(128), 'a\tb', '', 'a..b', 'has space', '-x', '/x', 'x/', 'x.', 'x.lock', 'a/.hidden', 'a~b', 'a^b', 'a:b', 'a?b', 'a*b', 'a[b', 'a\\b', 'a@{b', '@', 'a//b'],
+      [
+        'HEAD',
+        '0123456789abcdef0123456789abcdef01234567',
+        'ABCDEF0123456789ABCDEF0123456789ABCDEF01',
+        'é'.repeat(128),
+        'a\tb',
+        '',
+        'a..b',
+        'has space',
+        '-x',
+        '/x',
+        'x/',
+        'x.',
+        'x.lock',
+        'a/.hidden',
+        'a~b',
+        'a^b',
+        'a:b',
+        'a?b',
+        'a*b',
+        'a[b',
+        'a\\b',
+        'a@{b',
+        '@',
+        'a//b',
+      ],
     );
   });
 
@@ -191,7 +212,7 @@ describe('shared validation rules', () => {
     expectRule(checkReportGroupName, ['app-tests', 'a_1', 'a'.repeat(128)], ['a', '-ab', 'a.b', 'a b', 'a'.repeat(129)]);
   });
 
-  test('build environment variables are shell names outside CodeBuild\'s own', () => {
+  test("build environment variables are shell names outside CodeBuild's own", () => {
     expectRule(checkEnvironmentVariableName, ['APP_DIR', '_x', 'a1'], ['', '1A', 'A-B', 'CODEBUILD_X', 'A B']);
   });
   test('notification topics, rules, events, e-mail addresses and Slack channels', () => {
@@ -207,7 +228,12 @@ describe('shared validation rules', () => {
     expectRule(
       checkChatbotSlackChannelArn,
       ['arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts', 'arn:aws-us-gov:chatbot::123456789012:chat-configuration/slack-channel/a_b'],
-      ['', 'arn:aws:chatbot:eu-west-1:123456789012:chat-configuration/slack-channel/x', 'arn:aws:chatbot::123456789012:chat-configuration/microsoft-teams-channel/x', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/a b'],
+      [
+        '',
+        'arn:aws:chatbot:eu-west-1:123456789012:chat-configuration/slack-channel/x',
+        'arn:aws:chatbot::123456789012:chat-configuration/microsoft-teams-channel/x',
+        'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/a b',
+      ],
     );
   });
 });

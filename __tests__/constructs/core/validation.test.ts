@@ -21,9 +21,7 @@ describe('prop validation', () => {
   test('PropValidationError names the construct, its path, every prop, value and rule', () => {
     const problems = [...checkProp('concurrentBuildLimit', 0, checkConcurrentBuildLimit), ...crossPropProblem(true, 'name', 'x', 'must be longer')];
     const error = new PropValidationError('BuildProject', construct, problems);
-    expect(error.message).toBe(
-      'BuildProject at stack/ci: invalid prop "concurrentBuildLimit" = 0: must be an integer >= 1\n' + 'BuildProject at stack/ci: invalid prop "name" = "x": must be longer',
-    );
+    expect(error.message).toBe('BuildProject at stack/ci: invalid prop "concurrentBuildLimit" = 0: must be an integer >= 1\n' + 'BuildProject at stack/ci: invalid prop "name" = "x": must be longer');
     expect(error.constructPath).toBe('stack/ci');
     expect(error.problems).toBe(problems);
     expect(error.name).toBe('PropValidationError');

@@ -86,9 +86,10 @@ describe('GitHubConnectionSource, existing connection', () => {
   });
 
   test('on its own, needs a connection name unless an ARN is given, and a connection ARN of the documented shape', () => {
-    const make = (props: object) => () =>
-      synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), ...props }));
-    expect(make({})).toThrow('GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, digits and .@_- (required unless connectionArn or sharedConnectionName is set)');
+    const make = (props: object) => () => synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), ...props }));
+    expect(make({})).toThrow(
+      'GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, digits and .@_- (required unless connectionArn or sharedConnectionName is set)',
+    );
     expect(make({ connectionName: 'x'.repeat(33) })).toThrow(/invalid prop "connectionName"/);
     expect(make({ connectionArn: 'arn:aws:s3:::bucket' })).toThrow(/invalid prop "connectionArn" = "arn:aws:s3:::bucket": must be a connection ARN/);
     expect(make({ sharedConnectionName: 'has space' })).toThrow(/invalid prop "sharedConnectionName" = "has space": must be 1-32 letters/);

@@ -7,8 +7,7 @@ import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
 import { CODEOWNERS_PATH, SourceRepository, SourceRepositoryProps } from '../../../constructs/github/source-repository';
 import { synth, Synthesized } from '../../helpers';
 
-const synthRepository = (props: Partial<SourceRepositoryProps> = {}) =>
-  synth((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', ...props }));
+const synthRepository = (props: Partial<SourceRepositoryProps> = {}) => synth((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', ...props }));
 
 describe('SourceRepository, created', () => {
   let stack: Synthesized;

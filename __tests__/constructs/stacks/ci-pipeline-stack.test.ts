@@ -44,7 +44,9 @@ describe('CiPipelineStack', () => {
     expect(weaker.terraform.backend.s3.kms_key_id).toBeUndefined();
     const stack = new CiPipelineStack(Testing.app(), 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: { ...withoutKey, s3ManagedEncryption: true } });
     expect(stack.toTerraform()['//'].suppressions.terraform).toEqual([{ rule: 'CIP_TF_2', reason: expect.stringMatching(/s3ManagedEncryption is set/) }]);
-    expect(() => synthStack({ state: { ...STATE, s3ManagedEncryption: true } })).toThrow(/invalid prop "state.kmsKeyId" = "alias\/terraform-state\/my-state-bucket": must not be set with s3ManagedEncryption/);
+    expect(() => synthStack({ state: { ...STATE, s3ManagedEncryption: true } })).toThrow(
+      /invalid prop "state.kmsKeyId" = "alias\/terraform-state\/my-state-bucket": must not be set with s3ManagedEncryption/,
+    );
   });
 
   test('allows the AWS provider 5.x and 6.x, using no attribute that only one of them has', () => {
@@ -86,7 +88,9 @@ describe('CiPipelineStack', () => {
       ].sort(),
     );
     expect(json.output.webhook_url.description).toBe('The CodePipeline webhook that GitHub calls on push');
-    expect(json.output.pipeline_console_url.value).toMatch(/^https:\/\/\$\{data\.aws_region\..*\}\.console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/\$\{aws_codepipeline\..*\.name\}\/view\?region=/);
+    expect(json.output.pipeline_console_url.value).toMatch(
+      /^https:\/\/\$\{data\.aws_region\..*\}\.console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/\$\{aws_codepipeline\..*\.name\}\/view\?region=/,
+    );
     const connection = synthStack({ pipeline: pipelineProps({ trigger: 'connection' }) });
     expect(connection.output.connection_arn.value).toMatch(/aws_codestarconnections_connection\..*\.arn/);
     expect(connection.output.connection_status.value).toMatch(/\.connection_status\}$/);
@@ -134,9 +138,7 @@ describe('CiPipelineStack', () => {
       expect(list).toEqual(['codebuild', 'list-builds-for-project', '--region', 'eu-west-1', '--project-name', 'app', '--query', 'ids[0]', '--output', 'text']);
       expect(get.slice(0, 6)).toEqual(['codebuild', 'batch-get-builds', '--region', 'eu-west-1', '--ids', 'build-1']);
       expect(get[6]).toBe('--query');
-      expect(get[7]).toBe(
-        "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}",
-      );
+      expect(get[7]).toBe("builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}");
     });
 
     test('tail_logs_command follows the log group', () => {
@@ -152,9 +154,7 @@ describe('CiPipelineStack', () => {
   });
 
   test('reports every bad setting at once, naming the stack and each prop', () => {
-    expect(() => synthStack({ region: 'moon-1', state: { ...STATE, bucket: 'UPPER', region: 'mars' } })).toThrow(
-      /"region" = "moon-1".*\n.*"state.bucket" = "UPPER".*\n.*"state.region" = "mars"/,
-    );
+    expect(() => synthStack({ region: 'moon-1', state: { ...STATE, bucket: 'UPPER', region: 'mars' } })).toThrow(/"region" = "moon-1".*\n.*"state.bucket" = "UPPER".*\n.*"state.region" = "mars"/);
   });
 
   test('rejects bad regions and state settings, naming the prop', () => {
@@ -175,8 +175,6 @@ describe('CiPipelineStack', () => {
   test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {
     const key = 'arn:aws:kms:us-east-1:123456789012:alias/terraform-state';
     expect(() => synthStack({ state: { ...STATE, kmsKeyId: key } })).toThrow(`invalid prop "state.kmsKeyId" = "${key}": must be in the region "eu-west-1" of the state bucket`);
-    expect(() => synthStack({ pipeline: pipelineProps({ artifactBucketName: STATE.bucket }) })).toThrow(
-      'invalid prop "pipeline.artifactBucketName" = "my-state-bucket": must not be the state bucket',
-    );
+    expect(() => synthStack({ pipeline: pipelineProps({ artifactBucketName: STATE.bucket }) })).toThrow('invalid prop "pipeline.artifactBucketName" = "my-state-bucket": must not be the state bucket');
   });
 });

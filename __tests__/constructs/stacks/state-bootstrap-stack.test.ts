@@ -46,11 +46,13 @@ describe('StateBootstrapStack', () => {
       expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.key_id\}$/),
       stateKeyAlias('my-state-bucket'),
-      expect.stringMatching(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:kms:\$\{data\.aws_region\.[\w-]+\.id\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:alias\/terraform-state\/my-state-bucket$/),
+      expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:kms:\$\{data\.aws_region\.[\w-]+\.id\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:alias\/terraform-state\/my-state-bucket$/,
+      ),
     ]);
   });
 
-  test('outputs the bucket and the key for the pipeline stacks\' backend', () => {
+  test("outputs the bucket and the key for the pipeline stacks' backend", () => {
     expect(Object.keys(json.output).sort()).toEqual(['state_bucket', 'state_kms_key_arn']);
   });
 
@@ -67,8 +69,6 @@ describe('StateBootstrapStack', () => {
   });
 
   test('rejects a bad bucket name and region at once, naming the stack', () => {
-    expect(() => new StateBootstrapStack(Testing.app(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(
-      /StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/,
-    );
+    expect(() => new StateBootstrapStack(Testing.app(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(/StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/);
   });
 });

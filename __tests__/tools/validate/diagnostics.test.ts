@@ -11,10 +11,7 @@ describe("Terraform's diagnostics", () => {
       { severity: 'error', summary: 'Invalid value', address: 'module.ci-app__literals.aws_codebuild_project.p' },
     ]);
     expect(allowed.map((diagnostic) => diagnostic.summary)).toEqual([github]);
-    expect(failing.map(formatDiagnostic)).toEqual([
-      'warning in ci-app: aws_s3_bucket.b: Deprecated attribute',
-      'error in ci-app (with literals): aws_codebuild_project.p: Invalid value',
-    ]);
+    expect(failing.map(formatDiagnostic)).toEqual(['warning in ci-app: aws_s3_bucket.b: Deprecated attribute', 'error in ci-app (with literals): aws_codebuild_project.p: Invalid value']);
   });
 
   test('a diagnostic that validate and plan both report counts once', () => {
