@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { API_PIPELINE_STATE, ApiCiStack, PipelineAlertsStack } from '../examples/team-stacks';
+import { API_PIPELINE_STATE, ApiCiStack, PipelineAlertsStack } from '../examples/team-stacks/main';
 
-const EXAMPLE = join(__dirname, '..', 'examples', 'team-stacks.ts');
+const EXAMPLE = join(__dirname, '..', 'examples', 'team-stacks', 'main.ts');
 
 describe("the README's example of a team's own stacks", () => {
   let ciJson: any;

@@ -8,11 +8,13 @@
  *   (c) its Jest test with cdktf's `Testing` matchers passes;
  *   (d) the package's commands run from the app (`npx cdktf-ci-guardrails`,
  *       `cdktf-ci-diagram`, `cdktf-ci-plan-summary`), with their exit codes;
- * and that one copy of `constructs` and of `cdktf` is installed. Prints the
- * tarball's size. Exit 0 when all pass, 1 otherwise.
+ * and that one copy of `constructs` and of `cdktf` is installed. Every other
+ * example app (`examples/<name>/`, each with its own package.json and
+ * cdktf.json) is installed the same way and must synthesize its stacks through
+ * ts-node. Prints the tarball's size. Exit 0 when all pass, 1 otherwise.
  */
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -60,6 +62,33 @@ function checkCommands(app: string, outdir: string): void {
   }
 }
 
+/** An example app of its own, copied beside the tarball and installed with it: its directory. */
+function installExample(work: string, name: string): string {
+  const app = join(work, name);
+  cpSync(join(ROOT, 'examples', name), app, { recursive: true });
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app });
+  for (const dependency of ['constructs', 'cdktf']) {
+    const copies = copiesOf(app, dependency);
+    if (copies.length !== 1) throw new CheckFailed(`${name}: ${copies.length} copies of ${dependency} installed (${copies.join(', ')}): the package must take the app's own as a peer`);
+  }
+  return app;
+}
+
+/** The example apps besides the consumer app: each synthesizes every stack it declares through ts-node. */
+function checkOtherExamples(work: string): void {
+  const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true }).filter(
+    (entry) => entry.isDirectory() && entry.name !== 'consumer-app' && existsSync(join(ROOT, 'examples', entry.name, 'cdktf.json')),
+  );
+  for (const example of examples) {
+    const app = installExample(work, example.name);
+    const outdir = join(app, 'cdktf.out');
+    run('npx', ['ts-node', 'main.ts'], { cwd: app, env: { CDKTF_OUTDIR: outdir } });
+    const stacks = Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks);
+    if (stacks.length === 0) throw new CheckFailed(`examples/${example.name} synthesized no stack`);
+    console.log(`  examples/${example.name}: installed the tarball and synthesized ${stacks.join(', ')} through ts-node`);
+  }
+}
+
 /** The synthesized stack's JSON in an output directory. */
 function stackIn(outdir: string): Record<string, any> {
   const file = join(outdir, 'stacks', STACK, 'cdk.tf.json');
@@ -87,13 +116,7 @@ function main(): number {
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT }))[0];
     renameSync(join(work, packed.filename), join(work, TARBALL));
     console.log(`  tarball: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`);
-    cpSync(join(ROOT, 'examples', 'consumer-app'), app, { recursive: true });
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app });
-
-    for (const name of ['constructs', 'cdktf']) {
-      const copies = copiesOf(app, name);
-      if (copies.length !== 1) throw new CheckFailed(`${copies.length} copies of ${name} installed (${copies.join(', ')}): the package must take the app's own as a peer`);
-    }
+    installExample(work, 'consumer-app');
     const constructsVersion = JSON.parse(readFileSync(join(app, 'node_modules', 'constructs', 'package.json'), 'utf8')).version;
     console.log(`  one copy each of constructs (${constructsVersion}, the app's own) and cdktf`);
 
@@ -112,6 +135,8 @@ function main(): number {
 
     checkCommands(app, join(app, 'out-tsc'));
     console.log("  (d) the package's commands run from the app, with the documented exit codes");
+
+    checkOtherExamples(work);
     console.log(`Consumer test passed (${(statSync(join(work, TARBALL)).size / 1024).toFixed(0)} KiB tarball).`);
     return 0;
   } catch (error) {

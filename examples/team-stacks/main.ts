@@ -1,10 +1,11 @@
 // Two stacks a platform team writes in its own cdktf app, using this project's
 // constructs (README: "Using the constructs in your own stack"). Tested in
-// __tests__/examples.test.ts; the README shows this file.
+// __tests__/examples.test.ts, and run on its own against the packed package by
+// `npm run test:consumer`; the README shows this file.
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { Aspects, Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Aspects, Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CiPipeline, CiPipelineStack, RemoteStateSettings } from 'cdktf-github-codepipeline-ci';
 import { SecurityChecks } from 'cdktf-github-codepipeline-ci/guardrails';
@@ -58,4 +59,12 @@ export class PipelineAlertsStack extends TerraformStack {
       }),
     });
   }
+}
+
+// Synthesizes both stacks when run (`npx ts-node main.ts`, cdktf.json's app), not when a test imports them.
+if (require.main === module) {
+  const app = new App();
+  new ApiCiStack(app, 'api-ci');
+  new PipelineAlertsStack(app, 'api-alerts');
+  app.synth();
 }
