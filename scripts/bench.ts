@@ -124,7 +124,9 @@ function measureRow(row: Row, workDir: string): MeasuredRow {
   for (let index = 0; index < row.runs; index += 1) {
     const outdir = join(workDir, `out-${process.hrtime.bigint()}`);
     row.before?.();
+    if (TERMINAL) process.stderr.write(`\r  ${row.label}: run ${index + 1} of ${row.runs}…\x1b[K`);
     samples.push(measureOnce(row.label, row.run(outdir), workDir));
+    reportRun(row, index, samples[index]);
     if (row.countsResources && counted === undefined) counted = countResources(outdir);
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -135,8 +137,20 @@ function measureRow(row: Row, workDir: string): MeasuredRow {
     medianPeakRssMb: median(samples.map((sample) => sample.peakRssMb)),
     ...counted,
   };
-  process.stderr.write(`  ${row.label}: ${row.runs} runs, median ${(measured.medianWallMs / 1000).toFixed(2)} s\n`);
+  process.stderr.write(`${TERMINAL ? '\r\x1b[K' : ''}  ${row.label}: ${row.runs} runs, median ${(measured.medianWallMs / 1000).toFixed(2)} s\n`);
   return measured;
+}
+
+/** Whether stderr is a terminal, where progress rewrites one line. */
+const TERMINAL = process.stderr.isTTY === true;
+/** Runs longer than this get a line of their own in a log (the `npm test` runs), so a long benchmark is seen to progress. */
+const SLOW_RUN_MS = 10_000;
+
+/** Progress after a run: on a terminal, the rewritten line; in a log, a line for each slow run. */
+function reportRun(row: Row, index: number, sample: Sample): void {
+  const seconds = (sample.wallMs / 1000).toFixed(1);
+  if (TERMINAL) process.stderr.write(`\r  ${row.label}: run ${index + 1} of ${row.runs} took ${seconds} s\x1b[K`);
+  else if (sample.wallMs > SLOW_RUN_MS) process.stderr.write(`  ${row.label}: run ${index + 1} of ${row.runs} took ${seconds} s\n`);
 }
 
 function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): Row[] {
