@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { ConfigError } from '../config/load';
 import { PropValidationError } from '../constructs/core/validation';
-import { GuardrailsError, StackReport, SuppressionError } from '../guardrails';
+import { GuardrailsError, StackReport, summaryLine, SuppressionError } from '../guardrails';
 import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped, SynthesizeOptions } from './synthesize';
 
 export { GUARDRAILS_REPORT_FILE } from './synthesize';
@@ -126,11 +126,7 @@ function start(options: RunOptions) {
       return { outdir, build: prepare() };
     },
     summarize(outdir: string, reports: readonly StackReport[]) {
-      const total = (count: (report: StackReport) => number) => reports.reduce((sum, report) => sum + count(report), 0);
-      stdout(
-        `Guardrails: ${reports.length} stacks, ${total((report) => report.checks)} checks, no findings, ` +
-          `${total((report) => report.suppressed.length)} suppressed with reasons (${path.join(outdir, GUARDRAILS_REPORT_FILE)})\n`,
-      );
+      stdout(`${summaryLine(reports)} (${path.join(outdir, GUARDRAILS_REPORT_FILE)})\n`);
     },
     userError(error: unknown): number {
       if (!isUserError(error)) throw error;

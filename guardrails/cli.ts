@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkStack, formatFinding, StackReport } from './check';
-import { formatReport } from './report';
+import { formatReport, summaryLine } from './report';
 
 export const USAGE = `Usage: cdktf-ci-guardrails [<outdir>] [--report <file>]
 
@@ -58,10 +58,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     const reports = checkSynthOutput(outdir);
     if (parsed.values.report !== undefined) writeFileSync(parsed.values.report, formatReport(reports));
     const findings = reports.flatMap((report) => report.findings);
-    const suppressed = reports.reduce((sum, report) => sum + report.suppressed.length, 0);
-    const checks = reports.reduce((sum, report) => sum + report.checks, 0);
-    const summary = `Guardrails: ${reports.length} stack${reports.length === 1 ? '' : 's'}, ${checks} checks, ${findings.length === 0 ? 'no' : findings.length} finding${findings.length === 1 ? '' : 's'}, ${suppressed} suppressed with reasons`;
-    process.stdout.write(`${[summary, ...findings.map((finding) => `  - ${formatFinding(finding)}`)].join('\n')}\n`);
+    process.stdout.write(`${[summaryLine(reports), ...findings.map((finding) => `  - ${formatFinding(finding)}`)].join('\n')}\n`);
     return findings.length === 0 ? 0 : 1;
   } catch (error) {
     if (error instanceof GuardrailsCliError || error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === 'ENOENT') {

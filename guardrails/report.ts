@@ -2,6 +2,20 @@ import { StackReport } from './check';
 import { Rule } from './core/rule';
 import { ALL_RULES } from './rules';
 
+const plural = (count: number, noun: string) => `${count === 0 && noun === 'finding' ? 'no' : count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** The one-line outcome of the checks: `Guardrails: 2 stacks, 519 checks, no findings, 4 suppressed with reasons`. */
+export function summaryLine(reports: readonly StackReport[]): string {
+  const total = (count: (report: StackReport) => number) => reports.reduce((sum, report) => sum + count(report), 0);
+  return (
+    `Guardrails: ${plural(reports.length, 'stack')}, ${total((report) => report.checks)} checks, ` +
+    `${plural(
+      total((report) => report.findings.length),
+      'finding',
+    )}, ${total((report) => report.suppressed.length)} suppressed with reasons`
+  );
+}
+
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A Markdown report of the checks: per stack, the counts, every suppression with its reason, and the rules checked. */

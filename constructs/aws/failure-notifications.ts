@@ -103,18 +103,22 @@ function validateRule(rule: FailureNotificationRule, index: number): PropProblem
 
 const duplicates = (values: readonly string[]) => values.filter((value, index) => values.indexOf(value) !== index);
 
+/** Problems with a list of e-mail addresses to subscribe: each an address, none twice (compared without case). */
+export function checkEmailAddresses(prop: string, addresses: readonly string[] | undefined): PropProblem[] {
+  const repeated = duplicates(Array.isArray(addresses) ? addresses.map((address) => String(address).toLowerCase()) : []);
+  return [...checkOptionalList(prop, addresses, checkEmailAddress), ...crossPropProblem(repeated.length > 0, prop, repeated, 'must not list an address twice')];
+}
+
 function validateFailureNotificationsProps(props: FailureNotificationsProps): PropProblem[] {
   const rules = Array.isArray(props.rules) ? props.rules : [];
   const key = props.encryptionKey;
   const ruleNames = duplicates(rules.map((rule) => rule.ruleName));
-  const addresses = duplicates((props.emailAddresses ?? []).map((address) => String(address).toLowerCase()));
   return [
     ...checkProp('topicName', props.topicName, checkSnsTopicName),
     ...crossPropProblem(rules.length === 0, 'rules', props.rules, 'must have at least one notification rule'),
     ...rules.flatMap(validateRule),
     ...crossPropProblem(ruleNames.length > 0, 'rules', ruleNames, 'must have distinct rule names (they are unique in the account)'),
-    ...checkOptionalList('emailAddresses', props.emailAddresses, checkEmailAddress),
-    ...crossPropProblem(addresses.length > 0, 'emailAddresses', addresses, 'must not list an address twice'),
+    ...checkEmailAddresses('emailAddresses', props.emailAddresses),
     ...checkOptionalProp('slackChannelConfigurationArn', props.slackChannelConfigurationArn, checkChatbotSlackChannelArn),
     ...checkOptionalProp('detailType', props.detailType, checkOneOf(NOTIFICATION_DETAIL_TYPES)),
     ...crossPropProblem(

@@ -1,4 +1,5 @@
 import { buildLogGroupName, buildReportGroupName, buildRoleName, BuildSettings, validateBuildSettings } from '../aws/build-project';
+import { checkEmailAddresses } from '../aws/failure-notifications';
 import { pipelineRoleName } from '../aws/pipeline';
 import { EXECUTION_MODES, ExecutionMode } from '../aws/pipeline-action';
 import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../iam/artifact-store';
@@ -7,7 +8,6 @@ import {
   checkTriggerFilterPattern,
   checkBranchName,
   checkChatbotSlackChannelArn,
-  checkEmailAddress,
   checkConnectionArn,
   checkConnectionName,
   checkDockerHubRepository,
@@ -284,9 +284,7 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
     ...nestedProblems('registry', validateRegistrySettings(props.registry)),
     ...nestedProblems('build', validateBuildSettings(props.build ?? {})),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
-    ...(props.trigger === 'connection' && props.appPath !== undefined && checkRelativePath(props.appPath) === undefined
-      ? checkDerivedName('appPath', props.appPath, 'trigger file path pattern', appPathPattern(props.appPath) ?? '', (pattern) => (pattern === '' ? undefined : checkTriggerFilterPattern(pattern)))
-      : []),
+    ...appFilesProblems(props),
     ...triggerPatternProblems('releaseTags', props.releaseTags),
     ...crossPropProblem((props.trigger ?? 'webhook') === 'webhook' && props.releaseTags !== undefined, 'releaseTags', props.releaseTags, onlyForTrigger('connection')),
     ...nestedProblems('pullRequestBuilds', validatePullRequestBuildSettings(props.pullRequestBuilds ?? {}, props.github)),
@@ -310,6 +308,13 @@ export const appPathPattern = (appPath: string): string | undefined => {
   const directory = appPath.replace(/\/+$/, '');
   return directory === '.' || directory === '' ? undefined : `${directory}/**`;
 };
+
+/** The connection trigger's pattern for the files under `appPath`, held to the trigger's limit. */
+function appFilesProblems(props: CiPipelineProps): PropProblem[] {
+  if (props.trigger !== 'connection' || props.appPath === undefined || checkRelativePath(props.appPath) !== undefined) return [];
+  const pattern = appPathPattern(props.appPath);
+  return pattern === undefined ? [] : checkDerivedName('appPath', props.appPath, 'trigger file path pattern', pattern, checkTriggerFilterPattern);
+}
 
 function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, github: GitHubSettings): PropProblem[] {
   const unreviewed = "DISABLED would build the code of anyone's pull request, with the build's role, before anyone read it";
@@ -338,13 +343,10 @@ function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, gi
 }
 
 function validateNotificationSettings(settings: NotificationSettings): PropProblem[] {
-  const emails = Array.isArray(settings.emails) ? settings.emails.map((email) => String(email).toLowerCase()) : [];
-  const repeated = emails.filter((email, index) => emails.indexOf(email) !== index);
   const disabled = settings.enabled === false;
   return [
     ...checkOptionalProp('enabled', settings.enabled, checkBoolean),
-    ...checkOptionalList('emails', settings.emails, checkEmailAddress),
-    ...crossPropProblem(repeated.length > 0, 'emails', repeated, 'must not list an address twice'),
+    ...checkEmailAddresses('emails', settings.emails),
     ...checkOptionalProp('slackChannelConfigurationArn', settings.slackChannelConfigurationArn, checkChatbotSlackChannelArn),
     ...(['emails', 'slackChannelConfigurationArn'] as const).flatMap((prop) =>
       crossPropProblem(disabled && settings[prop] !== undefined, prop, settings[prop], 'applies only with notifications enabled; remove it or remove "enabled: false"'),
