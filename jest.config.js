@@ -1,4 +1,5 @@
 const { availableParallelism } = require('node:os');
+const { swcOptions } = require('./loader/transpile.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -9,10 +10,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // The opt-in suite needs Terraform and its providers: `npm run test:validate`.
-  testPathIgnorePatterns: ['/node_modules/', '\\.validate\\.test\\.ts$'],
-  // tsconfig.json sets isolatedModules, so ts-jest only transpiles; `tsc --noEmit` type-checks once in `npm test`.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // Opt-in suites, each a named step of .ci/run: `npm run test:validate` needs Terraform and its providers;
+  // `npm run test:slow` kills and races real synth processes for half a minute.
+  testPathIgnorePatterns: ['/node_modules/', '\\.(validate|slow)\\.test\\.ts$'],
+  // The app's own transform (loader/transpile.cjs): transpile-only; `npm run typecheck` is the type check.
+  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions()] },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   // The examples import the package by name, as a team's app does; here that is the sources (tsconfig.json's paths too).
   moduleNameMapper: {

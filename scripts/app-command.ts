@@ -4,6 +4,9 @@ import { join } from 'node:path';
 /** The project's root directory. */
 export const PROJECT_ROOT = join(__dirname, '..');
 
+/** The hook that runs the project's TypeScript (`node --require <LOADER> <file>.ts`): `loader/register.cjs`. */
+export const LOADER = join(PROJECT_ROOT, 'loader', 'register.cjs');
+
 /**
  * The command `npm run synth` runs (package.json's `synth` script), split for
  * `spawn`: the tests and the benchmark start the app exactly as users do.

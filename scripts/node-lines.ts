@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { appCommand } from './app-command';
 
 /** The LTS lines tested here, beside the Node.js that runs CI: the latest release of each, pinned. */
 export const TESTED_NODE_LINES = ['22.23.5', '24.22.3', '26.12.1'] as const;
@@ -47,8 +48,7 @@ function runWith(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = 
 /** The default configuration's pipeline stack, synthesized by `bin`'s Node.js, or by this one's. */
 function synthesize(bin: string | undefined): string {
   const outdir = join(mkdtempSync(join(tmpdir(), 'ci-node-line-')), 'cdktf.out');
-  const args = ['--require', 'tsx/cjs', 'main.ts'];
-  const result = runWith(bin ?? dirname(process.execPath), args, { CDKTF_OUTDIR: outdir });
+  const result = runWith(bin ?? dirname(process.execPath), appCommand().args, { CDKTF_OUTDIR: outdir });
   if (result.status !== 0) throw new LineFailed(`synth exited ${result.status}:\n${result.output}`);
   return readFileSync(join(outdir, STACK_FILE), 'utf8');
 }

@@ -1,38 +1,37 @@
-import { Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
+import * as cdktfStackTraces from 'cdktf/lib/tokens/private/stack-trace';
 import { skipTokenStackTraces } from '../../app/token-stack-traces';
 
 // The Jest setup has already called it, as the app does at start.
 describe('skipTokenStackTraces', () => {
-  test('cdktf records no creation stack for a token', () => {
-    const token = Token.asAny('value') as unknown as { creationStack: string[] };
-    expect(Token.isUnresolved(token)).toBe(true);
-    expect(token.creationStack).toEqual([]);
+  test('cdktf captures no creation stack for a token of any kind', () => {
+    const tokens = [Token.asAny('value'), Lazy.anyValue({ produce: () => 1 })] as unknown as { creationStack: string[] }[];
+    for (const token of tokens) expect(token.creationStack).toEqual([]);
+    expect(cdktfStackTraces.captureStackTrace()).toEqual([]);
   });
 
-  test('errors keep their stack traces, mapped to the TypeScript source', () => {
+  test('V8 walks no stack for a token: not only is nothing formatted, nothing is captured', () => {
+    const capture = jest.spyOn(Error, 'captureStackTrace');
+    try {
+      Token.asAny('value');
+      Lazy.anyValue({ produce: () => 1 });
+      expect(capture).not.toHaveBeenCalled();
+    } finally {
+      capture.mockRestore();
+    }
+  });
+
+  test('calling it again keeps it so', () => {
+    expect(skipTokenStackTraces()).toBe(true);
+    expect(cdktfStackTraces.captureStackTrace()).toEqual([]);
+  });
+
+  test('stack traces everywhere else are untouched: errors, and captures into plain objects', () => {
     const error = new TypeError('kept');
     expect(error.stack?.split('\n')[0]).toBe('TypeError: kept');
     expect(error.stack).toMatch(/token-stack-traces\.test\.ts:\d+:\d+/);
-  });
-
-  test('calling it again leaves one wrapper', () => {
-    const installed = Error.prepareStackTrace;
-    expect(skipTokenStackTraces()).toBe(true);
-    expect(Error.prepareStackTrace).toBe(installed);
-  });
-
-  test('without it, a plain object gets the stack it captures', () => {
-    const installed = Error.prepareStackTrace;
     const record = { stack: '' };
-    try {
-      (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
-      Error.captureStackTrace(record);
-      expect(record.stack).toMatch(/token-stack-traces\.test\.ts/);
-    } finally {
-      Error.prepareStackTrace = installed;
-    }
-    const skipped = { stack: 'unset' };
-    Error.captureStackTrace(skipped);
-    expect(skipped.stack).toBe('');
+    Error.captureStackTrace(record);
+    expect(record.stack).toMatch(/token-stack-traces\.test\.ts:\d+:\d+/);
   });
 });

@@ -8,6 +8,7 @@ import { synthesizeChecked } from '../../app/synthesize';
 import { pipelineStackId } from '../../config/stack-props';
 import { buildStacks } from '../../main';
 import { pipelineFlowchart, README_DIAGRAM, updateReadme, writeDiagrams } from '../../tools/diagram';
+import { LOADER } from '../../scripts/app-command';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -253,7 +254,7 @@ describe('problems', () => {
 
   test('without synthesized output the command says to synthesize first, without a stack trace', () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'ci-diagram-')), 'cdktf.out');
-    const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'tools', 'diagram.ts'), '--outdir', missing], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--require', LOADER, join(ROOT, 'tools', 'diagram.ts'), '--outdir', missing], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${join(missing, 'manifest.json')} does not exist: run \`npm run synth\` first`);
     expect(result.stderr).not.toMatch(/^\s+at /m);

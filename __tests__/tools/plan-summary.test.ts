@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionOf, countActions, parsePlan, PlanError, readPlan, STATEFUL_RESOURCE_TYPES, summarizePlan, summarizePlanFiles, terraformCounts } from '../../tools/plan-summary';
+import { LOADER } from '../../scripts/app-command';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plans');
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
@@ -200,7 +201,7 @@ describe('files that are not plans', () => {
   });
 
   test('the command prints the summary, or the problem without a stack trace', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', '..', 'tools', 'plan-summary.ts'), ...args], { encoding: 'utf8' });
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--require', LOADER, join(__dirname, '..', '..', 'tools', 'plan-summary.ts'), ...args], { encoding: 'utf8' });
     const good = run(fixture('no-op'));
     expect(good.status).toBe(0);
     expect(good.stdout).toContain('No changes');

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOADER, PROJECT_ROOT } from '../../scripts/app-command';
+
+/** Runs a TypeScript file through the loader with its own cache directory. */
+function run(file: string, cache: string) {
+  const result = spawnSync(process.execPath, ['--require', LOADER, file], { cwd: PROJECT_ROOT, env: { ...process.env, CI_TS_LOADER_CACHE: cache }, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A program with types above its code, that prints a value and whether swc was loaded to run it. */
+const program = (value: number) =>
+  [
+    'interface Shown {',
+    '  readonly value: number;',
+    '}',
+    `const shown: Shown = { value: ${value} };`,
+    'console.log(JSON.stringify({ ...shown, transpiled: Object.keys(require.cache).some((path) => /[\\/]@swc[\\/].*\\.js$/.test(path)) }));',
+    '',
+  ].join('\n');
+
+describe('loader/register.cjs', () => {
+  const scratch = () => mkdtempSync(join(tmpdir(), 'ci-loader-'));
+
+  test('transpiles on the first run, runs the cached output after, and never runs stale output', () => {
+    const directory = scratch();
+    const cache = join(directory, 'cache');
+    const file = join(directory, 'program.ts');
+    writeFileSync(file, program(1));
+    const { mtime } = statSync(file);
+    expect(JSON.parse(run(file, cache).stdout)).toEqual({ value: 1, transpiled: true });
+    expect(JSON.parse(run(file, cache).stdout)).toEqual({ value: 1, transpiled: false });
+    // An edit of the same length, with the old modification time: the content decides.
+    writeFileSync(file, program(2));
+    utimesSync(file, mtime, mtime);
+    expect(JSON.parse(run(file, cache).stdout)).toEqual({ value: 2, transpiled: true });
+    expect(readdirSync(cache).sort()).toHaveLength(4);
+  });
+
+  test('transpiles only our own files: dependencies load untouched', () => {
+    const cache = join(scratch(), 'cache');
+    const result = run(join(PROJECT_ROOT, '__tests__', 'fixtures', 'loader', 'throws-in-construct.ts'), cache);
+    expect(result.status).toBe(1);
+    // The fixture and app/token-stack-traces.ts, each with its map; cdktf and constructs are not among them.
+    expect(readdirSync(cache).filter((name) => name.endsWith('.js'))).toHaveLength(2);
+    expect(readdirSync(cache).filter((name) => name.endsWith('.map'))).toHaveLength(2);
+  });
+
+  test("a bug's stack trace names the TypeScript lines, from a fresh transpile and from the cache", () => {
+    const fixture = join(PROJECT_ROOT, '__tests__', 'fixtures', 'loader', 'throws-in-construct.ts');
+    const lines = readFileSync(fixture, 'utf8').split('\n');
+    const lineOf = (marker: string) => lines.findIndex((line) => line.endsWith(marker)) + 1;
+    const cache = join(scratch(), 'cache');
+    for (const attempt of ['fresh', 'cached']) {
+      const { status, stderr } = run(fixture, cache);
+      expect({ attempt, status }).toEqual({ attempt, status: 1 });
+      expect(stderr).toContain('RangeError: size must be at least 0, got -1');
+      expect(stderr).toMatch(new RegExp(`at new Widget \\(${fixture}:${lineOf('// THROWS')}:\\d+\\)`));
+      expect(stderr).toContain(`${fixture}:${lineOf('// CALLS')}:1`);
+    }
+  });
+
+  test('runs without a cache when its directory cannot be written', () => {
+    const directory = scratch();
+    const file = join(directory, 'program.ts');
+    writeFileSync(file, program(3));
+    // A directory cannot be made inside a file.
+    expect(JSON.parse(run(file, join(file, 'cache')).stdout)).toEqual({ value: 3, transpiled: true });
+  });
+});

@@ -1,0 +1,47 @@
+'use strict';
+/**
+ * The one TypeScript-to-JavaScript transform of the project: the synth's
+ * loader (`register.cjs`) and Jest (`jest.config.js`, through `@swc/jest`) use
+ * these options, so the tests run what the app runs. Transpile-only, one file
+ * at a time; `npm run typecheck` is the type check.
+ */
+const { createHash } = require('node:crypto');
+
+/**
+ * swc's options (a fresh copy each call: swc and @swc/jest may add to them), mirroring tsconfig.json's emit: ES2022 classes with define
+ * semantics (`useDefineForClassFields`, tsc's default for ES2022), CommonJS.
+ * `importInterop: 'none'` makes `import * as fs from 'node:fs'` the module
+ * object itself, as tsc's live bindings do, so a test's `jest.spyOn(fs, ...)`
+ * reaches the code under test; nothing here default-imports a CommonJS module.
+ */
+const swcOptions = () => ({
+  swcrc: false,
+  configFile: false,
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', tsx: false, decorators: false },
+    transform: { useDefineForClassFields: true },
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs', importInterop: 'none' },
+});
+
+/** What an output depends on besides its source and file name: the transpiler's version and its options. */
+const TRANSPILER_FINGERPRINT = createHash('sha256')
+  .update(`@swc/core ${require('@swc/core/package.json').version}\0${JSON.stringify(swcOptions())}`)
+  .digest('hex');
+
+/**
+ * Transpiles one TypeScript file to CommonJS, with its source map (as JSON).
+ * @param {string} source
+ * @param {string} filename
+ * @returns {{ code: string; map: string | undefined }}
+ */
+function transpile(source, filename) {
+  // Required here, not above: a synth whose files are all cached never loads swc.
+  const { transformSync } = require('@swc/core');
+  const { code, map } = transformSync(source, { ...swcOptions(), filename, sourceMaps: true, inlineSourcesContent: false });
+  return { code, map };
+}
+
+module.exports = { swcOptions, TRANSPILER_FINGERPRINT, transpile };
