@@ -15,6 +15,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '\\.(validate|slow)\\.test\\.ts$'],
   // The app's own transform (loader/transpile.cjs): transpile-only; `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions()] },
+  setupFiles: ['<rootDir>/__tests__/setup-before-cdktf.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   // The examples import the package by name, as a team's app does; here that is the sources (tsconfig.json's paths too).
   moduleNameMapper: {
