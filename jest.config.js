@@ -7,6 +7,9 @@ module.exports = {
   // file (about 510 MB, every file's modules in one heap) that idles while a test
   // waits for a spawned synth; two workers take about 430 MB each and finish sooner.
   maxWorkers: Math.max(2, availableParallelism() - 1),
+  // A worker that ends a test file with more than this on its heap is replaced: each file loads its own cdktf and
+  // providers, and what a file leaves behind otherwise grows a worker past 550 MB (the target is 500 MB a process).
+  workerIdleMemoryLimit: '400MB',
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
