@@ -26,12 +26,10 @@ export class RunFailure extends BenchError {
     super(`${label}: \`${commandLine}\`${cwd === PROJECT_ROOT ? '' : ` in ${relative(PROJECT_ROOT, cwd)}`} failed (${reason}):\n${output}`);
   }
 
-  /** The failure in one line: who, what, where, why, and the output's last line. */
+  /** The failure in one line: who, what, where, why, and the error the output shows (a thrown one, else its last line but Node's version). */
   oneLine(): string {
-    const last = this.output
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .pop();
+    const lines = this.output.split('\n').filter((line) => line.trim() !== '' && !/^Node\.js v\d/.test(line));
+    const last = lines.find((line) => /^\s*\w*Error: /.test(line)) ?? lines.pop();
     const where = this.cwd === PROJECT_ROOT ? '' : ` in ${relative(PROJECT_ROOT, this.cwd)}`;
     return `${this.label}: \`${this.commandLine}\`${where} failed (${this.reason})${last === undefined ? '' : `: ${last.trim()}`}`;
   }
