@@ -5,6 +5,11 @@
  * targets, ready for the README's performance section.
  *
  *   npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]
+ *
+ * With `--peers`, instead: our synth side by side with the equivalent AWS CDK
+ * app and the naive cdktf project (scripts/bench-peers.ts, bench/peers/).
+ *
+ *   npm run bench -- --peers [--runs 5] [--fleet-runs 2]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appCommand, PROJECT_ROOT } from './app-command';
 import { BenchError, countResources, machine, measureOnce, median, reportRun, RunSpec, Sample, TERMINAL } from './bench-measure';
+import { runPeers } from './bench-peers';
 import { fleetConfig } from './fleet';
 
 /** A target a row is held to. */
@@ -49,6 +55,8 @@ function parseOptions() {
       runs: { type: 'string', default: '5' },
       'test-runs': { type: 'string', default: '3' },
       sizes: { type: 'string', default: '1,10,100,200' },
+      peers: { type: 'boolean', default: false },
+      'fleet-runs': { type: 'string', default: '2' },
     },
   });
   const count = (name: string, text: string, min: number) => {
@@ -60,6 +68,8 @@ function parseOptions() {
     runs: count('runs', values.runs, 1),
     testRuns: count('test-runs', values['test-runs'], 0),
     sizes: values.sizes.split(',').map((size) => count('sizes', size.trim(), 1)),
+    peers: values.peers,
+    fleetRuns: count('fleet-runs', values['fleet-runs'], 1),
   };
 }
 
@@ -186,7 +196,7 @@ function formatTable(rows: readonly MeasuredRow[]): string {
   return lines.join('\n');
 }
 
-const USAGE = 'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]';
+const USAGE = 'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n       npm run bench -- --peers [--runs 5] [--fleet-runs 2]';
 
 /** Our own rows: synth at each size, the CLI, and `npm test`; returns the report. */
 function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): string {
@@ -233,7 +243,7 @@ function main(): number {
   const workDir = mkdtempSync(join(tmpdir(), 'ci-bench-'));
   try {
     process.stderr.write(`Benchmark in ${workDir}\n`);
-    process.stdout.write(ownBench(options, workDir));
+    process.stdout.write(options.peers ? runPeers(options, workDir) : ownBench(options, workDir));
     return 0;
   } catch (error) {
     if (error instanceof BenchError) {
