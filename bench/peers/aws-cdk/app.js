@@ -273,7 +273,13 @@ function pipelineStack(app, pipeline) {
 /** The state bootstrap stack: a key and the Terraform state bucket, which refuses writes without that key. */
 function stateBootstrapStack(app) {
   const stack = new cdk.Stack(app, 'state-bootstrap', { env: { region: REGION } });
-  const key = new kms.Key(stack, 'Key', { description: 'Encrypts the Terraform state', enableKeyRotation: true, alias: 'alias/terraform-state' });
+  const key = new kms.Key(stack, 'Key', {
+    description: `Encrypts the Terraform state in s3://${STATE_BUCKET}`,
+    enableKeyRotation: true,
+    pendingWindow: cdk.Duration.days(30),
+    alias: `alias/terraform-state/${STATE_BUCKET}`,
+    removalPolicy: cdk.RemovalPolicy.RETAIN,
+  });
   const bucket = new s3.Bucket(stack, 'Bucket', {
     bucketName: STATE_BUCKET,
     encryption: s3.BucketEncryption.KMS,
@@ -283,7 +289,7 @@ function stateBootstrapStack(app) {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    lifecycleRules: [{ noncurrentVersionExpiration: cdk.Duration.days(90), abortIncompleteMultipartUploadAfter: cdk.Duration.days(7) }],
+    lifecycleRules: [{ id: 'expire-noncurrent-versions-and-abort-incomplete-uploads', noncurrentVersionExpiration: cdk.Duration.days(365), abortIncompleteMultipartUploadAfter: cdk.Duration.days(7) }],
     removalPolicy: cdk.RemovalPolicy.RETAIN,
   });
   bucket.addToResourcePolicy(

@@ -47,7 +47,7 @@ const NAME = 'sample-flask-app';
 const OWNER = 'example-org';
 const STATE_BUCKET = 'example-org-terraform-state-eu-west-1';
 
-function bucketHardening(scope: Construct, bucket: s3Bucket.S3Bucket, key: kmsKey.KmsKey, expirationDays?: number) {
+function bucketHardening(scope: Construct, bucket: s3Bucket.S3Bucket, key: kmsKey.KmsKey, expirationDays?: number, noncurrentDays = 7) {
   new s3BucketVersioning.S3BucketVersioningA(scope, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
   new s3BucketServerSideEncryptionConfiguration.S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     bucket: bucket.id,
@@ -69,7 +69,7 @@ function bucketHardening(scope: Construct, bucket: s3Bucket.S3Bucket, key: kmsKe
         status: 'Enabled',
         filter: [{}],
         expiration: expirationDays === undefined ? undefined : [{ days: expirationDays }],
-        noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
+        noncurrentVersionExpiration: [{ noncurrentDays }],
         abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
       },
     ],
@@ -115,10 +115,16 @@ class StateBootstrapStack extends TerraformStack {
     super(scope, id);
     new aws.AwsProvider(this, 'aws', { region: REGION });
     const account = new dataAwsCallerIdentity.DataAwsCallerIdentity(this, 'account');
-    const key = new kmsKey.KmsKey(this, 'key', { description: 'Encrypts the Terraform state', enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy(account.accountId) });
+    const key = new kmsKey.KmsKey(this, 'key', {
+      description: `Encrypts the Terraform state in s3://${STATE_BUCKET}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy(account.accountId),
+      lifecycle: { preventDestroy: true },
+    });
     new kmsAlias.KmsAlias(this, 'key-alias', { name: `alias/terraform-state/${STATE_BUCKET}`, targetKeyId: key.keyId });
-    const bucket = new s3Bucket.S3Bucket(this, 'bucket', { bucket: STATE_BUCKET });
-    bucketHardening(this, bucket, key);
+    const bucket = new s3Bucket.S3Bucket(this, 'bucket', { bucket: STATE_BUCKET, forceDestroy: false, lifecycle: { preventDestroy: true } });
+    bucketHardening(this, bucket, key, undefined, 365);
   }
 }
 
