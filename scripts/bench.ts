@@ -5,24 +5,21 @@
  * targets, ready for the README's performance section.
  *
  *   npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]
+ *
+ * With `--peers`, instead: our synth side by side with the equivalent AWS CDK
+ * app and the naive cdktf project (scripts/bench-peers.ts, bench/peers/).
+ *
+ *   npm run bench -- --peers [--runs 5] [--fleet-runs 2]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appCommand, PROJECT_ROOT } from './app-command';
+import { BenchError, countResources, machine, measureOnce, median, reportRun, RunSpec, Sample, TERMINAL } from './bench-measure';
+import { runPeers } from './bench-peers';
 import { fleetConfig } from './fleet';
-
-const PEAK_RSS_HOOK = join(__dirname, 'peak-rss-hook.cjs');
-
-/** One timed run of a command. */
-interface Sample {
-  readonly wallMs: number;
-  /** The largest peak RSS among the Node processes of the run. */
-  readonly peakRssMb: number;
-  readonly peakProcess: string;
-}
 
 /** A target a row is held to. */
 interface Target {
@@ -34,7 +31,7 @@ interface Target {
 
 interface Row {
   readonly label: string;
-  readonly run: (outdir: string) => { command: string; args: string[]; env?: NodeJS.ProcessEnv };
+  readonly run: (outdir: string) => RunSpec;
   /** Runs before each timed run, untimed. */
   readonly before?: () => void;
   readonly runs: number;
@@ -52,14 +49,14 @@ interface MeasuredRow {
   readonly stacks?: number;
 }
 
-class BenchError extends Error {}
-
 function parseOptions() {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '5' },
       'test-runs': { type: 'string', default: '3' },
       sizes: { type: 'string', default: '1,10,100,200' },
+      peers: { type: 'boolean', default: false },
+      'fleet-runs': { type: 'string', default: '2' },
     },
   });
   const count = (name: string, text: string, min: number) => {
@@ -71,51 +68,9 @@ function parseOptions() {
     runs: count('runs', values.runs, 1),
     testRuns: count('test-runs', values['test-runs'], 0),
     sizes: values.sizes.split(',').map((size) => count('sizes', size.trim(), 1)),
+    peers: values.peers,
+    fleetRuns: count('fleet-runs', values['fleet-runs'], 1),
   };
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-/** Runs a command once as its own process tree: wall time from here, peak RSS from the hook in each Node process. */
-function measureOnce(label: string, spec: ReturnType<Row['run']>, workDir: string): Sample {
-  const rssFile = join(workDir, `peak-rss-${process.hrtime.bigint()}.jsonl`);
-  const baseEnv = spec.env ?? process.env;
-  const env: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    NODE_OPTIONS: [baseEnv.NODE_OPTIONS, `--require ${JSON.stringify(PEAK_RSS_HOOK)}`].filter(Boolean).join(' '),
-    BENCH_PEAK_RSS_FILE: rssFile,
-  };
-  const start = process.hrtime.bigint();
-  const result = spawnSync(spec.command, spec.args, { cwd: PROJECT_ROOT, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.error !== undefined || result.status !== 0) {
-    const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    throw new BenchError(`${label}: \`${spec.command} ${spec.args.join(' ')}\` failed (${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
-  }
-  const records = readFileSync(rssFile, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { maxRssKb: number; argv: string });
-  const peak = records.reduce((largest, record) => (record.maxRssKb > largest.maxRssKb ? record : largest));
-  return { wallMs, peakRssMb: (peak.maxRssKb * 1024) / 1e6, peakProcess: peak.argv.split(`${PROJECT_ROOT}/`).join('') };
-}
-
-/** Counts the stacks and the resources and data sources that a synth wrote. */
-function countResources(outdir: string): { stacks: number; resources: number } {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-  const stacks = Object.values<{ synthesizedStackPath: string }>(manifest.stacks);
-  let resources = 0;
-  for (const stack of stacks) {
-    const json = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8'));
-    for (const block of [json.resource, json.data]) {
-      for (const ofType of Object.values<Record<string, unknown>>(block ?? {})) resources += Object.keys(ofType).length;
-    }
-  }
-  return { stacks: stacks.length, resources };
 }
 
 function measureRow(row: Row, workDir: string): MeasuredRow {
@@ -126,7 +81,7 @@ function measureRow(row: Row, workDir: string): MeasuredRow {
     row.before?.();
     if (TERMINAL) process.stderr.write(`\r  ${row.label}: run ${index + 1} of ${row.runs}…\x1b[K`);
     samples.push(measureOnce(row.label, row.run(outdir), workDir));
-    reportRun(row, index, samples[index]);
+    reportRun(row.label, index, row.runs, samples[index]);
     if (row.countsResources && counted === undefined) counted = countResources(outdir);
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -139,18 +94,6 @@ function measureRow(row: Row, workDir: string): MeasuredRow {
   };
   process.stderr.write(`${TERMINAL ? '\r\x1b[K' : ''}  ${row.label}: ${row.runs} runs, median ${(measured.medianWallMs / 1000).toFixed(2)} s\n`);
   return measured;
-}
-
-/** Whether stderr is a terminal, where progress rewrites one line. */
-const TERMINAL = process.stderr.isTTY === true;
-/** Runs longer than this get a line of their own in a log (the `npm test` runs), so a long benchmark is seen to progress. */
-const SLOW_RUN_MS = 10_000;
-
-/** Progress after a run: on a terminal, the rewritten line; in a log, a line for each slow run. */
-function reportRun(row: Row, index: number, sample: Sample): void {
-  const seconds = (sample.wallMs / 1000).toFixed(1);
-  if (TERMINAL) process.stderr.write(`\r  ${row.label}: run ${index + 1} of ${row.runs} took ${seconds} s\x1b[K`);
-  else if (sample.wallMs > SLOW_RUN_MS) process.stderr.write(`  ${row.label}: run ${index + 1} of ${row.runs} took ${seconds} s\n`);
 }
 
 function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): Row[] {
@@ -253,9 +196,36 @@ function formatTable(rows: readonly MeasuredRow[]): string {
   return lines.join('\n');
 }
 
-function machine(): string {
-  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${availableParallelism()} × ${cpu}, ${Math.round(totalmem() / 1024 ** 3)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`;
+const USAGE = 'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n       npm run bench -- --peers [--runs 5] [--fleet-runs 2]';
+
+/** Our own rows: synth at each size, the CLI, and `npm test`; returns the report. */
+function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): string {
+  const app = appCommand();
+  // One untimed run fills tsx's transform cache, as any earlier synth on the machine would have.
+  measureOnce('warm-up', { ...app, env: { ...process.env, CDKTF_OUTDIR: join(workDir, 'warm-up') } }, workDir);
+  const rows = [...synthRows(options, workDir), ...(options.testRuns > 0 ? [testRow(options.testRuns)] : [])];
+  const measured: MeasuredRow[] = [];
+  for (const row of rows) measured.push(measureRow(row, workDir));
+
+  const missed = measured.filter((row) => row.row.target !== undefined && !row.row.target.met(row, measured));
+  const peakTest = measured.find((row) => !row.row.countsResources);
+  const largestTestProcess = peakTest?.samples.reduce((largest, sample) => (sample.peakRssMb > largest.peakRssMb ? sample : largest));
+  return [
+    `Machine: ${machine()}`,
+    '',
+    formatTable(measured),
+    '',
+    'How measured: each run is a separate process tree started with `child_process.spawnSync`, as users start it ' +
+      "(`npm run synth`'s command with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; `cdktf synth --output`; `npm test`). " +
+      'Wall time is `process.hrtime` around the spawn. Peak RSS is the largest `process.resourceUsage().maxRSS` (getrusage) ' +
+      "among the run's Node processes, reported at exit by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`. " +
+      'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
+      "One untimed synth warms tsx's transform cache first; `npm test` runs after `jest --clearCache` each time. Resources/s counts resources and data sources over the median wall time.",
+    ...(largestTestProcess === undefined ? [] : ['', `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`]),
+    '',
+    missed.length === 0 ? 'Every target met.' : `Targets missed: ${missed.map((row) => row.row.label).join('; ')}.`,
+    '',
+  ].join('\n');
 }
 
 function main(): number {
@@ -265,7 +235,7 @@ function main(): number {
   } catch (error) {
     // parseArgs's own errors (unknown option, missing value) carry a code and a clear message.
     if (error instanceof BenchError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\nUsage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n`);
+      process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
       return 2;
     }
     throw error;
@@ -273,34 +243,7 @@ function main(): number {
   const workDir = mkdtempSync(join(tmpdir(), 'ci-bench-'));
   try {
     process.stderr.write(`Benchmark in ${workDir}\n`);
-    const app = appCommand();
-    // One untimed run fills tsx's transform cache, as any earlier synth on the machine would have.
-    measureOnce('warm-up', { ...app, env: { ...process.env, CDKTF_OUTDIR: join(workDir, 'warm-up') } }, workDir);
-    const rows = [...synthRows(options, workDir), ...(options.testRuns > 0 ? [testRow(options.testRuns)] : [])];
-    const measured: MeasuredRow[] = [];
-    for (const row of rows) measured.push(measureRow(row, workDir));
-
-    const missed = measured.filter((row) => row.row.target !== undefined && !row.row.target.met(row, measured));
-    const peakTest = measured.find((row) => !row.row.countsResources);
-    const largestTestProcess = peakTest?.samples.reduce((largest, sample) => (sample.peakRssMb > largest.peakRssMb ? sample : largest));
-    process.stdout.write(
-      [
-        `Machine: ${machine()}`,
-        '',
-        formatTable(measured),
-        '',
-        'How measured: each run is a separate process tree started with `child_process.spawnSync`, as users start it ' +
-          "(`npm run synth`'s command with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; `cdktf synth --output`; `npm test`). " +
-          'Wall time is `process.hrtime` around the spawn. Peak RSS is the largest `process.resourceUsage().maxRSS` (getrusage) ' +
-          "among the run's Node processes, reported at exit by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`. " +
-          'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
-          "One untimed synth warms tsx's transform cache first; `npm test` runs after `jest --clearCache` each time. Resources/s counts resources and data sources over the median wall time.",
-        ...(largestTestProcess === undefined ? [] : ['', `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`]),
-        '',
-        missed.length === 0 ? 'Every target met.' : `Targets missed: ${missed.map((row) => row.row.label).join('; ')}.`,
-        '',
-      ].join('\n'),
-    );
+    process.stdout.write(options.peers ? runPeers(options, workDir) : ownBench(options, workDir));
     return 0;
   } catch (error) {
     if (error instanceof BenchError) {

@@ -1,0 +1,277 @@
+/**
+ * `npm run bench -- --peers`: our synth side by side with its peers, each
+ * installed from its own lockfile under bench/peers/ so that the project's own
+ * install stays lean: the equivalent AWS CDK app (bench/peers/aws-cdk, with and
+ * without aws-cdk-lib's synth-time validation) and the naive cdktf project
+ * (bench/peers/naive-cdktf). Runs are interleaved between the tools, so that
+ * drift on the machine hits all of them alike.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { appCommand, PROJECT_ROOT } from './app-command';
+import { BenchError, countResources, machine, measureOnce, median, reportRun, RunFailure, RunSpec, Sample, TERMINAL } from './bench-measure';
+import { fleetConfig } from './fleet';
+
+export interface PeerOptions {
+  /** Timed runs of each default-configuration and 100-pipeline row (the naive baseline's are at most 3). */
+  readonly runs: number;
+  /** Timed runs of our 1,000-pipeline fleet. */
+  readonly fleetRuns: number;
+}
+
+const PEERS_DIR = join(PROJECT_ROOT, 'bench', 'peers');
+const AWS_CDK_DIR = join(PEERS_DIR, 'aws-cdk');
+const NAIVE_DIR = join(PEERS_DIR, 'naive-cdktf');
+/** The naive baseline takes 10 s and more a run; three are enough to see where it stands. */
+const NAIVE_MAX_RUNS = 3;
+
+/** A peer project: where it lives and what it is called in progress and errors. */
+interface Peer {
+  readonly label: string;
+  readonly dir: string;
+}
+
+const PEERS: readonly Peer[] = [
+  { label: 'AWS CDK peer', dir: AWS_CDK_DIR },
+  { label: 'naive cdktf peer', dir: NAIVE_DIR },
+];
+
+/** A target a peer row holds our row of the same group to. */
+interface PeerTarget {
+  readonly text: string;
+  readonly met: (row: MeasuredPeerRow, ours: MeasuredPeerRow) => boolean;
+  /** What was achieved, for the Met column. */
+  readonly describe: (row: MeasuredPeerRow, ours: MeasuredPeerRow) => string;
+}
+
+/** One tool at one size: a row of the table. */
+interface PeerRow {
+  readonly group: string;
+  readonly tool: string;
+  /** Whether the row is our app's. */
+  readonly ours?: boolean;
+  /** The configuration whose row of ours this row is compared with; its own by default. */
+  readonly comparedWith?: string;
+  readonly run: (outdir: string) => RunSpec;
+  readonly runs: number;
+  /** How the Ratio column reads for this row, given its median over ours (ours' own rows leave it out). */
+  readonly ratioText?: string;
+  readonly target?: PeerTarget;
+}
+
+interface MeasuredPeerRow {
+  readonly row: PeerRow;
+  readonly samples: readonly Sample[];
+  readonly medianWallMs: number;
+  readonly medianPeakRssMb: number;
+  readonly stacks?: number;
+  readonly resources?: number;
+}
+
+/** A peer's install is current when npm's record of what it installed (node_modules/.package-lock.json) is its lockfile's packages. */
+export function installMatchesLockfile(lockfile: { packages?: Record<string, unknown> }, installed: { packages?: Record<string, unknown> }): boolean {
+  const locked = lockfile.packages ?? {};
+  const present = installed.packages ?? {};
+  const sameEntries = Object.entries(present).every(([path, entry]) => JSON.stringify(entry) === JSON.stringify(locked[path]));
+  // npm leaves out of its record the optional packages this platform does not take (fsevents on Linux).
+  const nothingMissing = Object.entries(locked).every(([path, entry]) => path === '' || path in present || (entry as { optional?: boolean }).optional === true);
+  return sameEntries && nothingMissing;
+}
+
+/** `npm ci` in a peer's directory, unless its node_modules already holds what its lockfile says. */
+function installPeer(peer: Peer): void {
+  const where = relative(PROJECT_ROOT, peer.dir);
+  const installedPath = join(peer.dir, 'node_modules', '.package-lock.json');
+  const lockfile = JSON.parse(readFileSync(join(peer.dir, 'package-lock.json'), 'utf8'));
+  if (existsSync(installedPath) && installMatchesLockfile(lockfile, JSON.parse(readFileSync(installedPath, 'utf8')))) {
+    process.stderr.write(`  ${peer.label}: ${where}/node_modules matches its package-lock.json; not installing\n`);
+    return;
+  }
+  const args = ['ci', '--no-audit', '--no-fund'];
+  process.stderr.write(`  ${peer.label}: npm ${args.join(' ')} in ${where}…\n`);
+  const start = Date.now();
+  const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: peer.dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error !== undefined || result.status !== 0) {
+    const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim();
+    throw new RunFailure(peer.label, `npm ${args.join(' ')}`, peer.dir, result.error?.message ?? `exit ${result.status ?? result.signal}`, output);
+  }
+  process.stderr.write(`  ${peer.label}: installed in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
+}
+
+/** The environment of a run, without the variables that would change what a tool synthesizes. */
+function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['CI_PIPELINES_CONFIG', 'CDKTF_OUTDIR', 'CDK_OUTDIR', 'CDK_VALIDATION', 'PIPELINES']) delete env[name];
+  return { ...env, ...extra };
+}
+
+/** `node app.js` in the AWS CDK peer, for `pipelines` pipelines (undefined: our default configuration), validation on or off. */
+function awsCdkRun(validation: boolean, pipelines?: number) {
+  return (outdir: string): RunSpec => ({
+    command: process.execPath,
+    args: ['app.js'],
+    cwd: AWS_CDK_DIR,
+    env: cleanEnv({ CDK_OUTDIR: outdir, ...(validation ? {} : { CDK_VALIDATION: 'false' }), ...(pipelines === undefined ? {} : { PIPELINES: String(pipelines) }) }),
+  });
+}
+
+/** `npx cdktf synth` in the naive peer, as its README-following team runs it. */
+function naiveRun(outdir: string): RunSpec {
+  return {
+    command: process.platform === 'win32' ? 'npx.cmd' : 'npx',
+    args: ['cdktf', 'synth', '--output', outdir],
+    cwd: NAIVE_DIR,
+    // The CLI sets NODE_OPTIONS itself when it is empty; the peak-memory hook makes it non-empty.
+    env: cleanEnv({ CHECKPOINT_DISABLE: '1', NODE_OPTIONS: '--max-old-space-size=4096' }),
+  };
+}
+
+const times = (ratio: number) => `${ratio.toFixed(ratio < 10 ? 2 : 1)}×`;
+const ratioOf = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => row.medianWallMs / ours.medianWallMs;
+
+/** "Ours at least `factor` times faster than this row", and optionally "ours' peak RSS no more than this row's". */
+function fasterTarget(factor: number, memoryToo: boolean): PeerTarget {
+  const faster = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => ratioOf(row, ours) >= factor;
+  const leaner = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => !memoryToo || ours.medianPeakRssMb <= row.medianPeakRssMb;
+  return {
+    text: `ours ≥ ${factor} × faster${memoryToo ? ", ours' peak RSS ≤ this row's" : ''}`,
+    met: (row, ours) => faster(row, ours) && leaner(row, ours),
+    describe: (row, ours) => `${times(ratioOf(row, ours))}${memoryToo ? `; peak RSS ours ${Math.round(ours.medianPeakRssMb)} MB, this ${Math.round(row.medianPeakRssMb)} MB` : ''}`,
+  };
+}
+
+/** The three groups of rows, each measured interleaved: the default configuration, 100 pipelines, and our 1,000. */
+function peerGroups(options: PeerOptions, workDir: string): PeerRow[][] {
+  const app = appCommand();
+  const fleet = (size: number) => {
+    const path = join(workDir, `fleet-${size}.json`);
+    writeFileSync(path, JSON.stringify(fleetConfig(size), null, 2));
+    return (outdir: string): RunSpec => ({ ...app, env: cleanEnv({ CI_PIPELINES_CONFIG: path, CDKTF_OUTDIR: outdir }) });
+  };
+  const ours = (group: string, run: (outdir: string) => RunSpec, runs: number, extra: Partial<PeerRow> = {}): PeerRow => ({
+    group,
+    tool: 'ours, `npm run synth`',
+    ours: true,
+    run,
+    runs,
+    ...extra,
+  });
+  const defaults = 'default configuration';
+  const hundred = '100 pipelines';
+  return [
+    [
+      ours(defaults, (outdir) => ({ ...app, env: cleanEnv({ CDKTF_OUTDIR: outdir }) }), options.runs),
+      { group: defaults, tool: 'AWS CDK, validation off', run: awsCdkRun(false), runs: options.runs, ratioText: 'AWS CDK (validation off) / ours', target: fasterTarget(1.5, true) },
+      { group: defaults, tool: 'AWS CDK, validation on (its default)', run: awsCdkRun(true), runs: options.runs, ratioText: 'AWS CDK (validation on) / ours' },
+      { group: defaults, tool: 'naive cdktf, `npx cdktf synth`', run: naiveRun, runs: Math.min(options.runs, NAIVE_MAX_RUNS), ratioText: 'naive cdktf / ours', target: fasterTarget(20, false) },
+    ],
+    [
+      ours(hundred, fleet(100), options.runs),
+      { group: hundred, tool: 'AWS CDK, validation off', run: awsCdkRun(false, 100), runs: options.runs, ratioText: 'AWS CDK (validation off) / ours', target: fasterTarget(1.5, false) },
+    ],
+    [
+      ours('1,000 pipelines', fleet(1000), options.fleetRuns, {
+        ratioText: 'ours 1,000 / ours 100',
+        comparedWith: hundred,
+        target: { text: '≤ 10.5 × our 100-pipeline time', met: (row, base) => ratioOf(row, base) <= 10.5, describe: (row, base) => times(ratioOf(row, base)) },
+      }),
+    ],
+  ];
+}
+
+/** The label of a row's runs in progress lines and errors. */
+const runLabel = (row: PeerRow) => `${row.group}: ${row.tool}`;
+
+/** Measures a group's rows in rounds (each row once a round, while it has runs left), so that drift hits them all alike. */
+function measureInterleaved(rows: readonly PeerRow[], workDir: string): MeasuredPeerRow[] {
+  const samples = rows.map((): Sample[] => []);
+  const counts = rows.map((): { stacks: number; resources: number } | undefined => undefined);
+  const rounds = Math.max(...rows.map((row) => row.runs));
+  for (let round = 0; round < rounds; round += 1) {
+    rows.forEach((row, index) => {
+      if (round >= row.runs) return;
+      const outdir = join(workDir, `out-${process.hrtime.bigint()}`);
+      if (TERMINAL) process.stderr.write(`\r  ${runLabel(row)}: run ${round + 1} of ${row.runs}…\x1b[K`);
+      samples[index].push(measureOnce(runLabel(row), row.run(outdir), workDir));
+      reportRun(runLabel(row), round, row.runs, samples[index][round]);
+      counts[index] ??= countResources(outdir);
+      rmSync(outdir, { recursive: true, force: true });
+    });
+  }
+  return rows.map((row, index) => {
+    const measured = {
+      row,
+      samples: samples[index],
+      medianWallMs: median(samples[index].map((sample) => sample.wallMs)),
+      medianPeakRssMb: median(samples[index].map((sample) => sample.peakRssMb)),
+      ...counts[index],
+    };
+    process.stderr.write(`${TERMINAL ? '\r\x1b[K' : ''}  ${runLabel(row)}: ${row.runs} runs, median ${(measured.medianWallMs / 1000).toFixed(2)} s\n`);
+    return measured;
+  });
+}
+
+/** The row a row is compared with: ours of the configuration it names (its own by default). */
+function baseline(measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]): MeasuredPeerRow {
+  const group = measured.row.comparedWith ?? measured.row.group;
+  return all.find((other) => other.row.ours === true && other.row.group === group)!;
+}
+
+function verdict(measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]): string {
+  const target = measured.row.target;
+  if (target === undefined) return '–';
+  const base = baseline(measured, all);
+  return `${target.met(measured, base) ? 'yes' : '**no**'} (${target.describe(measured, base)})`;
+}
+
+function formatPeerTable(all: readonly MeasuredPeerRow[]): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  const lines = [
+    '| Configuration | Tool | Runs | Stacks | Resources | Median wall (s) | Range (s) | Median peak RSS (MB) | Ratio | Target | Met |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
+  ];
+  for (const measured of all) {
+    const walls = measured.samples.map((sample) => sample.wallMs);
+    const { row } = measured;
+    const ratio = row.ratioText === undefined ? '–' : `${row.ratioText} = ${times(ratioOf(measured, baseline(measured, all)))}`;
+    lines.push(
+      `| ${row.group} | ${row.tool} | ${measured.samples.length} | ${measured.stacks ?? '–'} | ${measured.resources ?? '–'} | ${seconds(measured.medianWallMs)} | ` +
+        `${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ${Math.round(measured.medianPeakRssMb)} | ${ratio} | ${row.target?.text ?? '–'} | ${verdict(measured, all)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const HOW_MEASURED =
+  "How measured: each run is a separate process tree started with `child_process.spawnSync` from the tool's own directory, as its users start it: ours with `npm run synth`'s command " +
+  '(`CDKTF_OUTDIR`, and `CI_PIPELINES_CONFIG` for a fleet of scripts/fleet.ts); the AWS CDK app (bench/peers/aws-cdk, aws-cdk-lib L2 constructs, one stack per pipeline and the state stack) ' +
+  "with `node app.js` (`CDK_OUTDIR`, `PIPELINES=100` for its fleet of the same three shapes), validation off being `CDK_VALIDATION=false`, which skips aws-cdk-lib's built-in CloudFormation template validation " +
+  '(on by default; `AppProps.builtinCloudFormationValidation`); the naive cdktf project (bench/peers/naive-cdktf, providers imported from their package roots, ts-node) with `npx cdktf synth --output` and `CHECKPOINT_DISABLE=1`. ' +
+  'Each peer has its own package.json and lockfile, installed with `npm ci` into its own node_modules. Within each configuration the runs are interleaved, one of each tool a round, so that drift hits all alike; ' +
+  "one untimed run of each default-configuration tool first fills caches (tsx's transform cache, the file cache). Wall time is `process.hrtime` around the spawn; peak RSS is the largest " +
+  "`process.resourceUsage().maxRSS` among the run's Node processes (a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`). Resources: Terraform resources and data sources for cdktf, " +
+  "CloudFormation resources for AWS CDK (which has no GitHub resources: those are not in its stacks). Ratio: the row's median wall time over ours of the same configuration.";
+
+/** Installs the peers, measures every group, and returns the report (Machine line, table, how measured, what was missed). */
+export function runPeers(options: PeerOptions, workDir: string): string {
+  try {
+    process.stderr.write('Peers:\n');
+    for (const peer of PEERS) installPeer(peer);
+    const groups = peerGroups(options, workDir);
+    process.stderr.write('Warm-up (untimed):\n');
+    for (const row of groups[0]) {
+      const sample = measureOnce(`warm-up, ${runLabel(row)}`, row.run(join(workDir, `warm-up-${process.hrtime.bigint()}`)), workDir);
+      process.stderr.write(`  ${runLabel(row)}: ${(sample.wallMs / 1000).toFixed(1)} s\n`);
+    }
+    process.stderr.write('Measured, interleaved:\n');
+    const measured = groups.flatMap((rows) => measureInterleaved(rows, workDir));
+    const missed = measured.filter((row) => row.row.target !== undefined && !row.row.target.met(row, baseline(row, measured)));
+    const missedText = missed.map((row) => `${runLabel(row.row)}: ${row.row.target!.text} (${row.row.target!.describe(row, baseline(row, measured))})`);
+    return [`Machine: ${machine()}`, '', formatPeerTable(measured), '', HOW_MEASURED, '', missed.length === 0 ? 'Every target met.' : `Targets missed: ${missedText.join('; ')}.`, ''].join('\n');
+  } catch (error) {
+    // One line that names the peer (or our app) and the command; the output's last line says why.
+    if (error instanceof RunFailure) throw new BenchError(error.oneLine());
+    throw error;
+  }
+}
