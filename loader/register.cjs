@@ -23,10 +23,9 @@ const Module = require('node:module');
 const { join } = require('node:path');
 const { TRANSPILER_FINGERPRINT, transpile } = require('./transpile.cjs');
 const { installStackTraceMapping, registerSourceMap } = require('./source-maps.cjs');
+const { COMPILE_CACHE_DIR, transpileCacheDir } = require('./cache-dirs.cjs');
 
-/** The cache directory; `CI_TS_LOADER_CACHE` overrides it. */
-const CACHE_DIR = process.env.CI_TS_LOADER_CACHE || join(__dirname, '..', 'node_modules', '.cache', 'ts-loader');
-const COMPILE_CACHE_DIR = join(__dirname, '..', 'node_modules', '.cache', 'node-compile-cache');
+const CACHE_DIR = transpileCacheDir();
 let cacheWritable = true;
 
 /** @param {string} path @param {string} content */

@@ -7,6 +7,10 @@ export const PROJECT_ROOT = join(__dirname, '..');
 /** The hook that runs the project's TypeScript (`node --require <LOADER> <file>.ts`): `loader/register.cjs`. */
 export const LOADER = join(PROJECT_ROOT, 'loader', 'register.cjs');
 
+/** The loader's transpile cache (`loader/cache-dirs.cjs`). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const loaderCacheDir: (env?: NodeJS.ProcessEnv) => string = require('../loader/cache-dirs.cjs').transpileCacheDir;
+
 /**
  * The command `npm run synth` runs (package.json's `synth` script), split for
  * `spawn`: the tests and the benchmark start the app exactly as users do.
