@@ -147,7 +147,7 @@ describe('CiPipelineStack', () => {
   });
 
   test('remoteState reads the stack from another stack through the same backend', () => {
-    const pipelineBackend = synthStack().terraform.backend.s3;
+    const pipelineBackend = json.terraform.backend.s3;
     const reader = JSON.parse(Testing.synthScope((scope) => CiPipelineStack.remoteState(scope, 'pipeline', STATE)));
     const { use_lockfile: _lock, ...backend } = pipelineBackend;
     expect(reader.data.terraform_remote_state.pipeline).toEqual({ backend: 's3', config: backend });
