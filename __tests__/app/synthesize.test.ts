@@ -98,10 +98,11 @@ describe('synthesizeChecked', () => {
     });
 
     test("an error that is not the file system's is not disguised as one", () => {
+      const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
       jest.spyOn(fs, 'mkdtempSync').mockImplementation(() => {
         throw new TypeError('a bug');
       });
-      expect(() => synthesizeChecked(join(tmpdir(), 'x'), (app) => [smallStack(app)])).toThrow(TypeError);
+      expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(TypeError);
     });
 
     test('an output directory that cannot be renamed (a bind mount: EBUSY) gets its entries swapped, and no staging is left', () => {
@@ -177,7 +178,9 @@ describe('synthesizeChecked', () => {
       [
         'a directory of other files',
         () => {
-          const dir = mkdtempSync(join(tmpdir(), 'ci-home-'));
+          // A level below the temporary directory: synth sweeps the output directory's parent, and /tmp may be large.
+          const dir = join(mkdtempSync(join(tmpdir(), 'ci-home-')), 'home');
+          mkdirSync(dir);
           writeFileSync(join(dir, 'notes.txt'), 'mine');
           return dir;
         },
