@@ -5,12 +5,11 @@
  * can: for each field of the schema it sets a value other than the default and
  * expects different stacks. A new field without a case here fails too.
  */
-import { Testing } from 'cdktf';
 import { z } from 'zod';
 import { parseConfig } from '../../config/load';
 import { configSchema } from '../../config/schema';
 import { buildStacks } from '../../main';
-import { validConfigDocument } from '../helpers';
+import { validConfigDocument, testApp } from '../helpers';
 
 type Document = ReturnType<typeof validConfigDocument> & Record<string, any>;
 type Pipeline = Record<string, any>;
@@ -100,7 +99,7 @@ interface Stacks {
   readonly json: (id: string) => string;
 }
 function stacksOf(document: Document): Stacks {
-  const stacks = buildStacks(Testing.app(), parseConfig(document)).all;
+  const stacks = buildStacks(testApp(), parseConfig(document)).all;
   const made = new Map<string, string>();
   const json = (id: string) => {
     if (!made.has(id)) made.set(id, JSON.stringify(stacks.find((stack) => stack.node.id === id)!.toTerraform()));
