@@ -5,8 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseSync } from '@swc/core';
-import type { Module, Node, Span } from '@swc/types';
+import { parseSync, type Module, type Node, type Span } from '@swc/core';
 
 const ROOT = resolve(__dirname, '..');
 const SKIP = new Set(['node_modules', 'cdktf.out', 'dist', '.git', '.gen', 'coverage', 'sample-flask-app']);
