@@ -113,11 +113,17 @@ function runBuildspec(variables: readonly { name: string; value: string; type: s
 describe('the buildspec, run with the variables of both synthesized projects', () => {
   const document = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
   const ecr = { ...document, pipelines: [{ ...document.pipelines[0], registry: { type: 'ecr', image: 'sample-flask-app' } }] };
-  const projectsOf = (config: unknown) => {
+  const synthesizeProjects = (config: unknown) => {
     const json: any = JSON.parse(JSON.stringify(buildStacks(testApp(), parseConfig(config)).pipelines[0].toTerraform()));
     const projects = Object.values<any>(json.resource.aws_codebuild_project);
     const at = (suffix: string) => projects.find((project) => project['//'].metadata.path.endsWith(suffix)).environment.environment_variable;
     return { pipeline: at('ci/build/project'), pullRequest: at('ci/pull-request-build/project') };
+  };
+  // One synth per configuration, shared by its two tests, which only read the variables.
+  const synthesized = new Map<unknown, { pipeline: any; pullRequest: any }>();
+  const projectsOf = (config: unknown) => {
+    if (!synthesized.has(config)) synthesized.set(config, synthesizeProjects(config));
+    return synthesized.get(config)!;
   };
 
   test.each([
