@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { API_PIPELINE_STATE, ApiCiStack, PipelineAlertsStack } from '../examples/team-stacks/main';
+import { testApp } from './helpers';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'team-stacks', 'main.ts');
 
@@ -9,7 +10,7 @@ describe("the README's example of a team's own stacks", () => {
   let ciJson: any;
   let alertsJson: any;
   beforeAll(() => {
-    const app = Testing.app();
+    const app = testApp();
     ciJson = JSON.parse(Testing.synth(new ApiCiStack(app, 'api-ci'), true));
     alertsJson = JSON.parse(Testing.synth(new PipelineAlertsStack(app, 'api-alerts'), true));
   });

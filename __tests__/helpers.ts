@@ -1,4 +1,7 @@
-import { TerraformDataSource, TerraformResource, Testing } from 'cdktf';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, TerraformDataSource, TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { CiPipeline } from '../constructs/ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
@@ -39,21 +42,30 @@ function elementAt(scope: IConstruct, path: string): TerraformResource | Terrafo
   return found;
 }
 
-/** Synthesizes the constructs that `build` adds to a fresh test stack. */
+let appOutdir: string | undefined;
+/**
+ * `Testing.app()`, with one output directory for every app of a test file: `Testing.app()` makes (and leaves) a
+ * temporary directory for each app, several hundred per test run, though the tests synthesize in memory and never
+ * write there. Same context (stubbed version, future flags) as `Testing.app()`.
+ */
+export function testApp(): App {
+  appOutdir ??= mkdtempSync(join(tmpdir(), 'cdktf.outdir.'));
+  return Testing.app({ outdir: appOutdir });
+}
+
+/** Synthesizes the constructs that `build` adds to a fresh test stack (`Testing.synthScope`, on a `testApp()`). */
 export function synth(build: (scope: Construct) => void): Synthesized {
-  let root: Construct | undefined;
-  const text = Testing.synthScope((scope) => {
-    root = scope;
-    build(scope);
-  });
+  const root = new TerraformStack(testApp(), 'stack');
+  build(root);
+  const text = Testing.synth(root);
   const json: StackJson = JSON.parse(text);
   const address = (path: string) => {
-    const element = elementAt(root!, path);
+    const element = elementAt(root, path);
     const prefix = element instanceof TerraformDataSource ? 'data.' : '';
     return `${prefix}${element.terraformResourceType}.${element.friendlyUniqueId}`;
   };
   const at = (path: string) => {
-    const element = elementAt(root!, path);
+    const element = elementAt(root, path);
     const body = (element instanceof TerraformDataSource ? json.data : json.resource)?.[element.terraformResourceType]?.[element.friendlyUniqueId];
     if (body === undefined) throw new Error(`${path} was not synthesized`);
     return body;

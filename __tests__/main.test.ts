@@ -8,6 +8,7 @@ import { PipelineConfig } from '../config/schema';
 import { GITHUB_CONNECTION_STACK_ID, pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
 import { stateKeyAlias } from '../constructs/stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
+import { testApp } from './helpers';
 
 /** Values a user could supply; none may reach the synthesized output. */
 const PLANTED = {
@@ -19,7 +20,7 @@ const PLANTED = {
 };
 
 function synthesizeDefault() {
-  const app = Testing.app();
+  const app = testApp();
   const stacks = buildStacks(app, loadConfigFile(DEFAULT_CONFIG_PATH));
   const read = (stackId: string, outdir: string) => readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');
   const bootstrapText = read(STATE_BOOTSTRAP_STACK_ID, Testing.fullSynth(stacks.bootstrap!));
@@ -107,7 +108,7 @@ describe('the app on the default configuration', () => {
   test('each pipeline of a fleet gets its own stack and state key', () => {
     const config = loadConfigFile(DEFAULT_CONFIG_PATH);
     const second = { ...config.pipelines[0], name: 'second-app', github: { ...config.pipelines[0].github, repository: 'second-app' } };
-    const app = Testing.app();
+    const app = testApp();
     const { pipelines } = buildStacks(app, parseConfig({ ...config, pipelines: [config.pipelines[0], second] }));
     expect(pipelines.map((stack) => stack.node.id)).toEqual([pipelineStackId('sample-flask-app'), pipelineStackId('second-app')]);
     const keys = pipelines.map((stack) => JSON.parse(Testing.synth(stack)).terraform.backend.s3.key);
@@ -206,7 +207,7 @@ describe('a fleet in connection mode', () => {
   const inConnectionMode = (name: string) => ({ ...base.pipelines[0], name, trigger: 'connection' as const, github: { owner: 'example-org', repository: name } });
   let stacks: ReturnType<typeof buildStacks>;
   beforeAll(() => {
-    stacks = buildStacks(Testing.app(), parseConfig({ ...base, connection: { name: 'example-org-github' }, pipelines: [inConnectionMode('web'), inConnectionMode('api'), base.pipelines[0]] }));
+    stacks = buildStacks(testApp(), parseConfig({ ...base, connection: { name: 'example-org-github' }, pipelines: [inConnectionMode('web'), inConnectionMode('api'), base.pipelines[0]] }));
   });
 
   test('shares one connection, in a stack of its own with state under the state key, instead of one per pipeline', () => {
@@ -230,7 +231,7 @@ describe('a fleet in connection mode', () => {
   });
 
   test('with connection.create false, the connection exists already: no stack creates it, and the pipelines still look it up by name', () => {
-    const existing = buildStacks(Testing.app(), parseConfig({ ...base, connection: { name: 'org-github', create: false }, pipelines: [inConnectionMode('web')] }));
+    const existing = buildStacks(testApp(), parseConfig({ ...base, connection: { name: 'org-github', create: false }, pipelines: [inConnectionMode('web')] }));
     expect(existing.connection).toBeUndefined();
     expect(existing.pipelines[0].dependencies).toEqual([]);
     expect(Object.values<any>(JSON.parse(Testing.synth(existing.pipelines[0])).data.aws_codestarconnections_connection)[0].name).toBe('org-github');

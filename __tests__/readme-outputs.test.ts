@@ -7,11 +7,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
 import { parseConfig } from '../config/load';
 import { buildStacks } from '../main';
 import { CiPipelineStack } from '../constructs/stacks/ci-pipeline-stack';
-import { pipelineProps, validConfigDocument } from './helpers';
+import { pipelineProps, validConfigDocument, testApp } from './helpers';
 
 const ROOT = join(__dirname, '..');
 const GOLDEN = join(__dirname, 'golden');
@@ -36,12 +35,12 @@ const goldenStacks = readdirSync(GOLDEN, { withFileTypes: true })
 function synthesized(change: (pipeline: any) => void) {
   const document: any = validConfigDocument();
   change(document.pipelines[0]);
-  return buildStacks(Testing.app(), parseConfig(document)).all.map((stack) => ({ name: stack.node.id, json: JSON.parse(JSON.stringify(stack.toTerraform())) }));
+  return buildStacks(testApp(), parseConfig(document)).all.map((stack) => ({ name: stack.node.id, json: JSON.parse(JSON.stringify(stack.toTerraform())) }));
 }
 
 /** A library user's pipeline stack whose pipeline creates its own connection. */
 const ownConnectionStack = () =>
-  new CiPipelineStack(Testing.app(), 'ci-app', {
+  new CiPipelineStack(testApp(), 'ci-app', {
     pipeline: pipelineProps({ trigger: 'connection' }),
     region: 'eu-west-1',
     state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },

@@ -38,7 +38,10 @@ export const goldenFileName = (stackId: string): string => `${stackId}.tf.json`;
 
 /** Synthesizes `shape` as `npm run synth` does and returns each stack's `cdk.tf.json`, by stack ID. */
 export function synthesizeShape(shape: GoldenShape): Map<string, string> {
-  const outdir = mkdtempSync(join(tmpdir(), `golden-${shape.name}-`));
+  // The output directory one level down: synth sweeps its parent for leftovers of killed runs, and a shared
+  // temporary directory may hold tens of thousands of entries.
+  const parent = mkdtempSync(join(tmpdir(), `golden-${shape.name}-`));
+  const outdir = join(parent, 'cdktf.out');
   try {
     const errors: string[] = [];
     const code = run({ env: { CI_PIPELINES_CONFIG: shape.configPath, CDKTF_OUTDIR: outdir }, stdout: () => {}, stderr: (text) => errors.push(text) });
@@ -50,7 +53,7 @@ export function synthesizeShape(shape: GoldenShape): Map<string, string> {
         .map((stackId) => [stackId, readFileSync(join(stacksDir, stackId, 'cdk.tf.json'), 'utf8')]),
     );
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
   }
 }
 

@@ -7,6 +7,7 @@ import { OutputLock, tryLock } from '../../app/output-lock';
 import { makeStaging, startSwap } from '../../app/output-swap';
 import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped } from '../../app/synthesize';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
+import { StateBootstrapStack } from '../../constructs/stacks/state-bootstrap-stack';
 import { GuardrailsError } from '../../guardrails';
 import { pipelineProps } from '../helpers';
 
@@ -17,6 +18,11 @@ describe('synthesizeChecked', () => {
       region: 'eu-west-1',
       state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: `${id}/terraform.tfstate`, kmsKeyId: 'alias/terraform-state/my-state-bucket' },
     });
+  /**
+   * The app's smallest stack (the state bootstrap's, a fifth of a pipeline stack's cost), under a pipeline stack's ID:
+   * for the tests of the output directory, where what the stack holds does not matter.
+   */
+  const smallStack = (app: App, id = 'ci-app') => new StateBootstrapStack(app, id, { bucketName: 'my-state-bucket', region: 'eu-west-1' });
   /** An output directory from an earlier synth and `terraform init`. */
   function earlierOutput(): string {
     const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
@@ -48,7 +54,7 @@ describe('synthesizeChecked', () => {
   test("a stack's file in the other format, left by an earlier synth, is removed: Terraform would load both", () => {
     const outdir = earlierOutput();
     writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf'), 'terraform {}');
-    synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+    synthesizeChecked(outdir, (app) => [smallStack(app)]);
     expect(readdirSync(join(outdir, 'stacks', 'ci-app')).sort()).toEqual(['.terraform', 'cdk.tf.json']);
   });
 
@@ -87,22 +93,23 @@ describe('synthesizeChecked', () => {
     ])('%s where the staging directory is made is one OutputDirError saying so', (code, meaning) => {
       const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
       jest.spyOn(fs, 'mkdtempSync').mockImplementation(failWith(code, dirname(outdir)));
-      expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(new OutputDirError(outdir, `${meaning} (${code} on ${dirname(outdir)})`));
+      expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(new OutputDirError(outdir, `${meaning} (${code} on ${dirname(outdir)})`));
       expect(existsSync(outdir)).toBe(false);
     });
 
     test("an error that is not the file system's is not disguised as one", () => {
+      const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
       jest.spyOn(fs, 'mkdtempSync').mockImplementation(() => {
         throw new TypeError('a bug');
       });
-      expect(() => synthesizeChecked(join(tmpdir(), 'x'), (app) => [pipelineStack(app)])).toThrow(TypeError);
+      expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(TypeError);
     });
 
     test('an output directory that cannot be renamed (a bind mount: EBUSY) gets its entries swapped, and no staging is left', () => {
       const outdir = earlierOutput();
       const rename = fs.renameSync;
       const refused = jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => (from === outdir ? failWith('EBUSY', outdir)() : rename(from, to)));
-      synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+      synthesizeChecked(outdir, (app) => [smallStack(app)]);
       expect(refused).toHaveBeenCalledWith(outdir, expect.stringContaining('cdktf.out.old-'));
       expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
       expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
@@ -114,7 +121,7 @@ describe('synthesizeChecked', () => {
       const outdir = earlierOutput();
       const rename = fs.renameSync;
       jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => (String(from).includes('.staging-') ? failWith('EACCES', outdir)() : rename(from, to)));
-      expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(OutputDirError);
+      expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(OutputDirError);
       expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).toBe('{"earlier": true}');
       expect(beside(outdir)).toEqual(['cdktf.out']);
     });
@@ -130,7 +137,7 @@ describe('synthesizeChecked', () => {
       mkdirSync(join(outdir, 'stacks', 'ci-app', '.terraform'), { recursive: true });
       writeFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'kept');
       writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), '{"earlier": true}');
-      synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+      synthesizeChecked(outdir, (app) => [smallStack(app)]);
       expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
       expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
       expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
@@ -142,9 +149,9 @@ describe('synthesizeChecked', () => {
 
   test('stacks no longer built do not linger, and the report is part of the tree swapped in', () => {
     const outdir = earlierOutput();
-    synthesizeChecked(outdir, (app) => [pipelineStack(app), pipelineStack(app, 'ci-other')]);
+    synthesizeChecked(outdir, (app) => [smallStack(app), smallStack(app, 'ci-other')]);
     expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-app', 'ci-other']);
-    synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+    synthesizeChecked(outdir, (app) => [smallStack(app)]);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
     expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).toContain('ci-app');
     expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).not.toContain('ci-other');
@@ -155,12 +162,12 @@ describe('synthesizeChecked', () => {
     const outdir = earlierOutput();
     mkdirSync(join(outdir, 'stacks', 'ci-gone'));
     writeFileSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'), '{"resources": ["still in AWS"]}');
-    expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(new LocalStateError(outdir, ['ci-gone']));
+    expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(new LocalStateError(outdir, ['ci-gone']));
     expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-app', 'ci-gone']);
     expect(beside(outdir)).toEqual(['cdktf.out']);
     // Once the state is gone (destroyed, or moved elsewhere), the stack's directory goes too.
     rmSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'));
-    synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+    synthesizeChecked(outdir, (app) => [smallStack(app)]);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
   });
 
@@ -171,7 +178,9 @@ describe('synthesizeChecked', () => {
       [
         'a directory of other files',
         () => {
-          const dir = mkdtempSync(join(tmpdir(), 'ci-home-'));
+          // A level below the temporary directory: synth sweeps the output directory's parent, and /tmp may be large.
+          const dir = join(mkdtempSync(join(tmpdir(), 'ci-home-')), 'home');
+          mkdirSync(dir);
           writeFileSync(join(dir, 'notes.txt'), 'mine');
           return dir;
         },
@@ -179,7 +188,7 @@ describe('synthesizeChecked', () => {
       ],
     ])('%s', (_, outdir, reason) => {
       const dir = outdir();
-      expect(() => synthesizeChecked(dir, (app) => [pipelineStack(app)])).toThrow(new OutputDirError(dir, reason));
+      expect(() => synthesizeChecked(dir, (app) => [smallStack(app)])).toThrow(new OutputDirError(dir, reason));
       expect([existsSync(join(dir, 'manifest.json')), existsSync(`${dir}.lock`)]).toEqual([false, false]);
     });
   });
@@ -191,7 +200,7 @@ describe('synthesizeChecked', () => {
       const waits: string[] = [];
       const synth = synthesizeCheckedUnlessStopped(
         outdir,
-        (app) => [pipelineStack(app)],
+        (app) => [smallStack(app)],
         () => false,
         {
           onWait: (message) => {
@@ -213,7 +222,7 @@ describe('synthesizeChecked', () => {
         let asked = 0;
         const result = await synthesizeCheckedUnlessStopped(
           outdir,
-          (app) => [pipelineStack(app)],
+          (app) => [smallStack(app)],
           () => ++asked >= steps,
         );
         expect({ steps, result }).toEqual({ steps, result: undefined });
@@ -229,7 +238,7 @@ describe('synthesizeChecked', () => {
       const journal = startSwap(outdir, staging, false);
       renameSync(outdir, journal.old); // killed here, between the two renames
       expect(existsSync(outdir)).toBe(false);
-      synthesizeChecked(outdir, (app) => [pipelineStack(app)]);
+      synthesizeChecked(outdir, (app) => [smallStack(app)]);
       expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
       expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
       expect(beside(outdir)).toEqual(['cdktf.out']);

@@ -5,9 +5,9 @@ import { Aspects, LocalBackend, TerraformStack, Testing } from 'cdktf';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { checkStack, checkStacks, formatReport, GuardrailsError, SecurityChecks, SuppressionError, Suppressions } from '../../guardrails';
 import { checkedByCaller } from '../../guardrails/security-checks';
-import { pipelineProps } from '../helpers';
+import { pipelineProps, testApp } from '../helpers';
 
-const bareStack = () => new TerraformStack(Testing.app(), 'bare');
+const bareStack = () => new TerraformStack(testApp(), 'bare');
 
 /** A project that breaks CKV_AWS_147 (no customer key) and nothing in the privileged-mode rule. */
 function unencryptedProject(stack: TerraformStack): CodebuildProject {
@@ -95,7 +95,7 @@ describe('SecurityChecks', () => {
   });
 
   test('the pipeline stacks apply it themselves', () => {
-    const stack = new CiPipelineStack(Testing.app(), 'ci-app', {
+    const stack = new CiPipelineStack(testApp(), 'ci-app', {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
       state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
@@ -107,7 +107,7 @@ describe('SecurityChecks', () => {
 
 describe('checkedByCaller', () => {
   const pipelineStack = () =>
-    new CiPipelineStack(Testing.app(), 'ci-app', {
+    new CiPipelineStack(testApp(), 'ci-app', {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
       state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },

@@ -1,10 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
 import { main } from '../../guardrails/cli';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
-import { pipelineProps } from '../helpers';
+import { pipelineProps, testApp } from '../helpers';
 
 /** A synth output directory as cdktf writes it, with one stack. */
 function synthOutput(json: object): string {
@@ -32,7 +31,7 @@ function run(argv: readonly string[]) {
 describe('cdktf-ci-guardrails', () => {
   const stack: any = JSON.parse(
     JSON.stringify(
-      new CiPipelineStack(Testing.app(), 'ci-app', {
+      new CiPipelineStack(testApp(), 'ci-app', {
         pipeline: pipelineProps(),
         region: 'eu-west-1',
         state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },

@@ -1,13 +1,13 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { EncryptionKey, IEncryptionKey } from '../../constructs/aws/encryption-key';
 import { buildFailures, FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { checkStack, codeBuildNeeds, isAllowed, NormalizedStatement, PERMISSION_RULES, pipelineNeeds, secretOfVariable, SynthesizedStack, TerraformJson } from '../../guardrails';
-import { pipelineProps } from '../helpers';
+import { pipelineProps, testApp } from '../helpers';
 
 function synthesize(pipeline: CiPipelineProps): TerraformJson {
-  const stack = new CiPipelineStack(Testing.app(), 'ci-app', {
+  const stack = new CiPipelineStack(testApp(), 'ci-app', {
     pipeline,
     region: 'eu-west-1',
     state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
@@ -221,7 +221,7 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
 
   /** A stack with failure notifications whose topic is encrypted with `key` (a key of the stack when undefined). */
   function notificationStack(key?: (stack: TerraformStack) => IEncryptionKey): TerraformJson {
-    const stack = new TerraformStack(Testing.app(), 'notify');
+    const stack = new TerraformStack(testApp(), 'notify');
     new FailureNotifications(stack, 'notifications', {
       topicName: 'ci-app-failures',
       encryptionKey: key?.(stack) ?? new EncryptionKey(stack, 'key', { alias: 'ci/app', description: 'd', allowCodeStarNotifications: true }),

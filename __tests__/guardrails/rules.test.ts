@@ -9,7 +9,7 @@ import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsman
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TerraformResource, TerraformStack, Testing } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import { BuildProject } from '../../constructs/aws/build-project';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { EncryptionKey } from '../../constructs/aws/encryption-key';
@@ -17,14 +17,14 @@ import { FailureNotifications, pipelineFailures } from '../../constructs/aws/fai
 import { ImageRepository } from '../../constructs/aws/image-repository';
 import { SecureBucket } from '../../constructs/aws/secure-bucket';
 import { ALL_RULES, checkStack, formatFinding, StackReport } from '../../guardrails';
-import { pipelineProps } from '../helpers';
+import { pipelineProps, testApp } from '../helpers';
 
 /** The pipeline stacks the product synthesizes, in its two shapes. */
 type Shape = 'webhook-dockerhub' | 'connection-ecr';
 
 function pipelineStack(shape: Shape): CiPipelineStack {
   const pipeline = shape === 'webhook-dockerhub' ? pipelineProps() : pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app' } });
-  return new CiPipelineStack(Testing.app(), 'ci-app', {
+  return new CiPipelineStack(testApp(), 'ci-app', {
     pipeline,
     region: 'eu-west-1',
     state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
@@ -43,7 +43,7 @@ const findingsOf = (report: StackReport, ruleId: string) => report.findings.filt
 
 /** A standalone tree: a key, a bucket and whatever `build` adds, in a bare stack. */
 function bareStack(build: (stack: TerraformStack, key: EncryptionKey, bucket: SecureBucket) => void): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), 'bare');
+  const stack = new TerraformStack(testApp(), 'bare');
   const key = new EncryptionKey(stack, 'key', { alias: 'test', description: 'Test key', allowCloudWatchLogs: true });
   const bucket = new SecureBucket(stack, 'bucket', { bucketName: 'my-test-bucket', encryptionKey: key });
   build(stack, key, bucket);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../config/load';
 import { checkStacks } from '../../guardrails';
 import { buildStacks } from '../../main';
+import { testApp } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,7 +18,7 @@ describe('.checkov.yaml', () => {
   });
 
   test('skips every checkov check the product suppresses in code', () => {
-    const suppressed = checkStacks(buildStacks(Testing.app(), loadConfigFile(DEFAULT_CONFIG_PATH)).all).flatMap((report) => report.suppressed.map((finding) => finding.ruleId));
+    const suppressed = checkStacks(buildStacks(testApp(), loadConfigFile(DEFAULT_CONFIG_PATH)).all).flatMap((report) => report.suppressed.map((finding) => finding.ruleId));
     const checkovIds = [...new Set(suppressed.filter((id) => id.startsWith('CKV')))];
     expect(checkovIds.length).toBeGreaterThan(0);
     expect(config['skip-check']).toEqual(expect.arrayContaining(checkovIds));

@@ -7,7 +7,7 @@ import { ActionBinding, ActionConfig, ExecutionMode, IAction, PipelineType } fro
 import { SecureBucket } from '../../../constructs/aws/secure-bucket';
 import { BUILD_ACTION, BUILD_STAGE, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
 import { KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS, START_BUILD_ACTIONS } from '../../../iam/actions';
-import { contextArn, statement, synth, synthPipeline, Synthesized } from '../../helpers';
+import { contextArn, statement, synth, synthPipeline, Synthesized, testApp } from '../../helpers';
 
 /** An action that records its binding and brings what `config` says. */
 class FakeAction implements IAction {
@@ -166,7 +166,7 @@ describe('Pipeline.addStage', () => {
   });
 
   test('a pipeline with fewer than two stages fails synth validation', () => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
+    const stack = new TerraformStack(testApp(), 'stack');
     newPipeline(stack).addStage({ stageName: 'Only', actions: [new FakeAction('X')] });
     expect(() => Testing.synth(stack, true)).toThrow(/Pipeline stack\/pipeline has 1 stage\(s\); a pipeline needs at least two/);
   });

@@ -6,7 +6,7 @@ import { SecureBucket } from '../../../constructs/aws/secure-bucket';
 import { ServiceRole } from '../../../constructs/aws/service-role';
 import { Grant, PolicyStatement } from '../../../constructs/core/grants';
 import { BUCKET_READ_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../../iam/actions';
-import { statement, synth, Synthesized } from '../../helpers';
+import { statement, synth, Synthesized, testApp } from '../../helpers';
 
 const newRole = (scope: ConstructLike) => new ServiceRole(scope, 'role', { roleName: 'app-codebuild', assumedBy: 'codebuild.amazonaws.com' });
 type ConstructLike = ConstructorParameters<typeof ServiceRole>[0];
@@ -34,7 +34,7 @@ describe('ServiceRole', () => {
   });
 
   test('a role without permissions fails synth validation', () => {
-    const empty = new TerraformStack(Testing.app(), 'stack');
+    const empty = new TerraformStack(testApp(), 'stack');
     new ServiceRole(empty, 'r', { roleName: 'empty', assumedBy: 'codebuild.amazonaws.com' });
     expect(() => Testing.synth(empty, true)).toThrow(/ServiceRole empty has no permissions granted/);
   });

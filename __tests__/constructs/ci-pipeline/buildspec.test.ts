@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Testing } from 'cdktf';
 import { buildStacks } from '../../../main';
 import { parseConfig } from '../../../config/load';
 import { parse } from 'yaml';
@@ -10,6 +9,7 @@ import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../config/load';
 import { UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
 import { BUILD_ENVIRONMENT_VARIABLES } from '../../../constructs/ci-pipeline/build-environment';
 import { pipInstalls } from '../../sample-app-requirements';
+import { testApp } from '../../helpers';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const text = readFileSync(join(ROOT, 'sample-flask-app', 'buildspec.yml'), 'utf8');
@@ -113,11 +113,17 @@ function runBuildspec(variables: readonly { name: string; value: string; type: s
 describe('the buildspec, run with the variables of both synthesized projects', () => {
   const document = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
   const ecr = { ...document, pipelines: [{ ...document.pipelines[0], registry: { type: 'ecr', image: 'sample-flask-app' } }] };
-  const projectsOf = (config: unknown) => {
-    const json: any = JSON.parse(JSON.stringify(buildStacks(Testing.app(), parseConfig(config)).pipelines[0].toTerraform()));
+  const synthesizeProjects = (config: unknown) => {
+    const json: any = JSON.parse(JSON.stringify(buildStacks(testApp(), parseConfig(config)).pipelines[0].toTerraform()));
     const projects = Object.values<any>(json.resource.aws_codebuild_project);
     const at = (suffix: string) => projects.find((project) => project['//'].metadata.path.endsWith(suffix)).environment.environment_variable;
     return { pipeline: at('ci/build/project'), pullRequest: at('ci/pull-request-build/project') };
+  };
+  // One synth per configuration, shared by its two tests, which only read the variables.
+  const synthesized = new Map<unknown, { pipeline: any; pullRequest: any }>();
+  const projectsOf = (config: unknown) => {
+    if (!synthesized.has(config)) synthesized.set(config, synthesizeProjects(config));
+    return synthesized.get(config)!;
   };
 
   test.each([

@@ -6,7 +6,6 @@
  */
 import { CodebuildWebhook } from '@cdktf/provider-aws/lib/codebuild-webhook';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
-import { Testing } from 'cdktf';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../../../config/load';
 import { buildStacks } from '../../../main';
 import { pullRequestStatusContext } from '../../../constructs/ci-pipeline/ci-pipeline-props';
@@ -14,13 +13,13 @@ import { CONNECTION_TOKEN_ACTIONS, ECR_PUSH_ACTIONS, SECRET_READ_ACTIONS } from 
 import { CiPipelineStack } from '../../../constructs/stacks/ci-pipeline-stack';
 import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
 import { CiPipelineProps } from '../../../constructs/ci-pipeline/ci-pipeline-props';
-import { pipelineProps, statement, synthPipeline } from '../../helpers';
+import { pipelineProps, statement, synthPipeline, testApp } from '../../helpers';
 
 /** The stack of one pipeline, as Terraform reads it. */
 const stackJson = (pipeline: CiPipelineProps): any =>
   JSON.parse(
     JSON.stringify(
-      new CiPipelineStack(Testing.app(), 'ci-app', {
+      new CiPipelineStack(testApp(), 'ci-app', {
         pipeline,
         region: 'eu-west-1',
         state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
@@ -38,7 +37,7 @@ const resourceAt = (json: any, type: string, suffix: string) => {
 describe('the default configuration: a pull request from webhook to merge gate', () => {
   const config = loadConfigFile(DEFAULT_CONFIG_PATH);
   const pipeline = config.pipelines[0];
-  const stack = buildStacks(Testing.app(), parseConfig(JSON.parse(JSON.stringify(config)))).pipelines[0];
+  const stack = buildStacks(testApp(), parseConfig(JSON.parse(JSON.stringify(config)))).pipelines[0];
   const json = JSON.parse(JSON.stringify(stack.toTerraform()));
   const project = resourceAt(json, 'aws_codebuild_project', 'ci/pull-request-build/project');
   const webhook = resourceAt(json, 'aws_codebuild_webhook', 'ci/pull-request-build/webhook');

@@ -1,10 +1,10 @@
-import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkConcurrentBuildLimit } from '../../../constructs/core/checks';
 import { checkOptionalProp, checkProp, crossPropProblem, describeValue, nestedProblems, PropValidationError, throwIfInvalid } from '../../../constructs/core/validation';
+import { testApp } from '../../helpers';
 
 describe('prop validation', () => {
-  const construct = new Construct(new Construct(Testing.app(), 'stack'), 'ci');
+  const construct = new Construct(new Construct(testApp(), 'stack'), 'ci');
 
   test('checkProp reports the prop, the value and what is allowed; checkOptionalProp lets a missing prop pass', () => {
     expect(checkProp('concurrentBuildLimit', 0, checkConcurrentBuildLimit)).toEqual([{ prop: 'concurrentBuildLimit', value: 0, allowed: 'must be an integer >= 1' }]);

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { App, Testing } from 'cdktf';
 import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
 import { CiPipelineStack, CiPipelineStackProps, REQUIRED_TERRAFORM_VERSION } from '../../../constructs/stacks/ci-pipeline-stack';
-import { pipelineProps } from '../../helpers';
+import { pipelineProps, testApp } from '../../helpers';
 
 const STATE = { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' };
 
 function synthStack(props: Partial<CiPipelineStackProps> = {}) {
-  const app: App = Testing.app();
+  const app: App = testApp();
   const stack = new CiPipelineStack(app, 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: STATE, ...props });
   return JSON.parse(Testing.synth(stack, true));
 }
@@ -42,7 +42,7 @@ describe('CiPipelineStack', () => {
     const weaker = synthStack({ state: { ...withoutKey, s3ManagedEncryption: true } });
     expect(weaker.terraform.backend.s3).toMatchObject({ encrypt: true });
     expect(weaker.terraform.backend.s3.kms_key_id).toBeUndefined();
-    const stack = new CiPipelineStack(Testing.app(), 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: { ...withoutKey, s3ManagedEncryption: true } });
+    const stack = new CiPipelineStack(testApp(), 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: { ...withoutKey, s3ManagedEncryption: true } });
     expect(stack.toTerraform()['//'].suppressions.terraform).toEqual([{ rule: 'CIP_TF_2', reason: expect.stringMatching(/s3ManagedEncryption is set/) }]);
     expect(() => synthStack({ state: { ...STATE, s3ManagedEncryption: true } })).toThrow(
       /invalid prop "state.kmsKeyId" = "alias\/terraform-state\/my-state-bucket": must not be set with s3ManagedEncryption/,
@@ -147,7 +147,7 @@ describe('CiPipelineStack', () => {
   });
 
   test('remoteState reads the stack from another stack through the same backend', () => {
-    const pipelineBackend = synthStack().terraform.backend.s3;
+    const pipelineBackend = json.terraform.backend.s3;
     const reader = JSON.parse(Testing.synthScope((scope) => CiPipelineStack.remoteState(scope, 'pipeline', STATE)));
     const { use_lockfile: _lock, ...backend } = pipelineBackend;
     expect(reader.data.terraform_remote_state.pipeline).toEqual({ backend: 's3', config: backend });

@@ -6,12 +6,13 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { Testing } from 'cdktf';
 import { stateKeyAlias, StateBootstrapStack } from '../../../constructs/stacks/state-bootstrap-stack';
 import { REQUIRED_TERRAFORM_VERSION } from '../../../constructs/stacks/terraform-version';
+import { testApp } from '../../helpers';
 
 describe('StateBootstrapStack', () => {
   let text: string;
   let json: any;
   beforeAll(() => {
-    text = Testing.synth(new StateBootstrapStack(Testing.app(), 'state-bootstrap', { bucketName: 'my-state-bucket', region: 'eu-west-1' }), true);
+    text = Testing.synth(new StateBootstrapStack(testApp(), 'state-bootstrap', { bucketName: 'my-state-bucket', region: 'eu-west-1' }), true);
     json = JSON.parse(text);
   });
 
@@ -57,18 +58,18 @@ describe('StateBootstrapStack', () => {
   });
 
   test('names the key after the bucket, with "." (which a KMS alias cannot hold) as "-"', () => {
-    const dotted = JSON.parse(Testing.synth(new StateBootstrapStack(Testing.app(), 's', { bucketName: 'state.example.com', region: 'eu-west-1' }), true));
+    const dotted = JSON.parse(Testing.synth(new StateBootstrapStack(testApp(), 's', { bucketName: 'state.example.com', region: 'eu-west-1' }), true));
     expect(Object.values(dotted.resource.aws_kms_alias).map((alias: any) => alias.name)).toEqual(['alias/terraform-state/state-example-com']);
     expect(stateKeyAlias('state.example.com')).toBe('alias/terraform-state/state-example-com');
   });
 
   test('refuses a bucket name only an account regional namespace may have', () => {
-    expect(() => new StateBootstrapStack(Testing.app(), 's', { bucketName: 'state-123456789012-eu-west-1-an', region: 'eu-west-1' })).toThrow(
+    expect(() => new StateBootstrapStack(testApp(), 's', { bucketName: 'state-123456789012-eu-west-1-an', region: 'eu-west-1' })).toThrow(
       'invalid prop "bucketName" = "state-123456789012-eu-west-1-an": must not end in "-an"',
     );
   });
 
   test('rejects a bad bucket name and region at once, naming the stack', () => {
-    expect(() => new StateBootstrapStack(Testing.app(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(/StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/);
+    expect(() => new StateBootstrapStack(testApp(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(/StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/);
   });
 });
