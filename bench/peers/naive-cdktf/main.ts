@@ -4,12 +4,6 @@
 // resource classes, run by `npx cdktf synth` through `npx ts-node` (which type-checks).
 // It writes the resources of our default configuration's two stacks (state-bootstrap
 // and ci-sample-flask-app), with IAM policies as inline JSON.
-//
-// Why `main.cts` and not the template's `main.ts`: the project's architecture test
-// (__tests__/architecture.test.ts) rejects root provider imports in every .ts/.js file of
-// the repository, which is right for our code, and this file exists to show that pattern.
-// For ts-node a .cts file is the same CommonJS TypeScript, compiled and type-checked the
-// same way.
 import { Construct } from 'constructs';
 import { App, Fn, S3Backend, TerraformStack } from 'cdktf';
 import {
