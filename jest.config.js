@@ -9,7 +9,7 @@ module.exports = {
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // A worker that ends a test file with more than this on its heap is replaced: each file loads its own cdktf and
   // providers, and what a file leaves behind otherwise grows a worker past 550 MB (the target is 500 MB a process).
-  workerIdleMemoryLimit: '400MB',
+  workerIdleMemoryLimit: '300MB',
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
