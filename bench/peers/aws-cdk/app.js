@@ -80,9 +80,12 @@ function encryptionKey(stack, name) {
   return key;
 }
 
-/** The artifact bucket: KMS-encrypted, versioned, public access blocked, SSL enforced, old versions expired. */
-function artifactBucket(stack, key) {
-  return new s3.Bucket(stack, 'Artifacts', {
+/**
+ * A bucket as our SecureBucket makes one: encrypted under `key` (with a bucket key), versioned, public access
+ * blocked, SSL enforced, ACLs off, incomplete uploads aborted; `props` adds the rest.
+ */
+function secureBucket(stack, id, key, props) {
+  return new s3.Bucket(stack, id, {
     encryption: s3.BucketEncryption.KMS,
     encryptionKey: key,
     bucketKeyEnabled: true,
@@ -90,6 +93,13 @@ function artifactBucket(stack, key) {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    ...props,
+  });
+}
+
+/** The artifact bucket: a secure bucket whose objects expire after 30 days, old versions after 7. */
+function artifactBucket(stack, key) {
+  return secureBucket(stack, 'Artifacts', key, {
     lifecycleRules: [
       {
         id: 'expire-noncurrent-versions-and-abort-incomplete-uploads',
@@ -280,15 +290,8 @@ function stateBootstrapStack(app) {
     alias: `alias/terraform-state/${STATE_BUCKET}`,
     removalPolicy: cdk.RemovalPolicy.RETAIN,
   });
-  const bucket = new s3.Bucket(stack, 'Bucket', {
+  const bucket = secureBucket(stack, 'Bucket', key, {
     bucketName: STATE_BUCKET,
-    encryption: s3.BucketEncryption.KMS,
-    encryptionKey: key,
-    bucketKeyEnabled: true,
-    versioned: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     lifecycleRules: [{ id: 'expire-noncurrent-versions-and-abort-incomplete-uploads', noncurrentVersionExpiration: cdk.Duration.days(365), abortIncompleteMultipartUploadAfter: cdk.Duration.days(7) }],
     removalPolicy: cdk.RemovalPolicy.RETAIN,
   });
