@@ -4,10 +4,11 @@
  * what a synth wrote, and a line about the machine.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from './app-command';
+import { appCommand, PROJECT_ROOT } from './app-command';
+import { fleetConfig } from './fleet';
 
 const PEAK_RSS_HOOK = join(__dirname, 'peak-rss-hook.cjs');
 
@@ -41,6 +42,25 @@ export interface RunSpec {
   readonly args: string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+}
+
+/** The environment of a run, without the variables that would change what a tool synthesizes. */
+export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['CI_PIPELINES_CONFIG', 'CDKTF_OUTDIR', 'CDK_OUTDIR', 'CDK_VALIDATION', 'PIPELINES']) delete env[name];
+  return { ...env, ...extra };
+}
+
+/**
+ * Our synth, as `npm run synth` runs it: of the default configuration, or of a generated fleet of `pipelines`
+ * (scripts/fleet.ts), whose configuration is written to `workDir` now.
+ */
+export function ourSynth(workDir: string, pipelines?: number): (outdir: string) => RunSpec {
+  const app = appCommand();
+  if (pipelines === undefined) return (outdir) => ({ ...app, env: cleanEnv({ CDKTF_OUTDIR: outdir }) });
+  const configPath = join(workDir, `fleet-${pipelines}.json`);
+  writeFileSync(configPath, JSON.stringify(fleetConfig(pipelines), null, 2));
+  return (outdir) => ({ ...app, env: cleanEnv({ CI_PIPELINES_CONFIG: configPath, CDKTF_OUTDIR: outdir }) });
 }
 
 /** One timed run of a command. */

@@ -7,11 +7,10 @@
  * drift on the machine hits all of them alike.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { appCommand, PROJECT_ROOT } from './app-command';
-import { BenchError, countResources, machine, measureOnce, median, reportRun, RunFailure, RunSpec, Sample, TERMINAL } from './bench-measure';
-import { fleetConfig } from './fleet';
+import { PROJECT_ROOT } from './app-command';
+import { BenchError, cleanEnv, countResources, machine, measureOnce, median, ourSynth, reportRun, RunFailure, RunSpec, Sample, TERMINAL } from './bench-measure';
 
 export interface PeerOptions {
   /** Timed runs of each default-configuration and 100-pipeline row (the naive baseline's are at most 3). */
@@ -99,13 +98,6 @@ function installPeer(peer: Peer): void {
   process.stderr.write(`  ${peer.label}: installed in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
 }
 
-/** The environment of a run, without the variables that would change what a tool synthesizes. */
-function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['CI_PIPELINES_CONFIG', 'CDKTF_OUTDIR', 'CDK_OUTDIR', 'CDK_VALIDATION', 'PIPELINES']) delete env[name];
-  return { ...env, ...extra };
-}
-
 /** `node app.js` in the AWS CDK peer, for `pipelines` pipelines (undefined: our default configuration), validation on or off. */
 function awsCdkRun(validation: boolean, pipelines?: number) {
   return (outdir: string): RunSpec => ({
@@ -143,12 +135,6 @@ function fasterTarget(factor: number, memoryToo: boolean): PeerTarget {
 
 /** The three groups of rows, each measured interleaved: the default configuration, 100 pipelines, and our 1,000. */
 function peerGroups(options: PeerOptions, workDir: string): PeerRow[][] {
-  const app = appCommand();
-  const fleet = (size: number) => {
-    const path = join(workDir, `fleet-${size}.json`);
-    writeFileSync(path, JSON.stringify(fleetConfig(size), null, 2));
-    return (outdir: string): RunSpec => ({ ...app, env: cleanEnv({ CI_PIPELINES_CONFIG: path, CDKTF_OUTDIR: outdir }) });
-  };
   const ours = (group: string, run: (outdir: string) => RunSpec, runs: number, extra: Partial<PeerRow> = {}): PeerRow => ({
     group,
     tool: 'ours, `npm run synth`',
@@ -161,17 +147,17 @@ function peerGroups(options: PeerOptions, workDir: string): PeerRow[][] {
   const hundred = '100 pipelines';
   return [
     [
-      ours(defaults, (outdir) => ({ ...app, env: cleanEnv({ CDKTF_OUTDIR: outdir }) }), options.runs),
+      ours(defaults, ourSynth(workDir), options.runs),
       { group: defaults, tool: 'AWS CDK, validation off', run: awsCdkRun(false), runs: options.runs, ratioText: 'AWS CDK (validation off) / ours', target: fasterTarget(1.5, true) },
       { group: defaults, tool: 'AWS CDK, validation on (its default)', run: awsCdkRun(true), runs: options.runs, ratioText: 'AWS CDK (validation on) / ours' },
       { group: defaults, tool: 'naive cdktf, `npx cdktf synth`', run: naiveRun, runs: Math.min(options.runs, NAIVE_MAX_RUNS), ratioText: 'naive cdktf / ours', target: fasterTarget(20, false) },
     ],
     [
-      ours(hundred, fleet(100), options.runs),
+      ours(hundred, ourSynth(workDir, 100), options.runs),
       { group: hundred, tool: 'AWS CDK, validation off', run: awsCdkRun(false, 100), runs: options.runs, ratioText: 'AWS CDK (validation off) / ours', target: fasterTarget(1.5, false) },
     ],
     [
-      ours('1,000 pipelines', fleet(1000), options.fleetRuns, {
+      ours('1,000 pipelines', ourSynth(workDir, 1000), options.fleetRuns, {
         ratioText: 'ours 1,000 / ours 100',
         comparedWith: hundred,
         target: { text: '≤ 10.5 × our 100-pipeline time', met: (row, base) => ratioOf(row, base) <= 10.5, describe: (row, base) => times(ratioOf(row, base)) },

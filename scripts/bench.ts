@@ -12,14 +12,13 @@
  *   npm run bench -- --peers [--runs 5] [--fleet-runs 2]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { appCommand, loaderCacheDir, PROJECT_ROOT } from './app-command';
-import { BenchError, countResources, machine, measureOnce, median, reportRun, RunSpec, Sample, TERMINAL } from './bench-measure';
+import { loaderCacheDir, PROJECT_ROOT } from './app-command';
+import { BenchError, cleanEnv, countResources, machine, measureOnce, median, ourSynth, reportRun, RunSpec, Sample, TERMINAL } from './bench-measure';
 import { runPeers } from './bench-peers';
-import { fleetConfig } from './fleet';
 
 /** A target a row is held to. */
 interface Target {
@@ -97,14 +96,11 @@ function measureRow(row: Row, workDir: string): MeasuredRow {
 }
 
 function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): Row[] {
-  const app = appCommand();
   const synthTarget = (maxSeconds: number, maxMb: number): Target => ({
     text: `≤ ${maxSeconds} s, ≤ ${maxMb} MB`,
     met: (row) => row.medianWallMs <= maxSeconds * 1000 && row.medianPeakRssMb <= maxMb,
   });
   const fleetRows = options.sizes.map((size): Row => {
-    const configPath = join(workDir, `fleet-${size}.json`);
-    writeFileSync(configPath, JSON.stringify(fleetConfig(size), null, 2));
     const target: Target | undefined =
       size === 100
         ? synthTarget(5, 600)
@@ -117,21 +113,16 @@ function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): R
           : undefined;
     return {
       label: fleetLabel(size),
-      run: (outdir) => ({ ...app, env: { ...process.env, CI_PIPELINES_CONFIG: configPath, CDKTF_OUTDIR: outdir } }),
+      run: ourSynth(workDir, size),
       runs: options.runs,
       countsResources: true,
       target,
     };
   });
-  const defaultEnv = (outdir: string): NodeJS.ProcessEnv => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
-    delete env.CI_PIPELINES_CONFIG;
-    return env;
-  };
   return [
     {
       label: 'default configuration, `npm run synth` (the app directly)',
-      run: (outdir) => ({ ...app, env: defaultEnv(outdir) }),
+      run: ourSynth(workDir),
       runs: options.runs,
       countsResources: true,
       target: synthTarget(1.5, 300),
@@ -142,7 +133,7 @@ function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): R
         command: join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'),
         args: ['synth', '--output', outdir],
         // The CLI sets this itself when NODE_OPTIONS is empty; the peak-memory hook makes it non-empty.
-        env: { ...defaultEnv(outdir), CHECKPOINT_DISABLE: '1', NODE_OPTIONS: '--max-old-space-size=4096' },
+        env: cleanEnv({ CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', NODE_OPTIONS: '--max-old-space-size=4096' }),
       }),
       runs: options.runs,
       countsResources: true,
@@ -202,9 +193,8 @@ const USAGE = 'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,
 
 /** Our own rows: synth at each size, the CLI, and `npm test`; returns the report. */
 function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): string {
-  const app = appCommand();
   // One untimed run fills the loader's transform cache, as any earlier synth on the machine would have.
-  measureOnce('warm-up', { ...app, env: { ...process.env, CDKTF_OUTDIR: join(workDir, 'warm-up') } }, workDir);
+  measureOnce('warm-up', ourSynth(workDir)(join(workDir, 'warm-up')), workDir);
   const rows = [...synthRows(options, workDir), ...(options.testRuns > 0 ? [testRow(options.testRuns)] : [])];
   const measured: MeasuredRow[] = [];
   for (const row of rows) measured.push(measureRow(row, workDir));
