@@ -7,6 +7,8 @@
  * our own files, and reads a file's map the first time one of its frames is shown.
  */
 const { SourceMap } = require('node:module');
+const { dirname, isAbsolute, resolve } = require('node:path');
+const { fileURLToPath } = require('node:url');
 
 /** A transpiled file's name -> reads its source map's JSON. */
 const mapReaders = new Map();
@@ -38,8 +40,15 @@ function sourceMapOf(filename) {
   return parsedMaps.get(filename);
 }
 
+/** A source map's name for a source, as a path: `file:` URLs and paths relative to the map's file resolved. */
+function sourcePath(source, mappedFile) {
+  if (source.startsWith('file://')) return fileURLToPath(source);
+  return isAbsolute(source) ? source : resolve(dirname(mappedFile), source);
+}
+
 /**
- * A call site whose line, column and text are those of the TypeScript source, when it is in a transpiled file.
+ * A call site whose file, line, column and text are those of the original source, when it is in a mapped file:
+ * a transpiled file's TypeScript, or for the app's bundle (`run.cjs`), the file of ours or of a dependency it came from.
  * @param {NodeJS.CallSite} site
  */
 function mappedCallSite(site) {
@@ -49,11 +58,18 @@ function mappedCallSite(site) {
   if (!filename || !mapReaders.has(filename) || line === null || column === null) return site;
   const entry = sourceMapOf(filename)?.findEntry(line - 1, column - 1);
   if (entry?.originalLine === undefined) return site;
-  const original = { line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+  const original = { file: entry.originalSource ? sourcePath(entry.originalSource, filename) : filename, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
   const generatedText = site.toString();
-  const at = generatedText.lastIndexOf(`${filename}:${line}:${column}`);
-  const text = at < 0 ? generatedText : `${generatedText.slice(0, at)}${filename}:${original.line}:${original.column}${generatedText.slice(at + `${filename}:${line}:${column}`.length)}`;
-  const overrides = { getLineNumber: () => original.line, getColumnNumber: () => original.column, toString: () => text };
+  const generatedPosition = `${filename}:${line}:${column}`;
+  const at = generatedText.lastIndexOf(generatedPosition);
+  const text = at < 0 ? generatedText : `${generatedText.slice(0, at)}${original.file}:${original.line}:${original.column}${generatedText.slice(at + generatedPosition.length)}`;
+  const overrides = {
+    getFileName: () => original.file,
+    getScriptNameOrSourceURL: () => original.file,
+    getLineNumber: () => original.line,
+    getColumnNumber: () => original.column,
+    toString: () => text,
+  };
   return new Proxy(site, {
     get(target, property) {
       if (Object.hasOwn(overrides, property)) return overrides[property];
@@ -72,7 +88,9 @@ function installStackTraceMapping() {
   const previous = Error.prepareStackTrace;
   if (previous?.[MAPPING]) return;
   const format = previous ?? ((error, sites) => [Error.prototype.toString.call(error), ...sites].join('\n    at '));
-  const mapping = (error, sites) => format(error, sites.map(mappedCallSite));
+  // Only an error's frames: cdktf also captures stacks into plain objects as it loads, and mapping those would parse
+  // the app bundle's whole source map (`run.cjs`) on every run, about 0.2 s and 50 MB, for traces nobody reads.
+  const mapping = (error, sites) => format(error, error instanceof Error ? sites.map(mappedCallSite) : sites);
   mapping[MAPPING] = true;
   Error.prepareStackTrace = mapping;
 }

@@ -4,8 +4,11 @@ import { join } from 'node:path';
 /** The project's root directory. */
 export const PROJECT_ROOT = join(__dirname, '..');
 
-/** The hook that runs the project's TypeScript (`node --require <LOADER> <file>.ts`): `loader/register.cjs`. */
+/** The hook that runs the project's scripts and tools (`node --require <LOADER> <file>.ts`): `loader/register.cjs`. */
 export const LOADER = join(PROJECT_ROOT, 'loader', 'register.cjs');
+
+/** What runs the app as one bundle (`node <APP_RUNNER> main.ts`): `loader/run.cjs`. */
+export const APP_RUNNER = join(PROJECT_ROOT, 'loader', 'run.cjs');
 
 /** The loader's transpile cache (`loader/cache-dirs.cjs`). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
