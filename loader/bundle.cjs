@@ -45,10 +45,13 @@ const BUNDLE_OPTIONS = {
   conditions: ['node'],
   external: UNBUNDLABLE_PACKAGES,
   tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
-  // Smaller source for V8 to keep; names are kept, since error messages and cdktf show class names.
+  // Smaller source for V8 to keep. Identifiers are not minified, but esbuild still renames a dependency's top-level
+  // names that clash with another file's (constructs' `Construct` becomes `Construct14`, its `.name` too). `keepNames`
+  // would keep them, by redefining the name of every function as it is created: on cdktf's token resolution, which
+  // creates closures per value, that was 15% more time for 100 pipelines. The synthesized files are identical either way.
   minifyWhitespace: true,
   minifySyntax: true,
-  keepNames: true,
+  keepNames: false,
   sourcemap: 'external',
   sourcesContent: false,
   legalComments: 'none',
