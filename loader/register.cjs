@@ -1,21 +1,22 @@
 'use strict';
 /**
- * Runs the project's TypeScript without a build step:
- * `node --require ./loader/register.cjs main.ts` (`npm run synth`, cdktf.json's app, the scripts and tools).
+ * Runs the project's scripts and tools without a build step:
+ * `node --require ./loader/register.cjs <file>.ts`. (The app itself runs as one
+ * bundle, through `run.cjs`.)
  *
  * - Only our own `.ts` files are transpiled (by `transpile.cjs`); dependencies
  *   are plain JavaScript and load as Node loads them, untouched.
  * - Each output is cached under `node_modules/.cache/ts-loader/` by the SHA-256
  *   of the file's name, its content and the transpiler's version and options:
  *   an edited file is a different key, so stale output can never run, and a
- *   synth whose files are all cached loads no transpiler.
- * - Writes are atomic (a temporary file, then a rename), so synths running at
+ *   run whose files are all cached loads no transpiler.
+ * - Writes are atomic (a temporary file, then a rename), so runs at
  *   once share the cache safely; when it cannot be written, files are
  *   transpiled in memory each time.
  * - Stack traces point at the TypeScript lines (`source-maps.cjs`).
  * - On Node.js 22.8 and later, Node's own compile cache keeps V8's compiled code
  *   of every module (cdktf's and the providers' too) beside it: about a quarter
- *   less CPU per synth on Node.js 24. `NODE_DISABLE_COMPILE_CACHE=1` turns it off.
+ *   less CPU per run on Node.js 24 (measured on the synth, when it ran this way). `NODE_DISABLE_COMPILE_CACHE=1` turns it off.
  */
 const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');

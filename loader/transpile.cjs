@@ -1,9 +1,11 @@
 'use strict';
 /**
- * The one TypeScript-to-JavaScript transform of the project: the synth's
- * loader (`register.cjs`) and Jest (`jest.config.js`, through `@swc/jest`) use
- * these options, so the tests run what the app runs. Transpile-only, one file
- * at a time; `npm run typecheck` is the type check.
+ * The TypeScript-to-JavaScript transform of the scripts' and tools' loader
+ * (`register.cjs`) and of Jest (`jest.config.js`, through `@swc/jest`).
+ * Transpile-only, one file at a time; `npm run typecheck` is the type check.
+ * The app's bundle (`bundle.cjs`) is esbuild's, from the same tsconfig.json:
+ * `app/output.test.ts` checks that a synth in Jest and the app's process write
+ * byte-identical files.
  */
 const { createHash } = require('node:crypto');
 

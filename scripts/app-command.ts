@@ -10,9 +10,11 @@ export const LOADER = join(PROJECT_ROOT, 'loader', 'register.cjs');
 /** What runs the app as one bundle (`node <APP_RUNNER> main.ts`): `loader/run.cjs`. */
 export const APP_RUNNER = join(PROJECT_ROOT, 'loader', 'run.cjs');
 
-/** The loader's transpile cache (`loader/cache-dirs.cjs`). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const loaderCacheDir: (env?: NodeJS.ProcessEnv) => string = require('../loader/cache-dirs.cjs').transpileCacheDir;
+const cacheDirs = require('../loader/cache-dirs.cjs') as { transpileCacheDir: (env?: NodeJS.ProcessEnv) => string; bundleCacheDir: (env?: NodeJS.ProcessEnv) => string };
+
+/** The loaders' caches (`loader/cache-dirs.cjs`): the scripts' transpiled files, and the app's bundles with V8's code for them. */
+export const loaderCacheDirs = (env?: NodeJS.ProcessEnv): string[] => [cacheDirs.transpileCacheDir(env), cacheDirs.bundleCacheDir(env)];
 
 /**
  * The command `npm run synth` runs (package.json's `synth` script), split for

@@ -235,7 +235,7 @@ const HOW_MEASURED =
   "with `node app.js` (`CDK_OUTDIR`, `PIPELINES=100` for its fleet of the same three shapes), validation off being `CDK_VALIDATION=false`, which skips aws-cdk-lib's built-in CloudFormation template validation " +
   '(on by default; `AppProps.builtinCloudFormationValidation`); the naive cdktf project (bench/peers/naive-cdktf, providers imported from their package roots, ts-node) with `npx cdktf synth --output` and `CHECKPOINT_DISABLE=1`. ' +
   'Each peer has its own package.json and lockfile, installed with `npm ci` into its own node_modules. Within each configuration the runs are interleaved, one of each tool a round, so that drift hits all alike; ' +
-  "one untimed run of each default-configuration tool first fills caches (our loader's transform cache, the file cache). Wall time is `process.hrtime` around the spawn; peak RSS is the largest " +
+  "one untimed run of each default-configuration tool first fills caches (our app's bundle and V8's code for it, the file cache). Wall time is `process.hrtime` around the spawn; peak RSS is the largest " +
   "`process.resourceUsage().maxRSS` among the run's Node processes (a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`). Resources: Terraform resources and data sources for cdktf, " +
   "CloudFormation resources for AWS CDK (which has no GitHub resources: those are not in its stacks). Ratio: the row's median wall time over ours of the same configuration.";
 

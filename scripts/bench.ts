@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loaderCacheDir, PROJECT_ROOT } from './app-command';
+import { loaderCacheDirs, PROJECT_ROOT } from './app-command';
 import { BenchError, cleanEnv, countResources, machine, measureOnce, median, ourSynth, reportRun, RunSpec, Sample, TERMINAL } from './bench-measure';
 import { runPeers } from './bench-peers';
 
@@ -155,8 +155,8 @@ function testRow(runs: number): Row {
     before: () => {
       const cleared = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), ['--clearCache'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
       if (cleared.status !== 0) throw new BenchError(`jest --clearCache failed:\n${cleared.stderr}`);
-      // The loader's cache too: the synths the tests start transpile the project again.
-      rmSync(loaderCacheDir(), { recursive: true, force: true });
+      // The loaders' caches too: the synths the tests start bundle the app again.
+      for (const directory of loaderCacheDirs()) rmSync(directory, { recursive: true, force: true });
     },
     run: () => ({ command: npm, args: ['test', '--silent'] }),
     runs,
@@ -193,7 +193,7 @@ const USAGE = 'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,
 
 /** Our own rows: synth at each size, the CLI, and `npm test`; returns the report. */
 function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): string {
-  // One untimed run fills the loader's transform cache, as any earlier synth on the machine would have.
+  // One untimed run fills the loader's cache (the app's bundle and V8's code for it), as any earlier synth on the machine would have.
   measureOnce('warm-up', ourSynth(workDir)(join(workDir, 'warm-up')), workDir);
   const rows = [...synthRows(options, workDir), ...(options.testRuns > 0 ? [testRow(options.testRuns)] : [])];
   const measured: MeasuredRow[] = [];
@@ -212,7 +212,7 @@ function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): st
       'Wall time is `process.hrtime` around the spawn. Peak RSS is the largest `process.resourceUsage().maxRSS` (getrusage) ' +
       "among the run's Node processes, reported by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs` at exit and as it grows (so that a killed process, such as a Jest worker replaced for its memory, counts too). " +
       'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
-      "One untimed synth fills the loader's transform cache first; `npm test` runs after `jest --clearCache` and with the loader's cache removed, each time. Resources/s counts resources and data sources over the median wall time.",
+      "One untimed synth fills the loader's cache first (the app's bundle and V8's code for it); `npm test` runs after `jest --clearCache` and with the loaders' caches removed, each time. Resources/s counts resources and data sources over the median wall time.",
     ...(largestTestProcess === undefined ? [] : ['', `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`]),
     '',
     missed.length === 0 ? 'Every target met.' : `Targets missed: ${missed.map((row) => row.row.label).join('; ')}.`,
