@@ -21,7 +21,7 @@
  */
 const { createHash } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { basename, dirname, extname, join, relative, resolve, sep } = require('node:path');
+const { dirname, extname, join, relative, resolve, sep } = require('node:path');
 
 /** The project: where esbuild resolves from and where tsconfig.json is. */
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -212,12 +212,11 @@ async function newBundle(entryPath, cacheDir) {
   const bundlePath = join(cacheDir, bundleName);
   try {
     mkdirSync(cacheDir, { recursive: true });
-    const previous = readPreviousBundle(manifestPath);
     // The map, then the bundle, then the manifest that names them: a reader never finds a manifest without its files.
     writeAtomically(`${bundlePath}.map`, map);
     writeAtomically(bundlePath, code);
     writeAtomically(manifestPath, JSON.stringify({ entry: entryPath, bundle: bundleName, inputs }));
-    if (previous !== undefined && previous !== bundleName) removeBundle(join(cacheDir, previous));
+    removeOutdated(entryPath, cacheDir, key, bundleName);
     return { code, bundlePath, readMap: () => map, codeCachePath: codeCachePathOf(bundlePath) };
   } catch {
     // The cache cannot be written: this run uses the bundle from memory, without compiled code to keep.
@@ -225,20 +224,28 @@ async function newBundle(entryPath, cacheDir) {
   }
 }
 
-function readPreviousBundle(manifestPath) {
+/**
+ * Removes the entry's outdated bundles, with their maps and compiled code: those of this key but another content, and
+ * those built under another key (an older esbuild, other options). A run that has read one already is unaffected; one
+ * about to read it finds it gone and builds anew.
+ */
+function removeOutdated(entryPath, cacheDir, key, bundleName) {
   try {
-    return JSON.parse(readFileSync(manifestPath, 'utf8')).bundle;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Removes an outdated bundle, its map and its compiled code; a run still reading it has it open already. */
-function removeBundle(bundlePath) {
-  const prefix = basename(bundlePath);
-  for (const suffix of ['', '.map']) rmSync(`${bundlePath}${suffix}`, { force: true });
-  try {
-    for (const name of readdirSync(dirname(bundlePath))) if (name.startsWith(prefix) && name.endsWith('.v8cache')) rmSync(join(dirname(bundlePath), name), { force: true });
+    const names = readdirSync(cacheDir);
+    const outdatedKeys = names
+      .filter((name) => /^[0-9a-f]{32}\.json$/.test(name) && !name.startsWith(key))
+      .filter((name) => {
+        try {
+          return JSON.parse(readFileSync(join(cacheDir, name), 'utf8')).entry === entryPath;
+        } catch {
+          return false;
+        }
+      })
+      .map((name) => name.slice(0, 32));
+    for (const name of names) {
+      const ofThisKey = name.startsWith(`${key}.`) && name !== `${key}.json` && !name.startsWith(bundleName);
+      if (ofThisKey || outdatedKeys.some((outdated) => name.startsWith(`${outdated}.`))) rmSync(join(cacheDir, name), { force: true });
+    }
   } catch {
     // Best effort: a leftover is only disk space.
   }

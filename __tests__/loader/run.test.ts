@@ -80,6 +80,23 @@ describe('loader/run.cjs', () => {
     ).toEqual(['.js', '.js.map', `.js.${process.versions.v8}-${process.arch}.v8cache`, '.json'].sort());
   });
 
+  test("removes the entry's bundles of an older bundler or options as it builds a new one, and keeps other entries'", () => {
+    const directory = scratch();
+    const cache = join(directory, 'cache');
+    const entry = writeProgram(directory, 1);
+    mkdirSync(bundleDir(cache), { recursive: true });
+    const leftover = (key: string, forEntry: string) => {
+      writeFileSync(join(bundleDir(cache), `${key}.json`), JSON.stringify({ entry: forEntry, bundle: `${key}.0123456789abcdef.js`, inputs: {} }));
+      for (const suffix of ['js', 'js.map', 'js.v8cache']) writeFileSync(join(bundleDir(cache), `${key}.0123456789abcdef.${suffix}`), '');
+    };
+    leftover('a'.repeat(32), entry);
+    leftover('b'.repeat(32), join(directory, 'other.ts'));
+    expect(JSON.parse(run(entry, cache).stdout).built).toBe(true);
+    const names = readdirSync(bundleDir(cache));
+    expect(names.filter((name) => name.startsWith('a'.repeat(32)))).toEqual([]);
+    expect(names.filter((name) => name.startsWith('b'.repeat(32)))).toHaveLength(4);
+  });
+
   test('runs the entry as Node runs a file: its arguments, `require.main`, and each file its own `__dirname` and `__filename`', () => {
     const directory = scratch();
     const entry = writeProgram(directory, 1);
