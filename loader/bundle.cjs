@@ -33,6 +33,20 @@ const PROJECT_ROOT = resolve(__dirname, '..');
  */
 const UNBUNDLABLE_PACKAGES = ['jsonc-parser'];
 
+/**
+ * Requires made lazy in a dependency, with nothing else changed: cdktf's file helpers load archiver (with zlib, streams
+ * and some 150 modules) as they load, yet call it only when that file runs as its own process to zip an archive asset
+ * (by `__filename`, the file itself, not the bundle). Each is the file, its statement as written, and the lazy one;
+ * a cdktf whose file reads otherwise is bundled as it is.
+ */
+const LAZY_REQUIRES = [
+  {
+    file: `${sep}node_modules${sep}cdktf${sep}lib${sep}private${sep}fs.js`,
+    statement: 'const archiver = require("archiver");',
+    lazy: 'const archiver = (...args) => require("archiver")(...args);',
+  },
+];
+
 /** esbuild's options, besides the entry and where the output goes. */
 const BUNDLE_OPTIONS = {
   bundle: true,
@@ -125,6 +139,7 @@ function inputsPlugin(entryPath, signatures, esbuild) {
             `${relative(PROJECT_ROOT, path)} checks \`require.main === module\`, but the app (${relative(PROJECT_ROOT, entryPath)}) imports it: in one bundle that check would be true for it too. Move its command-line part to a file of its own.`,
           );
         }
+        for (const { file, statement, lazy } of LAZY_REQUIRES) if (path.endsWith(file)) text = text.replace(statement, lazy);
         if (loader !== 'json' && /\b__(dirname|filename)\b/.test(text)) {
           // Replaced in the syntax tree, not the text, with the source map kept for the chain to the original.
           const define = { __dirname: JSON.stringify(dirname(path)), __filename: JSON.stringify(path) };

@@ -141,6 +141,19 @@ describe('loader/run.cjs', () => {
     }
   });
 
+  test("synthesizes an archive asset: cdktf zips it by running its own file, which the bundle's cdktf still names", () => {
+    const directory = scratch();
+    const fixture = join(PROJECT_ROOT, '__tests__', 'fixtures', 'loader', 'archive-asset.ts');
+    const { status, stdout, stderr } = run(fixture, join(directory, 'cache'), [directory]);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    const { fileName } = JSON.parse(stdout);
+    const [zip] = readdirSync(join(directory, 'out', 'stacks', 'stack', 'assets', 'archive'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith(fileName));
+    const archive = readFileSync(join(directory, 'out', 'stacks', 'stack', 'assets', 'archive', zip));
+    // A zip file, holding the file.
+    expect(archive.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(archive.includes(Buffer.from('hello.txt'))).toBe(true);
+  });
+
   describe('on a fixture that loads cdktf and throws in a construct', () => {
     const fixture = join(PROJECT_ROOT, '__tests__', 'fixtures', 'loader', 'throws-in-construct.ts');
     let runs: { attempt: string; result: ReturnType<typeof run> }[];
