@@ -174,7 +174,7 @@ function inputsPlugin(entryPath, signatures, esbuild) {
  */
 async function build(entryPath, outfile) {
   // Required here, not above: a run whose bundle is fresh never loads esbuild.
-  const esbuild = require('esbuild');
+  const esbuild = requireEsbuild('esbuild');
   const signatures = {};
   let result;
   try {
@@ -193,8 +193,18 @@ async function build(entryPath, outfile) {
   return { code: output('.js'), map: output('.js.map'), inputs };
 }
 
+/** esbuild, or a message that says how to get it. */
+function requireEsbuild(request) {
+  try {
+    return require(request);
+  } catch (error) {
+    if (error?.code !== 'MODULE_NOT_FOUND') throw error;
+    throw new BundleError(`Cannot bundle the app: esbuild is not installed. It is one of the project's devDependencies: run \`npm ci\`.`);
+  }
+}
+
 /** What a bundle depends on besides its inputs: the entry, esbuild's version and the options. */
-const bundleKey = (entryPath) => sha256(`${entryPath}\0esbuild ${require('esbuild/package.json').version}\0${JSON.stringify(BUNDLE_OPTIONS)}\0${readFileSync(__filename, 'utf8')}`).slice(0, 32);
+const bundleKey = (entryPath) => sha256(`${entryPath}\0esbuild ${requireEsbuild('esbuild/package.json').version}\0${JSON.stringify(BUNDLE_OPTIONS)}\0${readFileSync(__filename, 'utf8')}`).slice(0, 32);
 
 const manifestPathOf = (entryPath, cacheDir) => join(cacheDir, `${bundleKey(entryPath)}.json`);
 
@@ -271,4 +281,4 @@ function removeOutdated(entryPath, cacheDir, key, bundleName) {
 /** V8's compiled code depends on V8's version, its flags and the CPU, so each Node.js keeps its own. */
 const codeCachePathOf = (bundlePath) => `${bundlePath}.${process.versions.v8}-${process.arch}.v8cache`;
 
-module.exports = { BundleError, cachedBundle, newBundle, PROJECT_ROOT, UNBUNDLABLE_PACKAGES };
+module.exports = { BundleError, cachedBundle, newBundle };
