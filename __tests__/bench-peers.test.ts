@@ -23,6 +23,10 @@ describe('installMatchesLockfile', () => {
     expect(installMatchesLockfile(lockfile, { packages: { 'node_modules/a': { version: '1.0.0', integrity: 'sha512-a' } } })).toBe(true);
   });
 
+  test("GIVEN npm's record with flags it computed as it installed (`dev`, `peer`), which the lockfile lacks THEN the install is current", () => {
+    expect(installMatchesLockfile(lockfile, { packages: { 'node_modules/a': { version: '1.0.0', integrity: 'sha512-a', dev: true, peer: true } } })).toBe(true);
+  });
+
   test('GIVEN a package of another version, a package missing, or no record THEN the peer is installed again', () => {
     expect(installMatchesLockfile(lockfile, { packages: { 'node_modules/a': { version: '0.9.0', integrity: 'sha512-old' } } })).toBe(false);
     expect(installMatchesLockfile(lockfile, { packages: {} })).toBe(false);

@@ -68,11 +68,17 @@ interface MeasuredPeerRow {
   readonly resources?: number;
 }
 
+/** What identifies an installed package; npm recomputes the rest of an entry (`dev`, `peer`, ...) as it installs, without rewriting the lockfile. */
+const installedIdentity = (entry: unknown): string => {
+  const { version, resolved, integrity, link } = (entry ?? {}) as Record<string, unknown>;
+  return JSON.stringify({ version, resolved, integrity, link });
+};
+
 /** A peer's install is current when npm's record of what it installed (node_modules/.package-lock.json) is its lockfile's packages. */
 export function installMatchesLockfile(lockfile: { packages?: Record<string, unknown> }, installed: { packages?: Record<string, unknown> }): boolean {
   const locked = lockfile.packages ?? {};
   const present = installed.packages ?? {};
-  const sameEntries = Object.entries(present).every(([path, entry]) => JSON.stringify(entry) === JSON.stringify(locked[path]));
+  const sameEntries = Object.entries(present).every(([path, entry]) => path in locked && installedIdentity(entry) === installedIdentity(locked[path]));
   // npm leaves out of its record the optional packages this platform does not take (fsevents on Linux).
   const nothingMissing = Object.entries(locked).every(([path, entry]) => path === '' || path in present || (entry as { optional?: boolean }).optional === true);
   return sameEntries && nothingMissing;
