@@ -1,23 +1,25 @@
 'use strict';
 /**
- * Stack traces that point at the TypeScript the loader transpiled, at no cost
- * until a trace is formatted. Node's `--enable-source-maps` would do it too, but
- * it parses the inline source map of every module loaded (cdktf's and each
- * provider class's: about 0.1 s of a 0.5 s synth); this maps only the frames in
- * our own files, and reads a file's map the first time one of its frames is shown.
+ * Stack traces that point at the original files, at no cost until an error's
+ * trace is formatted: the TypeScript `register.cjs` transpiled, and for the app's
+ * bundle (`run.cjs`) the file of ours or of a dependency each frame came from.
+ * Node's `--enable-source-maps` would do it too, but it parses the source map of
+ * every module loaded as it loads (cdktf's and each provider class's: about 0.1 s
+ * of a 0.5 s synth); this reads a file's map the first time one of its frames is
+ * shown.
  */
 const { SourceMap } = require('node:module');
 const { dirname, isAbsolute, resolve } = require('node:path');
 const { fileURLToPath } = require('node:url');
 
-/** A transpiled file's name -> reads its source map's JSON. */
+/** A mapped file's name (a transpiled file, the app's bundle) -> reads its source map's JSON. */
 const mapReaders = new Map();
-/** A transpiled file's name -> its parsed source map, or null when it cannot be read. */
+/** A mapped file's name -> its parsed source map, or null when it cannot be read. */
 const parsedMaps = new Map();
 const MAPPING = Symbol.for('cdktf-github-codepipeline-ci.sourceMappedStackTraces');
 
 /**
- * Records where a transpiled file's source map is, to read when one of its frames is formatted.
+ * Records where a mapped file's source map is, to read when one of its frames is formatted.
  * @param {string} filename
  * @param {() => string} readMap
  */
