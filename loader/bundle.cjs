@@ -188,7 +188,7 @@ async function build(entryPath, outfile) {
   }
   const output = (suffix) => result.outputFiles.find((file) => file.path.endsWith(suffix)).text;
   const inputs = { ...signatures };
-  for (const path of Object.keys(signatures).filter(isDependency)) inputs[packageJsonOf(path)] = signature(packageJsonOf(path));
+  for (const packageJson of new Set(Object.keys(signatures).filter(isDependency).map(packageJsonOf))) inputs[packageJson] = signature(packageJson);
   inputs[BUNDLE_OPTIONS.tsconfig] = signature(BUNDLE_OPTIONS.tsconfig);
   return { code: output('.js'), map: output('.js.map'), inputs };
 }
@@ -206,7 +206,7 @@ function requireEsbuild(request) {
 /** What a bundle depends on besides its inputs: the entry, esbuild's version and the options. */
 const bundleKey = (entryPath) => sha256(`${entryPath}\0esbuild ${requireEsbuild('esbuild/package.json').version}\0${JSON.stringify(BUNDLE_OPTIONS)}\0${readFileSync(__filename, 'utf8')}`).slice(0, 32);
 
-const manifestPathOf = (entryPath, cacheDir) => join(cacheDir, `${bundleKey(entryPath)}.json`);
+const manifestPathOf = (key, cacheDir) => join(cacheDir, `${key}.json`);
 
 /**
  * The cached bundle of an entry file, when it is fresh.
@@ -216,7 +216,7 @@ const manifestPathOf = (entryPath, cacheDir) => join(cacheDir, `${bundleKey(entr
  */
 function cachedBundle(entryPath, cacheDir) {
   try {
-    const manifest = JSON.parse(readFileSync(manifestPathOf(entryPath, cacheDir), 'utf8'));
+    const manifest = JSON.parse(readFileSync(manifestPathOf(bundleKey(entryPath), cacheDir), 'utf8'));
     if (!isFresh(manifest.inputs)) return undefined;
     const bundlePath = join(cacheDir, manifest.bundle);
     return { code: readFileSync(bundlePath, 'latin1'), bundlePath, readMap: () => readFileSync(`${bundlePath}.map`, 'utf8'), codeCachePath: codeCachePathOf(bundlePath) };
@@ -233,7 +233,7 @@ function cachedBundle(entryPath, cacheDir) {
  */
 async function newBundle(entryPath, cacheDir) {
   const key = bundleKey(entryPath);
-  const manifestPath = manifestPathOf(entryPath, cacheDir);
+  const manifestPath = manifestPathOf(key, cacheDir);
   const { code, map, inputs } = await build(entryPath, join(cacheDir, `${key}.js`));
   const bundleName = `${key}.${sha256(code).slice(0, 16)}.js`;
   const bundlePath = join(cacheDir, bundleName);

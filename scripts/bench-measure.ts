@@ -138,6 +138,48 @@ export function reportRun(label: string, index: number, runs: number, sample: Sa
   else if (sample.wallMs > SLOW_RUN_MS) process.stderr.write(`  ${label}: run ${index + 1} of ${runs} took ${seconds} s\n`);
 }
 
+/** A row's runs and their medians: what both benchmarks' tables show. */
+export interface Measured<Row> {
+  readonly row: Row;
+  readonly samples: readonly Sample[];
+  readonly medianWallMs: number;
+  readonly medianPeakRssMb: number;
+  readonly stacks?: number;
+  readonly resources?: number;
+}
+
+/** Wall time as the tables and progress lines print it. */
+const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+
+/** A row's medians, with what its synth wrote when counted; prints the line that ends the row's progress. */
+export function summarize<Row>(row: Row, label: string, samples: readonly Sample[], counted?: { stacks: number; resources: number }): Measured<Row> {
+  const measured = { row, samples, medianWallMs: median(samples.map((sample) => sample.wallMs)), medianPeakRssMb: median(samples.map((sample) => sample.peakRssMb)), ...counted };
+  process.stderr.write(`${TERMINAL ? '\r\x1b[K' : ''}  ${label}: ${samples.length} runs, median ${seconds(measured.medianWallMs)} s\n`);
+  return measured;
+}
+
+/** The columns both tables share, between a row's name and its own columns. */
+export const MEASUREMENT_COLUMNS = ['Runs', 'Stacks', 'Resources', 'Median wall (s)', 'Range (s)', 'Median peak RSS (MB)'] as const;
+
+/** A measured row's cells under {@link MEASUREMENT_COLUMNS}. */
+export function measurementCells(measured: Measured<unknown>): string[] {
+  const walls = measured.samples.map((sample) => sample.wallMs);
+  return [
+    String(measured.samples.length),
+    String(measured.stacks ?? '–'),
+    String(measured.resources ?? '–'),
+    seconds(measured.medianWallMs),
+    `${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))}`,
+    String(Math.round(measured.medianPeakRssMb)),
+  ];
+}
+
+/** A Markdown table: each column a title and its alignment row cell (`---`, `---:`, `:-:`). */
+export function markdownTable(columns: readonly (readonly [title: string, alignment: string])[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(columns.map(([title]) => title)), line(columns.map(([, alignment]) => alignment)), ...rows.map(line)].join('\n');
+}
+
 /** The machine, for the line above a table. */
 export function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';

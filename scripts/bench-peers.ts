@@ -10,7 +10,24 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from './app-command';
-import { BenchError, cleanEnv, countResources, machine, measureOnce, median, ourSynth, reportRun, RunFailure, RunSpec, Sample, TERMINAL } from './bench-measure';
+import {
+  BenchError,
+  cleanEnv,
+  countResources,
+  machine,
+  markdownTable,
+  Measured,
+  MEASUREMENT_COLUMNS,
+  measurementCells,
+  measureOnce,
+  ourSynth,
+  reportRun,
+  RunFailure,
+  RunSpec,
+  Sample,
+  summarize,
+  TERMINAL,
+} from './bench-measure';
 
 export interface PeerOptions {
   /** Timed runs of each default-configuration and 100-pipeline row (the naive baseline's are at most 3). */
@@ -59,14 +76,7 @@ interface PeerRow {
   readonly target?: PeerTarget;
 }
 
-interface MeasuredPeerRow {
-  readonly row: PeerRow;
-  readonly samples: readonly Sample[];
-  readonly medianWallMs: number;
-  readonly medianPeakRssMb: number;
-  readonly stacks?: number;
-  readonly resources?: number;
-}
+type MeasuredPeerRow = Measured<PeerRow>;
 
 /** What identifies an installed package; npm recomputes the rest of an entry (`dev`, `peer`, ...) as it installs, without rewriting the lockfile. */
 const installedIdentity = (entry: unknown): string => {
@@ -191,17 +201,7 @@ function measureInterleaved(rows: readonly PeerRow[], workDir: string): Measured
       rmSync(outdir, { recursive: true, force: true });
     });
   }
-  return rows.map((row, index) => {
-    const measured = {
-      row,
-      samples: samples[index],
-      medianWallMs: median(samples[index].map((sample) => sample.wallMs)),
-      medianPeakRssMb: median(samples[index].map((sample) => sample.peakRssMb)),
-      ...counts[index],
-    };
-    process.stderr.write(`${TERMINAL ? '\r\x1b[K' : ''}  ${runLabel(row)}: ${row.runs} runs, median ${(measured.medianWallMs / 1000).toFixed(2)} s\n`);
-    return measured;
-  });
+  return rows.map((row, index) => summarize(row, runLabel(row), samples[index], counts[index]));
 }
 
 /** The row a row is compared with: ours of the configuration it names (its own by default). */
@@ -218,21 +218,15 @@ function verdict(measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]): st
 }
 
 function formatPeerTable(all: readonly MeasuredPeerRow[]): string {
-  const seconds = (ms: number) => (ms / 1000).toFixed(2);
-  const lines = [
-    '| Configuration | Tool | Runs | Stacks | Resources | Median wall (s) | Range (s) | Median peak RSS (MB) | Ratio | Target | Met |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
-  ];
-  for (const measured of all) {
-    const walls = measured.samples.map((sample) => sample.wallMs);
-    const { row } = measured;
-    const ratio = row.ratioText === undefined ? '–' : `${row.ratioText} = ${times(ratioOf(measured, baseline(measured, all)))}`;
-    lines.push(
-      `| ${row.group} | ${row.tool} | ${measured.samples.length} | ${measured.stacks ?? '–'} | ${measured.resources ?? '–'} | ${seconds(measured.medianWallMs)} | ` +
-        `${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ${Math.round(measured.medianPeakRssMb)} | ${ratio} | ${row.target?.text ?? '–'} | ${verdict(measured, all)} |`,
-    );
-  }
-  return lines.join('\n');
+  const columns = [['Configuration', '---'], ['Tool', '---'], ...MEASUREMENT_COLUMNS.map((title) => [title, '---:'] as const), ['Ratio', '---'], ['Target', '---'], ['Met', '---']] as const;
+  return markdownTable(
+    columns,
+    all.map((measured) => {
+      const { row } = measured;
+      const ratio = row.ratioText === undefined ? '–' : `${row.ratioText} = ${times(ratioOf(measured, baseline(measured, all)))}`;
+      return [row.group, row.tool, ...measurementCells(measured), ratio, row.target?.text ?? '–', verdict(measured, all)];
+    }),
+  );
 }
 
 const HOW_MEASURED =

@@ -17,7 +17,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loaderCacheDirs, PROJECT_ROOT } from './app-command';
-import { BenchError, cleanEnv, countResources, machine, measureOnce, median, ourSynth, reportRun, RunSpec, Sample, TERMINAL } from './bench-measure';
+import {
+  BenchError,
+  cleanEnv,
+  countResources,
+  machine,
+  markdownTable,
+  Measured,
+  MEASUREMENT_COLUMNS,
+  measurementCells,
+  measureOnce,
+  ourSynth,
+  reportRun,
+  RunSpec,
+  Sample,
+  summarize,
+  TERMINAL,
+} from './bench-measure';
 import { runPeers } from './bench-peers';
 
 /** A target a row is held to. */
@@ -39,14 +55,7 @@ interface Row {
   readonly target?: Target;
 }
 
-interface MeasuredRow {
-  readonly row: Row;
-  readonly samples: readonly Sample[];
-  readonly medianWallMs: number;
-  readonly medianPeakRssMb: number;
-  readonly resources?: number;
-  readonly stacks?: number;
-}
+type MeasuredRow = Measured<Row>;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -84,15 +93,7 @@ function measureRow(row: Row, workDir: string): MeasuredRow {
     if (row.countsResources && counted === undefined) counted = countResources(outdir);
     rmSync(outdir, { recursive: true, force: true });
   }
-  const measured = {
-    row,
-    samples,
-    medianWallMs: median(samples.map((sample) => sample.wallMs)),
-    medianPeakRssMb: median(samples.map((sample) => sample.peakRssMb)),
-    ...counted,
-  };
-  process.stderr.write(`${TERMINAL ? '\r\x1b[K' : ''}  ${row.label}: ${row.runs} runs, median ${(measured.medianWallMs / 1000).toFixed(2)} s\n`);
-  return measured;
+  return summarize(row, row.label, samples, counted);
 }
 
 function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): Row[] {
@@ -171,22 +172,15 @@ function verdict(target: Target, row: MeasuredRow, rows: readonly MeasuredRow[])
 }
 
 function formatTable(rows: readonly MeasuredRow[]): string {
-  const seconds = (ms: number) => (ms / 1000).toFixed(2);
-  const lines = [
-    '| Measurement | Runs | Stacks | Resources | Median wall (s) | Range (s) | Median peak RSS (MB) | Resources/s | Target | Met |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | :-: |',
-  ];
-  for (const measured of rows) {
-    const walls = measured.samples.map((sample) => sample.wallMs);
-    const rate = measured.resources === undefined ? '–' : Math.round(measured.resources / (measured.medianWallMs / 1000)).toString();
-    const target = measured.row.target;
-    lines.push(
-      `| ${measured.row.label} | ${measured.samples.length} | ${measured.stacks ?? '–'} | ${measured.resources ?? '–'} | ` +
-        `${seconds(measured.medianWallMs)} | ${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ` +
-        `${Math.round(measured.medianPeakRssMb)} | ${rate} | ${target?.text ?? '–'} | ${target === undefined ? '–' : verdict(target, measured, rows)} |`,
-    );
-  }
-  return lines.join('\n');
+  const columns = [['Measurement', '---'], ...MEASUREMENT_COLUMNS.map((title) => [title, '---:'] as const), ['Resources/s', '---:'], ['Target', '---'], ['Met', ':-:']] as const;
+  return markdownTable(
+    columns,
+    rows.map((measured) => {
+      const rate = measured.resources === undefined ? '–' : Math.round(measured.resources / (measured.medianWallMs / 1000)).toString();
+      const target = measured.row.target;
+      return [measured.row.label, ...measurementCells(measured), rate, target?.text ?? '–', target === undefined ? '–' : verdict(target, measured, rows)];
+    }),
+  );
 }
 
 const USAGE = 'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n       npm run bench -- --peers [--runs 5] [--fleet-runs 2]';

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_RUNNER, PROJECT_ROOT } from '../../scripts/app-command';
+import { expectTraceAtFixtureLines, THROWING_FIXTURE } from './throwing-fixture';
 
 /** Runs an entry file through `loader/run.cjs` with its own cache directory. */
 function run(entry: string, cache: string, args: string[] = []) {
@@ -155,27 +156,23 @@ describe('loader/run.cjs', () => {
   });
 
   describe('on a fixture that loads cdktf and throws in a construct', () => {
-    const fixture = join(PROJECT_ROOT, '__tests__', 'fixtures', 'loader', 'throws-in-construct.ts');
     let runs: { attempt: string; result: ReturnType<typeof run> }[];
     beforeAll(() => {
       const cache = join(scratch(), 'cache');
-      const fresh = run(fixture, cache);
+      const fresh = run(THROWING_FIXTURE, cache);
       runs = [
         { attempt: 'fresh', result: fresh },
-        { attempt: 'cached', result: run(fixture, cache) },
+        { attempt: 'cached', result: run(THROWING_FIXTURE, cache) },
       ];
     });
 
     test("a bug's stack trace names the TypeScript lines, not the bundle's, from a new bundle and from the cache", () => {
-      const lines = readFileSync(fixture, 'utf8').split('\n');
-      const lineOf = (marker: string) => lines.findIndex((line) => line.endsWith(marker)) + 1;
       for (const { attempt, result } of runs) {
         const { status, stderr } = result;
         expect({ attempt, status }).toEqual({ attempt, status: 1 });
         // The error first, as Node prints it, without the minified line of the bundle Node would print above it.
         expect(stderr.split('\n')[0]).toBe('RangeError: size must be at least 0, got -1 (number)');
-        expect(stderr).toMatch(new RegExp(`at new Widget \\(${fixture}:${lineOf('// THROWS')}:\\d+\\)`));
-        expect(stderr).toContain(`${fixture}:${lineOf('// CALLS')}:1`);
+        expectTraceAtFixtureLines(stderr);
         expect(stderr).not.toContain('app-bundle');
         expect(stderr).toContain(`Node.js ${process.version}`);
       }
