@@ -64,11 +64,21 @@ export function checkStack(json: TerraformJson, options: CheckOptions = {}): Sta
   const unusedSuppressions: UnusedSuppression[] = [];
   const rulesApplied = new Set<string>();
   let checks = 0;
+  // The rules of each element type, in the given order, found once per type rather than once per element.
+  const rulesByType = new Map<string, readonly Rule[]>();
+  const rulesOf = (type: string) => {
+    let applicable = rulesByType.get(type);
+    if (applicable === undefined) {
+      applicable = rules.filter((candidate) => candidate.targets.includes(type) || candidate.targets.includes(ANY_ELEMENT));
+      rulesByType.set(type, applicable);
+    }
+    return applicable;
+  };
 
   for (const element of stack.elements) {
     const suppressions = stack.suppressionsOf(element);
     const used = new Set<string>();
-    for (const rule of rules.filter((candidate) => candidate.targets.includes(element.type) || candidate.targets.includes(ANY_ELEMENT))) {
+    for (const rule of rulesOf(element.type)) {
       checks += 1;
       rulesApplied.add(rule.id);
       const suppression = suppressions.find((candidate) => candidate.rule === rule.id);

@@ -299,6 +299,23 @@ describe('resource policies: everyone and other accounts', () => {
 
 describe('CIP_SEC_1: secrets in the configuration', () => {
   const GITHUB_TOKEN = `ghp_${'Ab1'.repeat(12)}`;
+
+  // One example of each documented format, in a description that no name rule reads: only the format finds it.
+  test.each([
+    [GITHUB_TOKEN, 'a GitHub token (ghp_/gho_/ghu_/ghs_/ghr_)'],
+    [`github_pat_${'A1_b'.repeat(6)}`, 'a GitHub fine-grained personal access token (github_pat_)'],
+    ['ASIAIOSFODNN7EXAMPLE', 'an AWS access key ID (AKIA/ASIA)'],
+    ['-----BEGIN EC PRIVATE KEY-----', 'a private key (PEM)'],
+    ['xoxp-1234567890-abcdef', 'a Slack token (xox?-)'],
+    ['https://hooks.slack.com/services/T0001/B0002/abcDEF123', 'a Slack incoming webhook URL'],
+    [`dckr_oat_${'a'.repeat(20)}`, 'a Docker Hub access token (dckr_pat_/dckr_oat_)'],
+    [`glpat-${'x1'.repeat(10)}`, 'a GitLab personal access token (glpat-)'],
+    [`npm_${'a1B'.repeat(12)}`, 'an npm access token (npm_)'],
+  ])('finds %s as %s, and nothing else', (secret, kind) => {
+    const json = stackOf({ aws_codebuild_project: { p: { name: 'p', description: `built with ${secret} inside` } } });
+    expect(problems(json, 'CIP_SEC_1')).toEqual([`aws_codebuild_project.p: description holds ${kind}`]);
+  });
+
   const variables = (...environmentVariable: Record<string, unknown>[]) =>
     stackOf({ aws_codebuild_project: { p: { name: 'p', environment: { image: 'aws/codebuild/standard:7.0', environment_variable: environmentVariable } } } });
 

@@ -3,7 +3,7 @@ import { EncryptionKey, IEncryptionKey } from '../../constructs/aws/encryption-k
 import { buildFailures, FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
-import { checkStack, codeBuildNeeds, isAllowed, NormalizedStatement, PERMISSION_RULES, pipelineNeeds, secretOfVariable, SynthesizedStack, TerraformJson } from '../../guardrails';
+import { checkStack, codeBuildNeeds, isAllowed, isAllowedOnAny, NormalizedStatement, PERMISSION_RULES, pipelineNeeds, secretOfVariable, SynthesizedStack, TerraformJson } from '../../guardrails';
 import { pipelineProps, testApp } from '../helpers';
 
 function synthesize(pipeline: CiPipelineProps): TerraformJson {
@@ -204,6 +204,22 @@ describe('isAllowed', () => {
   test('an unconditional Deny wins', () => {
     const deny: NormalizedStatement = { ...allow(['s3:*'], ['*']), effect: 'Deny' };
     expect(isAllowed([allow(['s3:GetObject'], ['*']), deny], 's3:GetObject', 'arn:aws:s3:::bucket/key')).toBe(false);
+  });
+
+  test('isAllowedOnAny: allowed on at least one spelling, each judged with its Deny', () => {
+    const statements = [allow(['logs:PutLogEvents'], ['arn:aws:logs:eu-west-1:1:log-group:app:*']), allow(['logs:*'], ['${aws_cloudwatch_log_group.logs.arn}:*'])];
+    const spellings = ['${aws_cloudwatch_log_group.logs.arn}:*', 'arn:aws:logs:eu-west-1:1:log-group:app:*'];
+    expect(isAllowedOnAny(statements, 'logs:PutLogEvents', spellings)).toBe(true);
+    expect(isAllowedOnAny(statements, 'logs:CreateLogStream', spellings)).toBe(true);
+    expect(isAllowedOnAny(statements, 'logs:CreateLogStream', spellings.slice(1))).toBe(false);
+    expect(isAllowedOnAny(statements, 's3:GetObject', spellings)).toBe(false);
+    expect(isAllowedOnAny(statements, 'logs:PutLogEvents', [])).toBe(false);
+    // A Deny of one spelling leaves another spelling that only an Allow covers.
+    const denyFirst: NormalizedStatement = { ...allow(['logs:*'], [spellings[0]]), effect: 'Deny' };
+    expect(isAllowedOnAny([...statements, denyFirst], 'logs:PutLogEvents', spellings)).toBe(true);
+    expect(isAllowedOnAny([...statements, denyFirst], 'logs:CreateLogStream', spellings)).toBe(false);
+    // A conditional Deny is not judged here.
+    expect(isAllowedOnAny([...statements, { ...denyFirst, conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] }], 'logs:CreateLogStream', spellings)).toBe(true);
   });
 });
 

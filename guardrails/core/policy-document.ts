@@ -183,8 +183,19 @@ function readPolicy(value: unknown, stack: SynthesizedStack, seen = new Set<stri
   return statements === undefined ? {} : { statements };
 }
 
+/** Each stack's policies by element: a dozen rules read the same element's policies, and a fleet has thousands of elements. */
+const policiesByStack = new WeakMap<SynthesizedStack, Map<Element, readonly AttachedPolicy[]>>();
+
 /** The policies `element` attaches; a policy document that nothing attaches counts as an identity policy of its own. */
-export function policiesAt(element: Element, stack: SynthesizedStack): AttachedPolicy[] {
+export function policiesAt(element: Element, stack: SynthesizedStack): readonly AttachedPolicy[] {
+  let byElement = policiesByStack.get(stack);
+  if (byElement === undefined) policiesByStack.set(stack, (byElement = new Map()));
+  let policies = byElement.get(element);
+  if (policies === undefined) byElement.set(element, (policies = readPoliciesAt(element, stack)));
+  return policies;
+}
+
+function readPoliciesAt(element: Element, stack: SynthesizedStack): AttachedPolicy[] {
   if (element.type === 'data.aws_iam_policy_document') {
     // Attached by a resource, or merged into another document (and checked there).
     const attached = [...POLICY_ATTRIBUTES.map(({ type }) => type), 'data.aws_iam_policy_document'].some((type) => stack.referencing(element, type).length > 0);

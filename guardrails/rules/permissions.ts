@@ -223,11 +223,21 @@ export function roleStatements(role: Element, stack: SynthesizedStack): Normaliz
 
 /** Whether the statements allow `action` on `resource`: an Allow matches and no unconditional Deny does. */
 export function isAllowed(statements: readonly NormalizedStatement[], action: string, resource: string): boolean {
-  const matches = (statement: NormalizedStatement) => statement.actions.some((pattern) => actionMatches(pattern, action)) && statement.resources.some((pattern) => resourceMatches(pattern, resource));
-  return (
-    statements.some((statement) => statement.effect === 'Allow' && matches(statement)) &&
-    !statements.some((statement) => statement.effect === 'Deny' && statement.conditions.length === 0 && matches(statement))
-  );
+  return isAllowedOnAny(statements, action, [resource]);
+}
+
+/**
+ * Whether the statements allow `action` on at least one of `resources` (the
+ * ways one resource may be written), as {@link isAllowed} judges each. The
+ * statements that name the action are found once for all the spellings.
+ */
+export function isAllowedOnAny(statements: readonly NormalizedStatement[], action: string, resources: readonly string[]): boolean {
+  const naming = statements.filter((statement) => statement.actions.some((pattern) => actionMatches(pattern, action)));
+  const allows = naming.filter((statement) => statement.effect === 'Allow');
+  if (allows.length === 0) return false;
+  const denies = naming.filter((statement) => statement.effect === 'Deny' && statement.conditions.length === 0);
+  const covers = (statement: NormalizedStatement, resource: string) => statement.resources.some((pattern) => resourceMatches(pattern, resource));
+  return resources.some((resource) => allows.some((statement) => covers(statement, resource)) && !denies.some((statement) => covers(statement, resource)));
 }
 
 /** What `needs.role` lacks: an untrusted service, and each need with the actions it is not allowed. */
@@ -246,7 +256,7 @@ export function missingPermissions({ role, service, needs }: ServiceNeeds, stack
   const statements = roleStatements(role, stack);
   for (const need of needs) {
     const spellings = [need.resource, ...(need.sameResourceAs ?? [])];
-    const denied = need.actions.filter((action) => !spellings.some((resource) => isAllowed(statements, action, resource)));
+    const denied = need.actions.filter((action) => !isAllowedOnAny(statements, action, spellings));
     if (denied.length > 0) problems.push(`role ${role.path} may not ${need.purpose}: ${denied.join(', ')} on ${need.resource}`);
   }
   return problems;
@@ -297,7 +307,7 @@ function notificationKeyProblems(topic: Element, stack: SynthesizedStack): strin
   const key = stack.resolve(alias === undefined ? keyId : alias.body.target_key_id, 'aws_kms_key');
   if (key === undefined) return [];
   const statements = notificationStatements(key, stack, 'aws_kms_key_policy', 'key_id');
-  const denied = NOTIFICATION_KEY_ACTIONS.filter((action) => !['*', ref(key, 'arn')].some((resource) => isAllowed(statements, action, resource)));
+  const denied = NOTIFICATION_KEY_ACTIONS.filter((action) => !isAllowedOnAny(statements, action, ['*', ref(key, 'arn')]));
   return denied.length === 0 ? [] : [`key ${key.path} of topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')}, so no notification is delivered`];
 }
 
@@ -311,7 +321,7 @@ export function notificationTargetProblems(rule: Element, stack: SynthesizedStac
   return [...new Set(topics)].flatMap((topic) => {
     const statements = notificationStatements(topic, stack, 'aws_sns_topic_policy', 'arn');
     const spellings = [ref(topic, 'arn'), ref(topic, 'id'), ...arnSpellings(topic, stack, 'sns', (name) => name).sameResourceAs];
-    const denied = NOTIFICATION_PUBLISH_ACTIONS.filter((action) => !spellings.some((resource) => isAllowed(statements, action, resource)));
+    const denied = NOTIFICATION_PUBLISH_ACTIONS.filter((action) => !isAllowedOnAny(statements, action, spellings));
     return [
       ...(denied.length === 0 ? [] : [`topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')} to it, so no notification is delivered`]),
       ...notificationKeyProblems(topic, stack),

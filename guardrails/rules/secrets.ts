@@ -32,6 +32,9 @@ export const TOKEN_FORMATS: readonly { readonly kind: string; readonly pattern: 
   { kind: 'an npm access token (npm_)', pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
 ];
 
+/** Any of the token formats: one scan finds the few strings worth testing format by format. */
+const ANY_TOKEN_FORMAT = new RegExp(TOKEN_FORMATS.map(({ pattern }) => `(?:${pattern.source})`).join('|'));
+
 /** A password in a URL (`scheme://user:password@host`), written literally. */
 const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@$]+:[^\s/@$]+@/i;
 
@@ -49,8 +52,22 @@ const SECRET_LAST_PAIRS = ['api key', 'access key', 'secret key', 'private key',
 /** Names that end like a secret but hold none: idempotency tokens. */
 const NOT_SECRET_NAMES = ['client token', 'idempotency token', 'creation token'];
 
+/** Names already judged: a stack repeats the same few hundred attribute names. */
+const secretNames = new Map<string, boolean>();
+/** Bounds the memory of a long-lived process that judges ever new names. */
+const MAX_SECRET_NAMES = 10_000;
+
 /** Whether a name says its value is a secret: its last word (`password`, `token`, ...) or last two (`access_key`, `api_key`, ...). */
 export function isSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    if (secretNames.size >= MAX_SECRET_NAMES) secretNames.clear();
+    secretNames.set(name, (secret = judgeName(name)));
+  }
+  return secret;
+}
+
+function judgeName(name: string): boolean {
   const words = nameWords(name);
   const last = words[words.length - 1] ?? '';
   const pair = words.slice(-2).join(' ');
@@ -77,14 +94,16 @@ const REFERENCE_VARIABLE_TYPES = ['SECRETS_MANAGER', 'PARAMETER_STORE'];
 const SECRET_REFERENCE_PATHS = [/registry_credential(\[\d+\])?\.credential$/];
 
 /** What is wrong with one string at `path` whose name (attribute, map key or variable name) is `name`. */
-function stringProblems(value: string, path: string, name: string | undefined): string[] {
-  const problems = TOKEN_FORMATS.filter(({ pattern }) => pattern.test(value)).map(({ kind }) => `${path} holds ${kind}`);
-  if (URL_CREDENTIALS.test(value)) problems.push(`${path} holds a URL with a password in it (user:password@)`);
-  const reference = SECRET_REFERENCE_PATHS.some((pattern) => pattern.test(path));
-  if (problems.length === 0 && !reference && name !== undefined && isSecretName(name) && isLiteralSecretValue(value)) {
-    problems.push(`${path} is a literal under the secret-looking name ${JSON.stringify(name)}`);
+function stringProblems(value: string, path: string, name: string | undefined, into: string[]): void {
+  const before = into.length;
+  if (ANY_TOKEN_FORMAT.test(value)) {
+    for (const { kind, pattern } of TOKEN_FORMATS) if (pattern.test(value)) into.push(`${path} holds ${kind}`);
   }
-  return problems;
+  // Every URL has "://"; the pattern's own scan is slow on long strings without one.
+  if (value.includes('://') && URL_CREDENTIALS.test(value)) into.push(`${path} holds a URL with a password in it (user:password@)`);
+  if (into.length === before && name !== undefined && isSecretName(name) && isLiteralSecretValue(value) && !SECRET_REFERENCE_PATHS.some((pattern) => pattern.test(path))) {
+    into.push(`${path} is a literal under the secret-looking name ${JSON.stringify(name)}`);
+  }
 }
 
 /** JSON text inside a string (container definitions, pipeline variables), parsed, or undefined. */
@@ -105,27 +124,40 @@ function embeddedJson(value: string): unknown {
  * says the value is a reference to Secrets Manager or Parameter Store.
  */
 export function secretProblems(value: unknown, path: string, name?: string): string[] {
+  const problems: string[] = [];
+  collectSecretProblems(value, path, name, problems);
+  return problems;
+}
+
+/** {@link secretProblems}, appended to `into`: a stack has tens of thousands of values, most without a problem. */
+function collectSecretProblems(value: unknown, path: string, name: string | undefined, into: string[]): void {
   if (typeof value === 'string') {
     const json = embeddedJson(value);
-    return json === undefined ? stringProblems(value, path, name) : secretProblems(json, path, name);
+    if (json === undefined) stringProblems(value, path, name, into);
+    else collectSecretProblems(json, path, name, into);
+    return;
   }
-  if (Array.isArray(value)) return value.flatMap((item, index) => secretProblems(item, `${path}[${index}]`, name));
-  if (typeof value !== 'object' || value === null) return [];
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => collectSecretProblems(item, `${path}[${index}]`, name, into));
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
   const object = value as Record<string, unknown>;
   const nameKey = ['name', 'key'].find((key) => typeof object[key] === 'string' && 'value' in object);
   if (nameKey !== undefined) {
     const variableName = object[nameKey] as string;
     const type = typeof object.type === 'string' ? object.type.toUpperCase() : 'PLAINTEXT';
     const label = `${path === '' ? 'value' : path} (${JSON.stringify(variableName)}, type ${type})`;
-    const own = REFERENCE_VARIABLE_TYPES.includes(type)
-      ? secretProblems(object.value, label).filter((problem) => !problem.includes('secret-looking name'))
-      : secretProblems(object.value, label, isSecretName(variableName) || name === undefined ? variableName : name);
-    const rest = Object.entries(object).filter(([key]) => key !== 'value' && key !== nameKey && key !== '//');
-    return [...own, ...rest.flatMap(([key, item]) => secretProblems(item, `${path}.${key}`, key))];
+    if (REFERENCE_VARIABLE_TYPES.includes(type)) into.push(...secretProblems(object.value, label).filter((problem) => !problem.includes('secret-looking name')));
+    else collectSecretProblems(object.value, label, isSecretName(variableName) || name === undefined ? variableName : name, into);
+    for (const key of Object.keys(object)) {
+      if (key !== 'value' && key !== nameKey && key !== '//') collectSecretProblems(object[key], `${path}.${key}`, key, into);
+    }
+    return;
   }
-  return Object.entries(object)
-    .filter(([key]) => key !== '//')
-    .flatMap(([key, item]) => secretProblems(item, path === '' ? key : `${path}.${key}`, childName(key, name)));
+  for (const key of Object.keys(object)) {
+    if (key !== '//') collectSecretProblems(object[key], path === '' ? key : `${path}.${key}`, childName(key, name), into);
+  }
 }
 
 /** The name a value is judged by: its key, or for a generic `value` (`api_key { value = ... }`) the secret-looking name of its block. */
