@@ -4,6 +4,7 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import { runSynth, runSynthUnlessSignalled, RunOptions, StackBuilder } from './app/cli';
+import { useFastTokenResolution } from './app/token-resolution';
 import { skipTokenStackTraces } from './app/token-stack-traces';
 import { configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
@@ -58,6 +59,7 @@ const configured = (options: RunOptions) => (): StackBuilder => {
 
 if (require.main === module) {
   skipTokenStackTraces();
+  useFastTokenResolution();
   // As a command, a signal stops it cleanly (app/cli.ts).
   void runSynthUnlessSignalled(configured({})).then((code) => {
     process.exitCode = code;

@@ -1,3 +1,4 @@
+import { useFastTokenResolution } from '../app/token-resolution';
 import { skipTokenStackTraces } from '../app/token-stack-traces';
 
 // Before any test file loads cdktf: cdktf creates tokens as it loads (a module-level
@@ -5,3 +6,6 @@ import { skipTokenStackTraces } from '../app/token-stack-traces';
 // through every file's source map, about 40 ms per test file. Its tokens, and every
 // token after, capture nothing; the app skips them the same way.
 skipTokenStackTraces();
+// Tokens resolved as the app resolves them (app/token-resolution.ts); the golden
+// copies, written by `npm run golden` with cdktf's own resolution, check the port.
+useFastTokenResolution();
