@@ -15,7 +15,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Opt-in suites, each a named step of .ci/run: `npm run test:validate` needs Terraform and its providers;
-  // `npm run test:slow` kills and races real synth processes (15-25 s).
+  // `npm run test:slow` runs the loaders' processes end to end, and kills and races real synths (about 15 s).
   testPathIgnorePatterns: ['/node_modules/', '\\.(validate|slow)\\.test\\.ts$'],
   // The app's own transform (loader/transpile.cjs): transpile-only; `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions()] },

@@ -1,4 +1,8 @@
-/** Opt-in suite: real synth processes killed at random moments and raced (the `*.slow.test.ts` files), 15-25 s. */
+/**
+ * Opt-in suite (the `*.slow.test.ts` files), a named step of .ci/run: real processes end to end, about 15 s.
+ * The loaders building, caching and running the app (`loader/`), and synth processes killed at random
+ * moments and raced (`app/kill.slow.test.ts`).
+ */
 const base = require('./jest.config');
 
 module.exports = { ...base, testMatch: ['**/*.slow.test.ts'], testPathIgnorePatterns: ['/node_modules/'] };

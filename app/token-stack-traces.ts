@@ -16,7 +16,7 @@ const noStackTrace = (): string[] => [];
  * memory. This replaces cdktf's capture function, in memory (its files on disk
  * are untouched), with one that records nothing: a token's `creationStack` is
  * empty, and nothing else changes. Errors keep their stack traces
- * (`__tests__/loader/register.test.ts` shows it for a bug in a construct).
+ * (`__tests__/loader/register.slow.test.ts` shows it for a bug in a construct).
  * Calling it again changes nothing.
  *
  * @returns whether token stack traces are now skipped (false when this cdktf has no such module)

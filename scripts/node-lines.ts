@@ -1,5 +1,5 @@
 /**
- * `npm run test:node-lines`: runs the Jest suites, and a synth of the default
+ * `npm run test:node-lines`: runs the Jest suites (with the loaders' end-to-end ones), and a synth of the default
  * configuration, under each Node.js LTS line the package supports besides the
  * one that runs CI. Each Node.js binary comes from the npm registry
  * (`node-linux-<arch>`, the package the `node` package installs from), into
@@ -53,6 +53,17 @@ function synthesize(bin: string | undefined): string {
   return readFileSync(join(outdir, STACK_FILE), 'utf8');
 }
 
+/** Jest's runs on each line: the suites of `npm test`, and the loaders' own end to end (the part of `npm run test:slow` that Node.js versions change). */
+const JEST_RUNS: readonly (readonly string[])[] = [[], ['--config', 'jest.slow.config.js', '__tests__/loader/']];
+
+/** Jest's summary line for `args` under `bin`'s Node.js; a failure throws with Jest's output. */
+function jestSummary(bin: string, args: readonly string[]): string {
+  const jest = runWith(bin, [join(ROOT, 'node_modules', '.bin', 'jest'), ...args]);
+  const tests = /^Tests:.*$/m.exec(jest.output)?.[0] ?? 'no Jest summary';
+  if (jest.status !== 0) throw new LineFailed(`Jest ${args.join(' ')} exited ${jest.status} (${tests}):\n${jest.output.slice(-4000)}`);
+  return args.length === 0 ? tests : `${tests} (${args.at(-1)})`;
+}
+
 function main(): number {
   const expected = synthesize(undefined);
   let failed = 0;
@@ -63,10 +74,8 @@ function main(): number {
       const reported = runWith(bin, ['--version']).output.trim();
       if (reported !== `v${version}`) throw new LineFailed(`node --version says ${reported}`);
       if (synthesize(bin) !== expected) throw new LineFailed(`the default configuration synthesizes differently than under ${process.version}`);
-      const jest = runWith(bin, [join(ROOT, 'node_modules', '.bin', 'jest')]);
-      const tests = /^Tests:.*$/m.exec(jest.output)?.[0] ?? 'no Jest summary';
-      if (jest.status !== 0) throw new LineFailed(`Jest exited ${jest.status} (${tests}):\n${jest.output.slice(-4000)}`);
-      console.log(`Node.js ${version}: same synth as ${process.version}; ${tests} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      const tests = JEST_RUNS.map((args) => jestSummary(bin, args));
+      console.log(`Node.js ${version}: same synth as ${process.version}; ${tests.join('; ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     } catch (error) {
       if (!(error instanceof LineFailed)) throw error;
       console.error(`Node.js ${version}: ${error.message}`);
