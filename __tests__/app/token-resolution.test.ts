@@ -235,6 +235,19 @@ describe('useFastTokenResolution', () => {
     expect(cdktfResolve.resolve).toBe(installed);
   });
 
+  test('on any other cdktf release, cdktf keeps its own resolve', () => {
+    jest.isolateModules(() => {
+      /* eslint-disable @typescript-eslint/no-require-imports -- modules loaded afresh, after the mock */
+      jest.doMock('cdktf/package.json', () => ({ version: '0.22.0' }));
+      const fresh = require('cdktf/lib/tokens/private/resolve') as typeof cdktfResolve;
+      const own = fresh.resolve;
+      const { useFastTokenResolution: useInFreshModules } = require('../../app/token-resolution') as typeof import('../../app/token-resolution');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      expect(useInFreshModules()).toBe(false);
+      expect(fresh.resolve).toBe(own);
+    });
+  });
+
   describe.each([false, true])('preparing: %s', (preparing) => {
     test.each(Object.entries(VALUES))('%s: resolved as cdktf resolves it', (_name, build) => {
       const cdktf = withCdktfOwnResolve(() => observe(build, preparing));
