@@ -2,9 +2,9 @@
 // In Jest, jest.config.js maps `archiver` and `semver` to the files beside this one. cdktf
 // loads both as it loads (archiver with some 190 modules, semver with 45) yet calls them
 // only to zip an archive asset or to check a binary's version; every test file loads its
-// own cdktf, and they were more than half of each load (250 ms of cdktf's 250 ms became
-// 110 ms). Each now loads, from where cdktf finds it, on first use. The app's bundle makes
-// archiver lazy the same way (LAZY_REQUIRES in loader/bundle.cjs).
+// own cdktf, and they were about half of each load (about 250 ms, now about 120 ms). Each
+// now loads, from where cdktf finds it, on first use. The app's bundle makes archiver lazy
+// the same way (LAZY_REQUIRES in loader/bundle.cjs).
 const { dirname } = require('node:path');
 
 const cdktfDir = dirname(require.resolve('cdktf/package.json'));
