@@ -4,6 +4,7 @@
  * default ends up in the code, the synthesized JSON, the plan and the state.
  * Findings name the attribute and the kind of secret, never the value.
  */
+import { memoized } from '../core/memo';
 import { ANY_ELEMENT, Rule } from '../core/rule';
 import { Element, isExpression } from '../core/terraform-json';
 
@@ -52,20 +53,13 @@ const SECRET_LAST_PAIRS = ['api key', 'access key', 'secret key', 'private key',
 /** Names that end like a secret but hold none: idempotency tokens. */
 const NOT_SECRET_NAMES = ['client token', 'idempotency token', 'creation token'];
 
-/** Names already judged: a stack repeats the same few hundred attribute names. */
-const secretNames = new Map<string, boolean>();
-/** Bounds the memory of a long-lived process that judges ever new names. */
-const MAX_SECRET_NAMES = 10_000;
-
 /** Whether a name says its value is a secret: its last word (`password`, `token`, ...) or last two (`access_key`, `api_key`, ...). */
 export function isSecretName(name: string): boolean {
-  let secret = secretNames.get(name);
-  if (secret === undefined) {
-    if (secretNames.size >= MAX_SECRET_NAMES) secretNames.clear();
-    secretNames.set(name, (secret = judgeName(name)));
-  }
-  return secret;
+  return judgedName(name);
 }
+
+/** Each name judged once: a stack repeats the same few hundred attribute names. */
+const judgedName = memoized(judgeName);
 
 function judgeName(name: string): boolean {
   const words = nameWords(name);
