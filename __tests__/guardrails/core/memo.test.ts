@@ -6,7 +6,9 @@ describe('memoized', () => {
     const lengthOrNull = memoized((key) => (calls.push(key), key === '' ? null : key.length));
     expect([lengthOrNull('abc'), lengthOrNull('abc'), lengthOrNull(''), lengthOrNull('')]).toEqual([3, 3, null, null]);
     expect(calls).toEqual(['abc', '']);
-    for (let index = 0; index < 20_000; index += 1) expect(lengthOrNull(`k${index}`)).toBe(`k${index}`.length);
+    // Past its bound the memo forgets, and still answers right (one comparison: 20,000 expects take Jest 2 s).
+    const keys = Array.from({ length: 20_000 }, (_, index) => `k${index}`);
+    expect(keys.map(lengthOrNull)).toEqual(keys.map((key) => key.length));
     expect(lengthOrNull('abc')).toBe(3);
     expect(calls.length).toBe(20_003);
   });
