@@ -130,3 +130,20 @@ export const validConfigDocument = () => ({
     },
   ],
 });
+
+/**
+ * Recognisable values wherever a user could hand the app a secret (its environment, Terraform variables, the AWS
+ * and GitHub credentials it runs with): none may reach anything it writes.
+ */
+export const PLANTED_SECRETS: Readonly<Record<string, string>> = {
+  TF_VAR_dockerhub_username: 'planted-user-7c1e',
+  TF_VAR_dockerhub_password: 'planted-password-3f9a',
+  TF_VAR_dockerhub_credentials_version: '424242',
+  DOCKERHUB_USERNAME: 'planted-env-user-5b0c',
+  DOCKERHUB_PASSWORD: 'planted-env-password-81d2',
+  GITHUB_TOKEN: 'ghp_planted0token0value0000000000000000',
+  GITHUB_WEBHOOK_SECRET: 'planted-webhook-secret-6e3d',
+  AWS_ACCESS_KEY_ID: 'AKIAPLANTED000000000',
+  AWS_SECRET_ACCESS_KEY: 'planted/aws/secret/key/0000000000000000000',
+  AWS_SESSION_TOKEN: 'planted-session-token-0a9f',
+};

@@ -8,16 +8,7 @@ import { PipelineConfig } from '../config/schema';
 import { GITHUB_CONNECTION_STACK_ID, pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
 import { stateKeyAlias } from '../constructs/stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
-import { testApp } from './helpers';
-
-/** Values a user could supply; none may reach the synthesized output. */
-const PLANTED = {
-  TF_VAR_dockerhub_username: 'planted-user-7c1e',
-  TF_VAR_dockerhub_password: 'planted-password-3f9a',
-  DOCKERHUB_PASSWORD: 'planted-env-password-81d2',
-  GITHUB_TOKEN: 'ghp_planted0token0value0000000000000000',
-  AWS_SECRET_ACCESS_KEY: 'planted/aws/secret/key/0000000000000000000',
-};
+import { PLANTED_SECRETS, testApp } from './helpers';
 
 function synthesizeDefault() {
   const app = testApp();
@@ -33,8 +24,9 @@ describe('the app on the default configuration', () => {
   let pipelineTexts: string[];
   let pipeline: any;
   beforeAll(() => {
-    const saved = { ...process.env };
-    Object.assign(process.env, PLANTED);
+    // The test process's own environment object is put back: every test file after this one runs in this process.
+    const saved = process.env;
+    process.env = { ...saved, ...PLANTED_SECRETS };
     try {
       ({ bootstrapText, pipelineTexts } = synthesizeDefault());
     } finally {
@@ -94,7 +86,7 @@ describe('the app on the default configuration', () => {
 
   test('no planted secret value appears anywhere in the output, and no secret is a literal', () => {
     for (const text of [bootstrapText, ...pipelineTexts]) {
-      for (const value of Object.values(PLANTED)) expect(text).not.toContain(value);
+      for (const value of Object.values(PLANTED_SECRETS)) expect(text).not.toContain(value);
     }
     const version = Object.values<any>(pipeline.resource.aws_secretsmanager_secret_version)[0];
     expect(version.secret_string).toBeUndefined();

@@ -1,16 +1,16 @@
 'use strict';
 /**
- * The TypeScript-to-JavaScript transform of the scripts' and tools' loader
- * (`register.cjs`) and of Jest (`jest.config.js`, through `@swc/jest`).
+ * The TypeScript-to-JavaScript transform of the loader (`register.cjs`) that
+ * runs the scripts, the tools and the tests (`__tests__/setup-typescript.cjs`).
  * Transpile-only, one file at a time; `npm run typecheck` is the type check.
  * The app's bundle (`bundle.cjs`) is esbuild's, from the same tsconfig.json:
- * `app/output.test.ts` checks that a synth in Jest and the app's process write
- * byte-identical files.
+ * `app/process.slow.test.ts` checks that a synth in the test process and the
+ * app's process write byte-identical files.
  */
 const { createHash } = require('node:crypto');
 
 /**
- * swc's options (a fresh copy each call: swc and @swc/jest may add to them), mirroring tsconfig.json's emit: ES2022 classes with define
+ * swc's options (a fresh copy each call, whatever swc does with them), mirroring tsconfig.json's emit: ES2022 classes with define
  * semantics (`useDefineForClassFields`, tsc's default for ES2022), CommonJS.
  * `importInterop: 'none'` makes `import * as fs from 'node:fs'` the module
  * object itself, as tsc's live bindings do, so a test's `jest.spyOn(fs, ...)`
@@ -46,4 +46,4 @@ function transpile(source, filename) {
   return { code, map };
 }
 
-module.exports = { swcOptions, TRANSPILER_FINGERPRINT, transpile };
+module.exports = { TRANSPILER_FINGERPRINT, transpile };

@@ -6,7 +6,7 @@ import { isAlive, lockPath, OutputLock, tryLock } from '../../app/output-lock';
 
 const outdirIn = () => join(mkdtempSync(join(tmpdir(), 'ci-lock-')), 'cdktf.out');
 /** A pid that no process has now: that of a child that has exited. */
-const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+const deadPid = () => spawnSync(process.execPath, ['--version']).pid!;
 const ownerIn = (outdir: string) => JSON.parse(readFileSync(lockPath(outdir), 'utf8'));
 
 describe('the output directory lock', () => {

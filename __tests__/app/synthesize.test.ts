@@ -80,7 +80,8 @@ describe('synthesizeChecked', () => {
 
   describe('file system errors', () => {
     // The module object itself, which synthesize.ts reads through: a namespace import's bindings cannot be spied on.
-    const fs: typeof import('node:fs') = jest.requireActual('node:fs');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs: typeof import('node:fs') = require('node:fs');
     const failWith = (code: string, path: string) => () => {
       throw Object.assign(new Error(`${code}: simulated`), { code, path });
     };

@@ -236,16 +236,20 @@ describe('useFastTokenResolution', () => {
   });
 
   test('on any other cdktf release, cdktf keeps its own resolve', () => {
-    jest.isolateModules(() => {
-      /* eslint-disable @typescript-eslint/no-require-imports -- modules loaded afresh, after the mock */
-      jest.doMock('cdktf/package.json', () => ({ version: '0.22.0' }));
-      const fresh = require('cdktf/lib/tokens/private/resolve') as typeof cdktfResolve;
-      const own = fresh.resolve;
-      const { useFastTokenResolution: useInFreshModules } = require('../../app/token-resolution') as typeof import('../../app/token-resolution');
-      /* eslint-enable @typescript-eslint/no-require-imports */
-      expect(useInFreshModules()).toBe(false);
-      expect(fresh.resolve).toBe(own);
-    });
+    // The version the port reads, as another release would say it, in this process's copy of cdktf's package.json.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cdktfPackage = require('cdktf/package.json') as { version: string };
+    const installed = cdktfPackage.version;
+    cdktfPackage.version = '0.22.0';
+    try {
+      withCdktfOwnResolve(() => {
+        const own = cdktfResolve.resolve;
+        expect(useFastTokenResolution()).toBe(false);
+        expect(cdktfResolve.resolve).toBe(own);
+      });
+    } finally {
+      cdktfPackage.version = installed;
+    }
   });
 
   describe.each([false, true])('preparing: %s', (preparing) => {

@@ -1,0 +1,17 @@
+/**
+ * The sample app's own unittest suite (`sample-flask-app/tests`), as one test of
+ * `npm test`: it runs beside the other test files instead of after them all.
+ * `npm run test:app` runs it alone, test by test.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const APP = resolve(__dirname, '..', 'sample-flask-app');
+/** Debian's Python, which has python3-flask; `PYTHON=...` names another, as for `npm run test:app`. */
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+
+test("the sample app's unittest suite runs and passes", () => {
+  const result = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: APP, encoding: 'utf8' });
+  // unittest reports on stderr; on a failure, the whole report is the difference shown.
+  expect({ status: result.status, report: result.stderr }).toEqual({ status: 0, report: expect.stringMatching(/^Ran [1-9]\d* tests? in [\d.]+s\n\nOK\n$/m) });
+});
