@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionOf, countActions, parsePlan, PlanError, readPlan, STATEFUL_RESOURCE_TYPES, summarizePlan, summarizePlanFiles, terraformCounts } from '../../tools/plan-summary';
+import { actionOf, countActions, main, parsePlan, PlanError, readPlan, STATEFUL_RESOURCE_TYPES, summarizePlan, summarizePlanFiles, terraformCounts } from '../../tools/plan-summary';
 import { LOADER } from '../../scripts/app-command';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plans');
@@ -200,16 +200,34 @@ describe('files that are not plans', () => {
     expect(parsePlan({ format_version: '1.2' }, 'inline').resource_changes).toEqual([]);
   });
 
-  test('the command prints the summary, or the problem without a stack trace', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--require', LOADER, join(__dirname, '..', '..', 'tools', 'plan-summary.ts'), ...args], { encoding: 'utf8' });
-    const good = run(fixture('no-op'));
-    expect(good.status).toBe(0);
-    expect(good.stdout).toContain('No changes');
-    const bad = run(fixture('no-op'), file('state-again.json', JSON.stringify({ values: {} })));
+  /** `main` as the command calls it, with what it writes to stdout and stderr. */
+  function mainWith(...args: string[]) {
+    let [stdout, stderr] = ['', ''];
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((text) => ((stdout += String(text)), true));
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation((text) => ((stderr += String(text)), true));
+    try {
+      return { status: main(args), stdout, stderr };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  test('the command exits 0 with the summary, 1 with the problem, 2 with its usage', () => {
+    const good = mainWith(fixture('no-op'));
+    expect(good).toEqual({ status: 0, stdout: expect.stringContaining('No changes'), stderr: '' });
+    const bad = mainWith(fixture('no-op'), file('state-again.json', JSON.stringify({ values: {} })));
+    expect(bad).toEqual({ status: 1, stdout: '', stderr: expect.stringContaining('this is Terraform state, not a plan') });
+    expect(mainWith()).toEqual({ status: 2, stdout: '', stderr: expect.stringContaining('no plan file given') });
+    expect(mainWith('--verbose')).toEqual({ status: 2, stdout: '', stderr: expect.stringContaining('unknown option --verbose') });
+  });
+
+  test('as a process, a problem is its message and exit code 1, without a stack trace', () => {
+    const tool = join(__dirname, '..', '..', 'tools', 'plan-summary.ts');
+    const bad = spawnSync(process.execPath, ['--require', LOADER, tool, file('state-twice.json', JSON.stringify({ values: {} }))], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('this is Terraform state, not a plan');
     expect(bad.stderr).not.toMatch(/^\s+at /m);
-    expect(run().status).toBe(2);
   });
 });
