@@ -1,5 +1,5 @@
 /**
- * `npm run test:node-lines`: runs the Jest suites (with the loaders' end-to-end ones), and a synth of the default
+ * `npm run test:node-lines`: runs the Jest suites (with the loaders' and the app process's end-to-end ones), and a synth of the default
  * configuration, under each Node.js LTS line the package supports besides the
  * one that runs CI. Each Node.js binary comes from the npm registry
  * (`node-linux-<arch>`, the package the `node` package installs from), into
@@ -53,8 +53,11 @@ function synthesize(bin: string | undefined): string {
   return readFileSync(join(outdir, STACK_FILE), 'utf8');
 }
 
-/** Jest's runs on each line: the suites of `npm test`, and the loaders' own end to end (the part of `npm run test:slow` that Node.js versions change). */
-const JEST_RUNS: readonly (readonly string[])[] = [[], ['--config', 'jest.slow.config.js', '__tests__/loader/']];
+/**
+ * Jest's runs on each line: the suites of `npm test`, and the part of `npm run test:slow` that Node.js versions change:
+ * the loaders end to end, and the app as a process writing what a synth in the test process writes.
+ */
+const JEST_RUNS: readonly (readonly string[])[] = [[], ['--config', 'jest.slow.config.js', '__tests__/loader/', '__tests__/app/process\\.slow']];
 
 /** Jest's summary line for `args` under `bin`'s Node.js; a failure throws with Jest's output. */
 function jestSummary(bin: string, args: readonly string[]): string {

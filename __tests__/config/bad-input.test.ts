@@ -3,7 +3,7 @@
  * the same entry point as `npm run synth` (`run` in main.ts, with the config
  * file and output directory taken from the environment). Every case must exit
  * 1, name the field path, the bad value and what is allowed, print no stack
- * trace, and write nothing. cli.test.ts runs a few of them as real processes.
+ * trace, and write nothing. app/process.slow.test.ts runs one as a real process.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
