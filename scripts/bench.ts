@@ -204,7 +204,7 @@ function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): st
     'How measured: each run is a separate process tree started with `child_process.spawnSync`, as users start it ' +
       "(`npm run synth`'s command with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; `cdktf synth --output`; `npm test`). " +
       'Wall time is `process.hrtime` around the spawn. Peak RSS is the largest `process.resourceUsage().maxRSS` (getrusage) ' +
-      "among the run's Node processes, reported by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs` at exit and as it grows (so that a killed process, such as a Jest worker replaced for its memory, counts too). " +
+      "among the run's Node processes, reported by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs` at exit and as it grows (so that a killed process, such as a test worker ended by its runner, counts too). " +
       'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
       "One untimed synth fills the loader's cache first (the app's bundle and V8's code for it); `npm test` runs after `jest --clearCache` and with the loaders' caches removed, each time. Resources/s counts resources and data sources over the median wall time.",
     ...(largestTestProcess === undefined ? [] : ['', `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`]),
