@@ -64,7 +64,9 @@ function jestSummary(bin: string, args: readonly string[]): string {
   const jest = runWith(bin, [join(ROOT, 'node_modules', '.bin', 'jest'), ...args]);
   const tests = /^Tests:.*$/m.exec(jest.output)?.[0] ?? 'no Jest summary';
   if (jest.status !== 0) throw new LineFailed(`Jest ${args.join(' ')} exited ${jest.status} (${tests}):\n${jest.output.slice(-4000)}`);
-  return args.length === 0 ? tests : `${tests} (${args.at(-1)})`;
+  // The suites a run names: the paths after the options.
+  const paths = args.filter((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));
+  return paths.length === 0 ? tests : `${tests} (${paths.join(', ')})`;
 }
 
 function main(): number {
