@@ -147,3 +147,30 @@ export const PLANTED_SECRETS: Readonly<Record<string, string>> = {
   AWS_SECRET_ACCESS_KEY: 'planted/aws/secret/key/0000000000000000000',
   AWS_SESSION_TOKEN: 'planted-session-token-0a9f',
 };
+
+/** Each planted secret found in `files` (path → content), as `NAME in path`. */
+export const plantedSecretsIn = (files: Readonly<Record<string, string>>): string[] =>
+  Object.entries(files).flatMap(([path, content]) =>
+    Object.entries(PLANTED_SECRETS)
+      .filter(([, value]) => content.includes(value))
+      .map(([name]) => `${name} in ${path}`),
+  );
+
+/**
+ * Runs `fn` with the process's environment changed by `changes` (a variable set
+ * to undefined is removed), passing it that environment; then puts back the
+ * process's own environment object, which the test files after this one share.
+ */
+export function withEnvironment<T>(changes: NodeJS.ProcessEnv, fn: (env: NodeJS.ProcessEnv) => T): T {
+  const saved = process.env;
+  const env = Object.fromEntries(Object.entries({ ...saved, ...changes }).filter(([, value]) => value !== undefined));
+  process.env = env;
+  try {
+    return fn(env);
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** The Python the sample app's tests run: Debian's, which has python3-flask, unless `PYTHON=...` names another (as for `npm run test:app`). */
+export const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';

@@ -8,7 +8,7 @@ import { PipelineConfig } from '../config/schema';
 import { GITHUB_CONNECTION_STACK_ID, pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
 import { stateKeyAlias } from '../constructs/stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
-import { PLANTED_SECRETS, testApp } from './helpers';
+import { PLANTED_SECRETS, testApp, withEnvironment } from './helpers';
 
 function synthesizeDefault() {
   const app = testApp();
@@ -24,14 +24,7 @@ describe('the app on the default configuration', () => {
   let pipelineTexts: string[];
   let pipeline: any;
   beforeAll(() => {
-    // The test process's own environment object is put back: every test file after this one runs in this process.
-    const saved = process.env;
-    process.env = { ...saved, ...PLANTED_SECRETS };
-    try {
-      ({ bootstrapText, pipelineTexts } = synthesizeDefault());
-    } finally {
-      process.env = saved;
-    }
+    ({ bootstrapText, pipelineTexts } = withEnvironment(PLANTED_SECRETS, synthesizeDefault));
     pipeline = JSON.parse(pipelineTexts[0]);
   });
 

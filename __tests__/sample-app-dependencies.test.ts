@@ -13,6 +13,7 @@ import {
   pinnedMoreThanOnce,
   requiredNames,
 } from './sample-app-requirements';
+import { PYTHON } from './helpers';
 
 const APP = resolve(__dirname, '..', 'sample-flask-app');
 const read = (file: string) => readFileSync(join(APP, file), 'utf8');
@@ -115,7 +116,7 @@ describe('sample-flask-app requirements files', () => {
       'print(json.dumps(found))',
     ].join('\n');
     const pins = [...runtime.pins, ...dev.pins];
-    const result = spawnSync(process.env.PYTHON ?? '/usr/bin/python3', ['-I', '-c', script, JSON.stringify(pins.map((pin) => pin.name))], { encoding: 'utf8' });
+    const result = spawnSync(PYTHON, ['-I', '-c', script, JSON.stringify(pins.map((pin) => pin.name))], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
     const debian: Record<string, string[]> = JSON.parse(result.stdout);
     expect(Object.keys(debian)).toEqual(expect.arrayContaining(['flask', 'werkzeug', 'jinja2', 'click', 'itsdangerous', 'markupsafe']));

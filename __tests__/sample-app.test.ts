@@ -5,10 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { PYTHON } from './helpers';
 
 const APP = resolve(__dirname, '..', 'sample-flask-app');
-/** Debian's Python, which has python3-flask; `PYTHON=...` names another, as for `npm run test:app`. */
-const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 
 test("the sample app's unittest suite runs and passes", () => {
   const result = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: APP, encoding: 'utf8' });

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { run } from '../../main';
 import { appCommand } from '../../scripts/app-command';
 import { fileTree } from '../file-tree';
-import { PLANTED_SECRETS } from '../helpers';
+import { PLANTED_SECRETS, plantedSecretsIn, withEnvironment } from '../helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const app = appCommand();
@@ -21,24 +21,17 @@ const app = appCommand();
 describe('npm run synth, as a process', () => {
   test('writes the same bytes as a synth in the test process, and no planted secret', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ci-output-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, ...PLANTED_SECRETS };
-    delete env.CI_PIPELINES_CONFIG;
-    const saved = process.env;
-    process.env = env;
-    try {
+    const child = withEnvironment({ ...PLANTED_SECRETS, CI_PIPELINES_CONFIG: undefined }, (env) => {
       expect(run({ env: { ...env, CDKTF_OUTDIR: join(dir, 'in-process') }, stdout: () => undefined })).toBe(0);
-    } finally {
-      process.env = saved;
-    }
-    const child = spawnSync(app.command, app.args, { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(dir, 'spawned') }, encoding: 'utf8' });
+      return spawnSync(app.command, app.args, { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(dir, 'spawned') }, encoding: 'utf8' });
+    });
     expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
 
     const inProcess = fileTree(join(dir, 'in-process'));
     const spawned = fileTree(join(dir, 'spawned'));
     expect(Object.keys(spawned)).toEqual(Object.keys(inProcess));
     for (const [path, content] of Object.entries(inProcess)) expect({ path, content }).toEqual({ path, content: spawned[path] });
-    const found = Object.entries(spawned).flatMap(([path, content]) => Object.entries(PLANTED_SECRETS).flatMap(([name, value]) => (content.includes(value) ? [`${name} in ${path}`] : [])));
-    expect(found).toEqual([]);
+    expect(plantedSecretsIn(spawned)).toEqual([]);
   });
 
   test('on a bad configuration exits 1 with every problem, no stack trace, and writes nothing', () => {

@@ -9,7 +9,7 @@ import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChec
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { StateBootstrapStack } from '../../constructs/stacks/state-bootstrap-stack';
 import { GuardrailsError } from '../../guardrails';
-import { pipelineProps } from '../helpers';
+import { pipelineProps, withEnvironment } from '../helpers';
 
 describe('synthesizeChecked', () => {
   const pipelineStack = (app: App, id = 'ci-app') =>
@@ -248,9 +248,7 @@ describe('synthesizeChecked', () => {
 
   test('with HCL output (`cdktf synth --hcl`) it checks the stacks as JSON', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
-    const saved = process.env.SYNTH_HCL_OUTPUT;
-    process.env.SYNTH_HCL_OUTPUT = 'true';
-    try {
+    withEnvironment({ SYNTH_HCL_OUTPUT: 'true' }, () => {
       const build = (admin: boolean) => (app: App) => {
         const stack = new TerraformStack(app, 'plain');
         new LocalBackend(stack, {});
@@ -262,9 +260,6 @@ describe('synthesizeChecked', () => {
       const reports = synthesizeChecked(outdir, build(false));
       expect(reports.find((report) => report.stack === 'ci-app')!.checks).toBeGreaterThan(50);
       expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf'), 'utf8')).toContain('resource "aws_codebuild_project"');
-    } finally {
-      if (saved === undefined) delete process.env.SYNTH_HCL_OUTPUT;
-      else process.env.SYNTH_HCL_OUTPUT = saved;
-    }
+    });
   });
 });
