@@ -12,7 +12,8 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Opt-in suites, each a named step of .ci/run: `npm run test:validate` needs Terraform and its providers;
-  // `npm run test:slow` runs the app and the loaders as processes end to end, and kills and races real synths (about 15 s).
+  // `npm run test:slow` runs the app and the loaders as processes end to end, and kills and races real synths (about 15
+  // s).
   testPathIgnorePatterns: ['/node_modules/', '\\.(validate|slow)\\.test\\.ts$'],
   setupFiles: [
     // TypeScript loads through the project's loader: transpile-only; `npm run typecheck` is the type check.

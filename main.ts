@@ -8,7 +8,15 @@ import { useFastTokenResolution } from './app/token-resolution';
 import { skipTokenStackTraces } from './app/token-stack-traces';
 import { configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
-import { bootstrapStackProps, connectionStackProps, GITHUB_CONNECTION_STACK_ID, pipelineStackId, pipelineStackProps, STATE_BOOTSTRAP_STACK_ID, usesSharedConnection } from './config/stack-props';
+import {
+  bootstrapStackProps,
+  connectionStackProps,
+  GITHUB_CONNECTION_STACK_ID,
+  pipelineStackId,
+  pipelineStackProps,
+  STATE_BOOTSTRAP_STACK_ID,
+  usesSharedConnection,
+} from './config/stack-props';
 import { CiPipelineStack, GitHubConnectionStack, StateBootstrapStack } from './constructs';
 
 /** The stacks of a configuration. */
@@ -30,16 +38,29 @@ export interface ConfiguredStacks {
  */
 export function buildStacks(app: App, config: PipelinesConfig): ConfiguredStacks {
   const bootstrapProps = bootstrapStackProps(config);
-  const bootstrap = bootstrapProps === undefined ? undefined : new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK_ID, bootstrapProps);
+  const bootstrap =
+    bootstrapProps === undefined ? undefined : new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK_ID, bootstrapProps);
   const connectionProps = connectionStackProps(config, config.pipelines);
-  const connection = connectionProps === undefined ? undefined : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, connectionProps);
+  const connection =
+    connectionProps === undefined
+      ? undefined
+      : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, connectionProps);
   const pipelines = config.pipelines.map((pipeline) => {
     const stack = new CiPipelineStack(app, pipelineStackId(pipeline.name), pipelineStackProps(config, pipeline));
     // `cdktf deploy` creates the connection before the pipelines that look it up.
     if (connection !== undefined && usesSharedConnection(pipeline)) stack.addDependency(connection);
     return stack;
   });
-  return { bootstrap, connection, pipelines, all: [...(bootstrap === undefined ? [] : [bootstrap]), ...(connection === undefined ? [] : [connection]), ...pipelines] };
+  return {
+    bootstrap,
+    connection,
+    pipelines,
+    all: [
+      ...(bootstrap === undefined ? [] : [bootstrap]),
+      ...(connection === undefined ? [] : [connection]),
+      ...pipelines,
+    ],
+  };
 }
 
 /**

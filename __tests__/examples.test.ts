@@ -23,7 +23,10 @@ describe("the README's example of a team's own stacks", () => {
     expect(ciJson.resource.aws_kms_key).toBeUndefined();
     expect(ciJson.resource.aws_s3_bucket).toBeUndefined();
     const [pipeline] = Object.values<any>(ciJson.resource.aws_codepipeline);
-    expect(pipeline.artifact_store[0]).toMatchObject({ location: 'acme-ci-artifacts', encryption_key: { id: expect.stringMatching(/^arn:aws:kms:eu-west-1:111122223333:key\//) } });
+    expect(pipeline.artifact_store[0]).toMatchObject({
+      location: 'acme-ci-artifacts',
+      encryption_key: { id: expect.stringMatching(/^arn:aws:kms:eu-west-1:111122223333:key\//) },
+    });
     expect(ciJson.output.pipeline_name.value).toMatch(/^\$\{aws_codepipeline\..+\.name\}$/);
   });
 

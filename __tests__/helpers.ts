@@ -36,8 +36,12 @@ export interface Synthesized {
 function elementAt(scope: IConstruct, path: string): TerraformResource | TerraformDataSource {
   const found = scope.node.findAll().find((construct) => construct.node.path === `${scope.node.path}/${path}`);
   if (!(found instanceof TerraformResource || found instanceof TerraformDataSource)) {
-    const paths = scope.node.findAll().filter((construct) => construct instanceof TerraformResource || construct instanceof TerraformDataSource);
-    throw new Error(`no resource or data source at ${path}; there are: ${paths.map((construct) => construct.node.path.slice(scope.node.path.length + 1)).join(', ')}`);
+    const paths = scope.node
+      .findAll()
+      .filter((construct) => construct instanceof TerraformResource || construct instanceof TerraformDataSource);
+    throw new Error(
+      `no resource or data source at ${path}; there are: ${paths.map((construct) => construct.node.path.slice(scope.node.path.length + 1)).join(', ')}`,
+    );
   }
   return found;
 }
@@ -66,15 +70,29 @@ export function synth(build: (scope: Construct) => void): Synthesized {
   };
   const at = (path: string) => {
     const element = elementAt(root, path);
-    const body = (element instanceof TerraformDataSource ? json.data : json.resource)?.[element.terraformResourceType]?.[element.friendlyUniqueId];
+    const body = (element instanceof TerraformDataSource ? json.data : json.resource)?.[
+      element.terraformResourceType
+    ]?.[element.friendlyUniqueId];
     if (body === undefined) throw new Error(`${path} was not synthesized`);
     return body;
   };
-  return { text, json, at, address, ref: (path, attribute) => `\${${address(path)}.${attribute}}`, statements: (path) => at(path).statement };
+  return {
+    text,
+    json,
+    at,
+    address,
+    ref: (path, attribute) => `\${${address(path)}.${attribute}}`,
+    statements: (path) => at(path).statement,
+  };
 }
 
 /** An ARN as the constructs build it from a name: in the partition, region and account the stack's AwsContext reads. */
-export function contextArn(stack: Synthesized, service: string, resource: string, options: { readonly global?: boolean } = {}): string {
+export function contextArn(
+  stack: Synthesized,
+  service: string,
+  resource: string,
+  options: { readonly global?: boolean } = {},
+): string {
   const region = options.global ? '' : stack.ref('aws-context/region', 'id');
   return `arn:${stack.ref('aws-context/partition', 'partition')}:${service}:${region}:${stack.ref('aws-context/account', 'account_id')}:${resource}`;
 }
@@ -110,7 +128,9 @@ export function pipelineProps(overrides: Partial<CiPipelineProps> = {}): CiPipel
 }
 
 /** Synthesizes one CiPipeline with construct ID `ci`. */
-export function synthPipeline(overrides: Partial<CiPipelineProps> = {}): Synthesized & { readonly pipeline: CiPipeline } {
+export function synthPipeline(
+  overrides: Partial<CiPipelineProps> = {},
+): Synthesized & { readonly pipeline: CiPipeline } {
   let pipeline: CiPipeline | undefined;
   const result = synth((scope) => {
     pipeline = new CiPipeline(scope, 'ci', pipelineProps(overrides));

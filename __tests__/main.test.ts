@@ -13,7 +13,8 @@ import { PLANTED_SECRETS, testApp, withEnvironment } from './helpers';
 function synthesizeDefault() {
   const app = testApp();
   const stacks = buildStacks(app, loadConfigFile(DEFAULT_CONFIG_PATH));
-  const read = (stackId: string, outdir: string) => readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');
+  const read = (stackId: string, outdir: string) =>
+    readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');
   const bootstrapText = read(STATE_BOOTSTRAP_STACK_ID, Testing.fullSynth(stacks.bootstrap!));
   const pipelineTexts = stacks.pipelines.map((stack) => read(stack.node.id, Testing.fullSynth(stack)));
   return { bootstrapText, pipelineTexts };
@@ -71,8 +72,12 @@ describe('the app on the default configuration', () => {
     });
     // The alias is the bootstrap stack's, and its bucket policy admits writes that name the key by it.
     const bootstrapJson = JSON.parse(bootstrapText);
-    expect(Object.values<any>(bootstrapJson.resource.aws_kms_alias).map((alias) => alias.name)).toEqual([pipeline.terraform.backend.s3.kms_key_id]);
-    const statements = Object.values<any>(bootstrapJson.data.aws_iam_policy_document).flatMap((document) => document.statement);
+    expect(Object.values<any>(bootstrapJson.resource.aws_kms_alias).map((alias) => alias.name)).toEqual([
+      pipeline.terraform.backend.s3.kms_key_id,
+    ]);
+    const statements = Object.values<any>(bootstrapJson.data.aws_iam_policy_document).flatMap(
+      (document) => document.statement,
+    );
     const denyWrites = statements.find((statement) => statement.sid === 'DenyObjectWritesNotUnderTheBucketKey');
     expect(denyWrites.condition[0].values).toContain(pipeline.terraform.backend.s3.kms_key_id);
   });
@@ -92,10 +97,17 @@ describe('the app on the default configuration', () => {
 
   test('each pipeline of a fleet gets its own stack and state key', () => {
     const config = loadConfigFile(DEFAULT_CONFIG_PATH);
-    const second = { ...config.pipelines[0], name: 'second-app', github: { ...config.pipelines[0].github, repository: 'second-app' } };
+    const second = {
+      ...config.pipelines[0],
+      name: 'second-app',
+      github: { ...config.pipelines[0].github, repository: 'second-app' },
+    };
     const app = testApp();
     const { pipelines } = buildStacks(app, parseConfig({ ...config, pipelines: [config.pipelines[0], second] }));
-    expect(pipelines.map((stack) => stack.node.id)).toEqual([pipelineStackId('sample-flask-app'), pipelineStackId('second-app')]);
+    expect(pipelines.map((stack) => stack.node.id)).toEqual([
+      pipelineStackId('sample-flask-app'),
+      pipelineStackId('second-app'),
+    ]);
     const keys = pipelines.map((stack) => JSON.parse(Testing.synth(stack)).terraform.backend.s3.key);
     expect(new Set(keys).size).toBe(2);
   });
@@ -104,12 +116,23 @@ describe('the app on the default configuration', () => {
 describe('stable addresses', () => {
   const base = loadConfigFile(DEFAULT_CONFIG_PATH);
   const first = base.pipelines[0];
-  const second = { ...first, name: 'second-app', github: { ...first.github, repository: 'second-app' }, trigger: 'connection' as const, registry: { type: 'ecr' as const, image: 'second-app' } };
+  const second = {
+    ...first,
+    name: 'second-app',
+    github: { ...first.github, repository: 'second-app' },
+    trigger: 'connection' as const,
+    registry: { type: 'ecr' as const, image: 'second-app' },
+  };
   /** Every stack's file, as synth writes it, for a configuration. */
   function stackFiles(config: typeof base): Map<string, string> {
     const outdir = join(mkdtempSync(join(tmpdir(), 'ci-stable-')), 'cdktf.out');
     const reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
-    return new Map(reports.map((report) => [report.stack, readFileSync(join(outdir, 'stacks', report.stack, 'cdk.tf.json'), 'utf8')]));
+    return new Map(
+      reports.map((report) => [
+        report.stack,
+        readFileSync(join(outdir, 'stacks', report.stack, 'cdk.tf.json'), 'utf8'),
+      ]),
+    );
   }
   let alone: Map<string, string>;
   let withSecond: Map<string, string>;
@@ -117,12 +140,19 @@ describe('stable addresses', () => {
   beforeAll(() => {
     alone = stackFiles(base);
     withSecond = stackFiles(parseConfig({ ...base, pipelines: [first, second] }));
-    secondChanged = stackFiles(parseConfig({ ...base, pipelines: [first, { ...second, build: { computeType: 'BUILD_GENERAL1_MEDIUM' } }] }));
+    secondChanged = stackFiles(
+      parseConfig({ ...base, pipelines: [first, { ...second, build: { computeType: 'BUILD_GENERAL1_MEDIUM' } }] }),
+    );
   });
 
   test('adding a pipeline changes no byte of the existing stacks', () => {
     // The second pipeline, in connection mode, brings the connection that pipelines share.
-    expect([...withSecond.keys()]).toEqual([STATE_BOOTSTRAP_STACK_ID, GITHUB_CONNECTION_STACK_ID, pipelineStackId(first.name), pipelineStackId('second-app')]);
+    expect([...withSecond.keys()]).toEqual([
+      STATE_BOOTSTRAP_STACK_ID,
+      GITHUB_CONNECTION_STACK_ID,
+      pipelineStackId(first.name),
+      pipelineStackId('second-app'),
+    ]);
     expect(withSecond.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
     expect(withSecond.get(STATE_BOOTSTRAP_STACK_ID)).toBe(alone.get(STATE_BOOTSTRAP_STACK_ID));
   });
@@ -135,14 +165,21 @@ describe('stable addresses', () => {
 
   test('using an existing state bucket drops the bootstrap stack and changes no pipeline stack', () => {
     // The bucket the bootstrap stack made, now managed elsewhere: its key is named as the pipeline stacks named it.
-    const existingState = stackFiles(parseConfig({ ...base, state: { ...base.state, create: false, kmsKeyArn: stateKeyAlias(base.state.bucket) } }));
+    const existingState = stackFiles(
+      parseConfig({ ...base, state: { ...base.state, create: false, kmsKeyArn: stateKeyAlias(base.state.bucket) } }),
+    );
     expect([...existingState.keys()]).toEqual([pipelineStackId(first.name)]);
     expect(existingState.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
   });
 
   test("a change inside a stack keeps the other resources' addresses", () => {
-    const addresses = (text: string) => Object.entries<Record<string, unknown>>(JSON.parse(text).resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
-    expect(addresses(secondChanged.get(pipelineStackId('second-app'))!)).toEqual(addresses(withSecond.get(pipelineStackId('second-app'))!));
+    const addresses = (text: string) =>
+      Object.entries<Record<string, unknown>>(JSON.parse(text).resource).flatMap(([type, byName]) =>
+        Object.keys(byName).map((name) => `${type}.${name}`),
+      );
+    expect(addresses(secondChanged.get(pipelineStackId('second-app'))!)).toEqual(
+      addresses(withSecond.get(pipelineStackId('second-app'))!),
+    );
   });
 });
 
@@ -158,20 +195,31 @@ describe('a configuration of existing resources', () => {
   const config = parseConfig({
     ...base,
     state: { ...base.state, create: false, kmsKeyArn: existingKey },
-    pipelines: [{ ...base.pipelines[0], github: existingRepository(base.pipelines[0].github), encryptionKeyArn: existingKey, artifactBucketName: 'acme-shared-ci-artifacts' }],
+    pipelines: [
+      {
+        ...base.pipelines[0],
+        github: existingRepository(base.pipelines[0].github),
+        encryptionKeyArn: existingKey,
+        artifactBucketName: 'acme-shared-ci-artifacts',
+      },
+    ],
   });
   const outdir = join(mkdtempSync(join(tmpdir(), 'ci-existing-')), 'cdktf.out');
   let reports: ReturnType<typeof synthesizeChecked>;
   let stack: any;
   beforeAll(() => {
     reports = synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
-    stack = JSON.parse(readFileSync(join(outdir, 'stacks', pipelineStackId(base.pipelines[0].name), 'cdk.tf.json'), 'utf8'));
+    stack = JSON.parse(
+      readFileSync(join(outdir, 'stacks', pipelineStackId(base.pipelines[0].name), 'cdk.tf.json'), 'utf8'),
+    );
   });
 
   test('synthesizes only the pipeline stack, and every guardrail passes', () => {
     expect(reports.map((report) => report.stack)).toEqual([pipelineStackId(base.pipelines[0].name)]);
     expect(reports[0].findings).toEqual([]);
-    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).toEqual([pipelineStackId(base.pipelines[0].name)]);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).toEqual([
+      pipelineStackId(base.pipelines[0].name),
+    ]);
   });
 
   test('keeps state in the existing bucket', () => {
@@ -179,26 +227,49 @@ describe('a configuration of existing resources', () => {
   });
 
   test('creates no repository, key or bucket, and uses the existing ones', () => {
-    for (const type of ['github_repository', 'aws_kms_key', 'aws_kms_alias', 'aws_s3_bucket']) expect(stack.resource[type]).toBeUndefined();
+    for (const type of ['github_repository', 'aws_kms_key', 'aws_kms_alias', 'aws_s3_bucket'])
+      expect(stack.resource[type]).toBeUndefined();
     expect(Object.keys(stack.data.github_repository)).toHaveLength(1);
     const pipeline = Object.values<any>(stack.resource.aws_codepipeline)[0];
-    expect(pipeline.artifact_store).toEqual([{ type: 'S3', location: 'acme-shared-ci-artifacts', encryption_key: { type: 'KMS', id: existingKey } }]);
+    expect(pipeline.artifact_store).toEqual([
+      { type: 'S3', location: 'acme-shared-ci-artifacts', encryption_key: { type: 'KMS', id: existingKey } },
+    ]);
     expect(Object.values<any>(stack.resource.aws_codebuild_project)[0].encryption_key).toBe(existingKey);
   });
 });
 
 describe('a fleet in connection mode', () => {
   const base = loadConfigFile(DEFAULT_CONFIG_PATH);
-  const inConnectionMode = (name: string) => ({ ...base.pipelines[0], name, trigger: 'connection' as const, github: { owner: 'example-org', repository: name } });
+  const inConnectionMode = (name: string) => ({
+    ...base.pipelines[0],
+    name,
+    trigger: 'connection' as const,
+    github: { owner: 'example-org', repository: name },
+  });
   let stacks: ReturnType<typeof buildStacks>;
   beforeAll(() => {
-    stacks = buildStacks(testApp(), parseConfig({ ...base, connection: { name: 'example-org-github' }, pipelines: [inConnectionMode('web'), inConnectionMode('api'), base.pipelines[0]] }));
+    stacks = buildStacks(
+      testApp(),
+      parseConfig({
+        ...base,
+        connection: { name: 'example-org-github' },
+        pipelines: [inConnectionMode('web'), inConnectionMode('api'), base.pipelines[0]],
+      }),
+    );
   });
 
   test('shares one connection, in a stack of its own with state under the state key, instead of one per pipeline', () => {
-    expect(stacks.all.map((stack) => stack.node.id)).toEqual([STATE_BOOTSTRAP_STACK_ID, GITHUB_CONNECTION_STACK_ID, 'ci-web', 'ci-api', 'ci-sample-flask-app']);
+    expect(stacks.all.map((stack) => stack.node.id)).toEqual([
+      STATE_BOOTSTRAP_STACK_ID,
+      GITHUB_CONNECTION_STACK_ID,
+      'ci-web',
+      'ci-api',
+      'ci-sample-flask-app',
+    ]);
     const connection = JSON.parse(Testing.synth(stacks.connection!));
-    expect(Object.values<any>(connection.resource.aws_codestarconnections_connection).map((resource) => resource.name)).toEqual(['example-org-github']);
+    expect(
+      Object.values<any>(connection.resource.aws_codestarconnections_connection).map((resource) => resource.name),
+    ).toEqual(['example-org-github']);
     expect(connection.terraform.backend.s3).toMatchObject({
       key: 'ci-pipelines/_github-connection/terraform.tfstate',
       kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
@@ -207,18 +278,30 @@ describe('a fleet in connection mode', () => {
     for (const pipeline of stacks.pipelines.slice(0, 2)) {
       const json = JSON.parse(Testing.synth(pipeline));
       expect(json.resource.aws_codestarconnections_connection).toBeUndefined();
-      expect(Object.values<any>(json.data.aws_codestarconnections_connection).map((lookup) => lookup.name)).toEqual(['example-org-github']);
+      expect(Object.values<any>(json.data.aws_codestarconnections_connection).map((lookup) => lookup.name)).toEqual([
+        'example-org-github',
+      ]);
     }
   });
 
   test('the pipelines that look the connection up are deployed after it; the webhook pipeline does not wait for it', () => {
-    expect(stacks.pipelines.map((stack) => stack.dependencies.map((dependency) => dependency.node.id))).toEqual([[GITHUB_CONNECTION_STACK_ID], [GITHUB_CONNECTION_STACK_ID], []]);
+    expect(stacks.pipelines.map((stack) => stack.dependencies.map((dependency) => dependency.node.id))).toEqual([
+      [GITHUB_CONNECTION_STACK_ID],
+      [GITHUB_CONNECTION_STACK_ID],
+      [],
+    ]);
   });
 
   test('with connection.create false, the connection exists already: no stack creates it, and the pipelines still look it up by name', () => {
-    const existing = buildStacks(testApp(), parseConfig({ ...base, connection: { name: 'org-github', create: false }, pipelines: [inConnectionMode('web')] }));
+    const existing = buildStacks(
+      testApp(),
+      parseConfig({ ...base, connection: { name: 'org-github', create: false }, pipelines: [inConnectionMode('web')] }),
+    );
     expect(existing.connection).toBeUndefined();
     expect(existing.pipelines[0].dependencies).toEqual([]);
-    expect(Object.values<any>(JSON.parse(Testing.synth(existing.pipelines[0])).data.aws_codestarconnections_connection)[0].name).toBe('org-github');
+    expect(
+      Object.values<any>(JSON.parse(Testing.synth(existing.pipelines[0])).data.aws_codestarconnections_connection)[0]
+        .name,
+    ).toBe('org-github');
   });
 });

@@ -32,23 +32,46 @@ describe('package.json', () => {
   test('has the constructs as its root entry point, and the guardrails and tools as sub-paths, all compiled', () => {
     expect(manifest.main).toBe('dist/constructs/index.js');
     expect(manifest.types).toBe('dist/constructs/index.d.ts');
-    expect(Object.keys(manifest.exports)).toEqual(['.', './guardrails', './tools/plan-summary', './tools/diagram', './package.json']);
+    expect(Object.keys(manifest.exports)).toEqual([
+      '.',
+      './guardrails',
+      './tools/plan-summary',
+      './tools/diagram',
+      './package.json',
+    ]);
     for (const [path, target] of Object.entries<any>(manifest.exports)) {
       if (path === './package.json') continue;
       expect(target.types).toBe(target.default.replace(/\.js$/, '.d.ts'));
       expect(existsSync(sourceOf(target.default))).toBe(true);
       const source = sourceOf(target.default).slice(ROOT.length + 1);
-      expect(buildConfig.include.some((pattern: string) => pattern === source || source.startsWith(pattern.replace('**/*.ts', '')))).toBe(true);
+      expect(
+        buildConfig.include.some(
+          (pattern: string) => pattern === source || source.startsWith(pattern.replace('**/*.ts', '')),
+        ),
+      ).toBe(true);
     }
   });
 
   test("ships the compiled library, the README and the configuration's JSON Schema only: no sources, tests, sample app or examples", () => {
-    expect(manifest.files).toEqual(['dist/constructs/', 'dist/guardrails/', 'dist/iam/', 'dist/tools/', 'README.md', 'config/pipelines.schema.json', 'LICENSE', 'CHANGELOG.md']);
+    expect(manifest.files).toEqual([
+      'dist/constructs/',
+      'dist/guardrails/',
+      'dist/iam/',
+      'dist/tools/',
+      'README.md',
+      'config/pipelines.schema.json',
+      'LICENSE',
+      'CHANGELOG.md',
+    ]);
     expect(manifest.scripts.prepack).toBe('npm run build:lib');
   });
 
   test('installs the guardrails, plan-summary and diagram as commands, each a compiled script with a shebang', () => {
-    expect(manifest.bin).toEqual({ 'cdktf-ci-guardrails': 'dist/guardrails/cli.js', 'cdktf-ci-plan-summary': 'dist/tools/plan-summary.js', 'cdktf-ci-diagram': 'dist/tools/diagram.js' });
+    expect(manifest.bin).toEqual({
+      'cdktf-ci-guardrails': 'dist/guardrails/cli.js',
+      'cdktf-ci-plan-summary': 'dist/tools/plan-summary.js',
+      'cdktf-ci-diagram': 'dist/tools/diagram.js',
+    });
     for (const target of Object.values<string>(manifest.bin)) {
       const source = sourceOf(`./${target}`);
       expect(readFileSync(source, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
@@ -68,7 +91,9 @@ describe('package.json', () => {
   test('the consumer app installs the tarball with a newer constructs than the one pinned here', () => {
     const consumer = JSON.parse(readFileSync(join(ROOT, 'examples', 'consumer-app', 'package.json'), 'utf8'));
     expect(consumer.dependencies['cdktf-github-codepipeline-ci']).toMatch(/^file:.*\.tgz$/);
-    const [mine, theirs] = [manifest.devDependencies.constructs, consumer.dependencies.constructs].map((version: string) => version.split('.').map(Number));
+    const [mine, theirs] = [manifest.devDependencies.constructs, consumer.dependencies.constructs].map(
+      (version: string) => version.split('.').map(Number),
+    );
     expect(theirs[0]).toBe(mine[0]);
     expect(theirs[1] * 1000 + theirs[2]).toBeGreaterThan(mine[1] * 1000 + mine[2]);
   });

@@ -20,7 +20,9 @@ const kindOf = (stack: string) => (stack === 'state-bootstrap' || stack === 'git
 
 /** `kind output` for every output of the stacks. */
 function outputsOf(stacks: readonly { readonly name: string; readonly json: any }[]): string[] {
-  return stacks.flatMap(({ name, json }) => Object.keys(json.output ?? {}).map((output) => `${kindOf(name)} ${output}`));
+  return stacks.flatMap(({ name, json }) =>
+    Object.keys(json.output ?? {}).map((output) => `${kindOf(name)} ${output}`),
+  );
 }
 
 const goldenStacks = readdirSync(GOLDEN, { withFileTypes: true })
@@ -28,14 +30,20 @@ const goldenStacks = readdirSync(GOLDEN, { withFileTypes: true })
   .flatMap((shape) =>
     readdirSync(join(GOLDEN, shape.name))
       .filter((file) => file.endsWith('.tf.json'))
-      .map((file) => ({ name: file.replace(/\.tf\.json$/, ''), json: JSON.parse(readFileSync(join(GOLDEN, shape.name, file), 'utf8')) })),
+      .map((file) => ({
+        name: file.replace(/\.tf\.json$/, ''),
+        json: JSON.parse(readFileSync(join(GOLDEN, shape.name, file), 'utf8')),
+      })),
   );
 
 /** A configuration's stacks, as Terraform reads them. */
 function synthesized(change: (pipeline: any) => void) {
   const document: any = validConfigDocument();
   change(document.pipelines[0]);
-  return buildStacks(testApp(), parseConfig(document)).all.map((stack) => ({ name: stack.node.id, json: JSON.parse(JSON.stringify(stack.toTerraform())) }));
+  return buildStacks(testApp(), parseConfig(document)).all.map((stack) => ({
+    name: stack.node.id,
+    json: JSON.parse(JSON.stringify(stack.toTerraform())),
+  }));
 }
 
 /** A library user's pipeline stack whose pipeline creates its own connection. */
@@ -43,19 +51,37 @@ const ownConnectionStack = () =>
   new CiPipelineStack(testApp(), 'ci-app', {
     pipeline: pipelineProps({ trigger: 'connection' }),
     region: 'eu-west-1',
-    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+    state: {
+      bucket: 'my-state-bucket',
+      region: 'eu-west-1',
+      key: 'ci/app/terraform.tfstate',
+      kmsKeyId: 'alias/terraform-state/my-state-bucket',
+    },
   });
 
 describe("the README's stack outputs", () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Stack outputs'), readme.indexOf('\n## ', readme.indexOf('## Stack outputs') + 1));
-  const documented = [...section.matchAll(/^\| `([^`]+)` \| `([a-z_]+)` \|/gm)].map((match) => `${match[1]} ${match[2]}`);
+  const section = readme.slice(
+    readme.indexOf('## Stack outputs'),
+    readme.indexOf('\n## ', readme.indexOf('## Stack outputs') + 1),
+  );
+  const documented = [...section.matchAll(/^\| `([^`]+)` \| `([a-z_]+)` \|/gm)].map(
+    (match) => `${match[1]} ${match[2]}`,
+  );
   const written = new Set([
     ...outputsOf(goldenStacks),
     ...outputsOf(
-      synthesized((pipeline) => Object.assign(pipeline, { trigger: 'connection', github: { ...pipeline.github, connectionArn: undefined }, notifications: { emails: ['ci@example.com'] } })),
+      synthesized((pipeline) =>
+        Object.assign(pipeline, {
+          trigger: 'connection',
+          github: { ...pipeline.github, connectionArn: undefined },
+          notifications: { emails: ['ci@example.com'] },
+        }),
+      ),
     ),
-    ...outputsOf(synthesized((pipeline) => ((pipeline.trigger = 'connection'), (pipeline.github.connectionName = 'team-github')))),
+    ...outputsOf(
+      synthesized((pipeline) => ((pipeline.trigger = 'connection'), (pipeline.github.connectionName = 'team-github'))),
+    ),
     ...outputsOf([{ name: 'ci-app', json: JSON.parse(JSON.stringify(ownConnectionStack().toTerraform())) }]),
   ]);
 

@@ -43,26 +43,43 @@ describe('sample-flask-app requirements files', () => {
       'packaging==26.3',
       'werkzeug==3.1.8',
     ]);
-    expect(dev.pins.map((pin) => `${pin.name}==${pin.version}`)).toEqual(['iniconfig==2.3.0', 'pluggy==1.6.0', 'pygments==2.20.0', 'pytest==9.1.1']);
+    expect(dev.pins.map((pin) => `${pin.name}==${pin.version}`)).toEqual([
+      'iniconfig==2.3.0',
+      'pluggy==1.6.0',
+      'pygments==2.20.0',
+      'pytest==9.1.1',
+    ]);
     for (const pin of [...runtime.pins, ...dev.pins]) expect(pin.hashes.length).toBeGreaterThanOrEqual(2); // a wheel and the sdist at least
     const hashes = [...runtime.pins, ...dev.pins].flatMap((pin) => pin.hashes);
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 
   test('reject an entry that is not pinned, has no hash, or a hash that is not sha256 of 64 hex digits', () => {
-    expect(() => parseRequirementsFile(`flask>=3.1 --hash=sha256:${HASH}\n`, 'r.txt')).toThrow('r.txt:1: "flask>=3.1" is not pinned; write name==version');
-    expect(() => parseRequirementsFile('# pins\nflask==3.1.3\n', 'r.txt')).toThrow('r.txt:2: flask==3.1.3 has no --hash=sha256:…; hash-checking mode needs at least one');
-    expect(() => parseRequirementsFile('flask==3.1.3 \\\n    --hash=sha256:abc123\n', 'r.txt')).toThrow('r.txt:1: "--hash=sha256:abc123" is not allowed');
+    expect(() => parseRequirementsFile(`flask>=3.1 --hash=sha256:${HASH}\n`, 'r.txt')).toThrow(
+      'r.txt:1: "flask>=3.1" is not pinned; write name==version',
+    );
+    expect(() => parseRequirementsFile('# pins\nflask==3.1.3\n', 'r.txt')).toThrow(
+      'r.txt:2: flask==3.1.3 has no --hash=sha256:…; hash-checking mode needs at least one',
+    );
+    expect(() => parseRequirementsFile('flask==3.1.3 \\\n    --hash=sha256:abc123\n', 'r.txt')).toThrow(
+      'r.txt:1: "--hash=sha256:abc123" is not allowed',
+    );
     expect(() => parseRequirementsFile(`flask==3.1.3 --hash=md5:${HASH}\n`, 'r.txt')).toThrow('is not allowed');
-    expect(() => parseRequirementsFile(`--index-url https://example.org/simple\nflask==3.1.3 --hash=sha256:${HASH}\n`, 'r.txt')).toThrow('r.txt:1: "--index-url" is not allowed');
-    expect(parseRequirementsFile(`Flask_Cors==6.0.2 \\\n    --hash=sha256:${HASH} \\\n    # via x\n`, 'r.txt').pins).toEqual([{ name: 'flask-cors', version: '6.0.2', hashes: [HASH], line: 1 }]);
+    expect(() =>
+      parseRequirementsFile(`--index-url https://example.org/simple\nflask==3.1.3 --hash=sha256:${HASH}\n`, 'r.txt'),
+    ).toThrow('r.txt:1: "--index-url" is not allowed');
+    expect(
+      parseRequirementsFile(`Flask_Cors==6.0.2 \\\n    --hash=sha256:${HASH} \\\n    # via x\n`, 'r.txt').pins,
+    ).toEqual([{ name: 'flask-cors', version: '6.0.2', hashes: [HASH], line: 1 }]);
   });
 
   test('pin each distribution once: requirements-dev.txt leaves to requirements.txt what both need (packaging)', () => {
     expect(pinnedMoreThanOnce({ 'requirements.txt': runtime, 'requirements-dev.txt': dev })).toEqual([]);
     expect(requiredNames(requiresDist['pytest==9.1.1'], CPYTHON_312_LINUX)).toContain('packaging');
     const duplicated = parseRequirementsFile(`packaging==26.2 --hash=sha256:${HASH}\n`, 'requirements-dev.txt');
-    expect(pinnedMoreThanOnce({ 'requirements.txt': runtime, 'requirements-dev.txt': duplicated })).toEqual([{ name: 'packaging', files: ['requirements.txt', 'requirements-dev.txt'] }]);
+    expect(pinnedMoreThanOnce({ 'requirements.txt': runtime, 'requirements-dev.txt': duplicated })).toEqual([
+      { name: 'packaging', files: ['requirements.txt', 'requirements-dev.txt'] },
+    ]);
   });
 
   test('record the Requires-Dist of exactly the pinned releases', () => {
@@ -77,19 +94,31 @@ describe('sample-flask-app requirements files', () => {
     expect(missingDependencies(runtime.pins, requiresDist, CPYTHON_312_LINUX)).toEqual([]);
     expect(missingDependencies([...runtime.pins, ...dev.pins], requiresDist, CPYTHON_312_LINUX)).toEqual([]);
     // requirements-dev.txt alone lacks packaging, which requirements.txt provides to the same install.
-    expect(missingDependencies(dev.pins, requiresDist, CPYTHON_312_LINUX)).toEqual([{ name: 'packaging', requiredBy: ['pytest'] }]);
+    expect(missingDependencies(dev.pins, requiresDist, CPYTHON_312_LINUX)).toEqual([
+      { name: 'packaging', requiredBy: ['pytest'] },
+    ]);
     const withoutMarkupSafe = runtime.pins.filter((pin) => pin.name !== 'markupsafe');
-    expect(missingDependencies(withoutMarkupSafe, requiresDist, CPYTHON_312_LINUX)).toEqual([{ name: 'markupsafe', requiredBy: ['flask', 'jinja2', 'werkzeug'] }]);
+    expect(missingDependencies(withoutMarkupSafe, requiresDist, CPYTHON_312_LINUX)).toEqual([
+      { name: 'markupsafe', requiredBy: ['flask', 'jinja2', 'werkzeug'] },
+    ]);
   });
 
   test('leave out only dependencies whose markers exclude CPython 3.12 on Linux', () => {
     const pytest = requiresDist['pytest==9.1.1'];
     expect(requiredNames(pytest, CPYTHON_312_LINUX).sort()).toEqual(['iniconfig', 'packaging', 'pluggy', 'pygments']);
-    expect(requiredNames(pytest, { ...CPYTHON_312_LINUX, python_version: '3.10', python_full_version: '3.10.4' })).toEqual(expect.arrayContaining(['exceptiongroup', 'tomli']));
-    expect(requiredNames(pytest, { ...CPYTHON_312_LINUX, sys_platform: 'win32', platform_system: 'Windows' })).toContain('colorama');
-    expect(requiredNames(requiresDist['flask==3.1.3'], { ...CPYTHON_312_LINUX, python_version: '3.9' })).toContain('importlib-metadata');
+    expect(
+      requiredNames(pytest, { ...CPYTHON_312_LINUX, python_version: '3.10', python_full_version: '3.10.4' }),
+    ).toEqual(expect.arrayContaining(['exceptiongroup', 'tomli']));
+    expect(
+      requiredNames(pytest, { ...CPYTHON_312_LINUX, sys_platform: 'win32', platform_system: 'Windows' }),
+    ).toContain('colorama');
+    expect(requiredNames(requiresDist['flask==3.1.3'], { ...CPYTHON_312_LINUX, python_version: '3.9' })).toContain(
+      'importlib-metadata',
+    );
     expect(requiredNames(requiresDist['flask==3.1.3'], { ...CPYTHON_312_LINUX, extra: 'async' })).toContain('asgiref');
-    expect(requiredNames(['importlib-metadata; (python_version < "3.8") and extra == "plugins"'], CPYTHON_312_LINUX)).toEqual([]);
+    expect(
+      requiredNames(['importlib-metadata; (python_version < "3.8") and extra == "plugins"'], CPYTHON_312_LINUX),
+    ).toEqual([]);
   });
 
   test('match requirements.in and requirements-dev.in, from which they are compiled', () => {
@@ -102,7 +131,8 @@ describe('sample-flask-app requirements files', () => {
   });
 
   test("pin everything that Debian's installed packages say their dependencies are", () => {
-    // importlib.metadata of /usr/bin/python3 (Debian's python3-flask and its dependencies, a prerequisite of `npm test`).
+    // importlib.metadata of /usr/bin/python3 (Debian's python3-flask and its dependencies, a prerequisite of `npm
+    // test`).
     // Debian drops install_requires from its egg-info (Flask 2.2.2 there lists only its extras), which is why
     // requires-dist.json records the pinned releases' own metadata; this cross-check still catches a dependency
     // that an older release declared and that the pins lack.
@@ -116,10 +146,14 @@ describe('sample-flask-app requirements files', () => {
       'print(json.dumps(found))',
     ].join('\n');
     const pins = [...runtime.pins, ...dev.pins];
-    const result = spawnSync(PYTHON, ['-I', '-c', script, JSON.stringify(pins.map((pin) => pin.name))], { encoding: 'utf8' });
+    const result = spawnSync(PYTHON, ['-I', '-c', script, JSON.stringify(pins.map((pin) => pin.name))], {
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     const debian: Record<string, string[]> = JSON.parse(result.stdout);
-    expect(Object.keys(debian)).toEqual(expect.arrayContaining(['flask', 'werkzeug', 'jinja2', 'click', 'itsdangerous', 'markupsafe']));
+    expect(Object.keys(debian)).toEqual(
+      expect.arrayContaining(['flask', 'werkzeug', 'jinja2', 'click', 'itsdangerous', 'markupsafe']),
+    );
     const pinned = new Set(pins.map((pin) => pin.name));
     const unpinned = Object.entries(debian).flatMap(([name, lines]) =>
       requiredNames(lines, CPYTHON_312_LINUX)
@@ -142,7 +176,10 @@ describe('sample-flask-app Dockerfile and buildspec', () => {
     expect(dockerfile).not.toMatch(/^#\s*syntax=(?!.*@sha256:[0-9a-f]{64})/m);
     expect('python:3.12-slim-bookworm').not.toMatch(PINNED_IMAGE);
     expect('python@sha256:abc').not.toMatch(PINNED_IMAGE);
-    expect(baseImages('FROM --platform=$BUILDPLATFORM node:22 AS web\nFROM python:3.12 AS app\n')).toEqual(['node:22', 'python:3.12']);
+    expect(baseImages('FROM --platform=$BUILDPLATFORM node:22 AS web\nFROM python:3.12 AS app\n')).toEqual([
+      'node:22',
+      'python:3.12',
+    ]);
   });
 
   test.each([
@@ -152,8 +189,11 @@ describe('sample-flask-app Dockerfile and buildspec', () => {
     const installs = pipInstalls(text);
     expect(installs.map((install) => install.files)).toEqual(files);
     for (const install of installs) {
-      expect(install.args).toEqual(expect.arrayContaining(['--no-cache-dir', '--require-hashes', '--only-binary=:all:']));
-      // Not --no-deps: pip then resolves every dependency and, in hash-checking mode, fails on one that is not pinned and hashed.
+      expect(install.args).toEqual(
+        expect.arrayContaining(['--no-cache-dir', '--require-hashes', '--only-binary=:all:']),
+      );
+      // Not --no-deps: pip then resolves every dependency and, in hash-checking mode, fails on one that is not pinned
+      // and hashed.
       expect(install.args).not.toContain('--no-deps');
     }
   });

@@ -70,14 +70,25 @@ export function parseRequirementsFile(text: string, file: string): RequirementsF
     const requirement = tokens.filter((token) => !token.startsWith('--')).join(' ');
     const hashes = options.map((option) => {
       const match = HASH_OPTION.exec(option);
-      if (!match) throw new Error(`${where}: "${option}" is not allowed; each option must be --hash=sha256:<64 lower-case hex digits>`);
+      if (!match)
+        throw new Error(
+          `${where}: "${option}" is not allowed; each option must be --hash=sha256:<64 lower-case hex digits>`,
+        );
       return match[1];
     });
     const parsed = parsePipRequirementsLine(requirement);
-    if (!parsed || parsed.type !== 'ProjectName') throw new Error(`${where}: "${requirement}" is not a requirement by project name`);
-    const pinned = parsed.versionSpec?.length === 1 && parsed.versionSpec[0].operator === '==' ? parsed.versionSpec[0].version : undefined;
-    if (!pinned || pinned.includes('*')) throw new Error(`${where}: "${requirement}" is not pinned; write name==version`);
-    if (hashes.length === 0) throw new Error(`${where}: ${parsed.name}==${pinned} has no --hash=sha256:…; hash-checking mode needs at least one`);
+    if (!parsed || parsed.type !== 'ProjectName')
+      throw new Error(`${where}: "${requirement}" is not a requirement by project name`);
+    const pinned =
+      parsed.versionSpec?.length === 1 && parsed.versionSpec[0].operator === '=='
+        ? parsed.versionSpec[0].version
+        : undefined;
+    if (!pinned || pinned.includes('*'))
+      throw new Error(`${where}: "${requirement}" is not pinned; write name==version`);
+    if (hashes.length === 0)
+      throw new Error(
+        `${where}: ${parsed.name}==${pinned} has no --hash=sha256:…; hash-checking mode needs at least one`,
+      );
     pins.push({ name: normalizeName(parsed.name), version: pinned, hashes, line });
   }
   return { pins, includes, constraints };
@@ -108,7 +119,8 @@ const VERSION_VARIABLES = new Set(['python_version', 'python_full_version', 'imp
 function compareReleases(left: string, right: string): number {
   const parts = (version: string) =>
     version.split('.').map((part) => {
-      if (!/^\d+$/.test(part)) throw new Error(`cannot compare version "${version}": only release numbers (N.N.N) are supported`);
+      if (!/^\d+$/.test(part))
+        throw new Error(`cannot compare version "${version}": only release numbers (N.N.N) are supported`);
       return Number(part);
     });
   const [a, b] = [parts(left), parts(right)];
@@ -150,12 +162,16 @@ function evaluateLeaf(left: string, operator: string, right: string, env: Marker
   }
 }
 
-const isNode = (marker: EnvironmentMarker): marker is EnvironmentMarkerNode => marker.operator === 'and' || marker.operator === 'or';
+const isNode = (marker: EnvironmentMarker): marker is EnvironmentMarkerNode =>
+  marker.operator === 'and' || marker.operator === 'or';
 
 /** Whether a PEP 508 environment marker holds in `env` (no marker: always). */
 export function markerHolds(marker: EnvironmentMarker | undefined, env: MarkerEnvironment): boolean {
   if (!marker) return true;
-  if (isNode(marker)) return marker.operator === 'and' ? markerHolds(marker.left, env) && markerHolds(marker.right, env) : markerHolds(marker.left, env) || markerHolds(marker.right, env);
+  if (isNode(marker))
+    return marker.operator === 'and'
+      ? markerHolds(marker.left, env) && markerHolds(marker.right, env)
+      : markerHolds(marker.left, env) || markerHolds(marker.right, env);
   return evaluateLeaf(marker.left, marker.operator, marker.right, env);
 }
 
@@ -179,9 +195,18 @@ export interface MissingDependency {
  * under "depends on": pip in hash-checking mode finds every distribution it resolves pinned and hashed.
  * `requiresDist` maps `name==version` to that release's `Requires-Dist` lines.
  */
-export function missingDependencies(pins: readonly PinnedRequirement[], requiresDist: Readonly<Record<string, readonly string[]>>, env: MarkerEnvironment): MissingDependency[] {
+export function missingDependencies(
+  pins: readonly PinnedRequirement[],
+  requiresDist: Readonly<Record<string, readonly string[]>>,
+  env: MarkerEnvironment,
+): MissingDependency[] {
   const pinned = new Set(pins.map((pin) => pin.name));
-  const recorded = new Map(Object.entries(requiresDist).map(([release, lines]) => [normalizeName(release.split('==')[0]) + '==' + release.split('==')[1], lines]));
+  const recorded = new Map(
+    Object.entries(requiresDist).map(([release, lines]) => [
+      normalizeName(release.split('==')[0]) + '==' + release.split('==')[1],
+      lines,
+    ]),
+  );
   const missing = new Map<string, string[]>();
   for (const pin of pins) {
     const lines = recorded.get(`${pin.name}==${pin.version}`);
@@ -194,9 +219,12 @@ export function missingDependencies(pins: readonly PinnedRequirement[], requires
 }
 
 /** Names pinned in more than one of the files, with the files, for the "each distribution pinned once" rule. */
-export function pinnedMoreThanOnce(files: Readonly<Record<string, RequirementsFile>>): { readonly name: string; readonly files: readonly string[] }[] {
+export function pinnedMoreThanOnce(
+  files: Readonly<Record<string, RequirementsFile>>,
+): { readonly name: string; readonly files: readonly string[] }[] {
   const where = new Map<string, string[]>();
-  for (const [file, parsed] of Object.entries(files)) for (const pin of parsed.pins) where.set(pin.name, [...(where.get(pin.name) ?? []), file]);
+  for (const [file, parsed] of Object.entries(files))
+    for (const pin of parsed.pins) where.set(pin.name, [...(where.get(pin.name) ?? []), file]);
   return [...where].filter(([, inFiles]) => inFiles.length > 1).map(([name, inFiles]) => ({ name, files: inFiles }));
 }
 

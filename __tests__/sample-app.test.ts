@@ -12,5 +12,8 @@ const APP = resolve(__dirname, '..', 'sample-flask-app');
 test("the sample app's unittest suite runs and passes", () => {
   const result = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: APP, encoding: 'utf8' });
   // unittest reports on stderr; on a failure, the whole report is the difference shown.
-  expect({ status: result.status, report: result.stderr }).toEqual({ status: 0, report: expect.stringMatching(/^Ran [1-9]\d* tests? in [\d.]+s\n\nOK\n$/m) });
+  expect({ status: result.status, report: result.stderr }).toEqual({
+    status: 0,
+    report: expect.stringMatching(/^Ran [1-9]\d* tests? in [\d.]+s\n\nOK\n$/m),
+  });
 });

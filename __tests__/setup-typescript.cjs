@@ -27,7 +27,11 @@ Module.register(
 // The examples import the package by name, as a team's app does; here that name is the sources, as tsconfig.json's
 // `paths` say (the type check reads the same).
 const ROOT = join(__dirname, '..');
-const SOURCES = new Map(Object.entries(JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions.paths).map(([name, [path]]) => [name, join(ROOT, path)]));
+const SOURCES = new Map(
+  Object.entries(JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions.paths).map(
+    ([name, [path]]) => [name, join(ROOT, path)],
+  ),
+);
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolveToSources(request, ...rest) {
   return resolveFilename.call(this, SOURCES.get(request) ?? request, ...rest);

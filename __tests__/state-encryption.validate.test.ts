@@ -24,7 +24,13 @@ if (unavailable !== undefined) console.warn(`SKIPPED the state encryption suite,
 const describeWithTerraform = unavailable === undefined ? describe : describe.skip;
 
 /** Terraform without the user's CLI configuration or credentials, offline. */
-const TERRAFORM_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', AWS_ACCESS_KEY_ID: 'stub', AWS_SECRET_ACCESS_KEY: 'stub', CHECKPOINT_DISABLE: '1' };
+const TERRAFORM_ENV = {
+  ...process.env,
+  TF_CLI_CONFIG_FILE: '/dev/null',
+  AWS_ACCESS_KEY_ID: 'stub',
+  AWS_SECRET_ACCESS_KEY: 'stub',
+  CHECKPOINT_DISABLE: '1',
+};
 
 /** The default configuration's stacks, synthesized into `<root>/cdktf.out` as `npm run synth` writes them. */
 function synthDefault(root: string): { stack: (id: string) => any } {
@@ -72,12 +78,19 @@ async function startS3(): Promise<{ endpoint: string; writes: RecordedWrite[]; s
       }
       if (request.method === 'GET' && url.searchParams.has('list-type')) {
         response.writeHead(200, { 'content-type': 'application/xml' });
-        return void response.end('<ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>');
+        return void response.end(
+          '<ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>',
+        );
       }
       if (request.method === 'DELETE') return void (objects.delete(key), response.writeHead(204).end());
       const object = objects.get(key);
-      if (object === undefined) return void response.writeHead(404, { 'content-type': 'application/xml' }).end(request.method === 'HEAD' ? undefined : '<Error><Code>NoSuchKey</Code></Error>');
-      response.writeHead(200, { 'content-length': object.length, etag: '"stub"' }).end(request.method === 'HEAD' ? undefined : object);
+      if (object === undefined)
+        return void response
+          .writeHead(404, { 'content-type': 'application/xml' })
+          .end(request.method === 'HEAD' ? undefined : '<Error><Code>NoSuchKey</Code></Error>');
+      response
+        .writeHead(200, { 'content-length': object.length, etag: '"stub"' })
+        .end(request.method === 'HEAD' ? undefined : object);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,8 +100,18 @@ async function startS3(): Promise<{ endpoint: string; writes: RecordedWrite[]; s
 /** Applies an empty configuration with `backend`, pointed at the stand-in, so Terraform writes its lock and state objects. */
 async function applyWithBackend(backend: Record<string, unknown>, endpoint: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'state-backend-'));
-  const s3 = { ...backend, use_path_style: true, skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, endpoints: { s3: endpoint, sts: endpoint } };
-  writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ terraform: { backend: { s3 } }, output: { written: { value: 'by the test' } } }));
+  const s3 = {
+    ...backend,
+    use_path_style: true,
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    endpoints: { s3: endpoint, sts: endpoint },
+  };
+  writeFileSync(
+    join(dir, 'main.tf.json'),
+    JSON.stringify({ terraform: { backend: { s3 } }, output: { written: { value: 'by the test' } } }),
+  );
   for (const args of [
     ['init', '-input=false', '-no-color'],
     ['apply', '-auto-approve', '-input=false', '-no-color'],
@@ -142,7 +165,10 @@ describeWithTerraform('state encryption and local state, with real Terraform', (
 
     expect(withKey.map((write) => write.key)).toEqual([`${pipelineBackend.key}.tflock`, pipelineBackend.key]);
     for (const write of withKey) {
-      expect(write.headers).toEqual({ 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': pipelineBackend.kms_key_id });
+      expect(write.headers).toEqual({
+        'x-amz-server-side-encryption': 'aws:kms',
+        'x-amz-server-side-encryption-aws-kms-key-id': pipelineBackend.kms_key_id,
+      });
       expect(denies(denyWrites, write.headers)).toBe(false);
     }
     expect(weaker).toHaveLength(2);
@@ -153,30 +179,46 @@ describeWithTerraform('state encryption and local state, with real Terraform', (
   }, 120_000);
 
   test("the bootstrap stack's local state, its backup and lock stay out of git", async () => {
-    // A repository with the project's .gitignore, and the bootstrap stack's terraform block (its local backend) applied twice, for a backup.
+    // A repository with the project's .gitignore, and the bootstrap stack's terraform block (its local backend) applied
+    // twice, for a backup.
     spawnSync('git', ['init', '-q', root]);
     copyFileSync(join(PROJECT_ROOT, '.gitignore'), join(root, '.gitignore'));
     const stackDir = join(root, 'cdktf.out', 'stacks', 'state-bootstrap');
     const { backend, required_version } = stacks.stack('state-bootstrap').terraform;
     const dir = join(stackDir, 'backend-only');
     mkdirSync(dir);
-    // One level deeper than the stack, so the path the stack gives lands one level higher: the same file, relative to the repository.
+    // One level deeper than the stack, so the path the stack gives lands one level higher: the same file, relative to
+    // the repository.
     const configure = (value: number) =>
-      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: `../${backend.local.path}` } }, required_version }, output: { n: { value } } }));
+      writeFileSync(
+        join(dir, 'main.tf.json'),
+        JSON.stringify({
+          terraform: { backend: { local: { path: `../${backend.local.path}` } }, required_version },
+          output: { n: { value } },
+        }),
+      );
     configure(1);
     expect((await runTerraform(['init', '-input=false', '-no-color'], dir, TERRAFORM_ENV)).status).toBe(0);
     for (const value of [1, 2]) {
       // The second apply changes the state, so Terraform keeps the previous one as a backup.
       configure(value);
-      expect((await runTerraform(['apply', '-auto-approve', '-input=false', '-no-color'], dir, TERRAFORM_ENV)).status).toBe(0);
+      expect(
+        (await runTerraform(['apply', '-auto-approve', '-input=false', '-no-color'], dir, TERRAFORM_ENV)).status,
+      ).toBe(0);
     }
-    const written = spawnSync('git', ['status', '--porcelain', '--untracked-files=all', '--ignored'], { cwd: root, encoding: 'utf8' }).stdout;
+    const written = spawnSync('git', ['status', '--porcelain', '--untracked-files=all', '--ignored'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).stdout;
     expect(written).toMatch(/^!! terraform\.state-bootstrap\.tfstate$/m);
     expect(written).toMatch(/^!! terraform\.state-bootstrap\.tfstate\.backup$/m);
-    const status = (cwd: string) => spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd, encoding: 'utf8' }).stdout;
+    const status = (cwd: string) =>
+      spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd, encoding: 'utf8' }).stdout;
     expect(status(root)).toBe('?? .gitignore\n');
     // The local backend's lock file exists only while Terraform runs (`.<state file>.lock.info`, beside the state).
-    expect(spawnSync('git', ['check-ignore', '-q', '.terraform.state-bootstrap.tfstate.lock.info'], { cwd: root }).status).toBe(0);
+    expect(
+      spawnSync('git', ['check-ignore', '-q', '.terraform.state-bootstrap.tfstate.lock.info'], { cwd: root }).status,
+    ).toBe(0);
     // The check can fail: with the pattern of earlier releases, the state file shows up.
     writeFileSync(join(root, '.gitignore'), 'cdktf.out/\nterraform.tfstate*\n');
     expect(status(root)).toMatch(/^\?\? terraform\.state-bootstrap\.tfstate$/m);

@@ -4,14 +4,22 @@ import { App, TerraformStack } from 'cdktf';
 import { ConfigError } from '../config/load';
 import { PropValidationError } from '../constructs/core/validation';
 import { GuardrailsError, StackReport, summaryLine, SuppressionError } from '../guardrails';
-import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped, SynthesizeOptions } from './synthesize';
+import {
+  GUARDRAILS_REPORT_FILE,
+  LocalStateError,
+  OutputDirError,
+  synthesizeChecked,
+  synthesizeCheckedUnlessStopped,
+  SynthesizeOptions,
+} from './synthesize';
 
 export { GUARDRAILS_REPORT_FILE } from './synthesize';
 
 /** Where a synth run reads its settings and writes its messages. */
 export interface RunOptions {
   /**
-   * The environment: `CDKTF_OUTDIR` selects the output directory (and the app's own settings, such as the configuration file).
+   * The environment: `CDKTF_OUTDIR` selects the output directory (and the app's own settings, such as the configuration
+   * file).
    * @default process.env
    */
   readonly env?: NodeJS.ProcessEnv;
@@ -87,10 +95,17 @@ export async function runSynthUnlessSignalled(prepare: () => StackBuilder, optio
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   try {
     const { outdir, build } = run.prepared(prepare);
-    const reports = await synthesizeCheckedUnlessStopped(outdir, build, () => received !== undefined, run.synthesizeOptions);
+    const reports = await synthesizeCheckedUnlessStopped(
+      outdir,
+      build,
+      () => received !== undefined,
+      run.synthesizeOptions,
+    );
     await new Promise(setImmediate); // a signal that came during the swap
     if (received !== undefined) {
-      run.stderr(`Stopped by ${received}: ${reports === undefined ? `${outdir} is as it was` : `${outdir} was written whole first`}.\n`);
+      run.stderr(
+        `Stopped by ${received}: ${reports === undefined ? `${outdir} is as it was` : `${outdir} was written whole first`}.\n`,
+      );
       return 128 + constants.signals[received];
     }
     run.summarize(outdir, reports!);
@@ -115,14 +130,20 @@ function start(options: RunOptions) {
   const synthesizeOptions: SynthesizeOptions = {
     onWait: (message) => stderr(`${message}\n`),
     // "\r" rewrites the line; "\x1b[K" clears what a longer line left; the last report clears the line for the summary.
-    onProgress: progress ? (done, total) => stderr(done < total ? `\rSynthesizing stacks: ${done} of ${total}\x1b[K` : '\r\x1b[K') : undefined,
+    onProgress: progress
+      ? (done, total) => stderr(done < total ? `\rSynthesizing stacks: ${done} of ${total}\x1b[K` : '\r\x1b[K')
+      : undefined,
   };
   return {
     stderr,
     synthesizeOptions,
     prepared(prepare: () => StackBuilder) {
       const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
-      if (outdir.trim() === '') throw new OutputDirError(JSON.stringify(outdir), 'CDKTF_OUTDIR is set but empty, which would write the stacks into the current directory');
+      if (outdir.trim() === '')
+        throw new OutputDirError(
+          JSON.stringify(outdir),
+          'CDKTF_OUTDIR is set but empty, which would write the stacks into the current directory',
+        );
       return { outdir, build: prepare() };
     },
     summarize(outdir: string, reports: readonly StackReport[]) {

@@ -89,7 +89,12 @@ export function sweepLockLeftovers(outdir: string, entries: readonly string[], d
 }
 
 function currentOwner(): LockOwner {
-  return { pid: process.pid, host: hostname(), started: processStartTime(process.pid), token: randomBytes(8).toString('hex') };
+  return {
+    pid: process.pid,
+    host: hostname(),
+    started: processStartTime(process.pid),
+    token: randomBytes(8).toString('hex'),
+  };
 }
 
 /** Creates `path` holding `owner`, whole, unless it exists. */
@@ -138,14 +143,16 @@ function readOwner(path: string): LockOwner | undefined {
   }
   try {
     const owner = JSON.parse(text);
-    if (typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.token === 'string') return owner;
+    if (typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.token === 'string')
+      return owner;
   } catch {
     // not JSON: below
   }
   return { pid: -1, host: hostname(), token: text };
 }
 
-const sameOwner = (a: LockOwner | undefined, b: LockOwner) => a !== undefined && a.pid === b.pid && a.host === b.host && a.token === b.token;
+const sameOwner = (a: LockOwner | undefined, b: LockOwner) =>
+  a !== undefined && a.pid === b.pid && a.host === b.host && a.token === b.token;
 
 /** Field 22 of `/proc/<pid>/stat` (starttime, in clock ticks since boot; https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html); undefined elsewhere. */
 function processStartTime(pid: number): string | undefined {

@@ -33,7 +33,12 @@ const LOCAL_STATE: readonly string[] = ['terraform.tfstate', 'terraform.tfstate.
  * (https://developer.hashicorp.com/terraform/language/files/dependency-lock),
  * and local state, which no synth may lose.
  */
-export const KEPT_FROM_TERRAFORM: readonly string[] = ['.terraform', '.terraform.lock.hcl', ...LOCAL_STATE, 'terraform.tfstate.backup'];
+export const KEPT_FROM_TERRAFORM: readonly string[] = [
+  '.terraform',
+  '.terraform.lock.hcl',
+  ...LOCAL_STATE,
+  'terraform.tfstate.backup',
+];
 
 /** A rename: [from, to]. */
 export type Move = readonly [string, string];
@@ -157,7 +162,9 @@ export function sweep(outdir: string): string[] {
   const directory = path.dirname(outdir);
   const entries = fs.readdirSync(directory);
   const base = path.basename(outdir);
-  const beside = entries.filter((name) => Object.values(BESIDE).some((prefix) => name.startsWith(`${base}${prefix}`))).map((name) => path.join(directory, name));
+  const beside = entries
+    .filter((name) => Object.values(BESIDE).some((prefix) => name.startsWith(`${base}${prefix}`)))
+    .map((name) => path.join(directory, name));
   const inside = isDirectory(outdir)
     ? fs
         .readdirSync(outdir)

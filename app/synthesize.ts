@@ -4,7 +4,16 @@ import { App, TerraformStack } from 'cdktf';
 import { checkStack, formatReport, GuardrailsError, StackReport } from '../guardrails';
 import { checkedByCaller } from '../guardrails/security-checks';
 import { lockPath, OutputLock, tryLock } from './output-lock';
-import { isMountPoint, isSwapLeftover, journalPath, makeStaging, recover, removedStacksWithState, sweep, swapIn } from './output-swap';
+import {
+  isMountPoint,
+  isSwapLeftover,
+  journalPath,
+  makeStaging,
+  recover,
+  removedStacksWithState,
+  sweep,
+  swapIn,
+} from './output-swap';
 
 /** The guardrails report, written beside the stacks in the output directory. */
 export const GUARDRAILS_REPORT_FILE = 'guardrails-report.md';
@@ -12,7 +21,9 @@ export const GUARDRAILS_REPORT_FILE = 'guardrails-report.md';
 /** An output directory that cannot be written: a file, a read-only or full file system, no permission. One line, no stack trace. */
 export class OutputDirError extends Error {
   constructor(outdir: string, reason: string) {
-    super(`Cannot write the output directory ${outdir}: ${reason}. Name another one with CDKTF_OUTDIR, or unset it to use cdktf.out.`);
+    super(
+      `Cannot write the output directory ${outdir}: ${reason}. Name another one with CDKTF_OUTDIR, or unset it to use cdktf.out.`,
+    );
     this.name = 'OutputDirError';
   }
 }
@@ -48,7 +59,10 @@ function onOutputDir<T>(outdir: string, operation: () => T): T {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined || FILE_SYSTEM_ERRORS[code] === undefined) throw error;
-    throw new OutputDirError(outdir, `${FILE_SYSTEM_ERRORS[code]} (${code} on ${(error as NodeJS.ErrnoException).path ?? outdir})`);
+    throw new OutputDirError(
+      outdir,
+      `${FILE_SYSTEM_ERRORS[code]} (${code} on ${(error as NodeJS.ErrnoException).path ?? outdir})`,
+    );
   }
 }
 
@@ -81,7 +95,11 @@ export interface SynthesizeOptions {
  * @returns one report per stack
  * @throws GuardrailsError listing every finding of every stack
  */
-export function synthesizeChecked(outdir: string, build: (app: App) => readonly TerraformStack[], options: SynthesizeOptions = {}): StackReport[] {
+export function synthesizeChecked(
+  outdir: string,
+  build: (app: App) => readonly TerraformStack[],
+  options: SynthesizeOptions = {},
+): StackReport[] {
   const steps = synthesisSteps(outdir, build, options);
   for (;;) {
     const step = steps.next();
@@ -136,7 +154,11 @@ type Pause = number;
 const LOCK_POLL_MS = 100;
 
 /** The steps of a synth, as a generator that pauses between them; `return()` at a pause cleans up. */
-function* synthesisSteps(outdir: string, build: (app: App) => readonly TerraformStack[], options: SynthesizeOptions): Generator<Pause, StackReport[], void> {
+function* synthesisSteps(
+  outdir: string,
+  build: (app: App) => readonly TerraformStack[],
+  options: SynthesizeOptions,
+): Generator<Pause, StackReport[], void> {
   yield 0;
   const target = resolveOutdir(outdir);
   const lock = yield* takeLock(target, outdir, options);
@@ -167,7 +189,8 @@ function* synthesisSteps(outdir: string, build: (app: App) => readonly Terraform
     return reports;
   } finally {
     // A swap that failed after something moved in keeps the rest of the staged tree for the next run to complete.
-    if (staging !== undefined && !fs.existsSync(journalPath(target))) fs.rmSync(staging, { recursive: true, force: true });
+    if (staging !== undefined && !fs.existsSync(journalPath(target)))
+      fs.rmSync(staging, { recursive: true, force: true });
     lock.release();
   }
 }
@@ -184,7 +207,8 @@ function resolveOutdir(outdir: string): string {
   if (!fs.statSync(absolute).isDirectory()) throw new OutputDirError(outdir, 'it is a file, not a directory');
   const target = fs.realpathSync(absolute);
   const fromHere = path.relative(target, fs.realpathSync(process.cwd()));
-  if (!fromHere.startsWith('..') && !path.isAbsolute(fromHere)) throw new OutputDirError(outdir, 'it holds the current directory, and synth replaces the whole output directory');
+  if (!fromHere.startsWith('..') && !path.isAbsolute(fromHere))
+    throw new OutputDirError(outdir, 'it holds the current directory, and synth replaces the whole output directory');
   return target;
 }
 
@@ -206,7 +230,9 @@ function* takeLock(target: string, outdir: string, options: SynthesizeOptions): 
     const held = onOutputDir(outdir, () => tryLock(target));
     if (held instanceof OutputLock) return held;
     if (!told) {
-      options.onWait?.(`Waiting for process ${held.pid} on ${held.host}, which is synthesizing into ${outdir} (if it is not running, delete its lock file ${lockPath(target)}).`);
+      options.onWait?.(
+        `Waiting for process ${held.pid} on ${held.host}, which is synthesizing into ${outdir} (if it is not running, delete its lock file ${lockPath(target)}).`,
+      );
     }
     yield LOCK_POLL_MS;
   }

@@ -164,7 +164,13 @@ class PortedCdktf {
  * they are made, as cdktf's are.
  */
 function portedResolve(cdktf: PortedCdktf): ResolveFunction {
-  return (obj, options) => new Resolution(cdktf, { scope: options.scope, preparing: options.preparing, resolver: options.resolver }, [...(options.prefix || [])], options.previousContext).value(obj);
+  return (obj, options) =>
+    new Resolution(
+      cdktf,
+      { scope: options.scope, preparing: options.preparing, resolver: options.resolver },
+      [...(options.prefix || [])],
+      options.previousContext,
+    ).value(obj);
 }
 
 /** A number in a string that cdktf's number-token pattern can match has an "e" (an encoded double's exponent). */
@@ -226,7 +232,10 @@ class Resolution {
     if (typeof str !== 'string' || str.includes(NUMBER_TOKEN_LETTER)) {
       const numberString = cdktf.TokenString.forNumbers(str);
       if (numberString.test()) {
-        str = numberString.split(cdktf.lookupNumberTokenOfText).mapTokens(this.context()).join(new cdktf.StringConcat());
+        str = numberString
+          .split(cdktf.lookupNumberTokenOfText)
+          .mapTokens(this.context())
+          .join(new cdktf.StringConcat());
       }
     }
     return str;
@@ -282,7 +291,8 @@ class Resolution {
     const result: Record<string, unknown> = {};
     for (const key of keys) {
       const resolvedKey = this.value(key);
-      if (typeof resolvedKey !== 'string') throw cdktf.errors.mapKeyMustResolveToString(this.pathName(), key, resolvedKey);
+      if (typeof resolvedKey !== 'string')
+        throw cdktf.errors.mapKeyMustResolveToString(this.pathName(), key, resolvedKey);
       path.push(key);
       const value = this.value(obj[key]);
       path.pop();

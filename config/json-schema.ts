@@ -19,7 +19,8 @@ export function configJsonSchema(): Record<string, unknown> {
     $schema,
     $id: `https://github.com/example-org/cdktf-github-codepipeline-ci/config/${JSON_SCHEMA_FILE}`,
     title: 'CI pipelines configuration',
-    description: 'The configuration that `npm run synth` builds the CI pipeline stacks from (README: "Configuration"). Generated from config/schema.ts by `npm run schema`.',
+    description:
+      'The configuration that `npm run synth` builds the CI pipeline stacks from (README: "Configuration"). Generated from config/schema.ts by `npm run schema`.',
     ...shape,
   };
 }

@@ -27,8 +27,11 @@ export function loadConfigFile(path: string): PipelinesConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-    throw new ConfigError(path, [`cannot read the file: ${reason} (set ${CONFIG_ENV_VAR} to a JSON configuration file)`]);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+    throw new ConfigError(path, [
+      `cannot read the file: ${reason} (set ${CONFIG_ENV_VAR} to a JSON configuration file)`,
+    ]);
   }
   // Editors on Windows may write a UTF-8 byte-order mark, which JSON.parse refuses.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
@@ -61,7 +64,10 @@ export function duplicateKeys(text: string): string[] {
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       for (const [key, count] of counts) {
-        if (count > 1) problems.push(`${formatPath([...getNodePath(node), key])}: the key ${JSON.stringify(key)} is written ${count} times in one object; JSON keeps only the last, so write it once`);
+        if (count > 1)
+          problems.push(
+            `${formatPath([...getNodePath(node), key])}: the key ${JSON.stringify(key)} is written ${count} times in one object; JSON keeps only the last, so write it once`,
+          );
       }
     }
     for (const child of node.children ?? []) visit(child);
@@ -102,14 +108,18 @@ export function configPathFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   const fromEnv = env[CONFIG_ENV_VAR];
   if (fromEnv === undefined) return DEFAULT_CONFIG_PATH;
   if (fromEnv.trim() === '') {
-    throw new ConfigError(`${CONFIG_ENV_VAR}=${JSON.stringify(fromEnv)}`, [`${CONFIG_ENV_VAR} is set but empty: name a configuration file, or unset it to use ${DEFAULT_CONFIG_PATH}`]);
+    throw new ConfigError(`${CONFIG_ENV_VAR}=${JSON.stringify(fromEnv)}`, [
+      `${CONFIG_ENV_VAR} is set but empty: name a configuration file, or unset it to use ${DEFAULT_CONFIG_PATH}`,
+    ]);
   }
   return resolve(fromEnv);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(document)';
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join('');
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
+    .join('');
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {
@@ -119,7 +129,9 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (a typo?); ${issue.message}`);
     case 'invalid_type':
-      return issue.input === undefined ? [`${path}: is required (type ${issue.expected})`] : [`${path}: got ${got}; expected type ${issue.expected}`];
+      return issue.input === undefined
+        ? [`${path}: is required (type ${issue.expected})`]
+        : [`${path}: got ${got}; expected type ${issue.expected}`];
     default:
       return [`${path}: got ${got}; ${issue.message}`];
   }

@@ -9,7 +9,14 @@
 import { z } from 'zod';
 import { COMPUTE_TYPES, checkConnectionName, checkS3KeyPrefix } from '../constructs/core/checks';
 import { PropProblem } from '../constructs/core/validation';
-import { namedResourcesOf, PULL_REQUEST_APPROVALS, PULL_REQUEST_APPROVER_ROLES, REGISTRY_TYPES, TRIGGER_MODES, validateCiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import {
+  namedResourcesOf,
+  PULL_REQUEST_APPROVALS,
+  PULL_REQUEST_APPROVER_ROLES,
+  REGISTRY_TYPES,
+  TRIGGER_MODES,
+  validateCiPipelineProps,
+} from '../constructs/ci-pipeline/ci-pipeline-props';
 import { EXECUTION_MODES } from '../constructs/aws/pipeline-action';
 import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
 import { validateCiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
@@ -54,7 +61,11 @@ const oneOf = <T extends string>(values: readonly T[]) =>
 
 /** A prop's problems at the fields they came from: `github.branch` under `base` becomes `[...base, 'github', 'branch']`. */
 const atFields = (base: readonly (string | number)[], problems: readonly PropProblem[]): FieldProblem[] =>
-  problems.map((problem) => ({ path: [...base, ...problem.prop.split('.')], value: problem.value, message: problem.allowed }));
+  problems.map((problem) => ({
+    path: [...base, ...problem.prop.split('.')],
+    value: problem.value,
+    message: problem.allowed,
+  }));
 
 /**
  * Adds the problems that `validate` finds in an object as issues at their
@@ -66,15 +77,24 @@ const atFields = (base: readonly (string | number)[], problems: readonly PropPro
 function validatedBy<T>(sections: readonly string[], validate: (value: T) => readonly FieldProblem[]) {
   const wrongType = (issue: z.core.$ZodRawIssue) => {
     const path = issue.path ?? [];
-    return issue.code === 'invalid_type' && (path.length === 0 || (path.length === 1 && sections.includes(String(path[0]))));
+    return (
+      issue.code === 'invalid_type' && (path.length === 0 || (path.length === 1 && sections.includes(String(path[0]))))
+    );
   };
   return z.core._check<T>(
     (payload) => {
-      const reported = payload.issues.filter((issue) => issue.code !== 'unrecognized_keys').map((issue) => (issue.path ?? []).join('.'));
+      const reported = payload.issues
+        .filter((issue) => issue.code !== 'unrecognized_keys')
+        .map((issue) => (issue.path ?? []).join('.'));
       for (const problem of validate(payload.value)) {
         const path = problem.path.join('.');
         if (reported.some((field) => path === field || path.startsWith(`${field}.`))) continue;
-        payload.issues.push({ code: 'custom', path: [...problem.path], input: problem.value, message: problem.message });
+        payload.issues.push({
+          code: 'custom',
+          path: [...problem.path],
+          input: problem.value,
+          message: problem.message,
+        });
       }
     },
     { when: (payload) => !payload.issues.some(wrongType) },
@@ -141,7 +161,11 @@ const pipelineSchema = strictObject({
   artifactRetentionDays: z.number().optional(),
   encryptionKeyArn: z.string().optional(),
   artifactBucketName: z.string().optional(),
-}).check(validatedBy(['github', 'registry', 'build', 'pullRequestBuilds', 'notifications'], (pipeline) => atFields([], validateCiPipelineProps(pipeline))));
+}).check(
+  validatedBy(['github', 'registry', 'build', 'pullRequestBuilds', 'notifications'], (pipeline) =>
+    atFields([], validateCiPipelineProps(pipeline)),
+  ),
+);
 
 const stateSchema = strictObject({
   bucket: z.string(),
@@ -163,14 +187,24 @@ export const configSchema = strictObject({
   state: stateSchema,
   connection: connectionSchema.optional(),
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
-}).check(validatedBy(['state', 'pipelines', 'connection'], (config) => [...stackProblems(config), ...connectionProblems(config), ...fleetProblems(config)]));
+}).check(
+  validatedBy(['state', 'pipelines', 'connection'], (config) => [
+    ...stackProblems(config),
+    ...connectionProblems(config),
+    ...fleetProblems(config),
+  ]),
+);
 
 /** The validated document. */
 export type PipelinesConfig = z.infer<typeof configSchema>;
 export type PipelineConfig = PipelinesConfig['pipelines'][number];
 
 /** Problems of a stack's props, at the configuration fields they come from; props that map to no field are left out. */
-function stackFieldProblems(problems: readonly PropProblem[], fields: Readonly<Record<string, string | undefined>>, pipelineIndex?: number): FieldProblem[] {
+function stackFieldProblems(
+  problems: readonly PropProblem[],
+  fields: Readonly<Record<string, string | undefined>>,
+  pipelineIndex?: number,
+): FieldProblem[] {
   return problems.flatMap((problem) => {
     if (problem.prop.startsWith('pipeline.') && pipelineIndex !== undefined) {
       return atFields(['pipelines', pipelineIndex], [{ ...problem, prop: problem.prop.slice('pipeline.'.length) }]);
@@ -186,10 +220,20 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
   const connection = connectionStackProps(config, config.pipelines.filter(isObject));
   const problems = [
     ...atFields([], checkKeyPrefix(config.state.keyPrefix)),
-    ...(bootstrap === undefined ? [] : stackFieldProblems(validateStateBootstrapStackProps(bootstrap), BOOTSTRAP_STACK_FIELDS)),
-    ...(connection === undefined ? [] : stackFieldProblems(validateGitHubConnectionStackProps(connection), CONNECTION_STACK_FIELDS)),
+    ...(bootstrap === undefined
+      ? []
+      : stackFieldProblems(validateStateBootstrapStackProps(bootstrap), BOOTSTRAP_STACK_FIELDS)),
+    ...(connection === undefined
+      ? []
+      : stackFieldProblems(validateGitHubConnectionStackProps(connection), CONNECTION_STACK_FIELDS)),
     ...config.pipelines.flatMap((pipeline, index) =>
-      isObject(pipeline) ? stackFieldProblems(validateCiPipelineStackProps(pipelineStackProps(config as SharedSettings, pipeline)), PIPELINE_STACK_FIELDS, index) : [],
+      isObject(pipeline)
+        ? stackFieldProblems(
+            validateCiPipelineStackProps(pipelineStackProps(config as SharedSettings, pipeline)),
+            PIPELINE_STACK_FIELDS,
+            index,
+          )
+        : [],
     ),
   ];
   const seen = new Set<string>();
@@ -203,7 +247,14 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
 function connectionProblems(config: PipelinesConfig): FieldProblem[] {
   if (config.connection === undefined) return [];
   if (!config.pipelines.some((pipeline) => isObject(pipeline) && usesSharedConnection(pipeline))) {
-    return [{ path: ['connection'], value: config.connection, message: 'applies only when a pipeline has trigger "connection" and names no connectionArn or connectionName of its own; remove it' }];
+    return [
+      {
+        path: ['connection'],
+        value: config.connection,
+        message:
+          'applies only when a pipeline has trigger "connection" and names no connectionArn or connectionName of its own; remove it',
+      },
+    ];
   }
   const name = config.connection.name;
   const problem = name === undefined || config.connection.create !== false ? undefined : checkConnectionName(name);
@@ -230,20 +281,30 @@ function fleetProblems(config: PipelinesConfig): FieldProblem[] {
     if (!isObject(pipeline)) return;
     const first = names.get(pipeline.name);
     if (first !== undefined) {
-      problems.push({ path: ['pipelines', index, 'name'], value: pipeline.name, message: `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a state key` });
+      problems.push({
+        path: ['pipelines', index, 'name'],
+        value: pipeline.name,
+        message: `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a state key`,
+      });
       return;
     }
     names.set(pipeline.name, index);
     if (!isObject(pipeline.github) || !isObject(pipeline.registry)) return;
     // As the stacks get it: a pipeline on the shared connection creates none of its own.
-    for (const resource of namedResourcesOf(pipelineStackProps(config as SharedSettings, pipeline).pipeline).filter((candidate) => typeof candidate.name === 'string')) {
+    for (const resource of namedResourcesOf(pipelineStackProps(config as SharedSettings, pipeline).pipeline).filter(
+      (candidate) => typeof candidate.name === 'string',
+    )) {
       const key = `${resource.kind}|${resource.name}`;
       const owner = resources.get(key);
       if (owner === undefined) resources.set(key, index);
       else {
         const message = `must be unique in the account and region: pipelines[${owner}] creates the ${resource.kind} "${resource.name}" too`;
         const path = resource.prop.split('.');
-        problems.push({ path: ['pipelines', index, ...path], value: path.reduce<any>((object, key) => object?.[key], pipeline), message });
+        problems.push({
+          path: ['pipelines', index, ...path],
+          value: path.reduce<any>((object, key) => object?.[key], pipeline),
+          message,
+        });
       }
     }
     if (pipeline.github.create === false) return;

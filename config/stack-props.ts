@@ -39,11 +39,14 @@ export interface SharedSettings {
 }
 
 /** The state object key of a pipeline's stack. */
-const pipelineStateKey = (settings: SharedSettings, pipelineName: string): string => `${settings.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
+const pipelineStateKey = (settings: SharedSettings, pipelineName: string): string =>
+  `${settings.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
 
 /** The bootstrap stack's props, or undefined when the configuration uses an existing state bucket (`state.create: false`). */
 export function bootstrapStackProps(settings: SharedSettings): StateBootstrapStackProps | undefined {
-  return settings.state.create === false ? undefined : { bucketName: settings.state.bucket, region: settings.state.region };
+  return settings.state.create === false
+    ? undefined
+    : { bucketName: settings.state.bucket, region: settings.state.region };
 }
 
 /**
@@ -53,17 +56,22 @@ export function bootstrapStackProps(settings: SharedSettings): StateBootstrapSta
  * key must be configured, unless S3-managed keys are chosen explicitly.
  */
 function stateKeyOf(settings: SharedSettings): string | undefined {
-  if (settings.state.kmsKeyArn !== undefined || settings.state.s3ManagedEncryption === true) return settings.state.kmsKeyArn;
-  // The configuration's validation calls this with values of any type; a bucket of the wrong type is reported at `state.bucket`.
+  if (settings.state.kmsKeyArn !== undefined || settings.state.s3ManagedEncryption === true)
+    return settings.state.kmsKeyArn;
+  // The configuration's validation calls this with values of any type; a bucket of the wrong type is reported at
+  // `state.bucket`.
   return settings.state.create === false ? undefined : stateKeyAlias(String(settings.state.bucket));
 }
 
 /** Whether a pipeline uses the connection the configuration shares: connection mode, naming no connection of its own. */
 export const usesSharedConnection = (pipeline: CiPipelineProps): boolean =>
-  pipeline.trigger === 'connection' && pipeline.github?.connectionArn === undefined && pipeline.github?.connectionName === undefined;
+  pipeline.trigger === 'connection' &&
+  pipeline.github?.connectionArn === undefined &&
+  pipeline.github?.connectionName === undefined;
 
 /** The name of the connection the pipelines share. */
-export const sharedConnectionName = (settings: SharedSettings): string => settings.connection?.name ?? DEFAULT_CONNECTION_NAME;
+export const sharedConnectionName = (settings: SharedSettings): string =>
+  settings.connection?.name ?? DEFAULT_CONNECTION_NAME;
 
 /** The state settings of a stack whose state object is `key` in the configuration's state bucket. */
 function stateAt(settings: SharedSettings, key: string) {
@@ -81,15 +89,24 @@ function stateAt(settings: SharedSettings, key: string) {
  * pipeline uses it or the connection exists already (`connection.create: false`).
  * Its state key starts with "_", which no pipeline name can, so it never meets a pipeline's.
  */
-export function connectionStackProps(settings: SharedSettings, pipelines: readonly CiPipelineProps[]): GitHubConnectionStackProps | undefined {
+export function connectionStackProps(
+  settings: SharedSettings,
+  pipelines: readonly CiPipelineProps[],
+): GitHubConnectionStackProps | undefined {
   if (settings.connection?.create === false || !pipelines.some(usesSharedConnection)) return undefined;
-  return { connectionName: sharedConnectionName(settings), region: settings.region, state: stateAt(settings, `${settings.state.keyPrefix}/_${GITHUB_CONNECTION_STACK_ID}/terraform.tfstate`) };
+  return {
+    connectionName: sharedConnectionName(settings),
+    region: settings.region,
+    state: stateAt(settings, `${settings.state.keyPrefix}/_${GITHUB_CONNECTION_STACK_ID}/terraform.tfstate`),
+  };
 }
 
 /** A pipeline stack's props: the pipeline, with the shared connection where it uses one. */
 export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelineProps): CiPipelineStackProps {
   return {
-    pipeline: usesSharedConnection(pipeline) ? { ...pipeline, github: { ...pipeline.github, connectionName: sharedConnectionName(settings) } } : pipeline,
+    pipeline: usesSharedConnection(pipeline)
+      ? { ...pipeline, github: { ...pipeline.github, connectionName: sharedConnectionName(settings) } }
+      : pipeline,
     region: settings.region,
     state: stateAt(settings, pipelineStateKey(settings, pipeline.name)),
   };
@@ -112,5 +129,12 @@ const STATE_FIELDS: Readonly<Record<string, string | undefined>> = {
   'state.kmsKeyId': 'state.kmsKeyArn',
   'state.s3ManagedEncryption': 'state.s3ManagedEncryption',
 };
-export const PIPELINE_STACK_FIELDS: Readonly<Record<string, string | undefined>> = { region: 'region', ...STATE_FIELDS };
-export const CONNECTION_STACK_FIELDS: Readonly<Record<string, string | undefined>> = { connectionName: 'connection.name', region: 'region', ...STATE_FIELDS };
+export const PIPELINE_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
+  region: 'region',
+  ...STATE_FIELDS,
+};
+export const CONNECTION_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
+  connectionName: 'connection.name',
+  region: 'region',
+  ...STATE_FIELDS,
+};

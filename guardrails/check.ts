@@ -1,6 +1,6 @@
 import { ANY_ELEMENT, Rule } from './core/rule';
 import { ALL_RULES } from './rules';
-import { SynthesizedStack, TerraformJson } from './core/terraform-json';
+import { Element, SynthesizedStack, TerraformJson } from './core/terraform-json';
 
 /** A rule that an element breaks. */
 export interface Finding {
@@ -59,54 +59,87 @@ export function checkStack(json: TerraformJson, options: CheckOptions = {}): Sta
   const rules = options.rules ?? ALL_RULES;
   const known = new Set([...ALL_RULES, ...rules].map((rule) => rule.id));
   const stack = new SynthesizedStack(json, options.stackName);
-  const findings: Finding[] = [];
-  const suppressed: SuppressedFinding[] = [];
-  const unusedSuppressions: UnusedSuppression[] = [];
-  const rulesApplied = new Set<string>();
-  let checks = 0;
+  const report: Gathered = {
+    checks: 0,
+    rulesApplied: new Set<string>(),
+    findings: [],
+    suppressed: [],
+    unusedSuppressions: [],
+  };
   // The rules of each element type, in the given order, found once per type rather than once per element.
   const rulesByType = new Map<string, readonly Rule[]>();
   const rulesOf = (type: string) => {
     let applicable = rulesByType.get(type);
     if (applicable === undefined) {
-      applicable = rules.filter((candidate) => candidate.targets.includes(type) || candidate.targets.includes(ANY_ELEMENT));
+      applicable = rules.filter(
+        (candidate) => candidate.targets.includes(type) || candidate.targets.includes(ANY_ELEMENT),
+      );
       rulesByType.set(type, applicable);
     }
     return applicable;
   };
+  for (const element of stack.elements) checkElement(element, stack, rulesOf(element.type), known, report);
+  return { ...report, stack: stack.name, rulesApplied: [...report.rulesApplied] };
+}
 
-  for (const element of stack.elements) {
-    const suppressions = stack.suppressionsOf(element);
-    const used = new Set<string>();
-    for (const rule of rulesOf(element.type)) {
-      checks += 1;
-      rulesApplied.add(rule.id);
-      const suppression = suppressions.find((candidate) => candidate.rule === rule.id);
-      for (const problem of rule.check(element, stack)) {
-        const finding = { ruleId: rule.id, ruleName: rule.name, address: element.address, path: element.path, problem, fix: rule.fix };
-        if (suppression === undefined) findings.push(finding);
-        else {
-          used.add(rule.id);
-          suppressed.push({ ...finding, reason: suppression.reason });
-        }
-      }
-    }
-    for (const suppression of suppressions) {
-      if (!known.has(suppression.rule)) {
-        findings.push({
-          ruleId: suppression.rule,
-          ruleName: 'Suppressions name existing rules',
-          address: element.address,
-          path: element.path,
-          problem: `a suppression names rule ${JSON.stringify(suppression.rule)}, which does not exist`,
-          fix: 'correct the rule ID or remove the suppression',
-        });
-      } else if (!used.has(suppression.rule)) {
-        unusedSuppressions.push({ address: element.address, path: element.path, ruleId: suppression.rule, reason: suppression.reason });
+/** What checking a stack gathers, element by element. */
+interface Gathered {
+  checks: number;
+  readonly rulesApplied: Set<string>;
+  readonly findings: Finding[];
+  readonly suppressed: SuppressedFinding[];
+  readonly unusedSuppressions: UnusedSuppression[];
+}
+
+/** Checks `rules` against one element, with its suppressions, into `gathered`. */
+function checkElement(
+  element: Element,
+  stack: SynthesizedStack,
+  rules: readonly Rule[],
+  known: ReadonlySet<string>,
+  gathered: Gathered,
+): void {
+  const suppressions = stack.suppressionsOf(element);
+  const used = new Set<string>();
+  for (const rule of rules) {
+    gathered.checks += 1;
+    gathered.rulesApplied.add(rule.id);
+    const suppression = suppressions.find((candidate) => candidate.rule === rule.id);
+    for (const problem of rule.check(element, stack)) {
+      const finding = {
+        ruleId: rule.id,
+        ruleName: rule.name,
+        address: element.address,
+        path: element.path,
+        problem,
+        fix: rule.fix,
+      };
+      if (suppression === undefined) gathered.findings.push(finding);
+      else {
+        used.add(rule.id);
+        gathered.suppressed.push({ ...finding, reason: suppression.reason });
       }
     }
   }
-  return { stack: stack.name, checks, rulesApplied: [...rulesApplied], findings, suppressed, unusedSuppressions };
+  for (const suppression of suppressions) {
+    if (!known.has(suppression.rule)) {
+      gathered.findings.push({
+        ruleId: suppression.rule,
+        ruleName: 'Suppressions name existing rules',
+        address: element.address,
+        path: element.path,
+        problem: `a suppression names rule ${JSON.stringify(suppression.rule)}, which does not exist`,
+        fix: 'correct the rule ID or remove the suppression',
+      });
+    } else if (!used.has(suppression.rule)) {
+      gathered.unusedSuppressions.push({
+        address: element.address,
+        path: element.path,
+        ruleId: suppression.rule,
+        reason: suppression.reason,
+      });
+    }
+  }
 }
 
 /** One finding as a line: where, which rule, what is wrong, and how to fix it. */
@@ -117,7 +150,10 @@ export function formatFinding(finding: Finding): string {
 /** Thrown when checked stacks have findings: its message lists every one. */
 export class GuardrailsError extends Error {
   constructor(public readonly findings: readonly Finding[]) {
-    super(`Guardrails: ${findings.length} finding${findings.length === 1 ? '' : 's'}; nothing was synthesized.\n` + findings.map((finding) => `  - ${formatFinding(finding)}`).join('\n'));
+    super(
+      `Guardrails: ${findings.length} finding${findings.length === 1 ? '' : 's'}; nothing was synthesized.\n` +
+        findings.map((finding) => `  - ${formatFinding(finding)}`).join('\n'),
+    );
     this.name = 'GuardrailsError';
   }
 }

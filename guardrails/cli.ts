@@ -28,11 +28,15 @@ export class GuardrailsCliError extends Error {}
 /** The reports of every stack of a synth output, in its manifest's order. */
 export function checkSynthOutput(outdir: string): StackReport[] {
   const manifestPath = join(outdir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new GuardrailsCliError(`${manifestPath} does not exist: synthesize first (cdktf synth), or name the output directory`);
+  if (!existsSync(manifestPath))
+    throw new GuardrailsCliError(
+      `${manifestPath} does not exist: synthesize first (cdktf synth), or name the output directory`,
+    );
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   return Object.entries<{ synthesizedStackPath: string }>(manifest.stacks ?? {}).map(([name, entry]) => {
     const path = join(outdir, entry.synthesizedStackPath);
-    if (!path.endsWith('.json')) throw new GuardrailsCliError(`${path} is HCL: synthesize JSON (without --hcl) to check it`);
+    if (!path.endsWith('.json'))
+      throw new GuardrailsCliError(`${path} is HCL: synthesize JSON (without --hcl) to check it`);
     return checkStack(JSON.parse(readFileSync(path, 'utf8')), { stackName: name });
   });
 }
@@ -40,7 +44,11 @@ export function checkSynthOutput(outdir: string): StackReport[] {
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { report: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { report: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -58,10 +66,16 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     const reports = checkSynthOutput(outdir);
     if (parsed.values.report !== undefined) writeFileSync(parsed.values.report, formatReport(reports));
     const findings = reports.flatMap((report) => report.findings);
-    process.stdout.write(`${[summaryLine(reports), ...findings.map((finding) => `  - ${formatFinding(finding)}`)].join('\n')}\n`);
+    process.stdout.write(
+      `${[summaryLine(reports), ...findings.map((finding) => `  - ${formatFinding(finding)}`)].join('\n')}\n`,
+    );
     return findings.length === 0 ? 0 : 1;
   } catch (error) {
-    if (error instanceof GuardrailsCliError || error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (
+      error instanceof GuardrailsCliError ||
+      error instanceof SyntaxError ||
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+    ) {
       process.stderr.write(`cdktf-ci-guardrails: ${(error as Error).message}\n`);
       return 1;
     }

@@ -2,7 +2,8 @@ import { StackReport } from './check';
 import { Rule } from './core/rule';
 import { ALL_RULES } from './rules';
 
-const plural = (count: number, noun: string) => `${count === 0 && noun === 'finding' ? 'no' : count} ${noun}${count === 1 ? '' : 's'}`;
+const plural = (count: number, noun: string) =>
+  `${count === 0 && noun === 'finding' ? 'no' : count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** The one-line outcome of the checks: `Guardrails: 2 stacks, 519 checks, no findings, 4 suppressed with reasons`. */
 export function summaryLine(reports: readonly StackReport[]): string {
@@ -22,12 +23,14 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function formatReport(reports: readonly StackReport[], rules: readonly Rule[] = ALL_RULES): string {
   const lines = ['# Guardrails report', ''];
   lines.push('| Stack | Checks | Findings | Suppressed |', '| --- | ---: | ---: | ---: |');
-  for (const report of reports) lines.push(`| ${report.stack} | ${report.checks} | ${report.findings.length} | ${report.suppressed.length} |`);
+  for (const report of reports)
+    lines.push(`| ${report.stack} | ${report.checks} | ${report.findings.length} | ${report.suppressed.length} |`);
   for (const report of reports) {
     lines.push('', `## ${report.stack}`, '');
     if (report.findings.length > 0) {
       lines.push('Findings:', '', '| Rule | Resource | Problem |', '| --- | --- | --- |');
-      for (const finding of report.findings) lines.push(`| ${finding.ruleId} | \`${finding.path}\` | ${cell(finding.problem)} |`);
+      for (const finding of report.findings)
+        lines.push(`| ${finding.ruleId} | \`${finding.path}\` | ${cell(finding.problem)} |`);
       lines.push('');
     }
     if (report.suppressed.length === 0) lines.push('No suppressions.');
@@ -39,10 +42,12 @@ export function formatReport(reports: readonly StackReport[], rules: readonly Ru
     }
     if (report.unusedSuppressions.length > 0) {
       lines.push('', 'Suppressions that matched no finding (remove them):', '');
-      for (const unused of report.unusedSuppressions) lines.push(`- ${unused.ruleId} on \`${unused.path}\`: ${cell(unused.reason)}`);
+      for (const unused of report.unusedSuppressions)
+        lines.push(`- ${unused.ruleId} on \`${unused.path}\`: ${cell(unused.reason)}`);
     }
   }
   lines.push('', '## Rules', '', '| Rule | Checks that | Applies to |', '| --- | --- | --- |');
-  for (const rule of rules) lines.push(`| ${rule.id} | ${cell(rule.name)} | ${rule.targets.map((target) => `\`${target}\``).join(', ')} |`);
+  for (const rule of rules)
+    lines.push(`| ${rule.id} | ${cell(rule.name)} | ${rule.targets.map((target) => `\`${target}\``).join(', ')} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -29,7 +29,10 @@ export class SecurityChecks implements IAspect {
     if (!TerraformStack.isStack(node) || checkedStacks.has(node)) return;
     checkedStacks.add(node);
     node.node.addValidation({
-      validate: () => checkStack(node.toTerraform(), { rules: this.props.rules, stackName: node.node.id }).findings.map(formatFinding),
+      validate: () =>
+        checkStack(node.toTerraform(), { rules: this.props.rules, stackName: node.node.id }).findings.map(
+          formatFinding,
+        ),
     });
   }
 }

@@ -24,7 +24,9 @@ const stackLevel = new WeakMap<TerraformStack, Map<TerraformDataSource | Terrafo
 
 /** The Terraform address of a data source, or of a stack's `terraform` block. */
 const addressOf = (element: TerraformDataSource | TerraformStack) =>
-  element instanceof TerraformStack ? TERRAFORM_BLOCK_ADDRESS : `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  element instanceof TerraformStack
+    ? TERRAFORM_BLOCK_ADDRESS
+    : `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
 
 /**
  * Explicit, per-resource exceptions to the guardrails, each with its reason.
@@ -39,10 +41,16 @@ export class Suppressions {
   public static add(target: TerraformResource | TerraformDataSource | TerraformStack, suppression: Suppression): void {
     const { ruleId, reason } = suppression;
     if (!/^[A-Za-z0-9_-]{2,64}$/.test(ruleId)) {
-      throw new SuppressionError(target, `"ruleId" = ${JSON.stringify(ruleId)} is not a rule ID; use one like "CKV_AWS_316"`);
+      throw new SuppressionError(
+        target,
+        `"ruleId" = ${JSON.stringify(ruleId)} is not a rule ID; use one like "CKV_AWS_316"`,
+      );
     }
     if (typeof reason !== 'string' || reason.trim().length < 20) {
-      throw new SuppressionError(target, `"reason" for ${ruleId} = ${JSON.stringify(reason)} must say why, in at least 20 characters`);
+      throw new SuppressionError(
+        target,
+        `"reason" for ${ruleId} = ${JSON.stringify(reason)} must say why, in at least 20 characters`,
+      );
     }
     const records = recorded.get(target) ?? [];
     if (records.some((record) => record.rule === ruleId)) {
@@ -64,7 +72,12 @@ export class Suppressions {
       stackLevel.set(stack, map);
       byAddress = map;
       // Addresses are read at synth time: a logical ID may still be overridden after this call.
-      stack.addOverride('//.suppressions', Lazy.anyValue({ produce: () => Object.fromEntries([...map].map(([element, list]) => [addressOf(element), list])) }));
+      stack.addOverride(
+        '//.suppressions',
+        Lazy.anyValue({
+          produce: () => Object.fromEntries([...map].map(([element, list]) => [addressOf(element), list])),
+        }),
+      );
     }
     byAddress.set(target, records);
   }

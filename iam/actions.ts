@@ -11,7 +11,12 @@
 export const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
 /** Publishing test reports to a report group. */
-export const REPORT_ACTIONS = ['codebuild:BatchPutCodeCoverages', 'codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:UpdateReport'] as const;
+export const REPORT_ACTIONS = [
+  'codebuild:BatchPutCodeCoverages',
+  'codebuild:BatchPutTestCases',
+  'codebuild:CreateReport',
+  'codebuild:UpdateReport',
+] as const;
 
 /** Reading a secret that a `SECRETS_MANAGER` environment variable refers to. */
 export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
@@ -23,10 +28,22 @@ export const SECRET_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
 export const START_BUILD_ACTIONS = ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'] as const;
 
 /** What a principal needs to read and write data encrypted under a key (S3, Secrets Manager, CodeBuild). */
-export const KEY_ENCRYPT_DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'] as const;
+export const KEY_ENCRYPT_DECRYPT_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey*',
+  'kms:ReEncrypt*',
+] as const;
 
 /** What CloudWatch Logs needs to encrypt a log group (granted to its service principal in the key policy). */
-export const LOGS_KEY_ACTIONS = ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'] as const;
+export const LOGS_KEY_ACTIONS = [
+  'kms:Decrypt*',
+  'kms:Describe*',
+  'kms:Encrypt*',
+  'kms:GenerateDataKey*',
+  'kms:ReEncrypt*',
+] as const;
 
 /**
  * The service principal of AWS CodeStar Notifications, which publishes a
@@ -67,7 +84,13 @@ export const BUCKET_LIST_ACTIONS = ['s3:ListBucket'] as const;
 export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'] as const;
 
 /** `docker push` to one repository. */
-export const ECR_PUSH_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'] as const;
+export const ECR_PUSH_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:CompleteLayerUpload',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:UploadLayerPart',
+] as const;
 
 /**
  * What a pipeline needs to use a CodeConnections connection. Both service
@@ -96,7 +119,12 @@ export const CONNECTION_TOKEN_ACTIONS = [
  * Authorization Reference ("Actions, resources, and condition keys for Amazon
  * ECR", "... for AWS Security Token Service").
  */
-export const UNSCOPED_ACTIONS: readonly string[] = [...ECR_AUTH_ACTIONS, 'ecr-public:GetAuthorizationToken', 'sts:GetCallerIdentity', 'sts:GetServiceBearerToken'];
+export const UNSCOPED_ACTIONS: readonly string[] = [
+  ...ECR_AUTH_ACTIONS,
+  'ecr-public:GetAuthorizationToken',
+  'sts:GetCallerIdentity',
+  'sts:GetServiceBearerToken',
+];
 
 /**
  * Service principals that document the `aws:SourceAccount` and `aws:SourceArn`

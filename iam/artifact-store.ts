@@ -15,4 +15,5 @@
 export const ARTIFACT_FOLDER_NAME_LENGTH = 20;
 
 /** The key prefix (without a trailing "/") of a pipeline's artifacts in its artifact bucket. */
-export const pipelineArtifactPrefix = (pipelineName: string): string => pipelineName.slice(0, ARTIFACT_FOLDER_NAME_LENGTH);
+export const pipelineArtifactPrefix = (pipelineName: string): string =>
+  pipelineName.slice(0, ARTIFACT_FOLDER_NAME_LENGTH);

@@ -141,7 +141,8 @@ function inputsPlugin(entryPath, signatures, esbuild) {
             `${relative(PROJECT_ROOT, path)} checks \`require.main === module\`, but the app (${relative(PROJECT_ROOT, entryPath)}) imports it: in one bundle that check would be true for it too. Move its command-line part to a file of its own.`,
           );
         }
-        for (const { file, statement, lazy } of LAZY_REQUIRES) if (path.endsWith(file)) text = text.replace(statement, lazy);
+        for (const { file, statement, lazy } of LAZY_REQUIRES)
+          if (path.endsWith(file)) text = text.replace(statement, lazy);
         if (loader !== 'json' && /\b__(dirname|filename)\b/.test(text)) {
           // Replaced in the syntax tree, not the text, with the source map kept for the chain to the original.
           const define = { __dirname: JSON.stringify(dirname(path)), __filename: JSON.stringify(path) };
@@ -178,7 +179,13 @@ async function build(entryPath, outfile) {
   const signatures = {};
   let result;
   try {
-    result = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [entryPath], outfile, absWorkingDir: PROJECT_ROOT, plugins: [inputsPlugin(entryPath, signatures, esbuild)] });
+    result = await esbuild.build({
+      ...BUNDLE_OPTIONS,
+      entryPoints: [entryPath],
+      outfile,
+      absWorkingDir: PROJECT_ROOT,
+      plugins: [inputsPlugin(entryPath, signatures, esbuild)],
+    });
   } catch (error) {
     if (!Array.isArray(error?.errors)) throw error;
     const plugin = error.errors.find((message) => message.detail instanceof BundleError);
@@ -188,7 +195,8 @@ async function build(entryPath, outfile) {
   }
   const output = (suffix) => result.outputFiles.find((file) => file.path.endsWith(suffix)).text;
   const inputs = { ...signatures };
-  for (const packageJson of new Set(Object.keys(signatures).filter(isDependency).map(packageJsonOf))) inputs[packageJson] = signature(packageJson);
+  for (const packageJson of new Set(Object.keys(signatures).filter(isDependency).map(packageJsonOf)))
+    inputs[packageJson] = signature(packageJson);
   inputs[BUNDLE_OPTIONS.tsconfig] = signature(BUNDLE_OPTIONS.tsconfig);
   return { code: output('.js'), map: output('.js.map'), inputs };
 }
@@ -199,12 +207,17 @@ function requireEsbuild(request) {
     return require(request);
   } catch (error) {
     if (error?.code !== 'MODULE_NOT_FOUND') throw error;
-    throw new BundleError(`Cannot bundle the app: esbuild is not installed. It is one of the project's devDependencies: run \`npm ci\`.`);
+    throw new BundleError(
+      `Cannot bundle the app: esbuild is not installed. It is one of the project's devDependencies: run \`npm ci\`.`,
+    );
   }
 }
 
 /** What a bundle depends on besides its inputs: the entry, esbuild's version and the options. */
-const bundleKey = (entryPath) => sha256(`${entryPath}\0esbuild ${requireEsbuild('esbuild/package.json').version}\0${JSON.stringify(BUNDLE_OPTIONS)}\0${readFileSync(__filename, 'utf8')}`).slice(0, 32);
+const bundleKey = (entryPath) =>
+  sha256(
+    `${entryPath}\0esbuild ${requireEsbuild('esbuild/package.json').version}\0${JSON.stringify(BUNDLE_OPTIONS)}\0${readFileSync(__filename, 'utf8')}`,
+  ).slice(0, 32);
 
 const manifestPathOf = (key, cacheDir) => join(cacheDir, `${key}.json`);
 
@@ -219,7 +232,12 @@ function cachedBundle(entryPath, cacheDir) {
     const manifest = JSON.parse(readFileSync(manifestPathOf(bundleKey(entryPath), cacheDir), 'utf8'));
     if (!isFresh(manifest.inputs)) return undefined;
     const bundlePath = join(cacheDir, manifest.bundle);
-    return { code: readFileSync(bundlePath, 'latin1'), bundlePath, readMap: () => readFileSync(`${bundlePath}.map`, 'utf8'), codeCachePath: codeCachePathOf(bundlePath) };
+    return {
+      code: readFileSync(bundlePath, 'latin1'),
+      bundlePath,
+      readMap: () => readFileSync(`${bundlePath}.map`, 'utf8'),
+      codeCachePath: codeCachePathOf(bundlePath),
+    };
   } catch {
     return undefined; // Not built yet, or a concurrent rebuild replaced it.
   }
@@ -271,7 +289,8 @@ function removeOutdated(entryPath, cacheDir, key, bundleName) {
       .map((name) => name.slice(0, 32));
     for (const name of names) {
       const ofThisKey = name.startsWith(`${key}.`) && name !== `${key}.json` && !name.startsWith(bundleName);
-      if (ofThisKey || outdatedKeys.some((outdated) => name.startsWith(`${outdated}.`))) rmSync(join(cacheDir, name), { force: true });
+      if (ofThisKey || outdatedKeys.some((outdated) => name.startsWith(`${outdated}.`)))
+        rmSync(join(cacheDir, name), { force: true });
     }
   } catch {
     // Best effort: a leftover is only disk space.

@@ -8,7 +8,8 @@ const CACHE_ROOT = join(__dirname, '..', 'node_modules', '.cache');
 const transpileCacheDir = (env = process.env) => env.CI_TS_LOADER_CACHE || join(CACHE_ROOT, 'ts-loader');
 
 /** The app's bundles, their source maps and V8's code for them; under `CI_TS_LOADER_CACHE` when it is set. */
-const bundleCacheDir = (env = process.env) => (env.CI_TS_LOADER_CACHE ? join(env.CI_TS_LOADER_CACHE, 'app-bundle') : join(CACHE_ROOT, 'app-bundle'));
+const bundleCacheDir = (env = process.env) =>
+  env.CI_TS_LOADER_CACHE ? join(env.CI_TS_LOADER_CACHE, 'app-bundle') : join(CACHE_ROOT, 'app-bundle');
 
 /** Node's module compile cache (Node.js 22.8+). */
 const COMPILE_CACHE_DIR = join(CACHE_ROOT, 'node-compile-cache');

@@ -58,7 +58,13 @@ function runAsMain(bundle, entryPath) {
   process.mainModule = mainModule;
   // Made after `process.mainModule` is set: `require.main` is that module.
   const requireFromEntry = Module.createRequire(entryPath);
-  script.runInThisContext({ displayErrors: false })(mainModule.exports, requireFromEntry, mainModule, entryPath, dirname(entryPath));
+  script.runInThisContext({ displayErrors: false })(
+    mainModule.exports,
+    requireFromEntry,
+    mainModule,
+    entryPath,
+    dirname(entryPath),
+  );
   mainModule.loaded = true;
 }
 

@@ -60,11 +60,18 @@ function mappedCallSite(site) {
   if (!filename || !mapReaders.has(filename) || line === null || column === null) return site;
   const entry = sourceMapOf(filename)?.findEntry(line - 1, column - 1);
   if (entry?.originalLine === undefined) return site;
-  const original = { file: entry.originalSource ? sourcePath(entry.originalSource, filename) : filename, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+  const original = {
+    file: entry.originalSource ? sourcePath(entry.originalSource, filename) : filename,
+    line: entry.originalLine + 1,
+    column: entry.originalColumn + 1,
+  };
   const generatedText = site.toString();
   const generatedPosition = `${filename}:${line}:${column}`;
   const at = generatedText.lastIndexOf(generatedPosition);
-  const text = at < 0 ? generatedText : `${generatedText.slice(0, at)}${original.file}:${original.line}:${original.column}${generatedText.slice(at + generatedPosition.length)}`;
+  const text =
+    at < 0
+      ? generatedText
+      : `${generatedText.slice(0, at)}${original.file}:${original.line}:${original.column}${generatedText.slice(at + generatedPosition.length)}`;
   const overrides = {
     getFileName: () => original.file,
     getScriptNameOrSourceURL: () => original.file,

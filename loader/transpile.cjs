@@ -42,7 +42,12 @@ const TRANSPILER_FINGERPRINT = createHash('sha256')
 function transpile(source, filename) {
   // Required here, not above: a synth whose files are all cached never loads swc.
   const { transformSync } = require('@swc/core');
-  const { code, map } = transformSync(source, { ...swcOptions(), filename, sourceMaps: true, inlineSourcesContent: false });
+  const { code, map } = transformSync(source, {
+    ...swcOptions(),
+    filename,
+    sourceMaps: true,
+    inlineSourcesContent: false,
+  });
   return { code, map };
 }
 

@@ -11,10 +11,16 @@ export const LOADER = join(PROJECT_ROOT, 'loader', 'register.cjs');
 export const APP_RUNNER = join(PROJECT_ROOT, 'loader', 'run.cjs');
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const cacheDirs = require('../loader/cache-dirs.cjs') as { transpileCacheDir: (env?: NodeJS.ProcessEnv) => string; bundleCacheDir: (env?: NodeJS.ProcessEnv) => string };
+const cacheDirs = require('../loader/cache-dirs.cjs') as {
+  transpileCacheDir: (env?: NodeJS.ProcessEnv) => string;
+  bundleCacheDir: (env?: NodeJS.ProcessEnv) => string;
+};
 
 /** The loaders' caches (`loader/cache-dirs.cjs`): the scripts' transpiled files, and the app's bundles with V8's code for them. */
-export const loaderCacheDirs = (env?: NodeJS.ProcessEnv): string[] => [cacheDirs.transpileCacheDir(env), cacheDirs.bundleCacheDir(env)];
+export const loaderCacheDirs = (env?: NodeJS.ProcessEnv): string[] => [
+  cacheDirs.transpileCacheDir(env),
+  cacheDirs.bundleCacheDir(env),
+];
 
 /**
  * The command `npm run synth` runs (package.json's `synth` script), split for
@@ -22,7 +28,10 @@ export const loaderCacheDirs = (env?: NodeJS.ProcessEnv): string[] => [cacheDirs
  * `node` becomes this Node's executable so that a version manager's choice holds.
  */
 export function appCommand(): { command: string; args: string[] } {
-  const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<
+    string,
+    string
+  >;
   const [command, ...args] = scripts.synth.split(/\s+/);
   return { command: command === 'node' ? process.execPath : command, args };
 }

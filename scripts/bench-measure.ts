@@ -24,7 +24,9 @@ export class RunFailure extends BenchError {
     readonly reason: string,
     readonly output: string,
   ) {
-    super(`${label}: \`${commandLine}\`${cwd === PROJECT_ROOT ? '' : ` in ${relative(PROJECT_ROOT, cwd)}`} failed (${reason}):\n${output}`);
+    super(
+      `${label}: \`${commandLine}\`${cwd === PROJECT_ROOT ? '' : ` in ${relative(PROJECT_ROOT, cwd)}`} failed (${reason}):\n${output}`,
+    );
   }
 
   /** The failure in one line: who, what, where, why, and the error the output shows (a thrown one, else its last line but Node's version). */
@@ -47,7 +49,8 @@ export interface RunSpec {
 /** The environment of a run, without the variables that would change what a tool synthesizes. */
 export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['CI_PIPELINES_CONFIG', 'CDKTF_OUTDIR', 'CDK_OUTDIR', 'CDK_VALIDATION', 'PIPELINES']) delete env[name];
+  for (const name of ['CI_PIPELINES_CONFIG', 'CDKTF_OUTDIR', 'CDK_OUTDIR', 'CDK_VALIDATION', 'PIPELINES'])
+    delete env[name];
   return { ...env, ...extra };
 }
 
@@ -92,7 +95,13 @@ export function measureOnce(label: string, spec: RunSpec, workDir: string): Samp
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error !== undefined || result.status !== 0) {
     const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    throw new RunFailure(label, [spec.command, ...spec.args].join(' '), cwd, result.error?.message ?? `exit ${result.status ?? result.signal}`, output);
+    throw new RunFailure(
+      label,
+      [spec.command, ...spec.args].join(' '),
+      cwd,
+      result.error?.message ?? `exit ${result.status ?? result.signal}`,
+      output,
+    );
   }
   const records = readFileSync(rssFile, 'utf8')
     .split('\n')
@@ -113,7 +122,10 @@ export function countResources(outdir: string): { stacks: number; resources: num
     const templates = Object.values<{ type: string; properties?: { templateFile: string } }>(manifest.artifacts ?? {})
       .filter((artifact) => artifact.type === 'aws:cloudformation:stack')
       .map((artifact) => readJson(artifact.properties!.templateFile));
-    return { stacks: templates.length, resources: templates.reduce((sum, template) => sum + Object.keys(template.Resources ?? {}).length, 0) };
+    return {
+      stacks: templates.length,
+      resources: templates.reduce((sum, template) => sum + Object.keys(template.Resources ?? {}).length, 0),
+    };
   }
   const stacks = Object.values<{ synthesizedStackPath: string }>(manifest.stacks);
   let resources = 0;
@@ -135,7 +147,8 @@ const SLOW_RUN_MS = 10_000;
 export function reportRun(label: string, index: number, runs: number, sample: Sample): void {
   const seconds = (sample.wallMs / 1000).toFixed(1);
   if (TERMINAL) process.stderr.write(`\r  ${label}: run ${index + 1} of ${runs} took ${seconds} s\x1b[K`);
-  else if (sample.wallMs > SLOW_RUN_MS) process.stderr.write(`  ${label}: run ${index + 1} of ${runs} took ${seconds} s\n`);
+  else if (sample.wallMs > SLOW_RUN_MS)
+    process.stderr.write(`  ${label}: run ${index + 1} of ${runs} took ${seconds} s\n`);
 }
 
 /** A row's runs and their medians: what both benchmarks' tables show. */
@@ -152,14 +165,34 @@ export interface Measured<Row> {
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 
 /** A row's medians, with what its synth wrote when counted; prints the line that ends the row's progress. */
-export function summarize<Row>(row: Row, label: string, samples: readonly Sample[], counted?: { stacks: number; resources: number }): Measured<Row> {
-  const measured = { row, samples, medianWallMs: median(samples.map((sample) => sample.wallMs)), medianPeakRssMb: median(samples.map((sample) => sample.peakRssMb)), ...counted };
-  process.stderr.write(`${TERMINAL ? '\r\x1b[K' : ''}  ${label}: ${samples.length} runs, median ${seconds(measured.medianWallMs)} s\n`);
+export function summarize<Row>(
+  row: Row,
+  label: string,
+  samples: readonly Sample[],
+  counted?: { stacks: number; resources: number },
+): Measured<Row> {
+  const measured = {
+    row,
+    samples,
+    medianWallMs: median(samples.map((sample) => sample.wallMs)),
+    medianPeakRssMb: median(samples.map((sample) => sample.peakRssMb)),
+    ...counted,
+  };
+  process.stderr.write(
+    `${TERMINAL ? '\r\x1b[K' : ''}  ${label}: ${samples.length} runs, median ${seconds(measured.medianWallMs)} s\n`,
+  );
   return measured;
 }
 
 /** The columns both tables share, between a row's name and its own columns. */
-export const MEASUREMENT_COLUMNS = ['Runs', 'Stacks', 'Resources', 'Median wall (s)', 'Range (s)', 'Median peak RSS (MB)'] as const;
+export const MEASUREMENT_COLUMNS = [
+  'Runs',
+  'Stacks',
+  'Resources',
+  'Median wall (s)',
+  'Range (s)',
+  'Median peak RSS (MB)',
+] as const;
 
 /** A measured row's cells under {@link MEASUREMENT_COLUMNS}. */
 export function measurementCells(measured: Measured<unknown>): string[] {
@@ -175,9 +208,16 @@ export function measurementCells(measured: Measured<unknown>): string[] {
 }
 
 /** A Markdown table: each column a title and its alignment row cell (`---`, `---:`, `:-:`). */
-export function markdownTable(columns: readonly (readonly [title: string, alignment: string])[], rows: readonly (readonly string[])[]): string {
+export function markdownTable(
+  columns: readonly (readonly [title: string, alignment: string])[],
+  rows: readonly (readonly string[])[],
+): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(columns.map(([title]) => title)), line(columns.map(([, alignment]) => alignment)), ...rows.map(line)].join('\n');
+  return [
+    line(columns.map(([title]) => title)),
+    line(columns.map(([, alignment]) => alignment)),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** The machine, for the line above a table. */

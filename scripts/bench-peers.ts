@@ -85,12 +85,19 @@ const installedIdentity = (entry: unknown): string => {
 };
 
 /** A peer's install is current when npm's record of what it installed (node_modules/.package-lock.json) is its lockfile's packages. */
-export function installMatchesLockfile(lockfile: { packages?: Record<string, unknown> }, installed: { packages?: Record<string, unknown> }): boolean {
+export function installMatchesLockfile(
+  lockfile: { packages?: Record<string, unknown> },
+  installed: { packages?: Record<string, unknown> },
+): boolean {
   const locked = lockfile.packages ?? {};
   const present = installed.packages ?? {};
-  const sameEntries = Object.entries(present).every(([path, entry]) => path in locked && installedIdentity(entry) === installedIdentity(locked[path]));
+  const sameEntries = Object.entries(present).every(
+    ([path, entry]) => path in locked && installedIdentity(entry) === installedIdentity(locked[path]),
+  );
   // npm leaves out of its record the optional packages this platform does not take (fsevents on Linux).
-  const nothingMissing = Object.entries(locked).every(([path, entry]) => path === '' || path in present || (entry as { optional?: boolean }).optional === true);
+  const nothingMissing = Object.entries(locked).every(
+    ([path, entry]) => path === '' || path in present || (entry as { optional?: boolean }).optional === true,
+  );
   return sameEntries && nothingMissing;
 }
 
@@ -106,10 +113,20 @@ function installPeer(peer: Peer): void {
   const args = ['ci', '--no-audit', '--no-fund'];
   process.stderr.write(`  ${peer.label}: npm ${args.join(' ')} in ${where}…\n`);
   const start = Date.now();
-  const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: peer.dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+    cwd: peer.dir,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error !== undefined || result.status !== 0) {
     const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim();
-    throw new RunFailure(peer.label, `npm ${args.join(' ')}`, peer.dir, result.error?.message ?? `exit ${result.status ?? result.signal}`, output);
+    throw new RunFailure(
+      peer.label,
+      `npm ${args.join(' ')}`,
+      peer.dir,
+      result.error?.message ?? `exit ${result.status ?? result.signal}`,
+      output,
+    );
   }
   process.stderr.write(`  ${peer.label}: installed in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
 }
@@ -120,7 +137,11 @@ function awsCdkRun(validation: boolean, pipelines?: number) {
     command: process.execPath,
     args: ['app.js'],
     cwd: AWS_CDK_DIR,
-    env: cleanEnv({ CDK_OUTDIR: outdir, ...(validation ? {} : { CDK_VALIDATION: 'false' }), ...(pipelines === undefined ? {} : { PIPELINES: String(pipelines) }) }),
+    env: cleanEnv({
+      CDK_OUTDIR: outdir,
+      ...(validation ? {} : { CDK_VALIDATION: 'false' }),
+      ...(pipelines === undefined ? {} : { PIPELINES: String(pipelines) }),
+    }),
   });
 }
 
@@ -141,46 +162,66 @@ const ratioOf = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => row.medianWallM
 /** "Ours at least `factor` times faster than this row", and optionally "ours' peak RSS no more than this row's". */
 function fasterTarget(factor: number, memoryToo: boolean): PeerTarget {
   const faster = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => ratioOf(row, ours) >= factor;
-  const leaner = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => !memoryToo || ours.medianPeakRssMb <= row.medianPeakRssMb;
+  const leaner = (row: MeasuredPeerRow, ours: MeasuredPeerRow) =>
+    !memoryToo || ours.medianPeakRssMb <= row.medianPeakRssMb;
   return {
     text: `ours ≥ ${factor} × faster${memoryToo ? ", ours' peak RSS ≤ this row's" : ''}`,
     met: (row, ours) => faster(row, ours) && leaner(row, ours),
-    describe: (row, ours) => `${times(ratioOf(row, ours))}${memoryToo ? `; peak RSS ours ${Math.round(ours.medianPeakRssMb)} MB, this ${Math.round(row.medianPeakRssMb)} MB` : ''}`,
+    describe: (row, ours) =>
+      `${times(ratioOf(row, ours))}${memoryToo ? `; peak RSS ours ${Math.round(ours.medianPeakRssMb)} MB, this ${Math.round(row.medianPeakRssMb)} MB` : ''}`,
   };
 }
 
 /** The three groups of rows, each measured interleaved: the default configuration, 100 pipelines, and our 1,000. */
 function peerGroups(options: PeerOptions, workDir: string): PeerRow[][] {
-  const ours = (group: string, run: (outdir: string) => RunSpec, runs: number, extra: Partial<PeerRow> = {}): PeerRow => ({
-    group,
-    tool: 'ours, `npm run synth`',
-    ours: true,
-    run,
-    runs,
-    ...extra,
-  });
   const defaults = 'default configuration';
   const hundred = '100 pipelines';
+  const awsCdk = (group: string, validation: boolean, target?: PeerTarget, pipelines?: number): PeerRow => ({
+    group,
+    tool: validation ? 'AWS CDK, validation on (its default)' : 'AWS CDK, validation off',
+    run: awsCdkRun(validation, pipelines),
+    runs: options.runs,
+    ratioText: `AWS CDK (validation ${validation ? 'on' : 'off'}) / ours`,
+    target,
+  });
   return [
     [
-      ours(defaults, ourSynth(workDir), options.runs),
-      { group: defaults, tool: 'AWS CDK, validation off', run: awsCdkRun(false), runs: options.runs, ratioText: 'AWS CDK (validation off) / ours', target: fasterTarget(1.5, true) },
-      { group: defaults, tool: 'AWS CDK, validation on (its default)', run: awsCdkRun(true), runs: options.runs, ratioText: 'AWS CDK (validation on) / ours' },
-      { group: defaults, tool: 'naive cdktf, `npx cdktf synth`', run: naiveRun, runs: Math.min(options.runs, NAIVE_MAX_RUNS), ratioText: 'naive cdktf / ours', target: fasterTarget(20, false) },
+      ourRow(defaults, ourSynth(workDir), options.runs),
+      awsCdk(defaults, false, fasterTarget(1.5, true)),
+      awsCdk(defaults, true),
+      {
+        group: defaults,
+        tool: 'naive cdktf, `npx cdktf synth`',
+        run: naiveRun,
+        runs: Math.min(options.runs, NAIVE_MAX_RUNS),
+        ratioText: 'naive cdktf / ours',
+        target: fasterTarget(20, false),
+      },
     ],
+    [ourRow(hundred, ourSynth(workDir, 100), options.runs), awsCdk(hundred, false, fasterTarget(1.5, false), 100)],
     [
-      ours(hundred, ourSynth(workDir, 100), options.runs),
-      { group: hundred, tool: 'AWS CDK, validation off', run: awsCdkRun(false, 100), runs: options.runs, ratioText: 'AWS CDK (validation off) / ours', target: fasterTarget(1.5, false) },
-    ],
-    [
-      ours('1,000 pipelines', ourSynth(workDir, 1000), options.fleetRuns, {
+      ourRow('1,000 pipelines', ourSynth(workDir, 1000), options.fleetRuns, {
         ratioText: 'ours 1,000 / ours 100',
         comparedWith: hundred,
-        target: { text: '≤ 10.5 × our 100-pipeline time', met: (row, base) => ratioOf(row, base) <= 10.5, describe: (row, base) => times(ratioOf(row, base)) },
+        target: {
+          text: '≤ 10.5 × our 100-pipeline time',
+          met: (row, base) => ratioOf(row, base) <= 10.5,
+          describe: (row, base) => times(ratioOf(row, base)),
+        },
       }),
     ],
   ];
 }
+
+/** A row of our own synth. */
+const ourRow = (group: string, run: (outdir: string) => RunSpec, runs: number, extra: Partial<PeerRow> = {}) => ({
+  group,
+  tool: 'ours, `npm run synth`',
+  ours: true,
+  run,
+  runs,
+  ...extra,
+});
 
 /** The label of a row's runs in progress lines and errors. */
 const runLabel = (row: PeerRow) => `${row.group}: ${row.tool}`;
@@ -218,13 +259,28 @@ function verdict(measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]): st
 }
 
 function formatPeerTable(all: readonly MeasuredPeerRow[]): string {
-  const columns = [['Configuration', '---'], ['Tool', '---'], ...MEASUREMENT_COLUMNS.map((title) => [title, '---:'] as const), ['Ratio', '---'], ['Target', '---'], ['Met', '---']] as const;
+  const columns = [
+    ['Configuration', '---'],
+    ['Tool', '---'],
+    ...MEASUREMENT_COLUMNS.map((title) => [title, '---:'] as const),
+    ['Ratio', '---'],
+    ['Target', '---'],
+    ['Met', '---'],
+  ] as const;
   return markdownTable(
     columns,
     all.map((measured) => {
       const { row } = measured;
-      const ratio = row.ratioText === undefined ? '–' : `${row.ratioText} = ${times(ratioOf(measured, baseline(measured, all)))}`;
-      return [row.group, row.tool, ...measurementCells(measured), ratio, row.target?.text ?? '–', verdict(measured, all)];
+      const ratio =
+        row.ratioText === undefined ? '–' : `${row.ratioText} = ${times(ratioOf(measured, baseline(measured, all)))}`;
+      return [
+        row.group,
+        row.tool,
+        ...measurementCells(measured),
+        ratio,
+        row.target?.text ?? '–',
+        verdict(measured, all),
+      ];
     }),
   );
 }
@@ -247,14 +303,32 @@ export function runPeers(options: PeerOptions, workDir: string): string {
     const groups = peerGroups(options, workDir);
     process.stderr.write('Warm-up (untimed):\n');
     for (const row of groups[0]) {
-      const sample = measureOnce(`warm-up, ${runLabel(row)}`, row.run(join(workDir, `warm-up-${process.hrtime.bigint()}`)), workDir);
+      const sample = measureOnce(
+        `warm-up, ${runLabel(row)}`,
+        row.run(join(workDir, `warm-up-${process.hrtime.bigint()}`)),
+        workDir,
+      );
       process.stderr.write(`  ${runLabel(row)}: ${(sample.wallMs / 1000).toFixed(1)} s\n`);
     }
     process.stderr.write('Measured, interleaved:\n');
     const measured = groups.flatMap((rows) => measureInterleaved(rows, workDir));
-    const missed = measured.filter((row) => row.row.target !== undefined && !row.row.target.met(row, baseline(row, measured)));
-    const missedText = missed.map((row) => `${runLabel(row.row)}: ${row.row.target!.text} (${row.row.target!.describe(row, baseline(row, measured))})`);
-    return [`Machine: ${machine()}`, '', formatPeerTable(measured), '', HOW_MEASURED, '', missed.length === 0 ? 'Every target met.' : `Targets missed: ${missedText.join('; ')}.`, ''].join('\n');
+    const missed = measured.filter(
+      (row) => row.row.target !== undefined && !row.row.target.met(row, baseline(row, measured)),
+    );
+    const missedText = missed.map(
+      (row) =>
+        `${runLabel(row.row)}: ${row.row.target!.text} (${row.row.target!.describe(row, baseline(row, measured))})`,
+    );
+    return [
+      `Machine: ${machine()}`,
+      '',
+      formatPeerTable(measured),
+      '',
+      HOW_MEASURED,
+      '',
+      missed.length === 0 ? 'Every target met.' : `Targets missed: ${missedText.join('; ')}.`,
+      '',
+    ].join('\n');
   } catch (error) {
     // One line that names the peer (or our app) and the command; the output's last line says why.
     if (error instanceof RunFailure) throw new BenchError(error.oneLine());

@@ -69,7 +69,8 @@ function parseOptions() {
   });
   const count = (name: string, text: string, min: number) => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new BenchError(`--${name}: got "${text}"; expected an integer >= ${min}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new BenchError(`--${name}: got "${text}"; expected an integer >= ${min}`);
     return value;
   };
   return {
@@ -147,14 +148,18 @@ function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): R
 const fleetLabel = (size: number) => `fleet of ${size} pipeline${size === 1 ? '' : 's'}`;
 
 /** A row's median wall time over the 100-pipeline fleet's. */
-const ratioTo100 = (row: MeasuredRow, rows: readonly MeasuredRow[]) => row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs;
+const ratioTo100 = (row: MeasuredRow, rows: readonly MeasuredRow[]) =>
+  row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs;
 
 function testRow(runs: number): Row {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   return {
     label: '`npm test` from clean caches (the Jest suites, the Flask tests)',
     before: () => {
-      const cleared = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), ['--clearCache'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+      const cleared = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), ['--clearCache'], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      });
       if (cleared.status !== 0) throw new BenchError(`jest --clearCache failed:\n${cleared.stderr}`);
       // The loaders' caches too: the synths the tests start bundle the app again.
       for (const directory of loaderCacheDirs()) rmSync(directory, { recursive: true, force: true });
@@ -162,7 +167,10 @@ function testRow(runs: number): Row {
     run: () => ({ command: npm, args: ['test', '--silent'] }),
     runs,
     countsResources: false,
-    target: { text: '≤ 10 s, ≤ 500 MB per process', met: (row) => row.medianWallMs <= 10_000 && row.medianPeakRssMb <= 500 },
+    target: {
+      text: '≤ 10 s, ≤ 500 MB per process',
+      met: (row) => row.medianWallMs <= 10_000 && row.medianPeakRssMb <= 500,
+    },
   };
 }
 
@@ -172,22 +180,39 @@ function verdict(target: Target, row: MeasuredRow, rows: readonly MeasuredRow[])
 }
 
 function formatTable(rows: readonly MeasuredRow[]): string {
-  const columns = [['Measurement', '---'], ...MEASUREMENT_COLUMNS.map((title) => [title, '---:'] as const), ['Resources/s', '---:'], ['Target', '---'], ['Met', ':-:']] as const;
+  const columns = [
+    ['Measurement', '---'],
+    ...MEASUREMENT_COLUMNS.map((title) => [title, '---:'] as const),
+    ['Resources/s', '---:'],
+    ['Target', '---'],
+    ['Met', ':-:'],
+  ] as const;
   return markdownTable(
     columns,
     rows.map((measured) => {
-      const rate = measured.resources === undefined ? '–' : Math.round(measured.resources / (measured.medianWallMs / 1000)).toString();
+      const rate =
+        measured.resources === undefined
+          ? '–'
+          : Math.round(measured.resources / (measured.medianWallMs / 1000)).toString();
       const target = measured.row.target;
-      return [measured.row.label, ...measurementCells(measured), rate, target?.text ?? '–', target === undefined ? '–' : verdict(target, measured, rows)];
+      return [
+        measured.row.label,
+        ...measurementCells(measured),
+        rate,
+        target?.text ?? '–',
+        target === undefined ? '–' : verdict(target, measured, rows),
+      ];
     }),
   );
 }
 
-const USAGE = 'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n       npm run bench -- --peers [--runs 5] [--fleet-runs 2]';
+const USAGE =
+  'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n       npm run bench -- --peers [--runs 5] [--fleet-runs 2]';
 
 /** Our own rows: synth at each size, the CLI, and `npm test`; returns the report. */
 function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): string {
-  // One untimed run fills the loader's cache (the app's bundle and V8's code for it), as any earlier synth on the machine would have.
+  // One untimed run fills the loader's cache (the app's bundle and V8's code for it), as any earlier synth on the
+  // machine would have.
   measureOnce('warm-up', ourSynth(workDir)(join(workDir, 'warm-up')), workDir);
   const rows = [...synthRows(options, workDir), ...(options.testRuns > 0 ? [testRow(options.testRuns)] : [])];
   const measured: MeasuredRow[] = [];
@@ -195,7 +220,9 @@ function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): st
 
   const missed = measured.filter((row) => row.row.target !== undefined && !row.row.target.met(row, measured));
   const peakTest = measured.find((row) => !row.row.countsResources);
-  const largestTestProcess = peakTest?.samples.reduce((largest, sample) => (sample.peakRssMb > largest.peakRssMb ? sample : largest));
+  const largestTestProcess = peakTest?.samples.reduce((largest, sample) =>
+    sample.peakRssMb > largest.peakRssMb ? sample : largest,
+  );
   return [
     `Machine: ${machine()}`,
     '',
@@ -207,7 +234,12 @@ function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): st
       "among the run's Node processes, reported by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs` at exit and as it grows (so that a killed process, such as a test worker ended by its runner, counts too). " +
       'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
       "One untimed synth fills the loader's cache first (the app's bundle and V8's code for it); `npm test` runs after `jest --clearCache` and with the loaders' caches removed, each time. Resources/s counts resources and data sources over the median wall time.",
-    ...(largestTestProcess === undefined ? [] : ['', `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`]),
+    ...(largestTestProcess === undefined
+      ? []
+      : [
+          '',
+          `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`,
+        ]),
     '',
     missed.length === 0 ? 'Every target met.' : `Targets missed: ${missed.map((row) => row.row.label).join('; ')}.`,
     '',

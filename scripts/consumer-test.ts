@@ -27,10 +27,15 @@ class CheckFailed extends Error {}
 /** Runs a command, printing it; fails with its output when it exits non-zero. */
 function run(command: string, args: readonly string[], options: SpawnSyncOptions & { cwd: string }): string {
   const started = Date.now();
-  const result = spawnSync(command, [...args], { encoding: 'utf8', ...options, env: { ...process.env, ...options.env } });
+  const result = spawnSync(command, [...args], {
+    encoding: 'utf8',
+    ...options,
+    env: { ...process.env, ...options.env },
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`  $ ${[command, ...args].join(' ')}  (${seconds} s)`);
-  if (result.status !== 0) throw new CheckFailed(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new CheckFailed(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}${result.stderr}`);
   return String(result.stdout);
 }
 
@@ -56,9 +61,12 @@ function checkCommands(app: string, outdir: string): void {
   for (const [args, expected, output] of expectations) {
     const result = status('npx', ['--no-install', ...args], app);
     if (result.status !== expected || !output.test(result.output)) {
-      throw new CheckFailed(`npx ${args.join(' ')} exited ${result.status} (expected ${expected}), printing:\n${result.output}`);
+      throw new CheckFailed(
+        `npx ${args.join(' ')} exited ${result.status} (expected ${expected}), printing:\n${result.output}`,
+      );
     }
-    if (/^\s+at /m.test(result.output)) throw new CheckFailed(`npx ${args.join(' ')} printed a stack trace:\n${result.output}`);
+    if (/^\s+at /m.test(result.output))
+      throw new CheckFailed(`npx ${args.join(' ')} printed a stack trace:\n${result.output}`);
   }
 }
 
@@ -69,7 +77,10 @@ function installExample(work: string, name: string): string {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app });
   for (const dependency of ['constructs', 'cdktf']) {
     const copies = copiesOf(app, dependency);
-    if (copies.length !== 1) throw new CheckFailed(`${name}: ${copies.length} copies of ${dependency} installed (${copies.join(', ')}): the package must take the app's own as a peer`);
+    if (copies.length !== 1)
+      throw new CheckFailed(
+        `${name}: ${copies.length} copies of ${dependency} installed (${copies.join(', ')}): the package must take the app's own as a peer`,
+      );
   }
   return app;
 }
@@ -77,7 +88,10 @@ function installExample(work: string, name: string): string {
 /** The example apps besides the consumer app: each synthesizes every stack it declares through ts-node. */
 function checkOtherExamples(work: string): void {
   const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true }).filter(
-    (entry) => entry.isDirectory() && entry.name !== 'consumer-app' && existsSync(join(ROOT, 'examples', entry.name, 'cdktf.json')),
+    (entry) =>
+      entry.isDirectory() &&
+      entry.name !== 'consumer-app' &&
+      existsSync(join(ROOT, 'examples', entry.name, 'cdktf.json')),
   );
   for (const example of examples) {
     const app = installExample(work, example.name);
@@ -85,7 +99,9 @@ function checkOtherExamples(work: string): void {
     run('npx', ['ts-node', 'main.ts'], { cwd: app, env: { CDKTF_OUTDIR: outdir } });
     const stacks = Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks);
     if (stacks.length === 0) throw new CheckFailed(`examples/${example.name} synthesized no stack`);
-    console.log(`  examples/${example.name}: installed the tarball and synthesized ${stacks.join(', ')} through ts-node`);
+    console.log(
+      `  examples/${example.name}: installed the tarball and synthesized ${stacks.join(', ')} through ts-node`,
+    );
   }
 }
 
@@ -115,9 +131,13 @@ function main(): number {
     console.log(`Consumer test in ${work}`);
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT }))[0];
     renameSync(join(work, packed.filename), join(work, TARBALL));
-    console.log(`  tarball: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`);
+    console.log(
+      `  tarball: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`,
+    );
     installExample(work, 'consumer-app');
-    const constructsVersion = JSON.parse(readFileSync(join(app, 'node_modules', 'constructs', 'package.json'), 'utf8')).version;
+    const constructsVersion = JSON.parse(
+      readFileSync(join(app, 'node_modules', 'constructs', 'package.json'), 'utf8'),
+    ).version;
     console.log(`  one copy each of constructs (${constructsVersion}, the app's own) and cdktf`);
 
     run('npx', ['ts-node', 'main.ts'], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-ts-node') } });
@@ -127,7 +147,8 @@ function main(): number {
     run('npx', ['tsc'], { cwd: app });
     run('node', ['main.js'], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-tsc') } });
     const viaTsc = stackIn(join(app, 'out-tsc'));
-    if (JSON.stringify(viaTsc.resource) !== JSON.stringify(viaTsNode.resource)) throw new CheckFailed('the compiled app synthesized other resources than ts-node did');
+    if (JSON.stringify(viaTsc.resource) !== JSON.stringify(viaTsNode.resource))
+      throw new CheckFailed('the compiled app synthesized other resources than ts-node did');
     console.log('  (b) compiled with tsc; the JavaScript synthesizes the same stack');
 
     run('npx', ['jest'], { cwd: app });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG_PATH } from '../config/load';
 
 /** A connection ARN of the documented shape; a fleet's connection-mode pipelines share it. */
-const FLEET_CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
+const FLEET_CONNECTION_ARN =
+  'arn:aws:codeconnections:eu-west-1:123456789012:connection/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
 
 /**
  * A configuration document of `size` pipelines, for measuring synth at scale.
@@ -19,7 +20,13 @@ export function fleetConfig(size: number): Record<string, unknown> {
     const github = { owner: 'example-org', repository: name, branch: 'main', visibility: 'private', create: true };
     switch (index % 3) {
       case 0:
-        return { name, github, trigger: 'webhook', registry: { type: 'dockerhub', image: `exampleorg/${name}` }, appPath: 'sample-flask-app' };
+        return {
+          name,
+          github,
+          trigger: 'webhook',
+          registry: { type: 'dockerhub', image: `exampleorg/${name}` },
+          appPath: 'sample-flask-app',
+        };
       case 1:
         return {
           name,
@@ -29,7 +36,13 @@ export function fleetConfig(size: number): Record<string, unknown> {
           appPath: 'sample-flask-app',
         };
       default:
-        return { name, github, trigger: 'webhook', registry: { type: 'ecr', image: name, dockerHubCredentials: true }, appPath: 'sample-flask-app' };
+        return {
+          name,
+          github,
+          trigger: 'webhook',
+          registry: { type: 'ecr', image: name, dockerHubCredentials: true },
+          appPath: 'sample-flask-app',
+        };
     }
   });
   return { region: base.region, state: base.state, pipelines };

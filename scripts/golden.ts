@@ -44,7 +44,11 @@ export function synthesizeShape(shape: GoldenShape): Map<string, string> {
   const outdir = join(parent, 'cdktf.out');
   try {
     const errors: string[] = [];
-    const code = run({ env: { CI_PIPELINES_CONFIG: shape.configPath, CDKTF_OUTDIR: outdir }, stdout: () => {}, stderr: (text) => errors.push(text) });
+    const code = run({
+      env: { CI_PIPELINES_CONFIG: shape.configPath, CDKTF_OUTDIR: outdir },
+      stdout: () => {},
+      stderr: (text) => errors.push(text),
+    });
     if (code !== 0) throw new Error(`synth of the golden shape "${shape.name}" failed:\n${errors.join('')}`);
     const stacksDir = join(outdir, 'stacks');
     return new Map(

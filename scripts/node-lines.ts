@@ -1,5 +1,6 @@
 /**
- * `npm run test:node-lines`: runs the Jest suites (with the loaders' and the app process's end-to-end ones), and a synth of the default
+ * `npm run test:node-lines`: runs the Jest suites (with the loaders' and the app process's end-to-end ones), and a
+ * synth of the default
  * configuration, under each Node.js LTS line the package supports besides the
  * one that runs CI. Each Node.js binary comes from the npm registry
  * (`node-linux-<arch>`, the package the `node` package installs from), into
@@ -40,8 +41,16 @@ function nodeBin(version: string): string {
 }
 
 /** Runs `node <args>` with the given Node.js first on PATH, so processes the tests spawn use it too. */
-function runWith(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
-  const result = spawnSync(join(bin, 'node'), [...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}` } });
+function runWith(
+  bin: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; output: string } {
+  const result = spawnSync(join(bin, 'node'), [...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}` },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -57,13 +66,17 @@ function synthesize(bin: string | undefined): string {
  * Jest's runs on each line: the suites of `npm test`, and the part of `npm run test:slow` that Node.js versions change:
  * the loaders end to end, and the app as a process writing what a synth in the test process writes.
  */
-const JEST_RUNS: readonly (readonly string[])[] = [[], ['--config', 'jest.slow.config.js', '__tests__/loader/', '__tests__/app/process\\.slow']];
+const JEST_RUNS: readonly (readonly string[])[] = [
+  [],
+  ['--config', 'jest.slow.config.js', '__tests__/loader/', '__tests__/app/process\\.slow'],
+];
 
 /** Jest's summary line for `args` under `bin`'s Node.js; a failure throws with Jest's output. */
 function jestSummary(bin: string, args: readonly string[]): string {
   const jest = runWith(bin, [join(ROOT, 'node_modules', '.bin', 'jest'), ...args]);
   const tests = /^Tests:.*$/m.exec(jest.output)?.[0] ?? 'no Jest summary';
-  if (jest.status !== 0) throw new LineFailed(`Jest ${args.join(' ')} exited ${jest.status} (${tests}):\n${jest.output.slice(-4000)}`);
+  if (jest.status !== 0)
+    throw new LineFailed(`Jest ${args.join(' ')} exited ${jest.status} (${tests}):\n${jest.output.slice(-4000)}`);
   // The suites a run names: the paths after the options.
   const paths = args.filter((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));
   return paths.length === 0 ? tests : `${tests} (${paths.join(', ')})`;
@@ -78,9 +91,12 @@ function main(): number {
       const bin = nodeBin(version);
       const reported = runWith(bin, ['--version']).output.trim();
       if (reported !== `v${version}`) throw new LineFailed(`node --version says ${reported}`);
-      if (synthesize(bin) !== expected) throw new LineFailed(`the default configuration synthesizes differently than under ${process.version}`);
+      if (synthesize(bin) !== expected)
+        throw new LineFailed(`the default configuration synthesizes differently than under ${process.version}`);
       const tests = JEST_RUNS.map((args) => jestSummary(bin, args));
-      console.log(`Node.js ${version}: same synth as ${process.version}; ${tests.join('; ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      console.log(
+        `Node.js ${version}: same synth as ${process.version}; ${tests.join('; ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
     } catch (error) {
       if (!(error instanceof LineFailed)) throw error;
       console.error(`Node.js ${version}: ${error.message}`);

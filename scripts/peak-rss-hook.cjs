@@ -19,7 +19,10 @@ if (file && isMainThread) {
   let recordedKb = 0;
   const record = () => {
     recordedKb = process.resourceUsage().maxRSS;
-    appendFileSync(file, `${JSON.stringify({ pid: process.pid, maxRssKb: recordedKb, argv: process.argv.slice(1).join(' ') })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ pid: process.pid, maxRssKb: recordedKb, argv: process.argv.slice(1).join(' ') })}\n`,
+    );
   };
   setInterval(() => {
     if (process.resourceUsage().maxRSS >= recordedKb + STEP_KB) record();

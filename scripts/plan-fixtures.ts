@@ -19,7 +19,13 @@ import { startAwsStub } from '../tools/validate/aws-stub';
 import { literalFor } from '../tools/validate/literals';
 import { PlanCounts, readPlanLog } from '../tools/validate/diagnostics';
 import { prepareStack } from '../tools/validate/prepare';
-import { missingProviders, providerSetup, qualifiedSource, runTerraform, terraformVersion } from '../tools/validate/terraform';
+import {
+  missingProviders,
+  providerSetup,
+  qualifiedSource,
+  runTerraform,
+  terraformVersion,
+} from '../tools/validate/terraform';
 import { PROJECT_ROOT } from './app-command';
 
 type Json = Record<string, any>;
@@ -34,10 +40,13 @@ function knownValue(type: string, attribute: string, config: Json, region: strin
     return literalFor(attribute, { type, body: config, region });
   } catch {
     if (attribute === 'tags_all') return {};
-    if (attribute.endsWith('_arn') || attribute === 'arn') return `arn:aws:${type.split('_')[1]}:${region}:123456789012:${type}/${attribute}`;
+    if (attribute.endsWith('_arn') || attribute === 'arn')
+      return `arn:aws:${type.split('_')[1]}:${region}:123456789012:${type}/${attribute}`;
     // Stable across runs, so that regenerating the fixtures changes only what Terraform changed.
     const digest = createHash('sha256').update(`${type}.${attribute}`).digest('hex');
-    return attribute === 'id' ? `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}` : `known-after-apply-${attribute}`;
+    return attribute === 'id'
+      ? `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`
+      : `known-after-apply-${attribute}`;
   }
 }
 
@@ -56,7 +65,12 @@ function emptyValueOf(type: unknown): unknown {
 }
 
 /** `after` with each value that `unknown` marks as known only after apply filled in, by the attribute's type. */
-function fillUnknown(after: unknown, unknown: unknown, block: SchemaBlock, fill: (attribute: string) => unknown): unknown {
+function fillUnknown(
+  after: unknown,
+  unknown: unknown,
+  block: SchemaBlock,
+  fill: (attribute: string) => unknown,
+): unknown {
   if (typeof unknown !== 'object' || unknown === null || Array.isArray(unknown)) return after;
   const filled: Json = typeof after === 'object' && after !== null ? { ...(after as Json) } : {};
   for (const [key, marker] of Object.entries(unknown)) {
@@ -75,7 +89,9 @@ function fillUnknown(after: unknown, unknown: unknown, block: SchemaBlock, fill:
 }
 
 /** A step of a state's attribute path. */
-type PathStep = { readonly type: 'get_attr'; readonly value: string } | { readonly type: 'index'; readonly value: { readonly value: string | number; readonly type: 'string' | 'number' } };
+type PathStep =
+  | { readonly type: 'get_attr'; readonly value: string }
+  | { readonly type: 'index'; readonly value: { readonly value: string | number; readonly type: 'string' | 'number' } };
 
 /** The paths of the values `marks` (a plan's `after_sensitive`) marks sensitive, as a state's `sensitive_attributes` lists them. */
 function sensitivePaths(marks: unknown, block: SchemaBlock, prefix: PathStep[] = []): PathStep[][] {
@@ -86,7 +102,11 @@ function sensitivePaths(marks: unknown, block: SchemaBlock, prefix: PathStep[] =
     if (mark === true) paths.push(here);
     const nested = block.block_types?.[key];
     if (nested !== undefined && Array.isArray(mark)) {
-      mark.forEach((item, index) => paths.push(...sensitivePaths(item, nested.block, [...here, { type: 'index', value: { value: index, type: 'number' } }])));
+      mark.forEach((item, index) =>
+        paths.push(
+          ...sensitivePaths(item, nested.block, [...here, { type: 'index', value: { value: index, type: 'number' } }]),
+        ),
+      );
     } else if (typeof mark === 'object' && mark !== null && !Array.isArray(mark)) {
       for (const [entry, entryMark] of Object.entries(mark)) {
         if (entryMark === true) paths.push([...here, { type: 'index', value: { value: entry, type: 'string' } }]);
@@ -97,29 +117,55 @@ function sensitivePaths(marks: unknown, block: SchemaBlock, prefix: PathStep[] =
 }
 
 /** A state file holding what `plan` says each managed resource will be. */
-function stateFrom(plan: Json, config: Json, schemas: Record<string, { readonly version?: number; readonly block: SchemaBlock }>, region: string): Json {
+function stateFrom(
+  plan: Json,
+  config: Json,
+  schemas: Record<string, { readonly version?: number; readonly block: SchemaBlock }>,
+  region: string,
+): Json {
   const resources = plan.resource_changes
     .filter((change: Json) => change.mode === 'managed' && !change.change.actions.includes('delete'))
     .map((change: Json) => {
       const body = config.resource[change.type][change.name];
       const schema = schemas[change.type];
-      const attributes = fillUnknown(change.change.after, change.change.after_unknown, schema.block, (attribute) => knownValue(change.type, attribute, body, region));
+      const attributes = fillUnknown(change.change.after, change.change.after_unknown, schema.block, (attribute) =>
+        knownValue(change.type, attribute, body, region),
+      );
       return {
         mode: 'managed',
         type: change.type,
         name: change.name,
         provider: `provider["${qualifiedSource('aws')}"]`,
-        instances: [{ schema_version: schema.version ?? 0, attributes, sensitive_attributes: sensitivePaths(change.change.after_sensitive, schema.block), dependencies: [] }],
+        instances: [
+          {
+            schema_version: schema.version ?? 0,
+            attributes,
+            sensitive_attributes: sensitivePaths(change.change.after_sensitive, schema.block),
+            dependencies: [],
+          },
+        ],
       };
     });
   // Outputs as planned; one known only after apply gets a value of the right shape, as attributes do.
   const outputs = Object.fromEntries(
     Object.entries<Json>(plan.output_changes ?? {}).map(([name, change]) => [
       name,
-      { value: change.after_unknown === true ? `known-after-apply-${name}` : change.after, type: 'string', sensitive: change.after_sensitive === true },
+      {
+        value: change.after_unknown === true ? `known-after-apply-${name}` : change.after,
+        type: 'string',
+        sensitive: change.after_sensitive === true,
+      },
     ]),
   );
-  return { version: 4, terraform_version: plan.terraform_version, serial: 1, lineage: '00000000-0000-0000-0000-000000000000', outputs, resources, check_results: null };
+  return {
+    version: 4,
+    terraform_version: plan.terraform_version,
+    serial: 1,
+    lineage: '00000000-0000-0000-0000-000000000000',
+    outputs,
+    resources,
+    check_results: null,
+  };
 }
 
 /** The first resource of `type` in the configuration: its name and body. */
@@ -129,13 +175,19 @@ function resourceOf(config: Json, type: string): [string, Json] {
 }
 
 /** The configuration changes each fixture plans, against the applied state of the stack as it is. */
-const SCENARIOS: Readonly<Record<string, { readonly change?: (config: Json) => void; readonly args?: (config: Json) => string[]; readonly about: string }>> = {
+const SCENARIOS: Readonly<
+  Record<
+    string,
+    { readonly change?: (config: Json) => void; readonly args?: (config: Json) => string[]; readonly about: string }
+  >
+> = {
   update: {
     about: 'the build timeout changes: one update in place',
     change: (config) => (resourceOf(config, 'aws_codebuild_project')[1].build_timeout = 45),
   },
   replace: {
-    about: 'the artifact bucket gets another name prefix (forced) and the key is replaced on request: two stateful replacements',
+    about:
+      'the artifact bucket gets another name prefix (forced) and the key is replaced on request: two stateful replacements',
     change: (config) => (resourceOf(config, 'aws_s3_bucket')[1].bucket_prefix = 'renamed-artifacts-'),
     args: (config) => [`-replace=aws_kms_key.${resourceOf(config, 'aws_kms_key')[0]}`],
   },
@@ -144,7 +196,8 @@ const SCENARIOS: Readonly<Record<string, { readonly change?: (config: Json) => v
     change: (config) => delete config.resource.aws_kms_alias,
   },
   mixed: {
-    about: 'an update, a replacement forced by an argument, one created before the old is destroyed, one on request, a delete, a forget and a move',
+    about:
+      'an update, a replacement forced by an argument, one created before the old is destroyed, one on request, a delete, a forget and a move',
     change: (config) => {
       SCENARIOS.update.change!(config);
       SCENARIOS.replace.change!(config);
@@ -172,20 +225,36 @@ function terraformIn(workdir: string, env: NodeJS.ProcessEnv) {
   };
   /** A plan as `terraform show -json` writes it, and Terraform's own counts of it ("Plan: 1 to add, ..."). */
   const plan = async (args: readonly string[] = []): Promise<Planned> => {
-    const { changes } = readPlanLog(await run(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-json', ...VARIABLES, ...args]));
+    const { changes } = readPlanLog(
+      await run(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-json', ...VARIABLES, ...args]),
+    );
     return { json: JSON.parse(await run(['show', '-json', 'plan.tfplan'])), counts: changes };
   };
   return { run, plan };
 }
 
-const isSettled = (plan: Json) => plan.resource_changes.every((change: Json) => change.change.actions.every((action: string) => action === 'no-op' || action === 'read'));
+const isSettled = (plan: Json) =>
+  plan.resource_changes.every((change: Json) =>
+    change.change.actions.every((action: string) => action === 'no-op' || action === 'read'),
+  );
 
 /** Builds the applied state from the create plan, then plans until Terraform reports no changes. */
-async function settle(terraform: ReturnType<typeof terraformIn>, workdir: string, create: Planned, config: Json, region: string): Promise<Planned> {
-  const schemas = JSON.parse(await terraform.run(['providers', 'schema', '-json'])).provider_schemas[qualifiedSource('aws')].resource_schemas;
+async function settle(
+  terraform: ReturnType<typeof terraformIn>,
+  workdir: string,
+  create: Planned,
+  config: Json,
+  region: string,
+): Promise<Planned> {
+  const schemas = JSON.parse(await terraform.run(['providers', 'schema', '-json'])).provider_schemas[
+    qualifiedSource('aws')
+  ].resource_schemas;
   let planned = create;
   for (let round = 1; round <= 5; round += 1) {
-    writeFileSync(join(workdir, 'terraform.tfstate'), JSON.stringify({ ...stateFrom(planned.json, config, schemas, region), serial: round }));
+    writeFileSync(
+      join(workdir, 'terraform.tfstate'),
+      JSON.stringify({ ...stateFrom(planned.json, config, schemas, region), serial: round }),
+    );
     planned = await terraform.plan(['-refresh=false']);
     if (isSettled(planned.json)) return planned;
   }
@@ -193,9 +262,15 @@ async function settle(terraform: ReturnType<typeof terraformIn>, workdir: string
   const unsettled = plan.resource_changes.filter((change: Json) => !isSettled({ resource_changes: [change] }));
   const differences = (change: Json) =>
     Object.keys({ ...change.change.before, ...change.change.after })
-      .filter((key) => JSON.stringify(change.change.before?.[key]) !== JSON.stringify(change.change.after?.[key]) || change.change.after_unknown?.[key] !== undefined)
+      .filter(
+        (key) =>
+          JSON.stringify(change.change.before?.[key]) !== JSON.stringify(change.change.after?.[key]) ||
+          change.change.after_unknown?.[key] !== undefined,
+      )
       .join(', ');
-  throw new Error(`the state did not settle: ${unsettled.map((change: Json) => `${change.address} (${change.change.actions.join('+')}: ${differences(change)})`).join('; ')}`);
+  throw new Error(
+    `the state did not settle: ${unsettled.map((change: Json) => `${change.address} (${change.change.actions.join('+')}: ${differences(change)})`).join('; ')}`,
+  );
 }
 
 /** A plan, and Terraform's own counts of it. */
@@ -222,7 +297,10 @@ async function main(): Promise<void> {
   const workdir = mkdtempSync(join(tmpdir(), 'plan-fixtures-'));
   try {
     const stack = { id: 'ci-sample-flask-app', path: STACK, json: JSON.parse(readFileSync(STACK, 'utf8')) };
-    const prepared = prepareStack(stack, { missingProviders: missingProviders(stack.json, setup), stubEndpoint: stub.endpoint });
+    const prepared = prepareStack(stack, {
+      missingProviders: missingProviders(stack.json, setup),
+      stubEndpoint: stub.endpoint,
+    });
     const write = (config: Json) => writeFileSync(join(workdir, 'main.tf.json'), JSON.stringify(config, null, 2));
     write(prepared.asWritten);
     const terraform = terraformIn(workdir, setup.env);

@@ -22,13 +22,19 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_kms_key: 'the key, after its deletion window: everything encrypted with it can no longer be decrypted',
   aws_secretsmanager_secret: 'the secret and its value, after the recovery window',
   aws_ecr_repository: 'every image in the repository',
-  github_repository: "the repository's code, issues and pull requests (archive_on_destroy decides whether it is archived or deleted)",
-  aws_codestarconnections_connection: 'the approved GitHub connection: a new one stays PENDING until someone approves it',
-  // An e-mail (or HTTP) subscription is confirmed by its recipient, not by Terraform: a new one delivers nothing until then.
-  aws_sns_topic_subscription: 'the confirmed subscription: a new one receives nothing until its recipient follows the link in the confirmation mail SNS sends (within 48 hours)',
+  github_repository:
+    "the repository's code, issues and pull requests (archive_on_destroy decides whether it is archived or deleted)",
+  aws_codestarconnections_connection:
+    'the approved GitHub connection: a new one stays PENDING until someone approves it',
+  // An e-mail (or HTTP) subscription is confirmed by its recipient, not by Terraform: a new one delivers nothing until
+  // then.
+  aws_sns_topic_subscription:
+    'the confirmed subscription: a new one receives nothing until its recipient follows the link in the confirmation mail SNS sends (within 48 hours)',
   // Deleting a topic deletes every subscription to it, those made outside Terraform (by hand, in the console) included.
-  aws_sns_topic: 'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
-  // CodeBuild makes the GitHub hook and its secret itself; pull requests opened or pushed before the new one exists are never built.
+  aws_sns_topic:
+    'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
+  // CodeBuild makes the GitHub hook and its secret itself; pull requests opened or pushed before the new one exists are
+  // never built.
   aws_codebuild_webhook:
     'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed meanwhile are not built, so a required status check never reports on them until they are pushed again',
 };
@@ -87,7 +93,17 @@ export interface SummarizedChange {
   readonly loses?: string;
 }
 
-const ACTION_ORDER: readonly PlanAction[] = ['replace', 'delete', 'forget', 'update', 'create', 'import', 'move', 'read', 'no-op'];
+const ACTION_ORDER: readonly PlanAction[] = [
+  'replace',
+  'delete',
+  'forget',
+  'update',
+  'create',
+  'import',
+  'move',
+  'read',
+  'no-op',
+];
 
 const ACTION_REASONS: Readonly<Record<string, string>> = {
   replace_because_tainted: 'the resource is tainted',
@@ -111,7 +127,8 @@ export function actionOf(change: Pick<ResourceChange, 'change' | 'previous_addre
   const [only] = actions;
   if (only === 'no-op' || only === 'update') {
     if (change.change.importing !== undefined) return 'import';
-    if (change.previous_address !== undefined && change.previous_address !== change.address && only === 'no-op') return 'move';
+    if (change.previous_address !== undefined && change.previous_address !== change.address && only === 'no-op')
+      return 'move';
   }
   return only;
 }
@@ -120,39 +137,62 @@ export function actionOf(change: Pick<ResourceChange, 'change' | 'previous_addre
 function changedAttributes(before: unknown, after: unknown): string[] {
   if (typeof before !== 'object' || before === null || typeof after !== 'object' || after === null) return [];
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((key) => JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify((after as Record<string, unknown>)[key])).sort();
+  return [...keys]
+    .filter(
+      (key) =>
+        JSON.stringify((before as Record<string, unknown>)[key]) !==
+        JSON.stringify((after as Record<string, unknown>)[key]),
+    )
+    .sort();
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
-const list = (names: readonly string[], limit = 8) => (names.length <= limit ? names.map(code).join(', ') : `${names.slice(0, limit).map(code).join(', ')} and ${names.length - limit} more`);
+const list = (names: readonly string[], limit = 8) =>
+  names.length <= limit
+    ? names.map(code).join(', ')
+    : `${names.slice(0, limit).map(code).join(', ')} and ${names.length - limit} more`;
 
 function summarizeChange(change: ResourceChange): SummarizedChange {
   const action = actionOf(change);
   const details: string[] = [];
-  if (change.action_reason !== undefined) details.push(ACTION_REASONS[change.action_reason] ?? change.action_reason.replace(/_/g, ' '));
+  if (change.action_reason !== undefined)
+    details.push(ACTION_REASONS[change.action_reason] ?? change.action_reason.replace(/_/g, ' '));
   const forcing = (change.change.replace_paths ?? []).map((path) => path.join('.'));
   if (action === 'replace' && forcing.length > 0) details.push(`forced by ${list(forcing)}`);
-  if (action === 'replace' && change.change.actions[0] === 'create') details.push('the new one is created before the old one is deleted');
+  if (action === 'replace' && change.change.actions[0] === 'create')
+    details.push('the new one is created before the old one is deleted');
   if (action === 'update' || action === 'import') {
     const changed = changedAttributes(change.change.before, change.change.after);
     if (changed.length > 0) details.push(`changes ${list(changed)}`);
   }
   if (change.change.importing?.id !== undefined) details.push(`imports ${code(change.change.importing.id)}`);
-  if (change.previous_address !== undefined && change.previous_address !== change.address) details.push(`moved from ${code(change.previous_address)}`);
+  if (change.previous_address !== undefined && change.previous_address !== change.address)
+    details.push(`moved from ${code(change.previous_address)}`);
   if (change.deposed !== undefined) details.push(`deposed object ${code(change.deposed)}`);
-  const loses = (action === 'replace' || action === 'delete') && change.mode === 'managed' ? STATEFUL_RESOURCE_TYPES[change.type] : undefined;
+  const loses =
+    (action === 'replace' || action === 'delete') && change.mode === 'managed'
+      ? STATEFUL_RESOURCE_TYPES[change.type]
+      : undefined;
   return { address: change.address, type: change.type, action, details: details.join('; '), loses };
 }
 
 /** Parses a plan document, with errors that say what the file is instead. */
 export function parsePlan(document: unknown, source: string): Plan {
   if (typeof document === 'object' && document !== null && !('resource_changes' in document) && 'values' in document) {
-    throw new PlanError(source, 'this is Terraform state, not a plan: run `terraform plan -out=plan.tfplan && terraform show -json plan.tfplan > plan.json`');
+    throw new PlanError(
+      source,
+      'this is Terraform state, not a plan: run `terraform plan -out=plan.tfplan && terraform show -json plan.tfplan > plan.json`',
+    );
   }
   const result = planSchema.safeParse(document);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.length === 0 ? '(document)' : issue.path.join('.')}: ${issue.message}`);
-    throw new PlanError(source, `not a Terraform JSON plan (\`terraform show -json <planfile>\`):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.length === 0 ? '(document)' : issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new PlanError(
+      source,
+      `not a Terraform JSON plan (\`terraform show -json <planfile>\`):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   }
   return result.data;
 }
@@ -163,16 +203,25 @@ export function readPlan(path: string): Plan {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new PlanError(path, `cannot read the file: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`);
+    throw new PlanError(
+      path,
+      `cannot read the file: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`,
+    );
   }
   if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
-    throw new PlanError(path, 'this is a binary plan file: convert it with `terraform show -json <planfile> > plan.json`');
+    throw new PlanError(
+      path,
+      'this is a binary plan file: convert it with `terraform show -json <planfile> > plan.json`',
+    );
   }
   let document: unknown;
   try {
     document = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new PlanError(path, `not JSON (${(error as Error).message}): write the plan with \`terraform show -json <planfile> > plan.json\``);
+    throw new PlanError(
+      path,
+      `not JSON (${(error as Error).message}): write the plan with \`terraform show -json <planfile> > plan.json\``,
+    );
   }
   return parsePlan(document, path);
 }
@@ -185,7 +234,11 @@ export function countActions(plan: Plan): Record<PlanAction, number> {
 }
 
 /** The counts Terraform prints ("Plan: 1 to add, 2 to change, 0 to destroy"): a replacement adds one and destroys one. */
-export function terraformCounts(counts: Record<PlanAction, number>): { readonly add: number; readonly change: number; readonly remove: number } {
+export function terraformCounts(counts: Record<PlanAction, number>): {
+  readonly add: number;
+  readonly change: number;
+  readonly remove: number;
+} {
   return { add: counts.create + counts.replace, change: counts.update, remove: counts.delete + counts.replace };
 }
 
@@ -193,41 +246,13 @@ export function terraformCounts(counts: Record<PlanAction, number>): { readonly 
 export function summarizePlan(plan: Plan, title: string): string {
   const changes = plan.resource_changes.map(summarizeChange);
   const counts = countActions(plan);
-  const count = (action: PlanAction) => counts[action];
-  const headline = (['create', 'update', 'replace', 'delete'] as const).map((action) => `${count(action)} to ${action}`).join(', ');
+  const headline = (['create', 'update', 'replace', 'delete'] as const)
+    .map((action) => `${counts[action]} to ${action}`)
+    .join(', ');
   const lines = [`### ${title}: ${headline}`, ''];
-  if (plan.errored) lines.push('> [!WARNING]', '> Terraform reported errors while planning: this plan is incomplete.', '');
-
-  const destroyed = changes.filter((change) => change.loses !== undefined);
-  if (destroyed.length > 0) {
-    lines.push(
-      '> [!CAUTION]',
-      `> **${destroyed.length} stateful resource${destroyed.length === 1 ? '' : 's'} would be ${destroyed.some((change) => change.action === 'delete') ? 'destroyed' : 'replaced'}.** Terraform cannot bring back what is lost:`,
-      '>',
-      '> | Action | Resource | Lost | Why |',
-      '> | --- | --- | --- | --- |',
-      ...destroyed.map((change) => `> | **${change.action}** | ${code(change.address)} | ${change.loses} | ${change.details || '–'} |`),
-      '',
-    );
-  }
-
-  const others = (['forget', 'import', 'move', 'read'] as const).filter((action) => count(action) > 0);
-  lines.push(
-    '| Create | Update | Replace | Delete | Unchanged |' + others.map((action) => ` ${action[0].toUpperCase()}${action.slice(1)} |`).join(''),
-    '| ---: | ---: | ---: | ---: | ---: |' + others.map(() => ' ---: |').join(''),
-    `| ${count('create')} | ${count('update')} | ${count('replace')} | ${count('delete')} | ${count('no-op')} |` + others.map((action) => ` ${count(action)} |`).join(''),
-    '',
-  );
-
-  const shown = changes.filter((change) => change.action !== 'no-op').sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.address.localeCompare(b.address));
-  if (shown.length === 0) {
-    lines.push('No changes: the infrastructure matches the configuration.', '');
-  } else {
-    lines.push('| Action | Resource | Type | Details |', '| --- | --- | --- | --- |');
-    for (const change of shown) lines.push(`| ${change.loses === undefined ? change.action : `**${change.action}**`} | ${code(change.address)} | ${change.type} | ${change.details || '–'} |`);
-    lines.push('');
-  }
-
+  if (plan.errored)
+    lines.push('> [!WARNING]', '> Terraform reported errors while planning: this plan is incomplete.', '');
+  lines.push(...lossWarning(changes), ...countsTable(counts), ...changesTable(changes));
   const drifted = plan.resource_drift.map((change) => change.address);
   if (drifted.length > 0) lines.push(`Changed outside Terraform since the last apply (drift): ${list(drifted)}.`, '');
   const outputs = Object.entries(plan.output_changes)
@@ -236,6 +261,57 @@ export function summarizePlan(plan: Plan, title: string): string {
     .sort();
   if (outputs.length > 0) lines.push(`Outputs that change: ${list(outputs)}.`, '');
   return lines.join('\n');
+}
+
+/** The caution block for stateful resources a plan destroys or replaces; nothing when it loses none. */
+function lossWarning(changes: readonly SummarizedChange[]): string[] {
+  const destroyed = changes.filter((change) => change.loses !== undefined);
+  if (destroyed.length === 0) return [];
+  const plural = destroyed.length === 1 ? '' : 's';
+  const verb = destroyed.some((change) => change.action === 'delete') ? 'destroyed' : 'replaced';
+  return [
+    '> [!CAUTION]',
+    `> **${destroyed.length} stateful resource${plural} would be ${verb}.** Terraform cannot bring back what is lost:`,
+    '>',
+    '> | Action | Resource | Lost | Why |',
+    '> | --- | --- | --- | --- |',
+    ...destroyed.map(
+      (change) => `> | **${change.action}** | ${code(change.address)} | ${change.loses} | ${change.details || '–'} |`,
+    ),
+    '',
+  ];
+}
+
+/** The table of how many resources each action touches; the rarer actions only when they occur. */
+function countsTable(counts: Record<PlanAction, number>): string[] {
+  const others = (['forget', 'import', 'move', 'read'] as const).filter((action) => counts[action] > 0);
+  return [
+    '| Create | Update | Replace | Delete | Unchanged |' +
+      others.map((action) => ` ${action[0].toUpperCase()}${action.slice(1)} |`).join(''),
+    '| ---: | ---: | ---: | ---: | ---: |' + others.map(() => ' ---: |').join(''),
+    `| ${counts.create} | ${counts.update} | ${counts.replace} | ${counts.delete} | ${counts['no-op']} |` +
+      others.map((action) => ` ${counts[action]} |`).join(''),
+    '',
+  ];
+}
+
+/** The table of every change, destructive ones first and in bold. */
+function changesTable(changes: readonly SummarizedChange[]): string[] {
+  const shown = changes
+    .filter((change) => change.action !== 'no-op')
+    .sort(
+      (a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.address.localeCompare(b.address),
+    );
+  if (shown.length === 0) return ['No changes: the infrastructure matches the configuration.', ''];
+  return [
+    '| Action | Resource | Type | Details |',
+    '| --- | --- | --- | --- |',
+    ...shown.map((change) => {
+      const action = change.loses === undefined ? change.action : `**${change.action}**`;
+      return `| ${action} | ${code(change.address)} | ${change.type} | ${change.details || '–'} |`;
+    }),
+    '',
+  ];
 }
 
 /** Summarizes plan files into one comment; throws PlanError for a file that is not a plan. */

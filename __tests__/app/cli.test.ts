@@ -13,7 +13,11 @@ describe('npm run synth --hcl', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'ci-synth-')), 'cdktf.out');
     let stderr = '';
     // `cdktf synth --hcl` tells the app through this variable.
-    const status = run({ env: { SYNTH_HCL_OUTPUT: 'true', CDKTF_OUTDIR: outdir }, stdout: () => undefined, stderr: (text) => (stderr += text) });
+    const status = run({
+      env: { SYNTH_HCL_OUTPUT: 'true', CDKTF_OUTDIR: outdir },
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+    });
     expect(status).toBe(1);
     expect(stderr).toBe(`${HCL_REFUSED}\n`);
     expect(existsSync(outdir)).toBe(false);

@@ -37,7 +37,12 @@ function seeded(seed: number): () => number {
 }
 
 const base = JSON.parse(readFileSync(join(ROOT, 'config', 'pipelines.json'), 'utf8'));
-const pipeline = (name: string, computeType: string) => ({ ...base.pipelines[0], name, github: { ...base.pipelines[0].github, repository: name }, build: { ...base.pipelines[0].build, computeType } });
+const pipeline = (name: string, computeType: string) => ({
+  ...base.pipelines[0],
+  name,
+  github: { ...base.pipelines[0].github, repository: name },
+  build: { ...base.pipelines[0].build, computeType },
+});
 /** Two configurations with different stacks: `ci-shared` in both (with other settings), the bootstrap stack and `ci-alpha` only in A, `ci-gamma` only in B. */
 const CONFIGS = {
   A: { ...base, pipelines: [pipeline('shared', 'BUILD_GENERAL1_SMALL'), pipeline('alpha', 'BUILD_GENERAL1_SMALL')] },
@@ -48,7 +53,10 @@ const CONFIGS = {
   },
 };
 type ConfigName = keyof typeof CONFIGS;
-const SHARED_TERRAFORM = { 'stacks/ci-shared/.terraform/providers/marker': 'init once', 'stacks/ci-shared/.terraform.lock.hcl': 'lock' };
+const SHARED_TERRAFORM = {
+  'stacks/ci-shared/.terraform/providers/marker': 'init once',
+  'stacks/ci-shared/.terraform.lock.hcl': 'lock',
+};
 
 const work = mkdtempSync(join(tmpdir(), 'ci-kill-'));
 const configPath = (name: ConfigName) => join(work, `${name}.json`);
@@ -67,9 +75,17 @@ interface Exit {
 }
 
 /** Starts the app as `npm run synth` does; `onStart` may kill it. */
-function synth(config: ConfigName, outdir: string, onStart: (child: ChildProcess) => void = () => undefined): Promise<Exit & { pid: number }> {
+function synth(
+  config: ConfigName,
+  outdir: string,
+  onStart: (child: ChildProcess) => void = () => undefined,
+): Promise<Exit & { pid: number }> {
   return new Promise((done) => {
-    const child = spawn(app.command, app.args, { cwd: ROOT, env: { ...process.env, CI_PIPELINES_CONFIG: configPath(config), CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(app.command, app.args, {
+      cwd: ROOT,
+      env: { ...process.env, CI_PIPELINES_CONFIG: configPath(config), CDKTF_OUTDIR: outdir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     child.on('exit', (code, signal) => done({ code, signal, stderr, pid: child.pid! }));
@@ -86,9 +102,12 @@ function wholeOutput(outdir: string): ConfigName | undefined {
   const manifest = JSON.parse(files['manifest.json'] ?? '{"stacks": {}}');
   const stackDirs = existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')).sort() : [];
   if (JSON.stringify(Object.keys(manifest.stacks).sort()) !== JSON.stringify(stackDirs)) return undefined;
-  return (['A', 'B'] as const).find((name) => JSON.stringify(sorted(files)) === JSON.stringify(sorted({ ...expected[name], ...SHARED_TERRAFORM })));
+  return (['A', 'B'] as const).find(
+    (name) => JSON.stringify(sorted(files)) === JSON.stringify(sorted({ ...expected[name], ...SHARED_TERRAFORM })),
+  );
 }
-const sorted = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (files: Record<string, string>) =>
+  Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 
 const leftovers = (outdir: string) => [
   ...readdirSync(dirname(outdir)).filter((name) => name !== 'cdktf.out'),
@@ -138,7 +157,8 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
         for (let iteration = 0; iteration < KILLS_PER_LANE; iteration++) {
           const config: ConfigName = (iteration + laneNumber) % 2 === 0 ? 'B' : 'A';
           const signal = (['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT'] as const)[Math.floor(random() * 4)];
-          // What the kill waits for: the staging directory (then some milliseconds: synth, checks, swap), the swap's journal (then at once), or nothing (from the start).
+          // What the kill waits for: the staging directory (then some milliseconds: synth, checks, swap), the swap's
+          // journal (then at once), or nothing (from the start).
           const roll = random();
           const aim: keyof typeof AIMS = roll < 0.5 ? 'staging' : roll < 0.75 ? 'journal' : 'start';
           const delay = Math.round(random() * AIMS[aim].maxDelay);
@@ -148,17 +168,26 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
           const exit = await synth(config, outdir, (child) => {
             const watch = setInterval(() => {
               const sign = AIMS[aim].sign;
-              if (child.exitCode !== null || sign === undefined || leftovers(outdir).some((name) => sign.test(name) && !stale.has(name))) {
+              if (
+                child.exitCode !== null ||
+                sign === undefined ||
+                leftovers(outdir).some((name) => sign.test(name) && !stale.has(name))
+              ) {
                 clearInterval(watch);
                 setTimeout(() => child.kill(signal), delay).unref();
               }
             }, 1);
           });
           const handled = signal !== 'SIGKILL';
-          // Finished before the kill (0); stopped cleanly (128 + the signal's number); or killed outright, before the handlers were set or by SIGKILL.
+          // Finished before the kill (0); stopped cleanly (128 + the signal's number); or killed outright, before the
+          // handlers were set or by SIGKILL.
           const codes = [0, ...(handled ? [128 + constants.signals[signal]] : [])];
           const ended = exit.code === null ? exit.signal : exit.code;
-          expect({ ...context, ended, expected: exit.code === null ? exit.signal === signal : codes.includes(exit.code) }).toEqual({ ...context, ended, expected: true });
+          expect({
+            ...context,
+            ended,
+            expected: exit.code === null ? exit.signal === signal : codes.includes(exit.code),
+          }).toEqual({ ...context, ended, expected: true });
           expect({ ...context, stackTrace: /^\s+at /m.test(exit.stderr) }).toEqual({ ...context, stackTrace: false });
           const whole = wholeOutput(outdir);
           const leftBehind = leftovers(outdir).some((name) => name.includes('.staging-') || name.includes('.old-'));
@@ -167,20 +196,30 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
           tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
           if (whole === undefined) {
             // Only SIGKILL between the renames of a swap: the journal says what the next run does.
-            expect({ ...context, recoverable: existsSync(`${outdir}.swap.json`) }).toEqual({ ...context, recoverable: true });
+            expect({ ...context, recoverable: existsSync(`${outdir}.swap.json`) }).toEqual({
+              ...context,
+              recoverable: true,
+            });
           }
           if (handled) {
-            // A handled signal removes its staging directory and frees its lock before exiting; SIGKILL's leftovers go with the next run.
-            const lockOwner = existsSync(`${outdir}.lock`) ? JSON.parse(readFileSync(`${outdir}.lock`, 'utf8')).pid : undefined;
-            const own = leftovers(outdir).filter((name) => !stale.has(name) && !(name.endsWith('.lock') && lockOwner !== exit.pid));
+            // A handled signal removes its staging directory and frees its lock before exiting; SIGKILL's leftovers go
+            // with the next run.
+            const lockOwner = existsSync(`${outdir}.lock`)
+              ? JSON.parse(readFileSync(`${outdir}.lock`, 'utf8')).pid
+              : undefined;
+            const own = leftovers(outdir).filter(
+              (name) => !stale.has(name) && !(name.endsWith('.lock') && lockOwner !== exit.pid),
+            );
             expect({ ...context, leftovers: own }).toEqual({ ...context, leftovers: [] });
           }
-          if (iteration % COMPLETE_EVERY === COMPLETE_EVERY - 1 || iteration === KILLS_PER_LANE - 1) await completeRun(outdir, config, context);
+          if (iteration % COMPLETE_EVERY === COMPLETE_EVERY - 1 || iteration === KILLS_PER_LANE - 1)
+            await completeRun(outdir, config, context);
         }
       };
       await Promise.all(Array.from({ length: LANES }, (_, index) => lane(index)));
       expect(kills).toHaveLength(LANES * KILLS_PER_LANE);
-      if (process.env.KILL_TEST_TALLY) process.stdout.write(`${JSON.stringify(Object.fromEntries([...tally].sort()), undefined, 2)}\n`);
+      if (process.env.KILL_TEST_TALLY)
+        process.stdout.write(`${JSON.stringify(Object.fromEntries([...tally].sort()), undefined, 2)}\n`);
     },
     60_000 + KILLS_PER_LANE * 10_000,
   );
@@ -192,8 +231,15 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
       const exits = await Promise.all([synth('A', outdir), synth('B', outdir)]);
       const context = { seed: SEED, round };
       expect({ ...context, codes: exits.map((exit) => exit.code) }).toEqual({ ...context, codes: [0, 0] });
-      for (const exit of exits) expect({ ...context, stderr: exit.stderr }).toEqual({ ...context, stderr: expect.not.stringMatching(/Error|\bat /) });
-      expect({ ...context, whole: wholeOutput(outdir) }).toEqual({ ...context, whole: expect.stringMatching(/^[AB]$/) });
+      for (const exit of exits)
+        expect({ ...context, stderr: exit.stderr }).toEqual({
+          ...context,
+          stderr: expect.not.stringMatching(/Error|\bat /),
+        });
+      expect({ ...context, whole: wholeOutput(outdir) }).toEqual({
+        ...context,
+        whole: expect.stringMatching(/^[AB]$/),
+      });
       expect({ ...context, leftovers: leftovers(outdir) }).toEqual({ ...context, leftovers: [] });
     }
   }, 60_000);
@@ -203,26 +249,43 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
     const before = new Set(leftovers(outdir));
     const exit = await synth('A', outdir, (child) => {
       const watch = setInterval(() => {
-        if (child.exitCode !== null || leftovers(outdir).some((name) => name.includes('.staging-') && !before.has(name))) {
+        if (
+          child.exitCode !== null ||
+          leftovers(outdir).some((name) => name.includes('.staging-') && !before.has(name))
+        ) {
           clearInterval(watch);
           child.kill('SIGTERM');
         }
       }, 1);
     });
-    // Stopped before the swap, or (if the swap was already under way) after it: either way the same code and a whole output.
+    // Stopped before the swap, or (if the swap was already under way) after it: either way the same code and a whole
+    // output.
     expect({ seed: SEED, code: exit.code, stderr: exit.stderr }).toEqual({
       seed: SEED,
       code: 143,
       stderr: expect.stringMatching(/^Stopped by SIGTERM: .*cdktf\.out (is as it was|was written whole first)\.\n$/),
     });
-    expect({ seed: SEED, leftovers: leftovers(outdir).filter((name) => !before.has(name)) }).toEqual({ seed: SEED, leftovers: [] });
+    expect({ seed: SEED, leftovers: leftovers(outdir).filter((name) => !before.has(name)) }).toEqual({
+      seed: SEED,
+      leftovers: [],
+    });
     expect(wholeOutput(outdir)).toMatch(/^[AB]$/);
   }, 30_000);
 
   /** A run that is not killed: exit 0, exactly the configuration's output with the shared stack's Terraform files, nothing left beside it. */
   async function completeRun(outdir: string, config: ConfigName, context: object): Promise<void> {
     const exit = await synth(config, outdir);
-    expect({ ...context, complete: config, code: exit.code, stderr: exit.stderr }).toEqual({ ...context, complete: config, code: 0, stderr: '' });
-    expect({ ...context, complete: config, whole: wholeOutput(outdir), leftovers: leftovers(outdir) }).toEqual({ ...context, complete: config, whole: config, leftovers: [] });
+    expect({ ...context, complete: config, code: exit.code, stderr: exit.stderr }).toEqual({
+      ...context,
+      complete: config,
+      code: 0,
+      stderr: '',
+    });
+    expect({ ...context, complete: config, whole: wholeOutput(outdir), leftovers: leftovers(outdir) }).toEqual({
+      ...context,
+      complete: config,
+      whole: config,
+      leftovers: [],
+    });
   }
 });

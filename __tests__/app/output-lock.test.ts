@@ -28,7 +28,10 @@ describe('the output directory lock', () => {
 
   test.each([
     ['a process that died', () => ({ pid: deadPid(), host: hostname(), token: 'dead' })],
-    ['a pid now reused by another process (another start time)', () => ({ pid: process.pid, host: hostname(), started: '1', token: 'reused' })],
+    [
+      'a pid now reused by another process (another start time)',
+      () => ({ pid: process.pid, host: hostname(), started: '1', token: 'reused' }),
+    ],
     ['a file that names no owner', () => 'garbage'],
   ])('left by %s is stale, and taken', (_, owner) => {
     const outdir = outdirIn();

@@ -23,9 +23,18 @@ const OLD = {
   'diagrams/kept.md': 'old diagram',
 };
 /** The next synth: `kept` changed, `removed` gone, `added` new. */
-const NEW = { 'manifest.json': 'new manifest', 'guardrails-report.md': 'new report', 'stacks/kept/cdk.tf.json': 'new kept', 'stacks/added/cdk.tf.json': 'new added' };
+const NEW = {
+  'manifest.json': 'new manifest',
+  'guardrails-report.md': 'new report',
+  'stacks/kept/cdk.tf.json': 'new kept',
+  'stacks/added/cdk.tf.json': 'new added',
+};
 /** What the output directory holds after the swap. */
-const SWAPPED = { ...NEW, 'stacks/kept/.terraform/providers/aws': 'provider binary', 'stacks/kept/.terraform.lock.hcl': 'lock' };
+const SWAPPED = {
+  ...NEW,
+  'stacks/kept/.terraform/providers/aws': 'provider binary',
+  'stacks/kept/.terraform.lock.hcl': 'lock',
+};
 
 /** An output directory holding OLD, and NEW staged for it; for `inPlace`, staged inside it as for a mount point. */
 function prepared(inPlace: boolean) {
@@ -122,7 +131,11 @@ describe('sweep', () => {
 test('the journal is beside the output directory, and gone after a swap', () => {
   const { outdir, staging } = prepared(false);
   startSwap(outdir, staging, false);
-  expect(JSON.parse(readFileSync(journalPath(outdir), 'utf8'))).toMatchObject({ outdir, staging, in: [[staging, outdir]] });
+  expect(JSON.parse(readFileSync(journalPath(outdir), 'utf8'))).toMatchObject({
+    outdir,
+    staging,
+    in: [[staging, outdir]],
+  });
   expect(recover(outdir)).toBe('rolled back');
   expect(existsSync(journalPath(outdir))).toBe(false);
 });

@@ -17,14 +17,21 @@ describe('the output directory', () => {
   let files: Record<string, string>;
   beforeAll(() => {
     // In the process's environment too: the app reads some of it from there.
-    status = withEnvironment({ ...PLANTED_SECRETS, CI_PIPELINES_CONFIG: undefined }, (env) => run({ env: { ...env, CDKTF_OUTDIR: outdir }, stdout: () => undefined }));
+    status = withEnvironment({ ...PLANTED_SECRETS, CI_PIPELINES_CONFIG: undefined }, (env) =>
+      run({ env: { ...env, CDKTF_OUTDIR: outdir }, stdout: () => undefined }),
+    );
     files = fileTree(outdir);
   });
 
   test('holds the stacks, the manifest and the guardrails report', () => {
     expect(status).toBe(0);
     expect(Object.keys(files)).toEqual(
-      expect.arrayContaining(['guardrails-report.md', 'manifest.json', join('stacks', 'ci-sample-flask-app', 'cdk.tf.json'), join('stacks', 'state-bootstrap', 'cdk.tf.json')]),
+      expect.arrayContaining([
+        'guardrails-report.md',
+        'manifest.json',
+        join('stacks', 'ci-sample-flask-app', 'cdk.tf.json'),
+        join('stacks', 'state-bootstrap', 'cdk.tf.json'),
+      ]),
     );
   });
 

@@ -23,14 +23,19 @@ describe('npm run synth, as a process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ci-output-'));
     const child = withEnvironment({ ...PLANTED_SECRETS, CI_PIPELINES_CONFIG: undefined }, (env) => {
       expect(run({ env: { ...env, CDKTF_OUTDIR: join(dir, 'in-process') }, stdout: () => undefined })).toBe(0);
-      return spawnSync(app.command, app.args, { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(dir, 'spawned') }, encoding: 'utf8' });
+      return spawnSync(app.command, app.args, {
+        cwd: ROOT,
+        env: { ...env, CDKTF_OUTDIR: join(dir, 'spawned') },
+        encoding: 'utf8',
+      });
     });
     expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
 
     const inProcess = fileTree(join(dir, 'in-process'));
     const spawned = fileTree(join(dir, 'spawned'));
     expect(Object.keys(spawned)).toEqual(Object.keys(inProcess));
-    for (const [path, content] of Object.entries(inProcess)) expect({ path, content }).toEqual({ path, content: spawned[path] });
+    for (const [path, content] of Object.entries(inProcess))
+      expect({ path, content }).toEqual({ path, content: spawned[path] });
     expect(plantedSecretsIn(spawned)).toEqual([]);
   });
 
@@ -42,7 +47,14 @@ describe('npm run synth, as a process', () => {
       JSON.stringify({
         region: 'eu-west-1',
         state: { bucket: 'my-state-bucket', region: 'eu-west-1', keyPrefix: 'ci' },
-        pipelines: [{ name: 'app', github: { owner: 'o', repository: 'r', brnach: 'main' }, registry: { type: 'dockerhub', image: 'o/app' }, build: { concurrentBuildLimit: 0 } }],
+        pipelines: [
+          {
+            name: 'app',
+            github: { owner: 'o', repository: 'r', brnach: 'main' },
+            registry: { type: 'dockerhub', image: 'o/app' },
+            build: { concurrentBuildLimit: 0 },
+          },
+        ],
       }),
     );
     const env = { ...process.env, CDKTF_OUTDIR: outdir, CI_PIPELINES_CONFIG: join(dir, 'config.json') };

@@ -10,7 +10,11 @@ import { validConfigDocument } from '../helpers';
 function fleet(count: number) {
   const document: any = validConfigDocument();
   const base = document.pipelines[0];
-  document.pipelines = Array.from({ length: count }, (_, index) => ({ ...base, name: `app-${index}`, github: { ...base.github, repository: `app-${index}` } }));
+  document.pipelines = Array.from({ length: count }, (_, index) => ({
+    ...base,
+    name: `app-${index}`,
+    github: { ...base.github, repository: `app-${index}` },
+  }));
   return document;
 }
 
@@ -18,7 +22,9 @@ describe('progress on long synths', () => {
   test('each stack synthesized is reported, as done of all', () => {
     const calls: [number, number][] = [];
     const outdir = join(mkdtempSync(join(tmpdir(), 'ci-progress-')), 'cdktf.out');
-    const reports = synthesizeChecked(outdir, (app) => buildStacks(app, parseConfig(fleet(3))).all, { onProgress: (done, total) => calls.push([done, total]) });
+    const reports = synthesizeChecked(outdir, (app) => buildStacks(app, parseConfig(fleet(3))).all, {
+      onProgress: (done, total) => calls.push([done, total]),
+    });
     expect(reports).toHaveLength(4);
     expect(calls).toEqual([
       [1, 4],

@@ -1,11 +1,26 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { OutputLock, tryLock } from '../../app/output-lock';
 import { makeStaging, startSwap } from '../../app/output-swap';
-import { GUARDRAILS_REPORT_FILE, LocalStateError, OutputDirError, synthesizeChecked, synthesizeCheckedUnlessStopped } from '../../app/synthesize';
+import {
+  GUARDRAILS_REPORT_FILE,
+  LocalStateError,
+  OutputDirError,
+  synthesizeChecked,
+  synthesizeCheckedUnlessStopped,
+} from '../../app/synthesize';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
 import { StateBootstrapStack } from '../../constructs/stacks/state-bootstrap-stack';
 import { GuardrailsError } from '../../guardrails';
@@ -16,13 +31,19 @@ describe('synthesizeChecked', () => {
     new CiPipelineStack(app, id, {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
-      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: `${id}/terraform.tfstate`, kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+      state: {
+        bucket: 'my-state-bucket',
+        region: 'eu-west-1',
+        key: `${id}/terraform.tfstate`,
+        kmsKeyId: 'alias/terraform-state/my-state-bucket',
+      },
     });
   /**
    * The app's smallest stack (the state bootstrap's, a fifth of a pipeline stack's cost), under a pipeline stack's ID:
    * for the tests of the output directory, where what the stack holds does not matter.
    */
-  const smallStack = (app: App, id = 'ci-app') => new StateBootstrapStack(app, id, { bucketName: 'my-state-bucket', region: 'eu-west-1' });
+  const smallStack = (app: App, id = 'ci-app') =>
+    new StateBootstrapStack(app, id, { bucketName: 'my-state-bucket', region: 'eu-west-1' });
   /** An output directory from an earlier synth and `terraform init`. */
   function earlierOutput(): string {
     const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
@@ -45,7 +66,9 @@ describe('synthesizeChecked', () => {
     expect(reports.map((report) => [report.stack, report.findings.length])).toEqual([['ci-app', 0]]);
     expect(reports[0].checks).toBeGreaterThan(50);
     expect(resolve).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource.aws_codebuild_project).toBeDefined();
+    expect(
+      JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource.aws_codebuild_project,
+    ).toBeDefined();
     expect(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks['ci-app']).toBeDefined();
     expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
     expect(beside(outdir)).toEqual(['cdktf.out']);
@@ -94,7 +117,9 @@ describe('synthesizeChecked', () => {
     ])('%s where the staging directory is made is one OutputDirError saying so', (code, meaning) => {
       const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
       jest.spyOn(fs, 'mkdtempSync').mockImplementation(failWith(code, dirname(outdir)));
-      expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(new OutputDirError(outdir, `${meaning} (${code} on ${dirname(outdir)})`));
+      expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(
+        new OutputDirError(outdir, `${meaning} (${code} on ${dirname(outdir)})`),
+      );
       expect(existsSync(outdir)).toBe(false);
     });
 
@@ -109,7 +134,9 @@ describe('synthesizeChecked', () => {
     test('an output directory that cannot be renamed (a bind mount: EBUSY) gets its entries swapped, and no staging is left', () => {
       const outdir = earlierOutput();
       const rename = fs.renameSync;
-      const refused = jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => (from === outdir ? failWith('EBUSY', outdir)() : rename(from, to)));
+      const refused = jest
+        .spyOn(fs, 'renameSync')
+        .mockImplementation((from, to) => (from === outdir ? failWith('EBUSY', outdir)() : rename(from, to)));
       synthesizeChecked(outdir, (app) => [smallStack(app)]);
       expect(refused).toHaveBeenCalledWith(outdir, expect.stringContaining('cdktf.out.old-'));
       expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
@@ -121,7 +148,11 @@ describe('synthesizeChecked', () => {
     test('EACCES while swapping in is one OutputDirError, and the output directory is as it was', () => {
       const outdir = earlierOutput();
       const rename = fs.renameSync;
-      jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => (String(from).includes('.staging-') ? failWith('EACCES', outdir)() : rename(from, to)));
+      jest
+        .spyOn(fs, 'renameSync')
+        .mockImplementation((from, to) =>
+          String(from).includes('.staging-') ? failWith('EACCES', outdir)() : rename(from, to),
+        );
       expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(OutputDirError);
       expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).toBe('{"earlier": true}');
       expect(beside(outdir)).toEqual(['cdktf.out']);
@@ -130,23 +161,28 @@ describe('synthesizeChecked', () => {
 
   // A real mount point needs root (tmpfs); elsewhere the bind-mount case above stands in for it.
   const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
-  (canMount ? test : test.skip)('an output directory that is a mount point (tmpfs) is written inside, entry by entry', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
-    mkdirSync(outdir);
-    expect(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', outdir]).status).toBe(0);
-    try {
-      mkdirSync(join(outdir, 'stacks', 'ci-app', '.terraform'), { recursive: true });
-      writeFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'kept');
-      writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), '{"earlier": true}');
-      synthesizeChecked(outdir, (app) => [smallStack(app)]);
-      expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
-      expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
-      expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
-      expect(beside(outdir)).toEqual(['cdktf.out']);
-    } finally {
-      spawnSync('umount', [outdir]);
-    }
-  });
+  (canMount ? test : test.skip)(
+    'an output directory that is a mount point (tmpfs) is written inside, entry by entry',
+    () => {
+      const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
+      mkdirSync(outdir);
+      expect(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', outdir]).status).toBe(0);
+      try {
+        mkdirSync(join(outdir, 'stacks', 'ci-app', '.terraform'), { recursive: true });
+        writeFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'kept');
+        writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), '{"earlier": true}');
+        synthesizeChecked(outdir, (app) => [smallStack(app)]);
+        expect(
+          JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource,
+        ).toBeDefined();
+        expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+        expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
+        expect(beside(outdir)).toEqual(['cdktf.out']);
+      } finally {
+        spawnSync('umount', [outdir]);
+      }
+    },
+  );
 
   test('stacks no longer built do not linger, and the report is part of the tree swapped in', () => {
     const outdir = earlierOutput();
@@ -163,7 +199,9 @@ describe('synthesizeChecked', () => {
     const outdir = earlierOutput();
     mkdirSync(join(outdir, 'stacks', 'ci-gone'));
     writeFileSync(join(outdir, 'stacks', 'ci-gone', 'terraform.tfstate'), '{"resources": ["still in AWS"]}');
-    expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(new LocalStateError(outdir, ['ci-gone']));
+    expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(
+      new LocalStateError(outdir, ['ci-gone']),
+    );
     expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-app', 'ci-gone']);
     expect(beside(outdir)).toEqual(['cdktf.out']);
     // Once the state is gone (destroyed, or moved elsewhere), the stack's directory goes too.
@@ -174,8 +212,16 @@ describe('synthesizeChecked', () => {
 
   describe('refuses an output directory it must not replace', () => {
     test.each([
-      ['the current directory', () => process.cwd(), 'it holds the current directory, and synth replaces the whole output directory'],
-      ['a parent of the current directory', () => dirname(process.cwd()), 'it holds the current directory, and synth replaces the whole output directory'],
+      [
+        'the current directory',
+        () => process.cwd(),
+        'it holds the current directory, and synth replaces the whole output directory',
+      ],
+      [
+        'a parent of the current directory',
+        () => dirname(process.cwd()),
+        'it holds the current directory, and synth replaces the whole output directory',
+      ],
       [
         'a directory of other files',
         () => {
@@ -212,7 +258,11 @@ describe('synthesizeChecked', () => {
       );
       expect((await synth)?.map((report) => report.stack)).toEqual(['ci-app']);
       expect(waits).toEqual([
-        expect.stringMatching(new RegExp(`^Waiting for process ${process.pid} on .*, which is synthesizing into ${outdir} \\(if it is not running, delete its lock file ${outdir}\\.lock\\)\\.$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^Waiting for process ${process.pid} on .*, which is synthesizing into ${outdir} \\(if it is not running, delete its lock file ${outdir}\\.lock\\)\\.$`,
+          ),
+        ),
       ]);
       expect(beside(outdir)).toEqual(['cdktf.out']);
     });
@@ -227,7 +277,10 @@ describe('synthesizeChecked', () => {
           () => ++asked >= steps,
         );
         expect({ steps, result }).toEqual({ steps, result: undefined });
-        expect({ steps, file: readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8') }).toEqual({ steps, file: '{"earlier": true}' });
+        expect({ steps, file: readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8') }).toEqual({
+          steps,
+          file: '{"earlier": true}',
+        });
         expect({ steps, beside: beside(outdir) }).toEqual({ steps, beside: ['cdktf.out'] });
       }
     });
@@ -259,7 +312,9 @@ describe('synthesizeChecked', () => {
       expect(() => synthesizeChecked(outdir, build(true))).toThrow(GuardrailsError);
       const reports = synthesizeChecked(outdir, build(false));
       expect(reports.find((report) => report.stack === 'ci-app')!.checks).toBeGreaterThan(50);
-      expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf'), 'utf8')).toContain('resource "aws_codebuild_project"');
+      expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf'), 'utf8')).toContain(
+        'resource "aws_codebuild_project"',
+      );
     });
   });
 });

@@ -87,11 +87,21 @@ const VALUES: Record<string, Case> = {
   },
   'number tokens alone and concatenated into strings': (stack) => {
     const { count } = variables(stack);
-    return { alone: count.numberValue, lazy: lazyNumber(7), inString: `n ${lazyNumber(3)} and ${count.numberValue}`, adjacent: `n-${lazyNumber(4)}-${lazyNumber(5)}`, list: [lazyNumber(1), 2] };
+    return {
+      alone: count.numberValue,
+      lazy: lazyNumber(7),
+      inString: `n ${lazyNumber(3)} and ${count.numberValue}`,
+      adjacent: `n-${lazyNumber(4)}-${lazyNumber(5)}`,
+      list: [lazyNumber(1), 2],
+    };
   },
   'list tokens as lists, and a number list token': (stack) => {
     const { names } = variables(stack);
-    return { list: names.listValue, numbers: Token.asNumberList(Lazy.anyValue({ produce: () => [1, 2] })), nested: [names.listValue] };
+    return {
+      list: names.listValue,
+      numbers: Token.asNumberList(Lazy.anyValue({ produce: () => [1, 2] })),
+      nested: [names.listValue],
+    };
   },
   'map tokens as maps, any and number maps': (stack) => {
     const { tags } = variables(stack);
@@ -131,7 +141,10 @@ const VALUES: Record<string, Case> = {
   'contexts tokens receive: flags set by outer tokens, post-processors, scope and preparing': (stack, log) => ({
     plain: recording(log, 'plain', { deep: [recording(log, 'deep', 'x')] }),
     braces: withFlag('suppressBraces', { a: recording(log, 'underBraces', [recording(log, 'deeper', 1)]) }),
-    escapes: withFlag('ignoreEscapes', recording(log, 'underEscapes', `\${upper(${variables(stack).text.stringValue})} \${y}`)),
+    escapes: withFlag(
+      'ignoreEscapes',
+      recording(log, 'underEscapes', `\${upper(${variables(stack).text.stringValue})} \${y}`),
+    ),
     warned: withFlag('warnEscapes', recording(log, 'underWarn', `\${x} ${lazyString('warned')}`)),
     postProcessed: {
       creationStack: [],
@@ -162,7 +175,9 @@ const ERRORS: Record<string, Case> = {
   'the map token placeholder string': () => ({ value: Token.STRING_MAP_TOKEN_VALUE }),
   'the any-map token placeholder string': () => ({ value: Token.ANY_MAP_TOKEN_VALUE }),
   'the map token placeholder number': () => ({ value: Token.NUMBER_MAP_TOKEN_VALUE }),
-  'a map token next to other keys': (stack) => ({ map: { ...Token.asStringMap(variables(stack).tags.value), other: 'x' } }),
+  'a map token next to other keys': (stack) => ({
+    map: { ...Token.asStringMap(variables(stack).tags.value), other: 'x' },
+  }),
   'a key that resolves to a number': () => ({ [Token.asString(Lazy.anyValue({ produce: () => 5 }))]: 'value' }),
   'a token that catches an error, then resolves a function': (_stack, log) => ({
     outer: {
@@ -208,7 +223,9 @@ function numberedInOrder(observed: unknown, numbers = new Map<string, number>())
   if (typeof observed === 'string') return renumber(observed);
   if (Array.isArray(observed)) return observed.map((element) => numberedInOrder(element, numbers));
   if (typeof observed !== 'object' || observed === null || observed instanceof Date) return observed;
-  return Object.fromEntries(Object.entries(observed).map(([key, value]) => [renumber(key), numberedInOrder(value, numbers)]));
+  return Object.fromEntries(
+    Object.entries(observed).map(([key, value]) => [renumber(key), numberedInOrder(value, numbers)]),
+  );
 }
 
 /** Resolves what `build` makes, in a fresh stack, and returns all a caller can observe. */
@@ -218,7 +235,11 @@ function observe(build: Case, preparing: boolean) {
   const warnings: unknown[][] = [];
   const warn = jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args));
   try {
-    const value = Tokenization.resolve(build(stack, log), { scope: stack, preparing, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const value = Tokenization.resolve(build(stack, log), {
+      scope: stack,
+      preparing,
+      resolver: new DefaultTokenResolver(new StringConcat()),
+    });
     return numberedInOrder({ value, log, warnings }) as { error?: string };
   } catch (error) {
     return numberedInOrder({ error: (error as Error).message, log, warnings }) as { error?: string };
@@ -277,7 +298,9 @@ describe('useFastTokenResolution', () => {
         forEach: TerraformIterator.fromMap(tags.value),
         rule: rules.dynamic({ id: rules.value, status: 'Enabled', expiration: [{ days: 30 }] }),
       });
-      new TerraformOutput(stack, 'out', { value: { local: local.asString, count: Token.asNumber(local.expression), escaped: '${x}' } });
+      new TerraformOutput(stack, 'out', {
+        value: { local: local.asString, count: Token.asNumber(local.expression), escaped: '${x}' },
+      });
       return Testing.synth(stack);
     };
     const cdktf = withCdktfOwnResolve(synthesize);

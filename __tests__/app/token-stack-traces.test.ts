@@ -5,7 +5,9 @@ import { skipTokenStackTraces } from '../../app/token-stack-traces';
 // The Jest setup has already called it, as the app does at start.
 describe('skipTokenStackTraces', () => {
   test('cdktf captures no creation stack for a token of any kind', () => {
-    const tokens = [Token.asAny('value'), Lazy.anyValue({ produce: () => 1 })] as unknown as { creationStack: string[] }[];
+    const tokens = [Token.asAny('value'), Lazy.anyValue({ produce: () => 1 })] as unknown as {
+      creationStack: string[];
+    }[];
     for (const token of tokens) expect(token.creationStack).toEqual([]);
     expect(cdktfStackTraces.captureStackTrace()).toEqual([]);
   });

@@ -43,7 +43,8 @@ function synthesize(content: unknown, env: NodeJS.ProcessEnv = {}) {
 }
 
 const GIT_BRANCH_RULE = 'must be a branch name git and GitHub accept';
-const DOCKER_HUB_RULE = 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits';
+const DOCKER_HUB_RULE =
+  'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits';
 const ECR_RULE = 'must be an ECR repository name: 2-256 lowercase letters and digits, joined by single ".", "_" or "-"';
 const KEY = 'key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const BUCKET_RULE = 'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-"';
@@ -51,19 +52,39 @@ const BUCKET_RULE = 'must be a valid S3 bucket name: 3-63 lowercase letters, dig
 /** [case, file content, what the message must say: the path, the value and what is allowed]. */
 const BATTERY: readonly (readonly [string, unknown, string])[] = [
   // Files
-  ['a config file that does not exist', undefined, 'cannot read the file: the file does not exist (set CI_PIPELINES_CONFIG to a JSON configuration file)'],
+  [
+    'a config file that does not exist',
+    undefined,
+    'cannot read the file: the file does not exist (set CI_PIPELINES_CONFIG to a JSON configuration file)',
+  ],
   ['an empty config file', '  \n', 'the file is empty'],
   ['a config file that is not JSON', '{ region: ', 'the file is not valid JSON'],
   ['a document that is not an object', '[]', '(document): got []; expected type object'],
   // Wrong types and missing fields
-  ['a number given as a string', document((_, p) => (p.build = { concurrentBuildLimit: '2' })), 'pipelines[0].build.concurrentBuildLimit: got "2"; expected type number'],
+  [
+    'a number given as a string',
+    document((_, p) => (p.build = { concurrentBuildLimit: '2' })),
+    'pipelines[0].build.concurrentBuildLimit: got "2"; expected type number',
+  ],
   ['a name that is a number', document((_, p) => (p.name = 42)), 'pipelines[0].name: got 42; expected type string'],
-  ['a boolean given as a string', document((_, p) => (p.github.create = 'yes')), 'pipelines[0].github.create: got "yes"; expected type boolean'],
-  ['pipelines that are not a list', document((d) => (d.pipelines = {} as any)), 'pipelines: got {}; expected type array'],
+  [
+    'a boolean given as a string',
+    document((_, p) => (p.github.create = 'yes')),
+    'pipelines[0].github.create: got "yes"; expected type boolean',
+  ],
+  [
+    'pipelines that are not a list',
+    document((d) => (d.pipelines = {} as any)),
+    'pipelines: got {}; expected type array',
+  ],
   ['a null region', document((d) => (d.region = null as any)), 'region: got null; expected type string'],
   ['a missing region', document((d) => delete (d as any).region), 'region: is required (type string)'],
   ['a missing state section', document((d) => delete (d as any).state), 'state: is required (type object)'],
-  ['a missing GitHub owner', document((_, p) => delete p.github.owner), 'pipelines[0].github.owner: is required (type string)'],
+  [
+    'a missing GitHub owner',
+    document((_, p) => delete p.github.owner),
+    'pipelines[0].github.owner: is required (type string)',
+  ],
   ['a missing registry', document((_, p) => delete p.registry), 'pipelines[0].registry: is required (type object)'],
   ['no pipelines', document((d) => (d.pipelines = [])), 'pipelines: got []; must list at least one pipeline'],
   // Unknown keys
@@ -72,43 +93,139 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((_, p) => (p.github.brnach = 'main')),
     'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, buildTokenSecret, connectionArn',
   ],
-  ['a typo at the top level (regoin)', document((d) => (d.regoin = 'eu-west-1')), 'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, connection, pipelines'],
+  [
+    'a typo at the top level (regoin)',
+    document((d) => (d.regoin = 'eu-west-1')),
+    'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, connection, pipelines',
+  ],
   // Empty strings
-  ['an empty pipeline name', document((_, p) => (p.name = '')), 'pipelines[0].name: got ""; must be 2-32 characters of lowercase letters, digits and hyphens'],
-  ['an empty GitHub owner', document((_, p) => (p.github.owner = '')), 'pipelines[0].github.owner: got ""; must be a GitHub login'],
-  ['an empty image', document((_, p) => (p.registry.image = '')), `pipelines[0].registry.image: got ""; ${DOCKER_HUB_RULE}`],
-  ['an empty build image', document((_, p) => (p.build = { image: '' })), 'pipelines[0].build.image: got ""; must be a CodeBuild image such as "aws/codebuild/standard:7.0"'],
+  [
+    'an empty pipeline name',
+    document((_, p) => (p.name = '')),
+    'pipelines[0].name: got ""; must be 2-32 characters of lowercase letters, digits and hyphens',
+  ],
+  [
+    'an empty GitHub owner',
+    document((_, p) => (p.github.owner = '')),
+    'pipelines[0].github.owner: got ""; must be a GitHub login',
+  ],
+  [
+    'an empty image',
+    document((_, p) => (p.registry.image = '')),
+    `pipelines[0].registry.image: got ""; ${DOCKER_HUB_RULE}`,
+  ],
+  [
+    'an empty build image',
+    document((_, p) => (p.build = { image: '' })),
+    'pipelines[0].build.image: got ""; must be a CodeBuild image such as "aws/codebuild/standard:7.0"',
+  ],
   // Names GitHub, git, AWS and S3 reject
-  ['a GitHub owner with a space', document((_, p) => (p.github.owner = 'bad owner')), 'pipelines[0].github.owner: got "bad owner"; must be a GitHub login: 1-39 letters, digits or single hyphens'],
-  ['a repository named like a clone URL', document((_, p) => (p.github.repository = 'x.git')), 'pipelines[0].github.repository: got "x.git"'],
-  ['a branch with ".."', document((_, p) => (p.github.branch = 'feature..x')), `pipelines[0].github.branch: got "feature..x"; ${GIT_BRANCH_RULE}`],
-  ['a branch ending with "/"', document((_, p) => (p.github.branch = 'feature/')), `pipelines[0].github.branch: got "feature/"; ${GIT_BRANCH_RULE}`],
-  ['a branch ending with ".lock"', document((_, p) => (p.github.branch = 'main.lock')), `pipelines[0].github.branch: got "main.lock"; ${GIT_BRANCH_RULE}`],
-  ['a branch with a space', document((_, p) => (p.github.branch = 'my branch')), `pipelines[0].github.branch: got "my branch"; ${GIT_BRANCH_RULE}`],
-  ['a branch named HEAD', document((_, p) => (p.github.branch = 'HEAD')), `pipelines[0].github.branch: got "HEAD"; ${GIT_BRANCH_RULE}`],
-  ['a branch named like a commit ID', document((_, p) => (p.github.branch = 'a'.repeat(40))), `pipelines[0].github.branch: got "${'a'.repeat(40)}"; ${GIT_BRANCH_RULE}`],
+  [
+    'a GitHub owner with a space',
+    document((_, p) => (p.github.owner = 'bad owner')),
+    'pipelines[0].github.owner: got "bad owner"; must be a GitHub login: 1-39 letters, digits or single hyphens',
+  ],
+  [
+    'a repository named like a clone URL',
+    document((_, p) => (p.github.repository = 'x.git')),
+    'pipelines[0].github.repository: got "x.git"',
+  ],
+  [
+    'a branch with ".."',
+    document((_, p) => (p.github.branch = 'feature..x')),
+    `pipelines[0].github.branch: got "feature..x"; ${GIT_BRANCH_RULE}`,
+  ],
+  [
+    'a branch ending with "/"',
+    document((_, p) => (p.github.branch = 'feature/')),
+    `pipelines[0].github.branch: got "feature/"; ${GIT_BRANCH_RULE}`,
+  ],
+  [
+    'a branch ending with ".lock"',
+    document((_, p) => (p.github.branch = 'main.lock')),
+    `pipelines[0].github.branch: got "main.lock"; ${GIT_BRANCH_RULE}`,
+  ],
+  [
+    'a branch with a space',
+    document((_, p) => (p.github.branch = 'my branch')),
+    `pipelines[0].github.branch: got "my branch"; ${GIT_BRANCH_RULE}`,
+  ],
+  [
+    'a branch named HEAD',
+    document((_, p) => (p.github.branch = 'HEAD')),
+    `pipelines[0].github.branch: got "HEAD"; ${GIT_BRANCH_RULE}`,
+  ],
+  [
+    'a branch named like a commit ID',
+    document((_, p) => (p.github.branch = 'a'.repeat(40))),
+    `pipelines[0].github.branch: got "${'a'.repeat(40)}"; ${GIT_BRANCH_RULE}`,
+  ],
   // The value is shown cut to 80 characters.
-  ['a branch longer than 255 bytes', document((_, p) => (p.github.branch = 'é'.repeat(128))), `pipelines[0].github.branch: got "${'é'.repeat(76)}...; ${GIT_BRANCH_RULE}`],
+  [
+    'a branch longer than 255 bytes',
+    document((_, p) => (p.github.branch = 'é'.repeat(128))),
+    `pipelines[0].github.branch: got "${'é'.repeat(76)}...; ${GIT_BRANCH_RULE}`,
+  ],
   [
     'a branch too long for a trigger filter once its braces are escaped',
     document((_, p) => ((p.trigger = 'connection'), (p.github.branch = `${'a'.repeat(250)}{}{}`))),
     `pipelines[0].github.branch: got "${'a'.repeat(76)}...; gives the trigger branch pattern "${'a'.repeat(250)}\\{\\}\\{\\}", which must be 1-255 characters long`,
   ],
-  ['an invalid AWS region', document((d) => (d.region = 'europe')), 'region: got "europe"; must be an AWS region code such as "us-east-1" or "eu-central-1"'],
-  ['an invalid state region', document((d) => (d.state.region = 'us-east')), 'state.region: got "us-east"; must be an AWS region code'],
-  ['a bucket name with capitals and "_"', document((d) => (d.state.bucket = 'My_Bucket')), `state.bucket: got "My_Bucket"; ${BUCKET_RULE}`],
-  ['a bucket name that is too short', document((d) => (d.state.bucket = 'ab')), `state.bucket: got "ab"; ${BUCKET_RULE}`],
-  ['a bucket name that is an IP address', document((d) => (d.state.bucket = '192.168.1.1')), `state.bucket: got "192.168.1.1"; ${BUCKET_RULE}`],
-  ['a bucket name with a reserved prefix', document((d) => (d.state.bucket = 'xn--state')), `state.bucket: got "xn--state"; ${BUCKET_RULE}`],
-  ['a bucket name with a reserved suffix', document((d) => (d.state.bucket = 'state--ol-s3')), `state.bucket: got "state--ol-s3"; ${BUCKET_RULE}`],
-  ['a bucket name with the documentation prefix', document((d) => (d.state.bucket = 'amzn-s3-demo-state')), `state.bucket: got "amzn-s3-demo-state"; ${BUCKET_RULE}`],
-  ['a bucket name ending in "-an" outside an account namespace', document((d) => (d.state.bucket = 'state-an')), `state.bucket: got "state-an"; ${BUCKET_RULE}`],
+  [
+    'an invalid AWS region',
+    document((d) => (d.region = 'europe')),
+    'region: got "europe"; must be an AWS region code such as "us-east-1" or "eu-central-1"',
+  ],
+  [
+    'an invalid state region',
+    document((d) => (d.state.region = 'us-east')),
+    'state.region: got "us-east"; must be an AWS region code',
+  ],
+  [
+    'a bucket name with capitals and "_"',
+    document((d) => (d.state.bucket = 'My_Bucket')),
+    `state.bucket: got "My_Bucket"; ${BUCKET_RULE}`,
+  ],
+  [
+    'a bucket name that is too short',
+    document((d) => (d.state.bucket = 'ab')),
+    `state.bucket: got "ab"; ${BUCKET_RULE}`,
+  ],
+  [
+    'a bucket name that is an IP address',
+    document((d) => (d.state.bucket = '192.168.1.1')),
+    `state.bucket: got "192.168.1.1"; ${BUCKET_RULE}`,
+  ],
+  [
+    'a bucket name with a reserved prefix',
+    document((d) => (d.state.bucket = 'xn--state')),
+    `state.bucket: got "xn--state"; ${BUCKET_RULE}`,
+  ],
+  [
+    'a bucket name with a reserved suffix',
+    document((d) => (d.state.bucket = 'state--ol-s3')),
+    `state.bucket: got "state--ol-s3"; ${BUCKET_RULE}`,
+  ],
+  [
+    'a bucket name with the documentation prefix',
+    document((d) => (d.state.bucket = 'amzn-s3-demo-state')),
+    `state.bucket: got "amzn-s3-demo-state"; ${BUCKET_RULE}`,
+  ],
+  [
+    'a bucket name ending in "-an" outside an account namespace',
+    document((d) => (d.state.bucket = 'state-an')),
+    `state.bucket: got "state-an"; ${BUCKET_RULE}`,
+  ],
   [
     'a state bucket to create in an account namespace',
     document((d) => (d.state.bucket = 'state-123456789012-eu-west-1-an')),
     'state.bucket: got "state-123456789012-eu-west-1-an"; must not end in "-an", which only buckets in an account regional namespace may',
   ],
-  ['a bucket name with ".."', document((d) => (d.state.bucket = 'my..bucket')), `state.bucket: got "my..bucket"; ${BUCKET_RULE}`],
+  [
+    'a bucket name with ".."',
+    document((d) => (d.state.bucket = 'my..bucket')),
+    `state.bucket: got "my..bucket"; ${BUCKET_RULE}`,
+  ],
   [
     'a pipeline name that gives a reserved bucket prefix',
     document((_, p) => (p.name = 'xn--app')),
@@ -119,27 +236,79 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((_, p) => (p.name = 'sthree-app')),
     'pipelines[0].name: got "sthree-app"; gives the artifact bucket name prefix "sthree-app-artifacts-"',
   ],
-  ['a pipeline name with capitals', document((_, p) => (p.name = 'MyApp')), 'pipelines[0].name: got "MyApp"; must be 2-32 characters of lowercase letters'],
+  [
+    'a pipeline name with capitals',
+    document((_, p) => (p.name = 'MyApp')),
+    'pipelines[0].name: got "MyApp"; must be 2-32 characters of lowercase letters',
+  ],
   // Numbers out of range
-  ['concurrentBuildLimit 0', document((_, p) => (p.build = { concurrentBuildLimit: 0 })), 'pipelines[0].build.concurrentBuildLimit: got 0; must be an integer >= 1'],
-  ['a negative concurrentBuildLimit', document((_, p) => (p.build = { concurrentBuildLimit: -3 })), 'pipelines[0].build.concurrentBuildLimit: got -3; must be an integer >= 1'],
-  ['a fractional concurrentBuildLimit', document((_, p) => (p.build = { concurrentBuildLimit: 1.5 })), 'pipelines[0].build.concurrentBuildLimit: got 1.5; must be an integer >= 1'],
+  [
+    'concurrentBuildLimit 0',
+    document((_, p) => (p.build = { concurrentBuildLimit: 0 })),
+    'pipelines[0].build.concurrentBuildLimit: got 0; must be an integer >= 1',
+  ],
+  [
+    'a negative concurrentBuildLimit',
+    document((_, p) => (p.build = { concurrentBuildLimit: -3 })),
+    'pipelines[0].build.concurrentBuildLimit: got -3; must be an integer >= 1',
+  ],
+  [
+    'a fractional concurrentBuildLimit',
+    document((_, p) => (p.build = { concurrentBuildLimit: 1.5 })),
+    'pipelines[0].build.concurrentBuildLimit: got 1.5; must be an integer >= 1',
+  ],
   [
     'a log retention CloudWatch does not offer',
     document((_, p) => (p.build = { logRetentionDays: 10 })),
     "pipelines[0].build.logRetentionDays: got 10; must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30",
   ],
-  ['a build timeout below 5 minutes', document((_, p) => (p.build = { timeoutMinutes: 1 })), 'pipelines[0].build.timeoutMinutes: got 1; must be an integer from 5 to 2160'],
-  ['artifacts kept 0 days', document((_, p) => (p.artifactRetentionDays = 0)), 'pipelines[0].artifactRetentionDays: got 0; must be an integer from 1 to 3650'],
+  [
+    'a build timeout below 5 minutes',
+    document((_, p) => (p.build = { timeoutMinutes: 1 })),
+    'pipelines[0].build.timeoutMinutes: got 1; must be an integer from 5 to 2160',
+  ],
+  [
+    'artifacts kept 0 days',
+    document((_, p) => (p.artifactRetentionDays = 0)),
+    'pipelines[0].artifactRetentionDays: got 0; must be an integer from 1 to 3650',
+  ],
   // Unknown choices
-  ['an unknown compute type', document((_, p) => (p.build = { computeType: 'BUILD_GENERAL1_HUGE' })), 'pipelines[0].build.computeType: got "BUILD_GENERAL1_HUGE"; must be one of BUILD_GENERAL1_SMALL'],
-  ['an unknown registry type', document((_, p) => (p.registry.type = 'quay')), 'pipelines[0].registry.type: got "quay"; must be one of dockerhub, ecr'],
-  ['an unknown trigger', document((_, p) => (p.trigger = 'poll')), 'pipelines[0].trigger: got "poll"; must be one of webhook, connection'],
-  ['a public repository', document((_, p) => (p.github.visibility = 'public')), 'pipelines[0].github.visibility: got "public"; must be one of private, internal'],
+  [
+    'an unknown compute type',
+    document((_, p) => (p.build = { computeType: 'BUILD_GENERAL1_HUGE' })),
+    'pipelines[0].build.computeType: got "BUILD_GENERAL1_HUGE"; must be one of BUILD_GENERAL1_SMALL',
+  ],
+  [
+    'an unknown registry type',
+    document((_, p) => (p.registry.type = 'quay')),
+    'pipelines[0].registry.type: got "quay"; must be one of dockerhub, ecr',
+  ],
+  [
+    'an unknown trigger',
+    document((_, p) => (p.trigger = 'poll')),
+    'pipelines[0].trigger: got "poll"; must be one of webhook, connection',
+  ],
+  [
+    'a public repository',
+    document((_, p) => (p.github.visibility = 'public')),
+    'pipelines[0].github.visibility: got "public"; must be one of private, internal',
+  ],
   // Paths, ARNs and combinations
-  ['an absolute appPath', document((_, p) => (p.appPath = '/etc')), 'pipelines[0].appPath: got "/etc"; must be a path relative to the repository root'],
-  ['an appPath leaving the repository', document((_, p) => (p.appPath = '../x')), 'pipelines[0].appPath: got "../x"; must be a path relative to the repository root'],
-  ['a state key prefix with a leading "/"', document((d) => (d.state.keyPrefix = '/abs/')), 'state.keyPrefix: got "/abs/"; must be path segments'],
+  [
+    'an absolute appPath',
+    document((_, p) => (p.appPath = '/etc')),
+    'pipelines[0].appPath: got "/etc"; must be a path relative to the repository root',
+  ],
+  [
+    'an appPath leaving the repository',
+    document((_, p) => (p.appPath = '../x')),
+    'pipelines[0].appPath: got "../x"; must be a path relative to the repository root',
+  ],
+  [
+    'a state key prefix with a leading "/"',
+    document((d) => (d.state.keyPrefix = '/abs/')),
+    'state.keyPrefix: got "/abs/"; must be path segments',
+  ],
   [
     'a state KMS key that is not an ARN',
     document((d) => ((d.state as any).kmsKeyArn = 'not-an-arn')),
@@ -152,11 +321,25 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     'a state key and S3-managed keys at once',
-    document((d) => Object.assign(d.state, { create: false, kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:${KEY}`, s3ManagedEncryption: true })),
+    document((d) =>
+      Object.assign(d.state, {
+        create: false,
+        kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:${KEY}`,
+        s3ManagedEncryption: true,
+      }),
+    ),
     `state.kmsKeyArn: got "arn:aws:kms:eu-west-1:123456789012:${KEY}"; must not be set with s3ManagedEncryption`,
   ],
-  ['S3-managed state keys as a string', document((d) => ((d.state as any).s3ManagedEncryption = 'yes')), 'state.s3ManagedEncryption: got "yes"; expected type boolean'],
-  ['a state bucket create flag that is not a boolean', document((d) => ((d.state as any).create = 'no')), 'state.create: got "no"; expected type boolean'],
+  [
+    'S3-managed state keys as a string',
+    document((d) => ((d.state as any).s3ManagedEncryption = 'yes')),
+    'state.s3ManagedEncryption: got "yes"; expected type boolean',
+  ],
+  [
+    'a state bucket create flag that is not a boolean',
+    document((d) => ((d.state as any).create = 'no')),
+    'state.create: got "no"; expected type boolean',
+  ],
   [
     'a pipeline key given by alias',
     document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:eu-west-1:123456789012:alias/ci')),
@@ -164,10 +347,16 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     'a pipeline key in another region',
-    document((_, p) => (p.encryptionKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')),
+    document(
+      (_, p) => (p.encryptionKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    ),
     `pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:${KEY}"; must be in the region "eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
   ],
-  ['an artifact bucket name with capitals', document((_, p) => (p.artifactBucketName = 'Shared')), 'pipelines[0].artifactBucketName: got "Shared"; must be a valid S3 bucket name'],
+  [
+    'an artifact bucket name with capitals',
+    document((_, p) => (p.artifactBucketName = 'Shared')),
+    'pipelines[0].artifactBucketName: got "Shared"; must be a valid S3 bucket name',
+  ],
   [
     'artifact retention with an existing artifact bucket',
     document((_, p) => ((p.artifactBucketName = 'shared-ci-artifacts'), (p.artifactRetentionDays = 7))),
@@ -183,12 +372,36 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((_, p) => ((p.trigger = 'connection'), (p.github.webhookSecret = 'x'))),
     'pipelines[0].github.webhookSecret: got "x"; applies only to trigger "webhook"',
   ],
-  ['a Docker Hub image without a namespace', document((_, p) => (p.registry.image = 'app')), `pipelines[0].registry.image: got "app"; ${DOCKER_HUB_RULE}`],
-  ['a Docker Hub namespace with a hyphen', document((_, p) => (p.registry.image = 'my-org/app')), `pipelines[0].registry.image: got "my-org/app"; ${DOCKER_HUB_RULE}`],
-  ['a Docker Hub namespace too short', document((_, p) => (p.registry.image = 'abc/app')), `pipelines[0].registry.image: got "abc/app"; ${DOCKER_HUB_RULE}`],
-  ['a Docker Hub name with a tag', document((_, p) => (p.registry.image = 'myorg/app:1.0')), `pipelines[0].registry.image: got "myorg/app:1.0"; ${DOCKER_HUB_RULE}`],
-  ['an ECR name with "__"', document((_, p) => (p.registry = { type: 'ecr', image: 'team__app' })), `pipelines[0].registry.image: got "team__app"; ${ECR_RULE}`],
-  ['an ECR name with capitals', document((_, p) => (p.registry = { type: 'ecr', image: 'Team/app' })), `pipelines[0].registry.image: got "Team/app"; ${ECR_RULE}`],
+  [
+    'a Docker Hub image without a namespace',
+    document((_, p) => (p.registry.image = 'app')),
+    `pipelines[0].registry.image: got "app"; ${DOCKER_HUB_RULE}`,
+  ],
+  [
+    'a Docker Hub namespace with a hyphen',
+    document((_, p) => (p.registry.image = 'my-org/app')),
+    `pipelines[0].registry.image: got "my-org/app"; ${DOCKER_HUB_RULE}`,
+  ],
+  [
+    'a Docker Hub namespace too short',
+    document((_, p) => (p.registry.image = 'abc/app')),
+    `pipelines[0].registry.image: got "abc/app"; ${DOCKER_HUB_RULE}`,
+  ],
+  [
+    'a Docker Hub name with a tag',
+    document((_, p) => (p.registry.image = 'myorg/app:1.0')),
+    `pipelines[0].registry.image: got "myorg/app:1.0"; ${DOCKER_HUB_RULE}`,
+  ],
+  [
+    'an ECR name with "__"',
+    document((_, p) => (p.registry = { type: 'ecr', image: 'team__app' })),
+    `pipelines[0].registry.image: got "team__app"; ${ECR_RULE}`,
+  ],
+  [
+    'an ECR name with capitals',
+    document((_, p) => (p.registry = { type: 'ecr', image: 'Team/app' })),
+    `pipelines[0].registry.image: got "Team/app"; ${ECR_RULE}`,
+  ],
   [
     'a pipeline key in another partition',
     document((_, p) => (p.encryptionKeyArn = `arn:aws-cn:kms:eu-west-1:123456789012:${KEY}`)),
@@ -201,33 +414,58 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     'a GitHub token secret in another region',
-    document((_, p) => (p.github.oauthTokenSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf')),
+    document(
+      (_, p) => (p.github.oauthTokenSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf'),
+    ),
     'pipelines[0].github.oauthTokenSecret: got "arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf"; must be in the region "eu-west-1" of the pipelines',
   ],
   [
     'a webhook secret in another region',
-    document((_, p) => (p.github.webhookSecret = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf')),
+    document(
+      (_, p) => (p.github.webhookSecret = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf'),
+    ),
     'pipelines[0].github.webhookSecret: got "arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf"; must be in the region "eu-west-1" of the pipelines',
   ],
   [
     'a connection in another partition',
-    document((_, p) => ((p.trigger = 'connection'), (p.github.connectionArn = 'arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd'))),
+    document(
+      (_, p) => (
+        (p.trigger = 'connection'),
+        (p.github.connectionArn = 'arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd')
+      ),
+    ),
     'pipelines[0].github.connectionArn: got "arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd"; must be in the partition "aws" of the region "eu-west-1", not "aws-us-gov"',
   ],
-  ['the state bucket as the artifact bucket', document((d, p) => (p.artifactBucketName = d.state.bucket)), 'pipelines[0].artifactBucketName: got "my-state-bucket"; must not be the state bucket'],
+  [
+    'the state bucket as the artifact bucket',
+    document((d, p) => (p.artifactBucketName = d.state.bucket)),
+    'pipelines[0].artifactBucketName: got "my-state-bucket"; must not be the state bucket',
+  ],
   [
     'duplicate pipeline names',
     document((d, p) => d.pipelines.push({ ...p, github: { ...p.github, create: false } })),
     'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, and the two would share a stack and a state key',
   ],
-  ['no approving review', document((_, p) => ((p.github as any).requiredApprovingReviewCount = 0)), 'pipelines[0].github.requiredApprovingReviewCount: got 0; must be an integer from 1 to 6'],
-  ['seven approving reviews', document((_, p) => ((p.github as any).requiredApprovingReviewCount = 7)), 'pipelines[0].github.requiredApprovingReviewCount: got 7; must be an integer from 1 to 6'],
+  [
+    'no approving review',
+    document((_, p) => ((p.github as any).requiredApprovingReviewCount = 0)),
+    'pipelines[0].github.requiredApprovingReviewCount: got 0; must be an integer from 1 to 6',
+  ],
+  [
+    'seven approving reviews',
+    document((_, p) => ((p.github as any).requiredApprovingReviewCount = 7)),
+    'pipelines[0].github.requiredApprovingReviewCount: got 7; must be an integer from 1 to 6',
+  ],
   [
     'a code owner without "@"',
     document((_, p) => ((p.github as any).codeOwners = ['platform-team'])),
     'pipelines[0].github.codeOwners[0]: got "platform-team"; must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
   ],
-  ['an empty list of code owners', document((_, p) => ((p.github as any).codeOwners = [])), 'pipelines[0].github.codeOwners: got []; must name at least one owner, or be left out'],
+  [
+    'an empty list of code owners',
+    document((_, p) => ((p.github as any).codeOwners = [])),
+    'pipelines[0].github.codeOwners: got []; must name at least one owner, or be left out',
+  ],
   [
     'a status check with a trailing space',
     document((_, p) => ((p.github as any).requiredStatusChecks = ['ci/tests '])),
@@ -253,13 +491,21 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((d, p) => ((p.trigger = 'connection'), ((d as any).connection = { name: 'has space', create: false }))),
     'connection.name: got "has space"; must be 1-32 letters, digits and .@_-',
   ],
-  ['a connection name with a webhook', document((_, p) => ((p.github as any).connectionName = 'fleet')), 'pipelines[0].github.connectionName: got "fleet"; applies only to trigger "connection"'],
+  [
+    'a connection name with a webhook',
+    document((_, p) => ((p.github as any).connectionName = 'fleet')),
+    'pipelines[0].github.connectionName: got "fleet"; applies only to trigger "connection"',
+  ],
   [
     'a connection name and a connection ARN',
     document(
       (_, p) => (
         (p.trigger = 'connection'),
-        Object.assign(p.github, { connectionName: 'fleet', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666' })
+        Object.assign(p.github, {
+          connectionName: 'fleet',
+          connectionArn:
+            'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666',
+        })
       ),
     ),
     'pipelines[0].github.connectionName: got "fleet"; must not be set with connectionArn',
@@ -298,16 +544,28 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     'PARALLEL with a concurrent build limit',
-    document((_, p) => Object.assign(p, { trigger: 'connection', executionMode: 'PARALLEL', build: { concurrentBuildLimit: 1 } })),
+    document((_, p) =>
+      Object.assign(p, { trigger: 'connection', executionMode: 'PARALLEL', build: { concurrentBuildLimit: 1 } }),
+    ),
     'pipelines[0].build.concurrentBuildLimit: got 1; must be left out with executionMode "PARALLEL"',
   ],
-  ['release tags in webhook mode', document((_, p) => (p.releaseTags = ['v*'])), 'pipelines[0].releaseTags: got ["v*"]; applies only to trigger "connection"'],
+  [
+    'release tags in webhook mode',
+    document((_, p) => (p.releaseTags = ['v*'])),
+    'pipelines[0].releaseTags: got ["v*"]; applies only to trigger "connection"',
+  ],
   [
     'nine release tags',
-    document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] })),
+    document((_, p) =>
+      Object.assign(p, { trigger: 'connection', releaseTags: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] }),
+    ),
     'pipelines[0].releaseTags: got ["a","b","c","d","e","f","g","h","i"]; must list 1-8 glob patterns',
   ],
-  ['an empty release tag', document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: [''] })), 'pipelines[0].releaseTags[0]: got ""; must be 1-255 characters long'],
+  [
+    'an empty release tag',
+    document((_, p) => Object.assign(p, { trigger: 'connection', releaseTags: [''] })),
+    'pipelines[0].releaseTags[0]: got ""; must be 1-255 characters long',
+  ],
   [
     'a build token secret in connection mode',
     document((_, p) => Object.assign(p, { trigger: 'connection', github: { ...p.github, buildTokenSecret: 'x' } })),
@@ -315,16 +573,28 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     'a build token secret without pull-request builds',
-    document((_, p) => Object.assign(p, { pullRequestBuilds: { enabled: false }, github: { ...p.github, buildTokenSecret: 'x' } })),
+    document((_, p) =>
+      Object.assign(p, { pullRequestBuilds: { enabled: false }, github: { ...p.github, buildTokenSecret: 'x' } }),
+    ),
     'pipelines[0].github.buildTokenSecret: got "x"; applies only with pull-request builds enabled',
   ],
-  ['a bad build token secret', document((_, p) => (p.github.buildTokenSecret = 'has space')), 'pipelines[0].github.buildTokenSecret: got "has space"; must be a Secrets Manager secret name or ARN'],
+  [
+    'a bad build token secret',
+    document((_, p) => (p.github.buildTokenSecret = 'has space')),
+    'pipelines[0].github.buildTokenSecret: got "has space"; must be a Secrets Manager secret name or ARN',
+  ],
   [
     'a required status check on an existing repository',
-    document((_, p) => Object.assign(p, { github: { ...p.github, create: false }, pullRequestBuilds: { requiredStatusCheck: true } })),
+    document((_, p) =>
+      Object.assign(p, { github: { ...p.github, create: false }, pullRequestBuilds: { requiredStatusCheck: true } }),
+    ),
     'pipelines[0].pullRequestBuilds.requiredStatusCheck: got true; applies only to a repository created here (github.create: true)',
   ],
-  ['pull-request builds given as a string', document((_, p) => (p.pullRequestBuilds = { enabled: 'yes' })), 'pipelines[0].pullRequestBuilds.enabled: got "yes"; expected type boolean'],
+  [
+    'pull-request builds given as a string',
+    document((_, p) => (p.pullRequestBuilds = { enabled: 'yes' })),
+    'pipelines[0].pullRequestBuilds.enabled: got "yes"; expected type boolean',
+  ],
   [
     'a typo in pullRequestBuilds',
     document((_, p) => (p.pullRequestBuilds = { enable: true })),
@@ -340,13 +610,21 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((_, p) => (p.pullRequestBuilds = { approverRoles: ['GITHUB_WRITE', 'GITHUB_TRIAGE'] })),
     'pipelines[0].pullRequestBuilds.approverRoles[1]: got "GITHUB_TRIAGE"; must be one of GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN (a role that cannot push must not approve running its code)',
   ],
-  ['no approver roles', document((_, p) => (p.pullRequestBuilds = { approverRoles: [] })), 'pipelines[0].pullRequestBuilds.approverRoles: got []; must name at least one role, or be left out'],
+  [
+    'no approver roles',
+    document((_, p) => (p.pullRequestBuilds = { approverRoles: [] })),
+    'pipelines[0].pullRequestBuilds.approverRoles: got []; must name at least one role, or be left out',
+  ],
   [
     'a comment approval with pull-request builds off',
     document((_, p) => (p.pullRequestBuilds = { enabled: false, commentApproval: 'ALL_PULL_REQUESTS' })),
     'pipelines[0].pullRequestBuilds.commentApproval: got "ALL_PULL_REQUESTS"; applies only with pull-request builds enabled',
   ],
-  ['a bad notification e-mail', document((_, p) => (p.notifications = { emails: ['not-an-address'] })), 'pipelines[0].notifications.emails[0]: got "not-an-address"; must be an e-mail address'],
+  [
+    'a bad notification e-mail',
+    document((_, p) => (p.notifications = { emails: ['not-an-address'] })),
+    'pipelines[0].notifications.emails[0]: got "not-an-address"; must be an e-mail address',
+  ],
   [
     'an e-mail listed twice',
     document((_, p) => (p.notifications = { emails: ['a@example.com', 'A@example.com'] })),
@@ -364,7 +642,9 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     "two pipelines whose pull-request project collides with the other's name",
-    document((d, p) => d.pipelines.push({ ...p, name: `${p.name}-pull-requests`, github: { ...p.github, create: false } })),
+    document((d, p) =>
+      d.pipelines.push({ ...p, name: `${p.name}-pull-requests`, github: { ...p.github, create: false } }),
+    ),
     'must be unique in the account and region: pipelines[0] creates the CodeBuild project',
   ],
   [
@@ -379,19 +659,34 @@ describe('bad input', () => {
     expect(BATTERY.length).toBeGreaterThanOrEqual(25);
   });
 
-  test.each(BATTERY)('%s: exit 1, a message naming the field, value and rule, no stack trace, nothing written', (_name, content, message) => {
-    const result = synthesize(content);
-    expect(result.stderr).toContain(message);
-    expect(result.status).toBe(1);
-    expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(result.stdout).toBe('');
-    expect(existsSync(result.outdir)).toBe(false);
-  });
+  test.each(BATTERY)(
+    '%s: exit 1, a message naming the field, value and rule, no stack trace, nothing written',
+    (_name, content, message) => {
+      const result = synthesize(content);
+      expect(result.stderr).toContain(message);
+      expect(result.status).toBe(1);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stdout).toBe('');
+      expect(existsSync(result.outdir)).toBe(false);
+    },
+  );
 
   test.each([
-    ['CI_PIPELINES_CONFIG set but empty', { CI_PIPELINES_CONFIG: '' }, 'CI_PIPELINES_CONFIG is set but empty: name a configuration file, or unset it to use'],
-    ['CDKTF_OUTDIR set but empty', { CDKTF_OUTDIR: ' ' }, 'Cannot write the output directory " ": CDKTF_OUTDIR is set but empty'],
-    ['CDKTF_OUTDIR naming a file', { CDKTF_OUTDIR: join(dir, 'a-file') }, `Cannot write the output directory ${join(dir, 'a-file')}: it is a file, not a directory`],
+    [
+      'CI_PIPELINES_CONFIG set but empty',
+      { CI_PIPELINES_CONFIG: '' },
+      'CI_PIPELINES_CONFIG is set but empty: name a configuration file, or unset it to use',
+    ],
+    [
+      'CDKTF_OUTDIR set but empty',
+      { CDKTF_OUTDIR: ' ' },
+      'Cannot write the output directory " ": CDKTF_OUTDIR is set but empty',
+    ],
+    [
+      'CDKTF_OUTDIR naming a file',
+      { CDKTF_OUTDIR: join(dir, 'a-file') },
+      `Cannot write the output directory ${join(dir, 'a-file')}: it is a file, not a directory`,
+    ],
     [
       'CDKTF_OUTDIR under a file',
       { CDKTF_OUTDIR: join(dir, 'a-file', 'out') },

@@ -1,7 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_ENV_VAR, ConfigError, configPathFromEnvironment, DEFAULT_CONFIG_PATH, duplicateKeys, loadConfigFile, parseConfig } from '../../config/load';
+import {
+  CONFIG_ENV_VAR,
+  ConfigError,
+  configPathFromEnvironment,
+  DEFAULT_CONFIG_PATH,
+  duplicateKeys,
+  loadConfigFile,
+  parseConfig,
+} from '../../config/load';
 import { fleetConfig } from '../../scripts/fleet';
 import { validConfigDocument as valid } from '../helpers';
 
@@ -36,7 +44,9 @@ describe('configuration', () => {
   test('two pipelines may build one repository, but only one may create it', () => {
     const document: any = valid();
     document.pipelines.push({ ...document.pipelines[0], name: 'worker', appPath: 'worker' });
-    expect(problemsOf(document)).toEqual(['pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks cannot both manage it']);
+    expect(problemsOf(document)).toEqual([
+      'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks cannot both manage it',
+    ]);
     const { visibility: _created, ...read } = document.pipelines[1].github;
     document.pipelines[1].github = { ...read, create: false };
     expect(problemsOf(document)).toEqual([]);
@@ -86,8 +96,14 @@ describe('configuration', () => {
   test('no two pipelines create a resource of the same name in one account and region', () => {
     const document: any = valid();
     document.pipelines[0].registry = { type: 'ecr', image: 'team/app' };
-    document.pipelines.push({ ...document.pipelines[0], name: 'worker', github: { owner: 'my-org', repository: 'worker' } });
-    expect(problemsOf(document)).toEqual(['pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too']);
+    document.pipelines.push({
+      ...document.pipelines[0],
+      name: 'worker',
+      github: { owner: 'my-org', repository: 'worker' },
+    });
+    expect(problemsOf(document)).toEqual([
+      'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too',
+    ]);
     document.pipelines[1].registry = { type: 'ecr', image: 'team/worker' };
     expect(problemsOf(document)).toEqual([]);
     // A Docker Hub image is not created by the stack, so two pipelines may push to one.
@@ -100,7 +116,9 @@ describe('configuration', () => {
     expect(configPathFromEnvironment({ [CONFIG_ENV_VAR]: 'x.json' })).toBe(join(process.cwd(), 'x.json'));
     expect(configPathFromEnvironment({})).toBe(DEFAULT_CONFIG_PATH);
     for (const blank of ['', ' ']) {
-      expect(() => configPathFromEnvironment({ [CONFIG_ENV_VAR]: blank })).toThrow(`${CONFIG_ENV_VAR} is set but empty: name a configuration file, or unset it to use`);
+      expect(() => configPathFromEnvironment({ [CONFIG_ENV_VAR]: blank })).toThrow(
+        `${CONFIG_ENV_VAR} is set but empty: name a configuration file, or unset it to use`,
+      );
     }
   });
 });
@@ -109,9 +127,14 @@ describe("the benchmark's fleet configurations", () => {
   test('are valid, with one pipeline per requested size, in all three shapes', () => {
     const config = parseConfig(fleetConfig(200));
     expect(config.pipelines).toHaveLength(200);
-    expect(new Set(config.pipelines.map((pipeline) => `${pipeline.trigger}/${pipeline.registry.type}/${pipeline.registry.dockerHubCredentials ?? false}`))).toEqual(
-      new Set(['webhook/dockerhub/false', 'connection/ecr/false', 'webhook/ecr/true']),
-    );
+    expect(
+      new Set(
+        config.pipelines.map(
+          (pipeline) =>
+            `${pipeline.trigger}/${pipeline.registry.type}/${pipeline.registry.dockerHubCredentials ?? false}`,
+        ),
+      ),
+    ).toEqual(new Set(['webhook/dockerhub/false', 'connection/ecr/false', 'webhook/ecr/true']));
     expect(config.pipelines[0].name).toBe('app-001');
   });
 
@@ -131,7 +154,22 @@ describe('configuration of any shape', () => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
   }
-  const ODD_VALUES: readonly unknown[] = [null, 0, -1, 1.5, '', 'x', 'Bad Value', true, false, [], [null], {}, { a: 1 }, 'arn:aws:kms:eu-west-1:123456789012:key/x'];
+  const ODD_VALUES: readonly unknown[] = [
+    null,
+    0,
+    -1,
+    1.5,
+    '',
+    'x',
+    'Bad Value',
+    true,
+    false,
+    [],
+    [null],
+    {},
+    { a: 1 },
+    'arn:aws:kms:eu-west-1:123456789012:key/x',
+  ];
 
   /** Every path to a value in `document`. */
   function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
@@ -144,18 +182,29 @@ describe('configuration of any shape', () => {
     const next = random(20261201);
     const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
     const base = valid() as any;
-    base.pipelines.push({ name: 'two', github: { owner: 'o', repository: 'two', create: false }, trigger: 'connection', registry: { type: 'ecr', image: 'two' }, build: { timeoutMinutes: 60 } });
+    base.pipelines.push({
+      name: 'two',
+      github: { owner: 'o', repository: 'two', create: false },
+      trigger: 'connection',
+      registry: { type: 'ecr', image: 'two' },
+      build: { timeoutMinutes: 60 },
+    });
     for (let round = 0; round < 400; round += 1) {
       const document = JSON.parse(JSON.stringify(base));
       for (let change = 0; change < 1 + Math.floor(next() * 3); change += 1) {
         const path = pick(paths(document).filter((candidate) => candidate.length > 0));
         const parent = path.slice(0, -1).reduce((value: any, key) => value?.[key], document);
-        if (typeof parent === 'object' && parent !== null) parent[path[path.length - 1]] = structuredClone(pick(ODD_VALUES));
+        if (typeof parent === 'object' && parent !== null)
+          parent[path[path.length - 1]] = structuredClone(pick(ODD_VALUES));
       }
       try {
         parseConfig(document);
       } catch (error) {
-        if (!(error instanceof ConfigError)) throw new Error(`round ${round}: ${JSON.stringify(document)} crashed the validation: ${(error as Error).stack}`, { cause: error });
+        if (!(error instanceof ConfigError))
+          throw new Error(
+            `round ${round}: ${JSON.stringify(document)} crashed the validation: ${(error as Error).stack}`,
+            { cause: error },
+          );
         expect(error.problems.length).toBeGreaterThan(0);
       }
     }

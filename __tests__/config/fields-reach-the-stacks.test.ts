@@ -20,7 +20,10 @@ function fieldsOf(schema: z.ZodType, prefix = ''): string[] {
   if (def.type === 'optional') return fieldsOf(def.innerType, prefix);
   if (def.type === 'pipe') return fieldsOf(def.in, prefix);
   if (def.type === 'array') return fieldsOf(def.element, `${prefix}[]`);
-  if (def.type === 'object') return Object.entries(def.shape).flatMap(([key, field]) => fieldsOf(field as z.ZodType, prefix === '' ? key : `${prefix}.${key}`));
+  if (def.type === 'object')
+    return Object.entries(def.shape).flatMap(([key, field]) =>
+      fieldsOf(field as z.ZodType, prefix === '' ? key : `${prefix}.${key}`),
+    );
   return [prefix];
 }
 
@@ -49,7 +52,10 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'state.s3ManagedEncryption': { set: (d) => Object.assign(d.state, { create: false, s3ManagedEncryption: true }) },
   'connection.name': { context: toConnection, set: (d) => ((d as any).connection = { name: 'fleet-github' }) },
   'connection.create': { context: toConnection, set: (d) => ((d as any).connection = { create: false }) },
-  'pipelines[].github.connectionName': { context: toConnection, set: (_, p) => ((p.github as any).connectionName = 'team-github') },
+  'pipelines[].github.connectionName': {
+    context: toConnection,
+    set: (_, p) => ((p.github as any).connectionName = 'team-github'),
+  },
   'state.create': { set: (d) => Object.assign(d.state, { create: false, kmsKeyArn: KEY }) },
   'pipelines[].name': { set: (_, p) => (p.name = 'other') },
   'pipelines[].github.owner': { set: (_, p) => (p.github.owner = 'other-org') },
@@ -60,32 +66,52 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'pipelines[].github.oauthTokenSecret': { set: (_, p) => (p.github.oauthTokenSecret = 'ci/other-token') },
   'pipelines[].github.webhookSecret': { set: (_, p) => (p.github.webhookSecret = 'ci/other-webhook') },
   'pipelines[].github.connectionArn': { context: toConnection, set: (_, p) => (p.github.connectionArn = CONNECTION) },
-  'pipelines[].github.requiredApprovingReviewCount': { set: (_, p) => ((p.github as any).requiredApprovingReviewCount = 2) },
+  'pipelines[].github.requiredApprovingReviewCount': {
+    set: (_, p) => ((p.github as any).requiredApprovingReviewCount = 2),
+  },
   'pipelines[].github.dismissStaleReviews': { set: (_, p) => ((p.github as any).dismissStaleReviews = false) },
   'pipelines[].github.codeOwners[]': { set: (_, p) => ((p.github as any).codeOwners = ['@my-org/platform']) },
-  'pipelines[].github.requiredStatusChecks[]': { set: (_, p) => ((p.github as any).requiredStatusChecks = ['ci/tests']) },
-  'pipelines[].github.dependabotSecurityUpdates': { set: (_, p) => ((p.github as any).dependabotSecurityUpdates = false) },
+  'pipelines[].github.requiredStatusChecks[]': {
+    set: (_, p) => ((p.github as any).requiredStatusChecks = ['ci/tests']),
+  },
+  'pipelines[].github.dependabotSecurityUpdates': {
+    set: (_, p) => ((p.github as any).dependabotSecurityUpdates = false),
+  },
   'pipelines[].trigger': { set: toConnection },
   'pipelines[].registry.type': { set: toEcr },
   'pipelines[].registry.image': { set: (_, p) => (p.registry.image = 'myorg/other') },
-  'pipelines[].registry.dockerHubCredentials': { context: toEcr, set: (_, p) => (p.registry.dockerHubCredentials = true) },
+  'pipelines[].registry.dockerHubCredentials': {
+    context: toEcr,
+    set: (_, p) => (p.registry.dockerHubCredentials = true),
+  },
   'pipelines[].build.computeType': { set: (_, p) => (p.build = { computeType: 'BUILD_GENERAL1_LARGE' }) },
   'pipelines[].build.image': { set: (_, p) => (p.build = { image: 'aws/codebuild/standard:6.0' }) },
   'pipelines[].build.concurrentBuildLimit': { set: (_, p) => (p.build = { concurrentBuildLimit: 3 }) },
   'pipelines[].build.timeoutMinutes': { set: (_, p) => (p.build = { timeoutMinutes: 45 }) },
   'pipelines[].build.queuedTimeoutMinutes': { set: (_, p) => (p.build = { queuedTimeoutMinutes: 20 }) },
   'pipelines[].build.logRetentionDays': { set: (_, p) => (p.build = { logRetentionDays: 90 }) },
-  'pipelines[].github.buildTokenSecret': { set: (_, p) => ((p.github as any).buildTokenSecret = 'ci/other-build-token') },
+  'pipelines[].github.buildTokenSecret': {
+    set: (_, p) => ((p.github as any).buildTokenSecret = 'ci/other-build-token'),
+  },
   'pipelines[].executionMode': { context: toConnection, set: (_, p) => (p.executionMode = 'PARALLEL') },
   'pipelines[].releaseTags[]': { context: toConnection, set: (_, p) => (p.releaseTags = ['v*']) },
   'pipelines[].pullRequestBuilds.enabled': { set: (_, p) => (p.pullRequestBuilds = { enabled: false }) },
-  'pipelines[].pullRequestBuilds.requiredStatusCheck': { set: (_, p) => (p.pullRequestBuilds = { requiredStatusCheck: false }) },
-  'pipelines[].pullRequestBuilds.commentApproval': { set: (_, p) => (p.pullRequestBuilds = { commentApproval: 'FORK_PULL_REQUESTS' }) },
-  'pipelines[].pullRequestBuilds.approverRoles[]': { set: (_, p) => (p.pullRequestBuilds = { approverRoles: ['GITHUB_ADMIN'] }) },
+  'pipelines[].pullRequestBuilds.requiredStatusCheck': {
+    set: (_, p) => (p.pullRequestBuilds = { requiredStatusCheck: false }),
+  },
+  'pipelines[].pullRequestBuilds.commentApproval': {
+    set: (_, p) => (p.pullRequestBuilds = { commentApproval: 'FORK_PULL_REQUESTS' }),
+  },
+  'pipelines[].pullRequestBuilds.approverRoles[]': {
+    set: (_, p) => (p.pullRequestBuilds = { approverRoles: ['GITHUB_ADMIN'] }),
+  },
   'pipelines[].notifications.enabled': { set: (_, p) => (p.notifications = { enabled: false }) },
   'pipelines[].notifications.emails[]': { set: (_, p) => (p.notifications = { emails: ['ci-alerts@example.com'] }) },
   'pipelines[].notifications.slackChannelConfigurationArn': {
-    set: (_, p) => (p.notifications = { slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts' }),
+    set: (_, p) =>
+      (p.notifications = {
+        slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts',
+      }),
   },
   'pipelines[].appPath': { set: (_, p) => (p.appPath = 'services/app') },
   'pipelines[].artifactRetentionDays': { set: (_, p) => (p.artifactRetentionDays = 7) },
@@ -118,7 +144,9 @@ function firstDifference(changed: Stacks, baseline: Stacks): string | undefined 
   return [...changed.ids].reverse().find((id) => changed.json(id) !== baseline.json(id));
 }
 
-function documentWith(...changes: readonly (((document: Document, pipeline: Pipeline) => void) | undefined)[]): Document {
+function documentWith(
+  ...changes: readonly (((document: Document, pipeline: Pipeline) => void) | undefined)[]
+): Document {
   const document = validConfigDocument() as Document;
   for (const change of changes) change?.(document, document.pipelines[0]);
   return document;
@@ -140,6 +168,9 @@ describe('every configuration field reaches the stacks', () => {
 
   test.each(Object.keys(CASES))('%s changes what Terraform sees', (field) => {
     const { context, set } = CASES[field];
-    expect({ field, differs: firstDifference(stacksOf(documentWith(context, set)), baseline(context)) }).not.toEqual({ field, differs: undefined });
+    expect({ field, differs: firstDifference(stacksOf(documentWith(context, set)), baseline(context)) }).not.toEqual({
+      field,
+      differs: undefined,
+    });
   });
 });

@@ -18,11 +18,14 @@ describe('the JSON Schema for editors', () => {
     expect(JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')).$schema).toBe(`./${JSON_SCHEMA_FILE}`);
   });
 
-  test.each(['config/pipelines.json', ...goldenConfigs.map((file) => `__tests__/golden/${file}`)])('accepts %s', (file) => {
-    const valid = validate(JSON.parse(readFileSync(join(ROOT, file), 'utf8')));
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
-  });
+  test.each(['config/pipelines.json', ...goldenConfigs.map((file) => `__tests__/golden/${file}`)])(
+    'accepts %s',
+    (file) => {
+      const valid = validate(JSON.parse(readFileSync(join(ROOT, file), 'utf8')));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    },
+  );
 
   test.each([
     ['a typo in a field', (d: any) => (d.pipelines[0].github.brnach = 'main'), 'additionalProperties'],
@@ -43,6 +46,10 @@ describe('the JSON Schema for editors', () => {
     expect(pipeline.trigger.enum).toEqual(['webhook', 'connection']);
     expect(pipeline.executionMode.enum).toEqual(['SUPERSEDED', 'QUEUED', 'PARALLEL']);
     expect(pipeline.registry.properties.type.enum).toEqual(['dockerhub', 'ecr']);
-    expect(pipeline.pullRequestBuilds.properties.approverRoles.items.enum).toEqual(['GITHUB_WRITE', 'GITHUB_MAINTAIN', 'GITHUB_ADMIN']);
+    expect(pipeline.pullRequestBuilds.properties.approverRoles.items.enum).toEqual([
+      'GITHUB_WRITE',
+      'GITHUB_MAINTAIN',
+      'GITHUB_ADMIN',
+    ]);
   });
 });

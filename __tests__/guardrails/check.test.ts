@@ -3,7 +3,15 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Aspects, LocalBackend, TerraformStack, Testing } from 'cdktf';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
-import { checkStack, checkStacks, formatReport, GuardrailsError, SecurityChecks, SuppressionError, Suppressions } from '../../guardrails';
+import {
+  checkStack,
+  checkStacks,
+  formatReport,
+  GuardrailsError,
+  SecurityChecks,
+  SuppressionError,
+  Suppressions,
+} from '../../guardrails';
 import { checkedByCaller } from '../../guardrails/security-checks';
 import { pipelineProps, testApp } from '../helpers';
 
@@ -27,20 +35,32 @@ describe('Suppressions', () => {
     const project = unencryptedProject(stack);
     Suppressions.add(project, { ruleId: 'CKV_AWS_147', reason: 'The project only runs linters on public code' });
     const json = stack.toTerraform();
-    expect(Object.values<any>(json.resource.aws_codebuild_project)[0]['//'].suppressions).toEqual([{ rule: 'CKV_AWS_147', reason: 'The project only runs linters on public code' }]);
+    expect(Object.values<any>(json.resource.aws_codebuild_project)[0]['//'].suppressions).toEqual([
+      { rule: 'CKV_AWS_147', reason: 'The project only runs linters on public code' },
+    ]);
     const report = checkStack(json);
     expect(report.findings).toEqual([]);
-    expect(report.suppressed).toEqual([expect.objectContaining({ ruleId: 'CKV_AWS_147', path: 'bare/project', reason: 'The project only runs linters on public code' })]);
+    expect(report.suppressed).toEqual([
+      expect.objectContaining({
+        ruleId: 'CKV_AWS_147',
+        path: 'bare/project',
+        reason: 'The project only runs linters on public code',
+      }),
+    ]);
   });
 
   test('data source and stack suppressions go to the stack metadata, keyed by address', () => {
     const stack = bareStack();
-    const document = new DataAwsIamPolicyDocument(stack, 'loose', { statement: [{ actions: ['s3:*'], resources: ['arn:aws:s3:::b/*'] }] });
+    const document = new DataAwsIamPolicyDocument(stack, 'loose', {
+      statement: [{ actions: ['s3:*'], resources: ['arn:aws:s3:::b/*'] }],
+    });
     Suppressions.add(document, { ruleId: 'CIP_IAM_2', reason: 'Reviewed: the document is attached outside Terraform' });
     Suppressions.add(stack, { ruleId: 'CIP_TF_1', reason: 'This stack deploys nothing that needs remote state' });
     const json = stack.toTerraform();
     expect(json['//'].suppressions).toEqual({
-      'data.aws_iam_policy_document.loose': [{ rule: 'CIP_IAM_2', reason: 'Reviewed: the document is attached outside Terraform' }],
+      'data.aws_iam_policy_document.loose': [
+        { rule: 'CIP_IAM_2', reason: 'Reviewed: the document is attached outside Terraform' },
+      ],
       terraform: [{ rule: 'CIP_TF_1', reason: 'This stack deploys nothing that needs remote state' }],
     });
     const report = checkStack(json);
@@ -51,15 +71,28 @@ describe('Suppressions', () => {
 
   test('a suppression of a rule that does not exist is a finding', () => {
     const stack = bareStack();
-    Suppressions.add(new KmsKey(stack, 'key', { enableKeyRotation: true }), { ruleId: 'CKV_AWS_7000', reason: 'A typo of the rule ID, on purpose' });
+    Suppressions.add(new KmsKey(stack, 'key', { enableKeyRotation: true }), {
+      ruleId: 'CKV_AWS_7000',
+      reason: 'A typo of the rule ID, on purpose',
+    });
     expect(checkStack(stack.toTerraform()).findings).toEqual([
-      expect.objectContaining({ ruleId: 'CKV_AWS_7000', path: 'bare/key', problem: 'a suppression names rule "CKV_AWS_7000", which does not exist' }),
+      expect.objectContaining({
+        ruleId: 'CKV_AWS_7000',
+        path: 'bare/key',
+        problem: 'a suppression names rule "CKV_AWS_7000", which does not exist',
+      }),
     ]);
   });
 
   test.each([
-    [{ ruleId: 'CKV AWS 7', reason: 'long enough to be a reason' }, /^Suppressions.add on bare\/key: "ruleId" = "CKV AWS 7" is not a rule ID; use one like "CKV_AWS_316"$/],
-    [{ ruleId: 'CKV_AWS_7', reason: 'because' }, /^Suppressions.add on bare\/key: "reason" for CKV_AWS_7 = "because" must say why, in at least 20 characters$/],
+    [
+      { ruleId: 'CKV AWS 7', reason: 'long enough to be a reason' },
+      /^Suppressions.add on bare\/key: "ruleId" = "CKV AWS 7" is not a rule ID; use one like "CKV_AWS_316"$/,
+    ],
+    [
+      { ruleId: 'CKV_AWS_7', reason: 'because' },
+      /^Suppressions.add on bare\/key: "reason" for CKV_AWS_7 = "because" must say why, in at least 20 characters$/,
+    ],
   ])('refuses %j, naming the element', (suppression, message) => {
     const key = new KmsKey(bareStack(), 'key', {});
     expect(() => Suppressions.add(key, suppression)).toThrow(message);
@@ -69,7 +102,9 @@ describe('Suppressions', () => {
   test('refuses to suppress the same rule twice on one resource', () => {
     const key = new KmsKey(bareStack(), 'key', {});
     Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' });
-    expect(() => Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' })).toThrow(
+    expect(() =>
+      Suppressions.add(key, { ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' }),
+    ).toThrow(
       'Suppressions.add on bare/key: CKV_AWS_7 is already suppressed here; suppress a rule once, with one reason',
     );
     expect(Suppressions.of(key)).toEqual([{ ruleId: 'CKV_AWS_7', reason: 'An asymmetric key that cannot rotate' }]);
@@ -89,7 +124,9 @@ describe('SecurityChecks', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('[bare/project] CKV_AWS_147 CodeBuild encrypts with a customer-managed KMS key: encryption_key is not set, so the AWS-managed key is used. Fix: set `encryption_key`');
+    expect(message).toContain(
+      '[bare/project] CKV_AWS_147 CodeBuild encrypts with a customer-managed KMS key: encryption_key is not set, so the AWS-managed key is used. Fix: set `encryption_key`',
+    );
     // Applied twice, checked once.
     expect(message.split('CKV_AWS_147').length - 1).toBe(1);
   });
@@ -98,7 +135,12 @@ describe('SecurityChecks', () => {
     const stack = new CiPipelineStack(testApp(), 'ci-app', {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
-      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+      state: {
+        bucket: 'my-state-bucket',
+        region: 'eu-west-1',
+        key: 'k/terraform.tfstate',
+        kmsKeyId: 'alias/terraform-state/my-state-bucket',
+      },
     });
     stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Admin', actions: ['*'], resources: ['*'] });
     expect(() => Testing.synth(stack, true)).toThrow(/\[ci-app\/ci\/build\/role\/policy\] CKV_AWS_62 /);
@@ -110,7 +152,12 @@ describe('checkedByCaller', () => {
     new CiPipelineStack(testApp(), 'ci-app', {
       pipeline: pipelineProps(),
       region: 'eu-west-1',
-      state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'k/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+      state: {
+        bucket: 'my-state-bucket',
+        region: 'eu-west-1',
+        key: 'k/terraform.tfstate',
+        kmsKeyId: 'alias/terraform-state/my-state-bucket',
+      },
     });
 
   test('the aspect checks at synth, resolving the stack once more', () => {
@@ -143,8 +190,12 @@ describe('formatReport and GuardrailsError', () => {
   test('the report lists counts, suppressions with reasons, findings and the rules', () => {
     const report = formatReport(reports);
     expect(report).toContain('| bare | ');
-    expect(report).toContain('| CKV_AWS_147 | `bare/project` | encryption_key is not set, so the AWS-managed key is used | The project \\| only runs linters |');
-    expect(report).toContain('| CIP_PERM_2 | CodePipeline service roles allow everything their pipelines do | `aws_codepipeline` |');
+    expect(report).toContain(
+      '| CKV_AWS_147 | `bare/project` | encryption_key is not set, so the AWS-managed key is used | The project \\| only runs linters |',
+    );
+    expect(report).toContain(
+      '| CIP_PERM_2 | CodePipeline service roles allow everything their pipelines do | `aws_codepipeline` |',
+    );
   });
 
   test('the error lists every finding, one per line', () => {

@@ -12,7 +12,11 @@ const REGION = '${data.aws_region.current.id}';
 const CONTEXT = { aws_caller_identity: { current: {} }, aws_partition: { current: {} }, aws_region: { current: {} } };
 
 /** A stack of `resource` and `data` (with the account, partition and region data sources). */
-const stackOf = (resource: Record<string, Record<string, any>>, data: Record<string, Record<string, any>> = {}, extra: Partial<TerraformJson> = {}): TerraformJson => ({
+const stackOf = (
+  resource: Record<string, Record<string, any>>,
+  data: Record<string, Record<string, any>> = {},
+  extra: Partial<TerraformJson> = {},
+): TerraformJson => ({
   ...extra,
   resource,
   data: { ...CONTEXT, ...data },
@@ -24,29 +28,69 @@ const problems = (json: TerraformJson, rule: string) =>
     .findings.filter((finding) => finding.ruleId === rule)
     .map((finding) => `${finding.address}: ${finding.problem}`);
 
-const policyJson = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const policyJson = (...statements: Record<string, unknown>[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
 /** A role policy whose policy is `policy` (JSON text or a reference). */
 const rolePolicy = (policy: string) => ({ aws_iam_role_policy: { p: { role: 'r', policy } } });
 /** A role policy built from a policy-document data source with `statement`. */
-const documentPolicy = (statement: Record<string, unknown>[]) => stackOf(rolePolicy('${data.aws_iam_policy_document.d.json}'), { aws_iam_policy_document: { d: { statement } } });
+const documentPolicy = (statement: Record<string, unknown>[]) =>
+  stackOf(rolePolicy('${data.aws_iam_policy_document.d.json}'), { aws_iam_policy_document: { d: { statement } } });
 const trustRole = (policy: string) => ({ aws_iam_role: { r: { name: 'r', assume_role_policy: policy } } });
 
 describe('CIP_IAM_5: Allow with NotAction or NotResource', () => {
   test.each([
-    ['JSON NotAction', stackOf(rolePolicy(policyJson({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' })))],
-    ['JSON NotResource, lowercase effect', stackOf(rolePolicy(policyJson({ Effect: 'allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' })))],
-    ['JSON statement as one object, element names in other case', stackOf(rolePolicy(JSON.stringify({ statement: { effect: 'Allow', notaction: 'iam:*', resource: '*' } })))],
+    [
+      'JSON NotAction',
+      stackOf(rolePolicy(policyJson({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }))),
+    ],
+    [
+      'JSON NotResource, lowercase effect',
+      stackOf(
+        rolePolicy(policyJson({ Effect: 'allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' })),
+      ),
+    ],
+    [
+      'JSON statement as one object, element names in other case',
+      stackOf(rolePolicy(JSON.stringify({ statement: { effect: 'Allow', notaction: 'iam:*', resource: '*' } }))),
+    ],
     ['data source not_actions', documentPolicy([{ effect: 'Allow', not_actions: ['iam:*'], resources: ['*'] }])],
-    ['data source not_resources, effect left out', documentPolicy([{ actions: ['s3:GetObject'], not_resources: ['arn:aws:s3:::x'] }])],
+    [
+      'data source not_resources, effect left out',
+      documentPolicy([{ actions: ['s3:GetObject'], not_resources: ['arn:aws:s3:::x'] }]),
+    ],
     [
       'a role inline_policy block',
-      stackOf({ aws_iam_role: { r: { assume_role_policy: policyJson(), inline_policy: [{ name: 'i', policy: policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }) }] } } }),
+      stackOf({
+        aws_iam_role: {
+          r: {
+            assume_role_policy: policyJson(),
+            inline_policy: [{ name: 'i', policy: policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }) }],
+          },
+        },
+      }),
     ],
-    ['a user policy', stackOf({ aws_iam_user_policy: { p: { user: 'u', policy: policyJson({ Effect: 'Allow', NotAction: '*', Resource: '*' }) } } })],
+    [
+      'a user policy',
+      stackOf({
+        aws_iam_user_policy: {
+          p: { user: 'u', policy: policyJson({ Effect: 'Allow', NotAction: '*', Resource: '*' }) },
+        },
+      }),
+    ],
     [
       'a bucket policy',
       stackOf({
-        aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, NotAction: 's3:DeleteObject', Resource: '*' }) } },
+        aws_s3_bucket_policy: {
+          p: {
+            bucket: 'b',
+            policy: policyJson({
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+              NotAction: 's3:DeleteObject',
+              Resource: '*',
+            }),
+          },
+        },
       }),
     ],
   ])('fails: %s', (_name, json) => {
@@ -54,8 +98,14 @@ describe('CIP_IAM_5: Allow with NotAction or NotResource', () => {
   });
 
   test.each([
-    ['Deny with NotAction (the usual guard)', stackOf(rolePolicy(policyJson({ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' })))],
-    ['DENY in upper case', stackOf(rolePolicy(policyJson({ Effect: 'DENY', NotResource: 'arn:aws:s3:::x', Action: '*' })))],
+    [
+      'Deny with NotAction (the usual guard)',
+      stackOf(rolePolicy(policyJson({ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }))),
+    ],
+    [
+      'DENY in upper case',
+      stackOf(rolePolicy(policyJson({ Effect: 'DENY', NotResource: 'arn:aws:s3:::x', Action: '*' }))),
+    ],
     ['data source deny', documentPolicy([{ effect: 'Deny', not_actions: ['iam:*'], resources: ['*'] }])],
   ])('passes: %s', (_name, json) => {
     expect(problems(json, 'CIP_IAM_5')).toEqual([]);
@@ -64,25 +114,67 @@ describe('CIP_IAM_5: Allow with NotAction or NotResource', () => {
 
 describe('CIP_IAM_6: Allow with NotPrincipal', () => {
   test.each([
-    ['JSON key policy', stackOf({ aws_kms_key: { k: { policy: policyJson({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }) } } })],
+    [
+      'JSON key policy',
+      stackOf({
+        aws_kms_key: {
+          k: {
+            policy: policyJson({
+              Effect: 'Allow',
+              NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' },
+              Action: 'kms:*',
+              Resource: '*',
+            }),
+          },
+        },
+      }),
+    ],
     [
       'data source not_principals in a trust',
       stackOf(trustRole('${data.aws_iam_policy_document.t.json}'), {
-        aws_iam_policy_document: { t: { statement: [{ actions: ['sts:AssumeRole'], not_principals: [{ type: 'AWS', identifiers: ['x'] }] }] } },
+        aws_iam_policy_document: {
+          t: { statement: [{ actions: ['sts:AssumeRole'], not_principals: [{ type: 'AWS', identifiers: ['x'] }] }] },
+        },
       }),
     ],
     [
       'SNS topic policy attribute',
-      stackOf({ aws_sns_topic: { t: { name: 't', policy: policyJson({ Effect: 'Allow', NotPrincipal: { Service: 'sns.amazonaws.com' }, Action: 'sns:Publish', Resource: '*' }) } } }),
+      stackOf({
+        aws_sns_topic: {
+          t: {
+            name: 't',
+            policy: policyJson({
+              Effect: 'Allow',
+              NotPrincipal: { Service: 'sns.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: '*',
+            }),
+          },
+        },
+      }),
     ],
   ])('fails: %s', (_name, json) => {
-    expect(problems(json, 'CIP_IAM_6')).toEqual([expect.stringMatching(/allows every principal except .* \(NotPrincipal\)/)]);
+    expect(problems(json, 'CIP_IAM_6')).toEqual([
+      expect.stringMatching(/allows every principal except .* \(NotPrincipal\)/),
+    ]);
   });
 
   test('passes: Deny with NotPrincipal', () => {
     expect(
       problems(
-        stackOf({ aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson({ Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:*', Resource: '*' }) } } }),
+        stackOf({
+          aws_s3_bucket_policy: {
+            p: {
+              bucket: 'b',
+              policy: policyJson({
+                Effect: 'Deny',
+                NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: 's3:*',
+                Resource: '*',
+              }),
+            },
+          },
+        }),
         'CIP_IAM_6',
       ),
     ).toEqual([]);
@@ -99,8 +191,15 @@ describe('CIP_IAM_7: ARNs with any account or region', () => {
     [`arn:${PARTITION}:logs:${REGION}:12345678901?:log-group:x`],
     ['arn:aws:*'],
   ])('fails: %s', (arn) => {
-    expect(problems(stackOf(rolePolicy(policyJson({ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: [arn] }))), 'CIP_IAM_7')).toEqual([expect.stringContaining(JSON.stringify(arn))]);
-    expect(problems(documentPolicy([{ actions: ['logs:PutLogEvents'], resources: [arn] }]), 'CIP_IAM_7')).toHaveLength(1);
+    expect(
+      problems(
+        stackOf(rolePolicy(policyJson({ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: [arn] }))),
+        'CIP_IAM_7',
+      ),
+    ).toEqual([expect.stringContaining(JSON.stringify(arn))]);
+    expect(problems(documentPolicy([{ actions: ['logs:PutLogEvents'], resources: [arn] }]), 'CIP_IAM_7')).toHaveLength(
+      1,
+    );
   });
 
   test.each([
@@ -110,50 +209,129 @@ describe('CIP_IAM_7: ARNs with any account or region', () => {
     ['arn:aws:logs:eu-west-1:123456789012:log-group:*'],
     ['*'],
   ])('passes: %s', (arn) => {
-    expect(problems(stackOf(rolePolicy(policyJson({ Effect: 'Allow', Action: 's3:GetObject', Resource: arn }))), 'CIP_IAM_7')).toEqual([]);
+    expect(
+      problems(
+        stackOf(rolePolicy(policyJson({ Effect: 'Allow', Action: 's3:GetObject', Resource: arn }))),
+        'CIP_IAM_7',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('CKV_AWS_274 and CIP_IAM_8: AWS-managed policies', () => {
   test.each([
-    ['aws_iam_role_policy_attachment', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } }],
-    ['aws_iam_policy_attachment, another partition', { aws_iam_policy_attachment: { a: { name: 'a', roles: ['r'], policy_arn: 'arn:aws-us-gov:iam::aws:policy/PowerUserAccess' } } }],
-    ['aws_iam_user_policy_attachment', { aws_iam_user_policy_attachment: { a: { user: 'u', policy_arn: 'arn:aws:iam::aws:policy/IAMFullAccess' } } }],
-    ['aws_iam_group_policy_attachment, job function', { aws_iam_group_policy_attachment: { a: { group: 'g', policy_arn: 'arn:aws:iam::aws:policy/job-function/SystemAdministrator' } } }],
-    ['aws_iam_role_policy_attachments_exclusive', { aws_iam_role_policy_attachments_exclusive: { a: { role_name: 'r', policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } } }],
+    [
+      'aws_iam_role_policy_attachment',
+      {
+        aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } },
+      },
+    ],
+    [
+      'aws_iam_policy_attachment, another partition',
+      {
+        aws_iam_policy_attachment: {
+          a: { name: 'a', roles: ['r'], policy_arn: 'arn:aws-us-gov:iam::aws:policy/PowerUserAccess' },
+        },
+      },
+    ],
+    [
+      'aws_iam_user_policy_attachment',
+      { aws_iam_user_policy_attachment: { a: { user: 'u', policy_arn: 'arn:aws:iam::aws:policy/IAMFullAccess' } } },
+    ],
+    [
+      'aws_iam_group_policy_attachment, job function',
+      {
+        aws_iam_group_policy_attachment: {
+          a: { group: 'g', policy_arn: 'arn:aws:iam::aws:policy/job-function/SystemAdministrator' },
+        },
+      },
+    ],
+    [
+      'aws_iam_role_policy_attachments_exclusive',
+      {
+        aws_iam_role_policy_attachments_exclusive: {
+          a: { role_name: 'r', policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+        },
+      },
+    ],
     [
       'aws_iam_role.managed_policy_arns, partition interpolated',
-      { aws_iam_role: { r: { assume_role_policy: policyJson(), managed_policy_arns: [`arn:${PARTITION}:iam::aws:policy/AdministratorAccess`] } } },
+      {
+        aws_iam_role: {
+          r: {
+            assume_role_policy: policyJson(),
+            managed_policy_arns: [`arn:${PARTITION}:iam::aws:policy/AdministratorAccess`],
+          },
+        },
+      },
     ],
-    ['a data.aws_iam_policy by ARN', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.admin.arn}' } } }],
-    ['a data.aws_iam_policy by name', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.by_name.arn}' } } }],
+    [
+      'a data.aws_iam_policy by ARN',
+      { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.admin.arn}' } } },
+    ],
+    [
+      'a data.aws_iam_policy by name',
+      { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${data.aws_iam_policy.by_name.arn}' } } },
+    ],
     ['a local', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${local.admin}' } } }],
-    ['a variable default', { aws_iam_role: { r: { assume_role_policy: policyJson(), managed_policy_arns: '${var.policies}' } } }],
+    [
+      'a variable default',
+      { aws_iam_role: { r: { assume_role_policy: policyJson(), managed_policy_arns: '${var.policies}' } } },
+    ],
   ])('administrator policies fail CKV_AWS_274: %s', (_name, resource) => {
     const json = stackOf(
       resource,
-      { aws_iam_policy: { admin: { arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, by_name: { name: 'AdministratorAccess' } } },
-      { locals: { admin: 'arn:aws:iam::aws:policy/AdministratorAccess' }, variable: { policies: { type: 'list(string)', default: ['arn:aws:iam::aws:policy/job-function/NetworkAdministrator'] } } },
+      {
+        aws_iam_policy: {
+          admin: { arn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+          by_name: { name: 'AdministratorAccess' },
+        },
+      },
+      {
+        locals: { admin: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        variable: {
+          policies: { type: 'list(string)', default: ['arn:aws:iam::aws:policy/job-function/NetworkAdministrator'] },
+        },
+      },
     );
-    expect(problems(json, 'CKV_AWS_274')).toEqual([expect.stringMatching(/attaches the AWS-managed policy ".+", which gives administrator-level access/)]);
+    expect(problems(json, 'CKV_AWS_274')).toEqual([
+      expect.stringMatching(/attaches the AWS-managed policy ".+", which gives administrator-level access/),
+    ]);
     expect(problems(json, 'CIP_IAM_8')).toEqual([]);
   });
 
   test('other AWS-managed policies fail CIP_IAM_8, each one named', () => {
     const json = stackOf({
       aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' } },
-      aws_iam_role_policy_attachments_exclusive: { e: { role_name: 'r', policy_arns: ['arn:aws:iam::aws:policy/service-role/AWSCodeBuildAdminAccess', 'arn:aws:iam::123456789012:policy/own'] } },
+      aws_iam_role_policy_attachments_exclusive: {
+        e: {
+          role_name: 'r',
+          policy_arns: [
+            'arn:aws:iam::aws:policy/service-role/AWSCodeBuildAdminAccess',
+            'arn:aws:iam::123456789012:policy/own',
+          ],
+        },
+      },
     });
     expect(problems(json, 'CIP_IAM_8')).toEqual([
-      expect.stringMatching(/^aws_iam_role_policy_attachment.a: policy_arn attaches the AWS-managed policy "AmazonS3FullAccess"/),
-      expect.stringMatching(/^aws_iam_role_policy_attachments_exclusive.e: policy_arns\[0\] attaches the AWS-managed policy "service-role\/AWSCodeBuildAdminAccess"/),
+      expect.stringMatching(
+        /^aws_iam_role_policy_attachment.a: policy_arn attaches the AWS-managed policy "AmazonS3FullAccess"/,
+      ),
+      expect.stringMatching(
+        /^aws_iam_role_policy_attachments_exclusive.e: policy_arns\[0\] attaches the AWS-managed policy "service-role\/AWSCodeBuildAdminAccess"/,
+      ),
     ]);
   });
 
   test("the stack's own policies pass", () => {
     const json = stackOf({
-      aws_iam_policy: { own: { policy: policyJson({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } },
-      aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${aws_iam_policy.own.arn}' }, b: { role: 'r', policy_arn: `arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess` } },
+      aws_iam_policy: {
+        own: { policy: policyJson({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) },
+      },
+      aws_iam_role_policy_attachment: {
+        a: { role: 'r', policy_arn: '${aws_iam_policy.own.arn}' },
+        b: { role: 'r', policy_arn: `arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess` },
+      },
     });
     expect([...problems(json, 'CKV_AWS_274'), ...problems(json, 'CIP_IAM_8')]).toEqual([]);
   });
@@ -161,22 +339,41 @@ describe('CKV_AWS_274 and CIP_IAM_8: AWS-managed policies', () => {
 
 describe('CIP_IAM_9: trusts outside the account', () => {
   const trust = (principal: Record<string, unknown>) =>
-    stackOf({ aws_iam_role: { ...trustRole(policyJson({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' })).aws_iam_role, other: { assume_role_policy: policyJson() } } });
+    stackOf({
+      aws_iam_role: {
+        ...trustRole(policyJson({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' })).aws_iam_role,
+        other: { assume_role_policy: policyJson() },
+      },
+    });
   test.each([
     ['another account ID', { AWS: '111122223333' }],
     ['another account root', { AWS: 'arn:aws:iam::111122223333:root' }],
     ['a role of another account, in a list', { AWS: ['arn:aws:iam::111122223333:role/deployer'] }],
     ['any account', { AWS: 'arn:aws:iam::*:root' }],
     ['a variable', { AWS: '${var.trusted_account}' }],
-    ['a federated provider', { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }],
+    [
+      'a federated provider',
+      { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+    ],
     ['a SAML provider', { Federated: 'arn:aws:iam::111122223333:saml-provider/corp' }],
   ])('fails: %s', (_name, principal) => {
-    expect(problems(trust(principal), 'CIP_IAM_9')).toEqual([expect.stringMatching(/lets .+ assume the role: not this stack's account/)]);
+    expect(problems(trust(principal), 'CIP_IAM_9')).toEqual([
+      expect.stringMatching(/lets .+ assume the role: not this stack's account/),
+    ]);
   });
 
   test('fails: a data-source trust with an account principal', () => {
     const json = stackOf(trustRole('${data.aws_iam_policy_document.t.json}'), {
-      aws_iam_policy_document: { t: { statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }] }] } },
+      aws_iam_policy_document: {
+        t: {
+          statement: [
+            {
+              actions: ['sts:AssumeRole'],
+              principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }],
+            },
+          ],
+        },
+      },
     });
     expect(problems(json, 'CIP_IAM_9')).toHaveLength(1);
   });
@@ -193,7 +390,9 @@ describe('CIP_IAM_9: trusts outside the account', () => {
   test('follows a local to this account, and fails a wildcard service', () => {
     const own = { ...trust({ AWS: '${local.root}' }), locals: { root: `arn:${PARTITION}:iam::${ACCOUNT}:root` } };
     expect(problems(own, 'CIP_IAM_9')).toEqual([]);
-    expect(problems(trust({ Service: '*.amazonaws.com' }), 'CIP_IAM_9')).toEqual([expect.stringMatching(/lets any service \(Service "\*.amazonaws.com"\)/)]);
+    expect(problems(trust({ Service: '*.amazonaws.com' }), 'CIP_IAM_9')).toEqual([
+      expect.stringMatching(/lets any service \(Service "\*.amazonaws.com"\)/),
+    ]);
   });
 
   test('leaves "*" to CKV_AWS_60, which reports it', () => {
@@ -205,7 +404,16 @@ describe('CIP_IAM_9: trusts outside the account', () => {
 
 describe('CIP_IAM_10: confused-deputy conditions on CodeBuild trusts', () => {
   const trust = (condition?: Record<string, unknown>, service: unknown = 'codebuild.amazonaws.com') =>
-    stackOf(trustRole(policyJson({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) })));
+    stackOf(
+      trustRole(
+        policyJson({
+          Effect: 'Allow',
+          Principal: { Service: service },
+          Action: 'sts:AssumeRole',
+          ...(condition ? { Condition: condition } : {}),
+        }),
+      ),
+    );
   test.each([
     ['no condition', undefined],
     ['a negated condition', { StringNotEquals: { 'aws:SourceAccount': ACCOUNT } }],
@@ -215,17 +423,24 @@ describe('CIP_IAM_10: confused-deputy conditions on CodeBuild trusts', () => {
     ['another key', { StringEquals: { 'aws:PrincipalOrgID': 'o-123' } }],
     ['two accounts', { StringEquals: { 'aws:SourceAccount': [ACCOUNT, '111122223333'] } }],
   ])('fails: %s', (_name, condition) => {
-    expect(problems(trust(condition), 'CIP_IAM_10')).toEqual([expect.stringMatching(/lets codebuild.amazonaws.com assume the role for any account's resources/)]);
+    expect(problems(trust(condition), 'CIP_IAM_10')).toEqual([
+      expect.stringMatching(/lets codebuild.amazonaws.com assume the role for any account's resources/),
+    ]);
   });
 
   test('fails in a list of services too', () => {
-    expect(problems(trust(undefined, ['codepipeline.amazonaws.com', 'codebuild.amazonaws.com']), 'CIP_IAM_10')).toHaveLength(1);
+    expect(
+      problems(trust(undefined, ['codepipeline.amazonaws.com', 'codebuild.amazonaws.com']), 'CIP_IAM_10'),
+    ).toHaveLength(1);
   });
 
   test.each([
     ['aws:SourceAccount of the stack', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }],
     ['aws:SourceAccount as a literal ID, key in other case', { StringEquals: { 'AWS:SourceAccount': '123456789012' } }],
-    ['aws:SourceArn of a project', { ArnLike: { 'aws:SourceArn': `arn:${PARTITION}:codebuild:${REGION}:${ACCOUNT}:project/app` } }],
+    [
+      'aws:SourceArn of a project',
+      { ArnLike: { 'aws:SourceArn': `arn:${PARTITION}:codebuild:${REGION}:${ACCOUNT}:project/app` } },
+    ],
   ])('passes: %s', (_name, condition) => {
     expect(problems(trust(condition), 'CIP_IAM_10')).toEqual([]);
   });
@@ -239,9 +454,19 @@ describe('resource policies: everyone and other accounts', () => {
   const everyone = { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' };
   test.each([
     ['CKV_AWS_33', { aws_kms_key: { k: { policy: policyJson(everyone) } } }],
-    ['CKV_AWS_33', { aws_kms_key_policy: { k: { key_id: 'k', policy: policyJson({ ...everyone, Principal: { AWS: ['*'] } }) } } }],
+    [
+      'CKV_AWS_33',
+      { aws_kms_key_policy: { k: { key_id: 'k', policy: policyJson({ ...everyone, Principal: { AWS: ['*'] } }) } } },
+    ],
     ['CKV_AWS_70', { aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson(everyone) } } }],
-    ['CKV_AWS_70', { aws_s3_bucket: { b: { bucket: 'b', policy: policyJson({ ...everyone, Principal: { AWS: 'arn:aws:iam::*:root' } }) } } }],
+    [
+      'CKV_AWS_70',
+      {
+        aws_s3_bucket: {
+          b: { bucket: 'b', policy: policyJson({ ...everyone, Principal: { AWS: 'arn:aws:iam::*:root' } }) },
+        },
+      },
+    ],
     ['CKV_AWS_32', { aws_ecr_repository_policy: { p: { repository: 'r', policy: policyJson(everyone) } } }],
     ['CKV_AWS_169', { aws_sns_topic_policy: { p: { arn: 'a', policy: policyJson(everyone) } } }],
     ['CKV_AWS_169', { aws_sns_topic: { t: { policy: policyJson(everyone) } } }],
@@ -276,13 +501,37 @@ describe('resource policies: everyone and other accounts', () => {
   });
 
   test.each([
-    ['a Deny to everyone (TLS only)', { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
-    ['an Allow to everyone pinned to this account', { ...everyone, Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } } }],
-    ['an Allow to everyone pinned by kms:CallerAccount', { ...everyone, Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } } }],
-    ['a service principal', { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject', Resource: '*' }],
-    ['this account', { Effect: 'Allow', Principal: { AWS: `arn:${PARTITION}:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+    [
+      'a Deny to everyone (TLS only)',
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+    [
+      'an Allow to everyone pinned to this account',
+      { ...everyone, Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } } },
+    ],
+    [
+      'an Allow to everyone pinned by kms:CallerAccount',
+      { ...everyone, Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } } },
+    ],
+    [
+      'a service principal',
+      { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject', Resource: '*' },
+    ],
+    [
+      'this account',
+      { Effect: 'Allow', Principal: { AWS: `arn:${PARTITION}:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+    ],
   ])('passes: %s', (_name, statement) => {
-    const json = stackOf({ aws_kms_key: { k: { policy: policyJson(statement) } }, aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson(statement) } } });
+    const json = stackOf({
+      aws_kms_key: { k: { policy: policyJson(statement) } },
+      aws_s3_bucket_policy: { p: { bucket: 'b', policy: policyJson(statement) } },
+    });
     for (const rule of ['CKV_AWS_33', 'CKV_AWS_70', 'CIP_IAM_12']) expect(problems(json, rule)).toEqual([]);
   });
 
@@ -290,9 +539,14 @@ describe('resource policies: everyone and other accounts', () => {
     ['aws_kms_key', { AWS: 'arn:aws:iam::111122223333:root' }],
     ['aws_s3_bucket_policy', { AWS: '111122223333' }],
     ['aws_sns_topic_policy', { AWS: ['arn:aws:iam::111122223333:role/x'] }],
-    ['aws_secretsmanager_secret_policy', { CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }],
+    [
+      'aws_secretsmanager_secret_policy',
+      { CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' },
+    ],
   ])('CIP_IAM_12 fails a grant to another account in %s', (type, principal) => {
-    const json = stackOf({ [type]: { x: { policy: policyJson({ Effect: 'Allow', Principal: principal, Action: '*', Resource: '*' }) } } });
+    const json = stackOf({
+      [type]: { x: { policy: policyJson({ Effect: 'Allow', Principal: principal, Action: '*', Resource: '*' }) } },
+    });
     expect(problems(json, 'CIP_IAM_12')).toEqual([expect.stringMatching(/: not this stack's account/)]);
   });
 });
@@ -317,20 +571,43 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
   });
 
   const variables = (...environmentVariable: Record<string, unknown>[]) =>
-    stackOf({ aws_codebuild_project: { p: { name: 'p', environment: { image: 'aws/codebuild/standard:7.0', environment_variable: environmentVariable } } } });
+    stackOf({
+      aws_codebuild_project: {
+        p: {
+          name: 'p',
+          environment: { image: 'aws/codebuild/standard:7.0', environment_variable: environmentVariable },
+        },
+      },
+    });
 
   test.each([
-    ['a GitHub token in a PLAINTEXT variable', variables({ name: 'GH', type: 'PLAINTEXT', value: GITHUB_TOKEN }), /\("GH", type PLAINTEXT\) holds a GitHub token/],
+    [
+      'a GitHub token in a PLAINTEXT variable',
+      variables({ name: 'GH', type: 'PLAINTEXT', value: GITHUB_TOKEN }),
+      /\("GH", type PLAINTEXT\) holds a GitHub token/,
+    ],
     [
       'a password under a secret name, type left out',
       variables({ name: 'DOCKERHUB_PASSWORD', value: 'hunter2hunter2' }),
       /\("DOCKERHUB_PASSWORD", type PLAINTEXT\) is a literal under the secret-looking name/,
     ],
-    ['an AWS access key ID in any variable', variables({ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' }), /holds an AWS access key ID/],
-    ['a private key', stackOf({ aws_instance: { i: { user_data: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...' } } }), /user_data holds a private key/],
+    [
+      'an AWS access key ID in any variable',
+      variables({ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' }),
+      /holds an AWS access key ID/,
+    ],
+    [
+      'a private key',
+      stackOf({ aws_instance: { i: { user_data: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...' } } }),
+      /user_data holds a private key/,
+    ],
     [
       'a Slack token in a pipeline action',
-      stackOf({ aws_codepipeline: { p: { stage: [{ action: [{ configuration: { Webhook: 'xoxb-123456789012-abcdefABCDEF' } }] }] } } }),
+      stackOf({
+        aws_codepipeline: {
+          p: { stage: [{ action: [{ configuration: { Webhook: 'xoxb-123456789012-abcdefABCDEF' } }] }] },
+        },
+      }),
       /stage\[0\].action\[0\].configuration.Webhook holds a Slack token/,
     ],
     [
@@ -338,69 +615,182 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
       stackOf({}, {}, { provider: { docker: [{ registry_auth: { password: `dckr_pat_${'x'.repeat(27)}` } }] } }),
       /registry_auth.password holds a Docker Hub access token/,
     ],
-    ['a literal provider token', stackOf({}, {}, { provider: { github: [{ owner: 'o', token: 'not-a-real-token' }] } }), /^provider.github: token is a literal under the secret-looking name "token"/],
-    ['backend access keys', stackOf({}, {}, { terraform: { backend: { s3: { bucket: 'b', key: 'state', secret_key: 'abc/def' } } } }), /backend.s3.secret_key is a literal/],
+    [
+      'a literal provider token',
+      stackOf({}, {}, { provider: { github: [{ owner: 'o', token: 'not-a-real-token' }] } }),
+      /^provider.github: token is a literal under the secret-looking name "token"/,
+    ],
+    [
+      'backend access keys',
+      stackOf({}, {}, { terraform: { backend: { s3: { bucket: 'b', key: 'state', secret_key: 'abc/def' } } } }),
+      /backend.s3.secret_key is a literal/,
+    ],
     [
       'a variable default',
       stackOf({}, {}, { variable: { github_token: { type: 'string', default: 'xyz-123' } } }),
       /^var.github_token: default is a literal under the secret-looking name "github_token"/,
     ],
-    ['a sensitive variable default', stackOf({}, {}, { variable: { credentials_blob: { sensitive: true, default: 'anything' } } }), /default is a literal/],
-    ['an output', stackOf({}, {}, { output: { admin_password: { value: 'p4ss' } } }), /^output.admin_password: value is a literal/],
+    [
+      'a sensitive variable default',
+      stackOf({}, {}, { variable: { credentials_blob: { sensitive: true, default: 'anything' } } }),
+      /default is a literal/,
+    ],
+    [
+      'an output',
+      stackOf({}, {}, { output: { admin_password: { value: 'p4ss' } } }),
+      /^output.admin_password: value is a literal/,
+    ],
     ['a local', stackOf({}, {}, { locals: { api_key: 'k-123' } }), /^local.api_key: api_key is a literal/],
-    ['a personal access token named PAT', variables({ name: 'GITHUB_PAT', value: 'abc123' }), /\("GITHUB_PAT", type PLAINTEXT\) is a literal/],
+    [
+      'a personal access token named PAT',
+      variables({ name: 'GITHUB_PAT', value: 'abc123' }),
+      /\("GITHUB_PAT", type PLAINTEXT\) is a literal/,
+    ],
     [
       'an Authorization header',
-      stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { api_key: { key: 'Authorization', value: 'Bearer abc' } } } } }),
+      stackOf({
+        aws_cloudwatch_event_connection: {
+          c: { auth_parameters: { api_key: { key: 'Authorization', value: 'Bearer abc' } } },
+        },
+      }),
       /auth_parameters.api_key \("Authorization", type PLAINTEXT\) is a literal under the secret-looking name "Authorization"/,
     ],
     [
       'a value in a block named like a secret',
-      stackOf({ aws_cloudwatch_event_connection: { c: { auth_parameters: { basic: { username: 'u', password: 'pw' }, oauth: { client_parameters: { client_id: 'i', client_secret: 'cs' } } } } } }),
+      stackOf({
+        aws_cloudwatch_event_connection: {
+          c: {
+            auth_parameters: {
+              basic: { username: 'u', password: 'pw' },
+              oauth: { client_parameters: { client_id: 'i', client_secret: 'cs' } },
+            },
+          },
+        },
+      }),
       /client_parameters.client_secret is a literal/,
     ],
-    ['OAuthToken in camel case', stackOf({ aws_codepipeline: { p: { stage: [{ action: [{ configuration: { OAuthToken: 'abc' } }] }] } } }), /OAuthToken is a literal/],
+    [
+      'OAuthToken in camel case',
+      stackOf({ aws_codepipeline: { p: { stage: [{ action: [{ configuration: { OAuthToken: 'abc' } }] }] } } }),
+      /OAuthToken is a literal/,
+    ],
     [
       'a URL with a password',
-      stackOf({ aws_codebuild_source_credential: { c: { server_type: 'GITHUB', auth_type: 'PERSONAL_ACCESS_TOKEN', token: '${var.t}', user_name: 'https://u:p4ss@git.example.com' } } }),
+      stackOf({
+        aws_codebuild_source_credential: {
+          c: {
+            server_type: 'GITHUB',
+            auth_type: 'PERSONAL_ACCESS_TOKEN',
+            token: '${var.t}',
+            user_name: 'https://u:p4ss@git.example.com',
+          },
+        },
+      }),
       /holds a URL with a password/,
     ],
     [
       'container definitions JSON',
-      stackOf({ aws_ecs_task_definition: { t: { container_definitions: JSON.stringify([{ name: 'app', environment: [{ name: 'DB_PASSWORD', value: 'secret!' }] }]) } } }),
+      stackOf({
+        aws_ecs_task_definition: {
+          t: {
+            container_definitions: JSON.stringify([
+              { name: 'app', environment: [{ name: 'DB_PASSWORD', value: 'secret!' }] },
+            ]),
+          },
+        },
+      }),
       /container_definitions\[0\].environment\[0\] \("DB_PASSWORD", type PLAINTEXT\) is a literal/,
     ],
-    ['a GitHub Actions secret', stackOf({ github_actions_secret: { s: { secret_name: 'X', plaintext_value: 'abc' } } }), /plaintext_value is a literal/],
-    ['a SecureString parameter', stackOf({ aws_ssm_parameter: { p: { name: '/x', type: 'SecureString', value: 'abc' } } }), /value of a SecureString parameter is a literal/],
+    [
+      'a GitHub Actions secret',
+      stackOf({ github_actions_secret: { s: { secret_name: 'X', plaintext_value: 'abc' } } }),
+      /plaintext_value is a literal/,
+    ],
+    [
+      'a SecureString parameter',
+      stackOf({ aws_ssm_parameter: { p: { name: '/x', type: 'SecureString', value: 'abc' } } }),
+      /value of a SecureString parameter is a literal/,
+    ],
     [
       'a parameter named like a password',
       stackOf({ aws_ssm_parameter: { p: { name: '/app/db_password', type: 'String', value: 'abc' } } }),
       /^aws_ssm_parameter.p: value \("\/app\/db_password", type STRING\) is a literal/,
     ],
-    ['an API Gateway key', stackOf({ aws_api_gateway_api_key: { k: { name: 'ci', value: 'abcdefghijklmnopqrstuvwxyz' } } }), /value of an API key is a literal/],
+    [
+      'an API Gateway key',
+      stackOf({ aws_api_gateway_api_key: { k: { name: 'ci', value: 'abcdefghijklmnopqrstuvwxyz' } } }),
+      /value of an API key is a literal/,
+    ],
   ])('fails: %s, naming the attribute, never the value', (_name, json, message) => {
     const found = problems(json, 'CIP_SEC_1');
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
-    for (const secret of [GITHUB_TOKEN, 'hunter2hunter2', 'AKIAIOSFODNN7EXAMPLE', 'not-a-real-token', 'xyz-123', 'p4ss', 'k-123', 'abc/def']) {
+    for (const secret of [
+      GITHUB_TOKEN,
+      'hunter2hunter2',
+      'AKIAIOSFODNN7EXAMPLE',
+      'not-a-real-token',
+      'xyz-123',
+      'p4ss',
+      'k-123',
+      'abc/def',
+    ]) {
       expect(found.join('\n')).not.toContain(secret);
     }
   });
 
   test.each([
-    ['a SECRETS_MANAGER variable with a JSON key', variables({ name: 'DOCKERHUB_PASSWORD', type: 'SECRETS_MANAGER', value: '${aws_secretsmanager_secret.s.arn}:password' })],
+    [
+      'a SECRETS_MANAGER variable with a JSON key',
+      variables({
+        name: 'DOCKERHUB_PASSWORD',
+        type: 'SECRETS_MANAGER',
+        value: '${aws_secretsmanager_secret.s.arn}:password',
+      }),
+    ],
     ['a PARAMETER_STORE variable', variables({ name: 'NPM_TOKEN', type: 'PARAMETER_STORE', value: '/ci/npm-token' })],
-    ['plain variables', variables({ name: 'APP_DIR', type: 'PLAINTEXT', value: '.' }, { name: 'PUSH_LATEST_TAG', value: 'true' })],
+    [
+      'plain variables',
+      variables({ name: 'APP_DIR', type: 'PLAINTEXT', value: '.' }, { name: 'PUSH_LATEST_TAG', value: 'true' }),
+    ],
     [
       'a write-only secret from ephemeral variables',
-      stackOf({ aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string_wo: '${jsonencode({"password" = var.p})}', secret_string_wo_version: 1 } } }),
+      stackOf({
+        aws_secretsmanager_secret_version: {
+          v: { secret_id: 'x', secret_string_wo: '${jsonencode({"password" = var.p})}', secret_string_wo_version: 1 },
+        },
+      }),
     ],
-    ['a secret ID and KMS alias', stackOf({ aws_kms_alias: { a: { name: 'alias/ci/app-token' } } }, { aws_secretsmanager_secret_version: { t: { secret_id: 'github/codepipeline-oauth-token' } } })],
-    ['a token from a reference', stackOf({ aws_codepipeline_webhook: { w: { authentication_configuration: { secret_token: '${random_password.p.result}' } } } })],
-    ['a variable with no default', stackOf({}, {}, { variable: { dockerhub_password: { type: 'string', sensitive: true, ephemeral: true } } })],
+    [
+      'a secret ID and KMS alias',
+      stackOf(
+        { aws_kms_alias: { a: { name: 'alias/ci/app-token' } } },
+        { aws_secretsmanager_secret_version: { t: { secret_id: 'github/codepipeline-oauth-token' } } },
+      ),
+    ],
+    [
+      'a token from a reference',
+      stackOf({
+        aws_codepipeline_webhook: {
+          w: { authentication_configuration: { secret_token: '${random_password.p.result}' } },
+        },
+      }),
+    ],
+    [
+      'a variable with no default',
+      stackOf({}, {}, { variable: { dockerhub_password: { type: 'string', sensitive: true, ephemeral: true } } }),
+    ],
     ['idempotency tokens', stackOf({ aws_efs_file_system: { f: { creation_token: 'my-fs' } } })],
     [
       'a registry credential named by its secret',
-      stackOf({ aws_codebuild_project: { p: { environment: { registry_credential: { credential: 'dockerhub-creds', credential_provider: 'SECRETS_MANAGER' } } } } }),
+      stackOf({
+        aws_codebuild_project: {
+          p: {
+            environment: {
+              registry_credential: { credential: 'dockerhub-creds', credential_provider: 'SECRETS_MANAGER' },
+            },
+          },
+        },
+      }),
     ],
   ])('passes: %s', (_name, json) => {
     expect(problems(json, 'CIP_SEC_1')).toEqual([]);
@@ -414,34 +804,77 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
     enforce_admins: true,
     allows_force_pushes: false,
     allows_deletions: false,
-    required_pull_request_reviews: [{ required_approving_review_count: 1, dismiss_stale_reviews: true, require_code_owner_reviews: true }],
+    required_pull_request_reviews: [
+      { required_approving_review_count: 1, dismiss_stale_reviews: true, require_code_owner_reviews: true },
+    ],
   };
-  const protection = (body: Record<string, unknown>, type = 'github_branch_protection') => stackOf({ [type]: { p: body } });
+  const protection = (body: Record<string, unknown>, type = 'github_branch_protection') =>
+    stackOf({ [type]: { p: body } });
 
   test.each([
-    ['reviews removed', { ...PRODUCT, required_pull_request_reviews: undefined }, /required_pull_request_reviews is missing/],
-    ['no approval needed', { ...PRODUCT, required_pull_request_reviews: [{ required_approving_review_count: 0, dismiss_stale_reviews: true }] }, /required_approving_review_count is 0/],
-    ['stale approvals kept', { ...PRODUCT, required_pull_request_reviews: { required_approving_review_count: 2 } }, /dismiss_stale_reviews is not true/],
+    [
+      'reviews removed',
+      { ...PRODUCT, required_pull_request_reviews: undefined },
+      /required_pull_request_reviews is missing/,
+    ],
+    [
+      'no approval needed',
+      {
+        ...PRODUCT,
+        required_pull_request_reviews: [{ required_approving_review_count: 0, dismiss_stale_reviews: true }],
+      },
+      /required_approving_review_count is 0/,
+    ],
+    [
+      'stale approvals kept',
+      { ...PRODUCT, required_pull_request_reviews: { required_approving_review_count: 2 } },
+      /dismiss_stale_reviews is not true/,
+    ],
     ['force pushes', { ...PRODUCT, allows_force_pushes: true }, /allows_force_pushes is true/],
     ['force push bypassers', { ...PRODUCT, force_push_bypassers: ['/octocat'] }, /force_push_bypassers/],
     ['deletions', { ...PRODUCT, allows_deletions: 'true' }, /allows_deletions is true/],
     ['admins exempt', { ...PRODUCT, enforce_admins: false }, /enforce_admins is false/],
     ['admins not set', { ...PRODUCT, enforce_admins: undefined }, /enforce_admins is not set/],
-    ['review bypassers', { ...PRODUCT, required_pull_request_reviews: [{ dismiss_stale_reviews: true, pull_request_bypassers: ['/octocat'] }] }, /pull_request_bypassers/],
+    [
+      'review bypassers',
+      {
+        ...PRODUCT,
+        required_pull_request_reviews: [{ dismiss_stale_reviews: true, pull_request_bypassers: ['/octocat'] }],
+      },
+      /pull_request_bypassers/,
+    ],
   ])('github_branch_protection fails: %s', (_name, body, message) => {
     expect(problems(protection(body), 'CIP_GIT_2')).toEqual([expect.stringMatching(message)]);
   });
 
   test.each([
-    ['no reviews', { repository: 'r', branch: 'main', enforce_admins: true }, /required_pull_request_reviews is missing/],
-    ['admins exempt', { repository: 'r', branch: 'main', required_pull_request_reviews: { dismiss_stale_reviews: true } }, /enforce_admins is not set/],
+    [
+      'no reviews',
+      { repository: 'r', branch: 'main', enforce_admins: true },
+      /required_pull_request_reviews is missing/,
+    ],
+    [
+      'admins exempt',
+      { repository: 'r', branch: 'main', required_pull_request_reviews: { dismiss_stale_reviews: true } },
+      /enforce_admins is not set/,
+    ],
     [
       'bypass allowances',
-      { repository: 'r', branch: 'main', enforce_admins: true, required_pull_request_reviews: { dismiss_stale_reviews: true, bypass_pull_request_allowances: { users: ['u'] } } },
+      {
+        repository: 'r',
+        branch: 'main',
+        enforce_admins: true,
+        required_pull_request_reviews: {
+          dismiss_stale_reviews: true,
+          bypass_pull_request_allowances: { users: ['u'] },
+        },
+      },
       /bypass_pull_request_allowances/,
     ],
   ])('github_branch_protection_v3 fails: %s', (_name, body, message) => {
-    expect(problems(protection(body, 'github_branch_protection_v3'), 'CIP_GIT_2')).toEqual([expect.stringMatching(message)]);
+    expect(problems(protection(body, 'github_branch_protection_v3'), 'CIP_GIT_2')).toEqual([
+      expect.stringMatching(message),
+    ]);
   });
 
   test('github_repository_ruleset fails with bypass actors or no approvals', () => {
@@ -464,36 +897,74 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
   test("the product's settings pass, in both resources, and a tag ruleset is not held to it", () => {
     expect(problems(protection(PRODUCT), 'CIP_GIT_2')).toEqual([]);
     expect(
-      problems(protection({ repository: 'r', branch: 'main', enforce_admins: true, required_pull_request_reviews: { dismiss_stale_reviews: true } }, 'github_branch_protection_v3'), 'CIP_GIT_2'),
+      problems(
+        protection(
+          {
+            repository: 'r',
+            branch: 'main',
+            enforce_admins: true,
+            required_pull_request_reviews: { dismiss_stale_reviews: true },
+          },
+          'github_branch_protection_v3',
+        ),
+        'CIP_GIT_2',
+      ),
     ).toEqual([]);
-    expect(problems(stackOf({ github_repository_ruleset: { r: { target: 'tag', bypass_actors: [{ actor_id: 1, actor_type: 'Team' }] } } }), 'CIP_GIT_2')).toEqual([]);
+    expect(
+      problems(
+        stackOf({
+          github_repository_ruleset: { r: { target: 'tag', bypass_actors: [{ actor_id: 1, actor_type: 'Team' }] } },
+        }),
+        'CIP_GIT_2',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('CIP_CB_1: privileged builds on images nobody pinned', () => {
   const DIGEST = `@sha256:${'a'.repeat(64)}`;
   const project = (environment: Record<string, unknown>, extra: Record<string, Record<string, any>> = {}) =>
-    stackOf({ ...extra, aws_codebuild_project: { p: { name: 'p', environment: { privileged_mode: true, ...environment } } } });
+    stackOf({
+      ...extra,
+      aws_codebuild_project: { p: { name: 'p', environment: { privileged_mode: true, ...environment } } },
+    });
 
   test.each([
     ['a Docker Hub image by tag', { image: 'docker:27-dind' }],
     ['a public image by latest', { image: 'public.ecr.aws/docker/library/docker:latest' }],
-    ['an ECR image by tag, mutable repository', { image: '${aws_ecr_repository.r.repository_url}:v1', image_pull_credentials_type: 'SERVICE_ROLE' }],
-    ['a curated-looking name pulled with the service role', { image: 'aws/codebuild/standard:7.0', image_pull_credentials_type: 'SERVICE_ROLE' }],
+    [
+      'an ECR image by tag, mutable repository',
+      { image: '${aws_ecr_repository.r.repository_url}:v1', image_pull_credentials_type: 'SERVICE_ROLE' },
+    ],
+    [
+      'a curated-looking name pulled with the service role',
+      { image: 'aws/codebuild/standard:7.0', image_pull_credentials_type: 'SERVICE_ROLE' },
+    ],
     ['privileged_mode as a string', { image: 'ubuntu:22.04', privileged_mode: 'true' }],
     ['a short digest', { image: 'docker@sha256:abc' }],
   ])('fails: %s', (_name, environment) => {
-    expect(problems(project(environment, { aws_ecr_repository: { r: { name: 'r', image_tag_mutability: 'MUTABLE' } } }), 'CIP_CB_1')).toEqual([
-      expect.stringMatching(/privileged_mode is true on the image/),
-    ]);
+    expect(
+      problems(
+        project(environment, { aws_ecr_repository: { r: { name: 'r', image_tag_mutability: 'MUTABLE' } } }),
+        'CIP_CB_1',
+      ),
+    ).toEqual([expect.stringMatching(/privileged_mode is true on the image/)]);
   });
 
   test.each([
     ['a CodeBuild image', { image: 'aws/codebuild/amazonlinux-x86_64-standard:5.0' }],
     ['an image pinned by digest', { image: `docker${DIGEST}` }],
-    ['an ECR image by tag of an IMMUTABLE repository', { image: '${aws_ecr_repository.r.repository_url}:v1', image_pull_credentials_type: 'SERVICE_ROLE' }],
+    [
+      'an ECR image by tag of an IMMUTABLE repository',
+      { image: '${aws_ecr_repository.r.repository_url}:v1', image_pull_credentials_type: 'SERVICE_ROLE' },
+    ],
     ['any image without privileged mode', { image: 'docker:latest', privileged_mode: false }],
   ])('passes: %s', (_name, environment) => {
-    expect(problems(project(environment, { aws_ecr_repository: { r: { name: 'r', image_tag_mutability: 'IMMUTABLE' } } }), 'CIP_CB_1')).toEqual([]);
+    expect(
+      problems(
+        project(environment, { aws_ecr_repository: { r: { name: 'r', image_tag_mutability: 'IMMUTABLE' } } }),
+        'CIP_CB_1',
+      ),
+    ).toEqual([]);
   });
 });

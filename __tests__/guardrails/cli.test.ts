@@ -10,7 +10,10 @@ function synthOutput(json: object): string {
   const outdir = mkdtempSync(join(tmpdir(), 'ci-guardrails-cli-'));
   mkdirSync(join(outdir, 'stacks', 'ci-app'), { recursive: true });
   writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), JSON.stringify(json));
-  writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({ stacks: { 'ci-app': { synthesizedStackPath: 'stacks/ci-app/cdk.tf.json' } } }));
+  writeFileSync(
+    join(outdir, 'manifest.json'),
+    JSON.stringify({ stacks: { 'ci-app': { synthesizedStackPath: 'stacks/ci-app/cdk.tf.json' } } }),
+  );
   return outdir;
 }
 
@@ -34,7 +37,12 @@ describe('cdktf-ci-guardrails', () => {
       new CiPipelineStack(testApp(), 'ci-app', {
         pipeline: pipelineProps(),
         region: 'eu-west-1',
-        state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+        state: {
+          bucket: 'my-state-bucket',
+          region: 'eu-west-1',
+          key: 'ci/app/terraform.tfstate',
+          kmsKeyId: 'alias/terraform-state/my-state-bucket',
+        },
       }).toTerraform(),
     ),
   );
@@ -49,11 +57,14 @@ describe('cdktf-ci-guardrails', () => {
 
   test("lists a team's stack's findings with their fixes: exit 1", () => {
     const broken = JSON.parse(JSON.stringify(stack));
-    for (const bucket of Object.values<any>(broken.resource.aws_s3_bucket_public_access_block)) bucket.block_public_acls = false;
+    for (const bucket of Object.values<any>(broken.resource.aws_s3_bucket_public_access_block))
+      bucket.block_public_acls = false;
     const result = run([synthOutput(broken)]);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/, \d+ findings?, /);
-    expect(result.stdout).toMatch(/^ {2}- \[ci-app\/ci\/artifacts\/public-access-block\] \S+ .*block_public_acls.* Fix: /m);
+    expect(result.stdout).toMatch(
+      /^ {2}- \[ci-app\/ci\/artifacts\/public-access-block\] \S+ .*block_public_acls.* Fix: /m,
+    );
   });
 
   test('a directory without a synth output is a user error, told in one line: exit 1', () => {
@@ -65,7 +76,13 @@ describe('cdktf-ci-guardrails', () => {
 
   test('--help prints the usage (exit 0); an unknown option or two directories are usage errors (exit 2)', () => {
     expect(run(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: cdktf-ci-guardrails') });
-    expect(run(['--strict'])).toMatchObject({ status: 2, stderr: expect.stringContaining("Unknown option '--strict'") });
-    expect(run(['a', 'b'])).toMatchObject({ status: 2, stderr: expect.stringContaining('expected at most one output directory, got 2') });
+    expect(run(['--strict'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("Unknown option '--strict'"),
+    });
+    expect(run(['a', 'b'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('expected at most one output directory, got 2'),
+    });
   });
 });

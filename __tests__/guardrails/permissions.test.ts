@@ -3,25 +3,44 @@ import { EncryptionKey, IEncryptionKey } from '../../constructs/aws/encryption-k
 import { buildFailures, FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
-import { checkStack, codeBuildNeeds, isAllowed, isAllowedOnAny, NormalizedStatement, PERMISSION_RULES, pipelineNeeds, secretOfVariable, SynthesizedStack, TerraformJson } from '../../guardrails';
+import {
+  checkStack,
+  codeBuildNeeds,
+  isAllowed,
+  isAllowedOnAny,
+  NormalizedStatement,
+  PERMISSION_RULES,
+  pipelineNeeds,
+  secretOfVariable,
+  SynthesizedStack,
+  TerraformJson,
+} from '../../guardrails';
 import { pipelineProps, testApp } from '../helpers';
 
 function synthesize(pipeline: CiPipelineProps): TerraformJson {
   const stack = new CiPipelineStack(testApp(), 'ci-app', {
     pipeline,
     region: 'eu-west-1',
-    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+    state: {
+      bucket: 'my-state-bucket',
+      region: 'eu-west-1',
+      key: 'ci/app/terraform.tfstate',
+      kmsKeyId: 'alias/terraform-state/my-state-bucket',
+    },
   });
   return JSON.parse(JSON.stringify(stack.toTerraform()));
 }
 
 /** The permission findings of a stack's JSON. */
-const permissionProblems = (json: TerraformJson) => checkStack(json, { rules: PERMISSION_RULES }).findings.map((finding) => finding.problem);
+const permissionProblems = (json: TerraformJson) =>
+  checkStack(json, { rules: PERMISSION_RULES }).findings.map((finding) => finding.problem);
 
 /** The body of the data source whose construct path ends with `suffix`. */
 function documentAt(json: any, suffix: string): any {
   // Whole path segments: "build/role/permissions" is not "pull-request-build/role/permissions".
-  const found = Object.values(json.data.aws_iam_policy_document).find((body: any) => `/${body['//'].metadata.path}`.endsWith(`/${suffix}`));
+  const found = Object.values(json.data.aws_iam_policy_document).find((body: any) =>
+    `/${body['//'].metadata.path}`.endsWith(`/${suffix}`),
+  );
   if (found === undefined) throw new Error(`no policy document at ${suffix}`);
   return found;
 }
@@ -46,7 +65,14 @@ const SHAPES = [
   {
     name: 'webhook + ECR',
     props: pipelineProps({ registry: { type: 'ecr', image: 'app' } }),
-    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'EcrLogin', 'EcrPushImages'],
+    build: [
+      'WriteBuildLogs',
+      'PublishTestReports',
+      'BucketObjectsReadWrite',
+      'UseEncryptionKey',
+      'EcrLogin',
+      'EcrPushImages',
+    ],
     pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceToken'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
   },
@@ -59,15 +85,38 @@ const SHAPES = [
   },
   {
     name: 'connection + ECR with Docker Hub credentials',
-    props: pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app', dockerHubCredentials: true } }),
-    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets', 'EcrLogin', 'EcrPushImages'],
+    props: pipelineProps({
+      trigger: 'connection',
+      registry: { type: 'ecr', image: 'app', dockerHubCredentials: true },
+    }),
+    build: [
+      'WriteBuildLogs',
+      'PublishTestReports',
+      'BucketObjectsReadWrite',
+      'UseEncryptionKey',
+      'ReadBuildSecrets',
+      'EcrLogin',
+      'EcrPushImages',
+    ],
     pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceThroughConnection'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject', 'UseGitHubConnection'],
   },
   {
     name: 'existing KMS key and artifact bucket, ECR with Docker Hub credentials',
-    props: pipelineProps({ registry: { type: 'ecr', image: 'app', dockerHubCredentials: true }, encryptionKeyArn: EXISTING_KEY, artifactBucketName: 'shared-ci-artifacts' }),
-    build: ['WriteBuildLogs', 'PublishTestReports', 'BucketObjectsReadWrite', 'UseEncryptionKey', 'ReadBuildSecrets', 'EcrLogin', 'EcrPushImages'],
+    props: pipelineProps({
+      registry: { type: 'ecr', image: 'app', dockerHubCredentials: true },
+      encryptionKeyArn: EXISTING_KEY,
+      artifactBucketName: 'shared-ci-artifacts',
+    }),
+    build: [
+      'WriteBuildLogs',
+      'PublishTestReports',
+      'BucketObjectsReadWrite',
+      'UseEncryptionKey',
+      'ReadBuildSecrets',
+      'EcrLogin',
+      'EcrPushImages',
+    ],
     pullRequest: ['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadSourceToken'],
     pipeline: ['BucketObjectsReadWrite', 'UseEncryptionKey', 'RunBuildProject'],
   },
@@ -83,7 +132,10 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
 
   test('the needs follow the configuration', () => {
     const stack = new SynthesizedStack(json);
-    const purposes = [...codeBuildNeeds(stack.ofType('aws_codebuild_project')[0], stack)!.needs, ...pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs].map((need) => need.purpose);
+    const purposes = [
+      ...codeBuildNeeds(stack.ofType('aws_codebuild_project')[0], stack)!.needs,
+      ...pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs,
+    ].map((need) => need.purpose);
     const ecr = shape.props.registry.type === 'ecr';
     const secrets = shape.props.registry.type === 'dockerhub' || shape.props.registry.dockerHubCredentials === true;
     expect(purposes.includes('push images')).toBe(ecr);
@@ -91,7 +143,13 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
     expect(purposes.includes('read a SECRETS_MANAGER environment variable')).toBe(secrets);
     expect(purposes.includes('decrypt a secret it reads')).toBe(secrets);
     expect(purposes.includes('fetch source in the GitHub action')).toBe(shape.props.trigger === 'connection');
-    expect(purposes).toEqual(expect.arrayContaining(['write build logs', 'publish test reports to app-unit-tests', 'run the TestAndBuildImage action']));
+    expect(purposes).toEqual(
+      expect.arrayContaining([
+        'write build logs',
+        'publish test reports to app-unit-tests',
+        'run the TestAndBuildImage action',
+      ]),
+    );
   });
 
   describe.each([
@@ -111,7 +169,9 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
       document.statement = document.statement.filter((statement: any) => statement.sid !== sid);
       const problems = permissionProblems(broken);
       if ((needed as readonly string[]).includes(sid)) {
-        expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^role ci-app/ci/${role}/role/role may not `))]));
+        expect(problems).toEqual(
+          expect.arrayContaining([expect.stringMatching(new RegExp(`^role ci-app/ci/${role}/role/role may not `))]),
+        );
       } else {
         expect(problems).toEqual([]);
       }
@@ -128,10 +188,18 @@ describe.each(SHAPES.map((shape) => [shape.name, shape] as const))('permission c
 
   test('one missing action is named', () => {
     const broken = copy(json);
-    const statement = documentAt(broken, 'build/role/permissions').statement.find((candidate: any) => candidate.sid === 'UseEncryptionKey');
+    const statement = documentAt(broken, 'build/role/permissions').statement.find(
+      (candidate: any) => candidate.sid === 'UseEncryptionKey',
+    );
     statement.actions = statement.actions.filter((action: string) => action !== 'kms:GenerateDataKey*');
     const key = 'encryptionKeyArn' in shape.props ? shape.props.encryptionKeyArn : '${aws_kms_key.';
-    expect(permissionProblems(broken)).toEqual(expect.arrayContaining([expect.stringContaining(`role ci-app/ci/build/role/role may not encrypt build output: kms:GenerateDataKey* on ${key}`)]));
+    expect(permissionProblems(broken)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `role ci-app/ci/build/role/role may not encrypt build output: kms:GenerateDataKey* on ${key}`,
+        ),
+      ]),
+    );
   });
 });
 
@@ -140,12 +208,17 @@ describe('permission completeness with an existing artifact bucket', () => {
   beforeAll(() => {
     json = synthesize(pipelineProps({ artifactBucketName: 'shared-ci-artifacts' }));
   });
-  const objectsStatement = (document: any) => document.statement.find((statement: any) => statement.sid === 'BucketObjectsReadWrite');
+  const objectsStatement = (document: any) =>
+    document.statement.find((statement: any) => statement.sid === 'BucketObjectsReadWrite');
 
   test('the need is on the named bucket, in the partition the stack reads', () => {
     const stack = new SynthesizedStack(json);
-    const need = pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs.find((candidate) => candidate.purpose === 'read and write pipeline artifacts');
-    expect(need?.resource).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::shared-ci-artifacts\/app\/\*$/);
+    const need = pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs.find(
+      (candidate) => candidate.purpose === 'read and write pipeline artifacts',
+    );
+    expect(need?.resource).toMatch(
+      /^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::shared-ci-artifacts\/app\/\*$/,
+    );
   });
 
   test('a grant written with a literal partition meets it too, and so does one on the whole bucket', () => {
@@ -158,19 +231,32 @@ describe('permission completeness with an existing artifact bucket', () => {
 
   test("a grant on another pipeline's folder does not, for the pipeline nor for the build it runs", () => {
     const otherFolder = copy(json);
-    for (const role of ['pipeline', 'build']) objectsStatement(documentAt(otherFolder, `${role}/role/permissions`)).resources = ['arn:aws:s3:::shared-ci-artifacts/other-app/*'];
+    for (const role of ['pipeline', 'build'])
+      objectsStatement(documentAt(otherFolder, `${role}/role/permissions`)).resources = [
+        'arn:aws:s3:::shared-ci-artifacts/other-app/*',
+      ];
     expect(permissionProblems(otherFolder)).toEqual([
-      expect.stringMatching(/^role ci-app\/ci\/build\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/),
-      expect.stringMatching(/^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/),
+      expect.stringMatching(
+        /^role ci-app\/ci\/build\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/,
+      ),
+      expect.stringMatching(
+        /^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/,
+      ),
     ]);
   });
 
   test('the folder is the first 20 characters of the pipeline name, as CodePipeline truncates it', () => {
-    const long = synthesize(pipelineProps({ name: 'a-pipeline-name-of-thirty-chars', artifactBucketName: 'shared-ci-artifacts' }));
+    const long = synthesize(
+      pipelineProps({ name: 'a-pipeline-name-of-thirty-chars', artifactBucketName: 'shared-ci-artifacts' }),
+    );
     const stack = new SynthesizedStack(long);
-    const need = pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs.find((candidate) => candidate.purpose === 'read and write pipeline artifacts');
+    const need = pipelineNeeds(stack.ofType('aws_codepipeline')[0], stack)!.needs.find(
+      (candidate) => candidate.purpose === 'read and write pipeline artifacts',
+    );
     expect(need?.resource).toMatch(/:s3:::shared-ci-artifacts\/a-pipeline-name-of-t\/\*$/);
-    expect(objectsStatement(documentAt(long, 'pipeline/role/permissions')).resources).toEqual([expect.stringMatching(/:s3:::shared-ci-artifacts\/a-pipeline-name-of-t\/\*$/)]);
+    expect(objectsStatement(documentAt(long, 'pipeline/role/permissions')).resources).toEqual([
+      expect.stringMatching(/:s3:::shared-ci-artifacts\/a-pipeline-name-of-t\/\*$/),
+    ]);
     expect(permissionProblems(long)).toEqual([]);
   });
 
@@ -178,7 +264,9 @@ describe('permission completeness with an existing artifact bucket', () => {
     const otherBucket = copy(json);
     objectsStatement(documentAt(otherBucket, 'pipeline/role/permissions')).resources = ['arn:aws:s3:::other-bucket/*'];
     expect(permissionProblems(otherBucket)).toEqual([
-      expect.stringMatching(/^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on arn:\$\{data\.aws_partition/),
+      expect.stringMatching(
+        /^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on arn:\$\{data\.aws_partition/,
+      ),
     ]);
   });
 });
@@ -196,9 +284,19 @@ describe('isAllowed', () => {
   });
 
   test('matches action wildcards case-insensitively and resource wildcards exactly', () => {
-    expect(isAllowed([allow(['KMS:GenerateDataKey*'], ['arn:aws:kms:*'])], 'kms:GenerateDataKeyWithoutPlaintext', 'arn:aws:kms:eu-west-1:1:key/a')).toBe(true);
-    expect(isAllowed([allow(['s3:Get*'], ['arn:aws:s3:::bucket/*'])], 's3:PutObject', 'arn:aws:s3:::bucket/key')).toBe(false);
-    expect(isAllowed([allow(['s3:GetObject'], ['arn:aws:s3:::bucket'])], 's3:GetObject', 'arn:aws:s3:::bucket/key')).toBe(false);
+    expect(
+      isAllowed(
+        [allow(['KMS:GenerateDataKey*'], ['arn:aws:kms:*'])],
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'arn:aws:kms:eu-west-1:1:key/a',
+      ),
+    ).toBe(true);
+    expect(isAllowed([allow(['s3:Get*'], ['arn:aws:s3:::bucket/*'])], 's3:PutObject', 'arn:aws:s3:::bucket/key')).toBe(
+      false,
+    );
+    expect(
+      isAllowed([allow(['s3:GetObject'], ['arn:aws:s3:::bucket'])], 's3:GetObject', 'arn:aws:s3:::bucket/key'),
+    ).toBe(false);
   });
 
   test('an unconditional Deny wins', () => {
@@ -207,7 +305,10 @@ describe('isAllowed', () => {
   });
 
   test('isAllowedOnAny: allowed on at least one spelling, each judged with its Deny', () => {
-    const statements = [allow(['logs:PutLogEvents'], ['arn:aws:logs:eu-west-1:1:log-group:app:*']), allow(['logs:*'], ['${aws_cloudwatch_log_group.logs.arn}:*'])];
+    const statements = [
+      allow(['logs:PutLogEvents'], ['arn:aws:logs:eu-west-1:1:log-group:app:*']),
+      allow(['logs:*'], ['${aws_cloudwatch_log_group.logs.arn}:*']),
+    ];
     const spellings = ['${aws_cloudwatch_log_group.logs.arn}:*', 'arn:aws:logs:eu-west-1:1:log-group:app:*'];
     expect(isAllowedOnAny(statements, 'logs:PutLogEvents', spellings)).toBe(true);
     expect(isAllowedOnAny(statements, 'logs:CreateLogStream', spellings)).toBe(true);
@@ -219,14 +320,25 @@ describe('isAllowed', () => {
     expect(isAllowedOnAny([...statements, denyFirst], 'logs:PutLogEvents', spellings)).toBe(true);
     expect(isAllowedOnAny([...statements, denyFirst], 'logs:CreateLogStream', spellings)).toBe(false);
     // A conditional Deny is not judged here.
-    expect(isAllowedOnAny([...statements, { ...denyFirst, conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] }], 'logs:CreateLogStream', spellings)).toBe(true);
+    expect(
+      isAllowedOnAny(
+        [
+          ...statements,
+          { ...denyFirst, conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] },
+        ],
+        'logs:CreateLogStream',
+        spellings,
+      ),
+    ).toBe(true);
   });
 });
 
 describe('secretOfVariable', () => {
   test('drops the JSON key (and version) from a SECRETS_MANAGER value', () => {
     expect(secretOfVariable('${aws_secretsmanager_secret.s.arn}:username')).toBe('${aws_secretsmanager_secret.s.arn}');
-    expect(secretOfVariable('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf:password::')).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf');
+    expect(secretOfVariable('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf:password::')).toBe(
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf',
+    );
     expect(secretOfVariable('plain-name')).toBe('plain-name');
   });
 });
@@ -240,7 +352,9 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
     const stack = new TerraformStack(testApp(), 'notify');
     new FailureNotifications(stack, 'notifications', {
       topicName: 'ci-app-failures',
-      encryptionKey: key?.(stack) ?? new EncryptionKey(stack, 'key', { alias: 'ci/app', description: 'd', allowCodeStarNotifications: true }),
+      encryptionKey:
+        key?.(stack) ??
+        new EncryptionKey(stack, 'key', { alias: 'ci/app', description: 'd', allowCodeStarNotifications: true }),
       rules: [pipelineFailures('app-pipeline-failed', PIPELINE_ARN), buildFailures('app-build-failed', PROJECT_ARN)],
       emailAddresses: ['team@example.com'],
     });
@@ -273,17 +387,25 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
 
   test('without the topic policy statement, each rule fails', () => {
     expect(problems(withoutStatement(json, 'notifications/policy-document', 'CodeStarNotificationsPublish'))).toEqual([
-      expect.stringMatching(/^notify\/notifications\/rule-app-build-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/),
-      expect.stringMatching(/^notify\/notifications\/rule-app-pipeline-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/),
+      expect.stringMatching(
+        /^notify\/notifications\/rule-app-build-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/,
+      ),
+      expect.stringMatching(
+        /^notify\/notifications\/rule-app-pipeline-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/,
+      ),
     ]);
   });
 
   test('a topic policy on another topic, or for another service, does not count', () => {
     const otherTopic = copy(json);
-    documentAt(otherTopic, 'notifications/policy-document').statement[0].resources = ['arn:aws:sns:eu-west-1:123456789012:other'];
+    documentAt(otherTopic, 'notifications/policy-document').statement[0].resources = [
+      'arn:aws:sns:eu-west-1:123456789012:other',
+    ];
     expect(problems(otherTopic)).toHaveLength(2);
     const otherService = copy(json);
-    documentAt(otherService, 'notifications/policy-document').statement[0].principals[0].identifiers = ['events.amazonaws.com'];
+    documentAt(otherService, 'notifications/policy-document').statement[0].principals[0].identifiers = [
+      'events.amazonaws.com',
+    ];
     expect(problems(otherService)).toHaveLength(2);
   });
 
@@ -291,9 +413,20 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
     const inline = withoutStatement(json, 'notifications/policy-document', 'CodeStarNotificationsPublish');
     const topic: any = Object.values(inline.resource!.aws_sns_topic)[0];
     const stack = new SynthesizedStack(inline);
-    const [partition, region, account] = ['data.aws_partition', 'data.aws_region', 'data.aws_caller_identity'].map((type) => stack.ofType(type)[0].address);
+    const [partition, region, account] = ['data.aws_partition', 'data.aws_region', 'data.aws_caller_identity'].map(
+      (type) => stack.ofType(type)[0].address,
+    );
     const arn = `arn:\${${partition}.partition}:sns:\${${region}.id}:\${${account}.account_id}:ci-app-failures`;
-    topic.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: ['codestar-notifications.amazonaws.com'] }, Action: 'SNS:Publish', Resource: arn }] });
+    topic.policy = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: ['codestar-notifications.amazonaws.com'] },
+          Action: 'SNS:Publish',
+          Resource: arn,
+        },
+      ],
+    });
     expect(problems(inline)).toEqual([]);
   });
 
@@ -312,17 +445,23 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
     const byAlias = withoutStatement(json, 'key/policy', 'CodeStarNotificationsPublishToEncryptedTopics');
     const topic: any = Object.values(byAlias.resource!.aws_sns_topic)[0];
     topic.kms_master_key_id = `\${${new SynthesizedStack(byAlias).ofType('aws_kms_alias')[0].address}.arn}`;
-    expect(problems(byAlias)).toEqual([expect.stringMatching(/key notify\/key\/key of topic/), expect.stringMatching(/key notify\/key\/key of topic/)]);
-  });
-
-  test.each(['alias/aws/sns', 'arn:aws:kms:eu-west-1:123456789012:alias/aws/sns'])('a topic encrypted with the AWS managed key %s fails', (keyId) => {
-    const managed = copy(json);
-    (Object.values(managed.resource.aws_sns_topic)[0] as any).kms_master_key_id = keyId;
-    expect(problems(managed)).toEqual([
-      `notify/notifications/rule-app-build-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
-      `notify/notifications/rule-app-pipeline-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
+    expect(problems(byAlias)).toEqual([
+      expect.stringMatching(/key notify\/key\/key of topic/),
+      expect.stringMatching(/key notify\/key\/key of topic/),
     ]);
   });
+
+  test.each(['alias/aws/sns', 'arn:aws:kms:eu-west-1:123456789012:alias/aws/sns'])(
+    'a topic encrypted with the AWS managed key %s fails',
+    (keyId) => {
+      const managed = copy(json);
+      (Object.values(managed.resource.aws_sns_topic)[0] as any).kms_master_key_id = keyId;
+      expect(problems(managed)).toEqual([
+        `notify/notifications/rule-app-build-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
+        `notify/notifications/rule-app-pipeline-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
+      ]);
+    },
+  );
 
   test('an existing key, known only by its ARN, cannot be read and passes without a finding', () => {
     const existing = notificationStack((stack) => EncryptionKey.fromKeyArn(stack, EXISTING_KEY));

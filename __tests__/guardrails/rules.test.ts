@@ -23,11 +23,19 @@ import { pipelineProps, testApp } from '../helpers';
 type Shape = 'webhook-dockerhub' | 'connection-ecr';
 
 function pipelineStack(shape: Shape): CiPipelineStack {
-  const pipeline = shape === 'webhook-dockerhub' ? pipelineProps() : pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app' } });
+  const pipeline =
+    shape === 'webhook-dockerhub'
+      ? pipelineProps()
+      : pipelineProps({ trigger: 'connection', registry: { type: 'ecr', image: 'app' } });
   return new CiPipelineStack(testApp(), 'ci-app', {
     pipeline,
     region: 'eu-west-1',
-    state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+    state: {
+      bucket: 'my-state-bucket',
+      region: 'eu-west-1',
+      key: 'ci/app/terraform.tfstate',
+      kmsKeyId: 'alias/terraform-state/my-state-bucket',
+    },
   });
 }
 
@@ -39,7 +47,8 @@ function at(stack: TerraformStack, path: string): TerraformResource {
 }
 
 const check = (stack: TerraformStack): StackReport => checkStack(stack.toTerraform());
-const findingsOf = (report: StackReport, ruleId: string) => report.findings.filter((finding) => finding.ruleId === ruleId);
+const findingsOf = (report: StackReport, ruleId: string) =>
+  report.findings.filter((finding) => finding.ruleId === ruleId);
 
 /** A standalone tree: a key, a bucket and whatever `build` adds, in a bare stack. */
 function bareStack(build: (stack: TerraformStack, key: EncryptionKey, bucket: SecureBucket) => void): TerraformStack {
@@ -74,25 +83,39 @@ function broken(shape: Shape, mutate: (stack: CiPipelineStack) => void): () => T
   };
 }
 
-const override = (path: string, key: string, value: unknown, shape: Shape = 'webhook-dockerhub') => broken(shape, (stack) => at(stack, path).addOverride(key, value));
+const override = (path: string, key: string, value: unknown, shape: Shape = 'webhook-dockerhub') =>
+  broken(shape, (stack) => at(stack, path).addOverride(key, value));
 
-const grant = (actions: string[], resources: string[]) => broken('webhook-dockerhub', (stack) => stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Extra', actions, resources }));
+const grant = (actions: string[], resources: string[]) =>
+  broken('webhook-dockerhub', (stack) =>
+    stack.ciPipeline.buildProject.role.addToPolicy({ sid: 'Extra', actions, resources }),
+  );
 
 /** A JSON policy text of `statements`. */
-const policyJson = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const policyJson = (...statements: Record<string, unknown>[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 /** A product stack with one more element that `add` creates. */
 const adding = (add: (stack: CiPipelineStack) => void, shape: Shape = 'webhook-dockerhub') => broken(shape, add);
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:builds';
-const SERVICE_GRANT = { Effect: 'Allow', Principal: { Service: 'codestar-notifications.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC_ARN };
+const SERVICE_GRANT = {
+  Effect: 'Allow',
+  Principal: { Service: 'codestar-notifications.amazonaws.com' },
+  Action: 'sns:Publish',
+  Resource: TOPIC_ARN,
+};
 
 /** A bare stack with failure notifications for one pipeline; `mutate` breaks what it likes. */
 const notifying =
   (mutate: (notifications: FailureNotifications) => void = () => undefined) =>
   () =>
     bareStack((stack) => {
-      const encryptionKey = new EncryptionKey(stack, 'notifications-key', { alias: 'notifications', description: 'Notifications key', allowCodeStarNotifications: true });
+      const encryptionKey = new EncryptionKey(stack, 'notifications-key', {
+        alias: 'notifications',
+        description: 'Notifications key',
+        allowCodeStarNotifications: true,
+      });
       const notifications = new FailureNotifications(stack, 'notifications', {
         topicName: 'failures',
         encryptionKey,
@@ -102,9 +125,24 @@ const notifying =
     });
 
 const CASES: readonly RuleCase[] = [
-  { rule: 'CKV_AWS_78', path: 'ci/build/project', failing: override('build/project', 'artifacts.encryption_disabled', true), message: /artifacts "CODEPIPELINE" have encryption_disabled = true/ },
-  { rule: 'CKV_AWS_147', path: 'ci/build/project', failing: override('build/project', 'encryption_key', ''), message: /encryption_key is not set/ },
-  { rule: 'CKV_AWS_314', path: 'ci/build/project', failing: override('build/project', 'logs_config.cloudwatch_logs.status', 'DISABLED'), message: /every log destination is DISABLED/ },
+  {
+    rule: 'CKV_AWS_78',
+    path: 'ci/build/project',
+    failing: override('build/project', 'artifacts.encryption_disabled', true),
+    message: /artifacts "CODEPIPELINE" have encryption_disabled = true/,
+  },
+  {
+    rule: 'CKV_AWS_147',
+    path: 'ci/build/project',
+    failing: override('build/project', 'encryption_key', ''),
+    message: /encryption_key is not set/,
+  },
+  {
+    rule: 'CKV_AWS_314',
+    path: 'ci/build/project',
+    failing: override('build/project', 'logs_config.cloudwatch_logs.status', 'DISABLED'),
+    message: /every log destination is DISABLED/,
+  },
   {
     rule: 'CKV_AWS_316',
     path: 'ci/build/project',
@@ -134,18 +172,48 @@ const CASES: readonly RuleCase[] = [
     failing: override('artifacts/encryption', 'rule.0.apply_server_side_encryption_by_default.sse_algorithm', 'AES256'),
     message: /sse_algorithm "aws:kms"/,
   },
-  { rule: 'CKV2_AWS_6', path: 'ci/artifacts/bucket', failing: override('artifacts/public-access-block', 'block_public_policy', false), message: /leaves block_public_policy off/ },
-  { rule: 'CKV_AWS_53', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'block_public_acls', false), message: /block_public_acls is not true/ },
-  { rule: 'CKV_AWS_54', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'block_public_policy', false), message: /block_public_policy is not true/ },
-  { rule: 'CKV_AWS_55', path: 'ci/artifacts/public-access-block', failing: override('artifacts/public-access-block', 'ignore_public_acls', false), message: /ignore_public_acls is not true/ },
+  {
+    rule: 'CKV2_AWS_6',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/public-access-block', 'block_public_policy', false),
+    message: /leaves block_public_policy off/,
+  },
+  {
+    rule: 'CKV_AWS_53',
+    path: 'ci/artifacts/public-access-block',
+    failing: override('artifacts/public-access-block', 'block_public_acls', false),
+    message: /block_public_acls is not true/,
+  },
+  {
+    rule: 'CKV_AWS_54',
+    path: 'ci/artifacts/public-access-block',
+    failing: override('artifacts/public-access-block', 'block_public_policy', false),
+    message: /block_public_policy is not true/,
+  },
+  {
+    rule: 'CKV_AWS_55',
+    path: 'ci/artifacts/public-access-block',
+    failing: override('artifacts/public-access-block', 'ignore_public_acls', false),
+    message: /ignore_public_acls is not true/,
+  },
   {
     rule: 'CKV_AWS_56',
     path: 'ci/artifacts/public-access-block',
     failing: override('artifacts/public-access-block', 'restrict_public_buckets', false),
     message: /restrict_public_buckets is not true/,
   },
-  { rule: 'CKV2_AWS_65', path: 'ci/artifacts/bucket', failing: override('artifacts/ownership', 'rule.object_ownership', 'ObjectWriter'), message: /object_ownership "BucketOwnerEnforced"/ },
-  { rule: 'CKV2_AWS_61', path: 'ci/artifacts/bucket', failing: override('artifacts/lifecycle', 'rule.0.status', 'Disabled'), message: /no enabled lifecycle rule applies/ },
+  {
+    rule: 'CKV2_AWS_65',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/ownership', 'rule.object_ownership', 'ObjectWriter'),
+    message: /object_ownership "BucketOwnerEnforced"/,
+  },
+  {
+    rule: 'CKV2_AWS_61',
+    path: 'ci/artifacts/bucket',
+    failing: override('artifacts/lifecycle', 'rule.0.status', 'Disabled'),
+    message: /no enabled lifecycle rule applies/,
+  },
   {
     rule: 'CKV_AWS_300',
     path: 'ci/artifacts/bucket',
@@ -164,7 +232,12 @@ const CASES: readonly RuleCase[] = [
     failing: override('artifacts/policy-document', 'statement.0.condition', undefined),
     message: /no bucket policy denies requests whose aws:SecureTransport is false/,
   },
-  { rule: 'CKV_AWS_149', path: 'ci/dockerhub-credentials/secret', failing: override('dockerhub-credentials/secret', 'kms_key_id', ''), message: /kms_key_id is not set/ },
+  {
+    rule: 'CKV_AWS_149',
+    path: 'ci/dockerhub-credentials/secret',
+    failing: override('dockerhub-credentials/secret', 'kms_key_id', ''),
+    message: /kms_key_id is not set/,
+  },
   {
     rule: 'CKV2_AWS_57',
     path: 'ci/dockerhub-credentials/secret',
@@ -184,7 +257,10 @@ const CASES: readonly RuleCase[] = [
     rule: 'CIP_SM_2',
     path: 'ci-app/token',
     // The token read for a build variable, as a connection-mode pipeline never needs: its value lands in the state.
-    failing: broken('connection-ecr', (stack) => new DataAwsSecretsmanagerSecretVersion(stack, 'token', { secretId: 'github/token' })),
+    failing: broken(
+      'connection-ecr',
+      (stack) => new DataAwsSecretsmanagerSecretVersion(stack, 'token', { secretId: 'github/token' }),
+    ),
     message: /Terraform stores what it reads \(secret_string, secret_binary\) in the state and the saved plan/,
   },
   {
@@ -192,7 +268,10 @@ const CASES: readonly RuleCase[] = [
     path: 'ci-app/parameter',
     failing: broken('connection-ecr', (stack) => new DataAwsSsmParameter(stack, 'parameter', { name: '/ci/token' })),
     message: /\(value, unless with_decryption is false\)/,
-    passing: broken('connection-ecr', (stack) => new DataAwsSsmParameter(stack, 'parameter', { name: '/ci/token', withDecryption: false })),
+    passing: broken(
+      'connection-ecr',
+      (stack) => new DataAwsSsmParameter(stack, 'parameter', { name: '/ci/token', withDecryption: false }),
+    ),
   },
   {
     rule: 'CIP_SM_1',
@@ -210,7 +289,10 @@ const CASES: readonly RuleCase[] = [
     failing: () =>
       bareStack((stack, key) => {
         const secret = new SecretsmanagerSecret(stack, 'secret', { name: 'planted', kmsKeyId: key.keyArn });
-        new SecretsmanagerSecretVersion(stack, 'from-variable', { secretId: secret.id, secretString: '${var.password}' });
+        new SecretsmanagerSecretVersion(stack, 'from-variable', {
+          secretId: secret.id,
+          secretString: '${var.password}',
+        });
       }),
     message: /secret_string is set, so Terraform stores the secret in its state/,
   },
@@ -223,13 +305,23 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CKV_AWS_163',
     path: 'ci/image-repository/repository',
-    failing: override('image-repository/repository', 'image_scanning_configuration.scan_on_push', false, 'connection-ecr'),
+    failing: override(
+      'image-repository/repository',
+      'image_scanning_configuration.scan_on_push',
+      false,
+      'connection-ecr',
+    ),
     message: /scan_on_push is not true/,
   },
   {
     rule: 'CKV_AWS_136',
     path: 'ci/image-repository/repository',
-    failing: override('image-repository/repository', 'encryption_configuration.0.encryption_type', 'AES256', 'connection-ecr'),
+    failing: override(
+      'image-repository/repository',
+      'encryption_configuration.0.encryption_type',
+      'AES256',
+      'connection-ecr',
+    ),
     message: /encryption_type is not KMS/,
   },
   {
@@ -238,9 +330,24 @@ const CASES: readonly RuleCase[] = [
     failing: override('image-repository/lifecycle', 'repository', 'another-repository', 'connection-ecr'),
     message: /no aws_ecr_lifecycle_policy refers to this repository/,
   },
-  { rule: 'CKV_AWS_66', path: 'ci/build/logs', failing: override('build/logs', 'retention_in_days', 0), message: /retention_in_days is 0, so logs are kept forever/ },
-  { rule: 'CKV_AWS_158', path: 'ci/build/logs', failing: override('build/logs', 'kms_key_id', ''), message: /kms_key_id is not set/ },
-  { rule: 'CKV_AWS_7', path: 'ci/key/key', failing: override('key/key', 'enable_key_rotation', false), message: /enable_key_rotation is not true/ },
+  {
+    rule: 'CKV_AWS_66',
+    path: 'ci/build/logs',
+    failing: override('build/logs', 'retention_in_days', 0),
+    message: /retention_in_days is 0, so logs are kept forever/,
+  },
+  {
+    rule: 'CKV_AWS_158',
+    path: 'ci/build/logs',
+    failing: override('build/logs', 'kms_key_id', ''),
+    message: /kms_key_id is not set/,
+  },
+  {
+    rule: 'CKV_AWS_7',
+    path: 'ci/key/key',
+    failing: override('key/key', 'enable_key_rotation', false),
+    message: /enable_key_rotation is not true/,
+  },
   {
     rule: 'CIP_IAM_1',
     path: 'ci/build/role/policy',
@@ -252,7 +359,8 @@ const CASES: readonly RuleCase[] = [
     path: 'ci/build/role/role',
     // Overrides append to lists: the trust policy now names "*" beside the service.
     failing: override('build/role/trust', 'statement.0.principals.0.identifiers', ['*']),
-    message: /statement "AssumedByService" of ci-app\/ci\/build\/role\/trust lets any principal \("\*"\) assume the role/,
+    message:
+      /statement "AssumedByService" of ci-app\/ci\/build\/role\/trust lets any principal \("\*"\) assume the role/,
   },
   {
     rule: 'CKV_AWS_62',
@@ -260,33 +368,101 @@ const CASES: readonly RuleCase[] = [
     failing: grant(['*'], ['*']),
     message: /statement "Extra" of ci-app\/ci\/build\/role\/permissions allows every action \("\*"\) on every resource/,
   },
-  { rule: 'CKV_AWS_63', path: 'ci/build/role/policy', failing: grant(['*'], ['arn:aws:s3:::my-test-bucket']), message: /statement "Extra" .* allows every action \("\*"\)$/ },
-  { rule: 'CKV2_AWS_40', path: 'ci/build/role/policy', failing: grant(['iam:*'], ['arn:aws:iam::123456789012:role/x']), message: /allows "iam:\*", every IAM action/ },
-  { rule: 'CIP_IAM_2', path: 'ci/build/role/policy', failing: grant(['s3:*'], ['arn:aws:s3:::my-test-bucket']), message: /allows "s3:\*", every S3 action/ },
-  { rule: 'CIP_IAM_3', path: 'ci/build/role/policy', failing: grant(['iam:PassRole'], ['*']), message: /allows iam:PassRole on "\*"/ },
-  { rule: 'CIP_IAM_4', path: 'ci/build/role/policy', failing: grant(['s3:GetObject', 'ecr:GetAuthorizationToken'], ['*']), message: /allows s3:GetObject on "\*"$/ },
-  { rule: 'CKV_GIT_1', path: 'ci/repository/repository', failing: override('repository/repository', 'visibility', 'public'), message: /visibility is "public"; anyone can read the code/ },
-  { rule: 'CKV_GIT_2', path: 'ci/webhook/github-webhook', failing: override('webhook/github-webhook', 'configuration.insecure_ssl', true), message: /configuration.insecure_ssl is true/ },
-  { rule: 'CIP_GIT_1', path: 'ci/webhook/github-webhook', failing: override('webhook/github-webhook', 'configuration.secret', 'not-so-secret'), message: /configuration.secret is a literal/ },
-  { rule: 'CIP_GIT_1', path: 'ci/webhook/pipeline-webhook', failing: override('webhook/pipeline-webhook', 'authentication', 'UNAUTHENTICATED'), message: /authentication is UNAUTHENTICATED/ },
-  { rule: 'CKV_GIT_3', path: 'ci/repository/repository', failing: override('repository/repository', 'vulnerability_alerts', false), message: /vulnerability_alerts is not true/ },
+  {
+    rule: 'CKV_AWS_63',
+    path: 'ci/build/role/policy',
+    failing: grant(['*'], ['arn:aws:s3:::my-test-bucket']),
+    message: /statement "Extra" .* allows every action \("\*"\)$/,
+  },
+  {
+    rule: 'CKV2_AWS_40',
+    path: 'ci/build/role/policy',
+    failing: grant(['iam:*'], ['arn:aws:iam::123456789012:role/x']),
+    message: /allows "iam:\*", every IAM action/,
+  },
+  {
+    rule: 'CIP_IAM_2',
+    path: 'ci/build/role/policy',
+    failing: grant(['s3:*'], ['arn:aws:s3:::my-test-bucket']),
+    message: /allows "s3:\*", every S3 action/,
+  },
+  {
+    rule: 'CIP_IAM_3',
+    path: 'ci/build/role/policy',
+    failing: grant(['iam:PassRole'], ['*']),
+    message: /allows iam:PassRole on "\*"/,
+  },
+  {
+    rule: 'CIP_IAM_4',
+    path: 'ci/build/role/policy',
+    failing: grant(['s3:GetObject', 'ecr:GetAuthorizationToken'], ['*']),
+    message: /allows s3:GetObject on "\*"$/,
+  },
+  {
+    rule: 'CKV_GIT_1',
+    path: 'ci/repository/repository',
+    failing: override('repository/repository', 'visibility', 'public'),
+    message: /visibility is "public"; anyone can read the code/,
+  },
+  {
+    rule: 'CKV_GIT_2',
+    path: 'ci/webhook/github-webhook',
+    failing: override('webhook/github-webhook', 'configuration.insecure_ssl', true),
+    message: /configuration.insecure_ssl is true/,
+  },
+  {
+    rule: 'CIP_GIT_1',
+    path: 'ci/webhook/github-webhook',
+    failing: override('webhook/github-webhook', 'configuration.secret', 'not-so-secret'),
+    message: /configuration.secret is a literal/,
+  },
+  {
+    rule: 'CIP_GIT_1',
+    path: 'ci/webhook/pipeline-webhook',
+    failing: override('webhook/pipeline-webhook', 'authentication', 'UNAUTHENTICATED'),
+    message: /authentication is UNAUTHENTICATED/,
+  },
+  {
+    rule: 'CKV_GIT_3',
+    path: 'ci/repository/repository',
+    failing: override('repository/repository', 'vulnerability_alerts', false),
+    message: /vulnerability_alerts is not true/,
+  },
   {
     rule: 'CKV2_GIT_1',
     path: 'ci/repository/repository',
     failing: override('repository/branch-protection', 'repository_id', 'R_kgDOSomethingElse'),
     message: /no github_branch_protection refers to this repository/,
   },
-  { rule: 'CKV2_GIT_1', path: 'ci/repository/repository', failing: override('repository/branch-protection', 'pattern', 'release/*'), message: /no branch protection covers the default branch "main"/ },
+  {
+    rule: 'CKV2_GIT_1',
+    path: 'ci/repository/repository',
+    failing: override('repository/branch-protection', 'pattern', 'release/*'),
+    message: /no branch protection covers the default branch "main"/,
+  },
   {
     rule: 'CIP_IAM_5',
     path: 'ci/build/role/policy',
-    failing: override('build/role/policy', 'policy', policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })),
+    failing: override(
+      'build/role/policy',
+      'policy',
+      policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    ),
     message: /statement 1 of policy allows every action except "iam:\*" \(NotAction\)/,
   },
   {
     rule: 'CIP_IAM_6',
     path: 'ci/key/key',
-    failing: override('key/key', 'policy', policyJson({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decrypt', Resource: '*' })),
+    failing: override(
+      'key/key',
+      'policy',
+      policyJson({
+        Effect: 'Allow',
+        NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      }),
+    ),
     message: /allows every principal except AWS "arn:aws:iam::111122223333:root" \(NotPrincipal\)/,
   },
   {
@@ -298,19 +474,31 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CKV_AWS_274',
     path: 'admin',
-    failing: adding((stack) => new IamRolePolicyAttachment(stack, 'admin', { role: 'app-codebuild', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' })),
+    failing: adding(
+      (stack) =>
+        new IamRolePolicyAttachment(stack, 'admin', {
+          role: 'app-codebuild',
+          policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        }),
+    ),
     message: /policy_arn attaches the AWS-managed policy "AdministratorAccess", which gives administrator-level access/,
   },
   {
     rule: 'CIP_IAM_8',
     path: 'ci/build/role/role',
-    failing: override('build/role/role', 'managed_policy_arns', ['arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonS3ReadOnlyAccess']),
+    failing: override('build/role/role', 'managed_policy_arns', [
+      'arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    ]),
     message: /managed_policy_arns\[0\] attaches the AWS-managed policy "AmazonS3ReadOnlyAccess"/,
   },
   {
     rule: 'CIP_IAM_9',
     path: 'ci/build/role/role',
-    failing: override('build/role/role', 'assume_role_policy', policyJson({ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' })),
+    failing: override(
+      'build/role/role',
+      'assume_role_policy',
+      policyJson({ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }),
+    ),
     message: /statement 1 of assume_role_policy lets AWS "111122223333" assume the role: not this stack's account/,
   },
   {
@@ -322,20 +510,32 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CKV_AWS_33',
     path: 'ci/key/key',
-    failing: override('key/key', 'policy', policyJson({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' })),
+    failing: override(
+      'key/key',
+      'policy',
+      policyJson({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' }),
+    ),
     message: /allows everyone \(AWS "\*"\), and no condition pins the caller to this stack's account/,
   },
   {
     rule: 'CKV_AWS_70',
     path: 'ci/artifacts/policy',
-    failing: override('artifacts/policy', 'policy', policyJson({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })),
+    failing: override(
+      'artifacts/policy',
+      'policy',
+      policyJson({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }),
+    ),
     message: /allows everyone \("\*"\)/,
   },
   {
     rule: 'CKV_AWS_32',
     path: 'repository-policy',
     failing: adding(
-      (stack) => new EcrRepositoryPolicy(stack, 'repository-policy', { repository: 'app', policy: policyJson({ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' }) }),
+      (stack) =>
+        new EcrRepositoryPolicy(stack, 'repository-policy', {
+          repository: 'app',
+          policy: policyJson({ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' }),
+        }),
       'connection-ecr',
     ),
     message: /allows everyone/,
@@ -343,7 +543,11 @@ const CASES: readonly RuleCase[] = [
       bareStack((stack) => {
         new EcrRepositoryPolicy(stack, 'repository-policy', {
           repository: 'app',
-          policy: policyJson({ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'ecr:BatchGetImage' }),
+          policy: policyJson({
+            Effect: 'Allow',
+            Principal: { Service: 'codebuild.amazonaws.com' },
+            Action: 'ecr:BatchGetImage',
+          }),
         });
       }),
   },
@@ -352,7 +556,15 @@ const CASES: readonly RuleCase[] = [
     path: 'topic-policy',
     failing: adding(
       (stack) =>
-        new SnsTopicPolicy(stack, 'topic-policy', { arn: TOPIC_ARN, policy: policyJson(SERVICE_GRANT, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: TOPIC_ARN }) }),
+        new SnsTopicPolicy(stack, 'topic-policy', {
+          arn: TOPIC_ARN,
+          policy: policyJson(SERVICE_GRANT, {
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'sns:Subscribe',
+            Resource: TOPIC_ARN,
+          }),
+        }),
     ),
     message: /statement 2 of policy allows everyone/,
     passing: () =>
@@ -367,7 +579,12 @@ const CASES: readonly RuleCase[] = [
       (stack) =>
         new SecretsmanagerSecretPolicy(stack, 'secret-policy', {
           secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x',
-          policy: policyJson({ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }),
+          policy: policyJson({
+            Effect: 'Allow',
+            Principal: { AWS: ['*'] },
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: '*',
+          }),
         }),
     ),
     message: /allows everyone \(AWS "\*"\)/,
@@ -375,13 +592,26 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CIP_IAM_12',
     path: 'ci/key/key',
-    failing: override('key/key', 'policy', policyJson({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decrypt', Resource: '*' })),
+    failing: override(
+      'key/key',
+      'policy',
+      policyJson({
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      }),
+    ),
     message: /allows AWS "arn:aws:iam::111122223333:root": not this stack's account/,
   },
   {
     rule: 'CIP_SEC_1',
     path: 'ci/build/project',
-    failing: override('build/project', 'environment.environment_variable.1', { name: 'GITHUB_TOKEN', type: 'PLAINTEXT', value: `ghp_${'a1B2'.repeat(9)}` }),
+    failing: override('build/project', 'environment.environment_variable.1', {
+      name: 'GITHUB_TOKEN',
+      type: 'PLAINTEXT',
+      value: `ghp_${'a1B2'.repeat(9)}`,
+    }),
     message: /environment.environment_variable\[1\] \("GITHUB_TOKEN", type PLAINTEXT\) holds a GitHub token/,
   },
   {
@@ -399,13 +629,18 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CIP_CB_2',
     path: 'ci/pull-request-build/webhook',
-    failing: override('pull-request-build/webhook', 'pull_request_build_policy', { requires_comment_approval: 'DISABLED' }),
+    failing: override('pull-request-build/webhook', 'pull_request_build_policy', {
+      requires_comment_approval: 'DISABLED',
+    }),
     message: /requires_comment_approval is DISABLED, so anyone's pull request is built/,
   },
   {
     rule: 'CIP_CB_2',
     path: 'ci/pull-request-build/webhook',
-    failing: override('pull-request-build/webhook', 'pull_request_build_policy', { requires_comment_approval: 'FORK_PULL_REQUESTS', approver_roles: ['GITHUB_WRITE', 'GITHUB_READ'] }),
+    failing: override('pull-request-build/webhook', 'pull_request_build_policy', {
+      requires_comment_approval: 'FORK_PULL_REQUESTS',
+      approver_roles: ['GITHUB_WRITE', 'GITHUB_READ'],
+    }),
     message: /approver_roles lets GITHUB_READ approve builds, roles that cannot push/,
   },
   {
@@ -426,14 +661,18 @@ const CASES: readonly RuleCase[] = [
     // An image repository whose push permission was never granted: `grantPush` forgotten.
     failing: () =>
       bareStack((stack, key) => {
-        const repository = new ImageRepository(stack, 'images', { repositoryName: 'app', encryptionKeyArn: key.keyArn });
+        const repository = new ImageRepository(stack, 'images', {
+          repositoryName: 'app',
+          encryptionKeyArn: key.keyArn,
+        });
         new BuildProject(stack, 'build', {
           projectName: 'app',
           encryptionKey: key,
           environmentVariables: [{ name: 'IMAGE_REPOSITORY_URI', value: repository.repositoryUrl }],
         });
       }),
-    message: /role bare\/build\/role\/role may not push images: ecr:BatchCheckLayerAvailability, .*ecr:PutImage.* on \$\{aws_ecr_repository\.images_repository_[0-9A-F]+\.arn\}/,
+    message:
+      /role bare\/build\/role\/role may not push images: ecr:BatchCheckLayerAvailability, .*ecr:PutImage.* on \$\{aws_ecr_repository\.images_repository_[0-9A-F]+\.arn\}/,
   },
   {
     rule: 'CIP_PERM_2',
@@ -442,33 +681,48 @@ const CASES: readonly RuleCase[] = [
     failing: override(
       'pipeline/role/policy',
       'policy',
-      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: '*' }] }),
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: '*' },
+        ],
+      }),
     ),
-    message: /role ci-app\/ci\/pipeline\/role\/role may not run the TestAndBuildImage action: codebuild:BatchGetBuilds, codebuild:StartBuild/,
+    message:
+      /role ci-app\/ci\/pipeline\/role\/role may not run the TestAndBuildImage action: codebuild:BatchGetBuilds, codebuild:StartBuild/,
   },
   {
     rule: 'CIP_PERM_3',
     path: 'bare/notifications/rule-pipeline-failed',
     // The topic switched to the AWS managed key, whose policy cannot let CodeStar Notifications use it.
-    failing: notifying((notifications) => (notifications.node.findChild('topic') as TerraformResource).addOverride('kms_master_key_id', 'alias/aws/sns')),
+    failing: notifying((notifications) =>
+      (notifications.node.findChild('topic') as TerraformResource).addOverride('kms_master_key_id', 'alias/aws/sns'),
+    ),
     message: /topic bare\/notifications\/topic is encrypted with the AWS managed key alias\/aws\/sns/,
     passing: notifying(),
   },
 ];
 
 describe('guardrail rules', () => {
-  const product = { 'webhook-dockerhub': check(pipelineStack('webhook-dockerhub')), 'connection-ecr': check(pipelineStack('connection-ecr')) };
+  const product = {
+    'webhook-dockerhub': check(pipelineStack('webhook-dockerhub')),
+    'connection-ecr': check(pipelineStack('connection-ecr')),
+  };
 
   test('the product passes every rule, with only the documented suppressions', () => {
     for (const report of Object.values(product)) expect(report.findings.map(formatFinding)).toEqual([]);
-    const suppressed = (report: StackReport) => report.suppressed.map((finding) => `${finding.ruleId} ${finding.path}`).sort();
+    const suppressed = (report: StackReport) =>
+      report.suppressed.map((finding) => `${finding.ruleId} ${finding.path}`).sort();
     expect(suppressed(product['webhook-dockerhub'])).toEqual([
       'CIP_SM_2 ci-app/ci/webhook/oauth-token',
       'CKV2_AWS_57 ci-app/ci/dockerhub-credentials/secret',
       'CKV_AWS_316 ci-app/ci/build/project',
       'CKV_AWS_316 ci-app/ci/pull-request-build/project',
     ]);
-    expect(suppressed(product['connection-ecr'])).toEqual(['CKV_AWS_316 ci-app/ci/build/project', 'CKV_AWS_316 ci-app/ci/pull-request-build/project']);
+    expect(suppressed(product['connection-ecr'])).toEqual([
+      'CKV_AWS_316 ci-app/ci/build/project',
+      'CKV_AWS_316 ci-app/ci/pull-request-build/project',
+    ]);
   });
 
   test('every rule has a failing case', () => {
@@ -487,21 +741,28 @@ describe('guardrail rules', () => {
     for (const rule of ALL_RULES) expect(rule.fix.length).toBeGreaterThan(10);
   });
 
-  describe.each(CASES.map((ruleCase) => [`${ruleCase.rule} (${ruleCase.path})`, ruleCase] as const))('%s', (_name, ruleCase) => {
-    test('a tree that breaks it fails with the construct path, rule ID, problem and fix', () => {
-      const report = check(ruleCase.failing());
-      const findings = findingsOf(report, ruleCase.rule);
-      expect(findings.map((finding) => finding.problem)).toEqual(expect.arrayContaining([expect.stringMatching(ruleCase.message)]));
-      const finding = findings.find((candidate) => ruleCase.message.test(candidate.problem))!;
-      expect(finding.path.endsWith(ruleCase.path)).toBe(true);
-      const rule = ALL_RULES.find((candidate) => candidate.id === ruleCase.rule)!;
-      expect(formatFinding(finding)).toBe(`[${finding.path}] ${rule.id} ${rule.name}: ${finding.problem}. Fix: ${rule.fix}.`);
-    });
+  describe.each(CASES.map((ruleCase) => [`${ruleCase.rule} (${ruleCase.path})`, ruleCase] as const))(
+    '%s',
+    (_name, ruleCase) => {
+      test('a tree that breaks it fails with the construct path, rule ID, problem and fix', () => {
+        const report = check(ruleCase.failing());
+        const findings = findingsOf(report, ruleCase.rule);
+        expect(findings.map((finding) => finding.problem)).toEqual(
+          expect.arrayContaining([expect.stringMatching(ruleCase.message)]),
+        );
+        const finding = findings.find((candidate) => ruleCase.message.test(candidate.problem))!;
+        expect(finding.path.endsWith(ruleCase.path)).toBe(true);
+        const rule = ALL_RULES.find((candidate) => candidate.id === ruleCase.rule)!;
+        expect(formatFinding(finding)).toBe(
+          `[${finding.path}] ${rule.id} ${rule.name}: ${finding.problem}. Fix: ${rule.fix}.`,
+        );
+      });
 
-    test('a tree that complies passes it', () => {
-      const reports = ruleCase.passing === undefined ? Object.values(product) : [check(ruleCase.passing())];
-      expect(reports.some((report) => report.rulesApplied.includes(ruleCase.rule))).toBe(true);
-      for (const report of reports) expect(findingsOf(report, ruleCase.rule)).toEqual([]);
-    });
-  });
+      test('a tree that complies passes it', () => {
+        const reports = ruleCase.passing === undefined ? Object.values(product) : [check(ruleCase.passing())];
+        expect(reports.some((report) => report.rulesApplied.includes(ruleCase.rule))).toBe(true);
+        for (const report of reports) expect(findingsOf(report, ruleCase.rule)).toEqual([]);
+      });
+    },
+  );
 });

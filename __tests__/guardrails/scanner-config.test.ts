@@ -18,7 +18,9 @@ describe('.checkov.yaml', () => {
   });
 
   test('skips every checkov check the product suppresses in code', () => {
-    const suppressed = checkStacks(buildStacks(testApp(), loadConfigFile(DEFAULT_CONFIG_PATH)).all).flatMap((report) => report.suppressed.map((finding) => finding.ruleId));
+    const suppressed = checkStacks(buildStacks(testApp(), loadConfigFile(DEFAULT_CONFIG_PATH)).all).flatMap((report) =>
+      report.suppressed.map((finding) => finding.ruleId),
+    );
     const checkovIds = [...new Set(suppressed.filter((id) => id.startsWith('CKV')))];
     expect(checkovIds.length).toBeGreaterThan(0);
     expect(config['skip-check']).toEqual(expect.arrayContaining(checkovIds));

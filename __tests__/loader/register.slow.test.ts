@@ -7,7 +7,11 @@ import { expectTraceAtFixtureLines, THROWING_FIXTURE } from './throwing-fixture'
 
 /** Runs a TypeScript file through the loader with its own cache directory. */
 function run(file: string, cache: string) {
-  const result = spawnSync(process.execPath, ['--require', LOADER, file], { cwd: PROJECT_ROOT, env: { ...process.env, CI_TS_LOADER_CACHE: cache }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--require', LOADER, file], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, CI_TS_LOADER_CACHE: cache },
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

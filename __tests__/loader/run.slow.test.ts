@@ -7,7 +7,11 @@ import { expectTraceAtFixtureLines, THROWING_FIXTURE } from './throwing-fixture'
 
 /** Runs an entry file through `loader/run.cjs` with its own cache directory. */
 function run(entry: string, cache: string, args: string[] = []) {
-  const result = spawnSync(process.execPath, [APP_RUNNER, entry, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, CI_TS_LOADER_CACHE: cache }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [APP_RUNNER, entry, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, CI_TS_LOADER_CACHE: cache },
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -20,9 +24,15 @@ const bundleDir = (cache: string) => join(cache, 'app-bundle');
 function writeProgram(directory: string, value: number, greeting = 'hello') {
   mkdirSync(join(directory, 'lib'), { recursive: true });
   mkdirSync(join(directory, 'node_modules', 'dep'), { recursive: true });
-  writeFileSync(join(directory, 'node_modules', 'dep', 'package.json'), JSON.stringify({ name: 'dep', version: '1.0.0', main: 'index.js' }));
+  writeFileSync(
+    join(directory, 'node_modules', 'dep', 'package.json'),
+    JSON.stringify({ name: 'dep', version: '1.0.0', main: 'index.js' }),
+  );
   writeFileSync(join(directory, 'node_modules', 'dep', 'index.js'), `exports.greeting = '${greeting}';\n`);
-  writeFileSync(join(directory, 'lib', 'where.ts'), 'export const where = { dirname: __dirname, filename: __filename };\n');
+  writeFileSync(
+    join(directory, 'lib', 'where.ts'),
+    'export const where = { dirname: __dirname, filename: __filename };\n',
+  );
   const entry = join(directory, 'entry.ts');
   writeFileSync(
     entry,
@@ -87,8 +97,12 @@ describe('loader/run.cjs', () => {
     const entry = writeProgram(directory, 1);
     mkdirSync(bundleDir(cache), { recursive: true });
     const leftover = (key: string, forEntry: string) => {
-      writeFileSync(join(bundleDir(cache), `${key}.json`), JSON.stringify({ entry: forEntry, bundle: `${key}.0123456789abcdef.js`, inputs: {} }));
-      for (const suffix of ['js', 'js.map', 'js.v8cache']) writeFileSync(join(bundleDir(cache), `${key}.0123456789abcdef.${suffix}`), '');
+      writeFileSync(
+        join(bundleDir(cache), `${key}.json`),
+        JSON.stringify({ entry: forEntry, bundle: `${key}.0123456789abcdef.js`, inputs: {} }),
+      );
+      for (const suffix of ['js', 'js.map', 'js.v8cache'])
+        writeFileSync(join(bundleDir(cache), `${key}.0123456789abcdef.${suffix}`), '');
     };
     leftover('a'.repeat(32), entry);
     leftover('b'.repeat(32), join(directory, 'other.ts'));
@@ -113,7 +127,10 @@ describe('loader/run.cjs', () => {
   test('refuses a file the entry imports that checks `require.main === module`: in one bundle, that check would hold for it too', () => {
     const directory = scratch();
     const entry = writeProgram(directory, 1);
-    writeFileSync(join(directory, 'lib', 'cli.ts'), 'export const run = () => 1;\nif (require.main === module) run();\n');
+    writeFileSync(
+      join(directory, 'lib', 'cli.ts'),
+      'export const run = () => 1;\nif (require.main === module) run();\n',
+    );
     writeFileSync(entry, `import { run } from './lib/cli';\nconsole.log(run());\n`);
     const { status, stdout, stderr } = run(entry, join(directory, 'cache'));
     expect({ status, stdout }).toEqual({ status: 1, stdout: '' });
@@ -148,7 +165,10 @@ describe('loader/run.cjs', () => {
     const { status, stdout, stderr } = run(fixture, join(directory, 'cache'), [directory]);
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     const { fileName } = JSON.parse(stdout);
-    const [zip] = readdirSync(join(directory, 'out', 'stacks', 'stack', 'assets', 'archive'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith(fileName));
+    const [zip] = readdirSync(join(directory, 'out', 'stacks', 'stack', 'assets', 'archive'), {
+      recursive: true,
+      encoding: 'utf8',
+    }).filter((name) => name.endsWith(fileName));
     const archive = readFileSync(join(directory, 'out', 'stacks', 'stack', 'assets', 'archive', zip));
     // A zip file, holding the file.
     expect(archive.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));

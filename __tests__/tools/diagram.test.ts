@@ -18,7 +18,8 @@ function synthesize(config: PipelinesConfig): string {
   synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
   return outdir;
 }
-const stackJson = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+const stackJson = (outdir: string, stack: string) =>
+  JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
 
 /** The chart's nodes (ID → label) and edges (`from -label-> to`, labels by node). */
 /** A chart's parts, as the tests read them. */
@@ -28,13 +29,22 @@ function parse(chart: string) {
   const nodes = new Map<string, string>();
   for (const match of chart.matchAll(/^\s+([A-Za-z0-9_]+)(?:\[\(|\(\[|\[)"([^"]*)"/gm)) nodes.set(match[1], match[2]);
   const groups = new Set([...chart.matchAll(/^\s+subgraph ([A-Za-z0-9_]+) /gm)].map((match) => match[1]));
-  const edges = [...chart.matchAll(/^\s+([A-Za-z0-9_]+) (?:-->|-\.->|-- "([^"]*)" -->|-\. "([^"]*)" \.->) ([A-Za-z0-9_]+)$/gm)].map((match) => ({
+  const edges = [
+    ...chart.matchAll(/^\s+([A-Za-z0-9_]+) (?:-->|-\.->|-- "([^"]*)" -->|-\. "([^"]*)" \.->) ([A-Za-z0-9_]+)$/gm),
+  ].map((match) => ({
     from: match[1],
     label: match[2] ?? match[3],
     to: match[4],
   }));
   const name = (id: string) => (nodes.get(id) ?? id).split('<br/>')[0];
-  return { nodes, groups, edges, described: edges.map((edge) => `${name(edge.from)} ${edge.label === undefined ? '' : `-${edge.label}`}-> ${name(edge.to)}`) };
+  return {
+    nodes,
+    groups,
+    edges,
+    described: edges.map(
+      (edge) => `${name(edge.from)} ${edge.label === undefined ? '' : `-${edge.label}`}-> ${name(edge.to)}`,
+    ),
+  };
 }
 
 describe('the default configuration (webhook, Docker Hub)', () => {
@@ -76,7 +86,12 @@ describe('the default configuration (webhook, Docker Hub)', () => {
         'Terraform state -S3 backend-> aws_codepipeline_ci_pipeline_E3513F99',
       ]),
     );
-    expect([...nodes.values()]).toEqual(expect.arrayContaining(['Secrets Manager<br/>ci/sample-flask-app/dockerhub', 'CloudWatch Logs<br/>/aws/codebuild/sample-flask-app, 365 days']));
+    expect([...nodes.values()]).toEqual(
+      expect.arrayContaining([
+        'Secrets Manager<br/>ci/sample-flask-app/dockerhub',
+        'CloudWatch Logs<br/>/aws/codebuild/sample-flask-app, 365 days',
+      ]),
+    );
   });
 
   test("draws a pull request through CodeBuild's webhook to the status the branch protection requires, whose merge is the push", () => {
@@ -101,7 +116,9 @@ describe('the default configuration (webhook, Docker Hub)', () => {
       ]),
     );
     // It builds the image but pushes nothing, and reads no registry credentials.
-    expect(described.filter((edge) => edge.includes('sample-flask-app-pull-requests') && /docker push|DOCKERHUB/.test(edge))).toEqual([]);
+    expect(
+      described.filter((edge) => edge.includes('sample-flask-app-pull-requests') && /docker push|DOCKERHUB/.test(edge)),
+    ).toEqual([]);
   });
 
   test('draws each failure notification rule from what it watches to the encrypted topic', () => {
@@ -154,7 +171,10 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
         trigger: 'connection',
         registry: { type: 'ecr', image: 'api' },
         appPath: 'services/api',
-        notifications: { emails: ['ci@example.org', 'oncall@example.org'], slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts' },
+        notifications: {
+          emails: ['ci@example.org', 'oncall@example.org'],
+          slackChannelConfigurationArn: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts',
+        },
       },
     ],
   });
@@ -195,9 +215,16 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
   });
 
   test('labels a webhook filtered by path with the directory, when the status is declared not required', () => {
-    const filtered = parseConfig({ ...base, pipelines: [{ ...config.pipelines[0], notifications: undefined, pullRequestBuilds: { requiredStatusCheck: false } }] });
+    const filtered = parseConfig({
+      ...base,
+      pipelines: [
+        { ...config.pipelines[0], notifications: undefined, pullRequestBuilds: { requiredStatusCheck: false } },
+      ],
+    });
     const filteredNodes = parse(pipelineFlowchart(stackJson(synthesize(filtered), 'ci-api'), 'ci-api')!).nodes;
-    expect([...filteredNodes.values()]).toContain('CodeBuild webhook<br/>pull request created, updated, reopened<br/>files under services/api/');
+    expect([...filteredNodes.values()]).toContain(
+      'CodeBuild webhook<br/>pull request created, updated, reopened<br/>files under services/api/',
+    );
   });
 
   test('draws the e-mail subscriptions by count, not address, and the Slack channel of every rule', () => {
@@ -209,7 +236,12 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
         'Notification rule api-pull-request-build-failed -> Slack, through AWS Chatbot',
       ]),
     );
-    expect([...nodes.values()]).toEqual(expect.arrayContaining(['email subscriptions<br/>2, each confirmed by its recipient', 'Slack, through AWS Chatbot<br/>ci-alerts']));
+    expect([...nodes.values()]).toEqual(
+      expect.arrayContaining([
+        'email subscriptions<br/>2, each confirmed by its recipient',
+        'Slack, through AWS Chatbot<br/>ci-alerts',
+      ]),
+    );
     expect(chart).not.toContain('@example.org');
   });
 });
@@ -217,7 +249,10 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
 describe('an existing KMS key and artifact bucket', () => {
   const base = loadConfigFile(DEFAULT_CONFIG_PATH);
   const keyArn = `arn:aws:kms:${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-  const config = parseConfig({ ...base, pipelines: [{ ...base.pipelines[0], encryptionKeyArn: keyArn, artifactBucketName: 'acme-shared-ci-artifacts' }] });
+  const config = parseConfig({
+    ...base,
+    pipelines: [{ ...base.pipelines[0], encryptionKeyArn: keyArn, artifactBucketName: 'acme-shared-ci-artifacts' }],
+  });
   const stack = pipelineStackId(base.pipelines[0].name);
   let chart: string;
   let nodes: Chart['nodes'], described: Chart['described'];
@@ -228,7 +263,9 @@ describe('an existing KMS key and artifact bucket', () => {
 
   test('draws them by name and ARN, marked existing, where the created ones were', () => {
     const existingKey = `existing KMS key<br/>${base.region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    expect([...nodes.values()]).toEqual(expect.arrayContaining([existingKey, 'existing S3 artifact bucket<br/>acme-shared-ci-artifacts']));
+    expect([...nodes.values()]).toEqual(
+      expect.arrayContaining([existingKey, 'existing S3 artifact bucket<br/>acme-shared-ci-artifacts']),
+    );
     expect(described).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^aws_codepipeline_\w+ -artifacts-> existing S3 artifact bucket$/),
@@ -248,13 +285,21 @@ describe('problems', () => {
   });
 
   test('a README without the block, or naming a stack without a pipeline, is refused', () => {
-    expect(() => updateReadme('# readme\n', () => 'flowchart LR')).toThrow('README.md has no `<!-- diagram:<stack> -->`');
-    expect(() => updateReadme('<!-- diagram:gone -->\n<!-- /diagram -->', () => undefined)).toThrow('names stack "gone"');
+    expect(() => updateReadme('# readme\n', () => 'flowchart LR')).toThrow(
+      'README.md has no `<!-- diagram:<stack> -->`',
+    );
+    expect(() => updateReadme('<!-- diagram:gone -->\n<!-- /diagram -->', () => undefined)).toThrow(
+      'names stack "gone"',
+    );
   });
 
   test('without synthesized output the command says to synthesize first, without a stack trace', () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'ci-diagram-')), 'cdktf.out');
-    const result = spawnSync(process.execPath, ['--require', LOADER, join(ROOT, 'tools', 'diagram.ts'), '--outdir', missing], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      ['--require', LOADER, join(ROOT, 'tools', 'diagram.ts'), '--outdir', missing],
+      { encoding: 'utf8' },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${join(missing, 'manifest.json')} does not exist: run \`npm run synth\` first`);
     expect(result.stderr).not.toMatch(/^\s+at /m);

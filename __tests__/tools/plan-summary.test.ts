@@ -2,16 +2,31 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionOf, countActions, main, parsePlan, PlanError, readPlan, STATEFUL_RESOURCE_TYPES, summarizePlan, summarizePlanFiles, terraformCounts } from '../../tools/plan-summary';
+import {
+  actionOf,
+  countActions,
+  main,
+  parsePlan,
+  PlanError,
+  readPlan,
+  STATEFUL_RESOURCE_TYPES,
+  summarizePlan,
+  summarizePlanFiles,
+  terraformCounts,
+} from '../../tools/plan-summary';
 import { LOADER } from '../../scripts/app-command';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plans');
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
-const rows = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| Action'));
+const rows = (markdown: string) =>
+  markdown
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| Action'));
 const rowOf = (markdown: string, address: string) => rows(markdown).find((line) => line.includes(`\`${address}\``));
 
 describe('actionOf', () => {
-  const change = (actions: string[], extra: object = {}) => ({ address: 'a.b', change: { actions, ...extra }, ...extra }) as never;
+  const change = (actions: string[], extra: object = {}) =>
+    ({ address: 'a.b', change: { actions, ...extra }, ...extra }) as never;
   test.each([
     [['create'], 'create'],
     [['update'], 'update'],
@@ -26,10 +41,18 @@ describe('actionOf', () => {
   });
 
   test('an import is an import, with or without an update; a move is a move', () => {
-    expect(actionOf({ address: 'a.b', change: { actions: ['no-op'], importing: { id: 'x' } } } as never)).toBe('import');
-    expect(actionOf({ address: 'a.b', change: { actions: ['update'], importing: { id: 'x' } } } as never)).toBe('import');
-    expect(actionOf({ address: 'a.b', previous_address: 'a.old', change: { actions: ['no-op'] } } as never)).toBe('move');
-    expect(actionOf({ address: 'a.b', previous_address: 'a.old', change: { actions: ['update'] } } as never)).toBe('update');
+    expect(actionOf({ address: 'a.b', change: { actions: ['no-op'], importing: { id: 'x' } } } as never)).toBe(
+      'import',
+    );
+    expect(actionOf({ address: 'a.b', change: { actions: ['update'], importing: { id: 'x' } } } as never)).toBe(
+      'import',
+    );
+    expect(actionOf({ address: 'a.b', previous_address: 'a.old', change: { actions: ['no-op'] } } as never)).toBe(
+      'move',
+    );
+    expect(actionOf({ address: 'a.b', previous_address: 'a.old', change: { actions: ['update'] } } as never)).toBe(
+      'update',
+    );
   });
 });
 
@@ -44,35 +67,47 @@ describe('a real plan with every kind of change (mixed.json)', () => {
 
   test('counts each action in the headline and the table', () => {
     expect(summary.split('\n')[0]).toBe('### mixed: 0 to create, 7 to update, 7 to replace, 1 to delete');
-    expect(summary).toContain('| Create | Update | Replace | Delete | Unchanged | Forget | Read |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 0 | 7 | 7 | 1 | 4 | 1 | 3 |');
+    expect(summary).toContain(
+      '| Create | Update | Replace | Delete | Unchanged | Forget | Read |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 0 | 7 | 7 | 1 | 4 | 1 | 3 |',
+    );
   });
 
   test('warns loudly about each stateful resource replaced, and only those', () => {
-    const caution = summary.slice(summary.indexOf('> [!CAUTION]'), summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')));
+    const caution = summary.slice(
+      summary.indexOf('> [!CAUTION]'),
+      summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')),
+    );
     expect(caution).toContain('**2 stateful resources would be replaced.**');
     const cautionRows = caution.split('\n').filter((line) => line.startsWith('> | **'));
-    expect(cautionRows.map((line) => line.split('`')[1])).toEqual(['aws_kms_key.ci_key_3C3C3511', 'aws_s3_bucket.ci_artifacts_bucket_AEE149AA']);
+    expect(cautionRows.map((line) => line.split('`')[1])).toEqual([
+      'aws_kms_key.ci_key_3C3C3511',
+      'aws_s3_bucket.ci_artifacts_bucket_AEE149AA',
+    ]);
     expect(cautionRows[1]).toContain(STATEFUL_RESOURCE_TYPES.aws_s3_bucket);
     expect(caution).not.toContain('aws_codepipeline_webhook');
   });
 
   test('lists every change but the unchanged, most dangerous first, with why', () => {
-    expect(rows(summary.slice(summary.indexOf('| Action | Resource | Type |'))).map((line) => line.split(' | ')[0].replace(/[|* ]/g, ''))).toEqual([
-      ...Array(7).fill('replace'),
-      'delete',
-      'forget',
-      ...Array(7).fill('update'),
-      ...Array(3).fill('read'),
-    ]);
+    expect(
+      rows(summary.slice(summary.indexOf('| Action | Resource | Type |'))).map((line) =>
+        line.split(' | ')[0].replace(/[|* ]/g, ''),
+      ),
+    ).toEqual([...Array(7).fill('replace'), 'delete', 'forget', ...Array(7).fill('update'), ...Array(3).fill('read')]);
     expect(rowOf(summary, 'aws_codepipeline_webhook.ci_webhook_pipeline-webhook_CF123E5E')).toContain(
       'an argument cannot be changed in place; forced by `name`; the new one is created before the old one is deleted',
     );
     expect(rowOf(summary, 'aws_kms_key.ci_key_3C3C3511')).toContain('requested with -replace');
     expect(rowOf(summary, 'aws_s3_bucket.ci_artifacts_bucket_AEE149AA')).toContain('forced by `bucket_prefix`');
-    expect(rowOf(summary, 'aws_s3_bucket_lifecycle_configuration.ci_artifacts_lifecycle_C6840366')).toContain('the resource was removed from the configuration');
-    expect(summary).toContain('| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes `build_timeout`, `encryption_key` |');
+    expect(rowOf(summary, 'aws_s3_bucket_lifecycle_configuration.ci_artifacts_lifecycle_C6840366')).toContain(
+      'the resource was removed from the configuration',
+    );
+    expect(summary).toContain(
+      '| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes `build_timeout`, `encryption_key` |',
+    );
     expect(rowOf(summary, 'aws_kms_alias.renamed_alias')).toContain('moved from `aws_kms_alias.ci_key_alias_E5B0243D`');
-    expect(rowOf(summary, 'data.aws_iam_policy_document.ci_build_role_permissions_D503EACF')).toContain('its arguments are known only after apply');
+    expect(rowOf(summary, 'data.aws_iam_policy_document.ci_build_role_permissions_D503EACF')).toContain(
+      'its arguments are known only after apply',
+    );
   });
 
   test('mentions the outputs that change', () => {
@@ -81,7 +116,12 @@ describe('a real plan with every kind of change (mixed.json)', () => {
 
   test('prints no attribute value', () => {
     const document = readFileSync(fixture('mixed'), 'utf8');
-    for (const value of ['renamed-artifacts-', 'sample-flask-app-github-v2', 'ci/sample-flask-app/dockerhub', 'alias/ci/sample-flask-app']) {
+    for (const value of [
+      'renamed-artifacts-',
+      'sample-flask-app-github-v2',
+      'ci/sample-flask-app/dockerhub',
+      'alias/ci/sample-flask-app',
+    ]) {
       expect(document).toContain(value);
       expect(summary).not.toContain(value);
     }
@@ -119,7 +159,12 @@ describe('other real plans', () => {
   });
 
   test('replacing or deleting the notification topic, a subscription or the pull-request webhook warns; a notification rule does not', () => {
-    const change = (type: string, name: string, actions: string[]) => ({ address: `${type}.${name}`, mode: 'managed', type, change: { actions, before: {}, after: {} } });
+    const change = (type: string, name: string, actions: string[]) => ({
+      address: `${type}.${name}`,
+      mode: 'managed',
+      type,
+      change: { actions, before: {}, after: {} },
+    });
     const plan = parsePlan(
       {
         format_version: '1.2',
@@ -134,10 +179,17 @@ describe('other real plans', () => {
       'notifications',
     );
     const summary = summarizePlan(plan, 'notifications');
-    const caution = summary.slice(summary.indexOf('> [!CAUTION]'), summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')));
+    const caution = summary.slice(
+      summary.indexOf('> [!CAUTION]'),
+      summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')),
+    );
     expect(caution).toContain('**3 stateful resources would be destroyed.**');
     const cautionRows = caution.split('\n').filter((line) => line.startsWith('> | **'));
-    expect(cautionRows.map((line) => line.split('`')[1])).toEqual(['aws_sns_topic.topic', 'aws_sns_topic_subscription.email', 'aws_codebuild_webhook.webhook']);
+    expect(cautionRows.map((line) => line.split('`')[1])).toEqual([
+      'aws_sns_topic.topic',
+      'aws_sns_topic_subscription.email',
+      'aws_codebuild_webhook.webhook',
+    ]);
     expect(cautionRows[0]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic);
     expect(cautionRows[1]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic_subscription);
     expect(cautionRows[2]).toContain(STATEFUL_RESOURCE_TYPES.aws_codebuild_webhook);
@@ -148,14 +200,22 @@ describe('other real plans', () => {
     const terraform = JSON.parse(readFileSync(join(FIXTURES, 'terraform-counts.json'), 'utf8'));
     expect(Object.keys(terraform)).toEqual(['create', 'no-op', 'update', 'replace', 'delete', 'mixed']);
     for (const [name, counts] of Object.entries<any>(terraform)) {
-      expect([name, terraformCounts(countActions(readPlan(fixture(name))))]).toEqual([name, { add: counts.add, change: counts.change, remove: counts.remove }]);
+      expect([name, terraformCounts(countActions(readPlan(fixture(name))))]).toEqual([
+        name,
+        { add: counts.add, change: counts.change, remove: counts.remove },
+      ]);
     }
   });
 
   test('drift, as a refreshed plan reports it, is named', () => {
     const plan = readPlan(fixture('update'));
-    const drifted = summarizePlan({ ...plan, resource_drift: plan.resource_changes.filter((change) => change.type === 'aws_codebuild_project') }, 'drift');
-    expect(drifted).toContain('Changed outside Terraform since the last apply (drift): `aws_codebuild_project.ci_build_project_7FD7DB46`.');
+    const drifted = summarizePlan(
+      { ...plan, resource_drift: plan.resource_changes.filter((change) => change.type === 'aws_codebuild_project') },
+      'drift',
+    );
+    expect(drifted).toContain(
+      'Changed outside Terraform since the last apply (drift): `aws_codebuild_project.ci_build_project_7FD7DB46`.',
+    );
   });
 
   test('several plans make one comment, one section each', () => {
@@ -183,17 +243,38 @@ describe('files that are not plans', () => {
   };
 
   test.each([
-    ['state', JSON.stringify({ format_version: '1.0', values: { root_module: {} } }), 'this is Terraform state, not a plan'],
-    ['binary plan', Buffer.from('PK\u0003\u0004tfplan'), 'this is a binary plan file: convert it with `terraform show -json <planfile> > plan.json`'],
+    [
+      'state',
+      JSON.stringify({ format_version: '1.0', values: { root_module: {} } }),
+      'this is Terraform state, not a plan',
+    ],
+    [
+      'binary plan',
+      Buffer.from('PK\u0003\u0004tfplan'),
+      'this is a binary plan file: convert it with `terraform show -json <planfile> > plan.json`',
+    ],
     ['text', 'Terraform will perform the following actions:', 'not JSON'],
-    ['format 2', JSON.stringify({ format_version: '2.0', resource_changes: [] }), 'format_version: must be a 1.x format version'],
-    ['a change without actions', JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'a.b', mode: 'managed', type: 'a', change: {} }] }), 'resource_changes.0.change.actions:'],
+    [
+      'format 2',
+      JSON.stringify({ format_version: '2.0', resource_changes: [] }),
+      'format_version: must be a 1.x format version',
+    ],
+    [
+      'a change without actions',
+      JSON.stringify({
+        format_version: '1.2',
+        resource_changes: [{ address: 'a.b', mode: 'managed', type: 'a', change: {} }],
+      }),
+      'resource_changes.0.change.actions:',
+    ],
   ])('%s: names what is wrong', (name, content, expected) => {
     expect(messageOf(() => readPlan(file(`${name}.json`, content)))).toContain(expected);
   });
 
   test('a missing file', () => {
-    expect(messageOf(() => readPlan(join(dir, 'absent.json')))).toBe(`${join(dir, 'absent.json')}: cannot read the file: it does not exist`);
+    expect(messageOf(() => readPlan(join(dir, 'absent.json')))).toBe(
+      `${join(dir, 'absent.json')}: cannot read the file: it does not exist`,
+    );
   });
 
   test('parsePlan reads documents already parsed', () => {
@@ -217,14 +298,26 @@ describe('files that are not plans', () => {
     const good = mainWith(fixture('no-op'));
     expect(good).toEqual({ status: 0, stdout: expect.stringContaining('No changes'), stderr: '' });
     const bad = mainWith(fixture('no-op'), file('state-again.json', JSON.stringify({ values: {} })));
-    expect(bad).toEqual({ status: 1, stdout: '', stderr: expect.stringContaining('this is Terraform state, not a plan') });
+    expect(bad).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: expect.stringContaining('this is Terraform state, not a plan'),
+    });
     expect(mainWith()).toEqual({ status: 2, stdout: '', stderr: expect.stringContaining('no plan file given') });
-    expect(mainWith('--verbose')).toEqual({ status: 2, stdout: '', stderr: expect.stringContaining('unknown option --verbose') });
+    expect(mainWith('--verbose')).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: expect.stringContaining('unknown option --verbose'),
+    });
   });
 
   test('as a process, a problem is its message and exit code 1, without a stack trace', () => {
     const tool = join(__dirname, '..', '..', 'tools', 'plan-summary.ts');
-    const bad = spawnSync(process.execPath, ['--require', LOADER, tool, file('state-twice.json', JSON.stringify({ values: {} }))], { encoding: 'utf8' });
+    const bad = spawnSync(
+      process.execPath,
+      ['--require', LOADER, tool, file('state-twice.json', JSON.stringify({ values: {} }))],
+      { encoding: 'utf8' },
+    );
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('this is Terraform state, not a plan');

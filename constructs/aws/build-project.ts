@@ -4,7 +4,13 @@ import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-g
 import { CodebuildWebhook } from '@cdktf/provider-aws/lib/codebuild-webhook';
 import { Construct } from 'constructs';
 import { Suppressions } from '../../guardrails/suppressions';
-import { CONNECTION_TOKEN_ACTIONS, LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS, START_BUILD_ACTIONS } from '../../iam/actions';
+import {
+  CONNECTION_TOKEN_ACTIONS,
+  LOG_WRITE_ACTIONS,
+  REPORT_ACTIONS,
+  SECRET_READ_ACTIONS,
+  START_BUILD_ACTIONS,
+} from '../../iam/actions';
 import {
   checkBuildImage,
   checkBuildTimeoutMinutes,
@@ -25,8 +31,22 @@ import {
 } from '../core/checks';
 import { AwsContext } from '../core/aws-context';
 import { Grant, grant, IGrantable } from '../core/grants';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
-import { DEFAULT_GITHUB_APPROVER_ROLES, GITHUB_APPROVER_ROLES, GitHubBuildSource, PULL_REQUEST_BUILD_POLICY_PROVIDER, PULL_REQUEST_COMMENT_APPROVALS } from './build-source';
+import {
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  PropProblem,
+  throwIfInvalid,
+} from '../core/validation';
+import {
+  DEFAULT_GITHUB_APPROVER_ROLES,
+  GITHUB_APPROVER_ROLES,
+  GitHubBuildSource,
+  PULL_REQUEST_BUILD_POLICY_PROVIDER,
+  PULL_REQUEST_COMMENT_APPROVALS,
+} from './build-source';
 import { requireAwsProvider } from '../core/provider-versions';
 import { IEncryptionKey } from './encryption-key';
 import { ServiceRole } from './service-role';
@@ -147,12 +167,17 @@ export interface BuildProjectProps extends BuildSettings {
  * `runsDocker` (the default, as {@link BuildProjectProps.buildsImages}'s) holds the image to
  * what may run privileged: a CodeBuild image or one pinned by digest.
  */
-export function validateBuildSettings(settings: BuildSettings, options: { readonly runsDocker?: boolean } = {}): PropProblem[] {
+export function validateBuildSettings(
+  settings: BuildSettings,
+  options: { readonly runsDocker?: boolean } = {},
+): PropProblem[] {
   const imageProblems = checkOptionalProp('image', settings.image, checkBuildImage);
   return [
     ...checkOptionalProp('computeType', settings.computeType, checkComputeType),
     ...imageProblems,
-    ...(imageProblems.length === 0 && (options.runsDocker ?? true) ? checkOptionalProp('image', settings.image, checkPrivilegedBuildImage) : []),
+    ...(imageProblems.length === 0 && (options.runsDocker ?? true)
+      ? checkOptionalProp('image', settings.image, checkPrivilegedBuildImage)
+      : []),
     ...checkOptionalProp('concurrentBuildLimit', settings.concurrentBuildLimit, checkConcurrentBuildLimit),
     ...checkOptionalProp('timeoutMinutes', settings.timeoutMinutes, checkBuildTimeoutMinutes),
     ...checkOptionalProp('queuedTimeoutMinutes', settings.queuedTimeoutMinutes, checkQueuedTimeoutMinutes),
@@ -183,9 +208,27 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
     ...(nameProblems.length > 0
       ? []
       : [
-          ...checkDerivedName('projectName', props.projectName, 'IAM role name', buildRoleName(props.projectName), checkIamRoleName),
-          ...checkDerivedName('projectName', props.projectName, 'log group name', buildLogGroupName(props.projectName), checkLogGroupName),
-          ...checkDerivedName('projectName', props.projectName, 'report group name', buildReportGroupName(props.projectName), checkReportGroupName),
+          ...checkDerivedName(
+            'projectName',
+            props.projectName,
+            'IAM role name',
+            buildRoleName(props.projectName),
+            checkIamRoleName,
+          ),
+          ...checkDerivedName(
+            'projectName',
+            props.projectName,
+            'log group name',
+            buildLogGroupName(props.projectName),
+            checkLogGroupName,
+          ),
+          ...checkDerivedName(
+            'projectName',
+            props.projectName,
+            'report group name',
+            buildReportGroupName(props.projectName),
+            checkReportGroupName,
+          ),
         ]),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
     ...validateBuildSettings(props, { runsDocker: props.buildsImages ?? true }),
@@ -206,9 +249,22 @@ function validateGitHubSource(source: GitHubBuildSource): PropProblem[] {
     ...(policy === undefined
       ? []
       : [
-          ...checkProp('gitHubSource.pullRequestBuildPolicy.requiresCommentApproval', policy.requiresCommentApproval, checkOneOf(PULL_REQUEST_COMMENT_APPROVALS)),
-          ...checkOptionalList('gitHubSource.pullRequestBuildPolicy.approverRoles', policy.approverRoles, checkOneOf(GITHUB_APPROVER_ROLES)),
-          ...crossPropProblem(policy.approverRoles?.length === 0, 'gitHubSource.pullRequestBuildPolicy.approverRoles', [], 'must name at least one role, or be left out'),
+          ...checkProp(
+            'gitHubSource.pullRequestBuildPolicy.requiresCommentApproval',
+            policy.requiresCommentApproval,
+            checkOneOf(PULL_REQUEST_COMMENT_APPROVALS),
+          ),
+          ...checkOptionalList(
+            'gitHubSource.pullRequestBuildPolicy.approverRoles',
+            policy.approverRoles,
+            checkOneOf(GITHUB_APPROVER_ROLES),
+          ),
+          ...crossPropProblem(
+            policy.approverRoles?.length === 0,
+            'gitHubSource.pullRequestBuildPolicy.approverRoles',
+            [],
+            'must name at least one role, or be left out',
+          ),
           // "This field is only applicable when requiresCommentApproval is not DISABLED" (API_PullRequestBuildPolicy).
           ...crossPropProblem(
             policy.requiresCommentApproval === 'DISABLED' && policy.approverRoles !== undefined,
@@ -218,7 +274,12 @@ function validateGitHubSource(source: GitHubBuildSource): PropProblem[] {
           ),
         ]),
     ...checkProp('gitHubSource.statusContext', source.statusContext, checkStatusCheckContext),
-    ...crossPropProblem(groups.length === 0, 'gitHubSource.webhookFilterGroups', [], 'must hold at least one filter group'),
+    ...crossPropProblem(
+      groups.length === 0,
+      'gitHubSource.webhookFilterGroups',
+      [],
+      'must hold at least one filter group',
+    ),
     // CodeBuild API Reference, "UpdateWebhook": "A filter group must contain at least one EVENT WebhookFilter."
     ...groups.flatMap((group, index) =>
       crossPropProblem(
@@ -271,17 +332,27 @@ export class BuildProject extends Construct {
     // ARNs built from the names, which are known at plan time: a reference to a resource's `arn` would defer
     // the policy document's read whenever that resource changes, and show the policy changing in every such plan.
     const aws = AwsContext.of(this);
-    // Only builds of this project may act with the role (CodeBuild User Guide, "Cross-service confused deputy prevention").
-    this.role = new ServiceRole(this, 'role', { roleName: buildRoleName(props.projectName), assumedBy: 'codebuild.amazonaws.com', sourceArns: [aws.arn('codebuild', `project/${props.projectName}`)] });
+    // Only builds of this project may act with the role (CodeBuild User Guide, "Cross-service confused deputy
+    // prevention").
+    this.role = new ServiceRole(this, 'role', {
+      roleName: buildRoleName(props.projectName),
+      assumedBy: 'codebuild.amazonaws.com',
+      sourceArns: [aws.arn('codebuild', `project/${props.projectName}`)],
+    });
     const logGroupArn = aws.arn('logs', `log-group:${buildLogGroupName(props.projectName)}`);
     grant(
       this.role,
       { sid: 'WriteBuildLogs', actions: LOG_WRITE_ACTIONS, resources: [logGroupArn, `${logGroupArn}:*`] },
-      { sid: 'PublishTestReports', actions: REPORT_ACTIONS, resources: [aws.arn('codebuild', `report-group/${buildReportGroupName(props.projectName)}`)] },
+      {
+        sid: 'PublishTestReports',
+        actions: REPORT_ACTIONS,
+        resources: [aws.arn('codebuild', `report-group/${buildReportGroupName(props.projectName)}`)],
+      },
     );
     props.encryptionKey.grantEncryptDecrypt(this.role);
     const secretArns = [...new Set(variablesOf(props).secrets.map((secret) => secret.secretArn))];
-    if (secretArns.length > 0) grant(this.role, { sid: 'ReadBuildSecrets', actions: SECRET_READ_ACTIONS, resources: secretArns });
+    if (secretArns.length > 0)
+      grant(this.role, { sid: 'ReadBuildSecrets', actions: SECRET_READ_ACTIONS, resources: secretArns });
 
     if (props.gitHubSource !== undefined) this.grantSourceAccess(props.gitHubSource);
 
@@ -301,7 +372,11 @@ export class BuildProject extends Construct {
   /** The source's credentials: the connection's token, or the secret that holds the token. */
   private grantSourceAccess(source: GitHubBuildSource): void {
     if (source.auth.type === 'CODECONNECTIONS') {
-      grant(this.role, { sid: 'ReadSourceThroughConnection', actions: CONNECTION_TOKEN_ACTIONS, resources: [source.auth.connectionArn] });
+      grant(this.role, {
+        sid: 'ReadSourceThroughConnection',
+        actions: CONNECTION_TOKEN_ACTIONS,
+        resources: [source.auth.connectionArn],
+      });
     } else {
       grant(this.role, { sid: 'ReadSourceToken', actions: SECRET_READ_ACTIONS, resources: [source.auth.secretArn] });
     }
@@ -315,14 +390,21 @@ export class BuildProject extends Construct {
       projectName: project.name,
       buildType: 'BUILD',
       filterGroup: source.webhookFilterGroups.map((group) => ({
-        filter: group.map((filter) => ({ type: filter.type, pattern: filter.pattern, excludeMatchedPattern: filter.excludeMatchedPattern ?? false })),
+        filter: group.map((filter) => ({
+          type: filter.type,
+          pattern: filter.pattern,
+          excludeMatchedPattern: filter.excludeMatchedPattern ?? false,
+        })),
       })),
       pullRequestBuildPolicy:
         policy === undefined
           ? undefined
           : {
               requiresCommentApproval: policy.requiresCommentApproval,
-              approverRoles: policy.requiresCommentApproval === 'DISABLED' ? undefined : [...(policy.approverRoles ?? DEFAULT_GITHUB_APPROVER_ROLES)],
+              approverRoles:
+                policy.requiresCommentApproval === 'DISABLED'
+                  ? undefined
+                  : [...(policy.approverRoles ?? DEFAULT_GITHUB_APPROVER_ROLES)],
             },
     });
   }
@@ -334,7 +416,8 @@ export class BuildProject extends Construct {
     const github = props.gitHubSource;
     const project = new CodebuildProject(this, 'project', {
       name: props.projectName,
-      description: props.description ?? `Tests and builds ${appPath === '.' ? 'the repository' : appPath}; run by CodePipeline`,
+      description:
+        props.description ?? `Tests and builds ${appPath === '.' ? 'the repository' : appPath}; run by CodePipeline`,
       serviceRole: this.role.roleArn,
       buildTimeout: props.timeoutMinutes ?? 30,
       queuedTimeout: props.queuedTimeoutMinutes ?? 60,
@@ -350,17 +433,24 @@ export class BuildProject extends Construct {
               gitCloneDepth: 1,
               reportBuildStatus: true,
               buildStatusConfig: { context: github.statusContext },
-              auth: { type: github.auth.type, resource: github.auth.type === 'CODECONNECTIONS' ? github.auth.connectionArn : github.auth.secretArn },
+              auth: {
+                type: github.auth.type,
+                resource: github.auth.type === 'CODECONNECTIONS' ? github.auth.connectionArn : github.auth.secretArn,
+              },
             },
       artifacts: { type: github === undefined ? 'CODEPIPELINE' : 'NO_ARTIFACTS' },
       environment: renderEnvironment(props, buildsImages),
-      cache: { type: 'LOCAL', modes: buildsImages ? ['LOCAL_DOCKER_LAYER_CACHE', 'LOCAL_SOURCE_CACHE'] : ['LOCAL_SOURCE_CACHE'] },
+      cache: {
+        type: 'LOCAL',
+        modes: buildsImages ? ['LOCAL_DOCKER_LAYER_CACHE', 'LOCAL_SOURCE_CACHE'] : ['LOCAL_SOURCE_CACHE'],
+      },
       logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: logGroup }, s3Logs: { status: 'DISABLED' } },
     });
     if (buildsImages) {
       Suppressions.add(project, {
         ruleId: 'CKV_AWS_316',
-        reason: 'The build runs `docker build` (and `docker push`, where it publishes), which need the Docker daemon that only privileged mode provides (prop buildsImages)',
+        reason:
+          'The build runs `docker build` (and `docker push`, where it publishes), which need the Docker daemon that only privileged mode provides (prop buildsImages)',
       });
     }
     return project;

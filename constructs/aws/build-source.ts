@@ -12,7 +12,9 @@
  *   secret in CodeBuild's JSON format (`{"ServerType":"GITHUB","AuthType":"PERSONAL_ACCESS_TOKEN","Token":"…"}`,
  *   CodeBuild User Guide, "Create and store a token in a Secrets Manager secret").
  */
-export type BuildSourceAuth = { readonly type: 'CODECONNECTIONS'; readonly connectionArn: string } | { readonly type: 'SECRETS_MANAGER'; readonly secretArn: string };
+export type BuildSourceAuth =
+  | { readonly type: 'CODECONNECTIONS'; readonly connectionArn: string }
+  | { readonly type: 'SECRETS_MANAGER'; readonly secretArn: string };
 
 /**
  * A webhook filter: an event starts a build when it matches every filter of one
@@ -55,11 +57,21 @@ export const PULL_REQUEST_COMMENT_APPROVALS = ['ALL_PULL_REQUESTS', 'FORK_PULL_R
 export type PullRequestCommentApproval = (typeof PULL_REQUEST_COMMENT_APPROVALS)[number];
 
 /** CodeBuild API Reference, "PullRequestBuildPolicy": approverRoles, the GitHub ones. */
-export const GITHUB_APPROVER_ROLES = ['GITHUB_READ', 'GITHUB_TRIAGE', 'GITHUB_WRITE', 'GITHUB_MAINTAIN', 'GITHUB_ADMIN'] as const;
+export const GITHUB_APPROVER_ROLES = [
+  'GITHUB_READ',
+  'GITHUB_TRIAGE',
+  'GITHUB_WRITE',
+  'GITHUB_MAINTAIN',
+  'GITHUB_ADMIN',
+] as const;
 export type GitHubApproverRole = (typeof GITHUB_APPROVER_ROLES)[number];
 
 /** CodeBuild's approver roles for GitHub when none are given (the user guide's default, which misspells GITHUB_MAINTAIN). */
-export const DEFAULT_GITHUB_APPROVER_ROLES: readonly GitHubApproverRole[] = ['GITHUB_ADMIN', 'GITHUB_MAINTAIN', 'GITHUB_WRITE'];
+export const DEFAULT_GITHUB_APPROVER_ROLES: readonly GitHubApproverRole[] = [
+  'GITHUB_ADMIN',
+  'GITHUB_MAINTAIN',
+  'GITHUB_WRITE',
+];
 
 /**
  * The first hashicorp/aws release with `aws_codebuild_webhook.pull_request_build_policy`
@@ -85,7 +97,8 @@ export interface GitHubBuildSource {
   /**
    * Who may start pull-request builds. Writing it needs hashicorp/aws
    * {@link PULL_REQUEST_BUILD_POLICY_PROVIDER} or later, which the stack then requires.
-   * @default - none written: CodeBuild applies its default to a new project, ALL_PULL_REQUESTS with the default approver roles
+   * @default - none written: CodeBuild applies its default to a new project, ALL_PULL_REQUESTS with the default
+   * approver roles
    */
   readonly pullRequestBuildPolicy?: PullRequestBuildPolicy;
 }

@@ -1,8 +1,16 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { CODESTAR_NOTIFICATIONS_PRINCIPAL, KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS, NOTIFICATION_KEY_ACTIONS } from '../../iam/actions';
+import {
+  CODESTAR_NOTIFICATIONS_PRINCIPAL,
+  KEY_ENCRYPT_DECRYPT_ACTIONS,
+  LOGS_KEY_ACTIONS,
+  NOTIFICATION_KEY_ACTIONS,
+} from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
 import { checkIntegerBetween, checkKmsAliasName, checkKmsKeyArn } from '../core/checks';
 import { Grant, grant, IGrantable } from '../core/grants';
@@ -23,7 +31,8 @@ export interface IEncryptionKey {
   grantEncryptDecrypt(grantee: IGrantable): Grant;
 }
 
-const grantKeyUse = (keyArn: string, grantee: IGrantable): Grant => grant(grantee, { sid: 'UseEncryptionKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [keyArn] });
+const grantKeyUse = (keyArn: string, grantee: IGrantable): Grant =>
+  grant(grantee, { sid: 'UseEncryptionKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [keyArn] });
 
 export interface EncryptionKeyProps {
   /** The alias, without the `alias/` prefix, e.g. `ci/my-app`. */
@@ -50,14 +59,18 @@ export interface EncryptionKeyProps {
    */
   readonly allowCodeStarNotifications?: boolean;
   /**
-   * Refuse to destroy the key (`lifecycle.prevent_destroy`); for keys whose loss makes data unreadable, like Terraform state's.
+   * Refuse to destroy the key (`lifecycle.prevent_destroy`); for keys whose loss makes data unreadable, like Terraform
+   * state's.
    * @default false
    */
   readonly preventDestroy?: boolean;
 }
 
 function validateEncryptionKeyProps(props: EncryptionKeyProps): PropProblem[] {
-  return [...checkProp('alias', props.alias, checkKmsAliasName), ...checkOptionalProp('deletionWindowInDays', props.deletionWindowInDays, checkIntegerBetween(7, 30))];
+  return [
+    ...checkProp('alias', props.alias, checkKmsAliasName),
+    ...checkOptionalProp('deletionWindowInDays', props.deletionWindowInDays, checkIntegerBetween(7, 30)),
+  ];
 }
 
 /**
@@ -87,7 +100,11 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
    */
   public static fromKeyArn(scope: Construct, keyArn: string): IEncryptionKey {
     throwIfInvalid('EncryptionKey.fromKeyArn', scope, checkProp('keyArn', keyArn, checkKmsKeyArn));
-    return { keyArn, identifiers: [keyArn, keyArn.split('/')[1]], grantEncryptDecrypt: (grantee) => grantKeyUse(keyArn, grantee) };
+    return {
+      keyArn,
+      identifiers: [keyArn, keyArn.split('/')[1]],
+      grantEncryptDecrypt: (grantee) => grantKeyUse(keyArn, grantee),
+    };
   }
 
   /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
@@ -150,7 +167,9 @@ function keyPolicy(aws: AwsContext, props: EncryptionKeyProps): DataAwsIamPolicy
       actions: [...LOGS_KEY_ACTIONS],
       resources: ['*'],
       principals: [{ type: 'Service', identifiers: [`logs.${aws.region}.amazonaws.com`] }],
-      condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [aws.arn('logs', 'log-group:*')] }],
+      condition: [
+        { test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [aws.arn('logs', 'log-group:*')] },
+      ],
     });
   }
   if (props.allowCodeStarNotifications) statements.push(codeStarNotificationsStatement(aws));

@@ -6,9 +6,24 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { CODESTAR_NOTIFICATIONS_PRINCIPAL, NOTIFICATION_PUBLISH_ACTIONS } from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
-import { checkChatbotSlackChannelArn, checkEmailAddress, checkNotificationEventTypeId, checkNotificationRuleName, checkNotificationRuleResource, checkOneOf, checkSnsTopicName } from '../core/checks';
+import {
+  checkChatbotSlackChannelArn,
+  checkEmailAddress,
+  checkNotificationEventTypeId,
+  checkNotificationRuleName,
+  checkNotificationRuleResource,
+  checkOneOf,
+  checkSnsTopicName,
+} from '../core/checks';
 import { StackOutput } from '../core/stack-output';
-import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import {
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  PropProblem,
+  throwIfInvalid,
+} from '../core/validation';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
 
 // Event type IDs: "Events for notification rules on pipelines" and "... on build projects",
@@ -96,8 +111,17 @@ function validateRule(rule: FailureNotificationRule, index: number): PropProblem
   return [
     ...checkProp(`${at}.ruleName`, rule.ruleName, checkNotificationRuleName),
     ...checkProp(`${at}.resourceArn`, rule.resourceArn, checkNotificationRuleResource),
-    ...crossPropProblem(!Array.isArray(rule.eventTypeIds) || rule.eventTypeIds.length === 0, `${at}.eventTypeIds`, rule.eventTypeIds, 'must name at least one event type'),
-    ...checkOptionalList(`${at}.eventTypeIds`, Array.isArray(rule.eventTypeIds) ? rule.eventTypeIds : undefined, checkNotificationEventTypeId),
+    ...crossPropProblem(
+      !Array.isArray(rule.eventTypeIds) || rule.eventTypeIds.length === 0,
+      `${at}.eventTypeIds`,
+      rule.eventTypeIds,
+      'must name at least one event type',
+    ),
+    ...checkOptionalList(
+      `${at}.eventTypeIds`,
+      Array.isArray(rule.eventTypeIds) ? rule.eventTypeIds : undefined,
+      checkNotificationEventTypeId,
+    ),
   ];
 }
 
@@ -105,8 +129,13 @@ const duplicates = (values: readonly string[]) => values.filter((value, index) =
 
 /** Problems with a list of e-mail addresses to subscribe: each an address, none twice (compared without case). */
 export function checkEmailAddresses(prop: string, addresses: readonly string[] | undefined): PropProblem[] {
-  const repeated = duplicates(Array.isArray(addresses) ? addresses.map((address) => String(address).toLowerCase()) : []);
-  return [...checkOptionalList(prop, addresses, checkEmailAddress), ...crossPropProblem(repeated.length > 0, prop, repeated, 'must not list an address twice')];
+  const repeated = duplicates(
+    Array.isArray(addresses) ? addresses.map((address) => String(address).toLowerCase()) : [],
+  );
+  return [
+    ...checkOptionalList(prop, addresses, checkEmailAddress),
+    ...crossPropProblem(repeated.length > 0, prop, repeated, 'must not list an address twice'),
+  ];
 }
 
 function validateFailureNotificationsProps(props: FailureNotificationsProps): PropProblem[] {
@@ -117,9 +146,18 @@ function validateFailureNotificationsProps(props: FailureNotificationsProps): Pr
     ...checkProp('topicName', props.topicName, checkSnsTopicName),
     ...crossPropProblem(rules.length === 0, 'rules', props.rules, 'must have at least one notification rule'),
     ...rules.flatMap(validateRule),
-    ...crossPropProblem(ruleNames.length > 0, 'rules', ruleNames, 'must have distinct rule names (they are unique in the account)'),
+    ...crossPropProblem(
+      ruleNames.length > 0,
+      'rules',
+      ruleNames,
+      'must have distinct rule names (they are unique in the account)',
+    ),
     ...checkEmailAddresses('emailAddresses', props.emailAddresses),
-    ...checkOptionalProp('slackChannelConfigurationArn', props.slackChannelConfigurationArn, checkChatbotSlackChannelArn),
+    ...checkOptionalProp(
+      'slackChannelConfigurationArn',
+      props.slackChannelConfigurationArn,
+      checkChatbotSlackChannelArn,
+    ),
     ...checkOptionalProp('detailType', props.detailType, checkOneOf(NOTIFICATION_DETAIL_TYPES)),
     ...crossPropProblem(
       key instanceof EncryptionKey && !key.allowsCodeStarNotifications,
@@ -157,9 +195,18 @@ export class FailureNotifications extends Construct {
     const topic = new SnsTopic(this, 'topic', { name: props.topicName, kmsMasterKeyId: props.encryptionKey.keyArn });
     const policy = this.writeTopicPolicy(topic);
     for (const address of props.emailAddresses ?? []) {
-      new SnsTopicSubscription(this, `email-${address.toLowerCase()}`, { topicArn: topic.arn, protocol: 'email', endpoint: address });
+      new SnsTopicSubscription(this, `email-${address.toLowerCase()}`, {
+        topicArn: topic.arn,
+        protocol: 'email',
+        endpoint: address,
+      });
     }
-    const targets = [{ type: 'SNS', address: topic.arn }, ...(props.slackChannelConfigurationArn === undefined ? [] : [{ type: 'AWSChatbotSlack', address: props.slackChannelConfigurationArn }])];
+    const targets = [
+      { type: 'SNS', address: topic.arn },
+      ...(props.slackChannelConfigurationArn === undefined
+        ? []
+        : [{ type: 'AWSChatbotSlack', address: props.slackChannelConfigurationArn }]),
+    ];
     for (const rule of props.rules) {
       new CodestarnotificationsNotificationRule(this, `rule-${rule.ruleName}`, {
         name: rule.ruleName,
@@ -178,7 +225,13 @@ export class FailureNotifications extends Construct {
 
   /** What an operator reads after apply: the topic, and that e-mail subscriptions wait for confirmation. */
   public get outputs(): readonly StackOutput[] {
-    const outputs: StackOutput[] = [{ name: 'failure_notifications_topic_arn', value: this.topicArn, description: 'The SNS topic that failed pipeline executions and builds are published to' }];
+    const outputs: StackOutput[] = [
+      {
+        name: 'failure_notifications_topic_arn',
+        value: this.topicArn,
+        description: 'The SNS topic that failed pipeline executions and builds are published to',
+      },
+    ];
     if (this.emailCount > 0) {
       outputs.push({
         name: 'failure_notifications_email_confirmation',
@@ -199,7 +252,8 @@ export class FailureNotifications extends Construct {
           actions: [...NOTIFICATION_PUBLISH_ACTIONS],
           resources: [topic.arn],
           principals: [{ type: 'Service', identifiers: [CODESTAR_NOTIFICATIONS_PRINCIPAL] }],
-          // "Troubleshooting", Developer Tools console User Guide (https://docs.aws.amazon.com/dtconsole/latest/userguide/troubleshooting.html).
+          // "Troubleshooting", Developer Tools console User Guide
+          // (https://docs.aws.amazon.com/dtconsole/latest/userguide/troubleshooting.html).
           condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [AwsContext.of(this).accountId] }],
         },
       ],

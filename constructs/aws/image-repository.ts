@@ -65,7 +65,12 @@ export class ImageRepository extends Construct {
           {
             rulePriority: 1,
             description: `Expire untagged images after ${untaggedDays} days`,
-            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: untaggedDays },
+            selection: {
+              tagStatus: 'untagged',
+              countType: 'sinceImagePushed',
+              countUnit: 'days',
+              countNumber: untaggedDays,
+            },
             action: { type: 'expire' },
           },
           {
@@ -86,6 +91,10 @@ export class ImageRepository extends Construct {
 
   /** Lets `grantee` log in to ECR and push images to this repository. */
   public grantPush(grantee: IGrantable): Grant {
-    return grant(grantee, { sid: 'EcrLogin', actions: ECR_AUTH_ACTIONS, resources: ['*'] }, { sid: 'EcrPushImages', actions: ECR_PUSH_ACTIONS, resources: [this.repositoryArn] });
+    return grant(
+      grantee,
+      { sid: 'EcrLogin', actions: ECR_AUTH_ACTIONS, resources: ['*'] },
+      { sid: 'EcrPushImages', actions: ECR_PUSH_ACTIONS, resources: [this.repositoryArn] },
+    );
   }
 }

@@ -19,7 +19,8 @@ export const EXECUTION_MODES = ['SUPERSEDED', 'QUEUED', 'PARALLEL'] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 /** The execution modes a pipeline type supports. */
-export const executionModesOf = (type: PipelineType): readonly ExecutionMode[] => (type === 'V1' ? ['SUPERSEDED'] : EXECUTION_MODES);
+export const executionModesOf = (type: PipelineType): readonly ExecutionMode[] =>
+  type === 'V1' ? ['SUPERSEDED'] : EXECUTION_MODES;
 
 /**
  * The execution mode a pipeline runs when none is chosen: `QUEUED` where the

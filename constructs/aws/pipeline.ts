@@ -2,9 +2,25 @@ import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { pipelineArtifactPrefix } from '../../iam/artifact-store';
 import { Construct } from 'constructs';
 import { checkCodePipelineName, checkIamRoleName, checkOneOf, checkStageOrActionName } from '../core/checks';
-import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import {
+  checkDerivedName,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  PropProblem,
+  throwIfInvalid,
+} from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
-import { ActionConfig, defaultExecutionModeOf, EXECUTION_MODES, ExecutionMode, executionModesOf, IAction, PIPELINE_TYPES, PipelineType } from './pipeline-action';
+import {
+  ActionConfig,
+  defaultExecutionModeOf,
+  EXECUTION_MODES,
+  ExecutionMode,
+  executionModesOf,
+  IAction,
+  PIPELINE_TYPES,
+  PipelineType,
+} from './pipeline-action';
 import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
 
@@ -88,13 +104,26 @@ export class Pipeline extends Construct {
     const nameProblems = checkProp('pipelineName', props.pipelineName, checkCodePipelineName);
     throwIfInvalid('Pipeline', this, [
       ...nameProblems,
-      ...(nameProblems.length > 0 ? [] : checkDerivedName('pipelineName', props.pipelineName, 'IAM role name', pipelineRoleName(props.pipelineName), checkIamRoleName)),
+      ...(nameProblems.length > 0
+        ? []
+        : checkDerivedName(
+            'pipelineName',
+            props.pipelineName,
+            'IAM role name',
+            pipelineRoleName(props.pipelineName),
+            checkIamRoleName,
+          )),
       ...checkOptionalProp('pipelineType', props.pipelineType, checkOneOf(PIPELINE_TYPES)),
       ...checkOptionalProp('executionMode', props.executionMode, checkOneOf(EXECUTION_MODES)),
-      ...(props.pipelineType === undefined || props.executionMode === undefined ? [] : executionModeProblems(props.pipelineType, props.executionMode)),
+      ...(props.pipelineType === undefined || props.executionMode === undefined
+        ? []
+        : executionModeProblems(props.pipelineType, props.executionMode)),
     ]);
     this.props = props;
-    this.role = new ServiceRole(this, 'role', { roleName: pipelineRoleName(props.pipelineName), assumedBy: 'codepipeline.amazonaws.com' });
+    this.role = new ServiceRole(this, 'role', {
+      roleName: pipelineRoleName(props.pipelineName),
+      assumedBy: 'codepipeline.amazonaws.com',
+    });
     // Only the pipeline's own folder: pipelines that share a bucket cannot read or overwrite each other's artifacts.
     props.artifactBucket.grantReadWrite(this.role, { objectKeyPrefix: pipelineArtifactPrefix(props.pipelineName) });
     props.encryptionKey.grantEncryptDecrypt(this.role);
@@ -103,14 +132,23 @@ export class Pipeline extends Construct {
       name: props.pipelineName,
       pipelineType: props.pipelineType ?? 'V2',
       roleArn: this.role.roleArn,
-      artifactStore: [{ type: 'S3', location: props.artifactBucket.bucketName, encryptionKey: { type: 'KMS', id: props.encryptionKey.keyArn } }],
+      artifactStore: [
+        {
+          type: 'S3',
+          location: props.artifactBucket.bucketName,
+          encryptionKey: { type: 'KMS', id: props.encryptionKey.keyArn },
+        },
+      ],
       stage: [],
     });
     this.pipelineName = this.resource.name;
     this.pipelineArn = this.resource.arn;
     // CodePipeline User Guide, "CodePipeline pipeline structure reference": at least two stages.
     this.node.addValidation({
-      validate: () => (this.stages.length < 2 ? [`Pipeline ${this.node.path} has ${this.stages.length} stage(s); a pipeline needs at least two`] : []),
+      validate: () =>
+        this.stages.length < 2
+          ? [`Pipeline ${this.node.path} has ${this.stages.length} stage(s); a pipeline needs at least two`]
+          : [],
     });
   }
 
@@ -129,7 +167,10 @@ export class Pipeline extends Construct {
       artifactBucket: this.props.artifactBucket,
       artifactKeyPrefix: pipelineArtifactPrefix(this.props.pipelineName),
     };
-    const stage: BoundStage = { stageName: props.stageName, actions: props.actions.map((action) => ({ action, config: action.bind(binding) })) };
+    const stage: BoundStage = {
+      stageName: props.stageName,
+      actions: props.actions.map((action) => ({ action, config: action.bind(binding) })),
+    };
     this.stages.splice(this.indexFor(props.placement), 0, stage);
     this.render();
     return stage;
@@ -149,9 +190,24 @@ export class Pipeline extends Construct {
       ),
       ...crossPropProblem(props.actions.length === 0, 'actions', [], 'must hold at least one action'),
       ...names.flatMap((name) => checkProp('actions[].actionName', name, checkStageOrActionName)),
-      ...crossPropProblem(new Set(names).size !== names.length, 'actions[].actionName', names, 'must be unique in the stage'),
-      ...crossPropProblem(rightBefore !== undefined && justAfter !== undefined, 'placement', Object.keys(props.placement ?? {}), 'must set one of rightBefore and justAfter, not both'),
-      ...crossPropProblem(target !== undefined && !this.stages.includes(target as BoundStage), 'placement', target?.stageName, 'must name a stage of this pipeline'),
+      ...crossPropProblem(
+        new Set(names).size !== names.length,
+        'actions[].actionName',
+        names,
+        'must be unique in the stage',
+      ),
+      ...crossPropProblem(
+        rightBefore !== undefined && justAfter !== undefined,
+        'placement',
+        Object.keys(props.placement ?? {}),
+        'must set one of rightBefore and justAfter, not both',
+      ),
+      ...crossPropProblem(
+        target !== undefined && !this.stages.includes(target as BoundStage),
+        'placement',
+        target?.stageName,
+        'must name a stage of this pipeline',
+      ),
     ];
   }
 
@@ -163,15 +219,24 @@ export class Pipeline extends Construct {
 
   /** Writes the stages, and what follows from their actions, to the resource. */
   private render(): void {
-    const bound = this.stages.flatMap((stage, stageIndex) => stage.actions.map(({ action, config }, actionIndex) => ({ action, config, stageIndex, actionIndex })));
-    this.resource.putStage(this.stages.map((stage) => ({ name: stage.stageName, action: stage.actions.map(({ config }) => config.declaration) })));
+    const bound = this.stages.flatMap((stage, stageIndex) =>
+      stage.actions.map(({ action, config }, actionIndex) => ({ action, config, stageIndex, actionIndex })),
+    );
+    this.resource.putStage(
+      this.stages.map((stage) => ({
+        name: stage.stageName,
+        action: stage.actions.map(({ config }) => config.declaration),
+      })),
+    );
     const type = this.resolvePipelineType(bound.map(({ action, config }) => ({ action, type: config.pipelineType })));
     this.resource.pipelineType = type;
     this.resource.executionMode = this.resolveExecutionMode(type);
     const triggers = bound.flatMap(({ config }) => config.triggers ?? []);
     if (triggers.length > 0) this.resource.putTrigger(triggers);
     else this.resource.resetTrigger();
-    const ignored = bound.flatMap(({ config, stageIndex, actionIndex }) => (config.ignoredChanges ?? []).map((attribute) => `stage[${stageIndex}].action[${actionIndex}].${attribute}`));
+    const ignored = bound.flatMap(({ config, stageIndex, actionIndex }) =>
+      (config.ignoredChanges ?? []).map((attribute) => `stage[${stageIndex}].action[${actionIndex}].${attribute}`),
+    );
     this.resource.lifecycle = ignored.length > 0 ? { ignoreChanges: ignored } : undefined;
   }
 
@@ -181,13 +246,19 @@ export class Pipeline extends Construct {
     return this.props.executionMode;
   }
 
-  private resolvePipelineType(required: readonly { readonly action: IAction; readonly type?: PipelineType }[]): PipelineType {
+  private resolvePipelineType(
+    required: readonly { readonly action: IAction; readonly type?: PipelineType }[],
+  ): PipelineType {
     const constrained = required.filter((entry) => entry.type !== undefined);
     const type = this.props.pipelineType ?? constrained[0]?.type ?? 'V2';
     const conflicting = constrained.find((entry) => entry.type !== type);
     if (conflicting !== undefined) {
       throwIfInvalid('Pipeline', this, [
-        { prop: 'pipelineType', value: type, allowed: `must be ${conflicting.type}: action "${conflicting.action.actionName}" runs only in ${conflicting.type} pipelines` },
+        {
+          prop: 'pipelineType',
+          value: type,
+          allowed: `must be ${conflicting.type}: action "${conflicting.action.actionName}" runs only in ${conflicting.type} pipelines`,
+        },
       ]);
     }
     return type;
@@ -197,5 +268,10 @@ export class Pipeline extends Construct {
 /** The problem with running `mode` in a pipeline of `type`. */
 export function executionModeProblems(type: PipelineType, mode: ExecutionMode): PropProblem[] {
   const allowed = executionModesOf(type);
-  return crossPropProblem(!allowed.includes(mode), 'executionMode', mode, `must be ${allowed.join(' or ')} in a ${type} pipeline`);
+  return crossPropProblem(
+    !allowed.includes(mode),
+    'executionMode',
+    mode,
+    `must be ${allowed.join(' or ')} in a ${type} pipeline`,
+  );
 }

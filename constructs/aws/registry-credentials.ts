@@ -57,8 +57,16 @@ export class RegistryCredentials extends Construct {
     ]);
     const prefix = props.variablePrefix ?? 'dockerhub';
 
-    const username = ephemeralVariable(this, `${prefix}_username`, 'Docker Hub user name, sent to Secrets Manager only when the credentials version changes');
-    const password = ephemeralVariable(this, `${prefix}_password`, 'Docker Hub access token (or password), sent to Secrets Manager only when the credentials version changes');
+    const username = ephemeralVariable(
+      this,
+      `${prefix}_username`,
+      'Docker Hub user name, sent to Secrets Manager only when the credentials version changes',
+    );
+    const password = ephemeralVariable(
+      this,
+      `${prefix}_password`,
+      'Docker Hub access token (or password), sent to Secrets Manager only when the credentials version changes',
+    );
     const version = new TerraformVariable(this, `${prefix}_credentials_version`, {
       type: 'number',
       default: 1,
@@ -74,7 +82,8 @@ export class RegistryCredentials extends Construct {
     });
     Suppressions.add(secret, {
       ruleId: 'CKV2_AWS_57',
-      reason: 'Docker Hub access tokens can only be rotated in Docker Hub, so no rotation Lambda can do it; rotate there and bump the credentials version variable',
+      reason:
+        'Docker Hub access tokens can only be rotated in Docker Hub, so no rotation Lambda can do it; rotate there and bump the credentials version variable',
     });
     new SecretsmanagerSecretVersion(this, 'value', {
       secretId: secret.id,
@@ -84,7 +93,11 @@ export class RegistryCredentials extends Construct {
 
     this.secret = secret;
     this.secretArn = secret.arn;
-    this.variableNames = { username: username.friendlyUniqueId, password: password.friendlyUniqueId, version: version.friendlyUniqueId };
+    this.variableNames = {
+      username: username.friendlyUniqueId,
+      password: password.friendlyUniqueId,
+      version: version.friendlyUniqueId,
+    };
   }
 
   /**
@@ -123,7 +136,12 @@ export class RegistryCredentials extends Construct {
 
 /** A sensitive variable that Terraform never writes to a plan or state file (Terraform >= 1.10). */
 function ephemeralVariable(scope: Construct, name: string, description: string): TerraformVariable {
-  const variable = new TerraformVariable(scope, name, { type: 'string', sensitive: true, nullable: false, description });
+  const variable = new TerraformVariable(scope, name, {
+    type: 'string',
+    sensitive: true,
+    nullable: false,
+    description,
+  });
   variable.overrideLogicalId(name);
   variable.addOverride('ephemeral', true);
   return variable;

@@ -1,4 +1,7 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -38,20 +41,31 @@ export interface GrantReadWriteOptions {
 }
 
 /** Grants `bucket` to `grantee`; `scope` is the bucket's construct, or the one that named an existing bucket, for errors. */
-function grantReadWrite(bucket: Omit<IBucket, 'grantReadWrite'>, scope: Construct, grantee: IGrantable, options: GrantReadWriteOptions = {}): Grant {
+function grantReadWrite(
+  bucket: Omit<IBucket, 'grantReadWrite'>,
+  scope: Construct,
+  grantee: IGrantable,
+  options: GrantReadWriteOptions = {},
+): Grant {
   const prefix = options.objectKeyPrefix;
   throwIfInvalid('SecureBucket.grantReadWrite', scope, checkOptionalProp('objectKeyPrefix', prefix, checkS3KeyPrefix));
   return combineGrants(
     grant(
       grantee,
-      { sid: 'BucketObjectsReadWrite', actions: OBJECT_READ_WRITE_ACTIONS, resources: [prefix === undefined ? `${bucket.bucketArn}/*` : `${bucket.bucketArn}/${prefix}/*`] },
+      {
+        sid: 'BucketObjectsReadWrite',
+        actions: OBJECT_READ_WRITE_ACTIONS,
+        resources: [prefix === undefined ? `${bucket.bucketArn}/*` : `${bucket.bucketArn}/${prefix}/*`],
+      },
       { sid: 'BucketRead', actions: BUCKET_READ_ACTIONS, resources: [bucket.bucketArn] },
       {
         sid: 'BucketList',
         actions: BUCKET_LIST_ACTIONS,
         resources: [bucket.bucketArn],
         // S3 User Guide, "Condition key examples": s3:prefix limits ListBucket to the keys under the prefix.
-        ...(prefix === undefined ? {} : { conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}/*`] }] }),
+        ...(prefix === undefined
+          ? {}
+          : { conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}/*`] }] }),
       },
     ),
     bucket.encryptionKey?.grantEncryptDecrypt(grantee) ?? { statements: [] },
@@ -96,7 +110,8 @@ export interface SecureBucketProps {
    */
   readonly abortIncompleteUploadsAfterDays?: number;
   /**
-   * Refuse to destroy the bucket (`lifecycle.prevent_destroy`); for buckets whose loss is unrecoverable, like Terraform state.
+   * Refuse to destroy the bucket (`lifecycle.prevent_destroy`); for buckets whose loss is unrecoverable, like Terraform
+   * state.
    * @default false
    */
   readonly preventDestroy?: boolean;
@@ -151,7 +166,11 @@ export class SecureBucket extends Construct implements IBucket {
    */
   public static fromBucketName(scope: Construct, bucketName: string, options: ExistingBucketOptions = {}): IBucket {
     throwIfInvalid('SecureBucket.fromBucketName', scope, checkProp('bucketName', bucketName, checkS3BucketName));
-    const bucket = { bucketName, bucketArn: `arn:${AwsContext.of(scope).partition}:s3:::${bucketName}`, encryptionKey: options.encryptionKey };
+    const bucket = {
+      bucketName,
+      bucketArn: `arn:${AwsContext.of(scope).partition}:s3:::${bucketName}`,
+      encryptionKey: options.encryptionKey,
+    };
     return { ...bucket, grantReadWrite: (grantee, options) => grantReadWrite(bucket, scope, grantee, options) };
   }
 
@@ -174,7 +193,10 @@ export class SecureBucket extends Construct implements IBucket {
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.blockPublicAccess();
-    new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketVersioningA(this, 'versioning', {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
     this.encryptWith(props.encryptionKey);
     this.expireObjects(props);
     this.writePolicy(props);
@@ -198,13 +220,21 @@ export class SecureBucket extends Construct implements IBucket {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
   }
 
   private encryptWith(key: IEncryptionKey): void {
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.keyArn }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.keyArn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
   }
 
@@ -218,7 +248,9 @@ export class SecureBucket extends Construct implements IBucket {
           filter: [{}],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadsAfterDays ?? 7 }],
-          ...(props.expireObjectsAfterDays !== undefined ? { expiration: [{ days: props.expireObjectsAfterDays }] } : {}),
+          ...(props.expireObjectsAfterDays !== undefined
+            ? { expiration: [{ days: props.expireObjectsAfterDays }] }
+            : {}),
         },
       ],
     });
@@ -245,7 +277,13 @@ export class SecureBucket extends Construct implements IBucket {
         actions: ['s3:PutObject'],
         resources: [`${this.bucket.arn}/*`],
         principals: [{ type: '*', identifiers: ['*'] }],
-        condition: [{ test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: [...props.encryptionKey.identifiers] }],
+        condition: [
+          {
+            test: 'StringNotEquals',
+            variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+            values: [...props.encryptionKey.identifiers],
+          },
+        ],
       });
     }
     const document = new DataAwsIamPolicyDocument(this, 'policy-document', { statement });

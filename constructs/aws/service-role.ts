@@ -5,9 +5,24 @@ import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { CONFUSED_DEPUTY_SERVICES } from '../../iam/actions';
 import { AwsContext } from '../core/aws-context';
-import { checkIamPolicyName, checkIamRoleName, checkServicePrincipal, checkSourceAccount, checkSourceArn, checkStatementId } from '../core/checks';
+import {
+  checkIamPolicyName,
+  checkIamRoleName,
+  checkServicePrincipal,
+  checkSourceAccount,
+  checkSourceArn,
+  checkStatementId,
+} from '../core/checks';
 import { IGrantable, PolicyStatement, PolicyStatements } from '../core/grants';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import {
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  PropProblem,
+  throwIfInvalid,
+} from '../core/validation';
 
 export interface ServiceRoleProps {
   /** The role's name: 1-64 characters of letters, digits and `+=,.@_-`. */
@@ -41,19 +56,38 @@ function validateSourceConditions(props: ServiceRoleProps): PropProblem[] {
   const allowed = `is only for ${CONFUSED_DEPUTY_SERVICES.join(', ')}, which document aws:SourceAccount and aws:SourceArn in role trust policies; "${props.assumedBy}" would never match it`;
   return [
     ...checkOptionalProp('sourceAccount', props.sourceAccount, checkSourceAccount),
-    ...crossPropProblem(props.sourceAccount !== undefined && unsupported, 'sourceAccount', props.sourceAccount, allowed),
-    ...crossPropProblem(props.sourceArns !== undefined && props.sourceArns.length === 0, 'sourceArns', props.sourceArns, 'must name at least one ARN, or be left out'),
+    ...crossPropProblem(
+      props.sourceAccount !== undefined && unsupported,
+      'sourceAccount',
+      props.sourceAccount,
+      allowed,
+    ),
+    ...crossPropProblem(
+      props.sourceArns !== undefined && props.sourceArns.length === 0,
+      'sourceArns',
+      props.sourceArns,
+      'must name at least one ARN, or be left out',
+    ),
     ...checkOptionalList('sourceArns', props.sourceArns, checkSourceArn),
     ...crossPropProblem(props.sourceArns !== undefined && unsupported, 'sourceArns', props.sourceArns, allowed),
   ];
 }
 
 /** The trust statement's confused-deputy conditions: the source account (the stack's by default) and, when given, the source ARNs. */
-function sourceConditions(scope: Construct, props: ServiceRoleProps): { test: string; variable: string; values: string[] }[] {
+function sourceConditions(
+  scope: Construct,
+  props: ServiceRoleProps,
+): { test: string; variable: string; values: string[] }[] {
   if (!supportsSourceConditions(props.assumedBy)) return [];
   return [
-    { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.sourceAccount ?? AwsContext.of(scope).accountId] },
-    ...(props.sourceArns === undefined ? [] : [{ test: 'ArnLike', variable: 'aws:SourceArn', values: [...props.sourceArns] }]),
+    {
+      test: 'StringEquals',
+      variable: 'aws:SourceAccount',
+      values: [props.sourceAccount ?? AwsContext.of(scope).accountId],
+    },
+    ...(props.sourceArns === undefined
+      ? []
+      : [{ test: 'ArnLike', variable: 'aws:SourceArn', values: [...props.sourceArns] }]),
   ];
 }
 
@@ -81,13 +115,7 @@ export class ServiceRole extends Construct implements IGrantable {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
-    const roleNameProblems = checkProp('roleName', props.roleName, checkIamRoleName);
-    throwIfInvalid('ServiceRole', this, [
-      ...roleNameProblems,
-      ...(roleNameProblems.length > 0 ? [] : checkDerivedName('roleName', props.roleName, 'inline policy name', permissionsPolicyName(props.roleName), checkIamPolicyName)),
-      ...checkProp('assumedBy', props.assumedBy, checkServicePrincipal),
-      ...validateSourceConditions(props),
-    ]);
+    validateServiceRoleProps(this, props);
     const conditions = sourceConditions(this, props);
 
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
@@ -108,21 +136,17 @@ export class ServiceRole extends Construct implements IGrantable {
     });
 
     const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
-      statement: Lazy.anyValue({
-        produce: () =>
-          this.statements.list.map((statement) => ({
-            sid: statement.sid,
-            effect: 'Allow',
-            actions: [...statement.actions],
-            resources: [...statement.resources],
-            ...(statement.conditions === undefined ? {} : { condition: statement.conditions.map((condition) => ({ ...condition, values: [...condition.values] })) }),
-          })),
-      }),
+      statement: Lazy.anyValue({ produce: () => this.statements.list.map(renderStatement) }),
     });
-    new IamRolePolicy(this, 'policy', { name: permissionsPolicyName(props.roleName), role: role.name, policy: permissions.json });
+    new IamRolePolicy(this, 'policy', {
+      name: permissionsPolicyName(props.roleName),
+      role: role.name,
+      policy: permissions.json,
+    });
 
     this.node.addValidation({
-      validate: () => (this.statements.list.length === 0 ? [`ServiceRole ${props.roleName} has no permissions granted`] : []),
+      validate: () =>
+        this.statements.list.length === 0 ? [`ServiceRole ${props.roleName} has no permissions granted`] : [],
     });
     this.roleArn = role.arn;
     this.roleName = role.name;
@@ -132,9 +156,49 @@ export class ServiceRole extends Construct implements IGrantable {
   public addToPolicy(statement: PolicyStatement): PolicyStatement | undefined {
     throwIfInvalid('ServiceRole.addToPolicy', this, [
       ...checkProp('statement.sid', statement.sid, checkStatementId),
-      ...crossPropProblem(statement.actions.length === 0, 'statement.actions', statement.actions, 'must name at least one action'),
-      ...crossPropProblem(statement.resources.length === 0, 'statement.resources', statement.resources, 'must name at least one resource'),
+      ...crossPropProblem(
+        statement.actions.length === 0,
+        'statement.actions',
+        statement.actions,
+        'must name at least one action',
+      ),
+      ...crossPropProblem(
+        statement.resources.length === 0,
+        'statement.resources',
+        statement.resources,
+        'must name at least one resource',
+      ),
     ]);
     return this.statements.add(statement);
   }
 }
+
+/** Throws, naming each bad prop, when the role's props break a rule of IAM's. */
+function validateServiceRoleProps(role: Construct, props: ServiceRoleProps): void {
+  const roleNameProblems = checkProp('roleName', props.roleName, checkIamRoleName);
+  throwIfInvalid('ServiceRole', role, [
+    ...roleNameProblems,
+    ...(roleNameProblems.length > 0
+      ? []
+      : checkDerivedName(
+          'roleName',
+          props.roleName,
+          'inline policy name',
+          permissionsPolicyName(props.roleName),
+          checkIamPolicyName,
+        )),
+    ...checkProp('assumedBy', props.assumedBy, checkServicePrincipal),
+    ...validateSourceConditions(props),
+  ]);
+}
+
+/** A statement as `aws_iam_policy_document` takes it. */
+const renderStatement = (statement: PolicyStatement) => ({
+  sid: statement.sid,
+  effect: 'Allow',
+  actions: [...statement.actions],
+  resources: [...statement.resources],
+  ...(statement.conditions === undefined
+    ? {}
+    : { condition: statement.conditions.map((condition) => ({ ...condition, values: [...condition.values] })) }),
+});

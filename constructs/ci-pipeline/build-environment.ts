@@ -7,12 +7,24 @@ import { EnvironmentVariable } from '../aws/build-project';
  */
 export const BUILD_ENVIRONMENT_VARIABLES = {
   APP_DIR: { always: true, meaning: 'the app directory inside the repository ("." for the root)' },
-  PUSH_IMAGE: { always: true, meaning: '"true" in the pipeline\'s build; "false" in pull-request builds, which only test and build the image' },
-  IMAGE_REPOSITORY_URI: { always: true, meaning: 'where to push the image, without a tag (in pull-request builds, a local name that is never pushed)' },
+  PUSH_IMAGE: {
+    always: true,
+    meaning: '"true" in the pipeline\'s build; "false" in pull-request builds, which only test and build the image',
+  },
+  IMAGE_REPOSITORY_URI: {
+    always: true,
+    meaning: 'where to push the image, without a tag (in pull-request builds, a local name that is never pushed)',
+  },
   PUSH_LATEST_TAG: { always: true, meaning: '"true" to push the `latest` tag too (registries with mutable tags)' },
   ECR_REGISTRY: { always: false, meaning: 'the ECR registry host to log in to (ECR only)' },
-  DOCKERHUB_USERNAME: { always: false, meaning: 'Docker Hub user name, from Secrets Manager (when credentials are configured)' },
-  DOCKERHUB_PASSWORD: { always: false, meaning: 'Docker Hub access token, from Secrets Manager (when credentials are configured)' },
+  DOCKERHUB_USERNAME: {
+    always: false,
+    meaning: 'Docker Hub user name, from Secrets Manager (when credentials are configured)',
+  },
+  DOCKERHUB_PASSWORD: {
+    always: false,
+    meaning: 'Docker Hub access token, from Secrets Manager (when credentials are configured)',
+  },
 } as const;
 
 /** A variable of the contract. */

@@ -1,4 +1,10 @@
-import { buildLogGroupName, buildReportGroupName, buildRoleName, BuildSettings, validateBuildSettings } from '../aws/build-project';
+import {
+  buildLogGroupName,
+  buildReportGroupName,
+  buildRoleName,
+  BuildSettings,
+  validateBuildSettings,
+} from '../aws/build-project';
 import { checkEmailAddresses } from '../aws/failure-notifications';
 import { pipelineRoleName } from '../aws/pipeline';
 import { EXECUTION_MODES, ExecutionMode } from '../aws/pipeline-action';
@@ -23,7 +29,15 @@ import {
   checkS3BucketPrefix,
   checkSecretId,
 } from '../core/checks';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, nestedProblems, PropProblem } from '../core/validation';
+import {
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  nestedProblems,
+  PropProblem,
+} from '../core/validation';
 import { triggerBranchProblems, triggerPatternProblems } from '../github/github-connection-source';
 import { pipelineWebhookName } from '../github/github-webhook-source';
 import { RepositorySettings, validateRepositorySettings } from '../github/source-repository';
@@ -244,7 +258,8 @@ export const DEFAULT_BUILD_TOKEN_SECRET = 'github/codebuild-token';
 /** Whether a pipeline has a pull-request build. */
 export const buildsPullRequests = (props: CiPipelineProps): boolean => props.pullRequestBuilds?.enabled ?? true;
 /** Whether branch protection created here requires the pull-request build's status. */
-export const requiresPullRequestStatus = (props: CiPipelineProps): boolean => buildsPullRequests(props) && props.github.create !== false && (props.pullRequestBuilds?.requiredStatusCheck ?? true);
+export const requiresPullRequestStatus = (props: CiPipelineProps): boolean =>
+  buildsPullRequests(props) && props.github.create !== false && (props.pullRequestBuilds?.requiredStatusCheck ?? true);
 /** Whether a pipeline reports failures. */
 export const notifiesFailures = (props: CiPipelineProps): boolean => props.notifications?.enabled ?? true;
 
@@ -265,12 +280,24 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
   const bucketPrefix = props.artifactBucketName === undefined && nameProblems.length === 0;
   return [
     ...nameProblems,
-    ...(bucketPrefix ? checkDerivedName('name', props.name, 'artifact bucket name prefix', artifactBucketPrefix(props.name), checkS3BucketPrefix) : []),
-    ...nestedProblems('github', validateGitHubSettings(props.github, props.trigger ?? 'webhook', buildsPullRequests(props))),
+    ...(bucketPrefix
+      ? checkDerivedName(
+          'name',
+          props.name,
+          'artifact bucket name prefix',
+          artifactBucketPrefix(props.name),
+          checkS3BucketPrefix,
+        )
+      : []),
+    ...nestedProblems(
+      'github',
+      validateGitHubSettings(props.github, props.trigger ?? 'webhook', buildsPullRequests(props)),
+    ),
     ...checkOptionalProp('trigger', props.trigger, checkOneOf(TRIGGER_MODES)),
     ...checkOptionalProp('executionMode', props.executionMode, checkOneOf(EXECUTION_MODES)),
     ...crossPropProblem(
-      (props.trigger ?? 'webhook') === 'webhook' && (props.executionMode === 'QUEUED' || props.executionMode === 'PARALLEL'),
+      (props.trigger ?? 'webhook') === 'webhook' &&
+        (props.executionMode === 'QUEUED' || props.executionMode === 'PARALLEL'),
       'executionMode',
       props.executionMode,
       'must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines; QUEUED and PARALLEL need trigger "connection"',
@@ -286,8 +313,16 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
     ...appFilesProblems(props),
     ...triggerPatternProblems('releaseTags', props.releaseTags),
-    ...crossPropProblem((props.trigger ?? 'webhook') === 'webhook' && props.releaseTags !== undefined, 'releaseTags', props.releaseTags, onlyForTrigger('connection')),
-    ...nestedProblems('pullRequestBuilds', validatePullRequestBuildSettings(props.pullRequestBuilds ?? {}, props.github)),
+    ...crossPropProblem(
+      (props.trigger ?? 'webhook') === 'webhook' && props.releaseTags !== undefined,
+      'releaseTags',
+      props.releaseTags,
+      onlyForTrigger('connection'),
+    ),
+    ...nestedProblems(
+      'pullRequestBuilds',
+      validatePullRequestBuildSettings(props.pullRequestBuilds ?? {}, props.github),
+    ),
     ...nestedProblems('notifications', validateNotificationSettings(props.notifications ?? {})),
     ...checkOptionalProp('artifactRetentionDays', props.artifactRetentionDays, checkIntegerBetween(1, 3650)),
     ...crossPropProblem(
@@ -301,7 +336,8 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
   ];
 }
 
-const onlyForTrigger = (mode: TriggerMode) => `applies only to trigger "${mode}"; remove it or set trigger to "${mode}"`;
+const onlyForTrigger = (mode: TriggerMode) =>
+  `applies only to trigger "${mode}"; remove it or set trigger to "${mode}"`;
 
 /** The trigger's glob for the files under `appPath`; none for the repository root. */
 export const appPathPattern = (appPath: string): string | undefined => {
@@ -311,24 +347,42 @@ export const appPathPattern = (appPath: string): string | undefined => {
 
 /** The connection trigger's pattern for the files under `appPath`, held to the trigger's limit. */
 function appFilesProblems(props: CiPipelineProps): PropProblem[] {
-  if (props.trigger !== 'connection' || props.appPath === undefined || checkRelativePath(props.appPath) !== undefined) return [];
+  if (props.trigger !== 'connection' || props.appPath === undefined || checkRelativePath(props.appPath) !== undefined)
+    return [];
   const pattern = appPathPattern(props.appPath);
-  return pattern === undefined ? [] : checkDerivedName('appPath', props.appPath, 'trigger file path pattern', pattern, checkTriggerFilterPattern);
+  return pattern === undefined
+    ? []
+    : checkDerivedName('appPath', props.appPath, 'trigger file path pattern', pattern, checkTriggerFilterPattern);
 }
 
 function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, github: GitHubSettings): PropProblem[] {
-  const unreviewed = "DISABLED would build the code of anyone's pull request, with the build's role, before anyone read it";
+  const unreviewed =
+    "DISABLED would build the code of anyone's pull request, with the build's role, before anyone read it";
   const readOnly = 'a role that cannot push must not approve running its code';
   return [
     ...checkOptionalProp('commentApproval', settings.commentApproval, (value) =>
-      checkOneOf(PULL_REQUEST_APPROVALS)(value) === undefined ? undefined : `must be one of ${PULL_REQUEST_APPROVALS.join(', ')} (${unreviewed})`,
+      checkOneOf(PULL_REQUEST_APPROVALS)(value) === undefined
+        ? undefined
+        : `must be one of ${PULL_REQUEST_APPROVALS.join(', ')} (${unreviewed})`,
     ),
     ...checkOptionalList('approverRoles', settings.approverRoles, (value) =>
-      checkOneOf(PULL_REQUEST_APPROVER_ROLES)(value) === undefined ? undefined : `must be one of ${PULL_REQUEST_APPROVER_ROLES.join(', ')} (${readOnly})`,
+      checkOneOf(PULL_REQUEST_APPROVER_ROLES)(value) === undefined
+        ? undefined
+        : `must be one of ${PULL_REQUEST_APPROVER_ROLES.join(', ')} (${readOnly})`,
     ),
-    ...crossPropProblem(Array.isArray(settings.approverRoles) && settings.approverRoles.length === 0, 'approverRoles', [], 'must name at least one role, or be left out'),
+    ...crossPropProblem(
+      Array.isArray(settings.approverRoles) && settings.approverRoles.length === 0,
+      'approverRoles',
+      [],
+      'must name at least one role, or be left out',
+    ),
     ...(['commentApproval', 'approverRoles'] as const).flatMap((prop) =>
-      crossPropProblem(settings.enabled === false && settings[prop] !== undefined, prop, settings[prop], 'applies only with pull-request builds enabled'),
+      crossPropProblem(
+        settings.enabled === false && settings[prop] !== undefined,
+        prop,
+        settings[prop],
+        'applies only with pull-request builds enabled',
+      ),
     ),
     ...checkOptionalProp('enabled', settings.enabled, checkBoolean),
     ...checkOptionalProp('requiredStatusCheck', settings.requiredStatusCheck, checkBoolean),
@@ -338,7 +392,12 @@ function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, gi
       true,
       'applies only to a repository created here (github.create: true); require the context in the existing branch protection instead',
     ),
-    ...crossPropProblem(settings.enabled === false && settings.requiredStatusCheck !== undefined, 'requiredStatusCheck', settings.requiredStatusCheck, 'applies only with pull-request builds enabled'),
+    ...crossPropProblem(
+      settings.enabled === false && settings.requiredStatusCheck !== undefined,
+      'requiredStatusCheck',
+      settings.requiredStatusCheck,
+      'applies only with pull-request builds enabled',
+    ),
   ];
 }
 
@@ -347,9 +406,18 @@ function validateNotificationSettings(settings: NotificationSettings): PropProbl
   return [
     ...checkOptionalProp('enabled', settings.enabled, checkBoolean),
     ...checkEmailAddresses('emails', settings.emails),
-    ...checkOptionalProp('slackChannelConfigurationArn', settings.slackChannelConfigurationArn, checkChatbotSlackChannelArn),
+    ...checkOptionalProp(
+      'slackChannelConfigurationArn',
+      settings.slackChannelConfigurationArn,
+      checkChatbotSlackChannelArn,
+    ),
     ...(['emails', 'slackChannelConfigurationArn'] as const).flatMap((prop) =>
-      crossPropProblem(disabled && settings[prop] !== undefined, prop, settings[prop], 'applies only with notifications enabled; remove it or remove "enabled: false"'),
+      crossPropProblem(
+        disabled && settings[prop] !== undefined,
+        prop,
+        settings[prop],
+        'applies only with notifications enabled; remove it or remove "enabled: false"',
+      ),
     ),
   ];
 }
@@ -360,19 +428,51 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode, pu
     ...checkProp('owner', github.owner, checkGitHubOwner),
     ...checkProp('repository', github.repository, checkGitHubRepository),
     ...checkOptionalProp('branch', github.branch, checkBranchName),
-    ...(trigger === 'connection' && github.branch !== undefined && checkBranchName(github.branch) === undefined ? triggerBranchProblems('branch', github.branch) : []),
+    ...(trigger === 'connection' && github.branch !== undefined && checkBranchName(github.branch) === undefined
+      ? triggerBranchProblems('branch', github.branch)
+      : []),
     ...validateRepositorySettings(github),
     ...checkOptionalProp('oauthTokenSecret', github.oauthTokenSecret, checkSecretId),
-    ...crossPropProblem(trigger === 'connection' && github.oauthTokenSecret !== undefined, 'oauthTokenSecret', github.oauthTokenSecret, onlyFor('webhook')),
+    ...crossPropProblem(
+      trigger === 'connection' && github.oauthTokenSecret !== undefined,
+      'oauthTokenSecret',
+      github.oauthTokenSecret,
+      onlyFor('webhook'),
+    ),
     ...checkOptionalProp('buildTokenSecret', github.buildTokenSecret, checkSecretId),
-    ...crossPropProblem(trigger === 'connection' && github.buildTokenSecret !== undefined, 'buildTokenSecret', github.buildTokenSecret, onlyFor('webhook')),
-    ...crossPropProblem(trigger === 'webhook' && !pullRequests && github.buildTokenSecret !== undefined, 'buildTokenSecret', github.buildTokenSecret, 'applies only with pull-request builds enabled'),
+    ...crossPropProblem(
+      trigger === 'connection' && github.buildTokenSecret !== undefined,
+      'buildTokenSecret',
+      github.buildTokenSecret,
+      onlyFor('webhook'),
+    ),
+    ...crossPropProblem(
+      trigger === 'webhook' && !pullRequests && github.buildTokenSecret !== undefined,
+      'buildTokenSecret',
+      github.buildTokenSecret,
+      'applies only with pull-request builds enabled',
+    ),
     ...checkOptionalProp('webhookSecret', github.webhookSecret, checkSecretId),
-    ...crossPropProblem(trigger === 'connection' && github.webhookSecret !== undefined, 'webhookSecret', github.webhookSecret, onlyFor('webhook')),
+    ...crossPropProblem(
+      trigger === 'connection' && github.webhookSecret !== undefined,
+      'webhookSecret',
+      github.webhookSecret,
+      onlyFor('webhook'),
+    ),
     ...checkOptionalProp('connectionArn', github.connectionArn, checkConnectionArn),
-    ...crossPropProblem(trigger === 'webhook' && github.connectionArn !== undefined, 'connectionArn', github.connectionArn, onlyFor('connection')),
+    ...crossPropProblem(
+      trigger === 'webhook' && github.connectionArn !== undefined,
+      'connectionArn',
+      github.connectionArn,
+      onlyFor('connection'),
+    ),
     ...checkOptionalProp('connectionName', github.connectionName, checkConnectionName),
-    ...crossPropProblem(trigger === 'webhook' && github.connectionName !== undefined, 'connectionName', github.connectionName, onlyFor('connection')),
+    ...crossPropProblem(
+      trigger === 'webhook' && github.connectionName !== undefined,
+      'connectionName',
+      github.connectionName,
+      onlyFor('connection'),
+    ),
     ...crossPropProblem(
       github.connectionArn !== undefined && github.connectionName !== undefined,
       'connectionName',
@@ -437,12 +537,24 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
     named('IAM role', pipelineRoleName(props.name).toLowerCase()),
     ...(props.encryptionKeyArn === undefined ? [named('KMS alias', `alias/${keyAliasName(props.name)}`)] : []),
     ...(props.registry.type === 'ecr' ? [named('ECR repository', props.registry.image, 'registry.image')] : []),
-    ...(props.registry.type === 'dockerhub' || props.registry.dockerHubCredentials ? [named('Secrets Manager secret', credentialsSecretName(props.name))] : []),
-    ...(trigger === 'webhook' ? [named('CodePipeline webhook', pipelineWebhookName(props.name))] : []),
-    // Pipelines that share a bucket are kept apart by their artifact folders, which CodePipeline names after them, truncated.
-    ...(typeof props.artifactBucketName === 'string'
-      ? [named(`artifact folder (the first ${ARTIFACT_FOLDER_NAME_LENGTH} characters of the name) in s3://${props.artifactBucketName}`, pipelineArtifactPrefix(props.name))]
+    ...(props.registry.type === 'dockerhub' || props.registry.dockerHubCredentials
+      ? [named('Secrets Manager secret', credentialsSecretName(props.name))]
       : []),
-    ...(trigger === 'connection' && props.github.connectionArn === undefined && props.github.connectionName === undefined ? [named('CodeConnections connection', props.name)] : []),
+    ...(trigger === 'webhook' ? [named('CodePipeline webhook', pipelineWebhookName(props.name))] : []),
+    // Pipelines that share a bucket are kept apart by their artifact folders, which CodePipeline names after them,
+    // truncated.
+    ...(typeof props.artifactBucketName === 'string'
+      ? [
+          named(
+            `artifact folder (the first ${ARTIFACT_FOLDER_NAME_LENGTH} characters of the name) in s3://${props.artifactBucketName}`,
+            pipelineArtifactPrefix(props.name),
+          ),
+        ]
+      : []),
+    ...(trigger === 'connection' &&
+    props.github.connectionArn === undefined &&
+    props.github.connectionName === undefined
+      ? [named('CodeConnections connection', props.name)]
+      : []),
   ];
 }

@@ -135,16 +135,44 @@ export class CiPipeline extends Construct {
     const commands = this.troubleshootingCommands;
     return [
       { name: 'pipeline_name', value: this.pipelineName, description: 'The CodePipeline' },
-      { name: 'pipeline_console_url', value: this.consoleUrls.pipeline, description: 'The pipeline in the AWS console' },
+      {
+        name: 'pipeline_console_url',
+        value: this.consoleUrls.pipeline,
+        description: 'The pipeline in the AWS console',
+      },
       { name: 'build_project_name', value: this.buildProjectName, description: 'The CodeBuild project' },
-      { name: 'build_project_console_url', value: this.consoleUrls.buildProject, description: "The build project's history in the AWS console" },
+      {
+        name: 'build_project_console_url',
+        value: this.consoleUrls.buildProject,
+        description: "The build project's history in the AWS console",
+      },
       { name: 'log_group_name', value: this.logGroupName, description: 'The build logs' },
-      { name: 'log_group_console_url', value: this.consoleUrls.logGroup, description: 'The build logs in the AWS console' },
-      { name: 'pipeline_state_command', value: commands.pipelineState, description: "AWS CLI: each stage's latest status" },
-      { name: 'list_builds_command', value: commands.listBuilds, description: "AWS CLI: the project's latest build IDs" },
-      { name: 'latest_build_command', value: commands.latestBuild, description: "AWS CLI: the latest build's status, failed phases and log link" },
+      {
+        name: 'log_group_console_url',
+        value: this.consoleUrls.logGroup,
+        description: 'The build logs in the AWS console',
+      },
+      {
+        name: 'pipeline_state_command',
+        value: commands.pipelineState,
+        description: "AWS CLI: each stage's latest status",
+      },
+      {
+        name: 'list_builds_command',
+        value: commands.listBuilds,
+        description: "AWS CLI: the project's latest build IDs",
+      },
+      {
+        name: 'latest_build_command',
+        value: commands.latestBuild,
+        description: "AWS CLI: the latest build's status, failed phases and log link",
+      },
       { name: 'tail_logs_command', value: commands.tailLogs, description: 'AWS CLI: follow the build logs' },
-      { name: 'image_repository', value: this.imageRepositoryUri, description: 'Where images are pushed, tagged with the commit SHA' },
+      {
+        name: 'image_repository',
+        value: this.imageRepositoryUri,
+        description: 'Where images are pushed, tagged with the commit SHA',
+      },
       ...this.pullRequestOutputs(),
       ...this.source.outputs,
       ...(this.registryCredentials?.outputs ?? []),
@@ -155,19 +183,48 @@ export class CiPipeline extends Construct {
   /** Where the pull-request builds are, and the status they report. */
   private pullRequestOutputs(): StackOutput[] {
     if (this.pullRequestBuildProject === undefined || this.pullRequestStatusContext === undefined) return [];
-    const targets = { ...this.troubleshootingTargets(), buildProjectName: this.pullRequestBuildProject.projectName, logGroupName: this.pullRequestBuildProject.logGroupName };
+    const targets = {
+      ...this.troubleshootingTargets(),
+      buildProjectName: this.pullRequestBuildProject.projectName,
+      logGroupName: this.pullRequestBuildProject.logGroupName,
+    };
     const commands = troubleshootingCommands(targets);
     return [
-      { name: 'pull_request_build_project_name', value: this.pullRequestBuildProject.projectName, description: 'The CodeBuild project that verifies pull requests' },
-      { name: 'pull_request_status_context', value: this.pullRequestStatusContext, description: 'The commit status each pull-request build reports to GitHub' },
-      { name: 'pull_request_build_console_url', value: consoleUrls(targets).buildProject, description: "The pull-request builds' history in the AWS console" },
-      { name: 'pull_request_latest_build_command', value: commands.latestBuild, description: "AWS CLI: the latest pull-request build's status, failed phases and log link" },
-      { name: 'pull_request_tail_logs_command', value: commands.tailLogs, description: 'AWS CLI: follow the pull-request build logs' },
+      {
+        name: 'pull_request_build_project_name',
+        value: this.pullRequestBuildProject.projectName,
+        description: 'The CodeBuild project that verifies pull requests',
+      },
+      {
+        name: 'pull_request_status_context',
+        value: this.pullRequestStatusContext,
+        description: 'The commit status each pull-request build reports to GitHub',
+      },
+      {
+        name: 'pull_request_build_console_url',
+        value: consoleUrls(targets).buildProject,
+        description: "The pull-request builds' history in the AWS console",
+      },
+      {
+        name: 'pull_request_latest_build_command',
+        value: commands.latestBuild,
+        description: "AWS CLI: the latest pull-request build's status, failed phases and log link",
+      },
+      {
+        name: 'pull_request_tail_logs_command',
+        value: commands.tailLogs,
+        description: 'AWS CLI: follow the pull-request build logs',
+      },
     ];
   }
 
   private troubleshootingTargets() {
-    return { region: AwsContext.of(this).region, pipelineName: this.pipelineName, buildProjectName: this.buildProjectName, logGroupName: this.logGroupName };
+    return {
+      region: AwsContext.of(this).region,
+      pipelineName: this.pipelineName,
+      buildProjectName: this.buildProjectName,
+      logGroupName: this.logGroupName,
+    };
   }
 
   private createEncryptionKey(props: CiPipelineProps): IEncryptionKey {
@@ -181,7 +238,8 @@ export class CiPipeline extends Construct {
   }
 
   private createArtifactBucket(props: CiPipelineProps): IBucket {
-    if (props.artifactBucketName !== undefined) return SecureBucket.fromBucketName(this, props.artifactBucketName, { encryptionKey: this.encryptionKey });
+    if (props.artifactBucketName !== undefined)
+      return SecureBucket.fromBucketName(this, props.artifactBucketName, { encryptionKey: this.encryptionKey });
     return new SecureBucket(this, 'artifacts', {
       bucketPrefix: artifactBucketPrefix(props.name),
       encryptionKey: this.encryptionKey,
@@ -194,7 +252,17 @@ export class CiPipeline extends Construct {
 
   /** The repository; when created, the files the build runs with its role and credentials are the code owners'. */
   private createRepository(props: CiPipelineProps): SourceRepository {
-    const { owner, repository, branch, oauthTokenSecret: _token, webhookSecret: _webhook, buildTokenSecret: _build, connectionArn: _connection, connectionName: _shared, ...settings } = props.github;
+    const {
+      owner,
+      repository,
+      branch,
+      oauthTokenSecret: _token,
+      webhookSecret: _webhook,
+      buildTokenSecret: _build,
+      connectionArn: _connection,
+      connectionName: _shared,
+      ...settings
+    } = props.github;
     // The pull-request build's status first: required, a failing build blocks the merge.
     const ownContext = requiresPullRequestStatus(props) ? this.pullRequestStatusContext : undefined;
     const required = [...(ownContext === undefined ? [] : [ownContext]), ...(settings.requiredStatusChecks ?? [])];
@@ -206,7 +274,8 @@ export class CiPipeline extends Construct {
       repositoryName: repository,
       branch,
       description: `Built by the ${props.name} CI pipeline`,
-      codeOwnedPaths: settings.codeOwners === undefined ? undefined : [`${appDir}/buildspec.yml`, `${appDir}/Dockerfile`],
+      codeOwnedPaths:
+        settings.codeOwners === undefined ? undefined : [`${appDir}/buildspec.yml`, `${appDir}/Dockerfile`],
     });
   }
 
@@ -214,7 +283,11 @@ export class CiPipeline extends Construct {
     const { oauthTokenSecret, webhookSecret, connectionArn, connectionName } = props.github;
     const appFiles = props.appPath === undefined ? undefined : appPathPattern(props.appPath);
     if ((props.trigger ?? 'webhook') === 'webhook') {
-      return new GitHubWebhookSource(this, 'webhook', { repository: this.repository, oauthTokenSecretId: oauthTokenSecret, webhookSecretId: webhookSecret });
+      return new GitHubWebhookSource(this, 'webhook', {
+        repository: this.repository,
+        oauthTokenSecretId: oauthTokenSecret,
+        webhookSecretId: webhookSecret,
+      });
     }
     return new GitHubConnectionSource(this, 'connection', {
       repository: this.repository,
@@ -269,10 +342,14 @@ export class CiPipeline extends Construct {
 
   /** The connection the source uses, or the CodeBuild-format token secret in webhook mode (only its ARN is read). */
   private pullRequestAuth(props: CiPipelineProps): BuildSourceAuth {
-    if (this.source instanceof GitHubConnectionSource) return { type: 'CODECONNECTIONS', connectionArn: this.source.connectionArn };
+    if (this.source instanceof GitHubConnectionSource)
+      return { type: 'CODECONNECTIONS', connectionArn: this.source.connectionArn };
     const secretId = props.github.buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET;
     if (secretId.startsWith('arn:')) return { type: 'SECRETS_MANAGER', secretArn: secretId };
-    return { type: 'SECRETS_MANAGER', secretArn: new DataAwsSecretsmanagerSecret(this, 'build-token', { name: secretId }).arn };
+    return {
+      type: 'SECRETS_MANAGER',
+      secretArn: new DataAwsSecretsmanagerSecret(this, 'build-token', { name: secretId }).arn,
+    };
   }
 
   /** Failed pipeline executions and failed builds of both projects, to an SNS topic under the pipeline's key. */
@@ -284,7 +361,9 @@ export class CiPipeline extends Construct {
       rules: [
         pipelineFailures(names.pipeline, this.pipeline.pipelineArn),
         buildFailures(names.build, this.buildProject.deployedProjectArn),
-        ...(this.pullRequestBuildProject === undefined ? [] : [buildFailures(names.pullRequestBuild, this.pullRequestBuildProject.deployedProjectArn)]),
+        ...(this.pullRequestBuildProject === undefined
+          ? []
+          : [buildFailures(names.pullRequestBuild, this.pullRequestBuildProject.deployedProjectArn)]),
       ],
       emailAddresses: props.notifications?.emails,
       slackChannelConfigurationArn: props.notifications?.slackChannelConfigurationArn,
@@ -294,12 +373,19 @@ export class CiPipeline extends Construct {
   /** Where the image goes: an ECR repository, or Docker Hub; and the variables that tell the build. */
   private createRegistry(props: CiPipelineProps): Registry {
     if (props.registry.type === 'ecr') {
-      const imageRepository = new ImageRepository(this, 'image-repository', { repositoryName: props.registry.image, encryptionKeyArn: this.encryptionKey.keyArn });
+      const imageRepository = new ImageRepository(this, 'image-repository', {
+        repositoryName: props.registry.image,
+        encryptionKeyArn: this.encryptionKey.keyArn,
+      });
       return {
         imageRepository,
         credentials: this.createCredentials(props),
         imageRepositoryUri: imageRepository.repositoryUrl,
-        variables: [buildVariable('IMAGE_REPOSITORY_URI', imageRepository.repositoryUrl), buildVariable('PUSH_LATEST_TAG', 'false'), buildVariable('ECR_REGISTRY', imageRepository.registryHost)],
+        variables: [
+          buildVariable('IMAGE_REPOSITORY_URI', imageRepository.repositoryUrl),
+          buildVariable('PUSH_LATEST_TAG', 'false'),
+          buildVariable('ECR_REGISTRY', imageRepository.registryHost),
+        ],
       };
     }
     const imageRepositoryUri = `docker.io/${props.registry.image}`;
@@ -313,7 +399,10 @@ export class CiPipeline extends Construct {
   /** Docker Hub credentials: always for Docker Hub, and for ECR when asked (base-image pulls). */
   private createCredentials(props: CiPipelineProps): RegistryCredentials | undefined {
     if (props.registry.type === 'ecr' && !props.registry.dockerHubCredentials) return undefined;
-    return new RegistryCredentials(this, 'dockerhub-credentials', { secretName: credentialsSecretName(props.name), encryptionKeyArn: this.encryptionKey.keyArn });
+    return new RegistryCredentials(this, 'dockerhub-credentials', {
+      secretName: credentialsSecretName(props.name),
+      encryptionKeyArn: this.encryptionKey.keyArn,
+    });
   }
 
   /**
@@ -330,7 +419,14 @@ export class CiPipeline extends Construct {
     });
     const build = pipeline.addStage({
       stageName: BUILD_STAGE,
-      actions: [new CodeBuildAction({ actionName: BUILD_ACTION, project: this.buildProject, input: this.source.outputArtifact, outputs: [BUILD_ARTIFACT] })],
+      actions: [
+        new CodeBuildAction({
+          actionName: BUILD_ACTION,
+          project: this.buildProject,
+          input: this.source.outputArtifact,
+          outputs: [BUILD_ARTIFACT],
+        }),
+      ],
     });
     pipeline.addStage({ stageName: SOURCE_STAGE, actions: [this.source], placement: { rightBefore: build } });
     return pipeline;

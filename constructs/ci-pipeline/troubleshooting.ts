@@ -31,7 +31,12 @@ export interface TroubleshootingCommands {
 }
 
 /** The console pages of a pipeline, its build project and its logs. */
-export function consoleUrls({ region, pipelineName, buildProjectName, logGroupName }: TroubleshootingTargets): ConsoleUrls {
+export function consoleUrls({
+  region,
+  pipelineName,
+  buildProjectName,
+  logGroupName,
+}: TroubleshootingTargets): ConsoleUrls {
   const consoleHome = `https://${region}.console.aws.amazon.com`;
   return {
     pipeline: `${consoleHome}/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${region}`,
@@ -42,7 +47,12 @@ export function consoleUrls({ region, pipelineName, buildProjectName, logGroupNa
 }
 
 /** AWS CLI commands that show why a build failed. */
-export function troubleshootingCommands({ region, pipelineName, buildProjectName, logGroupName }: TroubleshootingTargets): TroubleshootingCommands {
+export function troubleshootingCommands({
+  region,
+  pipelineName,
+  buildProjectName,
+  logGroupName,
+}: TroubleshootingTargets): TroubleshootingCommands {
   const latestBuildId = `$(aws codebuild list-builds-for-project --region ${region} --project-name ${buildProjectName} --query 'ids[0]' --output text)`;
   return {
     pipelineState: `aws codepipeline get-pipeline-state --region ${region} --name ${pipelineName} --query 'stageStates[].{stage: stageName, status: latestExecution.status}' --output table`,

@@ -32,7 +32,8 @@ export class AwsContext extends Construct {
     super(scope, id);
     this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
     this.partition = new DataAwsPartition(this, 'partition').partition;
-    // `id` is the region's name in the AWS provider's 5.x and 6.x alike; 5.x has no `region`, and 6.x deprecates `name`.
+    // `id` is the region's name in the AWS provider's 5.x and 6.x alike; 5.x has no `region`, and 6.x deprecates
+    // `name`.
     this.region = new DataAwsRegion(this, 'region').id;
   }
 

@@ -22,13 +22,18 @@ export const checkOneOf =
     (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
 
 /** `true` or `false`. */
-export const checkBoolean: Check<boolean> = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
+export const checkBoolean: Check<boolean> = (value) =>
+  typeof value === 'boolean' ? undefined : 'must be true or false';
 
 /** An integer within [min, max]. */
 export const checkIntegerBetween =
   (min: number, max: number): Check<number> =>
   (value) =>
-    Number.isInteger(value) && value >= min && value <= max ? undefined : max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
+    Number.isInteger(value) && value >= min && value <= max
+      ? undefined
+      : max === Number.MAX_SAFE_INTEGER
+        ? `must be an integer >= ${min}`
+        : `must be an integer from ${min} to ${max}`;
 
 // --- This project's names ---------------------------------------------------
 
@@ -37,25 +42,39 @@ export const checkIntegerBetween =
  * CodeBuild project, the CodePipeline, IAM role names (64 characters at most) and
  * S3 bucket names (lowercase only), so it is held to the strictest of those rules.
  */
-export const checkPipelineName = matches(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen');
+export const checkPipelineName = matches(
+  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+  'must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+);
 
 /** A path inside the source repository, relative to its root (`.` for the root itself). */
 export const checkRelativePath: Check<string> = (value) =>
-  typeof value === 'string' && value.length > 0 && !value.startsWith('/') && !value.split('/').includes('..') && /^[A-Za-z0-9._/-]+$/.test(value)
+  typeof value === 'string' &&
+  value.length > 0 &&
+  !value.startsWith('/') &&
+  !value.split('/').includes('..') &&
+  /^[A-Za-z0-9._/-]+$/.test(value)
     ? undefined
     : 'must be a path relative to the repository root ("." for the root), made of letters, digits, ".", "_", "-" and "/", without ".." or a leading "/"';
 
 /** The prefix of the Terraform variables that carry registry credentials (Terraform identifiers, kept lowercase). */
-export const checkVariablePrefix = matches(/^[a-z][a-z0-9_]{0,40}$/, 'must be 1-41 lowercase letters, digits and "_", starting with a letter');
+export const checkVariablePrefix = matches(
+  /^[a-z][a-z0-9_]{0,40}$/,
+  'must be 1-41 lowercase letters, digits and "_", starting with a letter',
+);
 
 // --- GitHub -----------------------------------------------------------------
 
 /** GitHub user or organization login (GitHub's sign-up form: alphanumerics and single hyphens, at most 39). */
-export const checkGitHubOwner = matches(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen');
+export const checkGitHubOwner = matches(
+  /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
+  'must be a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen',
+);
 
 /** GitHub repository name (GitHub's "Create a new repository" form: at most 100 of letters, digits, ".", "-", "_"). */
 export const checkGitHubRepository: Check<string> = (value) => {
-  const allowed = 'must be a GitHub repository name: 1-100 letters, digits, ".", "-" or "_", not "." or "..", not ending in ".git"';
+  const allowed =
+    'must be a GitHub repository name: 1-100 letters, digits, ".", "-" or "_", not "." or "..", not ending in ".git"';
   if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(value)) return allowed;
   if (value === '.' || value === '..' || value.toLowerCase().endsWith('.git')) return allowed;
   return undefined;
@@ -75,7 +94,7 @@ export const checkBranchName: Check<string> = (value) => {
     'not 40 hexadecimal characters, and at most 255 bytes';
   if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 255) return allowed;
   if (value === 'HEAD' || /^[0-9a-f]{40}$/i.test(value)) return allowed;
-  // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref name: they are what this looks for.
+  // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref name.
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(value)) return allowed;
   if (value.includes('..') || value.includes('@{') || value.includes('//') || value === '@') return allowed;
   if (value.startsWith('-') || value.startsWith('/') || value.endsWith('/') || value.endsWith('.')) return allowed;
@@ -97,11 +116,17 @@ export const checkCodeOwner = matches(
  * patterns, except that "!" negation and "[ ]" ranges do not work, and a line
  * starting with "#" is a comment). Spaces are refused too: they separate owners.
  */
-export const checkCodeOwnersPattern = matches(/^[^\s!#[\]][^\s[\]]*$/, 'must be a CODEOWNERS path pattern such as "/app/Dockerfile": no spaces, "[" or "]", not starting with "!" or "#"');
+export const checkCodeOwnersPattern = matches(
+  /^[^\s!#[\]][^\s[\]]*$/,
+  'must be a CODEOWNERS path pattern such as "/app/Dockerfile": no spaces, "[" or "]", not starting with "!" or "#"',
+);
 
 /** A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or trailing spaces would never match. */
-// eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses.
-export const checkStatusCheckContext = matches(/^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/, 'must be a status check context: 1-255 printable characters, not starting or ending with a space');
+export const checkStatusCheckContext = matches(
+  // eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses.
+  /^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/,
+  'must be a status check context: 1-255 printable characters, not starting or ending with a space',
+);
 
 // --- AWS: accounts, regions, ARNs -------------------------------------------
 
@@ -110,7 +135,10 @@ export const checkStatusCheckContext = matches(/^\S(?:[^\x00-\x1f\x7f]{0,253}\S)
  * (AWS General Reference, "AWS service endpoints"; the European Sovereign Cloud's
  * regions start with `eusc-`).
  */
-export const checkAwsRegion = matches(/^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/, 'must be an AWS region code such as "us-east-1" or "eu-central-1"');
+export const checkAwsRegion = matches(
+  /^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/,
+  'must be an AWS region code such as "us-east-1" or "eu-central-1"',
+);
 
 /**
  * The partition a region belongs to, as ARNs in it are written (AWS General
@@ -133,7 +161,9 @@ export const checkArnInPartitionOf =
   (region: string): Check<string> =>
   (arn) => {
     const partition = typeof arn === 'string' ? arn.split(':')[1] : undefined;
-    return partition === partitionOf(region) ? undefined : `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${partition ?? ''}"`;
+    return partition === partitionOf(region)
+      ? undefined
+      : `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${partition ?? ''}"`;
   };
 
 /**
@@ -144,12 +174,16 @@ export const checkArnUsableIn =
   (region: string, where: string): Check<string> =>
   (arn) => {
     const arnRegion = typeof arn === 'string' ? arn.split(':')[3] : undefined;
-    if (arnRegion !== region) return `must be in the region "${region}" of ${where} (keys and secrets serve only their own region), not "${arnRegion ?? ''}"`;
+    if (arnRegion !== region)
+      return `must be in the region "${region}" of ${where} (keys and secrets serve only their own region), not "${arnRegion ?? ''}"`;
     return checkArnInPartitionOf(region)(arn);
   };
 
 /** A service principal such as `codebuild.amazonaws.com` (IAM User Guide, "AWS JSON policy elements: Principal"). */
-export const checkServicePrincipal = matches(/^[a-z0-9.-]+\.amazonaws\.com$/, 'must be a service principal such as "codebuild.amazonaws.com"');
+export const checkServicePrincipal = matches(
+  /^[a-z0-9.-]+\.amazonaws\.com$/,
+  'must be a service principal such as "codebuild.amazonaws.com"',
+);
 
 // --- IAM ----------------------------------------------------------------------
 
@@ -195,7 +229,10 @@ export const checkS3BucketName: Check<string> = (value) => {
  * namespaces may use.
  */
 export const checkNewS3BucketName: Check<string> = (value) =>
-  checkS3BucketName(value) ?? (value.endsWith('-an') ? 'must not end in "-an", which only buckets in an account regional namespace may (a bucket created here is in the global namespace)' : undefined);
+  checkS3BucketName(value) ??
+  (value.endsWith('-an')
+    ? 'must not end in "-an", which only buckets in an account regional namespace may (a bucket created here is in the global namespace)'
+    : undefined);
 
 /**
  * A prefix from which Terraform generates a bucket name: the AWS provider's
@@ -204,7 +241,10 @@ export const checkNewS3BucketName: Check<string> = (value) =>
  * prefix starts with none of the reserved prefixes and has no "..".
  */
 export const checkS3BucketPrefix: Check<string> = (value) =>
-  typeof value === 'string' && /^[a-z0-9][a-z0-9.-]{0,36}$/.test(value) && !value.includes('..') && !S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))
+  typeof value === 'string' &&
+  /^[a-z0-9][a-z0-9.-]{0,36}$/.test(value) &&
+  !value.includes('..') &&
+  !S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))
     ? undefined
     : `must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit, without ".." or a reserved prefix (${quoted(S3_RESERVED_PREFIXES)})`;
 
@@ -233,7 +273,9 @@ export const checkKmsKeyOrAliasArn = matches(
  */
 export const checkKmsKeyIdentifier: Check<string> = (value) =>
   checkKmsKeyOrAliasArn(value) === undefined ||
-  (typeof value === 'string' && (/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(value) || /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(value)))
+  (typeof value === 'string' &&
+    (/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(value) ||
+      /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(value)))
     ? undefined
     : 'must be a KMS key ARN, alias ARN, alias name ("alias/<name>") or key ID';
 
@@ -282,7 +324,10 @@ export const checkSecretArn = matches(
  * lowercase parts joined by single ".", "_" or "-", in "/"-separated namespaces).
  */
 export const checkEcrRepositoryName: Check<string> = (value) =>
-  typeof value === 'string' && value.length >= 2 && value.length <= 256 && /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)
+  typeof value === 'string' &&
+  value.length >= 2 &&
+  value.length <= 256 &&
+  /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)
     ? undefined
     : 'must be an ECR repository name: 2-256 lowercase letters and digits, joined by single ".", "_" or "-", in "/"-separated parts (e.g. "team/app"), without a tag';
 
@@ -295,7 +340,9 @@ export const checkEcrRepositoryName: Check<string> = (value) =>
  */
 export const checkDockerHubRepository: Check<string> = (value) => {
   const [namespace, name, ...rest] = typeof value === 'string' ? value.split('/') : [];
-  return rest.length === 0 && /^[a-z0-9]{4,30}$/.test(namespace ?? '') && /^[a-z0-9][a-z0-9_-]{0,253}[a-z0-9]$/.test(name ?? '')
+  return rest.length === 0 &&
+    /^[a-z0-9]{4,30}$/.test(namespace ?? '') &&
+    /^[a-z0-9][a-z0-9_-]{0,253}[a-z0-9]$/.test(name ?? '')
     ? undefined
     : 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits, and a name of 2-255 lowercase letters, digits, "-" and "_" that begins and ends with a letter or digit (e.g. "myorg/my-app")';
 };
@@ -303,13 +350,25 @@ export const checkDockerHubRepository: Check<string> = (value) => {
 // --- CodeBuild ----------------------------------------------------------------
 
 /** A CodeBuild project name (CodeBuild API Reference, CreateProject: name, `[A-Za-z0-9][A-Za-z0-9\-_]{1,149}`). */
-export const checkCodeBuildProjectName = matches(/^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/, 'must be 2-150 letters, digits, "-" and "_", starting with a letter or digit');
+export const checkCodeBuildProjectName = matches(
+  /^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/,
+  'must be 2-150 letters, digits, "-" and "_", starting with a letter or digit',
+);
 
 /** A report group name (CodeBuild API Reference, CreateReportGroup: name, 2-128 characters). */
-export const checkReportGroupName = matches(/^[A-Za-z0-9][A-Za-z0-9_-]{1,127}$/, 'must be 2-128 letters, digits, "-" and "_", starting with a letter or digit');
+export const checkReportGroupName = matches(
+  /^[A-Za-z0-9][A-Za-z0-9_-]{1,127}$/,
+  'must be 2-128 letters, digits, "-" and "_", starting with a letter or digit',
+);
 
 /** CodeBuild's compute types for on-demand Linux containers (CodeBuild User Guide, "Build environment compute types"). */
-export const COMPUTE_TYPES = ['BUILD_GENERAL1_SMALL', 'BUILD_GENERAL1_MEDIUM', 'BUILD_GENERAL1_LARGE', 'BUILD_GENERAL1_XLARGE', 'BUILD_GENERAL1_2XLARGE'] as const;
+export const COMPUTE_TYPES = [
+  'BUILD_GENERAL1_SMALL',
+  'BUILD_GENERAL1_MEDIUM',
+  'BUILD_GENERAL1_LARGE',
+  'BUILD_GENERAL1_XLARGE',
+  'BUILD_GENERAL1_2XLARGE',
+] as const;
 export type ComputeType = (typeof COMPUTE_TYPES)[number];
 export const checkComputeType = checkOneOf(COMPUTE_TYPES);
 
@@ -331,7 +390,9 @@ export const checkConcurrentBuildLimit = checkIntegerBetween(1, Number.MAX_SAFE_
  * "Environment variables in build environments").
  */
 export const checkEnvironmentVariableName: Check<string> = (value) =>
-  typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) && !value.startsWith('CODEBUILD_') ? undefined : 'must be letters, digits and "_", not starting with a digit or with CODEBUILD_';
+  typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) && !value.startsWith('CODEBUILD_')
+    ? undefined
+    : 'must be letters, digits and "_", not starting with a digit or with CODEBUILD_';
 
 // --- CloudWatch Logs ----------------------------------------------------------
 
@@ -340,13 +401,19 @@ export const checkEnvironmentVariableName: Check<string> = (value) =>
  * 1-512 of `[.\-_/#A-Za-z0-9]`, and not starting with `aws/`, which AWS reserves).
  */
 export const checkLogGroupName: Check<string> = (value) =>
-  typeof value === 'string' && /^[.\-_/#A-Za-z0-9]{1,512}$/.test(value) && !value.startsWith('aws/') ? undefined : 'must be 1-512 letters, digits and ._-/#, not starting with "aws/"';
+  typeof value === 'string' && /^[.\-_/#A-Za-z0-9]{1,512}$/.test(value) && !value.startsWith('aws/')
+    ? undefined
+    : 'must be 1-512 letters, digits and ._-/#, not starting with "aws/"';
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy: retentionInDays); 0, "never expire", is deliberately not offered. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export const checkLogRetentionDays: Check<number> = (value) =>
-  (LOG_RETENTION_DAYS as readonly number[]).includes(value) ? undefined : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`;
+  (LOG_RETENTION_DAYS as readonly number[]).includes(value)
+    ? undefined
+    : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`;
 
 // --- CodePipeline and CodeConnections -------------------------------------------
 
@@ -364,7 +431,8 @@ export const checkStageOrActionName = checkCodePipelineName;
 export const checkConnectionName = matches(/^[A-Za-z0-9.@_-]{1,32}$/, 'must be 1-32 letters, digits and .@_-');
 
 /** A glob pattern of a trigger's filter (CodePipeline API Reference, GitBranchFilterCriteria, GitFilePathFilterCriteria and GitTagFilterCriteria: includes, 1-255 characters). */
-export const checkTriggerFilterPattern: Check<string> = (value) => (typeof value === 'string' && value.length >= 1 && value.length <= 255 ? undefined : 'must be 1-255 characters long');
+export const checkTriggerFilterPattern: Check<string> = (value) =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 255 ? undefined : 'must be 1-255 characters long';
 
 /** An AWS CodeConnections (formerly CodeStar Connections) connection ARN. */
 export const checkConnectionArn = matches(
@@ -383,7 +451,10 @@ const isTerraformExpression = (value: string) => value.includes('${');
  * underscores, and hyphens"). FIFO topic names, which end in `.fifo`, are not
  * accepted: notification rules publish to standard topics.
  */
-export const checkSnsTopicName = matches(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 letters, digits, "-" and "_" (a standard topic, not ".fifo")');
+export const checkSnsTopicName = matches(
+  /^[A-Za-z0-9_-]{1,256}$/,
+  'must be 1-256 letters, digits, "-" and "_" (a standard topic, not ".fifo")',
+);
 
 /**
  * An e-mail address for an SNS `email` subscription: one "@" with a local part
@@ -401,7 +472,10 @@ export const checkEmailAddress: Check<string> = (value) =>
  * CreateNotificationRule: Name, 1-64 characters of `[A-Za-z0-9\-_ ]`), unique
  * in the account.
  */
-export const checkNotificationRuleName = matches(/^[A-Za-z0-9_ -]{1,64}$/, 'must be 1-64 letters, digits, spaces, "-" and "_"');
+export const checkNotificationRuleName = matches(
+  /^[A-Za-z0-9_ -]{1,64}$/,
+  'must be 1-64 letters, digits, spaces, "-" and "_"',
+);
 
 /**
  * A notification event type ID such as `codebuild-project-build-state-failed`
@@ -420,12 +494,14 @@ export const checkNotificationEventTypeId = matches(
  * to one such as a pipeline's `arn`, which only Terraform can check.
  */
 export const checkNotificationRuleResource: Check<string> = (value) =>
-  typeof value === 'string' && (isTerraformExpression(value) || /^arn:aws[^:\s]*:[^:\s]*:[^:\s]*:\d{12}:\S+$/.test(value))
+  typeof value === 'string' &&
+  (isTerraformExpression(value) || /^arn:aws[^:\s]*:[^:\s]*:[^:\s]*:\d{12}:\S+$/.test(value))
     ? undefined
     : 'must be the ARN of a pipeline or build project, such as "arn:aws:codepipeline:eu-west-1:123456789012:my-pipeline", or a reference to one';
 
 /**
- * An AWS Chatbot Slack channel configuration's ARN, `arn:<partition>:chatbot::<account>:chat-configuration/slack-channel/<name>`
+ * An AWS Chatbot Slack channel configuration's ARN,
+ * `arn:<partition>:chatbot::<account>:chat-configuration/slack-channel/<name>`
  * (AWS Chatbot Administrator Guide, "IAM resource-level permissions for AWS Chatbot": the
  * `chat-configuration` resource, global, so without a region; a configuration name is
  * 1-128 letters, digits, "-" and "_", Chatbot API Reference, CreateSlackChannelConfiguration).
@@ -443,7 +519,9 @@ export const checkChatbotSlackChannelArn = matches(
  * expression such as `AwsContext.accountId`.
  */
 export const checkSourceAccount: Check<string> = (value) =>
-  typeof value === 'string' && (/^\d{12}$/.test(value) || isTerraformExpression(value)) ? undefined : 'must be a 12-digit AWS account ID or a Terraform reference to one';
+  typeof value === 'string' && (/^\d{12}$/.test(value) || isTerraformExpression(value))
+    ? undefined
+    : 'must be a 12-digit AWS account ID or a Terraform reference to one';
 
 /**
  * An ARN pattern for `aws:SourceArn` with an account in it: `arn:partition:service:region:account:resource`,
@@ -453,8 +531,11 @@ export const checkSourceArn: Check<string> = (value) => {
   if (typeof value !== 'string') return 'must be an ARN';
   const fields = value.split(':');
   const account = fields[4] ?? '';
-  if (!value.startsWith('arn:') || fields.length < 6) return 'must be an ARN such as "arn:aws:codebuild:eu-west-1:123456789012:project/name"';
-  return /^\d{12}$/.test(account) || isTerraformExpression(account) ? undefined : 'must name one account (12 digits or a reference) in its account field, not a wildcard or nothing';
+  if (!value.startsWith('arn:') || fields.length < 6)
+    return 'must be an ARN such as "arn:aws:codebuild:eu-west-1:123456789012:project/name"';
+  return /^\d{12}$/.test(account) || isTerraformExpression(account)
+    ? undefined
+    : 'must name one account (12 digits or a reference) in its account field, not a wildcard or nothing';
 };
 
 // --- Privileged builds (BuildProject) ---------------------------------------

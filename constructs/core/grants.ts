@@ -38,7 +38,8 @@ export interface PolicyCondition {
 export interface IGrantable {
   /**
    * Adds a statement to the grantee's identity policy.
-   * @returns what was added: the statement under the Sid it has in the policy, with only the resources that are new; `undefined` when all of it was granted already
+   * @returns what was added: the statement under the Sid it has in the policy, with only the resources that are new;
+   * `undefined` when all of it was granted already
    */
   addToPolicy(statement: PolicyStatement): PolicyStatement | undefined;
 }
@@ -62,8 +63,10 @@ export function combineGrants(...grants: readonly Grant[]): Grant {
 const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
 
 /** A statement with its conditions, when it has any (a statement without them has no `conditions` key). */
-const withConditions = (statement: PolicyStatement, conditions: readonly PolicyCondition[] | undefined): PolicyStatement =>
-  conditions === undefined || conditions.length === 0 ? statement : { ...statement, conditions };
+const withConditions = (
+  statement: PolicyStatement,
+  conditions: readonly PolicyCondition[] | undefined,
+): PolicyStatement => (conditions === undefined || conditions.length === 0 ? statement : { ...statement, conditions });
 
 function sameActions(a: readonly string[], b: readonly string[]): boolean {
   const [left, right] = [[...a].sort(), [...b].sort()];
@@ -71,7 +74,8 @@ function sameActions(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Whether two statements have the same conditions: only then may one's resources join the other's. */
-const sameConditions = (a: readonly PolicyCondition[] = [], b: readonly PolicyCondition[] = []) => JSON.stringify(a) === JSON.stringify(b);
+const sameConditions = (a: readonly PolicyCondition[] = [], b: readonly PolicyCondition[] = []) =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The statements of one policy, merged as they are added: a statement with the
@@ -90,20 +94,38 @@ export class PolicyStatements {
 
   /** Adds `statement`; returns what was new, or `undefined`. */
   public add(statement: PolicyStatement): PolicyStatement | undefined {
-    const existing = this.entries.find((entry) => entry.requestedSid === statement.sid && sameActions(entry.actions, statement.actions) && sameConditions(entry.conditions, statement.conditions));
+    const existing = this.entries.find(
+      (entry) =>
+        entry.requestedSid === statement.sid &&
+        sameActions(entry.actions, statement.actions) &&
+        sameConditions(entry.conditions, statement.conditions),
+    );
     if (existing !== undefined) {
       const added = [...new Set(statement.resources)].filter((resource) => !existing.resources.includes(resource));
       existing.resources.push(...added);
-      return added.length === 0 ? undefined : withConditions({ sid: existing.sid, actions: existing.actions, resources: added }, existing.conditions);
+      return added.length === 0
+        ? undefined
+        : withConditions({ sid: existing.sid, actions: existing.actions, resources: added }, existing.conditions);
     }
-    const entry = { requestedSid: statement.sid, sid: this.freeSid(statement.sid), actions: [...statement.actions], resources: [...new Set(statement.resources)], conditions: statement.conditions };
+    const entry = {
+      requestedSid: statement.sid,
+      sid: this.freeSid(statement.sid),
+      actions: [...statement.actions],
+      resources: [...new Set(statement.resources)],
+      conditions: statement.conditions,
+    };
     this.entries.push(entry);
-    return withConditions({ sid: entry.sid, actions: entry.actions, resources: [...entry.resources] }, entry.conditions);
+    return withConditions(
+      { sid: entry.sid, actions: entry.actions, resources: [...entry.resources] },
+      entry.conditions,
+    );
   }
 
   /** The statements, in the order their Sids were first granted. */
   public get list(): readonly PolicyStatement[] {
-    return this.entries.map(({ sid, actions, resources, conditions }) => withConditions({ sid, actions, resources: [...resources] }, conditions));
+    return this.entries.map(({ sid, actions, resources, conditions }) =>
+      withConditions({ sid, actions, resources: [...resources] }, conditions),
+    );
   }
 
   private freeSid(requested: string): string {

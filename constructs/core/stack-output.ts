@@ -16,5 +16,6 @@ export interface StackOutput {
 
 /** Writes `outputs` into `stack`, each under its own name as its address (`output.pipeline_name`), not a construct-path hash. */
 export function writeStackOutputs(stack: TerraformStack, outputs: readonly StackOutput[]): void {
-  for (const { name, value, description } of outputs) new TerraformOutput(stack, name, { value, description }).overrideLogicalId(name);
+  for (const { name, value, description } of outputs)
+    new TerraformOutput(stack, name, { value, description }).overrideLogicalId(name);
 }

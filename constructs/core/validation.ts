@@ -38,7 +38,13 @@ export class PropValidationError extends Error {
     public readonly problems: readonly PropProblem[],
   ) {
     const where = `${construct} at ${scope.node.path || '(app root)'}`;
-    super(problems.map((problem) => `${where}: invalid prop "${problem.prop}" = ${describeValue(problem.value)}: ${problem.allowed}`).join('\n'));
+    super(
+      problems
+        .map(
+          (problem) => `${where}: invalid prop "${problem.prop}" = ${describeValue(problem.value)}: ${problem.allowed}`,
+        )
+        .join('\n'),
+    );
     this.name = 'PropValidationError';
     this.constructPath = scope.node.path;
   }
@@ -76,7 +82,13 @@ export function crossPropProblem(broken: boolean, prop: string, value: unknown, 
  * The problem with a name the construct derives from a prop (a role name from a
  * project name), reported at the prop, since that is what the user wrote.
  */
-export function checkDerivedName(prop: string, value: unknown, what: string, derived: string, check: Check<string>): PropProblem[] {
+export function checkDerivedName(
+  prop: string,
+  value: unknown,
+  what: string,
+  derived: string,
+  check: Check<string>,
+): PropProblem[] {
   const allowed = check(derived);
   return allowed === undefined ? [] : [{ prop, value, allowed: `gives the ${what} "${derived}", which ${allowed}` }];
 }

@@ -6,7 +6,15 @@ import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { checkTriggerFilterPattern, checkConnectionArn, checkConnectionName } from '../core/checks';
 import { grant } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import {
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  PropProblem,
+  throwIfInvalid,
+} from '../core/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
 
@@ -64,7 +72,8 @@ export interface GitHubConnectionSourceProps {
 export const branchFilterPattern = (branch: string) => branch.replace(/[{}]/g, (character) => `\\${character}`);
 
 /** The problem with a branch (given as `prop`) whose filter pattern is longer than a trigger allows. */
-export const triggerBranchProblems = (prop: string, branch: string): PropProblem[] => checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkTriggerFilterPattern);
+export const triggerBranchProblems = (prop: string, branch: string): PropProblem[] =>
+  checkDerivedName(prop, branch, 'trigger branch pattern', branchFilterPattern(branch), checkTriggerFilterPattern);
 
 /**
  * Problems with a trigger's list of glob patterns (CodePipeline API Reference,
@@ -73,16 +82,31 @@ export const triggerBranchProblems = (prop: string, branch: string): PropProblem
 export function triggerPatternProblems(prop: string, patterns: readonly string[] | undefined): PropProblem[] {
   if (patterns === undefined) return [];
   return [
-    ...crossPropProblem(!Array.isArray(patterns) || patterns.length === 0 || patterns.length > 8, prop, patterns, 'must list 1-8 glob patterns, or be left out'),
+    ...crossPropProblem(
+      !Array.isArray(patterns) || patterns.length === 0 || patterns.length > 8,
+      prop,
+      patterns,
+      'must list 1-8 glob patterns, or be left out',
+    ),
     ...checkOptionalList(prop, Array.isArray(patterns) ? patterns : undefined, checkTriggerFilterPattern),
   ];
 }
 
 function validateConnectionSourceProps(props: GitHubConnectionSourceProps): PropProblem[] {
-  const given = (['connectionName', 'connectionArn', 'sharedConnectionName'] as const).filter((prop) => props[prop] !== undefined);
+  const given = (['connectionName', 'connectionArn', 'sharedConnectionName'] as const).filter(
+    (prop) => props[prop] !== undefined,
+  );
   return [
     ...triggerBranchProblems('repository.branch', props.repository.branch),
-    ...(given.length > 1 ? [{ prop: given[1], value: props[given[1]], allowed: `must not be set with ${given[0]}: name one connection, to create or to use` }] : []),
+    ...(given.length > 1
+      ? [
+          {
+            prop: given[1],
+            value: props[given[1]],
+            allowed: `must not be set with ${given[0]}: name one connection, to create or to use`,
+          },
+        ]
+      : []),
     ...triggerPatternProblems('filePaths', props.filePaths),
     ...triggerPatternProblems('releaseTags', props.releaseTags),
     ...checkOptionalProp('connectionArn', props.connectionArn, checkConnectionArn),
@@ -90,7 +114,9 @@ function validateConnectionSourceProps(props: GitHubConnectionSourceProps): Prop
     ...(props.connectionArn === undefined && props.sharedConnectionName === undefined
       ? checkProp('connectionName', props.connectionName, (name) => {
           const problem = checkConnectionName(name ?? '');
-          return problem === undefined ? undefined : `${problem} (required unless connectionArn or sharedConnectionName is set)`;
+          return problem === undefined
+            ? undefined
+            : `${problem} (required unless connectionArn or sharedConnectionName is set)`;
         })
       : []),
   ];
@@ -99,10 +125,15 @@ function validateConnectionSourceProps(props: GitHubConnectionSourceProps): Prop
 /** What an operator must know of a connection just created: its status, and the approval it waits for. */
 export function newConnectionOutputs(connection: CodestarconnectionsConnection): StackOutput[] {
   return [
-    { name: 'connection_status', value: connection.connectionStatus, description: 'PENDING until approved once in the console' },
+    {
+      name: 'connection_status',
+      value: connection.connectionStatus,
+      description: 'PENDING until approved once in the console',
+    },
     {
       name: 'connection_next_step',
-      value: 'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
+      value:
+        'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
       description: 'A new connection stays PENDING, and no pipeline can fetch code, until a person approves it',
     },
   ];
@@ -140,19 +171,35 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
       return;
     }
     if (props.sharedConnectionName !== undefined) {
-      const shared = new DataAwsCodestarconnectionsConnection(this, 'shared-connection', { name: props.sharedConnectionName });
+      const shared = new DataAwsCodestarconnectionsConnection(this, 'shared-connection', {
+        name: props.sharedConnectionName,
+      });
       this.connectionArn = shared.arn;
-      this.outputs = [this.connectionArnOutput(), { name: 'connection_status', value: shared.connectionStatus, description: 'AVAILABLE once approved; PENDING until then' }];
+      this.outputs = [
+        this.connectionArnOutput(),
+        {
+          name: 'connection_status',
+          value: shared.connectionStatus,
+          description: 'AVAILABLE once approved; PENDING until then',
+        },
+      ];
       return;
     }
-    const connection = new CodestarconnectionsConnection(this, 'connection', { name: props.connectionName!, providerType: 'GitHub' });
+    const connection = new CodestarconnectionsConnection(this, 'connection', {
+      name: props.connectionName!,
+      providerType: 'GitHub',
+    });
     this.connectionArn = connection.arn;
     this.outputs = [this.connectionArnOutput(), ...newConnectionOutputs(connection)];
   }
 
   /** Lets the pipeline's role use the connection, and starts the pipeline on a push to the branch (of the files given) and of the release tags. */
   public bind(binding: ActionBinding): ActionConfig {
-    grant(binding.role, { sid: 'UseGitHubConnection', actions: USE_CONNECTION_ACTIONS, resources: [this.connectionArn] });
+    grant(binding.role, {
+      sid: 'UseGitHubConnection',
+      actions: USE_CONNECTION_ACTIONS,
+      resources: [this.connectionArn],
+    });
     return {
       declaration: {
         name: this.actionName,
@@ -189,6 +236,10 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
   }
 
   private connectionArnOutput(): StackOutput {
-    return { name: 'connection_arn', value: this.connectionArn, description: 'The GitHub connection used by the source action' };
+    return {
+      name: 'connection_arn',
+      value: this.connectionArn,
+      description: 'The GitHub connection used by the source action',
+    };
   }
 }

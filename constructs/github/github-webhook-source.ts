@@ -89,19 +89,39 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     this.repository = props.repository;
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
-    this.oauthToken = readSecret(this, 'oauth-token', props.oauthTokenSecretId ?? 'github/codepipeline-oauth-token', "the pipeline action's OAuthToken");
-    this.webhookSecret = props.webhookSecretId !== undefined ? this.readWebhookSecret(props.webhookSecretId) : this.generateWebhookSecret();
+    this.oauthToken = readSecret(
+      this,
+      'oauth-token',
+      props.oauthTokenSecretId ?? 'github/codepipeline-oauth-token',
+      "the pipeline action's OAuthToken",
+    );
+    this.webhookSecret =
+      props.webhookSecretId !== undefined
+        ? this.readWebhookSecret(props.webhookSecretId)
+        : this.generateWebhookSecret();
   }
 
   /** The URL GitHub calls, known after apply; empty until the source is bound to a pipeline. */
   public get outputs(): readonly StackOutput[] {
-    return this.webhookUrl === undefined ? [] : [{ name: 'webhook_url', value: this.webhookUrl, description: 'The CodePipeline webhook that GitHub calls on push' }];
+    return this.webhookUrl === undefined
+      ? []
+      : [
+          {
+            name: 'webhook_url',
+            value: this.webhookUrl,
+            description: 'The CodePipeline webhook that GitHub calls on push',
+          },
+        ];
   }
 
   /** Creates the webhook pair that starts the pipeline on a push to the branch. */
   public bind(binding: ActionBinding): ActionConfig {
     const allowed = 'must be the only pipeline of this source, which is bound already: create one source per pipeline';
-    throwIfInvalid('GitHubWebhookSource.bind', this, crossPropProblem(this.webhookUrl !== undefined, 'pipelineName', binding.pipelineName, allowed));
+    throwIfInvalid(
+      'GitHubWebhookSource.bind',
+      this,
+      crossPropProblem(this.webhookUrl !== undefined, 'pipelineName', binding.pipelineName, allowed),
+    );
     const awsWebhook = new CodepipelineWebhook(this, 'pipeline-webhook', {
       name: pipelineWebhookName(binding.pipelineName),
       targetPipeline: binding.pipelineName,
@@ -152,6 +172,12 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     const stack = TerraformStack.of(this);
     // The random provider, once per stack, only in stacks that generate a secret.
     if (!stack.node.tryFindChild('random')) new RandomProvider(stack, 'random');
-    return new Password(this, 'webhook-secret', { length: WEBHOOK_SECRET_LENGTH, special: false, upper: true, lower: true, numeric: true }).result;
+    return new Password(this, 'webhook-secret', {
+      length: WEBHOOK_SECRET_LENGTH,
+      special: false,
+      upper: true,
+      lower: true,
+      numeric: true,
+    }).result;
   }
 }

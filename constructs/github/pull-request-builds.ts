@@ -6,7 +6,11 @@ import { SourceRepository } from './source-repository';
  * one whose head branch got new commits, and one reopened (CodeBuild User
  * Guide, "GitHub webhook events": https://docs.aws.amazon.com/codebuild/latest/userguide/github-webhook.html).
  */
-export const PULL_REQUEST_BUILD_EVENTS = ['PULL_REQUEST_CREATED', 'PULL_REQUEST_UPDATED', 'PULL_REQUEST_REOPENED'] as const;
+export const PULL_REQUEST_BUILD_EVENTS = [
+  'PULL_REQUEST_CREATED',
+  'PULL_REQUEST_UPDATED',
+  'PULL_REQUEST_REOPENED',
+] as const;
 
 /** `text` as a regular expression that matches only itself. */
 const literalPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, (character) => `\\${character}`);
@@ -39,13 +43,17 @@ export interface PullRequestBuildSourceOptions {
  * reopened against that branch (its base reference), and optionally only
  * those that change files under a directory.
  */
-export function pullRequestBuildSource(repository: SourceRepository, options: PullRequestBuildSourceOptions): GitHubBuildSource {
+export function pullRequestBuildSource(
+  repository: SourceRepository,
+  options: PullRequestBuildSourceOptions,
+): GitHubBuildSource {
   const filters: WebhookFilter[] = [
     { type: 'EVENT', pattern: PULL_REQUEST_BUILD_EVENTS.join(', ') },
     { type: 'BASE_REF', pattern: `^refs/heads/${literalPattern(repository.branch)}$` },
   ];
   const directory = options.onlyChangesUnder?.replace(/\/+$/, '');
-  if (directory !== undefined && directory !== '.') filters.push({ type: 'FILE_PATH', pattern: `^${literalPattern(directory)}/` });
+  if (directory !== undefined && directory !== '.')
+    filters.push({ type: 'FILE_PATH', pattern: `^${literalPattern(directory)}/` });
   return {
     repositoryUrl: `https://github.com/${repository.owner}/${repository.repositoryName}.git`,
     auth: options.auth,

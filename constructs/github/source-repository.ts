@@ -16,7 +16,14 @@ import {
   checkOneOf,
   checkStatusCheckContext,
 } from '../core/checks';
-import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import {
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  PropProblem,
+  throwIfInvalid,
+} from '../core/validation';
 
 /** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
 export type RepositoryVisibility = 'private' | 'internal';
@@ -110,15 +117,29 @@ export function validateRepositorySettings(settings: RepositorySettings): PropPr
   return [
     ...checkOptionalProp('visibility', settings.visibility, checkOneOf(REPOSITORY_VISIBILITIES)),
     // GitHub REST API, "Update branch protection": required_approving_review_count, 0-6 (0 would protect nothing here).
-    ...checkOptionalProp('requiredApprovingReviewCount', settings.requiredApprovingReviewCount, checkIntegerBetween(1, 6)),
+    ...checkOptionalProp(
+      'requiredApprovingReviewCount',
+      settings.requiredApprovingReviewCount,
+      checkIntegerBetween(1, 6),
+    ),
     ...checkOptionalProp('dismissStaleReviews', settings.dismissStaleReviews, checkBoolean),
     ...checkOptionalProp('dependabotSecurityUpdates', settings.dependabotSecurityUpdates, checkBoolean),
     ...checkOptionalList('codeOwners', settings.codeOwners, checkCodeOwner),
-    ...crossPropProblem(Array.isArray(settings.codeOwners) && settings.codeOwners.length === 0, 'codeOwners', settings.codeOwners, 'must name at least one owner, or be left out'),
+    ...crossPropProblem(
+      Array.isArray(settings.codeOwners) && settings.codeOwners.length === 0,
+      'codeOwners',
+      settings.codeOwners,
+      'must name at least one owner, or be left out',
+    ),
     ...checkOptionalList('requiredStatusChecks', settings.requiredStatusChecks, checkStatusCheckContext),
     ...(settings.create === false
       ? CREATED_REPOSITORY_SETTINGS.flatMap((prop) =>
-          crossPropProblem(settings[prop] !== undefined, prop, settings[prop], 'applies only to a repository that is created (create: true); set it on the existing repository instead'),
+          crossPropProblem(
+            settings[prop] !== undefined,
+            prop,
+            settings[prop],
+            'applies only to a repository that is created (create: true); set it on the existing repository instead',
+          ),
         )
       : []),
   ];
@@ -131,7 +152,12 @@ function validateSourceRepositoryProps(props: SourceRepositoryProps): PropProble
     ...checkOptionalProp('branch', props.branch, checkBranchName),
     ...validateRepositorySettings(props),
     ...checkOptionalList('codeOwnedPaths', props.codeOwnedPaths, checkCodeOwnersPattern),
-    ...crossPropProblem(props.codeOwnedPaths !== undefined && props.codeOwners === undefined, 'codeOwnedPaths', props.codeOwnedPaths, 'needs codeOwners to own them'),
+    ...crossPropProblem(
+      props.codeOwnedPaths !== undefined && props.codeOwners === undefined,
+      'codeOwnedPaths',
+      props.codeOwnedPaths,
+      'needs codeOwners to own them',
+    ),
   ];
 }
 
@@ -152,7 +178,12 @@ export class SourceRepository extends Construct {
   public readonly repositoryName: string;
   /** The branch the pipeline builds. */
   public readonly branch: string;
-  private readonly resources?: { readonly name: string; readonly repository: Repository; readonly defaultBranch: BranchDefault; readonly protection: BranchProtection };
+  private readonly resources?: {
+    readonly name: string;
+    readonly repository: Repository;
+    readonly defaultBranch: BranchDefault;
+    readonly protection: BranchProtection;
+  };
 
   constructor(scope: Construct, id: string, props: SourceRepositoryProps) {
     super(scope, id);
@@ -161,7 +192,9 @@ export class SourceRepository extends Construct {
     this.branch = props.branch ?? 'main';
 
     if (props.create === false) {
-      const existing = new DataGithubRepository(this, 'existing', { fullName: `${props.owner}/${props.repositoryName}` });
+      const existing = new DataGithubRepository(this, 'existing', {
+        fullName: `${props.owner}/${props.repositoryName}`,
+      });
       this.repositoryName = existing.name;
       return;
     }
@@ -184,7 +217,26 @@ export class SourceRepository extends Construct {
       rename: true,
     });
     const codeOwners = this.writeCodeOwners(repository, defaultBranch, props);
-    const protection = new BranchProtection(this, 'branch-protection', {
+    const protection = this.protectBranch(repository, defaultBranch, codeOwners, props);
+    if (props.dependabotSecurityUpdates ?? true) {
+      new RepositoryDependabotSecurityUpdates(this, 'dependabot-security-updates', {
+        repository: repository.name,
+        enabled: true,
+      });
+    }
+
+    this.repositoryName = repository.name;
+    this.resources = { name: props.repositoryName, repository, defaultBranch, protection };
+  }
+
+  /** Protects the branch: reviewed pull requests only, the required status checks, no force pushes or deletion. */
+  private protectBranch(
+    repository: Repository,
+    defaultBranch: BranchDefault,
+    codeOwners: RepositoryFile | undefined,
+    props: SourceRepositoryProps,
+  ): BranchProtection {
+    return new BranchProtection(this, 'branch-protection', {
       repositoryId: repository.nodeId,
       pattern: defaultBranch.branch,
       allowsForcePushes: false,
@@ -199,16 +251,12 @@ export class SourceRepository extends Construct {
           requireLastPushApproval: true,
         },
       ],
-      requiredStatusChecks: props.requiredStatusChecks?.length ? [{ strict: true, contexts: [...props.requiredStatusChecks] }] : undefined,
+      requiredStatusChecks: props.requiredStatusChecks?.length
+        ? [{ strict: true, contexts: [...props.requiredStatusChecks] }]
+        : undefined,
       // Written before the branch is protected: afterwards, only a reviewed pull request may change the branch.
       dependsOn: codeOwners === undefined ? undefined : [codeOwners],
     });
-    if (props.dependabotSecurityUpdates ?? true) {
-      new RepositoryDependabotSecurityUpdates(this, 'dependabot-security-updates', { repository: repository.name, enabled: true });
-    }
-
-    this.repositoryName = repository.name;
-    this.resources = { name: props.repositoryName, repository, defaultBranch, protection };
   }
 
   /**
@@ -224,7 +272,12 @@ export class SourceRepository extends Construct {
   public importExisting(protectedBranchExists = false): void {
     if (this.resources === undefined) {
       throwIfInvalid('SourceRepository.importExisting', this, [
-        { prop: 'create', value: false, allowed: 'must be true (the default) to import: with create: false the repository is only read, never managed' },
+        {
+          prop: 'create',
+          value: false,
+          allowed:
+            'must be true (the default) to import: with create: false the repository is only read, never managed',
+        },
       ]);
       return;
     }
@@ -240,7 +293,11 @@ export class SourceRepository extends Construct {
    * changes to the file go through pull requests, as the protection requires,
    * so Terraform does not manage its content after the first apply.
    */
-  private writeCodeOwners(repository: Repository, defaultBranch: BranchDefault, props: SourceRepositoryProps): RepositoryFile | undefined {
+  private writeCodeOwners(
+    repository: Repository,
+    defaultBranch: BranchDefault,
+    props: SourceRepositoryProps,
+  ): RepositoryFile | undefined {
     if (props.codeOwners === undefined) return undefined;
     const owners = props.codeOwners.join(' ');
     const paths = [...new Set([`/${CODEOWNERS_PATH}`, ...(props.codeOwnedPaths ?? [])])];

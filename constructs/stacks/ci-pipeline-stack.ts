@@ -48,13 +48,18 @@ function regionalArnProblems(props: CiPipelineStackProps): PropProblem[] {
   const usable = checkArnUsableIn(props.region, 'the pipelines');
   // The configuration's own validation calls this with values of any type, and reports wrong types itself.
   const isArn = (value: unknown): value is string => typeof value === 'string' && value.startsWith('arn:');
-  const github: Partial<CiPipelineProps['github']> = typeof props.pipeline.github === 'object' && props.pipeline.github !== null ? props.pipeline.github : {};
+  const github: Partial<CiPipelineProps['github']> =
+    typeof props.pipeline.github === 'object' && props.pipeline.github !== null ? props.pipeline.github : {};
   const encryptionKeyArn = props.pipeline.encryptionKeyArn;
   return [
     ...(isArn(encryptionKeyArn) ? checkProp('pipeline.encryptionKeyArn', encryptionKeyArn, usable) : []),
-    ...(isArn(github.oauthTokenSecret) ? checkProp('pipeline.github.oauthTokenSecret', github.oauthTokenSecret, usable) : []),
+    ...(isArn(github.oauthTokenSecret)
+      ? checkProp('pipeline.github.oauthTokenSecret', github.oauthTokenSecret, usable)
+      : []),
     ...(isArn(github.webhookSecret) ? checkProp('pipeline.github.webhookSecret', github.webhookSecret, usable) : []),
-    ...(isArn(github.connectionArn) ? checkProp('pipeline.github.connectionArn', github.connectionArn, checkArnInPartitionOf(props.region)) : []),
+    ...(isArn(github.connectionArn)
+      ? checkProp('pipeline.github.connectionArn', github.connectionArn, checkArnInPartitionOf(props.region))
+      : []),
   ];
 }
 

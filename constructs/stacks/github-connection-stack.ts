@@ -50,9 +50,15 @@ export class GitHubConnectionStack extends TerraformStack {
     requireTerraformVersion(this);
     addAwsProvider(this, { region: props.region, defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }] });
 
-    const connection = new CodestarconnectionsConnection(this, 'connection', { name: props.connectionName, providerType: 'GitHub' });
+    const connection = new CodestarconnectionsConnection(this, 'connection', {
+      name: props.connectionName,
+      providerType: 'GitHub',
+    });
     this.connectionArn = connection.arn;
     this.connectionName = props.connectionName;
-    writeStackOutputs(this, [{ name: 'connection_arn', value: connection.arn, description: 'The connection the pipelines share' }, ...newConnectionOutputs(connection)]);
+    writeStackOutputs(this, [
+      { name: 'connection_arn', value: connection.arn, description: 'The connection the pipelines share' },
+      ...newConnectionOutputs(connection),
+    ]);
   }
 }

@@ -1,6 +1,12 @@
 import { S3Backend, TerraformStack } from 'cdktf';
 import { Suppressions } from '../../guardrails/suppressions';
-import { checkArnUsableIn, checkAwsRegion, checkKmsKeyIdentifier, checkS3BucketName, checkS3KeyPrefix } from '../core/checks';
+import {
+  checkArnUsableIn,
+  checkAwsRegion,
+  checkKmsKeyIdentifier,
+  checkS3BucketName,
+  checkS3KeyPrefix,
+} from '../core/checks';
 import { checkProp, crossPropProblem, PropProblem } from '../core/validation';
 
 /** Where a stack keeps its Terraform state. */
@@ -46,7 +52,12 @@ function stateEncryptionProblems(state: RemoteStateSettings): PropProblem[] {
     return [{ prop: 's3ManagedEncryption', value: state.s3ManagedEncryption, allowed: 'must be true or false' }];
   }
   if (state.s3ManagedEncryption === true) {
-    return crossPropProblem(state.kmsKeyId !== undefined, 'kmsKeyId', state.kmsKeyId, 'must not be set with s3ManagedEncryption: choose a customer-managed key or S3-managed keys');
+    return crossPropProblem(
+      state.kmsKeyId !== undefined,
+      'kmsKeyId',
+      state.kmsKeyId,
+      'must not be set with s3ManagedEncryption: choose a customer-managed key or S3-managed keys',
+    );
   }
   if (state.kmsKeyId === undefined) {
     return [
@@ -59,9 +70,16 @@ function stateEncryptionProblems(state: RemoteStateSettings): PropProblem[] {
     ];
   }
   const keyProblems = checkProp('kmsKeyId', state.kmsKeyId, checkKmsKeyIdentifier);
-  // S3 encrypts an object only with a key of the bucket's region (S3 User Guide, "Using server-side encryption with AWS KMS keys").
-  const inBucketRegion = keyProblems.length === 0 && state.kmsKeyId.startsWith('arn:') && checkAwsRegion(state.region) === undefined;
-  return [...keyProblems, ...(inBucketRegion ? checkProp('kmsKeyId', state.kmsKeyId, checkArnUsableIn(state.region, 'the state bucket')) : [])];
+  // S3 encrypts an object only with a key of the bucket's region (S3 User Guide, "Using server-side encryption with AWS
+  // KMS keys").
+  const inBucketRegion =
+    keyProblems.length === 0 && state.kmsKeyId.startsWith('arn:') && checkAwsRegion(state.region) === undefined;
+  return [
+    ...keyProblems,
+    ...(inBucketRegion
+      ? checkProp('kmsKeyId', state.kmsKeyId, checkArnUsableIn(state.region, 'the state bucket'))
+      : []),
+  ];
 }
 
 /**
@@ -82,7 +100,8 @@ export function addS3Backend(stack: TerraformStack, state: RemoteStateSettings):
   if (state.s3ManagedEncryption) {
     Suppressions.add(stack, {
       ruleId: 'CIP_TF_2',
-      reason: 'The state bucket exists already and state.s3ManagedEncryption is set: its owner chose S3-managed keys for the state',
+      reason:
+        'The state bucket exists already and state.s3ManagedEncryption is set: its owner chose S3-managed keys for the state',
     });
   }
 }

@@ -17,7 +17,8 @@ export interface StateBootstrapStackProps {
   /**
    * Where this stack's own (local) state file is written, relative to the stack's
    * directory (`cdktf.out/stacks/<id>`), where Terraform runs.
-   * @default "../../../terraform.<stack id>.tfstate" - the project root, outside cdktf.out, so re-synthesizing never touches it
+   * @default "../../../terraform.<stack id>.tfstate" - the project root, outside cdktf.out, so re-synthesizing never
+   * touches it
    */
   readonly localStatePath?: string;
 }
@@ -32,7 +33,10 @@ export const stateKeyAlias = (bucketName: string): string => `alias/terraform-st
 
 /** Every problem with the props; the configuration schema reports them for its `state` section. */
 export function validateStateBootstrapStackProps(props: StateBootstrapStackProps): PropProblem[] {
-  return [...checkProp('bucketName', props.bucketName, checkNewS3BucketName), ...checkProp('region', props.region, checkAwsRegion)];
+  return [
+    ...checkProp('bucketName', props.bucketName, checkNewS3BucketName),
+    ...checkProp('region', props.region, checkAwsRegion),
+  ];
 }
 
 /**
@@ -84,7 +88,11 @@ export class StateBootstrapStack extends TerraformStack {
 
     writeStackOutputs(this, [
       { name: 'state_bucket', value: this.bucket.bucketName, description: 'The state bucket' },
-      { name: 'state_kms_key_arn', value: this.encryptionKey.keyArn, description: 'The key that encrypts state objects; backends name it by its alias' },
+      {
+        name: 'state_kms_key_arn',
+        value: this.encryptionKey.keyArn,
+        description: 'The key that encrypts state objects; backends name it by its alias',
+      },
     ]);
   }
 }

@@ -12,7 +12,13 @@ export class ApiCiStack extends TerraformStack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new S3Backend(this, { bucket: 'acme-terraform-state', key: 'platform/api-ci.tfstate', region: 'eu-west-1', encrypt: true, kmsKeyId: 'alias/acme-terraform-state' });
+    new S3Backend(this, {
+      bucket: 'acme-terraform-state',
+      key: 'platform/api-ci.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      kmsKeyId: 'alias/acme-terraform-state',
+    });
     this.addOverride('terraform.backend.s3.use_lockfile', true);
     new AwsProvider(this, 'aws', { region: 'eu-west-1' });
     new GithubProvider(this, 'github', { owner: 'acme' });

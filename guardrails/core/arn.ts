@@ -55,11 +55,21 @@ export const hasWildcard = (text: string): boolean => /[*?]/.test(literalPart(te
 /** Whether `value` is exactly a reference to this stack's account: `${data.aws_caller_identity.<name>.account_id}`. */
 export function isOwnAccountId(value: string, stack: SynthesizedStack): boolean {
   const reference = parseReference(value);
-  return reference !== undefined && reference.attribute === 'account_id' && stack.get(reference.address)?.type === 'data.aws_caller_identity';
+  return (
+    reference !== undefined &&
+    reference.attribute === 'account_id' &&
+    stack.get(reference.address)?.type === 'data.aws_caller_identity'
+  );
 }
 
 /** The element types whose `arn` is a principal of this stack's account. */
-const OWN_PRINCIPAL_TYPES = ['aws_iam_role', 'aws_iam_user', 'data.aws_iam_role', 'data.aws_iam_user', 'data.aws_caller_identity'];
+const OWN_PRINCIPAL_TYPES = [
+  'aws_iam_role',
+  'aws_iam_user',
+  'data.aws_iam_role',
+  'data.aws_iam_user',
+  'data.aws_caller_identity',
+];
 
 /**
  * Whether an `AWS` principal (or an ARN or account in a condition) is this
@@ -71,7 +81,8 @@ export function isOwnAccountPrincipal(written: string, stack: SynthesizedStack):
   const identifier = typeof followed === 'string' ? followed : written;
   if (isOwnAccountId(identifier, stack)) return true;
   const reference = parseReference(identifier);
-  if (reference !== undefined) return reference.attribute === 'arn' && OWN_PRINCIPAL_TYPES.includes(stack.get(reference.address)?.type ?? '');
+  if (reference !== undefined)
+    return reference.attribute === 'arn' && OWN_PRINCIPAL_TYPES.includes(stack.get(reference.address)?.type ?? '');
   const arn = parseArn(identifier);
   return arn !== undefined && isOwnAccountId(arn.account, stack);
 }

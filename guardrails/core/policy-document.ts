@@ -87,9 +87,13 @@ export const POLICY_ATTRIBUTES: readonly { type: string; attribute: string; use:
 ];
 
 /** The resource types that attach policies, and the policy-document data source. */
-export const POLICY_HOLDER_TYPES: readonly string[] = [...new Set(POLICY_ATTRIBUTES.map((entry) => entry.type)), 'data.aws_iam_policy_document'];
+export const POLICY_HOLDER_TYPES: readonly string[] = [
+  ...new Set(POLICY_ATTRIBUTES.map((entry) => entry.type)),
+  'data.aws_iam_policy_document',
+];
 
-const list = (value: unknown): string[] => (value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((item) => String(item)));
+const list = (value: unknown): string[] =>
+  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((item) => String(item));
 
 /** Statements of a policy written as JSON text; undefined when the text is not a JSON policy. */
 export function parsePolicyJson(text: string): NormalizedStatement[] | undefined {
@@ -103,7 +107,9 @@ export function parsePolicyJson(text: string): NormalizedStatement[] | undefined
   const statements = element(parsed, 'Statement');
   if (statements === undefined) return undefined;
   return (Array.isArray(statements) ? statements : [statements])
-    .filter((statement: unknown): statement is Record<string, unknown> => typeof statement === 'object' && statement !== null)
+    .filter(
+      (statement: unknown): statement is Record<string, unknown> => typeof statement === 'object' && statement !== null,
+    )
     .map((statement: Record<string, unknown>) => ({
       sid: element(statement, 'Sid') as string | undefined,
       effect: effectOf(element(statement, 'Effect')),
@@ -113,8 +119,16 @@ export function parsePolicyJson(text: string): NormalizedStatement[] | undefined
       notResources: list(element(statement, 'NotResource')),
       principals: principalsOfJson(element(statement, 'Principal')),
       notPrincipals: principalsOfJson(element(statement, 'NotPrincipal')),
-      conditions: Object.entries((element(statement, 'Condition') as Record<string, unknown> | undefined) ?? {}).flatMap(([test, byKey]) =>
-        typeof byKey === 'object' && byKey !== null ? Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({ test, variable, values: list(values) })) : [],
+      conditions: Object.entries(
+        (element(statement, 'Condition') as Record<string, unknown> | undefined) ?? {},
+      ).flatMap(([test, byKey]) =>
+        typeof byKey === 'object' && byKey !== null
+          ? Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({
+              test,
+              variable,
+              values: list(values),
+            }))
+          : [],
       ),
     }));
 }
@@ -129,7 +143,8 @@ function element(object: Record<string, unknown>, name: string): unknown {
 }
 
 /** `Deny` in any case is a Deny; anything else is treated as an Allow, the reading that can only over-report. */
-const effectOf = (effect: unknown): 'Allow' | 'Deny' => (typeof effect === 'string' && effect.trim().toLowerCase() === 'deny' ? 'Deny' : 'Allow');
+const effectOf = (effect: unknown): 'Allow' | 'Deny' =>
+  typeof effect === 'string' && effect.trim().toLowerCase() === 'deny' ? 'Deny' : 'Allow';
 
 function principalsOfJson(principal: unknown): Principal[] {
   if (principal === undefined || principal === null) return [];
@@ -139,11 +154,18 @@ function principalsOfJson(principal: unknown): Principal[] {
 }
 
 /** Statements of an `aws_iam_policy_document`, including the documents it merges (`source_`/`override_policy_documents`). */
-export function documentStatements(document: Element, stack: SynthesizedStack, seen = new Set<string>()): NormalizedStatement[] | undefined {
+export function documentStatements(
+  document: Element,
+  stack: SynthesizedStack,
+  seen = new Set<string>(),
+): NormalizedStatement[] | undefined {
   if (seen.has(document.address)) return [];
   seen.add(document.address);
   const merged: NormalizedStatement[] = [];
-  for (const source of [...list(document.body.source_policy_documents), ...list(document.body.override_policy_documents)]) {
+  for (const source of [
+    ...list(document.body.source_policy_documents),
+    ...list(document.body.override_policy_documents),
+  ]) {
     const statements = readPolicy(source, stack, seen).statements;
     if (statements === undefined) return undefined;
     merged.push(...statements);
@@ -156,8 +178,14 @@ export function documentStatements(document: Element, stack: SynthesizedStack, s
       notActions: list(statement.not_actions),
       resources: list(statement.resources),
       notResources: list(statement.not_resources),
-      principals: blocks(statement.principals).map((principal) => ({ type: String(principal.type), identifiers: list(principal.identifiers) })),
-      notPrincipals: blocks(statement.not_principals).map((principal) => ({ type: String(principal.type), identifiers: list(principal.identifiers) })),
+      principals: blocks(statement.principals).map((principal) => ({
+        type: String(principal.type),
+        identifiers: list(principal.identifiers),
+      })),
+      notPrincipals: blocks(statement.not_principals).map((principal) => ({
+        type: String(principal.type),
+        identifiers: list(principal.identifiers),
+      })),
       conditions: blocks(statement.condition).map((condition) => ({
         test: String(condition.test),
         variable: String(condition.variable),
@@ -169,11 +197,18 @@ export function documentStatements(document: Element, stack: SynthesizedStack, s
 }
 
 /** Reads a policy value: a reference to a policy document's JSON, or JSON text. */
-function readPolicy(value: unknown, stack: SynthesizedStack, seen = new Set<string>()): { statements?: NormalizedStatement[]; document?: Element } {
+function readPolicy(
+  value: unknown,
+  stack: SynthesizedStack,
+  seen = new Set<string>(),
+): { statements?: NormalizedStatement[]; document?: Element } {
   const reference = parseReference(value);
   if (reference !== undefined) {
     const document = stack.get(reference.address);
-    if (document?.type === 'data.aws_iam_policy_document' && (reference.attribute === 'json' || reference.attribute === 'minified_json')) {
+    if (
+      document?.type === 'data.aws_iam_policy_document' &&
+      (reference.attribute === 'json' || reference.attribute === 'minified_json')
+    ) {
       return { statements: documentStatements(document, stack, seen), document };
     }
     return {};
@@ -198,17 +233,35 @@ export function policiesAt(element: Element, stack: SynthesizedStack): readonly 
 function readPoliciesAt(element: Element, stack: SynthesizedStack): AttachedPolicy[] {
   if (element.type === 'data.aws_iam_policy_document') {
     // Attached by a resource, or merged into another document (and checked there).
-    const attached = [...POLICY_ATTRIBUTES.map(({ type }) => type), 'data.aws_iam_policy_document'].some((type) => stack.referencing(element, type).length > 0);
-    return attached ? [] : [{ consumer: element, attribute: 'statement', use: 'identity', statements: documentStatements(element, stack), document: element }];
+    const attached = [...POLICY_ATTRIBUTES.map(({ type }) => type), 'data.aws_iam_policy_document'].some(
+      (type) => stack.referencing(element, type).length > 0,
+    );
+    return attached
+      ? []
+      : [
+          {
+            consumer: element,
+            attribute: 'statement',
+            use: 'identity',
+            statements: documentStatements(element, stack),
+            document: element,
+          },
+        ];
   }
   return POLICY_ATTRIBUTES.filter(({ type }) => type === element.type).flatMap(({ attribute, use }) => {
-    const values = attribute === 'inline_policy' ? blocks(element.body.inline_policy).map((inline) => inline.policy) : [element.body[attribute]];
-    return values.filter((value) => value !== undefined && value !== null && value !== '').map((value) => ({ consumer: element, attribute, use, ...readPolicy(value, stack) }));
+    const values =
+      attribute === 'inline_policy'
+        ? blocks(element.body.inline_policy).map((inline) => inline.policy)
+        : [element.body[attribute]];
+    return values
+      .filter((value) => value !== undefined && value !== null && value !== '')
+      .map((value) => ({ consumer: element, attribute, use, ...readPolicy(value, stack) }));
   });
 }
 
 /** Whether an action pattern matches an action: case-insensitive, as IAM does it. */
-export const actionMatches = (pattern: string, action: string): boolean => globMatches(pattern, action, { ignoreCase: true });
+export const actionMatches = (pattern: string, action: string): boolean =>
+  globMatches(pattern, action, { ignoreCase: true });
 
 /** Whether a resource pattern matches a resource ARN: case-sensitive, as IAM does it. */
 export const resourceMatches = (pattern: string, resource: string): boolean => globMatches(pattern, resource);

@@ -27,10 +27,16 @@ export interface Rule {
 export const ANY_ELEMENT = '*';
 
 /** A rule whose check is one condition: it fails with `problem` when `passes` is false. */
-export function simpleRule(rule: Omit<Rule, 'check'> & { passes(element: Element, stack: SynthesizedStack): boolean; problem: string | ((element: Element) => string) }): Rule {
+export function simpleRule(
+  rule: Omit<Rule, 'check'> & {
+    passes(element: Element, stack: SynthesizedStack): boolean;
+    problem: string | ((element: Element) => string);
+  },
+): Rule {
   const { passes, problem, ...rest } = rule;
   return {
     ...rest,
-    check: (element, stack) => (passes(element, stack) ? [] : [typeof problem === 'string' ? problem : problem(element)]),
+    check: (element, stack) =>
+      passes(element, stack) ? [] : [typeof problem === 'string' ? problem : problem(element)],
   };
 }

@@ -4,8 +4,11 @@ import { Element, SynthesizedStack } from './terraform-json';
 
 /** Where a statement is, for messages: its Sid and the document it is written in. */
 export function locate(policy: AttachedPolicy, statement: NormalizedStatement, index: number): string {
-  const name = statement.sid === undefined || statement.sid === '' ? `statement ${index + 1}` : `statement "${statement.sid}"`;
-  return policy.document !== undefined && policy.document !== policy.consumer ? `${name} of ${policy.document.path}` : `${name} of ${policy.attribute}`;
+  const name =
+    statement.sid === undefined || statement.sid === '' ? `statement ${index + 1}` : `statement "${statement.sid}"`;
+  return policy.document !== undefined && policy.document !== policy.consumer
+    ? `${name} of ${policy.document.path}`
+    : `${name} of ${policy.attribute}`;
 }
 
 /** What a statement check sees besides the statement: the stack and the policy it is in. */

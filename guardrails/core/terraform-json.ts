@@ -6,7 +6,10 @@
 
 /** A synthesized stack's JSON, as `TerraformStack.toTerraform()` returns it. */
 export interface TerraformJson {
-  readonly '//'?: { readonly metadata?: { readonly stackName?: string }; readonly suppressions?: Record<string, unknown> };
+  readonly '//'?: {
+    readonly metadata?: { readonly stackName?: string };
+    readonly suppressions?: Record<string, unknown>;
+  };
   readonly terraform?: Record<string, any>;
   readonly resource?: Record<string, Record<string, any>>;
   readonly data?: Record<string, Record<string, any>>;
@@ -88,8 +91,10 @@ export function followLocals(value: unknown, stack: { get(address: string): Elem
   const reference = parseReference(value);
   if (reference === undefined || reference.attribute !== '' || depth > 10) return value;
   const element = stack.get(reference.address);
-  if (element?.type === 'locals') return followLocals(element.body[reference.address.slice('local.'.length)], stack, depth + 1);
-  if (element?.type === 'variable' && element.body.default !== undefined) return followLocals(element.body.default, stack, depth + 1);
+  if (element?.type === 'locals')
+    return followLocals(element.body[reference.address.slice('local.'.length)], stack, depth + 1);
+  if (element?.type === 'variable' && element.body.default !== undefined)
+    return followLocals(element.body.default, stack, depth + 1);
   return value;
 }
 
@@ -114,13 +119,17 @@ function configurationElements(json: TerraformJson, stackName: string): Element[
   const elements: Element[] = [];
   for (const [name, configurations] of Object.entries(json.provider ?? {})) {
     blocks(configurations).forEach((configuration, index, all) => {
-      const alias = typeof configuration.alias === 'string' ? `.${configuration.alias}` : all.length > 1 ? `[${index}]` : '';
+      const alias =
+        typeof configuration.alias === 'string' ? `.${configuration.alias}` : all.length > 1 ? `[${index}]` : '';
       elements.push(element(`provider.${name}${alias}`, 'provider', configuration));
     });
   }
-  for (const [name, body] of Object.entries(json.output ?? {})) elements.push(element(`output.${name}`, 'output', body));
-  for (const [name, value] of Object.entries(json.locals ?? {})) elements.push(element(`local.${name}`, 'locals', { [name]: value }));
-  for (const [name, body] of Object.entries(json.variable ?? {})) elements.push(element(`var.${name}`, 'variable', body));
+  for (const [name, body] of Object.entries(json.output ?? {}))
+    elements.push(element(`output.${name}`, 'output', body));
+  for (const [name, value] of Object.entries(json.locals ?? {}))
+    elements.push(element(`local.${name}`, 'locals', { [name]: value }));
+  for (const [name, body] of Object.entries(json.variable ?? {}))
+    elements.push(element(`var.${name}`, 'variable', body));
   return elements;
 }
 
@@ -146,11 +155,21 @@ export class SynthesizedStack {
       for (const [type, byName] of Object.entries(json[mode] ?? {})) {
         for (const [name, body] of Object.entries(byName)) {
           const address = `${prefix}${type}.${name}`;
-          elements.push({ address, type: `${prefix}${type}`, path: body?.['//']?.metadata?.path ?? address, body: body ?? {} });
+          elements.push({
+            address,
+            type: `${prefix}${type}`,
+            path: body?.['//']?.metadata?.path ?? address,
+            body: body ?? {},
+          });
         }
       }
     }
-    elements.push({ address: TERRAFORM_BLOCK_ADDRESS, type: TERRAFORM_BLOCK_ADDRESS, path: `${this.name}/terraform`, body: json.terraform ?? {} });
+    elements.push({
+      address: TERRAFORM_BLOCK_ADDRESS,
+      type: TERRAFORM_BLOCK_ADDRESS,
+      path: `${this.name}/terraform`,
+      body: json.terraform ?? {},
+    });
     elements.push(...configurationElements(json, this.name));
     elements.forEach((element) => this.byAddress.set(element.address, element));
     this.elements = elements;
@@ -202,7 +221,12 @@ export class SynthesizedStack {
 
   /** The elements of `type` that refer to `target` anywhere. */
   public referencing(target: Element, type?: string): Element[] {
-    return this.elements.filter((element) => (type === undefined || element.type === type) && element !== target && this.referencesOf(element).has(target.address));
+    return this.elements.filter(
+      (element) =>
+        (type === undefined || element.type === type) &&
+        element !== target &&
+        this.referencesOf(element).has(target.address),
+    );
   }
 
   /** The suppressions written for `element`: in its own `//` metadata, or for data sources and the `terraform` block in the stack's. */

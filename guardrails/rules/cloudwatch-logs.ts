@@ -9,7 +9,8 @@ export const CLOUDWATCH_LOGS_RULES: readonly Rule[] = [
     targets: LOG_GROUP,
     fix: "set `retention_in_days` to one of CloudWatch Logs' retention periods",
     passes: ({ body }) => body.retention_in_days !== undefined && Number(body.retention_in_days) !== 0,
-    problem: ({ body }) => `retention_in_days is ${body.retention_in_days === undefined ? 'not set' : '0'}, so logs are kept forever`,
+    problem: ({ body }) =>
+      `retention_in_days is ${body.retention_in_days === undefined ? 'not set' : '0'}, so logs are kept forever`,
   }),
   simpleRule({
     id: 'CKV_AWS_158',

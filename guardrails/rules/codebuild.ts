@@ -28,7 +28,10 @@ function immutableEcrTag(image: string, stack: SynthesizedStack): boolean {
 }
 
 /** What is wrong with a privileged environment's image: neither curated by CodeBuild nor pinned to a digest. */
-export function untrustedPrivilegedImage(environment: Record<string, any>, stack: SynthesizedStack): string | undefined {
+export function untrustedPrivilegedImage(
+  environment: Record<string, any>,
+  stack: SynthesizedStack,
+): string | undefined {
   if (!isTrue(environment.privileged_mode)) return undefined;
   const image = String(environment.image ?? '');
   const credentials = environment.image_pull_credentials_type ?? 'CODEBUILD';
@@ -41,7 +44,14 @@ export function untrustedPrivilegedImage(environment: Record<string, any>, stack
  * Reference, "PullRequestBuildPolicy": approverRoles). Letting them approve
  * builds lets anyone who can read the repository run code with the build's role.
  */
-const READ_ONLY_APPROVER_ROLES = ['GITHUB_READ', 'GITHUB_TRIAGE', 'GITLAB_GUEST', 'GITLAB_PLANNER', 'GITLAB_REPORTER', 'BITBUCKET_READ'];
+const READ_ONLY_APPROVER_ROLES = [
+  'GITHUB_READ',
+  'GITHUB_TRIAGE',
+  'GITLAB_GUEST',
+  'GITLAB_PLANNER',
+  'GITLAB_REPORTER',
+  'BITBUCKET_READ',
+];
 
 /**
  * What is wrong with a webhook's pull-request build policy: builds without
@@ -54,10 +64,17 @@ export function unreviewedPullRequestBuilds(webhook: Record<string, any>): strin
   if (blocks(webhook.pull_request_build_policy).length === 0) return [];
   const problems: string[] = [];
   if (policy.requires_comment_approval === 'DISABLED') {
-    problems.push("pull_request_build_policy.requires_comment_approval is DISABLED, so anyone's pull request is built, its code run with the project's role, before anyone reviewed it");
+    problems.push(
+      "pull_request_build_policy.requires_comment_approval is DISABLED, so anyone's pull request is built, its code run with the project's role, before anyone reviewed it",
+    );
   }
-  const readOnly = (Array.isArray(policy.approver_roles) ? policy.approver_roles : []).filter((role: unknown) => READ_ONLY_APPROVER_ROLES.includes(String(role)));
-  if (readOnly.length > 0) problems.push(`pull_request_build_policy.approver_roles lets ${readOnly.join(', ')} approve builds, roles that cannot push`);
+  const readOnly = (Array.isArray(policy.approver_roles) ? policy.approver_roles : []).filter((role: unknown) =>
+    READ_ONLY_APPROVER_ROLES.includes(String(role)),
+  );
+  if (readOnly.length > 0)
+    problems.push(
+      `pull_request_build_policy.approver_roles lets ${readOnly.join(', ')} approve builds, roles that cannot push`,
+    );
   return problems;
 }
 
@@ -70,7 +87,10 @@ export const CODEBUILD_RULES: readonly Rule[] = [
     check: ({ body }) =>
       [...blocks(body.artifacts), ...blocks(body.secondary_artifacts)]
         .filter((artifacts) => isTrue(artifacts.encryption_disabled))
-        .map((artifacts) => `artifacts "${artifacts.artifact_identifier ?? artifacts.type}" have encryption_disabled = true`),
+        .map(
+          (artifacts) =>
+            `artifacts "${artifacts.artifact_identifier ?? artifacts.type}" have encryption_disabled = true`,
+        ),
   },
   simpleRule({
     id: 'CKV_AWS_147',
@@ -107,7 +127,8 @@ export const CODEBUILD_RULES: readonly Rule[] = [
     name: 'Privileged builds run only on CodeBuild-managed images or images pinned by digest',
     targets: PROJECT,
     fix: 'use an aws/codebuild/ image, pin the image by digest (image@sha256:...), or take it from an IMMUTABLE ECR repository of the stack; or turn privileged_mode off',
-    check: ({ body }, stack) => blocks(body.environment).flatMap((environment) => untrustedPrivilegedImage(environment, stack) ?? []),
+    check: ({ body }, stack) =>
+      blocks(body.environment).flatMap((environment) => untrustedPrivilegedImage(environment, stack) ?? []),
   },
   {
     id: 'CIP_CB_2',

@@ -13,16 +13,22 @@ function defaultBranch(repository: Element, stack: SynthesizedStack): { element?
 }
 
 /** Whether a protection's pattern is the default branch: the same literal, or a reference to the default-branch resource. */
-function protectsBranch(pattern: unknown, branch: { element?: Element; name?: string }, stack: SynthesizedStack): boolean {
+function protectsBranch(
+  pattern: unknown,
+  branch: { element?: Element; name?: string },
+  stack: SynthesizedStack,
+): boolean {
   if (branch.name === undefined && branch.element === undefined) return true;
   if (branch.element !== undefined && stack.resolve(pattern)?.address === branch.element.address) return true;
   return typeof pattern === 'string' && branch.name !== undefined && globMatches(pattern, branch.name);
 }
 
 /** The number of approvals a reviews block requires: the provider's default is 1. */
-const approvals = (reviews: Record<string, any>) => (reviews.required_approving_review_count === undefined ? 1 : Number(reviews.required_approving_review_count));
+const approvals = (reviews: Record<string, any>) =>
+  reviews.required_approving_review_count === undefined ? 1 : Number(reviews.required_approving_review_count);
 
-const nonEmpty = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '');
+const nonEmpty = (value: unknown) =>
+  Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '';
 
 /**
  * How a branch protection falls below the product's defaults (SourceRepository:
@@ -36,16 +42,27 @@ export function weakenedProtection(protection: Element): string[] {
   const { type, body } = protection;
   const problems: string[] = [];
   const reviewBlocks = blocks(body.required_pull_request_reviews);
-  if (reviewBlocks.length === 0) problems.push('required_pull_request_reviews is missing, so changes merge without review');
+  if (reviewBlocks.length === 0)
+    problems.push('required_pull_request_reviews is missing, so changes merge without review');
   for (const reviews of reviewBlocks) {
     if (!(approvals(reviews) >= 1))
-      problems.push(`required_pull_request_reviews.required_approving_review_count is ${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`);
-    if (!isTrue(reviews.dismiss_stale_reviews)) problems.push('required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes');
-    if (nonEmpty(reviews.pull_request_bypassers)) problems.push('required_pull_request_reviews.pull_request_bypassers lets actors merge without review');
+      problems.push(
+        `required_pull_request_reviews.required_approving_review_count is ${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`,
+      );
+    if (!isTrue(reviews.dismiss_stale_reviews))
+      problems.push(
+        'required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes',
+      );
+    if (nonEmpty(reviews.pull_request_bypassers))
+      problems.push('required_pull_request_reviews.pull_request_bypassers lets actors merge without review');
     const allowances = block(reviews.bypass_pull_request_allowances);
-    if (['users', 'teams', 'apps'].some((kind) => nonEmpty(allowances[kind]))) problems.push('required_pull_request_reviews.bypass_pull_request_allowances lets actors merge without review');
+    if (['users', 'teams', 'apps'].some((kind) => nonEmpty(allowances[kind])))
+      problems.push('required_pull_request_reviews.bypass_pull_request_allowances lets actors merge without review');
   }
-  if (!isTrue(body.enforce_admins)) problems.push(`enforce_admins is ${body.enforce_admins === undefined ? 'not set' : JSON.stringify(body.enforce_admins)}, so administrators are exempt`);
+  if (!isTrue(body.enforce_admins))
+    problems.push(
+      `enforce_admins is ${body.enforce_admins === undefined ? 'not set' : JSON.stringify(body.enforce_admins)}, so administrators are exempt`,
+    );
   if (type === 'github_branch_protection') {
     if (isTrue(body.allows_force_pushes)) problems.push('allows_force_pushes is true, so history can be rewritten');
     if (nonEmpty(body.force_push_bypassers)) problems.push('force_push_bypassers lets actors rewrite history');
@@ -59,12 +76,15 @@ export function weakenedRuleset(ruleset: Element): string[] {
   const { body } = ruleset;
   if (body.target !== undefined && body.target !== 'branch') return [];
   const problems = blocks(body.bypass_actors).map(
-    (actor) => `bypass_actors lets ${actor.actor_type ?? 'an actor'} ${JSON.stringify(actor.actor_id ?? '?')} bypass the rules (bypass_mode ${JSON.stringify(actor.bypass_mode ?? 'always')})`,
+    (actor) =>
+      `bypass_actors lets ${actor.actor_type ?? 'an actor'} ${JSON.stringify(actor.actor_id ?? '?')} bypass the rules (bypass_mode ${JSON.stringify(actor.bypass_mode ?? 'always')})`,
   );
   for (const rules of blocks(body.rules)) {
     for (const pullRequest of blocks(rules.pull_request)) {
       if (!(approvals(pullRequest) >= 1))
-        problems.push(`rules.pull_request.required_approving_review_count is ${JSON.stringify(pullRequest.required_approving_review_count)}, so no approval is needed`);
+        problems.push(
+          `rules.pull_request.required_approving_review_count is ${JSON.stringify(pullRequest.required_approving_review_count)}, so no approval is needed`,
+        );
     }
   }
   return problems;
@@ -76,7 +96,10 @@ export const GITHUB_RULES: readonly Rule[] = [
     name: 'GitHub repositories are private or internal',
     targets: REPOSITORY,
     fix: 'set `visibility = "private"` (or "internal")',
-    passes: ({ body }) => (body.visibility === undefined ? isTrue(body.private) : body.visibility === 'private' || body.visibility === 'internal'),
+    passes: ({ body }) =>
+      body.visibility === undefined
+        ? isTrue(body.private)
+        : body.visibility === 'private' || body.visibility === 'internal',
     problem: ({ body }) => `visibility is ${JSON.stringify(body.visibility ?? 'public')}; anyone can read the code`,
   }),
   {
@@ -87,8 +110,13 @@ export const GITHUB_RULES: readonly Rule[] = [
     check: ({ body }) => {
       const configuration = block(body.configuration);
       const problems: string[] = [];
-      if (isTrue(configuration.insecure_ssl) || configuration.insecure_ssl === '1') problems.push('configuration.insecure_ssl is true');
-      if (typeof configuration.url === 'string' && !isExpression(configuration.url) && !configuration.url.startsWith('https://')) {
+      if (isTrue(configuration.insecure_ssl) || configuration.insecure_ssl === '1')
+        problems.push('configuration.insecure_ssl is true');
+      if (
+        typeof configuration.url === 'string' &&
+        !isExpression(configuration.url) &&
+        !configuration.url.startsWith('https://')
+      ) {
         problems.push(`configuration.url ${JSON.stringify(configuration.url)} is not https`);
       }
       return problems;
@@ -101,14 +129,16 @@ export const GITHUB_RULES: readonly Rule[] = [
     fix: 'take the secret from a random_password or a Secrets Manager data source, never a literal',
     check: ({ type, body }) => {
       if (type === 'aws_codepipeline_webhook') {
-        if (body.authentication === 'UNAUTHENTICATED') return ['authentication is UNAUTHENTICATED: anyone who knows the URL can start the pipeline'];
+        if (body.authentication === 'UNAUTHENTICATED')
+          return ['authentication is UNAUTHENTICATED: anyone who knows the URL can start the pipeline'];
         if (body.authentication !== 'GITHUB_HMAC') return [];
         const token = block(body.authentication_configuration).secret_token;
         if (token === undefined || token === '') return ['authentication_configuration.secret_token is not set'];
         return isExpression(token) ? [] : ['authentication_configuration.secret_token is a literal'];
       }
       const secret = block(body.configuration).secret;
-      if (secret === undefined || secret === '') return ['configuration.secret is not set, so deliveries are not signed'];
+      if (secret === undefined || secret === '')
+        return ['configuration.secret is not set, so deliveries are not signed'];
       return isExpression(secret) ? [] : ['configuration.secret is a literal'];
     },
   },
@@ -127,12 +157,18 @@ export const GITHUB_RULES: readonly Rule[] = [
     fix: 'add a `github_branch_protection` for the repository whose pattern is the default branch',
     check: (repository, stack) => {
       const protections = [
-        ...stack.attachedTo(repository, 'github_branch_protection', 'repository_id').map((protection) => protection.body.pattern),
-        ...stack.attachedTo(repository, 'github_branch_protection_v3', 'repository').map((protection) => protection.body.branch),
+        ...stack
+          .attachedTo(repository, 'github_branch_protection', 'repository_id')
+          .map((protection) => protection.body.pattern),
+        ...stack
+          .attachedTo(repository, 'github_branch_protection_v3', 'repository')
+          .map((protection) => protection.body.branch),
       ];
       if (protections.length === 0) return ['no github_branch_protection refers to this repository'];
       const branch = defaultBranch(repository, stack);
-      return protections.some((pattern) => protectsBranch(pattern, branch, stack)) ? [] : [`no branch protection covers the default branch ${JSON.stringify(branch.name ?? '?')}`];
+      return protections.some((pattern) => protectsBranch(pattern, branch, stack))
+        ? []
+        : [`no branch protection covers the default branch ${JSON.stringify(branch.name ?? '?')}`];
     },
   },
   {
@@ -140,6 +176,7 @@ export const GITHUB_RULES: readonly Rule[] = [
     name: 'Branch protections and rulesets keep reviews, admins and history as the product sets them',
     targets: ['github_branch_protection', 'github_branch_protection_v3', 'github_repository_ruleset'],
     fix: 'require at least one approving review that stale pushes dismiss, set enforce_admins = true, leave force pushes and deletions off, and name no bypass actors (SourceRepository does)',
-    check: (element) => (element.type === 'github_repository_ruleset' ? weakenedRuleset(element) : weakenedProtection(element)),
+    check: (element) =>
+      element.type === 'github_repository_ruleset' ? weakenedRuleset(element) : weakenedProtection(element),
   },
 ];

@@ -33,7 +33,9 @@ function serviceWildcardRule(id: string, service: string, label: string, fix: st
     fix,
     offending: (statement) => {
       const broad = statement.actions.filter((action) => coversService(action, service));
-      return broad.length > 0 ? `allows ${broad.map((action) => `"${action}"`).join(', ')}, every ${label} action` : undefined;
+      return broad.length > 0
+        ? `allows ${broad.map((action) => `"${action}"`).join(', ')}, every ${label} action`
+        : undefined;
     },
   });
 }
@@ -54,14 +56,20 @@ export const IAM_RULES: readonly Rule[] = [
     name: 'IAM roles trust specific principals, not everyone',
     uses: ['trust'],
     fix: "name the service or account that may assume the role in the trust policy's principals",
-    offending: (statement) => (statement.principals.some((principal) => principal.identifiers.includes('*')) ? 'lets any principal ("*") assume the role' : undefined),
+    offending: (statement) =>
+      statement.principals.some((principal) => principal.identifiers.includes('*'))
+        ? 'lets any principal ("*") assume the role'
+        : undefined,
   }),
   statementRule({
     id: 'CKV_AWS_62',
     name: 'IAM policies do not grant full administrator access ("*" on "*")',
     uses: ['identity'],
     fix: 'grant the named actions the role needs on the resources it needs them for',
-    offending: (statement) => (statement.actions.includes('*') && statement.resources.includes('*') ? 'allows every action ("*") on every resource ("*")' : undefined),
+    offending: (statement) =>
+      statement.actions.includes('*') && statement.resources.includes('*')
+        ? 'allows every action ("*") on every resource ("*")'
+        : undefined,
   }),
   statementRule({
     id: 'CKV_AWS_63',
@@ -71,7 +79,12 @@ export const IAM_RULES: readonly Rule[] = [
     offending: (statement) => (statement.actions.includes('*') ? 'allows every action ("*")' : undefined),
   }),
   serviceWildcardRule('CKV2_AWS_40', 'iam', 'IAM', 'list the IAM actions the role needs instead of "iam:*"'),
-  serviceWildcardRule('CIP_IAM_2', 's3', 'S3', 'grant named S3 actions, such as OBJECT_READ_WRITE_ACTIONS, on the bucket ARNs'),
+  serviceWildcardRule(
+    'CIP_IAM_2',
+    's3',
+    'S3',
+    'grant named S3 actions, such as OBJECT_READ_WRITE_ACTIONS, on the bucket ARNs',
+  ),
   statementRule({
     id: 'CIP_IAM_3',
     name: 'iam:PassRole is granted on named roles only',
@@ -89,7 +102,9 @@ export const IAM_RULES: readonly Rule[] = [
     fix: `scope the actions to resource ARNs; only ${UNSCOPED_ACTIONS.join(', ')} may use "*"`,
     offending: (statement) => {
       if (!statement.resources.includes('*')) return undefined;
-      const scopable = statement.actions.filter((action) => !UNSCOPED_ACTIONS.some((allowed) => allowed.toLowerCase() === action.toLowerCase()));
+      const scopable = statement.actions.filter(
+        (action) => !UNSCOPED_ACTIONS.some((allowed) => allowed.toLowerCase() === action.toLowerCase()),
+      );
       return scopable.length > 0 ? `allows ${scopable.join(', ')} on "*"` : undefined;
     },
   }),
@@ -101,7 +116,9 @@ export const IAM_RULES: readonly Rule[] = [
     offending: (statement) => {
       const problems = [
         ...(statement.notActions.length > 0 ? [`every action except ${quoted(statement.notActions)} (NotAction)`] : []),
-        ...(statement.notResources.length > 0 ? [`every resource except ${quoted(statement.notResources)} (NotResource)`] : []),
+        ...(statement.notResources.length > 0
+          ? [`every resource except ${quoted(statement.notResources)} (NotResource)`]
+          : []),
       ];
       return problems.length > 0 ? `allows ${problems.join(' on ')}` : undefined;
     },
@@ -122,7 +139,9 @@ export const IAM_RULES: readonly Rule[] = [
     uses: ['identity'],
     fix: "build the ARN from the stack's partition, region and account (AwsContext.arn), or name the other account explicitly",
     offending: (statement) => {
-      const wild = [...statement.resources, ...statement.notResources].map((resource) => ({ resource, fields: wildcardArnFields(resource) })).filter(({ fields }) => fields.length > 0);
+      const wild = [...statement.resources, ...statement.notResources]
+        .map((resource) => ({ resource, fields: wildcardArnFields(resource) }))
+        .filter(({ fields }) => fields.length > 0);
       return wild.length > 0
         ? `names ${wild.map(({ resource, fields }) => `${JSON.stringify(resource)} (any ${fields.join(', ')})`).join(', ')}, which matches resources of other accounts or regions`
         : undefined;

@@ -31,12 +31,19 @@ const ATTACHMENT_TYPES = [...new Set(ATTACHMENTS.map(({ type }) => type))];
  * (IAMFullAccess, AWSOrganizationsFullAccess), and the administrator job-function
  * policies ("AWS managed policies for job functions", IAM User Guide).
  */
-const ADMINISTRATOR_POLICIES = /^(AdministratorAccess(-.+)?|PowerUserAccess|IAMFullAccess|AWSOrganizationsFullAccess|job-function\/(SystemAdministrator|DatabaseAdministrator|NetworkAdministrator))$/i;
+const ADMINISTRATOR_POLICIES =
+  /^(AdministratorAccess(-.+)?|PowerUserAccess|IAMFullAccess|AWSOrganizationsFullAccess|job-function\/(SystemAdministrator|DatabaseAdministrator|NetworkAdministrator))$/i;
 
 /** The path and name of an AWS-managed policy (`job-function/SystemAdministrator`), when `arn` is one: `arn:<any partition>:iam::aws:policy/...`. */
 export function awsManagedPolicyName(arn: string): string | undefined {
   const fields = parseArn(arn);
-  if (fields === undefined || fields.service !== 'iam' || fields.account !== 'aws' || !fields.resource.startsWith('policy/')) return undefined;
+  if (
+    fields === undefined ||
+    fields.service !== 'iam' ||
+    fields.account !== 'aws' ||
+    !fields.resource.startsWith('policy/')
+  )
+    return undefined;
   return fields.resource.slice('policy/'.length);
 }
 
@@ -50,14 +57,21 @@ function attachedPolicyName(written: unknown, stack: SynthesizedStack): string |
   if (source?.type !== 'data.aws_iam_policy' || !['arn', 'id'].includes(reference.attribute)) return undefined;
   if (typeof source.body.arn === 'string') return awsManagedPolicyName(source.body.arn);
   // By name, a data source finds AWS-managed policies too; only the administrator names are known to be AWS's.
-  return typeof source.body.name === 'string' && ADMINISTRATOR_POLICIES.test(source.body.name) ? source.body.name : undefined;
+  return typeof source.body.name === 'string' && ADMINISTRATOR_POLICIES.test(source.body.name)
+    ? source.body.name
+    : undefined;
 }
 
 /** Every AWS-managed policy `element` attaches, with the attribute (and index) that attaches it. */
-export function attachedAwsManagedPolicies(element: Element, stack: SynthesizedStack): { attribute: string; name: string }[] {
+export function attachedAwsManagedPolicies(
+  element: Element,
+  stack: SynthesizedStack,
+): { attribute: string; name: string }[] {
   return ATTACHMENTS.filter(({ type }) => type === element.type).flatMap(({ attribute }) => {
     const value = followLocals(element.body[attribute], stack);
-    const values = Array.isArray(value) ? value.map((item, index) => ({ item, at: `${attribute}[${index}]` })) : [{ item: value, at: attribute }];
+    const values = Array.isArray(value)
+      ? value.map((item, index) => ({ item, at: `${attribute}[${index}]` }))
+      : [{ item: value, at: attribute }];
     return values.flatMap(({ item, at }) => {
       const name = attachedPolicyName(item, stack);
       return name === undefined ? [] : [{ attribute: at, name }];
@@ -74,7 +88,10 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
     check: (element, stack) =>
       attachedAwsManagedPolicies(element, stack)
         .filter(({ name }) => ADMINISTRATOR_POLICIES.test(name))
-        .map(({ attribute, name }) => `${attribute} attaches the AWS-managed policy "${name}", which gives administrator-level access to the whole account`),
+        .map(
+          ({ attribute, name }) =>
+            `${attribute} attaches the AWS-managed policy "${name}", which gives administrator-level access to the whole account`,
+        ),
   },
   {
     id: 'CIP_IAM_8',
@@ -84,6 +101,9 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
     check: (element, stack) =>
       attachedAwsManagedPolicies(element, stack)
         .filter(({ name }) => !ADMINISTRATOR_POLICIES.test(name))
-        .map(({ attribute, name }) => `${attribute} attaches the AWS-managed policy "${name}", which grants its actions on every resource of the account and changes whenever AWS updates it`),
+        .map(
+          ({ attribute, name }) =>
+            `${attribute} attaches the AWS-managed policy "${name}", which grants its actions on every resource of the account and changes whenever AWS updates it`,
+        ),
   },
 ];

@@ -63,7 +63,13 @@ export function secretOfVariable(value: string): string {
 
 /** The stack's pipelines whose Build actions run `project`. */
 function pipelinesRunning(project: Element, stack: SynthesizedStack): Element[] {
-  return stack.ofType('aws_codepipeline').filter((pipeline) => buildActions(pipeline).some((action) => stack.resolve(block(action.configuration).ProjectName)?.address === project.address));
+  return stack
+    .ofType('aws_codepipeline')
+    .filter((pipeline) =>
+      buildActions(pipeline).some(
+        (action) => stack.resolve(block(action.configuration).ProjectName)?.address === project.address,
+      ),
+    );
 }
 
 function pipelineActions(pipeline: Element): Record<string, any>[] {
@@ -75,7 +81,12 @@ function buildActions(pipeline: Element): Record<string, any>[] {
 }
 
 /** The ways a stack may write its partition: read from `data.aws_partition` (as `AwsContext` writes ARNs), or literally. */
-const partitionsOf = (stack: SynthesizedStack) => [...stack.ofType('data.aws_partition').map((partition) => ref(partition, 'partition')), 'aws', 'aws-cn', 'aws-us-gov'];
+const partitionsOf = (stack: SynthesizedStack) => [
+  ...stack.ofType('data.aws_partition').map((partition) => ref(partition, 'partition')),
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+];
 
 /** The ARNs an existing bucket, known only by name, may be written as. */
 function existingBucketArns(bucketName: string, stack: SynthesizedStack): string[] {
@@ -88,12 +99,23 @@ function existingBucketArns(bucketName: string, stack: SynthesizedStack): string
  * the stack reads from data sources, as the constructs build ARNs that must be
  * known at plan time. `resource` turns the name into the ARN's resource part.
  */
-function arnSpellings(element: Element, stack: SynthesizedStack, service: string, resource: (name: string) => string): { resource: string; sameResourceAs: string[] } {
+function arnSpellings(
+  element: Element,
+  stack: SynthesizedStack,
+  service: string,
+  resource: (name: string) => string,
+): { resource: string; sameResourceAs: string[] } {
   const name = element.body.name;
   if (typeof name !== 'string' || isExpression(name)) return { resource: ref(element, 'arn'), sameResourceAs: [] };
-  const regions = stack.ofType('data.aws_region').flatMap((region) => ['id', 'name', 'region'].map((attribute) => ref(region, attribute)));
+  const regions = stack
+    .ofType('data.aws_region')
+    .flatMap((region) => ['id', 'name', 'region'].map((attribute) => ref(region, attribute)));
   const accounts = stack.ofType('data.aws_caller_identity').map((account) => ref(account, 'account_id'));
-  const built = partitionsOf(stack).flatMap((partition) => regions.flatMap((region) => accounts.map((account) => `arn:${partition}:${service}:${region}:${account}:${resource(name)}`)));
+  const built = partitionsOf(stack).flatMap((partition) =>
+    regions.flatMap((region) =>
+      accounts.map((account) => `arn:${partition}:${service}:${region}:${account}:${resource(name)}`),
+    ),
+  );
   return { resource: ref(element, 'arn'), sameResourceAs: built };
 }
 
@@ -117,7 +139,11 @@ function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): Permiss
     }
     const key = block(store.encryption_key).id;
     if (typeof key === 'string' && key !== '') {
-      needs.push({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: key, purpose: 'encrypt and decrypt pipeline artifacts' });
+      needs.push({
+        actions: KEY_ENCRYPT_DECRYPT_ACTIONS,
+        resource: key,
+        purpose: 'encrypt and decrypt pipeline artifacts',
+      });
     }
     return needs;
   });
@@ -132,10 +158,13 @@ function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): Permiss
 function sourceAuthNeeds(source: Record<string, any>): PermissionNeed[] {
   const auth = block(source.auth);
   if (typeof auth.resource !== 'string') return [];
-  if (auth.type === 'SECRETS_MANAGER') return [{ actions: SECRET_READ_ACTIONS, resource: auth.resource, purpose: 'read the GitHub token of its source' }];
+  if (auth.type === 'SECRETS_MANAGER')
+    return [{ actions: SECRET_READ_ACTIONS, resource: auth.resource, purpose: 'read the GitHub token of its source' }];
   if (auth.type !== 'CODECONNECTIONS') return [];
   const service = /^arn:[^:]+:(codestar-connections|codeconnections):/.exec(auth.resource)?.[1];
-  const actions = CONNECTION_TOKEN_ACTIONS.filter((action) => service === undefined || action.startsWith(`${service}:`));
+  const actions = CONNECTION_TOKEN_ACTIONS.filter(
+    (action) => service === undefined || action.startsWith(`${service}:`),
+  );
   return [{ actions, resource: auth.resource, purpose: 'read its source through the GitHub connection' }];
 }
 
@@ -144,51 +173,99 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
   const role = stack.resolve(project.body.service_role, 'aws_iam_role');
   if (role === undefined) return undefined;
   const body = project.body;
-  const needs: PermissionNeed[] = [];
+  const variables = blocks(block(body.environment).environment_variable);
+  const needs: PermissionNeed[] = [
+    ...buildLogNeeds(body, stack),
+    ...pipelinesRunning(project, stack).flatMap((pipeline) => artifactStoreNeeds(pipeline, stack)),
+    ...(typeof body.encryption_key === 'string' && body.encryption_key !== ''
+      ? [{ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: body.encryption_key, purpose: 'encrypt build output' }]
+      : []),
+    ...secretVariableNeeds(variables, stack),
+    ...reportGroupNeeds(body.name, stack),
+    ...sourceAuthNeeds(block(body.source)),
+    ...imagePushNeeds(variables, stack),
+  ];
+  return { role, service: 'codebuild.amazonaws.com', needs };
+}
 
+/** Writing to the project's log group, unless its CloudWatch logs are off. */
+function buildLogNeeds(body: Record<string, any>, stack: SynthesizedStack): PermissionNeed[] {
   const cloudwatch = block(block(body.logs_config).cloudwatch_logs);
   const logGroup = stack.resolve(cloudwatch.group_name, 'aws_cloudwatch_log_group');
-  if (cloudwatch.status !== 'DISABLED' && logGroup !== undefined) {
-    const arns = arnSpellings(logGroup, stack, 'logs', (name) => `log-group:${name}`);
-    needs.push({ actions: LOG_WRITE_ACTIONS, resource: `${arns.resource}:*`, sameResourceAs: arns.sameResourceAs.map((arn) => `${arn}:*`), purpose: 'write build logs' });
-  }
-  for (const pipeline of pipelinesRunning(project, stack)) needs.push(...artifactStoreNeeds(pipeline, stack));
-  if (typeof body.encryption_key === 'string' && body.encryption_key !== '') {
-    needs.push({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: body.encryption_key, purpose: 'encrypt build output' });
-  }
+  if (cloudwatch.status === 'DISABLED' || logGroup === undefined) return [];
+  const arns = arnSpellings(logGroup, stack, 'logs', (name) => `log-group:${name}`);
+  return [
+    {
+      actions: LOG_WRITE_ACTIONS,
+      resource: `${arns.resource}:*`,
+      sameResourceAs: arns.sameResourceAs.map((arn) => `${arn}:*`),
+      purpose: 'write build logs',
+    },
+  ];
+}
 
-  const variables = blocks(block(body.environment).environment_variable);
-  for (const secret of new Set(variables.filter((variable) => variable.type === 'SECRETS_MANAGER').map((variable) => secretOfVariable(String(variable.value))))) {
-    needs.push({ actions: SECRET_READ_ACTIONS, resource: secret, purpose: 'read a SECRETS_MANAGER environment variable' });
+/** Reading each secret a `SECRETS_MANAGER` environment variable names, and decrypting it with its key. */
+function secretVariableNeeds(variables: Record<string, any>[], stack: SynthesizedStack): PermissionNeed[] {
+  const secrets = new Set(
+    variables
+      .filter((variable) => variable.type === 'SECRETS_MANAGER')
+      .map((variable) => secretOfVariable(String(variable.value))),
+  );
+  return [...secrets].flatMap((secret): PermissionNeed[] => {
     const key = stack.resolve(secret, 'aws_secretsmanager_secret')?.body.kms_key_id;
-    if (typeof key === 'string' && key !== '') needs.push({ actions: SECRET_DECRYPT_ACTIONS, resource: key, purpose: 'decrypt a secret it reads' });
-  }
+    return [
+      { actions: SECRET_READ_ACTIONS, resource: secret, purpose: 'read a SECRETS_MANAGER environment variable' },
+      ...(typeof key === 'string' && key !== ''
+        ? [{ actions: SECRET_DECRYPT_ACTIONS, resource: key, purpose: 'decrypt a secret it reads' }]
+        : []),
+    ];
+  });
+}
 
-  // CodeBuild names the report group of a buildspec report `<project>-<report key>`; a group is the project's
-  // unless another project's longer name prefixes it too (`app-pull-requests-unit-tests` is `app-pull-requests`'s).
-  const projectName = body.name;
-  if (typeof projectName === 'string' && !isExpression(projectName)) {
-    const owns = (group: Element) => {
-      const name = String(group.body.name);
-      const owners = stack
-        .ofType('aws_codebuild_project')
-        .map((candidate) => String(candidate.body.name))
-        .filter((candidate) => name.startsWith(`${candidate}-`));
-      return owners.length > 0 && owners.every((owner) => owner.length <= projectName.length) && name.startsWith(`${projectName}-`);
-    };
-    for (const group of stack.ofType('aws_codebuild_report_group').filter(owns)) {
-      needs.push({ actions: REPORT_ACTIONS, ...arnSpellings(group, stack, 'codebuild', (name) => `report-group/${name}`), purpose: `publish test reports to ${group.body.name}` });
-    }
-  }
+/**
+ * Publishing to the project's report groups. CodeBuild names the report group of a buildspec report
+ * `<project>-<report key>`; a group is the project's unless another project's longer name prefixes it too
+ * (`app-pull-requests-unit-tests` is `app-pull-requests`'s).
+ */
+function reportGroupNeeds(projectName: unknown, stack: SynthesizedStack): PermissionNeed[] {
+  if (typeof projectName !== 'string' || isExpression(projectName)) return [];
+  const projectNames = stack.ofType('aws_codebuild_project').map((candidate) => String(candidate.body.name));
+  const owns = (group: Element) => {
+    const name = String(group.body.name);
+    const owners = projectNames.filter((candidate) => name.startsWith(`${candidate}-`));
+    return (
+      owners.length > 0 &&
+      owners.every((owner) => owner.length <= projectName.length) &&
+      name.startsWith(`${projectName}-`)
+    );
+  };
+  return stack
+    .ofType('aws_codebuild_report_group')
+    .filter(owns)
+    .map((group) => ({
+      actions: REPORT_ACTIONS,
+      ...arnSpellings(group, stack, 'codebuild', (name) => `report-group/${name}`),
+      purpose: `publish test reports to ${group.body.name}`,
+    }));
+}
 
-  needs.push(...sourceAuthNeeds(block(body.source)));
-
-  const plainValues = variables.filter((variable) => variable.type !== 'SECRETS_MANAGER').map((variable) => String(variable.value));
-  const pushedTo = stack.ofType('aws_ecr_repository').filter((repository) => plainValues.some((value) => value.includes(`\${${repository.address}.`)));
-  if (pushedTo.length > 0) needs.push({ actions: ECR_AUTH_ACTIONS, resource: '*', purpose: 'log in to ECR' });
-  for (const repository of pushedTo) needs.push({ actions: ECR_PUSH_ACTIONS, ...arnSpellings(repository, stack, 'ecr', (name) => `repository/${name}`), purpose: 'push images' });
-
-  return { role, service: 'codebuild.amazonaws.com', needs };
+/** Logging in to ECR and pushing to each repository a plain environment variable refers to. */
+function imagePushNeeds(variables: Record<string, any>[], stack: SynthesizedStack): PermissionNeed[] {
+  const plainValues = variables
+    .filter((variable) => variable.type !== 'SECRETS_MANAGER')
+    .map((variable) => String(variable.value));
+  const pushedTo = stack
+    .ofType('aws_ecr_repository')
+    .filter((repository) => plainValues.some((value) => value.includes(`\${${repository.address}.`)));
+  if (pushedTo.length === 0) return [];
+  return [
+    { actions: ECR_AUTH_ACTIONS, resource: '*', purpose: 'log in to ECR' },
+    ...pushedTo.map((repository) => ({
+      actions: ECR_PUSH_ACTIONS,
+      ...arnSpellings(repository, stack, 'ecr', (name) => `repository/${name}`),
+      purpose: 'push images',
+    })),
+  ];
 }
 
 /** What a pipeline's role must allow. */
@@ -199,12 +276,23 @@ export function pipelineNeeds(pipeline: Element, stack: SynthesizedStack): Servi
   for (const action of buildActions(pipeline)) {
     const project = stack.resolve(block(action.configuration).ProjectName, 'aws_codebuild_project');
     if (project !== undefined) {
-      needs.push({ actions: START_BUILD_ACTIONS, ...arnSpellings(project, stack, 'codebuild', (name) => `project/${name}`), purpose: `run the ${action.name} action` });
+      needs.push({
+        actions: START_BUILD_ACTIONS,
+        ...arnSpellings(project, stack, 'codebuild', (name) => `project/${name}`),
+        purpose: `run the ${action.name} action`,
+      });
     }
   }
-  for (const action of pipelineActions(pipeline).filter((candidate) => candidate.provider === 'CodeStarSourceConnection')) {
+  for (const action of pipelineActions(pipeline).filter(
+    (candidate) => candidate.provider === 'CodeStarSourceConnection',
+  )) {
     const connection = block(action.configuration).ConnectionArn;
-    if (typeof connection === 'string') needs.push({ actions: USE_CONNECTION_ACTIONS, resource: connection, purpose: `fetch source in the ${action.name} action` });
+    if (typeof connection === 'string')
+      needs.push({
+        actions: USE_CONNECTION_ACTIONS,
+        resource: connection,
+        purpose: `fetch source in the ${action.name} action`,
+      });
   }
   return { role, service: 'codepipeline.amazonaws.com', needs };
 }
@@ -231,13 +319,22 @@ export function isAllowed(statements: readonly NormalizedStatement[], action: st
  * ways one resource may be written), as {@link isAllowed} judges each. The
  * statements that name the action are found once for all the spellings.
  */
-export function isAllowedOnAny(statements: readonly NormalizedStatement[], action: string, resources: readonly string[]): boolean {
+export function isAllowedOnAny(
+  statements: readonly NormalizedStatement[],
+  action: string,
+  resources: readonly string[],
+): boolean {
   const naming = statements.filter((statement) => statement.actions.some((pattern) => actionMatches(pattern, action)));
   const allows = naming.filter((statement) => statement.effect === 'Allow');
   if (allows.length === 0) return false;
   const denies = naming.filter((statement) => statement.effect === 'Deny' && statement.conditions.length === 0);
-  const covers = (statement: NormalizedStatement, resource: string) => statement.resources.some((pattern) => resourceMatches(pattern, resource));
-  return resources.some((resource) => allows.some((statement) => covers(statement, resource)) && !denies.some((statement) => covers(statement, resource)));
+  const covers = (statement: NormalizedStatement, resource: string) =>
+    statement.resources.some((pattern) => resourceMatches(pattern, resource));
+  return resources.some(
+    (resource) =>
+      allows.some((statement) => covers(statement, resource)) &&
+      !denies.some((statement) => covers(statement, resource)),
+  );
 }
 
 /** What `needs.role` lacks: an untrusted service, and each need with the actions it is not allowed. */
@@ -250,20 +347,29 @@ export function missingPermissions({ role, service, needs }: ServiceNeeds, stack
       (statement) =>
         statement.effect === 'Allow' &&
         statement.actions.some((action) => actionMatches(action, 'sts:AssumeRole')) &&
-        statement.principals.some((principal) => principal.type === 'Service' && principal.identifiers.includes(service)),
+        statement.principals.some(
+          (principal) => principal.type === 'Service' && principal.identifiers.includes(service),
+        ),
     );
   if (!trusted) problems.push(`role ${role.path} does not trust ${service}`);
   const statements = roleStatements(role, stack);
   for (const need of needs) {
     const spellings = [need.resource, ...(need.sameResourceAs ?? [])];
     const denied = need.actions.filter((action) => !isAllowedOnAny(statements, action, spellings));
-    if (denied.length > 0) problems.push(`role ${role.path} may not ${need.purpose}: ${denied.join(', ')} on ${need.resource}`);
+    if (denied.length > 0)
+      problems.push(`role ${role.path} may not ${need.purpose}: ${denied.join(', ')} on ${need.resource}`);
   }
   return problems;
 }
 
 /** A rule that the role of each `target` element allows what `needsOf` says its service does. */
-function permissionRule(id: string, name: string, target: string, needsOf: typeof codeBuildNeeds, example: string): Rule {
+function permissionRule(
+  id: string,
+  name: string,
+  target: string,
+  needsOf: typeof codeBuildNeeds,
+  example: string,
+): Rule {
   return {
     id,
     name,
@@ -280,10 +386,19 @@ function permissionRule(id: string, name: string, target: string, needsOf: typeo
 
 /** Whether `statement` applies to requests the CodeStar Notifications service makes: it names the service, or everyone. */
 const appliesToNotifications = (statement: NormalizedStatement) =>
-  statement.principals.some((principal) => principal.identifiers.includes('*') || (principal.type === 'Service' && principal.identifiers.includes(CODESTAR_NOTIFICATIONS_PRINCIPAL)));
+  statement.principals.some(
+    (principal) =>
+      principal.identifiers.includes('*') ||
+      (principal.type === 'Service' && principal.identifiers.includes(CODESTAR_NOTIFICATIONS_PRINCIPAL)),
+  );
 
 /** The statements of every resource policy of `element` (its own attribute and the `attachment` resources whose `attribute` refers to it) that apply to CodeStar Notifications. */
-function notificationStatements(element: Element, stack: SynthesizedStack, attachment: string, attribute: string): NormalizedStatement[] {
+function notificationStatements(
+  element: Element,
+  stack: SynthesizedStack,
+  attachment: string,
+  attribute: string,
+): NormalizedStatement[] {
   return [element, ...stack.attachedTo(element, attachment, attribute)]
     .flatMap((holder) => policiesAt(holder, stack))
     .filter((policy) => policy.use === 'resource')
@@ -292,7 +407,8 @@ function notificationStatements(element: Element, stack: SynthesizedStack, attac
 }
 
 /** Whether `value` names an AWS managed key: `alias/aws/...`, by name or alias ARN. */
-export const isAwsManagedKeyAlias = (value: string): boolean => /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(value);
+export const isAwsManagedKeyAlias = (value: string): boolean =>
+  /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(value);
 
 /** What the topic's key lacks for CodeStar Notifications: nothing when the key is not in the stack. */
 function notificationKeyProblems(topic: Element, stack: SynthesizedStack): string[] {
@@ -307,8 +423,14 @@ function notificationKeyProblems(topic: Element, stack: SynthesizedStack): strin
   const key = stack.resolve(alias === undefined ? keyId : alias.body.target_key_id, 'aws_kms_key');
   if (key === undefined) return [];
   const statements = notificationStatements(key, stack, 'aws_kms_key_policy', 'key_id');
-  const denied = NOTIFICATION_KEY_ACTIONS.filter((action) => !isAllowedOnAny(statements, action, ['*', ref(key, 'arn')]));
-  return denied.length === 0 ? [] : [`key ${key.path} of topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')}, so no notification is delivered`];
+  const denied = NOTIFICATION_KEY_ACTIONS.filter(
+    (action) => !isAllowedOnAny(statements, action, ['*', ref(key, 'arn')]),
+  );
+  return denied.length === 0
+    ? []
+    : [
+        `key ${key.path} of topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')}, so no notification is delivered`,
+      ];
 }
 
 /** What a notification rule's SNS targets in the stack lack for CodeStar Notifications to deliver to them. */
@@ -320,10 +442,18 @@ export function notificationTargetProblems(rule: Element, stack: SynthesizedStac
     .filter((topic): topic is Element => topic !== undefined);
   return [...new Set(topics)].flatMap((topic) => {
     const statements = notificationStatements(topic, stack, 'aws_sns_topic_policy', 'arn');
-    const spellings = [ref(topic, 'arn'), ref(topic, 'id'), ...arnSpellings(topic, stack, 'sns', (name) => name).sameResourceAs];
+    const spellings = [
+      ref(topic, 'arn'),
+      ref(topic, 'id'),
+      ...arnSpellings(topic, stack, 'sns', (name) => name).sameResourceAs,
+    ];
     const denied = NOTIFICATION_PUBLISH_ACTIONS.filter((action) => !isAllowedOnAny(statements, action, spellings));
     return [
-      ...(denied.length === 0 ? [] : [`topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')} to it, so no notification is delivered`]),
+      ...(denied.length === 0
+        ? []
+        : [
+            `topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')} to it, so no notification is delivered`,
+          ]),
       ...notificationKeyProblems(topic, stack),
     ];
   });
@@ -361,7 +491,19 @@ export const NOTIFICATION_TARGET_RULE: Rule = {
 };
 
 export const PERMISSION_RULES: readonly Rule[] = [
-  permissionRule('CIP_PERM_1', 'CodeBuild service roles allow everything their builds do', 'aws_codebuild_project', codeBuildNeeds, 'imageRepository.grantPush(buildProject.role)'),
-  permissionRule('CIP_PERM_2', 'CodePipeline service roles allow everything their pipelines do', 'aws_codepipeline', pipelineNeeds, 'buildProject.grantStartBuild(pipelineRole)'),
+  permissionRule(
+    'CIP_PERM_1',
+    'CodeBuild service roles allow everything their builds do',
+    'aws_codebuild_project',
+    codeBuildNeeds,
+    'imageRepository.grantPush(buildProject.role)',
+  ),
+  permissionRule(
+    'CIP_PERM_2',
+    'CodePipeline service roles allow everything their pipelines do',
+    'aws_codepipeline',
+    pipelineNeeds,
+    'buildProject.grantStartBuild(pipelineRole)',
+  ),
   NOTIFICATION_TARGET_RULE,
 ];

@@ -25,7 +25,13 @@ const ARN_KEYS = ['aws:principalarn', 'aws:sourcearn'];
 /** Whether a condition admits only callers of this stack's account. */
 export function pinsToOwnAccount(condition: Condition, stack: SynthesizedStack): boolean {
   const test = condition.test.toLowerCase();
-  if (test.includes('not') || test.endsWith('ifexists') || test.startsWith('forallvalues') || !(test.includes('equals') || test.includes('like'))) return false;
+  if (
+    test.includes('not') ||
+    test.endsWith('ifexists') ||
+    test.startsWith('forallvalues') ||
+    !(test.includes('equals') || test.includes('like'))
+  )
+    return false;
   if (condition.values.length === 0) return false;
   const variable = condition.variable.toLowerCase();
   if (ACCOUNT_KEYS.includes(variable)) return condition.values.every((value) => isOwnAccountId(value, stack));
@@ -44,8 +50,15 @@ export function publicPrincipals(statement: NormalizedStatement): string[] {
     principal.type === 'Service'
       ? []
       : principal.identifiers
-          .filter((identifier) => identifier === '*' || (principal.type === 'AWS' && hasWildcard(parseArn(identifier)?.account ?? '')))
-          .map((identifier) => (identifier === '*' ? describePrincipal(principal.type, identifier) : `everyone in any account (${principal.type} ${JSON.stringify(identifier)})`)),
+          .filter(
+            (identifier) =>
+              identifier === '*' || (principal.type === 'AWS' && hasWildcard(parseArn(identifier)?.account ?? '')),
+          )
+          .map((identifier) =>
+            identifier === '*'
+              ? describePrincipal(principal.type, identifier)
+              : `everyone in any account (${principal.type} ${JSON.stringify(identifier)})`,
+          ),
   );
 }
 
@@ -56,8 +69,16 @@ const SERVICE_TARGETS: Record<string, readonly string[]> = {
   CKV_AWS_32: ['aws_ecr_repository_policy'],
   CKV_AWS_169: ['aws_sns_topic_policy', 'aws_sns_topic'],
 };
-const OTHER_TARGETS = [...new Set(POLICY_ATTRIBUTES.filter(({ use, type }) => use === 'resource' && !Object.values(SERVICE_TARGETS).flat().includes(type)).map(({ type }) => type))];
-const RESOURCE_TARGETS = [...new Set(POLICY_ATTRIBUTES.filter(({ use }) => use === 'resource').map(({ type }) => type))];
+const OTHER_TARGETS = [
+  ...new Set(
+    POLICY_ATTRIBUTES.filter(
+      ({ use, type }) => use === 'resource' && !Object.values(SERVICE_TARGETS).flat().includes(type),
+    ).map(({ type }) => type),
+  ),
+];
+const RESOURCE_TARGETS = [
+  ...new Set(POLICY_ATTRIBUTES.filter(({ use }) => use === 'resource').map(({ type }) => type)),
+];
 
 const PUBLIC_FIX =
   "name the service principal or this account's principals; if everyone is meant, add a condition that pins the caller to this account (aws:PrincipalAccount or aws:SourceAccount = data.aws_caller_identity account_id)";
@@ -72,7 +93,8 @@ function publicRule(id: string, label: string, targets: readonly string[]): Rule
     fix: PUBLIC_FIX,
     offending: (statement, { stack }) => {
       const anyone = publicPrincipals(statement);
-      if (anyone.length === 0 || statement.conditions.some((condition) => pinsToOwnAccount(condition, stack))) return undefined;
+      if (anyone.length === 0 || statement.conditions.some((condition) => pinsToOwnAccount(condition, stack)))
+        return undefined;
       return `allows ${anyone.join(', ')}, and no condition pins the caller to this stack's account`;
     },
   });
@@ -83,7 +105,11 @@ export const RESOURCE_POLICY_RULES: readonly Rule[] = [
   publicRule('CKV_AWS_70', 'S3 bucket policies', SERVICE_TARGETS.CKV_AWS_70),
   publicRule('CKV_AWS_32', 'ECR repository policies', SERVICE_TARGETS.CKV_AWS_32),
   publicRule('CKV_AWS_169', 'SNS topic policies', SERVICE_TARGETS.CKV_AWS_169),
-  publicRule('CIP_IAM_11', 'Resource policies (secrets, queues, registries, log, event bus and other policies)', OTHER_TARGETS),
+  publicRule(
+    'CIP_IAM_11',
+    'Resource policies (secrets, queues, registries, log, event bus and other policies)',
+    OTHER_TARGETS,
+  ),
   statementRule({
     id: 'CIP_IAM_12',
     name: 'Resource policies grant to AWS services and this account only, not to other accounts',
@@ -92,7 +118,9 @@ export const RESOURCE_POLICY_RULES: readonly Rule[] = [
     fix: "grant to the service principal or to this account's principals (ARNs built with the account from data.aws_caller_identity); share across accounts only with a suppression that says why",
     offending: (statement, { stack }) => {
       const outside = outsidePrincipals(statement, stack, { skipAnyAccount: true });
-      return outside.length > 0 ? `allows ${outside.join(', ')}: not this stack's account (data.aws_caller_identity)` : undefined;
+      return outside.length > 0
+        ? `allows ${outside.join(', ')}: not this stack's account (data.aws_caller_identity)`
+        : undefined;
     },
   }),
 ];

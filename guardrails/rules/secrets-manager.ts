@@ -47,7 +47,9 @@ export const SECRETS_MANAGER_RULES: readonly Rule[] = [
       (['secret_string', 'secret_binary'] as const)
         .filter((attribute) => body[attribute] !== undefined && body[attribute] !== null)
         .map((attribute) =>
-          isExpression(body[attribute]) ? `${attribute} is set, so Terraform stores the secret in its state` : `${attribute} is a literal, so the secret is in the code and in the synthesized JSON`,
+          isExpression(body[attribute])
+            ? `${attribute} is set, so Terraform stores the secret in its state`
+            : `${attribute} is a literal, so the secret is in the code and in the synthesized JSON`,
         ),
   },
   {
@@ -62,7 +64,9 @@ export const SECRETS_MANAGER_RULES: readonly Rule[] = [
       // A parameter read without decryption holds the ciphertext, not the secret.
       if (source === 'aws_ssm_parameter' && body.with_decryption === false) return [];
       if (source === 'aws_ssm_parameters_by_path' && body.with_decryption === false) return [];
-      return [`Terraform stores what it reads (${SECRET_READING_DATA_SOURCES[source]}) in the state and the saved plan, in plain text`];
+      return [
+        `Terraform stores what it reads (${SECRET_READING_DATA_SOURCES[source]}) in the state and the saved plan, in plain text`,
+      ];
     },
   },
 ];

@@ -19,12 +19,19 @@ export const TOKEN_FORMATS: readonly { readonly kind: string; readonly pattern: 
   { kind: 'a GitHub fine-grained personal access token (github_pat_)', pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/ },
   // AWS: "IAM identifiers", unique ID prefixes: AKIA access keys, ASIA temporary (STS) access keys; 20 characters.
   { kind: 'an AWS access key ID (AKIA/ASIA)', pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/ },
-  // PEM private keys: RFC 7468 ("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"), PKCS #1/SEC 1 ("RSA", "EC"), OpenSSH and OpenPGP armour.
-  { kind: 'a private key (PEM)', pattern: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/ },
+  // PEM private keys: RFC 7468 ("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"), PKCS #1/SEC 1 ("RSA", "EC"), OpenSSH and
+  // OpenPGP armour.
+  {
+    kind: 'a private key (PEM)',
+    pattern: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/,
+  },
   // Slack: "Token types" (Slack API docs): xoxb- bot, xoxp- user, xoxa-/xoxr-/xoxe- app, refresh and rotating tokens.
   { kind: 'a Slack token (xox?-)', pattern: /\bxox[abeoprs]-[A-Za-z0-9-]{10,}/ },
   // Slack incoming webhooks: "Sending messages using incoming webhooks"; the URL is the credential.
-  { kind: 'a Slack incoming webhook URL', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/ },
+  {
+    kind: 'a Slack incoming webhook URL',
+    pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/,
+  },
   // Docker Hub: "Personal access tokens" and "Organization access tokens" (Docker docs): dckr_pat_, dckr_oat_.
   { kind: 'a Docker Hub access token (dckr_pat_/dckr_oat_)', pattern: /\bdckr_(pat|oat)_[A-Za-z0-9_-]{20,}/ },
   // GitLab: "Token prefixes" (GitLab docs, Personal access tokens): glpat-.
@@ -48,8 +55,29 @@ export function nameWords(name: string): string[] {
     .filter((word) => word !== '');
 }
 
-const SECRET_LAST_WORDS = ['password', 'passwd', 'pass', 'passphrase', 'secret', 'token', 'pat', 'credential', 'credentials', 'apikey', 'authorization'];
-const SECRET_LAST_PAIRS = ['api key', 'access key', 'secret key', 'private key', 'signing key', 'auth key', 'encryption key', 'plaintext value'];
+const SECRET_LAST_WORDS = [
+  'password',
+  'passwd',
+  'pass',
+  'passphrase',
+  'secret',
+  'token',
+  'pat',
+  'credential',
+  'credentials',
+  'apikey',
+  'authorization',
+];
+const SECRET_LAST_PAIRS = [
+  'api key',
+  'access key',
+  'secret key',
+  'private key',
+  'signing key',
+  'auth key',
+  'encryption key',
+  'plaintext value',
+];
 /** Names that end like a secret but hold none: idempotency tokens. */
 const NOT_SECRET_NAMES = ['client token', 'idempotency token', 'creation token'];
 
@@ -73,7 +101,12 @@ function judgeName(name: string): boolean {
 function isLiteralSecretValue(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const text = value.trim();
-  return text !== '' && !isExpression(text) && !text.startsWith('arn:') && !['true', 'false', 'null'].includes(text.toLowerCase());
+  return (
+    text !== '' &&
+    !isExpression(text) &&
+    !text.startsWith('arn:') &&
+    !['true', 'false', 'null'].includes(text.toLowerCase())
+  );
 }
 
 /** Types of a name/value variable whose value is a reference to a secret store, not the secret (CodeBuild, CodePipeline, ECS). */
@@ -94,8 +127,15 @@ function stringProblems(value: string, path: string, name: string | undefined, i
     for (const { kind, pattern } of TOKEN_FORMATS) if (pattern.test(value)) into.push(`${path} holds ${kind}`);
   }
   // Every URL has "://"; the pattern's own scan is slow on long strings without one.
-  if (value.includes('://') && URL_CREDENTIALS.test(value)) into.push(`${path} holds a URL with a password in it (user:password@)`);
-  if (into.length === before && name !== undefined && isSecretName(name) && isLiteralSecretValue(value) && !SECRET_REFERENCE_PATHS.some((pattern) => pattern.test(path))) {
+  if (value.includes('://') && URL_CREDENTIALS.test(value))
+    into.push(`${path} holds a URL with a password in it (user:password@)`);
+  if (
+    into.length === before &&
+    name !== undefined &&
+    isSecretName(name) &&
+    isLiteralSecretValue(value) &&
+    !SECRET_REFERENCE_PATHS.some((pattern) => pattern.test(path))
+  ) {
     into.push(`${path} is a literal under the secret-looking name ${JSON.stringify(name)}`);
   }
 }
@@ -142,20 +182,30 @@ function collectSecretProblems(value: unknown, path: string, name: string | unde
     const variableName = object[nameKey] as string;
     const type = typeof object.type === 'string' ? object.type.toUpperCase() : 'PLAINTEXT';
     const label = `${path === '' ? 'value' : path} (${JSON.stringify(variableName)}, type ${type})`;
-    if (REFERENCE_VARIABLE_TYPES.includes(type)) into.push(...secretProblems(object.value, label).filter((problem) => !problem.includes('secret-looking name')));
-    else collectSecretProblems(object.value, label, isSecretName(variableName) || name === undefined ? variableName : name, into);
+    if (REFERENCE_VARIABLE_TYPES.includes(type))
+      into.push(...secretProblems(object.value, label).filter((problem) => !problem.includes('secret-looking name')));
+    else
+      collectSecretProblems(
+        object.value,
+        label,
+        isSecretName(variableName) || name === undefined ? variableName : name,
+        into,
+      );
     for (const key of Object.keys(object)) {
-      if (key !== 'value' && key !== nameKey && key !== '//') collectSecretProblems(object[key], `${path}.${key}`, key, into);
+      if (key !== 'value' && key !== nameKey && key !== '//')
+        collectSecretProblems(object[key], `${path}.${key}`, key, into);
     }
     return;
   }
   for (const key of Object.keys(object)) {
-    if (key !== '//') collectSecretProblems(object[key], path === '' ? key : `${path}.${key}`, childName(key, name), into);
+    if (key !== '//')
+      collectSecretProblems(object[key], path === '' ? key : `${path}.${key}`, childName(key, name), into);
   }
 }
 
 /** The name a value is judged by: its key, or for a generic `value` (`api_key { value = ... }`) the secret-looking name of its block. */
-const childName = (key: string, parent: string | undefined) => (key === 'value' && parent !== undefined && isSecretName(parent) ? parent : key);
+const childName = (key: string, parent: string | undefined) =>
+  key === 'value' && parent !== undefined && isSecretName(parent) ? parent : key;
 
 /** The last part of an element's address: a variable's or output's name. */
 const ownName = (element: Element) => element.address.split('.').slice(-1)[0];
@@ -166,15 +216,25 @@ export function elementSecretProblems(element: Element): string[] {
   if (type === 'variable' || type === 'output') {
     const attribute = type === 'variable' ? 'default' : 'value';
     const problems = secretProblems(body[attribute], attribute, ownName(element));
-    if (isTrue(body.sensitive) && isLiteralSecretValue(body[attribute]) && !problems.some((problem) => problem.startsWith(`${attribute} `))) {
+    if (
+      isTrue(body.sensitive) &&
+      isLiteralSecretValue(body[attribute]) &&
+      !problems.some((problem) => problem.startsWith(`${attribute} `))
+    ) {
       problems.push(`${attribute} is a literal of a sensitive ${type}`);
     }
     const rest = Object.fromEntries(Object.entries(body).filter(([key]) => key !== attribute));
     return [...problems, ...secretProblems(rest, '')];
   }
   const problems = secretProblems(body, '');
-  const literalValueIsSecret = LITERAL_SECRET_VALUES.find((candidate) => candidate.type === type && candidate.holds(body));
-  if (literalValueIsSecret !== undefined && isLiteralSecretValue(body.value) && !problems.some((problem) => problem.startsWith('value '))) {
+  const literalValueIsSecret = LITERAL_SECRET_VALUES.find(
+    (candidate) => candidate.type === type && candidate.holds(body),
+  );
+  if (
+    literalValueIsSecret !== undefined &&
+    isLiteralSecretValue(body.value) &&
+    !problems.some((problem) => problem.startsWith('value '))
+  ) {
     problems.push(`value of ${literalValueIsSecret.what} is a literal`);
   }
   return problems;
@@ -182,7 +242,11 @@ export function elementSecretProblems(element: Element): string[] {
 
 /** Resources whose `value` is a secret whatever they are named: a SecureString parameter, an API Gateway API key. */
 const LITERAL_SECRET_VALUES: readonly { type: string; what: string; holds(body: Record<string, any>): boolean }[] = [
-  { type: 'aws_ssm_parameter', what: 'a SecureString parameter', holds: (body) => String(body.type) === 'SecureString' },
+  {
+    type: 'aws_ssm_parameter',
+    what: 'a SecureString parameter',
+    holds: (body) => String(body.type) === 'SecureString',
+  },
   { type: 'aws_api_gateway_api_key', what: 'an API key', holds: () => true },
 ];
 

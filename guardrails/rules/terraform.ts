@@ -12,7 +12,10 @@ export const TERRAFORM_RULES: readonly Rule[] = [
       if (stack.ofType('aws_codepipeline').length === 0) return [];
       const backends = Object.keys(terraform.body.backend ?? {});
       const s3 = terraform.body.backend?.s3;
-      if (s3 === undefined) return [`the backend is ${backends.length === 0 ? 'local (none configured)' : `"${backends.join('", "')}"`}, not s3`];
+      if (s3 === undefined)
+        return [
+          `the backend is ${backends.length === 0 ? 'local (none configured)' : `"${backends.join('", "')}"`}, not s3`,
+        ];
       const problems: string[] = [];
       if (!isTrue(s3.encrypt)) problems.push('the s3 backend does not set encrypt = true');
       if (!isTrue(s3.use_lockfile) && (typeof s3.dynamodb_table !== 'string' || s3.dynamodb_table === '')) {
@@ -31,11 +34,16 @@ export const TERRAFORM_RULES: readonly Rule[] = [
       if (s3 === undefined) return [];
       const named = (value: unknown) => typeof value === 'string' && value !== '';
       if (isTrue(s3.encrypt) && (named(s3.kms_key_id) || named(s3.sse_customer_key))) return [];
-      // Without a key, the backend asks for SSE-S3 (AES256) on every object, which overrides the bucket's default SSE-KMS:
+      // Without a key, the backend asks for SSE-S3 (AES256) on every object, which overrides the bucket's default
+      // SSE-KMS:
       // anyone allowed s3:GetObject on the bucket reads the state, secrets included, with no kms:Decrypt needed.
       return isTrue(s3.encrypt)
-        ? ['the s3 backend sets encrypt = true without kms_key_id, so state and lock objects are written with S3-managed keys (AES256), readable by anyone allowed s3:GetObject']
-        : ['the s3 backend does not set encrypt = true with a kms_key_id, so it names no key for the state and lock objects'];
+        ? [
+            'the s3 backend sets encrypt = true without kms_key_id, so state and lock objects are written with S3-managed keys (AES256), readable by anyone allowed s3:GetObject',
+          ]
+        : [
+            'the s3 backend does not set encrypt = true with a kms_key_id, so it names no key for the state and lock objects',
+          ];
     },
   },
 ];

@@ -15,14 +15,26 @@ import { SynthesizedStack } from '../core/terraform-json';
  * CKV_AWS_60's and not repeated here, nor, with `skipAnyAccount`, ARNs of any
  * account (a resource policy's public-principal rules report those).
  */
-export function outsidePrincipals(statement: NormalizedStatement, stack: SynthesizedStack, options: { readonly skipAnyAccount?: boolean } = {}): string[] {
-  const anyAccount = (identifier: string) => options.skipAnyAccount === true && hasWildcard(parseArn(identifier)?.account ?? '');
+export function outsidePrincipals(
+  statement: NormalizedStatement,
+  stack: SynthesizedStack,
+  options: { readonly skipAnyAccount?: boolean } = {},
+): string[] {
+  const anyAccount = (identifier: string) =>
+    options.skipAnyAccount === true && hasWildcard(parseArn(identifier)?.account ?? '');
   return statement.principals.flatMap((principal) => {
     // A service principal is AWS's, unless a wildcard makes it any service.
     if (principal.type === 'Service')
-      return principal.identifiers.filter((identifier) => identifier !== '*' && hasWildcard(identifier)).map((identifier) => `any service (Service ${JSON.stringify(identifier)})`);
+      return principal.identifiers
+        .filter((identifier) => identifier !== '*' && hasWildcard(identifier))
+        .map((identifier) => `any service (Service ${JSON.stringify(identifier)})`);
     return principal.identifiers
-      .filter((identifier) => identifier !== '*' && !anyAccount(identifier) && !(principal.type === 'AWS' && isOwnAccountPrincipal(identifier, stack)))
+      .filter(
+        (identifier) =>
+          identifier !== '*' &&
+          !anyAccount(identifier) &&
+          !(principal.type === 'AWS' && isOwnAccountPrincipal(identifier, stack)),
+      )
       .map((identifier) => describePrincipal(principal.type, identifier));
   });
 }
@@ -35,7 +47,11 @@ const pinsAccount = (value: string, stack: SynthesizedStack) => isOwnAccountId(v
 /** Whether a condition pins the calling service's resource to one account: aws:SourceAccount, or aws:SourceArn with an account, matched positively and always present. */
 export function isConfusedDeputyCondition(condition: Condition, stack: SynthesizedStack): boolean {
   const test = condition.test.toLowerCase();
-  const positive = !test.includes('not') && !test.endsWith('ifexists') && !test.startsWith('forallvalues') && (test.includes('equals') || test.includes('like'));
+  const positive =
+    !test.includes('not') &&
+    !test.endsWith('ifexists') &&
+    !test.startsWith('forallvalues') &&
+    (test.includes('equals') || test.includes('like'));
   // One account: a list of several lets each of them have the service use the role.
   if (!positive || new Set(condition.values).size !== 1) return false;
   const variable = condition.variable.toLowerCase();
@@ -57,7 +73,9 @@ export const TRUST_RULES: readonly Rule[] = [
     fix: 'trust the service principal that uses the role; for a principal of this account, write its ARN with the account from data.aws_caller_identity (AwsContext.accountId)',
     offending: (statement, { stack }) => {
       const outside = outsidePrincipals(statement, stack);
-      return outside.length > 0 ? `lets ${outside.join(', ')} assume the role: not this stack's account (data.aws_caller_identity)` : undefined;
+      return outside.length > 0
+        ? `lets ${outside.join(', ')} assume the role: not this stack's account (data.aws_caller_identity)`
+        : undefined;
     },
   }),
   statementRule({
@@ -68,8 +86,14 @@ export const TRUST_RULES: readonly Rule[] = [
     offending: (statement, { stack }) => {
       const services = statement.principals
         .filter((principal) => principal.type === 'Service')
-        .flatMap((principal) => principal.identifiers.filter((identifier) => CONFUSED_DEPUTY_SERVICES.includes(identifier.toLowerCase())));
-      if (services.length === 0 || statement.conditions.some((condition) => isConfusedDeputyCondition(condition, stack))) return undefined;
+        .flatMap((principal) =>
+          principal.identifiers.filter((identifier) => CONFUSED_DEPUTY_SERVICES.includes(identifier.toLowerCase())),
+        );
+      if (
+        services.length === 0 ||
+        statement.conditions.some((condition) => isConfusedDeputyCondition(condition, stack))
+      )
+        return undefined;
       return `lets ${services.join(', ')} assume the role for any account's resources: no aws:SourceAccount or aws:SourceArn condition pins it to one account (confused deputy)`;
     },
   }),

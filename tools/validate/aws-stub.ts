@@ -29,14 +29,17 @@ const CALLER_IDENTITY = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws
 /** The ARN and name of the secret a Secrets Manager request asks for, as Secrets Manager names it. */
 function secretOf(request: string, region: string): { ARN: string; Name: string } {
   const { SecretId } = JSON.parse(request) as { SecretId: string };
-  const arn = SecretId.startsWith('arn:') ? SecretId : `arn:aws:secretsmanager:${region}:${STUB_ACCOUNT_ID}:secret:${SecretId}-AbCdEf`;
+  const arn = SecretId.startsWith('arn:')
+    ? SecretId
+    : `arn:aws:secretsmanager:${region}:${STUB_ACCOUNT_ID}:secret:${SecretId}-AbCdEf`;
   return { ARN: arn, Name: SecretId.startsWith('arn:') ? SecretId.split(':')[6] : SecretId };
 }
 
 /** What Secrets Manager answers for the secret a request names: its value, its description, or its (absent) resource policy. */
 function secretAnswer(operation: string, request: string, region: string): string | undefined {
   const secret = secretOf(request, region);
-  if (operation === 'secretsmanager.DescribeSecret') return JSON.stringify({ ...secret, CreatedDate: 1764547200, LastChangedDate: 1764547200, Tags: [] });
+  if (operation === 'secretsmanager.DescribeSecret')
+    return JSON.stringify({ ...secret, CreatedDate: 1764547200, LastChangedDate: 1764547200, Tags: [] });
   if (operation === 'secretsmanager.GetResourcePolicy') return JSON.stringify(secret);
   if (operation === 'secretsmanager.GetSecretValue') return secretValue(secret);
   return undefined;
@@ -63,12 +66,20 @@ const connection = (name: string, region: string) => ({
 });
 
 /** Answers the CodeConnections calls of a lookup by name, for the connections `names`; undefined for any other operation. */
-function connectionsAnswer(operation: string, request: string, region: string, names: readonly string[]): string | undefined {
+function connectionsAnswer(
+  operation: string,
+  request: string,
+  region: string,
+  names: readonly string[],
+): string | undefined {
   const action = operation.split('.').pop();
-  if (action === 'ListConnections') return JSON.stringify({ Connections: names.map((name) => connection(name, region)) });
+  if (action === 'ListConnections')
+    return JSON.stringify({ Connections: names.map((name) => connection(name, region)) });
   if (action === 'GetConnection') {
     const { ConnectionArn } = JSON.parse(request) as { ConnectionArn: string };
-    const found = names.map((name) => connection(name, region)).find((candidate) => candidate.ConnectionArn === ConnectionArn);
+    const found = names
+      .map((name) => connection(name, region))
+      .find((candidate) => candidate.ConnectionArn === ConnectionArn);
     return found === undefined ? undefined : JSON.stringify({ Connection: found });
   }
   if (action === 'ListTagsForResource') return JSON.stringify({ Tags: [] });
@@ -83,7 +94,8 @@ function operationOf(request: IncomingMessage, body: string): string {
 }
 
 /** The region a request was signed for (`Credential=<key>/<date>/<region>/<service>/aws4_request`). */
-const signedRegion = (request: IncomingMessage) => /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(String(request.headers.authorization))?.[1] ?? 'us-east-1';
+const signedRegion = (request: IncomingMessage) =>
+  /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(String(request.headers.authorization))?.[1] ?? 'us-east-1';
 
 /** What the stub knows of the account. */
 export interface AwsStubOptions {
@@ -103,15 +115,29 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     if (operation === 'Query.GetCallerIdentity') {
       served.push('STS.GetCallerIdentity');
       response.writeHead(200, { 'content-type': 'text/xml' }).end(CALLER_IDENTITY);
-    } else if (operation.startsWith('secretsmanager.') && secretAnswer(operation, body, signedRegion(request)) !== undefined) {
+    } else if (
+      operation.startsWith('secretsmanager.') &&
+      secretAnswer(operation, body, signedRegion(request)) !== undefined
+    ) {
       served.push(`SecretsManager.${operation.split('.').pop()}`);
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(secretAnswer(operation, body, signedRegion(request)));
-    } else if (operation.includes('CodeStar_connections') && connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []) !== undefined) {
+      response
+        .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(secretAnswer(operation, body, signedRegion(request)));
+    } else if (
+      operation.includes('CodeStar_connections') &&
+      connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []) !== undefined
+    ) {
       served.push(`CodeConnections.${operation.split('.').pop()}`);
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []));
+      response
+        .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []));
     } else {
       refused.push(operation);
-      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: `the validate stub does not serve ${operation}` }));
+      response
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(
+          JSON.stringify({ __type: 'UnsupportedOperation', message: `the validate stub does not serve ${operation}` }),
+        );
     }
   };
   const server: Server = createServer((request, response) => {

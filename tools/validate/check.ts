@@ -36,7 +36,8 @@ export interface CheckReport {
 }
 
 /** The outcome of checking a directory: a report, or why the check could not run. */
-export type CheckOutcome = { readonly kind: 'checked'; readonly report: CheckReport } | { readonly kind: 'skipped'; readonly reason: string };
+export type CheckOutcome =
+  { readonly kind: 'checked'; readonly report: CheckReport } | { readonly kind: 'skipped'; readonly reason: string };
 
 /** Arguments for the variables a stack declares without a default. */
 function variableArguments(json: Json): Json {
@@ -53,9 +54,14 @@ function rootModule(stacks: readonly PreparedStack[], endpoint: string): Json {
   const modules: Json = {};
   for (const stack of stacks) {
     modules[stack.id] = { source: `./${stack.id}`, ...variableArguments(stack.asWritten) };
-    modules[`${stack.id}${LITERALS_SUFFIX}`] = { source: `./${stack.id}${LITERALS_SUFFIX}`, ...variableArguments(stack.withLiterals) };
+    modules[`${stack.id}${LITERALS_SUFFIX}`] = {
+      source: `./${stack.id}${LITERALS_SUFFIX}`,
+      ...variableArguments(stack.withLiterals),
+    };
   }
-  const aws = stacks.map((stack) => stack.asWritten.terraform?.required_providers?.aws).find((spec) => spec !== undefined) ?? { source: 'hashicorp/aws' };
+  const aws = stacks
+    .map((stack) => stack.asWritten.terraform?.required_providers?.aws)
+    .find((spec) => spec !== undefined) ?? { source: 'hashicorp/aws' };
   return {
     terraform: { required_providers: { aws } },
     provider: { aws: [{ region: stacks[0].region, ...stubProviderSettings(endpoint) }] },
@@ -79,9 +85,18 @@ function writeWorkspace(workdir: string, stacks: readonly PreparedStack[], endpo
 /** An error when `npm run plan-summary`'s counts of the real plan differ from Terraform's own. */
 function summaryMismatch(plan: Json, terraform: PlanCounts | undefined): Diagnostic[] {
   const ours = terraformCounts(countActions(parsePlan(plan, 'the plan')));
-  const same = terraform !== undefined && ours.add === terraform.add && ours.change === terraform.change && ours.remove === terraform.remove;
+  const same =
+    terraform !== undefined &&
+    ours.add === terraform.add &&
+    ours.change === terraform.change &&
+    ours.remove === terraform.remove;
   if (same) return [];
-  return [{ severity: 'error', summary: `npm run plan-summary counts ${JSON.stringify(ours)}, but Terraform counts ${JSON.stringify(terraform)}` }];
+  return [
+    {
+      severity: 'error',
+      summary: `npm run plan-summary counts ${JSON.stringify(ours)}, but Terraform counts ${JSON.stringify(terraform)}`,
+    },
+  ];
 }
 
 /** The last meaningful line Terraform printed, for a message. */
@@ -93,49 +108,60 @@ const lastLine = (text: string) =>
     .slice(-1)[0] ?? '';
 
 /** Validates and plans the stacks in `dir`. */
-export async function checkDirectory(dir: string, setup: ProviderSetup, options: { readonly keep?: boolean } = {}): Promise<CheckOutcome> {
+export async function checkDirectory(
+  dir: string,
+  setup: ProviderSetup,
+  options: { readonly keep?: boolean } = {},
+): Promise<CheckOutcome> {
   const stacks = readStacks(dir);
   // Shared connections exist before the pipelines that look them up are planned (their stack is deployed first).
   const connectionNames = stacks
-    .flatMap((stack) => Object.values<any>(stack.json.data?.aws_codestarconnections_connection ?? {}).map((lookup) => lookup.name))
+    .flatMap((stack) =>
+      Object.values<any>(stack.json.data?.aws_codestarconnections_connection ?? {}).map((lookup) => lookup.name),
+    )
     .filter((name) => typeof name === 'string');
   const stub = await startAwsStub({ connectionNames });
   const workdir = mkdtempSync(join(tmpdir(), 'ci-validate-'));
   try {
-    const prepared = stacks.map((stack) => prepareStack(stack, { missingProviders: missingProviders(stack.json, setup), stubEndpoint: stub.endpoint }));
+    const prepared = stacks.map((stack) =>
+      prepareStack(stack, { missingProviders: missingProviders(stack.json, setup), stubEndpoint: stub.endpoint }),
+    );
     writeWorkspace(workdir, prepared, stub.endpoint);
     const terraform = (args: readonly string[]) => runTerraform([...args, '-no-color'], workdir, setup.env);
     const init = await terraform(['init', '-input=false']);
+    const workdirKept = options.keep ? workdir : undefined;
     if (init.status !== 0) {
       const reason = `terraform init could not install the providers: ${lastLine(init.stderr || init.stdout)}`;
       if (setup.mirror === undefined) return { kind: 'skipped', reason };
-      const workdirKept = options.keep ? workdir : undefined;
-      return { kind: 'checked', report: { dir, stacks: prepared, failing: [{ severity: 'error', summary: reason }], allowed: [], stubCalls: stub, workdir: workdirKept } };
+      const failing: Diagnostic[] = [{ severity: 'error', summary: reason }];
+      return {
+        kind: 'checked',
+        report: { dir, stacks: prepared, failing, allowed: [], stubCalls: stub, workdir: workdirKept },
+      };
     }
-    const validate = await terraform(['validate', '-json']);
-    const diagnostics: Diagnostic[] = JSON.parse(validate.stdout).diagnostics ?? [];
-    const plan = await terraform(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-json']);
-    const planLog = readPlanLog(plan.stdout);
-    diagnostics.push(...planLog.diagnostics);
-    if (plan.status !== 0 && planLog.diagnostics.length === 0) diagnostics.push({ severity: 'error', summary: `terraform plan failed: ${lastLine(plan.stderr)}` });
-    const shown = plan.status === 0 ? JSON.parse((await terraform(['show', '-json', 'plan.tfplan'])).stdout) : undefined;
-    if (shown !== undefined) diagnostics.push(...summaryMismatch(shown, planLog.changes));
+    const { diagnostics, planCounts, plan } = await validateAndPlan(terraform);
     const { failing, allowed } = classify(diagnostics);
+    const stubCalls = { served: [...stub.served], refused: [...stub.refused] };
     return {
       kind: 'checked',
-      report: {
-        dir,
-        stacks: prepared,
-        failing,
-        allowed,
-        planCounts: plan.status === 0 ? planLog.changes : undefined,
-        plan: shown,
-        stubCalls: { served: [...stub.served], refused: [...stub.refused] },
-        workdir: options.keep ? workdir : undefined,
-      },
+      report: { dir, stacks: prepared, failing, allowed, planCounts, plan, stubCalls, workdir: workdirKept },
     };
   } finally {
     await stub.close();
     if (!options.keep) rmSync(workdir, { recursive: true, force: true });
   }
+}
+
+/** `terraform validate` and `plan` in an initialized workspace: every diagnostic, and the plan when there is one. */
+async function validateAndPlan(terraform: (args: readonly string[]) => ReturnType<typeof runTerraform>) {
+  const validate = await terraform(['validate', '-json']);
+  const diagnostics: Diagnostic[] = JSON.parse(validate.stdout).diagnostics ?? [];
+  const plan = await terraform(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-json']);
+  const planLog = readPlanLog(plan.stdout);
+  diagnostics.push(...planLog.diagnostics);
+  if (plan.status !== 0 && planLog.diagnostics.length === 0)
+    diagnostics.push({ severity: 'error', summary: `terraform plan failed: ${lastLine(plan.stderr)}` });
+  const shown = plan.status === 0 ? JSON.parse((await terraform(['show', '-json', 'plan.tfplan'])).stdout) : undefined;
+  if (shown !== undefined) diagnostics.push(...summaryMismatch(shown, planLog.changes));
+  return { diagnostics, planCounts: plan.status === 0 ? planLog.changes : undefined, plan: shown };
 }

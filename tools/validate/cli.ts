@@ -31,10 +31,21 @@ Exit codes: 0 valid, or skipped with the reason; 1 a problem, or a skip with
 --require; 2 a usage error.`;
 
 /** Runs the command and returns its exit code. */
-export async function runValidate(argv: readonly string[], io: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void; readonly env: NodeJS.ProcessEnv }): Promise<number> {
+export async function runValidate(
+  argv: readonly string[],
+  io: {
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+    readonly env: NodeJS.ProcessEnv;
+  },
+): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { require: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean' } } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { require: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean' } },
+    });
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -70,5 +81,9 @@ export async function runValidate(argv: readonly string[], io: { readonly stdout
 }
 
 if (require.main === module) {
-  runValidate(process.argv.slice(2), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env }).then((code) => (process.exitCode = code));
+  runValidate(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+  }).then((code) => (process.exitCode = code));
 }

@@ -13,7 +13,8 @@ export interface AllowedWarning {
 export const ALLOWED_WARNINGS: readonly AllowedWarning[] = [
   {
     summary: 'The CodePipeline GitHub version 1 action provider is no longer recommended.',
-    reason: 'webhook mode uses the GitHub version 1 source action by design; connection mode is the recommended one (README: "How a push starts the pipeline")',
+    reason:
+      'webhook mode uses the GitHub version 1 source action by design; connection mode is the recommended one (README: "How a push starts the pipeline")',
   },
 ];
 
@@ -55,8 +56,12 @@ export function distinct(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /** Splits diagnostics into the failing ones and the allowed warnings. */
-export function classify(diagnostics: readonly Diagnostic[]): { readonly failing: Diagnostic[]; readonly allowed: Diagnostic[] } {
-  const isAllowed = (diagnostic: Diagnostic) => diagnostic.severity === 'warning' && ALLOWED_WARNINGS.some((warning) => warning.summary === diagnostic.summary);
+export function classify(diagnostics: readonly Diagnostic[]): {
+  readonly failing: Diagnostic[];
+  readonly allowed: Diagnostic[];
+} {
+  const isAllowed = (diagnostic: Diagnostic) =>
+    diagnostic.severity === 'warning' && ALLOWED_WARNINGS.some((warning) => warning.summary === diagnostic.summary);
   const unique = distinct(diagnostics);
   return { failing: unique.filter((diagnostic) => !isAllowed(diagnostic)), allowed: unique.filter(isAllowed) };
 }

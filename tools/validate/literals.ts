@@ -26,18 +26,24 @@ const UUID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 /** Terraform's unique suffix for `bucket_prefix` is 26 characters. */
 const UNIQUE_SUFFIX = '20261201000000000000000001';
 
-const isLiteral = (value: unknown): value is string => typeof value === 'string' && value !== '' && !value.includes('${');
+const isLiteral = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '' && !value.includes('${');
 
 /** A literal argument of the element, required to build the value. */
 function argument(context: LiteralContext, name: string): string {
   const value = context.body[name];
-  if (!isLiteral(value)) throw new ValidateError(`${context.type}: argument "${name}" is not a literal, so no value of the right shape can be built from it`);
+  if (!isLiteral(value))
+    throw new ValidateError(
+      `${context.type}: argument "${name}" is not a literal, so no value of the right shape can be built from it`,
+    );
   return value;
 }
 
 const name = (context: LiteralContext) => argument(context, 'name');
-const bucketName = (context: LiteralContext) => (isLiteral(context.body.bucket) ? context.body.bucket : `${argument(context, 'bucket_prefix')}${UNIQUE_SUFFIX}`);
-const arn = (context: LiteralContext, service: string, resource: string, regional = true) => `arn:aws:${service}:${regional ? context.region : ''}:${STUB_ACCOUNT_ID}:${resource}`;
+const bucketName = (context: LiteralContext) =>
+  isLiteral(context.body.bucket) ? context.body.bucket : `${argument(context, 'bucket_prefix')}${UNIQUE_SUFFIX}`;
+const arn = (context: LiteralContext, service: string, resource: string, regional = true) =>
+  `arn:aws:${service}:${regional ? context.region : ''}:${STUB_ACCOUNT_ID}:${resource}`;
 
 type Literal = (context: LiteralContext) => string;
 
@@ -45,10 +51,17 @@ type Literal = (context: LiteralContext) => string;
 const LITERALS: Readonly<Record<string, Readonly<Record<string, Literal>>>> = {
   aws_s3_bucket: { id: bucketName, bucket: bucketName, arn: (c) => `arn:aws:s3:::${bucketName(c)}` },
   aws_kms_key: { id: () => UUID, key_id: () => UUID, arn: (c) => arn(c, 'kms', `key/${UUID}`) },
-  aws_codebuild_project: { id: (c) => arn(c, 'codebuild', `project/${name(c)}`), name, arn: (c) => arn(c, 'codebuild', `project/${name(c)}`) },
+  aws_codebuild_project: {
+    id: (c) => arn(c, 'codebuild', `project/${name(c)}`),
+    name,
+    arn: (c) => arn(c, 'codebuild', `project/${name(c)}`),
+  },
   aws_codebuild_report_group: { name, arn: (c) => arn(c, 'codebuild', `report-group/${name(c)}`) },
   aws_codepipeline: { id: name, name, arn: (c) => arn(c, 'codepipeline', name(c)) },
-  aws_codepipeline_webhook: { arn: (c) => arn(c, 'codepipeline', `webhook:${name(c)}`), url: (c) => `https://${c.region}.webhooks.aws/trigger?t=placeholder&v=1` },
+  aws_codepipeline_webhook: {
+    arn: (c) => arn(c, 'codepipeline', `webhook:${name(c)}`),
+    url: (c) => `https://${c.region}.webhooks.aws/trigger?t=placeholder&v=1`,
+  },
   aws_cloudwatch_log_group: { id: name, name, arn: (c) => arn(c, 'logs', `log-group:${name(c)}`) },
   aws_secretsmanager_secret: {
     id: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`),
@@ -56,7 +69,10 @@ const LITERALS: Readonly<Record<string, Readonly<Record<string, Literal>>>> = {
     name,
   },
   aws_sns_topic: { id: (c) => arn(c, 'sns', name(c)), arn: (c) => arn(c, 'sns', name(c)), name },
-  'data.aws_secretsmanager_secret': { arn: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`), id: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`) },
+  'data.aws_secretsmanager_secret': {
+    arn: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`),
+    id: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`),
+  },
   aws_iam_role: { id: name, name, arn: (c) => arn(c, 'iam', `role/${name(c)}`, false) },
   aws_ecr_repository: {
     id: name,
@@ -70,11 +86,19 @@ const LITERALS: Readonly<Record<string, Readonly<Record<string, Literal>>>> = {
     name,
     connection_status: () => 'PENDING',
   },
-  github_repository: { id: name, name, node_id: () => 'R_kgDOPlaceholder', full_name: (c) => `placeholder-owner/${name(c)}` },
+  github_repository: {
+    id: name,
+    name,
+    node_id: () => 'R_kgDOPlaceholder',
+    full_name: (c) => `placeholder-owner/${name(c)}`,
+  },
   github_branch_default: { branch: (c) => argument(c, 'branch') },
   github_branch_protection: { id: () => 'BPR_kwDOPlaceholder' },
   github_repository_webhook: { id: () => '1' },
-  'data.github_repository': { name: (c) => argument(c, 'full_name').split('/')[1], full_name: (c) => argument(c, 'full_name') },
+  'data.github_repository': {
+    name: (c) => argument(c, 'full_name').split('/')[1],
+    full_name: (c) => argument(c, 'full_name'),
+  },
   random_password: { result: (c) => 'P'.repeat(Number(c.body.length ?? 40)) },
 };
 
@@ -82,7 +106,9 @@ const LITERALS: Readonly<Record<string, Readonly<Record<string, Literal>>>> = {
 export function literalFor(attribute: string, context: LiteralContext): string {
   const build = LITERALS[context.type]?.[attribute];
   if (build === undefined) {
-    throw new ValidateError(`no value of the right shape is known for ${context.type}.${attribute}; add one to tools/validate/literals.ts`);
+    throw new ValidateError(
+      `no value of the right shape is known for ${context.type}.${attribute}; add one to tools/validate/literals.ts`,
+    );
   }
   return build(context);
 }

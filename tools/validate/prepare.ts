@@ -54,21 +54,25 @@ function elementsOf(json: Json): Map<string, { readonly type: string; readonly b
     ['data', 'data.'],
   ] as const) {
     for (const [type, byName] of Object.entries<Json>(json[mode] ?? {})) {
-      for (const [name, body] of Object.entries<Json>(byName)) elements.set(`${prefix}${type}.${name}`, { type: `${prefix}${type}`, body });
+      for (const [name, body] of Object.entries<Json>(byName))
+        elements.set(`${prefix}${type}.${name}`, { type: `${prefix}${type}`, body });
     }
   }
   return elements;
 }
 
 /** The provider local name an element belongs to: its `provider` argument, else its type's prefix. */
-const providerOf = (type: string, body: Json) => String(body.provider ?? type.replace(/^data\./, '').split('_')[0]).split('.')[0];
+const providerOf = (type: string, body: Json) =>
+  String(body.provider ?? type.replace(/^data\./, '').split('_')[0]).split('.')[0];
 
 /** `value` with every string rewritten by `rewrite`; `//` metadata is left as it is. */
 function mapStrings(value: unknown, rewrite: (text: string) => string): any {
   if (typeof value === 'string') return rewrite(value);
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, rewrite));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, key === '//' ? item : mapStrings(item, rewrite)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, key === '//' ? item : mapStrings(item, rewrite)]),
+    );
   }
   return value;
 }
@@ -77,7 +81,8 @@ function mapStrings(value: unknown, rewrite: (text: string) => string): any {
 function regionOf(stack: StackFile): string {
   const aws = [].concat(stack.json.provider?.aws ?? []) as Json[];
   const region = (aws.find((config) => config.alias === undefined) ?? aws[0])?.region;
-  if (typeof region !== 'string' || region.includes('${')) throw new ValidateError(`${stack.id}: the AWS provider's region must be a literal to validate the stack`);
+  if (typeof region !== 'string' || region.includes('${'))
+    throw new ValidateError(`${stack.id}: the AWS provider's region must be a literal to validate the stack`);
   return region;
 }
 
@@ -89,7 +94,9 @@ function cutProviders(json: Json, missing: ReadonlySet<string>): Map<string, str
     if (!missing.has(provider)) continue;
     const source = String(json.terraform?.required_providers?.[provider]?.source ?? provider);
     cut.set(source, [...(cut.get(source) ?? []), address]);
-    const [mode, bareType, name] = type.startsWith('data.') ? ['data', type.slice(5), address.split('.')[2]] : ['resource', type, address.split('.')[1]];
+    const [mode, bareType, name] = type.startsWith('data.')
+      ? ['data', type.slice(5), address.split('.')[2]]
+      : ['resource', type, address.split('.')[1]];
     delete json[mode][bareType][name];
     if (Object.keys(json[mode][bareType]).length === 0) delete json[mode][bareType];
   }
@@ -105,7 +112,12 @@ function cutProviders(json: Json, missing: ReadonlySet<string>): Map<string, str
 }
 
 /** Replaces references to the elements at `addresses` (of the original stack) by values of the right shape. */
-function replaceWith(json: Json, original: Json, region: string, replace: (reference: Reference) => boolean): { json: Json; replaced: number } {
+function replaceWith(
+  json: Json,
+  original: Json,
+  region: string,
+  replace: (reference: Reference) => boolean,
+): { json: Json; replaced: number } {
   const elements = elementsOf(original);
   let replaced = 0;
   const rewritten = mapStrings(json, (text) => {
@@ -121,25 +133,46 @@ function replaceWith(json: Json, original: Json, region: string, replace: (refer
 }
 
 /** Prepares the two checked copies of a stack. */
-export function prepareStack(stack: StackFile, options: { readonly missingProviders: ReadonlySet<string>; readonly stubEndpoint: string }): PreparedStack {
+export function prepareStack(
+  stack: StackFile,
+  options: { readonly missingProviders: ReadonlySet<string>; readonly stubEndpoint: string },
+): PreparedStack {
   const region = regionOf(stack);
   const notes: string[] = [];
   const json: Json = structuredClone(stack.json);
   const backend = Object.keys(json.terraform?.backend ?? {});
   if (backend.length > 0) notes.push(`backend ${backend.join(', ')} removed (a plan needs no state)`);
   delete json.terraform?.backend;
-  if (json.import !== undefined) notes.push(`${[].concat(json.import).length} import block(s) removed (only a root module may hold them)`);
+  if (json.import !== undefined)
+    notes.push(`${[].concat(json.import).length} import block(s) removed (only a root module may hold them)`);
   delete json.import;
   const cut = cutProviders(json, options.missingProviders);
   const cutAddresses = new Set([...cut.values()].flat());
   const placeheld = replaceWith(json, stack.json, region, (reference) => cutAddresses.has(reference.address));
   const asWritten = placeheld.json;
-  for (const config of [].concat(asWritten.provider?.aws ?? []) as Json[]) Object.assign(config, stubProviderSettings(options.stubEndpoint));
+  for (const config of [].concat(asWritten.provider?.aws ?? []) as Json[])
+    Object.assign(config, stubProviderSettings(options.stubEndpoint));
 
-  const literal = replaceWith(structuredClone(asWritten), stack.json, region, (reference) => !reference.address.startsWith('data.'));
+  const literal = replaceWith(
+    structuredClone(asWritten),
+    stack.json,
+    region,
+    (reference) => !reference.address.startsWith('data.'),
+  );
   const withLiterals = literal.json;
-  // The copy with literals uses one AWS provider for all stacks, configured by the root module: a provider process each costs seconds.
+  // The copy with literals uses one AWS provider for all stacks, configured by the root module: a provider process each
+  // costs seconds.
   delete withLiterals.provider?.aws;
-  if (withLiterals.provider !== undefined && Object.keys(withLiterals.provider).length === 0) delete withLiterals.provider;
-  return { id: stack.id, region, asWritten, withLiterals, cut, placeholders: placeheld.replaced, literals: literal.replaced, notes };
+  if (withLiterals.provider !== undefined && Object.keys(withLiterals.provider).length === 0)
+    delete withLiterals.provider;
+  return {
+    id: stack.id,
+    region,
+    asWritten,
+    withLiterals,
+    cut,
+    placeholders: placeheld.replaced,
+    literals: literal.replaced,
+    notes,
+  };
 }

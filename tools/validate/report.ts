@@ -15,15 +15,23 @@ function tally(calls: readonly string[]): string {
 
 /** What was changed in a stack's copies to check them here. */
 function changesOf(stack: PreparedStack): string {
-  const parts = [...stack.cut].map(([source, addresses]) => `cut provider ${source}${addresses.length === 0 ? '' : ` with ${addresses.join(', ')}`}`);
-  if (stack.placeholders > 0) parts.push(`${count(stack.placeholders, 'reference')} to cut elements replaced by placeholders`);
-  parts.push(...stack.notes, `${count(stack.literals, 'reference')} to resources replaced by literals in the second copy`);
+  const parts = [...stack.cut].map(
+    ([source, addresses]) => `cut provider ${source}${addresses.length === 0 ? '' : ` with ${addresses.join(', ')}`}`,
+  );
+  if (stack.placeholders > 0)
+    parts.push(`${count(stack.placeholders, 'reference')} to cut elements replaced by placeholders`);
+  parts.push(
+    ...stack.notes,
+    `${count(stack.literals, 'reference')} to resources replaced by literals in the second copy`,
+  );
   return `    ${stack.id}: ${parts.join('; ')}`;
 }
 
 /** The report of one directory, and whether it passed. */
 export function formatReport(report: CheckReport): { readonly text: string; readonly passed: boolean } {
-  const lines = [`${report.dir}: ${count(report.stacks.length, 'stack')}, checked as written and again with literals for the values known only after apply`];
+  const lines = [
+    `${report.dir}: ${count(report.stacks.length, 'stack')}, checked as written and again with literals for the values known only after apply`,
+  ];
   lines.push('  Changed in the copies checked (the stacks themselves are untouched):', ...report.stacks.map(changesOf));
   const counts = report.planCounts;
   lines.push(
@@ -31,7 +39,10 @@ export function formatReport(report: CheckReport): { readonly text: string; read
       ? '  terraform plan: failed'
       : `  terraform plan: ${counts.add} to add, ${counts.change} to change, ${counts.remove} to destroy (both copies), as npm run plan-summary counts it too; the AWS stub served ${tally(report.stubCalls.served)}`,
   );
-  if (report.stubCalls.refused.length > 0) lines.push(`  The AWS stub refused: ${tally(report.stubCalls.refused)} (teach tools/validate/aws-stub.ts these calls)`);
+  if (report.stubCalls.refused.length > 0)
+    lines.push(
+      `  The AWS stub refused: ${tally(report.stubCalls.refused)} (teach tools/validate/aws-stub.ts these calls)`,
+    );
   for (const diagnostic of report.allowed) {
     const reason = ALLOWED_WARNINGS.find((warning) => warning.summary === diagnostic.summary)?.reason;
     lines.push(`  allowed warning in ${locate(diagnostic)}: ${diagnostic.summary} (${reason})`);

@@ -41,12 +41,22 @@ export function readStacks(dir: string): StackFile[] {
   if (existsSync(manifestPath)) {
     const stacks = Object.entries<any>(readJson(manifestPath).stacks ?? {});
     const hcl = stacks.find(([, stack]) => !String(stack.synthesizedStackPath).endsWith('.json'));
-    if (hcl !== undefined) throw new ValidateError(`${dir} holds HCL (cdktf synth --hcl); synthesize JSON to validate it`);
-    return stacks.map(([id, stack]) => ({ id, path: join(dir, stack.synthesizedStackPath), json: readJson(join(dir, stack.synthesizedStackPath)) }));
+    if (hcl !== undefined)
+      throw new ValidateError(`${dir} holds HCL (cdktf synth --hcl); synthesize JSON to validate it`);
+    return stacks.map(([id, stack]) => ({
+      id,
+      path: join(dir, stack.synthesizedStackPath),
+      json: readJson(join(dir, stack.synthesizedStackPath)),
+    }));
   }
   const files = readdirSync(dir)
     .filter((name) => name.endsWith('.tf.json'))
     .sort();
-  if (files.length === 0) throw new ValidateError(`${dir} has neither a manifest.json (a synth output directory) nor <stack>.tf.json files`);
-  return files.map((name) => ({ id: name.slice(0, -'.tf.json'.length), path: join(dir, name), json: readJson(join(dir, name)) }));
+  if (files.length === 0)
+    throw new ValidateError(`${dir} has neither a manifest.json (a synth output directory) nor <stack>.tf.json files`);
+  return files.map((name) => ({
+    id: name.slice(0, -'.tf.json'.length),
+    path: join(dir, name),
+    json: readJson(join(dir, name)),
+  }));
 }

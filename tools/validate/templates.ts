@@ -78,7 +78,10 @@ const quoted = (value: string) =>
  * quoted string in the expression. Returns the new template and the number of
  * references replaced.
  */
-export function replaceReferences(template: string, replacement: (reference: Reference) => string | undefined): { readonly text: string; readonly replaced: number } {
+export function replaceReferences(
+  template: string,
+  replacement: (reference: Reference) => string | undefined,
+): { readonly text: string; readonly replaced: number } {
   const whole = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.([a-z_][a-z0-9_]*)\}$/.exec(template);
   if (whole !== null) {
     const value = replacement({ address: whole[1], attribute: whole[2] });
@@ -93,12 +96,14 @@ export function replaceReferences(template: string, replacement: (reference: Ref
     let cursor = 0;
     for (const [codeStart, codeEnd] of codeRanges(expression)) {
       rewritten += expression.slice(cursor, codeStart);
-      rewritten += expression.slice(codeStart, codeEnd).replace(REFERENCE, (match, address: string, attribute: string) => {
-        const value = replacement({ address, attribute });
-        if (value === undefined) return match;
-        replaced += 1;
-        return quoted(value);
-      });
+      rewritten += expression
+        .slice(codeStart, codeEnd)
+        .replace(REFERENCE, (match, address: string, attribute: string) => {
+          const value = replacement({ address, attribute });
+          if (value === undefined) return match;
+          replaced += 1;
+          return quoted(value);
+        });
       cursor = codeEnd;
     }
     rewritten += expression.slice(cursor);

@@ -32,7 +32,9 @@ export function mirroredProviders(mirror: string): Map<string, string[]> {
   for (const host of list(mirror)) {
     for (const namespace of list(join(mirror, host))) {
       for (const type of list(join(mirror, host, namespace))) {
-        const versions = list(join(mirror, host, namespace, type)).filter((version) => list(join(mirror, host, namespace, type, version)).length > 0);
+        const versions = list(join(mirror, host, namespace, type)).filter(
+          (version) => list(join(mirror, host, namespace, type, version)).length > 0,
+        );
         if (versions.length > 0) found.set(`${host}/${namespace}/${type}`, versions.sort());
       }
     }
@@ -53,16 +55,25 @@ export function providerSetup(env: NodeJS.ProcessEnv): { readonly setup: Provide
   const base = { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   const mirror = env[MIRROR_ENV_VAR];
   if (mirror === undefined) return { setup: { env: base }, description: 'providers from your Terraform setup' };
-  if (mirror.trim() === '' || !existsSync(mirror)) throw new ValidateError(`${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} is not a directory; name a provider filesystem mirror or unset it`);
+  if (mirror.trim() === '' || !existsSync(mirror))
+    throw new ValidateError(
+      `${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} is not a directory; name a provider filesystem mirror or unset it`,
+    );
   const providers = mirroredProviders(resolve(mirror));
-  if (providers.size === 0) throw new ValidateError(`${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} holds no provider in the mirror layout <host>/<namespace>/<type>/<version>/<os>_<arch>/`);
+  if (providers.size === 0)
+    throw new ValidateError(
+      `${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} holds no provider in the mirror layout <host>/<namespace>/<type>/<version>/<os>_<arch>/`,
+    );
   const configDir = mkdtempSync(join(tmpdir(), 'ci-validate-cli-'));
   const cache = join(tmpdir(), 'ci-validate-plugin-cache');
   mkdirSync(cache, { recursive: true });
   writeMirrorCliConfig(join(configDir, 'terraform.rc'), resolve(mirror), cache);
   const list = [...providers].map(([source, versions]) => `${source} ${versions.join(', ')}`).join('; ');
   return {
-    setup: { mirror: { path: resolve(mirror), providers }, env: { ...base, TF_CLI_CONFIG_FILE: join(configDir, 'terraform.rc') } },
+    setup: {
+      mirror: { path: resolve(mirror), providers },
+      env: { ...base, TF_CLI_CONFIG_FILE: join(configDir, 'terraform.rc') },
+    },
     description: `providers from the filesystem mirror ${resolve(mirror)}, offline: ${list}`,
   };
 }
@@ -71,12 +82,27 @@ export function providerSetup(env: NodeJS.ProcessEnv): { readonly setup: Provide
 export function missingProviders(json: Record<string, any>, setup: ProviderSetup): Set<string> {
   if (setup.mirror === undefined) return new Set();
   const required = Object.entries<Record<string, any>>(json.terraform?.required_providers ?? {});
-  return new Set(required.filter(([, spec]) => !setup.mirror!.providers.has(qualifiedSource(String(spec.source)))).map(([name]) => name));
+  return new Set(
+    required
+      .filter(([, spec]) => !setup.mirror!.providers.has(qualifiedSource(String(spec.source))))
+      .map(([name]) => name),
+  );
 }
 
 /** A CLI configuration that installs the mirror's providers from it and nothing from anywhere else, linking them from a shared cache. */
 export function writeMirrorCliConfig(path: string, mirror: string, pluginCacheDir: string): void {
-  writeFileSync(path, ['provider_installation {', '  filesystem_mirror {', `    path = ${JSON.stringify(mirror)}`, '  }', '}', `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`, ''].join('\n'));
+  writeFileSync(
+    path,
+    [
+      'provider_installation {',
+      '  filesystem_mirror {',
+      `    path = ${JSON.stringify(mirror)}`,
+      '  }',
+      '}',
+      `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 /** The installed Terraform's version, or undefined when there is none on PATH. */

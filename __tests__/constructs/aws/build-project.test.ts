@@ -5,13 +5,22 @@ import { Construct } from 'constructs';
 import { BuildProject, BuildProjectProps, UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
 import { GitHubBuildSource } from '../../../constructs/aws/build-source';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOG_WRITE_ACTIONS, REPORT_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
+import {
+  KEY_ENCRYPT_DECRYPT_ACTIONS,
+  LOG_WRITE_ACTIONS,
+  REPORT_ACTIONS,
+  SECRET_READ_ACTIONS,
+} from '../../../iam/actions';
 import { contextArn, statement, synth, Synthesized } from '../../helpers';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf';
 
 function build(scope: Construct, props: Partial<BuildProjectProps> = {}): BuildProject {
-  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'ci/app', description: 'd', allowCloudWatchLogs: true });
+  const encryptionKey = new EncryptionKey(scope, 'key', {
+    alias: 'ci/app',
+    description: 'd',
+    allowCloudWatchLogs: true,
+  });
   return new BuildProject(scope, 'build', { projectName: 'app', encryptionKey, ...props });
 }
 
@@ -65,10 +74,20 @@ describe('BuildProject', () => {
   });
 
   test('logs to its own encrypted log group with retention, and reports tests to a TEST report group', () => {
-    expect(stack.text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/codebuild/app', retention_in_days: 365 });
+    expect(stack.text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/codebuild/app',
+      retention_in_days: 365,
+    });
     expect(stack.at('build/logs').kms_key_id).toBe(stack.ref('key/key', 'arn'));
-    expect(project.logs_config.cloudwatch_logs).toEqual({ status: 'ENABLED', group_name: stack.ref('build/logs', 'name') });
-    expect(stack.text).toHaveResourceWithProperties(CodebuildReportGroup, { name: `app-${UNIT_TEST_REPORT_KEY}`, type: 'TEST', export_config: { type: 'NO_EXPORT' } });
+    expect(project.logs_config.cloudwatch_logs).toEqual({
+      status: 'ENABLED',
+      group_name: stack.ref('build/logs', 'name'),
+    });
+    expect(stack.text).toHaveResourceWithProperties(CodebuildReportGroup, {
+      name: `app-${UNIT_TEST_REPORT_KEY}`,
+      type: 'TEST',
+      export_config: { type: 'NO_EXPORT' },
+    });
   });
 
   test('its role trusts CodeBuild only for builds of this project in this account (confused deputy)', () => {
@@ -81,13 +100,34 @@ describe('BuildProject', () => {
 
   test('its role may do what the build does, on these resources only (artifacts come with the pipeline action that runs it)', () => {
     const statements = stack.statements('build/role/permissions');
-    expect(statements.map((s) => s.sid)).toEqual(['WriteBuildLogs', 'PublishTestReports', 'UseEncryptionKey', 'ReadBuildSecrets']);
+    expect(statements.map((s) => s.sid)).toEqual([
+      'WriteBuildLogs',
+      'PublishTestReports',
+      'UseEncryptionKey',
+      'ReadBuildSecrets',
+    ]);
     // Log group and report group ARNs are built from their names, known at plan time (no policy diff when they change).
     const logGroup = contextArn(stack, 'logs', 'log-group:/aws/codebuild/app');
-    expect(statement(statements, 'WriteBuildLogs')).toEqual({ sid: 'WriteBuildLogs', effect: 'Allow', actions: [...LOG_WRITE_ACTIONS], resources: [logGroup, `${logGroup}:*`] });
-    expect(statement(statements, 'PublishTestReports')).toMatchObject({ actions: REPORT_ACTIONS, resources: [contextArn(stack, 'codebuild', 'report-group/app-unit-tests')] });
-    expect(statement(statements, 'UseEncryptionKey')).toMatchObject({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [stack.ref('key/key', 'arn')] });
-    expect(statement(statements, 'ReadBuildSecrets')).toEqual({ sid: 'ReadBuildSecrets', effect: 'Allow', actions: [...SECRET_READ_ACTIONS], resources: [SECRET] });
+    expect(statement(statements, 'WriteBuildLogs')).toEqual({
+      sid: 'WriteBuildLogs',
+      effect: 'Allow',
+      actions: [...LOG_WRITE_ACTIONS],
+      resources: [logGroup, `${logGroup}:*`],
+    });
+    expect(statement(statements, 'PublishTestReports')).toMatchObject({
+      actions: REPORT_ACTIONS,
+      resources: [contextArn(stack, 'codebuild', 'report-group/app-unit-tests')],
+    });
+    expect(statement(statements, 'UseEncryptionKey')).toMatchObject({
+      actions: KEY_ENCRYPT_DECRYPT_ACTIONS,
+      resources: [stack.ref('key/key', 'arn')],
+    });
+    expect(statement(statements, 'ReadBuildSecrets')).toEqual({
+      sid: 'ReadBuildSecrets',
+      effect: 'Allow',
+      actions: [...SECRET_READ_ACTIONS],
+      resources: [SECRET],
+    });
     for (const granted of statements) {
       expect(granted.actions).not.toContain('*');
       expect(granted.resources).not.toContain('*');
@@ -107,12 +147,17 @@ describe('BuildProject variants', () => {
   });
 
   test('runs on ARM for aarch64 images', () => {
-    const arm = synth((scope) => build(scope, { image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0' })).at('build/project');
+    const arm = synth((scope) => build(scope, { image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0' })).at(
+      'build/project',
+    );
     expect(arm.environment.type).toBe('ARM_CONTAINER');
   });
 
   test.each([
-    [{ concurrentBuildLimit: 0 }, /BuildProject at stack\/build: invalid prop "concurrentBuildLimit" = 0: must be an integer >= 1/],
+    [
+      { concurrentBuildLimit: 0 },
+      /BuildProject at stack\/build: invalid prop "concurrentBuildLimit" = 0: must be an integer >= 1/,
+    ],
     [{ concurrentBuildLimit: 1.5 }, /"concurrentBuildLimit" = 1.5: must be an integer >= 1/],
     [{ timeoutMinutes: 2 }, /"timeoutMinutes" = 2: must be an integer from 5 to 2160/],
     [{ queuedTimeoutMinutes: 481 }, /"queuedTimeoutMinutes" = 481/],
@@ -121,10 +166,19 @@ describe('BuildProject variants', () => {
     [{ appPath: '../x' }, /"appPath" = "..\/x"/],
     [{ projectName: '-x' }, /"projectName" = "-x"/],
     // Valid for CodeBuild (150), but the role name it gives is over IAM's 64 and the report group's over 128.
-    [{ projectName: 'a'.repeat(60) }, /"projectName" = "a{60}": gives the IAM role name "a{60}-codebuild", which must be 1-64/],
+    [
+      { projectName: 'a'.repeat(60) },
+      /"projectName" = "a{60}": gives the IAM role name "a{60}-codebuild", which must be 1-64/,
+    ],
     [{ projectName: 'a'.repeat(120) }, /gives the report group name "a{120}-unit-tests", which must be 2-128/],
-    [{ environmentVariables: [{ name: 'APP_DIR', value: 'x' }] }, /"environmentVariables\[\].name" = "APP_DIR": must be unique among the build's variables \(APP_DIR is set from "appPath"\)/],
-    [{ environmentVariables: [{ name: 'CODEBUILD_X', value: 'x' }] }, /"environmentVariables\[\].name" = "CODEBUILD_X": must be letters, digits and "_", not starting with a digit or with CODEBUILD_/],
+    [
+      { environmentVariables: [{ name: 'APP_DIR', value: 'x' }] },
+      /"environmentVariables\[\].name" = "APP_DIR": must be unique among the build's variables \(APP_DIR is set from "appPath"\)/,
+    ],
+    [
+      { environmentVariables: [{ name: 'CODEBUILD_X', value: 'x' }] },
+      /"environmentVariables\[\].name" = "CODEBUILD_X": must be letters, digits and "_", not starting with a digit or with CODEBUILD_/,
+    ],
   ])('rejects %j, naming the construct path, the prop, the value and what is allowed', (props, message) => {
     expect(() => synth((scope) => build(scope, props))).toThrow(message);
   });
@@ -134,7 +188,9 @@ describe('BuildProject variants', () => {
     ['a public ECR image by tag', 'public.ecr.aws/docker/library/docker:latest'],
   ])('refuses %s for a build that runs Docker (privileged), naming the prop', (_name, image) => {
     expect(() => synth((scope) => build(scope, { image }))).toThrow(
-      new RegExp(`invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or pinned by digest`),
+      new RegExp(
+        `invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or pinned by digest`,
+      ),
     );
   });
 
@@ -144,7 +200,9 @@ describe('BuildProject variants', () => {
   });
 
   test('reports every invalid prop at once', () => {
-    expect(() => synth((scope) => build(scope, { timeoutMinutes: 2, queuedTimeoutMinutes: 1 }))).toThrow(/"timeoutMinutes" = 2.*\n.*"queuedTimeoutMinutes" = 1/);
+    expect(() => synth((scope) => build(scope, { timeoutMinutes: 2, queuedTimeoutMinutes: 1 }))).toThrow(
+      /"timeoutMinutes" = 2.*\n.*"queuedTimeoutMinutes" = 1/,
+    );
   });
 });
 
@@ -160,14 +218,24 @@ describe('BuildProject with a GitHub source', () => {
 
   test('builds the repository on its own, reports its status, and its role may read exactly the token', () => {
     const stack = synth((scope) => build(scope, { gitHubSource: source() }));
-    expect(stack.at('build/project').source).toMatchObject({ type: 'GITHUB', location: 'https://github.com/o/r.git', report_build_status: true, auth: { type: 'SECRETS_MANAGER', resource: TOKEN } });
+    expect(stack.at('build/project').source).toMatchObject({
+      type: 'GITHUB',
+      location: 'https://github.com/o/r.git',
+      report_build_status: true,
+      auth: { type: 'SECRETS_MANAGER', resource: TOKEN },
+    });
     expect(stack.at('build/project').artifacts).toEqual({ type: 'NO_ARTIFACTS' });
     expect(stack.at('build/webhook').project_name).toBe(stack.ref('build/project', 'name'));
-    expect(statement(stack.statements('build/role/permissions'), 'ReadSourceToken')).toMatchObject({ actions: [...SECRET_READ_ACTIONS], resources: [TOKEN] });
+    expect(statement(stack.statements('build/role/permissions'), 'ReadSourceToken')).toMatchObject({
+      actions: [...SECRET_READ_ACTIONS],
+      resources: [TOKEN],
+    });
   });
 
   test('writes a DISABLED policy without approver roles, which apply only to approvals', () => {
-    const stack = synth((scope) => build(scope, { gitHubSource: source({ pullRequestBuildPolicy: { requiresCommentApproval: 'DISABLED' } }) }));
+    const stack = synth((scope) =>
+      build(scope, { gitHubSource: source({ pullRequestBuildPolicy: { requiresCommentApproval: 'DISABLED' } }) }),
+    );
     expect(stack.at('build/webhook').pull_request_build_policy).toEqual({ requires_comment_approval: 'DISABLED' });
   });
 
@@ -177,8 +245,16 @@ describe('BuildProject with a GitHub source', () => {
       { webhookFilterGroups: [[{ type: 'BASE_REF' as const, pattern: '^refs/heads/main$' }]] },
       /invalid prop "gitHubSource.webhookFilterGroups\[0\]" = \["BASE_REF"\]: must hold an EVENT filter/,
     ],
-    ['no filter group', { webhookFilterGroups: [] }, /invalid prop "gitHubSource.webhookFilterGroups" = \[\]: must hold at least one filter group/],
-    ['a status context with a leading space', { statusContext: ' ci' }, /invalid prop "gitHubSource.statusContext" = " ci": must be a status check context/],
+    [
+      'no filter group',
+      { webhookFilterGroups: [] },
+      /invalid prop "gitHubSource.webhookFilterGroups" = \[\]: must hold at least one filter group/,
+    ],
+    [
+      'a status context with a leading space',
+      { statusContext: ' ci' },
+      /invalid prop "gitHubSource.statusContext" = " ci": must be a status check context/,
+    ],
     [
       'an unknown comment approval',
       { pullRequestBuildPolicy: { requiresCommentApproval: 'SOMETIMES' as any } },
@@ -186,15 +262,27 @@ describe('BuildProject with a GitHub source', () => {
     ],
     [
       'an unknown approver role',
-      { pullRequestBuildPolicy: { requiresCommentApproval: 'ALL_PULL_REQUESTS' as const, approverRoles: ['GITHUB_OWNER' as any] } },
+      {
+        pullRequestBuildPolicy: {
+          requiresCommentApproval: 'ALL_PULL_REQUESTS' as const,
+          approverRoles: ['GITHUB_OWNER' as any],
+        },
+      },
       /"gitHubSource.pullRequestBuildPolicy.approverRoles\[0\]" = "GITHUB_OWNER": must be one of GITHUB_READ/,
     ],
     [
       'approver roles with DISABLED',
-      { pullRequestBuildPolicy: { requiresCommentApproval: 'DISABLED' as const, approverRoles: ['GITHUB_ADMIN' as const] } },
+      {
+        pullRequestBuildPolicy: {
+          requiresCommentApproval: 'DISABLED' as const,
+          approverRoles: ['GITHUB_ADMIN' as const],
+        },
+      },
       /approverRoles" = \["GITHUB_ADMIN"\]: applies only when requiresCommentApproval is not DISABLED/,
     ],
   ])('refuses %s, naming the prop', (_case, overrides, message) => {
-    expect(() => synth((scope) => build(scope, { gitHubSource: source(overrides as Partial<GitHubBuildSource>) }))).toThrow(message);
+    expect(() =>
+      synth((scope) => build(scope, { gitHubSource: source(overrides as Partial<GitHubBuildSource>) })),
+    ).toThrow(message);
   });
 });

@@ -11,7 +11,9 @@ describe('ImageRepository', () => {
   beforeAll(() => {
     stack = synth((scope) => {
       const repository = new ImageRepository(scope, 'images', { repositoryName: 'app', encryptionKeyArn: KEY });
-      repository.grantPush(new ServiceRole(scope, 'role', { roleName: 'builder', assumedBy: 'codebuild.amazonaws.com' }));
+      repository.grantPush(
+        new ServiceRole(scope, 'role', { roleName: 'builder', assumedBy: 'codebuild.amazonaws.com' }),
+      );
     });
   });
 
@@ -35,13 +37,20 @@ describe('ImageRepository', () => {
   test('grants push on this repository and the unscopable login action on *', () => {
     const statements = stack.statements('role/permissions');
     expect(statement(statements, 'EcrLogin')).toMatchObject({ actions: ECR_AUTH_ACTIONS, resources: ['*'] });
-    expect(statement(statements, 'EcrPushImages')).toMatchObject({ actions: ECR_PUSH_ACTIONS, resources: [contextArn(stack, 'ecr', 'repository/app')] });
+    expect(statement(statements, 'EcrPushImages')).toMatchObject({
+      actions: ECR_PUSH_ACTIONS,
+      resources: [contextArn(stack, 'ecr', 'repository/app')],
+    });
   });
 
   test('rejects names ECR rejects, and counts out of range', () => {
-    expect(() => synth((scope) => new ImageRepository(scope, 'i', { repositoryName: 'App:latest', encryptionKeyArn: KEY }))).toThrow(
-      /ImageRepository at stack\/i: invalid prop "repositoryName" = "App:latest"/,
-    );
-    expect(() => synth((scope) => new ImageRepository(scope, 'i', { repositoryName: 'app', encryptionKeyArn: KEY, maxImageCount: 0 }))).toThrow(/"maxImageCount" = 0/);
+    expect(() =>
+      synth((scope) => new ImageRepository(scope, 'i', { repositoryName: 'App:latest', encryptionKeyArn: KEY })),
+    ).toThrow(/ImageRepository at stack\/i: invalid prop "repositoryName" = "App:latest"/);
+    expect(() =>
+      synth(
+        (scope) => new ImageRepository(scope, 'i', { repositoryName: 'app', encryptionKeyArn: KEY, maxImageCount: 0 }),
+      ),
+    ).toThrow(/"maxImageCount" = 0/);
   });
 });

@@ -3,7 +3,13 @@ import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { Construct } from 'constructs';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
 import { Pipeline } from '../../../constructs/aws/pipeline';
-import { ActionBinding, ActionConfig, ExecutionMode, IAction, PipelineType } from '../../../constructs/aws/pipeline-action';
+import {
+  ActionBinding,
+  ActionConfig,
+  ExecutionMode,
+  IAction,
+  PipelineType,
+} from '../../../constructs/aws/pipeline-action';
 import { SecureBucket } from '../../../constructs/aws/secure-bucket';
 import { BUILD_ACTION, BUILD_STAGE, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
 import { KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS, START_BUILD_ACTIONS } from '../../../iam/actions';
@@ -20,14 +26,23 @@ class FakeAction implements IAction {
   public bind(binding: ActionBinding): ActionConfig {
     this.binding = binding;
     this.binds += 1;
-    return { declaration: { name: this.actionName, category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, ...this.config };
+    return {
+      declaration: { name: this.actionName, category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+      ...this.config,
+    };
   }
 }
 
 function newPipeline(scope: Construct, pipelineType?: PipelineType, executionMode?: ExecutionMode): Pipeline {
   const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'ci/p', description: 'd' });
   const artifactBucket = new SecureBucket(scope, 'artifacts', { bucketPrefix: 'p-', encryptionKey });
-  return new Pipeline(scope, 'pipeline', { pipelineName: 'p', artifactBucket, encryptionKey, pipelineType, executionMode });
+  return new Pipeline(scope, 'pipeline', {
+    pipelineName: 'p',
+    artifactBucket,
+    encryptionKey,
+    pipelineType,
+    executionMode,
+  });
 }
 
 /** A pipeline of `type`, its type set by a source action, in `executionMode`. */
@@ -48,29 +63,60 @@ describe('Pipeline in a CiPipeline', () => {
 
   test('stores artifacts in the artifact bucket, encrypted with the customer key', () => {
     expect(stack.text).toHaveResourceWithProperties(Codepipeline, { name: 'app' });
-    expect(pipeline.artifact_store).toEqual([{ type: 'S3', location: stack.ref('ci/artifacts/bucket', 'bucket'), encryption_key: { type: 'KMS', id: stack.ref('ci/key/key', 'arn') } }]);
+    expect(pipeline.artifact_store).toEqual([
+      {
+        type: 'S3',
+        location: stack.ref('ci/artifacts/bucket', 'bucket'),
+        encryption_key: { type: 'KMS', id: stack.ref('ci/key/key', 'arn') },
+      },
+    ]);
   });
 
   test('runs Source then Build, the build reading the source artifact', () => {
     expect(pipeline.stage.map((stage: any) => stage.name)).toEqual([SOURCE_STAGE, BUILD_STAGE]);
     const build = pipeline.stage[1].action[0];
-    expect(build).toMatchObject({ name: BUILD_ACTION, category: 'Build', provider: 'CodeBuild', input_artifacts: pipeline.stage[0].action[0].output_artifacts });
+    expect(build).toMatchObject({
+      name: BUILD_ACTION,
+      category: 'Build',
+      provider: 'CodeBuild',
+      input_artifacts: pipeline.stage[0].action[0].output_artifacts,
+    });
     expect(build.configuration.ProjectName).toBe(stack.ref('ci/build/project', 'name'));
   });
 
   test('its role may start and follow this build, use this bucket and this key, and nothing else', () => {
     const statements = stack.statements('ci/pipeline/role/permissions');
-    expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'BucketList', 'UseEncryptionKey', 'RunBuildProject']);
+    expect(statements.map((s) => s.sid)).toEqual([
+      'BucketObjectsReadWrite',
+      'BucketRead',
+      'BucketList',
+      'UseEncryptionKey',
+      'RunBuildProject',
+    ]);
     // Only the pipeline's own artifact folder, named after it.
-    expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${stack.ref('ci/artifacts/bucket', 'arn')}/app/*`]);
-    expect(statement(statements, 'BucketList').condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['app/*'] }]);
+    expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([
+      `${stack.ref('ci/artifacts/bucket', 'arn')}/app/*`,
+    ]);
+    expect(statement(statements, 'BucketList').condition).toEqual([
+      { test: 'StringLike', variable: 's3:prefix', values: ['app/*'] },
+    ]);
     // The build reads its input from, and writes its output to, the same folder.
-    expect(statement(stack.statements('ci/build/role/permissions'), 'BucketObjectsReadWrite').resources).toEqual([`${stack.ref('ci/artifacts/bucket', 'arn')}/app/*`]);
+    expect(statement(stack.statements('ci/build/role/permissions'), 'BucketObjectsReadWrite').resources).toEqual([
+      `${stack.ref('ci/artifacts/bucket', 'arn')}/app/*`,
+    ]);
     // Built from the project's name, so that a change to the project never shows the policy changing.
-    expect(statement(statements, 'RunBuildProject')).toMatchObject({ actions: START_BUILD_ACTIONS, resources: [contextArn(stack, 'codebuild', 'project/app')] });
+    expect(statement(statements, 'RunBuildProject')).toMatchObject({
+      actions: START_BUILD_ACTIONS,
+      resources: [contextArn(stack, 'codebuild', 'project/app')],
+    });
     expect(statement(statements, 'BucketObjectsReadWrite').actions).toEqual(OBJECT_READ_WRITE_ACTIONS);
-    expect(statement(statements, 'UseEncryptionKey')).toMatchObject({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [stack.ref('ci/key/key', 'arn')] });
-    expect(stack.statements('ci/pipeline/role/trust')[0].principals).toEqual([{ type: 'Service', identifiers: ['codepipeline.amazonaws.com'] }]);
+    expect(statement(statements, 'UseEncryptionKey')).toMatchObject({
+      actions: KEY_ENCRYPT_DECRYPT_ACTIONS,
+      resources: [stack.ref('ci/key/key', 'arn')],
+    });
+    expect(stack.statements('ci/pipeline/role/trust')[0].principals).toEqual([
+      { type: 'Service', identifiers: ['codepipeline.amazonaws.com'] },
+    ]);
   });
 });
 
@@ -84,20 +130,35 @@ describe('Pipeline.addStage', () => {
       pipeline.addStage({ stageName: 'Gate', actions: [action] });
     });
     expect(action.binds).toBe(1);
-    expect(action.binding).toMatchObject({ pipelineName: pipeline!.pipelineName, stageName: 'Gate', role: pipeline!.role });
+    expect(action.binding).toMatchObject({
+      pipelineName: pipeline!.pipelineName,
+      stageName: 'Gate',
+      role: pipeline!.role,
+    });
   });
 
   test('places stages where asked, and writes ignored attributes at the real position of their action', () => {
     const stack = synth((scope) => {
       const pipeline = newPipeline(scope);
       const build = pipeline.addStage({ stageName: 'Build', actions: [new FakeAction('Compile')] });
-      pipeline.addStage({ stageName: 'Source', actions: [new FakeAction('Fetch', { ignoredChanges: ['configuration["Token"]'] })], placement: { rightBefore: build } });
-      pipeline.addStage({ stageName: 'Approve', actions: [new FakeAction('Ask'), new FakeAction('AskToo', { ignoredChanges: ['configuration["Other"]'] })], placement: { rightBefore: build } });
+      pipeline.addStage({
+        stageName: 'Source',
+        actions: [new FakeAction('Fetch', { ignoredChanges: ['configuration["Token"]'] })],
+        placement: { rightBefore: build },
+      });
+      pipeline.addStage({
+        stageName: 'Approve',
+        actions: [new FakeAction('Ask'), new FakeAction('AskToo', { ignoredChanges: ['configuration["Other"]'] })],
+        placement: { rightBefore: build },
+      });
       pipeline.addStage({ stageName: 'Deploy', actions: [new FakeAction('Ship')], placement: { justAfter: build } });
     });
     const body = stack.at('pipeline/pipeline');
     expect(body.stage.map((stage: any) => stage.name)).toEqual(['Source', 'Approve', 'Build', 'Deploy']);
-    expect(body.lifecycle.ignore_changes).toEqual(['stage[0].action[0].configuration["Token"]', 'stage[1].action[1].configuration["Other"]']);
+    expect(body.lifecycle.ignore_changes).toEqual([
+      'stage[0].action[0].configuration["Token"]',
+      'stage[1].action[1].configuration["Other"]',
+    ]);
   });
 
   test('takes the pipeline type and the V2 triggers from its actions', () => {
@@ -116,30 +177,51 @@ describe('Pipeline.addStage', () => {
       pipeline.addStage({ stageName: 'Build', actions: [new FakeAction('Compile')] });
     }).at('pipeline/pipeline');
     expect(v2.pipeline_type).toBe('V2');
-    expect(v2.trigger).toEqual([{ provider_type: 'CodeStarSourceConnection', git_configuration: { source_action_name: 'Fetch' } }]);
+    expect(v2.trigger).toEqual([
+      { provider_type: 'CodeStarSourceConnection', git_configuration: { source_action_name: 'Fetch' } },
+    ]);
   });
 
   test.each([
     [
       'a stage name used twice',
-      (p: Pipeline) => [p.addStage({ stageName: 'A', actions: [new FakeAction('X')] }), p.addStage({ stageName: 'A', actions: [new FakeAction('Y')] })],
+      (p: Pipeline) => [
+        p.addStage({ stageName: 'A', actions: [new FakeAction('X')] }),
+        p.addStage({ stageName: 'A', actions: [new FakeAction('Y')] }),
+      ],
       /"stageName" = "A": must be unique in the pipeline/,
     ],
-    ['a stage without actions', (p: Pipeline) => p.addStage({ stageName: 'Empty', actions: [] }), /"actions" = \[\]: must hold at least one action/],
+    [
+      'a stage without actions',
+      (p: Pipeline) => p.addStage({ stageName: 'Empty', actions: [] }),
+      /"actions" = \[\]: must hold at least one action/,
+    ],
     [
       'two actions of one name',
       (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X'), new FakeAction('X')] }),
       /"actions\[\].actionName" = \["X","X"\]: must be unique in the stage/,
     ],
-    ['a bad stage name', (p: Pipeline) => p.addStage({ stageName: 'has space', actions: [new FakeAction('X')] }), /"stageName" = "has space": must be 1-100 letters/],
+    [
+      'a bad stage name',
+      (p: Pipeline) => p.addStage({ stageName: 'has space', actions: [new FakeAction('X')] }),
+      /"stageName" = "has space": must be 1-100 letters/,
+    ],
     [
       'a placement next to a stage of another pipeline',
-      (p: Pipeline) => p.addStage({ stageName: 'A', actions: [new FakeAction('X')], placement: { justAfter: { stageName: 'Elsewhere' } } }),
+      (p: Pipeline) =>
+        p.addStage({
+          stageName: 'A',
+          actions: [new FakeAction('X')],
+          placement: { justAfter: { stageName: 'Elsewhere' } },
+        }),
       /"placement" = "Elsewhere": must name a stage of this pipeline/,
     ],
     [
       'actions that need different pipeline types',
-      (p: Pipeline) => [p.addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }), p.addStage({ stageName: 'B', actions: [new FakeAction('Y', { pipelineType: 'V2' })] })],
+      (p: Pipeline) => [
+        p.addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }),
+        p.addStage({ stageName: 'B', actions: [new FakeAction('Y', { pipelineType: 'V2' })] }),
+      ],
       /Pipeline at stack\/pipeline: invalid prop "pipelineType" = "V1": must be V2: action "Y" runs only in V2 pipelines/,
     ],
   ])('refuses %s, naming the pipeline', (_case, add, message) => {
@@ -154,39 +236,67 @@ describe('Pipeline.addStage', () => {
   });
 
   test('refuses an execution mode the pipeline type cannot run, or that does not exist', () => {
-    expect(() => pipelineOfType('V1', 'QUEUED')).toThrow('Pipeline at stack/pipeline: invalid prop "executionMode" = "QUEUED": must be SUPERSEDED in a V1 pipeline');
-    expect(() => synth((scope) => newPipeline(scope, 'V1', 'PARALLEL'))).toThrow(/invalid prop "executionMode" = "PARALLEL": must be SUPERSEDED in a V1 pipeline/);
-    expect(() => synth((scope) => newPipeline(scope, 'V2', 'FAST' as ExecutionMode))).toThrow(/invalid prop "executionMode" = "FAST": must be one of SUPERSEDED, QUEUED, PARALLEL/);
+    expect(() => pipelineOfType('V1', 'QUEUED')).toThrow(
+      'Pipeline at stack/pipeline: invalid prop "executionMode" = "QUEUED": must be SUPERSEDED in a V1 pipeline',
+    );
+    expect(() => synth((scope) => newPipeline(scope, 'V1', 'PARALLEL'))).toThrow(
+      /invalid prop "executionMode" = "PARALLEL": must be SUPERSEDED in a V1 pipeline/,
+    );
+    expect(() => synth((scope) => newPipeline(scope, 'V2', 'FAST' as ExecutionMode))).toThrow(
+      /invalid prop "executionMode" = "FAST": must be one of SUPERSEDED, QUEUED, PARALLEL/,
+    );
   });
 
   test('an explicit pipeline type that an action cannot run in is refused', () => {
-    expect(() => synth((scope) => newPipeline(scope, 'V2').addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }))).toThrow(
-      /"pipelineType" = "V2": must be V1: action "X" runs only in V1 pipelines/,
-    );
+    expect(() =>
+      synth((scope) =>
+        newPipeline(scope, 'V2').addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }),
+      ),
+    ).toThrow(/"pipelineType" = "V2": must be V1: action "X" runs only in V1 pipelines/);
   });
 
   test('a pipeline with fewer than two stages fails synth validation', () => {
     const stack = new TerraformStack(testApp(), 'stack');
     newPipeline(stack).addStage({ stageName: 'Only', actions: [new FakeAction('X')] });
-    expect(() => Testing.synth(stack, true)).toThrow(/Pipeline stack\/pipeline has 1 stage\(s\); a pipeline needs at least two/);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /Pipeline stack\/pipeline has 1 stage\(s\); a pipeline needs at least two/,
+    );
   });
 
   test('rejects a bad pipeline name, naming the construct path', () => {
     expect(() =>
       synth((scope) => {
-        const encryptionKey = EncryptionKey.fromKeyArn(scope, 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-        new Pipeline(scope, 'pipeline', { pipelineName: 'bad name', artifactBucket: SecureBucket.fromBucketName(scope, 'b-b-b'), encryptionKey });
+        const encryptionKey = EncryptionKey.fromKeyArn(
+          scope,
+          'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        );
+        new Pipeline(scope, 'pipeline', {
+          pipelineName: 'bad name',
+          artifactBucket: SecureBucket.fromBucketName(scope, 'b-b-b'),
+          encryptionKey,
+        });
       }),
-    ).toThrow('Pipeline at stack/pipeline: invalid prop "pipelineName" = "bad name": must be 1-100 letters, digits and .@_-');
+    ).toThrow(
+      'Pipeline at stack/pipeline: invalid prop "pipelineName" = "bad name": must be 1-100 letters, digits and .@_-',
+    );
   });
 
   test('rejects a pipeline name whose role name IAM would refuse', () => {
     const name = 'a'.repeat(52);
     expect(() =>
       synth((scope) => {
-        const encryptionKey = EncryptionKey.fromKeyArn(scope, 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-        new Pipeline(scope, 'pipeline', { pipelineName: name, artifactBucket: SecureBucket.fromBucketName(scope, 'b-b-b'), encryptionKey });
+        const encryptionKey = EncryptionKey.fromKeyArn(
+          scope,
+          'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        );
+        new Pipeline(scope, 'pipeline', {
+          pipelineName: name,
+          artifactBucket: SecureBucket.fromBucketName(scope, 'b-b-b'),
+          encryptionKey,
+        });
       }),
-    ).toThrow(`invalid prop "pipelineName" = "${name}": gives the IAM role name "${name}-codepipeline", which must be 1-64 letters`);
+    ).toThrow(
+      `invalid prop "pipelineName" = "${name}": gives the IAM role name "${name}-codepipeline", which must be 1-64 letters`,
+    );
   });
 });

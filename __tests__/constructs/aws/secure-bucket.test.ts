@@ -17,7 +17,14 @@ describe('SecureBucket', () => {
   let stack: Synthesized;
   let text: string;
   beforeAll(() => {
-    stack = synth((scope) => new SecureBucket(scope, 'artifacts', { bucketPrefix: 'app-artifacts-', encryptionKey: existingKey(scope), expireObjectsAfterDays: 30 }));
+    stack = synth(
+      (scope) =>
+        new SecureBucket(scope, 'artifacts', {
+          bucketPrefix: 'app-artifacts-',
+          encryptionKey: existingKey(scope),
+          expireObjectsAfterDays: 30,
+        }),
+    );
     text = stack.text;
   });
 
@@ -28,7 +35,9 @@ describe('SecureBucket', () => {
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(text).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: 'BucketOwnerEnforced' } });
+    expect(text).toHaveResourceWithProperties(S3BucketOwnershipControls, {
+      rule: { object_ownership: 'BucketOwnerEnforced' },
+    });
   });
 
   test('encrypts with the customer key and versions objects', () => {
@@ -68,17 +77,32 @@ describe('SecureBucket', () => {
 
   test('prevent_destroy only when asked', () => {
     expect(stack.at('artifacts/bucket').lifecycle).toBeUndefined();
-    const state = synth((scope) => new SecureBucket(scope, 'state', { bucketName: 'my-state', encryptionKey: existingKey(scope), preventDestroy: true }));
-    expect(state.text).toHaveResourceWithProperties(S3Bucket, { bucket: 'my-state', lifecycle: { prevent_destroy: true } });
+    const state = synth(
+      (scope) =>
+        new SecureBucket(scope, 'state', {
+          bucketName: 'my-state',
+          encryptionKey: existingKey(scope),
+          preventDestroy: true,
+        }),
+    );
+    expect(state.text).toHaveResourceWithProperties(S3Bucket, {
+      bucket: 'my-state',
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   test('rejects bad names and retention values, naming the prop', () => {
-    const attempt = (props: object) => () => synth((scope) => new SecureBucket(scope, 'b', { encryptionKey: existingKey(scope), ...props }));
-    expect(attempt({ bucketName: 'Bad_Name' })).toThrow(/SecureBucket at stack\/b: invalid prop "bucketName" = "Bad_Name": must be a valid S3 bucket name/);
+    const attempt = (props: object) => () =>
+      synth((scope) => new SecureBucket(scope, 'b', { encryptionKey: existingKey(scope), ...props }));
+    expect(attempt({ bucketName: 'Bad_Name' })).toThrow(
+      /SecureBucket at stack\/b: invalid prop "bucketName" = "Bad_Name": must be a valid S3 bucket name/,
+    );
     expect(attempt({})).toThrow(/exactly one of the props "bucketName" and "bucketPrefix"/);
     expect(attempt({ bucketName: 'ok-name', bucketPrefix: 'x' })).toThrow(/exactly one/);
     expect(attempt({ bucketPrefix: 'a'.repeat(38) })).toThrow(/"bucketPrefix"/);
-    expect(attempt({ bucketPrefix: 'x-', expireObjectsAfterDays: 0 })).toThrow(/"expireObjectsAfterDays" = 0: must be an integer from 1/);
+    expect(attempt({ bucketPrefix: 'x-', expireObjectsAfterDays: 0 })).toThrow(
+      /"expireObjectsAfterDays" = 0: must be an integer from 1/,
+    );
   });
 
   describe('fromBucketName', () => {
@@ -86,7 +110,9 @@ describe('SecureBucket', () => {
       const existing = synth((scope) => {
         const bucket = SecureBucket.fromBucketName(scope, 'shared-ci-artifacts');
         expect(bucket.bucketName).toBe('shared-ci-artifacts');
-        bucket.grantReadWrite(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }));
+        bucket.grantReadWrite(
+          new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }),
+        );
       });
       expect(existing.json.resource?.aws_s3_bucket).toBeUndefined();
       const statements = existing.statements('role/permissions');
@@ -100,30 +126,42 @@ describe('SecureBucket', () => {
 
     test('with a key prefix, grants the objects and the listing under it only', () => {
       const existing = synth((scope) => {
-        SecureBucket.fromBucketName(scope, 'shared-ci-artifacts').grantReadWrite(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }), {
-          objectKeyPrefix: 'app',
-        });
+        SecureBucket.fromBucketName(scope, 'shared-ci-artifacts').grantReadWrite(
+          new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }),
+          {
+            objectKeyPrefix: 'app',
+          },
+        );
       });
       const statements = existing.statements('role/permissions');
       const arn = `arn:${existing.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts`;
       expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${arn}/app/*`]);
-      expect(statement(statements, 'BucketList').condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['app/*'] }]);
+      expect(statement(statements, 'BucketList').condition).toEqual([
+        { test: 'StringLike', variable: 's3:prefix', values: ['app/*'] },
+      ]);
     });
 
     test('refuses a key prefix that is not one', () => {
       expect(() =>
         synth((scope) => {
-          SecureBucket.fromBucketName(scope, 'shared-ci-artifacts').grantReadWrite(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }), {
-            objectKeyPrefix: '/app/',
-          });
+          SecureBucket.fromBucketName(scope, 'shared-ci-artifacts').grantReadWrite(
+            new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }),
+            {
+              objectKeyPrefix: '/app/',
+            },
+          );
         }),
-      ).toThrow(/SecureBucket.grantReadWrite at stack: invalid prop "objectKeyPrefix" = "\/app\/": must be path segments/);
+      ).toThrow(
+        /SecureBucket.grantReadWrite at stack: invalid prop "objectKeyPrefix" = "\/app\/": must be path segments/,
+      );
     });
 
     test('with the key its objects are encrypted with, grants the key too', () => {
       const existing = synth((scope) => {
         const bucket = SecureBucket.fromBucketName(scope, 'shared-ci-artifacts', { encryptionKey: existingKey(scope) });
-        bucket.grantReadWrite(new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }));
+        bucket.grantReadWrite(
+          new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codepipeline.amazonaws.com' }),
+        );
       });
       expect(statement(existing.statements('role/permissions'), 'UseEncryptionKey').resources).toEqual([KEY_ARN]);
     });

@@ -8,13 +8,16 @@ import { Grant, PolicyStatement } from '../../../constructs/core/grants';
 import { BUCKET_READ_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../../iam/actions';
 import { statement, synth, Synthesized, testApp } from '../../helpers';
 
-const newRole = (scope: ConstructLike) => new ServiceRole(scope, 'role', { roleName: 'app-codebuild', assumedBy: 'codebuild.amazonaws.com' });
+const newRole = (scope: ConstructLike) =>
+  new ServiceRole(scope, 'role', { roleName: 'app-codebuild', assumedBy: 'codebuild.amazonaws.com' });
 type ConstructLike = ConstructorParameters<typeof ServiceRole>[0];
 
 describe('ServiceRole', () => {
   let stack: Synthesized;
   beforeAll(() => {
-    stack = synth((scope) => newRole(scope).addToPolicy({ sid: 'ReadThing', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }));
+    stack = synth((scope) =>
+      newRole(scope).addToPolicy({ sid: 'ReadThing', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }),
+    );
   });
 
   test('is assumable by exactly one service and holds exactly the granted statements', () => {
@@ -27,10 +30,18 @@ describe('ServiceRole', () => {
         actions: ['sts:AssumeRole'],
         principals: [{ type: 'Service', identifiers: ['codebuild.amazonaws.com'] }],
         // CodeBuild documents aws:SourceAccount in role trust policies: pinned to the stack's account by default.
-        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [stack.ref('aws-context/account', 'account_id')] }],
+        condition: [
+          {
+            test: 'StringEquals',
+            variable: 'aws:SourceAccount',
+            values: [stack.ref('aws-context/account', 'account_id')],
+          },
+        ],
       },
     ]);
-    expect(stack.statements('role/permissions')).toEqual([{ sid: 'ReadThing', effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]);
+    expect(stack.statements('role/permissions')).toEqual([
+      { sid: 'ReadThing', effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] },
+    ]);
   });
 
   test('a role without permissions fails synth validation', () => {
@@ -40,21 +51,46 @@ describe('ServiceRole', () => {
   });
 
   test.each([
-    [{ roleName: 'has space' }, /ServiceRole at stack\/role: invalid prop "roleName" = "has space": must be 1-64 letters/],
-    [{ assumedBy: 'codebuild' }, /ServiceRole at stack\/role: invalid prop "assumedBy" = "codebuild": must be a service principal/],
-    [{ sourceAccount: '1234' }, /invalid prop "sourceAccount" = "1234": must be a 12-digit AWS account ID or a Terraform reference/],
+    [
+      { roleName: 'has space' },
+      /ServiceRole at stack\/role: invalid prop "roleName" = "has space": must be 1-64 letters/,
+    ],
+    [
+      { assumedBy: 'codebuild' },
+      /ServiceRole at stack\/role: invalid prop "assumedBy" = "codebuild": must be a service principal/,
+    ],
+    [
+      { sourceAccount: '1234' },
+      /invalid prop "sourceAccount" = "1234": must be a 12-digit AWS account ID or a Terraform reference/,
+    ],
     [{ sourceArns: [] }, /invalid prop "sourceArns" = \[\]: must name at least one ARN/],
-    [{ sourceArns: ['arn:aws:codebuild:eu-west-1:*:project/app'] }, /invalid prop "sourceArns\[0\]" = "arn:aws:codebuild:eu-west-1:\*:project\/app": must name one account/],
+    [
+      { sourceArns: ['arn:aws:codebuild:eu-west-1:*:project/app'] },
+      /invalid prop "sourceArns\[0\]" = "arn:aws:codebuild:eu-west-1:\*:project\/app": must name one account/,
+    ],
     [{ sourceArns: ['project/app'] }, /invalid prop "sourceArns\[0\]" = "project\/app": must be an ARN/],
-    [{ assumedBy: 'codepipeline.amazonaws.com', sourceAccount: '123456789012' }, /invalid prop "sourceAccount" = "123456789012": is only for codebuild.amazonaws.com/],
+    [
+      { assumedBy: 'codepipeline.amazonaws.com', sourceAccount: '123456789012' },
+      /invalid prop "sourceAccount" = "123456789012": is only for codebuild.amazonaws.com/,
+    ],
   ])('rejects %j, naming the construct path', (props, message) => {
-    expect(() => synth((scope) => new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com', ...props }))).toThrow(message);
+    expect(() =>
+      synth(
+        (scope) => new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com', ...props }),
+      ),
+    ).toThrow(message);
   });
 
   test.each([
-    [{ sid: 'Bad-Sid', actions: ['s3:GetObject'], resources: ['x'] }, /"statement.sid" = "Bad-Sid": must be 1-100 ASCII letters and digits/],
+    [
+      { sid: 'Bad-Sid', actions: ['s3:GetObject'], resources: ['x'] },
+      /"statement.sid" = "Bad-Sid": must be 1-100 ASCII letters and digits/,
+    ],
     [{ sid: 'A', actions: [], resources: ['x'] }, /"statement.actions" = \[\]: must name at least one action/],
-    [{ sid: 'A', actions: ['s3:GetObject'], resources: [] }, /"statement.resources" = \[\]: must name at least one resource/],
+    [
+      { sid: 'A', actions: ['s3:GetObject'], resources: [] },
+      /"statement.resources" = \[\]: must name at least one resource/,
+    ],
   ])('refuses the statement %j', (bad, message) => {
     expect(() => synth((scope) => newRole(scope).addToPolicy(bad))).toThrow(message);
   });
@@ -63,7 +99,11 @@ describe('ServiceRole', () => {
 describe('ServiceRole confused-deputy conditions', () => {
   const trustOf = (props: Partial<ConstructorParameters<typeof ServiceRole>[2]>) =>
     synth((scope) =>
-      new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com', ...props }).addToPolicy({ sid: 'A', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }),
+      new ServiceRole(scope, 'role', { roleName: 'r', assumedBy: 'codebuild.amazonaws.com', ...props }).addToPolicy({
+        sid: 'A',
+        actions: ['s3:GetObject'],
+        resources: ['arn:aws:s3:::b/*'],
+      }),
     ).statements('role/trust')[0];
 
   test('take the given source account and source ARNs', () => {
@@ -88,25 +128,43 @@ describe('ServiceRole grants compose', () => {
   beforeAll(() => {
     stack = synth((scope) => {
       const role = newRole(scope);
-      keys = ['one', 'two'].map((name) => new EncryptionKey(scope, `key-${name}`, { alias: `ci/${name}`, description: name }));
-      buckets = keys.map((encryptionKey, index) => new SecureBucket(scope, `bucket-${index + 1}`, { bucketPrefix: `b${index + 1}-`, encryptionKey }));
+      keys = ['one', 'two'].map(
+        (name) => new EncryptionKey(scope, `key-${name}`, { alias: `ci/${name}`, description: name }),
+      );
+      buckets = keys.map(
+        (encryptionKey, index) =>
+          new SecureBucket(scope, `bucket-${index + 1}`, { bucketPrefix: `b${index + 1}-`, encryptionKey }),
+      );
       grants.firstBucket = buckets[0].grantReadWrite(role);
       grants.secondBucket = buckets[1].grantReadWrite(role);
       grants.firstKeyAgain = keys[0].grantEncryptDecrypt(role);
-      taggingStatement = role.addToPolicy({ sid: 'BucketRead', actions: ['s3:GetObjectTagging'], resources: ['arn:aws:s3:::x/*'] });
+      taggingStatement = role.addToPolicy({
+        sid: 'BucketRead',
+        actions: ['s3:GetObjectTagging'],
+        resources: ['arn:aws:s3:::x/*'],
+      });
     });
   });
 
   test('two buckets and their two keys on one role: one statement per kind of grant, listing both resources', () => {
     const statements = stack.statements('role/permissions');
-    expect(statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'BucketList', 'UseEncryptionKey', 'BucketRead2']);
+    expect(statements.map((s) => s.sid)).toEqual([
+      'BucketObjectsReadWrite',
+      'BucketRead',
+      'BucketList',
+      'UseEncryptionKey',
+      'BucketRead2',
+    ]);
     expect(statement(statements, 'BucketObjectsReadWrite')).toEqual({
       sid: 'BucketObjectsReadWrite',
       effect: 'Allow',
       actions: [...OBJECT_READ_WRITE_ACTIONS],
       resources: [`${stack.ref('bucket-1/bucket', 'arn')}/*`, `${stack.ref('bucket-2/bucket', 'arn')}/*`],
     });
-    expect(statement(statements, 'BucketRead')).toMatchObject({ actions: [...BUCKET_READ_ACTIONS], resources: [stack.ref('bucket-1/bucket', 'arn'), stack.ref('bucket-2/bucket', 'arn')] });
+    expect(statement(statements, 'BucketRead')).toMatchObject({
+      actions: [...BUCKET_READ_ACTIONS],
+      resources: [stack.ref('bucket-1/bucket', 'arn'), stack.ref('bucket-2/bucket', 'arn')],
+    });
     expect(statement(statements, 'UseEncryptionKey')).toMatchObject({
       actions: [...KEY_ENCRYPT_DECRYPT_ACTIONS],
       resources: [stack.ref('key-one/key', 'arn'), stack.ref('key-two/key', 'arn')],
@@ -114,14 +172,30 @@ describe('ServiceRole grants compose', () => {
   });
 
   test('a different grant under a Sid already taken keeps its own actions under a Sid of its own', () => {
-    expect(taggingStatement).toEqual({ sid: 'BucketRead2', actions: ['s3:GetObjectTagging'], resources: ['arn:aws:s3:::x/*'] });
-    expect(statement(stack.statements('role/permissions'), 'BucketRead2')).toMatchObject({ actions: ['s3:GetObjectTagging'], resources: ['arn:aws:s3:::x/*'] });
+    expect(taggingStatement).toEqual({
+      sid: 'BucketRead2',
+      actions: ['s3:GetObjectTagging'],
+      resources: ['arn:aws:s3:::x/*'],
+    });
+    expect(statement(stack.statements('role/permissions'), 'BucketRead2')).toMatchObject({
+      actions: ['s3:GetObjectTagging'],
+      resources: ['arn:aws:s3:::x/*'],
+    });
   });
 
   test('each grant returns what it added, and nothing when everything was granted already', () => {
-    expect(grants.firstBucket.statements.map((s) => s.sid)).toEqual(['BucketObjectsReadWrite', 'BucketRead', 'BucketList', 'UseEncryptionKey']);
+    expect(grants.firstBucket.statements.map((s) => s.sid)).toEqual([
+      'BucketObjectsReadWrite',
+      'BucketRead',
+      'BucketList',
+      'UseEncryptionKey',
+    ]);
     expect(grants.secondBucket.statements).toEqual([
-      { sid: 'BucketObjectsReadWrite', actions: [...OBJECT_READ_WRITE_ACTIONS], resources: [`${buckets[1].bucketArn}/*`] },
+      {
+        sid: 'BucketObjectsReadWrite',
+        actions: [...OBJECT_READ_WRITE_ACTIONS],
+        resources: [`${buckets[1].bucketArn}/*`],
+      },
       { sid: 'BucketRead', actions: [...BUCKET_READ_ACTIONS], resources: [buckets[1].bucketArn] },
       { sid: 'BucketList', actions: ['s3:ListBucket'], resources: [buckets[1].bucketArn] },
       { sid: 'UseEncryptionKey', actions: [...KEY_ENCRYPT_DECRYPT_ACTIONS], resources: [keys[1].keyArn] },
@@ -149,8 +223,12 @@ describe('ServiceRole grants under a condition', () => {
       resources: [arn],
       condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['one/*'] }],
     });
-    expect(statement(statements, 'BucketList2').condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['two/*'] }]);
-    expect(grant?.statements.find((added) => added.sid === 'BucketList2')?.conditions).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['two/*'] }]);
+    expect(statement(statements, 'BucketList2').condition).toEqual([
+      { test: 'StringLike', variable: 's3:prefix', values: ['two/*'] },
+    ]);
+    expect(grant?.statements.find((added) => added.sid === 'BucketList2')?.conditions).toEqual([
+      { test: 'StringLike', variable: 's3:prefix', values: ['two/*'] },
+    ]);
   });
 });
 
@@ -165,6 +243,8 @@ describe('ServiceRole grants of the same resource twice', () => {
       second = bucket.grantReadWrite(role);
     });
     expect(second?.statements).toEqual([]);
-    expect(statement(stack.statements('role/permissions'), 'BucketRead').resources).toEqual([stack.ref('bucket/bucket', 'arn')]);
+    expect(statement(stack.statements('role/permissions'), 'BucketRead').resources).toEqual([
+      stack.ref('bucket/bucket', 'arn'),
+    ]);
   });
 });

@@ -18,7 +18,8 @@ const commands: string[] = Object.values<any>(buildspec.phases).flatMap((phase) 
 const script = commands.join('\n');
 
 /** Variables CodeBuild sets itself. */
-const isBuiltIn = (name: string) => name.startsWith('CODEBUILD_') || name.startsWith('AWS_') || ['HOME', 'PATH'].includes(name);
+const isBuiltIn = (name: string) =>
+  name.startsWith('CODEBUILD_') || name.startsWith('AWS_') || ['HOME', 'PATH'].includes(name);
 
 describe('sample-flask-app/buildspec.yml', () => {
   test('is a version 0.2 buildspec that stops at the first failing phase', () => {
@@ -42,25 +43,42 @@ describe('sample-flask-app/buildspec.yml', () => {
   });
 
   test('logs in with --password-stdin, tags with the commit, pushes, and writes imagedefinitions.json', () => {
-    expect(script).toMatch(/printf '%s' "\$DOCKERHUB_PASSWORD" \| docker login --username "\$DOCKERHUB_USERNAME" --password-stdin/);
-    expect(script).toMatch(/aws ecr get-login-password .* \| docker login --username AWS --password-stdin "\$ECR_REGISTRY"/);
+    expect(script).toMatch(
+      /printf '%s' "\$DOCKERHUB_PASSWORD" \| docker login --username "\$DOCKERHUB_USERNAME" --password-stdin/,
+    );
+    expect(script).toMatch(
+      /aws ecr get-login-password .* \| docker login --username AWS --password-stdin "\$ECR_REGISTRY"/,
+    );
     expect(script).not.toMatch(/docker login[^\n|]*--password[= ](?!-stdin)/);
     expect(script).toContain('IMAGE_TAG="$CODEBUILD_RESOLVED_SOURCE_VERSION"');
     expect(script).toContain('docker push "$IMAGE_REPOSITORY_URI:$IMAGE_TAG"');
-    expect(script).toMatch(/if \[ "\$PUSH_LATEST_TAG" = "true" \]; then[\s\S]*docker push "\$IMAGE_REPOSITORY_URI:latest"/);
+    expect(script).toMatch(
+      /if \[ "\$PUSH_LATEST_TAG" = "true" \]; then[\s\S]*docker push "\$IMAGE_REPOSITORY_URI:latest"/,
+    );
     expect(buildspec.artifacts.files).toEqual(['imagedefinitions.json']);
     expect(script).toContain('> "$CODEBUILD_SRC_DIR/imagedefinitions.json"');
   });
 
   test('installs the hash-pinned requirements in the install phase, before the tests run', () => {
     const installs = pipInstalls(buildspec.phases.install.commands.join('\n'));
-    expect(installs).toEqual([{ args: expect.arrayContaining(['--require-hashes', '--only-binary=:all:']), files: ['requirements.txt', 'requirements-dev.txt'] }]);
+    expect(installs).toEqual([
+      {
+        args: expect.arrayContaining(['--require-hashes', '--only-binary=:all:']),
+        files: ['requirements.txt', 'requirements-dev.txt'],
+      },
+    ]);
     expect(pipInstalls(script)).toHaveLength(1);
-    expect(buildspec.phases.pre_build.commands.findIndex((command: string) => command.startsWith('python -m pytest'))).toBeGreaterThan(0);
+    expect(
+      buildspec.phases.pre_build.commands.findIndex((command: string) => command.startsWith('python -m pytest')),
+    ).toBeGreaterThan(0);
   });
 
   test('works from the app directory the construct configures', () => {
-    expect(commands.filter((command) => command.startsWith('cd ')).every((command) => command === 'cd "$CODEBUILD_SRC_DIR/$APP_DIR"')).toBe(true);
+    expect(
+      commands
+        .filter((command) => command.startsWith('cd '))
+        .every((command) => command === 'cd "$CODEBUILD_SRC_DIR/$APP_DIR"'),
+    ).toBe(true);
     const appPath = loadConfigFile(DEFAULT_CONFIG_PATH).pipelines[0].appPath ?? '.';
     expect(readFileSync(join(ROOT, appPath, 'buildspec.yml'), 'utf8')).toBe(text);
   });
@@ -72,7 +90,12 @@ describe('sample-flask-app/buildspec.yml', () => {
  * a synthesized project sets and stand-ins for docker, aws and python that
  * record how they were called. Secret variables get placeholders.
  */
-function runBuildspec(variables: readonly { name: string; value: string; type: string }[]): { status: number | null; calls: string[]; files: string[]; stderr: string } {
+function runBuildspec(variables: readonly { name: string; value: string; type: string }[]): {
+  status: number | null;
+  calls: string[];
+  files: string[];
+  stderr: string;
+} {
   const root = mkdtempSync(join(tmpdir(), 'buildspec-'));
   try {
     const bin = join(root, 'bin');
@@ -87,15 +110,23 @@ function runBuildspec(variables: readonly { name: string; value: string; type: s
     };
     for (const variable of variables) {
       // References known only after apply (an ECR repository's URL) become a value of their shape.
-      const value = variable.type === 'PLAINTEXT' ? variable.value.replace(/\$\{[^}]+\}/g, 'resolved') : `placeholder-${variable.name.toLowerCase()}`;
+      const value =
+        variable.type === 'PLAINTEXT'
+          ? variable.value.replace(/\$\{[^}]+\}/g, 'resolved')
+          : `placeholder-${variable.name.toLowerCase()}`;
       environment[variable.name] = value;
     }
     mkdirSync(join(source, environment.APP_DIR ?? '.'), { recursive: true });
     for (const tool of ['docker', 'aws', 'python']) {
-      writeFileSync(join(bin, tool), `#!/bin/bash\necho "${tool} $*" >> "$CALLS"\n[ "${tool}" = aws ] && echo token\nexit 0\n`);
+      writeFileSync(
+        join(bin, tool),
+        `#!/bin/bash\necho "${tool} $*" >> "$CALLS"\n[ "${tool}" = aws ] && echo token\nexit 0\n`,
+      );
       chmodSync(join(bin, tool), 0o755);
     }
-    const script = ['set -e', ...Object.values<any>(buildspec.phases).flatMap((phase) => phase.commands ?? [])].join('\n');
+    const script = ['set -e', ...Object.values<any>(buildspec.phases).flatMap((phase) => phase.commands ?? [])].join(
+      '\n',
+    );
     const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { env: environment, encoding: 'utf8' });
     const calls = spawnSync('cat', [environment.CALLS], { encoding: 'utf8' })
       .stdout.split('\n')
@@ -112,11 +143,17 @@ function runBuildspec(variables: readonly { name: string; value: string; type: s
 
 describe('the buildspec, run with the variables of both synthesized projects', () => {
   const document = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
-  const ecr = { ...document, pipelines: [{ ...document.pipelines[0], registry: { type: 'ecr', image: 'sample-flask-app' } }] };
+  const ecr = {
+    ...document,
+    pipelines: [{ ...document.pipelines[0], registry: { type: 'ecr', image: 'sample-flask-app' } }],
+  };
   const synthesizeProjects = (config: unknown) => {
-    const json: any = JSON.parse(JSON.stringify(buildStacks(testApp(), parseConfig(config)).pipelines[0].toTerraform()));
+    const json: any = JSON.parse(
+      JSON.stringify(buildStacks(testApp(), parseConfig(config)).pipelines[0].toTerraform()),
+    );
     const projects = Object.values<any>(json.resource.aws_codebuild_project);
-    const at = (suffix: string) => projects.find((project) => project['//'].metadata.path.endsWith(suffix)).environment.environment_variable;
+    const at = (suffix: string) =>
+      projects.find((project) => project['//'].metadata.path.endsWith(suffix)).environment.environment_variable;
     return { pipeline: at('ci/build/project'), pullRequest: at('ci/pull-request-build/project') };
   };
   // One synth per configuration, shared by its two tests, which only read the variables.
@@ -146,7 +183,9 @@ describe('the buildspec, run with the variables of both synthesized projects', (
     const run = runBuildspec(projectsOf(config).pullRequest);
     expect(run.status).toBe(0);
     expect(run.calls.filter((call) => call.startsWith('python -m pytest'))).toHaveLength(1);
-    expect(run.calls.filter((call) => call.startsWith('docker build'))).toEqual([`docker build --tag local/sample-flask-app:${'a'.repeat(40)} .`]);
+    expect(run.calls.filter((call) => call.startsWith('docker build'))).toEqual([
+      `docker build --tag local/sample-flask-app:${'a'.repeat(40)} .`,
+    ]);
     expect(run.calls.filter((call) => /^(docker (login|push|tag)|aws ecr)/.test(call))).toEqual([]);
     expect(run.files).not.toContain('imagedefinitions.json');
   });

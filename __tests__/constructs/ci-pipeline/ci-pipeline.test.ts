@@ -12,7 +12,8 @@ import { pipelineProps, statement, synth, synthPipeline } from '../../helpers';
 
 const EXISTING_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-const envOf = (stack: { at(path: string): any }) => Object.fromEntries(stack.at('ci/build/project').environment.environment_variable.map((v: any) => [v.name, v]));
+const envOf = (stack: { at(path: string): any }) =>
+  Object.fromEntries(stack.at('ci/build/project').environment.environment_variable.map((v: any) => [v.name, v]));
 
 describe('CiPipeline with Docker Hub (the default shape)', () => {
   let stack: ReturnType<typeof synthPipeline>;
@@ -25,7 +26,11 @@ describe('CiPipeline with Docker Hub (the default shape)', () => {
     expect(env.IMAGE_REPOSITORY_URI.value).toBe('docker.io/myorg/app');
     expect(env.PUSH_LATEST_TAG.value).toBe('true');
     expect(env.ECR_REGISTRY).toBeUndefined();
-    expect(env.DOCKERHUB_USERNAME).toEqual({ name: 'DOCKERHUB_USERNAME', type: 'SECRETS_MANAGER', value: `${stack.ref('ci/dockerhub-credentials/secret', 'arn')}:username` });
+    expect(env.DOCKERHUB_USERNAME).toEqual({
+      name: 'DOCKERHUB_USERNAME',
+      type: 'SECRETS_MANAGER',
+      value: `${stack.ref('ci/dockerhub-credentials/secret', 'arn')}:username`,
+    });
     expect(stack.text).toHaveResourceWithProperties(SecretsmanagerSecret, { name: 'ci/app/dockerhub' });
     expect(stack.text).not.toHaveResource(EcrRepository);
   });
@@ -33,7 +38,9 @@ describe('CiPipeline with Docker Hub (the default shape)', () => {
   test('creates its own key and hardened artifact bucket', () => {
     expect(stack.text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     expect(stack.text).toHaveResourceWithProperties(S3Bucket, { bucket_prefix: 'app-artifacts-' });
-    expect(stack.at('ci/artifacts/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(stack.ref('ci/key/key', 'arn'));
+    expect(stack.at('ci/artifacts/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(
+      stack.ref('ci/key/key', 'arn'),
+    );
   });
 
   test('lists its outputs: the pipeline, the build, the logs, the commands, the image, the pull-request build, then the source, the credentials and the notifications', () => {
@@ -71,7 +78,9 @@ describe('CiPipeline with ECR', () => {
     const env = envOf(stack);
     expect(env.IMAGE_REPOSITORY_URI.value).toBe(stack.ref('ci/image-repository/repository', 'repository_url'));
     expect(env.PUSH_LATEST_TAG.value).toBe('false');
-    expect(env.ECR_REGISTRY.value).toBe(`\${element(split("/", ${stack.address('ci/image-repository/repository')}.repository_url), 0)}`);
+    expect(env.ECR_REGISTRY.value).toBe(
+      `\${element(split("/", ${stack.address('ci/image-repository/repository')}.repository_url), 0)}`,
+    );
     expect(env.DOCKERHUB_USERNAME).toBeUndefined();
     expect(stack.text).not.toHaveResource(SecretsmanagerSecret);
     const sids = stack.statements('ci/build/role/permissions').map((s) => s.sid);
@@ -104,22 +113,36 @@ describe('CiPipeline', () => {
   });
 
   test('build settings reach the project', () => {
-    const stack = synthPipeline({ build: { computeType: 'BUILD_GENERAL1_MEDIUM', concurrentBuildLimit: 3, timeoutMinutes: 45 } });
+    const stack = synthPipeline({
+      build: { computeType: 'BUILD_GENERAL1_MEDIUM', concurrentBuildLimit: 3, timeoutMinutes: 45 },
+    });
     expect(stack.text).toHaveResourceWithProperties(CodebuildProject, { concurrent_build_limit: 3, build_timeout: 45 });
     expect(stack.at('ci/build/project').environment.compute_type).toBe('BUILD_GENERAL1_MEDIUM');
   });
 
   test('an existing KMS key encrypts everything, and only the roles are granted its use', () => {
-    const stack = synthPipeline({ registry: { type: 'ecr', image: 'app', dockerHubCredentials: true }, encryptionKeyArn: EXISTING_KEY });
+    const stack = synthPipeline({
+      registry: { type: 'ecr', image: 'app', dockerHubCredentials: true },
+      encryptionKeyArn: EXISTING_KEY,
+    });
     expect(stack.text).not.toHaveResource(KmsKey);
     expect(stack.text).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: EXISTING_KEY });
     expect(stack.text).toHaveResourceWithProperties(CodebuildProject, { encryption_key: EXISTING_KEY });
     expect(stack.text).toHaveResourceWithProperties(SecretsmanagerSecret, { kms_key_id: EXISTING_KEY });
-    expect(stack.text).toHaveResourceWithProperties(EcrRepository, { encryption_configuration: [{ encryption_type: 'KMS', kms_key: EXISTING_KEY }] });
-    expect(stack.at('ci/pipeline/pipeline').artifact_store[0].encryption_key).toEqual({ type: 'KMS', id: EXISTING_KEY });
-    expect(stack.at('ci/artifacts/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(EXISTING_KEY);
+    expect(stack.text).toHaveResourceWithProperties(EcrRepository, {
+      encryption_configuration: [{ encryption_type: 'KMS', kms_key: EXISTING_KEY }],
+    });
+    expect(stack.at('ci/pipeline/pipeline').artifact_store[0].encryption_key).toEqual({
+      type: 'KMS',
+      id: EXISTING_KEY,
+    });
+    expect(stack.at('ci/artifacts/encryption').rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(
+      EXISTING_KEY,
+    );
     for (const role of ['build', 'pipeline']) {
-      expect(statement(stack.statements(`ci/${role}/role/permissions`), 'UseEncryptionKey').resources).toEqual([EXISTING_KEY]);
+      expect(statement(stack.statements(`ci/${role}/role/permissions`), 'UseEncryptionKey').resources).toEqual([
+        EXISTING_KEY,
+      ]);
     }
   });
 
@@ -127,19 +150,29 @@ describe('CiPipeline', () => {
     const stack = synthPipeline({ artifactBucketName: 'shared-ci-artifacts' });
     expect(stack.text).not.toHaveResource(S3Bucket);
     expect(Object.keys(stack.json.resource ?? {}).filter((type) => type.startsWith('aws_s3_'))).toEqual([]);
-    expect(stack.text).toHaveResourceWithProperties(Codepipeline, { artifact_store: [expect.objectContaining({ location: 'shared-ci-artifacts', type: 'S3' })] });
+    expect(stack.text).toHaveResourceWithProperties(Codepipeline, {
+      artifact_store: [expect.objectContaining({ location: 'shared-ci-artifacts', type: 'S3' })],
+    });
     const objects = statement(stack.statements('ci/pipeline/role/permissions'), 'BucketObjectsReadWrite');
-    expect(objects.resources).toEqual([`arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts/app/*`]);
+    expect(objects.resources).toEqual([
+      `arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts/app/*`,
+    ]);
   });
 
   test('takes more stages through its pipeline, and the OAuth token stays ignored where the source action is', () => {
     const manual = (name: string): IAction => ({
       actionName: name,
-      bind: (_binding: ActionBinding): ActionConfig => ({ declaration: { name, category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }),
+      bind: (_binding: ActionBinding): ActionConfig => ({
+        declaration: { name, category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+      }),
     });
     const stack = synth((scope) => {
       const ci = new CiPipeline(scope, 'ci', pipelineProps());
-      ci.pipeline.addStage({ stageName: 'Approve', actions: [manual('Release')], placement: { rightBefore: ci.pipeline.stage(BUILD_STAGE)! } });
+      ci.pipeline.addStage({
+        stageName: 'Approve',
+        actions: [manual('Release')],
+        placement: { rightBefore: ci.pipeline.stage(BUILD_STAGE)! },
+      });
       ci.pipeline.addStage({ stageName: 'Announce', actions: [manual('Tell')] });
     });
     const pipeline = stack.at('ci/pipeline/pipeline');
@@ -153,21 +186,42 @@ describe('CiPipeline', () => {
       { encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/ci' },
       /invalid prop "encryptionKeyArn" = "arn:aws:kms:eu-west-1:123456789012:alias\/ci": must be a KMS key ARN .*\(not an alias ARN\)/,
     ],
-    [{ artifactBucketName: 'Shared_Artifacts' }, /invalid prop "artifactBucketName" = "Shared_Artifacts": must be a valid S3 bucket name/],
-    [{ artifactBucketName: 'shared-ci-artifacts', artifactRetentionDays: 7 }, /invalid prop "artifactRetentionDays" = 7: applies only to a created artifact bucket/],
+    [
+      { artifactBucketName: 'Shared_Artifacts' },
+      /invalid prop "artifactBucketName" = "Shared_Artifacts": must be a valid S3 bucket name/,
+    ],
+    [
+      { artifactBucketName: 'shared-ci-artifacts', artifactRetentionDays: 7 },
+      /invalid prop "artifactRetentionDays" = 7: applies only to a created artifact bucket/,
+    ],
     [{ trigger: 'poll' as never }, /invalid prop "trigger" = "poll": must be one of webhook, connection/],
     [{ registry: { type: 'gcr' as never, image: 'x/y' } }, /invalid prop "registry.type" = "gcr"/],
-    [{ registry: { type: 'dockerhub' as const, image: 'no-namespace' } }, /invalid prop "registry.image" = "no-namespace"/],
+    [
+      { registry: { type: 'dockerhub' as const, image: 'no-namespace' } },
+      /invalid prop "registry.image" = "no-namespace"/,
+    ],
     [
       { registry: { type: 'dockerhub' as const, image: 'myorg/app', dockerHubCredentials: false } },
       /invalid prop "registry.dockerHubCredentials" = false: must be true or absent with registry type "dockerhub"/,
     ],
-    [{ trigger: 'connection' as const, github: { owner: 'o', repository: 'r', oauthTokenSecret: 's' } }, /invalid prop "github.oauthTokenSecret" = "s": applies only to trigger "webhook"/],
     [
-      { github: { owner: 'o', repository: 'r', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc' } },
+      { trigger: 'connection' as const, github: { owner: 'o', repository: 'r', oauthTokenSecret: 's' } },
+      /invalid prop "github.oauthTokenSecret" = "s": applies only to trigger "webhook"/,
+    ],
+    [
+      {
+        github: {
+          owner: 'o',
+          repository: 'r',
+          connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc',
+        },
+      },
       /invalid prop "github.connectionArn" = .*: applies only to trigger "connection"/,
     ],
-    [{ github: { owner: '-o', repository: 'r', branch: 'a..b' } }, /"github.owner" = "-o".*\n.*"github.branch" = "a..b"/],
+    [
+      { github: { owner: '-o', repository: 'r', branch: 'a..b' } },
+      /"github.owner" = "-o".*\n.*"github.branch" = "a..b"/,
+    ],
     [{ build: { timeoutMinutes: 1 } }, /invalid prop "build.timeoutMinutes" = 1: must be an integer from 5 to 2160/],
     [{ artifactRetentionDays: 0 }, /"artifactRetentionDays" = 0/],
   ])('rejects %j, naming its path, the prop, the value and what is allowed', (overrides, message) => {
@@ -176,14 +230,40 @@ describe('CiPipeline', () => {
 
   describe('CiPipeline code owners', () => {
     test('own the buildspec and the Dockerfile of the app, which the build runs with its role and credentials', () => {
-      const stack = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: 'services/app', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
+      const stack = synth(
+        (scope) =>
+          new CiPipeline(
+            scope,
+            'ci',
+            pipelineProps({
+              appPath: 'services/app',
+              github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] },
+            }),
+          ),
+      );
       const lines = stack
         .at('ci/repository/codeowners')
         .content.split('\n')
         .filter((line: string) => line.startsWith('/'));
-      expect(lines).toEqual(['/.github/CODEOWNERS @my-org/platform', '/services/app/buildspec.yml @my-org/platform', '/services/app/Dockerfile @my-org/platform']);
-      const atRoot = synth((scope) => new CiPipeline(scope, 'ci', pipelineProps({ appPath: '.', github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } })));
-      expect(atRoot.at('ci/repository/codeowners').content).toContain('\n/buildspec.yml @my-org/platform\n/Dockerfile @my-org/platform\n');
+      expect(lines).toEqual([
+        '/.github/CODEOWNERS @my-org/platform',
+        '/services/app/buildspec.yml @my-org/platform',
+        '/services/app/Dockerfile @my-org/platform',
+      ]);
+      const atRoot = synth(
+        (scope) =>
+          new CiPipeline(
+            scope,
+            'ci',
+            pipelineProps({
+              appPath: '.',
+              github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] },
+            }),
+          ),
+      );
+      expect(atRoot.at('ci/repository/codeowners').content).toContain(
+        '\n/buildspec.yml @my-org/platform\n/Dockerfile @my-org/platform\n',
+      );
     });
   });
 });

@@ -22,14 +22,21 @@ const stackJson = (pipeline: CiPipelineProps): any =>
       new CiPipelineStack(testApp(), 'ci-app', {
         pipeline,
         region: 'eu-west-1',
-        state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' },
+        state: {
+          bucket: 'my-state-bucket',
+          region: 'eu-west-1',
+          key: 'ci/app/terraform.tfstate',
+          kmsKeyId: 'alias/terraform-state/my-state-bucket',
+        },
       }).toTerraform(),
     ),
   );
 
 /** The resource of `type` whose construct path ends with `suffix`. */
 const resourceAt = (json: any, type: string, suffix: string) => {
-  const found = Object.values<any>(json.resource[type] ?? {}).filter((body) => body['//'].metadata.path.endsWith(suffix));
+  const found = Object.values<any>(json.resource[type] ?? {}).filter((body) =>
+    body['//'].metadata.path.endsWith(suffix),
+  );
   if (found.length !== 1) throw new Error(`${found.length} ${type} at ${suffix}`);
   return found[0];
 };
@@ -45,13 +52,19 @@ describe('the default configuration: a pull request from webhook to merge gate',
   const context = pullRequestStatusContext(pipeline.name);
 
   test('GitHub calls a CodeBuild webhook for pull requests opened, updated or reopened against the protected branch', () => {
-    const projectKey = Object.keys(json.resource.aws_codebuild_project).find((key) => json.resource.aws_codebuild_project[key] === project);
+    const projectKey = Object.keys(json.resource.aws_codebuild_project).find(
+      (key) => json.resource.aws_codebuild_project[key] === project,
+    );
     expect(webhook.project_name).toBe(`\${aws_codebuild_project.${projectKey}.name}`);
     expect(webhook.build_type).toBe('BUILD');
     expect(webhook.filter_group).toEqual([
       {
         filter: [
-          { type: 'EVENT', pattern: 'PULL_REQUEST_CREATED, PULL_REQUEST_UPDATED, PULL_REQUEST_REOPENED', exclude_matched_pattern: false },
+          {
+            type: 'EVENT',
+            pattern: 'PULL_REQUEST_CREATED, PULL_REQUEST_UPDATED, PULL_REQUEST_REOPENED',
+            exclude_matched_pattern: false,
+          },
           { type: 'BASE_REF', pattern: `^refs/heads/${pipeline.github.branch}$`, exclude_matched_pattern: false },
         ],
       },
@@ -66,7 +79,9 @@ describe('the default configuration: a pull request from webhook to merge gate',
       build_status_config: { context },
       auth: { type: 'SECRETS_MANAGER' },
     });
-    expect(project.source.location).toMatch(new RegExp(`^https://github\\.com/${pipeline.github.owner}/\\$\\{github_repository\\..+\\.name\\}\\.git$`));
+    expect(project.source.location).toMatch(
+      new RegExp(`^https://github\\.com/${pipeline.github.owner}/\\$\\{github_repository\\..+\\.name\\}\\.git$`),
+    );
     expect(project.artifacts).toEqual({ type: 'NO_ARTIFACTS' });
     expect(project.concurrent_build_limit).toBeUndefined();
   });
@@ -86,13 +101,20 @@ describe('the default configuration: a pull request from webhook to merge gate',
     const lookup = Object.values<any>(json.data.aws_secretsmanager_secret ?? {});
     expect(lookup.map((body) => body.name)).toEqual(['github/codebuild-token']);
     expect(
-      json.data.aws_secretsmanager_secret_version === undefined || Object.values<any>(json.data.aws_secretsmanager_secret_version).every((body) => !body['//'].metadata.path.includes('pull-request')),
+      json.data.aws_secretsmanager_secret_version === undefined ||
+        Object.values<any>(json.data.aws_secretsmanager_secret_version).every(
+          (body) => !body['//'].metadata.path.includes('pull-request'),
+        ),
     ).toBe(true);
-    const role = Object.values<any>(json.data.aws_iam_policy_document).find((body) => body['//'].metadata.path.endsWith('ci/pull-request-build/role/permissions'));
+    const role = Object.values<any>(json.data.aws_iam_policy_document).find((body) =>
+      body['//'].metadata.path.endsWith('ci/pull-request-build/role/permissions'),
+    );
     const sids = role.statement.map((entry: any) => entry.sid).sort();
     expect(sids).toEqual(['PublishTestReports', 'ReadSourceToken', 'UseEncryptionKey', 'WriteBuildLogs']);
     expect(statement(role.statement, 'ReadSourceToken').actions).toEqual([...SECRET_READ_ACTIONS]);
-    expect(role.statement.flatMap((entry: any) => entry.actions)).not.toEqual(expect.arrayContaining([ECR_PUSH_ACTIONS[0]]));
+    expect(role.statement.flatMap((entry: any) => entry.actions)).not.toEqual(
+      expect.arrayContaining([ECR_PUSH_ACTIONS[0]]),
+    );
   });
 
   test('the branch protection requires exactly that context, on an up-to-date branch', () => {
@@ -101,7 +123,11 @@ describe('the default configuration: a pull request from webhook to merge gate',
 
   test('a failed pull-request build is reported, like the pipeline and its build', () => {
     const rules = Object.values<any>(json.resource.aws_codestarnotifications_notification_rule);
-    expect(rules.map((rule) => rule.name).sort()).toEqual([`${pipeline.name}-build-failed`, `${pipeline.name}-pipeline-failed`, `${pipeline.name}-pull-request-build-failed`]);
+    expect(rules.map((rule) => rule.name).sort()).toEqual([
+      `${pipeline.name}-build-failed`,
+      `${pipeline.name}-pipeline-failed`,
+      `${pipeline.name}-pull-request-build-failed`,
+    ]);
   });
 });
 
@@ -111,7 +137,9 @@ describe('pull-request builds in other shapes', () => {
     const project = stack.at('ci/pull-request-build/project');
     const connection = stack.ref('ci/connection/connection', 'arn');
     expect(project.source.auth).toEqual({ type: 'CODECONNECTIONS', resource: connection });
-    expect(statement(stack.statements('ci/pull-request-build/role/permissions'), 'ReadSourceThroughConnection')).toMatchObject({ actions: [...CONNECTION_TOKEN_ACTIONS], resources: [connection] });
+    expect(
+      statement(stack.statements('ci/pull-request-build/role/permissions'), 'ReadSourceThroughConnection'),
+    ).toMatchObject({ actions: [...CONNECTION_TOKEN_ACTIONS], resources: [connection] });
     expect(stack.text).not.toHaveDataSource(DataAwsSecretsmanagerSecret);
   });
 
@@ -124,22 +152,37 @@ describe('pull-request builds in other shapes', () => {
 
   test('a status that is not required is reported for changes under appPath only; a required one for every pull request', () => {
     const optional = synthPipeline({ pullRequestBuilds: { requiredStatusCheck: false } });
-    expect(optional.at('ci/pull-request-build/webhook').filter_group[0].filter).toContainEqual({ type: 'FILE_PATH', pattern: '^service/', exclude_matched_pattern: false });
+    expect(optional.at('ci/pull-request-build/webhook').filter_group[0].filter).toContainEqual({
+      type: 'FILE_PATH',
+      pattern: '^service/',
+      exclude_matched_pattern: false,
+    });
     expect(optional.at('ci/repository/branch-protection').required_status_checks).toBeUndefined();
     const required = synthPipeline();
-    expect(required.at('ci/pull-request-build/webhook').filter_group[0].filter.map((filter: any) => filter.type)).toEqual(['EVENT', 'BASE_REF']);
+    expect(
+      required.at('ci/pull-request-build/webhook').filter_group[0].filter.map((filter: any) => filter.type),
+    ).toEqual(['EVENT', 'BASE_REF']);
   });
 
   test('an existing repository gets every pull request built and the status, and no protection: its owner may require the context', () => {
     const existing = synthPipeline({ github: { owner: 'my-org', repository: 'app', create: false } });
-    expect(existing.at('ci/pull-request-build/project').source.build_status_config).toEqual({ context: 'codebuild/app' });
-    expect(existing.at('ci/pull-request-build/webhook').filter_group[0].filter.map((filter: any) => filter.type)).toEqual(['EVENT', 'BASE_REF']);
+    expect(existing.at('ci/pull-request-build/project').source.build_status_config).toEqual({
+      context: 'codebuild/app',
+    });
+    expect(
+      existing.at('ci/pull-request-build/webhook').filter_group[0].filter.map((filter: any) => filter.type),
+    ).toEqual(['EVENT', 'BASE_REF']);
     expect(existing.text).not.toMatch(/github_branch_protection/);
   });
 
   test("user-required checks are kept after the build's own, once each", () => {
-    const stack = synthPipeline({ github: { owner: 'my-org', repository: 'app', requiredStatusChecks: ['lint', 'codebuild/app'] } });
-    expect(stack.at('ci/repository/branch-protection').required_status_checks[0].contexts).toEqual(['codebuild/app', 'lint']);
+    const stack = synthPipeline({
+      github: { owner: 'my-org', repository: 'app', requiredStatusChecks: ['lint', 'codebuild/app'] },
+    });
+    expect(stack.at('ci/repository/branch-protection').required_status_checks[0].contexts).toEqual([
+      'codebuild/app',
+      'lint',
+    ]);
   });
 
   test('can be turned off: no project, no webhook, no required context', () => {
@@ -151,7 +194,9 @@ describe('pull-request builds in other shapes', () => {
 
   test('the branch is matched literally in BASE_REF, whatever regular-expression characters it holds', () => {
     const stack = synthPipeline({ github: { owner: 'my-org', repository: 'app', branch: 'release/1.0+x' } });
-    expect(stack.at('ci/pull-request-build/webhook').filter_group[0].filter[1].pattern).toBe('^refs/heads/release/1\\.0\\+x$');
+    expect(stack.at('ci/pull-request-build/webhook').filter_group[0].filter[1].pattern).toBe(
+      '^refs/heads/release/1\\.0\\+x$',
+    );
   });
 
   test("writes no build policy unless one is configured: CodeBuild's default applies, and the stack keeps provider 5.x", () => {
@@ -169,7 +214,10 @@ describe('pull-request builds in other shapes', () => {
     });
     expect(forks.terraform.required_providers.aws.version).toBe('>= 6.13.0, < 7.0.0');
     const admins = stackJson(pipelineProps({ pullRequestBuilds: { approverRoles: ['GITHUB_ADMIN'] } }));
-    expect(Object.values<any>(admins.resource.aws_codebuild_webhook)[0].pull_request_build_policy).toEqual({ requires_comment_approval: 'ALL_PULL_REQUESTS', approver_roles: ['GITHUB_ADMIN'] });
+    expect(Object.values<any>(admins.resource.aws_codebuild_webhook)[0].pull_request_build_policy).toEqual({
+      requires_comment_approval: 'ALL_PULL_REQUESTS',
+      approver_roles: ['GITHUB_ADMIN'],
+    });
   });
 
   test('refuses a policy that builds unreviewed code, or lets read-only roles approve', () => {

@@ -48,48 +48,78 @@ function expectRule<T>(check: Check<T>, valid: T[], invalid: T[]): void {
 
 describe('shared validation rules', () => {
   test('pipeline names fit stack, role and bucket naming', () => {
-    expectRule(checkPipelineName, ['ab', 'sample-flask-app', 'a'.repeat(32)], ['a', 'Sample', '1app', 'app-', 'a_b', 'a'.repeat(33), '']);
+    expectRule(
+      checkPipelineName,
+      ['ab', 'sample-flask-app', 'a'.repeat(32)],
+      ['a', 'Sample', '1app', 'app-', 'a_b', 'a'.repeat(33), ''],
+    );
   });
 
   test('KMS key ARNs: key IDs only where an alias will not do', () => {
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const multiRegion = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef';
     const alias = 'arn:aws:kms:eu-west-1:123456789012:alias/ci/app';
-    expectRule(checkKmsKeyArn, [key, multiRegion], [alias, 'key/1234', 'arn:aws:kms:eu-west-1:123456789012:key/abc', `${key} `, 'arn:aws:s3:::bucket', '']);
-    expectRule(checkKmsKeyOrAliasArn, [key, multiRegion, alias], ['alias/ci/app', 'arn:aws:kms:eu-west-1:12345:key/abc', '']);
+    expectRule(
+      checkKmsKeyArn,
+      [key, multiRegion],
+      [alias, 'key/1234', 'arn:aws:kms:eu-west-1:123456789012:key/abc', `${key} `, 'arn:aws:s3:::bucket', ''],
+    );
+    expectRule(
+      checkKmsKeyOrAliasArn,
+      [key, multiRegion, alias],
+      ['alias/ci/app', 'arn:aws:kms:eu-west-1:12345:key/abc', ''],
+    );
   });
 
   test('ARNs usable in a region: same region and partition', () => {
     expectRule(
       checkArnUsableIn('eu-west-1', 'the stack'),
       ['arn:aws:kms:eu-west-1:123456789012:key/x'],
-      ['arn:aws:kms:eu-west-2:123456789012:key/x', 'arn:aws-cn:kms:eu-west-1:123456789012:key/x', 'arn:aws:s3:::bucket', ''],
+      [
+        'arn:aws:kms:eu-west-2:123456789012:key/x',
+        'arn:aws-cn:kms:eu-west-1:123456789012:key/x',
+        'arn:aws:s3:::bucket',
+        '',
+      ],
     );
-    expectRule(checkArnUsableIn('cn-north-1', 'the stack'), ['arn:aws-cn:kms:cn-north-1:123456789012:key/x'], ['arn:aws:kms:cn-north-1:123456789012:key/x']);
+    expectRule(
+      checkArnUsableIn('cn-north-1', 'the stack'),
+      ['arn:aws-cn:kms:cn-north-1:123456789012:key/x'],
+      ['arn:aws:kms:cn-north-1:123456789012:key/x'],
+    );
     expect(checkArnUsableIn('eu-west-1', 'the stack')('arn:aws:kms:eu-west-2:1:key/x')).toContain('"eu-west-2"');
   });
 
   test('ARNs in the partition of a region, whatever their own region', () => {
-    expectRule(checkArnInPartitionOf('eu-west-1'), ['arn:aws:codeconnections:us-east-1:123456789012:connection/x'], ['arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/x', '']);
+    expectRule(
+      checkArnInPartitionOf('eu-west-1'),
+      ['arn:aws:codeconnections:us-east-1:123456789012:connection/x'],
+      ['arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/x', ''],
+    );
   });
 
   test('partitions of regions', () => {
-    expect(['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'eusc-de-east-1'].map(partitionOf)).toEqual([
-      'aws',
-      'aws-cn',
-      'aws-us-gov',
-      'aws-iso',
-      'aws-iso-b',
-      'aws-eusc',
-    ]);
+    expect(
+      ['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'eusc-de-east-1'].map(
+        partitionOf,
+      ),
+    ).toEqual(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-eusc']);
   });
 
   test('GitHub owners', () => {
-    expectRule(checkGitHubOwner, ['octocat', 'my-org', 'A1'], ['-org', 'org-', 'my--org', 'my_org', '', 'a'.repeat(40)]);
+    expectRule(
+      checkGitHubOwner,
+      ['octocat', 'my-org', 'A1'],
+      ['-org', 'org-', 'my--org', 'my_org', '', 'a'.repeat(40)],
+    );
   });
 
   test('GitHub repository names', () => {
-    expectRule(checkGitHubRepository, ['repo', 'my.repo_1-x'], ['.', '..', 'repo.git', 'my repo', 'a/b', '', 'a'.repeat(101)]);
+    expectRule(
+      checkGitHubRepository,
+      ['repo', 'my.repo_1-x'],
+      ['.', '..', 'repo.git', 'my repo', 'a/b', '', 'a'.repeat(101)],
+    );
   });
 
   test('branch names follow git check-ref-format', () => {
@@ -126,7 +156,11 @@ describe('shared validation rules', () => {
   });
 
   test('AWS regions', () => {
-    expectRule(checkAwsRegion, ['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5', 'eusc-de-east-1', 'us-isob-east-1'], ['EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', '']);
+    expectRule(
+      checkAwsRegion,
+      ['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5', 'eusc-de-east-1', 'us-isob-east-1'],
+      ['EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', ''],
+    );
   });
 
   test('S3 bucket names', () => {
@@ -169,7 +203,20 @@ describe('shared validation rules', () => {
     expectRule(
       checkDockerHubRepository,
       ['myorg/app', 'abcd/my_app-1', `${'a'.repeat(30)}/ab`, `myorg/${'a'.repeat(255)}`],
-      ['app', 'a/b/c', 'org/app', 'my-org/app', 'MyOrg/app', `${'a'.repeat(31)}/app`, 'myorg/a', 'myorg/-app', 'myorg/app_', 'myorg/a.b', `myorg/${'a'.repeat(256)}`, 'myorg/'],
+      [
+        'app',
+        'a/b/c',
+        'org/app',
+        'my-org/app',
+        'MyOrg/app',
+        `${'a'.repeat(31)}/app`,
+        'myorg/a',
+        'myorg/-app',
+        'myorg/app_',
+        'myorg/a.b',
+        `myorg/${'a'.repeat(256)}`,
+        'myorg/',
+      ],
     );
   });
 
@@ -188,46 +235,101 @@ describe('shared validation rules', () => {
 
   test('names of CodePipeline, CodeBuild, IAM, KMS, Secrets Manager and CodeConnections', () => {
     expectRule(checkCodePipelineName, ['app', 'a.b@c_d-e', 'a'.repeat(100)], ['', 'a b', 'a/b', 'a'.repeat(101)]);
-    expectRule(checkCodeBuildProjectName, ['ab', 'app_1-x', 'a'.repeat(150)], ['a', '-ab', '_ab', 'a.b', 'a'.repeat(151)]);
+    expectRule(
+      checkCodeBuildProjectName,
+      ['ab', 'app_1-x', 'a'.repeat(150)],
+      ['a', '-ab', '_ab', 'a.b', 'a'.repeat(151)],
+    );
     expectRule(checkIamRoleName, ['app-codebuild', 'a+=,.@_-b', 'a'.repeat(64)], ['', 'a b', 'a/b', 'a'.repeat(65)]);
-    expectRule(checkIamPolicyName, ['app-codebuild-permissions', 'a+=,.@_-b', 'a'.repeat(128)], ['', 'a b', 'a/b', 'a'.repeat(129)]);
+    expectRule(
+      checkIamPolicyName,
+      ['app-codebuild-permissions', 'a+=,.@_-b', 'a'.repeat(128)],
+      ['', 'a b', 'a/b', 'a'.repeat(129)],
+    );
     expectRule(checkStatementId, ['UseEncryptionKey', 'Sid2'], ['', 'Use-Key', 'use key', 'a'.repeat(101)]);
-    expectRule(checkServicePrincipal, ['codebuild.amazonaws.com', 'logs.eu-west-1.amazonaws.com'], ['codebuild', 'arn:aws:iam::1:root', '*']);
-    expectRule(checkKmsAliasName, ['ci/app', 'terraform-state/my_bucket'], ['', 'aws/ebs', 'ci:app', 'ci app', 'a'.repeat(251)]);
+    expectRule(
+      checkServicePrincipal,
+      ['codebuild.amazonaws.com', 'logs.eu-west-1.amazonaws.com'],
+      ['codebuild', 'arn:aws:iam::1:root', '*'],
+    );
+    expectRule(
+      checkKmsAliasName,
+      ['ci/app', 'terraform-state/my_bucket'],
+      ['', 'aws/ebs', 'ci:app', 'ci app', 'a'.repeat(251)],
+    );
     expectRule(checkSecretName, ['ci/app/dockerhub', 'a+=.@-_/b'], ['', 'has space', 'a'.repeat(513)]);
-    expectRule(checkSecretArn, ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app-AbCdEf'], ['ci/app', 'arn:aws:s3:::b', '']);
+    expectRule(
+      checkSecretArn,
+      ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app-AbCdEf'],
+      ['ci/app', 'arn:aws:s3:::b', ''],
+    );
     expectRule(checkConnectionName, ['app', 'a'.repeat(32)], ['', 'a b', 'a'.repeat(33)]);
     expectRule(checkVariablePrefix, ['dockerhub', 'quay_io'], ['', 'Docker', '1x', 'docker-hub']);
   });
 
   test('S3 bucket prefixes leave Terraform room for its suffix', () => {
-    expectRule(checkS3BucketPrefix, ['app-artifacts-', 'a', 'a'.repeat(37)], ['', '-a', 'App', 'a'.repeat(38), 'xn--app-', 'sthree-app-', 'a..b-']);
+    expectRule(
+      checkS3BucketPrefix,
+      ['app-artifacts-', 'a', 'a'.repeat(37)],
+      ['', '-a', 'App', 'a'.repeat(38), 'xn--app-', 'sthree-app-', 'a..b-'],
+    );
   });
 
   test('log group names', () => {
-    expectRule(checkLogGroupName, ['/aws/codebuild/app', 'a', 'a.b-c_d/e#f', 'a'.repeat(512)], ['', 'aws/codebuild/app', 'a b', 'a:b', 'a*', 'a'.repeat(513)]);
+    expectRule(
+      checkLogGroupName,
+      ['/aws/codebuild/app', 'a', 'a.b-c_d/e#f', 'a'.repeat(512)],
+      ['', 'aws/codebuild/app', 'a b', 'a:b', 'a*', 'a'.repeat(513)],
+    );
   });
 
   test('report group names', () => {
-    expectRule(checkReportGroupName, ['app-tests', 'a_1', 'a'.repeat(128)], ['a', '-ab', 'a.b', 'a b', 'a'.repeat(129)]);
+    expectRule(
+      checkReportGroupName,
+      ['app-tests', 'a_1', 'a'.repeat(128)],
+      ['a', '-ab', 'a.b', 'a b', 'a'.repeat(129)],
+    );
   });
 
   test("build environment variables are shell names outside CodeBuild's own", () => {
     expectRule(checkEnvironmentVariableName, ['APP_DIR', '_x', 'a1'], ['', '1A', 'A-B', 'CODEBUILD_X', 'A B']);
   });
   test('notification topics, rules, events, e-mail addresses and Slack channels', () => {
-    expectRule(checkSnsTopicName, ['a', 'ci-app_failures', 'A'.repeat(256)], ['', 'a.fifo', 'a b', 'a/b', 'A'.repeat(257)]);
-    expectRule(checkNotificationRuleName, ['a', 'App pipeline failed', 'a_b-c', 'a'.repeat(64)], ['', 'a/b', 'a.b', 'a'.repeat(65)]);
-    expectRule(checkNotificationEventTypeId, ['codepipeline-pipeline-pipeline-execution-failed', 'codebuild-project-build-state-failed'], ['', 'failed', 'Build-Failed', 'a--b', '-a-b']);
+    expectRule(
+      checkSnsTopicName,
+      ['a', 'ci-app_failures', 'A'.repeat(256)],
+      ['', 'a.fifo', 'a b', 'a/b', 'A'.repeat(257)],
+    );
+    expectRule(
+      checkNotificationRuleName,
+      ['a', 'App pipeline failed', 'a_b-c', 'a'.repeat(64)],
+      ['', 'a/b', 'a.b', 'a'.repeat(65)],
+    );
+    expectRule(
+      checkNotificationEventTypeId,
+      ['codepipeline-pipeline-pipeline-execution-failed', 'codebuild-project-build-state-failed'],
+      ['', 'failed', 'Build-Failed', 'a--b', '-a-b'],
+    );
     expectRule(
       checkNotificationRuleResource,
-      ['arn:aws:codepipeline:eu-west-1:123456789012:app', 'arn:aws-cn:codebuild:cn-north-1:123456789012:project/app', '${aws_codepipeline.p.arn}'],
+      [
+        'arn:aws:codepipeline:eu-west-1:123456789012:app',
+        'arn:aws-cn:codebuild:cn-north-1:123456789012:project/app',
+        '${aws_codepipeline.p.arn}',
+      ],
       ['', 'app', 'arn:aws:codepipeline:eu-west-1:1234:app', 'arn:aws:codepipeline:eu-west-1:123456789012:'],
     );
-    expectRule(checkEmailAddress, ['team@example.com', 'a.b+ci@mail.example.co.uk'], ['', 'team', 'team@example', '@example.com', 'a b@example.com', 'a@b@example.com', `${'a'.repeat(250)}@x.io`]);
+    expectRule(
+      checkEmailAddress,
+      ['team@example.com', 'a.b+ci@mail.example.co.uk'],
+      ['', 'team', 'team@example', '@example.com', 'a b@example.com', 'a@b@example.com', `${'a'.repeat(250)}@x.io`],
+    );
     expectRule(
       checkChatbotSlackChannelArn,
-      ['arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts', 'arn:aws-us-gov:chatbot::123456789012:chat-configuration/slack-channel/a_b'],
+      [
+        'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts',
+        'arn:aws-us-gov:chatbot::123456789012:chat-configuration/slack-channel/a_b',
+      ],
       [
         '',
         'arn:aws:chatbot:eu-west-1:123456789012:chat-configuration/slack-channel/x',

@@ -20,7 +20,10 @@ describe('GitHubConnectionSource', () => {
 
   test('creates a GitHub connection and uses it in a V2 pipeline triggered by pushes to the branch', () => {
     const action = pipeline.stage[0].action[0];
-    expect(stack.text).toHaveResourceWithProperties(CodestarconnectionsConnection, { name: 'app', provider_type: 'GitHub' });
+    expect(stack.text).toHaveResourceWithProperties(CodestarconnectionsConnection, {
+      name: 'app',
+      provider_type: 'GitHub',
+    });
     expect(action).toMatchObject({ name: 'GitHub', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' });
     expect(action.configuration).toMatchObject({
       ConnectionArn: stack.ref('ci/connection/connection', 'arn'),
@@ -34,7 +37,10 @@ describe('GitHubConnectionSource', () => {
       {
         provider_type: 'CodeStarSourceConnection',
         // Only pushes that change the app: its appPath is "service".
-        git_configuration: { source_action_name: 'GitHub', push: [{ branches: { includes: ['release'] }, file_paths: { includes: ['service/**'] } }] },
+        git_configuration: {
+          source_action_name: 'GitHub',
+          push: [{ branches: { includes: ['release'] }, file_paths: { includes: ['service/**'] } }],
+        },
       },
     ]);
     expect(pipeline.lifecycle).toBeUndefined();
@@ -49,55 +55,104 @@ describe('GitHubConnectionSource', () => {
   });
 
   test('provides the connection, its status and the approval step as outputs', () => {
-    expect(stack.pipeline.source.outputs.map((output) => output.name)).toEqual(['connection_arn', 'connection_status', 'connection_next_step']);
+    expect(stack.pipeline.source.outputs.map((output) => output.name)).toEqual([
+      'connection_arn',
+      'connection_status',
+      'connection_next_step',
+    ]);
   });
 });
 
 describe('GitHubConnectionSource, existing connection', () => {
   test('reuses an existing connection when its ARN is given, and has only its ARN as output', () => {
-    const existing = synthPipeline({ trigger: 'connection', github: { owner: 'my-org', repository: 'app', connectionArn: EXISTING } });
+    const existing = synthPipeline({
+      trigger: 'connection',
+      github: { owner: 'my-org', repository: 'app', connectionArn: EXISTING },
+    });
     expect(existing.text).not.toHaveResource(CodestarconnectionsConnection);
     expect(existing.at('ci/pipeline/pipeline').stage[0].action[0].configuration.ConnectionArn).toBe(EXISTING);
-    expect(existing.pipeline.source.outputs).toEqual([{ name: 'connection_arn', value: EXISTING, description: 'The GitHub connection used by the source action' }]);
+    expect(existing.pipeline.source.outputs).toEqual([
+      { name: 'connection_arn', value: EXISTING, description: 'The GitHub connection used by the source action' },
+    ]);
   });
 
   test('uses a shared connection by name: looked up when Terraform plans, created nowhere in the stack', () => {
-    const shared = synthPipeline({ trigger: 'connection', github: { owner: 'my-org', repository: 'app', connectionName: 'fleet-github' } });
+    const shared = synthPipeline({
+      trigger: 'connection',
+      github: { owner: 'my-org', repository: 'app', connectionName: 'fleet-github' },
+    });
     expect(shared.text).not.toHaveResource(CodestarconnectionsConnection);
     expect(shared.text).toHaveDataSourceWithProperties(DataAwsCodestarconnectionsConnection, { name: 'fleet-github' });
     const lookup = shared.ref('ci/connection/shared-connection', 'arn');
     expect(shared.at('ci/pipeline/pipeline').stage[0].action[0].configuration.ConnectionArn).toBe(lookup);
-    expect(statement(shared.statements('ci/pipeline/role/permissions'), 'UseGitHubConnection').resources).toEqual([lookup]);
-    expect(shared.pipeline.source.outputs.map((output) => output.name)).toEqual(['connection_arn', 'connection_status']);
+    expect(statement(shared.statements('ci/pipeline/role/permissions'), 'UseGitHubConnection').resources).toEqual([
+      lookup,
+    ]);
+    expect(shared.pipeline.source.outputs.map((output) => output.name)).toEqual([
+      'connection_arn',
+      'connection_status',
+    ]);
   });
 
   test('runs for every push of a root app, and for release tags when configured, building the tagged commit', () => {
     const root = synthPipeline({ trigger: 'connection', appPath: '.', releaseTags: ['v*', 'release-*'] });
-    expect(root.at('ci/pipeline/pipeline').trigger[0].git_configuration.push).toEqual([{ branches: { includes: ['main'] } }, { tags: { includes: ['v*', 'release-*'] } }]);
+    expect(root.at('ci/pipeline/pipeline').trigger[0].git_configuration.push).toEqual([
+      { branches: { includes: ['main'] } },
+      { tags: { includes: ['v*', 'release-*'] } },
+    ]);
   });
 
   test('refuses trigger patterns CodePipeline refuses: 1-8 patterns of 1-255 characters', () => {
     const make = (props: object) => () =>
-      synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), connectionName: 'c', ...props }));
-    expect(make({ releaseTags: [] })).toThrow('GitHubConnectionSource at stack/c: invalid prop "releaseTags" = []: must list 1-8 glob patterns, or be left out');
-    expect(make({ releaseTags: Array.from({ length: 9 }, (_, index) => `v${index}*`) })).toThrow(/invalid prop "releaseTags" = \[.*\]: must list 1-8 glob patterns/);
-    expect(make({ filePaths: ['x'.repeat(256)] })).toThrow(/invalid prop "filePaths\[0\]" = "x+\.\.\.: must be 1-255 characters long/);
+      synth(
+        (scope) =>
+          new GitHubConnectionSource(scope, 'c', {
+            repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }),
+            connectionName: 'c',
+            ...props,
+          }),
+      );
+    expect(make({ releaseTags: [] })).toThrow(
+      'GitHubConnectionSource at stack/c: invalid prop "releaseTags" = []: must list 1-8 glob patterns, or be left out',
+    );
+    expect(make({ releaseTags: Array.from({ length: 9 }, (_, index) => `v${index}*`) })).toThrow(
+      /invalid prop "releaseTags" = \[.*\]: must list 1-8 glob patterns/,
+    );
+    expect(make({ filePaths: ['x'.repeat(256)] })).toThrow(
+      /invalid prop "filePaths\[0\]" = "x+\.\.\.: must be 1-255 characters long/,
+    );
     expect(make({ filePaths: ['app/**'], releaseTags: ['v*'] })).not.toThrow();
   });
 
   test('on its own, needs a connection name unless an ARN is given, and a connection ARN of the documented shape', () => {
-    const make = (props: object) => () => synth((scope) => new GitHubConnectionSource(scope, 'c', { repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }), ...props }));
+    const make = (props: object) => () =>
+      synth(
+        (scope) =>
+          new GitHubConnectionSource(scope, 'c', {
+            repository: new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' }),
+            ...props,
+          }),
+      );
     expect(make({})).toThrow(
       'GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, digits and .@_- (required unless connectionArn or sharedConnectionName is set)',
     );
     expect(make({ connectionName: 'x'.repeat(33) })).toThrow(/invalid prop "connectionName"/);
-    expect(make({ connectionArn: 'arn:aws:s3:::bucket' })).toThrow(/invalid prop "connectionArn" = "arn:aws:s3:::bucket": must be a connection ARN/);
-    expect(make({ sharedConnectionName: 'has space' })).toThrow(/invalid prop "sharedConnectionName" = "has space": must be 1-32 letters/);
-    expect(make({ connectionArn: EXISTING, sharedConnectionName: 'fleet' })).toThrow(/invalid prop "sharedConnectionName" = "fleet": must not be set with connectionArn/);
+    expect(make({ connectionArn: 'arn:aws:s3:::bucket' })).toThrow(
+      /invalid prop "connectionArn" = "arn:aws:s3:::bucket": must be a connection ARN/,
+    );
+    expect(make({ sharedConnectionName: 'has space' })).toThrow(
+      /invalid prop "sharedConnectionName" = "has space": must be 1-32 letters/,
+    );
+    expect(make({ connectionArn: EXISTING, sharedConnectionName: 'fleet' })).toThrow(
+      /invalid prop "sharedConnectionName" = "fleet": must not be set with connectionArn/,
+    );
   });
 
   test('matches a branch with "{" or "}" literally: the trigger filter is a glob pattern', () => {
-    const braces = synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', branch: 'release-{1,2}' } });
+    const braces = synthPipeline({
+      trigger: 'connection',
+      github: { owner: 'o', repository: 'r', branch: 'release-{1,2}' },
+    });
     const pipeline = braces.at('ci/pipeline/pipeline');
     expect(pipeline.trigger[0].git_configuration.push[0].branches).toEqual({ includes: ['release-\\{1,2\\}'] });
     expect(pipeline.stage[0].action[0].configuration.BranchName).toBe('release-{1,2}');
@@ -112,8 +167,8 @@ describe('GitHubConnectionSource, existing connection', () => {
   });
 
   test('rejects a bad connection ARN', () => {
-    expect(() => synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', connectionArn: 'arn:nope' } })).toThrow(
-      /CiPipeline at stack\/ci: invalid prop "github.connectionArn" = "arn:nope"/,
-    );
+    expect(() =>
+      synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', connectionArn: 'arn:nope' } }),
+    ).toThrow(/CiPipeline at stack\/ci: invalid prop "github.connectionArn" = "arn:nope"/);
   });
 });

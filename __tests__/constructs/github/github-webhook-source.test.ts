@@ -16,15 +16,30 @@ describe('GitHubWebhookSource', () => {
   });
 
   test('uses the GitHub version 1 action without polling, in a V1 pipeline', () => {
-    expect(action).toMatchObject({ name: 'GitHub', owner: 'ThirdParty', provider: 'GitHub', version: '1', output_artifacts: ['source_output'] });
-    expect(action.configuration).toMatchObject({ Owner: 'my-org', Repo: stack.ref('ci/repository/repository', 'name'), Branch: 'main', PollForSourceChanges: 'false' });
+    expect(action).toMatchObject({
+      name: 'GitHub',
+      owner: 'ThirdParty',
+      provider: 'GitHub',
+      version: '1',
+      output_artifacts: ['source_output'],
+    });
+    expect(action.configuration).toMatchObject({
+      Owner: 'my-org',
+      Repo: stack.ref('ci/repository/repository', 'name'),
+      Branch: 'main',
+      PollForSourceChanges: 'false',
+    });
     expect(stack.at('ci/pipeline/pipeline').pipeline_type).toBe('V1');
   });
 
   test('reads the OAuth token from Secrets Manager and ignores its masked read-back', () => {
-    expect(stack.text).toHaveDataSourceWithProperties(DataAwsSecretsmanagerSecretVersion, { secret_id: 'github/codepipeline-oauth-token' });
+    expect(stack.text).toHaveDataSourceWithProperties(DataAwsSecretsmanagerSecretVersion, {
+      secret_id: 'github/codepipeline-oauth-token',
+    });
     expect(action.configuration.OAuthToken).toBe(stack.ref('ci/webhook/oauth-token', 'secret_string'));
-    expect(stack.at('ci/pipeline/pipeline').lifecycle.ignore_changes).toEqual(['stage[0].action[0].configuration["OAuthToken"]']);
+    expect(stack.at('ci/pipeline/pipeline').lifecycle.ignore_changes).toEqual([
+      'stage[0].action[0].configuration["OAuthToken"]',
+    ]);
   });
 
   test('the AWS webhook filters on the branch and shares a generated alphanumeric secret with GitHub', () => {
@@ -57,7 +72,9 @@ describe('GitHubWebhookSource variants', () => {
     expect(named.text).not.toHaveResource(Password);
     expect(named.json.provider?.random).toBeUndefined();
     expect(named.at('ci/webhook/webhook-secret').secret_id).toBe('ci/app/webhook');
-    expect(named.at('ci/webhook/pipeline-webhook').authentication_configuration.secret_token).toBe(named.ref('ci/webhook/webhook-secret', 'secret_string'));
+    expect(named.at('ci/webhook/pipeline-webhook').authentication_configuration.secret_token).toBe(
+      named.ref('ci/webhook/webhook-secret', 'secret_string'),
+    );
   });
 
   test('rejects bad secret IDs, and a second pipeline', () => {
@@ -65,12 +82,22 @@ describe('GitHubWebhookSource variants', () => {
       synth((scope) => {
         const repository = new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' });
         const source = new GitHubWebhookSource(scope, 'w', { repository, ...props });
-        const binding = { pipelineName: 'p', stageName: 'Source', role: { addToPolicy: () => undefined }, artifactBucket: {} as never, artifactKeyPrefix: 'p' };
+        const binding = {
+          pipelineName: 'p',
+          stageName: 'Source',
+          role: { addToPolicy: () => undefined },
+          artifactBucket: {} as never,
+          artifactKeyPrefix: 'p',
+        };
         source.bind(binding);
         source.bind(binding);
       });
-    expect(make({ oauthTokenSecretId: 'has space' })).toThrow(/GitHubWebhookSource at stack\/w: invalid prop "oauthTokenSecretId" = "has space"/);
+    expect(make({ oauthTokenSecretId: 'has space' })).toThrow(
+      /GitHubWebhookSource at stack\/w: invalid prop "oauthTokenSecretId" = "has space"/,
+    );
     expect(make({ webhookSecretId: '' })).toThrow(/invalid prop "webhookSecretId" = ""/);
-    expect(make({})).toThrow(/GitHubWebhookSource.bind at stack\/w: invalid prop "pipelineName" = "p": must be the only pipeline of this source/);
+    expect(make({})).toThrow(
+      /GitHubWebhookSource.bind at stack\/w: invalid prop "pipelineName" = "p": must be the only pipeline of this source/,
+    );
   });
 });

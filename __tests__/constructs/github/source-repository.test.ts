@@ -7,7 +7,8 @@ import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
 import { CODEOWNERS_PATH, SourceRepository, SourceRepositoryProps } from '../../../constructs/github/source-repository';
 import { synth, Synthesized } from '../../helpers';
 
-const synthRepository = (props: Partial<SourceRepositoryProps> = {}) => synth((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', ...props }));
+const synthRepository = (props: Partial<SourceRepositoryProps> = {}) =>
+  synth((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', ...props }));
 
 describe('SourceRepository, created', () => {
   let stack: Synthesized;
@@ -28,11 +29,17 @@ describe('SourceRepository, created', () => {
 
   test('makes the branch the default and protects it', () => {
     expect(stack.text).toHaveResourceWithProperties(BranchDefault, { branch: 'trunk' });
-    expect(stack.text).toHaveResourceWithProperties(BranchProtection, { allows_force_pushes: false, allows_deletions: false });
+    expect(stack.text).toHaveResourceWithProperties(BranchProtection, {
+      allows_force_pushes: false,
+      allows_deletions: false,
+    });
     const protection = stack.at('repository/branch-protection');
     expect(protection.pattern).toBe(stack.ref('repository/default-branch', 'branch'));
     expect(protection.repository_id).toBe(stack.ref('repository/repository', 'node_id'));
-    expect(protection.required_pull_request_reviews[0]).toMatchObject({ required_approving_review_count: 1, dismiss_stale_reviews: true });
+    expect(protection.required_pull_request_reviews[0]).toMatchObject({
+      required_approving_review_count: 1,
+      dismiss_stale_reviews: true,
+    });
   });
 });
 
@@ -49,7 +56,11 @@ describe('SourceRepository, created with code owners and required checks', () =>
 
   test('commits a CODEOWNERS file for the paths and itself, before the branch is protected, and leaves later edits to pull requests', () => {
     const file = stack.at('repository/codeowners');
-    expect(file).toMatchObject({ file: CODEOWNERS_PATH, branch: stack.ref('repository/default-branch', 'branch'), overwrite_on_create: false });
+    expect(file).toMatchObject({
+      file: CODEOWNERS_PATH,
+      branch: stack.ref('repository/default-branch', 'branch'),
+      overwrite_on_create: false,
+    });
     expect(file.content.split('\n').filter((line: string) => line !== '' && !line.startsWith('#'))).toEqual([
       '/.github/CODEOWNERS @my-org/platform security@example.com',
       '/app/buildspec.yml @my-org/platform security@example.com',
@@ -72,7 +83,10 @@ describe('SourceRepository, created with code owners and required checks', () =>
   });
 
   test('turns on Dependabot security updates', () => {
-    expect(stack.text).toHaveResourceWithProperties(RepositoryDependabotSecurityUpdates, { repository: stack.ref('repository/repository', 'name'), enabled: true });
+    expect(stack.text).toHaveResourceWithProperties(RepositoryDependabotSecurityUpdates, {
+      repository: stack.ref('repository/repository', 'name'),
+      enabled: true,
+    });
   });
 });
 
@@ -82,7 +96,10 @@ describe('SourceRepository', () => {
     expect(plain.text).not.toHaveResource(RepositoryFile);
     expect(plain.text).not.toHaveResource(RepositoryDependabotSecurityUpdates);
     const protection = plain.at('repository/branch-protection');
-    expect(protection.required_pull_request_reviews[0]).toMatchObject({ require_code_owner_reviews: false, dismiss_stale_reviews: false });
+    expect(protection.required_pull_request_reviews[0]).toMatchObject({
+      require_code_owner_reviews: false,
+      dismiss_stale_reviews: false,
+    });
     expect(protection.required_status_checks).toBeUndefined();
     expect(protection.depends_on).toBeUndefined();
   });
@@ -90,12 +107,24 @@ describe('SourceRepository', () => {
   test.each([
     [{ codeOwners: ['platform'] }, /invalid prop "codeOwners\[0\]" = "platform": must be a GitHub user/],
     [{ codeOwners: [] }, /invalid prop "codeOwners" = \[\]: must name at least one owner/],
-    [{ codeOwners: ['@o'], codeOwnedPaths: ['!/x'] }, /invalid prop "codeOwnedPaths\[0\]" = "!\/x": must be a CODEOWNERS path pattern/],
+    [
+      { codeOwners: ['@o'], codeOwnedPaths: ['!/x'] },
+      /invalid prop "codeOwnedPaths\[0\]" = "!\/x": must be a CODEOWNERS path pattern/,
+    ],
     [{ codeOwnedPaths: ['/x'] }, /invalid prop "codeOwnedPaths" = \["\/x"\]: needs codeOwners/],
-    [{ requiredStatusChecks: [' ci'] }, /invalid prop "requiredStatusChecks\[0\]" = " ci": must be a status check context/],
+    [
+      { requiredStatusChecks: [' ci'] },
+      /invalid prop "requiredStatusChecks\[0\]" = " ci": must be a status check context/,
+    ],
     [{ dismissStaleReviews: 'yes' as never }, /invalid prop "dismissStaleReviews" = "yes": must be true or false/],
-    [{ create: false, codeOwners: ['@o'] }, /invalid prop "codeOwners" = \["@o"\]: applies only to a repository that is created/],
-    [{ create: false, requiredApprovingReviewCount: 2 }, /invalid prop "requiredApprovingReviewCount" = 2: applies only to a repository that is created/],
+    [
+      { create: false, codeOwners: ['@o'] },
+      /invalid prop "codeOwners" = \["@o"\]: applies only to a repository that is created/,
+    ],
+    [
+      { create: false, requiredApprovingReviewCount: 2 },
+      /invalid prop "requiredApprovingReviewCount" = 2: applies only to a repository that is created/,
+    ],
   ])('rejects the protection settings %j, naming the prop', (props, message) => {
     expect(() => synthRepository(props)).toThrow(message);
   });
@@ -119,18 +148,35 @@ describe('SourceRepository', () => {
 
   test('importExisting adopts the repository, its default branch and, when asked, its protection, by literal IDs', () => {
     const adopt = (protectedBranchExists?: boolean) =>
-      synth((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', branch: 'trunk' }).importExisting(protectedBranchExists));
+      synth((scope) =>
+        new SourceRepository(scope, 'repository', {
+          owner: 'my-org',
+          repositoryName: 'app',
+          branch: 'trunk',
+        }).importExisting(protectedBranchExists),
+      );
     const plain = adopt();
     expect(plain.json.import).toEqual([
       { to: plain.address('repository/repository'), id: 'app' },
       { to: plain.address('repository/default-branch'), id: 'app' },
     ]);
     const protectedToo = adopt(true);
-    expect(protectedToo.json.import).toContainEqual({ to: protectedToo.address('repository/branch-protection'), id: 'app:trunk' });
+    expect(protectedToo.json.import).toContainEqual({
+      to: protectedToo.address('repository/branch-protection'),
+      id: 'app:trunk',
+    });
   });
 
   test('importExisting refuses a repository it only reads', () => {
-    expect(() => synth((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', create: false }).importExisting())).toThrow(
+    expect(() =>
+      synth((scope) =>
+        new SourceRepository(scope, 'repository', {
+          owner: 'my-org',
+          repositoryName: 'app',
+          create: false,
+        }).importExisting(),
+      ),
+    ).toThrow(
       'SourceRepository.importExisting at stack/repository: invalid prop "create" = false: must be true (the default) to import',
     );
   });

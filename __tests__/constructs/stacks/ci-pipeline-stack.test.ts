@@ -1,14 +1,28 @@
 import { spawnSync } from 'node:child_process';
 import { App, Testing } from 'cdktf';
 import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
-import { CiPipelineStack, CiPipelineStackProps, REQUIRED_TERRAFORM_VERSION } from '../../../constructs/stacks/ci-pipeline-stack';
+import {
+  CiPipelineStack,
+  CiPipelineStackProps,
+  REQUIRED_TERRAFORM_VERSION,
+} from '../../../constructs/stacks/ci-pipeline-stack';
 import { pipelineProps, testApp } from '../../helpers';
 
-const STATE = { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/terraform-state/my-state-bucket' };
+const STATE = {
+  bucket: 'my-state-bucket',
+  region: 'eu-west-1',
+  key: 'ci/app/terraform.tfstate',
+  kmsKeyId: 'alias/terraform-state/my-state-bucket',
+};
 
 function synthStack(props: Partial<CiPipelineStackProps> = {}) {
   const app: App = testApp();
-  const stack = new CiPipelineStack(app, 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: STATE, ...props });
+  const stack = new CiPipelineStack(app, 'ci-app', {
+    pipeline: pipelineProps(),
+    region: 'eu-west-1',
+    state: STATE,
+    ...props,
+  });
   return JSON.parse(Testing.synth(stack, true));
 }
 
@@ -20,7 +34,14 @@ describe('CiPipelineStack', () => {
 
   test('keeps state in S3, encrypted under the customer key, with native S3 locking', () => {
     expect(json.terraform.backend).toEqual({
-      s3: { bucket: 'my-state-bucket', key: 'ci/app/terraform.tfstate', region: 'eu-west-1', encrypt: true, kms_key_id: 'alias/terraform-state/my-state-bucket', use_lockfile: true },
+      s3: {
+        bucket: 'my-state-bucket',
+        key: 'ci/app/terraform.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        kms_key_id: 'alias/terraform-state/my-state-bucket',
+        use_lockfile: true,
+      },
     });
     expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
   });
@@ -42,8 +63,14 @@ describe('CiPipelineStack', () => {
     const weaker = synthStack({ state: { ...withoutKey, s3ManagedEncryption: true } });
     expect(weaker.terraform.backend.s3).toMatchObject({ encrypt: true });
     expect(weaker.terraform.backend.s3.kms_key_id).toBeUndefined();
-    const stack = new CiPipelineStack(testApp(), 'ci-app', { pipeline: pipelineProps(), region: 'eu-west-1', state: { ...withoutKey, s3ManagedEncryption: true } });
-    expect(stack.toTerraform()['//'].suppressions.terraform).toEqual([{ rule: 'CIP_TF_2', reason: expect.stringMatching(/s3ManagedEncryption is set/) }]);
+    const stack = new CiPipelineStack(testApp(), 'ci-app', {
+      pipeline: pipelineProps(),
+      region: 'eu-west-1',
+      state: { ...withoutKey, s3ManagedEncryption: true },
+    });
+    expect(stack.toTerraform()['//'].suppressions.terraform).toEqual([
+      { rule: 'CIP_TF_2', reason: expect.stringMatching(/s3ManagedEncryption is set/) },
+    ]);
     expect(() => synthStack({ state: { ...STATE, s3ManagedEncryption: true } })).toThrow(
       /invalid prop "state.kmsKeyId" = "alias\/terraform-state\/my-state-bucket": must not be set with s3ManagedEncryption/,
     );
@@ -58,7 +85,10 @@ describe('CiPipelineStack', () => {
   });
 
   test('configures the AWS, GitHub and random providers', () => {
-    expect(json.provider.aws[0]).toMatchObject({ region: 'eu-west-1', default_tags: [{ tags: { ManagedBy: 'cdktf', Pipeline: 'app', Stack: 'ci-app' } }] });
+    expect(json.provider.aws[0]).toMatchObject({
+      region: 'eu-west-1',
+      default_tags: [{ tags: { ManagedBy: 'cdktf', Pipeline: 'app', Stack: 'ci-app' } }],
+    });
     expect(json.provider.github[0]).toEqual({ owner: 'my-org' });
     expect(Object.keys(json.terraform.required_providers).sort()).toEqual(['aws', 'github', 'random']);
   });
@@ -119,7 +149,10 @@ describe('CiPipelineStack', () => {
       expect(filled).not.toContain('${');
       // `aws` prints its arguments to fd 3 and answers "build-1" (the ID a nested call asks for).
       const printer = `aws() { printf '%s\\0' "$@" >&3; printf '\\n' >&3; echo build-1; }`;
-      const result = spawnSync('bash', ['-c', `${printer}\n${filled}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+      const result = spawnSync('bash', ['-c', `${printer}\n${filled}`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       return String(result.output[3])
@@ -127,7 +160,12 @@ describe('CiPipelineStack', () => {
         .filter((line) => line !== '')
         .map((line) => line.split('\0').filter((arg) => arg !== ''));
     }
-    const commandOutputs = ['pipeline_state_command', 'list_builds_command', 'latest_build_command', 'tail_logs_command'];
+    const commandOutputs = [
+      'pipeline_state_command',
+      'list_builds_command',
+      'latest_build_command',
+      'tail_logs_command',
+    ];
 
     test.each(commandOutputs)('%s runs, each AWS CLI call with its region', (name) => {
       for (const call of awsCalls(json.output[name].value)) expect(call).toContain('--region');
@@ -135,14 +173,29 @@ describe('CiPipelineStack', () => {
 
     test('latest_build_command asks for the newest build, then its failed phases', () => {
       const [list, get] = awsCalls(json.output.latest_build_command.value);
-      expect(list).toEqual(['codebuild', 'list-builds-for-project', '--region', 'eu-west-1', '--project-name', 'app', '--query', 'ids[0]', '--output', 'text']);
+      expect(list).toEqual([
+        'codebuild',
+        'list-builds-for-project',
+        '--region',
+        'eu-west-1',
+        '--project-name',
+        'app',
+        '--query',
+        'ids[0]',
+        '--output',
+        'text',
+      ]);
       expect(get.slice(0, 6)).toEqual(['codebuild', 'batch-get-builds', '--region', 'eu-west-1', '--ids', 'build-1']);
       expect(get[6]).toBe('--query');
-      expect(get[7]).toBe("builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}");
+      expect(get[7]).toBe(
+        "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}",
+      );
     });
 
     test('tail_logs_command follows the log group', () => {
-      expect(awsCalls(json.output.tail_logs_command.value)).toEqual([['logs', 'tail', '/aws/codebuild/app', '--region', 'eu-west-1', '--since', '1h', '--follow']]);
+      expect(awsCalls(json.output.tail_logs_command.value)).toEqual([
+        ['logs', 'tail', '/aws/codebuild/app', '--region', 'eu-west-1', '--since', '1h', '--follow'],
+      ]);
     });
   });
 
@@ -154,19 +207,27 @@ describe('CiPipelineStack', () => {
   });
 
   test('reports every bad setting at once, naming the stack and each prop', () => {
-    expect(() => synthStack({ region: 'moon-1', state: { ...STATE, bucket: 'UPPER', region: 'mars' } })).toThrow(/"region" = "moon-1".*\n.*"state.bucket" = "UPPER".*\n.*"state.region" = "mars"/);
+    expect(() => synthStack({ region: 'moon-1', state: { ...STATE, bucket: 'UPPER', region: 'mars' } })).toThrow(
+      /"region" = "moon-1".*\n.*"state.bucket" = "UPPER".*\n.*"state.region" = "mars"/,
+    );
   });
 
   test('rejects bad regions and state settings, naming the prop', () => {
-    expect(() => synthStack({ region: 'moon-1' })).toThrow(/CiPipelineStack at ci-app: invalid prop "region" = "moon-1"/);
+    expect(() => synthStack({ region: 'moon-1' })).toThrow(
+      /CiPipelineStack at ci-app: invalid prop "region" = "moon-1"/,
+    );
     expect(() => synthStack({ state: { ...STATE, bucket: 'UPPER' } })).toThrow(/invalid prop "state.bucket" = "UPPER"/);
     expect(() => synthStack({ state: { ...STATE, key: '/abs' } })).toThrow(/invalid prop "state.key" = "\/abs"/);
-    expect(() => synthStack({ state: { ...STATE, kmsKeyId: 'key-1' } })).toThrow(/invalid prop "state.kmsKeyId" = "key-1": must be a KMS key ARN, alias ARN, alias name/);
+    expect(() => synthStack({ state: { ...STATE, kmsKeyId: 'key-1' } })).toThrow(
+      /invalid prop "state.kmsKeyId" = "key-1": must be a KMS key ARN, alias ARN, alias name/,
+    );
   });
 
   test('an existing pipeline key must be in the pipeline region', () => {
     const keyIn = (region: string) => `arn:aws:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    expect(synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('eu-west-1') }) }).resource.aws_kms_key).toBeUndefined();
+    expect(
+      synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('eu-west-1') }) }).resource.aws_kms_key,
+    ).toBeUndefined();
     expect(() => synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('us-east-1') }) })).toThrow(
       `CiPipelineStack at ci-app: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be in the region "eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
     );
@@ -174,7 +235,11 @@ describe('CiPipelineStack', () => {
 
   test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {
     const key = 'arn:aws:kms:us-east-1:123456789012:alias/terraform-state';
-    expect(() => synthStack({ state: { ...STATE, kmsKeyId: key } })).toThrow(`invalid prop "state.kmsKeyId" = "${key}": must be in the region "eu-west-1" of the state bucket`);
-    expect(() => synthStack({ pipeline: pipelineProps({ artifactBucketName: STATE.bucket }) })).toThrow('invalid prop "pipeline.artifactBucketName" = "my-state-bucket": must not be the state bucket');
+    expect(() => synthStack({ state: { ...STATE, kmsKeyId: key } })).toThrow(
+      `invalid prop "state.kmsKeyId" = "${key}": must be in the region "eu-west-1" of the state bucket`,
+    );
+    expect(() => synthStack({ pipeline: pipelineProps({ artifactBucketName: STATE.bucket }) })).toThrow(
+      'invalid prop "pipeline.artifactBucketName" = "my-state-bucket": must not be the state bucket',
+    );
   });
 });

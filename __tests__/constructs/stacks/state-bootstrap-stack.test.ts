@@ -12,7 +12,10 @@ describe('StateBootstrapStack', () => {
   let text: string;
   let json: any;
   beforeAll(() => {
-    text = Testing.synth(new StateBootstrapStack(testApp(), 'state-bootstrap', { bucketName: 'my-state-bucket', region: 'eu-west-1' }), true);
+    text = Testing.synth(
+      new StateBootstrapStack(testApp(), 'state-bootstrap', { bucketName: 'my-state-bucket', region: 'eu-west-1' }),
+      true,
+    );
     json = JSON.parse(text);
   });
 
@@ -22,9 +25,16 @@ describe('StateBootstrapStack', () => {
   });
 
   test('creates a versioned, KMS-encrypted, private, TLS-only bucket that refuses to be destroyed', () => {
-    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: 'my-state-bucket', lifecycle: { prevent_destroy: true }, force_destroy: false });
+    expect(text).toHaveResourceWithProperties(S3Bucket, {
+      bucket: 'my-state-bucket',
+      lifecycle: { prevent_destroy: true },
+      force_destroy: false,
+    });
     expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
-    expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, { block_public_acls: true, restrict_public_buckets: true });
+    expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     expect(text).toHaveResource(S3BucketPolicy);
   });
@@ -36,12 +46,22 @@ describe('StateBootstrapStack', () => {
 
   test('denies object writes that do not name the state key, by any of its identifiers, and keeps the TLS-only statement', () => {
     const statements = Object.values<any>(json.data.aws_iam_policy_document)[0].statement;
-    expect(statements.map((statement: any) => statement.sid)).toEqual(['DenyRequestsWithoutTls', 'DenyObjectWritesNotUnderTheBucketKey']);
+    expect(statements.map((statement: any) => statement.sid)).toEqual([
+      'DenyRequestsWithoutTls',
+      'DenyObjectWritesNotUnderTheBucketKey',
+    ]);
     const [, denyWrites] = statements;
-    expect(denyWrites).toMatchObject({ effect: 'Deny', actions: ['s3:PutObject'], principals: [{ type: '*', identifiers: ['*'] }] });
+    expect(denyWrites).toMatchObject({
+      effect: 'Deny',
+      actions: ['s3:PutObject'],
+      principals: [{ type: '*', identifiers: ['*'] }],
+    });
     expect(denyWrites.resources).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.[\w-]+\.arn\}\/\*$/)]);
     const [condition] = denyWrites.condition;
-    expect(condition).toMatchObject({ test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id' });
+    expect(condition).toMatchObject({
+      test: 'StringNotEquals',
+      variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+    });
     // The key's ARN and ID (references), and the alias by name and ARN: the alias name is what pipeline backends send.
     expect(condition.values).toEqual([
       expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/),
@@ -58,18 +78,28 @@ describe('StateBootstrapStack', () => {
   });
 
   test('names the key after the bucket, with "." (which a KMS alias cannot hold) as "-"', () => {
-    const dotted = JSON.parse(Testing.synth(new StateBootstrapStack(testApp(), 's', { bucketName: 'state.example.com', region: 'eu-west-1' }), true));
-    expect(Object.values(dotted.resource.aws_kms_alias).map((alias: any) => alias.name)).toEqual(['alias/terraform-state/state-example-com']);
+    const dotted = JSON.parse(
+      Testing.synth(
+        new StateBootstrapStack(testApp(), 's', { bucketName: 'state.example.com', region: 'eu-west-1' }),
+        true,
+      ),
+    );
+    expect(Object.values(dotted.resource.aws_kms_alias).map((alias: any) => alias.name)).toEqual([
+      'alias/terraform-state/state-example-com',
+    ]);
     expect(stateKeyAlias('state.example.com')).toBe('alias/terraform-state/state-example-com');
   });
 
   test('refuses a bucket name only an account regional namespace may have', () => {
-    expect(() => new StateBootstrapStack(testApp(), 's', { bucketName: 'state-123456789012-eu-west-1-an', region: 'eu-west-1' })).toThrow(
-      'invalid prop "bucketName" = "state-123456789012-eu-west-1-an": must not end in "-an"',
-    );
+    expect(
+      () =>
+        new StateBootstrapStack(testApp(), 's', { bucketName: 'state-123456789012-eu-west-1-an', region: 'eu-west-1' }),
+    ).toThrow('invalid prop "bucketName" = "state-123456789012-eu-west-1-an": must not end in "-an"');
   });
 
   test('rejects a bad bucket name and region at once, naming the stack', () => {
-    expect(() => new StateBootstrapStack(testApp(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(/StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/);
+    expect(() => new StateBootstrapStack(testApp(), 's', { bucketName: 'Bad', region: 'moon' })).toThrow(
+      /StateBootstrapStack at s: invalid prop "bucketName" = "Bad".*\n.*"region" = "moon"/,
+    );
   });
 });

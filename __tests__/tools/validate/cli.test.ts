@@ -25,7 +25,12 @@ describe('npm run validate', () => {
 
   test('without Terraform it says it skipped and why, and fails only under --require', async () => {
     const skipped = await validate([], withoutTerraform);
-    expect(skipped).toEqual({ code: 0, stdout: '', stderr: 'npm run validate: skipped, because the terraform CLI is not on PATH (Terraform 1.11 or later). Nothing was checked.\n' });
+    expect(skipped).toEqual({
+      code: 0,
+      stdout: '',
+      stderr:
+        'npm run validate: skipped, because the terraform CLI is not on PATH (Terraform 1.11 or later). Nothing was checked.\n',
+    });
     const required = await validate(['--require'], withoutTerraform);
     expect(required.code).toBe(1);
     expect(required.stderr).toMatch(/^npm run validate: skipped, because the terraform CLI is not on PATH/);
@@ -37,8 +42,15 @@ const describeWithTerraform = spawnSync('terraform', ['version']).status === 0 ?
 describeWithTerraform('npm run validate, with Terraform installed', () => {
   test('a mirror that does not exist, or holds no provider, is refused by name', async () => {
     const missing = await validate([], { ...process.env, CI_PIPELINES_PROVIDER_MIRROR: '/nonexistent/mirror' });
-    expect(missing).toMatchObject({ code: 1, stderr: 'npm run validate: CI_PIPELINES_PROVIDER_MIRROR = "/nonexistent/mirror" is not a directory; name a provider filesystem mirror or unset it\n' });
-    const empty = await validate([], { ...process.env, CI_PIPELINES_PROVIDER_MIRROR: mkdtempSync(join(tmpdir(), 'mirror-')) });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr:
+        'npm run validate: CI_PIPELINES_PROVIDER_MIRROR = "/nonexistent/mirror" is not a directory; name a provider filesystem mirror or unset it\n',
+    });
+    const empty = await validate([], {
+      ...process.env,
+      CI_PIPELINES_PROVIDER_MIRROR: mkdtempSync(join(tmpdir(), 'mirror-')),
+    });
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/holds no provider in the mirror layout/);
   });
@@ -47,6 +59,8 @@ describeWithTerraform('npm run validate, with Terraform installed', () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-stacks-'));
     const result = await validate([empty], { ...process.env, CI_PIPELINES_PROVIDER_MIRROR: undefined });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`npm run validate: ${empty} has neither a manifest.json (a synth output directory) nor <stack>.tf.json files\n`);
+    expect(result.stderr).toBe(
+      `npm run validate: ${empty} has neither a manifest.json (a synth output directory) nor <stack>.tf.json files\n`,
+    );
   });
 });

@@ -5,14 +5,19 @@ import { StackFile } from '../../../tools/validate/stacks';
 import { referencesIn } from '../../../tools/validate/templates';
 
 const GOLDEN = join(__dirname, '..', '..', 'golden');
-const stackFile = (shape: string, id: string): StackFile => ({ id, path: id, json: JSON.parse(readFileSync(join(GOLDEN, shape, `${id}.tf.json`), 'utf8')) });
+const stackFile = (shape: string, id: string): StackFile => ({
+  id,
+  path: id,
+  json: JSON.parse(readFileSync(join(GOLDEN, shape, `${id}.tf.json`), 'utf8')),
+});
 const ENDPOINT = 'http://127.0.0.1:4599';
 
 /** Every reference in a JSON value's strings. */
 const referencesOf = (value: unknown): string[] => {
   if (typeof value === 'string') return referencesIn(value).map((reference) => reference.address);
   if (Array.isArray(value)) return value.flatMap(referencesOf);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => (key === '//' ? [] : referencesOf(item)));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([key, item]) => (key === '//' ? [] : referencesOf(item)));
   return [];
 };
 
@@ -33,7 +38,9 @@ describe('the copies of a webhook-mode stack, without the github and random prov
 
   test('replace each reference to a cut element by a placeholder of its shape', () => {
     expect(prepared.placeholders).toBeGreaterThan(0);
-    expect(referencesOf(prepared.asWritten).filter((address) => /^(data\.)?(github|random)_/.test(address))).toEqual([]);
+    expect(referencesOf(prepared.asWritten).filter((address) => /^(data\.)?(github|random)_/.test(address))).toEqual(
+      [],
+    );
     const source = Object.values<any>(prepared.asWritten.resource.aws_codepipeline)[0].stage[0].action[0].configuration;
     expect(source.Repo).toBe('sample-flask-app');
   });
@@ -60,13 +67,18 @@ describe('the copies of a webhook-mode stack, without the github and random prov
   });
 
   test('leave the stack itself untouched', () => {
-    expect(original.json).toEqual(JSON.parse(readFileSync(join(GOLDEN, 'default', 'ci-sample-flask-app.tf.json'), 'utf8')));
+    expect(original.json).toEqual(
+      JSON.parse(readFileSync(join(GOLDEN, 'default', 'ci-sample-flask-app.tf.json'), 'utf8')),
+    );
   });
 });
 
 describe('the copies of a stack whose providers are all installable', () => {
   test('cut nothing and replace no placeholder', () => {
-    const prepared = prepareStack(stackFile('default', 'state-bootstrap'), { missingProviders: new Set(), stubEndpoint: ENDPOINT });
+    const prepared = prepareStack(stackFile('default', 'state-bootstrap'), {
+      missingProviders: new Set(),
+      stubEndpoint: ENDPOINT,
+    });
     expect(prepared.cut.size).toBe(0);
     expect(prepared.placeholders).toBe(0);
     expect(prepared.notes).toEqual(['backend local removed (a plan needs no state)']);

@@ -13,7 +13,12 @@ import { MIRROR_ENV_VAR } from '../../../tools/validate/terraform';
 
 const GOLDEN_STACK = join(__dirname, '..', '..', 'golden', 'default', 'ci-sample-flask-app.tf.json');
 
-const unavailable = spawnSync('terraform', ['version']).status !== 0 ? 'the terraform CLI is not on PATH' : process.env[MIRROR_ENV_VAR] === undefined ? `${MIRROR_ENV_VAR} is not set` : undefined;
+const unavailable =
+  spawnSync('terraform', ['version']).status !== 0
+    ? 'the terraform CLI is not on PATH'
+    : process.env[MIRROR_ENV_VAR] === undefined
+      ? `${MIRROR_ENV_VAR} is not set`
+      : undefined;
 if (unavailable !== undefined) console.warn(`SKIPPED the real-Terraform suite, because ${unavailable}.`);
 const describeWithTerraform = unavailable === undefined ? describe : describe.skip;
 
@@ -28,7 +33,11 @@ function changedStack(change: (json: any) => void): string {
 
 async function validate(dir: string) {
   let stdout = '';
-  const code = await runValidate(['--require', dir], { stdout: (text) => (stdout += text), stderr: (text) => (stdout += text), env: process.env });
+  const code = await runValidate(['--require', dir], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stdout += text),
+    env: process.env,
+  });
   return { code, stdout };
 }
 
@@ -40,8 +49,12 @@ describeWithTerraform('npm run validate with the real AWS provider', () => {
     });
     const { code, stdout } = await validate(dir);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/error in ci-sample-flask-app: aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/);
-    expect(stdout).toMatch(/error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/);
+    expect(stdout).toMatch(
+      /error in ci-sample-flask-app: aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/,
+    );
+    expect(stdout).toMatch(
+      /error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/,
+    );
   }, 300_000);
 
   test('fails on a bad value in a block that also holds a value known only after apply, through the copy with literals', async () => {
@@ -52,7 +65,9 @@ describeWithTerraform('npm run validate with the real AWS provider', () => {
     });
     const { code, stdout } = await validate(dir);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*compute_type/);
+    expect(stdout).toMatch(
+      /error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*compute_type/,
+    );
     expect(stdout).not.toMatch(/error in ci-sample-flask-app: /);
   }, 300_000);
 });

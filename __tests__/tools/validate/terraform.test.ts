@@ -23,6 +23,8 @@ describe('provider installation', () => {
   test('the CLI configuration installs from the mirror only, through a shared plugin cache', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'rc-')), 'terraform.rc');
     writeMirrorCliConfig(path, '/opt/mirror', '/tmp/cache');
-    expect(readFileSync(path, 'utf8')).toBe('provider_installation {\n  filesystem_mirror {\n    path = "/opt/mirror"\n  }\n}\nplugin_cache_dir = "/tmp/cache"\n');
+    expect(readFileSync(path, 'utf8')).toBe(
+      'provider_installation {\n  filesystem_mirror {\n    path = "/opt/mirror"\n  }\n}\nplugin_cache_dir = "/tmp/cache"\n',
+    );
   });
 });

@@ -42,7 +42,8 @@ const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:123456789012:connectio
 /** The pipelines to synthesize: our default configuration's one, or a fleet like scripts/fleet.ts's. */
 function pipelines() {
   const text = process.env.PIPELINES;
-  if (text === undefined || text === '') return [{ name: 'sample-flask-app', trigger: 'webhook', registry: 'dockerhub', dockerHubCredentials: true }];
+  if (text === undefined || text === '')
+    return [{ name: 'sample-flask-app', trigger: 'webhook', registry: 'dockerhub', dockerHubCredentials: true }];
   const size = Number(text);
   if (!Number.isInteger(size) || size < 1) throw new Error(`PIPELINES: got "${text}"; expected an integer >= 1`);
   return Array.from({ length: size }, (_, index) => {
@@ -66,7 +67,9 @@ function encryptionKey(stack, name) {
       principals: [new iam.ServicePrincipal(`logs.${REGION}.amazonaws.com`)],
       actions: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
       resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${stack.account}:log-group:*` } },
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${stack.account}:log-group:*` },
+      },
     }),
   );
   key.addToResourcePolicy(
@@ -145,7 +148,10 @@ function environmentVariables(pipeline, registry, push) {
     PUSH_LATEST_TAG: plain(String(push)),
   };
   if (push && registry.credentials !== undefined) {
-    const secret = (field) => ({ type: codebuild.BuildEnvironmentVariableType.SECRETS_MANAGER, value: `${registry.credentials.secretArn}:${field}` });
+    const secret = (field) => ({
+      type: codebuild.BuildEnvironmentVariableType.SECRETS_MANAGER,
+      value: `${registry.credentials.secretArn}:${field}`,
+    });
     Object.assign(variables, { DOCKERHUB_USERNAME: secret('username'), DOCKERHUB_PASSWORD: secret('password') });
   }
   return variables;
@@ -194,7 +200,10 @@ function grantBuild(project, reportGroup, registry, push) {
 /** The build CodePipeline runs: tests, builds and pushes the image. */
 function pipelineBuild(stack, pipeline, key, registry) {
   const { props, reportGroup } = buildSettings(stack, 'Build', pipeline, key, registry, true);
-  const project = new codebuild.PipelineProject(stack, 'Build', { ...props, description: `Tests and builds ${pipeline.name}; run by CodePipeline` });
+  const project = new codebuild.PipelineProject(stack, 'Build', {
+    ...props,
+    description: `Tests and builds ${pipeline.name}; run by CodePipeline`,
+  });
   grantBuild(project, reportGroup, registry, true);
   return project;
 }
@@ -213,7 +222,11 @@ function pullRequestBuild(stack, pipeline, key, registry) {
       buildStatusContext: `codebuild/${pipeline.name}`,
       webhook: true,
       webhookFilters: [
-        codebuild.FilterGroup.inEventOf(codebuild.EventAction.PULL_REQUEST_CREATED, codebuild.EventAction.PULL_REQUEST_UPDATED, codebuild.EventAction.PULL_REQUEST_REOPENED).andBaseBranchIs(BRANCH),
+        codebuild.FilterGroup.inEventOf(
+          codebuild.EventAction.PULL_REQUEST_CREATED,
+          codebuild.EventAction.PULL_REQUEST_UPDATED,
+          codebuild.EventAction.PULL_REQUEST_REOPENED,
+        ).andBaseBranchIs(BRANCH),
       ],
     }),
   });
@@ -227,7 +240,14 @@ function pullRequestBuild(stack, pipeline, key, registry) {
 /** The source action: GitHub with an OAuth token from Secrets Manager and a webhook, or a CodeConnections connection. */
 function sourceAction(pipeline, output) {
   if (pipeline.trigger === 'connection') {
-    return new actions.CodeStarConnectionsSourceAction({ actionName: 'GitHub', owner: OWNER, repo: pipeline.name, branch: BRANCH, connectionArn: CONNECTION_ARN, output });
+    return new actions.CodeStarConnectionsSourceAction({
+      actionName: 'GitHub',
+      owner: OWNER,
+      repo: pipeline.name,
+      branch: BRANCH,
+      connectionArn: CONNECTION_ARN,
+      output,
+    });
   }
   return new actions.GitHubSourceAction({
     actionName: 'GitHub',
@@ -251,7 +271,17 @@ function deliveryPipeline(stack, pipeline, bucket, build) {
     artifactBucket: bucket,
     stages: [
       { stageName: 'Source', actions: [sourceAction(pipeline, source)] },
-      { stageName: 'Build', actions: [new actions.CodeBuildAction({ actionName: 'TestAndBuildImage', project: build, input: source, outputs: [built] })] },
+      {
+        stageName: 'Build',
+        actions: [
+          new actions.CodeBuildAction({
+            actionName: 'TestAndBuildImage',
+            project: build,
+            input: source,
+            outputs: [built],
+          }),
+        ],
+      },
     ],
   });
 }
@@ -260,7 +290,9 @@ function deliveryPipeline(stack, pipeline, bucket, build) {
 function failureNotifications(stack, name, key, build, pullRequestBuildProject, pipeline) {
   const topic = new sns.Topic(stack, 'FailureNotifications', { topicName: `${name}-ci-failures`, masterKey: key });
   build.notifyOnBuildFailed('BuildFailed', topic, { notificationRuleName: `${name}-build-failed` });
-  pullRequestBuildProject.notifyOnBuildFailed('PullRequestBuildFailed', topic, { notificationRuleName: `${name}-pull-request-build-failed` });
+  pullRequestBuildProject.notifyOnBuildFailed('PullRequestBuildFailed', topic, {
+    notificationRuleName: `${name}-pull-request-build-failed`,
+  });
   pipeline.notifyOn('PipelineFailed', topic, {
     notificationRuleName: `${name}-pipeline-failed`,
     events: [codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED],
@@ -292,7 +324,13 @@ function stateBootstrapStack(app) {
   });
   const bucket = secureBucket(stack, 'Bucket', key, {
     bucketName: STATE_BUCKET,
-    lifecycleRules: [{ id: 'expire-noncurrent-versions-and-abort-incomplete-uploads', noncurrentVersionExpiration: cdk.Duration.days(365), abortIncompleteMultipartUploadAfter: cdk.Duration.days(7) }],
+    lifecycleRules: [
+      {
+        id: 'expire-noncurrent-versions-and-abort-incomplete-uploads',
+        noncurrentVersionExpiration: cdk.Duration.days(365),
+        abortIncompleteMultipartUploadAfter: cdk.Duration.days(7),
+      },
+    ],
     removalPolicy: cdk.RemovalPolicy.RETAIN,
   });
   bucket.addToResourcePolicy(

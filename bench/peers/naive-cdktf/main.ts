@@ -33,7 +33,15 @@ import {
   snsTopic,
   snsTopicPolicy,
 } from '@cdktf/provider-aws';
-import { branchDefault, branchProtection, provider as github, repository, repositoryDependabotSecurityUpdates, repositoryFile, repositoryWebhook } from '@cdktf/provider-github';
+import {
+  branchDefault,
+  branchProtection,
+  provider as github,
+  repository,
+  repositoryDependabotSecurityUpdates,
+  repositoryFile,
+  repositoryWebhook,
+} from '@cdktf/provider-github';
 import { password, provider as random } from '@cdktf/provider-random';
 
 const REGION = 'eu-west-1';
@@ -41,11 +49,25 @@ const NAME = 'sample-flask-app';
 const OWNER = 'example-org';
 const STATE_BUCKET = 'example-org-terraform-state-eu-west-1';
 
-function bucketHardening(scope: Construct, bucket: s3Bucket.S3Bucket, key: kmsKey.KmsKey, expirationDays?: number, noncurrentDays = 7) {
-  new s3BucketVersioning.S3BucketVersioningA(scope, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+function bucketHardening(
+  scope: Construct,
+  bucket: s3Bucket.S3Bucket,
+  key: kmsKey.KmsKey,
+  expirationDays?: number,
+  noncurrentDays = 7,
+) {
+  new s3BucketVersioning.S3BucketVersioningA(scope, 'versioning', {
+    bucket: bucket.id,
+    versioningConfiguration: { status: 'Enabled' },
+  });
   new s3BucketServerSideEncryptionConfiguration.S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     bucket: bucket.id,
-    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+    rule: [
+      {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn },
+        bucketKeyEnabled: true,
+      },
+    ],
   });
   new s3BucketPublicAccessBlock.S3BucketPublicAccessBlock(scope, 'public-access-block', {
     bucket: bucket.id,
@@ -54,7 +76,10 @@ function bucketHardening(scope: Construct, bucket: s3Bucket.S3Bucket, key: kmsKe
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
-  new s3BucketOwnershipControls.S3BucketOwnershipControls(scope, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+  new s3BucketOwnershipControls.S3BucketOwnershipControls(scope, 'ownership', {
+    bucket: bucket.id,
+    rule: { objectOwnership: 'BucketOwnerEnforced' },
+  });
   new s3BucketLifecycleConfiguration.S3BucketLifecycleConfiguration(scope, 'lifecycle', {
     bucket: bucket.id,
     rule: [
@@ -76,21 +101,32 @@ function bucketHardening(scope: Construct, bucket: s3Bucket.S3Bucket, key: kmsKe
     Resource: [bucket.arn, `${bucket.arn}/*`],
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   };
-  new s3BucketPolicy.S3BucketPolicy(scope, 'policy', { bucket: bucket.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: [denyInsecure] }) });
+  new s3BucketPolicy.S3BucketPolicy(scope, 'policy', {
+    bucket: bucket.id,
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: [denyInsecure] }),
+  });
 }
 
 function keyPolicy(account: string) {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'AccountAdministers',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
       {
         Sid: 'CloudWatchLogsEncryptsLogGroups',
         Effect: 'Allow',
         Principal: { Service: `logs.${REGION}.amazonaws.com` },
         Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
         Resource: '*',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${account}:log-group:*` } },
+        Condition: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${account}:log-group:*` },
+        },
       },
       {
         Sid: 'CodeStarNotificationsPublishToEncryptedTopics',
@@ -117,7 +153,11 @@ class StateBootstrapStack extends TerraformStack {
       lifecycle: { preventDestroy: true },
     });
     new kmsAlias.KmsAlias(this, 'key-alias', { name: `alias/terraform-state/${STATE_BUCKET}`, targetKeyId: key.keyId });
-    const bucket = new s3Bucket.S3Bucket(this, 'bucket', { bucket: STATE_BUCKET, forceDestroy: false, lifecycle: { preventDestroy: true } });
+    const bucket = new s3Bucket.S3Bucket(this, 'bucket', {
+      bucket: STATE_BUCKET,
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
     bucketHardening(this, bucket, key, undefined, 365);
   }
 }
@@ -125,7 +165,10 @@ class StateBootstrapStack extends TerraformStack {
 class PipelineStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new aws.AwsProvider(this, 'aws', { region: REGION, defaultTags: [{ tags: { ManagedBy: 'cdktf', Pipeline: NAME, Stack: id } }] });
+    new aws.AwsProvider(this, 'aws', {
+      region: REGION,
+      defaultTags: [{ tags: { ManagedBy: 'cdktf', Pipeline: NAME, Stack: id } }],
+    });
     new github.GithubProvider(this, 'github', { owner: OWNER });
     new random.RandomProvider(this, 'random');
     new S3Backend(this, {
@@ -175,8 +218,15 @@ class PipelineStack extends TerraformStack {
       archiveOnDestroy: true,
       vulnerabilityAlerts: true,
     });
-    const branch = new branchDefault.BranchDefault(this, 'default-branch', { repository: repo.name, branch: 'main', rename: true });
-    new repositoryDependabotSecurityUpdates.RepositoryDependabotSecurityUpdates(this, 'dependabot-security-updates', { repository: repo.name, enabled: true });
+    const branch = new branchDefault.BranchDefault(this, 'default-branch', {
+      repository: repo.name,
+      branch: 'main',
+      rename: true,
+    });
+    new repositoryDependabotSecurityUpdates.RepositoryDependabotSecurityUpdates(this, 'dependabot-security-updates', {
+      repository: repo.name,
+      enabled: true,
+    });
     const codeOwners = new repositoryFile.RepositoryFile(this, 'codeowners', {
       repository: repo.name,
       branch: branch.branch,
@@ -193,15 +243,33 @@ class PipelineStack extends TerraformStack {
       allowsDeletions: false,
       allowsForcePushes: false,
       requireConversationResolution: true,
-      requiredPullRequestReviews: [{ dismissStaleReviews: true, requireCodeOwnerReviews: true, requireLastPushApproval: true, requiredApprovingReviewCount: 1 }],
+      requiredPullRequestReviews: [
+        {
+          dismissStaleReviews: true,
+          requireCodeOwnerReviews: true,
+          requireLastPushApproval: true,
+          requiredApprovingReviewCount: 1,
+        },
+      ],
       requiredStatusChecks: [{ strict: true, contexts: [`codebuild/${NAME}`] }],
       dependsOn: [codeOwners],
     });
     return repo;
   }
 
-  buildProject(id: string, name: string, key: kmsKey.KmsKey, dockerHub: secretsmanagerSecret.SecretsmanagerSecret, push: boolean, repo?: repository.Repository) {
-    const logs = new cloudwatchLogGroup.CloudwatchLogGroup(this, `${id}-logs`, { name: `/aws/codebuild/${name}`, retentionInDays: 365, kmsKeyId: key.arn });
+  buildProject(
+    id: string,
+    name: string,
+    key: kmsKey.KmsKey,
+    dockerHub: secretsmanagerSecret.SecretsmanagerSecret,
+    push: boolean,
+    repo?: repository.Repository,
+  ) {
+    const logs = new cloudwatchLogGroup.CloudwatchLogGroup(this, `${id}-logs`, {
+      name: `/aws/codebuild/${name}`,
+      retentionInDays: 365,
+      kmsKeyId: key.arn,
+    });
     const reports = new codebuildReportGroup.CodebuildReportGroup(this, `${id}-unit-test-reports`, {
       name: `${name}-unit-tests`,
       type: 'TEST',
@@ -209,19 +277,33 @@ class PipelineStack extends TerraformStack {
       exportConfig: { type: 'NO_EXPORT' },
     });
     const role = new iamRole.IamRole(this, `${id}-role`, {
-      assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     });
     const statements = [
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logs.arn}:*`] },
-      { Effect: 'Allow', Action: ['codebuild:CreateReport', 'codebuild:UpdateReport', 'codebuild:BatchPutTestCases'], Resource: [reports.arn] },
+      {
+        Effect: 'Allow',
+        Action: ['codebuild:CreateReport', 'codebuild:UpdateReport', 'codebuild:BatchPutTestCases'],
+        Resource: [reports.arn],
+      },
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'], Resource: [key.arn] },
       ...(push ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [dockerHub.arn] }] : []),
     ];
-    new iamRolePolicy.IamRolePolicy(this, `${id}-role-policy`, { role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    new iamRolePolicy.IamRolePolicy(this, `${id}-role-policy`, {
+      role: role.id,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
     const variables = [
       { name: 'APP_DIR', value: NAME, type: 'PLAINTEXT' },
       { name: 'PUSH_IMAGE', value: String(push), type: 'PLAINTEXT' },
-      { name: 'IMAGE_REPOSITORY_URI', value: push ? `docker.io/exampleorg/${NAME}` : `local/${NAME}`, type: 'PLAINTEXT' },
+      {
+        name: 'IMAGE_REPOSITORY_URI',
+        value: push ? `docker.io/exampleorg/${NAME}` : `local/${NAME}`,
+        type: 'PLAINTEXT',
+      },
       { name: 'PUSH_LATEST_TAG', value: String(push), type: 'PLAINTEXT' },
       ...(push
         ? [
@@ -232,7 +314,9 @@ class PipelineStack extends TerraformStack {
     ];
     const project = new codebuildProject.CodebuildProject(this, `${id}-project`, {
       name,
-      description: push ? `Tests and builds ${NAME}; run by CodePipeline` : `Verifies pull requests into main: tests and image build, no push; reports "codebuild/${NAME}" to GitHub`,
+      description: push
+        ? `Tests and builds ${NAME}; run by CodePipeline`
+        : `Verifies pull requests into main: tests and image build, no push; reports "codebuild/${NAME}" to GitHub`,
       serviceRole: role.arn,
       encryptionKey: key.arn,
       buildTimeout: 30,
@@ -248,7 +332,10 @@ class PipelineStack extends TerraformStack {
         environmentVariable: variables,
       },
       logsConfig: { cloudwatchLogs: { groupName: logs.name, status: 'ENABLED' }, s3Logs: { status: 'DISABLED' } },
-      source: repo === undefined ? { type: 'CODEPIPELINE', buildspec: `${NAME}/buildspec.yml` } : this.pullRequestSource(repo),
+      source:
+        repo === undefined
+          ? { type: 'CODEPIPELINE', buildspec: `${NAME}/buildspec.yml` }
+          : this.pullRequestSource(repo),
     });
     if (repo !== undefined) {
       new codebuildWebhook.CodebuildWebhook(this, `${id}-webhook`, {
@@ -268,7 +355,9 @@ class PipelineStack extends TerraformStack {
   }
 
   pullRequestSource(repo: repository.Repository): codebuildProject.CodebuildProjectSource {
-    const token = new dataAwsSecretsmanagerSecret.DataAwsSecretsmanagerSecret(this, 'build-token', { name: 'github/codebuild-token' });
+    const token = new dataAwsSecretsmanagerSecret.DataAwsSecretsmanagerSecret(this, 'build-token', {
+      name: 'github/codebuild-token',
+    });
     return {
       type: 'GITHUB',
       location: `https://github.com/${OWNER}/${repo.name}.git`,
@@ -280,18 +369,42 @@ class PipelineStack extends TerraformStack {
     };
   }
 
-  pipeline(key: kmsKey.KmsKey, bucket: s3Bucket.S3Bucket, build: codebuildProject.CodebuildProject, repo: repository.Repository, dockerHub: secretsmanagerSecret.SecretsmanagerSecret) {
+  pipeline(
+    key: kmsKey.KmsKey,
+    bucket: s3Bucket.S3Bucket,
+    build: codebuildProject.CodebuildProject,
+    repo: repository.Repository,
+    dockerHub: secretsmanagerSecret.SecretsmanagerSecret,
+  ) {
     const role = new iamRole.IamRole(this, 'pipeline-role', {
-      assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codepipeline.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'codepipeline.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
     });
     const statements = [
-      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: [`${bucket.arn}/${NAME}/*`] },
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+        Resource: [`${bucket.arn}/${NAME}/*`],
+      },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucket.arn] },
       { Effect: 'Allow', Action: ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'], Resource: [build.arn] },
-      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'], Resource: [key.arn, dockerHub.kmsKeyId] },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+        Resource: [key.arn, dockerHub.kmsKeyId],
+      },
     ];
-    new iamRolePolicy.IamRolePolicy(this, 'pipeline-role-policy', { role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
-    const token = new dataAwsSecretsmanagerSecretVersion.DataAwsSecretsmanagerSecretVersion(this, 'oauth-token', { secretId: 'github/codepipeline-oauth-token' });
+    new iamRolePolicy.IamRolePolicy(this, 'pipeline-role-policy', {
+      role: role.id,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
+    const token = new dataAwsSecretsmanagerSecretVersion.DataAwsSecretsmanagerSecretVersion(this, 'oauth-token', {
+      secretId: 'github/codepipeline-oauth-token',
+    });
     const pipeline = new codepipeline.Codepipeline(this, 'pipeline', {
       name: NAME,
       roleArn: role.arn,
@@ -309,7 +422,13 @@ class PipelineStack extends TerraformStack {
               provider: 'GitHub',
               version: '1',
               outputArtifacts: ['source_output'],
-              configuration: { Owner: OWNER, Repo: repo.name, Branch: 'main', OAuthToken: token.secretString, PollForSourceChanges: 'false' },
+              configuration: {
+                Owner: OWNER,
+                Repo: repo.name,
+                Branch: 'main',
+                OAuthToken: token.secretString,
+                PollForSourceChanges: 'false',
+              },
             },
           ],
         },
@@ -354,12 +473,22 @@ class PipelineStack extends TerraformStack {
   }
 
   notifications(key: kmsKey.KmsKey, rules: Array<[string, string, string]>) {
-    const topic = new snsTopic.SnsTopic(this, 'failure-notifications', { name: `${NAME}-ci-failures`, kmsMasterKeyId: key.arn });
+    const topic = new snsTopic.SnsTopic(this, 'failure-notifications', {
+      name: `${NAME}-ci-failures`,
+      kmsMasterKeyId: key.arn,
+    });
     const policy = new snsTopicPolicy.SnsTopicPolicy(this, 'failure-notifications-policy', {
       arn: topic.arn,
       policy: Fn.jsonencode({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'codestar-notifications.amazonaws.com' }, Action: 'sns:Publish', Resource: topic.arn }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'codestar-notifications.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topic.arn,
+          },
+        ],
       }),
     });
     for (const [suffix, resource, event] of rules) {

@@ -10,7 +10,11 @@ describe('ApiCiStack', () => {
   const synthesized = Testing.synth(new ApiCiStack(Testing.app(), 'api-ci'));
 
   it('has the pipeline, its build and the pull-request build', () => {
-    expect(synthesized).toHaveResourceWithProperties(Codepipeline, { name: 'api', pipeline_type: 'V2', execution_mode: 'QUEUED' });
+    expect(synthesized).toHaveResourceWithProperties(Codepipeline, {
+      name: 'api',
+      pipeline_type: 'V2',
+      execution_mode: 'QUEUED',
+    });
     expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'api' });
     expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'api-pull-requests' });
     expect(synthesized).toHaveResource(CodebuildWebhook);
