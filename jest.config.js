@@ -1,24 +1,18 @@
-const { availableParallelism } = require('node:os');
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // Each worker process loads cdktf, the providers and our modules once, for every test file it runs: Jest's own
-  // runner gives each file a fresh module registry, and re-loading them was about 0.26 CPU-s a file, a third of the
-  // suite's time. What the light runner leaves out (module mocks, a global environment per file) no test uses;
-  // a test that changes the process (its environment, a patched module) puts it back.
-  runner: 'jest-light-runner/child-process',
-  // At least two workers: one would idle while a test waits for a process it started.
-  maxWorkers: Math.max(2, availableParallelism() - 1),
+  testEnvironment: 'node',
+  // ts-jest transpiles each file on its own (tsconfig.json's `isolatedModules`): `npm run typecheck` is the type check.
+  transform: { '^.+\\.ts$': 'ts-jest' },
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Opt-in suites, each a named step of .ci/run: `npm run test:validate` needs Terraform and its providers;
-  // `npm run test:slow` runs the app and the loaders as processes end to end, and kills and races real synths (about 15
-  // s).
+  // `npm run test:slow` runs the app as a process end to end, and kills and races real synths.
   testPathIgnorePatterns: ['/node_modules/', '\\.(validate|slow)\\.test\\.ts$'],
-  setupFiles: [
-    // TypeScript loads through the project's loader: transpile-only; `npm run typecheck` is the type check.
-    '<rootDir>/__tests__/setup-typescript.cjs',
-    '<rootDir>/__tests__/setup-before-cdktf.ts',
-  ],
+  // The examples import the package by name, as a team's app does; here that name is the sources (tsconfig's `paths`).
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  setupFiles: ['<rootDir>/__tests__/setup-speedups.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
 };

@@ -1,8 +1,8 @@
 /**
- * Opt-in suite (the `*.slow.test.ts` files), a named step of .ci/run: real processes end to end, about 15 s.
- * The app as users start it (`app/process.slow.test.ts`: its output, byte for byte, and a bad configuration's exit),
- * the loaders building, caching and running the app (`loader/`), and synth processes killed at random moments and
- * raced (`app/kill.slow.test.ts`).
+ * Opt-in suite (the `*.slow.test.ts` files), a named step of .ci/run: real processes end to end. The app as users
+ * start it (`app/process.slow.test.ts`: its output, byte for byte, with and without the speedups; a bad
+ * configuration's exit), how it builds its bundle (`app/launch.slow.test.ts`), and synth processes killed at random
+ * moments and raced (`app/kill.slow.test.ts`).
  */
 const base = require('./jest.config');
 

@@ -4,8 +4,7 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import { runSynth, runSynthUnlessSignalled, RunOptions, StackBuilder } from './app/cli';
-import { useFastTokenResolution } from './app/token-resolution';
-import { skipTokenStackTraces } from './app/token-stack-traces';
+import { SpeedupsSwitchError, useSpeedups } from './app/speedups';
 import { configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
 import {
@@ -78,11 +77,19 @@ const configured = (options: RunOptions) => (): StackBuilder => {
   return (app) => buildStacks(app, config).all;
 };
 
-if (require.main === module) {
-  skipTokenStackTraces();
-  useFastTokenResolution();
-  // As a command, a signal stops it cleanly (app/cli.ts).
+/** The command: `npm run synth` and `cdktf synth` (through `app/launch.cjs`). A signal stops it cleanly (app/cli.ts). */
+export function main(): void {
+  try {
+    useSpeedups();
+  } catch (error) {
+    if (!(error instanceof SpeedupsSwitchError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   void runSynthUnlessSignalled(configured({})).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) main();

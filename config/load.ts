@@ -7,8 +7,8 @@ import { configSchema, PipelinesConfig } from './schema';
 
 /** The environment variable that points at a configuration file. */
 export const CONFIG_ENV_VAR = 'CI_PIPELINES_CONFIG';
-/** The checked-in configuration, used when the variable is unset. */
-export const DEFAULT_CONFIG_PATH = resolve(__dirname, 'pipelines.json');
+/** The checked-in configuration, used when the variable is unset: from the project root, where npm and cdktf run the app. */
+export const DEFAULT_CONFIG_PATH = resolve('config', 'pipelines.json');
 
 /** A configuration that cannot be used; `problems` lists every reason at once. */
 export class ConfigError extends Error {

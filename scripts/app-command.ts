@@ -4,28 +4,16 @@ import { join } from 'node:path';
 /** The project's root directory. */
 export const PROJECT_ROOT = join(__dirname, '..');
 
-/** The hook that runs the project's scripts and tools (`node --require <LOADER> <file>.ts`): `loader/register.cjs`. */
-export const LOADER = join(PROJECT_ROOT, 'loader', 'register.cjs');
+/** Node.js's arguments that run a TypeScript file of the project's scripts and tools, as `tsx` does. */
+export const RUN_TYPESCRIPT = ['--import', 'tsx'] as const;
 
-/** What runs the app as one bundle (`node <APP_RUNNER> main.ts`): `loader/run.cjs`. */
-export const APP_RUNNER = join(PROJECT_ROOT, 'loader', 'run.cjs');
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const cacheDirs = require('../loader/cache-dirs.cjs') as {
-  transpileCacheDir: (env?: NodeJS.ProcessEnv) => string;
-  bundleCacheDir: (env?: NodeJS.ProcessEnv) => string;
-};
-
-/** The loaders' caches (`loader/cache-dirs.cjs`): the scripts' transpiled files, and the app's bundles with V8's code for them. */
-export const loaderCacheDirs = (env?: NodeJS.ProcessEnv): string[] => [
-  cacheDirs.transpileCacheDir(env),
-  cacheDirs.bundleCacheDir(env),
-];
+/** The app's bundle and what esbuild recorded of its build (`app/launch.cjs`). */
+export const APP_BUILD_DIR = join(PROJECT_ROOT, 'dist', 'app');
 
 /**
- * The command `npm run synth` runs (package.json's `synth` script), split for
- * `spawn`: the tests and the benchmark start the app exactly as users do.
- * `node` becomes this Node's executable so that a version manager's choice holds.
+ * The command `npm run synth` runs (package.json's `synth` script), split for `spawn` from the project's root: the
+ * tests and the benchmark start the app exactly as users do. `node` becomes this Node's executable so that a version
+ * manager's choice holds.
  */
 export function appCommand(): { command: string; args: string[] } {
   const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<
@@ -33,5 +21,5 @@ export function appCommand(): { command: string; args: string[] } {
     string
   >;
   const [command, ...args] = scripts.synth.split(/\s+/);
-  return { command: command === 'node' ? process.execPath : command, args };
+  return { command: command === 'node' ? process.execPath : command, args: args.map((arg) => join(PROJECT_ROOT, arg)) };
 }

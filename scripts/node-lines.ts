@@ -68,7 +68,7 @@ function synthesize(bin: string | undefined): string {
  */
 const JEST_RUNS: readonly (readonly string[])[] = [
   [],
-  ['--config', 'jest.slow.config.js', '__tests__/loader/', '__tests__/app/process\\.slow'],
+  ['--config', 'jest.slow.config.js', '__tests__/app/(process|launch)\\.slow'],
 ];
 
 /** Jest's summary line for `args` under `bin`'s Node.js; a failure throws with Jest's output. */

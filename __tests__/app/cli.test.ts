@@ -32,8 +32,8 @@ describe('the app command', () => {
     expect(cdktfApp).toBe(scripts.synth);
   });
 
-  test("runs the app as one bundle through the project's loader, without type-checking", () => {
+  test('runs the app from its esbuild bundle (app/launch.cjs), without type-checking', () => {
     // Type-checking is `npm run typecheck`'s job; ts-node or tsx would cost each synth tenths of a second or seconds.
-    expect(scripts.synth).toBe('node ./loader/run.cjs main.ts');
+    expect(scripts.synth).toBe('node app/launch.cjs');
   });
 });

@@ -1,10 +1,7 @@
 /**
- * The app as users start it (`npm run synth`: the app's bundle, built by
- * `loader/run.cjs` when anything changed), as a process: it writes, byte for
- * byte, what a synth in the test process writes (`output.test.ts` checks those
- * bytes), and a bad configuration ends it with exit code 1 and every problem,
- * without a stack trace. In `npm run test:slow`: after each edit, the first
- * run builds the bundle again (about 2.5 CPU-seconds).
+ * The app as users start it (`npm run synth`: the app's esbuild bundle, through `app/launch.cjs`), as a process: it
+ * writes, byte for byte, what a synth in the test process writes (`output.test.ts` checks those bytes), the same with
+ * the speedups switched off, and a bad configuration ends it with exit code 1 and every problem, without a stack trace.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,6 +34,28 @@ describe('npm run synth, as a process', () => {
     for (const [path, content] of Object.entries(inProcess))
       expect({ path, content }).toEqual({ path, content: spawned[path] });
     expect(plantedSecretsIn(spawned)).toEqual([]);
+  });
+
+  test('with the speedups off (CI_PIPELINES_SPEEDUPS=off), writes the same bytes as with them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-speedups-'));
+    const trees = ['on', 'off'].map((setting) => {
+      const outdir = join(dir, setting);
+      const env = { ...process.env, CDKTF_OUTDIR: outdir, CI_PIPELINES_SPEEDUPS: setting };
+      const child = spawnSync(app.command, app.args, { cwd: ROOT, env, encoding: 'utf8' });
+      expect({ setting, status: child.status, stderr: child.stderr }).toEqual({ setting, status: 0, stderr: '' });
+      return fileTree(outdir);
+    });
+    expect(Object.keys(trees[0]).length).toBeGreaterThan(3);
+    expect(trees[1]).toEqual(trees[0]);
+  });
+
+  test('refuses a speedups switch that is neither on nor off, naming it', () => {
+    const env = { ...process.env, CI_PIPELINES_SPEEDUPS: 'fast' };
+    const result = spawnSync(app.command, app.args, { cwd: ROOT, env, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 1,
+      stderr: 'CI_PIPELINES_SPEEDUPS: got "fast"; must be "on" or "off" (unset means "on")\n',
+    });
   });
 
   test('on a bad configuration exits 1 with every problem, no stack trace, and writes nothing', () => {

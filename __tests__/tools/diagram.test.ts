@@ -8,7 +8,7 @@ import { synthesizeChecked } from '../../app/synthesize';
 import { pipelineStackId } from '../../config/stack-props';
 import { buildStacks } from '../../main';
 import { pipelineFlowchart, README_DIAGRAM, updateReadme, writeDiagrams } from '../../tools/diagram';
-import { LOADER } from '../../scripts/app-command';
+import { RUN_TYPESCRIPT } from '../../scripts/app-command';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -297,7 +297,7 @@ describe('problems', () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'ci-diagram-')), 'cdktf.out');
     const result = spawnSync(
       process.execPath,
-      ['--require', LOADER, join(ROOT, 'tools', 'diagram.ts'), '--outdir', missing],
+      [...RUN_TYPESCRIPT, join(ROOT, 'tools', 'diagram.ts'), '--outdir', missing],
       { encoding: 'utf8' },
     );
     expect(result.status).toBe(1);

@@ -14,7 +14,7 @@ import {
   summarizePlanFiles,
   terraformCounts,
 } from '../../tools/plan-summary';
-import { LOADER } from '../../scripts/app-command';
+import { RUN_TYPESCRIPT } from '../../scripts/app-command';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plans');
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
@@ -315,7 +315,7 @@ describe('files that are not plans', () => {
     const tool = join(__dirname, '..', '..', 'tools', 'plan-summary.ts');
     const bad = spawnSync(
       process.execPath,
-      ['--require', LOADER, tool, file('state-twice.json', JSON.stringify({ values: {} }))],
+      [...RUN_TYPESCRIPT, tool, file('state-twice.json', JSON.stringify({ values: {} }))],
       { encoding: 'utf8' },
     );
     expect(bad.status).toBe(1);

@@ -72,7 +72,7 @@ interface CdktfInternals {
  * Every token, resolver, post-processor and error is cdktf's own.
  *
  * It is installed only on cdktf 0.21.0, the release it ports (any other keeps
- * its own resolve). `__tests__/app/token-resolution.test.ts` resolves each kind
+ * its own resolve). `__tests__/app/speedups/token-resolution.test.ts` resolves each kind
  * of token, escape, context flag and error both ways and compares all a caller
  * or a token can see; the golden copies, written with cdktf's own resolve,
  * check every stack the app synthesizes. Calling it again changes nothing.
@@ -107,20 +107,14 @@ export function useFastTokenResolution(): boolean {
   return true;
 }
 
-/**
- * Runs `fn` with cdktf's own token resolution, and then puts back whichever
- * was in use: what the port is checked against.
- */
-export function withCdktfOwnResolve<T>(fn: () => T): T {
+/** Gives cdktf back its own resolve, when `useFastTokenResolution` replaced it. */
+export function useCdktfOwnResolve(): void {
   const resolving = resolveModule();
-  const installed = resolving.resolve;
-  resolving.resolve = installed[REPLACED] ?? installed;
-  try {
-    return fn();
-  } finally {
-    resolving.resolve = installed;
-  }
+  resolving.resolve = resolving.resolve[REPLACED] ?? resolving.resolve;
 }
+
+/** Whether the port resolves tokens now. */
+export const isFastTokenResolutionInUse = (): boolean => resolveModule().resolve[REPLACED] !== undefined;
 
 /** The parts of cdktf the port calls, each the very function or class cdktf's own resolve calls. */
 class PortedCdktf {

@@ -16,7 +16,17 @@ import {
   Tokenization,
 } from 'cdktf';
 import * as cdktfResolve from 'cdktf/lib/tokens/private/resolve';
-import { useFastTokenResolution, withCdktfOwnResolve } from '../../app/token-resolution';
+import { useCdktfOwnResolve, useFastTokenResolution } from '../../../app/speedups/token-resolution';
+
+/** Runs `fn` with cdktf's own resolve, then puts the port back (the Jest setup installed it). */
+function withCdktfOwnResolve<T>(fn: () => T): T {
+  useCdktfOwnResolve();
+  try {
+    return fn();
+  } finally {
+    useFastTokenResolution();
+  }
+}
 
 // The Jest setup has already installed the port, as the app does at start. Each case below is
 // resolved with cdktf's own resolve and with the port, from fresh constructs each time, and the
@@ -252,8 +262,9 @@ describe('useFastTokenResolution', () => {
   test('the port is what resolves tokens here, and installing it again changes nothing', () => {
     const installed = cdktfResolve.resolve;
     expect(withCdktfOwnResolve(() => cdktfResolve.resolve)).not.toBe(installed);
+    const reinstalled = cdktfResolve.resolve;
     expect(useFastTokenResolution()).toBe(true);
-    expect(cdktfResolve.resolve).toBe(installed);
+    expect(cdktfResolve.resolve).toBe(reinstalled);
   });
 
   test('on any other cdktf release, cdktf keeps its own resolve', () => {

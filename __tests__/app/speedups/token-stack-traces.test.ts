@@ -1,6 +1,10 @@
 import { Lazy, Token } from 'cdktf';
 import * as cdktfStackTraces from 'cdktf/lib/tokens/private/stack-trace';
-import { skipTokenStackTraces } from '../../app/token-stack-traces';
+import {
+  areTokenStackTracesSkipped,
+  captureTokenStackTraces,
+  skipTokenStackTraces,
+} from '../../../app/speedups/token-stack-traces';
 
 // The Jest setup has already called it, as the app does at start.
 describe('skipTokenStackTraces', () => {
@@ -35,5 +39,19 @@ describe('skipTokenStackTraces', () => {
     const record = { stack: '' };
     Error.captureStackTrace(record);
     expect(record.stack).toMatch(/token-stack-traces\.test\.ts:\d+:\d+/);
+  });
+});
+
+describe('captureTokenStackTraces', () => {
+  test('gives cdktf its own capture back, and skipping again replaces it again', () => {
+    captureTokenStackTraces();
+    try {
+      expect(areTokenStackTracesSkipped()).toBe(false);
+      expect(cdktfStackTraces.captureStackTrace().length).toBeGreaterThan(0);
+    } finally {
+      skipTokenStackTraces();
+    }
+    expect(areTokenStackTracesSkipped()).toBe(true);
+    expect(cdktfStackTraces.captureStackTrace()).toEqual([]);
   });
 });

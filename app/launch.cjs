@@ -1,0 +1,97 @@
+'use strict';
+/**
+ * How the app starts: `npm run synth` and cdktf.json's `app` run `node app/launch.cjs`.
+ *
+ * The app runs as one file that esbuild bundles from `main.ts` (cdktf, the provider classes and our code): loading
+ * the same ~600 modules one by one takes about twice as long. The bundle is built again only when one of our files,
+ * `tsconfig.json` or the installed packages changed since it was built, so a synth after an edit of
+ * `config/pipelines.json` alone never waits for a build. Node.js's compile cache (22.1 and later) keeps V8's code
+ * for it between runs, and stack traces name the TypeScript lines (source maps).
+ *
+ * `node app/launch.cjs --build` only builds (`npm run build:app`).
+ */
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { enableCompileCache } = require('node:module');
+const { join, relative } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+const OUT_DIR = join(ROOT, 'dist', 'app');
+const BUNDLE = join(OUT_DIR, 'main.js');
+const METAFILE = join(OUT_DIR, 'meta.json');
+
+/** esbuild's options: Node's own resolution (a package's `main`), source maps without the sources' text. */
+const BUILD_OPTIONS = {
+  entryPoints: [join(ROOT, 'main.ts')],
+  outfile: BUNDLE,
+  metafile: true,
+  write: false,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['main'],
+  // jsonc-parser's `main` is a UMD build that esbuild cannot follow: Node loads it.
+  external: ['jsonc-parser'],
+  absWorkingDir: ROOT,
+  tsconfig: join(ROOT, 'tsconfig.json'),
+  minifySyntax: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/** What a build depends on besides the files esbuild read: npm rewrites `.package-lock.json` on every install. */
+const ALSO_DEPENDS_ON = ['tsconfig.json', 'package.json', join('node_modules', '.package-lock.json')];
+
+function writeAtomically(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+const modifiedAt = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
+
+/** Whether nothing the bundle was built from changed since its build started. */
+function isFresh() {
+  let metafile;
+  try {
+    metafile = JSON.parse(readFileSync(METAFILE, 'utf8'));
+  } catch {
+    return false; // never built
+  }
+  // Files npm unpacks keep their packaged times, so a dependency is judged by the install, not by its files.
+  const ours = Object.keys(metafile.inputs).filter((input) => !input.split(/[\\/]/).includes('node_modules'));
+  return [...ours, ...ALSO_DEPENDS_ON].every((input) => modifiedAt(join(ROOT, input)) < metafile.buildStartedAt);
+}
+
+/** Builds the bundle and its metafile; a mistake in the code is printed as esbuild words it, and exits 1. */
+function build() {
+  let esbuild;
+  try {
+    esbuild = require('esbuild');
+  } catch {
+    process.stderr.write('esbuild is not installed: run `npm ci` in this project first.\n');
+    process.exit(1);
+  }
+  try {
+    const buildStartedAt = Date.now();
+    const { metafile, outputFiles } = esbuild.buildSync(BUILD_OPTIONS);
+    mkdirSync(OUT_DIR, { recursive: true });
+    // Each file whole or not at all, the metafile last: synths that start meanwhile run the previous bundle.
+    for (const file of outputFiles) writeAtomically(file.path, file.contents);
+    writeAtomically(METAFILE, JSON.stringify({ buildStartedAt, ...metafile }));
+  } catch (error) {
+    if (!Array.isArray(error?.errors)) throw error;
+    process.stderr.write(`Cannot build ${relative(process.cwd(), BUNDLE)}: esbuild reported the errors above.\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv.includes('--build')) {
+  build();
+} else {
+  if (!isFresh()) build();
+  enableCompileCache?.();
+  require(BUNDLE).main();
+}
