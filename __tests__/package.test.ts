@@ -11,6 +11,9 @@ import { TESTED_NODE_LINES } from '../scripts/node-lines';
 
 const ROOT = join(__dirname, '..');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const lockfile = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+/** The version of a package that `npm ci` installs here. */
+const lockedVersion = (name: string): string => lockfile.packages[`node_modules/${name}`].version;
 const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
 
 /** The source file a compiled `./dist/<path>.js` or `.d.ts` comes from. */
@@ -79,20 +82,29 @@ describe('package.json', () => {
     }
   });
 
-  test('takes cdktf, constructs and the providers from the consumer, from the versions pinned and tested here', () => {
+  test('takes cdktf, constructs and the providers from the consumer, from the versions locked and tested here', () => {
     const peers = ['@cdktf/provider-aws', '@cdktf/provider-github', '@cdktf/provider-random', 'cdktf', 'constructs'];
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(peers);
     for (const name of peers) {
-      expect(manifest.dependencies[name]).toBeUndefined();
-      expect(manifest.peerDependencies[name]).toBe(`^${manifest.devDependencies[name]}`);
+      // Peers only: npm installs a root project's peers (with --omit=dev too), at the lockfile's versions.
+      expect([name, manifest.dependencies[name], manifest.devDependencies[name]]).toEqual([name, undefined, undefined]);
+      expect(manifest.peerDependencies[name]).toBe(`^${lockedVersion(name)}`);
     }
+  });
+
+  test('depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read its configuration', () => {
+    expect(manifest.dependencies).toEqual({
+      esbuild: lockedVersion('esbuild'),
+      'jsonc-parser': lockedVersion('jsonc-parser'),
+      zod: lockedVersion('zod'),
+    });
   });
 
   test('the consumer app installs the tarball with a newer constructs than the one pinned here', () => {
     const consumer = JSON.parse(readFileSync(join(ROOT, 'examples', 'consumer-app', 'package.json'), 'utf8'));
     expect(consumer.dependencies['cdktf-github-codepipeline-ci']).toMatch(/^file:.*\.tgz$/);
-    const [mine, theirs] = [manifest.devDependencies.constructs, consumer.dependencies.constructs].map(
-      (version: string) => version.split('.').map(Number),
+    const [mine, theirs] = [lockedVersion('constructs'), consumer.dependencies.constructs].map((version: string) =>
+      version.split('.').map(Number),
     );
     expect(theirs[0]).toBe(mine[0]);
     expect(theirs[1] * 1000 + theirs[2]).toBeGreaterThan(mine[1] * 1000 + mine[2]);
