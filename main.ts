@@ -16,7 +16,10 @@ import {
   STATE_BOOTSTRAP_STACK_ID,
   usesSharedConnection,
 } from './config/stack-props';
-import { CiPipelineStack, GitHubConnectionStack, StateBootstrapStack } from './constructs';
+import { CiPipelineStack } from './stacks/ci-pipeline-stack';
+import { GitHubConnectionStack } from './stacks/github-connection-stack';
+import { GuardrailsProps } from './stacks/security-checks';
+import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
 
 /** The stacks of a configuration. */
 export interface ConfiguredStacks {
@@ -35,17 +38,20 @@ export interface ConfiguredStacks {
  * stack of the connection the pipelines share (when one is to be created), and
  * one stack per pipeline to `app`.
  */
-export function buildStacks(app: App, config: PipelinesConfig): ConfiguredStacks {
+export function buildStacks(app: App, config: PipelinesConfig, options: GuardrailsProps = {}): ConfiguredStacks {
   const bootstrapProps = bootstrapStackProps(config);
   const bootstrap =
-    bootstrapProps === undefined ? undefined : new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK_ID, bootstrapProps);
+    bootstrapProps === undefined
+      ? undefined
+      : new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK_ID, { ...bootstrapProps, ...options });
   const connectionProps = connectionStackProps(config, config.pipelines);
   const connection =
     connectionProps === undefined
       ? undefined
-      : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, connectionProps);
+      : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, { ...connectionProps, ...options });
   const pipelines = config.pipelines.map((pipeline) => {
-    const stack = new CiPipelineStack(app, pipelineStackId(pipeline.name), pipelineStackProps(config, pipeline));
+    const props = { ...pipelineStackProps(config, pipeline), ...options };
+    const stack = new CiPipelineStack(app, pipelineStackId(pipeline.name), props);
     // `cdktf deploy` creates the connection before the pipelines that look it up.
     if (connection !== undefined && usesSharedConnection(pipeline)) stack.addDependency(connection);
     return stack;
@@ -74,7 +80,8 @@ export function run(options: RunOptions = {}): number {
 /** Reads the configuration, and returns what adds its stacks to an app. */
 const configured = (options: RunOptions) => (): StackBuilder => {
   const config = loadConfigFile(configPathFromEnvironment(options.env ?? process.env));
-  return (app) => buildStacks(app, config).all;
+  // The stacks add no guardrails of their own: runSynth checks the JSON it writes, once, and writes the report.
+  return (app) => buildStacks(app, config, { securityChecks: false }).all;
 };
 
 /** The command: `npm run synth` and `cdktf synth` (through `app/launch.cjs`). A signal stops it cleanly (app/cli.ts). */

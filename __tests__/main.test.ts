@@ -6,7 +6,7 @@ import { synthesizeChecked } from '../app/synthesize';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../config/load';
 import { PipelineConfig } from '../config/schema';
 import { GITHUB_CONNECTION_STACK_ID, pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
-import { stateKeyAlias } from '../constructs/stacks/state-bootstrap-stack';
+import { stateKeyAlias } from '../stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
 import { PLANTED_SECRETS, testApp, withEnvironment } from './helpers';
 

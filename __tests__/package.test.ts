@@ -33,8 +33,8 @@ describe('package.json', () => {
   });
 
   test('has the constructs as its root entry point, and the guardrails and tools as sub-paths, all compiled', () => {
-    expect(manifest.main).toBe('dist/constructs/index.js');
-    expect(manifest.types).toBe('dist/constructs/index.d.ts');
+    expect(manifest.main).toBe('dist/index.js');
+    expect(manifest.types).toBe('dist/index.d.ts');
     expect(Object.keys(manifest.exports)).toEqual([
       '.',
       './guardrails',
@@ -57,11 +57,15 @@ describe('package.json', () => {
 
   test("ships the compiled library, the README and the configuration's JSON Schema only: no sources, tests, sample app or examples", () => {
     expect(manifest.files).toEqual([
+      'dist/index.js',
+      'dist/index.d.ts',
       'dist/constructs/',
+      'dist/stacks/',
+      'dist/shared/',
       'dist/guardrails/',
-      'dist/iam/',
       'dist/tools/',
       'README.md',
+      'docs/',
       'config/pipelines.schema.json',
       'LICENSE',
       'CHANGELOG.md',

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../config/load';
 import { buildStacks } from '../main';
-import { CiPipelineStack } from '../constructs/stacks/ci-pipeline-stack';
+import { CiPipelineStack } from '../stacks/ci-pipeline-stack';
 import { pipelineProps, validConfigDocument, testApp } from './helpers';
 
 const ROOT = join(__dirname, '..');

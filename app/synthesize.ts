@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { checkStack, formatReport, GuardrailsError, StackReport } from '../guardrails';
-import { checkedByCaller } from '../guardrails/security-checks';
 import { lockPath, OutputLock, tryLock } from './output-lock';
 import {
   isMountPoint,
@@ -174,7 +173,6 @@ function* synthesisSteps(
     staging = onOutputDir(outdir, () => makeStaging(target, inPlace));
     const app = new App({ outdir: staging });
     const stacks = build(app);
-    checkedByCaller(stacks);
     reportProgress(stacks, options.onProgress);
     yield 0;
     app.synth();

@@ -7,7 +7,9 @@
  * without a construct error.
  */
 import { z } from 'zod';
-import { COMPUTE_TYPES, checkConnectionName, checkS3KeyPrefix } from '../constructs/core/checks';
+import { COMPUTE_TYPES } from '../constructs/aws/build-project';
+import { checkConnectionName } from '../constructs/github/github-connection-source';
+import { checkS3KeyPrefix } from '../constructs/aws/secure-bucket';
 import { PropProblem } from '../constructs/core/validation';
 import {
   namedResourcesOf,
@@ -19,9 +21,9 @@ import {
 } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { EXECUTION_MODES } from '../constructs/aws/pipeline-action';
 import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
-import { validateCiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
-import { validateGitHubConnectionStackProps } from '../constructs/stacks/github-connection-stack';
-import { validateStateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
+import { validateCiPipelineStackProps } from '../stacks/ci-pipeline-stack';
+import { validateGitHubConnectionStackProps } from '../stacks/github-connection-stack';
+import { validateStateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
 import {
   BOOTSTRAP_STACK_FIELDS,
   bootstrapStackProps,

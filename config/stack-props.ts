@@ -4,9 +4,9 @@
  * stacks' own rules, so the two cannot drift apart.
  */
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
-import { CiPipelineStackProps } from '../constructs/stacks/ci-pipeline-stack';
-import { GitHubConnectionStackProps } from '../constructs/stacks/github-connection-stack';
-import { stateKeyAlias, StateBootstrapStackProps } from '../constructs/stacks/state-bootstrap-stack';
+import { CiPipelineStackProps } from '../stacks/ci-pipeline-stack';
+import { GitHubConnectionStackProps } from '../stacks/github-connection-stack';
+import { stateKeyAlias, StateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
 
 /** The bootstrap stack's ID; pipeline stacks are `ci-<name>`, so they cannot collide with it. */
 export const STATE_BOOTSTRAP_STACK_ID = 'state-bootstrap';

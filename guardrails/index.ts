@@ -4,5 +4,5 @@ export * from './report';
 export * from './core/rule';
 export * from './rules';
 export * from './security-checks';
-export * from './suppressions';
+export * from '../shared/suppressions';
 export * from './core/terraform-json';

@@ -11,6 +11,7 @@ export interface SecurityChecksProps {
   readonly rules?: readonly Rule[];
 }
 
+/** Stacks an aspect has added its validation to: applying the aspect twice checks a stack once. */
 const checkedStacks = new WeakSet<TerraformStack>();
 
 /**
@@ -40,14 +41,4 @@ export class SecurityChecks implements IAspect {
 /** Checks each stack as it would be synthesized, without writing anything. */
 export function checkStacks(stacks: readonly TerraformStack[], props: SecurityChecksProps = {}): StackReport[] {
   return stacks.map((stack) => checkStack(stack.toTerraform(), { rules: props.rules, stackName: stack.node.id }));
-}
-
-/**
- * Marks stacks whose synthesized JSON the caller checks itself, as the app's
- * `synthesizeChecked` does with the files synth writes. Their SecurityChecks
- * aspects then add no check of their own, which would resolve every stack once
- * more. Not part of the public API.
- */
-export function checkedByCaller(stacks: readonly TerraformStack[]): void {
-  for (const stack of stacks) checkedStacks.add(stack);
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../guardrails/cli';
-import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
+import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { pipelineProps, testApp } from '../helpers';
 
 /** A synth output directory as cdktf writes it, with one stack. */

@@ -2,7 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { EncryptionKey, IEncryptionKey } from '../../constructs/aws/encryption-key';
 import { buildFailures, FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
-import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
+import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import {
   checkStack,
   codeBuildNeeds,

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { BuildProject } from '../../constructs/aws/build-project';
-import { CiPipelineStack } from '../../constructs/stacks/ci-pipeline-stack';
+import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { EncryptionKey } from '../../constructs/aws/encryption-key';
 import { FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { ImageRepository } from '../../constructs/aws/image-repository';

@@ -3,43 +3,22 @@ import { CodebuildProject, CodebuildProjectEnvironment } from '@cdktf/provider-a
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
 import { CodebuildWebhook } from '@cdktf/provider-aws/lib/codebuild-webhook';
 import { Construct } from 'constructs';
-import { Suppressions } from '../../guardrails/suppressions';
+import { Suppressions } from '../../shared/suppressions';
 import {
   CONNECTION_TOKEN_ACTIONS,
   LOG_WRITE_ACTIONS,
   REPORT_ACTIONS,
   SECRET_READ_ACTIONS,
   START_BUILD_ACTIONS,
-} from '../../iam/actions';
-import {
-  checkBuildImage,
-  checkBuildTimeoutMinutes,
-  checkCodeBuildProjectName,
-  checkComputeType,
-  checkConcurrentBuildLimit,
-  checkEnvironmentVariableName,
-  checkIamRoleName,
-  checkLogGroupName,
-  checkLogRetentionDays,
-  checkOneOf,
-  checkPrivilegedBuildImage,
-  checkQueuedTimeoutMinutes,
-  checkRelativePath,
-  checkReportGroupName,
-  checkStatusCheckContext,
-  ComputeType,
-} from '../core/checks';
-import { AwsContext } from '../core/aws-context';
-import { Grant, grant, IGrantable } from '../core/grants';
-import {
-  checkDerivedName,
-  checkOptionalList,
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  PropProblem,
-  throwIfInvalid,
-} from '../core/validation';
+} from '../../shared/iam-actions';
+import { checkIamRoleName } from './service-role';
+import { checkOneOf, checkRelativePath } from '../private/checks';
+import { checkStatusCheckContext } from '../private/checks';
+import { AwsContext } from '../private/aws-context';
+import { Grant, IGrantable } from '../core/grants';
+import { grant } from '../private/policy-statements';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
 import {
   DEFAULT_GITHUB_APPROVER_ROLES,
   GITHUB_APPROVER_ROLES,
@@ -47,9 +26,12 @@ import {
   PULL_REQUEST_BUILD_POLICY_PROVIDER,
   PULL_REQUEST_COMMENT_APPROVALS,
 } from './build-source';
-import { requireAwsProvider } from '../core/provider-versions';
+import { requireAwsProvider } from '../private/provider-versions';
 import { IEncryptionKey } from './encryption-key';
 import { ServiceRole } from './service-role';
+import { Check } from '../private/validation';
+import { checkIntegerBetween, matches } from '../private/checks';
+import { isTrustedPrivilegedImage } from '../../shared/privileged-images';
 
 /**
  * The key of the `reports` section in the app's buildspec. CodeBuild files a
@@ -477,3 +459,86 @@ function renderEnvironment(props: BuildProjectProps, buildsImages: boolean): Cod
     ],
   };
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/** A CodeBuild project name (CodeBuild API Reference, CreateProject: name, `[A-Za-z0-9][A-Za-z0-9\-_]{1,149}`). */
+export const checkCodeBuildProjectName = matches(
+  /^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/,
+  'must be 2-150 letters, digits, "-" and "_", starting with a letter or digit',
+);
+
+/** A report group name (CodeBuild API Reference, CreateReportGroup: name, 2-128 characters). */
+export const checkReportGroupName = matches(
+  /^[A-Za-z0-9][A-Za-z0-9_-]{1,127}$/,
+  'must be 2-128 letters, digits, "-" and "_", starting with a letter or digit',
+);
+
+/** CodeBuild's compute types for on-demand Linux containers (CodeBuild User Guide, "Build environment compute types"). */
+export const COMPUTE_TYPES = [
+  'BUILD_GENERAL1_SMALL',
+  'BUILD_GENERAL1_MEDIUM',
+  'BUILD_GENERAL1_LARGE',
+  'BUILD_GENERAL1_XLARGE',
+  'BUILD_GENERAL1_2XLARGE',
+] as const;
+
+export type ComputeType = (typeof COMPUTE_TYPES)[number];
+
+export const checkComputeType = checkOneOf(COMPUTE_TYPES);
+
+/** A CodeBuild curated or custom image: `aws/codebuild/...` or a registry image reference. */
+export const checkBuildImage = matches(
+  /^[a-z0-9][a-z0-9._/:@-]{1,254}$/,
+  'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as "public.ecr.aws/org/image@sha256:<digest>"',
+);
+
+/** CodeBuild's limits, in minutes, on build and queue time (CodeBuild API Reference, CreateProject: timeoutInMinutes, queuedTimeoutInMinutes). */
+export const checkBuildTimeoutMinutes = checkIntegerBetween(5, 2160);
+
+export const checkQueuedTimeoutMinutes = checkIntegerBetween(5, 480);
+
+/** CreateProject: concurrentBuildLimit, at least 1 (its maximum is the account's quota, unknown here). */
+export const checkConcurrentBuildLimit = checkIntegerBetween(1, Number.MAX_SAFE_INTEGER);
+
+/**
+ * A build environment variable's name: a shell identifier that does not start
+ * with `CODEBUILD_`, which CodeBuild reserves for its own (CodeBuild User Guide,
+ * "Environment variables in build environments").
+ */
+export const checkEnvironmentVariableName: Check<string> = (value) =>
+  typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) && !value.startsWith('CODEBUILD_')
+    ? undefined
+    : 'must be letters, digits and "_", not starting with a digit or with CODEBUILD_';
+
+/**
+ * A log group's name (CloudWatch Logs API Reference, CreateLogGroup: logGroupName,
+ * 1-512 of `[.\-_/#A-Za-z0-9]`, and not starting with `aws/`, which AWS reserves).
+ */
+export const checkLogGroupName: Check<string> = (value) =>
+  typeof value === 'string' && /^[.\-_/#A-Za-z0-9]{1,512}$/.test(value) && !value.startsWith('aws/')
+    ? undefined
+    : 'must be 1-512 letters, digits and ._-/#, not starting with "aws/"';
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy: retentionInDays); 0, "never expire", is deliberately not offered. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const checkLogRetentionDays: Check<number> = (value) =>
+  (LOG_RETENTION_DAYS as readonly number[]).includes(value)
+    ? undefined
+    : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`;
+
+/**
+ * The image of a build that runs Docker, which needs privileged mode (root on
+ * the build host): one CodeBuild provides and maintains ("Docker images
+ * provided by CodeBuild", AWS CodeBuild User Guide) or one pinned by digest, so
+ * that nobody who can move a tag can take the host. The guardrail CIP_CB_1
+ * holds the synthesized project to the same rule; an image the stack computes
+ * (a reference) is left to it.
+ */
+export const checkPrivilegedBuildImage: Check<string> = (value) =>
+  typeof value === 'string' && (value.includes('${') || isTrustedPrivilegedImage(value))
+    ? undefined
+    : 'must be a CodeBuild image ("aws/codebuild/...") or pinned by digest ("name@sha256:<64 hex digits>"): a build that runs Docker runs privileged, as root on its host';

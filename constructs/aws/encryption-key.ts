@@ -10,11 +10,15 @@ import {
   KEY_ENCRYPT_DECRYPT_ACTIONS,
   LOGS_KEY_ACTIONS,
   NOTIFICATION_KEY_ACTIONS,
-} from '../../iam/actions';
-import { AwsContext } from '../core/aws-context';
-import { checkIntegerBetween, checkKmsAliasName, checkKmsKeyArn } from '../core/checks';
-import { Grant, grant, IGrantable } from '../core/grants';
-import { checkOptionalProp, checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+} from '../../shared/iam-actions';
+import { AwsContext } from '../private/aws-context';
+import { checkIntegerBetween } from '../private/checks';
+import { Grant, IGrantable } from '../core/grants';
+import { grant } from '../private/policy-statements';
+import { checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
+import { Check } from '../private/validation';
+import { matches } from '../private/checks';
 
 /** A KMS key that constructs encrypt with and grant use of: an {@link EncryptionKey}, or an existing key from {@link EncryptionKey.fromKeyArn}. */
 export interface IEncryptionKey {
@@ -192,3 +196,44 @@ function codeStarNotificationsStatement(aws: AwsContext): DataAwsIamPolicyDocume
     condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`sns.${aws.region}.amazonaws.com`] }],
   };
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/** A KMS key or alias ARN, where AWS accepts either (the S3 backend's `kms_key_id`). */
+export const checkKmsKeyOrAliasArn = matches(
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/,
+  'must be a KMS key or alias ARN such as "arn:aws:kms:eu-west-1:123456789012:key/<id>"',
+);
+
+/**
+ * How a client may name a KMS key that is in its own account and region: a key
+ * or alias ARN, an alias name, or a key ID (KMS Developer Guide, "Key
+ * identifiers (KeyId)"); the forms Terraform's S3 backend accepts for `kms_key_id`.
+ */
+export const checkKmsKeyIdentifier: Check<string> = (value) =>
+  checkKmsKeyOrAliasArn(value) === undefined ||
+  (typeof value === 'string' &&
+    (/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(value) ||
+      /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(value)))
+    ? undefined
+    : 'must be a KMS key ARN, alias ARN, alias name ("alias/<name>") or key ID';
+
+/**
+ * A KMS key ARN, single- or multi-Region. Not an alias: CloudWatch Logs and ECR
+ * accept only a key's ARN, and an alias can be repointed under a running pipeline.
+ */
+export const checkKmsKeyArn = matches(
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+  'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias ARN)',
+);
+
+/**
+ * A KMS alias without its `alias/` prefix (KMS API Reference, CreateAlias:
+ * AliasName, 1-256 characters of `[a-zA-Z0-9:/_-]` including the prefix, and
+ * never `alias/aws/`, which AWS reserves). ":" is refused too: it would be
+ * ambiguous in the alias's ARN.
+ */
+export const checkKmsAliasName: Check<string> = (value) =>
+  typeof value === 'string' && /^[a-zA-Z0-9/_-]{1,250}$/.test(value) && !value.startsWith('aws/')
+    ? undefined
+    : 'must be 1-250 letters, digits and /_- without the "alias/" prefix, and not start with "aws/"';

@@ -4,27 +4,16 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
-import { CODESTAR_NOTIFICATIONS_PRINCIPAL, NOTIFICATION_PUBLISH_ACTIONS } from '../../iam/actions';
-import { AwsContext } from '../core/aws-context';
-import {
-  checkChatbotSlackChannelArn,
-  checkEmailAddress,
-  checkNotificationEventTypeId,
-  checkNotificationRuleName,
-  checkNotificationRuleResource,
-  checkOneOf,
-  checkSnsTopicName,
-} from '../core/checks';
+import { CODESTAR_NOTIFICATIONS_PRINCIPAL, NOTIFICATION_PUBLISH_ACTIONS } from '../../shared/iam-actions';
+import { AwsContext } from '../private/aws-context';
+import { checkOneOf } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
-import {
-  checkOptionalList,
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  PropProblem,
-  throwIfInvalid,
-} from '../core/validation';
+import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
+import { Check } from '../private/validation';
+import { matches } from '../private/checks';
+import { isTerraformExpression } from '../private/checks';
 
 // Event type IDs: "Events for notification rules on pipelines" and "... on build projects",
 // Developer Tools console User Guide, https://docs.aws.amazon.com/dtconsole/latest/userguide/concepts.html
@@ -261,3 +250,72 @@ export class FailureNotifications extends Construct {
     return new SnsTopicPolicy(this, 'policy', { arn: topic.arn, policy: document.json });
   }
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+
+/**
+ * A standard SNS topic's name (SNS API Reference, CreateTopic: Name, "1 to 256
+ * characters long" of "uppercase and lowercase ASCII letters, numbers,
+ * underscores, and hyphens"). FIFO topic names, which end in `.fifo`, are not
+ * accepted: notification rules publish to standard topics.
+ */
+export const checkSnsTopicName = matches(
+  /^[A-Za-z0-9_-]{1,256}$/,
+  'must be 1-256 letters, digits, "-" and "_" (a standard topic, not ".fifo")',
+);
+
+/**
+ * An e-mail address for an SNS `email` subscription: one "@" with a local part
+ * and a domain that has a dot, no spaces, at most 254 characters (RFC 5321's
+ * limit on a forward path, less its angle brackets). A shape check, not RFC 5322:
+ * SNS is the judge, and its confirmation mail is the proof.
+ */
+export const checkEmailAddress: Check<string> = (value) =>
+  typeof value === 'string' && value.length <= 254 && /^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/.test(value)
+    ? undefined
+    : 'must be an e-mail address such as "team@example.com" (at most 254 characters, no spaces)';
+
+/**
+ * A notification rule's name (CodeStar Notifications API Reference,
+ * CreateNotificationRule: Name, 1-64 characters of `[A-Za-z0-9\-_ ]`), unique
+ * in the account.
+ */
+export const checkNotificationRuleName = matches(
+  /^[A-Za-z0-9_ -]{1,64}$/,
+  'must be 1-64 letters, digits, spaces, "-" and "_"',
+);
+
+/**
+ * A notification event type ID such as `codebuild-project-build-state-failed`
+ * ("Events for notification rules", Developer Tools console User Guide,
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/concepts.html):
+ * lowercase words joined by hyphens, at most 200 characters (CreateNotificationRule: EventTypeId).
+ */
+export const checkNotificationEventTypeId = matches(
+  /^(?=.{1,200}$)[a-z0-9]+(?:-[a-z0-9]+)+$/,
+  'must be a notification event type ID such as "codepipeline-pipeline-pipeline-execution-failed": lowercase words joined by "-"',
+);
+
+/**
+ * The resource a notification rule watches (CreateNotificationRule: Resource,
+ * `arn:aws[^:\s]*:[^:\s]*:[^:\s]*:[0-9]{12}:[^\s]+`), or a Terraform reference
+ * to one such as a pipeline's `arn`, which only Terraform can check.
+ */
+export const checkNotificationRuleResource: Check<string> = (value) =>
+  typeof value === 'string' &&
+  (isTerraformExpression(value) || /^arn:aws[^:\s]*:[^:\s]*:[^:\s]*:\d{12}:\S+$/.test(value))
+    ? undefined
+    : 'must be the ARN of a pipeline or build project, such as "arn:aws:codepipeline:eu-west-1:123456789012:my-pipeline", or a reference to one';
+
+/**
+ * An AWS Chatbot Slack channel configuration's ARN,
+ * `arn:<partition>:chatbot::<account>:chat-configuration/slack-channel/<name>`
+ * (AWS Chatbot Administrator Guide, "IAM resource-level permissions for AWS Chatbot": the
+ * `chat-configuration` resource, global, so without a region; a configuration name is
+ * 1-128 letters, digits, "-" and "_", Chatbot API Reference, CreateSlackChannelConfiguration).
+ */
+export const checkChatbotSlackChannelArn = matches(
+  /^arn:aws[a-z-]*:chatbot::\d{12}:chat-configuration\/slack-channel\/[A-Za-z0-9_-]{1,128}$/,
+  'must be an AWS Chatbot Slack channel configuration ARN such as "arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts"',
+);

@@ -2,11 +2,13 @@ import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../iam/actions';
-import { AwsContext } from '../core/aws-context';
-import { checkEcrRepositoryName, checkIntegerBetween } from '../core/checks';
-import { Grant, grant, IGrantable } from '../core/grants';
-import { checkOptionalProp, checkProp, throwIfInvalid } from '../core/validation';
+import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../shared/iam-actions';
+import { AwsContext } from '../private/aws-context';
+import { checkIntegerBetween } from '../private/checks';
+import { Grant, IGrantable } from '../core/grants';
+import { grant } from '../private/policy-statements';
+import { checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
+import { Check } from '../private/validation';
 
 export interface ImageRepositoryProps {
   /** The repository's name, e.g. `sample-flask-app`. */
@@ -98,3 +100,18 @@ export class ImageRepository extends Construct {
     );
   }
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/**
+ * An ECR repository name (ECR API Reference, CreateRepository: repositoryName,
+ * 2-256 characters matching `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`:
+ * lowercase parts joined by single ".", "_" or "-", in "/"-separated namespaces).
+ */
+export const checkEcrRepositoryName: Check<string> = (value) =>
+  typeof value === 'string' &&
+  value.length >= 2 &&
+  value.length <= 256 &&
+  /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)
+    ? undefined
+    : 'must be an ECR repository name: 2-256 lowercase letters and digits, joined by single ".", "_" or "-", in "/"-separated parts (e.g. "team/app"), without a tag';

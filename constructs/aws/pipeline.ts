@@ -1,15 +1,10 @@
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
-import { pipelineArtifactPrefix } from '../../iam/artifact-store';
+import { pipelineArtifactPrefix } from '../../shared/artifact-store';
 import { Construct } from 'constructs';
-import { checkCodePipelineName, checkIamRoleName, checkOneOf, checkStageOrActionName } from '../core/checks';
-import {
-  checkDerivedName,
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  PropProblem,
-  throwIfInvalid,
-} from '../core/validation';
+import { checkIamRoleName } from './service-role';
+import { checkOneOf } from '../private/checks';
+import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
 import {
   ActionConfig,
@@ -23,6 +18,7 @@ import {
 } from './pipeline-action';
 import { IBucket } from './secure-bucket';
 import { ServiceRole } from './service-role';
+import { matches } from '../private/checks';
 
 /** A pipeline's service role. */
 export const pipelineRoleName = (pipelineName: string) => `${pipelineName}-codepipeline`;
@@ -275,3 +271,11 @@ export function executionModeProblems(type: PipelineType, mode: ExecutionMode): 
     `must be ${allowed.join(' or ')} in a ${type} pipeline`,
   );
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/** A CodePipeline name (CodePipeline API Reference, PipelineDeclaration: name, 1-100 of `[A-Za-z0-9.@\-_]`). */
+export const checkCodePipelineName = matches(/^[A-Za-z0-9.@_-]{1,100}$/, 'must be 1-100 letters, digits and .@_-');
+
+/** A stage or action name (CodePipeline API Reference, StageDeclaration and ActionDeclaration: name, 1-100 of `[A-Za-z0-9.@\-_]`). */
+export const checkStageOrActionName = checkCodePipelineName;

@@ -2,11 +2,12 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { Suppressions } from '../../guardrails/suppressions';
-import { checkIntegerBetween, checkSecretArn, checkSecretName, checkVariablePrefix } from '../core/checks';
+import { Suppressions } from '../../shared/suppressions';
+import { checkIntegerBetween } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
-import { checkOptionalProp, checkProp, throwIfInvalid } from '../core/validation';
+import { checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
 import { SecretEnvironmentVariable } from './build-project';
+import { matches } from '../private/checks';
 
 export interface RegistryCredentialsProps {
   /** The secret's name, e.g. `ci/my-app/dockerhub`. */
@@ -146,3 +147,26 @@ function ephemeralVariable(scope: Construct, name: string, description: string):
   variable.addOverride('ephemeral', true);
   return variable;
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/** The prefix of the Terraform variables that carry registry credentials (Terraform identifiers, kept lowercase). */
+export const checkVariablePrefix = matches(
+  /^[a-z][a-z0-9_]{0,40}$/,
+  'must be 1-41 lowercase letters, digits and "_", starting with a letter',
+);
+
+/** A secret's name (Secrets Manager API Reference, CreateSecret: Name, 1-512 of letters, digits and `/_+=.@-`). */
+export const checkSecretName = matches(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be 1-512 letters, digits and /_+=.@-');
+
+/** A secret's name or ARN, to read an existing secret by (GetSecretValue: SecretId). */
+export const checkSecretId = matches(
+  /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/,
+  'must be a Secrets Manager secret name or ARN: 1-512 letters, digits and /_+=.@-',
+);
+
+/** A secret's full ARN, which Terraform imports a secret by. */
+export const checkSecretArn = matches(
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+  'must be a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf"',
+);

@@ -10,12 +10,16 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { BUCKET_LIST_ACTIONS, BUCKET_READ_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../iam/actions';
-import { AwsContext } from '../core/aws-context';
-import { checkIntegerBetween, checkS3BucketName, checkS3BucketPrefix, checkS3KeyPrefix } from '../core/checks';
-import { combineGrants, Grant, grant, IGrantable } from '../core/grants';
-import { checkOptionalProp, checkProp, crossPropProblem, PropProblem, throwIfInvalid } from '../core/validation';
+import { BUCKET_LIST_ACTIONS, BUCKET_READ_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../shared/iam-actions';
+import { AwsContext } from '../private/aws-context';
+import { checkIntegerBetween } from '../private/checks';
+import { combineGrants, grant } from '../private/policy-statements';
+import { Grant, IGrantable } from '../core/grants';
+import { checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
+import { Check } from '../private/validation';
+import { matches } from '../private/checks';
 
 /** A bucket that constructs keep objects in and grant access to: a {@link SecureBucket}, or an existing bucket from {@link SecureBucket.fromBucketName}. */
 export interface IBucket {
@@ -290,3 +294,67 @@ export class SecureBucket extends Construct implements IBucket {
     new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: document.json });
   }
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+// S3 User Guide, "General purpose bucket naming rules".
+const S3_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+
+const S3_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
+
+const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(', ');
+
+/**
+ * The name of a general purpose bucket (S3 User Guide, "General purpose bucket
+ * naming rules"): 3-63 lowercase letters, digits, "." and "-", beginning and
+ * ending with a letter or digit, no "..", not an IP address, none of the
+ * reserved prefixes and suffixes; a name ending in `-an` must be in an account
+ * regional namespace (`<prefix>-<account id>-<region>-an`).
+ */
+export const checkS3BucketName: Check<string> = (value) => {
+  const allowed =
+    'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit, ' +
+    `no "..", not an IP address, no reserved prefix (${quoted(S3_RESERVED_PREFIXES)}) or suffix (${quoted(S3_RESERVED_SUFFIXES)}), ` +
+    'and ending in "-an" only as "<prefix>-<account id>-<region>-an" (an account regional namespace)';
+  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) return allowed;
+  if (value.includes('..') || /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return allowed;
+  if (S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))) return allowed;
+  if (S3_RESERVED_SUFFIXES.some((suffix) => value.endsWith(suffix))) return allowed;
+  if (value.endsWith('-an') && !/-\d{12}-[a-z0-9-]+-an$/.test(value)) return allowed;
+  return undefined;
+};
+
+/**
+ * The name of a bucket to create in the shared global namespace, as the state
+ * bootstrap stack does: also not ending in `-an`, which only account regional
+ * namespaces may use.
+ */
+export const checkNewS3BucketName: Check<string> = (value) =>
+  checkS3BucketName(value) ??
+  (value.endsWith('-an')
+    ? 'must not end in "-an", which only buckets in an account regional namespace may (a bucket created here is in the global namespace)'
+    : undefined);
+
+/**
+ * A prefix from which Terraform generates a bucket name: the AWS provider's
+ * `aws_s3_bucket.bucket_prefix` is at most 37 characters, leaving 26 digits for
+ * its suffix; the name it makes must follow the bucket naming rules, so the
+ * prefix starts with none of the reserved prefixes and has no "..".
+ */
+export const checkS3BucketPrefix: Check<string> = (value) =>
+  typeof value === 'string' &&
+  /^[a-z0-9][a-z0-9.-]{0,36}$/.test(value) &&
+  !value.includes('..') &&
+  !S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))
+    ? undefined
+    : `must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit, without ".." or a reserved prefix (${quoted(S3_RESERVED_PREFIXES)})`;
+
+/**
+ * An S3 object key or key prefix made of path segments (the state key). S3 allows
+ * almost any key; this keeps to its "safe characters" (S3 User Guide, "Naming
+ * Amazon S3 objects") so the key needs no escaping in a backend block or a URL.
+ */
+export const checkS3KeyPrefix = matches(
+  /^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/,
+  'must be path segments of letters, digits and !_.*\'()- separated by single "/", without a leading or trailing "/"',
+);

@@ -3,26 +3,15 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { CONFUSED_DEPUTY_SERVICES } from '../../iam/actions';
-import { AwsContext } from '../core/aws-context';
-import {
-  checkIamPolicyName,
-  checkIamRoleName,
-  checkServicePrincipal,
-  checkSourceAccount,
-  checkSourceArn,
-  checkStatementId,
-} from '../core/checks';
-import { IGrantable, PolicyStatement, PolicyStatements } from '../core/grants';
-import {
-  checkDerivedName,
-  checkOptionalList,
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  PropProblem,
-  throwIfInvalid,
-} from '../core/validation';
+import { CONFUSED_DEPUTY_SERVICES } from '../../shared/iam-actions';
+import { AwsContext } from '../private/aws-context';
+import { IGrantable, PolicyStatement } from '../core/grants';
+import { PolicyStatements } from '../private/policy-statements';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
+import { Check } from '../private/validation';
+import { matches } from '../private/checks';
+import { isTerraformExpression } from '../private/checks';
 
 export interface ServiceRoleProps {
   /** The role's name: 1-64 characters of letters, digits and `+=,.@_-`. */
@@ -202,3 +191,45 @@ const renderStatement = (statement: PolicyStatement) => ({
     ? {}
     : { condition: statement.conditions.map((condition) => ({ ...condition, values: [...condition.values] })) }),
 });
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/** A service principal such as `codebuild.amazonaws.com` (IAM User Guide, "AWS JSON policy elements: Principal"). */
+export const checkServicePrincipal = matches(
+  /^[a-z0-9.-]+\.amazonaws\.com$/,
+  'must be a service principal such as "codebuild.amazonaws.com"',
+);
+
+/** An IAM role name (IAM API Reference, CreateRole: RoleName, 1-64 of `[\w+=,.@-]`). */
+export const checkIamRoleName = matches(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 letters, digits and +=,.@_-');
+
+/** An inline policy's name (IAM API Reference, PutRolePolicy: PolicyName, 1-128 of `[\w+=,.@-]`). */
+export const checkIamPolicyName = matches(/^[\w+=,.@-]{1,128}$/, 'must be 1-128 letters, digits and +=,.@_-');
+
+/** An IAM policy statement ID (IAM User Guide, "IAM JSON policy elements: Sid": ASCII letters and digits). */
+export const checkStatementId = matches(/^[A-Za-z0-9]{1,100}$/, 'must be 1-100 ASCII letters and digits');
+
+/**
+ * An AWS account ID for `aws:SourceAccount`: 12 digits ("Your AWS account
+ * identifiers", AWS Account Management Reference Guide), or a Terraform
+ * expression such as `AwsContext.accountId`.
+ */
+export const checkSourceAccount: Check<string> = (value) =>
+  typeof value === 'string' && (/^\d{12}$/.test(value) || isTerraformExpression(value))
+    ? undefined
+    : 'must be a 12-digit AWS account ID or a Terraform reference to one';
+
+/**
+ * An ARN pattern for `aws:SourceArn` with an account in it: `arn:partition:service:region:account:resource`,
+ * the account being 12 digits or an expression, never a wildcard ("Amazon Resource Names (ARNs)", IAM User Guide).
+ */
+export const checkSourceArn: Check<string> = (value) => {
+  if (typeof value !== 'string') return 'must be an ARN';
+  const fields = value.split(':');
+  const account = fields[4] ?? '';
+  if (!value.startsWith('arn:') || fields.length < 6)
+    return 'must be an ARN such as "arn:aws:codebuild:eu-west-1:123456789012:project/name"';
+  return /^\d{12}$/.test(account) || isTerraformExpression(account)
+    ? undefined
+    : 'must name one account (12 digits or a reference) in its account field, not a wildcard or nothing';
+};

@@ -8,39 +8,22 @@ import {
 import { checkEmailAddresses } from '../aws/failure-notifications';
 import { pipelineRoleName } from '../aws/pipeline';
 import { EXECUTION_MODES, ExecutionMode } from '../aws/pipeline-action';
-import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../iam/artifact-store';
-import {
-  checkBoolean,
-  checkTriggerFilterPattern,
-  checkBranchName,
-  checkChatbotSlackChannelArn,
-  checkConnectionArn,
-  checkConnectionName,
-  checkDockerHubRepository,
-  checkGitHubOwner,
-  checkGitHubRepository,
-  checkEcrRepositoryName,
-  checkIntegerBetween,
-  checkKmsKeyArn,
-  checkOneOf,
-  checkPipelineName,
-  checkRelativePath,
-  checkS3BucketName,
-  checkS3BucketPrefix,
-  checkSecretId,
-} from '../core/checks';
-import {
-  checkDerivedName,
-  checkOptionalList,
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  nestedProblems,
-  PropProblem,
-} from '../core/validation';
+import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../shared/artifact-store';
+import { checkBoolean, checkIntegerBetween, checkOneOf, checkRelativePath } from '../private/checks';
+import { checkTriggerFilterPattern, checkConnectionArn, checkConnectionName } from '../github/github-connection-source';
+import { checkBranchName, checkGitHubOwner, checkGitHubRepository } from '../github/source-repository';
+import { checkChatbotSlackChannelArn } from '../aws/failure-notifications';
+import { checkEcrRepositoryName } from '../aws/image-repository';
+import { checkKmsKeyArn } from '../aws/encryption-key';
+import { checkS3BucketName, checkS3BucketPrefix } from '../aws/secure-bucket';
+import { checkSecretId } from '../aws/registry-credentials';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, nestedProblems } from '../private/validation';
+import { PropProblem } from '../core/validation';
 import { triggerBranchProblems, triggerPatternProblems } from '../github/github-connection-source';
 import { pipelineWebhookName } from '../github/github-webhook-source';
 import { RepositorySettings, validateRepositorySettings } from '../github/source-repository';
+import { Check } from '../private/validation';
+import { matches } from '../private/checks';
 
 /** How a push to GitHub starts the pipeline. */
 export type TriggerMode = 'webhook' | 'connection';
@@ -558,3 +541,31 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
       : []),
   ];
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/**
+ * A pipeline's short name. It becomes part of the stack name, the state key, the
+ * CodeBuild project, the CodePipeline, IAM role names (64 characters at most) and
+ * S3 bucket names (lowercase only), so it is held to the strictest of those rules.
+ */
+export const checkPipelineName = matches(
+  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+  'must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+);
+
+/**
+ * A Docker Hub repository, `namespace/name`: the namespace is a Docker ID or
+ * organization, 4-30 lowercase letters and digits (Docker Docs, "Create an
+ * account"); the name 2-255 lowercase letters, digits, "-" and "_" (Docker Docs,
+ * "Create a repository"), beginning and ending with a letter or digit as image
+ * references require (OCI distribution, repository name components).
+ */
+export const checkDockerHubRepository: Check<string> = (value) => {
+  const [namespace, name, ...rest] = typeof value === 'string' ? value.split('/') : [];
+  return rest.length === 0 &&
+    /^[a-z0-9]{4,30}$/.test(namespace ?? '') &&
+    /^[a-z0-9][a-z0-9_-]{0,253}[a-z0-9]$/.test(name ?? '')
+    ? undefined
+    : 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits, and a name of 2-255 lowercase letters, digits, "-" and "_" that begins and ends with a letter or digit (e.g. "myorg/my-app")';
+};

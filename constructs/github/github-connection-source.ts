@@ -1,22 +1,16 @@
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
 import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/data-aws-codestarconnections-connection';
 import { Construct } from 'constructs';
-import { USE_CONNECTION_ACTIONS } from '../../iam/actions';
+import { USE_CONNECTION_ACTIONS } from '../../shared/iam-actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
-import { checkTriggerFilterPattern, checkConnectionArn, checkConnectionName } from '../core/checks';
-import { grant } from '../core/grants';
+import { grant } from '../private/policy-statements';
 import { StackOutput } from '../core/stack-output';
-import {
-  checkDerivedName,
-  checkOptionalList,
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  PropProblem,
-  throwIfInvalid,
-} from '../core/validation';
+import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
+import { Check } from '../private/validation';
+import { matches } from '../private/checks';
 
 export interface GitHubConnectionSourceProps {
   /** The repository and branch to build. */
@@ -243,3 +237,22 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     };
   }
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/**
+ * A connection's name (CodeConnections API Reference, CreateConnection:
+ * ConnectionName, 1-32 characters); limited to the characters a pipeline name
+ * may have, since ours are derived from pipeline names.
+ */
+export const checkConnectionName = matches(/^[A-Za-z0-9.@_-]{1,32}$/, 'must be 1-32 letters, digits and .@_-');
+
+/** A glob pattern of a trigger's filter (CodePipeline API Reference, GitBranchFilterCriteria, GitFilePathFilterCriteria and GitTagFilterCriteria: includes, 1-255 characters). */
+export const checkTriggerFilterPattern: Check<string> = (value) =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 255 ? undefined : 'must be 1-255 characters long';
+
+/** An AWS CodeConnections (formerly CodeStar Connections) connection ARN. */
+export const checkConnectionArn = matches(
+  /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+  'must be a connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"',
+);

@@ -5,11 +5,11 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { Suppressions } from '../../guardrails/suppressions';
+import { Suppressions } from '../../shared/suppressions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
-import { checkSecretId } from '../core/checks';
+import { checkSecretId } from '../aws/registry-credentials';
 import { StackOutput } from '../core/stack-output';
-import { checkOptionalProp, crossPropProblem, throwIfInvalid } from '../core/validation';
+import { checkOptionalProp, crossPropProblem, throwIfInvalid } from '../private/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
 

@@ -5,25 +5,12 @@ import { Repository } from '@cdktf/provider-github/lib/repository';
 import { RepositoryDependabotSecurityUpdates } from '@cdktf/provider-github/lib/repository-dependabot-security-updates';
 import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
 import { Construct } from 'constructs';
-import {
-  checkBoolean,
-  checkBranchName,
-  checkCodeOwner,
-  checkCodeOwnersPattern,
-  checkGitHubOwner,
-  checkGitHubRepository,
-  checkIntegerBetween,
-  checkOneOf,
-  checkStatusCheckContext,
-} from '../core/checks';
-import {
-  checkOptionalList,
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  PropProblem,
-  throwIfInvalid,
-} from '../core/validation';
+import { checkBoolean, checkIntegerBetween, checkOneOf } from '../private/checks';
+import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { PropProblem } from '../core/validation';
+import { Check } from '../private/validation';
+import { matches } from '../private/checks';
+import { checkStatusCheckContext } from '../private/checks';
 
 /** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
 export type RepositoryVisibility = 'private' | 'internal';
@@ -318,3 +305,62 @@ export class SourceRepository extends Construct {
     });
   }
 }
+
+// --- Rules for the values of its props (limits from the owning service's documentation) ---
+
+/** GitHub user or organization login (GitHub's sign-up form: alphanumerics and single hyphens, at most 39). */
+export const checkGitHubOwner = matches(
+  /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
+  'must be a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen',
+);
+
+/** GitHub repository name (GitHub's "Create a new repository" form: at most 100 of letters, digits, ".", "-", "_"). */
+export const checkGitHubRepository: Check<string> = (value) => {
+  const allowed =
+    'must be a GitHub repository name: 1-100 letters, digits, ".", "-" or "_", not "." or "..", not ending in ".git"';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(value)) return allowed;
+  if (value === '.' || value === '..' || value.toLowerCase().endsWith('.git')) return allowed;
+  return undefined;
+};
+
+/**
+ * A branch name git and GitHub accept: git-check-ref-format(1) with `--branch`
+ * (which also refuses a leading "-" and the name "HEAD"), and GitHub's refusal
+ * of names of 40 hexadecimal characters, which look like commit IDs (its
+ * "GH002" push error). At most 255 bytes, the length of a file name, since git
+ * stores a branch as a file.
+ */
+export const checkBranchName: Check<string> = (value) => {
+  const allowed =
+    'must be a branch name git and GitHub accept: no spaces, "..", "~", "^", ":", "?", "*", "[", "\\", "@{" or control characters, ' +
+    'not starting with "-" or "/", not ending with "/", "." or ".lock", no path component starting with ".", not "HEAD" or "@", ' +
+    'not 40 hexadecimal characters, and at most 255 bytes';
+  if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 255) return allowed;
+  if (value === 'HEAD' || /^[0-9a-f]{40}$/i.test(value)) return allowed;
+  // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref name.
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(value)) return allowed;
+  if (value.includes('..') || value.includes('@{') || value.includes('//') || value === '@') return allowed;
+  if (value.startsWith('-') || value.startsWith('/') || value.endsWith('/') || value.endsWith('.')) return allowed;
+  if (value.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return allowed;
+  return undefined;
+};
+
+/**
+ * A code owner (GitHub Docs, "About code owners"): a user (`@octocat`), a team
+ * of an organization (`@octo-org/octo-team`) or an e-mail address.
+ */
+export const checkCodeOwner = matches(
+  /^(?:@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
+  'must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
+);
+
+/**
+ * A CODEOWNERS path pattern (GitHub Docs, "About code owners": gitignore-like
+ * patterns, except that "!" negation and "[ ]" ranges do not work, and a line
+ * starting with "#" is a comment). Spaces are refused too: they separate owners.
+ */
+export const checkCodeOwnersPattern = matches(
+  /^[^\s!#[\]][^\s[\]]*$/,
+  'must be a CODEOWNERS path pattern such as "/app/Dockerfile": no spaces, "[" or "]", not starting with "!" or "#"',
+);
+

@@ -1,3 +1,4 @@
+import { SuppressionRecord, TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
 /**
  * A read-only view of one synthesized stack (`cdk.tf.json`), the input of every
  * guardrail. Rules read the JSON that Terraform will read, so escape hatches and
@@ -19,8 +20,6 @@ export interface TerraformJson {
   readonly variable?: Record<string, Record<string, any>>;
 }
 
-/** The address of the Terraform settings block (`terraform { backend ... }`), for stack-level rules and suppressions. */
-export const TERRAFORM_BLOCK_ADDRESS = 'terraform';
 
 /**
  * The element types of a stack's other top-level blocks, for rules that read
@@ -41,14 +40,6 @@ export interface Element {
   readonly path: string;
   /** The element's attributes as synthesized. */
   readonly body: Record<string, any>;
-}
-
-/** A suppression as written to the synthesized JSON. */
-export interface SuppressionRecord {
-  /** The ID of the suppressed rule. */
-  readonly rule: string;
-  /** Why the finding is acceptable here. */
-  readonly reason: string;
 }
 
 /** The whole expression `${type.name.attribute...}` or `${data.type.name.attribute...}`, nothing around it. */

@@ -1,25 +1,8 @@
 import { Rule, simpleRule } from '../core/rule';
+import { isTrustedPrivilegedImage } from '../../shared/privileged-images';
 import { block, blocks, isTrue, SynthesizedStack } from '../core/terraform-json';
 
 const PROJECT = ['aws_codebuild_project'];
-
-/**
- * The images CodeBuild provides and maintains ("Docker images provided by
- * CodeBuild", AWS CodeBuild User Guide): named `aws/codebuild/<name>:<version>`
- * and pulled with CodeBuild's own credentials.
- */
-const CURATED_IMAGE = /^aws\/codebuild\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?$/;
-/** An image pinned by content: `<name>@sha256:<64 hex digits>` (Docker image digests). */
-const PINNED_IMAGE = /@sha256:[0-9a-f]{64}$/;
-
-/**
- * Whether a build may run `image` privileged without help from the stack: a
- * CodeBuild-managed image pulled with CodeBuild's credentials, or any image
- * pinned by digest. Shared with the constructs' `checkPrivilegedBuildImage`.
- */
-export function isTrustedPrivilegedImage(image: string, pullCredentials = 'CODEBUILD'): boolean {
-  return (CURATED_IMAGE.test(image) && pullCredentials === 'CODEBUILD') || PINNED_IMAGE.test(image);
-}
 
 /** Whether an image reference names a tag of an ECR repository of the stack whose tags are IMMUTABLE, so the tag cannot be moved. */
 function immutableEcrTag(image: string, stack: SynthesizedStack): boolean {

@@ -1,4 +1,4 @@
-import { UNSCOPED_ACTIONS } from '../../iam/actions';
+import { UNSCOPED_ACTIONS } from '../../shared/iam-actions';
 import { actionMatches, POLICY_HOLDER_TYPES, policiesAt } from '../core/policy-document';
 import { Rule } from '../core/rule';
 import { hasWildcard, parseArn } from '../core/arn';

@@ -28,8 +28,8 @@ import {
   SECRET_READ_ACTIONS,
   START_BUILD_ACTIONS,
   USE_CONNECTION_ACTIONS,
-} from '../../iam/actions';
-import { pipelineArtifactPrefix } from '../../iam/artifact-store';
+} from '../../shared/iam-actions';
+import { pipelineArtifactPrefix } from '../../shared/artifact-store';
 import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
 import { Rule } from '../core/rule';
 import { block, blocks, Element, isExpression, SynthesizedStack } from '../core/terraform-json';

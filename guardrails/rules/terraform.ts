@@ -1,5 +1,6 @@
 import { Rule } from '../core/rule';
-import { isTrue, TERRAFORM_BLOCK_ADDRESS } from '../core/terraform-json';
+import { TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
+import { isTrue } from '../core/terraform-json';
 
 export const TERRAFORM_RULES: readonly Rule[] = [
   {

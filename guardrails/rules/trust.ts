@@ -3,7 +3,7 @@
  * principal, pinned to this account where the service supports it, and nothing
  * from outside the account.
  */
-import { CONFUSED_DEPUTY_SERVICES } from '../../iam/actions';
+import { CONFUSED_DEPUTY_SERVICES } from '../../shared/iam-actions';
 import { describePrincipal, hasWildcard, isOwnAccountId, isOwnAccountPrincipal, parseArn } from '../core/arn';
 import { Condition, NormalizedStatement } from '../core/policy-document';
 import { Rule } from '../core/rule';

@@ -10,7 +10,7 @@ import {
   LOG_WRITE_ACTIONS,
   REPORT_ACTIONS,
   SECRET_READ_ACTIONS,
-} from '../../../iam/actions';
+} from '../../../shared/iam-actions';
 import { contextArn, statement, synth, Synthesized } from '../../helpers';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf';

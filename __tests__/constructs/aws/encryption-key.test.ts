@@ -4,7 +4,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
 import { ServiceRole } from '../../../constructs/aws/service-role';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS, NOTIFICATION_KEY_ACTIONS } from '../../../iam/actions';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS, LOGS_KEY_ACTIONS, NOTIFICATION_KEY_ACTIONS } from '../../../shared/iam-actions';
 import { statement, synth, Synthesized } from '../../helpers';
 
 describe('EncryptionKey', () => {

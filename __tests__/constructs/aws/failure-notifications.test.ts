@@ -11,7 +11,7 @@ import {
   PIPELINE_EXECUTION_FAILED,
   pipelineFailures,
 } from '../../../constructs/aws/failure-notifications';
-import { NOTIFICATION_PUBLISH_ACTIONS } from '../../../iam/actions';
+import { NOTIFICATION_PUBLISH_ACTIONS } from '../../../shared/iam-actions';
 import { bodies, statement, synth, Synthesized } from '../../helpers';
 
 const PIPELINE_ARN = 'arn:aws:codepipeline:eu-west-1:123456789012:app';

@@ -1,7 +1,7 @@
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { ImageRepository } from '../../../constructs/aws/image-repository';
 import { ServiceRole } from '../../../constructs/aws/service-role';
-import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../../iam/actions';
+import { ECR_AUTH_ACTIONS, ECR_PUSH_ACTIONS } from '../../../shared/iam-actions';
 import { contextArn, statement, synth, Synthesized } from '../../helpers';
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/k';

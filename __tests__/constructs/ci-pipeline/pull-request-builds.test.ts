@@ -9,9 +9,9 @@ import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-se
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../../../config/load';
 import { buildStacks } from '../../../main';
 import { pullRequestStatusContext } from '../../../constructs/ci-pipeline/ci-pipeline-props';
-import { CONNECTION_TOKEN_ACTIONS, ECR_PUSH_ACTIONS, SECRET_READ_ACTIONS } from '../../../iam/actions';
-import { CiPipelineStack } from '../../../constructs/stacks/ci-pipeline-stack';
-import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
+import { CONNECTION_TOKEN_ACTIONS, ECR_PUSH_ACTIONS, SECRET_READ_ACTIONS } from '../../../shared/iam-actions';
+import { CiPipelineStack } from '../../../stacks/ci-pipeline-stack';
+import { AWS_PROVIDER_VERSIONS } from '../../../stacks/aws-provider';
 import { CiPipelineProps } from '../../../constructs/ci-pipeline/ci-pipeline-props';
 import { pipelineProps, statement, synthPipeline, testApp } from '../../helpers';
 

@@ -1,45 +1,16 @@
-import {
-  checkArnInPartitionOf,
-  checkArnUsableIn,
-  checkAwsRegion,
-  checkBranchName,
-  checkChatbotSlackChannelArn,
-  checkCodeBuildProjectName,
-  checkCodePipelineName,
-  checkConcurrentBuildLimit,
-  checkConnectionName,
-  checkDockerHubRepository,
-  checkEmailAddress,
-  checkEnvironmentVariableName,
-  checkGitHubOwner,
-  checkGitHubRepository,
-  checkIamPolicyName,
-  checkIamRoleName,
-  checkEcrRepositoryName,
-  checkKmsAliasName,
-  checkKmsKeyArn,
-  checkKmsKeyOrAliasArn,
-  checkLogGroupName,
-  checkLogRetentionDays,
-  checkNewS3BucketName,
-  checkNotificationEventTypeId,
-  checkNotificationRuleName,
-  checkNotificationRuleResource,
-  checkPipelineName,
-  checkReportGroupName,
-  checkRelativePath,
-  checkS3BucketName,
-  checkS3BucketPrefix,
-  checkS3KeyPrefix,
-  checkSecretArn,
-  checkSecretName,
-  checkServicePrincipal,
-  checkSnsTopicName,
-  checkStatementId,
-  checkVariablePrefix,
-  partitionOf,
-} from '../../../constructs/core/checks';
-import { Check } from '../../../constructs/core/validation';
+import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion, checkRelativePath, partitionOf } from '../../../constructs/private/checks';
+import { checkBranchName, checkGitHubOwner, checkGitHubRepository } from '../../../constructs/github/source-repository';
+import { checkChatbotSlackChannelArn, checkEmailAddress, checkNotificationEventTypeId, checkNotificationRuleName, checkNotificationRuleResource, checkSnsTopicName } from '../../../constructs/aws/failure-notifications';
+import { checkCodeBuildProjectName, checkConcurrentBuildLimit, checkEnvironmentVariableName, checkLogGroupName, checkLogRetentionDays, checkReportGroupName } from '../../../constructs/aws/build-project';
+import { checkCodePipelineName } from '../../../constructs/aws/pipeline';
+import { checkConnectionName } from '../../../constructs/github/github-connection-source';
+import { checkDockerHubRepository, checkPipelineName } from '../../../constructs/ci-pipeline/ci-pipeline-props';
+import { checkIamPolicyName, checkIamRoleName, checkServicePrincipal, checkStatementId } from '../../../constructs/aws/service-role';
+import { checkEcrRepositoryName } from '../../../constructs/aws/image-repository';
+import { checkKmsAliasName, checkKmsKeyArn, checkKmsKeyOrAliasArn } from '../../../constructs/aws/encryption-key';
+import { checkNewS3BucketName, checkS3BucketName, checkS3BucketPrefix, checkS3KeyPrefix } from '../../../constructs/aws/secure-bucket';
+import { checkSecretArn, checkSecretName, checkVariablePrefix } from '../../../constructs/aws/registry-credentials';
+import { Check } from '../../../constructs/private/validation';
 
 function expectRule<T>(check: Check<T>, valid: T[], invalid: T[]): void {
   for (const value of valid) expect([value, check(value)]).toEqual([value, undefined]);

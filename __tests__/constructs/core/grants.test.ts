@@ -1,4 +1,5 @@
-import { combineGrants, grant, IGrantable, PolicyStatement, PolicyStatements } from '../../../constructs/core/grants';
+import { combineGrants, grant, PolicyStatements } from '../../../constructs/private/policy-statements';
+import { IGrantable, PolicyStatement } from '../../../constructs/core/grants';
 
 describe('PolicyStatements', () => {
   test('merges a statement of the same Sid and actions (in any order) into the first, adding only new resources', () => {

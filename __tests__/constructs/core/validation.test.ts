@@ -1,14 +1,7 @@
 import { Construct } from 'constructs';
-import { checkConcurrentBuildLimit } from '../../../constructs/core/checks';
-import {
-  checkOptionalProp,
-  checkProp,
-  crossPropProblem,
-  describeValue,
-  nestedProblems,
-  PropValidationError,
-  throwIfInvalid,
-} from '../../../constructs/core/validation';
+import { checkConcurrentBuildLimit } from '../../../constructs/aws/build-project';
+import { checkOptionalProp, checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../../../constructs/private/validation';
+import { describeValue, PropValidationError } from '../../../constructs/core/validation';
 import { testApp } from '../../helpers';
 
 describe('prop validation', () => {

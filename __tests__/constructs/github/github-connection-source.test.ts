@@ -5,7 +5,7 @@ import { RepositoryWebhook } from '@cdktf/provider-github/lib/repository-webhook
 import { CiPipeline } from '../../../constructs/ci-pipeline/ci-pipeline';
 import { GitHubConnectionSource } from '../../../constructs/github/github-connection-source';
 import { SourceRepository } from '../../../constructs/github/source-repository';
-import { USE_CONNECTION_ACTIONS } from '../../../iam/actions';
+import { USE_CONNECTION_ACTIONS } from '../../../shared/iam-actions';
 import { statement, synth, synthPipeline, Synthesized } from '../../helpers';
 
 const EXISTING = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666';

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { App, Testing } from 'cdktf';
-import { AWS_PROVIDER_VERSIONS } from '../../../constructs/stacks/aws-provider';
+import { AWS_PROVIDER_VERSIONS } from '../../stacks/aws-provider';
 import {
   CiPipelineStack,
   CiPipelineStackProps,
   REQUIRED_TERRAFORM_VERSION,
-} from '../../../constructs/stacks/ci-pipeline-stack';
-import { pipelineProps, testApp } from '../../helpers';
+} from '../../stacks/ci-pipeline-stack';
+import { pipelineProps, testApp } from '../helpers';
 
 const STATE = {
   bucket: 'my-state-bucket',

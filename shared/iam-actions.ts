@@ -3,8 +3,7 @@
  * with them and the guardrails check with them, so a grant and its check
  * cannot drift apart, and a reviewer reads the whole permission surface here.
  *
- * A leaf module: it imports nothing, and both `constructs/` and `guardrails/`
- * import it.
+ * A leaf module (`shared/`): it imports nothing, and both `constructs/` and `guardrails/` import it.
  */
 
 /** Writing a build's log streams. */

@@ -1,16 +1,18 @@
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
-import { Aspects, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { SecurityChecks } from '../../guardrails/security-checks';
-import { checkAwsRegion, checkConnectionName } from '../core/checks';
-import { writeStackOutputs } from '../core/stack-output';
-import { checkProp, nestedProblems, PropProblem, throwIfInvalid } from '../core/validation';
-import { newConnectionOutputs } from '../github/github-connection-source';
+import { addSecurityChecks, GuardrailsProps } from './security-checks';
+import { checkAwsRegion } from '../constructs/private/checks';
+import { checkConnectionName } from '../constructs/github/github-connection-source';
+import { writeStackOutputs } from '../constructs/core/stack-output';
+import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
+import { PropProblem } from '../constructs/core/validation';
+import { newConnectionOutputs } from '../constructs/github/github-connection-source';
 import { addAwsProvider } from './aws-provider';
 import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
-import { requireTerraformVersion } from './terraform-version';
+import { requireTerraformVersion } from '../constructs/private/terraform-version';
 
-export interface GitHubConnectionStackProps {
+export interface GitHubConnectionStackProps extends GuardrailsProps {
   /** The connection's name (1-32 letters, digits and .@_-); pipelines find it by this name. */
   readonly connectionName: string;
   /** The region of the pipelines that use it: a connection serves its own region. */
@@ -44,7 +46,7 @@ export class GitHubConnectionStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: GitHubConnectionStackProps) {
     super(scope, id);
-    Aspects.of(this).add(new SecurityChecks());
+    addSecurityChecks(this, props);
     throwIfInvalid('GitHubConnectionStack', this, validateGitHubConnectionStackProps(props));
     addS3Backend(this, props.state);
     requireTerraformVersion(this);

@@ -1,21 +1,22 @@
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { Aspects, DataTerraformRemoteStateS3, TerraformStack } from 'cdktf';
+import { DataTerraformRemoteStateS3, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { SecurityChecks } from '../../guardrails/security-checks';
-import { CiPipeline } from '../ci-pipeline/ci-pipeline';
-import { CiPipelineProps } from '../ci-pipeline/ci-pipeline-props';
-import { writeStackOutputs } from '../core/stack-output';
-import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../core/checks';
-import { checkProp, crossPropProblem, nestedProblems, PropProblem, throwIfInvalid } from '../core/validation';
+import { addSecurityChecks, GuardrailsProps } from './security-checks';
+import { CiPipeline } from '../constructs/ci-pipeline/ci-pipeline';
+import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { writeStackOutputs } from '../constructs/core/stack-output';
+import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
+import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
+import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
 import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
-import { requireTerraformVersion } from './terraform-version';
+import { requireTerraformVersion } from '../constructs/private/terraform-version';
 
-export { REQUIRED_TERRAFORM_VERSION } from './terraform-version';
+export { REQUIRED_TERRAFORM_VERSION } from '../constructs/private/terraform-version';
 
 export type { RemoteStateSettings } from './s3-backend';
 
-export interface CiPipelineStackProps {
+export interface CiPipelineStackProps extends GuardrailsProps {
   /** The pipeline to build. */
   readonly pipeline: CiPipelineProps;
   /** The AWS region the pipeline runs in. */
@@ -89,8 +90,7 @@ export class CiPipelineStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: CiPipelineStackProps) {
     super(scope, id);
-    // Secure by default: synth fails on a guardrail finding (see guardrails/).
-    Aspects.of(this).add(new SecurityChecks());
+    addSecurityChecks(this, props);
     throwIfInvalid('CiPipelineStack', this, validateCiPipelineStackProps(props));
 
     addS3Backend(this, props.state);

@@ -4,9 +4,9 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { Testing } from 'cdktf';
-import { stateKeyAlias, StateBootstrapStack } from '../../../constructs/stacks/state-bootstrap-stack';
-import { REQUIRED_TERRAFORM_VERSION } from '../../../constructs/stacks/terraform-version';
-import { testApp } from '../../helpers';
+import { stateKeyAlias, StateBootstrapStack } from '../../stacks/state-bootstrap-stack';
+import { REQUIRED_TERRAFORM_VERSION } from '../../constructs/private/terraform-version';
+import { testApp } from '../helpers';
 
 describe('StateBootstrapStack', () => {
   let text: string;

@@ -1,6 +1,21 @@
 import { Lazy, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { SuppressionRecord, TERRAFORM_BLOCK_ADDRESS } from './core/terraform-json';
+
+/**
+ * Suppressions of the guardrails' rules, as code writes them and the checks read them: the format of the record in
+ * the synthesized JSON, and the one way to write it. A leaf module: the constructs and the guardrails import it.
+ */
+
+/** The address of the Terraform settings block (`terraform { backend ... }`), for stack-level rules and suppressions. */
+export const TERRAFORM_BLOCK_ADDRESS = 'terraform';
+
+/** A suppression as written to the synthesized JSON (a resource's `//.suppressions`, or the stack's, by address). */
+export interface SuppressionRecord {
+  /** The ID of the suppressed rule. */
+  readonly rule: string;
+  /** Why the finding is acceptable here. */
+  readonly reason: string;
+}
 
 /** Why one rule does not apply to one resource. */
 export interface Suppression {

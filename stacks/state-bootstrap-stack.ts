@@ -1,15 +1,17 @@
-import { Aspects, LocalBackend, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { SecurityChecks } from '../../guardrails/security-checks';
-import { EncryptionKey } from '../aws/encryption-key';
-import { SecureBucket } from '../aws/secure-bucket';
-import { checkAwsRegion, checkNewS3BucketName } from '../core/checks';
-import { writeStackOutputs } from '../core/stack-output';
-import { checkProp, PropProblem, throwIfInvalid } from '../core/validation';
+import { addSecurityChecks, GuardrailsProps } from './security-checks';
+import { EncryptionKey } from '../constructs/aws/encryption-key';
+import { SecureBucket } from '../constructs/aws/secure-bucket';
+import { checkAwsRegion } from '../constructs/private/checks';
+import { checkNewS3BucketName } from '../constructs/aws/secure-bucket';
+import { writeStackOutputs } from '../constructs/core/stack-output';
+import { checkProp, throwIfInvalid } from '../constructs/private/validation';
+import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
-import { requireTerraformVersion } from './terraform-version';
+import { requireTerraformVersion } from '../constructs/private/terraform-version';
 
-export interface StateBootstrapStackProps {
+export interface StateBootstrapStackProps extends GuardrailsProps {
   /** The state bucket's name (globally unique). */
   readonly bucketName: string;
   /** The region of the bucket. */
@@ -59,8 +61,7 @@ export class StateBootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
-    // Secure by default: synth fails on a guardrail finding (see guardrails/).
-    Aspects.of(this).add(new SecurityChecks());
+    addSecurityChecks(this, props);
     throwIfInvalid('StateBootstrapStack', this, validateStateBootstrapStackProps(props));
 
     // Relative, not cdktf's default absolute path, so the JSON is the same on every machine.

@@ -1,13 +1,10 @@
 import { S3Backend, TerraformStack } from 'cdktf';
-import { Suppressions } from '../../guardrails/suppressions';
-import {
-  checkArnUsableIn,
-  checkAwsRegion,
-  checkKmsKeyIdentifier,
-  checkS3BucketName,
-  checkS3KeyPrefix,
-} from '../core/checks';
-import { checkProp, crossPropProblem, PropProblem } from '../core/validation';
+import { Suppressions } from '../shared/suppressions';
+import { checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
+import { checkKmsKeyIdentifier } from '../constructs/aws/encryption-key';
+import { checkS3BucketName, checkS3KeyPrefix } from '../constructs/aws/secure-bucket';
+import { checkProp, crossPropProblem } from '../constructs/private/validation';
+import { PropProblem } from '../constructs/core/validation';
 
 /** Where a stack keeps its Terraform state. */
 export interface RemoteStateSettings {

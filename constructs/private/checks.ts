@@ -1,0 +1,102 @@
+/**
+ * Rules about single values that no one construct owns: the generic ones (one of a list, a boolean, an integer in a
+ * range), AWS regions and ARNs, and repository paths. Each construct's own rules (names, limits) live in its file,
+ * next to it. Each check returns `undefined` when the value is allowed, or a sentence that says what is allowed.
+ * Limits come from the owning service's documentation, cited next to each rule.
+ */
+import { Check } from './validation';
+
+/** A check that a string matches `pattern`. */
+export const matches =
+  (pattern: RegExp, allowed: string): Check<string> =>
+  (value) =>
+    typeof value === 'string' && pattern.test(value) ? undefined : allowed;
+
+/** One of a fixed list of values. */
+export const checkOneOf =
+  <T extends string>(values: readonly T[]): Check<string> =>
+  (value) =>
+    (values as readonly string[]).includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+
+/** `true` or `false`. */
+export const checkBoolean: Check<boolean> = (value) =>
+  typeof value === 'boolean' ? undefined : 'must be true or false';
+
+/** An integer within [min, max]. */
+export const checkIntegerBetween =
+  (min: number, max: number): Check<number> =>
+  (value) =>
+    Number.isInteger(value) && value >= min && value <= max
+      ? undefined
+      : max === Number.MAX_SAFE_INTEGER
+        ? `must be an integer >= ${min}`
+        : `must be an integer from ${min} to ${max}`;
+
+/** A path inside the source repository, relative to its root (`.` for the root itself). */
+export const checkRelativePath: Check<string> = (value) =>
+  typeof value === 'string' &&
+  value.length > 0 &&
+  !value.startsWith('/') &&
+  !value.split('/').includes('..') &&
+  /^[A-Za-z0-9._/-]+$/.test(value)
+    ? undefined
+    : 'must be a path relative to the repository root ("." for the root), made of letters, digits, ".", "_", "-" and "/", without ".." or a leading "/"';
+
+/**
+ * An AWS region code such as `eu-west-1`, `us-gov-west-1` or `eusc-de-east-1`
+ * (AWS General Reference, "AWS service endpoints"; the European Sovereign Cloud's
+ * regions start with `eusc-`).
+ */
+export const checkAwsRegion = matches(
+  /^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/,
+  'must be an AWS region code such as "us-east-1" or "eu-central-1"',
+);
+
+/**
+ * The partition a region belongs to, as ARNs in it are written (AWS General
+ * Reference, "Amazon Resource Names": `aws`, `aws-cn`, `aws-us-gov`, and the
+ * isolated and sovereign partitions).
+ */
+export function partitionOf(region: string): string {
+  const partitions: readonly (readonly [string, string])[] = [
+    ['cn-', 'aws-cn'],
+    ['us-gov-', 'aws-us-gov'],
+    ['us-isob-', 'aws-iso-b'],
+    ['us-iso-', 'aws-iso'],
+    ['eusc-', 'aws-eusc'],
+  ];
+  return partitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}
+
+/** An ARN (`arn:partition:service:region:account:resource`) in the partition of `region`: no ARN is usable across partitions. */
+export const checkArnInPartitionOf =
+  (region: string): Check<string> =>
+  (arn) => {
+    const partition = typeof arn === 'string' ? arn.split(':')[1] : undefined;
+    return partition === partitionOf(region)
+      ? undefined
+      : `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${partition ?? ''}"`;
+  };
+
+/**
+ * A regional ARN usable where `region` is: in that region and its partition.
+ * KMS keys and secrets serve only their own region.
+ */
+export const checkArnUsableIn =
+  (region: string, where: string): Check<string> =>
+  (arn) => {
+    const arnRegion = typeof arn === 'string' ? arn.split(':')[3] : undefined;
+    if (arnRegion !== region)
+      return `must be in the region "${region}" of ${where} (keys and secrets serve only their own region), not "${arnRegion ?? ''}"`;
+    return checkArnInPartitionOf(region)(arn);
+  };
+
+/** Whether a value is computed by Terraform (a reference or other expression), so only Terraform can check it. */
+export const isTerraformExpression = (value: string) => value.includes('${');
+
+/** A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or trailing spaces would never match. */
+export const checkStatusCheckContext = matches(
+  // eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses.
+  /^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/,
+  'must be a status check context: 1-255 printable characters, not starting or ending with a space',
+);
