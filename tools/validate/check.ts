@@ -13,7 +13,7 @@ import { startAwsStub } from './aws-stub';
 import { classify, Diagnostic, LITERALS_SUFFIX, PlanCounts, readPlanLog } from './diagnostics';
 import { prepareStack, PreparedStack, stubProviderSettings } from './prepare';
 import { readStacks } from './stacks';
-import { missingProviders, ProviderSetup, runTerraform } from './terraform';
+import { missingProviders, ProviderSetup, runTerraform, TerraformResult, terraformError } from './terraform';
 
 type Json = Record<string, any>;
 
@@ -35,7 +35,7 @@ export interface CheckReport {
   readonly workdir?: string;
 }
 
-/** The outcome of checking a directory: a report, or why the check could not run. */
+/** The outcome of checking a directory: a report, or why the check could not run (its first line, then details). */
 export type CheckOutcome =
   { readonly kind: 'checked'; readonly report: CheckReport } | { readonly kind: 'skipped'; readonly reason: string };
 
@@ -99,13 +99,9 @@ function summaryMismatch(plan: Json, terraform: PlanCounts | undefined): Diagnos
   ];
 }
 
-/** The last meaningful line Terraform printed, for a message. */
-const lastLine = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => line.replace(/[│╷╵]/g, '').trim())
-    .filter((line) => line !== '')
-    .slice(-1)[0] ?? '';
+/** What failed, and on the lines under it the whole of Terraform's error, so that a user can act on it. */
+const failure = (what: string, result: TerraformResult) =>
+  `${what} (Terraform's error below)\n${terraformError(result.stderr.trim() === '' ? result.stdout : result.stderr)}`;
 
 /** Validates and plans the stacks in `dir`. */
 export async function checkDirectory(
@@ -131,7 +127,7 @@ export async function checkDirectory(
     const init = await terraform(['init', '-input=false']);
     const workdirKept = options.keep ? workdir : undefined;
     if (init.status !== 0) {
-      const reason = `terraform init could not install the providers: ${lastLine(init.stderr || init.stdout)}`;
+      const reason = failure('terraform init could not install the providers', init);
       if (setup.mirror === undefined) return { kind: 'skipped', reason };
       const failing: Diagnostic[] = [{ severity: 'error', summary: reason }];
       return {
@@ -160,7 +156,7 @@ async function validateAndPlan(terraform: (args: readonly string[]) => ReturnTyp
   const planLog = readPlanLog(plan.stdout);
   diagnostics.push(...planLog.diagnostics);
   if (plan.status !== 0 && planLog.diagnostics.length === 0)
-    diagnostics.push({ severity: 'error', summary: `terraform plan failed: ${lastLine(plan.stderr)}` });
+    diagnostics.push({ severity: 'error', summary: failure('terraform plan failed', plan) });
   const shown = plan.status === 0 ? JSON.parse((await terraform(['show', '-json', 'plan.tfplan'])).stdout) : undefined;
   if (shown !== undefined) diagnostics.push(...summaryMismatch(shown, planLog.changes));
   return { diagnostics, planCounts: plan.status === 0 ? planLog.changes : undefined, plan: shown };

@@ -14,7 +14,8 @@ export const ALLOWED_WARNINGS: readonly AllowedWarning[] = [
   {
     summary: 'The CodePipeline GitHub version 1 action provider is no longer recommended.',
     reason:
-      'webhook mode uses the GitHub version 1 source action by design; connection mode is the recommended one (README: "How a push starts the pipeline")',
+      'webhook mode uses the GitHub version 1 source action by design; connection mode is the recommended one ' +
+      '(docs/configuration.md, "Webhook or connection?")',
   },
 ];
 

@@ -47,7 +47,8 @@ export function formatReport(report: CheckReport): { readonly text: string; read
     const reason = ALLOWED_WARNINGS.find((warning) => warning.summary === diagnostic.summary)?.reason;
     lines.push(`  allowed warning in ${locate(diagnostic)}: ${diagnostic.summary} (${reason})`);
   }
-  for (const diagnostic of report.failing) lines.push(`  ${formatDiagnostic(diagnostic)}`);
+  // A problem of our own may span lines (Terraform's error under it): they are indented under its first.
+  for (const diagnostic of report.failing) lines.push(`  ${formatDiagnostic(diagnostic).replace(/\n/g, '\n    ')}`);
   if (report.workdir !== undefined) lines.push(`  Working directory kept: ${report.workdir}`);
   const passed = report.failing.length === 0 && counts !== undefined && report.stubCalls.refused.length === 0;
   lines.push(passed ? '  Result: valid' : `  Result: ${count(report.failing.length, 'problem')}`);

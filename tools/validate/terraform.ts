@@ -1,16 +1,15 @@
 /**
  * Running Terraform: which one is installed, where its providers come from
- * (the user's own setup, or a filesystem mirror offline), and its commands,
- * asynchronously, so that the AWS stub in this process keeps answering.
+ * (the user's own setup, or a filesystem mirror offline), its commands,
+ * asynchronously, so that the AWS stub in this process keeps answering, and
+ * what they print when they fail.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ValidateError } from './stacks';
-
-/** The environment variable that names a provider filesystem mirror (Terraform's "Provider Installation" layout). */
-export const MIRROR_ENV_VAR = 'CI_PIPELINES_PROVIDER_MIRROR';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { findProviderMirror, MirrorChoice, mirroredProviders } from './mirror';
 
 /** `aws` → `registry.terraform.io/hashicorp/aws`, `integrations/github` → `registry.terraform.io/integrations/github`. */
 export function qualifiedSource(source: string): string {
@@ -18,28 +17,6 @@ export function qualifiedSource(source: string): string {
   if (parts.length === 1) return `registry.terraform.io/hashicorp/${parts[0]}`;
   if (parts.length === 2) return `registry.terraform.io/${source}`;
   return source;
-}
-
-/** The providers in a filesystem mirror, with their versions: `registry.terraform.io/hashicorp/aws` → `['5.100.0']`. */
-export function mirroredProviders(mirror: string): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  const list = (dir: string) =>
-    existsSync(dir)
-      ? readdirSync(dir, { withFileTypes: true })
-          .filter((entry) => entry.isDirectory())
-          .map((entry) => entry.name)
-      : [];
-  for (const host of list(mirror)) {
-    for (const namespace of list(join(mirror, host))) {
-      for (const type of list(join(mirror, host, namespace))) {
-        const versions = list(join(mirror, host, namespace, type)).filter(
-          (version) => list(join(mirror, host, namespace, type, version)).length > 0,
-        );
-        if (versions.length > 0) found.set(`${host}/${namespace}/${type}`, versions.sort());
-      }
-    }
-  }
-  return found;
 }
 
 /** Where Terraform gets its providers. */
@@ -50,31 +27,32 @@ export interface ProviderSetup {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** Where providers come from: the mirror named in the environment, or the user's own setup. */
-export function providerSetup(env: NodeJS.ProcessEnv): { readonly setup: ProviderSetup; readonly description: string } {
+/**
+ * Where providers come from: the provider mirror found (see mirror.ts), used offline, or else the user's own
+ * Terraform setup. The description says which, and how the mirror was found or why there is none.
+ */
+export function providerSetup(
+  env: NodeJS.ProcessEnv,
+  choice: MirrorChoice = findProviderMirror(env),
+): { readonly setup: ProviderSetup; readonly description: string } {
   const base = { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
-  const mirror = env[MIRROR_ENV_VAR];
-  if (mirror === undefined) return { setup: { env: base }, description: 'providers from your Terraform setup' };
-  if (mirror.trim() === '' || !existsSync(mirror))
-    throw new ValidateError(
-      `${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} is not a directory; name a provider filesystem mirror or unset it`,
-    );
-  const providers = mirroredProviders(resolve(mirror));
-  if (providers.size === 0)
-    throw new ValidateError(
-      `${MIRROR_ENV_VAR} = ${JSON.stringify(mirror)} holds no provider in the mirror layout <host>/<namespace>/<type>/<version>/<os>_<arch>/`,
-    );
+  if (choice.kind === 'none')
+    return {
+      setup: { env: base },
+      description: `providers from your Terraform setup (no provider mirror: ${choice.reason})`,
+    };
+  const providers = mirroredProviders(choice.path);
   const configDir = mkdtempSync(join(tmpdir(), 'ci-validate-cli-'));
   const cache = join(tmpdir(), 'ci-validate-plugin-cache');
   mkdirSync(cache, { recursive: true });
-  writeMirrorCliConfig(join(configDir, 'terraform.rc'), resolve(mirror), cache);
+  writeMirrorCliConfig(join(configDir, 'terraform.rc'), choice.path, cache);
   const list = [...providers].map(([source, versions]) => `${source} ${versions.join(', ')}`).join('; ');
   return {
     setup: {
-      mirror: { path: resolve(mirror), providers },
+      mirror: { path: choice.path, providers },
       env: { ...base, TF_CLI_CONFIG_FILE: join(configDir, 'terraform.rc') },
     },
-    description: `providers from the filesystem mirror ${resolve(mirror)}, offline: ${list}`,
+    description: `providers from the filesystem mirror ${choice.path} (${choice.how}), offline: ${list}`,
   };
 }
 
@@ -89,7 +67,10 @@ export function missingProviders(json: Record<string, any>, setup: ProviderSetup
   );
 }
 
-/** A CLI configuration that installs the mirror's providers from it and nothing from anywhere else, linking them from a shared cache. */
+/**
+ * A CLI configuration that installs the mirror's providers from it and nothing from anywhere else,
+ * linking them from a shared cache.
+ */
 export function writeMirrorCliConfig(path: string, mirror: string, pluginCacheDir: string): void {
   writeFileSync(
     path,
@@ -134,4 +115,17 @@ export function runTerraform(args: readonly string[], cwd: string, env: NodeJS.P
     child.on('error', reject);
     child.on('close', (status) => resolve({ status: status ?? 1, stdout, stderr }));
   });
+}
+
+/**
+ * The whole of the error Terraform printed (each diagnostic's summary and detail), for a message: without colour,
+ * the box Terraform draws at the left of each diagnostic, or blank lines.
+ */
+export function terraformError(output: string): string {
+  // Without colour codes, in case Terraform was run without `-no-color`.
+  return stripVTControlCharacters(output)
+    .split('\n')
+    .map((line) => line.replace(/^[│╷╵] ?/, '').trimEnd())
+    .filter((line) => line.trim() !== '')
+    .join('\n');
 }

@@ -1,24 +1,26 @@
 /**
  * Opt-in (`npm run test:validate`, which `.ci/run` runs): `npm run validate`
  * fails, naming the stack, the resource and the problem, on values the real
- * AWS provider refuses. It needs Terraform and CI_PIPELINES_PROVIDER_MIRROR
- * (or providers from the registry); without them it is skipped and says why.
+ * AWS provider refuses. It needs Terraform and a provider mirror (the one
+ * CI_PIPELINES_PROVIDER_MIRROR names, or one found as `npm run validate` finds
+ * it); without them it is skipped and says why.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runValidate } from '../../../tools/validate/cli';
-import { MIRROR_ENV_VAR } from '../../../tools/validate/terraform';
+import { findProviderMirror } from '../../../tools/validate/mirror';
 
 const GOLDEN_STACK = join(__dirname, '..', '..', 'golden', 'default', 'ci-sample-flask-app.tf.json');
 
-const unavailable =
-  spawnSync('terraform', ['version']).status !== 0
-    ? 'the terraform CLI is not on PATH'
-    : process.env[MIRROR_ENV_VAR] === undefined
-      ? `${MIRROR_ENV_VAR} is not set`
-      : undefined;
+/** Why the suite cannot run here, if it cannot. */
+function unavailableBecause(): string | undefined {
+  if (spawnSync('terraform', ['version']).status !== 0) return 'the terraform CLI is not on PATH';
+  const mirror = findProviderMirror(process.env);
+  return mirror.kind === 'none' ? `there is no provider mirror: ${mirror.reason}` : undefined;
+}
+const unavailable = unavailableBecause();
 if (unavailable !== undefined) console.warn(`SKIPPED the real-Terraform suite, because ${unavailable}.`);
 const describeWithTerraform = unavailable === undefined ? describe : describe.skip;
 
