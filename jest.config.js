@@ -1,9 +1,14 @@
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // At least two workers (Jest's default is one fewer than the cores): one would idle while a test waits for a
+  // process it started (the Flask suite, the review tools, terraform).
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // ts-jest transpiles each file on its own (tsconfig.json's `isolatedModules`): `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': 'ts-jest' },
   roots: ['<rootDir>/__tests__'],
@@ -15,4 +20,7 @@ module.exports = {
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   setupFiles: ['<rootDir>/__tests__/setup-speedups.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // The sample app's Python (a venv from its hashed requirements, else the system's Flask), prepared once before
+  // the test files: scripts/sample-app-python.ts.
+  globalSetup: '<rootDir>/scripts/sample-app-python.ts',
 };

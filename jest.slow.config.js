@@ -6,4 +6,9 @@
  */
 const base = require('./jest.config');
 
-module.exports = { ...base, testMatch: ['**/*.slow.test.ts'], testPathIgnorePatterns: ['/node_modules/'] };
+module.exports = {
+  ...base,
+  globalSetup: undefined,
+  testMatch: ['**/*.slow.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+};

@@ -191,6 +191,3 @@ export function withEnvironment<T>(changes: NodeJS.ProcessEnv, fn: (env: NodeJS.
     process.env = saved;
   }
 }
-
-/** The Python the sample app's tests run: Debian's, which has python3-flask, unless `PYTHON=...` names another (as for `npm run test:app`). */
-export const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';

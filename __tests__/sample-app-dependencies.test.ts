@@ -13,7 +13,7 @@ import {
   pinnedMoreThanOnce,
   requiredNames,
 } from './sample-app-requirements';
-import { PYTHON } from './helpers';
+import { sampleAppPython } from '../scripts/sample-app-python';
 
 const APP = resolve(__dirname, '..', 'sample-flask-app');
 const read = (file: string) => readFileSync(join(APP, file), 'utf8');
@@ -130,12 +130,12 @@ describe('sample-flask-app requirements files', () => {
     expect(dev.pins.map((p) => `${p.name}==${p.version}`)).toContain('pytest==9.1.1');
   });
 
-  test("pin everything that Debian's installed packages say their dependencies are", () => {
-    // importlib.metadata of /usr/bin/python3 (Debian's python3-flask and its dependencies, a prerequisite of `npm
-    // test`).
-    // Debian drops install_requires from its egg-info (Flask 2.2.2 there lists only its extras), which is why
-    // requires-dist.json records the pinned releases' own metadata; this cross-check still catches a dependency
-    // that an older release declared and that the pins lack.
+  test('pin everything that the installed Flask packages say their dependencies are', () => {
+    // importlib.metadata of the sample app's Python (scripts/sample-app-python.ts): the pinned releases in the
+    // environment built from these files, or, where none could be built, the system's Flask. Debian's python3-flask
+    // drops install_requires from its egg-info (Flask 2.2.2 there lists only its extras), which is why
+    // requires-dist.json records the pinned releases' own metadata; this cross-check still catches a dependency that
+    // an installed release declares and the pins lack.
     const script = [
       'import importlib.metadata as m, json, sys',
       'names = set(json.loads(sys.argv[1]))',
@@ -146,16 +146,16 @@ describe('sample-flask-app requirements files', () => {
       'print(json.dumps(found))',
     ].join('\n');
     const pins = [...runtime.pins, ...dev.pins];
-    const result = spawnSync(PYTHON, ['-I', '-c', script, JSON.stringify(pins.map((pin) => pin.name))], {
+    const result = spawnSync(sampleAppPython(), ['-I', '-c', script, JSON.stringify(pins.map((pin) => pin.name))], {
       encoding: 'utf8',
     });
     expect(result.stderr).toBe('');
-    const debian: Record<string, string[]> = JSON.parse(result.stdout);
-    expect(Object.keys(debian)).toEqual(
+    const installed: Record<string, string[]> = JSON.parse(result.stdout);
+    expect(Object.keys(installed)).toEqual(
       expect.arrayContaining(['flask', 'werkzeug', 'jinja2', 'click', 'itsdangerous', 'markupsafe']),
     );
     const pinned = new Set(pins.map((pin) => pin.name));
-    const unpinned = Object.entries(debian).flatMap(([name, lines]) =>
+    const unpinned = Object.entries(installed).flatMap(([name, lines]) =>
       requiredNames(lines, CPYTHON_312_LINUX)
         .filter((dep) => !pinned.has(dep))
         .map((dep) => `${dep} (required by ${name})`),

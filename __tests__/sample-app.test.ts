@@ -4,13 +4,12 @@
  * `npm run test:app` runs it alone, test by test.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { PYTHON } from './helpers';
-
-const APP = resolve(__dirname, '..', 'sample-flask-app');
+import { APP_DIR, sampleAppPython } from '../scripts/sample-app-python';
 
 test("the sample app's unittest suite runs and passes", () => {
-  const result = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: APP, encoding: 'utf8' });
+  // The environment built from the hashed requirements, or a Python with Flask; else this fails saying what to install.
+  const python = sampleAppPython();
+  const result = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: APP_DIR, encoding: 'utf8' });
   // unittest reports on stderr; on a failure, the whole report is the difference shown.
   expect({ status: result.status, report: result.stderr }).toEqual({
     status: 0,
