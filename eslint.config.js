@@ -28,6 +28,7 @@ module.exports = tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
+      'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         ...PROVIDER_PACKAGES.map((name) => ({

@@ -46,7 +46,13 @@ export { ImageRepository } from './constructs/aws/image-repository';
 export type { ImageRepositoryProps } from './constructs/aws/image-repository';
 export { Pipeline } from './constructs/aws/pipeline';
 export type { IStage, PipelineProps, StagePlacement, StageProps } from './constructs/aws/pipeline';
-export type { ActionBinding, ActionConfig, ExecutionMode, IAction, PipelineType } from './constructs/aws/pipeline-action';
+export type {
+  ActionBinding,
+  ActionConfig,
+  ExecutionMode,
+  IAction,
+  PipelineType,
+} from './constructs/aws/pipeline-action';
 export { RegistryCredentials } from './constructs/aws/registry-credentials';
 export type { RegistryCredentialsProps } from './constructs/aws/registry-credentials';
 export { SecureBucket } from './constructs/aws/secure-bucket';

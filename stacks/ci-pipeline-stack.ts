@@ -103,7 +103,8 @@ export class CiPipelineStack extends TerraformStack {
     // Authenticates with the GITHUB_TOKEN environment variable of whoever deploys.
     new GithubProvider(this, 'github', { owner: props.pipeline.github.owner });
 
-    this.ciPipeline = new CiPipeline(this, 'ci', props.pipeline);
+    // The stack's one pipeline: its variables and outputs keep their plain names.
+    this.ciPipeline = new CiPipeline(this, 'ci', { terraformNamePrefix: '', ...props.pipeline });
     writeStackOutputs(this, this.ciPipeline.outputs);
   }
 }

@@ -1,11 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { App, Testing } from 'cdktf';
 import { AWS_PROVIDER_VERSIONS } from '../../stacks/aws-provider';
-import {
-  CiPipelineStack,
-  CiPipelineStackProps,
-  REQUIRED_TERRAFORM_VERSION,
-} from '../../stacks/ci-pipeline-stack';
+import { CiPipelineStack, CiPipelineStackProps, REQUIRED_TERRAFORM_VERSION } from '../../stacks/ci-pipeline-stack';
 import { pipelineProps, testApp } from '../helpers';
 
 const STATE = {

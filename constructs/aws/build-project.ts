@@ -11,13 +11,26 @@ import {
   SECRET_READ_ACTIONS,
   START_BUILD_ACTIONS,
 } from '../../shared/iam-actions';
-import { checkIamRoleName } from './service-role';
-import { checkOneOf, checkRelativePath } from '../private/checks';
-import { checkStatusCheckContext } from '../private/checks';
+import { checkIamRoleArn, checkIamRoleName, IServiceRole, ServiceRole } from './service-role';
+import {
+  checkIntegerBetween,
+  checkOneOf,
+  checkRelativePath,
+  checkStatusCheckContext,
+  matches,
+} from '../private/checks';
 import { AwsContext } from '../private/aws-context';
 import { Grant, IGrantable } from '../core/grants';
 import { grant } from '../private/policy-statements';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import {
+  Check,
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  throwIfInvalid,
+} from '../private/validation';
 import { PropProblem } from '../core/validation';
 import {
   DEFAULT_GITHUB_APPROVER_ROLES,
@@ -28,9 +41,6 @@ import {
 } from './build-source';
 import { requireAwsProvider } from '../private/provider-versions';
 import { IEncryptionKey } from './encryption-key';
-import { ServiceRole } from './service-role';
-import { Check } from '../private/validation';
-import { checkIntegerBetween, matches } from '../private/checks';
 import { isTrustedPrivilegedImage } from '../../shared/privileged-images';
 
 /**
@@ -274,6 +284,54 @@ function validateGitHubSource(source: GitHubBuildSource): PropProblem[] {
   ];
 }
 
+/** A CodeBuild project: one created here, or an existing one ({@link BuildProject.fromProjectName}). */
+export interface IBuildProject {
+  /** The project's name. */
+  readonly projectName: string;
+  /** The project's ARN, known at plan time. */
+  readonly projectArn: string;
+  /**
+   * The project's service role, which a pipeline stage grants its artifacts to.
+   * @default - unknown for an existing project imported without its role's ARN
+   */
+  readonly role?: IServiceRole;
+  /** Lets `grantee` (a pipeline's role) start builds of the project and follow them. */
+  grantStartBuild(grantee: IGrantable): Grant;
+}
+
+/** How {@link BuildProject.fromProjectName} reaches an existing project's role. */
+export interface ExistingProjectOptions {
+  /**
+   * The ARN of the project's service role, so that a pipeline stage that runs the project can grant it the stage's
+   * artifacts.
+   * @default - the role is unknown: the project cannot run in a {@link CodeBuildAction}
+   */
+  readonly roleArn?: string;
+  /**
+   * Grant to that role through an inline policy this stack manages ({@link ExistingRoleOptions.mutable}).
+   * @default true
+   */
+  readonly mutableRole?: boolean;
+}
+
+/** The provider resources of a {@link BuildProject}. */
+export interface BuildProjectResources {
+  /** The project. */
+  readonly project: CodebuildProject;
+  /** Its build logs' log group, encrypted with the key. */
+  readonly logGroup: CloudwatchLogGroup;
+  /** Its unit-test report group. */
+  readonly reportGroup: CodebuildReportGroup;
+  /**
+   * Its webhook, which starts builds on GitHub events.
+   * @default - none, without a `gitHubSource`
+   */
+  readonly webhook?: CodebuildWebhook;
+}
+
+const grantStartBuild = (grantee: IGrantable, projectArn: string): Grant =>
+  grant(grantee, { sid: 'RunBuildProject', actions: START_BUILD_ACTIONS, resources: [projectArn] });
+
 /**
  * A CodeBuild project run by CodePipeline: the app's buildspec, its own KMS-
  * encrypted log group, a `TEST` report group for the unit-test results, and a
@@ -282,7 +340,38 @@ function validateGitHubSource(source: GitHubBuildSource): PropProblem[] {
  * Further permissions (e.g. pushing to an image repository) are granted
  * through {@link BuildProject.role} by the resource's own `grant*` method.
  */
-export class BuildProject extends Construct {
+export class BuildProject extends Construct implements IBuildProject {
+  /**
+   * A project that exists already, in the stack's account and region, which Terraform does not manage: for a
+   * pipeline stage that runs it ({@link CodeBuildAction}) or a rule that watches it ({@link buildFailures}).
+   *
+   * @param scope the construct that uses it: its stack's account, region and partition are the project's
+   * @param id the ID of the construct that grants to the project's role, when `roleArn` is given
+   * @param projectName the project's name
+   */
+  public static fromProjectName(
+    scope: Construct,
+    id: string,
+    projectName: string,
+    options: ExistingProjectOptions = {},
+  ): IBuildProject {
+    throwIfInvalid('BuildProject.fromProjectName', scope, [
+      ...checkProp('projectName', projectName, checkCodeBuildProjectName),
+      ...checkOptionalProp('roleArn', options.roleArn, checkIamRoleArn),
+    ]);
+    const projectArn = AwsContext.of(scope).arn('codebuild', `project/${projectName}`);
+    const role =
+      options.roleArn === undefined
+        ? undefined
+        : ServiceRole.fromRoleArn(scope, id, options.roleArn, { mutable: options.mutableRole });
+    return {
+      projectName,
+      projectArn,
+      role,
+      grantStartBuild: (grantee) => grantStartBuild(grantee, projectArn),
+    };
+  }
+
   /** The project's name. */
   public readonly projectName: string;
   /** The project's ARN, built from its name so that it is known at plan time. */
@@ -296,16 +385,19 @@ export class BuildProject extends Construct {
   public readonly logGroupName: string;
   /** The build's service role. */
   public readonly role: ServiceRole;
+  /** The provider resources it created (its role's are the role's), to reach any argument it does not model. */
+  public readonly resources: BuildProjectResources;
 
   constructor(scope: Construct, id: string, props: BuildProjectProps) {
     super(scope, id);
     throwIfInvalid('BuildProject', this, validateBuildProjectProps(props));
+    requireAwsProvider(this);
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: buildLogGroupName(props.projectName),
       retentionInDays: props.logRetentionDays ?? 365,
       kmsKeyId: props.encryptionKey.keyArn,
     });
-    new CodebuildReportGroup(this, 'unit-test-reports', {
+    const reportGroup = new CodebuildReportGroup(this, 'unit-test-reports', {
       name: buildReportGroupName(props.projectName),
       type: 'TEST',
       exportConfig: { type: 'NO_EXPORT' },
@@ -339,7 +431,9 @@ export class BuildProject extends Construct {
     if (props.gitHubSource !== undefined) this.grantSourceAccess(props.gitHubSource);
 
     const project = this.createProject(props, logGroup.name);
-    if (props.gitHubSource !== undefined) this.createWebhook(project, props.gitHubSource);
+    const webhook = props.gitHubSource === undefined ? undefined : this.createWebhook(project, props.gitHubSource);
+    this.node.defaultChild = project;
+    this.resources = { project, logGroup, reportGroup, webhook };
     this.projectName = project.name;
     this.deployedProjectArn = project.arn;
     this.projectArn = aws.arn('codebuild', `project/${props.projectName}`);
@@ -348,7 +442,7 @@ export class BuildProject extends Construct {
 
   /** Lets `grantee` (a pipeline's role) start builds of this project and follow them. */
   public grantStartBuild(grantee: IGrantable): Grant {
-    return grant(grantee, { sid: 'RunBuildProject', actions: START_BUILD_ACTIONS, resources: [this.projectArn] });
+    return grantStartBuild(grantee, this.projectArn);
   }
 
   /** The source's credentials: the connection's token, or the secret that holds the token. */
@@ -365,10 +459,10 @@ export class BuildProject extends Construct {
   }
 
   /** The webhook through which GitHub events start builds (CodeBuild creates its GitHub side with the source's credentials). */
-  private createWebhook(project: CodebuildProject, source: GitHubBuildSource): void {
+  private createWebhook(project: CodebuildProject, source: GitHubBuildSource): CodebuildWebhook {
     const policy = source.pullRequestBuildPolicy;
     if (policy !== undefined) requireAwsProvider(this, PULL_REQUEST_BUILD_POLICY_PROVIDER);
-    new CodebuildWebhook(this, 'webhook', {
+    return new CodebuildWebhook(this, 'webhook', {
       projectName: project.name,
       buildType: 'BUILD',
       filterGroup: source.webhookFilterGroups.map((group) => ({

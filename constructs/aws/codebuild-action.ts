@@ -1,11 +1,12 @@
 import { ActionBinding, ActionConfig, IAction } from './pipeline-action';
-import { BuildProject } from './build-project';
+import { IBuildProject } from './build-project';
+import { throwIfInvalid } from '../private/validation';
 
 export interface CodeBuildActionProps {
   /** The action's name in its stage. */
   readonly actionName: string;
-  /** The project the action runs. */
-  readonly project: BuildProject;
+  /** The project the action runs: one created here, or an existing one imported with its role's ARN. */
+  readonly project: IBuildProject;
   /** The artifact the build reads, e.g. the source action's output. */
   readonly input: string;
   /**
@@ -28,8 +29,19 @@ export class CodeBuildAction implements IAction {
   }
 
   public bind(binding: ActionBinding): ActionConfig {
+    const role = this.props.project.role;
+    if (role === undefined) {
+      throwIfInvalid(`CodeBuildAction ${this.actionName}`, binding.scope, [
+        {
+          prop: 'project',
+          value: this.props.project.projectName,
+          allowed:
+            "must have a known role to grant the pipeline's artifacts to: import it with BuildProject.fromProjectName(scope, id, name, { roleArn })",
+        },
+      ]);
+    }
     this.props.project.grantStartBuild(binding.role);
-    binding.artifactBucket.grantReadWrite(this.props.project.role, { objectKeyPrefix: binding.artifactKeyPrefix });
+    binding.artifactBucket.grantReadWrite(role!, { objectKeyPrefix: binding.artifactKeyPrefix });
     return {
       declaration: {
         name: this.actionName,

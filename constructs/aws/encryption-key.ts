@@ -1,3 +1,4 @@
+import { requireAwsProvider } from '../private/provider-versions';
 import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
@@ -12,13 +13,11 @@ import {
   NOTIFICATION_KEY_ACTIONS,
 } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
-import { checkIntegerBetween } from '../private/checks';
+import { checkIntegerBetween, matches } from '../private/checks';
 import { Grant, IGrantable } from '../core/grants';
 import { grant } from '../private/policy-statements';
-import { checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
+import { Check, checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
 import { PropProblem } from '../core/validation';
-import { Check } from '../private/validation';
-import { matches } from '../private/checks';
 
 /** A KMS key that constructs encrypt with and grant use of: an {@link EncryptionKey}, or an existing key from {@link EncryptionKey.fromKeyArn}. */
 export interface IEncryptionKey {
@@ -77,6 +76,16 @@ function validateEncryptionKeyProps(props: EncryptionKeyProps): PropProblem[] {
   ];
 }
 
+/** The provider resources of an {@link EncryptionKey}. */
+export interface EncryptionKeyResources {
+  /** The key, rotated yearly. */
+  readonly key: KmsKey;
+  /** Its key policy's document. */
+  readonly policyDocument: DataAwsIamPolicyDocument;
+  /** Its alias. */
+  readonly alias: KmsAlias;
+}
+
 /**
  * A customer-managed, symmetric KMS key with automatic yearly rotation.
  *
@@ -121,10 +130,13 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   public readonly aliasArn: string;
   /** Whether the key policy lets CodeStar Notifications use the key for SNS topics ({@link EncryptionKeyProps.allowCodeStarNotifications}). */
   public readonly allowsCodeStarNotifications: boolean;
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public readonly resources: EncryptionKeyResources;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
     throwIfInvalid('EncryptionKey', this, validateEncryptionKeyProps(props));
+    requireAwsProvider(this);
 
     this.allowsCodeStarNotifications = props.allowCodeStarNotifications ?? false;
     const policy = new DataAwsIamPolicyDocument(this, 'policy', { statement: keyPolicy(AwsContext.of(this), props) });
@@ -136,7 +148,9 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.aliasName = `alias/${props.alias}`;
-    new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: key.keyId });
+    const alias = new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: key.keyId });
+    this.node.defaultChild = key;
+    this.resources = { key, policyDocument: policy, alias };
     this.keyArn = key.arn;
     this.keyId = key.keyId;
     this.aliasArn = AwsContext.of(this).arn('kms', this.aliasName);

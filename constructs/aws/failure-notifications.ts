@@ -1,3 +1,4 @@
+import { requireAwsProvider } from '../private/provider-versions';
 import { CodestarnotificationsNotificationRule } from '@cdktf/provider-aws/lib/codestarnotifications-notification-rule';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -6,14 +7,18 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { CODESTAR_NOTIFICATIONS_PRINCIPAL, NOTIFICATION_PUBLISH_ACTIONS } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
-import { checkOneOf } from '../private/checks';
+import { checkOneOf, isTerraformExpression, matches } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
-import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import {
+  Check,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  throwIfInvalid,
+} from '../private/validation';
 import { PropProblem } from '../core/validation';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
-import { Check } from '../private/validation';
-import { matches } from '../private/checks';
-import { isTerraformExpression } from '../private/checks';
 
 // Event type IDs: "Events for notification rules on pipelines" and "... on build projects",
 // Developer Tools console User Guide, https://docs.aws.amazon.com/dtconsole/latest/userguide/concepts.html
@@ -157,6 +162,20 @@ function validateFailureNotificationsProps(props: FailureNotificationsProps): Pr
   ];
 }
 
+/** The provider resources of {@link FailureNotifications}. */
+export interface FailureNotificationsResources {
+  /** The topic, encrypted with the key. */
+  readonly topic: SnsTopic;
+  /** Its policy's document. */
+  readonly policyDocument: DataAwsIamPolicyDocument;
+  /** Its policy: CodeStar Notifications may publish for this account's rules. */
+  readonly policy: SnsTopicPolicy;
+  /** The e-mail subscriptions, one per address. */
+  readonly subscriptions: readonly SnsTopicSubscription[];
+  /** The notification rules, one per rule given. */
+  readonly rules: readonly CodestarnotificationsNotificationRule[];
+}
+
 /**
  * Failure notifications for a CI pipeline: CodeStar Notifications rules (failed
  * pipeline executions, failed builds) publishing to an SNS topic encrypted with a
@@ -174,39 +193,46 @@ export class FailureNotifications extends Construct {
   public readonly topicArn: string;
   /** The topic's name. */
   public readonly topicName: string;
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public readonly resources: FailureNotificationsResources;
 
   private readonly emailCount: number;
 
   constructor(scope: Construct, id: string, props: FailureNotificationsProps) {
     super(scope, id);
     throwIfInvalid('FailureNotifications', this, validateFailureNotificationsProps(props));
+    requireAwsProvider(this);
 
     const topic = new SnsTopic(this, 'topic', { name: props.topicName, kmsMasterKeyId: props.encryptionKey.keyArn });
-    const policy = this.writeTopicPolicy(topic);
-    for (const address of props.emailAddresses ?? []) {
-      new SnsTopicSubscription(this, `email-${address.toLowerCase()}`, {
-        topicArn: topic.arn,
-        protocol: 'email',
-        endpoint: address,
-      });
-    }
+    const { policyDocument, policy } = this.writeTopicPolicy(topic);
+    const subscriptions = (props.emailAddresses ?? []).map(
+      (address) =>
+        new SnsTopicSubscription(this, `email-${address.toLowerCase()}`, {
+          topicArn: topic.arn,
+          protocol: 'email',
+          endpoint: address,
+        }),
+    );
     const targets = [
       { type: 'SNS', address: topic.arn },
       ...(props.slackChannelConfigurationArn === undefined
         ? []
         : [{ type: 'AWSChatbotSlack', address: props.slackChannelConfigurationArn }]),
     ];
-    for (const rule of props.rules) {
-      new CodestarnotificationsNotificationRule(this, `rule-${rule.ruleName}`, {
-        name: rule.ruleName,
-        resource: rule.resourceArn,
-        eventTypeIds: [...rule.eventTypeIds],
-        detailType: props.detailType ?? 'BASIC',
-        target: targets,
-        // The topic policy must exist before the rule's first notification, or its target turns unreachable.
-        dependsOn: [policy],
-      });
-    }
+    const rules = props.rules.map(
+      (rule) =>
+        new CodestarnotificationsNotificationRule(this, `rule-${rule.ruleName}`, {
+          name: rule.ruleName,
+          resource: rule.resourceArn,
+          eventTypeIds: [...rule.eventTypeIds],
+          detailType: props.detailType ?? 'BASIC',
+          target: targets,
+          // The topic policy must exist before the rule's first notification, or its target turns unreachable.
+          dependsOn: [policy],
+        }),
+    );
+    this.node.defaultChild = topic;
+    this.resources = { topic, policyDocument, policy, subscriptions, rules };
     this.topicArn = topic.arn;
     this.topicName = topic.name;
     this.emailCount = props.emailAddresses?.length ?? 0;
@@ -232,8 +258,8 @@ export class FailureNotifications extends Construct {
   }
 
   /** Lets CodeStar Notifications publish to the topic for this account's notification rules. */
-  private writeTopicPolicy(topic: SnsTopic): SnsTopicPolicy {
-    const document = new DataAwsIamPolicyDocument(this, 'policy-document', {
+  private writeTopicPolicy(topic: SnsTopic) {
+    const policyDocument = new DataAwsIamPolicyDocument(this, 'policy-document', {
       statement: [
         {
           sid: 'CodeStarNotificationsPublish',
@@ -247,12 +273,12 @@ export class FailureNotifications extends Construct {
         },
       ],
     });
-    return new SnsTopicPolicy(this, 'policy', { arn: topic.arn, policy: document.json });
+    const policy = new SnsTopicPolicy(this, 'policy', { arn: topic.arn, policy: policyDocument.json });
+    return { policyDocument, policy };
   }
 }
 
 // --- Rules for the values of its props (limits from the owning service's documentation) ---
-
 
 /**
  * A standard SNS topic's name (SNS API Reference, CreateTopic: Name, "1 to 256

@@ -1,3 +1,4 @@
+import { requireAwsProvider } from '../private/provider-versions';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Fn } from 'cdktf';
@@ -7,8 +8,7 @@ import { AwsContext } from '../private/aws-context';
 import { checkIntegerBetween } from '../private/checks';
 import { Grant, IGrantable } from '../core/grants';
 import { grant } from '../private/policy-statements';
-import { checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
-import { Check } from '../private/validation';
+import { Check, checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
 
 export interface ImageRepositoryProps {
   /** The repository's name, e.g. `sample-flask-app`. */
@@ -27,6 +27,14 @@ export interface ImageRepositoryProps {
   readonly untaggedImageExpiryDays?: number;
 }
 
+/** The provider resources of an {@link ImageRepository}. */
+export interface ImageRepositoryResources {
+  /** The repository: immutable tags, scan on push, encrypted with the key. */
+  readonly repository: EcrRepository;
+  /** Its lifecycle policy. */
+  readonly lifecyclePolicy: EcrLifecyclePolicy;
+}
+
 /**
  * An ECR repository for the built images: tags are immutable (a tag always
  * names the image that was tested), images are scanned on push, encrypted
@@ -42,6 +50,8 @@ export class ImageRepository extends Construct {
   public readonly repositoryArn: string;
   /** The registry host to `docker login` to. */
   public readonly registryHost: string;
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public readonly resources: ImageRepositoryResources;
 
   constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
     super(scope, id);
@@ -50,6 +60,7 @@ export class ImageRepository extends Construct {
       ...checkOptionalProp('maxImageCount', props.maxImageCount, checkIntegerBetween(1, 10000)),
       ...checkOptionalProp('untaggedImageExpiryDays', props.untaggedImageExpiryDays, checkIntegerBetween(1, 3650)),
     ]);
+    requireAwsProvider(this);
     const maxImageCount = props.maxImageCount ?? 100;
     const untaggedDays = props.untaggedImageExpiryDays ?? 7;
 
@@ -60,7 +71,7 @@ export class ImageRepository extends Construct {
       encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: props.encryptionKeyArn }],
       forceDelete: false,
     });
-    new EcrLifecyclePolicy(this, 'lifecycle', {
+    const lifecyclePolicy = new EcrLifecyclePolicy(this, 'lifecycle', {
       repository: repository.name,
       policy: JSON.stringify({
         rules: [
@@ -85,6 +96,8 @@ export class ImageRepository extends Construct {
       }),
     });
 
+    this.node.defaultChild = repository;
+    this.resources = { repository, lifecyclePolicy };
     this.repositoryUrl = repository.repositoryUrl;
     // Built from the name, known at plan time, so that a change to the repository never shows a policy change.
     this.repositoryArn = AwsContext.of(this).arn('ecr', `repository/${props.repositoryName}`);

@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { CodepipelineStageAction, CodepipelineTrigger } from '@cdktf/provider-aws/lib/codepipeline';
 import { IGrantable } from '../core/grants';
 import { IBucket } from './secure-bucket';
@@ -32,6 +33,8 @@ export const defaultExecutionModeOf = (type: PipelineType): ExecutionMode => (ty
 
 /** What a pipeline tells an action when the action joins one of its stages. */
 export interface ActionBinding {
+  /** The pipeline construct, which errors about the action name by its path. */
+  readonly scope: IConstruct;
   /** The pipeline's name. */
   readonly pipelineName: string;
   /** The name of the stage the action is in. */

@@ -1,9 +1,17 @@
+import { AwsContext } from '../private/aws-context';
+import { requireAwsProvider } from '../private/provider-versions';
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { pipelineArtifactPrefix } from '../../shared/artifact-store';
 import { Construct } from 'constructs';
-import { checkIamRoleName } from './service-role';
-import { checkOneOf } from '../private/checks';
-import { checkDerivedName, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { checkIamRoleName, ServiceRole } from './service-role';
+import { checkOneOf, matches } from '../private/checks';
+import {
+  checkDerivedName,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  throwIfInvalid,
+} from '../private/validation';
 import { PropProblem } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
 import {
@@ -17,8 +25,6 @@ import {
   PipelineType,
 } from './pipeline-action';
 import { IBucket } from './secure-bucket';
-import { ServiceRole } from './service-role';
-import { matches } from '../private/checks';
 
 /** A pipeline's service role. */
 export const pipelineRoleName = (pipelineName: string) => `${pipelineName}-codepipeline`;
@@ -73,6 +79,20 @@ interface BoundStage extends IStage {
   readonly actions: readonly { readonly action: IAction; readonly config: ActionConfig }[];
 }
 
+/** A pipeline: one created here, or an existing one ({@link Pipeline.fromPipelineName}). */
+export interface IPipeline {
+  /** The pipeline's name. */
+  readonly pipelineName: string;
+  /** The pipeline's ARN. */
+  readonly pipelineArn: string;
+}
+
+/** The provider resources of a {@link Pipeline}. */
+export interface PipelineResources {
+  /** The pipeline, with its stages rendered at synth. */
+  readonly pipeline: Codepipeline;
+}
+
 /**
  * A CodePipeline whose stages are data: {@link Pipeline.addStage} takes any
  * actions, and each action binds itself to the pipeline and grants the
@@ -83,13 +103,27 @@ interface BoundStage extends IStage {
  * actions wherever they are: an ignored attribute of an action is written with
  * the action's real position, so inserting a stage can never stop it matching.
  */
-export class Pipeline extends Construct {
+export class Pipeline extends Construct implements IPipeline {
+  /**
+   * A pipeline that exists already, in the stack's account and region, which Terraform does not manage: to watch its
+   * failures ({@link pipelineFailures}) or name it in a policy.
+   *
+   * @param scope the construct that uses it: its stack's account, region and partition are the pipeline's
+   * @param pipelineName the pipeline's name
+   */
+  public static fromPipelineName(scope: Construct, pipelineName: string): IPipeline {
+    throwIfInvalid('Pipeline.fromPipelineName', scope, checkProp('pipelineName', pipelineName, checkCodePipelineName));
+    return { pipelineName, pipelineArn: AwsContext.of(scope).arn('codepipeline', pipelineName) };
+  }
+
   /** The pipeline's name. */
   public readonly pipelineName: string;
   /** The pipeline's ARN, a reference to the pipeline: whatever uses it is created after it. */
   public readonly pipelineArn: string;
   /** The pipeline's service role. */
   public readonly role: ServiceRole;
+  /** The provider resources it created (its role's are the role's), to reach any argument it does not model. */
+  public readonly resources: PipelineResources;
 
   private readonly props: PipelineProps;
   private readonly resource: Codepipeline;
@@ -115,6 +149,7 @@ export class Pipeline extends Construct {
         ? []
         : executionModeProblems(props.pipelineType, props.executionMode)),
     ]);
+    requireAwsProvider(this);
     this.props = props;
     this.role = new ServiceRole(this, 'role', {
       roleName: pipelineRoleName(props.pipelineName),
@@ -137,6 +172,8 @@ export class Pipeline extends Construct {
       ],
       stage: [],
     });
+    this.node.defaultChild = this.resource;
+    this.resources = { pipeline: this.resource };
     this.pipelineName = this.resource.name;
     this.pipelineArn = this.resource.arn;
     // CodePipeline User Guide, "CodePipeline pipeline structure reference": at least two stages.
@@ -157,6 +194,7 @@ export class Pipeline extends Construct {
   public addStage(props: StageProps): IStage {
     throwIfInvalid('Pipeline.addStage', this, this.validateStage(props));
     const binding = {
+      scope: this,
       pipelineName: this.pipelineName,
       stageName: props.stageName,
       role: this.role,

@@ -1,13 +1,15 @@
+import { claimStackName } from '../core/stack-names';
+import { requireAwsProvider } from '../private/provider-versions';
+import { requireTerraformVersion } from '../private/terraform-version';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Suppressions } from '../../shared/suppressions';
-import { checkIntegerBetween } from '../private/checks';
+import { checkIntegerBetween, matches } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
 import { checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
 import { SecretEnvironmentVariable } from './build-project';
-import { matches } from '../private/checks';
 
 export interface RegistryCredentialsProps {
   /** The secret's name, e.g. `ci/my-app/dockerhub`. */
@@ -25,6 +27,20 @@ export interface RegistryCredentialsProps {
    * @default 30
    */
   readonly recoveryWindowInDays?: number;
+}
+
+/** The provider resources and input variables of {@link RegistryCredentials}. */
+export interface RegistryCredentialsResources {
+  /** The secret, encrypted with the key. */
+  readonly secret: SecretsmanagerSecret;
+  /** Its value, written from the variables through a write-only argument. */
+  readonly secretVersion: SecretsmanagerSecretVersion;
+  /** The user name's ephemeral, sensitive variable. */
+  readonly username: TerraformVariable;
+  /** The access token's ephemeral, sensitive variable. */
+  readonly password: TerraformVariable;
+  /** The version whose change sends new values. */
+  readonly version: TerraformVariable;
 }
 
 /**
@@ -46,6 +62,8 @@ export class RegistryCredentials extends Construct {
   public readonly secretArn: string;
   /** The Terraform variable names a deployer sets. */
   public readonly variableNames: { readonly username: string; readonly password: string; readonly version: string };
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public readonly resources: RegistryCredentialsResources;
   private readonly secret: SecretsmanagerSecret;
 
   constructor(scope: Construct, id: string, props: RegistryCredentialsProps) {
@@ -56,7 +74,12 @@ export class RegistryCredentials extends Construct {
       // Secrets Manager API Reference, DeleteSecret: RecoveryWindowInDays, 7-30.
       ...checkOptionalProp('recoveryWindowInDays', props.recoveryWindowInDays, checkIntegerBetween(7, 30)),
     ]);
+    // Write-only arguments and ephemeral variables (Terraform 1.11).
+    requireTerraformVersion(this);
+    requireAwsProvider(this);
     const prefix = props.variablePrefix ?? 'dockerhub';
+    for (const suffix of ['username', 'password', 'credentials_version'])
+      claimStackName('RegistryCredentials', this, 'variable', `${prefix}_${suffix}`, 'variablePrefix');
 
     const username = ephemeralVariable(
       this,
@@ -86,12 +109,14 @@ export class RegistryCredentials extends Construct {
       reason:
         'Docker Hub access tokens can only be rotated in Docker Hub, so no rotation Lambda can do it; rotate there and bump the credentials version variable',
     });
-    new SecretsmanagerSecretVersion(this, 'value', {
+    const secretVersion = new SecretsmanagerSecretVersion(this, 'value', {
       secretId: secret.id,
       secretStringWo: Fn.jsonencode({ username: username.stringValue, password: password.stringValue }),
       secretStringWoVersion: version.numberValue,
     });
 
+    this.node.defaultChild = secret;
+    this.resources = { secret, secretVersion, username, password, version };
     this.secret = secret;
     this.secretArn = secret.arn;
     this.variableNames = {

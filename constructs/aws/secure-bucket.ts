@@ -1,3 +1,4 @@
+import { requireAwsProvider } from '../private/provider-versions';
 import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
@@ -12,14 +13,12 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from 'constructs';
 import { BUCKET_LIST_ACTIONS, BUCKET_READ_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
-import { checkIntegerBetween } from '../private/checks';
+import { checkIntegerBetween, matches } from '../private/checks';
 import { combineGrants, grant } from '../private/policy-statements';
 import { Grant, IGrantable } from '../core/grants';
-import { checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { Check, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
 import { PropProblem } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
-import { Check } from '../private/validation';
-import { matches } from '../private/checks';
 
 /** A bucket that constructs keep objects in and grant access to: a {@link SecureBucket}, or an existing bucket from {@link SecureBucket.fromBucketName}. */
 export interface IBucket {
@@ -153,6 +152,26 @@ function validateSecureBucketProps(props: SecureBucketProps): PropProblem[] {
   ];
 }
 
+/** The provider resources of a {@link SecureBucket}. */
+export interface SecureBucketResources {
+  /** The bucket. */
+  readonly bucket: S3Bucket;
+  /** Its public access block: all four flags. */
+  readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** Its object ownership: the owner enforced, no ACLs. */
+  readonly ownershipControls: S3BucketOwnershipControls;
+  /** Its versioning: enabled. */
+  readonly versioning: S3BucketVersioningA;
+  /** Its default encryption: SSE-KMS under the key, with an S3 Bucket Key. */
+  readonly encryption: S3BucketServerSideEncryptionConfigurationA;
+  /** Its lifecycle rules. */
+  readonly lifecycle: S3BucketLifecycleConfiguration;
+  /** Its bucket policy's document. */
+  readonly policyDocument: DataAwsIamPolicyDocument;
+  /** Its bucket policy. */
+  readonly policy: S3BucketPolicy;
+}
+
 /**
  * An S3 bucket hardened the way scanners and AWS's own guidance expect:
  * SSE-KMS with a customer key and S3 Bucket Keys, versioning, all four public
@@ -184,27 +203,33 @@ export class SecureBucket extends Construct implements IBucket {
   public readonly bucketArn: string;
   /** The key that encrypts every object. */
   public readonly encryptionKey: IEncryptionKey;
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public readonly resources: SecureBucketResources;
 
   private readonly bucket: S3Bucket;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     throwIfInvalid('SecureBucket', this, validateSecureBucketProps(props));
+    requireAwsProvider(this);
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
       bucketPrefix: props.bucketPrefix,
       forceDestroy: props.forceDestroy ?? false,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
-    this.blockPublicAccess();
-    new S3BucketVersioningA(this, 'versioning', {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: 'Enabled' },
-    });
-    this.encryptWith(props.encryptionKey);
-    this.expireObjects(props);
-    this.writePolicy(props);
-
+    this.node.defaultChild = this.bucket;
+    this.resources = {
+      bucket: this.bucket,
+      ...this.blockPublicAccess(),
+      versioning: new S3BucketVersioningA(this, 'versioning', {
+        bucket: this.bucket.id,
+        versioningConfiguration: { status: 'Enabled' },
+      }),
+      encryption: this.encryptWith(props.encryptionKey),
+      lifecycle: this.expireObjects(props),
+      ...this.writePolicy(props),
+    };
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     this.encryptionKey = props.encryptionKey;
@@ -216,22 +241,23 @@ export class SecureBucket extends Construct implements IBucket {
   }
 
   /** All four public access block flags, and object ownership enforced (no ACLs). */
-  private blockPublicAccess(): void {
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
+  private blockPublicAccess() {
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, 'ownership', {
+    const ownershipControls = new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
+    return { publicAccessBlock, ownershipControls };
   }
 
-  private encryptWith(key: IEncryptionKey): void {
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+  private encryptWith(key: IEncryptionKey): S3BucketServerSideEncryptionConfigurationA {
+    return new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: this.bucket.id,
       rule: [
         {
@@ -242,8 +268,8 @@ export class SecureBucket extends Construct implements IBucket {
     });
   }
 
-  private expireObjects(props: SecureBucketProps): void {
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+  private expireObjects(props: SecureBucketProps): S3BucketLifecycleConfiguration {
+    return new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,
       rule: [
         {
@@ -261,7 +287,7 @@ export class SecureBucket extends Construct implements IBucket {
   }
 
   /** Denies requests without TLS and, when asked, object writes not under the bucket's key. */
-  private writePolicy(props: SecureBucketProps): void {
+  private writePolicy(props: SecureBucketProps) {
     const statement: DataAwsIamPolicyDocumentStatement[] = [
       {
         sid: 'DenyRequestsWithoutTls',
@@ -290,8 +316,9 @@ export class SecureBucket extends Construct implements IBucket {
         ],
       });
     }
-    const document = new DataAwsIamPolicyDocument(this, 'policy-document', { statement });
-    new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: document.json });
+    const policyDocument = new DataAwsIamPolicyDocument(this, 'policy-document', { statement });
+    const policy = new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: policyDocument.json });
+    return { policyDocument, policy };
   }
 }
 

@@ -1,3 +1,4 @@
+import { requireAwsProvider } from '../private/provider-versions';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -7,11 +8,17 @@ import { CONFUSED_DEPUTY_SERVICES } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
 import { IGrantable, PolicyStatement } from '../core/grants';
 import { PolicyStatements } from '../private/policy-statements';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import {
+  Check,
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  throwIfInvalid,
+} from '../private/validation';
 import { PropProblem } from '../core/validation';
-import { Check } from '../private/validation';
-import { matches } from '../private/checks';
-import { isTerraformExpression } from '../private/checks';
+import { isTerraformExpression, matches } from '../private/checks';
 
 export interface ServiceRoleProps {
   /** The role's name: 1-64 characters of letters, digits and `+=,.@_-`. */
@@ -83,6 +90,41 @@ function sourceConditions(
 /** The name of a role's inline policy. */
 const permissionsPolicyName = (roleName: string) => `${roleName}-permissions`;
 
+/** A role that constructs grant to: one created here, or an existing one ({@link ServiceRole.fromRoleArn}). */
+export interface IServiceRole extends IGrantable {
+  /** The role's ARN. */
+  readonly roleArn: string;
+  /** The role's name. */
+  readonly roleName: string;
+}
+
+/** How {@link ServiceRole.fromRoleArn} treats an existing role. */
+export interface ExistingRoleOptions {
+  /**
+   * Grant to the role through an inline policy that this stack manages. When false, a grant throws, naming the
+   * statement: the role's owner must grant it.
+   * @default true
+   */
+  readonly mutable?: boolean;
+  /**
+   * The name of that inline policy (1-128 letters, digits and `+=,.@_-`), unique among the role's inline policies.
+   * @default "<role name>-permissions"
+   */
+  readonly policyName?: string;
+}
+
+/** The provider resources of a {@link ServiceRole}. */
+export interface ServiceRoleResources {
+  /** The trust policy's document: the one service principal, with its confused-deputy conditions. */
+  readonly trustDocument: DataAwsIamPolicyDocument;
+  /** The role. */
+  readonly role: IamRole;
+  /** The permissions policy's document: the statements granted, merged by Sid. */
+  readonly permissionsDocument: DataAwsIamPolicyDocument;
+  /** The inline permissions policy. */
+  readonly policy: IamRolePolicy;
+}
+
 /**
  * An IAM role for one AWS service, with one inline policy that holds exactly the
  * statements granted to it.
@@ -94,17 +136,45 @@ const permissionsPolicyName = (roleName: string) => `${roleName}-permissions`;
  * statements that the other constructs' `grant*` methods add, merged as
  * {@link PolicyStatements} describes.
  */
-export class ServiceRole extends Construct implements IGrantable {
+export class ServiceRole extends Construct implements IServiceRole {
+  /**
+   * A role that exists already, which Terraform does not manage. Statements granted to it go into an inline policy of
+   * its own that this stack manages (`<policyName>`), unless `mutable` is false: then grants are refused, and the
+   * role's owner must grant what the constructs need.
+   *
+   * @param scope the construct that uses the role
+   * @param id the ID of the construct that manages the inline policy
+   * @param roleArn the role's ARN, `arn:<partition>:iam::<account>:role/<path/><name>`
+   */
+  public static fromRoleArn(
+    scope: Construct,
+    id: string,
+    roleArn: string,
+    options: ExistingRoleOptions = {},
+  ): IServiceRole {
+    const problems = checkProp('roleArn', roleArn, checkIamRoleArn);
+    const roleName = roleArn.split('/').pop() ?? '';
+    const policyName = options.policyName ?? permissionsPolicyName(roleName);
+    throwIfInvalid('ServiceRole.fromRoleArn', scope, [
+      ...problems,
+      ...(problems.length === 0 ? checkOptionalProp('policyName', options.policyName, checkIamPolicyName) : []),
+    ]);
+    return new ExistingServiceRole(scope, id, { roleArn, roleName, policyName, mutable: options.mutable ?? true });
+  }
+
   /** The role's ARN. */
   public readonly roleArn: string;
   /** The role's name. */
   public readonly roleName: string;
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public readonly resources: ServiceRoleResources;
 
   private readonly statements = new PolicyStatements();
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
     validateServiceRoleProps(this, props);
+    requireAwsProvider(this);
     const conditions = sourceConditions(this, props);
 
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
@@ -123,44 +193,89 @@ export class ServiceRole extends Construct implements IGrantable {
       assumeRolePolicy: trust.json,
       description: `Service role for ${props.assumedBy}, managed by Terraform`,
     });
-
-    const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
-      statement: Lazy.anyValue({ produce: () => this.statements.list.map(renderStatement) }),
-    });
-    new IamRolePolicy(this, 'policy', {
-      name: permissionsPolicyName(props.roleName),
-      role: role.name,
-      policy: permissions.json,
-    });
-
+    const inline = inlinePolicy(this, role.name, permissionsPolicyName(props.roleName), this.statements);
     this.node.addValidation({
       validate: () =>
         this.statements.list.length === 0 ? [`ServiceRole ${props.roleName} has no permissions granted`] : [],
     });
+    this.node.defaultChild = role;
+    this.resources = { trustDocument: trust, role, ...inline };
     this.roleArn = role.arn;
     this.roleName = role.name;
   }
 
   /** Adds a statement, merged with one of the same Sid and actions; returns what was new. */
   public addToPolicy(statement: PolicyStatement): PolicyStatement | undefined {
-    throwIfInvalid('ServiceRole.addToPolicy', this, [
-      ...checkProp('statement.sid', statement.sid, checkStatementId),
-      ...crossPropProblem(
-        statement.actions.length === 0,
-        'statement.actions',
-        statement.actions,
-        'must name at least one action',
-      ),
-      ...crossPropProblem(
-        statement.resources.length === 0,
-        'statement.resources',
-        statement.resources,
-        'must name at least one resource',
-      ),
-    ]);
+    throwIfInvalid('ServiceRole.addToPolicy', this, statementProblems(statement));
     return this.statements.add(statement);
   }
 }
+
+/** A role this stack does not manage, with the inline policy it grants through, when mutable. */
+class ExistingServiceRole extends Construct implements IServiceRole {
+  public readonly roleArn: string;
+  public readonly roleName: string;
+  private readonly statements = new PolicyStatements();
+  private policy?: ReturnType<typeof inlinePolicy>;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly settings: { roleArn: string; roleName: string; policyName: string; mutable: boolean },
+  ) {
+    super(scope, id);
+    this.roleArn = settings.roleArn;
+    this.roleName = settings.roleName;
+  }
+
+  public addToPolicy(statement: PolicyStatement): PolicyStatement | undefined {
+    const immutable: PropProblem[] = this.settings.mutable
+      ? []
+      : [
+          {
+            prop: 'statement',
+            value: statement.sid,
+            allowed: `cannot be granted to ${this.roleArn}, imported with mutable: false; grant it in the role's own policies`,
+          },
+        ];
+    throwIfInvalid('ServiceRole.addToPolicy', this, [...immutable, ...statementProblems(statement)]);
+    if (this.policy === undefined) {
+      requireAwsProvider(this);
+      this.policy = inlinePolicy(this, this.roleName, this.settings.policyName, this.statements);
+    }
+    return this.statements.add(statement);
+  }
+}
+
+/** The inline policy that holds a role's granted statements, rendered at synth. */
+function inlinePolicy(scope: Construct, roleName: string, policyName: string, statements: PolicyStatements) {
+  const permissionsDocument = new DataAwsIamPolicyDocument(scope, 'permissions', {
+    statement: Lazy.anyValue({ produce: () => statements.list.map(renderStatement) }),
+  });
+  const policy = new IamRolePolicy(scope, 'policy', {
+    name: policyName,
+    role: roleName,
+    policy: permissionsDocument.json,
+  });
+  return { permissionsDocument, policy };
+}
+
+/** What is wrong with a statement: an invalid Sid, no actions or no resources. */
+const statementProblems = (statement: PolicyStatement): PropProblem[] => [
+  ...checkProp('statement.sid', statement.sid, checkStatementId),
+  ...crossPropProblem(
+    statement.actions.length === 0,
+    'statement.actions',
+    statement.actions,
+    'must name at least one action',
+  ),
+  ...crossPropProblem(
+    statement.resources.length === 0,
+    'statement.resources',
+    statement.resources,
+    'must name at least one resource',
+  ),
+];
 
 /** Throws, naming each bad prop, when the role's props break a rule of IAM's. */
 function validateServiceRoleProps(role: Construct, props: ServiceRoleProps): void {
@@ -233,3 +348,9 @@ export const checkSourceArn: Check<string> = (value) => {
     ? undefined
     : 'must name one account (12 digits or a reference) in its account field, not a wildcard or nothing';
 };
+
+/** An IAM role's ARN (IAM User Guide, "IAM ARNs": `arn:<partition>:iam::<account>:role/<path/><name>`). */
+export const checkIamRoleArn = matches(
+  /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/,
+  'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/my-role"',
+);

@@ -5,25 +5,40 @@ import {
   BuildSettings,
   validateBuildSettings,
 } from '../aws/build-project';
-import { checkEmailAddresses } from '../aws/failure-notifications';
+import { checkChatbotSlackChannelArn, checkEmailAddresses } from '../aws/failure-notifications';
 import { pipelineRoleName } from '../aws/pipeline';
 import { EXECUTION_MODES, ExecutionMode } from '../aws/pipeline-action';
 import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../shared/artifact-store';
-import { checkBoolean, checkIntegerBetween, checkOneOf, checkRelativePath } from '../private/checks';
-import { checkTriggerFilterPattern, checkConnectionArn, checkConnectionName } from '../github/github-connection-source';
-import { checkBranchName, checkGitHubOwner, checkGitHubRepository } from '../github/source-repository';
-import { checkChatbotSlackChannelArn } from '../aws/failure-notifications';
+import { checkBoolean, checkIntegerBetween, checkOneOf, checkRelativePath, matches } from '../private/checks';
+import {
+  checkConnectionArn,
+  checkConnectionName,
+  checkTriggerFilterPattern,
+  triggerBranchProblems,
+  triggerPatternProblems,
+} from '../github/github-connection-source';
+import {
+  checkBranchName,
+  checkGitHubOwner,
+  checkGitHubRepository,
+  RepositorySettings,
+  validateRepositorySettings,
+} from '../github/source-repository';
 import { checkEcrRepositoryName } from '../aws/image-repository';
 import { checkKmsKeyArn } from '../aws/encryption-key';
 import { checkS3BucketName, checkS3BucketPrefix } from '../aws/secure-bucket';
 import { checkSecretId } from '../aws/registry-credentials';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, nestedProblems } from '../private/validation';
+import {
+  Check,
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  nestedProblems,
+} from '../private/validation';
 import { PropProblem } from '../core/validation';
-import { triggerBranchProblems, triggerPatternProblems } from '../github/github-connection-source';
 import { pipelineWebhookName } from '../github/github-webhook-source';
-import { RepositorySettings, validateRepositorySettings } from '../github/source-repository';
-import { Check } from '../private/validation';
-import { matches } from '../private/checks';
 
 /** How a push to GitHub starts the pipeline. */
 export type TriggerMode = 'webhook' | 'connection';
@@ -157,6 +172,14 @@ export interface NotificationSettings {
 export interface CiPipelineProps {
   /** The pipeline's short name (2-32 lowercase letters, digits, hyphens); it names every resource. */
   readonly name: string;
+  /**
+   * What the names of this pipeline's Terraform input variables and outputs start with (`api_dockerhub_username`,
+   * `api_pipeline_name`), so that pipelines that share a stack keep theirs apart: lowercase letters, digits and "_",
+   * ending in "_"; or "" for none.
+   * @default - the pipeline's name with "-" as "_", and "_" (`my_app_` for "my-app"); {@link CiPipelineStack}, which
+   * holds one pipeline, passes ""
+   */
+  readonly terraformNamePrefix?: string;
   /** The GitHub repository and branch. */
   readonly github: GitHubSettings;
   /**
@@ -223,6 +246,10 @@ export interface CiPipelineProps {
   readonly artifactBucketName?: string;
 }
 
+/** What a pipeline's Terraform variables and outputs start with, as {@link CiPipelineProps.terraformNamePrefix} says. */
+export const terraformNamePrefixOf = (props: CiPipelineProps): string =>
+  props.terraformNamePrefix ?? `${props.name.replace(/-/g, '_')}_`;
+
 /** The CodeBuild project that verifies a pipeline's pull requests. */
 export const pullRequestProjectName = (name: string) => `${name}-pull-requests`;
 /** The commit status context a pipeline's pull-request builds report, and branch protection requires. */
@@ -263,6 +290,7 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
   const bucketPrefix = props.artifactBucketName === undefined && nameProblems.length === 0;
   return [
     ...nameProblems,
+    ...checkOptionalProp('terraformNamePrefix', props.terraformNamePrefix, checkTerraformNamePrefix),
     ...(bucketPrefix
       ? checkDerivedName(
           'name',
@@ -276,21 +304,7 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
       'github',
       validateGitHubSettings(props.github, props.trigger ?? 'webhook', buildsPullRequests(props)),
     ),
-    ...checkOptionalProp('trigger', props.trigger, checkOneOf(TRIGGER_MODES)),
-    ...checkOptionalProp('executionMode', props.executionMode, checkOneOf(EXECUTION_MODES)),
-    ...crossPropProblem(
-      (props.trigger ?? 'webhook') === 'webhook' &&
-        (props.executionMode === 'QUEUED' || props.executionMode === 'PARALLEL'),
-      'executionMode',
-      props.executionMode,
-      'must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines; QUEUED and PARALLEL need trigger "connection"',
-    ),
-    ...crossPropProblem(
-      props.executionMode === 'PARALLEL' && props.build?.concurrentBuildLimit !== undefined,
-      'build.concurrentBuildLimit',
-      props.build?.concurrentBuildLimit,
-      'must be left out with executionMode "PARALLEL": parallel executions start builds at once, and CodeBuild fails those over the limit instead of queueing them; use executionMode "QUEUED" to build one change at a time',
-    ),
+    ...executionProblems(props),
     ...nestedProblems('registry', validateRegistrySettings(props.registry)),
     ...nestedProblems('build', validateBuildSettings(props.build ?? {})),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
@@ -316,6 +330,27 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
     ),
     ...checkOptionalProp('encryptionKeyArn', props.encryptionKeyArn, checkKmsKeyArn),
     ...checkOptionalProp('artifactBucketName', props.artifactBucketName, checkS3BucketName),
+  ];
+}
+
+/** The trigger and execution mode, and what they allow of the build's concurrency. */
+function executionProblems(props: CiPipelineProps): PropProblem[] {
+  return [
+    ...checkOptionalProp('trigger', props.trigger, checkOneOf(TRIGGER_MODES)),
+    ...checkOptionalProp('executionMode', props.executionMode, checkOneOf(EXECUTION_MODES)),
+    ...crossPropProblem(
+      (props.trigger ?? 'webhook') === 'webhook' &&
+        (props.executionMode === 'QUEUED' || props.executionMode === 'PARALLEL'),
+      'executionMode',
+      props.executionMode,
+      'must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines; QUEUED and PARALLEL need trigger "connection"',
+    ),
+    ...crossPropProblem(
+      props.executionMode === 'PARALLEL' && props.build?.concurrentBuildLimit !== undefined,
+      'build.concurrentBuildLimit',
+      props.build?.concurrentBuildLimit,
+      'must be left out with executionMode "PARALLEL": parallel executions start builds at once, and CodeBuild fails those over the limit instead of queueing them; use executionMode "QUEUED" to build one change at a time',
+    ),
   ];
 }
 
@@ -569,3 +604,12 @@ export const checkDockerHubRepository: Check<string> = (value) => {
     ? undefined
     : 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits, and a name of 2-255 lowercase letters, digits, "-" and "_" that begins and ends with a letter or digit (e.g. "myorg/my-app")';
 };
+
+/**
+ * The start of Terraform variable and output names (Terraform Language, "Input variables": an identifier of letters,
+ * digits, "_" and "-", not starting with a digit); held to lowercase, "_" and a final "_" so that names read alike.
+ */
+export const checkTerraformNamePrefix: Check<string> = (value) =>
+  typeof value === 'string' && (value === '' || /^[a-z][a-z0-9_]{0,40}_$/.test(value))
+    ? undefined
+    : 'must be "" or 2-42 lowercase letters, digits and "_", starting with a letter and ending with "_"';

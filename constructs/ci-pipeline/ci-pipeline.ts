@@ -15,7 +15,7 @@ import { throwIfInvalid } from '../private/validation';
 import { GitHubConnectionSource } from '../github/github-connection-source';
 import { GitHubWebhookSource } from '../github/github-webhook-source';
 import { IPipelineSource } from '../github/pipeline-source';
-import { pullRequestBuildSource } from '../github/pull-request-builds';
+import { PullRequestBuilds } from './pull-request-builds';
 import { SourceRepository } from '../github/source-repository';
 import { buildVariable } from './build-environment';
 import {
@@ -32,6 +32,7 @@ import {
   pullRequestProjectName,
   pullRequestStatusContext,
   requiresPullRequestStatus,
+  terraformNamePrefixOf,
   validateCiPipelineProps,
 } from './ci-pipeline-props';
 import { ConsoleUrls, consoleUrls, TroubleshootingCommands, troubleshootingCommands } from './troubleshooting';
@@ -88,7 +89,7 @@ export class CiPipeline extends Construct {
   /** The build that tests the app and builds its image. */
   public readonly buildProject: BuildProject;
   /** The build that verifies pull requests (tests and image, no push), unless `pullRequestBuilds.enabled` is false. */
-  public readonly pullRequestBuildProject?: BuildProject;
+  public readonly pullRequestBuilds?: PullRequestBuilds;
   /** The commit status context the pull-request builds report, when there are any. */
   public readonly pullRequestStatusContext?: string;
   /** Where failures are reported, unless `notifications.enabled` is false. */
@@ -96,9 +97,12 @@ export class CiPipeline extends Construct {
   /** The pipeline: add stages to it with `addStage`. */
   public readonly pipeline: Pipeline;
 
+  private readonly terraformNamePrefix: string;
+
   constructor(scope: Construct, id: string, props: CiPipelineProps) {
     super(scope, id);
     throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
+    this.terraformNamePrefix = terraformNamePrefixOf(props);
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);
     this.pullRequestStatusContext = buildsPullRequests(props) ? pullRequestStatusContext(props.name) : undefined;
@@ -118,7 +122,7 @@ export class CiPipeline extends Construct {
       secretEnvironmentVariables: registry.credentials?.environmentVariables() ?? [],
     });
     this.imageRepository?.grantPush(this.buildProject.role);
-    this.pullRequestBuildProject = buildsPullRequests(props) ? this.createPullRequestBuild(props) : undefined;
+    this.pullRequestBuilds = buildsPullRequests(props) ? this.createPullRequestBuilds(props) : undefined;
     this.pipeline = this.createPipeline(props);
     this.failureNotifications = notifiesFailures(props) ? this.createFailureNotifications(props) : undefined;
 
@@ -130,8 +134,16 @@ export class CiPipeline extends Construct {
     this.troubleshootingCommands = troubleshootingCommands(targets);
   }
 
-  /** What an operator needs after deploying: names, console pages, CLI commands, and those of the source and credentials. */
+  /**
+   * What an operator needs after deploying: names, console pages, CLI commands, and those of the source and
+   * credentials; each name starts with {@link CiPipelineProps.terraformNamePrefix}. Write them with
+   * `writeStackOutputs(stack, pipeline.outputs)`.
+   */
   public get outputs(): readonly StackOutput[] {
+    return this.outputsUnprefixed().map((output) => ({ ...output, name: `${this.terraformNamePrefix}${output.name}` }));
+  }
+
+  private outputsUnprefixed(): readonly StackOutput[] {
     const commands = this.troubleshootingCommands;
     return [
       { name: 'pipeline_name', value: this.pipelineName, description: 'The CodePipeline' },
@@ -173,48 +185,10 @@ export class CiPipeline extends Construct {
         value: this.imageRepositoryUri,
         description: 'Where images are pushed, tagged with the commit SHA',
       },
-      ...this.pullRequestOutputs(),
+      ...(this.pullRequestBuilds?.outputs ?? []),
       ...this.source.outputs,
       ...(this.registryCredentials?.outputs ?? []),
       ...(this.failureNotifications?.outputs ?? []),
-    ];
-  }
-
-  /** Where the pull-request builds are, and the status they report. */
-  private pullRequestOutputs(): StackOutput[] {
-    if (this.pullRequestBuildProject === undefined || this.pullRequestStatusContext === undefined) return [];
-    const targets = {
-      ...this.troubleshootingTargets(),
-      buildProjectName: this.pullRequestBuildProject.projectName,
-      logGroupName: this.pullRequestBuildProject.logGroupName,
-    };
-    const commands = troubleshootingCommands(targets);
-    return [
-      {
-        name: 'pull_request_build_project_name',
-        value: this.pullRequestBuildProject.projectName,
-        description: 'The CodeBuild project that verifies pull requests',
-      },
-      {
-        name: 'pull_request_status_context',
-        value: this.pullRequestStatusContext,
-        description: 'The commit status each pull-request build reports to GitHub',
-      },
-      {
-        name: 'pull_request_build_console_url',
-        value: consoleUrls(targets).buildProject,
-        description: "The pull-request builds' history in the AWS console",
-      },
-      {
-        name: 'pull_request_latest_build_command',
-        value: commands.latestBuild,
-        description: "AWS CLI: the latest pull-request build's status, failed phases and log link",
-      },
-      {
-        name: 'pull_request_tail_logs_command',
-        value: commands.tailLogs,
-        description: 'AWS CLI: follow the pull-request build logs',
-      },
     ];
   }
 
@@ -300,36 +274,24 @@ export class CiPipeline extends Construct {
   }
 
   /**
-   * The build that verifies pull requests: the same buildspec with `PUSH_IMAGE`
-   * "false", and no registry credentials or push permission, so a pull
-   * request's code never holds them. Builds every pull request (a required
-   * status never reported blocks the merge for good), unless the status is
-   * declared not required: then only those that change the app.
+   * The build that verifies pull requests (see {@link PullRequestBuilds}), with the pipeline's build settings. Builds
+   * every pull request (a required status never reported blocks the merge for good), unless the status is declared
+   * not required: then only those that change the app.
    */
-  private createPullRequestBuild(props: CiPipelineProps): BuildProject {
-    const context = pullRequestStatusContext(props.name);
-    return new BuildProject(this, 'pull-request-build', {
+  private createPullRequestBuilds(props: CiPipelineProps): PullRequestBuilds {
+    const { concurrentBuildLimit: _limit, ...build } = props.build ?? {};
+    return new PullRequestBuilds(this, 'pull-request-build', {
+      repository: this.repository,
       projectName: pullRequestProjectName(props.name),
-      description: `Verifies pull requests into ${this.repository.branch}: tests and image build, no push; reports "${context}" to GitHub`,
+      statusContext: pullRequestStatusContext(props.name),
       encryptionKey: this.encryptionKey,
       appPath: props.appPath,
-      buildsImages: true,
-      ...props.build,
-      // Builds over a project's limit fail rather than wait; every pull request must get its status.
-      concurrentBuildLimit: undefined,
-      environmentVariables: [
-        buildVariable('PUSH_IMAGE', 'false'),
-        // A local name: the image is built, never pushed, and the build knows nothing of the registry.
-        buildVariable('IMAGE_REPOSITORY_URI', `local/${props.name}`),
-        buildVariable('PUSH_LATEST_TAG', 'false'),
-      ],
-      gitHubSource: pullRequestBuildSource(this.repository, {
-        auth: this.pullRequestAuth(props),
-        statusContext: context,
-        // Only when the status is declared not required: an existing repository's protection may require it unseen.
-        onlyChangesUnder: props.pullRequestBuilds?.requiredStatusCheck === false ? props.appPath : undefined,
-        policy: this.pullRequestBuildPolicy(props),
-      }),
+      build,
+      auth: this.pullRequestAuth(props),
+      localImageName: `local/${props.name}`,
+      // Only when the status is declared not required: an existing repository's protection may require it unseen.
+      onlyChangesUnder: props.pullRequestBuilds?.requiredStatusCheck === false ? props.appPath : undefined,
+      policy: this.pullRequestBuildPolicy(props),
     });
   }
 
@@ -361,9 +323,9 @@ export class CiPipeline extends Construct {
       rules: [
         pipelineFailures(names.pipeline, this.pipeline.pipelineArn),
         buildFailures(names.build, this.buildProject.deployedProjectArn),
-        ...(this.pullRequestBuildProject === undefined
+        ...(this.pullRequestBuilds === undefined
           ? []
-          : [buildFailures(names.pullRequestBuild, this.pullRequestBuildProject.deployedProjectArn)]),
+          : [buildFailures(names.pullRequestBuild, this.pullRequestBuilds.deployedProjectArn)]),
       ],
       emailAddresses: props.notifications?.emails,
       slackChannelConfigurationArn: props.notifications?.slackChannelConfigurationArn,
@@ -402,6 +364,7 @@ export class CiPipeline extends Construct {
     return new RegistryCredentials(this, 'dockerhub-credentials', {
       secretName: credentialsSecretName(props.name),
       encryptionKeyArn: this.encryptionKey.keyArn,
+      variablePrefix: `${terraformNamePrefixOf(props)}dockerhub`,
     });
   }
 

@@ -37,14 +37,19 @@ export function consoleUrls({
   buildProjectName,
   logGroupName,
 }: TroubleshootingTargets): ConsoleUrls {
-  const consoleHome = `https://${region}.console.aws.amazon.com`;
   return {
-    pipeline: `${consoleHome}/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${region}`,
-    buildProject: `${consoleHome}/codesuite/codebuild/projects/${buildProjectName}/history?region=${region}`,
+    pipeline: `${consoleHome(region)}/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${region}`,
+    buildProject: buildHistoryUrl(region, buildProjectName),
     // The console wants the log group's slashes escaped twice ("/" → "%2F" → "$252F").
-    logGroup: `${consoleHome}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${Fn.replace(logGroupName, '/', '$252F')}`,
+    logGroup: `${consoleHome(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${Fn.replace(logGroupName, '/', '$252F')}`,
   };
 }
+
+const consoleHome = (region: string) => `https://${region}.console.aws.amazon.com`;
+
+/** A build project's build history in the console. */
+export const buildHistoryUrl = (region: string, projectName: string): string =>
+  `${consoleHome(region)}/codesuite/codebuild/projects/${projectName}/history?region=${region}`;
 
 /** AWS CLI commands that show why a build failed. */
 export function troubleshootingCommands({
@@ -53,13 +58,23 @@ export function troubleshootingCommands({
   buildProjectName,
   logGroupName,
 }: TroubleshootingTargets): TroubleshootingCommands {
-  const latestBuildId = `$(aws codebuild list-builds-for-project --region ${region} --project-name ${buildProjectName} --query 'ids[0]' --output text)`;
   return {
     pipelineState: `aws codepipeline get-pipeline-state --region ${region} --name ${pipelineName} --query 'stageStates[].{stage: stageName, status: latestExecution.status}' --output table`,
     listBuilds: `aws codebuild list-builds-for-project --region ${region} --project-name ${buildProjectName} --max-items 10`,
-    latestBuild:
-      `aws codebuild batch-get-builds --region ${region} --ids "${latestBuildId}" ` +
-      `--query "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}"`,
-    tailLogs: `aws logs tail ${logGroupName} --region ${region} --since 1h --follow`,
+    latestBuild: latestBuildCommand(region, buildProjectName),
+    tailLogs: tailLogsCommand(region, logGroupName),
   };
 }
+
+/** The AWS CLI command that shows a project's latest build: status, phase, failed phases and log link. */
+export function latestBuildCommand(region: string, projectName: string): string {
+  const latestBuildId = `$(aws codebuild list-builds-for-project --region ${region} --project-name ${projectName} --query 'ids[0]' --output text)`;
+  return (
+    `aws codebuild batch-get-builds --region ${region} --ids "${latestBuildId}" ` +
+    `--query "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}"`
+  );
+}
+
+/** The AWS CLI command that follows a log group. */
+export const tailLogsCommand = (region: string, logGroupName: string): string =>
+  `aws logs tail ${logGroupName} --region ${region} --since 1h --follow`;

@@ -1,3 +1,4 @@
+import { claimStackName } from './stack-names';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 
 /**
@@ -14,8 +15,13 @@ export interface StackOutput {
   readonly description: string;
 }
 
-/** Writes `outputs` into `stack`, each under its own name as its address (`output.pipeline_name`), not a construct-path hash. */
+/**
+ * Writes `outputs` into `stack`, each under its own name as its address (`output.pipeline_name`), not a
+ * construct-path hash. A name another call wrote already is refused: JSON would keep only one of the two.
+ */
 export function writeStackOutputs(stack: TerraformStack, outputs: readonly StackOutput[]): void {
-  for (const { name, value, description } of outputs)
+  for (const { name, value, description } of outputs) {
+    claimStackName('writeStackOutputs', stack, 'output', name, 'outputs');
     new TerraformOutput(stack, name, { value, description }).overrideLogicalId(name);
+  }
 }

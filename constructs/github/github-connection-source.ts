@@ -1,3 +1,4 @@
+import { requireAwsProvider } from '../private/provider-versions';
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
 import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/data-aws-codestarconnections-connection';
 import { Construct } from 'constructs';
@@ -5,11 +6,18 @@ import { USE_CONNECTION_ACTIONS } from '../../shared/iam-actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { grant } from '../private/policy-statements';
 import { StackOutput } from '../core/stack-output';
-import { checkDerivedName, checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import {
+  Check,
+  checkDerivedName,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  throwIfInvalid,
+} from '../private/validation';
 import { PropProblem } from '../core/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
-import { Check } from '../private/validation';
 import { matches } from '../private/checks';
 
 export interface GitHubConnectionSourceProps {
@@ -133,6 +141,20 @@ export function newConnectionOutputs(connection: CodestarconnectionsConnection):
   ];
 }
 
+/** The provider resources of a {@link GitHubConnectionSource}. */
+export interface GitHubConnectionSourceResources {
+  /**
+   * The connection created here.
+   * @default - none, with `connectionArn` or `sharedConnectionName`
+   */
+  readonly connection?: CodestarconnectionsConnection;
+  /**
+   * The lookup of the shared connection, by its name.
+   * @default - none, without `sharedConnectionName`
+   */
+  readonly sharedConnection?: DataAwsCodestarconnectionsConnection;
+}
+
 /**
  * Triggers the pipeline through an AWS CodeConnections (CodeStar) connection to
  * GitHub: AWS's recommended path. The pipeline is V2 with a push trigger on the
@@ -146,6 +168,8 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
   public readonly outputs: readonly StackOutput[];
   /** The connection's ARN. */
   public readonly connectionArn: string;
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public readonly resources: GitHubConnectionSourceResources;
 
   private readonly repository: SourceRepository;
   private readonly filePaths?: readonly string[];
@@ -159,9 +183,11 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     this.releaseTags = props.releaseTags;
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
+    requireAwsProvider(this);
     if (props.connectionArn !== undefined) {
       this.connectionArn = props.connectionArn;
       this.outputs = [this.connectionArnOutput()];
+      this.resources = {};
       return;
     }
     if (props.sharedConnectionName !== undefined) {
@@ -169,6 +195,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
         name: props.sharedConnectionName,
       });
       this.connectionArn = shared.arn;
+      this.resources = { sharedConnection: shared };
       this.outputs = [
         this.connectionArnOutput(),
         {
@@ -184,6 +211,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
       providerType: 'GitHub',
     });
     this.connectionArn = connection.arn;
+    this.resources = { connection };
     this.outputs = [this.connectionArnOutput(), ...newConnectionOutputs(connection)];
   }
 

@@ -1,3 +1,4 @@
+import { requireAwsProvider } from '../private/provider-versions';
 import { CodepipelineWebhook } from '@cdktf/provider-aws/lib/codepipeline-webhook';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { RepositoryWebhook } from '@cdktf/provider-github/lib/repository-webhook';
@@ -52,13 +53,36 @@ export interface GitHubWebhookSourceProps {
  * table); the guardrail against reading secrets into state is suppressed here,
  * with that reason, and nowhere else.
  */
-function readSecret(scope: Construct, id: string, secretId: string, usedBy: string): string {
+function readSecret(
+  scope: Construct,
+  id: string,
+  secretId: string,
+  usedBy: string,
+): DataAwsSecretsmanagerSecretVersion {
   const secret = new DataAwsSecretsmanagerSecretVersion(scope, id, { secretId });
   Suppressions.add(secret, {
     ruleId: 'CIP_SM_2',
     reason: `Webhook mode needs the value in ${usedBy}, an argument that is neither write-only nor ephemeral, so the state holds it whatever reads it; connection mode needs no token`,
   });
-  return secret.secretString;
+  return secret;
+}
+
+/** The provider resources of a {@link GitHubWebhookSource}. */
+export interface GitHubWebhookSourceResources {
+  /** The GitHub token CodePipeline uses, read from Secrets Manager. */
+  readonly oauthToken: DataAwsSecretsmanagerSecretVersion;
+  /** The webhooks' HMAC secret: read from Secrets Manager, or generated once. */
+  readonly webhookSecret: DataAwsSecretsmanagerSecretVersion | Password;
+  /**
+   * The CodePipeline webhook GitHub calls.
+   * @default - none until the source is bound to a pipeline
+   */
+  readonly pipelineWebhook?: CodepipelineWebhook;
+  /**
+   * The repository's webhook on GitHub.
+   * @default - none until the source is bound to a pipeline
+   */
+  readonly repositoryWebhook?: RepositoryWebhook;
 }
 
 /**
@@ -76,9 +100,9 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
   public readonly outputArtifact: string;
 
   private readonly repository: SourceRepository;
-  private readonly oauthToken: string;
-  private readonly webhookSecret: string;
-  private webhookUrl?: string;
+  private readonly oauthToken: DataAwsSecretsmanagerSecretVersion;
+  private readonly webhookSecret: DataAwsSecretsmanagerSecretVersion | Password;
+  private webhooks?: { readonly pipelineWebhook: CodepipelineWebhook; readonly repositoryWebhook: RepositoryWebhook };
 
   constructor(scope: Construct, id: string, props: GitHubWebhookSourceProps) {
     super(scope, id);
@@ -86,6 +110,7 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
       ...checkOptionalProp('oauthTokenSecretId', props.oauthTokenSecretId, checkSecretId),
       ...checkOptionalProp('webhookSecretId', props.webhookSecretId, checkSecretId),
     ]);
+    requireAwsProvider(this);
     this.repository = props.repository;
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
@@ -103,15 +128,20 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
 
   /** The URL GitHub calls, known after apply; empty until the source is bound to a pipeline. */
   public get outputs(): readonly StackOutput[] {
-    return this.webhookUrl === undefined
+    return this.webhooks === undefined
       ? []
       : [
           {
             name: 'webhook_url',
-            value: this.webhookUrl,
+            value: this.webhooks.pipelineWebhook.url,
             description: 'The CodePipeline webhook that GitHub calls on push',
           },
         ];
+  }
+
+  /** The provider resources it created, to reach any argument it does not model (escape hatch). */
+  public get resources(): GitHubWebhookSourceResources {
+    return { oauthToken: this.oauthToken, webhookSecret: this.webhookSecret, ...this.webhooks };
   }
 
   /** Creates the webhook pair that starts the pipeline on a push to the branch. */
@@ -120,24 +150,25 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     throwIfInvalid(
       'GitHubWebhookSource.bind',
       this,
-      crossPropProblem(this.webhookUrl !== undefined, 'pipelineName', binding.pipelineName, allowed),
+      crossPropProblem(this.webhooks !== undefined, 'pipelineName', binding.pipelineName, allowed),
     );
-    const awsWebhook = new CodepipelineWebhook(this, 'pipeline-webhook', {
+    const secretToken = this.webhookSecretValue;
+    const pipelineWebhook = new CodepipelineWebhook(this, 'pipeline-webhook', {
       name: pipelineWebhookName(binding.pipelineName),
       targetPipeline: binding.pipelineName,
       targetAction: this.actionName,
       authentication: 'GITHUB_HMAC',
-      authenticationConfiguration: { secretToken: this.webhookSecret },
+      authenticationConfiguration: { secretToken },
       // Only pushes to the configured branch; {Branch} is the action's Branch setting.
       filter: [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }],
     });
-    new RepositoryWebhook(this, 'github-webhook', {
+    const repositoryWebhook = new RepositoryWebhook(this, 'github-webhook', {
       repository: this.repository.repositoryName,
       events: ['push'],
       active: true,
-      configuration: { url: awsWebhook.url, contentType: 'json', insecureSsl: false, secret: this.webhookSecret },
+      configuration: { url: pipelineWebhook.url, contentType: 'json', insecureSsl: false, secret: secretToken },
     });
-    this.webhookUrl = awsWebhook.url;
+    this.webhooks = { pipelineWebhook, repositoryWebhook };
     return {
       declaration: {
         name: this.actionName,
@@ -150,7 +181,7 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
           Owner: this.repository.owner,
           Repo: this.repository.repositoryName,
           Branch: this.repository.branch,
-          OAuthToken: this.oauthToken,
+          OAuthToken: this.oauthToken.secretString,
           // The webhook starts the pipeline; polling would start it twice.
           PollForSourceChanges: 'false',
         },
@@ -163,12 +194,17 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     };
   }
 
-  private readWebhookSecret(secretId: string): string {
+  /** The webhooks' shared secret: read from Secrets Manager, or generated. */
+  private get webhookSecretValue(): string {
+    return this.webhookSecret instanceof Password ? this.webhookSecret.result : this.webhookSecret.secretString;
+  }
+
+  private readWebhookSecret(secretId: string): DataAwsSecretsmanagerSecretVersion {
     return readSecret(this, 'webhook-secret', secretId, "the webhooks' secret_token and configuration.secret");
   }
 
   /** Alphanumeric only: CodePipeline silently ignores deliveries signed with a secret that contains special characters. Generated once, then stable in state. */
-  private generateWebhookSecret(): string {
+  private generateWebhookSecret(): Password {
     const stack = TerraformStack.of(this);
     // The random provider, once per stack, only in stacks that generate a secret.
     if (!stack.node.tryFindChild('random')) new RandomProvider(stack, 'random');
@@ -178,6 +214,6 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
       upper: true,
       lower: true,
       numeric: true,
-    }).result;
+    });
   }
 }

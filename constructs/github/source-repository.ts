@@ -5,12 +5,16 @@ import { Repository } from '@cdktf/provider-github/lib/repository';
 import { RepositoryDependabotSecurityUpdates } from '@cdktf/provider-github/lib/repository-dependabot-security-updates';
 import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
 import { Construct } from 'constructs';
-import { checkBoolean, checkIntegerBetween, checkOneOf } from '../private/checks';
-import { checkOptionalList, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { checkBoolean, checkIntegerBetween, checkOneOf, checkStatusCheckContext, matches } from '../private/checks';
+import {
+  Check,
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  throwIfInvalid,
+} from '../private/validation';
 import { PropProblem } from '../core/validation';
-import { Check } from '../private/validation';
-import { matches } from '../private/checks';
-import { checkStatusCheckContext } from '../private/checks';
 
 /** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
 export type RepositoryVisibility = 'private' | 'internal';
@@ -148,6 +152,40 @@ function validateSourceRepositoryProps(props: SourceRepositoryProps): PropProble
   ];
 }
 
+/** The provider resources of a {@link SourceRepository}: those it creates, or the one it reads with `create: false`. */
+export interface SourceRepositoryResources {
+  /**
+   * The repository.
+   * @default - none with `create: false`
+   */
+  readonly repository?: Repository;
+  /**
+   * Its default branch.
+   * @default - none with `create: false`
+   */
+  readonly defaultBranch?: BranchDefault;
+  /**
+   * The branch's protection.
+   * @default - none with `create: false`
+   */
+  readonly branchProtection?: BranchProtection;
+  /**
+   * The `.github/CODEOWNERS` file, committed once.
+   * @default - none without `codeOwners`
+   */
+  readonly codeOwners?: RepositoryFile;
+  /**
+   * Dependabot security updates.
+   * @default - none with `create: false` or `dependabotSecurityUpdates: false`
+   */
+  readonly dependabotSecurityUpdates?: RepositoryDependabotSecurityUpdates;
+  /**
+   * The lookup of an existing repository.
+   * @default - none unless `create: false`
+   */
+  readonly existing?: DataGithubRepository;
+}
+
 /**
  * The GitHub repository the pipeline builds from.
  *
@@ -165,12 +203,10 @@ export class SourceRepository extends Construct {
   public readonly repositoryName: string;
   /** The branch the pipeline builds. */
   public readonly branch: string;
-  private readonly resources?: {
-    readonly name: string;
-    readonly repository: Repository;
-    readonly defaultBranch: BranchDefault;
-    readonly protection: BranchProtection;
-  };
+  /** The provider resources it created or reads, to reach any argument it does not model (escape hatch). */
+  public readonly resources: SourceRepositoryResources;
+  /** The repository's name as given, for `importExisting`; undefined for a repository it only reads. */
+  private readonly createdName?: string;
 
   constructor(scope: Construct, id: string, props: SourceRepositoryProps) {
     super(scope, id);
@@ -183,6 +219,7 @@ export class SourceRepository extends Construct {
         fullName: `${props.owner}/${props.repositoryName}`,
       });
       this.repositoryName = existing.name;
+      this.resources = { existing };
       return;
     }
 
@@ -204,16 +241,19 @@ export class SourceRepository extends Construct {
       rename: true,
     });
     const codeOwners = this.writeCodeOwners(repository, defaultBranch, props);
-    const protection = this.protectBranch(repository, defaultBranch, codeOwners, props);
-    if (props.dependabotSecurityUpdates ?? true) {
-      new RepositoryDependabotSecurityUpdates(this, 'dependabot-security-updates', {
-        repository: repository.name,
-        enabled: true,
-      });
-    }
+    const branchProtection = this.protectBranch(repository, defaultBranch, codeOwners, props);
+    const dependabotSecurityUpdates =
+      (props.dependabotSecurityUpdates ?? true)
+        ? new RepositoryDependabotSecurityUpdates(this, 'dependabot-security-updates', {
+            repository: repository.name,
+            enabled: true,
+          })
+        : undefined;
 
+    this.node.defaultChild = repository;
     this.repositoryName = repository.name;
-    this.resources = { name: props.repositoryName, repository, defaultBranch, protection };
+    this.createdName = props.repositoryName;
+    this.resources = { repository, defaultBranch, branchProtection, codeOwners, dependabotSecurityUpdates };
   }
 
   /** Protects the branch: reviewed pull requests only, the required status checks, no force pushes or deletion. */
@@ -257,7 +297,9 @@ export class SourceRepository extends Construct {
    * @throws when the repository is read with `create: false`, which never manages it
    */
   public importExisting(protectedBranchExists = false): void {
-    if (this.resources === undefined) {
+    const { repository, defaultBranch, branchProtection } = this.resources;
+    const name = this.createdName;
+    if (name === undefined || repository === undefined || defaultBranch === undefined) {
       throwIfInvalid('SourceRepository.importExisting', this, [
         {
           prop: 'create',
@@ -269,10 +311,9 @@ export class SourceRepository extends Construct {
       return;
     }
     // Literal IDs: an import ID must be known before the plan, so it cannot refer to the resource it imports.
-    const name = this.resources.name;
-    this.resources.repository.importFrom(name);
-    this.resources.defaultBranch.importFrom(name);
-    if (protectedBranchExists) this.resources.protection.importFrom(`${name}:${this.branch}`);
+    repository.importFrom(name);
+    defaultBranch.importFrom(name);
+    if (protectedBranchExists) branchProtection?.importFrom(`${name}:${this.branch}`);
   }
 
   /**
@@ -363,4 +404,3 @@ export const checkCodeOwnersPattern = matches(
   /^[^\s!#[\]][^\s[\]]*$/,
   'must be a CODEOWNERS path pattern such as "/app/Dockerfile": no spaces, "[" or "]", not starting with "!" or "#"',
 );
-

@@ -28,10 +28,11 @@ const older = (a: string, b: string) => {
 };
 
 /**
- * Makes the stack of `scope` require at least `minimum` of hashicorp/aws (the
- * highest floor any construct asks for wins), in `terraform.required_providers`.
+ * Makes the stack of `scope` require at least `minimum` of hashicorp/aws (the highest floor any construct asks for
+ * wins), in `terraform.required_providers`: every construct that creates AWS resources calls it, so a user's own
+ * stack states the versions the constructs are written for, instead of the bindings' exact version.
  */
-export function requireAwsProvider(scope: IConstruct, minimum: string): void {
+export function requireAwsProvider(scope: IConstruct, minimum: string = AWS_PROVIDER_FLOOR): void {
   const stack = TerraformStack.of(scope);
   const floor = floors.get(stack);
   if (floor !== undefined && !older(floor, minimum)) return;

@@ -20,7 +20,6 @@ export interface TerraformJson {
   readonly variable?: Record<string, Record<string, any>>;
 }
 
-
 /**
  * The element types of a stack's other top-level blocks, for rules that read
  * every argument (a secret may be written anywhere): a provider configuration

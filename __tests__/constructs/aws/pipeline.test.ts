@@ -12,7 +12,11 @@ import {
 } from '../../../constructs/aws/pipeline-action';
 import { SecureBucket } from '../../../constructs/aws/secure-bucket';
 import { BUILD_ACTION, BUILD_STAGE, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS, START_BUILD_ACTIONS } from '../../../shared/iam-actions';
+import {
+  KEY_ENCRYPT_DECRYPT_ACTIONS,
+  OBJECT_READ_WRITE_ACTIONS,
+  START_BUILD_ACTIONS,
+} from '../../../shared/iam-actions';
 import { contextArn, statement, synth, synthPipeline, Synthesized, testApp } from '../../helpers';
 
 /** An action that records its binding and brings what `config` says. */

@@ -5,7 +5,11 @@ import { EncryptionKey } from '../../../constructs/aws/encryption-key';
 import { SecureBucket } from '../../../constructs/aws/secure-bucket';
 import { ServiceRole } from '../../../constructs/aws/service-role';
 import { Grant, PolicyStatement } from '../../../constructs/core/grants';
-import { BUCKET_READ_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS, OBJECT_READ_WRITE_ACTIONS } from '../../../shared/iam-actions';
+import {
+  BUCKET_READ_ACTIONS,
+  KEY_ENCRYPT_DECRYPT_ACTIONS,
+  OBJECT_READ_WRITE_ACTIONS,
+} from '../../../shared/iam-actions';
 import { statement, synth, Synthesized, testApp } from '../../helpers';
 
 const newRole = (scope: ConstructLike) =>

@@ -3,9 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildStacks } from '../../../main';
-import { parseConfig } from '../../../config/load';
+import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../../../config/load';
 import { parse } from 'yaml';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../config/load';
 import { UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
 import { BUILD_ENVIRONMENT_VARIABLES } from '../../../constructs/ci-pipeline/build-environment';
 import { pipInstalls } from '../../sample-app-requirements';

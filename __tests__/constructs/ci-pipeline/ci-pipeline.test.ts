@@ -8,7 +8,9 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { ActionBinding, ActionConfig, IAction } from '../../../constructs/aws/pipeline-action';
 import { BUILD_ENVIRONMENT_VARIABLES } from '../../../constructs/ci-pipeline/build-environment';
 import { BUILD_STAGE, CiPipeline, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
-import { pipelineProps, statement, synth, synthPipeline } from '../../helpers';
+import { pipelineProps, statement, synth, synthPipeline, testApp } from '../../helpers';
+import { writeStackOutputs } from '../../../constructs/core/stack-output';
+import { Testing, TerraformStack } from 'cdktf';
 
 const EXISTING_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -43,28 +45,30 @@ describe('CiPipeline with Docker Hub (the default shape)', () => {
     );
   });
 
-  test('lists its outputs: the pipeline, the build, the logs, the commands, the image, the pull-request build, then the source, the credentials and the notifications', () => {
-    expect(stack.pipeline.outputs.map((output) => output.name)).toEqual([
-      'pipeline_name',
-      'pipeline_console_url',
-      'build_project_name',
-      'build_project_console_url',
-      'log_group_name',
-      'log_group_console_url',
-      'pipeline_state_command',
-      'list_builds_command',
-      'latest_build_command',
-      'tail_logs_command',
-      'image_repository',
-      'pull_request_build_project_name',
-      'pull_request_status_context',
-      'pull_request_build_console_url',
-      'pull_request_latest_build_command',
-      'pull_request_tail_logs_command',
-      'webhook_url',
-      'registry_credentials_variables',
-      'failure_notifications_topic_arn',
-    ]);
+  test('lists its outputs: the pipeline, the build, the logs, the commands, the image, the pull-request build, then the source, the credentials and the notifications, each under its name prefix', () => {
+    expect(stack.pipeline.outputs.map((output) => output.name)).toEqual(
+      [
+        'pipeline_name',
+        'pipeline_console_url',
+        'build_project_name',
+        'build_project_console_url',
+        'log_group_name',
+        'log_group_console_url',
+        'pipeline_state_command',
+        'list_builds_command',
+        'latest_build_command',
+        'tail_logs_command',
+        'image_repository',
+        'pull_request_build_project_name',
+        'pull_request_status_context',
+        'pull_request_build_console_url',
+        'pull_request_latest_build_command',
+        'pull_request_tail_logs_command',
+        'webhook_url',
+        'registry_credentials_variables',
+        'failure_notifications_topic_arn',
+      ].map((name) => `app_${name}`),
+    );
   });
 });
 
@@ -265,5 +269,61 @@ describe('CiPipeline', () => {
         '\n/buildspec.yml @my-org/platform\n/Dockerfile @my-org/platform\n',
       );
     });
+  });
+});
+
+describe('two CiPipelines with Docker Hub in one stack', () => {
+  const twoPipelines = (prefixes: readonly (string | undefined)[]) => {
+    const stack = new TerraformStack(testApp(), 'team');
+    const pipelines = ['api', 'web-app'].map(
+      (name, index) =>
+        new CiPipeline(stack, name, {
+          ...pipelineProps({ name, github: { owner: 'my-org', repository: name } }),
+          terraformNamePrefix: prefixes[index],
+        }),
+    );
+    return { stack, pipelines };
+  };
+
+  test('each keeps its own variables and outputs, named after the pipeline', () => {
+    const { stack, pipelines } = twoPipelines([undefined, undefined]);
+    for (const pipeline of pipelines) writeStackOutputs(stack, pipeline.outputs);
+    const json = JSON.parse(Testing.synth(stack));
+    expect(Object.keys(json.variable).sort()).toEqual([
+      'api_dockerhub_credentials_version',
+      'api_dockerhub_password',
+      'api_dockerhub_username',
+      'web_app_dockerhub_credentials_version',
+      'web_app_dockerhub_password',
+      'web_app_dockerhub_username',
+    ]);
+    expect(json.output.api_pipeline_name.value).toMatch(/^\$\{aws_codepipeline\.api_pipeline_[0-9A-F]+\.name\}$/);
+    expect(json.output.web_app_pipeline_name.value).toMatch(
+      /^\$\{aws_codepipeline\.web-app_pipeline_[0-9A-F]+\.name\}$/,
+    );
+    expect(Object.keys(json.output)).toHaveLength(2 * 19);
+    expect(json.output.web_app_registry_credentials_variables.value).toContain('TF_VAR_web_app_dockerhub_username');
+  });
+
+  test('a prefix two pipelines share is refused, naming the prop, the name and the other construct', () => {
+    expect(() => twoPipelines(['ci_', 'ci_'])).toThrow(
+      'RegistryCredentials at team/web-app/dockerhub-credentials: invalid prop "variablePrefix" = "ci_dockerhub_username": ' +
+        'must give a variable name unique in the stack team: team/api/dockerhub-credentials has the variable "ci_dockerhub_username" already',
+    );
+  });
+
+  test('outputs written twice under one name are refused, naming the output', () => {
+    const { stack, pipelines } = twoPipelines(['', 'web_']);
+    writeStackOutputs(stack, pipelines[0].outputs);
+    expect(() => writeStackOutputs(stack, pipelines[0].outputs)).toThrow(
+      'writeStackOutputs at team: invalid prop "outputs" = "pipeline_name": must give an output name unique in the stack team',
+    );
+    expect(() => writeStackOutputs(stack, pipelines[1].outputs)).not.toThrow();
+  });
+
+  test('a prefix that is not a Terraform name start is refused', () => {
+    expect(() => twoPipelines(['API-', undefined])).toThrow(
+      'invalid prop "terraformNamePrefix" = "API-": must be "" or 2-42 lowercase letters, digits and "_", starting with a letter and ending with "_"',
+    );
   });
 });

@@ -8,11 +8,10 @@ import { CodebuildWebhook } from '@cdktf/provider-aws/lib/codebuild-webhook';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../../../config/load';
 import { buildStacks } from '../../../main';
-import { pullRequestStatusContext } from '../../../constructs/ci-pipeline/ci-pipeline-props';
+import { CiPipelineProps, pullRequestStatusContext } from '../../../constructs/ci-pipeline/ci-pipeline-props';
 import { CONNECTION_TOKEN_ACTIONS, ECR_PUSH_ACTIONS, SECRET_READ_ACTIONS } from '../../../shared/iam-actions';
 import { CiPipelineStack } from '../../../stacks/ci-pipeline-stack';
 import { AWS_PROVIDER_VERSIONS } from '../../../stacks/aws-provider';
-import { CiPipelineProps } from '../../../constructs/ci-pipeline/ci-pipeline-props';
 import { pipelineProps, statement, synthPipeline, testApp } from '../../helpers';
 
 /** The stack of one pipeline, as Terraform reads it. */
@@ -188,7 +187,7 @@ describe('pull-request builds in other shapes', () => {
   test('can be turned off: no project, no webhook, no required context', () => {
     const off = synthPipeline({ pullRequestBuilds: { enabled: false } });
     expect(off.text).not.toHaveResource(CodebuildWebhook);
-    expect(off.pipeline.pullRequestBuildProject).toBeUndefined();
+    expect(off.pipeline.pullRequestBuilds).toBeUndefined();
     expect(off.at('ci/repository/branch-protection').required_status_checks).toBeUndefined();
   });
 

@@ -1,14 +1,44 @@
-import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion, checkRelativePath, partitionOf } from '../../../constructs/private/checks';
+import {
+  checkArnInPartitionOf,
+  checkArnUsableIn,
+  checkAwsRegion,
+  checkRelativePath,
+  partitionOf,
+} from '../../../constructs/private/checks';
 import { checkBranchName, checkGitHubOwner, checkGitHubRepository } from '../../../constructs/github/source-repository';
-import { checkChatbotSlackChannelArn, checkEmailAddress, checkNotificationEventTypeId, checkNotificationRuleName, checkNotificationRuleResource, checkSnsTopicName } from '../../../constructs/aws/failure-notifications';
-import { checkCodeBuildProjectName, checkConcurrentBuildLimit, checkEnvironmentVariableName, checkLogGroupName, checkLogRetentionDays, checkReportGroupName } from '../../../constructs/aws/build-project';
+import {
+  checkChatbotSlackChannelArn,
+  checkEmailAddress,
+  checkNotificationEventTypeId,
+  checkNotificationRuleName,
+  checkNotificationRuleResource,
+  checkSnsTopicName,
+} from '../../../constructs/aws/failure-notifications';
+import {
+  checkCodeBuildProjectName,
+  checkConcurrentBuildLimit,
+  checkEnvironmentVariableName,
+  checkLogGroupName,
+  checkLogRetentionDays,
+  checkReportGroupName,
+} from '../../../constructs/aws/build-project';
 import { checkCodePipelineName } from '../../../constructs/aws/pipeline';
 import { checkConnectionName } from '../../../constructs/github/github-connection-source';
 import { checkDockerHubRepository, checkPipelineName } from '../../../constructs/ci-pipeline/ci-pipeline-props';
-import { checkIamPolicyName, checkIamRoleName, checkServicePrincipal, checkStatementId } from '../../../constructs/aws/service-role';
+import {
+  checkIamPolicyName,
+  checkIamRoleName,
+  checkServicePrincipal,
+  checkStatementId,
+} from '../../../constructs/aws/service-role';
 import { checkEcrRepositoryName } from '../../../constructs/aws/image-repository';
 import { checkKmsAliasName, checkKmsKeyArn, checkKmsKeyOrAliasArn } from '../../../constructs/aws/encryption-key';
-import { checkNewS3BucketName, checkS3BucketName, checkS3BucketPrefix, checkS3KeyPrefix } from '../../../constructs/aws/secure-bucket';
+import {
+  checkNewS3BucketName,
+  checkS3BucketName,
+  checkS3BucketPrefix,
+  checkS3KeyPrefix,
+} from '../../../constructs/aws/secure-bucket';
 import { checkSecretArn, checkSecretName, checkVariablePrefix } from '../../../constructs/aws/registry-credentials';
 import { Check } from '../../../constructs/private/validation';
 

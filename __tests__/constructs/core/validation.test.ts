@@ -1,6 +1,12 @@
 import { Construct } from 'constructs';
 import { checkConcurrentBuildLimit } from '../../../constructs/aws/build-project';
-import { checkOptionalProp, checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../../../constructs/private/validation';
+import {
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  nestedProblems,
+  throwIfInvalid,
+} from '../../../constructs/private/validation';
 import { describeValue, PropValidationError } from '../../../constructs/core/validation';
 import { testApp } from '../../helpers';
 

@@ -83,6 +83,7 @@ describe('GitHubWebhookSource variants', () => {
         const repository = new SourceRepository(scope, 'r', { owner: 'o', repositoryName: 'r' });
         const source = new GitHubWebhookSource(scope, 'w', { repository, ...props });
         const binding = {
+          scope: source,
           pipelineName: 'p',
           stageName: 'Source',
           role: { addToPolicy: () => undefined },

@@ -1,0 +1,32 @@
+import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { PropValidationError } from './validation';
+
+/** What each stack-level name (an input variable, an output) is claimed by: its kind and name, to a construct path. */
+const claims = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * Claims `name` for `scope` among the stack's input variables or outputs, whose addresses are their names: a second
+ * claim would silently replace the first in the JSON, so it throws, naming the first claimant.
+ *
+ * @param construct the construct (or function) that writes the name, for the error
+ * @param prop what the user sets to make the name unique, for the error
+ */
+export function claimStackName(
+  construct: string,
+  scope: IConstruct,
+  kind: 'variable' | 'output',
+  name: string,
+  prop: string,
+): void {
+  const stack = TerraformStack.of(scope);
+  const taken = claims.get(stack) ?? new Map<string, string>();
+  claims.set(stack, taken);
+  const key = `${kind} ${name}`;
+  const owner = taken.get(key);
+  if (owner !== undefined) {
+    const allowed = `must give ${kind === 'output' ? 'an' : 'a'} ${kind} name unique in the stack ${stack.node.id}: ${owner} has the ${kind} "${name}" already`;
+    throw new PropValidationError(construct, scope, [{ prop, value: name, allowed }]);
+  }
+  taken.set(key, scope.node.path);
+}
