@@ -47,7 +47,7 @@ export function validateStateBootstrapStackProps(props: StateBootstrapStackProps
  * Its policy denies object writes that do not name the key, so a backend that
  * would store state under S3-managed keys, readable by anyone allowed
  * `s3:GetObject`, fails at `terraform init` instead. Backends name the key by
- * its alias ({@link stateKeyAlias}), as {@link CiPipelineStack} does.
+ * its alias (`alias/terraform-state/<bucket>`), as {@link CiPipelineStack} does.
  *
  * It keeps its own state locally because the bucket must exist before any
  * stack can use it as a backend; deploy it once, first.

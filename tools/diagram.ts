@@ -24,6 +24,8 @@ import {
   TerraformJson,
 } from '../guardrails/core/terraform-json';
 
+export type { TerraformJson } from '../guardrails/core/terraform-json';
+
 /** The README's generated block: `<!-- diagram:<stack> -->` … `<!-- /diagram -->`. */
 export const README_DIAGRAM = /<!-- diagram:([A-Za-z0-9_-]+) -->\n[\s\S]*?<!-- \/diagram -->/;
 

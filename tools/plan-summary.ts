@@ -71,8 +71,35 @@ const planSchema = z
   })
   .passthrough();
 
-type ResourceChange = z.infer<typeof resourceChangeSchema>;
-type Plan = z.infer<typeof planSchema>;
+/** A change's actions and values, as `terraform show -json` writes them (the fields read here). */
+export interface Change {
+  readonly actions: readonly ('no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget')[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly replace_paths?: readonly (readonly (string | number)[])[];
+  readonly importing?: { readonly id?: string };
+}
+
+/** One resource's change in a plan (the fields read here). */
+export interface ResourceChange {
+  readonly address: string;
+  readonly previous_address?: string;
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly deposed?: string;
+  readonly change: Change;
+  readonly action_reason?: string;
+}
+
+/** A plan as `terraform show -json` writes it (the fields read here), as {@link parsePlan} returns it. */
+export interface Plan {
+  readonly format_version: string;
+  readonly terraform_version?: string;
+  readonly resource_changes: readonly ResourceChange[];
+  readonly resource_drift: readonly ResourceChange[];
+  readonly output_changes: Readonly<Record<string, Partial<Change>>>;
+  readonly errored?: boolean;
+}
 
 /** A file that is not a Terraform JSON plan; the message says what it is and what to run. */
 export class PlanError extends Error {

@@ -3,18 +3,17 @@ import { EncryptionKey, IEncryptionKey } from '../../constructs/aws/encryption-k
 import { buildFailures, FailureNotifications, pipelineFailures } from '../../constructs/aws/failure-notifications';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
+import { checkStack, TerraformJson } from '../../guardrails';
+import { SynthesizedStack } from '../../guardrails/core/terraform-json';
 import {
-  checkStack,
   codeBuildNeeds,
   isAllowed,
   isAllowedOnAny,
-  NormalizedStatement,
   PERMISSION_RULES,
   pipelineNeeds,
   secretOfVariable,
-  SynthesizedStack,
-  TerraformJson,
-} from '../../guardrails';
+} from '../../guardrails/rules/permissions';
+import { NormalizedStatement } from '../../guardrails/core/policy-document';
 import { pipelineProps, testApp } from '../helpers';
 
 function synthesize(pipeline: CiPipelineProps): TerraformJson {

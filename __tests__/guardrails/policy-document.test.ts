@@ -1,11 +1,6 @@
-import {
-  checkStack,
-  parsePolicyJson,
-  parseReference,
-  policiesAt,
-  SynthesizedStack,
-  TerraformJson,
-} from '../../guardrails';
+import { checkStack, TerraformJson } from '../../guardrails';
+import { parseReference, SynthesizedStack } from '../../guardrails/core/terraform-json';
+import { parsePolicyJson, policiesAt } from '../../guardrails/core/policy-document';
 
 /** A stack JSON with one KMS key whose policy is `keyPolicy`, a role with `rolePolicy`, and a loose document. */
 function stackJson(keyPolicy: string, rolePolicy: string): TerraformJson {

@@ -378,7 +378,7 @@ export class BuildProject extends Construct implements IBuildProject {
   public readonly projectArn: string;
   /**
    * The project's ARN as a reference to the project: whatever uses it is created
-   * after the project. ({@link projectArn} is known at plan time instead, for IAM policies.)
+   * after the project. (`projectArn` is known at plan time instead, for IAM policies.)
    */
   public readonly deployedProjectArn: string;
   /** The log group the builds write to. */

@@ -96,7 +96,7 @@ export interface GitHubBuildSource {
   readonly webhookFilterGroups: readonly (readonly WebhookFilter[])[];
   /**
    * Who may start pull-request builds. Writing it needs hashicorp/aws
-   * {@link PULL_REQUEST_BUILD_POLICY_PROVIDER} or later, which the stack then requires.
+   * 6.13.0 or later, which the stack then requires.
    * @default - none written: CodeBuild applies its default to a new project, ALL_PULL_REQUESTS with the default
    * approver roles
    */

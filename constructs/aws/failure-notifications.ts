@@ -43,7 +43,7 @@ export interface FailureNotificationRule {
   readonly ruleName: string;
   /** The ARN of the pipeline or build project whose events are sent (a reference, such as a pipeline's `arn`). */
   readonly resourceArn: string;
-  /** The events sent, e.g. {@link PIPELINE_EXECUTION_FAILED} or {@link BUILD_FAILED}. */
+  /** The events sent, e.g. `codepipeline-pipeline-pipeline-execution-failed`. */
   readonly eventTypeIds: readonly string[];
 }
 

@@ -43,7 +43,7 @@ export interface PipelineProps {
   readonly pipelineType?: PipelineType;
   /**
    * How overlapping executions run: `SUPERSEDED`, `QUEUED` or `PARALLEL` (see
-   * {@link EXECUTION_MODES}); V1 pipelines run only `SUPERSEDED`.
+   * `EXECUTION_MODES`); V1 pipelines run only `SUPERSEDED`.
    * @default - `QUEUED` for V2 pipelines, `SUPERSEDED` for V1
    */
   readonly executionMode?: ExecutionMode;

@@ -30,7 +30,7 @@ export interface ServiceRoleProps {
    * statement's `aws:SourceAccount` condition, which keeps the service from
    * acting for another account with this role (the confused deputy problem).
    * Only for services that document the key in role trust policies
-   * ({@link CONFUSED_DEPUTY_SERVICES}): for any other the condition never
+   * (`CONFUSED_DEPUTY_SERVICES` in shared/iam-actions.ts): for any other the condition never
    * matches and the service could not assume the role.
    * @default - the stack's account (`AwsContext.accountId`) for those services; no condition for others
    */
@@ -38,7 +38,7 @@ export interface ServiceRoleProps {
   /**
    * ARN patterns of the resources that may have the service assume the role
    * (an `ArnLike` condition on `aws:SourceArn`), e.g. the CodeBuild project's
-   * ARN. Each names one account. Only for {@link CONFUSED_DEPUTY_SERVICES}.
+   * ARN. Each names one account. Only for those services.
    * @default - any resource of the source account
    */
   readonly sourceArns?: readonly string[];
@@ -134,7 +134,7 @@ export interface ServiceRoleResources {
  * optionally `aws:SourceArn`) against the confused deputy problem; the
  * permission policy is an `aws_iam_policy_document` built at synth time from the
  * statements that the other constructs' `grant*` methods add, merged as
- * {@link PolicyStatements} describes.
+ * {@link Grant} describes.
  */
 export class ServiceRole extends Construct implements IServiceRole {
   /**

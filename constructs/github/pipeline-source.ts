@@ -8,7 +8,7 @@ export const DEFAULT_SOURCE_ARTIFACT = 'source_output';
 
 /**
  * Where a pipeline's code comes from and how a push starts the pipeline: the
- * Source stage's action, which writes the code to {@link outputArtifact}.
+ * Source stage's action, which writes the code to its `outputArtifact`.
  */
 export interface IPipelineSource extends IAction {
   /** The artifact the source action writes the checked-out code to. */

@@ -14,7 +14,7 @@ export interface Rule {
   readonly name: string;
   /**
    * The element types checked: resource types, `data.<type>`, `terraform` for the settings block,
-   * `provider`, `output`, `locals`, `variable`, or {@link ANY_ELEMENT} for every element.
+   * `provider`, `output`, `locals`, `variable`, or `*` for every element.
    */
   readonly targets: readonly string[];
   /** How to comply. */

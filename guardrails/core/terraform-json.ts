@@ -33,7 +33,7 @@ export const CONFIGURATION_ELEMENT_TYPES = ['provider', 'output', 'locals', 'var
 export interface Element {
   /** `aws_s3_bucket.name`, `data.aws_iam_policy_document.name`, `terraform`, `provider.aws`, `output.name`, `local.name` or `var.name`. */
   readonly address: string;
-  /** The resource type, `data.<type>` for data sources, `terraform`, or one of {@link CONFIGURATION_ELEMENT_TYPES}. */
+  /** The resource type, `data.<type>` for data sources, `terraform`, or one of `provider`, `output`, `locals`, `variable`. */
   readonly type: string;
   /** The construct path (from cdktf's metadata), or the address when there is none. */
   readonly path: string;
