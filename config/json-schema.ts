@@ -27,3 +27,24 @@ export function configJsonSchema(): Record<string, unknown> {
 
 /** The schema as written to the file: two-space JSON with a final newline. */
 export const configJsonSchemaText = (): string => `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+
+/** A JSON Schema node, as far as the walks here read it. */
+interface SchemaNode {
+  readonly type?: string;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
+  readonly required?: readonly string[];
+}
+
+/**
+ * Every field path of the document (`pipelines[].github.branch`), in the schema's order: one list for the tests that
+ * follow each field to the stacks and for the generated reference.
+ */
+export function configFieldPaths(node: SchemaNode = configJsonSchema() as SchemaNode, prefix = ''): string[] {
+  if (node.type === 'array' && node.items !== undefined) return configFieldPaths(node.items, `${prefix}[]`);
+  if (node.type === 'object' && node.properties !== undefined)
+    return Object.entries(node.properties).flatMap(([key, child]) =>
+      configFieldPaths(child, prefix === '' ? key : `${prefix}.${key}`),
+    );
+  return [prefix];
+}

@@ -1,10 +1,8 @@
 /**
- * The configuration document's schema. zod checks its shape: types, required
- * fields, unknown fields (typos). Every rule about values is the constructs'
- * own: each `pipelines[]` entry is checked with {@link validateCiPipelineProps},
- * and the region and state with the stacks' validation, through the same
- * mapping the app builds its stacks with. A document that passes here builds
- * without a construct error.
+ * The configuration document's schema. zod checks its shape: types, required fields, unknown fields (typos). Every
+ * rule about values is the constructs' own ({@link valueProblems}): each `pipelines[]` entry is checked with
+ * {@link validateCiPipelineProps}, and the region and state with the stacks' validation, through the same mapping the
+ * app builds its stacks with. A document that passes both builds without a construct error.
  */
 import { z } from 'zod';
 import { COMPUTE_TYPES } from '../constructs/aws/build-project';
@@ -12,6 +10,7 @@ import { checkConnectionName } from '../constructs/github/github-connection-sour
 import { checkS3KeyPrefix } from '../constructs/aws/secure-bucket';
 import { PropProblem } from '../constructs/core/validation';
 import {
+  CiPipelineProps,
   namedResourcesOf,
   PULL_REQUEST_APPROVALS,
   PULL_REQUEST_APPROVER_ROLES,
@@ -36,7 +35,7 @@ import {
 } from './stack-props';
 
 /** A problem at a field of the document. */
-interface FieldProblem {
+export interface FieldProblem {
   readonly path: readonly (string | number)[];
   readonly value: unknown;
   readonly message: string;
@@ -69,39 +68,46 @@ const atFields = (base: readonly (string | number)[], problems: readonly PropPro
     message: problem.allowed,
   }));
 
-/**
- * Adds the problems that `validate` finds in an object as issues at their
- * fields. It runs even when other fields failed, so that every problem is
- * reported at once, but not while the object or one of `sections` (the objects
- * it reads into) has the wrong type, and it leaves out fields that have an
- * issue already.
- */
-function validatedBy<T>(sections: readonly string[], validate: (value: T) => readonly FieldProblem[]) {
-  const wrongType = (issue: z.core.$ZodRawIssue) => {
-    const path = issue.path ?? [];
-    return (
-      issue.code === 'invalid_type' && (path.length === 0 || (path.length === 1 && sections.includes(String(path[0]))))
-    );
-  };
-  return z.core._check<T>(
-    (payload) => {
-      const reported = payload.issues
-        .filter((issue) => issue.code !== 'unrecognized_keys')
-        .map((issue) => (issue.path ?? []).join('.'));
-      for (const problem of validate(payload.value)) {
-        const path = problem.path.join('.');
-        if (reported.some((field) => path === field || path.startsWith(`${field}.`))) continue;
-        payload.issues.push({
-          code: 'custom',
-          path: [...problem.path],
-          input: problem.value,
-          message: problem.message,
-        });
-      }
-    },
-    { when: (payload) => !payload.issues.some(wrongType) },
-  );
+/** An issue zod found with the document's shape: where, and whether it is a wrong type (or a missing field). */
+export interface ShapeIssue {
+  readonly path: readonly PropertyKey[];
+  readonly code: string;
 }
+
+/**
+ * The problems the constructs' rules find in the document, beside those zod found with its shape: every problem at
+ * once. An object's rules are not run while it, or one of the `sections` it reads into, has the wrong type; and a
+ * field zod reported already is left out.
+ */
+export function valueProblems(document: unknown, shapeIssues: readonly ShapeIssue[]): FieldProblem[] {
+  const wrongType = (base: readonly PropertyKey[], sections: readonly string[]) =>
+    shapeIssues.some((issue) => {
+      if (issue.code !== 'invalid_type' || !startsWith(issue.path, base)) return false;
+      const rest = issue.path.slice(base.length);
+      return rest.length === 0 || (rest.length === 1 && sections.includes(String(rest[0])));
+    });
+  const reported = shapeIssues.filter((issue) => issue.code !== 'unrecognized_keys').map((issue) => issue.path);
+  const fresh = (problem: FieldProblem) => !reported.some((field) => startsWith(problem.path, field));
+  if (!isObject(document)) return [];
+  const config = document as unknown as PipelinesConfig;
+  const pipelines = Array.isArray(config.pipelines) ? config.pipelines : [];
+  return [
+    ...pipelines.flatMap((pipeline, index) =>
+      isObject(pipeline) && !wrongType(['pipelines', index], PIPELINE_SECTIONS)
+        ? atFields(['pipelines', index], validateCiPipelineProps(pipeline))
+        : [],
+    ),
+    ...(wrongType([], ['state', 'pipelines', 'connection'])
+      ? []
+      : [...stackProblems(config), ...connectionProblems(config), ...fleetProblems(config)]),
+  ].filter(fresh);
+}
+
+/** The objects of a pipeline entry its rules read into. */
+const PIPELINE_SECTIONS = ['github', 'registry', 'build', 'pullRequestBuilds', 'notifications'];
+
+const startsWith = (path: readonly PropertyKey[], prefix: readonly PropertyKey[]) =>
+  prefix.length <= path.length && prefix.every((key, index) => key === path[index]);
 
 const githubSchema = strictObject({
   owner: z.string(),
@@ -163,11 +169,7 @@ const pipelineSchema = strictObject({
   artifactRetentionDays: z.number().optional(),
   encryptionKeyArn: z.string().optional(),
   artifactBucketName: z.string().optional(),
-}).check(
-  validatedBy(['github', 'registry', 'build', 'pullRequestBuilds', 'notifications'], (pipeline) =>
-    atFields([], validateCiPipelineProps(pipeline)),
-  ),
-);
+});
 
 const stateSchema = strictObject({
   bucket: z.string(),
@@ -189,13 +191,7 @@ export const configSchema = strictObject({
   state: stateSchema,
   connection: connectionSchema.optional(),
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
-}).check(
-  validatedBy(['state', 'pipelines', 'connection'], (config) => [
-    ...stackProblems(config),
-    ...connectionProblems(config),
-    ...fleetProblems(config),
-  ]),
-);
+});
 
 /** The validated document. */
 export type PipelinesConfig = z.infer<typeof configSchema>;
@@ -324,3 +320,24 @@ function fleetProblems(config: PipelinesConfig): FieldProblem[] {
 }
 
 const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null;
+
+/** Deeply read-only, so that the schema's arrays compare with the props' read-only ones. */
+type DeepReadonly<T> = T extends readonly (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+/** `true` when A and B are the same type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only for `true`. */
+type Holds<T extends true> = T;
+/** What only a library user sets on a CiPipeline: the app's stacks hold one pipeline each. */
+type LibraryOnlyProps = 'terraformNamePrefix';
+
+/**
+ * A `pipelines[]` entry is exactly a CiPipeline's props, field for field and type for type: a field added to one and
+ * not the other fails the type check here (`npm run typecheck`), so the configuration and the construct cannot drift.
+ */
+export type PipelineEntryIsCiPipelineProps = Holds<
+  Same<DeepReadonly<PipelineConfig>, DeepReadonly<Omit<CiPipelineProps, LibraryOnlyProps>>>
+>;

@@ -58,7 +58,22 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'cannot read the file: the file does not exist (set CI_PIPELINES_CONFIG to a JSON configuration file)',
   ],
   ['an empty config file', '  \n', 'the file is empty'],
-  ['a config file that is not JSON', '{ region: ', 'the file is not valid JSON'],
+  [
+    'a config file that is not JSON: the line and column, and what JSON expected there',
+    '{ region: ',
+    'the file is not valid JSON: line 1, column 3: this is not JSON (names and strings are written in double quotes',
+  ],
+  [
+    'a missing comma between two properties, on the line where the next one starts',
+    '{\n  "region": "eu-west-1"\n  "pipelines": []\n}',
+    'the file is not valid JSON: line 3, column 3: a "," is expected before the next property or item',
+  ],
+  [
+    'a trailing comma',
+    '{\n  "pipelines": [1, 2,]\n}',
+    'the file is not valid JSON: line 2, column 22: a value is expected (is there a comma after the last item?)',
+  ],
+  ['a comment', '{\n  // the region\n  "region": "eu-west-1"\n}', 'line 2, column 3: JSON has no comments'],
   ['a document that is not an object', '[]', '(document): got []; expected type object'],
   // Wrong types and missing fields
   [

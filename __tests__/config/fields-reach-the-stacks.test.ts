@@ -5,9 +5,8 @@
  * can: for each field of the schema it sets a value other than the default and
  * expects different stacks. A new field without a case here fails too.
  */
-import { z } from 'zod';
 import { parseConfig } from '../../config/load';
-import { configSchema } from '../../config/schema';
+import { configFieldPaths } from '../../config/json-schema';
 import { buildStacks } from '../../main';
 import { validConfigDocument, testApp } from '../helpers';
 
@@ -15,18 +14,6 @@ type Document = ReturnType<typeof validConfigDocument> & Record<string, any>;
 type Pipeline = Record<string, any>;
 
 /** Every field of a schema, as a path (`pipelines[].github.branch`). */
-function fieldsOf(schema: z.ZodType, prefix = ''): string[] {
-  const def = (schema as any)._zod.def;
-  if (def.type === 'optional') return fieldsOf(def.innerType, prefix);
-  if (def.type === 'pipe') return fieldsOf(def.in, prefix);
-  if (def.type === 'array') return fieldsOf(def.element, `${prefix}[]`);
-  if (def.type === 'object')
-    return Object.entries(def.shape).flatMap(([key, field]) =>
-      fieldsOf(field as z.ZodType, prefix === '' ? key : `${prefix}.${key}`),
-    );
-  return [prefix];
-}
-
 /** Fields that are deliberately not for the stacks, and why. */
 const NOT_FOR_THE_STACKS: Readonly<Record<string, string>> = {
   $schema: 'the JSON Schema an editor validates the file with; it describes the file, not the pipelines',
@@ -153,7 +140,7 @@ function documentWith(
 }
 
 describe('every configuration field reaches the stacks', () => {
-  const fields = fieldsOf(configSchema);
+  const fields = configFieldPaths();
   const baselines = new Map<FieldCase['context'], Stacks>();
   const baseline = (context: FieldCase['context']) => {
     if (!baselines.has(context)) baselines.set(context, stacksOf(documentWith(context)));
