@@ -1,9 +1,9 @@
 /**
- * The configuration's JSON Schema, generated from the zod schema, so that
- * editors validate and complete `pipelines.json` as it is typed (the document's
- * `$schema` names the file). It describes the document's shape: fields, types,
- * allowed values, unknown fields refused. The rules about values that need the
- * constructs (names, ARNs, limits, rules across fields) run at synth.
+ * The configuration's JSON Schema, generated from the zod schema, so that editors validate and complete
+ * `pipelines.json` as it is typed (the document's `$schema` names the file). It describes the document's shape:
+ * fields, types, allowed values, unknown fields refused. The rules about values that need the constructs (names,
+ * ARNs, limits, rules across fields) run at synth. `npm run docs` adds each field's description and default
+ * (scripts/docs/config-docs.ts) and writes the file.
  */
 import { z } from 'zod';
 import { configSchema } from './schema';
@@ -20,13 +20,11 @@ export function configJsonSchema(): Record<string, unknown> {
     $id: `https://github.com/example-org/cdktf-github-codepipeline-ci/config/${JSON_SCHEMA_FILE}`,
     title: 'CI pipelines configuration',
     description:
-      'The configuration that `npm run synth` builds the CI pipeline stacks from (README: "Configuration"). Generated from config/schema.ts by `npm run schema`.',
+      'The configuration that `npm run synth` builds the CI pipeline stacks from (docs/configuration.md). ' +
+      'Generated from config/schema.ts and the construct props by `npm run docs`.',
     ...shape,
   };
 }
-
-/** The schema as written to the file: two-space JSON with a final newline. */
-export const configJsonSchemaText = (): string => `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
 
 /** A JSON Schema node, as far as the walks here read it. */
 interface SchemaNode {

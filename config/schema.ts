@@ -171,26 +171,84 @@ const pipelineSchema = strictObject({
   artifactBucketName: z.string().optional(),
 });
 
+// The configuration's own fields are described here; a pipelines[] field is a CiPipelineProps prop, described there.
 const stateSchema = strictObject({
-  bucket: z.string(),
-  region: z.string(),
-  keyPrefix: z.string(),
-  kmsKeyArn: z.string().optional(),
-  s3ManagedEncryption: z.boolean().optional(),
-  create: z.boolean().optional(),
+  bucket: z.string().meta({
+    description:
+      "The state bucket: the one the state-bootstrap stack creates, or an existing one (S3's general purpose bucket " +
+      'naming rules; a name ending in "-an" only for an existing bucket in an account regional namespace).',
+  }),
+  region: z.string().meta({ description: 'The region of the state bucket.' }),
+  keyPrefix: z.string().meta({
+    description:
+      'The prefix of the state keys: each pipeline stack keeps its state at `<keyPrefix>/<name>/terraform.tfstate`.',
+  }),
+  kmsKeyArn: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        "The customer-managed KMS key that encrypts state and lock objects (the backend's `kms_key_id`): a key or alias " +
+        'ARN in `state.region`, or an alias name. Without it the S3 backend writes state with S3-managed keys, which ' +
+        'anyone allowed s3:GetObject on the bucket can read. Default: the bootstrap key, by its alias ' +
+        '`alias/terraform-state/<bucket>`; required with `create: false` unless `s3ManagedEncryption` is true.',
+    }),
+  s3ManagedEncryption: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'With `create: false` and no `kmsKeyArn`: accept S3-managed encryption of the state explicitly (the CIP_TF_2 ' +
+        'guardrail is then suppressed, with the reason in the JSON).',
+      default: false,
+    }),
+  create: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'Create the state bucket in the state-bootstrap stack. `false` when it exists already: that stack is not ' +
+        'synthesized, and the pipeline stacks keep their state in the existing bucket.',
+      default: true,
+    }),
 });
 
 const connectionSchema = strictObject({
-  name: z.string().optional(),
-  create: z.boolean().optional(),
+  name: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'The CodeConnections connection that every connection-mode pipeline without a connection of its own shares ' +
+        '(1-32 letters, digits and .@_-), created by the github-connection stack.',
+      default: 'ci-pipelines-github',
+    }),
+  create: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'Create the shared connection. `false` when a connection of that name exists already (approved, perhaps by ' +
+        'another configuration): no stack creates it, and the pipelines look it up by name.',
+      default: true,
+    }),
 });
 
 export const configSchema = strictObject({
-  $schema: z.string().optional(),
-  region: z.string(),
-  state: stateSchema,
-  connection: connectionSchema.optional(),
-  pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }),
+  $schema: z.string().optional().meta({
+    description: 'The JSON Schema an editor checks the file with: `./pipelines.schema.json` beside the default file.',
+  }),
+  region: z.string().meta({ description: 'The AWS region the pipelines run in.' }),
+  state: stateSchema.meta({ description: 'Where the stacks keep their Terraform state (an S3 backend).' }),
+  connection: connectionSchema
+    .optional()
+    .meta({ description: 'The GitHub connection the connection-mode pipelines share.' }),
+  pipelines: z
+    .array(pipelineSchema)
+    .min(1, { message: 'must list at least one pipeline' })
+    .meta({
+      description: 'One entry per app, each a CiPipeline in a stack of its own (`ci-<name>`); names are unique.',
+    }),
 });
 
 /** The validated document. */

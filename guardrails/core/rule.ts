@@ -17,6 +17,11 @@ export interface Rule {
    * `provider`, `output`, `locals`, `variable`, or `*` for every element.
    */
   readonly targets: readonly string[];
+  /**
+   * Why the rule matters: the risk it prevents, in one to three sentences, citing the owning service's
+   * documentation or the scanner's check.
+   */
+  readonly explanation: string;
   /** How to comply. */
   readonly fix: string;
   /** What is wrong with `element`; empty when it complies. */

@@ -6,6 +6,10 @@ export const CLOUDWATCH_LOGS_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV_AWS_66',
     name: 'CloudWatch log groups have a retention period',
+    explanation:
+      'A log group without retention keeps its events forever, so build logs, and any secret a ' +
+      "build once printed, accumulate, billed and readable, with no end. Checkov's CKV_AWS_66 " +
+      'checks the same: "Ensure that CloudWatch Log Group specifies retention days".',
     targets: LOG_GROUP,
     fix: "set `retention_in_days` to one of CloudWatch Logs' retention periods",
     passes: ({ body }) => body.retention_in_days !== undefined && Number(body.retention_in_days) !== 0,
@@ -15,6 +19,11 @@ export const CLOUDWATCH_LOGS_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV_AWS_158',
     name: 'CloudWatch log groups are encrypted with a customer-managed KMS key',
+    explanation:
+      'CloudWatch Logs always encrypts log data, but with a key only the service controls; with a ' +
+      'customer-managed key, reading the build logs also takes kms:Decrypt under a key policy the ' +
+      "stack writes, and disabling the key cuts off access. Checkov's CKV_AWS_158 checks the same: " +
+      '"Ensure that CloudWatch Log Group is encrypted by KMS".',
     targets: LOG_GROUP,
     fix: 'set `kms_key_id` to a KMS key whose policy lets CloudWatch Logs use it',
     passes: ({ body }) => typeof body.kms_key_id === 'string' && body.kms_key_id !== '',

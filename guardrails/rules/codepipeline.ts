@@ -5,6 +5,12 @@ export const CODEPIPELINE_RULES: readonly Rule[] = [
   {
     id: 'CKV_AWS_219',
     name: 'CodePipeline artifact stores are encrypted with a customer-managed KMS key',
+    explanation:
+      'Pipeline artifacts hold the source code and the build output; without an encryption key ' +
+      'CodePipeline uses the AWS managed key for Amazon S3, whose policy cannot be changed, so ' +
+      'anyone in the account allowed to read the bucket reads them, and cross-account actions ' +
+      'cannot decrypt them at all. Checkov\'s CKV_AWS_219 checks the same: "Ensure Code Pipeline ' +
+      'Artifact store is using a KMS CMK".',
     targets: ['aws_codepipeline'],
     fix: 'give every `artifact_store` an `encryption_key { type = "KMS", id = <key ARN> }`',
     check: ({ body }) => {

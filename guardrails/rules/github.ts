@@ -94,6 +94,10 @@ export const GITHUB_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV_GIT_1',
     name: 'GitHub repositories are private or internal',
+    explanation:
+      "A public repository shows everyone the pipeline's code, buildspecs and infrastructure, and " +
+      "lets anyone fork it and open pull requests for the CI to build. Checkov's CKV_GIT_1 checks " +
+      'the same: "Ensure Repository is Private".',
     targets: REPOSITORY,
     fix: 'set `visibility = "private"` (or "internal")',
     passes: ({ body }) =>
@@ -105,6 +109,11 @@ export const GITHUB_RULES: readonly Rule[] = [
   {
     id: 'CKV_GIT_2',
     name: 'GitHub webhooks deliver over verified TLS',
+    explanation:
+      "With `insecure_ssl`, GitHub does not verify the receiver's certificate, and with an http:// " +
+      'URL it sends deliveries in clear text, so anyone on the path can read or impersonate the ' +
+      'endpoint. Checkov\'s CKV_GIT_2 checks `insecure_ssl` only ("Ensure GitHub repository webhook ' +
+      'uses secure SSL"); this rule also requires https.',
     targets: GITHUB_WEBHOOKS,
     fix: 'use an https:// URL and leave `configuration.insecure_ssl` false',
     check: ({ body }) => {
@@ -125,6 +134,12 @@ export const GITHUB_RULES: readonly Rule[] = [
   {
     id: 'CIP_GIT_1',
     name: 'Webhooks are signed with a secret that is not written in the code',
+    explanation:
+      "Without a secret, the receiver cannot tell GitHub's deliveries from anyone else's requests, " +
+      'so whoever learns the URL can start builds and pipelines, and an UNAUTHENTICATED ' +
+      'CodePipeline webhook "accepts all webhook trigger requests regardless of origin" ' +
+      '(CodePipeline API Reference, "WebhookDefinition"). A literal secret is known to everyone who ' +
+      'can read the code ("Validating webhook deliveries", GitHub Docs).',
     targets: [...GITHUB_WEBHOOKS, 'aws_codepipeline_webhook'],
     fix: 'take the secret from a random_password or a Secrets Manager data source, never a literal',
     check: ({ type, body }) => {
@@ -145,6 +160,10 @@ export const GITHUB_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV_GIT_3',
     name: 'GitHub repositories have vulnerability alerts on',
+    explanation:
+      'Without vulnerability alerts, a dependency with a published vulnerability is built into ' +
+      'every artifact and image and nobody is told. Checkov\'s CKV_GIT_3 checks the same: "Ensure ' +
+      'GitHub repository has vulnerability alerts enabled".',
     targets: REPOSITORY,
     fix: 'set `vulnerability_alerts = true`',
     passes: ({ body }) => isTrue(body.vulnerability_alerts),
@@ -153,6 +172,11 @@ export const GITHUB_RULES: readonly Rule[] = [
   {
     id: 'CKV2_GIT_1',
     name: 'GitHub repositories protect their default branch',
+    explanation:
+      'Without protection on the default branch, anyone with write access can push to it directly, ' +
+      'force-push over it or delete it, and the pipeline builds and deploys the result unreviewed. ' +
+      'Checkov\'s CKV2_GIT_1 checks that some protection exists ("Ensure each Repository has branch ' +
+      'protection associated"); this rule checks that one covers the default branch.',
     targets: REPOSITORY,
     fix: 'add a `github_branch_protection` for the repository whose pattern is the default branch',
     check: (repository, stack) => {
@@ -174,6 +198,11 @@ export const GITHUB_RULES: readonly Rule[] = [
   {
     id: 'CIP_GIT_2',
     name: 'Branch protections and rulesets keep reviews, admins and history as the product sets them',
+    explanation:
+      "Whatever reaches the protected branch is built and deployed with the pipeline's roles, so " +
+      "the protection is the pipeline's review gate. Approvals that survive later pushes, " +
+      'administrators exempt from the rules, force pushes, deletions and bypass actors each let a ' +
+      'change through unreviewed ("About protected branches", GitHub Docs).',
     targets: ['github_branch_protection', 'github_branch_protection_v3', 'github_repository_ruleset'],
     fix: 'require at least one approving review that stale pushes dismiss, set enforce_admins = true, leave force pushes and deletions off, and name no bypass actors (SourceRepository does)',
     check: (element) =>

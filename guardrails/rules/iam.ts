@@ -25,10 +25,11 @@ export function wildcardArnFields(resource: string): string[] {
 }
 
 /** A rule against Allow statements that grant every action of `service` ("*" or "<service>:*"). */
-function serviceWildcardRule(id: string, service: string, label: string, fix: string): Rule {
+function serviceWildcardRule(id: string, service: string, label: string, explanation: string, fix: string): Rule {
   return statementRule({
     id,
     name: `IAM policies do not grant every ${label} action`,
+    explanation,
     uses: ['identity'],
     fix,
     offending: (statement) => {
@@ -44,6 +45,11 @@ export const IAM_RULES: readonly Rule[] = [
   {
     id: 'CIP_IAM_1',
     name: 'IAM policies are written so they can be checked',
+    explanation:
+      'A policy built from an expression computed at apply has no statements these rules can read, ' +
+      'so every other IAM rule would pass it unseen. An `aws_iam_policy_document` data source or ' +
+      'literal JSON keeps the statements readable at synth and in the plan (Terraform AWS provider ' +
+      'documentation, "Data Source: aws_iam_policy_document").',
     targets: POLICY_HOLDER_TYPES,
     fix: 'build the policy with an `aws_iam_policy_document` data source or write it as JSON text, not as a computed expression',
     check: (element, stack) =>
@@ -54,6 +60,11 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CKV_AWS_60',
     name: 'IAM roles trust specific principals, not everyone',
+    explanation:
+      'A trust policy whose principal is "*" lets any principal of any AWS account assume the role ' +
+      'and act with its permissions ("AWS JSON policy elements: Principal", IAM User Guide: "Do not ' +
+      'leave your role accessible to everyone!"). Checkov\'s CKV_AWS_60 checks the same: "Ensure IAM ' +
+      'role allows only specific services or principals to assume it".',
     uses: ['trust'],
     fix: "name the service or account that may assume the role in the trust policy's principals",
     offending: (statement) =>
@@ -64,6 +75,11 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CKV_AWS_62',
     name: 'IAM policies do not grant full administrator access ("*" on "*")',
+    explanation:
+      'Every action on every resource makes the holder an administrator: a leaked build credential ' +
+      "could read every secret, rewrite any policy and delete anything in the account. Checkov's " +
+      "CKV_AWS_62 checks the same: \"Ensure IAM policies that allow full '*-*' administrative " +
+      'privileges are not created".',
     uses: ['identity'],
     fix: 'grant the named actions the role needs on the resources it needs them for',
     offending: (statement) =>
@@ -74,20 +90,41 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CKV_AWS_63',
     name: 'IAM policies do not allow every action ("*")',
+    explanation:
+      'Action "*" grants every action of every service on the statement\'s resources, destructive ' +
+      "and permission-changing ones included, and each action AWS adds later. Checkov's CKV_AWS_63 " +
+      "checks the same: \"Ensure no IAM policies documents allow '*' as a statement's actions\".",
     uses: ['identity'],
     fix: 'list the actions the role needs, from a named action list',
     offending: (statement) => (statement.actions.includes('*') ? 'allows every action ("*")' : undefined),
   }),
-  serviceWildcardRule('CKV2_AWS_40', 'iam', 'IAM', 'list the IAM actions the role needs instead of "iam:*"'),
+  serviceWildcardRule(
+    'CKV2_AWS_40',
+    'iam',
+    'IAM',
+    '"iam:*" lets the holder create users and access keys, attach AdministratorAccess to itself ' +
+      "or rewrite any role's trust policy, which is control of the whole account. Checkov's " +
+      'CKV2_AWS_40 checks the same: "Ensure AWS IAM policy does not allow full IAM privileges".',
+    'list the IAM actions the role needs instead of "iam:*"',
+  ),
   serviceWildcardRule(
     'CIP_IAM_2',
     's3',
     'S3',
+    '"s3:*" includes s3:PutBucketPolicy, s3:PutBucketPublicAccessBlock and s3:DeleteBucket, so a ' +
+      'role that only needs to read and write objects could also make the artifact or state bucket ' +
+      'public or delete it. The IAM User Guide ("Security best practices in IAM") asks for ' +
+      'least-privilege permissions: the named object actions on the buckets used.',
     'grant named S3 actions, such as OBJECT_READ_WRITE_ACTIONS, on the bucket ARNs',
   ),
   statementRule({
     id: 'CIP_IAM_3',
     name: 'iam:PassRole is granted on named roles only',
+    explanation:
+      'iam:PassRole decides which roles a principal may hand to a service ("Grant a user ' +
+      'permissions to pass a role to an AWS service", IAM User Guide); on "*" it covers every role ' +
+      'of the account, administrator roles included, so the holder can have a service it configures ' +
+      '(a CodeBuild project, a Lambda function) run code with any of them.',
     uses: ['identity'],
     fix: 'list the ARNs of the roles that may be passed',
     offending: (statement) =>
@@ -98,6 +135,11 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_4',
     name: 'IAM policies use Resource "*" only for actions that cannot be scoped',
+    explanation:
+      'A statement on Resource "*" reaches every resource of its actions in the account, so a role ' +
+      'that needs one bucket, log group or secret gets all of them. Only actions without ' +
+      'resource-level permissions need "*" ("IAM JSON policy elements: Resource", IAM User Guide; ' +
+      'the Service Authorization Reference lists them).',
     uses: ['identity'],
     fix: `scope the actions to resource ARNs; only ${UNSCOPED_ACTIONS.join(', ')} may use "*"`,
     offending: (statement) => {
@@ -111,6 +153,11 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_5',
     name: 'IAM policies allow named actions on named resources, never everything but a list (NotAction, NotResource)',
+    explanation:
+      'An Allow with NotAction grants every action of every service except those listed, actions ' +
+      'AWS adds later included, and NotResource grants on every resource but those listed. The IAM ' +
+      'User Guide ("IAM JSON policy elements: NotAction") warns that this can grant more ' +
+      'permissions than intended.',
     uses: ['identity', 'trust', 'resource'],
     fix: 'list the actions in `actions` (Action) and the resources in `resources` (Resource); keep NotAction and NotResource for Deny statements',
     offending: (statement) => {
@@ -126,6 +173,11 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_6',
     name: 'Trust and resource policies allow named principals, never everyone but a list (NotPrincipal)',
+    explanation:
+      'An Allow with NotPrincipal grants the statement to every principal except those listed, ' +
+      'anonymous users included, wherever a service accepts it at all. The IAM User Guide ("AWS ' +
+      'JSON policy elements: NotPrincipal") says NotPrincipal must be used with "Effect": "Deny" ' +
+      'and recommends aws:PrincipalArn conditions instead.',
     uses: ['trust', 'resource'],
     fix: 'name the principals in `principals` (Principal); NotPrincipal belongs only in Deny statements',
     offending: (statement) =>
@@ -136,6 +188,12 @@ export const IAM_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_7',
     name: 'IAM policies name resources in a known partition, region and account, not in any ("*" in an ARN\'s account or region)',
+    explanation:
+      'A "*" in an ARN\'s partition, region or account ("IAM JSON policy elements: Resource", IAM ' +
+      'User Guide) matches resources of that name in every account and region, so the role may also ' +
+      "use another account's resource whose policy admits it, such as publishing build data to an " +
+      "outsider's SNS topic or queue. Building the ARN from the stack's own account and region " +
+      'keeps the grant to the resources the stack means.',
     uses: ['identity'],
     fix: "build the ARN from the stack's partition, region and account (AwsContext.arn), or name the other account explicitly",
     offending: (statement) => {

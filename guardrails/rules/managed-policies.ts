@@ -83,6 +83,12 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
   {
     id: 'CKV_AWS_274',
     name: 'IAM roles, users and groups are not given AWS administrator or power-user policies',
+    explanation:
+      'AdministratorAccess, PowerUserAccess, IAMFullAccess, AWSOrganizationsFullAccess and the ' +
+      'administrator job-function policies grant every action on every resource, or the power to ' +
+      'grant oneself that, so a leaked build credential or a hostile pull request build controls ' +
+      'the account. Checkov\'s CKV_AWS_274 checks AdministratorAccess alone: "Disallow IAM roles, ' +
+      'users, and groups from using the AWS AdministratorAccess policy".',
     targets: ATTACHMENT_TYPES,
     fix: "remove the attachment and grant the named actions on the stack's own resources with a policy document (grant* methods)",
     check: (element, stack) =>
@@ -96,6 +102,11 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
   {
     id: 'CIP_IAM_8',
     name: "IAM roles, users and groups use the stack's own policies, not AWS-managed ones",
+    explanation:
+      'An AWS managed policy grants its actions on every resource of the account and changes ' +
+      'whenever AWS updates it, for every role it is attached to. The IAM User Guide ("AWS managed ' +
+      'policies") notes that they might not grant least-privilege permissions for a given use case ' +
+      'and recommends customer managed policies.',
     targets: ATTACHMENT_TYPES,
     fix: "replace the AWS-managed policy with a policy document that grants the named actions on the stack's own resources (grant* methods)",
     check: (element, stack) =>

@@ -366,6 +366,7 @@ export function missingPermissions({ role, service, needs }: ServiceNeeds, stack
 function permissionRule(
   id: string,
   name: string,
+  explanation: string,
   target: string,
   needsOf: typeof codeBuildNeeds,
   example: string,
@@ -373,6 +374,7 @@ function permissionRule(
   return {
     id,
     name,
+    explanation,
     targets: [target],
     fix: `grant through the resource's grant* method (e.g. \`${example}\`), which uses the same action lists`,
     check: (element, stack) => {
@@ -485,6 +487,12 @@ export function notificationTargetProblems(rule: Element, stack: SynthesizedStac
 export const NOTIFICATION_TARGET_RULE: Rule = {
   id: 'CIP_PERM_3',
   name: 'SNS topics of notification rules let CodeStar Notifications publish, and their keys let it encrypt',
+  explanation:
+    'If the topic policy does not let codestar-notifications.amazonaws.com publish, or the ' +
+    "topic's key does not let it encrypt, the notification rule applies cleanly but its target " +
+    'turns Unreachable and pipeline failures reach nobody. A topic under the AWS managed key ' +
+    'alias/aws/sns can never receive them, since that key\'s policy cannot be changed ("Configure ' +
+    'Amazon SNS topics for notifications", Developer Tools console User Guide).',
   targets: ['aws_codestarnotifications_notification_rule'],
   fix: 'use FailureNotifications, which writes the topic policy, with an EncryptionKey created with allowCodeStarNotifications: true (a customer managed key, never alias/aws/sns)',
   check: notificationTargetProblems,
@@ -494,6 +502,11 @@ export const PERMISSION_RULES: readonly Rule[] = [
   permissionRule(
     'CIP_PERM_1',
     'CodeBuild service roles allow everything their builds do',
+    'A CodeBuild role that lacks a permission its build needs (its log group, a SECRETS_MANAGER ' +
+      'variable, the project key, an ECR push) passes apply and every scanner but fails the first ' +
+      'build, and is then often mended in haste with a wildcard. CodeBuild uses the service role ' +
+      'for everything it does for the build ("Allow CodeBuild to interact with other AWS services", ' +
+      'AWS CodeBuild User Guide).',
     'aws_codebuild_project',
     codeBuildNeeds,
     'imageRepository.grantPush(buildProject.role)',
@@ -501,6 +514,11 @@ export const PERMISSION_RULES: readonly Rule[] = [
   permissionRule(
     'CIP_PERM_2',
     'CodePipeline service roles allow everything their pipelines do',
+    'A CodePipeline role that cannot use its artifact bucket and key, start its CodeBuild ' +
+      'projects or use its CodeStar connection applies cleanly but fails the first run, which ' +
+      'scanners that look only for too much permission never see. CodePipeline performs each action ' +
+      'with this role unless the action names its own ("Manage the CodePipeline service role", AWS ' +
+      'CodePipeline User Guide).',
     'aws_codepipeline',
     pipelineNeeds,
     'buildProject.grantStartBuild(pipelineRole)',

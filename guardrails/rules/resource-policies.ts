@@ -84,10 +84,11 @@ const PUBLIC_FIX =
   "name the service principal or this account's principals; if everyone is meant, add a condition that pins the caller to this account (aws:PrincipalAccount or aws:SourceAccount = data.aws_caller_identity account_id)";
 
 /** A rule against Allow statements of resource policies of `targets` that grant to everyone. */
-function publicRule(id: string, label: string, targets: readonly string[]): Rule {
+function publicRule(id: string, label: string, targets: readonly string[], explanation: string): Rule {
   return statementRule({
     id,
     name: `${label} do not allow everyone ("*" principal)`,
+    explanation,
     uses: ['resource'],
     targets,
     fix: PUBLIC_FIX,
@@ -101,18 +102,59 @@ function publicRule(id: string, label: string, targets: readonly string[]): Rule
 }
 
 export const RESOURCE_POLICY_RULES: readonly Rule[] = [
-  publicRule('CKV_AWS_33', 'KMS key policies', SERVICE_TARGETS.CKV_AWS_33),
-  publicRule('CKV_AWS_70', 'S3 bucket policies', SERVICE_TARGETS.CKV_AWS_70),
-  publicRule('CKV_AWS_32', 'ECR repository policies', SERVICE_TARGETS.CKV_AWS_32),
-  publicRule('CKV_AWS_169', 'SNS topic policies', SERVICE_TARGETS.CKV_AWS_169),
+  publicRule(
+    'CKV_AWS_33',
+    'KMS key policies',
+    SERVICE_TARGETS.CKV_AWS_33,
+    'A key policy that allows "*" with no condition pinning the caller to this account lets ' +
+      'principals of any AWS account use or manage the key as the statement says, so the key no ' +
+      "longer limits who decrypts the artifacts, state or secrets it protects. Checkov's CKV_AWS_33 " +
+      'checks the same: "Ensure KMS key policy does not contain wildcard (*) principal".',
+  ),
+  publicRule(
+    'CKV_AWS_70',
+    'S3 bucket policies',
+    SERVICE_TARGETS.CKV_AWS_70,
+    'A bucket policy that allows "*" with no condition pinning the caller to this account gives ' +
+      'its actions to every AWS account and to anonymous callers, who could read the artifacts or ' +
+      'state, or write into the bucket. Checkov\'s CKV_AWS_70 checks the same: "Ensure S3 bucket ' +
+      'does not allow an action with any Principal".',
+  ),
+  publicRule(
+    'CKV_AWS_32',
+    'ECR repository policies',
+    SERVICE_TARGETS.CKV_AWS_32,
+    'A repository policy that allows "*" lets any AWS account pull the images, with the code and ' +
+      "configuration baked into them, or, with push actions, replace them. Checkov's CKV_AWS_32 " +
+      'checks the same: "Ensure ECR policy is not set to public".',
+  ),
+  publicRule(
+    'CKV_AWS_169',
+    'SNS topic policies',
+    SERVICE_TARGETS.CKV_AWS_169,
+    'A topic policy that allows "*" lets anyone publish to the topic, faking or flooding the ' +
+      "pipeline's notifications, or subscribe to it and receive them. Checkov's CKV_AWS_169 checks " +
+      'the same: "Ensure SNS topic policy is not public by only allowing specific services or ' +
+      'principals to access it".',
+  ),
   publicRule(
     'CIP_IAM_11',
     'Resource policies (secrets, queues, registries, log, event bus and other policies)',
     OTHER_TARGETS,
+    'A resource policy that allows "*" without a condition pinning the caller to this account ' +
+      'grants its actions to every AWS account, or to anonymous callers ("AWS JSON policy elements: ' +
+      'Principal", IAM User Guide). This rule holds the resource policies that no scanner check ' +
+      'here covers (secrets, queues, registries, log destinations, event buses and others) to the ' +
+      'same test as CKV_AWS_33, CKV_AWS_70, CKV_AWS_32 and CKV_AWS_169.',
   ),
   statementRule({
     id: 'CIP_IAM_12',
     name: 'Resource policies grant to AWS services and this account only, not to other accounts',
+    explanation:
+      "A resource policy that names a principal of another account lets that account's identities " +
+      "use the resource, and which of them may is decided by that account's administrators, not by " +
+      'this stack ("Cross-account policy evaluation logic", IAM User Guide). IAM Access Analyzer ' +
+      'reports such grants as external access; here each one needs a suppression that says why.',
     uses: ['resource'],
     targets: RESOURCE_TARGETS,
     fix: "grant to the service principal or to this account's principals (ARNs built with the account from data.aws_caller_identity); share across accounts only with a suppression that says why",

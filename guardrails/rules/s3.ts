@@ -11,6 +11,37 @@ const PUBLIC_ACCESS_FLAGS = [
   'restrict_public_buckets',
 ] as const;
 
+/**
+ * Why each public access block setting matters ("Blocking public access to your Amazon S3 storage", Amazon S3
+ * User Guide), and the title of the checkov check its rule mirrors.
+ */
+const PUBLIC_ACCESS_FLAG_RISKS: Record<(typeof PUBLIC_ACCESS_FLAGS)[number], { risk: string; checkovTitle: string }> = {
+  block_public_acls: {
+    risk:
+      'S3 rejects PutBucketAcl, PutObjectAcl and PutObject requests that carry a public ACL, so a ' +
+      'principal allowed to write objects cannot make one readable by everyone.',
+    checkovTitle: 'Ensure S3 bucket has block public ACLS enabled',
+  },
+  block_public_policy: {
+    risk:
+      'S3 rejects a bucket policy that grants public access, so a principal allowed ' +
+      's3:PutBucketPolicy cannot open the bucket to everyone.',
+    checkovTitle: 'Ensure S3 bucket has block public policy enabled',
+  },
+  ignore_public_acls: {
+    risk:
+      'S3 ignores every public ACL on the bucket and its objects, so an object written with a ' +
+      'public ACL before the block, or by another path, stays private.',
+    checkovTitle: 'Ensure S3 bucket has ignore public ACLs enabled',
+  },
+  restrict_public_buckets: {
+    risk:
+      'If the bucket policy is public anyway, S3 lets only AWS service principals and authorized ' +
+      "users of the bucket owner's account in, shutting out anonymous and cross-account callers.",
+    checkovTitle: "Ensure S3 bucket has 'restrict_public_buckets' enabled",
+  },
+};
+
 /** The bucket's configuration resources of `type` (they name the bucket in their `bucket` attribute). */
 const attached = (bucket: Element, stack: SynthesizedStack, type: string) => stack.attachedTo(bucket, type, 'bucket');
 
@@ -84,6 +115,12 @@ export const S3_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV_AWS_21',
     name: 'S3 buckets are versioned',
+    explanation:
+      'Without versioning, one overwrite or delete, by mistake or by a compromised build role, ' +
+      "destroys the only copy of an artifact or of the Terraform state; Terraform's S3 backend " +
+      "documentation recommends versioning the state bucket for exactly this recovery. Checkov's " +
+      'CKV_AWS_21 checks the same: "Ensure all data stored in the S3 bucket have versioning ' +
+      'enabled".',
     targets: BUCKET,
     fix: 'add an `aws_s3_bucket_versioning` with `versioning_configuration { status = "Enabled" }`',
     passes: versioned,
@@ -92,6 +129,11 @@ export const S3_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV_AWS_145',
     name: 'S3 buckets are encrypted with KMS by default',
+    explanation:
+      'With S3-managed keys (SSE-S3), anyone allowed s3:GetObject reads the objects; with SSE-KMS ' +
+      'each read also needs kms:Decrypt on the key, which the key policy controls and CloudTrail ' +
+      'records. Checkov\'s CKV_AWS_145 checks the same: "Ensure that S3 buckets are encrypted with ' +
+      'KMS by default".',
     targets: BUCKET,
     fix: 'add an `aws_s3_bucket_server_side_encryption_configuration` with `sse_algorithm = "aws:kms"` and a customer-managed key',
     passes: kmsEncrypted,
@@ -100,6 +142,12 @@ export const S3_RULES: readonly Rule[] = [
   {
     id: 'CKV2_AWS_6',
     name: 'S3 buckets block public access',
+    explanation:
+      'Block Public Access makes S3 refuse or ignore bucket policies and ACLs that grant everyone ' +
+      '("Blocking public access to your Amazon S3 storage", Amazon S3 User Guide); unless the stack ' +
+      'sets all four settings, nothing in the code keeps them on, and one public grant (a typo, or ' +
+      "a role allowed s3:PutBucketPolicy) publishes the artifacts or state. Checkov's CKV2_AWS_6 " +
+      'checks the same: "Ensure that S3 bucket has a Public Access block".',
     targets: BUCKET,
     fix: `add an \`${PUBLIC_ACCESS_BLOCK}\` with ${PUBLIC_ACCESS_FLAGS.join(', ')} all true`,
     check: (bucket, stack) => {
@@ -115,6 +163,9 @@ export const S3_RULES: readonly Rule[] = [
     simpleRule({
       id: `CKV_AWS_${53 + index}`,
       name: `S3 public access blocks set ${flag}`,
+      explanation:
+        `${PUBLIC_ACCESS_FLAG_RISKS[flag].risk} ` +
+        `Checkov's CKV_AWS_${53 + index} checks the same: "${PUBLIC_ACCESS_FLAG_RISKS[flag].checkovTitle}".`,
       targets: [PUBLIC_ACCESS_BLOCK],
       fix: `set \`${flag} = true\``,
       passes: ({ body }) => isTrue(body[flag]),
@@ -124,6 +175,11 @@ export const S3_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV2_AWS_65',
     name: 'S3 buckets disable ACLs (object ownership BucketOwnerEnforced)',
+    explanation:
+      'While ACLs are enabled, an object another account uploads can stay owned by that account, ' +
+      'and ACLs can grant access the bucket policy does not show; BucketOwnerEnforced disables ' +
+      "ACLs, so the bucket owner owns every object and only policies decide access. Checkov's " +
+      'CKV2_AWS_65 checks the same: "Ensure access control lists for S3 buckets are disabled".',
     targets: BUCKET,
     fix: 'add an `aws_s3_bucket_ownership_controls` with `rule { object_ownership = "BucketOwnerEnforced" }`',
     passes: (bucket, stack) =>
@@ -135,6 +191,11 @@ export const S3_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV2_AWS_61',
     name: 'S3 buckets have a lifecycle configuration',
+    explanation:
+      'Without lifecycle rules, every artifact and every noncurrent version is kept, billed and ' +
+      'readable forever, including old build output that may carry secrets or vulnerable code. ' +
+      'Checkov\'s CKV2_AWS_61 checks the same: "Ensure that an S3 bucket has a lifecycle ' +
+      'configuration".',
     targets: BUCKET,
     fix: 'add an `aws_s3_bucket_lifecycle_configuration` with at least one enabled rule',
     passes: (bucket, stack) => enabledLifecycleRules(bucket, stack).length > 0,
@@ -143,6 +204,11 @@ export const S3_RULES: readonly Rule[] = [
   simpleRule({
     id: 'CKV_AWS_300',
     name: 'S3 lifecycle configurations abort incomplete multipart uploads',
+    explanation:
+      'The parts of a multipart upload that never completes (an interrupted artifact or cache ' +
+      'upload) are stored and billed but never listed as objects, until a lifecycle rule aborts the ' +
+      'upload. Checkov\'s CKV_AWS_300 checks the same: "Ensure S3 lifecycle configuration sets ' +
+      'period for aborting failed uploads".',
     targets: BUCKET,
     fix: 'add `abort_incomplete_multipart_upload { days_after_initiation = 7 }` to an enabled lifecycle rule that applies to the whole bucket',
     passes: (bucket, stack) =>
@@ -157,6 +223,11 @@ export const S3_RULES: readonly Rule[] = [
   simpleRule({
     id: 's3-bucket-ssl-requests-only',
     name: 'S3 buckets refuse requests without TLS (AWS Config rule)',
+    explanation:
+      'Unless a bucket policy denies requests whose aws:SecureTransport is false, S3 also answers ' +
+      'plain HTTP, and the artifacts or state sent that way cross the network unencrypted. Mirrors ' +
+      'the AWS Config managed rule s3-bucket-ssl-requests-only ("Checks if S3 buckets have policies ' +
+      'that require requests to use SSL/TLS", AWS Config Developer Guide).',
     targets: BUCKET,
     fix: 'attach a bucket policy that denies "s3:*" to principal "*" on the bucket and its objects when aws:SecureTransport is false',
     passes: deniesInsecureTransport,

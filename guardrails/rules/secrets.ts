@@ -256,6 +256,12 @@ export const SECRET_RULES: readonly Rule[] = [
   {
     id: 'CIP_SEC_1',
     name: 'No secret is written in the configuration (tokens, keys, passwords in any argument, output, local or variable default)',
+    explanation:
+      'A secret written into the configuration is in the Git history, the synthesized JSON, every ' +
+      'plan and the state, readable by anyone who can read any of them, and rotating it means ' +
+      'finding every copy ("Manage sensitive data in your configuration", Terraform documentation). ' +
+      'Tokens are recognised by the prefixes their vendors document (GitHub, AWS, Slack, Docker ' +
+      'Hub, GitLab, npm), other values by secret-looking names.',
     targets: [ANY_ELEMENT],
     fix: 'keep the secret in Secrets Manager and pass a reference: a SECRETS_MANAGER environment variable, a data source, or an ephemeral sensitive variable (secret_string_wo); rotate the exposed secret',
     check: (element) => elementSecretProblems(element),

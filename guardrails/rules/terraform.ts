@@ -6,6 +6,12 @@ export const TERRAFORM_RULES: readonly Rule[] = [
   {
     id: 'CIP_TF_1',
     name: 'Pipeline stacks keep their state in S3, encrypted and locked',
+    explanation:
+      'Local state leaves the state, with every secret and ARN in it, on whichever machine ran ' +
+      'apply, and without a lock two applies (a pipeline run and a person) can write it at once and ' +
+      'corrupt it. The S3 backend encrypts the state object with `encrypt` and locks with ' +
+      '`use_lockfile` or a DynamoDB table (Terraform documentation, ' +
+      'developer.hashicorp.com/terraform/language/backend/s3).',
     targets: [TERRAFORM_BLOCK_ADDRESS],
     fix: 'use an S3Backend with `encrypt: true` and `use_lockfile` (or a DynamoDB lock table); CiPipelineStack does',
     check: (terraform, stack) => {
@@ -28,6 +34,12 @@ export const TERRAFORM_RULES: readonly Rule[] = [
   {
     id: 'CIP_TF_2',
     name: 'Terraform state in S3 is encrypted with a customer-managed key',
+    explanation:
+      'With `encrypt` but no `kms_key_id`, the S3 backend writes state and lock objects with ' +
+      "S3-managed keys (AES256), overriding the bucket's default KMS key, so anyone allowed " +
+      's3:GetObject on the bucket reads the state and its secrets without any KMS permission. A ' +
+      '`kms_key_id` makes reading the state also require kms:Decrypt on that key (Terraform ' +
+      'documentation, developer.hashicorp.com/terraform/language/backend/s3).',
     targets: [TERRAFORM_BLOCK_ADDRESS],
     fix: "set the s3 backend's `kms_key_id` to the state bucket's key (CiPipelineStack: `state.kmsKeyId`); the state bootstrap stack's key is `stateKeyAlias(bucket)`",
     check: (terraform) => {

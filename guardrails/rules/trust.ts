@@ -69,6 +69,12 @@ export const TRUST_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_9',
     name: 'IAM roles trust AWS services and principals of their own account only',
+    explanation:
+      'A trust policy that names a principal of another account, or a wildcard service, lets ' +
+      'identities this stack does not control assume the role and act in this account with its ' +
+      'permissions ("Cross-account policy evaluation logic", IAM User Guide). The stack\'s roles are ' +
+      'service roles: they trust their service principal and at most principals of their own ' +
+      'account.',
     uses: ['trust'],
     fix: 'trust the service principal that uses the role; for a principal of this account, write its ARN with the account from data.aws_caller_identity (AwsContext.accountId)',
     offending: (statement, { stack }) => {
@@ -81,6 +87,12 @@ export const TRUST_RULES: readonly Rule[] = [
   statementRule({
     id: 'CIP_IAM_10',
     name: 'Service roles pin the service to this account (aws:SourceAccount or aws:SourceArn) where the service supports it',
+    explanation:
+      'Without aws:SourceAccount or aws:SourceArn, nothing in the trust policy limits on whose ' +
+      'behalf the service assumes the role, which is the cross-service confused deputy problem ' +
+      '("Cross-service confused deputy prevention", AWS CodeBuild User Guide). Pinning the ' +
+      'condition to this account makes the trust hold only for projects of this account, beside the ' +
+      'same-account limit that iam:PassRole already sets.',
     uses: ['trust'],
     fix: `add a StringEquals condition on aws:SourceAccount (the stack's account) or an ArnLike condition on aws:SourceArn to the trust statement (ServiceRole does it for ${CONFUSED_DEPUTY_SERVICES.join(', ')})`,
     offending: (statement, { stack }) => {
