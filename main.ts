@@ -23,9 +23,15 @@ import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
 
 /** The stacks of a configuration. */
 export interface ConfiguredStacks {
-  /** The stack that creates the state bucket; undefined when the configuration uses an existing bucket (`state.create: false`). */
+  /**
+   * The stack that creates the state bucket; undefined when the configuration uses an existing bucket (`state.create:
+   * false`).
+   */
   readonly bootstrap?: StateBootstrapStack;
-  /** The connection the pipelines share; undefined when none uses one, or it exists already (`connection.create: false`). */
+  /**
+   * The connection the pipelines share; undefined when none uses one, or it exists already (`connection.create:
+   * false`).
+   */
   readonly connection?: GitHubConnectionStack;
   /** One stack per pipeline, in the configuration's order. */
   readonly pipelines: readonly CiPipelineStack[];
@@ -84,7 +90,9 @@ const configured = (options: RunOptions) => (): StackBuilder => {
   return (app) => buildStacks(app, config, { securityChecks: false }).all;
 };
 
-/** The command: `npm run synth` and `cdktf synth` (through `app/launch.cjs`). A signal stops it cleanly (app/cli.ts). */
+/**
+ * The command: `npm run synth` and `cdktf synth` (through `app/launch.cjs`). A signal stops it cleanly (app/cli.ts).
+ */
 export function main(): void {
   try {
     useSpeedups();

@@ -28,7 +28,7 @@ describe('the generated docs', () => {
     const rows = reference.split('\n').filter((line) => line.startsWith('| `'));
     expect(rows.length).toBeGreaterThan(50);
     for (const row of rows) expect({ row, described: !/\|\s*\|$/.test(row) }).toEqual({ row, described: true });
-    expect(reference).toContain("| `pipelines[].github.branch` | string | `\"main\"` | The branch that is built");
+    expect(reference).toContain('| `pipelines[].github.branch` | string | `"main"` | The branch that is built');
   });
 
   test('every rule has its section, with why, fix and how to suppress', () => {

@@ -25,7 +25,10 @@ export interface Synthesized {
   readonly json: StackJson;
   /** The body of the resource or data source at construct path `path` under the scope (`ci/build/project`). */
   at(path: string): any;
-  /** The Terraform address of the element at `path`, as references write it (`aws_kms_key.key_1A2B3C4D`, `data.aws_iam_policy_document.…`). */
+  /**
+   * The Terraform address of the element at `path`, as references write it (`aws_kms_key.key_1A2B3C4D`,
+   * `data.aws_iam_policy_document.…`).
+   */
   address(path: string): string;
   /** `${address.attribute}`: a reference to an attribute of the element at `path`. */
   ref(path: string, attribute: string): string;
@@ -40,7 +43,8 @@ function elementAt(scope: IConstruct, path: string): TerraformResource | Terrafo
       .findAll()
       .filter((construct) => construct instanceof TerraformResource || construct instanceof TerraformDataSource);
     throw new Error(
-      `no resource or data source at ${path}; there are: ${paths.map((construct) => construct.node.path.slice(scope.node.path.length + 1)).join(', ')}`,
+      `no resource or data source at ${path}; there are: ` +
+        `${paths.map((construct) => construct.node.path.slice(scope.node.path.length + 1)).join(', ')}`,
     );
   }
   return found;

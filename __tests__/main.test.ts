@@ -61,26 +61,30 @@ describe('the app on the default configuration', () => {
     }
   });
 
-  test('the pipeline stack keeps state in S3 under its own object key, encrypted with the bootstrap key (by its alias), and locked', () => {
-    expect(pipeline.terraform.backend.s3).toEqual({
-      bucket: 'example-org-terraform-state-eu-west-1',
-      key: 'ci-pipelines/sample-flask-app/terraform.tfstate',
-      region: 'eu-west-1',
-      encrypt: true,
-      kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
-      use_lockfile: true,
-    });
-    // The alias is the bootstrap stack's, and its bucket policy admits writes that name the key by it.
-    const bootstrapJson = JSON.parse(bootstrapText);
-    expect(Object.values<any>(bootstrapJson.resource.aws_kms_alias).map((alias) => alias.name)).toEqual([
-      pipeline.terraform.backend.s3.kms_key_id,
-    ]);
-    const statements = Object.values<any>(bootstrapJson.data.aws_iam_policy_document).flatMap(
-      (document) => document.statement,
-    );
-    const denyWrites = statements.find((statement) => statement.sid === 'DenyObjectWritesNotUnderTheBucketKey');
-    expect(denyWrites.condition[0].values).toContain(pipeline.terraform.backend.s3.kms_key_id);
-  });
+  test(
+    'the pipeline stack keeps state in S3 under its own object key, encrypted with the bootstrap key (by its ' +
+      'alias), and locked',
+    () => {
+      expect(pipeline.terraform.backend.s3).toEqual({
+        bucket: 'example-org-terraform-state-eu-west-1',
+        key: 'ci-pipelines/sample-flask-app/terraform.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
+        use_lockfile: true,
+      });
+      // The alias is the bootstrap stack's, and its bucket policy admits writes that name the key by it.
+      const bootstrapJson = JSON.parse(bootstrapText);
+      expect(Object.values<any>(bootstrapJson.resource.aws_kms_alias).map((alias) => alias.name)).toEqual([
+        pipeline.terraform.backend.s3.kms_key_id,
+      ]);
+      const statements = Object.values<any>(bootstrapJson.data.aws_iam_policy_document).flatMap(
+        (document) => document.statement,
+      );
+      const denyWrites = statements.find((statement) => statement.sid === 'DenyObjectWritesNotUnderTheBucketKey');
+      expect(denyWrites.condition[0].values).toContain(pipeline.terraform.backend.s3.kms_key_id);
+    },
+  );
 
   test('no planted secret value appears anywhere in the output, and no secret is a literal', () => {
     for (const text of [bootstrapText, ...pipelineTexts]) {
@@ -183,7 +187,10 @@ describe('stable addresses', () => {
   });
 });
 
-/** The repository of `github`, read instead of created: the settings of a created repository are left out, as the configuration requires. */
+/**
+ * The repository of `github`, read instead of created: the settings of a created repository are left out, as the
+ * configuration requires.
+ */
 function existingRepository(github: PipelineConfig['github']): PipelineConfig['github'] {
   const { owner, repository, branch, oauthTokenSecret, webhookSecret, connectionArn } = github;
   return { owner, repository, branch, oauthTokenSecret, webhookSecret, connectionArn, create: false };
@@ -258,50 +265,64 @@ describe('a fleet in connection mode', () => {
     );
   });
 
-  test('shares one connection, in a stack of its own with state under the state key, instead of one per pipeline', () => {
-    expect(stacks.all.map((stack) => stack.node.id)).toEqual([
-      STATE_BOOTSTRAP_STACK_ID,
-      GITHUB_CONNECTION_STACK_ID,
-      'ci-web',
-      'ci-api',
-      'ci-sample-flask-app',
-    ]);
-    const connection = JSON.parse(Testing.synth(stacks.connection!));
-    expect(
-      Object.values<any>(connection.resource.aws_codestarconnections_connection).map((resource) => resource.name),
-    ).toEqual(['example-org-github']);
-    expect(connection.terraform.backend.s3).toMatchObject({
-      key: 'ci-pipelines/_github-connection/terraform.tfstate',
-      kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
-      encrypt: true,
-    });
-    for (const pipeline of stacks.pipelines.slice(0, 2)) {
-      const json = JSON.parse(Testing.synth(pipeline));
-      expect(json.resource.aws_codestarconnections_connection).toBeUndefined();
-      expect(Object.values<any>(json.data.aws_codestarconnections_connection).map((lookup) => lookup.name)).toEqual([
-        'example-org-github',
+  test(
+    'shares one connection, in a stack of its own with state under the state key, instead of one per ' + 'pipeline',
+    () => {
+      expect(stacks.all.map((stack) => stack.node.id)).toEqual([
+        STATE_BOOTSTRAP_STACK_ID,
+        GITHUB_CONNECTION_STACK_ID,
+        'ci-web',
+        'ci-api',
+        'ci-sample-flask-app',
       ]);
-    }
-  });
+      const connection = JSON.parse(Testing.synth(stacks.connection!));
+      expect(
+        Object.values<any>(connection.resource.aws_codestarconnections_connection).map((resource) => resource.name),
+      ).toEqual(['example-org-github']);
+      expect(connection.terraform.backend.s3).toMatchObject({
+        key: 'ci-pipelines/_github-connection/terraform.tfstate',
+        kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
+        encrypt: true,
+      });
+      for (const pipeline of stacks.pipelines.slice(0, 2)) {
+        const json = JSON.parse(Testing.synth(pipeline));
+        expect(json.resource.aws_codestarconnections_connection).toBeUndefined();
+        expect(Object.values<any>(json.data.aws_codestarconnections_connection).map((lookup) => lookup.name)).toEqual([
+          'example-org-github',
+        ]);
+      }
+    },
+  );
 
-  test('the pipelines that look the connection up are deployed after it; the webhook pipeline does not wait for it', () => {
-    expect(stacks.pipelines.map((stack) => stack.dependencies.map((dependency) => dependency.node.id))).toEqual([
-      [GITHUB_CONNECTION_STACK_ID],
-      [GITHUB_CONNECTION_STACK_ID],
-      [],
-    ]);
-  });
+  test(
+    'the pipelines that look the connection up are deployed after it; the webhook pipeline does not ' + 'wait for it',
+    () => {
+      expect(stacks.pipelines.map((stack) => stack.dependencies.map((dependency) => dependency.node.id))).toEqual([
+        [GITHUB_CONNECTION_STACK_ID],
+        [GITHUB_CONNECTION_STACK_ID],
+        [],
+      ]);
+    },
+  );
 
-  test('with connection.create false, the connection exists already: no stack creates it, and the pipelines still look it up by name', () => {
-    const existing = buildStacks(
-      testApp(),
-      parseConfig({ ...base, connection: { name: 'org-github', create: false }, pipelines: [inConnectionMode('web')] }),
-    );
-    expect(existing.connection).toBeUndefined();
-    expect(existing.pipelines[0].dependencies).toEqual([]);
-    expect(
-      Object.values<any>(JSON.parse(Testing.synth(existing.pipelines[0])).data.aws_codestarconnections_connection)[0]
-        .name,
-    ).toBe('org-github');
-  });
+  test(
+    'with connection.create false, the connection exists already: no stack creates it, and the pipelines still ' +
+      'look it up by name',
+    () => {
+      const existing = buildStacks(
+        testApp(),
+        parseConfig({
+          ...base,
+          connection: { name: 'org-github', create: false },
+          pipelines: [inConnectionMode('web')],
+        }),
+      );
+      expect(existing.connection).toBeUndefined();
+      expect(existing.pipelines[0].dependencies).toEqual([]);
+      expect(
+        Object.values<any>(JSON.parse(Testing.synth(existing.pipelines[0])).data.aws_codestarconnections_connection)[0]
+          .name,
+      ).toBe('org-github');
+    },
+  );
 });

@@ -20,17 +20,21 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const sourceOf = (target: string) => join(ROOT, target.replace(/^\.\/dist\//, '').replace(/(\.d\.ts|\.js)$/, '.ts'));
 
 describe('package.json', () => {
-  test('can be published: not private, with a license (its text in LICENSE), a changelog and the Node versions it runs on', () => {
-    expect(manifest.private).toBeUndefined();
-    expect(manifest.license).toBe('MPL-2.0');
-    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^Mozilla Public License Version 2\.0\n/);
-    expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## ${manifest.version} `);
-    // .nvmrc recommends one of the LTS lines CI tests (scripts/node-lines.ts), all within `engines`.
-    const recommended = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim();
-    expect(TESTED_NODE_LINES.map((version) => version.split('.')[0])).toContain(recommended);
-    expect(Number(recommended)).toBeGreaterThanOrEqual(Number(manifest.engines.node.replace(/^>=\s*/, '')));
-    expect(manifest.engines.node).toMatch(/^>=\d+/);
-  });
+  test(
+    'can be published: not private, with a license (its text in LICENSE), a changelog and the Node versions it ' +
+      'runs on',
+    () => {
+      expect(manifest.private).toBeUndefined();
+      expect(manifest.license).toBe('MPL-2.0');
+      expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^Mozilla Public License Version 2\.0\n/);
+      expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## ${manifest.version} `);
+      // .nvmrc recommends one of the LTS lines CI tests (scripts/node-lines.ts), all within `engines`.
+      const recommended = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim();
+      expect(TESTED_NODE_LINES.map((version) => version.split('.')[0])).toContain(recommended);
+      expect(Number(recommended)).toBeGreaterThanOrEqual(Number(manifest.engines.node.replace(/^>=\s*/, '')));
+      expect(manifest.engines.node).toMatch(/^>=\d+/);
+    },
+  );
 
   test('has the constructs as its root entry point, and the guardrails and tools as sub-paths, all compiled', () => {
     expect(manifest.main).toBe('dist/index.js');
@@ -55,23 +59,27 @@ describe('package.json', () => {
     }
   });
 
-  test("ships the compiled library, the README and the configuration's JSON Schema only: no sources, tests, sample app or examples", () => {
-    expect(manifest.files).toEqual([
-      'dist/index.js',
-      'dist/index.d.ts',
-      'dist/constructs/',
-      'dist/stacks/',
-      'dist/shared/',
-      'dist/guardrails/',
-      'dist/tools/',
-      'README.md',
-      'docs/',
-      'config/pipelines.schema.json',
-      'LICENSE',
-      'CHANGELOG.md',
-    ]);
-    expect(manifest.scripts.prepack).toBe('npm run build:lib');
-  });
+  test(
+    "ships the compiled library, the README and the configuration's JSON Schema only: no sources, tests, sample " +
+      'app or examples',
+    () => {
+      expect(manifest.files).toEqual([
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/constructs/',
+        'dist/stacks/',
+        'dist/shared/',
+        'dist/guardrails/',
+        'dist/tools/',
+        'README.md',
+        'docs/',
+        'config/pipelines.schema.json',
+        'LICENSE',
+        'CHANGELOG.md',
+      ]);
+      expect(manifest.scripts.prepack).toBe('npm run build:lib');
+    },
+  );
 
   test('installs the guardrails, plan-summary and diagram as commands, each a compiled script with a shebang', () => {
     expect(manifest.bin).toEqual({
@@ -96,13 +104,17 @@ describe('package.json', () => {
     }
   });
 
-  test('depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read its configuration', () => {
-    expect(manifest.dependencies).toEqual({
-      esbuild: lockedVersion('esbuild'),
-      'jsonc-parser': lockedVersion('jsonc-parser'),
-      zod: lockedVersion('zod'),
-    });
-  });
+  test(
+    'depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read ' +
+      'its configuration',
+    () => {
+      expect(manifest.dependencies).toEqual({
+        esbuild: lockedVersion('esbuild'),
+        'jsonc-parser': lockedVersion('jsonc-parser'),
+        zod: lockedVersion('zod'),
+      });
+    },
+  );
 
   test('the consumer app installs the tarball with a newer constructs than the one pinned here', () => {
     const consumer = JSON.parse(readFileSync(join(ROOT, 'examples', 'consumer-app', 'package.json'), 'utf8'));

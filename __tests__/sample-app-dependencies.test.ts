@@ -90,18 +90,22 @@ describe('sample-flask-app requirements files', () => {
     expect(recorded).toEqual(pinned);
   });
 
-  test('are closed under dependencies on CPython 3.12 on Linux: the image needs only requirements.txt, the buildspec both', () => {
-    expect(missingDependencies(runtime.pins, requiresDist, CPYTHON_312_LINUX)).toEqual([]);
-    expect(missingDependencies([...runtime.pins, ...dev.pins], requiresDist, CPYTHON_312_LINUX)).toEqual([]);
-    // requirements-dev.txt alone lacks packaging, which requirements.txt provides to the same install.
-    expect(missingDependencies(dev.pins, requiresDist, CPYTHON_312_LINUX)).toEqual([
-      { name: 'packaging', requiredBy: ['pytest'] },
-    ]);
-    const withoutMarkupSafe = runtime.pins.filter((pin) => pin.name !== 'markupsafe');
-    expect(missingDependencies(withoutMarkupSafe, requiresDist, CPYTHON_312_LINUX)).toEqual([
-      { name: 'markupsafe', requiredBy: ['flask', 'jinja2', 'werkzeug'] },
-    ]);
-  });
+  test(
+    'are closed under dependencies on CPython 3.12 on Linux: the image needs only requirements.txt, the ' +
+      'buildspec both',
+    () => {
+      expect(missingDependencies(runtime.pins, requiresDist, CPYTHON_312_LINUX)).toEqual([]);
+      expect(missingDependencies([...runtime.pins, ...dev.pins], requiresDist, CPYTHON_312_LINUX)).toEqual([]);
+      // requirements-dev.txt alone lacks packaging, which requirements.txt provides to the same install.
+      expect(missingDependencies(dev.pins, requiresDist, CPYTHON_312_LINUX)).toEqual([
+        { name: 'packaging', requiredBy: ['pytest'] },
+      ]);
+      const withoutMarkupSafe = runtime.pins.filter((pin) => pin.name !== 'markupsafe');
+      expect(missingDependencies(withoutMarkupSafe, requiresDist, CPYTHON_312_LINUX)).toEqual([
+        { name: 'markupsafe', requiredBy: ['flask', 'jinja2', 'werkzeug'] },
+      ]);
+    },
+  );
 
   test('leave out only dependencies whose markers exclude CPython 3.12 on Linux', () => {
     const pytest = requiresDist['pytest==9.1.1'];

@@ -97,7 +97,10 @@ export function parseRequirementsFile(text: string, file: string): RequirementsF
 /** Values of the PEP 508 marker variables on the platform the app is installed on. */
 export type MarkerEnvironment = Readonly<Record<string, string>>;
 
-/** CPython 3.12 on Linux: the python:3.12-slim-bookworm image and CodeBuild's `python: 3.12` runtime. No extra is requested. */
+/**
+ * CPython 3.12 on Linux: the python:3.12-slim-bookworm image and CodeBuild's `python: 3.12` runtime. No extra is
+ * requested.
+ */
 export const CPYTHON_312_LINUX: MarkerEnvironment = {
   python_version: '3.12',
   python_full_version: '3.12.0',
@@ -113,7 +116,9 @@ export const CPYTHON_312_LINUX: MarkerEnvironment = {
   extra: '',
 };
 
-/** Marker variables compared as versions (PEP 508: "the <version_cmp> operators use the PEP 440 version comparison"). */
+/**
+ * Marker variables compared as versions (PEP 508: "the <version_cmp> operators use the PEP 440 version comparison").
+ */
 const VERSION_VARIABLES = new Set(['python_version', 'python_full_version', 'implementation_version']);
 
 function compareReleases(left: string, right: string): number {
@@ -175,7 +180,10 @@ export function markerHolds(marker: EnvironmentMarker | undefined, env: MarkerEn
   return evaluateLeaf(marker.left, marker.operator, marker.right, env);
 }
 
-/** The normalized names a release's `Requires-Dist` lines require in `env` (extras and markers that do not hold left out). */
+/**
+ * The normalized names a release's `Requires-Dist` lines require in `env` (extras and markers that do not hold left
+ * out).
+ */
 export function requiredNames(requiresDist: readonly string[], env: MarkerEnvironment): string[] {
   return requiresDist.flatMap((line) => {
     const parsed = parsePipRequirementsLine(line);
@@ -234,7 +242,10 @@ export interface PipInstall {
   readonly files: readonly string[];
 }
 
-/** The `pip install` commands in a shell script, buildspec or Dockerfile (continuation lines joined, quotes removed as the shell does). */
+/**
+ * The `pip install` commands in a shell script, buildspec or Dockerfile (continuation lines joined, quotes removed as
+ * the shell does).
+ */
 export function pipInstalls(script: string): PipInstall[] {
   const joined = script.replace(/\\\n/g, ' ');
   return [...joined.matchAll(/\bpip3?\s+install\s+([^\n;&|]*)/g)].map((match) => {

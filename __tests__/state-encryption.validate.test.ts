@@ -97,7 +97,10 @@ async function startS3(): Promise<{ endpoint: string; writes: RecordedWrite[]; s
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, writes, server };
 }
 
-/** Applies an empty configuration with `backend`, pointed at the stand-in, so Terraform writes its lock and state objects. */
+/**
+ * Applies an empty configuration with `backend`, pointed at the stand-in, so Terraform writes its lock and state
+ * objects.
+ */
 async function applyWithBackend(backend: Record<string, unknown>, endpoint: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'state-backend-'));
   const s3 = {
@@ -137,7 +140,10 @@ async function recordWrites(backends: readonly Record<string, unknown>[]): Promi
   }
 }
 
-/** Whether a Deny statement of the bucket policy applies to a PutObject with these headers (the operators it uses, as IAM evaluates them). */
+/**
+ * Whether a Deny statement of the bucket policy applies to a PutObject with these headers (the operators it uses, as
+ * IAM evaluates them).
+ */
 function denies(statement: any, headers: Readonly<Record<string, string>>): boolean {
   return statement.condition.every((condition: any) => {
     const value = headers[condition.variable.replace(/^s3:/, '')];
@@ -154,29 +160,37 @@ describeWithTerraform('state encryption and local state, with real Terraform', (
     stacks = synthDefault(root);
   });
 
-  test('the backend writes the state and its lock under the state key, which the state bucket policy admits; without kms_key_id, the policy denies both', async () => {
-    const pipelineBackend = stacks.stack('ci-sample-flask-app').terraform.backend.s3;
-    const denyWrites = Object.values<any>(stacks.stack('state-bootstrap').data.aws_iam_policy_document)
-      .flatMap((document) => document.statement)
-      .find((statement) => statement.effect === 'Deny' && statement.actions.includes('s3:PutObject'));
-    expect(denyWrites).toBeDefined();
-    const { kms_key_id: _key, ...withoutKey } = pipelineBackend;
-    const [withKey, weaker] = await recordWrites([pipelineBackend, { ...withoutKey, key: 'other/terraform.tfstate' }]);
+  test(
+    'the backend writes the state and its lock under the state key, which the state bucket policy admits; ' +
+      'without kms_key_id, the policy denies both',
+    async () => {
+      const pipelineBackend = stacks.stack('ci-sample-flask-app').terraform.backend.s3;
+      const denyWrites = Object.values<any>(stacks.stack('state-bootstrap').data.aws_iam_policy_document)
+        .flatMap((document) => document.statement)
+        .find((statement) => statement.effect === 'Deny' && statement.actions.includes('s3:PutObject'));
+      expect(denyWrites).toBeDefined();
+      const { kms_key_id: _key, ...withoutKey } = pipelineBackend;
+      const [withKey, weaker] = await recordWrites([
+        pipelineBackend,
+        { ...withoutKey, key: 'other/terraform.tfstate' },
+      ]);
 
-    expect(withKey.map((write) => write.key)).toEqual([`${pipelineBackend.key}.tflock`, pipelineBackend.key]);
-    for (const write of withKey) {
-      expect(write.headers).toEqual({
-        'x-amz-server-side-encryption': 'aws:kms',
-        'x-amz-server-side-encryption-aws-kms-key-id': pipelineBackend.kms_key_id,
-      });
-      expect(denies(denyWrites, write.headers)).toBe(false);
-    }
-    expect(weaker).toHaveLength(2);
-    for (const write of weaker) {
-      expect(write.headers).toEqual({ 'x-amz-server-side-encryption': 'AES256' });
-      expect(denies(denyWrites, write.headers)).toBe(true);
-    }
-  }, 120_000);
+      expect(withKey.map((write) => write.key)).toEqual([`${pipelineBackend.key}.tflock`, pipelineBackend.key]);
+      for (const write of withKey) {
+        expect(write.headers).toEqual({
+          'x-amz-server-side-encryption': 'aws:kms',
+          'x-amz-server-side-encryption-aws-kms-key-id': pipelineBackend.kms_key_id,
+        });
+        expect(denies(denyWrites, write.headers)).toBe(false);
+      }
+      expect(weaker).toHaveLength(2);
+      for (const write of weaker) {
+        expect(write.headers).toEqual({ 'x-amz-server-side-encryption': 'AES256' });
+        expect(denies(denyWrites, write.headers)).toBe(true);
+      }
+    },
+    120_000,
+  );
 
   test("the bootstrap stack's local state, its backup and lock stay out of git", async () => {
     // A repository with the project's .gitignore, and the bootstrap stack's terraform block (its local backend) applied

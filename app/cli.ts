@@ -35,7 +35,10 @@ export interface RunOptions {
   readonly progress?: boolean;
 }
 
-/** Whether an error is a mistake the user can fix (configuration, props, suppressions, guardrail findings) rather than a bug. */
+/**
+ * Whether an error is a mistake the user can fix (configuration, props, suppressions, guardrail findings) rather than a
+ * bug.
+ */
 const isUserError = (error: unknown) =>
   error instanceof ConfigError ||
   error instanceof PropValidationError ||
@@ -50,7 +53,8 @@ const isUserError = (error: unknown) =>
  */
 export const HCL_REFUSED =
   'cdktf synth --hcl is not supported: cdktf 0.21 writes HCL that Terraform cannot parse for these stacks ' +
-  '(the terraform block\'s required_version override becomes `0 = "required_version"`, and quotes inside output values are not escaped). ' +
+  '(the terraform block\'s required_version override becomes `0 = "required_version"`, and quotes inside output ' +
+  'values are not escaped). ' +
   'Run `cdktf synth` or `npm run synth` without --hcl: Terraform reads the JSON they write (cdk.tf.json) as it is.';
 
 /** Adds an app's stacks to it. */
@@ -104,7 +108,8 @@ export async function runSynthUnlessSignalled(prepare: () => StackBuilder, optio
     await new Promise(setImmediate); // a signal that came during the swap
     if (received !== undefined) {
       run.stderr(
-        `Stopped by ${received}: ${reports === undefined ? `${outdir} is as it was` : `${outdir} was written whole first`}.\n`,
+        `Stopped by ${received}: ` +
+          `${reports === undefined ? `${outdir} is as it was` : `${outdir} was written whole first`}.\n`,
       );
       return 128 + constants.signals[received];
     }

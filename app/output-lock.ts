@@ -23,7 +23,10 @@ import { hostname } from 'node:os';
 export interface LockOwner {
   readonly pid: number;
   readonly host: string;
-  /** The process's start time (Linux `/proc/<pid>/stat`), so that a pid reused by another process is not taken for the owner. */
+  /**
+   * The process's start time (Linux `/proc/<pid>/stat`), so that a pid reused by another process is not taken for the
+   * owner.
+   */
   readonly started?: string;
   /** Tells two locks of one process apart. */
   readonly token: string;
@@ -62,7 +65,10 @@ export function tryLock(outdir: string): OutputLock | LockOwner {
   }
 }
 
-/** Whether a lock's owner may be running: on this host, its pid exists with the same start time; on another host, we cannot tell and assume so. */
+/**
+ * Whether a lock's owner may be running: on this host, its pid exists with the same start time; on another host, we
+ * cannot tell and assume so.
+ */
 export function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true;
   // kill(0) and kill(-1) would ask about process groups, not one process.
@@ -132,7 +138,10 @@ function breakStale(path: string, stale: LockOwner): void {
   }
 }
 
-/** The owner named by a lock file; undefined when there is none. A file that is not an owner (not ours) counts as a dead owner. */
+/**
+ * The owner named by a lock file; undefined when there is none. A file that is not an owner (not ours) counts as a dead
+ * owner.
+ */
 function readOwner(path: string): LockOwner | undefined {
   let text: string;
   try {
@@ -154,7 +163,10 @@ function readOwner(path: string): LockOwner | undefined {
 const sameOwner = (a: LockOwner | undefined, b: LockOwner) =>
   a !== undefined && a.pid === b.pid && a.host === b.host && a.token === b.token;
 
-/** Field 22 of `/proc/<pid>/stat` (starttime, in clock ticks since boot; https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html); undefined elsewhere. */
+/**
+ * Field 22 of `/proc/<pid>/stat` (starttime, in clock ticks since boot;
+ * https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html); undefined elsewhere.
+ */
 function processStartTime(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -71,7 +71,10 @@ export function isMountPoint(outdir: string): boolean {
   return fs.statSync(outdir).dev !== fs.statSync(path.dirname(outdir)).dev;
 }
 
-/** Makes an empty staging directory on the output directory's file system: beside it, or inside it when it is a mount point. */
+/**
+ * Makes an empty staging directory on the output directory's file system: beside it, or inside it when it is a mount
+ * point.
+ */
 export function makeStaging(outdir: string, inPlace: boolean): string {
   return inPlace ? fs.mkdtempSync(path.join(outdir, INSIDE.staging)) : fs.mkdtempSync(`${outdir}${BESIDE.staging}`);
 }
@@ -130,7 +133,10 @@ export function startSwap(outdir: string, staging: string, inPlace: boolean): Sw
   return journal;
 }
 
-/** For a mount point found only when renaming it: copies the staged tree inside it (renames cannot cross mounts), then swaps entry by entry. */
+/**
+ * For a mount point found only when renaming it: copies the staged tree inside it (renames cannot cross mounts), then
+ * swaps entry by entry.
+ */
 function swapInFromElsewhere(outdir: string, staging: string): void {
   const inside = makeStaging(outdir, true);
   fs.cpSync(staging, inside, { recursive: true });
@@ -157,7 +163,10 @@ export function recover(outdir: string): Recovery {
   return 'rolled back';
 }
 
-/** Removes staging and old trees that killed runs left beside or inside `outdir`. Call it holding the lock, after `recover`. */
+/**
+ * Removes staging and old trees that killed runs left beside or inside `outdir`. Call it holding the lock, after
+ * `recover`.
+ */
 export function sweep(outdir: string): string[] {
   const directory = path.dirname(outdir);
   const entries = fs.readdirSync(directory);
@@ -181,7 +190,10 @@ function journalStarted(journal: SwapJournal): boolean {
   return journal.in.some(([from]) => !present(from));
 }
 
-/** Does every remaining rename, in order, then carries Terraform's files over and removes the old tree. Each step checks the names first, so it may run again. */
+/**
+ * Does every remaining rename, in order, then carries Terraform's files over and removes the old tree. Each step checks
+ * the names first, so it may run again.
+ */
 function complete(journal: SwapJournal): void {
   for (const [from, to] of [...journal.out, ...journal.in]) {
     if (!present(from) || present(to)) continue;

@@ -17,22 +17,31 @@ import {
 /** The guardrails report, written beside the stacks in the output directory. */
 export const GUARDRAILS_REPORT_FILE = 'guardrails-report.md';
 
-/** An output directory that cannot be written: a file, a read-only or full file system, no permission. One line, no stack trace. */
+/**
+ * An output directory that cannot be written: a file, a read-only or full file system, no permission. One line, no
+ * stack trace.
+ */
 export class OutputDirError extends Error {
   constructor(outdir: string, reason: string) {
     super(
-      `Cannot write the output directory ${outdir}: ${reason}. Name another one with CDKTF_OUTDIR, or unset it to use cdktf.out.`,
+      `Cannot write the output directory ${outdir}: ${reason}. Name another one with CDKTF_OUTDIR, or unset it to ` +
+        `use cdktf.out.`,
     );
     this.name = 'OutputDirError';
   }
 }
 
-/** A stack left the configuration while its directory holds local Terraform state, which synth will not delete. One line, no stack trace. */
+/**
+ * A stack left the configuration while its directory holds local Terraform state, which synth will not delete. One
+ * line, no stack trace.
+ */
 export class LocalStateError extends Error {
   constructor(outdir: string, stacks: readonly string[]) {
     super(
-      `The configuration no longer has stack ${stacks.join(', ')}, but ${stacks.map((stack) => path.join(outdir, 'stacks', stack)).join(', ')} holds local Terraform state ` +
-        '(terraform.tfstate or terraform.tfstate.d), which synth would delete with the directory. Run `terraform destroy` there, or move the state elsewhere, then synth again.',
+      `The configuration no longer has stack ${stacks.join(', ')}, but ` +
+        `${stacks.map((stack) => path.join(outdir, 'stacks', stack)).join(', ')} holds local Terraform state ` +
+        '(terraform.tfstate or terraform.tfstate.d), which synth would delete with the directory. Run `terraform ' +
+        'destroy` there, or move the state elsewhere, then synth again.',
     );
     this.name = 'LocalStateError';
   }
@@ -131,7 +140,10 @@ export async function synthesizeCheckedUnlessStopped(
   }
 }
 
-/** Has each stack's synthesizer tell `onProgress` when its stack is written: cdktf synthesizes them one by one in `app.synth()`. */
+/**
+ * Has each stack's synthesizer tell `onProgress` when its stack is written: cdktf synthesizes them one by one in
+ * `app.synth()`.
+ */
 function reportProgress(stacks: readonly TerraformStack[], onProgress: SynthesizeOptions['onProgress']): void {
   if (onProgress === undefined) return;
   let done = 0;
@@ -210,13 +222,17 @@ function resolveOutdir(outdir: string): string {
   return target;
 }
 
-/** Refuses an output directory that holds files, but neither a manifest nor stacks: not a synth's output, which synth would delete. */
+/**
+ * Refuses an output directory that holds files, but neither a manifest nor stacks: not a synth's output, which synth
+ * would delete.
+ */
 function checkReplaceable(target: string, outdir: string): void {
   const entries = fs.existsSync(target) ? fs.readdirSync(target).filter((name) => !isSwapLeftover(name)) : [];
   if (entries.length > 0 && !entries.includes('manifest.json') && !entries.includes('stacks')) {
     throw new OutputDirError(
       outdir,
-      `it holds files that are not a synth's output (no manifest.json or stacks/, but ${entries.slice(0, 3).join(', ')}), and synth replaces the whole output directory`,
+      `it holds files that are not a synth's output (no manifest.json or stacks/, but ` +
+        `${entries.slice(0, 3).join(', ')}), and synth replaces the whole output directory`,
     );
   }
 }
@@ -229,7 +245,8 @@ function* takeLock(target: string, outdir: string, options: SynthesizeOptions): 
     if (held instanceof OutputLock) return held;
     if (!told) {
       options.onWait?.(
-        `Waiting for process ${held.pid} on ${held.host}, which is synthesizing into ${outdir} (if it is not running, delete its lock file ${lockPath(target)}).`,
+        `Waiting for process ${held.pid} on ${held.host}, which is synthesizing into ${outdir} (if it is not ` +
+          `running, delete its lock file ${lockPath(target)}).`,
       );
     }
     yield LOCK_POLL_MS;

@@ -7,7 +7,10 @@ import { configSchema, PipelinesConfig, valueProblems } from './schema';
 
 /** The environment variable that points at a configuration file. */
 export const CONFIG_ENV_VAR = 'CI_PIPELINES_CONFIG';
-/** The checked-in configuration, used when the variable is unset: from the project root, where npm and cdktf run the app. */
+/**
+ * The checked-in configuration, used when the variable is unset: from the project root, where npm and cdktf run the
+ * app.
+ */
 export const DEFAULT_CONFIG_PATH = resolve('config', 'pipelines.json');
 
 /** A configuration that cannot be used; `problems` lists every reason at once. */
@@ -105,7 +108,8 @@ export function duplicateKeys(text: string): string[] {
       for (const [key, count] of counts) {
         if (count > 1)
           problems.push(
-            `${formatPath([...getNodePath(node), key])}: the key ${JSON.stringify(key)} is written ${count} times in one object; JSON keeps only the last, so write it once`,
+            `${formatPath([...getNodePath(node), key])}: the key ${JSON.stringify(key)} is written ${count} times ` +
+              `in one object; JSON keeps only the last, so write it once`,
           );
       }
     }

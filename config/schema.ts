@@ -60,7 +60,9 @@ const oneOf = <T extends string>(values: readonly T[]) =>
     .meta({ enum: [...values] })
     .transform((value) => value as T);
 
-/** A prop's problems at the fields they came from: `github.branch` under `base` becomes `[...base, 'github', 'branch']`. */
+/**
+ * A prop's problems at the fields they came from: `github.branch` under `base` becomes `[...base, 'github', 'branch']`.
+ */
 const atFields = (base: readonly (string | number)[], problems: readonly PropProblem[]): FieldProblem[] =>
   problems.map((problem) => ({
     path: [...base, ...problem.prop.split('.')],
@@ -188,7 +190,8 @@ const stateSchema = strictObject({
     .optional()
     .meta({
       description:
-        "The customer-managed KMS key that encrypts state and lock objects (the backend's `kms_key_id`): a key or alias " +
+        "The customer-managed KMS key that encrypts state and lock objects (the backend's `kms_key_id`): a key or " +
+        'alias ' +
         'ARN in `state.region`, or an alias name. Without it the S3 backend writes state with S3-managed keys, which ' +
         'anyone allowed s3:GetObject on the bucket can read. Default: the bootstrap key, by its alias ' +
         '`alias/terraform-state/<bucket>`; required with `create: false` unless `s3ManagedEncryption` is true.',
@@ -243,12 +246,9 @@ export const configSchema = strictObject({
   connection: connectionSchema
     .optional()
     .meta({ description: 'The GitHub connection the connection-mode pipelines share.' }),
-  pipelines: z
-    .array(pipelineSchema)
-    .min(1, { message: 'must list at least one pipeline' })
-    .meta({
-      description: 'One entry per app, each a CiPipeline in a stack of its own (`ci-<name>`); names are unique.',
-    }),
+  pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }).meta({
+    description: 'One entry per app, each a CiPipeline in a stack of its own (`ci-<name>`); names are unique.',
+  }),
 });
 
 /** The validated document. */
@@ -299,7 +299,10 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
   });
 }
 
-/** The shared connection's own rules; an existing one's name is checked here (a created one's by its stack), since pipelines look it up by it. */
+/**
+ * The shared connection's own rules; an existing one's name is checked here (a created one's by its stack), since
+ * pipelines look it up by it.
+ */
 function connectionProblems(config: PipelinesConfig): FieldProblem[] {
   if (config.connection === undefined) return [];
   if (!config.pipelines.some((pipeline) => isObject(pipeline) && usesSharedConnection(pipeline))) {
@@ -308,7 +311,8 @@ function connectionProblems(config: PipelinesConfig): FieldProblem[] {
         path: ['connection'],
         value: config.connection,
         message:
-          'applies only when a pipeline has trigger "connection" and names no connectionArn or connectionName of its own; remove it',
+          'applies only when a pipeline has trigger "connection" and names no connectionArn or connectionName of ' +
+          'its own; remove it',
       },
     ];
   }
@@ -340,7 +344,8 @@ function fleetProblems(config: PipelinesConfig): FieldProblem[] {
       problems.push({
         path: ['pipelines', index, 'name'],
         value: pipeline.name,
-        message: `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a state key`,
+        message:
+          `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a ` + `state key`,
       });
       return;
     }
@@ -354,7 +359,9 @@ function fleetProblems(config: PipelinesConfig): FieldProblem[] {
       const owner = resources.get(key);
       if (owner === undefined) resources.set(key, index);
       else {
-        const message = `must be unique in the account and region: pipelines[${owner}] creates the ${resource.kind} "${resource.name}" too`;
+        const message =
+          `must be unique in the account and region: pipelines[${owner}] creates the ${resource.kind} ` +
+          `"${resource.name}" too`;
         const path = resource.prop.split('.');
         problems.push({
           path: ['pipelines', index, ...path],
@@ -370,7 +377,9 @@ function fleetProblems(config: PipelinesConfig): FieldProblem[] {
       problems.push({
         path: ['pipelines', index, 'github', 'create'],
         value: pipeline.github.create ?? true,
-        message: `must be false: pipelines[${creator}] already creates ${repository}, and two stacks cannot both manage it`,
+        message:
+          `must be false: pipelines[${creator}] already creates ${repository}, and two stacks cannot both ` +
+          `manage it`,
       });
     } else creators.set(repository.toLowerCase(), index);
   });

@@ -14,7 +14,10 @@ export const STATE_BOOTSTRAP_STACK_ID = 'state-bootstrap';
 /** The ID of the stack of the connection the pipelines share; not `ci-…`, so no pipeline's stack can have it. */
 export const GITHUB_CONNECTION_STACK_ID = 'github-connection';
 
-/** The shared connection's name when the configuration does not name it (at most 32 characters, as CodeConnections allows). */
+/**
+ * The shared connection's name when the configuration does not name it (at most 32 characters, as CodeConnections
+ * allows).
+ */
 export const DEFAULT_CONNECTION_NAME = 'ci-pipelines-github';
 
 /** The stack ID of a pipeline. */
@@ -42,7 +45,10 @@ export interface SharedSettings {
 const pipelineStateKey = (settings: SharedSettings, pipelineName: string): string =>
   `${settings.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
 
-/** The bootstrap stack's props, or undefined when the configuration uses an existing state bucket (`state.create: false`). */
+/**
+ * The bootstrap stack's props, or undefined when the configuration uses an existing state bucket (`state.create:
+ * false`).
+ */
 export function bootstrapStackProps(settings: SharedSettings): StateBootstrapStackProps | undefined {
   return settings.state.create === false
     ? undefined
@@ -63,7 +69,9 @@ function stateKeyOf(settings: SharedSettings): string | undefined {
   return settings.state.create === false ? undefined : stateKeyAlias(String(settings.state.bucket));
 }
 
-/** Whether a pipeline uses the connection the configuration shares: connection mode, naming no connection of its own. */
+/**
+ * Whether a pipeline uses the connection the configuration shares: connection mode, naming no connection of its own.
+ */
 export const usesSharedConnection = (pipeline: CiPipelineProps): boolean =>
   pipeline.trigger === 'connection' &&
   pipeline.github?.connectionArn === undefined &&

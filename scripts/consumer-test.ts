@@ -79,7 +79,8 @@ function installExample(work: string, name: string): string {
     const copies = copiesOf(app, dependency);
     if (copies.length !== 1)
       throw new CheckFailed(
-        `${name}: ${copies.length} copies of ${dependency} installed (${copies.join(', ')}): the package must take the app's own as a peer`,
+        `${name}: ${copies.length} copies of ${dependency} installed (${copies.join(', ')}): the package must take ` +
+          `the app's own as a peer`,
       );
   }
   return app;
@@ -132,7 +133,8 @@ function main(): number {
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT }))[0];
     renameSync(join(work, packed.filename), join(work, TARBALL));
     console.log(
-      `  tarball: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`,
+      `  tarball: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ` +
+        `${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`,
     );
     installExample(work, 'consumer-app');
     const constructsVersion = JSON.parse(

@@ -95,7 +95,8 @@ function main(): number {
         throw new LineFailed(`the default configuration synthesizes differently than under ${process.version}`);
       const tests = JEST_RUNS.map((args) => jestSummary(bin, args));
       console.log(
-        `Node.js ${version}: same synth as ${process.version}; ${tests.join('; ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+        `Node.js ${version}: same synth as ${process.version}; ${tests.join('; ')} ` +
+          `(${((Date.now() - started) / 1000).toFixed(0)} s)`,
       );
     } catch (error) {
       if (!(error instanceof LineFailed)) throw error;

@@ -93,7 +93,10 @@ type PathStep =
   | { readonly type: 'get_attr'; readonly value: string }
   | { readonly type: 'index'; readonly value: { readonly value: string | number; readonly type: 'string' | 'number' } };
 
-/** The paths of the values `marks` (a plan's `after_sensitive`) marks sensitive, as a state's `sensitive_attributes` lists them. */
+/**
+ * The paths of the values `marks` (a plan's `after_sensitive`) marks sensitive, as a state's `sensitive_attributes`
+ * lists them.
+ */
 function sensitivePaths(marks: unknown, block: SchemaBlock, prefix: PathStep[] = []): PathStep[][] {
   if (typeof marks !== 'object' || marks === null) return [];
   const paths: PathStep[][] = [];
@@ -187,7 +190,8 @@ const SCENARIOS: Readonly<
   },
   replace: {
     about:
-      'the artifact bucket gets another name prefix (forced) and the key is replaced on request: two stateful replacements',
+      'the artifact bucket gets another name prefix (forced) and the key is replaced on request: two stateful ' +
+      'replacements',
     change: (config) => (resourceOf(config, 'aws_s3_bucket')[1].bucket_prefix = 'renamed-artifacts-'),
     args: (config) => [`-replace=aws_kms_key.${resourceOf(config, 'aws_kms_key')[0]}`],
   },
@@ -197,7 +201,8 @@ const SCENARIOS: Readonly<
   },
   mixed: {
     about:
-      'an update, a replacement forced by an argument, one created before the old is destroyed, one on request, a delete, a forget and a move',
+      'an update, a replacement forced by an argument, one created before the old is destroyed, one on request, a ' +
+      'delete, a forget and a move',
     change: (config) => {
       SCENARIOS.update.change!(config);
       SCENARIOS.replace.change!(config);
@@ -269,7 +274,8 @@ async function settle(
       )
       .join(', ');
   throw new Error(
-    `the state did not settle: ${unsettled.map((change: Json) => `${change.address} (${change.change.actions.join('+')}: ${differences(change)})`).join('; ')}`,
+    `the state did not settle: ` +
+      `${unsettled.map((change: Json) => `${change.address} (${change.change.actions.join('+')}: ${differences(change)})`).join('; ')}`,
   );
 }
 

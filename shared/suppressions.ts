@@ -6,7 +6,9 @@ import { IConstruct } from 'constructs';
  * the synthesized JSON, and the one way to write it. A leaf module: the constructs and the guardrails import it.
  */
 
-/** The address of the Terraform settings block (`terraform { backend ... }`), for stack-level rules and suppressions. */
+/**
+ * The address of the Terraform settings block (`terraform { backend ... }`), for stack-level rules and suppressions.
+ */
 export const TERRAFORM_BLOCK_ADDRESS = 'terraform';
 
 /** A suppression as written to the synthesized JSON (a resource's `//.suppressions`, or the stack's, by address). */

@@ -44,7 +44,10 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
   ];
 }
 
-/** The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads; a connection in its partition. */
+/**
+ * The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads; a connection in its
+ * partition.
+ */
 function regionalArnProblems(props: CiPipelineStackProps): PropProblem[] {
   const usable = checkArnUsableIn(props.region, 'the pipelines');
   // The configuration's own validation calls this with values of any type, and reports wrong types itself.

@@ -62,7 +62,8 @@ function stateEncryptionProblems(state: RemoteStateSettings): PropProblem[] {
         prop: 'kmsKeyId',
         value: undefined,
         allowed:
-          'is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true to accept S3-managed keys, which anyone allowed s3:GetObject on the bucket can read through',
+          'is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to ' +
+          'true to accept S3-managed keys, which anyone allowed s3:GetObject on the bucket can read through',
       },
     ];
   }
@@ -98,7 +99,8 @@ export function addS3Backend(stack: TerraformStack, state: RemoteStateSettings):
     Suppressions.add(stack, {
       ruleId: 'CIP_TF_2',
       reason:
-        'The state bucket exists already and state.s3ManagedEncryption is set: its owner chose S3-managed keys for the state',
+        'The state bucket exists already and state.s3ManagedEncryption is set: its owner chose S3-managed keys for ' +
+        'the state',
     });
   }
 }

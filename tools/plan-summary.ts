@@ -29,14 +29,16 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   // An e-mail (or HTTP) subscription is confirmed by its recipient, not by Terraform: a new one delivers nothing until
   // then.
   aws_sns_topic_subscription:
-    'the confirmed subscription: a new one receives nothing until its recipient follows the link in the confirmation mail SNS sends (within 48 hours)',
+    'the confirmed subscription: a new one receives nothing until its recipient follows the link in the ' +
+    'confirmation mail SNS sends (within 48 hours)',
   // Deleting a topic deletes every subscription to it, those made outside Terraform (by hand, in the console) included.
   aws_sns_topic:
     'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
   // CodeBuild makes the GitHub hook and its secret itself; pull requests opened or pushed before the new one exists are
   // never built.
   aws_codebuild_webhook:
-    'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed meanwhile are not built, so a required status check never reports on them until they are pushed again',
+    'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed ' +
+    'meanwhile are not built, so a required status check never reports on them until they are pushed again',
 };
 
 const changeSchema = z.object({
@@ -208,7 +210,8 @@ export function parsePlan(document: unknown, source: string): Plan {
   if (typeof document === 'object' && document !== null && !('resource_changes' in document) && 'values' in document) {
     throw new PlanError(
       source,
-      'this is Terraform state, not a plan: run `terraform plan -out=plan.tfplan && terraform show -json plan.tfplan > plan.json`',
+      'this is Terraform state, not a plan: run `terraform plan -out=plan.tfplan && terraform show -json ' +
+        'plan.tfplan > plan.json`',
     );
   }
   const result = planSchema.safeParse(document);
@@ -218,7 +221,8 @@ export function parsePlan(document: unknown, source: string): Plan {
     );
     throw new PlanError(
       source,
-      `not a Terraform JSON plan (\`terraform show -json <planfile>\`):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+      `not a Terraform JSON plan (\`terraform show -json ` +
+        `<planfile>\`):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
     );
   }
   return result.data;
@@ -232,7 +236,8 @@ export function readPlan(path: string): Plan {
   } catch (error) {
     throw new PlanError(
       path,
-      `cannot read the file: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`,
+      `cannot read the file: ` +
+        `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`,
     );
   }
   if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
@@ -260,7 +265,9 @@ export function countActions(plan: Plan): Record<PlanAction, number> {
   return counts;
 }
 
-/** The counts Terraform prints ("Plan: 1 to add, 2 to change, 0 to destroy"): a replacement adds one and destroys one. */
+/**
+ * The counts Terraform prints ("Plan: 1 to add, 2 to change, 0 to destroy"): a replacement adds one and destroys one.
+ */
 export function terraformCounts(counts: Record<PlanAction, number>): {
   readonly add: number;
   readonly change: number;

@@ -43,7 +43,10 @@ const pipeline = (name: string, computeType: string) => ({
   github: { ...base.pipelines[0].github, repository: name },
   build: { ...base.pipelines[0].build, computeType },
 });
-/** Two configurations with different stacks: `ci-shared` in both (with other settings), the bootstrap stack and `ci-alpha` only in A, `ci-gamma` only in B. */
+/**
+ * Two configurations with different stacks: `ci-shared` in both (with other settings), the bootstrap stack and
+ * `ci-alpha` only in A, `ci-gamma` only in B.
+ */
 const CONFIGS = {
   A: { ...base, pipelines: [pipeline('shared', 'BUILD_GENERAL1_SMALL'), pipeline('alpha', 'BUILD_GENERAL1_SMALL')] },
   B: {
@@ -95,7 +98,10 @@ function synth(
 
 const expected: Record<ConfigName, Record<string, string>> = { A: {}, B: {} };
 
-/** The configuration whose whole output `outdir` holds, Terraform's files of the shared stack included; undefined if none. */
+/**
+ * The configuration whose whole output `outdir` holds, Terraform's files of the shared stack included; undefined if
+ * none.
+ */
 function wholeOutput(outdir: string): ConfigName | undefined {
   if (!existsSync(outdir)) return undefined;
   const files = fileTree(outdir);
@@ -146,7 +152,8 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
   });
 
   test(
-    `${LANES * KILLS_PER_LANE} kills (SIGKILL, SIGTERM, SIGINT) leave one whole configuration, or a swap the next run completes`,
+    `${LANES * KILLS_PER_LANE} kills (SIGKILL, SIGTERM, SIGINT) leave one whole configuration, or a swap the next ` +
+      `run completes`,
     async () => {
       const random = seeded(SEED);
       const kills: string[] = [];
@@ -192,7 +199,9 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
           const whole = wholeOutput(outdir);
           const leftBehind = leftovers(outdir).some((name) => name.includes('.staging-') || name.includes('.old-'));
           const journal = existsSync(`${outdir}.swap.json`);
-          const outcome = `${aim}: ${signal} -> ${ended}, ${whole === undefined ? 'not whole' : 'whole'}${journal ? ', journal' : ''}${leftBehind ? ', leftovers' : ''}`;
+          const outcome =
+            `${aim}: ${signal} -> ${ended}, ` +
+            `${whole === undefined ? 'not whole' : 'whole'}${journal ? ', journal' : ''}${leftBehind ? ', leftovers' : ''}`;
           tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
           if (whole === undefined) {
             // Only SIGKILL between the renames of a swap: the journal says what the next run does.
@@ -224,55 +233,67 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
     60_000 + KILLS_PER_LANE * 10_000,
   );
 
-  test(`${CONCURRENT_ROUNDS} rounds of two synths at once into one directory: both succeed, one after the other, never mixed`, async () => {
-    // Lane 0's output directory, after its kills, with Terraform's files in the shared stack.
-    const outdir = laneOutdir(0);
-    for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
-      const exits = await Promise.all([synth('A', outdir), synth('B', outdir)]);
-      const context = { seed: SEED, round };
-      expect({ ...context, codes: exits.map((exit) => exit.code) }).toEqual({ ...context, codes: [0, 0] });
-      for (const exit of exits)
-        expect({ ...context, stderr: exit.stderr }).toEqual({
+  test(
+    `${CONCURRENT_ROUNDS} rounds of two synths at once into one directory: both succeed, one after the other, ` +
+      `never mixed`,
+    async () => {
+      // Lane 0's output directory, after its kills, with Terraform's files in the shared stack.
+      const outdir = laneOutdir(0);
+      for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
+        const exits = await Promise.all([synth('A', outdir), synth('B', outdir)]);
+        const context = { seed: SEED, round };
+        expect({ ...context, codes: exits.map((exit) => exit.code) }).toEqual({ ...context, codes: [0, 0] });
+        for (const exit of exits)
+          expect({ ...context, stderr: exit.stderr }).toEqual({
+            ...context,
+            stderr: expect.not.stringMatching(/Error|\bat /),
+          });
+        expect({ ...context, whole: wholeOutput(outdir) }).toEqual({
           ...context,
-          stderr: expect.not.stringMatching(/Error|\bat /),
+          whole: expect.stringMatching(/^[AB]$/),
         });
-      expect({ ...context, whole: wholeOutput(outdir) }).toEqual({
-        ...context,
-        whole: expect.stringMatching(/^[AB]$/),
+        expect({ ...context, leftovers: leftovers(outdir) }).toEqual({ ...context, leftovers: [] });
+      }
+    },
+    60_000,
+  );
+
+  test(
+    'SIGTERM once the staging directory exists: exit 143, the staging directory removed, the output ' + 'whole',
+    async () => {
+      const outdir = laneOutdir(1);
+      const before = new Set(leftovers(outdir));
+      const exit = await synth('A', outdir, (child) => {
+        const watch = setInterval(() => {
+          if (
+            child.exitCode !== null ||
+            leftovers(outdir).some((name) => name.includes('.staging-') && !before.has(name))
+          ) {
+            clearInterval(watch);
+            child.kill('SIGTERM');
+          }
+        }, 1);
       });
-      expect({ ...context, leftovers: leftovers(outdir) }).toEqual({ ...context, leftovers: [] });
-    }
-  }, 60_000);
+      // Stopped before the swap, or (if the swap was already under way) after it: either way the same code and a whole
+      // output.
+      expect({ seed: SEED, code: exit.code, stderr: exit.stderr }).toEqual({
+        seed: SEED,
+        code: 143,
+        stderr: expect.stringMatching(/^Stopped by SIGTERM: .*cdktf\.out (is as it was|was written whole first)\.\n$/),
+      });
+      expect({ seed: SEED, leftovers: leftovers(outdir).filter((name) => !before.has(name)) }).toEqual({
+        seed: SEED,
+        leftovers: [],
+      });
+      expect(wholeOutput(outdir)).toMatch(/^[AB]$/);
+    },
+    30_000,
+  );
 
-  test('SIGTERM once the staging directory exists: exit 143, the staging directory removed, the output whole', async () => {
-    const outdir = laneOutdir(1);
-    const before = new Set(leftovers(outdir));
-    const exit = await synth('A', outdir, (child) => {
-      const watch = setInterval(() => {
-        if (
-          child.exitCode !== null ||
-          leftovers(outdir).some((name) => name.includes('.staging-') && !before.has(name))
-        ) {
-          clearInterval(watch);
-          child.kill('SIGTERM');
-        }
-      }, 1);
-    });
-    // Stopped before the swap, or (if the swap was already under way) after it: either way the same code and a whole
-    // output.
-    expect({ seed: SEED, code: exit.code, stderr: exit.stderr }).toEqual({
-      seed: SEED,
-      code: 143,
-      stderr: expect.stringMatching(/^Stopped by SIGTERM: .*cdktf\.out (is as it was|was written whole first)\.\n$/),
-    });
-    expect({ seed: SEED, leftovers: leftovers(outdir).filter((name) => !before.has(name)) }).toEqual({
-      seed: SEED,
-      leftovers: [],
-    });
-    expect(wholeOutput(outdir)).toMatch(/^[AB]$/);
-  }, 30_000);
-
-  /** A run that is not killed: exit 0, exactly the configuration's output with the shared stack's Terraform files, nothing left beside it. */
+  /**
+   * A run that is not killed: exit 0, exactly the configuration's output with the shared stack's Terraform files,
+   * nothing left beside it.
+   */
   async function completeRun(outdir: string, config: ConfigName, context: object): Promise<void> {
     const exit = await synth(config, outdir);
     expect({ ...context, complete: config, code: exit.code, stderr: exit.stderr }).toEqual({

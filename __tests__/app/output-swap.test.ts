@@ -65,25 +65,28 @@ describe.each([
   });
 
   // What SIGKILL leaves after each rename of a swap, and what the next run's recovery makes of it.
-  test('a kill after any rename of the swap leaves what the next run turns into the whole old or the whole new tree', () => {
-    const { outdir: probe, staging: probeStaging } = prepared(inPlace);
-    const journal = startSwap(probe, probeStaging, inPlace);
-    const renames = journal.out.length + journal.in.length;
-    expect(renames).toBe(inPlace ? 4 + 3 : 1 + 1);
-    for (let done = 0; done <= renames; done++) {
-      const { outdir, staging, beside } = prepared(inPlace);
-      const { out, in: moveIn } = startSwap(outdir, staging, inPlace);
-      for (const [from, to] of [...out, ...moveIn].slice(0, done)) {
-        mkdirSync(dirname(to), { recursive: true });
-        renameSync(from, to);
+  test(
+    'a kill after any rename of the swap leaves what the next run turns into the whole old or the whole new ' + 'tree',
+    () => {
+      const { outdir: probe, staging: probeStaging } = prepared(inPlace);
+      const journal = startSwap(probe, probeStaging, inPlace);
+      const renames = journal.out.length + journal.in.length;
+      expect(renames).toBe(inPlace ? 4 + 3 : 1 + 1);
+      for (let done = 0; done <= renames; done++) {
+        const { outdir, staging, beside } = prepared(inPlace);
+        const { out, in: moveIn } = startSwap(outdir, staging, inPlace);
+        for (const [from, to] of [...out, ...moveIn].slice(0, done)) {
+          mkdirSync(dirname(to), { recursive: true });
+          renameSync(from, to);
+        }
+        const wholeNew = done > out.length;
+        expect({ done, recovery: recover(outdir) }).toEqual({ done, recovery: wholeNew ? 'completed' : 'rolled back' });
+        expect({ done, tree: fileTree(outdir) }).toEqual({ done, tree: wholeNew ? SWAPPED : OLD });
+        expect({ done, beside: beside() }).toEqual({ done, beside: ['cdktf.out'] });
+        expect(recover(outdir)).toBe('none');
       }
-      const wholeNew = done > out.length;
-      expect({ done, recovery: recover(outdir) }).toEqual({ done, recovery: wholeNew ? 'completed' : 'rolled back' });
-      expect({ done, tree: fileTree(outdir) }).toEqual({ done, tree: wholeNew ? SWAPPED : OLD });
-      expect({ done, beside: beside() }).toEqual({ done, beside: ['cdktf.out'] });
-      expect(recover(outdir)).toBe('none');
-    }
-  });
+    },
+  );
 
   test("a kill while carrying Terraform's files over is completed by the next run", () => {
     const { outdir, staging } = prepared(inPlace);

@@ -133,19 +133,25 @@ describe('synthesizeChecked', () => {
       expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(TypeError);
     });
 
-    test('an output directory that cannot be renamed (a bind mount: EBUSY) gets its entries swapped, and no staging is left', () => {
-      const outdir = earlierOutput();
-      const rename = fs.renameSync;
-      const refused = jest
-        .spyOn(fs, 'renameSync')
-        .mockImplementation((from, to) => (from === outdir ? failWith('EBUSY', outdir)() : rename(from, to)));
-      synthesizeChecked(outdir, (app) => [smallStack(app)]);
-      expect(refused).toHaveBeenCalledWith(outdir, expect.stringContaining('cdktf.out.old-'));
-      expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
-      expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
-      expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
-      expect(beside(outdir)).toEqual(['cdktf.out']);
-    });
+    test(
+      'an output directory that cannot be renamed (a bind mount: EBUSY) gets its entries swapped, and no staging ' +
+        'is left',
+      () => {
+        const outdir = earlierOutput();
+        const rename = fs.renameSync;
+        const refused = jest
+          .spyOn(fs, 'renameSync')
+          .mockImplementation((from, to) => (from === outdir ? failWith('EBUSY', outdir)() : rename(from, to)));
+        synthesizeChecked(outdir, (app) => [smallStack(app)]);
+        expect(refused).toHaveBeenCalledWith(outdir, expect.stringContaining('cdktf.out.old-'));
+        expect(
+          JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource,
+        ).toBeDefined();
+        expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+        expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
+        expect(beside(outdir)).toEqual(['cdktf.out']);
+      },
+    );
 
     test('EACCES while swapping in is one OutputDirError, and the output directory is as it was', () => {
       const outdir = earlierOutput();
@@ -233,7 +239,8 @@ describe('synthesizeChecked', () => {
           writeFileSync(join(dir, 'notes.txt'), 'mine');
           return dir;
         },
-        "it holds files that are not a synth's output (no manifest.json or stacks/, but notes.txt), and synth replaces the whole output directory",
+        "it holds files that are not a synth's output (no manifest.json or stacks/, but notes.txt), and synth " +
+          'replaces the whole output directory',
       ],
     ])('%s', (_, outdir, reason) => {
       const dir = outdir();
@@ -262,30 +269,35 @@ describe('synthesizeChecked', () => {
       expect(waits).toEqual([
         expect.stringMatching(
           new RegExp(
-            `^Waiting for process ${process.pid} on .*, which is synthesizing into ${outdir} \\(if it is not running, delete its lock file ${outdir}\\.lock\\)\\.$`,
+            `^Waiting for process ${process.pid} on .*, which is synthesizing into ${outdir} \\(if it is not ` +
+              `running, delete its lock file ${outdir}\\.lock\\)\\.$`,
           ),
         ),
       ]);
       expect(beside(outdir)).toEqual(['cdktf.out']);
     });
 
-    test('stopped (by a signal) at any of its five pauses, leaves the output directory as it was, no staging and no lock', async () => {
-      for (let steps = 1; steps <= 5; steps++) {
-        const outdir = earlierOutput();
-        let asked = 0;
-        const result = await synthesizeCheckedUnlessStopped(
-          outdir,
-          (app) => [smallStack(app)],
-          () => ++asked >= steps,
-        );
-        expect({ steps, result }).toEqual({ steps, result: undefined });
-        expect({ steps, file: readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8') }).toEqual({
-          steps,
-          file: '{"earlier": true}',
-        });
-        expect({ steps, beside: beside(outdir) }).toEqual({ steps, beside: ['cdktf.out'] });
-      }
-    });
+    test(
+      'stopped (by a signal) at any of its five pauses, leaves the output directory as it was, no staging and no ' +
+        'lock',
+      async () => {
+        for (let steps = 1; steps <= 5; steps++) {
+          const outdir = earlierOutput();
+          let asked = 0;
+          const result = await synthesizeCheckedUnlessStopped(
+            outdir,
+            (app) => [smallStack(app)],
+            () => ++asked >= steps,
+          );
+          expect({ steps, result }).toEqual({ steps, result: undefined });
+          expect({ steps, file: readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8') }).toEqual({
+            steps,
+            file: '{"earlier": true}',
+          });
+          expect({ steps, beside: beside(outdir) }).toEqual({ steps, beside: ['cdktf.out'] });
+        }
+      },
+    );
 
     test('a synth killed half-way through its swap is completed by the next one', () => {
       const outdir = earlierOutput();

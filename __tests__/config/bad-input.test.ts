@@ -106,7 +106,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a typo in a pipeline field (brnach)',
     document((_, p) => (p.github.brnach = 'main')),
-    'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, visibility, create, oauthTokenSecret, webhookSecret, buildTokenSecret, connectionArn',
+    'pipelines[0].github.brnach: unknown field (a typo?); allowed fields here: owner, repository, branch, ' +
+      'visibility, create, oauthTokenSecret, webhookSecret, buildTokenSecret, connectionArn',
   ],
   [
     'a typo at the top level (regoin)',
@@ -184,7 +185,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a branch too long for a trigger filter once its braces are escaped',
     document((_, p) => ((p.trigger = 'connection'), (p.github.branch = `${'a'.repeat(250)}{}{}`))),
-    `pipelines[0].github.branch: got "${'a'.repeat(76)}...; gives the trigger branch pattern "${'a'.repeat(250)}\\{\\}\\{\\}", which must be 1-255 characters long`,
+    `pipelines[0].github.branch: got "${'a'.repeat(76)}...; gives the trigger branch pattern ` +
+      `"${'a'.repeat(250)}\\{\\}\\{\\}", which must be 1-255 characters long`,
   ],
   [
     'an invalid AWS region',
@@ -234,7 +236,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a state bucket to create in an account namespace',
     document((d) => (d.state.bucket = 'state-123456789012-eu-west-1-an')),
-    'state.bucket: got "state-123456789012-eu-west-1-an"; must not end in "-an", which only buckets in an account regional namespace may',
+    'state.bucket: got "state-123456789012-eu-west-1-an"; must not end in "-an", which only buckets in an account ' +
+      'regional namespace may',
   ],
   [
     'a bucket name with ".."',
@@ -244,7 +247,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a pipeline name that gives a reserved bucket prefix',
     document((_, p) => (p.name = 'xn--app')),
-    'pipelines[0].name: got "xn--app"; gives the artifact bucket name prefix "xn--app-artifacts-", which must be 1-37 lowercase letters',
+    'pipelines[0].name: got "xn--app"; gives the artifact bucket name prefix "xn--app-artifacts-", which must be ' +
+      '1-37 lowercase letters',
   ],
   [
     'a pipeline name that gives the S3 Express prefix',
@@ -275,7 +279,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a log retention CloudWatch does not offer',
     document((_, p) => (p.build = { logRetentionDays: 10 })),
-    "pipelines[0].build.logRetentionDays: got 10; must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30",
+    "pipelines[0].build.logRetentionDays: got 10; must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, " +
+      '14, 30',
   ],
   [
     'a build timeout below 5 minutes',
@@ -332,7 +337,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'an existing state bucket without its key',
     document((d) => ((d.state as any).create = false)),
-    'state.kmsKeyArn: got undefined; is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true',
+    'state.kmsKeyArn: got undefined; is required: name the customer-managed KMS key that encrypts the state, or set ' +
+      's3ManagedEncryption to true',
   ],
   [
     'a state key and S3-managed keys at once',
@@ -365,7 +371,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document(
       (_, p) => (p.encryptionKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
     ),
-    `pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:${KEY}"; must be in the region "eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
+    `pipelines[0].encryptionKeyArn: got "arn:aws:kms:us-east-1:123456789012:${KEY}"; must be in the region ` +
+      `"eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
   ],
   [
     'an artifact bucket name with capitals',
@@ -375,7 +382,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'artifact retention with an existing artifact bucket',
     document((_, p) => ((p.artifactBucketName = 'shared-ci-artifacts'), (p.artifactRetentionDays = 7))),
-    'pipelines[0].artifactRetentionDays: got 7; applies only to a created artifact bucket; remove it or remove artifactBucketName',
+    'pipelines[0].artifactRetentionDays: got 7; applies only to a created artifact bucket; remove it or remove ' +
+      'artifactBucketName',
   ],
   [
     'a connection ARN of another service',
@@ -420,26 +428,32 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a pipeline key in another partition',
     document((_, p) => (p.encryptionKeyArn = `arn:aws-cn:kms:eu-west-1:123456789012:${KEY}`)),
-    `pipelines[0].encryptionKeyArn: got "arn:aws-cn:kms:eu-west-1:123456789012:${KEY}"; must be in the partition "aws" of the region "eu-west-1", not "aws-cn"`,
+    `pipelines[0].encryptionKeyArn: got "arn:aws-cn:kms:eu-west-1:123456789012:${KEY}"; must be in the partition ` +
+      `"aws" of the region "eu-west-1", not "aws-cn"`,
   ],
   [
     'a state key in another region than the state bucket',
     document((d) => ((d.state as any).kmsKeyArn = `arn:aws:kms:us-east-1:123456789012:${KEY}`)),
-    `state.kmsKeyArn: got "arn:aws:kms:us-east-1:123456789012:${KEY}"; must be in the region "eu-west-1" of the state bucket`,
+    `state.kmsKeyArn: got "arn:aws:kms:us-east-1:123456789012:${KEY}"; must be in the region "eu-west-1" of the ` +
+      `state bucket`,
   ],
   [
     'a GitHub token secret in another region',
     document(
       (_, p) => (p.github.oauthTokenSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf'),
     ),
-    'pipelines[0].github.oauthTokenSecret: got "arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf"; must be in the region "eu-west-1" of the pipelines',
+    'pipelines[0].github.oauthTokenSecret: got ' +
+      '"arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf"; must be in the region "eu-west-1" ' +
+      'of the pipelines',
   ],
   [
     'a webhook secret in another region',
     document(
       (_, p) => (p.github.webhookSecret = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf'),
     ),
-    'pipelines[0].github.webhookSecret: got "arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf"; must be in the region "eu-west-1" of the pipelines',
+    'pipelines[0].github.webhookSecret: got ' +
+      '"arn:aws:secretsmanager:eu-central-1:123456789012:secret:ci/hook-AbCdEf"; must be in the region "eu-west-1" ' +
+      'of the pipelines',
   ],
   [
     'a connection in another partition',
@@ -449,7 +463,9 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
         (p.github.connectionArn = 'arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd')
       ),
     ),
-    'pipelines[0].github.connectionArn: got "arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd"; must be in the partition "aws" of the region "eu-west-1", not "aws-us-gov"',
+    'pipelines[0].github.connectionArn: got ' +
+      '"arn:aws-us-gov:codeconnections:us-gov-west-1:123456789012:connection/0123abcd"; must be in the partition ' +
+      '"aws" of the region "eu-west-1", not "aws-us-gov"',
   ],
   [
     'the state bucket as the artifact bucket',
@@ -459,7 +475,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'duplicate pipeline names',
     document((d, p) => d.pipelines.push({ ...p, github: { ...p.github, create: false } })),
-    'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, and the two would share a stack and a state key',
+    'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, and the two would share a stack ' +
+      'and a state key',
   ],
   [
     'no approving review',
@@ -474,7 +491,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a code owner without "@"',
     document((_, p) => ((p.github as any).codeOwners = ['platform-team'])),
-    'pipelines[0].github.codeOwners[0]: got "platform-team"; must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
+    'pipelines[0].github.codeOwners[0]: got "platform-team"; must be a GitHub user ("@name"), a team ("@org/team") ' +
+      'or an e-mail address',
   ],
   [
     'an empty list of code owners',
@@ -489,7 +507,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'branch protection settings for a repository that is only read',
     document((_, p) => Object.assign(p.github, { create: false, visibility: undefined, dismissStaleReviews: false })),
-    'pipelines[0].github.dismissStaleReviews: got false; applies only to a repository that is created (create: true); set it on the existing repository instead',
+    'pipelines[0].github.dismissStaleReviews: got false; applies only to a repository that is created (create: ' +
+      'true); set it on the existing repository instead',
   ],
   [
     'a shared connection no pipeline uses',
@@ -536,7 +555,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       p.registry = { type: 'ecr', image: 'team/app' };
       d.pipelines.push({ ...p, name: 'worker', github: { ...p.github, repository: 'worker' } });
     }),
-    'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too',
+    'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates ' +
+      'the ECR repository "team/app" too',
   ],
   [
     'two pipelines sharing an artifact bucket whose names start with the same 20 characters',
@@ -544,7 +564,9 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       Object.assign(p, { name: 'storefront-checkout-api', artifactBucketName: 'shared-ci-artifacts' });
       d.pipelines.push({ ...p, name: 'storefront-checkout-web', github: { ...p.github, repository: 'web' } });
     }),
-    'pipelines[1].name: got "storefront-checkout-web"; must be unique in the account and region: pipelines[0] creates the artifact folder (the first 20 characters of the name) in s3://shared-ci-artifacts "storefront-checkout-" too',
+    'pipelines[1].name: got "storefront-checkout-web"; must be unique in the account and region: pipelines[0] ' +
+      'creates the artifact folder (the first 20 characters of the name) in s3://shared-ci-artifacts ' +
+      '"storefront-checkout-" too',
   ],
   // Issue 14: execution modes, triggers, pull-request builds, notifications
   [
@@ -555,7 +577,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'QUEUED in webhook mode (a V1 pipeline)',
     document((_, p) => (p.executionMode = 'QUEUED')),
-    'pipelines[0].executionMode: got "QUEUED"; must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines',
+    'pipelines[0].executionMode: got "QUEUED"; must be SUPERSEDED with trigger "webhook", whose GitHub version 1 ' +
+      'source runs only in V1 pipelines',
   ],
   [
     'PARALLEL with a concurrent build limit',
@@ -603,7 +626,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     document((_, p) =>
       Object.assign(p, { github: { ...p.github, create: false }, pullRequestBuilds: { requiredStatusCheck: true } }),
     ),
-    'pipelines[0].pullRequestBuilds.requiredStatusCheck: got true; applies only to a repository created here (github.create: true)',
+    'pipelines[0].pullRequestBuilds.requiredStatusCheck: got true; applies only to a repository created here ' +
+      '(github.create: true)',
   ],
   [
     'pull-request builds given as a string',
@@ -613,17 +637,20 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a typo in pullRequestBuilds',
     document((_, p) => (p.pullRequestBuilds = { enable: true })),
-    'pipelines[0].pullRequestBuilds.enable: unknown field (a typo?); allowed fields here: enabled, requiredStatusCheck, commentApproval, approverRoles',
+    'pipelines[0].pullRequestBuilds.enable: unknown field (a typo?); allowed fields here: enabled, ' +
+      'requiredStatusCheck, commentApproval, approverRoles',
   ],
   [
     'pull requests built without approval',
     document((_, p) => (p.pullRequestBuilds = { commentApproval: 'DISABLED' })),
-    'pipelines[0].pullRequestBuilds.commentApproval: got "DISABLED"; must be one of ALL_PULL_REQUESTS, FORK_PULL_REQUESTS (DISABLED would build the code of anyone\'s pull request',
+    'pipelines[0].pullRequestBuilds.commentApproval: got "DISABLED"; must be one of ALL_PULL_REQUESTS, ' +
+      "FORK_PULL_REQUESTS (DISABLED would build the code of anyone's pull request",
   ],
   [
     'a read-only approver role',
     document((_, p) => (p.pullRequestBuilds = { approverRoles: ['GITHUB_WRITE', 'GITHUB_TRIAGE'] })),
-    'pipelines[0].pullRequestBuilds.approverRoles[1]: got "GITHUB_TRIAGE"; must be one of GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN (a role that cannot push must not approve running its code)',
+    'pipelines[0].pullRequestBuilds.approverRoles[1]: got "GITHUB_TRIAGE"; must be one of GITHUB_WRITE, ' +
+      'GITHUB_MAINTAIN, GITHUB_ADMIN (a role that cannot push must not approve running its code)',
   ],
   [
     'no approver roles',
@@ -633,7 +660,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a comment approval with pull-request builds off',
     document((_, p) => (p.pullRequestBuilds = { enabled: false, commentApproval: 'ALL_PULL_REQUESTS' })),
-    'pipelines[0].pullRequestBuilds.commentApproval: got "ALL_PULL_REQUESTS"; applies only with pull-request builds enabled',
+    'pipelines[0].pullRequestBuilds.commentApproval: got "ALL_PULL_REQUESTS"; applies only with pull-request builds ' +
+      'enabled',
   ],
   [
     'a bad notification e-mail',
@@ -664,7 +692,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     'a key written twice',
-    '{"region": "eu-west-1", "state": {"bucket": "my-state-bucket", "region": "eu-west-1", "region": "us-east-1"}, "pipelines": []}',
+    '{"region": "eu-west-1", "state": {"bucket": "my-state-bucket", "region": "eu-west-1", "region": "us-east-1"}, ' +
+      '"pipelines": []}',
     'state.region: the key "region" is written 2 times in one object; JSON keeps only the last, so write it once',
   ],
 ];
@@ -705,7 +734,8 @@ describe('bad input', () => {
     [
       'CDKTF_OUTDIR under a file',
       { CDKTF_OUTDIR: join(dir, 'a-file', 'out') },
-      `Cannot write the output directory ${join(dir, 'a-file', 'out')}: a file is where a directory is needed (EEXIST on ${join(dir, 'a-file')})`,
+      `Cannot write the output directory ${join(dir, 'a-file', 'out')}: a file is where a directory is needed ` +
+        `(EEXIST on ${join(dir, 'a-file')})`,
     ],
   ])('%s: exit 1, a message naming the variable, no stack trace, nothing written', (_name, env, message) => {
     writeFileSync(join(dir, 'a-file'), 'not a directory');

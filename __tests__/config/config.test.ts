@@ -45,7 +45,8 @@ describe('configuration', () => {
     const document: any = valid();
     document.pipelines.push({ ...document.pipelines[0], name: 'worker', appPath: 'worker' });
     expect(problemsOf(document)).toEqual([
-      'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks cannot both manage it',
+      'pipelines[1].github.create: got true; must be false: pipelines[0] already creates my-org/app, and two stacks ' +
+        'cannot both manage it',
     ]);
     const { visibility: _created, ...read } = document.pipelines[1].github;
     document.pipelines[1].github = { ...read, create: false };
@@ -102,7 +103,8 @@ describe('configuration', () => {
       github: { owner: 'my-org', repository: 'worker' },
     });
     expect(problemsOf(document)).toEqual([
-      'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates the ECR repository "team/app" too',
+      'pipelines[1].registry.image: got "team/app"; must be unique in the account and region: pipelines[0] creates ' +
+        'the ECR repository "team/app" too',
     ]);
     document.pipelines[1].registry = { type: 'ecr', image: 'team/worker' };
     expect(problemsOf(document)).toEqual([]);

@@ -106,7 +106,9 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'pipelines[].artifactBucketName': { set: (_, p) => (p.artifactBucketName = 'shared-ci-artifacts') },
 };
 
-/** What Terraform would see for a document: the stacks' IDs in order, and each stack's JSON, made when first asked for. */
+/**
+ * What Terraform would see for a document: the stacks' IDs in order, and each stack's JSON, made when first asked for.
+ */
 interface Stacks {
   readonly ids: readonly string[];
   readonly json: (id: string) => string;

@@ -130,11 +130,14 @@ describe('importers: what exists elsewhere, by name or ARN', () => {
 });
 
 describe("a user's own stack is told what the constructs need", () => {
-  test('Terraform 1.11 and the AWS provider range the constructs are written for, not the bindings exact version', () => {
-    const stack = new TerraformStack(testApp(), 'team');
-    new CiPipeline(stack, 'ci', pipelineProps());
-    const terraform = JSON.parse(Testing.synth(stack)).terraform;
-    expect(terraform.required_version).toBe('>= 1.11.0');
-    expect(terraform.required_providers.aws.version).toBe('>= 5.100.0, < 7.0.0');
-  });
+  test(
+    'Terraform 1.11 and the AWS provider range the constructs are written for, not the bindings exact ' + 'version',
+    () => {
+      const stack = new TerraformStack(testApp(), 'team');
+      new CiPipeline(stack, 'ci', pipelineProps());
+      const terraform = JSON.parse(Testing.synth(stack)).terraform;
+      expect(terraform.required_version).toBe('>= 1.11.0');
+      expect(terraform.required_providers.aws.version).toBe('>= 5.100.0, < 7.0.0');
+    },
+  );
 });

@@ -124,7 +124,8 @@ describe('SecurityChecks', () => {
       message = (error as Error).message;
     }
     expect(message).toContain(
-      '[bare/project] CKV_AWS_147 CodeBuild encrypts with a customer-managed KMS key: encryption_key is not set, so the AWS-managed key is used. Fix: set `encryption_key`',
+      '[bare/project] CKV_AWS_147 CodeBuild encrypts with a customer-managed KMS key: encryption_key is not set, so ' +
+        'the AWS-managed key is used. Fix: set `encryption_key`',
     );
     // Applied twice, checked once.
     expect(message.split('CKV_AWS_147').length - 1).toBe(1);
@@ -190,7 +191,8 @@ describe('formatReport and GuardrailsError', () => {
     const report = formatReport(reports);
     expect(report).toContain('| bare | ');
     expect(report).toContain(
-      '| CKV_AWS_147 | `bare/project` | encryption_key is not set, so the AWS-managed key is used | The project \\| only runs linters |',
+      '| CKV_AWS_147 | `bare/project` | encryption_key is not set, so the AWS-managed key is used | The project \\| ' +
+        'only runs linters |',
     );
     expect(report).toContain(
       '| CIP_PERM_2 | CodePipeline service roles allow everything their pipelines do | `aws_codepipeline` |',

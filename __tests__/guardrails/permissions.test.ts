@@ -378,11 +378,15 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
     json = notificationStack();
   });
 
-  test('FailureNotifications with an EncryptionKey that allows CodeStar Notifications passes, and every other rule too', () => {
-    const report = checkStack(json);
-    expect(report.rulesApplied).toContain('CIP_PERM_3');
-    expect(report.findings.map((finding) => `${finding.ruleId} ${finding.path}: ${finding.problem}`)).toEqual([]);
-  });
+  test(
+    'FailureNotifications with an EncryptionKey that allows CodeStar Notifications passes, and every ' +
+      'other rule too',
+    () => {
+      const report = checkStack(json);
+      expect(report.rulesApplied).toContain('CIP_PERM_3');
+      expect(report.findings.map((finding) => `${finding.ruleId} ${finding.path}: ${finding.problem}`)).toEqual([]);
+    },
+  );
 
   test('without the topic policy statement, each rule fails', () => {
     expect(problems(withoutStatement(json, 'notifications/policy-document', 'CodeStarNotificationsPublish'))).toEqual([
@@ -456,8 +460,12 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
       const managed = copy(json);
       (Object.values(managed.resource.aws_sns_topic)[0] as any).kms_master_key_id = keyId;
       expect(problems(managed)).toEqual([
-        `notify/notifications/rule-app-build-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
-        `notify/notifications/rule-app-pipeline-failed: topic notify/notifications/topic is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use it, so no notification is delivered`,
+        `notify/notifications/rule-app-build-failed: topic notify/notifications/topic is encrypted with the AWS ` +
+          `managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use ` +
+          `it, so no notification is delivered`,
+        `notify/notifications/rule-app-pipeline-failed: topic notify/notifications/topic is encrypted with the AWS ` +
+          `managed key ${keyId}, whose key policy cannot be changed to let codestar-notifications.amazonaws.com use ` +
+          `it, so no notification is delivered`,
       ]);
     },
   );

@@ -48,19 +48,23 @@ describe('policies', () => {
   const json = stackJson(ROOT_KEY_POLICY, '${data.aws_iam_policy_document.merged.json}');
   const stack = new SynthesizedStack(json);
 
-  test('are classified by use, so a key policy\'s "*" resource is not an identity-policy finding; merged documents are checked where they are merged', () => {
-    const uses = stack.elements.flatMap((element) =>
-      policiesAt(element, stack).map((policy) => `${element.address}:${policy.use}`),
-    );
-    expect(uses.sort()).toEqual([
-      'aws_iam_role.role:trust',
-      'aws_iam_role_policy.policy:identity',
-      'aws_kms_key.key:resource',
-      'data.aws_iam_policy_document.loose:identity',
-    ]);
-    const findings = checkStack(json).findings.map((finding) => `${finding.ruleId} ${finding.address}`);
-    expect(findings).not.toContain('CIP_IAM_4 aws_kms_key.key');
-  });
+  test(
+    'are classified by use, so a key policy\'s "*" resource is not an identity-policy finding; merged documents ' +
+      'are checked where they are merged',
+    () => {
+      const uses = stack.elements.flatMap((element) =>
+        policiesAt(element, stack).map((policy) => `${element.address}:${policy.use}`),
+      );
+      expect(uses.sort()).toEqual([
+        'aws_iam_role.role:trust',
+        'aws_iam_role_policy.policy:identity',
+        'aws_kms_key.key:resource',
+        'data.aws_iam_policy_document.loose:identity',
+      ]);
+      const findings = checkStack(json).findings.map((finding) => `${finding.ruleId} ${finding.address}`);
+      expect(findings).not.toContain('CIP_IAM_4 aws_kms_key.key');
+    },
+  );
 
   test('merge the documents a document names in source_policy_documents', () => {
     const [policy] = policiesAt(stack.get('aws_iam_role_policy.policy')!, stack);

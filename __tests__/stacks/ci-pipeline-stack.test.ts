@@ -135,7 +135,10 @@ describe('CiPipelineStack', () => {
   });
 
   describe('the AWS CLI commands, run by bash once Terraform has filled in the names', () => {
-    /** Fills the Terraform expressions in, runs the command with `aws` replaced by a printer, and returns each call's arguments. */
+    /**
+     * Fills the Terraform expressions in, runs the command with `aws` replaced by a printer, and returns each call's
+     * arguments.
+     */
     function awsCalls(command: string): string[][] {
       const filled = command
         .replace(/\$\{data\.aws_region\.[^}]+\}/g, 'eu-west-1')
@@ -184,7 +187,8 @@ describe('CiPipelineStack', () => {
       expect(get.slice(0, 6)).toEqual(['codebuild', 'batch-get-builds', '--region', 'eu-west-1', '--ids', 'build-1']);
       expect(get[6]).toBe('--query');
       expect(get[7]).toBe(
-        "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}",
+        "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, " +
+          'contexts[0].message], logs: logs.deepLink}',
       );
     });
 
@@ -225,7 +229,8 @@ describe('CiPipelineStack', () => {
       synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('eu-west-1') }) }).resource.aws_kms_key,
     ).toBeUndefined();
     expect(() => synthStack({ pipeline: pipelineProps({ encryptionKeyArn: keyIn('us-east-1') }) })).toThrow(
-      `CiPipelineStack at ci-app: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be in the region "eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
+      `CiPipelineStack at ci-app: invalid prop "pipeline.encryptionKeyArn" = "${keyIn('us-east-1')}": must be in ` +
+        `the region "eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
     );
   });
 

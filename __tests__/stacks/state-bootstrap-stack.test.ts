@@ -39,39 +39,47 @@ describe('StateBootstrapStack', () => {
     expect(text).toHaveResource(S3BucketPolicy);
   });
 
-  test('protects the key from destroy as it does the bucket, and requires the Terraform the stacks are written for', () => {
-    expect(text).toHaveResourceWithProperties(KmsKey, { lifecycle: { prevent_destroy: true } });
-    expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
-  });
+  test(
+    'protects the key from destroy as it does the bucket, and requires the Terraform the stacks are ' + 'written for',
+    () => {
+      expect(text).toHaveResourceWithProperties(KmsKey, { lifecycle: { prevent_destroy: true } });
+      expect(json.terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
+    },
+  );
 
-  test('denies object writes that do not name the state key, by any of its identifiers, and keeps the TLS-only statement', () => {
-    const statements = Object.values<any>(json.data.aws_iam_policy_document)[0].statement;
-    expect(statements.map((statement: any) => statement.sid)).toEqual([
-      'DenyRequestsWithoutTls',
-      'DenyObjectWritesNotUnderTheBucketKey',
-    ]);
-    const [, denyWrites] = statements;
-    expect(denyWrites).toMatchObject({
-      effect: 'Deny',
-      actions: ['s3:PutObject'],
-      principals: [{ type: '*', identifiers: ['*'] }],
-    });
-    expect(denyWrites.resources).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.[\w-]+\.arn\}\/\*$/)]);
-    const [condition] = denyWrites.condition;
-    expect(condition).toMatchObject({
-      test: 'StringNotEquals',
-      variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
-    });
-    // The key's ARN and ID (references), and the alias by name and ARN: the alias name is what pipeline backends send.
-    expect(condition.values).toEqual([
-      expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/),
-      expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.key_id\}$/),
-      stateKeyAlias('my-state-bucket'),
-      expect.stringMatching(
-        /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:kms:\$\{data\.aws_region\.[\w-]+\.id\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:alias\/terraform-state\/my-state-bucket$/,
-      ),
-    ]);
-  });
+  test(
+    'denies object writes that do not name the state key, by any of its identifiers, and keeps the TLS-only ' +
+      'statement',
+    () => {
+      const statements = Object.values<any>(json.data.aws_iam_policy_document)[0].statement;
+      expect(statements.map((statement: any) => statement.sid)).toEqual([
+        'DenyRequestsWithoutTls',
+        'DenyObjectWritesNotUnderTheBucketKey',
+      ]);
+      const [, denyWrites] = statements;
+      expect(denyWrites).toMatchObject({
+        effect: 'Deny',
+        actions: ['s3:PutObject'],
+        principals: [{ type: '*', identifiers: ['*'] }],
+      });
+      expect(denyWrites.resources).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.[\w-]+\.arn\}\/\*$/)]);
+      const [condition] = denyWrites.condition;
+      expect(condition).toMatchObject({
+        test: 'StringNotEquals',
+        variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+      });
+      // The key's ARN and ID (references), and the alias by name and ARN: the alias name is what pipeline backends
+      // send.
+      expect(condition.values).toEqual([
+        expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/),
+        expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.key_id\}$/),
+        stateKeyAlias('my-state-bucket'),
+        expect.stringMatching(
+          /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:kms:\$\{data\.aws_region\.[\w-]+\.id\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:alias\/terraform-state\/my-state-bucket$/,
+        ),
+      ]);
+    },
+  );
 
   test("outputs the bucket and the key for the pipeline stacks' backend", () => {
     expect(Object.keys(json.output).sort()).toEqual(['state_bucket', 'state_kms_key_arn']);

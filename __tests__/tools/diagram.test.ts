@@ -94,39 +94,49 @@ describe('the default configuration (webhook, Docker Hub)', () => {
     );
   });
 
-  test("draws a pull request through CodeBuild's webhook to the status the branch protection requires, whose merge is the push", () => {
-    expect(described).toEqual(
-      expect.arrayContaining([
-        'pull request into main -> GitHub example-org/sample-flask-app',
-        'GitHub example-org/sample-flask-app -> CodeBuild webhook',
-        'CodeBuild webhook -> CodeBuild sample-flask-app-pull-requests',
-        'Secrets Manager -GitHub token-> CodeBuild sample-flask-app-pull-requests',
-        'CodeBuild sample-flask-app-pull-requests -status codebuild/sample-flask-app-> Branch protection',
-        'Branch protection -merge-> git push to main',
-        'CodeBuild sample-flask-app-pull-requests -logs-> CloudWatch Logs',
-        'KMS key alias/ci/sample-flask-app -encrypts-> CodeBuild sample-flask-app-pull-requests',
-      ]),
-    );
-    expect([...nodes.values()]).toEqual(
-      expect.arrayContaining([
-        'CodeBuild webhook<br/>pull request created, updated, reopened',
-        'Secrets Manager<br/>github/codebuild-token',
-        'Branch protection<br/>merge needs codebuild/sample-flask-app, branch up to date, 1 approval',
-        'CodeBuild sample-flask-app-pull-requests<br/>BUILD_GENERAL1_SMALL, aws/codebuild/standard:7.0, privileged, no push',
-      ]),
-    );
-    // It builds the image but pushes nothing, and reads no registry credentials.
-    expect(
-      described.filter((edge) => edge.includes('sample-flask-app-pull-requests') && /docker push|DOCKERHUB/.test(edge)),
-    ).toEqual([]);
-  });
+  test(
+    "draws a pull request through CodeBuild's webhook to the status the branch protection requires, whose merge " +
+      'is the push',
+    () => {
+      expect(described).toEqual(
+        expect.arrayContaining([
+          'pull request into main -> GitHub example-org/sample-flask-app',
+          'GitHub example-org/sample-flask-app -> CodeBuild webhook',
+          'CodeBuild webhook -> CodeBuild sample-flask-app-pull-requests',
+          'Secrets Manager -GitHub token-> CodeBuild sample-flask-app-pull-requests',
+          'CodeBuild sample-flask-app-pull-requests -status codebuild/sample-flask-app-> Branch protection',
+          'Branch protection -merge-> git push to main',
+          'CodeBuild sample-flask-app-pull-requests -logs-> CloudWatch Logs',
+          'KMS key alias/ci/sample-flask-app -encrypts-> CodeBuild sample-flask-app-pull-requests',
+        ]),
+      );
+      expect([...nodes.values()]).toEqual(
+        expect.arrayContaining([
+          'CodeBuild webhook<br/>pull request created, updated, reopened',
+          'Secrets Manager<br/>github/codebuild-token',
+          'Branch protection<br/>merge needs codebuild/sample-flask-app, branch up to date, 1 approval',
+          'CodeBuild sample-flask-app-pull-requests<br/>BUILD_GENERAL1_SMALL, aws/codebuild/standard:7.0, ' +
+            'privileged, ' +
+            'no push',
+        ]),
+      );
+      // It builds the image but pushes nothing, and reads no registry credentials.
+      expect(
+        described.filter(
+          (edge) => edge.includes('sample-flask-app-pull-requests') && /docker push|DOCKERHUB/.test(edge),
+        ),
+      ).toEqual([]);
+    },
+  );
 
   test('draws each failure notification rule from what it watches to the encrypted topic', () => {
     expect(described).toEqual(
       expect.arrayContaining([
-        'aws_codepipeline_ci_pipeline_E3513F99 -pipeline execution failed-> Notification rule sample-flask-app-pipeline-failed',
+        'aws_codepipeline_ci_pipeline_E3513F99 -pipeline execution failed-> Notification rule ' +
+          'sample-flask-app-pipeline-failed',
         'CodeBuild sample-flask-app -build state failed-> Notification rule sample-flask-app-build-failed',
-        'CodeBuild sample-flask-app-pull-requests -build state failed-> Notification rule sample-flask-app-pull-request-build-failed',
+        'CodeBuild sample-flask-app-pull-requests -build state failed-> Notification rule ' +
+          'sample-flask-app-pull-request-build-failed',
         'Notification rule sample-flask-app-pipeline-failed -> SNS topic sample-flask-app-ci-failures',
         'Notification rule sample-flask-app-build-failed -> SNS topic sample-flask-app-ci-failures',
         'Notification rule sample-flask-app-pull-request-build-failed -> SNS topic sample-flask-app-ci-failures',
@@ -199,20 +209,24 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
     expect([...nodes.values()]).toContain('GitHub example-org/api<br/>existing, read only');
   });
 
-  test('draws pull-request builds through the connection, of every pull request, reporting to the pull request: no protection is created', () => {
-    expect(described).toEqual(
-      expect.arrayContaining([
-        'pull request into release -> GitHub example-org/api',
-        'GitHub example-org/api -> CodeBuild webhook',
-        'CodeBuild webhook -> CodeBuild api-pull-requests',
-        'shared CodeConnections connection -GitHub access-> CodeBuild api-pull-requests',
-        'CodeBuild api-pull-requests -status codebuild/api-> GitHub example-org/api',
-      ]),
-    );
-    // An existing repository's protection may require the status unseen, so no pull request is left out by path.
-    expect([...nodes.values()]).toContain('CodeBuild webhook<br/>pull request created, updated, reopened');
-    expect(chart).not.toContain('Branch protection');
-  });
+  test(
+    'draws pull-request builds through the connection, of every pull request, reporting to the pull request: no ' +
+      'protection is created',
+    () => {
+      expect(described).toEqual(
+        expect.arrayContaining([
+          'pull request into release -> GitHub example-org/api',
+          'GitHub example-org/api -> CodeBuild webhook',
+          'CodeBuild webhook -> CodeBuild api-pull-requests',
+          'shared CodeConnections connection -GitHub access-> CodeBuild api-pull-requests',
+          'CodeBuild api-pull-requests -status codebuild/api-> GitHub example-org/api',
+        ]),
+      );
+      // An existing repository's protection may require the status unseen, so no pull request is left out by path.
+      expect([...nodes.values()]).toContain('CodeBuild webhook<br/>pull request created, updated, reopened');
+      expect(chart).not.toContain('Branch protection');
+    },
+  );
 
   test('labels a webhook filtered by path with the directory, when the status is declared not required', () => {
     const filtered = parseConfig({

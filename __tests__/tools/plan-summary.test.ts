@@ -68,7 +68,8 @@ describe('a real plan with every kind of change (mixed.json)', () => {
   test('counts each action in the headline and the table', () => {
     expect(summary.split('\n')[0]).toBe('### mixed: 0 to create, 7 to update, 7 to replace, 1 to delete');
     expect(summary).toContain(
-      '| Create | Update | Replace | Delete | Unchanged | Forget | Read |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 0 | 7 | 7 | 1 | 4 | 1 | 3 |',
+      '| Create | Update | Replace | Delete | Unchanged | Forget | Read |\n| ---: | ---: | ---: | ---: | ---: | ' +
+        '---: | ---: |\n| 0 | 7 | 7 | 1 | 4 | 1 | 3 |',
     );
   });
 
@@ -102,7 +103,8 @@ describe('a real plan with every kind of change (mixed.json)', () => {
       'the resource was removed from the configuration',
     );
     expect(summary).toContain(
-      '| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes `build_timeout`, `encryption_key` |',
+      '| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes ' +
+        '`build_timeout`, `encryption_key` |',
     );
     expect(rowOf(summary, 'aws_kms_alias.renamed_alias')).toContain('moved from `aws_kms_alias.ci_key_alias_E5B0243D`');
     expect(rowOf(summary, 'data.aws_iam_policy_document.ci_build_role_permissions_D503EACF')).toContain(
@@ -147,7 +149,8 @@ describe('other real plans', () => {
     const summary = summaryOf('update');
     expect(summary.split('\n')[0]).toBe('### update: 0 to create, 1 to update, 0 to replace, 0 to delete');
     expect(rows(summary.slice(summary.indexOf('| Action | Resource | Type |')))).toEqual([
-      '| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes `build_timeout` |',
+      '| update | `aws_codebuild_project.ci_build_project_7FD7DB46` | aws_codebuild_project | changes ' +
+        '`build_timeout` |',
     ]);
   });
 
@@ -158,54 +161,62 @@ describe('other real plans', () => {
     expect(deleted).not.toContain('[!CAUTION]');
   });
 
-  test('replacing or deleting the notification topic, a subscription or the pull-request webhook warns; a notification rule does not', () => {
-    const change = (type: string, name: string, actions: string[]) => ({
-      address: `${type}.${name}`,
-      mode: 'managed',
-      type,
-      change: { actions, before: {}, after: {} },
-    });
-    const plan = parsePlan(
-      {
-        format_version: '1.2',
-        resource_changes: [
-          change('aws_sns_topic', 'topic', ['delete', 'create']),
-          change('aws_sns_topic_subscription', 'email', ['delete']),
-          change('aws_codebuild_webhook', 'webhook', ['create', 'delete']),
-          change('aws_codestarnotifications_notification_rule', 'rule', ['delete', 'create']),
-          change('aws_sns_topic_policy', 'policy', ['delete']),
-        ],
-      },
-      'notifications',
-    );
-    const summary = summarizePlan(plan, 'notifications');
-    const caution = summary.slice(
-      summary.indexOf('> [!CAUTION]'),
-      summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')),
-    );
-    expect(caution).toContain('**3 stateful resources would be destroyed.**');
-    const cautionRows = caution.split('\n').filter((line) => line.startsWith('> | **'));
-    expect(cautionRows.map((line) => line.split('`')[1])).toEqual([
-      'aws_sns_topic.topic',
-      'aws_sns_topic_subscription.email',
-      'aws_codebuild_webhook.webhook',
-    ]);
-    expect(cautionRows[0]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic);
-    expect(cautionRows[1]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic_subscription);
-    expect(cautionRows[2]).toContain(STATEFUL_RESOURCE_TYPES.aws_codebuild_webhook);
-    expect(caution).not.toMatch(/notification_rule|aws_sns_topic_policy/);
-  });
-
-  test("the counts equal Terraform's own (its `plan -json` change summary, kept beside the fixtures), for every fixture", () => {
-    const terraform = JSON.parse(readFileSync(join(FIXTURES, 'terraform-counts.json'), 'utf8'));
-    expect(Object.keys(terraform)).toEqual(['create', 'no-op', 'update', 'replace', 'delete', 'mixed']);
-    for (const [name, counts] of Object.entries<any>(terraform)) {
-      expect([name, terraformCounts(countActions(readPlan(fixture(name))))]).toEqual([
-        name,
-        { add: counts.add, change: counts.change, remove: counts.remove },
+  test(
+    'replacing or deleting the notification topic, a subscription or the pull-request webhook warns; a ' +
+      'notification rule does not',
+    () => {
+      const change = (type: string, name: string, actions: string[]) => ({
+        address: `${type}.${name}`,
+        mode: 'managed',
+        type,
+        change: { actions, before: {}, after: {} },
+      });
+      const plan = parsePlan(
+        {
+          format_version: '1.2',
+          resource_changes: [
+            change('aws_sns_topic', 'topic', ['delete', 'create']),
+            change('aws_sns_topic_subscription', 'email', ['delete']),
+            change('aws_codebuild_webhook', 'webhook', ['create', 'delete']),
+            change('aws_codestarnotifications_notification_rule', 'rule', ['delete', 'create']),
+            change('aws_sns_topic_policy', 'policy', ['delete']),
+          ],
+        },
+        'notifications',
+      );
+      const summary = summarizePlan(plan, 'notifications');
+      const caution = summary.slice(
+        summary.indexOf('> [!CAUTION]'),
+        summary.indexOf('\n\n', summary.indexOf('> [!CAUTION]')),
+      );
+      expect(caution).toContain('**3 stateful resources would be destroyed.**');
+      const cautionRows = caution.split('\n').filter((line) => line.startsWith('> | **'));
+      expect(cautionRows.map((line) => line.split('`')[1])).toEqual([
+        'aws_sns_topic.topic',
+        'aws_sns_topic_subscription.email',
+        'aws_codebuild_webhook.webhook',
       ]);
-    }
-  });
+      expect(cautionRows[0]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic);
+      expect(cautionRows[1]).toContain(STATEFUL_RESOURCE_TYPES.aws_sns_topic_subscription);
+      expect(cautionRows[2]).toContain(STATEFUL_RESOURCE_TYPES.aws_codebuild_webhook);
+      expect(caution).not.toMatch(/notification_rule|aws_sns_topic_policy/);
+    },
+  );
+
+  test(
+    "the counts equal Terraform's own (its `plan -json` change summary, kept beside the fixtures), for every " +
+      'fixture',
+    () => {
+      const terraform = JSON.parse(readFileSync(join(FIXTURES, 'terraform-counts.json'), 'utf8'));
+      expect(Object.keys(terraform)).toEqual(['create', 'no-op', 'update', 'replace', 'delete', 'mixed']);
+      for (const [name, counts] of Object.entries<any>(terraform)) {
+        expect([name, terraformCounts(countActions(readPlan(fixture(name))))]).toEqual([
+          name,
+          { add: counts.add, change: counts.change, remove: counts.remove },
+        ]);
+      }
+    },
+  );
 
   test('drift, as a refreshed plan reports it, is named', () => {
     const plan = readPlan(fixture('update'));

@@ -458,7 +458,10 @@ export class BuildProject extends Construct implements IBuildProject {
     }
   }
 
-  /** The webhook through which GitHub events start builds (CodeBuild creates its GitHub side with the source's credentials). */
+  /**
+   * The webhook through which GitHub events start builds (CodeBuild creates its GitHub side with the source's
+   * credentials).
+   */
   private createWebhook(project: CodebuildProject, source: GitHubBuildSource): CodebuildWebhook {
     const policy = source.pullRequestBuildPolicy;
     if (policy !== undefined) requireAwsProvider(this, PULL_REQUEST_BUILD_POLICY_PROVIDER);
@@ -526,7 +529,8 @@ export class BuildProject extends Construct implements IBuildProject {
       Suppressions.add(project, {
         ruleId: 'CKV_AWS_316',
         reason:
-          'The build runs `docker build` (and `docker push`, where it publishes), which need the Docker daemon that only privileged mode provides (prop buildsImages)',
+          'The build runs `docker build` (and `docker push`, where it publishes), which need the Docker daemon that ' +
+          'only privileged mode provides (prop buildsImages)',
       });
     }
     return project;
@@ -568,7 +572,9 @@ export const checkReportGroupName = matches(
   'must be 2-128 letters, digits, "-" and "_", starting with a letter or digit',
 );
 
-/** CodeBuild's compute types for on-demand Linux containers (CodeBuild User Guide, "Build environment compute types"). */
+/**
+ * CodeBuild's compute types for on-demand Linux containers (CodeBuild User Guide, "Build environment compute types").
+ */
 export const COMPUTE_TYPES = [
   'BUILD_GENERAL1_SMALL',
   'BUILD_GENERAL1_MEDIUM',
@@ -584,10 +590,14 @@ export const checkComputeType = checkOneOf(COMPUTE_TYPES);
 /** A CodeBuild curated or custom image: `aws/codebuild/...` or a registry image reference. */
 export const checkBuildImage = matches(
   /^[a-z0-9][a-z0-9._/:@-]{1,254}$/,
-  'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as "public.ecr.aws/org/image@sha256:<digest>"',
+  'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as ' +
+    '"public.ecr.aws/org/image@sha256:<digest>"',
 );
 
-/** CodeBuild's limits, in minutes, on build and queue time (CodeBuild API Reference, CreateProject: timeoutInMinutes, queuedTimeoutInMinutes). */
+/**
+ * CodeBuild's limits, in minutes, on build and queue time (CodeBuild API Reference, CreateProject: timeoutInMinutes,
+ * queuedTimeoutInMinutes).
+ */
 export const checkBuildTimeoutMinutes = checkIntegerBetween(5, 2160);
 
 export const checkQueuedTimeoutMinutes = checkIntegerBetween(5, 480);
@@ -614,7 +624,10 @@ export const checkLogGroupName: Check<string> = (value) =>
     ? undefined
     : 'must be 1-512 letters, digits and ._-/#, not starting with "aws/"';
 
-/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy: retentionInDays); 0, "never expire", is deliberately not offered. */
+/**
+ * The retention periods CloudWatch Logs accepts (PutRetentionPolicy: retentionInDays); 0, "never expire", is
+ * deliberately not offered.
+ */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
@@ -635,4 +648,5 @@ export const checkLogRetentionDays: Check<number> = (value) =>
 export const checkPrivilegedBuildImage: Check<string> = (value) =>
   typeof value === 'string' && (value.includes('${') || isTrustedPrivilegedImage(value))
     ? undefined
-    : 'must be a CodeBuild image ("aws/codebuild/...") or pinned by digest ("name@sha256:<64 hex digits>"): a build that runs Docker runs privileged, as root on its host';
+    : 'must be a CodeBuild image ("aws/codebuild/...") or pinned by digest ("name@sha256:<64 hex digits>"): a build ' +
+      'that runs Docker runs privileged, as root on its host';

@@ -66,7 +66,10 @@ export const GITHUB_APPROVER_ROLES = [
 ] as const;
 export type GitHubApproverRole = (typeof GITHUB_APPROVER_ROLES)[number];
 
-/** CodeBuild's approver roles for GitHub when none are given (the user guide's default, which misspells GITHUB_MAINTAIN). */
+/**
+ * CodeBuild's approver roles for GitHub when none are given (the user guide's default, which misspells
+ * GITHUB_MAINTAIN).
+ */
 export const DEFAULT_GITHUB_APPROVER_ROLES: readonly GitHubApproverRole[] = [
   'GITHUB_ADMIN',
   'GITHUB_MAINTAIN',

@@ -36,7 +36,8 @@ export class CodeBuildAction implements IAction {
           prop: 'project',
           value: this.props.project.projectName,
           allowed:
-            "must have a known role to grant the pipeline's artifacts to: import it with BuildProject.fromProjectName(scope, id, name, { roleArn })",
+            "must have a known role to grant the pipeline's artifacts to: import it with " +
+            'BuildProject.fromProjectName(scope, id, name, { roleArn })',
         },
       ]);
     }

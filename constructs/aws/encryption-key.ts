@@ -19,7 +19,10 @@ import { grant } from '../private/policy-statements';
 import { Check, checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
 import { PropProblem } from '../core/validation';
 
-/** A KMS key that constructs encrypt with and grant use of: an {@link EncryptionKey}, or an existing key from {@link EncryptionKey.fromKeyArn}. */
+/**
+ * A KMS key that constructs encrypt with and grant use of: an {@link EncryptionKey}, or an existing key from {@link
+ * EncryptionKey.fromKeyArn}.
+ */
 export interface IEncryptionKey {
   /** The key's ARN, for `kms_key_id` and `encryption_key` arguments and IAM statements. */
   readonly keyArn: string;
@@ -124,11 +127,17 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   public readonly keyArn: string;
   /** The key's ID (the last part of its ARN). */
   public readonly keyId: string;
-  /** The alias, with its `alias/` prefix, e.g. `alias/ci/my-app`: known before apply, and resolved in the caller's account. */
+  /**
+   * The alias, with its `alias/` prefix, e.g. `alias/ci/my-app`: known before apply, and resolved in the caller's
+   * account.
+   */
   public readonly aliasName: string;
   /** The alias's ARN. */
   public readonly aliasArn: string;
-  /** Whether the key policy lets CodeStar Notifications use the key for SNS topics ({@link EncryptionKeyProps.allowCodeStarNotifications}). */
+  /**
+   * Whether the key policy lets CodeStar Notifications use the key for SNS topics ({@link
+   * EncryptionKeyProps.allowCodeStarNotifications}).
+   */
   public readonly allowsCodeStarNotifications: boolean;
   /** The provider resources it created, to reach any argument it does not model (escape hatch). */
   public readonly resources: EncryptionKeyResources;
@@ -167,7 +176,10 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   }
 }
 
-/** The key policy: the account administers the key through IAM; optionally CloudWatch Logs may encrypt log groups, and CodeStar Notifications publish to topics. */
+/**
+ * The key policy: the account administers the key through IAM; optionally CloudWatch Logs may encrypt log groups, and
+ * CodeStar Notifications publish to topics.
+ */
 function keyPolicy(aws: AwsContext, props: EncryptionKeyProps): DataAwsIamPolicyDocumentStatement[] {
   const statements: DataAwsIamPolicyDocumentStatement[] = [
     {
@@ -238,7 +250,8 @@ export const checkKmsKeyIdentifier: Check<string> = (value) =>
  */
 export const checkKmsKeyArn = matches(
   /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
-  'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias ARN)',
+  'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not ' +
+    'an alias ARN)',
 );
 
 /**

@@ -250,7 +250,9 @@ export class FailureNotifications extends Construct {
     if (this.emailCount > 0) {
       outputs.push({
         name: 'failure_notifications_email_confirmation',
-        value: `Each of the ${this.emailCount} subscribed e-mail addresses must follow the link in the confirmation mail from SNS within 48 hours`,
+        value:
+          `Each of the ${this.emailCount} subscribed e-mail addresses must follow the link in the confirmation ` +
+          `mail from SNS within 48 hours`,
         description: 'E-mail subscriptions receive nothing until confirmed',
       });
     }
@@ -320,7 +322,8 @@ export const checkNotificationRuleName = matches(
  */
 export const checkNotificationEventTypeId = matches(
   /^(?=.{1,200}$)[a-z0-9]+(?:-[a-z0-9]+)+$/,
-  'must be a notification event type ID such as "codepipeline-pipeline-pipeline-execution-failed": lowercase words joined by "-"',
+  'must be a notification event type ID such as "codepipeline-pipeline-pipeline-execution-failed": lowercase words ' +
+    'joined by "-"',
 );
 
 /**
@@ -332,7 +335,8 @@ export const checkNotificationRuleResource: Check<string> = (value) =>
   typeof value === 'string' &&
   (isTerraformExpression(value) || /^arn:aws[^:\s]*:[^:\s]*:[^:\s]*:\d{12}:\S+$/.test(value))
     ? undefined
-    : 'must be the ARN of a pipeline or build project, such as "arn:aws:codepipeline:eu-west-1:123456789012:my-pipeline", or a reference to one';
+    : 'must be the ARN of a pipeline or build project, such as ' +
+      '"arn:aws:codepipeline:eu-west-1:123456789012:my-pipeline", or a reference to one';
 
 /**
  * An AWS Chatbot Slack channel configuration's ARN,
@@ -343,5 +347,6 @@ export const checkNotificationRuleResource: Check<string> = (value) =>
  */
 export const checkChatbotSlackChannelArn = matches(
   /^arn:aws[a-z-]*:chatbot::\d{12}:chat-configuration\/slack-channel\/[A-Za-z0-9_-]{1,128}$/,
-  'must be an AWS Chatbot Slack channel configuration ARN such as "arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts"',
+  'must be an AWS Chatbot Slack channel configuration ARN such as ' +
+    '"arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ci-alerts"',
 );

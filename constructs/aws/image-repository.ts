@@ -127,4 +127,5 @@ export const checkEcrRepositoryName: Check<string> = (value) =>
   value.length <= 256 &&
   /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)
     ? undefined
-    : 'must be an ECR repository name: 2-256 lowercase letters and digits, joined by single ".", "_" or "-", in "/"-separated parts (e.g. "team/app"), without a tag';
+    : 'must be an ECR repository name: 2-256 lowercase letters and digits, joined by single ".", "_" or "-", in ' +
+      '"/"-separated parts (e.g. "team/app"), without a tag';

@@ -291,7 +291,9 @@ export class Pipeline extends Construct implements IPipeline {
         {
           prop: 'pipelineType',
           value: type,
-          allowed: `must be ${conflicting.type}: action "${conflicting.action.actionName}" runs only in ${conflicting.type} pipelines`,
+          allowed:
+            `must be ${conflicting.type}: action "${conflicting.action.actionName}" runs only in ` +
+            `${conflicting.type} pipelines`,
         },
       ]);
     }
@@ -315,5 +317,8 @@ export function executionModeProblems(type: PipelineType, mode: ExecutionMode): 
 /** A CodePipeline name (CodePipeline API Reference, PipelineDeclaration: name, 1-100 of `[A-Za-z0-9.@\-_]`). */
 export const checkCodePipelineName = matches(/^[A-Za-z0-9.@_-]{1,100}$/, 'must be 1-100 letters, digits and .@_-');
 
-/** A stage or action name (CodePipeline API Reference, StageDeclaration and ActionDeclaration: name, 1-100 of `[A-Za-z0-9.@\-_]`). */
+/**
+ * A stage or action name (CodePipeline API Reference, StageDeclaration and ActionDeclaration: name, 1-100 of
+ * `[A-Za-z0-9.@\-_]`).
+ */
 export const checkStageOrActionName = checkCodePipelineName;

@@ -107,7 +107,8 @@ export class RegistryCredentials extends Construct {
     Suppressions.add(secret, {
       ruleId: 'CKV2_AWS_57',
       reason:
-        'Docker Hub access tokens can only be rotated in Docker Hub, so no rotation Lambda can do it; rotate there and bump the credentials version variable',
+        'Docker Hub access tokens can only be rotated in Docker Hub, so no rotation Lambda can do it; rotate there ' +
+        'and bump the credentials version variable',
     });
     const secretVersion = new SecretsmanagerSecretVersion(this, 'value', {
       secretId: secret.id,
@@ -193,5 +194,6 @@ export const checkSecretId = matches(
 /** A secret's full ARN, which Terraform imports a secret by. */
 export const checkSecretArn = matches(
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
-  'must be a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf"',
+  'must be a Secrets Manager secret ARN such as ' +
+    '"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf"',
 );

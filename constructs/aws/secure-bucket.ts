@@ -20,7 +20,10 @@ import { Check, checkOptionalProp, checkProp, crossPropProblem, throwIfInvalid }
 import { PropProblem } from '../core/validation';
 import { IEncryptionKey } from './encryption-key';
 
-/** A bucket that constructs keep objects in and grant access to: a {@link SecureBucket}, or an existing bucket from {@link SecureBucket.fromBucketName}. */
+/**
+ * A bucket that constructs keep objects in and grant access to: a {@link SecureBucket}, or an existing bucket from
+ * {@link SecureBucket.fromBucketName}.
+ */
 export interface IBucket {
   /** The bucket's name. */
   readonly bucketName: string;
@@ -43,7 +46,10 @@ export interface GrantReadWriteOptions {
   readonly objectKeyPrefix?: string;
 }
 
-/** Grants `bucket` to `grantee`; `scope` is the bucket's construct, or the one that named an existing bucket, for errors. */
+/**
+ * Grants `bucket` to `grantee`; `scope` is the bucket's construct, or the one that named an existing bucket, for
+ * errors.
+ */
 function grantReadWrite(
   bucket: Omit<IBucket, 'grantReadWrite'>,
   scope: Construct,
@@ -340,8 +346,10 @@ const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`
  */
 export const checkS3BucketName: Check<string> = (value) => {
   const allowed =
-    'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit, ' +
-    `no "..", not an IP address, no reserved prefix (${quoted(S3_RESERVED_PREFIXES)}) or suffix (${quoted(S3_RESERVED_SUFFIXES)}), ` +
+    'must be a valid S3 bucket name: 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter ' +
+    'or digit, ' +
+    `no "..", not an IP address, no reserved prefix (${quoted(S3_RESERVED_PREFIXES)}) or suffix ` +
+    `(${quoted(S3_RESERVED_SUFFIXES)}), ` +
     'and ending in "-an" only as "<prefix>-<account id>-<region>-an" (an account regional namespace)';
   if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) return allowed;
   if (value.includes('..') || /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return allowed;
@@ -359,7 +367,8 @@ export const checkS3BucketName: Check<string> = (value) => {
 export const checkNewS3BucketName: Check<string> = (value) =>
   checkS3BucketName(value) ??
   (value.endsWith('-an')
-    ? 'must not end in "-an", which only buckets in an account regional namespace may (a bucket created here is in the global namespace)'
+    ? 'must not end in "-an", which only buckets in an account regional namespace may (a bucket created here is in ' +
+      'the global namespace)'
     : undefined);
 
 /**
@@ -374,7 +383,8 @@ export const checkS3BucketPrefix: Check<string> = (value) =>
   !value.includes('..') &&
   !S3_RESERVED_PREFIXES.some((prefix) => value.startsWith(prefix))
     ? undefined
-    : `must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit, without ".." or a reserved prefix (${quoted(S3_RESERVED_PREFIXES)})`;
+    : `must be 1-37 lowercase letters, digits, "." or "-", starting with a letter or digit, without ".." or a ` +
+      `reserved prefix (${quoted(S3_RESERVED_PREFIXES)})`;
 
 /**
  * An S3 object key or key prefix made of path segments (the state key). S3 allows

@@ -49,7 +49,9 @@ const supportsSourceConditions = (service: string) => CONFUSED_DEPUTY_SERVICES.i
 
 function validateSourceConditions(props: ServiceRoleProps): PropProblem[] {
   const unsupported = !supportsSourceConditions(props.assumedBy);
-  const allowed = `is only for ${CONFUSED_DEPUTY_SERVICES.join(', ')}, which document aws:SourceAccount and aws:SourceArn in role trust policies; "${props.assumedBy}" would never match it`;
+  const allowed =
+    `is only for ${CONFUSED_DEPUTY_SERVICES.join(', ')}, which document aws:SourceAccount and ` +
+    `aws:SourceArn in role trust policies; "${props.assumedBy}" would never match it`;
   return [
     ...checkOptionalProp('sourceAccount', props.sourceAccount, checkSourceAccount),
     ...crossPropProblem(
@@ -69,7 +71,10 @@ function validateSourceConditions(props: ServiceRoleProps): PropProblem[] {
   ];
 }
 
-/** The trust statement's confused-deputy conditions: the source account (the stack's by default) and, when given, the source ARNs. */
+/**
+ * The trust statement's confused-deputy conditions: the source account (the stack's by default) and, when given, the
+ * source ARNs.
+ */
 function sourceConditions(
   scope: Construct,
   props: ServiceRoleProps,
@@ -235,7 +240,9 @@ class ExistingServiceRole extends Construct implements IServiceRole {
           {
             prop: 'statement',
             value: statement.sid,
-            allowed: `cannot be granted to ${this.roleArn}, imported with mutable: false; grant it in the role's own policies`,
+            allowed:
+              `cannot be granted to ${this.roleArn}, imported with mutable: false; grant it in the role's ` +
+              `own policies`,
           },
         ];
     throwIfInvalid('ServiceRole.addToPolicy', this, [...immutable, ...statementProblems(statement)]);

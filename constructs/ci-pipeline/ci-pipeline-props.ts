@@ -143,7 +143,10 @@ export interface PullRequestBuildSettings {
   readonly approverRoles?: readonly ('GITHUB_WRITE' | 'GITHUB_MAINTAIN' | 'GITHUB_ADMIN')[];
 }
 
-/** The comment approvals a configuration may choose; `DISABLED` would build anyone's code unreviewed (guardrail CIP_CB_2). */
+/**
+ * The comment approvals a configuration may choose; `DISABLED` would build anyone's code unreviewed (guardrail
+ * CIP_CB_2).
+ */
 export const PULL_REQUEST_APPROVALS = ['ALL_PULL_REQUESTS', 'FORK_PULL_REQUESTS'] as const;
 /** The roles that may approve builds: those that can push to the repository anyway. */
 export const PULL_REQUEST_APPROVER_ROLES = ['GITHUB_WRITE', 'GITHUB_MAINTAIN', 'GITHUB_ADMIN'] as const;
@@ -246,7 +249,9 @@ export interface CiPipelineProps {
   readonly artifactBucketName?: string;
 }
 
-/** What a pipeline's Terraform variables and outputs start with, as {@link CiPipelineProps.terraformNamePrefix} says. */
+/**
+ * What a pipeline's Terraform variables and outputs start with, as {@link CiPipelineProps.terraformNamePrefix} says.
+ */
 export const terraformNamePrefixOf = (props: CiPipelineProps): string =>
   props.terraformNamePrefix ?? `${props.name.replace(/-/g, '_')}_`;
 
@@ -343,13 +348,15 @@ function executionProblems(props: CiPipelineProps): PropProblem[] {
         (props.executionMode === 'QUEUED' || props.executionMode === 'PARALLEL'),
       'executionMode',
       props.executionMode,
-      'must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines; QUEUED and PARALLEL need trigger "connection"',
+      'must be SUPERSEDED with trigger "webhook", whose GitHub version 1 source runs only in V1 pipelines; QUEUED ' +
+        'and PARALLEL need trigger "connection"',
     ),
     ...crossPropProblem(
       props.executionMode === 'PARALLEL' && props.build?.concurrentBuildLimit !== undefined,
       'build.concurrentBuildLimit',
       props.build?.concurrentBuildLimit,
-      'must be left out with executionMode "PARALLEL": parallel executions start builds at once, and CodeBuild fails those over the limit instead of queueing them; use executionMode "QUEUED" to build one change at a time',
+      'must be left out with executionMode "PARALLEL": parallel executions start builds at once, and CodeBuild ' +
+        'fails those over the limit instead of queueing them; use executionMode "QUEUED" to build one change at a time',
     ),
   ];
 }
@@ -408,7 +415,8 @@ function validatePullRequestBuildSettings(settings: PullRequestBuildSettings, gi
       settings.requiredStatusCheck === true && github?.create === false,
       'requiredStatusCheck',
       true,
-      'applies only to a repository created here (github.create: true); require the context in the existing branch protection instead',
+      'applies only to a repository created here (github.create: true); require the context in the existing branch ' +
+        'protection instead',
     ),
     ...crossPropProblem(
       settings.enabled === false && settings.requiredStatusCheck !== undefined,
@@ -564,7 +572,8 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
     ...(typeof props.artifactBucketName === 'string'
       ? [
           named(
-            `artifact folder (the first ${ARTIFACT_FOLDER_NAME_LENGTH} characters of the name) in s3://${props.artifactBucketName}`,
+            `artifact folder (the first ${ARTIFACT_FOLDER_NAME_LENGTH} characters of the name) in ` +
+              `s3://${props.artifactBucketName}`,
             pipelineArtifactPrefix(props.name),
           ),
         ]
@@ -586,7 +595,8 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
  */
 export const checkPipelineName = matches(
   /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
-  'must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+  'must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a ' +
+    'hyphen',
 );
 
 /**
@@ -602,7 +612,9 @@ export const checkDockerHubRepository: Check<string> = (value) => {
     /^[a-z0-9]{4,30}$/.test(namespace ?? '') &&
     /^[a-z0-9][a-z0-9_-]{0,253}[a-z0-9]$/.test(name ?? '')
     ? undefined
-    : 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits, and a name of 2-255 lowercase letters, digits, "-" and "_" that begins and ends with a letter or digit (e.g. "myorg/my-app")';
+    : 'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits, and a ' +
+        'name of 2-255 lowercase letters, digits, "-" and "_" that begins and ends with a letter or digit (e.g. ' +
+        '"myorg/my-app")';
 };
 
 /**

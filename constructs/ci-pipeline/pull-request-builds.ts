@@ -83,7 +83,9 @@ export class PullRequestBuilds extends BuildProject {
     super(scope, id, {
       ...props.build,
       projectName: props.projectName,
-      description: `Verifies pull requests into ${props.repository.branch}: tests and image build, no push; reports "${statusContext}" to GitHub`,
+      description:
+        `Verifies pull requests into ${props.repository.branch}: tests and image build, no push; reports ` +
+        `"${statusContext}" to GitHub`,
       encryptionKey: props.encryptionKey,
       appPath: props.appPath,
       buildsImages: true,

@@ -59,8 +59,11 @@ export function troubleshootingCommands({
   logGroupName,
 }: TroubleshootingTargets): TroubleshootingCommands {
   return {
-    pipelineState: `aws codepipeline get-pipeline-state --region ${region} --name ${pipelineName} --query 'stageStates[].{stage: stageName, status: latestExecution.status}' --output table`,
-    listBuilds: `aws codebuild list-builds-for-project --region ${region} --project-name ${buildProjectName} --max-items 10`,
+    pipelineState:
+      `aws codepipeline get-pipeline-state --region ${region} --name ${pipelineName} --query ` +
+      `'stageStates[].{stage: stageName, status: latestExecution.status}' --output table`,
+    listBuilds:
+      `aws codebuild list-builds-for-project --region ${region} --project-name ${buildProjectName} ` + `--max-items 10`,
     latestBuild: latestBuildCommand(region, buildProjectName),
     tailLogs: tailLogsCommand(region, logGroupName),
   };
@@ -68,10 +71,13 @@ export function troubleshootingCommands({
 
 /** The AWS CLI command that shows a project's latest build: status, phase, failed phases and log link. */
 export function latestBuildCommand(region: string, projectName: string): string {
-  const latestBuildId = `$(aws codebuild list-builds-for-project --region ${region} --project-name ${projectName} --query 'ids[0]' --output text)`;
+  const latestBuildId =
+    `$(aws codebuild list-builds-for-project --region ${region} --project-name ${projectName} ` +
+    `--query 'ids[0]' --output text)`;
   return (
     `aws codebuild batch-get-builds --region ${region} --ids "${latestBuildId}" ` +
-    `--query "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == 'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}"`
+    `--query "builds[0].{status: buildStatus, phase: currentPhase, failed: phases[?phaseStatus == ` +
+    `'FAILED'].[phaseType, contexts[0].message], logs: logs.deepLink}"`
   );
 }
 

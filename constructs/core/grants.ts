@@ -44,6 +44,9 @@ export interface IGrantable {
 
 /** What a `grant*` method added to a grantee's policy. */
 export interface Grant {
-  /** The statements added, each with the Sid it has in the policy and only its new resources; empty when everything was granted already. */
+  /**
+   * The statements added, each with the Sid it has in the policy and only its new resources; empty when everything was
+   * granted already.
+   */
   readonly statements: readonly PolicyStatement[];
 }

@@ -25,7 +25,9 @@ export function claimStackName(
   const key = `${kind} ${name}`;
   const owner = taken.get(key);
   if (owner !== undefined) {
-    const allowed = `must give ${kind === 'output' ? 'an' : 'a'} ${kind} name unique in the stack ${stack.node.id}: ${owner} has the ${kind} "${name}" already`;
+    const allowed =
+      `must give ${kind === 'output' ? 'an' : 'a'} ${kind} name unique in the stack ${stack.node.id}: ` +
+      `${owner} has the ${kind} "${name}" already`;
     throw new PropValidationError(construct, scope, [{ prop, value: name, allowed }]);
   }
   taken.set(key, scope.node.path);

@@ -135,7 +135,8 @@ export function newConnectionOutputs(connection: CodestarconnectionsConnection):
     {
       name: 'connection_next_step',
       value:
-        'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending connection',
+        'Approve the connection once: AWS console > Developer Tools > Settings > Connections > Update pending ' +
+        'connection',
       description: 'A new connection stays PENDING, and no pipeline can fetch code, until a person approves it',
     },
   ];
@@ -215,7 +216,10 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     this.outputs = [this.connectionArnOutput(), ...newConnectionOutputs(connection)];
   }
 
-  /** Lets the pipeline's role use the connection, and starts the pipeline on a push to the branch (of the files given) and of the release tags. */
+  /**
+   * Lets the pipeline's role use the connection, and starts the pipeline on a push to the branch (of the files given)
+   * and of the release tags.
+   */
   public bind(binding: ActionBinding): ActionConfig {
     grant(binding.role, {
       sid: 'UseGitHubConnection',
@@ -275,7 +279,10 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
  */
 export const checkConnectionName = matches(/^[A-Za-z0-9.@_-]{1,32}$/, 'must be 1-32 letters, digits and .@_-');
 
-/** A glob pattern of a trigger's filter (CodePipeline API Reference, GitBranchFilterCriteria, GitFilePathFilterCriteria and GitTagFilterCriteria: includes, 1-255 characters). */
+/**
+ * A glob pattern of a trigger's filter (CodePipeline API Reference, GitBranchFilterCriteria, GitFilePathFilterCriteria
+ * and GitTagFilterCriteria: includes, 1-255 characters).
+ */
 export const checkTriggerFilterPattern: Check<string> = (value) =>
   typeof value === 'string' && value.length >= 1 && value.length <= 255 ? undefined : 'must be 1-255 characters long';
 

@@ -62,7 +62,9 @@ function readSecret(
   const secret = new DataAwsSecretsmanagerSecretVersion(scope, id, { secretId });
   Suppressions.add(secret, {
     ruleId: 'CIP_SM_2',
-    reason: `Webhook mode needs the value in ${usedBy}, an argument that is neither write-only nor ephemeral, so the state holds it whatever reads it; connection mode needs no token`,
+    reason:
+      `Webhook mode needs the value in ${usedBy}, an argument that is neither write-only nor ephemeral, so ` +
+      `the state holds it whatever reads it; connection mode needs no token`,
   });
   return secret;
 }
@@ -203,7 +205,10 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     return readSecret(this, 'webhook-secret', secretId, "the webhooks' secret_token and configuration.secret");
   }
 
-  /** Alphanumeric only: CodePipeline silently ignores deliveries signed with a secret that contains special characters. Generated once, then stable in state. */
+  /**
+   * Alphanumeric only: CodePipeline silently ignores deliveries signed with a secret that contains special characters.
+   * Generated once, then stable in state.
+   */
   private generateWebhookSecret(): Password {
     const stack = TerraformStack.of(this);
     // The random provider, once per stack, only in stacks that generate a secret.

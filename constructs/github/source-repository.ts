@@ -16,7 +16,10 @@ import {
 } from '../private/validation';
 import { PropProblem } from '../core/validation';
 
-/** Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by accident. */
+/**
+ * Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by
+ * accident.
+ */
 export type RepositoryVisibility = 'private' | 'internal';
 export const REPOSITORY_VISIBILITIES: readonly RepositoryVisibility[] = ['private', 'internal'];
 
@@ -373,8 +376,10 @@ export const checkGitHubRepository: Check<string> = (value) => {
  */
 export const checkBranchName: Check<string> = (value) => {
   const allowed =
-    'must be a branch name git and GitHub accept: no spaces, "..", "~", "^", ":", "?", "*", "[", "\\", "@{" or control characters, ' +
-    'not starting with "-" or "/", not ending with "/", "." or ".lock", no path component starting with ".", not "HEAD" or "@", ' +
+    'must be a branch name git and GitHub accept: no spaces, "..", "~", "^", ":", "?", "*", "[", "\\", "@{" or ' +
+    'control characters, ' +
+    'not starting with "-" or "/", not ending with "/", "." or ".lock", no path component starting with ".", not ' +
+    '"HEAD" or "@", ' +
     'not 40 hexadecimal characters, and at most 255 bytes';
   if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value) > 255) return allowed;
   if (value === 'HEAD' || /^[0-9a-f]{40}$/i.test(value)) return allowed;

@@ -40,7 +40,8 @@ export const checkRelativePath: Check<string> = (value) =>
   !value.split('/').includes('..') &&
   /^[A-Za-z0-9._/-]+$/.test(value)
     ? undefined
-    : 'must be a path relative to the repository root ("." for the root), made of letters, digits, ".", "_", "-" and "/", without ".." or a leading "/"';
+    : 'must be a path relative to the repository root ("." for the root), made of letters, digits, ".", "_", "-" ' +
+      'and "/", without ".." or a leading "/"';
 
 /**
  * An AWS region code such as `eu-west-1`, `us-gov-west-1` or `eusc-de-east-1`
@@ -68,7 +69,10 @@ export function partitionOf(region: string): string {
   return partitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
 }
 
-/** An ARN (`arn:partition:service:region:account:resource`) in the partition of `region`: no ARN is usable across partitions. */
+/**
+ * An ARN (`arn:partition:service:region:account:resource`) in the partition of `region`: no ARN is usable across
+ * partitions.
+ */
 export const checkArnInPartitionOf =
   (region: string): Check<string> =>
   (arn) => {
@@ -87,14 +91,20 @@ export const checkArnUsableIn =
   (arn) => {
     const arnRegion = typeof arn === 'string' ? arn.split(':')[3] : undefined;
     if (arnRegion !== region)
-      return `must be in the region "${region}" of ${where} (keys and secrets serve only their own region), not "${arnRegion ?? ''}"`;
+      return (
+        `must be in the region "${region}" of ${where} (keys and secrets serve only their own region), not ` +
+        `"${arnRegion ?? ''}"`
+      );
     return checkArnInPartitionOf(region)(arn);
   };
 
 /** Whether a value is computed by Terraform (a reference or other expression), so only Terraform can check it. */
 export const isTerraformExpression = (value: string) => value.includes('${');
 
-/** A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or trailing spaces would never match. */
+/**
+ * A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or
+ * trailing spaces would never match.
+ */
 export const checkStatusCheckContext = matches(
   // eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses.
   /^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/,

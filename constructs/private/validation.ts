@@ -24,7 +24,10 @@ export function checkOptionalProp<T>(prop: string, value: T | undefined, check: 
   return value === undefined ? [] : checkProp(prop, value, check);
 }
 
-/** Like {@link checkOptionalProp}, for each entry of an optional list prop, named by its index (`codeOwners[1]`); a value that is not a list is one problem. */
+/**
+ * Like {@link checkOptionalProp}, for each entry of an optional list prop, named by its index (`codeOwners[1]`); a
+ * value that is not a list is one problem.
+ */
 export function checkOptionalList<T>(prop: string, values: readonly T[] | undefined, check: Check<T>): PropProblem[] {
   if (values === undefined) return [];
   if (!Array.isArray(values)) return [{ prop, value: values, allowed: 'must be a list' }];
@@ -51,7 +54,9 @@ export function checkDerivedName(
   return allowed === undefined ? [] : [{ prop, value, allowed: `gives the ${what} "${derived}", which ${allowed}` }];
 }
 
-/** The problems of nested props, with their paths under `prefix` (`build` + `timeoutMinutes` → `build.timeoutMinutes`). */
+/**
+ * The problems of nested props, with their paths under `prefix` (`build` + `timeoutMinutes` → `build.timeoutMinutes`).
+ */
 export function nestedProblems(prefix: string, problems: readonly PropProblem[]): PropProblem[] {
   return problems.map((problem) => ({ ...problem, prop: `${prefix}.${problem.prop}` }));
 }

@@ -6,7 +6,10 @@
  */
 import { followLocals, parseReference, SynthesizedStack } from './terraform-json';
 
-/** The fields of an ARN (`arn:partition:service:region:account:resource`); interpolations are kept whole, even when they hold ":". */
+/**
+ * The fields of an ARN (`arn:partition:service:region:account:resource`); interpolations are kept whole, even when they
+ * hold ":".
+ */
 export interface ArnFields {
   readonly partition: string;
   readonly service: string;
@@ -87,7 +90,10 @@ export function isOwnAccountPrincipal(written: string, stack: SynthesizedStack):
   return arn !== undefined && isOwnAccountId(arn.account, stack);
 }
 
-/** How an identifier outside the account reads in a message: the identifier itself, which is an account or ARN, never a secret. */
+/**
+ * How an identifier outside the account reads in a message: the identifier itself, which is an account or ARN, never a
+ * secret.
+ */
 export function describePrincipal(type: string, identifier: string): string {
   if (identifier === '*') return type === '*' ? 'everyone ("*")' : `everyone (${type} "*")`;
   return `${type} ${JSON.stringify(identifier)}`;

@@ -153,7 +153,10 @@ function principalsOfJson(principal: unknown): Principal[] {
   return Object.entries(principal).map(([type, identifiers]) => ({ type, identifiers: list(identifiers) }));
 }
 
-/** Statements of an `aws_iam_policy_document`, including the documents it merges (`source_`/`override_policy_documents`). */
+/**
+ * Statements of an `aws_iam_policy_document`, including the documents it merges
+ * (`source_`/`override_policy_documents`).
+ */
 export function documentStatements(
   document: Element,
   stack: SynthesizedStack,
@@ -218,7 +221,10 @@ function readPolicy(
   return statements === undefined ? {} : { statements };
 }
 
-/** Each stack's policies by element: a dozen rules read the same element's policies, and a fleet has thousands of elements. */
+/**
+ * Each stack's policies by element: a dozen rules read the same element's policies, and a fleet has thousands of
+ * elements.
+ */
 const policiesByStack = new WeakMap<SynthesizedStack, Map<Element, readonly AttachedPolicy[]>>();
 
 /** The policies `element` attaches; a policy document that nothing attaches counts as an identity policy of its own. */

@@ -28,7 +28,10 @@ export interface Rule {
   check(element: Element, stack: SynthesizedStack): readonly string[];
 }
 
-/** The target of a rule that checks every element of a stack (resources, data sources, settings, providers, outputs, locals, variables). */
+/**
+ * The target of a rule that checks every element of a stack (resources, data sources, settings, providers, outputs,
+ * locals, variables).
+ */
 export const ANY_ELEMENT = '*';
 
 /** A rule whose check is one condition: it fails with `problem` when `passes` is false. */

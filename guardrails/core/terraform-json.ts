@@ -31,9 +31,15 @@ export const CONFIGURATION_ELEMENT_TYPES = ['provider', 'output', 'locals', 'var
 
 /** A resource, a data source, the `terraform` settings block, or a provider, output, local or variable. */
 export interface Element {
-  /** `aws_s3_bucket.name`, `data.aws_iam_policy_document.name`, `terraform`, `provider.aws`, `output.name`, `local.name` or `var.name`. */
+  /**
+   * `aws_s3_bucket.name`, `data.aws_iam_policy_document.name`, `terraform`, `provider.aws`, `output.name`, `local.name`
+   * or `var.name`.
+   */
   readonly address: string;
-  /** The resource type, `data.<type>` for data sources, `terraform`, or one of `provider`, `output`, `locals`, `variable`. */
+  /**
+   * The resource type, `data.<type>` for data sources, `terraform`, or one of `provider`, `output`, `locals`,
+   * `variable`.
+   */
   readonly type: string;
   /** The construct path (from cdktf's metadata), or the address when there is none. */
   readonly path: string;
@@ -219,7 +225,10 @@ export class SynthesizedStack {
     );
   }
 
-  /** The suppressions written for `element`: in its own `//` metadata, or for data sources and the `terraform` block in the stack's. */
+  /**
+   * The suppressions written for `element`: in its own `//` metadata, or for data sources and the `terraform` block in
+   * the stack's.
+   */
   public suppressionsOf(element: Element): SuppressionRecord[] {
     const own = element.body['//']?.suppressions;
     const stackLevel = (this.json['//']?.suppressions as Record<string, unknown> | undefined)?.[element.address];

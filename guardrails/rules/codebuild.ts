@@ -4,7 +4,10 @@ import { block, blocks, isTrue, SynthesizedStack } from '../core/terraform-json'
 
 const PROJECT = ['aws_codebuild_project'];
 
-/** Whether an image reference names a tag of an ECR repository of the stack whose tags are IMMUTABLE, so the tag cannot be moved. */
+/**
+ * Whether an image reference names a tag of an ECR repository of the stack whose tags are IMMUTABLE, so the tag cannot
+ * be moved.
+ */
 function immutableEcrTag(image: string, stack: SynthesizedStack): boolean {
   const match = /^\$\{(aws_ecr_repository\.[A-Za-z0-9_-]+)\.repository_url\}:[A-Za-z0-9._-]+$/.exec(image);
   return match !== null && stack.get(match[1])?.body.image_tag_mutability === 'IMMUTABLE';
@@ -19,7 +22,11 @@ export function untrustedPrivilegedImage(
   const image = String(environment.image ?? '');
   const credentials = environment.image_pull_credentials_type ?? 'CODEBUILD';
   if (isTrustedPrivilegedImage(image, credentials) || immutableEcrTag(image, stack)) return undefined;
-  return `environment.privileged_mode is true on the image ${JSON.stringify(image)} (pulled with ${credentials} credentials), which is neither a CodeBuild-managed aws/codebuild/ image nor pinned by @sha256 digest, so whoever can move its tag gets root on the build host`;
+  return (
+    `environment.privileged_mode is true on the image ${JSON.stringify(image)} (pulled with ${credentials} ` +
+    `credentials), which is neither a CodeBuild-managed aws/codebuild/ image nor pinned by @sha256 digest, so ` +
+    `whoever can move its tag gets root on the build host`
+  );
 }
 
 /**
@@ -48,7 +55,8 @@ export function unreviewedPullRequestBuilds(webhook: Record<string, any>): strin
   const problems: string[] = [];
   if (policy.requires_comment_approval === 'DISABLED') {
     problems.push(
-      "pull_request_build_policy.requires_comment_approval is DISABLED, so anyone's pull request is built, its code run with the project's role, before anyone reviewed it",
+      "pull_request_build_policy.requires_comment_approval is DISABLED, so anyone's pull request is built, its code " +
+        "run with the project's role, before anyone reviewed it",
     );
   }
   const readOnly = (Array.isArray(policy.approver_roles) ? policy.approver_roles : []).filter((role: unknown) =>
@@ -124,7 +132,9 @@ export const CODEBUILD_RULES: readonly Rule[] = [
       '"ProjectEnvironment": privilegedMode). Checkov\'s CKV_AWS_316 checks the same: "Ensure ' +
       'CodeBuild project environments do not have privileged mode enabled".',
     targets: PROJECT,
-    fix: 'set `environment.privileged_mode = false`, or suppress this rule with the reason when the project builds Docker images',
+    fix:
+      'set `environment.privileged_mode = false`, or suppress this rule with the reason when the project builds ' +
+      'Docker images',
     passes: ({ body }) => !blocks(body.environment).some((environment) => isTrue(environment.privileged_mode)),
     problem: 'environment.privileged_mode is true, which gives the build root on its host',
   }),
@@ -138,7 +148,9 @@ export const CODEBUILD_RULES: readonly Rule[] = [
       'CodeBuild", AWS CodeBuild User Guide), images pinned by @sha256 digest and tags of an ' +
       'IMMUTABLE ECR repository cannot be swapped under the project.',
     targets: PROJECT,
-    fix: 'use an aws/codebuild/ image, pin the image by digest (image@sha256:...), or take it from an IMMUTABLE ECR repository of the stack; or turn privileged_mode off',
+    fix:
+      'use an aws/codebuild/ image, pin the image by digest (image@sha256:...), or take it from an IMMUTABLE ECR ' +
+      'repository of the stack; or turn privileged_mode off',
     check: ({ body }, stack) =>
       blocks(body.environment).flatMap((environment) => untrustedPrivilegedImage(environment, stack) ?? []),
   },
@@ -153,7 +165,9 @@ export const CODEBUILD_RULES: readonly Rule[] = [
       'approver roles that cannot push (GITHUB_READ, GITHUB_TRIAGE and the like) would let ' +
       'read-only users approve.',
     targets: ['aws_codebuild_webhook'],
-    fix: 'set `pull_request_build_policy.requires_comment_approval` to ALL_PULL_REQUESTS or FORK_PULL_REQUESTS, with approver roles that can push (write, maintain, admin)',
+    fix:
+      'set `pull_request_build_policy.requires_comment_approval` to ALL_PULL_REQUESTS or FORK_PULL_REQUESTS, ' +
+      'with approver roles that can push (write, maintain, admin)',
     check: ({ body }) => unreviewedPullRequestBuilds(body),
   },
 ];

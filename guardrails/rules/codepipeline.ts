@@ -23,7 +23,8 @@ export const CODEPIPELINE_RULES: readonly Rule[] = [
         })
         .map(
           (store) =>
-            `artifact_store at ${JSON.stringify(store.location ?? '?')}${store.region ? ` (${store.region})` : ''} has no KMS encryption_key`,
+            `artifact_store at ` +
+            `${JSON.stringify(store.location ?? '?')}${store.region ? ` (${store.region})` : ''} has no KMS encryption_key`,
         );
     },
   },

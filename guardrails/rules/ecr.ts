@@ -15,7 +15,8 @@ export const ECR_RULES: readonly Rule[] = [
     fix: 'set `image_tag_mutability = "IMMUTABLE"`',
     passes: ({ body }) => body.image_tag_mutability === 'IMMUTABLE',
     problem: ({ body }) =>
-      `image_tag_mutability is ${JSON.stringify(body.image_tag_mutability ?? 'MUTABLE')}, so a pushed tag can be overwritten`,
+      `image_tag_mutability is ${JSON.stringify(body.image_tag_mutability ?? 'MUTABLE')}, so a pushed tag can be ` +
+      `overwritten`,
   }),
   simpleRule({
     id: 'CKV_AWS_163',

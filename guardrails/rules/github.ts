@@ -12,7 +12,10 @@ function defaultBranch(repository: Element, stack: SynthesizedStack): { element?
   return { element, name: typeof name === 'string' && !isExpression(name) ? name : undefined };
 }
 
-/** Whether a protection's pattern is the default branch: the same literal, or a reference to the default-branch resource. */
+/**
+ * Whether a protection's pattern is the default branch: the same literal, or a reference to the default-branch
+ * resource.
+ */
 function protectsBranch(
   pattern: unknown,
   branch: { element?: Element; name?: string },
@@ -47,7 +50,8 @@ export function weakenedProtection(protection: Element): string[] {
   for (const reviews of reviewBlocks) {
     if (!(approvals(reviews) >= 1))
       problems.push(
-        `required_pull_request_reviews.required_approving_review_count is ${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`,
+        `required_pull_request_reviews.required_approving_review_count is ` +
+          `${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`,
       );
     if (!isTrue(reviews.dismiss_stale_reviews))
       problems.push(
@@ -61,7 +65,8 @@ export function weakenedProtection(protection: Element): string[] {
   }
   if (!isTrue(body.enforce_admins))
     problems.push(
-      `enforce_admins is ${body.enforce_admins === undefined ? 'not set' : JSON.stringify(body.enforce_admins)}, so administrators are exempt`,
+      `enforce_admins is ${body.enforce_admins === undefined ? 'not set' : JSON.stringify(body.enforce_admins)}, so ` +
+        `administrators are exempt`,
     );
   if (type === 'github_branch_protection') {
     if (isTrue(body.allows_force_pushes)) problems.push('allows_force_pushes is true, so history can be rewritten');
@@ -71,19 +76,24 @@ export function weakenedProtection(protection: Element): string[] {
   return problems;
 }
 
-/** How a repository ruleset on branches lets changes around its rules: bypass actors, or a pull-request rule needing no approval. */
+/**
+ * How a repository ruleset on branches lets changes around its rules: bypass actors, or a pull-request rule needing no
+ * approval.
+ */
 export function weakenedRuleset(ruleset: Element): string[] {
   const { body } = ruleset;
   if (body.target !== undefined && body.target !== 'branch') return [];
   const problems = blocks(body.bypass_actors).map(
     (actor) =>
-      `bypass_actors lets ${actor.actor_type ?? 'an actor'} ${JSON.stringify(actor.actor_id ?? '?')} bypass the rules (bypass_mode ${JSON.stringify(actor.bypass_mode ?? 'always')})`,
+      `bypass_actors lets ${actor.actor_type ?? 'an actor'} ${JSON.stringify(actor.actor_id ?? '?')} bypass the ` +
+      `rules (bypass_mode ${JSON.stringify(actor.bypass_mode ?? 'always')})`,
   );
   for (const rules of blocks(body.rules)) {
     for (const pullRequest of blocks(rules.pull_request)) {
       if (!(approvals(pullRequest) >= 1))
         problems.push(
-          `rules.pull_request.required_approving_review_count is ${JSON.stringify(pullRequest.required_approving_review_count)}, so no approval is needed`,
+          `rules.pull_request.required_approving_review_count is ` +
+            `${JSON.stringify(pullRequest.required_approving_review_count)}, so no approval is needed`,
         );
     }
   }
@@ -204,7 +214,9 @@ export const GITHUB_RULES: readonly Rule[] = [
       'administrators exempt from the rules, force pushes, deletions and bypass actors each let a ' +
       'change through unreviewed ("About protected branches", GitHub Docs).',
     targets: ['github_branch_protection', 'github_branch_protection_v3', 'github_repository_ruleset'],
-    fix: 'require at least one approving review that stale pushes dismiss, set enforce_admins = true, leave force pushes and deletions off, and name no bypass actors (SourceRepository does)',
+    fix:
+      'require at least one approving review that stale pushes dismiss, set enforce_admins = true, leave force ' +
+      'pushes and deletions off, and name no bypass actors (SourceRepository does)',
     check: (element) =>
       element.type === 'github_repository_ruleset' ? weakenedRuleset(element) : weakenedProtection(element),
   },

@@ -51,7 +51,9 @@ export const IAM_RULES: readonly Rule[] = [
       'literal JSON keeps the statements readable at synth and in the plan (Terraform AWS provider ' +
       'documentation, "Data Source: aws_iam_policy_document").',
     targets: POLICY_HOLDER_TYPES,
-    fix: 'build the policy with an `aws_iam_policy_document` data source or write it as JSON text, not as a computed expression',
+    fix:
+      'build the policy with an `aws_iam_policy_document` data source or write it as JSON text, not as a ' +
+      'computed expression',
     check: (element, stack) =>
       policiesAt(element, stack)
         .filter((policy) => policy.statements === undefined)
@@ -159,7 +161,9 @@ export const IAM_RULES: readonly Rule[] = [
       'User Guide ("IAM JSON policy elements: NotAction") warns that this can grant more ' +
       'permissions than intended.',
     uses: ['identity', 'trust', 'resource'],
-    fix: 'list the actions in `actions` (Action) and the resources in `resources` (Resource); keep NotAction and NotResource for Deny statements',
+    fix:
+      'list the actions in `actions` (Action) and the resources in `resources` (Resource); keep NotAction and ' +
+      'NotResource for Deny statements',
     offending: (statement) => {
       const problems = [
         ...(statement.notActions.length > 0 ? [`every action except ${quoted(statement.notActions)} (NotAction)`] : []),
@@ -182,12 +186,15 @@ export const IAM_RULES: readonly Rule[] = [
     fix: 'name the principals in `principals` (Principal); NotPrincipal belongs only in Deny statements',
     offending: (statement) =>
       statement.notPrincipals.length > 0
-        ? `allows every principal except ${statement.notPrincipals.map((principal) => `${principal.type} ${quoted(principal.identifiers)}`).join(', ')} (NotPrincipal)`
+        ? `allows every principal except ` +
+          `${statement.notPrincipals.map((principal) => `${principal.type} ${quoted(principal.identifiers)}`).join(', ')} (NotPrincipal)`
         : undefined,
   }),
   statementRule({
     id: 'CIP_IAM_7',
-    name: 'IAM policies name resources in a known partition, region and account, not in any ("*" in an ARN\'s account or region)',
+    name:
+      'IAM policies name resources in a known partition, region and account, not in any ("*" in an ARN\'s ' +
+      'account or region)',
     explanation:
       'A "*" in an ARN\'s partition, region or account ("IAM JSON policy elements: Resource", IAM ' +
       'User Guide) matches resources of that name in every account and region, so the role may also ' +
@@ -195,13 +202,16 @@ export const IAM_RULES: readonly Rule[] = [
       "outsider's SNS topic or queue. Building the ARN from the stack's own account and region " +
       'keeps the grant to the resources the stack means.',
     uses: ['identity'],
-    fix: "build the ARN from the stack's partition, region and account (AwsContext.arn), or name the other account explicitly",
+    fix:
+      "build the ARN from the stack's partition, region and account (AwsContext.arn), or name the other account " +
+      'explicitly',
     offending: (statement) => {
       const wild = [...statement.resources, ...statement.notResources]
         .map((resource) => ({ resource, fields: wildcardArnFields(resource) }))
         .filter(({ fields }) => fields.length > 0);
       return wild.length > 0
-        ? `names ${wild.map(({ resource, fields }) => `${JSON.stringify(resource)} (any ${fields.join(', ')})`).join(', ')}, which matches resources of other accounts or regions`
+        ? `names ${wild.map(({ resource, fields }) => `${JSON.stringify(resource)} (any ${fields.join(', ')})`).join(', ')}, ` +
+            `which matches resources of other accounts or regions`
         : undefined;
     },
   }),

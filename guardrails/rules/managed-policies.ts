@@ -34,7 +34,10 @@ const ATTACHMENT_TYPES = [...new Set(ATTACHMENTS.map(({ type }) => type))];
 const ADMINISTRATOR_POLICIES =
   /^(AdministratorAccess(-.+)?|PowerUserAccess|IAMFullAccess|AWSOrganizationsFullAccess|job-function\/(SystemAdministrator|DatabaseAdministrator|NetworkAdministrator))$/i;
 
-/** The path and name of an AWS-managed policy (`job-function/SystemAdministrator`), when `arn` is one: `arn:<any partition>:iam::aws:policy/...`. */
+/**
+ * The path and name of an AWS-managed policy (`job-function/SystemAdministrator`), when `arn` is one: `arn:<any
+ * partition>:iam::aws:policy/...`.
+ */
 export function awsManagedPolicyName(arn: string): string | undefined {
   const fields = parseArn(arn);
   if (
@@ -47,7 +50,10 @@ export function awsManagedPolicyName(arn: string): string | undefined {
   return fields.resource.slice('policy/'.length);
 }
 
-/** The managed policy a value attaches: an ARN, or a reference to a `data.aws_iam_policy` that names one by ARN or by name. */
+/**
+ * The managed policy a value attaches: an ARN, or a reference to a `data.aws_iam_policy` that names one by ARN or by
+ * name.
+ */
 function attachedPolicyName(written: unknown, stack: SynthesizedStack): string | undefined {
   const value = followLocals(written, stack);
   if (typeof value !== 'string') return undefined;
@@ -90,13 +96,16 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
       'the account. Checkov\'s CKV_AWS_274 checks AdministratorAccess alone: "Disallow IAM roles, ' +
       'users, and groups from using the AWS AdministratorAccess policy".',
     targets: ATTACHMENT_TYPES,
-    fix: "remove the attachment and grant the named actions on the stack's own resources with a policy document (grant* methods)",
+    fix:
+      "remove the attachment and grant the named actions on the stack's own resources with a policy document " +
+      '(grant* methods)',
     check: (element, stack) =>
       attachedAwsManagedPolicies(element, stack)
         .filter(({ name }) => ADMINISTRATOR_POLICIES.test(name))
         .map(
           ({ attribute, name }) =>
-            `${attribute} attaches the AWS-managed policy "${name}", which gives administrator-level access to the whole account`,
+            `${attribute} attaches the AWS-managed policy "${name}", which gives administrator-level access to the ` +
+            `whole account`,
         ),
   },
   {
@@ -108,13 +117,16 @@ export const MANAGED_POLICY_RULES: readonly Rule[] = [
       'policies") notes that they might not grant least-privilege permissions for a given use case ' +
       'and recommends customer managed policies.',
     targets: ATTACHMENT_TYPES,
-    fix: "replace the AWS-managed policy with a policy document that grants the named actions on the stack's own resources (grant* methods)",
+    fix:
+      "replace the AWS-managed policy with a policy document that grants the named actions on the stack's own " +
+      'resources (grant* methods)',
     check: (element, stack) =>
       attachedAwsManagedPolicies(element, stack)
         .filter(({ name }) => !ADMINISTRATOR_POLICIES.test(name))
         .map(
           ({ attribute, name }) =>
-            `${attribute} attaches the AWS-managed policy "${name}", which grants its actions on every resource of the account and changes whenever AWS updates it`,
+            `${attribute} attaches the AWS-managed policy "${name}", which grants its actions on every resource of ` +
+            `the account and changes whenever AWS updates it`,
         ),
   },
 ];

@@ -38,7 +38,10 @@ import { block, blocks, Element, isExpression, SynthesizedStack } from '../core/
 export interface PermissionNeed {
   readonly actions: readonly string[];
   readonly resource: string;
-  /** Other ways the same resource may be written in a policy; the need is met when each action is allowed on any spelling. */
+  /**
+   * Other ways the same resource may be written in a policy; the need is met when each action is allowed on any
+   * spelling.
+   */
   readonly sameResourceAs?: readonly string[];
   /** What the service does with them, for the message. */
   readonly purpose: string;
@@ -54,7 +57,10 @@ export interface ServiceNeeds {
 /** `${type.name.attribute}` for an element of the stack. */
 const ref = (element: Element, attribute: string) => `\${${element.address}.${attribute}}`;
 
-/** The ARN of the secret a `SECRETS_MANAGER` variable reads: its value without the `:json-key:version-stage:version-id` suffix. */
+/**
+ * The ARN of the secret a `SECRETS_MANAGER` variable reads: its value without the `:json-key:version-stage:version-id`
+ * suffix.
+ */
 export function secretOfVariable(value: string): string {
   const leading = /^\$\{[^}]+\}/.exec(value);
   if (leading !== null) return leading[0];
@@ -80,7 +86,9 @@ function buildActions(pipeline: Element): Record<string, any>[] {
   return pipelineActions(pipeline).filter((action) => action.category === 'Build' && action.provider === 'CodeBuild');
 }
 
-/** The ways a stack may write its partition: read from `data.aws_partition` (as `AwsContext` writes ARNs), or literally. */
+/**
+ * The ways a stack may write its partition: read from `data.aws_partition` (as `AwsContext` writes ARNs), or literally.
+ */
 const partitionsOf = (stack: SynthesizedStack) => [
   ...stack.ofType('data.aws_partition').map((partition) => ref(partition, 'partition')),
   'aws',
@@ -386,7 +394,9 @@ function permissionRule(
 
 // --- Notification topics (CIP_PERM_3) ------------------------------------------
 
-/** Whether `statement` applies to requests the CodeStar Notifications service makes: it names the service, or everyone. */
+/**
+ * Whether `statement` applies to requests the CodeStar Notifications service makes: it names the service, or everyone.
+ */
 const appliesToNotifications = (statement: NormalizedStatement) =>
   statement.principals.some(
     (principal) =>
@@ -394,7 +404,10 @@ const appliesToNotifications = (statement: NormalizedStatement) =>
       (principal.type === 'Service' && principal.identifiers.includes(CODESTAR_NOTIFICATIONS_PRINCIPAL)),
   );
 
-/** The statements of every resource policy of `element` (its own attribute and the `attachment` resources whose `attribute` refers to it) that apply to CodeStar Notifications. */
+/**
+ * The statements of every resource policy of `element` (its own attribute and the `attachment` resources whose
+ * `attribute` refers to it) that apply to CodeStar Notifications.
+ */
 function notificationStatements(
   element: Element,
   stack: SynthesizedStack,
@@ -418,7 +431,8 @@ function notificationKeyProblems(topic: Element, stack: SynthesizedStack): strin
   if (typeof keyId !== 'string' || keyId === '') return [];
   if (isAwsManagedKeyAlias(keyId)) {
     return [
-      `topic ${topic.path} is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} use it, so no notification is delivered`,
+      `topic ${topic.path} is encrypted with the AWS managed key ${keyId}, whose key policy cannot be changed to ` +
+        `let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} use it, so no notification is delivered`,
     ];
   }
   const alias = stack.resolve(keyId, 'aws_kms_alias');
@@ -431,7 +445,8 @@ function notificationKeyProblems(topic: Element, stack: SynthesizedStack): strin
   return denied.length === 0
     ? []
     : [
-        `key ${key.path} of topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')}, so no notification is delivered`,
+        `key ${key.path} of topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ` +
+          `${denied.join(', ')}, so no notification is delivered`,
       ];
 }
 
@@ -454,7 +469,8 @@ export function notificationTargetProblems(rule: Element, stack: SynthesizedStac
       ...(denied.length === 0
         ? []
         : [
-            `topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')} to it, so no notification is delivered`,
+            `topic ${topic.path} does not let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} ${denied.join(', ')} to it, so no ` +
+              `notification is delivered`,
           ]),
       ...notificationKeyProblems(topic, stack),
     ];
@@ -494,7 +510,9 @@ export const NOTIFICATION_TARGET_RULE: Rule = {
     'alias/aws/sns can never receive them, since that key\'s policy cannot be changed ("Configure ' +
     'Amazon SNS topics for notifications", Developer Tools console User Guide).',
   targets: ['aws_codestarnotifications_notification_rule'],
-  fix: 'use FailureNotifications, which writes the topic policy, with an EncryptionKey created with allowCodeStarNotifications: true (a customer managed key, never alias/aws/sns)',
+  fix:
+    'use FailureNotifications, which writes the topic policy, with an EncryptionKey created with ' +
+    'allowCodeStarNotifications: true (a customer managed key, never alias/aws/sns)',
   check: notificationTargetProblems,
 };
 

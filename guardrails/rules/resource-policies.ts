@@ -81,7 +81,8 @@ const RESOURCE_TARGETS = [
 ];
 
 const PUBLIC_FIX =
-  "name the service principal or this account's principals; if everyone is meant, add a condition that pins the caller to this account (aws:PrincipalAccount or aws:SourceAccount = data.aws_caller_identity account_id)";
+  "name the service principal or this account's principals; if everyone is meant, add a condition that pins the " +
+  'caller to this account (aws:PrincipalAccount or aws:SourceAccount = data.aws_caller_identity account_id)';
 
 /** A rule against Allow statements of resource policies of `targets` that grant to everyone. */
 function publicRule(id: string, label: string, targets: readonly string[], explanation: string): Rule {
@@ -157,7 +158,9 @@ export const RESOURCE_POLICY_RULES: readonly Rule[] = [
       'reports such grants as external access; here each one needs a suppression that says why.',
     uses: ['resource'],
     targets: RESOURCE_TARGETS,
-    fix: "grant to the service principal or to this account's principals (ARNs built with the account from data.aws_caller_identity); share across accounts only with a suppression that says why",
+    fix:
+      "grant to the service principal or to this account's principals (ARNs built with the account from " +
+      'data.aws_caller_identity); share across accounts only with a suppression that says why',
     offending: (statement, { stack }) => {
       const outside = outsidePrincipals(statement, stack, { skipAnyAccount: true });
       return outside.length > 0

@@ -135,7 +135,9 @@ export const S3_RULES: readonly Rule[] = [
       'records. Checkov\'s CKV_AWS_145 checks the same: "Ensure that S3 buckets are encrypted with ' +
       'KMS by default".',
     targets: BUCKET,
-    fix: 'add an `aws_s3_bucket_server_side_encryption_configuration` with `sse_algorithm = "aws:kms"` and a customer-managed key',
+    fix:
+      'add an `aws_s3_bucket_server_side_encryption_configuration` with `sse_algorithm = "aws:kms"` and a ' +
+      'customer-managed key',
     passes: kmsEncrypted,
     problem: 'no server-side encryption configuration with sse_algorithm "aws:kms" refers to this bucket',
   }),
@@ -210,7 +212,9 @@ export const S3_RULES: readonly Rule[] = [
       'upload. Checkov\'s CKV_AWS_300 checks the same: "Ensure S3 lifecycle configuration sets ' +
       'period for aborting failed uploads".',
     targets: BUCKET,
-    fix: 'add `abort_incomplete_multipart_upload { days_after_initiation = 7 }` to an enabled lifecycle rule that applies to the whole bucket',
+    fix:
+      'add `abort_incomplete_multipart_upload { days_after_initiation = 7 }` to an enabled lifecycle rule that ' +
+      'applies to the whole bucket',
     passes: (bucket, stack) =>
       enabledLifecycleRules(bucket, stack).some(
         (rule) =>
@@ -218,7 +222,8 @@ export const S3_RULES: readonly Rule[] = [
           blocks(rule.abort_incomplete_multipart_upload).some((abort) => abort.days_after_initiation !== undefined),
       ),
     problem:
-      'no enabled whole-bucket lifecycle rule aborts incomplete multipart uploads, whose parts are billed until deleted',
+      'no enabled whole-bucket lifecycle rule aborts incomplete multipart uploads, whose parts are billed until ' +
+      'deleted',
   }),
   simpleRule({
     id: 's3-bucket-ssl-requests-only',
@@ -229,7 +234,9 @@ export const S3_RULES: readonly Rule[] = [
       'the AWS Config managed rule s3-bucket-ssl-requests-only ("Checks if S3 buckets have policies ' +
       'that require requests to use SSL/TLS", AWS Config Developer Guide).',
     targets: BUCKET,
-    fix: 'attach a bucket policy that denies "s3:*" to principal "*" on the bucket and its objects when aws:SecureTransport is false',
+    fix:
+      'attach a bucket policy that denies "s3:*" to principal "*" on the bucket and its objects when ' +
+      'aws:SecureTransport is false',
     passes: deniesInsecureTransport,
     problem: 'no bucket policy denies requests whose aws:SecureTransport is false',
   }),

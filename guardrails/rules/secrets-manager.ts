@@ -45,7 +45,9 @@ export const SECRETS_MANAGER_RULES: readonly Rule[] = [
       'works. Checkov\'s CKV2_AWS_57 checks the same: "Ensure Secrets Manager secrets should have ' +
       'automatic rotation enabled".',
     targets: ['aws_secretsmanager_secret'],
-    fix: 'add an `aws_secretsmanager_secret_rotation` for the secret, or suppress this rule with the reason it cannot rotate',
+    fix:
+      'add an `aws_secretsmanager_secret_rotation` for the secret, or suppress this rule with the reason it ' +
+      'cannot rotate',
     passes: (secret, stack) => stack.attachedTo(secret, 'aws_secretsmanager_secret_rotation', 'secret_id').length > 0,
     problem: 'no aws_secretsmanager_secret_rotation refers to this secret',
   }),
@@ -59,7 +61,9 @@ export const SECRETS_MANAGER_RULES: readonly Rule[] = [
       '`secret_string_wo` are never stored in plan or state ("Use temporary write-only arguments", ' +
       'Terraform documentation).',
     targets: ['aws_secretsmanager_secret_version'],
-    fix: 'write the value with `secret_string_wo` from an ephemeral, sensitive variable, or put it into Secrets Manager outside Terraform',
+    fix:
+      'write the value with `secret_string_wo` from an ephemeral, sensitive variable, or put it into Secrets ' +
+      'Manager outside Terraform',
     check: ({ body }) =>
       (['secret_string', 'secret_binary'] as const)
         .filter((attribute) => body[attribute] !== undefined && body[attribute] !== null)
@@ -80,7 +84,8 @@ export const SECRETS_MANAGER_RULES: readonly Rule[] = [
       'without storing it.',
     targets: Object.keys(SECRET_READING_DATA_SOURCES).map((type) => `data.${type}`),
     fix:
-      'read the secret where it is used (a SECRETS_MANAGER build variable), or through an ephemeral resource into a write-only argument; ' +
+      'read the secret where it is used (a SECRETS_MANAGER build variable), or through an ephemeral resource into a ' +
+      'write-only argument; ' +
       'where the argument that needs it is neither, suppress this rule with that reason',
     check: ({ type, body }) => {
       const source = type.replace(/^data\./, '');
@@ -88,7 +93,8 @@ export const SECRETS_MANAGER_RULES: readonly Rule[] = [
       if (source === 'aws_ssm_parameter' && body.with_decryption === false) return [];
       if (source === 'aws_ssm_parameters_by_path' && body.with_decryption === false) return [];
       return [
-        `Terraform stores what it reads (${SECRET_READING_DATA_SOURCES[source]}) in the state and the saved plan, in plain text`,
+        `Terraform stores what it reads (${SECRET_READING_DATA_SOURCES[source]}) in the state and the saved plan, ` +
+          `in plain text`,
       ];
     },
   },

@@ -46,7 +46,9 @@ const ANY_TOKEN_FORMAT = new RegExp(TOKEN_FORMATS.map(({ pattern }) => `(?:${pat
 /** A password in a URL (`scheme://user:password@host`), written literally. */
 const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@$]+:[^\s/@$]+@/i;
 
-/** The words of an attribute or variable name: `OAuthToken` → oauth, token; `DOCKERHUB_PASSWORD` → dockerhub, password. */
+/**
+ * The words of an attribute or variable name: `OAuthToken` → oauth, token; `DOCKERHUB_PASSWORD` → dockerhub, password.
+ */
 export function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
@@ -81,7 +83,10 @@ const SECRET_LAST_PAIRS = [
 /** Names that end like a secret but hold none: idempotency tokens. */
 const NOT_SECRET_NAMES = ['client token', 'idempotency token', 'creation token'];
 
-/** Whether a name says its value is a secret: its last word (`password`, `token`, ...) or last two (`access_key`, `api_key`, ...). */
+/**
+ * Whether a name says its value is a secret: its last word (`password`, `token`, ...) or last two (`access_key`,
+ * `api_key`, ...).
+ */
 export function isSecretName(name: string): boolean {
   return judgedName(name);
 }
@@ -97,7 +102,10 @@ function judgeName(name: string): boolean {
   return SECRET_LAST_WORDS.includes(last) || SECRET_LAST_PAIRS.includes(pair);
 }
 
-/** Whether a value under a secret name is a literal secret: a non-empty string that is not an expression, a secret's ARN or a flag. */
+/**
+ * Whether a value under a secret name is a literal secret: a non-empty string that is not an expression, a secret's ARN
+ * or a flag.
+ */
 function isLiteralSecretValue(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const text = value.trim();
@@ -109,7 +117,10 @@ function isLiteralSecretValue(value: unknown): boolean {
   );
 }
 
-/** Types of a name/value variable whose value is a reference to a secret store, not the secret (CodeBuild, CodePipeline, ECS). */
+/**
+ * Types of a name/value variable whose value is a reference to a secret store, not the secret (CodeBuild, CodePipeline,
+ * ECS).
+ */
 const REFERENCE_VARIABLE_TYPES = ['SECRETS_MANAGER', 'PARAMETER_STORE'];
 
 /**
@@ -203,14 +214,20 @@ function collectSecretProblems(value: unknown, path: string, name: string | unde
   }
 }
 
-/** The name a value is judged by: its key, or for a generic `value` (`api_key { value = ... }`) the secret-looking name of its block. */
+/**
+ * The name a value is judged by: its key, or for a generic `value` (`api_key { value = ... }`) the secret-looking name
+ * of its block.
+ */
 const childName = (key: string, parent: string | undefined) =>
   key === 'value' && parent !== undefined && isSecretName(parent) ? parent : key;
 
 /** The last part of an element's address: a variable's or output's name. */
 const ownName = (element: Element) => element.address.split('.').slice(-1)[0];
 
-/** What is wrong with one element: each argument, with a variable's default and an output's value judged by the variable's or output's name. */
+/**
+ * What is wrong with one element: each argument, with a variable's default and an output's value judged by the
+ * variable's or output's name.
+ */
 export function elementSecretProblems(element: Element): string[] {
   const { type, body } = element;
   if (type === 'variable' || type === 'output') {
@@ -255,7 +272,9 @@ const isTrue = (value: unknown) => value === true || value === 'true';
 export const SECRET_RULES: readonly Rule[] = [
   {
     id: 'CIP_SEC_1',
-    name: 'No secret is written in the configuration (tokens, keys, passwords in any argument, output, local or variable default)',
+    name:
+      'No secret is written in the configuration (tokens, keys, passwords in any argument, output, local or ' +
+      'variable default)',
     explanation:
       'A secret written into the configuration is in the Git history, the synthesized JSON, every ' +
       'plan and the state, readable by anyone who can read any of them, and rotating it means ' +
@@ -263,7 +282,9 @@ export const SECRET_RULES: readonly Rule[] = [
       'Tokens are recognised by the prefixes their vendors document (GitHub, AWS, Slack, Docker ' +
       'Hub, GitLab, npm), other values by secret-looking names.',
     targets: [ANY_ELEMENT],
-    fix: 'keep the secret in Secrets Manager and pass a reference: a SECRETS_MANAGER environment variable, a data source, or an ephemeral sensitive variable (secret_string_wo); rotate the exposed secret',
+    fix:
+      'keep the secret in Secrets Manager and pass a reference: a SECRETS_MANAGER environment variable, a data ' +
+      'source, or an ephemeral sensitive variable (secret_string_wo); rotate the exposed secret',
     check: (element) => elementSecretProblems(element),
   },
 ];

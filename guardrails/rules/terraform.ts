@@ -41,7 +41,9 @@ export const TERRAFORM_RULES: readonly Rule[] = [
       '`kms_key_id` makes reading the state also require kms:Decrypt on that key (Terraform ' +
       'documentation, developer.hashicorp.com/terraform/language/backend/s3).',
     targets: [TERRAFORM_BLOCK_ADDRESS],
-    fix: "set the s3 backend's `kms_key_id` to the state bucket's key (CiPipelineStack: `state.kmsKeyId`); the state bootstrap stack's key is `stateKeyAlias(bucket)`",
+    fix:
+      "set the s3 backend's `kms_key_id` to the state bucket's key (CiPipelineStack: `state.kmsKeyId`); the " +
+      "state bootstrap stack's key is `stateKeyAlias(bucket)`",
     check: (terraform) => {
       const s3 = terraform.body.backend?.s3;
       if (s3 === undefined) return [];
@@ -52,10 +54,12 @@ export const TERRAFORM_RULES: readonly Rule[] = [
       // anyone allowed s3:GetObject on the bucket reads the state, secrets included, with no kms:Decrypt needed.
       return isTrue(s3.encrypt)
         ? [
-            'the s3 backend sets encrypt = true without kms_key_id, so state and lock objects are written with S3-managed keys (AES256), readable by anyone allowed s3:GetObject',
+            'the s3 backend sets encrypt = true without kms_key_id, so state and lock objects are written with ' +
+              'S3-managed keys (AES256), readable by anyone allowed s3:GetObject',
           ]
         : [
-            'the s3 backend does not set encrypt = true with a kms_key_id, so it names no key for the state and lock objects',
+            'the s3 backend does not set encrypt = true with a kms_key_id, so it names no key for the state and ' +
+              'lock objects',
           ];
     },
   },

@@ -41,10 +41,16 @@ export function outsidePrincipals(
 
 const ACCOUNT_ID = /^\d{12}$/;
 
-/** Whether an account value pins one account: this stack's (a reference to data.aws_caller_identity) or a literal 12-digit ID. */
+/**
+ * Whether an account value pins one account: this stack's (a reference to data.aws_caller_identity) or a literal
+ * 12-digit ID.
+ */
 const pinsAccount = (value: string, stack: SynthesizedStack) => isOwnAccountId(value, stack) || ACCOUNT_ID.test(value);
 
-/** Whether a condition pins the calling service's resource to one account: aws:SourceAccount, or aws:SourceArn with an account, matched positively and always present. */
+/**
+ * Whether a condition pins the calling service's resource to one account: aws:SourceAccount, or aws:SourceArn with an
+ * account, matched positively and always present.
+ */
 export function isConfusedDeputyCondition(condition: Condition, stack: SynthesizedStack): boolean {
   const test = condition.test.toLowerCase();
   const positive =
@@ -76,7 +82,9 @@ export const TRUST_RULES: readonly Rule[] = [
       'service roles: they trust their service principal and at most principals of their own ' +
       'account.',
     uses: ['trust'],
-    fix: 'trust the service principal that uses the role; for a principal of this account, write its ARN with the account from data.aws_caller_identity (AwsContext.accountId)',
+    fix:
+      'trust the service principal that uses the role; for a principal of this account, write its ARN with the ' +
+      'account from data.aws_caller_identity (AwsContext.accountId)',
     offending: (statement, { stack }) => {
       const outside = outsidePrincipals(statement, stack);
       return outside.length > 0
@@ -86,7 +94,9 @@ export const TRUST_RULES: readonly Rule[] = [
   }),
   statementRule({
     id: 'CIP_IAM_10',
-    name: 'Service roles pin the service to this account (aws:SourceAccount or aws:SourceArn) where the service supports it',
+    name:
+      'Service roles pin the service to this account (aws:SourceAccount or aws:SourceArn) where the service ' +
+      'supports it',
     explanation:
       'Without aws:SourceAccount or aws:SourceArn, nothing in the trust policy limits on whose ' +
       'behalf the service assumes the role, which is the cross-service confused deputy problem ' +
@@ -94,7 +104,9 @@ export const TRUST_RULES: readonly Rule[] = [
       'condition to this account makes the trust hold only for projects of this account, beside the ' +
       'same-account limit that iam:PassRole already sets.',
     uses: ['trust'],
-    fix: `add a StringEquals condition on aws:SourceAccount (the stack's account) or an ArnLike condition on aws:SourceArn to the trust statement (ServiceRole does it for ${CONFUSED_DEPUTY_SERVICES.join(', ')})`,
+    fix:
+      `add a StringEquals condition on aws:SourceAccount (the stack's account) or an ArnLike condition on ` +
+      `aws:SourceArn to the trust statement (ServiceRole does it for ${CONFUSED_DEPUTY_SERVICES.join(', ')})`,
     offending: (statement, { stack }) => {
       const services = statement.principals
         .filter((principal) => principal.type === 'Service')
@@ -106,7 +118,10 @@ export const TRUST_RULES: readonly Rule[] = [
         statement.conditions.some((condition) => isConfusedDeputyCondition(condition, stack))
       )
         return undefined;
-      return `lets ${services.join(', ')} assume the role for any account's resources: no aws:SourceAccount or aws:SourceArn condition pins it to one account (confused deputy)`;
+      return (
+        `lets ${services.join(', ')} assume the role for any account's resources: no aws:SourceAccount or ` +
+        `aws:SourceArn condition pins it to one account (confused deputy)`
+      );
     },
   }),
 ];

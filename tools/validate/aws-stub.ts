@@ -24,7 +24,9 @@ export interface AwsStub {
   close(): Promise<void>;
 }
 
-const CALLER_IDENTITY = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${STUB_ACCOUNT_ID}:user/validate</Arn><UserId>AIDAVALIDATEONLY</UserId><Account>${STUB_ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+const CALLER_IDENTITY =
+  `<GetCallerIdentityResponse ` +
+  `xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${STUB_ACCOUNT_ID}:user/validate</Arn><UserId>AIDAVALIDATEONLY</UserId><Account>${STUB_ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
 
 /** The ARN and name of the secret a Secrets Manager request asks for, as Secrets Manager names it. */
 function secretOf(request: string, region: string): { ARN: string; Name: string } {
@@ -35,7 +37,10 @@ function secretOf(request: string, region: string): { ARN: string; Name: string 
   return { ARN: arn, Name: SecretId.startsWith('arn:') ? SecretId.split(':')[6] : SecretId };
 }
 
-/** What Secrets Manager answers for the secret a request names: its value, its description, or its (absent) resource policy. */
+/**
+ * What Secrets Manager answers for the secret a request names: its value, its description, or its (absent) resource
+ * policy.
+ */
 function secretAnswer(operation: string, request: string, region: string): string | undefined {
   const secret = secretOf(request, region);
   if (operation === 'secretsmanager.DescribeSecret')
@@ -65,7 +70,10 @@ const connection = (name: string, region: string) => ({
   OwnerAccountId: STUB_ACCOUNT_ID,
 });
 
-/** Answers the CodeConnections calls of a lookup by name, for the connections `names`; undefined for any other operation. */
+/**
+ * Answers the CodeConnections calls of a lookup by name, for the connections `names`; undefined for any other
+ * operation.
+ */
 function connectionsAnswer(
   operation: string,
   request: string,

@@ -44,7 +44,10 @@ export const LITERALS_SUFFIX = '__literals';
 /** One diagnostic as a line: severity, where, summary and the first line of the detail. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
   const detail = diagnostic.detail?.split('\n').find((line) => line.trim() !== '');
-  return `${diagnostic.severity} in ${locate(diagnostic)}: ${diagnostic.summary}${detail === undefined ? '' : ` ${detail.trim()}`}`;
+  return (
+    `${diagnostic.severity} in ${locate(diagnostic)}: ` +
+    `${diagnostic.summary}${detail === undefined ? '' : ` ${detail.trim()}`}`
+  );
 }
 
 /** The diagnostics, each once (a plan reports again what validate reported). */

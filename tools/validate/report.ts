@@ -30,14 +30,16 @@ function changesOf(stack: PreparedStack): string {
 /** The report of one directory, and whether it passed. */
 export function formatReport(report: CheckReport): { readonly text: string; readonly passed: boolean } {
   const lines = [
-    `${report.dir}: ${count(report.stacks.length, 'stack')}, checked as written and again with literals for the values known only after apply`,
+    `${report.dir}: ${count(report.stacks.length, 'stack')}, checked as written and again with literals for the ` +
+      `values known only after apply`,
   ];
   lines.push('  Changed in the copies checked (the stacks themselves are untouched):', ...report.stacks.map(changesOf));
   const counts = report.planCounts;
   lines.push(
     counts === undefined
       ? '  terraform plan: failed'
-      : `  terraform plan: ${counts.add} to add, ${counts.change} to change, ${counts.remove} to destroy (both copies), as npm run plan-summary counts it too; the AWS stub served ${tally(report.stubCalls.served)}`,
+      : `  terraform plan: ${counts.add} to add, ${counts.change} to change, ${counts.remove} to destroy (both ` +
+          `copies), as npm run plan-summary counts it too; the AWS stub served ${tally(report.stubCalls.served)}`,
   );
   if (report.stubCalls.refused.length > 0)
     lines.push(

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { findProviderMirror, MirrorChoice, mirroredProviders } from './mirror';
 
-/** `aws` → `registry.terraform.io/hashicorp/aws`, `integrations/github` → `registry.terraform.io/integrations/github`. */
+/**
+ * `aws` → `registry.terraform.io/hashicorp/aws`, `integrations/github` → `registry.terraform.io/integrations/github`.
+ */
 export function qualifiedSource(source: string): string {
   const parts = source.split('/');
   if (parts.length === 1) return `registry.terraform.io/hashicorp/${parts[0]}`;

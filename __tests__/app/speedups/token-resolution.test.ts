@@ -298,24 +298,28 @@ describe('useFastTokenResolution', () => {
     });
   });
 
-  test('a stack with variables, locals, iterators, a dynamic block and outputs synthesizes byte for byte as with cdktf', () => {
-    const synthesize = () => {
-      const stack = new TerraformStack(Testing.app(), 'stack');
-      const { text, names, tags } = variables(stack);
-      const local = new TerraformLocal(stack, 'joined', Fn.join(',', names.listValue));
-      const rules = TerraformIterator.fromList(names.listValue);
-      new S3BucketLifecycleConfiguration(stack, 'lifecycle', {
-        bucket: text.stringValue,
-        forEach: TerraformIterator.fromMap(tags.value),
-        rule: rules.dynamic({ id: rules.value, status: 'Enabled', expiration: [{ days: 30 }] }),
-      });
-      new TerraformOutput(stack, 'out', {
-        value: { local: local.asString, count: Token.asNumber(local.expression), escaped: '${x}' },
-      });
-      return Testing.synth(stack);
-    };
-    const cdktf = withCdktfOwnResolve(synthesize);
-    expect(cdktf).toContain('"dynamic"');
-    expect(synthesize()).toBe(cdktf);
-  });
+  test(
+    'a stack with variables, locals, iterators, a dynamic block and outputs synthesizes byte for byte as with ' +
+      'cdktf',
+    () => {
+      const synthesize = () => {
+        const stack = new TerraformStack(Testing.app(), 'stack');
+        const { text, names, tags } = variables(stack);
+        const local = new TerraformLocal(stack, 'joined', Fn.join(',', names.listValue));
+        const rules = TerraformIterator.fromList(names.listValue);
+        new S3BucketLifecycleConfiguration(stack, 'lifecycle', {
+          bucket: text.stringValue,
+          forEach: TerraformIterator.fromMap(tags.value),
+          rule: rules.dynamic({ id: rules.value, status: 'Enabled', expiration: [{ days: 30 }] }),
+        });
+        new TerraformOutput(stack, 'out', {
+          value: { local: local.asString, count: Token.asNumber(local.expression), escaped: '${x}' },
+        });
+        return Testing.synth(stack);
+      };
+      const cdktf = withCdktfOwnResolve(synthesize);
+      expect(cdktf).toContain('"dynamic"');
+      expect(synthesize()).toBe(cdktf);
+    },
+  );
 });

@@ -98,41 +98,46 @@ describe('BuildProject', () => {
     ]);
   });
 
-  test('its role may do what the build does, on these resources only (artifacts come with the pipeline action that runs it)', () => {
-    const statements = stack.statements('build/role/permissions');
-    expect(statements.map((s) => s.sid)).toEqual([
-      'WriteBuildLogs',
-      'PublishTestReports',
-      'UseEncryptionKey',
-      'ReadBuildSecrets',
-    ]);
-    // Log group and report group ARNs are built from their names, known at plan time (no policy diff when they change).
-    const logGroup = contextArn(stack, 'logs', 'log-group:/aws/codebuild/app');
-    expect(statement(statements, 'WriteBuildLogs')).toEqual({
-      sid: 'WriteBuildLogs',
-      effect: 'Allow',
-      actions: [...LOG_WRITE_ACTIONS],
-      resources: [logGroup, `${logGroup}:*`],
-    });
-    expect(statement(statements, 'PublishTestReports')).toMatchObject({
-      actions: REPORT_ACTIONS,
-      resources: [contextArn(stack, 'codebuild', 'report-group/app-unit-tests')],
-    });
-    expect(statement(statements, 'UseEncryptionKey')).toMatchObject({
-      actions: KEY_ENCRYPT_DECRYPT_ACTIONS,
-      resources: [stack.ref('key/key', 'arn')],
-    });
-    expect(statement(statements, 'ReadBuildSecrets')).toEqual({
-      sid: 'ReadBuildSecrets',
-      effect: 'Allow',
-      actions: [...SECRET_READ_ACTIONS],
-      resources: [SECRET],
-    });
-    for (const granted of statements) {
-      expect(granted.actions).not.toContain('*');
-      expect(granted.resources).not.toContain('*');
-    }
-  });
+  test(
+    'its role may do what the build does, on these resources only (artifacts come with the pipeline action that ' +
+      'runs it)',
+    () => {
+      const statements = stack.statements('build/role/permissions');
+      expect(statements.map((s) => s.sid)).toEqual([
+        'WriteBuildLogs',
+        'PublishTestReports',
+        'UseEncryptionKey',
+        'ReadBuildSecrets',
+      ]);
+      // Log group and report group ARNs are built from their names, known at plan time (no policy diff when they
+      // change).
+      const logGroup = contextArn(stack, 'logs', 'log-group:/aws/codebuild/app');
+      expect(statement(statements, 'WriteBuildLogs')).toEqual({
+        sid: 'WriteBuildLogs',
+        effect: 'Allow',
+        actions: [...LOG_WRITE_ACTIONS],
+        resources: [logGroup, `${logGroup}:*`],
+      });
+      expect(statement(statements, 'PublishTestReports')).toMatchObject({
+        actions: REPORT_ACTIONS,
+        resources: [contextArn(stack, 'codebuild', 'report-group/app-unit-tests')],
+      });
+      expect(statement(statements, 'UseEncryptionKey')).toMatchObject({
+        actions: KEY_ENCRYPT_DECRYPT_ACTIONS,
+        resources: [stack.ref('key/key', 'arn')],
+      });
+      expect(statement(statements, 'ReadBuildSecrets')).toEqual({
+        sid: 'ReadBuildSecrets',
+        effect: 'Allow',
+        actions: [...SECRET_READ_ACTIONS],
+        resources: [SECRET],
+      });
+      for (const granted of statements) {
+        expect(granted.actions).not.toContain('*');
+        expect(granted.resources).not.toContain('*');
+      }
+    },
+  );
 });
 
 describe('BuildProject variants', () => {
@@ -189,7 +194,8 @@ describe('BuildProject variants', () => {
   ])('refuses %s for a build that runs Docker (privileged), naming the prop', (_name, image) => {
     expect(() => synth((scope) => build(scope, { image }))).toThrow(
       new RegExp(
-        `invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or pinned by digest`,
+        `invalid prop "image" = "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": must be a CodeBuild image .* or ` +
+          `pinned by digest`,
       ),
     );
   });

@@ -141,7 +141,8 @@ describe('FailureNotifications', () => {
     test('a bad e-mail address', () => {
       fails(
         { emailAddresses: ['ok@example.com', 'not an address'] },
-        'FailureNotifications at stack/notifications: invalid prop "emailAddresses[1]" = "not an address": must be an e-mail address',
+        'FailureNotifications at stack/notifications: invalid prop "emailAddresses[1]" = "not an address": must be ' +
+          'an e-mail address',
       );
     });
 
@@ -197,7 +198,8 @@ describe('FailureNotifications', () => {
       ]) {
         fails(
           { slackChannelConfigurationArn: arn },
-          `invalid prop "slackChannelConfigurationArn" = "${arn}": must be an AWS Chatbot Slack channel configuration ARN`,
+          `invalid prop "slackChannelConfigurationArn" = "${arn}": must be an AWS Chatbot Slack channel ` +
+            `configuration ARN`,
         );
       }
     });
@@ -221,7 +223,8 @@ describe('FailureNotifications', () => {
           });
         }),
       ).toThrow(
-        'invalid prop "encryptionKey" = "alias/ci/app": must let CodeStar Notifications use it: create the EncryptionKey with allowCodeStarNotifications: true',
+        'invalid prop "encryptionKey" = "alias/ci/app": must let CodeStar Notifications use it: create the ' +
+          'EncryptionKey with allowCodeStarNotifications: true',
       );
     });
   });

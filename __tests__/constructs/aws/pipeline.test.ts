@@ -300,7 +300,8 @@ describe('Pipeline.addStage', () => {
         });
       }),
     ).toThrow(
-      `invalid prop "pipelineName" = "${name}": gives the IAM role name "${name}-codepipeline", which must be 1-64 letters`,
+      `invalid prop "pipelineName" = "${name}": gives the IAM role name "${name}-codepipeline", which must be 1-64 ` +
+        `letters`,
     );
   });
 });

@@ -56,7 +56,8 @@ describe('RegistryCredentials', () => {
       {
         name: 'registry_credentials_variables',
         value:
-          'Set TF_VAR_dockerhub_username and TF_VAR_dockerhub_password; bump dockerhub_credentials_version to write new values',
+          'Set TF_VAR_dockerhub_username and TF_VAR_dockerhub_password; bump dockerhub_credentials_version to write ' +
+          'new values',
         description: 'How Docker Hub credentials reach Secrets Manager',
       },
     ]);

@@ -209,31 +209,35 @@ describe('ServiceRole grants compose', () => {
 });
 
 describe('ServiceRole grants under a condition', () => {
-  test('merge only with the same conditions: folders of two pipelines in one bucket get one object statement and two list statements', () => {
-    let grant: Grant | undefined;
-    const stack = synth((scope) => {
-      const role = newRole(scope);
-      const bucket = SecureBucket.fromBucketName(scope, 'shared-ci-artifacts');
-      bucket.grantReadWrite(role, { objectKeyPrefix: 'one' });
-      grant = bucket.grantReadWrite(role, { objectKeyPrefix: 'two' });
-    });
-    const statements = stack.statements('role/permissions');
-    const arn = `arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts`;
-    expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${arn}/one/*`, `${arn}/two/*`]);
-    expect(statement(statements, 'BucketList')).toEqual({
-      sid: 'BucketList',
-      effect: 'Allow',
-      actions: ['s3:ListBucket'],
-      resources: [arn],
-      condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['one/*'] }],
-    });
-    expect(statement(statements, 'BucketList2').condition).toEqual([
-      { test: 'StringLike', variable: 's3:prefix', values: ['two/*'] },
-    ]);
-    expect(grant?.statements.find((added) => added.sid === 'BucketList2')?.conditions).toEqual([
-      { test: 'StringLike', variable: 's3:prefix', values: ['two/*'] },
-    ]);
-  });
+  test(
+    'merge only with the same conditions: folders of two pipelines in one bucket get one object statement and ' +
+      'two list statements',
+    () => {
+      let grant: Grant | undefined;
+      const stack = synth((scope) => {
+        const role = newRole(scope);
+        const bucket = SecureBucket.fromBucketName(scope, 'shared-ci-artifacts');
+        bucket.grantReadWrite(role, { objectKeyPrefix: 'one' });
+        grant = bucket.grantReadWrite(role, { objectKeyPrefix: 'two' });
+      });
+      const statements = stack.statements('role/permissions');
+      const arn = `arn:${stack.ref('aws-context/partition', 'partition')}:s3:::shared-ci-artifacts`;
+      expect(statement(statements, 'BucketObjectsReadWrite').resources).toEqual([`${arn}/one/*`, `${arn}/two/*`]);
+      expect(statement(statements, 'BucketList')).toEqual({
+        sid: 'BucketList',
+        effect: 'Allow',
+        actions: ['s3:ListBucket'],
+        resources: [arn],
+        condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['one/*'] }],
+      });
+      expect(statement(statements, 'BucketList2').condition).toEqual([
+        { test: 'StringLike', variable: 's3:prefix', values: ['two/*'] },
+      ]);
+      expect(grant?.statements.find((added) => added.sid === 'BucketList2')?.conditions).toEqual([
+        { test: 'StringLike', variable: 's3:prefix', values: ['two/*'] },
+      ]);
+    },
+  );
 });
 
 describe('ServiceRole grants of the same resource twice', () => {

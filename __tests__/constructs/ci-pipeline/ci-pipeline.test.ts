@@ -45,31 +45,35 @@ describe('CiPipeline with Docker Hub (the default shape)', () => {
     );
   });
 
-  test('lists its outputs: the pipeline, the build, the logs, the commands, the image, the pull-request build, then the source, the credentials and the notifications, each under its name prefix', () => {
-    expect(stack.pipeline.outputs.map((output) => output.name)).toEqual(
-      [
-        'pipeline_name',
-        'pipeline_console_url',
-        'build_project_name',
-        'build_project_console_url',
-        'log_group_name',
-        'log_group_console_url',
-        'pipeline_state_command',
-        'list_builds_command',
-        'latest_build_command',
-        'tail_logs_command',
-        'image_repository',
-        'pull_request_build_project_name',
-        'pull_request_status_context',
-        'pull_request_build_console_url',
-        'pull_request_latest_build_command',
-        'pull_request_tail_logs_command',
-        'webhook_url',
-        'registry_credentials_variables',
-        'failure_notifications_topic_arn',
-      ].map((name) => `app_${name}`),
-    );
-  });
+  test(
+    'lists its outputs: the pipeline, the build, the logs, the commands, the image, the pull-request build, then ' +
+      'the source, the credentials and the notifications, each under its name prefix',
+    () => {
+      expect(stack.pipeline.outputs.map((output) => output.name)).toEqual(
+        [
+          'pipeline_name',
+          'pipeline_console_url',
+          'build_project_name',
+          'build_project_console_url',
+          'log_group_name',
+          'log_group_console_url',
+          'pipeline_state_command',
+          'list_builds_command',
+          'latest_build_command',
+          'tail_logs_command',
+          'image_repository',
+          'pull_request_build_project_name',
+          'pull_request_status_context',
+          'pull_request_build_console_url',
+          'pull_request_latest_build_command',
+          'pull_request_tail_logs_command',
+          'webhook_url',
+          'registry_credentials_variables',
+          'failure_notifications_topic_arn',
+        ].map((name) => `app_${name}`),
+      );
+    },
+  );
 });
 
 describe('CiPipeline with ECR', () => {
@@ -307,8 +311,10 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
 
   test('a prefix two pipelines share is refused, naming the prop, the name and the other construct', () => {
     expect(() => twoPipelines(['ci_', 'ci_'])).toThrow(
-      'RegistryCredentials at team/web-app/dockerhub-credentials: invalid prop "variablePrefix" = "ci_dockerhub_username": ' +
-        'must give a variable name unique in the stack team: team/api/dockerhub-credentials has the variable "ci_dockerhub_username" already',
+      'RegistryCredentials at team/web-app/dockerhub-credentials: invalid prop "variablePrefix" = ' +
+        '"ci_dockerhub_username": ' +
+        'must give a variable name unique in the stack team: team/api/dockerhub-credentials has the variable ' +
+        '"ci_dockerhub_username" already',
     );
   });
 
@@ -316,14 +322,16 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
     const { stack, pipelines } = twoPipelines(['', 'web_']);
     writeStackOutputs(stack, pipelines[0].outputs);
     expect(() => writeStackOutputs(stack, pipelines[0].outputs)).toThrow(
-      'writeStackOutputs at team: invalid prop "outputs" = "pipeline_name": must give an output name unique in the stack team',
+      'writeStackOutputs at team: invalid prop "outputs" = "pipeline_name": must give an output name unique in the ' +
+        'stack team',
     );
     expect(() => writeStackOutputs(stack, pipelines[1].outputs)).not.toThrow();
   });
 
   test('a prefix that is not a Terraform name start is refused', () => {
     expect(() => twoPipelines(['API-', undefined])).toThrow(
-      'invalid prop "terraformNamePrefix" = "API-": must be "" or 2-42 lowercase letters, digits and "_", starting with a letter and ending with "_"',
+      'invalid prop "terraformNamePrefix" = "API-": must be "" or 2-42 lowercase letters, digits and "_", starting ' +
+        'with a letter and ending with "_"',
     );
   });
 });

@@ -2,25 +2,32 @@ import { combineGrants, grant, PolicyStatements } from '../../../constructs/priv
 import { IGrantable, PolicyStatement } from '../../../constructs/core/grants';
 
 describe('PolicyStatements', () => {
-  test('merges a statement of the same Sid and actions (in any order) into the first, adding only new resources', () => {
-    const statements = new PolicyStatements();
-    expect(statements.add({ sid: 'Read', actions: ['s3:GetObject', 's3:ListBucket'], resources: ['a', 'a'] })).toEqual({
-      sid: 'Read',
-      actions: ['s3:GetObject', 's3:ListBucket'],
-      resources: ['a'],
-    });
-    expect(statements.add({ sid: 'Read', actions: ['s3:ListBucket', 's3:GetObject'], resources: ['a', 'b'] })).toEqual({
-      sid: 'Read',
-      actions: ['s3:GetObject', 's3:ListBucket'],
-      resources: ['b'],
-    });
-    expect(
-      statements.add({ sid: 'Read', actions: ['s3:GetObject', 's3:ListBucket'], resources: ['b'] }),
-    ).toBeUndefined();
-    expect(statements.list).toEqual([
-      { sid: 'Read', actions: ['s3:GetObject', 's3:ListBucket'], resources: ['a', 'b'] },
-    ]);
-  });
+  test(
+    'merges a statement of the same Sid and actions (in any order) into the first, adding only new ' + 'resources',
+    () => {
+      const statements = new PolicyStatements();
+      expect(
+        statements.add({ sid: 'Read', actions: ['s3:GetObject', 's3:ListBucket'], resources: ['a', 'a'] }),
+      ).toEqual({
+        sid: 'Read',
+        actions: ['s3:GetObject', 's3:ListBucket'],
+        resources: ['a'],
+      });
+      expect(
+        statements.add({ sid: 'Read', actions: ['s3:ListBucket', 's3:GetObject'], resources: ['a', 'b'] }),
+      ).toEqual({
+        sid: 'Read',
+        actions: ['s3:GetObject', 's3:ListBucket'],
+        resources: ['b'],
+      });
+      expect(
+        statements.add({ sid: 'Read', actions: ['s3:GetObject', 's3:ListBucket'], resources: ['b'] }),
+      ).toBeUndefined();
+      expect(statements.list).toEqual([
+        { sid: 'Read', actions: ['s3:GetObject', 's3:ListBucket'], resources: ['a', 'b'] },
+      ]);
+    },
+  );
 
   test('keeps a statement of a taken Sid but other actions under the next free Sid, and merges into it later', () => {
     const statements = new PolicyStatements();

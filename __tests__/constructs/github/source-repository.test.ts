@@ -54,21 +54,25 @@ describe('SourceRepository, created with code owners and required checks', () =>
     });
   });
 
-  test('commits a CODEOWNERS file for the paths and itself, before the branch is protected, and leaves later edits to pull requests', () => {
-    const file = stack.at('repository/codeowners');
-    expect(file).toMatchObject({
-      file: CODEOWNERS_PATH,
-      branch: stack.ref('repository/default-branch', 'branch'),
-      overwrite_on_create: false,
-    });
-    expect(file.content.split('\n').filter((line: string) => line !== '' && !line.startsWith('#'))).toEqual([
-      '/.github/CODEOWNERS @my-org/platform security@example.com',
-      '/app/buildspec.yml @my-org/platform security@example.com',
-      '/app/Dockerfile @my-org/platform security@example.com',
-    ]);
-    expect(file.lifecycle.ignore_changes).toEqual(['content', 'commit_message']);
-    expect(stack.at('repository/branch-protection').depends_on).toEqual([stack.address('repository/codeowners')]);
-  });
+  test(
+    'commits a CODEOWNERS file for the paths and itself, before the branch is protected, and leaves later edits ' +
+      'to pull requests',
+    () => {
+      const file = stack.at('repository/codeowners');
+      expect(file).toMatchObject({
+        file: CODEOWNERS_PATH,
+        branch: stack.ref('repository/default-branch', 'branch'),
+        overwrite_on_create: false,
+      });
+      expect(file.content.split('\n').filter((line: string) => line !== '' && !line.startsWith('#'))).toEqual([
+        '/.github/CODEOWNERS @my-org/platform security@example.com',
+        '/app/buildspec.yml @my-org/platform security@example.com',
+        '/app/Dockerfile @my-org/platform security@example.com',
+      ]);
+      expect(file.lifecycle.ignore_changes).toEqual(['content', 'commit_message']);
+      expect(stack.at('repository/branch-protection').depends_on).toEqual([stack.address('repository/codeowners')]);
+    },
+  );
 
   test('requires code-owner reviews, the approvals asked for, and the status checks on an up-to-date branch', () => {
     const protection = stack.at('repository/branch-protection');
@@ -91,18 +95,22 @@ describe('SourceRepository, created with code owners and required checks', () =>
 });
 
 describe('SourceRepository', () => {
-  test('without code owners: no CODEOWNERS file, no code-owner reviews, no status checks; Dependabot can be turned off', () => {
-    const plain = synthRepository({ dependabotSecurityUpdates: false, dismissStaleReviews: false });
-    expect(plain.text).not.toHaveResource(RepositoryFile);
-    expect(plain.text).not.toHaveResource(RepositoryDependabotSecurityUpdates);
-    const protection = plain.at('repository/branch-protection');
-    expect(protection.required_pull_request_reviews[0]).toMatchObject({
-      require_code_owner_reviews: false,
-      dismiss_stale_reviews: false,
-    });
-    expect(protection.required_status_checks).toBeUndefined();
-    expect(protection.depends_on).toBeUndefined();
-  });
+  test(
+    'without code owners: no CODEOWNERS file, no code-owner reviews, no status checks; Dependabot can be ' +
+      'turned off',
+    () => {
+      const plain = synthRepository({ dependabotSecurityUpdates: false, dismissStaleReviews: false });
+      expect(plain.text).not.toHaveResource(RepositoryFile);
+      expect(plain.text).not.toHaveResource(RepositoryDependabotSecurityUpdates);
+      const protection = plain.at('repository/branch-protection');
+      expect(protection.required_pull_request_reviews[0]).toMatchObject({
+        require_code_owner_reviews: false,
+        dismiss_stale_reviews: false,
+      });
+      expect(protection.required_status_checks).toBeUndefined();
+      expect(protection.depends_on).toBeUndefined();
+    },
+  );
 
   test.each([
     [{ codeOwners: ['platform'] }, /invalid prop "codeOwners\[0\]" = "platform": must be a GitHub user/],
@@ -146,26 +154,29 @@ describe('SourceRepository', () => {
     expect(() => synthRepository(props)).toThrow(message);
   });
 
-  test('importExisting adopts the repository, its default branch and, when asked, its protection, by literal IDs', () => {
-    const adopt = (protectedBranchExists?: boolean) =>
-      synth((scope) =>
-        new SourceRepository(scope, 'repository', {
-          owner: 'my-org',
-          repositoryName: 'app',
-          branch: 'trunk',
-        }).importExisting(protectedBranchExists),
-      );
-    const plain = adopt();
-    expect(plain.json.import).toEqual([
-      { to: plain.address('repository/repository'), id: 'app' },
-      { to: plain.address('repository/default-branch'), id: 'app' },
-    ]);
-    const protectedToo = adopt(true);
-    expect(protectedToo.json.import).toContainEqual({
-      to: protectedToo.address('repository/branch-protection'),
-      id: 'app:trunk',
-    });
-  });
+  test(
+    'importExisting adopts the repository, its default branch and, when asked, its protection, by ' + 'literal IDs',
+    () => {
+      const adopt = (protectedBranchExists?: boolean) =>
+        synth((scope) =>
+          new SourceRepository(scope, 'repository', {
+            owner: 'my-org',
+            repositoryName: 'app',
+            branch: 'trunk',
+          }).importExisting(protectedBranchExists),
+        );
+      const plain = adopt();
+      expect(plain.json.import).toEqual([
+        { to: plain.address('repository/repository'), id: 'app' },
+        { to: plain.address('repository/default-branch'), id: 'app' },
+      ]);
+      const protectedToo = adopt(true);
+      expect(protectedToo.json.import).toContainEqual({
+        to: protectedToo.address('repository/branch-protection'),
+        id: 'app:trunk',
+      });
+    },
+  );
 
   test('importExisting refuses a repository it only reads', () => {
     expect(() =>
@@ -177,7 +188,8 @@ describe('SourceRepository', () => {
         }).importExisting(),
       ),
     ).toThrow(
-      'SourceRepository.importExisting at stack/repository: invalid prop "create" = false: must be true (the default) to import',
+      'SourceRepository.importExisting at stack/repository: invalid prop "create" = false: must be true (the ' +
+        'default) to import',
     );
   });
 });

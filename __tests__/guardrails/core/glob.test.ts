@@ -18,15 +18,19 @@ describe('globMatches', () => {
     }
   });
 
-  test('a pattern without wildcards matches only its own text, exactly or without case as asked, however often it is used', () => {
-    for (let round = 0; round < 3; round += 1) {
-      expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::bucket')).toBe(true);
-      expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::bucket2')).toBe(false);
-      expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::BUCKET')).toBe(false);
-      expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::BUCKET', { ignoreCase: true })).toBe(true);
-      expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::bucket2', { ignoreCase: true })).toBe(false);
-    }
-  });
+  test(
+    'a pattern without wildcards matches only its own text, exactly or without case as asked, however often it ' +
+      'is used',
+    () => {
+      for (let round = 0; round < 3; round += 1) {
+        expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::bucket')).toBe(true);
+        expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::bucket2')).toBe(false);
+        expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::BUCKET')).toBe(false);
+        expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::BUCKET', { ignoreCase: true })).toBe(true);
+        expect(globMatches('arn:aws:s3:::bucket', 'arn:aws:s3:::bucket2', { ignoreCase: true })).toBe(false);
+      }
+    },
+  );
 
   test('a pattern matches its own text, wildcards and all', () => {
     expect(globMatches('arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/*')).toBe(true);

@@ -26,7 +26,8 @@ describe('the AWS stub', () => {
     const response = await call(JSON.stringify({ SecretId: 'github/token', VersionStage: 'AWSCURRENT' }), {
       'x-amz-target': 'secretsmanager.GetSecretValue',
       authorization:
-        'AWS4-HMAC-SHA256 Credential=AKIA/20261201/eu-central-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=x',
+        'AWS4-HMAC-SHA256 Credential=AKIA/20261201/eu-central-1/secretsmanager/aws4_request, SignedHeaders=host, ' +
+        'Signature=x',
     });
     const body = (await response.json()) as { SecretString: unknown };
     expect(body).toMatchObject({
@@ -59,23 +60,27 @@ describe('the AWS stub with shared connections', () => {
       headers: {
         'x-amz-target': `com.amazonaws.codestar.connections.CodeStar_connections_20191201.${action}`,
         authorization:
-          'AWS4-HMAC-SHA256 Credential=AKIA/20261201/eu-west-1/codestar-connections/aws4_request, SignedHeaders=host, Signature=x',
+          'AWS4-HMAC-SHA256 Credential=AKIA/20261201/eu-west-1/codestar-connections/aws4_request, ' +
+          'SignedHeaders=host, Signature=x',
       },
     });
 
-  test('lists the connections it was told exist, available, in the region signed for, and finds each by its ARN', async () => {
-    const { Connections } = (await (await connections('ListConnections', {})).json()) as {
-      Connections: { ConnectionArn: string; ConnectionName: string; ConnectionStatus: string }[];
-    };
-    expect(Connections).toEqual([
-      expect.objectContaining({ ConnectionName: 'fleet-github', ConnectionStatus: 'AVAILABLE' }),
-    ]);
-    expect(Connections[0].ConnectionArn).toMatch(/^arn:aws:codeconnections:eu-west-1:123456789012:connection\//);
-    const found = await connections('GetConnection', { ConnectionArn: Connections[0].ConnectionArn });
-    expect(((await found.json()) as { Connection: { ConnectionName: string } }).Connection.ConnectionName).toBe(
-      'fleet-github',
-    );
-  });
+  test(
+    'lists the connections it was told exist, available, in the region signed for, and finds each ' + 'by its ARN',
+    async () => {
+      const { Connections } = (await (await connections('ListConnections', {})).json()) as {
+        Connections: { ConnectionArn: string; ConnectionName: string; ConnectionStatus: string }[];
+      };
+      expect(Connections).toEqual([
+        expect.objectContaining({ ConnectionName: 'fleet-github', ConnectionStatus: 'AVAILABLE' }),
+      ]);
+      expect(Connections[0].ConnectionArn).toMatch(/^arn:aws:codeconnections:eu-west-1:123456789012:connection\//);
+      const found = await connections('GetConnection', { ConnectionArn: Connections[0].ConnectionArn });
+      expect(((await found.json()) as { Connection: { ConnectionName: string } }).Connection.ConnectionName).toBe(
+        'fleet-github',
+      );
+    },
+  );
 
   test('refuses a connection it does not know', async () => {
     const response = await connections('GetConnection', {

@@ -39,7 +39,8 @@ describe('npm run validate', () => {
       code: 0,
       stdout: '',
       stderr:
-        'npm run validate: skipped, because the terraform CLI is not on PATH (Terraform 1.11 or later). Nothing was checked.\n',
+        'npm run validate: skipped, because the terraform CLI is not on PATH (Terraform 1.11 or later). Nothing was ' +
+        'checked.\n',
     });
     const required = await validate(['--require'], withoutTerraform);
     expect(required.code).toBe(1);
@@ -79,25 +80,28 @@ test("a skip prints its reason's first line as the sentence, and Terraform's err
 });
 
 describeWithTerraform('npm run validate, with Terraform installed', () => {
-  test('a mirror that does not exist, or lacks hashicorp/aws, is refused by name, with the layout expected', async () => {
-    const absent = join(mkdtempSync(join(tmpdir(), 'absent-')), 'mirror');
-    const missing = await validate([], { ...process.env, CI_PIPELINES_PROVIDER_MIRROR: absent });
-    expect(missing).toMatchObject({ code: 1, stdout: '' });
-    expect(missing.stderr).toBe(
-      `npm run validate: CI_PIPELINES_PROVIDER_MIRROR = "${absent}" is not a directory; ` +
-        "name a provider mirror in Terraform's filesystem-mirror layout, " +
-        `${absent}/registry.terraform.io/hashicorp/aws/<version>/${terraformTarget()}/terraform-provider-aws_*, ` +
-        'or unset it to search\n',
-    );
-    const empty = await validate([], {
-      ...process.env,
-      CI_PIPELINES_PROVIDER_MIRROR: mkdtempSync(join(tmpdir(), 'mirror-')),
-    });
-    expect(empty.code).toBe(1);
-    expect(empty.stderr).toMatch(
-      /does not hold the hashicorp\/aws provider for .* \(it has no registry\.terraform\.io/,
-    );
-  });
+  test(
+    'a mirror that does not exist, or lacks hashicorp/aws, is refused by name, with the layout ' + 'expected',
+    async () => {
+      const absent = join(mkdtempSync(join(tmpdir(), 'absent-')), 'mirror');
+      const missing = await validate([], { ...process.env, CI_PIPELINES_PROVIDER_MIRROR: absent });
+      expect(missing).toMatchObject({ code: 1, stdout: '' });
+      expect(missing.stderr).toBe(
+        `npm run validate: CI_PIPELINES_PROVIDER_MIRROR = "${absent}" is not a directory; ` +
+          "name a provider mirror in Terraform's filesystem-mirror layout, " +
+          `${absent}/registry.terraform.io/hashicorp/aws/<version>/${terraformTarget()}/terraform-provider-aws_*, ` +
+          'or unset it to search\n',
+      );
+      const empty = await validate([], {
+        ...process.env,
+        CI_PIPELINES_PROVIDER_MIRROR: mkdtempSync(join(tmpdir(), 'mirror-')),
+      });
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toMatch(
+        /does not hold the hashicorp\/aws provider for .* \(it has no registry\.terraform\.io/,
+      );
+    },
+  );
 
   test('the first line names the mirror and how it was found', async () => {
     const mirror = awsMirror();
@@ -105,7 +109,8 @@ describeWithTerraform('npm run validate, with Terraform installed', () => {
     const result = await validate([empty], { ...process.env, CI_PIPELINES_PROVIDER_MIRROR: mirror });
     expect(result.stdout).toMatch(
       new RegExp(
-        `^Terraform [\\d.]+; providers from the filesystem mirror ${mirror} \\(named by CI_PIPELINES_PROVIDER_MIRROR\\)`,
+        `^Terraform [\\d.]+; providers from the filesystem mirror ${mirror} \\(named by ` +
+          `CI_PIPELINES_PROVIDER_MIRROR\\)`,
       ),
     );
   });

@@ -118,18 +118,23 @@ describe('CI_PIPELINES_PROVIDER_MIRROR set', () => {
     });
   });
 
-  test('to a directory that does not exist, or to nothing: an error that names the variable, the value and the layout', () => {
-    const find = (value: string) => () =>
-      findProviderMirror({ CI_PIPELINES_PROVIDER_MIRROR: value }, emptyPlaces(), TARGET);
-    const absent = join(scratch, 'absent');
-    expect(find(absent)).toThrow(ValidateError);
-    expect(find(absent)).toThrow(
-      `CI_PIPELINES_PROVIDER_MIRROR = "${absent}" is not a directory; name a provider mirror in ` +
-        "Terraform's filesystem-mirror layout, " +
-        `${absent}/registry.terraform.io/hashicorp/aws/<version>/linux_amd64/terraform-provider-aws_*, or unset it to search`,
-    );
-    expect(find('')).toThrow(/^CI_PIPELINES_PROVIDER_MIRROR = "" is not a directory/);
-  });
+  test(
+    'to a directory that does not exist, or to nothing: an error that names the variable, the value and the ' +
+      'layout',
+    () => {
+      const find = (value: string) => () =>
+        findProviderMirror({ CI_PIPELINES_PROVIDER_MIRROR: value }, emptyPlaces(), TARGET);
+      const absent = join(scratch, 'absent');
+      expect(find(absent)).toThrow(ValidateError);
+      expect(find(absent)).toThrow(
+        `CI_PIPELINES_PROVIDER_MIRROR = "${absent}" is not a directory; name a provider mirror in ` +
+          "Terraform's filesystem-mirror layout, " +
+          `${absent}/registry.terraform.io/hashicorp/aws/<version>/linux_amd64/terraform-provider-aws_*, or unset it ` +
+          `to search`,
+      );
+      expect(find('')).toThrow(/^CI_PIPELINES_PROVIDER_MIRROR = "" is not a directory/);
+    },
+  );
 
   test('to a mirror without hashicorp/aws: an error that says what it holds instead and what is expected', () => {
     const mirror = addProvider(dirIn('random-only'), 'hashicorp/random', '3.7.2');

@@ -59,17 +59,22 @@ describeWithTerraform('npm run validate with the real AWS provider', () => {
     );
   }, 300_000);
 
-  test('fails on a bad value in a block that also holds a value known only after apply, through the copy with literals', async () => {
-    // The environment block holds the secret's ARN, so the provider skips the whole block while it is unknown.
-    const dir = changedStack((json) => {
-      const [project] = Object.values<any>(json.resource.aws_codebuild_project);
-      project.environment.compute_type = 'BUILD_GENERAL1_HUGE';
-    });
-    const { code, stdout } = await validate(dir);
-    expect(code).toBe(1);
-    expect(stdout).toMatch(
-      /error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*compute_type/,
-    );
-    expect(stdout).not.toMatch(/error in ci-sample-flask-app: /);
-  }, 300_000);
+  test(
+    'fails on a bad value in a block that also holds a value known only after apply, through the copy with ' +
+      'literals',
+    async () => {
+      // The environment block holds the secret's ARN, so the provider skips the whole block while it is unknown.
+      const dir = changedStack((json) => {
+        const [project] = Object.values<any>(json.resource.aws_codebuild_project);
+        project.environment.compute_type = 'BUILD_GENERAL1_HUGE';
+      });
+      const { code, stdout } = await validate(dir);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(
+        /error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*compute_type/,
+      );
+      expect(stdout).not.toMatch(/error in ci-sample-flask-app: /);
+    },
+    300_000,
+  );
 });

@@ -15,19 +15,23 @@ describe('Terraform JSON templates', () => {
     });
   });
 
-  test('a reference inside text or an expression becomes a quoted string there, so Terraform still evaluates the rest', () => {
-    expect(replace('arn:${data.aws_partition.p.partition}:s3:::${aws_s3_bucket.b.bucket}/*')).toEqual({
-      text: 'arn:${data.aws_partition.p.partition}:s3:::${"my-bucket"}/*',
-      replaced: 1,
-    });
-    expect(replace('${element(split("/", aws_s3_bucket.b.bucket), 0)}')).toEqual({
-      text: '${element(split("/", "my-bucket"), 0)}',
-      replaced: 1,
-    });
-    expect(replace('${jsonencode({"k" = aws_kms_key.key.arn, "v" = var.x})}').text).toBe(
-      '${jsonencode({"k" = "arn:aws:kms:eu-west-1:123456789012:key/k", "v" = var.x})}',
-    );
-  });
+  test(
+    'a reference inside text or an expression becomes a quoted string there, so Terraform still evaluates the ' +
+      'rest',
+    () => {
+      expect(replace('arn:${data.aws_partition.p.partition}:s3:::${aws_s3_bucket.b.bucket}/*')).toEqual({
+        text: 'arn:${data.aws_partition.p.partition}:s3:::${"my-bucket"}/*',
+        replaced: 1,
+      });
+      expect(replace('${element(split("/", aws_s3_bucket.b.bucket), 0)}')).toEqual({
+        text: '${element(split("/", "my-bucket"), 0)}',
+        replaced: 1,
+      });
+      expect(replace('${jsonencode({"k" = aws_kms_key.key.arn, "v" = var.x})}').text).toBe(
+        '${jsonencode({"k" = "arn:aws:kms:eu-west-1:123456789012:key/k", "v" = var.x})}',
+      );
+    },
+  );
 
   test('leaves quoted strings, escaped interpolations and unknown references alone', () => {
     expect(replace('${replace(aws_cloudwatch_log_group.g.name, "aws_s3_bucket.b.bucket", "x")}')).toEqual({
