@@ -29,6 +29,9 @@ module.exports = tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
       'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
+      // Long lines hide logic (STYLE.md): no source line is longer than Prettier's printWidth, strings and regular
+      // expressions included; generated files (dist/, goldens, fixtures) are not linted.
+      'max-len': ['error', { code: 120, tabWidth: 2 }],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         ...PROVIDER_PACKAGES.map((name) => ({
