@@ -6,7 +6,7 @@ import { testApp } from './helpers';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'team-stacks', 'main.ts');
 
-describe("the README's example of a team's own stacks", () => {
+describe("the docs' example of a team's own stacks", () => {
   let ciJson: any;
   let alertsJson: any;
   beforeAll(() => {
@@ -40,8 +40,8 @@ describe("the README's example of a team's own stacks", () => {
     expect(alertsJson.terraform.backend.s3.key).not.toBe(ciJson.terraform.backend.s3.key);
   });
 
-  test('is the code the README shows', () => {
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  test('is the code docs/using-the-constructs.md shows', () => {
+    const readme = readFileSync(join(__dirname, '..', 'docs', 'using-the-constructs.md'), 'utf8');
     const example = readFileSync(EXAMPLE, 'utf8');
     const body = example.slice(example.indexOf('import '));
     expect(readme).toContain(body.trim());

@@ -15,13 +15,15 @@ export interface SecurityChecksProps {
 const checkedStacks = new WeakSet<TerraformStack>();
 
 /**
- * Runs the guardrails on every stack it is applied to, at synth: a finding
- * fails synth with the construct path, the rule ID, what is wrong and how to fix it.
+ * Runs the guardrails on the stack it is applied to, at synth: a finding fails synth with the construct path, the
+ * rule ID, what is wrong and how to fix it. Add it to each stack (cdktf 0.21 invokes aspects from each stack down,
+ * so one added to the App is never called):
  *
  * ```ts
- * Aspects.of(app).add(new SecurityChecks());
+ * Aspects.of(stack).add(new SecurityChecks());
  * ```
- * Applying it more than once to a stack checks the stack once.
+ * This package's stacks add it themselves (their `securityChecks` prop). Applying it more than once to a stack checks
+ * the stack once.
  */
 export class SecurityChecks implements IAspect {
   constructor(private readonly props: SecurityChecksProps = {}) {}

@@ -44,7 +44,7 @@ describe('app/launch.cjs', () => {
 
   test('a source file changed since the build: the next synth builds again', () => {
     const before = builtAt();
-    const source = join(PROJECT_ROOT, 'iam', 'artifact-store.ts');
+    const source = join(PROJECT_ROOT, 'shared', 'artifact-store.ts');
     const { atime, mtime } = statSync(source);
     utimesSync(source, new Date(), new Date());
     try {

@@ -9,6 +9,7 @@ import { ImageRepository } from '../aws/image-repository';
 import { Pipeline } from '../aws/pipeline';
 import { RegistryCredentials } from '../aws/registry-credentials';
 import { IBucket, SecureBucket } from '../aws/secure-bucket';
+import { claimStackName } from '../core/stack-names';
 import { AwsContext } from '../private/aws-context';
 import { StackOutput } from '../core/stack-output';
 import { throwIfInvalid } from '../private/validation';
@@ -103,6 +104,8 @@ export class CiPipeline extends Construct {
     super(scope, id);
     throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
     this.terraformNamePrefix = terraformNamePrefixOf(props);
+    // Pipelines that share a stack keep their variables and outputs apart by their prefixes.
+    claimStackName('CiPipeline', this, 'terraformNamePrefix', this.terraformNamePrefix, 'terraformNamePrefix');
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);
     this.pullRequestStatusContext = buildsPullRequests(props) ? pullRequestStatusContext(props.name) : undefined;

@@ -2,7 +2,10 @@ import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PropValidationError } from './validation';
 
-/** What each stack-level name (an input variable, an output) is claimed by: its kind and name, to a construct path. */
+/**
+ * What each stack-level name (an input variable, an output, a pipeline's name prefix) is claimed by: its kind and
+ * name, to a construct path.
+ */
 const claims = new WeakMap<TerraformStack, Map<string, string>>();
 
 /**
@@ -15,7 +18,7 @@ const claims = new WeakMap<TerraformStack, Map<string, string>>();
 export function claimStackName(
   construct: string,
   scope: IConstruct,
-  kind: 'variable' | 'output',
+  kind: 'variable' | 'output' | 'terraformNamePrefix',
   name: string,
   prop: string,
 ): void {
@@ -26,8 +29,10 @@ export function claimStackName(
   const owner = taken.get(key);
   if (owner !== undefined) {
     const allowed =
-      `must give ${kind === 'output' ? 'an' : 'a'} ${kind} name unique in the stack ${stack.node.id}: ` +
-      `${owner} has the ${kind} "${name}" already`;
+      kind === 'terraformNamePrefix'
+        ? `must be unique among the CiPipelines of the stack ${stack.node.id}: ${owner} has it already`
+        : `must give ${kind === 'output' ? 'an' : 'a'} ${kind} name unique in the stack ${stack.node.id}: ` +
+          `${owner} has the ${kind} "${name}" already`;
     throw new PropValidationError(construct, scope, [{ prop, value: name, allowed }]);
   }
   taken.set(key, scope.node.path);

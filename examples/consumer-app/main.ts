@@ -1,6 +1,6 @@
 // A team's own stack, with its own backend and providers, and the CI pipeline
 // construct from the installed package: what "Using the constructs in your own
-// stack" in the package's README describes.
+// stack" in the package's docs (docs/using-the-constructs.md) describes.
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { App, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';

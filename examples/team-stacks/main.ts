@@ -1,7 +1,7 @@
 // Two stacks a platform team writes in its own cdktf app, using this project's
-// constructs (README: "Using the constructs in your own stack"). Tested in
+// constructs (docs/using-the-constructs.md). Tested in
 // __tests__/examples.test.ts, and run on its own against the packed package by
-// `npm run test:consumer`; the README shows this file.
+// `npm run test:consumer`; docs/using-the-constructs.md shows this file.
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';

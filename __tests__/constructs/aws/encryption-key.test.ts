@@ -76,9 +76,9 @@ describe('EncryptionKey', () => {
     });
   });
 
-  test("the README's statement for an existing key is this statement, written out", () => {
+  test("docs/existing-resources.md's statement for an existing key is this statement, written out", () => {
     const logs = statement(forLogs.statements('key/policy'), 'CloudWatchLogsEncryptsLogGroups');
-    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'existing-resources.md'), 'utf8');
     const block = /<!-- logs-key-statement -->\s*```json\n([\s\S]*?)```/.exec(readme);
     expect(block).not.toBeNull();
     const written = JSON.parse(block![1]);

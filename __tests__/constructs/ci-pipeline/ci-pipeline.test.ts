@@ -309,12 +309,10 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
     expect(json.output.web_app_registry_credentials_variables.value).toContain('TF_VAR_web_app_dockerhub_username');
   });
 
-  test('a prefix two pipelines share is refused, naming the prop, the name and the other construct', () => {
+  test('a prefix two pipelines share is refused, naming the prop, the value and the other pipeline', () => {
     expect(() => twoPipelines(['ci_', 'ci_'])).toThrow(
-      'RegistryCredentials at team/web-app/dockerhub-credentials: invalid prop "variablePrefix" = ' +
-        '"ci_dockerhub_username": ' +
-        'must give a variable name unique in the stack team: team/api/dockerhub-credentials has the variable ' +
-        '"ci_dockerhub_username" already',
+      'CiPipeline at team/web-app: invalid prop "terraformNamePrefix" = "ci_": ' +
+        'must be unique among the CiPipelines of the stack team: team/api has it already',
     );
   });
 
