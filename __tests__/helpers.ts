@@ -98,7 +98,9 @@ export function contextArn(
   options: { readonly global?: boolean } = {},
 ): string {
   const region = options.global ? '' : stack.ref('aws-context/region', 'id');
-  return `arn:${stack.ref('aws-context/partition', 'partition')}:${service}:${region}:${stack.ref('aws-context/account', 'account_id')}:${resource}`;
+  const partition = stack.ref('aws-context/partition', 'partition');
+  const account = stack.ref('aws-context/account', 'account_id');
+  return `arn:${partition}:${service}:${region}:${account}:${resource}`;
 }
 
 /** The bodies of every resource (or data source) of `type`. */

@@ -49,7 +49,8 @@ describe('sample-flask-app requirements files', () => {
       'pygments==2.20.0',
       'pytest==9.1.1',
     ]);
-    for (const pin of [...runtime.pins, ...dev.pins]) expect(pin.hashes.length).toBeGreaterThanOrEqual(2); // a wheel and the sdist at least
+    // A wheel and the sdist at least.
+    for (const pin of [...runtime.pins, ...dev.pins]) expect(pin.hashes.length).toBeGreaterThanOrEqual(2);
     const hashes = [...runtime.pins, ...dev.pins].flatMap((pin) => pin.hashes);
     expect(new Set(hashes).size).toBe(hashes.length);
   });

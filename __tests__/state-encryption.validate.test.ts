@@ -60,7 +60,9 @@ async function startS3(): Promise<{ endpoint: string; writes: RecordedWrite[]; s
       if (body.toString().includes('Action=GetCallerIdentity')) {
         response.writeHead(200, { 'content-type': 'text/xml' });
         response.end(
-          '<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/stub</Arn><UserId>STUB</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>',
+          '<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account>' +
+            '<Arn>arn:aws:iam::123456789012:user/stub</Arn><UserId>STUB</UserId>' +
+            '</GetCallerIdentityResult></GetCallerIdentityResponse>',
         );
         return;
       }

@@ -45,7 +45,8 @@ function knownValue(type: string, attribute: string, config: Json, region: strin
     // Stable across runs, so that regenerating the fixtures changes only what Terraform changed.
     const digest = createHash('sha256').update(`${type}.${attribute}`).digest('hex');
     return attribute === 'id'
-      ? `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`
+      ? `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-` +
+          `${digest.slice(16, 20)}-${digest.slice(20, 32)}`
       : `known-after-apply-${attribute}`;
   }
 }
@@ -273,10 +274,8 @@ async function settle(
           change.change.after_unknown?.[key] !== undefined,
       )
       .join(', ');
-  throw new Error(
-    `the state did not settle: ` +
-      `${unsettled.map((change: Json) => `${change.address} (${change.change.actions.join('+')}: ${differences(change)})`).join('; ')}`,
-  );
+  const summary = (change: Json) => `${change.address} (${change.change.actions.join('+')}: ${differences(change)})`;
+  throw new Error(`the state did not settle: ${unsettled.map(summary).join('; ')}`);
 }
 
 /** A plan, and Terraform's own counts of it. */

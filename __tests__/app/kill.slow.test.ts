@@ -201,7 +201,8 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
           const journal = existsSync(`${outdir}.swap.json`);
           const outcome =
             `${aim}: ${signal} -> ${ended}, ` +
-            `${whole === undefined ? 'not whole' : 'whole'}${journal ? ', journal' : ''}${leftBehind ? ', leftovers' : ''}`;
+            `${whole === undefined ? 'not whole' : 'whole'}` +
+            `${journal ? ', journal' : ''}${leftBehind ? ', leftovers' : ''}`;
           tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
           if (whole === undefined) {
             // Only SIGKILL between the renames of a swap: the journal says what the next run does.

@@ -236,10 +236,16 @@ describe('permission completeness with an existing artifact bucket', () => {
       ];
     expect(permissionProblems(otherFolder)).toEqual([
       expect.stringMatching(
-        /^role ci-app\/ci\/build\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/,
+        new RegExp(
+          String.raw`^role ci-app\/ci\/build\/role\/role may not read and write pipeline artifacts: ` +
+            String.raw`s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$`,
+        ),
       ),
       expect.stringMatching(
-        /^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$/,
+        new RegExp(
+          String.raw`^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: ` +
+            String.raw`s3:GetObject, s3:GetObjectVersion, s3:PutObject on .*shared-ci-artifacts\/app\/\*$`,
+        ),
       ),
     ]);
   });
@@ -264,7 +270,10 @@ describe('permission completeness with an existing artifact bucket', () => {
     objectsStatement(documentAt(otherBucket, 'pipeline/role/permissions')).resources = ['arn:aws:s3:::other-bucket/*'];
     expect(permissionProblems(otherBucket)).toEqual([
       expect.stringMatching(
-        /^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: s3:GetObject, s3:GetObjectVersion, s3:PutObject on arn:\$\{data\.aws_partition/,
+        new RegExp(
+          String.raw`^role ci-app\/ci\/pipeline\/role\/role may not read and write pipeline artifacts: ` +
+            String.raw`s3:GetObject, s3:GetObjectVersion, s3:PutObject on arn:\$\{data\.aws_partition`,
+        ),
       ),
     ]);
   });
@@ -391,10 +400,16 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
   test('without the topic policy statement, each rule fails', () => {
     expect(problems(withoutStatement(json, 'notifications/policy-document', 'CodeStarNotificationsPublish'))).toEqual([
       expect.stringMatching(
-        /^notify\/notifications\/rule-app-build-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/,
+        new RegExp(
+          String.raw`^notify\/notifications\/rule-app-build-failed: topic notify\/notifications\/topic ` +
+            String.raw`does not let codestar-notifications\.amazonaws\.com sns:Publish to it`,
+        ),
       ),
       expect.stringMatching(
-        /^notify\/notifications\/rule-app-pipeline-failed: topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com sns:Publish to it/,
+        new RegExp(
+          String.raw`^notify\/notifications\/rule-app-pipeline-failed: topic notify\/notifications\/topic ` +
+            String.raw`does not let codestar-notifications\.amazonaws\.com sns:Publish to it`,
+        ),
       ),
     ]);
   });
@@ -436,10 +451,18 @@ describe('CIP_PERM_3: notification topics let CodeStar Notifications publish', (
   test('without the key policy statement, each rule fails', () => {
     expect(problems(withoutStatement(json, 'key/policy', 'CodeStarNotificationsPublishToEncryptedTopics'))).toEqual([
       expect.stringMatching(
-        /^notify\/notifications\/rule-app-build-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/,
+        new RegExp(
+          String.raw`^notify\/notifications\/rule-app-build-failed: key notify\/key\/key of topic ` +
+            String.raw`notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com ` +
+            String.raw`kms:GenerateDataKey\*, kms:Decrypt`,
+        ),
       ),
       expect.stringMatching(
-        /^notify\/notifications\/rule-app-pipeline-failed: key notify\/key\/key of topic notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com kms:GenerateDataKey\*, kms:Decrypt/,
+        new RegExp(
+          String.raw`^notify\/notifications\/rule-app-pipeline-failed: key notify\/key\/key of topic ` +
+            String.raw`notify\/notifications\/topic does not let codestar-notifications\.amazonaws\.com ` +
+            String.raw`kms:GenerateDataKey\*, kms:Decrypt`,
+        ),
       ),
     ]);
   });

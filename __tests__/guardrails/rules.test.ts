@@ -669,8 +669,10 @@ const CASES: readonly RuleCase[] = [
           environmentVariables: [{ name: 'IMAGE_REPOSITORY_URI', value: repository.repositoryUrl }],
         });
       }),
-    message:
-      /role bare\/build\/role\/role may not push images: ecr:BatchCheckLayerAvailability, .*ecr:PutImage.* on \$\{aws_ecr_repository\.images_repository_[0-9A-F]+\.arn\}/,
+    message: new RegExp(
+      String.raw`role bare\/build\/role\/role may not push images: ecr:BatchCheckLayerAvailability, .*ecr:PutImage.* ` +
+        String.raw`on \$\{aws_ecr_repository\.images_repository_[0-9A-F]+\.arn\}`,
+    ),
   },
   {
     rule: 'CIP_PERM_2',
@@ -686,8 +688,10 @@ const CASES: readonly RuleCase[] = [
         ],
       }),
     ),
-    message:
-      /role ci-app\/ci\/pipeline\/role\/role may not run the TestAndBuildImage action: codebuild:BatchGetBuilds, codebuild:StartBuild/,
+    message: new RegExp(
+      String.raw`role ci-app\/ci\/pipeline\/role\/role may not run the TestAndBuildImage action: ` +
+        String.raw`codebuild:BatchGetBuilds, codebuild:StartBuild`,
+    ),
   },
   {
     rule: 'CIP_PERM_3',

@@ -54,7 +54,8 @@ describe('CiPipelineStack', () => {
   test('S3-managed keys only when chosen explicitly, and then the guardrail is suppressed with the reason', () => {
     const { kmsKeyId: _key, ...withoutKey } = STATE;
     expect(() => synthStack({ state: withoutKey })).toThrow(
-      /invalid prop "state.kmsKeyId" = undefined: is required: name the customer-managed KMS key that encrypts the state, or set s3ManagedEncryption to true/,
+      'invalid prop "state.kmsKeyId" = undefined: is required: name the customer-managed KMS key that encrypts ' +
+        'the state, or set s3ManagedEncryption to true',
     );
     const weaker = synthStack({ state: { ...withoutKey, s3ManagedEncryption: true } });
     expect(weaker.terraform.backend.s3).toMatchObject({ encrypt: true });
@@ -68,7 +69,8 @@ describe('CiPipelineStack', () => {
       { rule: 'CIP_TF_2', reason: expect.stringMatching(/s3ManagedEncryption is set/) },
     ]);
     expect(() => synthStack({ state: { ...STATE, s3ManagedEncryption: true } })).toThrow(
-      /invalid prop "state.kmsKeyId" = "alias\/terraform-state\/my-state-bucket": must not be set with s3ManagedEncryption/,
+      'invalid prop "state.kmsKeyId" = "alias/terraform-state/my-state-bucket": ' +
+        'must not be set with s3ManagedEncryption',
     );
   });
 
@@ -115,7 +117,10 @@ describe('CiPipelineStack', () => {
     );
     expect(json.output.webhook_url.description).toBe('The CodePipeline webhook that GitHub calls on push');
     expect(json.output.pipeline_console_url.value).toMatch(
-      /^https:\/\/\$\{data\.aws_region\..*\}\.console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/\$\{aws_codepipeline\..*\.name\}\/view\?region=/,
+      new RegExp(
+        String.raw`^https:\/\/\$\{data\.aws_region\..*\}\.console\.aws\.amazon\.com\/codesuite\/codepipeline` +
+          String.raw`\/pipelines\/\$\{aws_codepipeline\..*\.name\}\/view\?region=`,
+      ),
     );
     const connection = synthStack({ pipeline: pipelineProps({ trigger: 'connection' }) });
     expect(connection.output.connection_arn.value).toMatch(/aws_codestarconnections_connection\..*\.arn/);
@@ -127,10 +132,17 @@ describe('CiPipelineStack', () => {
 
   test('links the build history and the log group in the console', () => {
     expect(json.output.build_project_console_url.value).toMatch(
-      /^https:\/\/\$\{data\.aws_region\.[^}]+\}\.console\.aws\.amazon\.com\/codesuite\/codebuild\/projects\/\$\{aws_codebuild_project\.[^}]+\.name\}\/history\?region=\$\{data\.aws_region\./,
+      new RegExp(
+        String.raw`^https:\/\/\$\{data\.aws_region\.[^}]+\}\.console\.aws\.amazon\.com\/codesuite\/codebuild` +
+          String.raw`\/projects\/\$\{aws_codebuild_project\.[^}]+\.name\}` +
+          String.raw`\/history\?region=\$\{data\.aws_region\.`,
+      ),
     );
     expect(json.output.log_group_console_url.value).toMatch(
-      /\/cloudwatch\/home\?region=\$\{data\.aws_region\.[^}]+\}#logsV2:log-groups\/log-group\/\$\{replace\(aws_cloudwatch_log_group\.[^,]+\.name, "\/", "\$252F"\)\}$/,
+      new RegExp(
+        String.raw`\/cloudwatch\/home\?region=\$\{data\.aws_region\.[^}]+\}#logsV2:log-groups\/log-group\/` +
+          String.raw`\$\{replace\(aws_cloudwatch_log_group\.[^,]+\.name, "\/", "\$252F"\)\}$`,
+      ),
     );
   });
 

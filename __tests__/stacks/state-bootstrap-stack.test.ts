@@ -75,7 +75,11 @@ describe('StateBootstrapStack', () => {
         expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.key_id\}$/),
         stateKeyAlias('my-state-bucket'),
         expect.stringMatching(
-          /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:kms:\$\{data\.aws_region\.[\w-]+\.id\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:alias\/terraform-state\/my-state-bucket$/,
+          new RegExp(
+            String.raw`^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:kms:\$\{data\.aws_region\.[\w-]+\.id\}:` +
+              String.raw`\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:` +
+              String.raw`alias\/terraform-state\/my-state-bucket$`,
+          ),
         ),
       ]);
     },

@@ -1,4 +1,5 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- cdktf's private modules, typed only as far as this port reads them. */
+/* eslint-disable @typescript-eslint/no-explicit-any --
+   cdktf's private modules, typed only as far as this port reads them. */
 
 /**
  * The cdktf release whose private `resolve` this file ports, line for line. Any

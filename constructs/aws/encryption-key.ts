@@ -249,7 +249,10 @@ export const checkKmsKeyIdentifier: Check<string> = (value) =>
  * accept only a key's ARN, and an alias can be repointed under a running pipeline.
  */
 export const checkKmsKeyArn = matches(
-  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+  new RegExp(
+    String.raw`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/` +
+      String.raw`(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`,
+  ),
   'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not ' +
     'an alias ARN)',
 );

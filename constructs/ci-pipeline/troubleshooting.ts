@@ -41,7 +41,9 @@ export function consoleUrls({
     pipeline: `${consoleHome(region)}/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${region}`,
     buildProject: buildHistoryUrl(region, buildProjectName),
     // The console wants the log group's slashes escaped twice ("/" → "%2F" → "$252F").
-    logGroup: `${consoleHome(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${Fn.replace(logGroupName, '/', '$252F')}`,
+    logGroup:
+      `${consoleHome(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/` +
+      `${Fn.replace(logGroupName, '/', '$252F')}`,
   };
 }
 

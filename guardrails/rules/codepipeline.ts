@@ -21,11 +21,10 @@ export const CODEPIPELINE_RULES: readonly Rule[] = [
           const key = block(store.encryption_key);
           return key.type !== 'KMS' || typeof key.id !== 'string' || key.id === '';
         })
-        .map(
-          (store) =>
-            `artifact_store at ` +
-            `${JSON.stringify(store.location ?? '?')}${store.region ? ` (${store.region})` : ''} has no KMS encryption_key`,
-        );
+        .map((store) => {
+          const region = store.region ? ` (${store.region})` : '';
+          return `artifact_store at ${JSON.stringify(store.location ?? '?')}${region} has no KMS encryption_key`;
+        });
     },
   },
 ];

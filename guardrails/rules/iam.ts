@@ -184,11 +184,10 @@ export const IAM_RULES: readonly Rule[] = [
       'and recommends aws:PrincipalArn conditions instead.',
     uses: ['trust', 'resource'],
     fix: 'name the principals in `principals` (Principal); NotPrincipal belongs only in Deny statements',
-    offending: (statement) =>
-      statement.notPrincipals.length > 0
-        ? `allows every principal except ` +
-          `${statement.notPrincipals.map((principal) => `${principal.type} ${quoted(principal.identifiers)}`).join(', ')} (NotPrincipal)`
-        : undefined,
+    offending: (statement) => {
+      const excepted = statement.notPrincipals.map((principal) => `${principal.type} ${quoted(principal.identifiers)}`);
+      return excepted.length > 0 ? `allows every principal except ${excepted.join(', ')} (NotPrincipal)` : undefined;
+    },
   }),
   statementRule({
     id: 'CIP_IAM_7',
@@ -209,9 +208,9 @@ export const IAM_RULES: readonly Rule[] = [
       const wild = [...statement.resources, ...statement.notResources]
         .map((resource) => ({ resource, fields: wildcardArnFields(resource) }))
         .filter(({ fields }) => fields.length > 0);
+      const named = wild.map(({ resource, fields }) => `${JSON.stringify(resource)} (any ${fields.join(', ')})`);
       return wild.length > 0
-        ? `names ${wild.map(({ resource, fields }) => `${JSON.stringify(resource)} (any ${fields.join(', ')})`).join(', ')}, ` +
-            `which matches resources of other accounts or regions`
+        ? `names ${named.join(', ')}, which matches resources of other accounts or regions`
         : undefined;
     },
   }),

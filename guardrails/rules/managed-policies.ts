@@ -31,8 +31,13 @@ const ATTACHMENT_TYPES = [...new Set(ATTACHMENTS.map(({ type }) => type))];
  * (IAMFullAccess, AWSOrganizationsFullAccess), and the administrator job-function
  * policies ("AWS managed policies for job functions", IAM User Guide).
  */
-const ADMINISTRATOR_POLICIES =
-  /^(AdministratorAccess(-.+)?|PowerUserAccess|IAMFullAccess|AWSOrganizationsFullAccess|job-function\/(SystemAdministrator|DatabaseAdministrator|NetworkAdministrator))$/i;
+const ADMINISTRATOR_POLICIES = new RegExp(
+  [
+    String.raw`^(AdministratorAccess(-.+)?|PowerUserAccess|IAMFullAccess|AWSOrganizationsFullAccess|`,
+    String.raw`job-function\/(SystemAdministrator|DatabaseAdministrator|NetworkAdministrator))$`,
+  ].join(''),
+  'i',
+);
 
 /**
  * The path and name of an AWS-managed policy (`job-function/SystemAdministrator`), when `arn` is one: `arn:<any

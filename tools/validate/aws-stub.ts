@@ -25,8 +25,14 @@ export interface AwsStub {
 }
 
 const CALLER_IDENTITY =
-  `<GetCallerIdentityResponse ` +
-  `xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${STUB_ACCOUNT_ID}:user/validate</Arn><UserId>AIDAVALIDATEONLY</UserId><Account>${STUB_ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+  `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">` +
+  `<GetCallerIdentityResult>` +
+  `<Arn>arn:aws:iam::${STUB_ACCOUNT_ID}:user/validate</Arn>` +
+  `<UserId>AIDAVALIDATEONLY</UserId>` +
+  `<Account>${STUB_ACCOUNT_ID}</Account>` +
+  `</GetCallerIdentityResult>` +
+  `<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>` +
+  `</GetCallerIdentityResponse>`;
 
 /** The ARN and name of the secret a Secrets Manager request asks for, as Secrets Manager names it. */
 function secretOf(request: string, region: string): { ARN: string; Name: string } {
@@ -63,7 +69,9 @@ function secretValue(secret: { ARN: string; Name: string }): string {
 
 /** The CodeConnections connection named `name`, available, in the stub's account and `region`. */
 const connection = (name: string, region: string) => ({
-  ConnectionArn: `arn:aws:codeconnections:${region}:${STUB_ACCOUNT_ID}:connection/00000000-0000-0000-0000-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`,
+  ConnectionArn:
+    `arn:aws:codeconnections:${region}:${STUB_ACCOUNT_ID}:connection/00000000-0000-0000-0000-` +
+    `${createHash('sha256').update(name).digest('hex').slice(0, 12)}`,
   ConnectionName: name,
   ConnectionStatus: 'AVAILABLE',
   ProviderType: 'GitHub',

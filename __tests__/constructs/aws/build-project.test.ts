@@ -178,11 +178,13 @@ describe('BuildProject variants', () => {
     [{ projectName: 'a'.repeat(120) }, /gives the report group name "a{120}-unit-tests", which must be 2-128/],
     [
       { environmentVariables: [{ name: 'APP_DIR', value: 'x' }] },
-      /"environmentVariables\[\].name" = "APP_DIR": must be unique among the build's variables \(APP_DIR is set from "appPath"\)/,
+      '"environmentVariables[].name" = "APP_DIR": must be unique among the build\'s variables ' +
+        '(APP_DIR is set from "appPath")',
     ],
     [
       { environmentVariables: [{ name: 'CODEBUILD_X', value: 'x' }] },
-      /"environmentVariables\[\].name" = "CODEBUILD_X": must be letters, digits and "_", not starting with a digit or with CODEBUILD_/,
+      '"environmentVariables[].name" = "CODEBUILD_X": must be letters, digits and "_", ' +
+        'not starting with a digit or with CODEBUILD_',
     ],
   ])('rejects %j, naming the construct path, the prop, the value and what is allowed', (props, message) => {
     expect(() => synth((scope) => build(scope, props))).toThrow(message);

@@ -182,7 +182,11 @@ describe('FailureNotifications', () => {
     test('a bad resource ARN and a bad event type', () => {
       fails(
         { rules: [{ ruleName: 'r', resourceArn: 'my-pipeline', eventTypeIds: ['Pipeline Failed'] }] },
-        /"rules\[0\]\.resourceArn" = "my-pipeline": must be the ARN of a pipeline or build project[\s\S]*"rules\[0\]\.eventTypeIds\[0\]" = "Pipeline Failed": must be a notification event type ID/,
+        new RegExp(
+          String.raw`"rules\[0\]\.resourceArn" = "my-pipeline": must be the ARN of a pipeline or build project` +
+            String.raw`[\s\S]*` +
+            String.raw`"rules\[0\]\.eventTypeIds\[0\]" = "Pipeline Failed": must be a notification event type ID`,
+        ),
       );
       fails(
         { rules: [{ ruleName: 'r', resourceArn: PIPELINE_ARN, eventTypeIds: [] }] },

@@ -226,7 +226,8 @@ describe('Pipeline.addStage', () => {
         p.addStage({ stageName: 'A', actions: [new FakeAction('X', { pipelineType: 'V1' })] }),
         p.addStage({ stageName: 'B', actions: [new FakeAction('Y', { pipelineType: 'V2' })] }),
       ],
-      /Pipeline at stack\/pipeline: invalid prop "pipelineType" = "V1": must be V2: action "Y" runs only in V2 pipelines/,
+      'Pipeline at stack/pipeline: invalid prop "pipelineType" = "V1": must be V2: ' +
+        'action "Y" runs only in V2 pipelines',
     ],
   ])('refuses %s, naming the pipeline', (_case, add, message) => {
     expect(() => synth((scope) => add(newPipeline(scope)))).toThrow(message);

@@ -90,7 +90,8 @@ describe('RegistryCredentials', () => {
         }).importExisting('ci/app/dockerhub'),
       ),
     ).toThrow(
-      /RegistryCredentials.importExisting at stack\/dockerhub: invalid prop "secretArn" = "ci\/app\/dockerhub": must be a Secrets Manager secret ARN/,
+      'RegistryCredentials.importExisting at stack/dockerhub: invalid prop "secretArn" = "ci/app/dockerhub": ' +
+        'must be a Secrets Manager secret ARN',
     );
   });
 });

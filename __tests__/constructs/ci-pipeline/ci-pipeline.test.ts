@@ -192,7 +192,10 @@ describe('CiPipeline', () => {
     [{ name: 'Bad_Name' }, /CiPipeline at stack\/ci: invalid prop "name" = "Bad_Name"/],
     [
       { encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/ci' },
-      /invalid prop "encryptionKeyArn" = "arn:aws:kms:eu-west-1:123456789012:alias\/ci": must be a KMS key ARN .*\(not an alias ARN\)/,
+      new RegExp(
+        String.raw`invalid prop "encryptionKeyArn" = "arn:aws:kms:eu-west-1:123456789012:alias\/ci": ` +
+          String.raw`must be a KMS key ARN .*\(not an alias ARN\)`,
+      ),
     ],
     [
       { artifactBucketName: 'Shared_Artifacts' },

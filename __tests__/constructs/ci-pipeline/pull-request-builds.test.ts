@@ -250,10 +250,12 @@ describe('pull-request builds in other shapes', () => {
 
   test('refuses a policy that builds unreviewed code, or lets read-only roles approve', () => {
     expect(() => synthPipeline({ pullRequestBuilds: { commentApproval: 'DISABLED' as any } })).toThrow(
-      /invalid prop "pullRequestBuilds.commentApproval" = "DISABLED": must be one of ALL_PULL_REQUESTS, FORK_PULL_REQUESTS \(DISABLED would build the code of anyone's pull request/,
+      'invalid prop "pullRequestBuilds.commentApproval" = "DISABLED": must be one of ALL_PULL_REQUESTS, ' +
+        "FORK_PULL_REQUESTS (DISABLED would build the code of anyone's pull request",
     );
     expect(() => synthPipeline({ pullRequestBuilds: { approverRoles: ['GITHUB_READ' as any] } })).toThrow(
-      /invalid prop "pullRequestBuilds.approverRoles\[0\]" = "GITHUB_READ": must be one of GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN \(a role that cannot push/,
+      'invalid prop "pullRequestBuilds.approverRoles[0]" = "GITHUB_READ": must be one of GITHUB_WRITE, ' +
+        'GITHUB_MAINTAIN, GITHUB_ADMIN (a role that cannot push',
     );
   });
 });

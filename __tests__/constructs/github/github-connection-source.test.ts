@@ -124,7 +124,7 @@ describe('GitHubConnectionSource, existing connection', () => {
     expect(make({ filePaths: ['app/**'], releaseTags: ['v*'] })).not.toThrow();
   });
 
-  test('on its own, needs a connection name unless an ARN is given, and a connection ARN of the documented shape', () => {
+  test('on its own, needs a connection name unless an ARN is given, and an ARN of the documented shape', () => {
     const make = (props: object) => () =>
       synth(
         (scope) =>
@@ -134,7 +134,8 @@ describe('GitHubConnectionSource, existing connection', () => {
           }),
       );
     expect(make({})).toThrow(
-      'GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, digits and .@_- (required unless connectionArn or sharedConnectionName is set)',
+      'GitHubConnectionSource at stack/c: invalid prop "connectionName" = undefined: must be 1-32 letters, ' +
+        'digits and .@_- (required unless connectionArn or sharedConnectionName is set)',
     );
     expect(make({ connectionName: 'x'.repeat(33) })).toThrow(/invalid prop "connectionName"/);
     expect(make({ connectionArn: 'arn:aws:s3:::bucket' })).toThrow(
@@ -161,7 +162,10 @@ describe('GitHubConnectionSource, existing connection', () => {
   test('rejects a branch whose escaped pattern is longer than a trigger filter allows (255)', () => {
     const branch = `${'a'.repeat(245)}{}{}{}`;
     expect(() => synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', branch } })).toThrow(
-      /invalid prop "github.branch" = "a{76}\.\.\.: gives the trigger branch pattern "a{245}\\\{\\\}.*", which must be 1-255 characters long/,
+      new RegExp(
+        String.raw`invalid prop "github.branch" = "a{76}\.\.\.: ` +
+          String.raw`gives the trigger branch pattern "a{245}\\\{\\\}.*", which must be 1-255 characters long`,
+      ),
     );
     expect(() => synthPipeline({ trigger: 'webhook', github: { owner: 'o', repository: 'r', branch } })).not.toThrow();
   });

@@ -98,7 +98,8 @@ describe('GitHubWebhookSource variants', () => {
     );
     expect(make({ webhookSecretId: '' })).toThrow(/invalid prop "webhookSecretId" = ""/);
     expect(make({})).toThrow(
-      /GitHubWebhookSource.bind at stack\/w: invalid prop "pipelineName" = "p": must be the only pipeline of this source/,
+      'GitHubWebhookSource.bind at stack/w: invalid prop "pipelineName" = "p": ' +
+        'must be the only pipeline of this source',
     );
   });
 });

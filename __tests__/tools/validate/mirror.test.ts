@@ -149,7 +149,7 @@ describe('CI_PIPELINES_PROVIDER_MIRROR set', () => {
   test('to a mirror with hashicorp/aws for another platform only: an error that names the platforms it has', () => {
     const mirror = addProvider(dirIn('mac-only'), 'hashicorp/aws', '5.100.0', 'darwin_arm64');
     expect(() => findProviderMirror({ CI_PIPELINES_PROVIDER_MIRROR: mirror }, emptyPlaces(), TARGET)).toThrow(
-      /does not hold the hashicorp\/aws provider for linux_amd64 \(it holds hashicorp\/aws 5\.100\.0 \(darwin_arm64\)\)/,
+      'does not hold the hashicorp/aws provider for linux_amd64 (it holds hashicorp/aws 5.100.0 (darwin_arm64))',
     );
   });
 });

@@ -55,7 +55,10 @@ describeWithTerraform('npm run validate with the real AWS provider', () => {
       /error in ci-sample-flask-app: aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/,
     );
     expect(stdout).toMatch(
-      /error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout/,
+      new RegExp(
+        String.raw`error in ci-sample-flask-app \(with literals\): ` +
+          String.raw`aws_codebuild_project\.ci_build_project_7FD7DB46: .*queued_timeout`,
+      ),
     );
   }, 300_000);
 
@@ -71,7 +74,10 @@ describeWithTerraform('npm run validate with the real AWS provider', () => {
       const { code, stdout } = await validate(dir);
       expect(code).toBe(1);
       expect(stdout).toMatch(
-        /error in ci-sample-flask-app \(with literals\): aws_codebuild_project\.ci_build_project_7FD7DB46: .*compute_type/,
+        new RegExp(
+          String.raw`error in ci-sample-flask-app \(with literals\): ` +
+            String.raw`aws_codebuild_project\.ci_build_project_7FD7DB46: .*compute_type`,
+        ),
       );
       expect(stdout).not.toMatch(/error in ci-sample-flask-app: /);
     },
