@@ -9,6 +9,10 @@ module.exports = {
   // At least two workers (Jest's default is one fewer than the cores): one would idle while a test waits for a
   // process it started (the Flask suite, the review tools, terraform).
   maxWorkers: Math.max(2, availableParallelism() - 1),
+  // Jest gives each test file a fresh module registry (cdktf, the providers, zod), and a worker's heap grows across
+  // files: replacing a worker once it passes 300 MB keeps every process under 500 MB for about a second more in all
+  // (bench/results/bench-node*.md has the figures).
+  workerIdleMemoryLimit: '300MB',
   // ts-jest transpiles each file on its own (tsconfig.json's `isolatedModules`): `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': 'ts-jest' },
   roots: ['<rootDir>/__tests__'],

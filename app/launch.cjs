@@ -34,15 +34,26 @@ const BUILD_OPTIONS = {
   external: ['jsonc-parser'],
   absWorkingDir: ROOT,
   tsconfig: join(ROOT, 'tsconfig.json'),
+  // Without comments the bundle is ASCII, which V8 keeps as a one-byte string (zod's comments hold non-ASCII), and
+  // compiles sooner: the bench's profile measured 260 to 236 ms and 86 to 81 MB for the default synth on Node.js 20.
   minifySyntax: true,
+  minifyWhitespace: true,
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
 };
 
-/** What a build depends on besides the files esbuild read: npm rewrites `.package-lock.json` on every install. */
-const ALSO_DEPENDS_ON = ['tsconfig.json', 'package.json', join('node_modules', '.package-lock.json')];
+/**
+ * What a build depends on besides the files esbuild read: this file (its options), the TypeScript settings, and the
+ * installed packages (npm rewrites `.package-lock.json` on every install).
+ */
+const ALSO_DEPENDS_ON = [
+  relative(ROOT, __filename),
+  'tsconfig.json',
+  'package.json',
+  join('node_modules', '.package-lock.json'),
+];
 
 function writeAtomically(path, contents) {
   const temporary = `${path}.${process.pid}.tmp`;

@@ -3,30 +3,40 @@
  * installed from its own lockfile under bench/peers/ so that the project's own
  * install stays lean: the equivalent AWS CDK app (bench/peers/aws-cdk, with and
  * without aws-cdk-lib's synth-time validation) and the naive cdktf project
- * (bench/peers/naive-cdktf). Runs are interleaved between the tools, so that
+ * (bench/peers/naive-cdktf); beside ours, ours with the speedups off; then our
+ * 1,000 pipelines, and `npm test` from clean caches, so that one run checks
+ * every target of issue 26. Runs are interleaved between the tools, so that
  * drift on the machine hits all of them alike.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from './app-command';
 import {
+  anomalyLines,
   BenchError,
   cleanEnv,
-  countResources,
-  machine,
+  describeTestRow,
   markdownTable,
+  MeasurableRow,
   Measured,
+  measureInterleaved,
   MEASUREMENT_COLUMNS,
   measurementCells,
   measureOnce,
+  meetsTestTarget,
+  npmTestRun,
   ourSynth,
-  reportRun,
+  ratioCell,
+  Report,
+  ResultsHeader,
+  rowData,
   RunFailure,
   RunSpec,
-  Sample,
-  summarize,
-  TERMINAL,
+  SPEEDUPS_OFF,
+  TEST_HOW_MEASURED,
+  TEST_TARGET,
+  times,
 } from './bench-measure';
 
 export interface PeerOptions {
@@ -34,6 +44,8 @@ export interface PeerOptions {
   readonly runs: number;
   /** Timed runs of our 1,000-pipeline fleet. */
   readonly fleetRuns: number;
+  /** Timed runs of `npm test` from clean caches; 0 leaves it out. */
+  readonly testRuns: number;
 }
 
 const PEERS_DIR = join(PROJECT_ROOT, 'bench', 'peers');
@@ -53,7 +65,7 @@ const PEERS: readonly Peer[] = [
   { label: 'naive cdktf peer', dir: NAIVE_DIR },
 ];
 
-/** A target a peer row holds our row of the same group to. */
+/** A target a row is held to, given our row of the same group (for a row of ours, the row itself). */
 interface PeerTarget {
   readonly text: string;
   readonly met: (row: MeasuredPeerRow, ours: MeasuredPeerRow) => boolean;
@@ -62,15 +74,13 @@ interface PeerTarget {
 }
 
 /** One tool at one size: a row of the table. */
-interface PeerRow {
+export interface PeerRow extends MeasurableRow {
   readonly group: string;
   readonly tool: string;
-  /** Whether the row is our app's. */
+  /** Whether the row is the one of ours that the group's other rows are compared with. */
   readonly ours?: boolean;
   /** The configuration whose row of ours this row is compared with; its own by default. */
   readonly comparedWith?: string;
-  readonly run: (outdir: string) => RunSpec;
-  readonly runs: number;
   /** How the Ratio column reads for this row, given its median over ours (ours' own rows leave it out). */
   readonly ratioText?: string;
   readonly target?: PeerTarget;
@@ -78,13 +88,19 @@ interface PeerRow {
 
 type MeasuredPeerRow = Measured<PeerRow>;
 
-/** What identifies an installed package; npm recomputes the rest of an entry (`dev`, `peer`, ...) as it installs, without rewriting the lockfile. */
+/**
+ * What identifies an installed package; npm recomputes the rest of an entry (`dev`, `peer`, ...) as it installs,
+ * without rewriting the lockfile.
+ */
 const installedIdentity = (entry: unknown): string => {
   const { version, resolved, integrity, link } = (entry ?? {}) as Record<string, unknown>;
   return JSON.stringify({ version, resolved, integrity, link });
 };
 
-/** A peer's install is current when npm's record of what it installed (node_modules/.package-lock.json) is its lockfile's packages. */
+/**
+ * A peer's install is current when npm's record of what it installed (node_modules/.package-lock.json) is its
+ * lockfile's packages.
+ */
 export function installMatchesLockfile(
   lockfile: { packages?: Record<string, unknown> },
   installed: { packages?: Record<string, unknown> },
@@ -131,7 +147,10 @@ function installPeer(peer: Peer): void {
   process.stderr.write(`  ${peer.label}: installed in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
 }
 
-/** `node app.js` in the AWS CDK peer, for `pipelines` pipelines (undefined: our default configuration), validation on or off. */
+/**
+ * `node app.js` in the AWS CDK peer, for `pipelines` pipelines (undefined: our default configuration), validation
+ * on or off.
+ */
 function awsCdkRun(validation: boolean, pipelines?: number) {
   return (outdir: string): RunSpec => ({
     command: process.execPath,
@@ -156,7 +175,6 @@ function naiveRun(outdir: string): RunSpec {
   };
 }
 
-const times = (ratio: number) => `${ratio.toFixed(ratio < 10 ? 2 : 1)}×`;
 const ratioOf = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => row.medianWallMs / ours.medianWallMs;
 
 /** "Ours at least `factor` times faster than this row", and optionally "ours' peak RSS no more than this row's". */
@@ -164,86 +182,105 @@ function fasterTarget(factor: number, memoryToo: boolean): PeerTarget {
   const faster = (row: MeasuredPeerRow, ours: MeasuredPeerRow) => ratioOf(row, ours) >= factor;
   const leaner = (row: MeasuredPeerRow, ours: MeasuredPeerRow) =>
     !memoryToo || ours.medianPeakRssMb <= row.medianPeakRssMb;
+  const memory = (row: MeasuredPeerRow, ours: MeasuredPeerRow) =>
+    `; peak RSS ours ${Math.round(ours.medianPeakRssMb)} MB, this ${Math.round(row.medianPeakRssMb)} MB`;
   return {
     text: `ours ≥ ${factor} × faster${memoryToo ? ", ours' peak RSS ≤ this row's" : ''}`,
     met: (row, ours) => faster(row, ours) && leaner(row, ours),
-    describe: (row, ours) =>
-      `${times(ratioOf(row, ours))}${memoryToo ? `; peak RSS ours ${Math.round(ours.medianPeakRssMb)} MB, this ${Math.round(row.medianPeakRssMb)} MB` : ''}`,
+    describe: (row, ours) => `${times(ratioOf(row, ours))}${memoryToo ? memory(row, ours) : ''}`,
   };
 }
 
-/** The three groups of rows, each measured interleaved: the default configuration, 100 pipelines, and our 1,000. */
-function peerGroups(options: PeerOptions, workDir: string): PeerRow[][] {
-  const defaults = 'default configuration';
-  const hundred = '100 pipelines';
-  const awsCdk = (group: string, validation: boolean, target?: PeerTarget, pipelines?: number): PeerRow => ({
-    group,
-    tool: validation ? 'AWS CDK, validation on (its default)' : 'AWS CDK, validation off',
-    run: awsCdkRun(validation, pipelines),
-    runs: options.runs,
-    ratioText: `AWS CDK (validation ${validation ? 'on' : 'off'}) / ours`,
-    target,
-  });
-  return [
-    [
-      ourRow(defaults, ourSynth(workDir), options.runs),
-      awsCdk(defaults, false, fasterTarget(1.5, true)),
-      awsCdk(defaults, true),
-      {
-        group: defaults,
-        tool: 'naive cdktf, `npx cdktf synth`',
-        run: naiveRun,
-        runs: Math.min(options.runs, NAIVE_MAX_RUNS),
-        ratioText: 'naive cdktf / ours',
-        target: fasterTarget(20, false),
-      },
-    ],
-    [ourRow(hundred, ourSynth(workDir, 100), options.runs), awsCdk(hundred, false, fasterTarget(1.5, false), 100)],
-    [
-      ourRow('1,000 pipelines', ourSynth(workDir, 1000), options.fleetRuns, {
-        ratioText: 'ours 1,000 / ours 100',
-        comparedWith: hundred,
-        target: {
-          text: '≤ 10.5 × our 100-pipeline time',
-          met: (row, base) => ratioOf(row, base) <= 10.5,
-          describe: (row, base) => times(ratioOf(row, base)),
-        },
-      }),
-    ],
-  ];
-}
-
-/** A row of our own synth. */
+/** A row of our own synth, the one its group compares with. */
 const ourRow = (group: string, run: (outdir: string) => RunSpec, runs: number, extra: Partial<PeerRow> = {}) => ({
   group,
   tool: 'ours, `npm run synth`',
   ours: true,
   run,
   runs,
+  countsResources: true,
   ...extra,
 });
 
+/** Ours with the speedups off (`CI_PIPELINES_SPEEDUPS=off`: cdktf as installed), compared with ours. */
+const speedupsOffRow = (group: string, run: (outdir: string) => RunSpec, runs: number): PeerRow => ({
+  group,
+  tool: 'ours, speedups off (`CI_PIPELINES_SPEEDUPS=off`)',
+  run,
+  runs,
+  countsResources: true,
+  ratioText: 'speedups off / ours',
+});
+
+/** `npm test` from clean caches: a group of its own, its own baseline, held to {@link TEST_TARGET}. */
+export function npmTestPeerRow(runs: number): PeerRow {
+  return {
+    ...npmTestRun(),
+    group: '`npm test` from clean caches',
+    tool: 'ours, Jest from an empty cache',
+    ours: true,
+    runs,
+    target: {
+      text: TEST_TARGET.text,
+      met: (row) => meetsTestTarget(row),
+      describe: (row) => describeTestRow(row),
+    },
+  };
+}
+
+/**
+ * The groups of rows, each measured interleaved: the default configuration, 100 pipelines, our 1,000, and
+ * `npm test` from clean caches (unless `testRuns` is 0).
+ */
+function peerGroups(options: PeerOptions, workDir: string): PeerRow[][] {
+  const [defaults, hundred] = ['default configuration', '100 pipelines'];
+  const awsCdk = (group: string, validation: boolean, target?: PeerTarget, pipelines?: number): PeerRow => ({
+    group,
+    tool: validation ? 'AWS CDK, validation on (its default)' : 'AWS CDK, validation off',
+    run: awsCdkRun(validation, pipelines),
+    runs: options.runs,
+    countsResources: true,
+    ratioText: `AWS CDK (validation ${validation ? 'on' : 'off'}) / ours`,
+    target,
+  });
+  const naive: PeerRow = {
+    group: defaults,
+    tool: 'naive cdktf, `npx cdktf synth`',
+    run: naiveRun,
+    runs: Math.min(options.runs, NAIVE_MAX_RUNS),
+    countsResources: true,
+    ratioText: 'naive cdktf / ours',
+    target: fasterTarget(20, false),
+  };
+  const thousand = ourRow('1,000 pipelines', ourSynth(workDir, 1000), options.fleetRuns, {
+    ratioText: 'ours 1,000 / ours 100',
+    comparedWith: hundred,
+    target: {
+      text: '≤ 10.5 × our 100-pipeline time',
+      met: (row, base) => ratioOf(row, base) <= 10.5,
+      describe: (row, base) => times(ratioOf(row, base)),
+    },
+  });
+  return [
+    [
+      ourRow(defaults, ourSynth(workDir), options.runs),
+      speedupsOffRow(defaults, ourSynth(workDir, undefined, SPEEDUPS_OFF), options.runs),
+      awsCdk(defaults, false, fasterTarget(1.5, true)),
+      awsCdk(defaults, true),
+      naive,
+    ],
+    [
+      ourRow(hundred, ourSynth(workDir, 100), options.runs),
+      speedupsOffRow(hundred, ourSynth(workDir, 100, SPEEDUPS_OFF), options.runs),
+      awsCdk(hundred, false, fasterTarget(1.5, false), 100),
+    ],
+    [thousand],
+    ...(options.testRuns > 0 ? [[npmTestPeerRow(options.testRuns)]] : []),
+  ];
+}
+
 /** The label of a row's runs in progress lines and errors. */
 const runLabel = (row: PeerRow) => `${row.group}: ${row.tool}`;
-
-/** Measures a group's rows in rounds (each row once a round, while it has runs left), so that drift hits them all alike. */
-function measureInterleaved(rows: readonly PeerRow[], workDir: string): MeasuredPeerRow[] {
-  const samples = rows.map((): Sample[] => []);
-  const counts = rows.map((): { stacks: number; resources: number } | undefined => undefined);
-  const rounds = Math.max(...rows.map((row) => row.runs));
-  for (let round = 0; round < rounds; round += 1) {
-    rows.forEach((row, index) => {
-      if (round >= row.runs) return;
-      const outdir = join(workDir, `out-${process.hrtime.bigint()}`);
-      if (TERMINAL) process.stderr.write(`\r  ${runLabel(row)}: run ${round + 1} of ${row.runs}…\x1b[K`);
-      samples[index].push(measureOnce(runLabel(row), row.run(outdir), workDir));
-      reportRun(runLabel(row), round, row.runs, samples[index][round]);
-      counts[index] ??= countResources(outdir);
-      rmSync(outdir, { recursive: true, force: true });
-    });
-  }
-  return rows.map((row, index) => summarize(row, runLabel(row), samples[index], counts[index]));
-}
 
 /** The row a row is compared with: ours of the configuration it names (its own by default). */
 function baseline(measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]): MeasuredPeerRow {
@@ -251,14 +288,16 @@ function baseline(measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]): M
   return all.find((other) => other.row.ours === true && other.row.group === group)!;
 }
 
+const isMet = (measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]) =>
+  measured.row.target?.met(measured, baseline(measured, all));
+
 function verdict(measured: MeasuredPeerRow, all: readonly MeasuredPeerRow[]): string {
   const target = measured.row.target;
   if (target === undefined) return '–';
-  const base = baseline(measured, all);
-  return `${target.met(measured, base) ? 'yes' : '**no**'} (${target.describe(measured, base)})`;
+  return `${isMet(measured, all) ? 'yes' : '**no**'} (${target.describe(measured, baseline(measured, all))})`;
 }
 
-function formatPeerTable(all: readonly MeasuredPeerRow[]): string {
+export function formatPeerTable(all: readonly MeasuredPeerRow[]): string {
   const columns = [
     ['Configuration', '---'],
     ['Tool', '---'],
@@ -271,8 +310,7 @@ function formatPeerTable(all: readonly MeasuredPeerRow[]): string {
     columns,
     all.map((measured) => {
       const { row } = measured;
-      const ratio =
-        row.ratioText === undefined ? '–' : `${row.ratioText} = ${times(ratioOf(measured, baseline(measured, all)))}`;
+      const ratio = row.ratioText === undefined ? '–' : ratioCell(row.ratioText, measured, baseline(measured, all));
       return [
         row.group,
         row.tool,
@@ -285,50 +323,77 @@ function formatPeerTable(all: readonly MeasuredPeerRow[]): string {
   );
 }
 
-const HOW_MEASURED =
-  "How measured: each run is a separate process tree started with `child_process.spawnSync` from the tool's own directory, as its users start it: ours with `npm run synth`'s command " +
-  '(`CDKTF_OUTDIR`, and `CI_PIPELINES_CONFIG` for a fleet of scripts/fleet.ts); the AWS CDK app (bench/peers/aws-cdk, aws-cdk-lib L2 constructs, one stack per pipeline and the state stack) ' +
-  "with `node app.js` (`CDK_OUTDIR`, `PIPELINES=100` for its fleet of the same three shapes), validation off being `CDK_VALIDATION=false`, which skips aws-cdk-lib's built-in CloudFormation template validation " +
-  '(on by default; `AppProps.builtinCloudFormationValidation`); the naive cdktf project (bench/peers/naive-cdktf, providers imported from their package roots, ts-node) with `npx cdktf synth --output` and `CHECKPOINT_DISABLE=1`. ' +
-  'Each peer has its own package.json and lockfile, installed with `npm ci` into its own node_modules. Within each configuration the runs are interleaved, one of each tool a round, so that drift hits all alike; ' +
-  "one untimed run of each default-configuration tool first fills caches (our app's bundle and V8's code for it, the file cache). Wall time is `process.hrtime` around the spawn; peak RSS is the largest " +
-  "`process.resourceUsage().maxRSS` among the run's Node processes (a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`). Resources: Terraform resources and data sources for cdktf, " +
-  "CloudFormation resources for AWS CDK (which has no GitHub resources: those are not in its stacks). Ratio: the row's median wall time over ours of the same configuration.";
+const HOW_MEASURED: readonly string[] = [
+  'Each run is a separate process tree started with `child_process.spawnSync` from the tool’s own directory, as ' +
+    "its users start it: ours with `npm run synth`'s command (`CDKTF_OUTDIR`, and `CI_PIPELINES_CONFIG` for a fleet " +
+    'of scripts/fleet.ts), and with the speedups off (`CI_PIPELINES_SPEEDUPS=off`, which runs cdktf as installed: ' +
+    'app/speedups/); the AWS CDK app (bench/peers/aws-cdk, aws-cdk-lib L2 constructs, one stack per pipeline and ' +
+    'the state stack) with `node app.js` (`CDK_OUTDIR`, `PIPELINES=100` for its fleet of the same three shapes), ' +
+    "validation off being `CDK_VALIDATION=false`, which skips aws-cdk-lib's built-in CloudFormation template " +
+    'validation (on by default; `AppProps.builtinCloudFormationValidation`); the naive cdktf project ' +
+    '(bench/peers/naive-cdktf, providers imported from their package roots, ts-node) with ' +
+    '`npx cdktf synth --output` and `CHECKPOINT_DISABLE=1`.',
+  'Each peer has its own package.json and lockfile, installed with `npm ci` into its own node_modules. Within each ' +
+    'configuration the runs are interleaved, one of each tool a round, so that drift hits all alike; one untimed ' +
+    "run of each default-configuration tool first fills caches (our app's bundle, the file cache).",
+  'Wall time is `process.hrtime` around the spawn; peak RSS is the largest `process.resourceUsage().maxRSS` among ' +
+    "the run's Node processes (a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs`). " +
+    'Resources: Terraform resources and data sources for cdktf, CloudFormation resources for AWS CDK (which has no ' +
+    "GitHub resources: those are not in its stacks). Ratio: the row's median wall time over ours of the same " +
+    'configuration, and the difference of the two.',
+  TEST_HOW_MEASURED,
+];
 
-/** Installs the peers, measures every group, and returns the report (Machine line, table, how measured, what was missed). */
-export function runPeers(options: PeerOptions, workDir: string): string {
+/** The closing lines: every target met, or those missed; and a word when `npm test` was left out. */
+function peerVerdict(measured: readonly MeasuredPeerRow[], options: PeerOptions): string[] {
+  const missed = measured.filter((row) => row.row.target !== undefined && !isMet(row, measured));
+  const missedText = missed.map(
+    (row) =>
+      `${runLabel(row.row)}: ${row.row.target!.text} (${row.row.target!.describe(row, baseline(row, measured))})`,
+  );
+  return [
+    ...anomalyLines(measured),
+    missed.length === 0 ? 'Every target met.' : `Targets missed: ${missedText.join('; ')}.`,
+    ...(options.testRuns > 0 ? [] : ['', '`npm test` not measured (`--test-runs 0`): its target is not checked.']),
+  ];
+}
+
+/** Runs one untimed synth of each default-configuration tool. */
+function warmUp(rows: readonly PeerRow[], workDir: string): void {
+  process.stderr.write('Warm-up (untimed):\n');
+  for (const row of rows) {
+    const outdir = join(workDir, `warm-up-${process.hrtime.bigint()}`);
+    const sample = measureOnce(`warm-up, ${runLabel(row)}`, row.run(outdir), workDir);
+    process.stderr.write(`  ${runLabel(row)}: ${(sample.wallMs / 1000).toFixed(1)} s\n`);
+  }
+}
+
+/** Installs the peers, measures every group, and returns the report (header, table, verdict, how measured). */
+export function runPeers(options: PeerOptions, workDir: string, header: ResultsHeader, command: string): Report {
   try {
     process.stderr.write('Peers:\n');
     for (const peer of PEERS) installPeer(peer);
     const groups = peerGroups(options, workDir);
-    process.stderr.write('Warm-up (untimed):\n');
-    for (const row of groups[0]) {
-      const sample = measureOnce(
-        `warm-up, ${runLabel(row)}`,
-        row.run(join(workDir, `warm-up-${process.hrtime.bigint()}`)),
-        workDir,
-      );
-      process.stderr.write(`  ${runLabel(row)}: ${(sample.wallMs / 1000).toFixed(1)} s\n`);
-    }
+    warmUp(groups[0], workDir);
     process.stderr.write('Measured, interleaved:\n');
-    const measured = groups.flatMap((rows) => measureInterleaved(rows, workDir));
-    const missed = measured.filter(
-      (row) => row.row.target !== undefined && !row.row.target.met(row, baseline(row, measured)),
-    );
-    const missedText = missed.map(
-      (row) =>
-        `${runLabel(row.row)}: ${row.row.target!.text} (${row.row.target!.describe(row, baseline(row, measured))})`,
-    );
-    return [
-      `Machine: ${machine()}`,
-      '',
-      formatPeerTable(measured),
-      '',
-      HOW_MEASURED,
-      '',
-      missed.length === 0 ? 'Every target met.' : `Targets missed: ${missedText.join('; ')}.`,
-      '',
-    ].join('\n');
+    const measured = groups.flatMap((rows) => measureInterleaved(rows, workDir, runLabel));
+    const rows = measured.map((row) => ({
+      configuration: row.row.group,
+      tool: row.row.tool,
+      ratio: row.row.ratioText === undefined ? undefined : ratioOf(row, baseline(row, measured)),
+      target: row.row.target?.text,
+      met: isMet(row, measured),
+      ...rowData(row),
+    }));
+    return {
+      name: 'peers',
+      command,
+      header,
+      table: formatPeerTable(measured),
+      howMeasured: HOW_MEASURED,
+      verdict: peerVerdict(measured, options),
+      data: { options, rows },
+    };
   } catch (error) {
     // One line that names the peer (or our app) and the command; the output's last line says why.
     if (error instanceof RunFailure) throw new BenchError(error.oneLine());

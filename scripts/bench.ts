@@ -1,38 +1,52 @@
 /**
- * `npm run bench`: how fast the project synthesizes, at 1 to 200 pipelines, and
- * how fast its whole test suite runs. Every measurement is a separate process
- * started the way users start it; the output is a Markdown table with the
- * targets, ready for the README's performance section.
+ * `npm run bench`: how fast the project synthesizes, at 1 to 200 pipelines, what
+ * the speedups (app/speedups/) buy, what the first run after an edit costs, and
+ * how fast the whole test suite runs from clean caches. Every measurement is a
+ * separate process started the way users start it. The report (a Markdown table
+ * with the targets, and the raw samples) goes to bench/results/bench-node<major>.md and
+ * bench.json, headed by the date, commit, machine and Node.js version, and the
+ * Markdown to stdout too.
  *
  *   npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]
  *
  * With `--peers`, instead: our synth side by side with the equivalent AWS CDK
- * app and the naive cdktf project (scripts/bench-peers.ts, bench/peers/).
+ * app and the naive cdktf project, and `npm test` from clean caches
+ * (scripts/bench-peers.ts, bench/peers/), written to bench/results/peers-node<major>.md and
+ * peers.json.
  *
- *   npm run bench -- --peers [--runs 5] [--fleet-runs 2]
+ *   npm run bench -- --peers [--runs 5] [--fleet-runs 2] [--test-runs 1]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from './app-command';
+import { APP_BUILD_DIR, PROJECT_ROOT } from './app-command';
 import {
+  anomalyLines,
   BenchError,
   cleanEnv,
-  countResources,
-  machine,
+  describeTestRow,
+  largestRun,
   markdownTable,
+  MeasurableRow,
   Measured,
+  measureInterleaved,
   MEASUREMENT_COLUMNS,
   measurementCells,
   measureOnce,
+  meetsTestTarget,
+  npmTestRun,
   ourSynth,
-  reportRun,
-  RunSpec,
-  Sample,
-  summarize,
-  TERMINAL,
+  ratioCell,
+  Report,
+  reportMarkdown,
+  ResultsHeader,
+  resultsHeader,
+  rowData,
+  SPEEDUPS_OFF,
+  TEST_HOW_MEASURED,
+  TEST_TARGET,
+  writeReport,
 } from './bench-measure';
 import { runPeers } from './bench-peers';
 
@@ -44,24 +58,23 @@ interface Target {
   readonly describe?: (row: MeasuredRow, rows: readonly MeasuredRow[]) => string;
 }
 
-interface Row {
+interface Row extends MeasurableRow {
   readonly label: string;
-  readonly run: (outdir: string) => RunSpec;
-  /** Runs before each timed run, untimed. */
-  readonly before?: () => void;
-  readonly runs: number;
-  /** Counts the synthesized resources after a run. */
-  readonly countsResources: boolean;
   readonly target?: Target;
+  /** The row this one is compared with in the Ratio column (its label), and how the ratio reads. */
+  readonly compare?: { readonly label: string; readonly text: string };
 }
 
 type MeasuredRow = Measured<Row>;
 
-function parseOptions() {
+type Options = ReturnType<typeof parseOptions>;
+
+function parseOptions(args: string[] = process.argv.slice(2)) {
   const { values } = parseArgs({
+    args,
     options: {
       runs: { type: 'string', default: '5' },
-      'test-runs': { type: 'string', default: '3' },
+      'test-runs': { type: 'string' },
       sizes: { type: 'string', default: '1,10,100,200' },
       peers: { type: 'boolean', default: false },
       'fleet-runs': { type: 'string', default: '2' },
@@ -75,34 +88,81 @@ function parseOptions() {
   };
   return {
     runs: count('runs', values.runs, 1),
-    testRuns: count('test-runs', values['test-runs'], 0),
+    // Three cold `npm test` runs for our own report; one beside the peers, where it is one row of many.
+    testRuns: count('test-runs', values['test-runs'] ?? (values.peers ? '1' : '3'), 0),
     sizes: values.sizes.split(',').map((size) => count('sizes', size.trim(), 1)),
     peers: values.peers,
     fleetRuns: count('fleet-runs', values['fleet-runs'], 1),
   };
 }
 
-function measureRow(row: Row, workDir: string): MeasuredRow {
-  const samples: Sample[] = [];
-  let counted: { stacks: number; resources: number } | undefined;
-  for (let index = 0; index < row.runs; index += 1) {
-    const outdir = join(workDir, `out-${process.hrtime.bigint()}`);
-    row.before?.();
-    if (TERMINAL) process.stderr.write(`\r  ${row.label}: run ${index + 1} of ${row.runs}…\x1b[K`);
-    samples.push(measureOnce(row.label, row.run(outdir), workDir));
-    reportRun(row.label, index, row.runs, samples[index]);
-    if (row.countsResources && counted === undefined) counted = countResources(outdir);
-    rmSync(outdir, { recursive: true, force: true });
-  }
-  return summarize(row, row.label, samples, counted);
+const DEFAULT_LABEL = 'default configuration, `npm run synth` (the app directly)';
+const fleetLabel = (size: number) => `fleet of ${size} pipeline${size === 1 ? '' : 's'}`;
+
+/** A row's median wall time over the 100-pipeline fleet's. */
+const ratioTo100 = (row: MeasuredRow, rows: readonly MeasuredRow[]) =>
+  row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs;
+
+const synthTarget = (maxSeconds: number, maxMb: number): Target => ({
+  text: `≤ ${maxSeconds} s, ≤ ${maxMb} MB`,
+  met: (row) => row.medianWallMs <= maxSeconds * 1000 && row.medianPeakRssMb <= maxMb,
+});
+
+/** When esbuild last started to build the app's bundle (app/launch.cjs records it in its metafile). */
+const bundleBuiltAt = (): number =>
+  JSON.parse(readFileSync(join(APP_BUILD_DIR, 'meta.json'), 'utf8')).buildStartedAt as number;
+
+/**
+ * The default configuration's first run after an edit of `file` (the project's; its modification time set to now),
+ * with the check that the run did (`rebuilds`) or did not rebuild the app's bundle, as the label says.
+ */
+function afterEditRow(file: string, rebuilds: boolean, label: string, runs: number, workDir: string): Row {
+  let builtBefore = 0;
+  return {
+    label,
+    run: ourSynth(workDir),
+    runs,
+    countsResources: true,
+    before: () => {
+      builtBefore = bundleBuiltAt();
+      const now = new Date();
+      utimesSync(join(PROJECT_ROOT, file), now, now);
+    },
+    after: () =>
+      (bundleBuiltAt() !== builtBefore) === rebuilds
+        ? undefined
+        : `the app's bundle was ${rebuilds ? 'not ' : ''}rebuilt after ${file} was touched`,
+    compare: { label: DEFAULT_LABEL, text: 'after the edit / without' },
+  };
 }
 
-function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): Row[] {
-  const synthTarget = (maxSeconds: number, maxMb: number): Target => ({
-    text: `≤ ${maxSeconds} s, ≤ ${maxMb} MB`,
-    met: (row) => row.medianWallMs <= maxSeconds * 1000 && row.medianPeakRssMb <= maxMb,
-  });
-  const fleetRows = options.sizes.map((size): Row => {
+/** The default configuration's group: the app, with the speedups off, and its first run after each kind of edit. */
+function defaultGroup(options: Options, workDir: string): Row[] {
+  const edit = (file: string, rebuilds: boolean, what: string): Row =>
+    afterEditRow(file, rebuilds, `default configuration, first run after ${what}`, options.runs, workDir);
+  return [
+    {
+      label: DEFAULT_LABEL,
+      run: ourSynth(workDir),
+      runs: options.runs,
+      countsResources: true,
+      target: synthTarget(1.5, 300),
+    },
+    {
+      label: 'default configuration, speedups off (`CI_PIPELINES_SPEEDUPS=off`)',
+      run: ourSynth(workDir, undefined, SPEEDUPS_OFF),
+      runs: options.runs,
+      countsResources: true,
+      compare: { label: DEFAULT_LABEL, text: 'speedups off / on' },
+    },
+    edit('config/pipelines.json', false, 'a configuration edit (`config/pipelines.json` touched: no rebuild)'),
+    edit('main.ts', true, 'a TypeScript edit (`main.ts` touched: the bundle is rebuilt)'),
+  ];
+}
+
+/** One group per fleet size; the 100-pipeline fleet's also has the speedups off. */
+function fleetGroups(options: Options, workDir: string): Row[][] {
+  return options.sizes.map((size): Row[] => {
     const target: Target | undefined =
       size === 100
         ? synthTarget(5, 600)
@@ -113,62 +173,47 @@ function synthRows(options: ReturnType<typeof parseOptions>, workDir: string): R
               describe: (row, rows) => `${ratioTo100(row, rows).toFixed(2)} ×`,
             }
           : undefined;
-    return {
+    const fleet: Row = {
       label: fleetLabel(size),
       run: ourSynth(workDir, size),
       runs: options.runs,
       countsResources: true,
       target,
     };
+    if (size !== 100) return [fleet];
+    const off: Row = {
+      label: `${fleetLabel(size)}, speedups off (\`CI_PIPELINES_SPEEDUPS=off\`)`,
+      run: ourSynth(workDir, size, SPEEDUPS_OFF),
+      runs: options.runs,
+      countsResources: true,
+      compare: { label: fleetLabel(size), text: 'speedups off / on' },
+    };
+    return [fleet, off];
   });
-  return [
-    {
-      label: 'default configuration, `npm run synth` (the app directly)',
-      run: ourSynth(workDir),
-      runs: options.runs,
-      countsResources: true,
-      target: synthTarget(1.5, 300),
-    },
-    {
-      label: 'default configuration, `npx cdktf synth`',
-      run: (outdir) => ({
-        command: join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'),
-        args: ['synth', '--output', outdir],
-        // The CLI sets this itself when NODE_OPTIONS is empty; the peak-memory hook makes it non-empty.
-        env: cleanEnv({ CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', NODE_OPTIONS: '--max-old-space-size=4096' }),
-      }),
-      runs: options.runs,
-      countsResources: true,
-      target: { text: '≤ 5 s', met: (row) => row.medianWallMs <= 5000 },
-    },
-    ...fleetRows,
-  ];
 }
 
-const fleetLabel = (size: number) => `fleet of ${size} pipeline${size === 1 ? '' : 's'}`;
-
-/** A row's median wall time over the 100-pipeline fleet's. */
-const ratioTo100 = (row: MeasuredRow, rows: readonly MeasuredRow[]) =>
-  row.medianWallMs / rows.find((other) => other.row.label === fleetLabel(100))!.medianWallMs;
+/** `npx cdktf synth` of the default configuration: the CLI around the same app. */
+function cliRow(options: Options): Row {
+  return {
+    label: 'default configuration, `npx cdktf synth`',
+    run: (outdir) => ({
+      command: join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'),
+      args: ['synth', '--output', outdir],
+      // The CLI sets this itself when NODE_OPTIONS is empty; the peak-memory hook makes it non-empty.
+      env: cleanEnv({ CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', NODE_OPTIONS: '--max-old-space-size=4096' }),
+    }),
+    runs: options.runs,
+    countsResources: true,
+    target: { text: '≤ 5 s', met: (row) => row.medianWallMs <= 5000 },
+  };
+}
 
 function testRow(runs: number): Row {
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   return {
-    label: '`npm test` from clean caches (the Jest suites, the Flask tests)',
-    before: () => {
-      const cleared = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), ['--clearCache'], {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-      });
-      if (cleared.status !== 0) throw new BenchError(`jest --clearCache failed:\n${cleared.stderr}`);
-    },
-    run: () => ({ command: npm, args: ['test', '--silent'] }),
+    ...npmTestRun(),
+    label: '`npm test` from clean caches (an empty Jest cache)',
     runs,
-    countsResources: false,
-    target: {
-      text: '≤ 25 s, ≤ 500 MB per process',
-      met: (row) => row.medianWallMs <= 25_000 && row.medianPeakRssMb <= 500,
-    },
+    target: { text: TEST_TARGET.text, met: (row) => meetsTestTarget(row), describe: (row) => describeTestRow(row) },
   };
 }
 
@@ -177,11 +222,23 @@ function verdict(target: Target, row: MeasuredRow, rows: readonly MeasuredRow[])
   return `${target.met(row, rows) ? 'yes' : '**no**'}${achieved}`;
 }
 
+/** The Ratio cell: the row's median over the one it is compared with, and their difference. */
+function ratio(measured: MeasuredRow, rows: readonly MeasuredRow[]): string {
+  const compare = measured.row.compare;
+  if (compare === undefined) return '–';
+  return ratioCell(
+    compare.text,
+    measured,
+    rows.find((other) => other.row.label === compare.label)!,
+  );
+}
+
 function formatTable(rows: readonly MeasuredRow[]): string {
   const columns = [
     ['Measurement', '---'],
     ...MEASUREMENT_COLUMNS.map((title) => [title, '---:'] as const),
     ['Resources/s', '---:'],
+    ['Ratio', '---'],
     ['Target', '---'],
     ['Met', ':-:'],
   ] as const;
@@ -197,6 +254,7 @@ function formatTable(rows: readonly MeasuredRow[]): string {
         measured.row.label,
         ...measurementCells(measured),
         rate,
+        ratio(measured, rows),
         target?.text ?? '–',
         target === undefined ? '–' : verdict(target, measured, rows),
       ];
@@ -205,47 +263,76 @@ function formatTable(rows: readonly MeasuredRow[]): string {
 }
 
 const USAGE =
-  'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n       npm run bench -- --peers [--runs 5] [--fleet-runs 2]';
+  'Usage: npm run bench -- [--runs 5] [--test-runs 3] [--sizes 1,10,100,200]\n' +
+  '       npm run bench -- --peers [--runs 5] [--fleet-runs 2] [--test-runs 1]';
 
-/** Our own rows: synth at each size, the CLI, and `npm test`; returns the report. */
-function ownBench(options: ReturnType<typeof parseOptions>, workDir: string): string {
-  // One untimed run fills the loader's cache (the app's bundle and V8's code for it), as any earlier synth on the
-  // machine would have.
-  measureOnce('warm-up', ourSynth(workDir)(join(workDir, 'warm-up')), workDir);
-  const rows = [...synthRows(options, workDir), ...(options.testRuns > 0 ? [testRow(options.testRuns)] : [])];
-  const measured: MeasuredRow[] = [];
-  for (const row of rows) measured.push(measureRow(row, workDir));
+const HOW_MEASURED: readonly string[] = [
+  'Each run is a separate process tree started with `child_process.spawnSync`, as users start it ' +
+    "(`npm run synth`'s command, `node app/launch.cjs`, with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; " +
+    '`cdktf synth --output`; `npm test`). Rows of one configuration are measured interleaved, one run of each a ' +
+    'round, so that drift on the machine hits them alike. Wall time is `process.hrtime` around the spawn. Peak RSS ' +
+    "is the largest `process.resourceUsage().maxRSS` (getrusage) among the run's Node processes, reported by a hook " +
+    'loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs` at exit and as it grows (so that a killed ' +
+    'process, such as a test worker ended by its runner, counts too).',
+  'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub ' +
+    "credentials) and add the state bootstrap stack. One untimed synth first builds the app's bundle if it is stale " +
+    'and fills the file cache. Resources/s counts resources and data sources over the median wall time.',
+  'Speedups off: `CI_PIPELINES_SPEEDUPS=off`, which runs cdktf as installed (app/speedups/); the ratio is what the ' +
+    'speedups buy. First run after an edit: before each run the file’s modification time is set to now. A ' +
+    'TypeScript edit (`main.ts`) makes app/launch.cjs rebuild the esbuild bundle (dist/app/main.js) before it runs ' +
+    'it, which the row checks. The bundle’s bytes are the same, so on Node.js 22.1 and later V8’s compile cache ' +
+    'still matches it, and a real edit adds the compilation of the bundle (on Node.js 20, which has no compile ' +
+    'cache, every run compiles it). A configuration-only edit ' +
+    '(`config/pipelines.json`, or any file named by `CI_PIPELINES_CONFIG`) costs nothing extra: the configuration ' +
+    'is read when the app runs, not bundled, so the bundle is not rebuilt (the row checks that too).',
+  TEST_HOW_MEASURED,
+];
 
+/** The closing lines: the largest test process, runs that measured something else, and the targets. */
+function ownVerdict(measured: readonly MeasuredRow[]): string[] {
   const missed = measured.filter((row) => row.row.target !== undefined && !row.row.target.met(row, measured));
-  const peakTest = measured.find((row) => !row.row.countsResources);
-  const largestTestProcess = peakTest?.samples.reduce((largest, sample) =>
-    sample.peakRssMb > largest.peakRssMb ? sample : largest,
-  );
+  const tests = measured.find((row) => row.row.label.startsWith('`npm test`'));
+  const largest = tests === undefined ? undefined : largestRun(tests);
   return [
-    `Machine: ${machine()}`,
-    '',
-    formatTable(measured),
-    '',
-    'How measured: each run is a separate process tree started with `child_process.spawnSync`, as users start it ' +
-      "(`npm run synth`'s command with `CI_PIPELINES_CONFIG` and `CDKTF_OUTDIR` set; `cdktf synth --output`; `npm test`). " +
-      'Wall time is `process.hrtime` around the spawn. Peak RSS is the largest `process.resourceUsage().maxRSS` (getrusage) ' +
-      "among the run's Node processes, reported by a hook loaded through `NODE_OPTIONS=--require scripts/peak-rss-hook.cjs` at exit and as it grows (so that a killed process, such as a test worker ended by its runner, counts too). " +
-      'Fleets rotate the three pipeline shapes (webhook + Docker Hub, connection + ECR, webhook + ECR with Docker Hub credentials) and add the state bootstrap stack. ' +
-      "One untimed synth fills the loader's cache first (the app's bundle and V8's code for it); `npm test` runs after `jest --clearCache` and with the loaders' caches removed, each time. Resources/s counts resources and data sources over the median wall time.",
-    ...(largestTestProcess === undefined
+    ...(largest === undefined
       ? []
-      : [
-          '',
-          `Largest test process: ${largestTestProcess.peakProcess} (${Math.round(largestTestProcess.peakRssMb)} MB).`,
-        ]),
-    '',
+      : [`Largest test process: ${largest.peakProcess} (${Math.round(largest.peakRssMb)} MB).`, '']),
+    ...anomalyLines(measured),
     missed.length === 0 ? 'Every target met.' : `Targets missed: ${missed.map((row) => row.row.label).join('; ')}.`,
-    '',
-  ].join('\n');
+  ];
+}
+
+/** Our own rows: synth at each size, with the speedups off, after edits, the CLI, and `npm test`. */
+function ownBench(options: Options, workDir: string, header: ResultsHeader, command: string): Report {
+  // One untimed run builds the app's bundle if a source changed, and fills the file cache, as any earlier synth on
+  // the machine would have.
+  measureOnce('warm-up', ourSynth(workDir)(join(workDir, 'warm-up')), workDir);
+  const groups = [
+    defaultGroup(options, workDir),
+    [cliRow(options)],
+    ...fleetGroups(options, workDir),
+    ...(options.testRuns > 0 ? [[testRow(options.testRuns)]] : []),
+  ];
+  const measured = groups.flatMap((rows) => measureInterleaved(rows, workDir, (row) => row.label));
+  const rows = measured.map((row) => ({
+    label: row.row.label,
+    target: row.row.target?.text,
+    met: row.row.target?.met(row, measured),
+    ...rowData(row),
+  }));
+  return {
+    name: 'bench',
+    command,
+    header,
+    table: formatTable(measured),
+    howMeasured: HOW_MEASURED,
+    verdict: ownVerdict(measured),
+    data: { options, rows },
+  };
 }
 
 function main(): number {
-  let options: ReturnType<typeof parseOptions>;
+  let options: Options;
   try {
     options = parseOptions();
   } catch (error) {
@@ -256,10 +343,17 @@ function main(): number {
     }
     throw error;
   }
+  const header = resultsHeader();
+  const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
   const workDir = mkdtempSync(join(tmpdir(), 'ci-bench-'));
   try {
     process.stderr.write(`Benchmark in ${workDir}\n`);
-    process.stdout.write(options.peers ? runPeers(options, workDir) : ownBench(options, workDir));
+    const report = options.peers
+      ? runPeers(options, workDir, header, command)
+      : ownBench(options, workDir, header, command);
+    const paths = writeReport(report);
+    process.stdout.write(reportMarkdown(report));
+    process.stderr.write(`Written: ${relative(PROJECT_ROOT, paths.markdown)}, ${relative(PROJECT_ROOT, paths.json)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof BenchError) {

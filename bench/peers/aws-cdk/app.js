@@ -54,7 +54,9 @@ function pipelines() {
   });
 }
 
-/** A customer-managed key with rotation, an alias, and the statements CloudWatch Logs and CodeStar Notifications need. */
+/**
+ * A customer-managed key with rotation, an alias, and the statements CloudWatch Logs and CodeStar Notifications need.
+ */
 function encryptionKey(stack, name) {
   const key = new kms.Key(stack, 'Key', {
     description: `Encrypts the ${name} pipeline's artifacts, logs, secrets and images`,
@@ -213,7 +215,9 @@ function pullRequestBuild(stack, pipeline, key, registry) {
   const { props, reportGroup } = buildSettings(stack, 'PullRequestBuild', pipeline, key, registry, false);
   const project = new codebuild.Project(stack, 'PullRequestBuild', {
     ...props,
-    description: `Verifies pull requests into ${BRANCH}: tests and image build, no push; reports "codebuild/${pipeline.name}" to GitHub`,
+    description:
+      `Verifies pull requests into ${BRANCH}: tests and image build, no push; ` +
+      `reports "codebuild/${pipeline.name}" to GitHub`,
     source: codebuild.Source.gitHub({
       owner: OWNER,
       repo: pipeline.name,
@@ -237,7 +241,9 @@ function pullRequestBuild(stack, pipeline, key, registry) {
   return project;
 }
 
-/** The source action: GitHub with an OAuth token from Secrets Manager and a webhook, or a CodeConnections connection. */
+/**
+ * The source action: GitHub with an OAuth token from Secrets Manager and a webhook, or a CodeConnections connection.
+ */
 function sourceAction(pipeline, output) {
   if (pipeline.trigger === 'connection') {
     return new actions.CodeStarConnectionsSourceAction({

@@ -231,7 +231,10 @@ class PipelineStack extends TerraformStack {
       repository: repo.name,
       branch: branch.branch,
       file: '.github/CODEOWNERS',
-      content: `/.github/CODEOWNERS @example-org/platform-team\n/${NAME}/buildspec.yml @example-org/platform-team\n/${NAME}/Dockerfile @example-org/platform-team\n`,
+      content:
+        '/.github/CODEOWNERS @example-org/platform-team\n' +
+        `/${NAME}/buildspec.yml @example-org/platform-team\n` +
+        `/${NAME}/Dockerfile @example-org/platform-team\n`,
       commitMessage: 'Add CODEOWNERS for the files the CI build runs',
       overwriteOnCreate: false,
       lifecycle: { ignoreChanges: ['content', 'commit_message'] },
