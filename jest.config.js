@@ -10,8 +10,8 @@ module.exports = {
   // process it started (the Flask suite, the review tools, terraform).
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // Jest gives each test file a fresh module registry (cdktf, the providers, zod), and a worker's heap grows across
-  // files: replacing a worker once it passes 300 MB keeps every process under 500 MB for about a second more in all
-  // (bench/results/bench-node*.md has the figures).
+  // files: a worker past 300 MB is replaced, which keeps each process's memory bounded for a little more time in all
+  // (bench/results/ has the figures).
   workerIdleMemoryLimit: '300MB',
   // ts-jest transpiles each file on its own (tsconfig.json's `isolatedModules`): `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': 'ts-jest' },

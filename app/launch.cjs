@@ -2,11 +2,12 @@
 /**
  * How the app starts: `npm run synth` and cdktf.json's `app` run `node app/launch.cjs`.
  *
- * The app runs as one file that esbuild bundles from `main.ts` (cdktf, the provider classes and our code): loading
- * the same ~600 modules one by one takes about twice as long. The bundle is built again only when one of our files,
- * `tsconfig.json` or the installed packages changed since it was built, so a synth after an edit of
- * `config/pipelines.json` alone never waits for a build. Node.js's compile cache (22.1 and later) keeps V8's code
- * for it between runs, and stack traces name the TypeScript lines (source maps).
+ * The app runs as one file that esbuild bundles from `main.ts` (cdktf, the provider classes and our code), which
+ * starts faster than the same ~600 modules loaded one by one (bench/results/ has the figures). The bundle is built
+ * again only when one of our files, this file, `tsconfig.json` or the installed packages changed since it was
+ * built, so a synth after an edit of `config/pipelines.json` alone never waits for a build. Node.js's compile cache
+ * (22.1 and later) keeps V8's code for it between runs. A stack trace names the bundle's lines; with
+ * `NODE_OPTIONS=--enable-source-maps` it names the TypeScript ones (dist/app/main.js.map), at a cost to every run.
  *
  * `node app/launch.cjs --build` only builds (`npm run build:app`).
  */
@@ -34,8 +35,8 @@ const BUILD_OPTIONS = {
   external: ['jsonc-parser'],
   absWorkingDir: ROOT,
   tsconfig: join(ROOT, 'tsconfig.json'),
-  // Without comments the bundle is ASCII, which V8 keeps as a one-byte string (zod's comments hold non-ASCII), and
-  // compiles sooner: the bench's profile measured 260 to 236 ms and 86 to 81 MB for the default synth on Node.js 20.
+  // Without comments the bundle is ASCII (zod's comments hold non-ASCII), which V8 keeps one byte a character and
+  // compiles sooner.
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: 'linked',

@@ -358,14 +358,25 @@ function peerVerdict(measured: readonly MeasuredPeerRow[], options: PeerOptions)
   ];
 }
 
-/** Runs one untimed synth of each default-configuration tool. */
-function warmUp(rows: readonly PeerRow[], workDir: string): void {
+/**
+ * Runs one untimed synth of each default-configuration tool; returns the peers that cannot run here, with why (the
+ * naive cdktf peer's native modules, installed under one Node.js line, do not load under another). Ours must run.
+ */
+function warmUp(rows: readonly PeerRow[], workDir: string): Map<string, string> {
   process.stderr.write('Warm-up (untimed):\n');
+  const cannotRun = new Map<string, string>();
   for (const row of rows) {
     const outdir = join(workDir, `warm-up-${process.hrtime.bigint()}`);
-    const sample = measureOnce(`warm-up, ${runLabel(row)}`, row.run(outdir), workDir);
-    process.stderr.write(`  ${runLabel(row)}: ${(sample.wallMs / 1000).toFixed(1)} s\n`);
+    try {
+      const sample = measureOnce(`warm-up, ${runLabel(row)}`, row.run(outdir), workDir);
+      process.stderr.write(`  ${runLabel(row)}: ${(sample.wallMs / 1000).toFixed(1)} s\n`);
+    } catch (error) {
+      if (row.ours || !(error instanceof RunFailure)) throw error;
+      cannotRun.set(row.tool, error.oneLine());
+      process.stderr.write(`  ${runLabel(row)}: cannot run here, left out (${error.oneLine()})\n`);
+    }
   }
+  return cannotRun;
 }
 
 /** Installs the peers, measures every group, and returns the report (header, table, verdict, how measured). */
@@ -373,8 +384,9 @@ export function runPeers(options: PeerOptions, workDir: string, header: ResultsH
   try {
     process.stderr.write('Peers:\n');
     for (const peer of PEERS) installPeer(peer);
-    const groups = peerGroups(options, workDir);
-    warmUp(groups[0], workDir);
+    const all = peerGroups(options, workDir);
+    const cannotRun = warmUp(all[0], workDir);
+    const groups = all.map((rows) => rows.filter((row) => !cannotRun.has(row.tool)));
     process.stderr.write('Measured, interleaved:\n');
     const measured = groups.flatMap((rows) => measureInterleaved(rows, workDir, runLabel));
     const rows = measured.map((row) => ({
@@ -391,7 +403,10 @@ export function runPeers(options: PeerOptions, workDir: string, header: ResultsH
       header,
       table: formatPeerTable(measured),
       howMeasured: HOW_MEASURED,
-      verdict: peerVerdict(measured, options),
+      verdict: [
+        ...peerVerdict(measured, options),
+        ...[...cannotRun].map(([tool, why]) => `Not measured: ${tool}, which cannot run under this Node.js (${why}).`),
+      ],
       data: { options, rows },
     };
   } catch (error) {

@@ -63,8 +63,8 @@ interface CdktfInternals {
  * cdktf resolves every value of every resource twice during a synth (once to
  * prepare the stack, once to write it), and its resolver builds, for every
  * value it visits, a path array, the path's string (kept only for an error
- * message), a context object with two closures and a copy of its options. At
- * 100 pipelines that bookkeeping was most of the 2.3 s spent resolving. This
+ * message), a context object with two closures and a copy of its options: at
+ * fleet sizes, most of the time spent resolving (bench/results/). This
  * replaces, in memory (cdktf's files on disk are untouched), the `resolve`
  * function of cdktf's private resolve module with a port of the same function
  * that walks plain values on one shared path, builds a context only where a
