@@ -42,6 +42,8 @@ interface Machine {
   readonly python?: CommandResult;
   readonly venv?: CommandResult;
   readonly pip?: CommandResult;
+  /** pip's answer to the Flask-only install; `pip` when not given. */
+  readonly flaskOnlyPip?: CommandResult;
   readonly flask?: boolean;
 }
 
@@ -69,6 +71,7 @@ function fakeRun(machine: Machine): { run: RunCommand; calls: string[]; commands
       return venv;
     }
     calls.push(`${command.endsWith(join('bin', 'python')) ? 'venv python' : command} ${args.slice(0, 3).join(' ')}`);
+    if (args.includes('flask>=3,<4')) return machine.flaskOnlyPip ?? machine.pip ?? OK;
     return machine.pip ?? OK;
   };
   return { run, calls, commands };
@@ -184,6 +187,28 @@ describe('prepareSampleAppPython', () => {
           'requirement gunicorn==23.0.0 (from versions: 26.2.0))',
       ),
     });
+  });
+
+  test('an index without every pin, no Flask in the Python: Flask 3 alone, unhashed, in an environment apart', () => {
+    const machine = fakeRun({ pip: { ...FAILED, stderr: MISSING_PIN_STDERR }, flaskOnlyPip: OK });
+    const result = prepareSampleAppPython({ ...options, python: '/tmp/noflask/bin/python', run: machine.run });
+    expect(result).toEqual({
+      kind: 'unhashed',
+      python: expect.stringMatching(/-flask-only[\\/]bin[\\/]python$/),
+      reason: expect.stringContaining('gunicorn==23.0.0'),
+    });
+    expect(machine.commands.some((command) => command.includes('flask>=3,<4'))).toBe(true);
+    // The next run takes it as it is: no venv, no pip.
+    const again = fakeRun({ pip: { ...FAILED, stderr: MISSING_PIN_STDERR } });
+    expect(prepareSampleAppPython({ ...options, python: '/tmp/noflask/bin/python', run: again.run })).toEqual(result);
+    expect(again.calls).toEqual(['identify python', 'import flask']);
+  });
+
+  test('no index at all: no Flask-only attempt either, and the one line', () => {
+    const machine = fakeRun({ pip: { ...FAILED, stderr: NO_INDEX_STDERR }, flaskOnlyPip: OK });
+    const result = prepareSampleAppPython({ ...options, run: machine.run });
+    expect(result.kind).toBe('missing');
+    expect(machine.commands.some((command) => command.includes('flask>=3,<4'))).toBe(false);
   });
 
   test("names python3-venv when the Python cannot make environments (Debian's python3 alone)", () => {

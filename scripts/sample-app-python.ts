@@ -6,7 +6,9 @@
  *     built once;
  *  2. where it cannot be built (no package index answered, the index lacks a pinned file, no `venv` module), that
  *     Python itself if it has Flask (Debian's python3-flask, for example);
- *  3. otherwise nothing, and one line that names what is missing and the command that installs it.
+ *  3. where an index answered but lacks a pinned file, a second environment with Flask 3 alone from that index,
+ *     without hash checking: what the line below would tell the user to install, kept apart from their Python;
+ *  4. otherwise nothing, and one line that names what is missing and the command that installs it.
  *
  * The tests call `sampleAppPython()`; as Jest's globalSetup (the default export), it runs once before the test files.
  * `tsx scripts/sample-app-python.ts <args>` runs that Python in sample-flask-app/ (`npm run test:app`).
@@ -35,6 +37,7 @@ export type SampleAppPython =
   | { readonly kind: 'cached'; readonly python: string }
   | { readonly kind: 'built'; readonly python: string; readonly seconds: number }
   | { readonly kind: 'system'; readonly python: string; readonly reason: string }
+  | { readonly kind: 'unhashed'; readonly python: string; readonly reason: string }
   | { readonly kind: 'missing'; readonly message: string };
 
 export interface PreparationOptions {
@@ -93,11 +96,29 @@ export function prepareSampleAppPython(options: PreparationOptions = {}): Sample
   if (existsSync(environmentPython)) return { kind: 'cached', python: environmentPython };
 
   const started = Date.now();
-  const reason = recentFailure(environment) ?? buildEnvironment(run, python, environment, files);
+  const hashed = [...PIP_INSTALL, ...files.flatMap((file) => ['-r', file])];
+  const reason = recentFailure(environment) ?? buildEnvironment(run, python, environment, hashed);
   if (reason === undefined) return { kind: 'built', python: environmentPython, seconds: (Date.now() - started) / 1000 };
   if (run(python, ['-c', 'import flask']).status === 0) return { kind: 'system', python, reason };
+  if (reason !== NO_INDEX && !reason.includes('-m venv')) {
+    const flaskOnly = `${environment}-flask-only`;
+    const flaskOnlyPython = join(flaskOnly, ENVIRONMENT_PYTHON);
+    const looseReason = existsSync(flaskOnlyPython)
+      ? undefined
+      : (recentFailure(flaskOnly) ?? buildEnvironment(run, python, flaskOnly, FLASK_ONLY));
+    if (looseReason === undefined) return { kind: 'unhashed', python: flaskOnlyPython, reason };
+  }
   return { kind: 'missing', message: missingFlaskLine(python, reason) };
 }
+
+/** Why pip failed when every index it asked was unreachable. */
+const NO_INDEX = 'no package index answered';
+
+/** Flask 3 alone, from the index pip is configured with, when the hashed pins are not all there. */
+export const FLASK_ONLY = [
+  ...['-m', 'pip', 'install', '--only-binary=:all:', '--retries', '1', '--timeout', '10'],
+  ...['--disable-pip-version-check', '--no-input', 'flask>=3,<4'],
+];
 
 /** Environments differ by requirements, install flags and base Python (a venv links to the Python it was made from). */
 function environmentKey(files: readonly string[], identity: string): string {
@@ -116,12 +137,12 @@ function buildEnvironment(
   run: RunCommand,
   python: string,
   environment: string,
-  files: readonly string[],
+  pipArgs: readonly string[],
 ): string | undefined {
   const building = `${environment}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(dirname(environment), { recursive: true });
-  const reason = installInto(run, python, building, files);
+  const reason = installInto(run, python, building, pipArgs);
   if (reason !== undefined) {
     rmSync(building, { recursive: true, force: true });
     writeFileSync(`${environment}.failed`, reason);
@@ -138,7 +159,12 @@ function buildEnvironment(
   return undefined;
 }
 
-function installInto(run: RunCommand, python: string, directory: string, files: readonly string[]): string | undefined {
+function installInto(
+  run: RunCommand,
+  python: string,
+  directory: string,
+  pipArgs: readonly string[],
+): string | undefined {
   const venv = run(python, ['-m', 'venv', directory]);
   if (venv.status !== 0) {
     const noEnsurepip = /ensurepip is not\s+available/.test(venv.stdout + venv.stderr);
@@ -146,7 +172,7 @@ function installInto(run: RunCommand, python: string, directory: string, files: 
       ? `\`${python} -m venv\` is missing (Debian and Ubuntu ship it as python3-venv)`
       : `\`${python} -m venv\` failed (${lastLine(venv.stderr)})`;
   }
-  const pip = run(join(directory, ENVIRONMENT_PYTHON), [...PIP_INSTALL, ...files.flatMap((file) => ['-r', file])]);
+  const pip = run(join(directory, ENVIRONMENT_PYTHON), pipArgs);
   return pip.status === 0 ? undefined : pipFailure(pip.stderr);
 }
 
@@ -156,7 +182,7 @@ const UNREACHABLE =
 /** Why pip failed, in a clause: "no package index answered" when every index it asked was unreachable. */
 export function pipFailure(stderr: string): string {
   const firstError = stderr.split('\n').find((line) => line.startsWith('ERROR:')) ?? lastLine(stderr);
-  if (UNREACHABLE.test(stderr) && firstError.includes('(from versions: none)')) return 'no package index answered';
+  if (UNREACHABLE.test(stderr) && firstError.includes('(from versions: none)')) return NO_INDEX;
   return `pip could not install the hashed requirements (${firstError.trim()})`;
 }
 
@@ -207,6 +233,11 @@ export default function globalSetup(): void {
     );
   if (result.kind === 'system')
     console.log(`\nThe sample app's tests use the Flask of \`${result.python}\`: ${result.reason}.`);
+  if (result.kind === 'unhashed')
+    console.log(
+      `\nThe sample app's tests use Flask 3 installed without hash checking into ` +
+        `${relative(PROJECT_ROOT, dirname(dirname(result.python)))}: ${result.reason}.`,
+    );
 }
 
 if (require.main === module) {
