@@ -13,6 +13,9 @@ module.exports = {
   // files: a worker past 300 MB is replaced, which keeps each process's memory bounded for a little more time in all
   // (bench/results/ has the figures).
   workerIdleMemoryLimit: '300MB',
+  // A test (or a beforeAll) that synthesizes a fleet, or writes the generated docs, takes seconds on a loaded two-core
+  // machine: Jest's default 5 s would fail it for the machine's sake. A test that needs less sets its own.
+  testTimeout: 30_000,
   // ts-jest transpiles each file on its own (tsconfig.json's `isolatedModules`): `npm run typecheck` is the type check.
   transform: { '^.+\\.ts$': 'ts-jest' },
   roots: ['<rootDir>/__tests__'],
