@@ -31,7 +31,9 @@ export function loadConfigFile(path: string): PipelinesConfig {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+      { ENOENT: 'the file does not exist', EISDIR: 'it is a directory', EACCES: 'permission denied' }[
+        String((error as NodeJS.ErrnoException).code)
+      ] ?? (error as Error).message;
     throw new ConfigError(path, [
       `cannot read the file: ${reason} (set ${CONFIG_ENV_VAR} to a JSON configuration file)`,
     ]);

@@ -69,7 +69,7 @@ function writeGoldenCopies(): void {
     mkdirSync(dir, { recursive: true });
     const stacks = synthesizeShape(shape);
     for (const [stackId, text] of stacks) writeFileSync(join(dir, goldenFileName(stackId)), text);
-    process.stdout.write(`${shape.name}: ${stacks.size} stacks written to ${dir}\n`);
+    process.stdout.write(`${shape.name}: ${stacks.size} stack${stacks.size === 1 ? '' : 's'} written to ${dir}\n`);
   }
 }
 

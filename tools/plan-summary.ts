@@ -207,11 +207,15 @@ function summarizeChange(change: ResourceChange): SummarizedChange {
 
 /** Parses a plan document, with errors that say what the file is instead. */
 export function parsePlan(document: unknown, source: string): Plan {
-  if (typeof document === 'object' && document !== null && !('resource_changes' in document) && 'values' in document) {
+  const isObject = typeof document === 'object' && document !== null;
+  // A state file as Terraform keeps it (terraform.tfstate: `version`, `serial`, `resources`), or as `terraform show
+  // -json` prints it (`values`).
+  const isState = isObject && !('resource_changes' in document) && ('values' in document || 'serial' in document);
+  if (isState) {
     throw new PlanError(
       source,
       'this is Terraform state, not a plan: run `terraform plan -out=plan.tfplan && terraform show -json ' +
-        'plan.tfplan > plan.json`',
+        'plan.tfplan > plan.json` and summarize plan.json',
     );
   }
   const result = planSchema.safeParse(document);

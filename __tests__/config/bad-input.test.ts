@@ -691,6 +691,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'must be unique in the account and region: pipelines[0] creates the CodeBuild project',
   ],
   [
+    'a branch given as a ref',
+    document((_, p) => (p.github.branch = 'refs/heads/main')),
+    'pipelines[0].github.branch: got "refs/heads/main"; must be the branch\'s own name, such as "main", not a ref',
+  ],
+  [
     'a key written twice',
     '{"region": "eu-west-1", "state": {"bucket": "my-state-bucket", "region": "eu-west-1", "region": "us-east-1"}, ' +
       '"pipelines": []}',
@@ -720,6 +725,11 @@ describe('bad input', () => {
       'CI_PIPELINES_CONFIG set but empty',
       { CI_PIPELINES_CONFIG: '' },
       'CI_PIPELINES_CONFIG is set but empty: name a configuration file, or unset it to use',
+    ],
+    [
+      'CI_PIPELINES_CONFIG naming a directory',
+      { CI_PIPELINES_CONFIG: dir },
+      'cannot read the file: it is a directory (set CI_PIPELINES_CONFIG to a JSON configuration file)',
     ],
     [
       'CDKTF_OUTDIR set but empty',

@@ -260,6 +260,11 @@ describe('files that are not plans', () => {
       'this is Terraform state, not a plan',
     ],
     [
+      'a state file as Terraform keeps it (terraform.tfstate)',
+      JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 3, lineage: 'l', outputs: {}, resources: [] }),
+      'this is Terraform state, not a plan',
+    ],
+    [
       'binary plan',
       Buffer.from('PK\u0003\u0004tfplan'),
       'this is a binary plan file: convert it with `terraform show -json <planfile> > plan.json`',

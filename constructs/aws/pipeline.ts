@@ -176,12 +176,15 @@ export class Pipeline extends Construct implements IPipeline {
     this.resources = { pipeline: this.resource };
     this.pipelineName = this.resource.name;
     this.pipelineArn = this.resource.arn;
-    // CodePipeline User Guide, "CodePipeline pipeline structure reference": at least two stages.
+    // CodePipeline User Guide, "CodePipeline pipeline structure reference": at least two stages, and every input
+    // artifact the output of an action before it.
     this.node.addValidation({
-      validate: () =>
-        this.stages.length < 2
+      validate: () => [
+        ...(this.stages.length < 2
           ? [`Pipeline ${this.node.path} has ${this.stages.length} stage(s); a pipeline needs at least two`]
-          : [],
+          : []),
+        ...unwrittenInputs(this.stages).map((problem) => `Pipeline ${this.node.path}: ${problem}`),
+      ],
     });
   }
 
@@ -322,3 +325,34 @@ export const checkCodePipelineName = matches(/^[A-Za-z0-9.@_-]{1,100}$/, 'must b
  * `[A-Za-z0-9.@\-_]`).
  */
 export const checkStageOrActionName = checkCodePipelineName;
+
+/**
+ * The input artifacts no earlier action writes: an action reads what an action of an earlier stage, or of its own
+ * stage with a lower run order, wrote (CodePipeline User Guide, "Input and output artifacts").
+ */
+function unwrittenInputs(stages: readonly BoundStage[]): string[] {
+  const written = new Set<string>();
+  const problems: string[] = [];
+  for (const stage of stages) {
+    const declarations = stage.actions.map(({ config }) => config.declaration);
+    for (const declaration of declarations) {
+      const runOrder = declaration.runOrder ?? 1;
+      const before = new Set([
+        ...written,
+        ...declarations
+          .filter((other) => (other.runOrder ?? 1) < runOrder)
+          .flatMap((other) => other.outputArtifacts ?? []),
+      ]);
+      for (const input of declaration.inputArtifacts ?? []) {
+        if (before.has(input)) continue;
+        const known = [...before].map((name) => JSON.stringify(name)).join(', ') || 'none';
+        problems.push(
+          `action "${declaration.name}" of stage "${stage.stageName}" reads the artifact ${JSON.stringify(input)}, ` +
+            `which no action before it writes (written before it: ${known})`,
+        );
+      }
+    }
+    for (const declaration of declarations) for (const output of declaration.outputArtifacts ?? []) written.add(output);
+  }
+  return problems;
+}

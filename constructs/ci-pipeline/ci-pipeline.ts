@@ -104,7 +104,9 @@ export class CiPipeline extends Construct {
     super(scope, id);
     throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
     this.terraformNamePrefix = terraformNamePrefixOf(props);
-    // Pipelines that share a stack keep their variables and outputs apart by their prefixes.
+    // Pipelines that share a stack keep their AWS resources apart by their names, and their variables and outputs by
+    // their prefixes.
+    claimStackName('CiPipeline', this, 'pipelineName', props.name, 'name');
     claimStackName('CiPipeline', this, 'terraformNamePrefix', this.terraformNamePrefix, 'terraformNamePrefix');
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);

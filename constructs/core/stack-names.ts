@@ -18,7 +18,7 @@ const claims = new WeakMap<TerraformStack, Map<string, string>>();
 export function claimStackName(
   construct: string,
   scope: IConstruct,
-  kind: 'variable' | 'output' | 'terraformNamePrefix',
+  kind: 'variable' | 'output' | 'terraformNamePrefix' | 'pipelineName',
   name: string,
   prop: string,
 ): void {
@@ -29,10 +29,11 @@ export function claimStackName(
   const owner = taken.get(key);
   if (owner !== undefined) {
     const allowed =
-      kind === 'terraformNamePrefix'
-        ? `must be unique among the CiPipelines of the stack ${stack.node.id}: ${owner} has it already`
-        : `must give ${kind === 'output' ? 'an' : 'a'} ${kind} name unique in the stack ${stack.node.id}: ` +
-          `${owner} has the ${kind} "${name}" already`;
+      kind === 'variable' || kind === 'output'
+        ? `must give ${kind === 'output' ? 'an' : 'a'} ${kind} name unique in the stack ${stack.node.id}: ` +
+          `${owner} has the ${kind} "${name}" already`
+        : `must be unique among the CiPipelines of the stack ${stack.node.id}` +
+          `${kind === 'pipelineName' ? ', since it names their AWS resources' : ''}: ${owner} has it already`;
     throw new PropValidationError(construct, scope, [{ prop, value: name, allowed }]);
   }
   taken.set(key, scope.node.path);

@@ -388,6 +388,9 @@ export const checkBranchName: Check<string> = (value) => {
   if (value.includes('..') || value.includes('@{') || value.includes('//') || value === '@') return allowed;
   if (value.startsWith('-') || value.startsWith('/') || value.endsWith('/') || value.endsWith('.')) return allowed;
   if (value.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return allowed;
+  // A legal name, but the pipeline's filters would match `refs/heads/refs/heads/main`, so no push would start it.
+  if (value.startsWith('refs/'))
+    return `must be the branch's own name, such as "${value.replace(/^refs\/(heads\/)?/, '')}", not a ref`;
   return undefined;
 };
 

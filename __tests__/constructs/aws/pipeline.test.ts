@@ -268,6 +268,42 @@ describe('Pipeline.addStage', () => {
     );
   });
 
+  test('an action that reads an artifact no action before it writes fails synth validation, naming both', () => {
+    const declaration = (name: string, inputs: string[], outputs: string[], runOrder?: number) =>
+      ({
+        name,
+        category: 'Build',
+        owner: 'AWS',
+        provider: 'CodeBuild',
+        version: '1',
+        runOrder,
+        ...{
+          inputArtifacts: inputs,
+          outputArtifacts: outputs,
+        },
+      }) as ActionConfig['declaration'];
+    const stack = new TerraformStack(testApp(), 'stack');
+    const pipeline = newPipeline(stack);
+    pipeline.addStage({
+      stageName: 'Source',
+      actions: [new FakeAction('S', { declaration: declaration('S', [], ['src']) })],
+    });
+    pipeline.addStage({
+      stageName: 'Build',
+      actions: [
+        new FakeAction('B', { declaration: declaration('B', ['src'], ['out']) }),
+        new FakeAction('T', { declaration: declaration('T', ['out'], [], 2) }),
+        new FakeAction('Typo', { declaration: declaration('Typo', ['build_ouptut'], []) }),
+      ],
+    });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      'Pipeline stack/pipeline: action "Typo" of stage "Build" reads the artifact "build_ouptut", which no action ' +
+        'before it writes (written before it: "src")',
+    );
+    // An action of a later run order in the same stage reads what the earlier one wrote.
+    expect(() => Testing.synth(stack, true)).not.toThrow(/action "T"/);
+  });
+
   test('rejects a bad pipeline name, naming the construct path', () => {
     expect(() =>
       synth((scope) => {

@@ -312,6 +312,16 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
     expect(json.output.web_app_registry_credentials_variables.value).toContain('TF_VAR_web_app_dockerhub_username');
   });
 
+  test('a name two pipelines share is refused: it names the AWS resources of each', () => {
+    const stack = new TerraformStack(testApp(), 'team');
+    const props = pipelineProps({ name: 'api' });
+    new CiPipeline(stack, 'one', { ...props, terraformNamePrefix: 'one_' });
+    expect(() => new CiPipeline(stack, 'two', { ...props, terraformNamePrefix: 'two_' })).toThrow(
+      'CiPipeline at team/two: invalid prop "name" = "api": must be unique among the CiPipelines of the stack team, ' +
+        'since it names their AWS resources: team/one has it already',
+    );
+  });
+
   test('a prefix two pipelines share is refused, naming the prop, the value and the other pipeline', () => {
     expect(() => twoPipelines(['ci_', 'ci_'])).toThrow(
       'CiPipeline at team/web-app: invalid prop "terraformNamePrefix" = "ci_": ' +

@@ -123,6 +123,12 @@ describe('shared validation rules', () => {
     );
   });
 
+  test('a ref (refs/heads/main) is refused, naming the branch it means: the filters would never match a push', () => {
+    expect(checkBranchName('refs/heads/main')).toBe('must be the branch\'s own name, such as "main", not a ref');
+    expect(checkBranchName('refs/release')).toBe('must be the branch\'s own name, such as "release", not a ref');
+    expect(checkBranchName('feature/refs/x')).toBeUndefined();
+  });
+
   test('branch names follow git check-ref-format', () => {
     expectRule(
       checkBranchName,
