@@ -26,9 +26,12 @@ export function configJsonSchema(): Record<string, unknown> {
   };
 }
 
-/** A JSON Schema node, as far as the walks here read it. */
-interface SchemaNode {
+/** A JSON Schema node, as far as this project reads and writes one. */
+export interface SchemaNode {
   readonly type?: string;
+  readonly description?: string;
+  readonly default?: unknown;
+  readonly enum?: readonly unknown[];
   readonly properties?: Readonly<Record<string, SchemaNode>>;
   readonly items?: SchemaNode;
   readonly required?: readonly string[];

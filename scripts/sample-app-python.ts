@@ -76,6 +76,9 @@ const runWithSpawn: RunCommand = (command, args) => {
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', error: result.error };
 };
 
+/** Why pip failed when every index it asked was unreachable. */
+const NO_INDEX = 'no package index answered';
+
 /** Chooses the sample app's Python as the file comment says, building the environment when it has to. */
 export function prepareSampleAppPython(options: PreparationOptions = {}): SampleAppPython {
   const python = options.python ?? process.env.PYTHON ?? 'python3';
@@ -110,9 +113,6 @@ export function prepareSampleAppPython(options: PreparationOptions = {}): Sample
   }
   return { kind: 'missing', message: missingFlaskLine(python, reason) };
 }
-
-/** Why pip failed when every index it asked was unreachable. */
-const NO_INDEX = 'no package index answered';
 
 /** Flask 3 alone, from the index pip is configured with, when the hashed pins are not all there. */
 export const FLASK_ONLY = [

@@ -6,20 +6,8 @@
  */
 import { join } from 'node:path';
 import * as ts from 'typescript';
-import { configJsonSchema } from '../../config/json-schema';
+import { configJsonSchema, SchemaNode } from '../../config/json-schema';
 import { PROJECT_ROOT } from '../app-command';
-
-/** A JSON Schema node, as far as this file reads and writes it. */
-interface SchemaNode {
-  type?: string;
-  description?: string;
-  default?: unknown;
-  enum?: readonly unknown[];
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  required?: readonly string[];
-  minItems?: number;
-}
 
 /** The documentation of one prop: its summary and its `@default`. */
 interface PropDoc {
@@ -51,14 +39,8 @@ export function pipelinePropDocs(): Map<string, PropDoc> {
       });
       let propType = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(prop, declaration));
       if (checker.isArrayType(propType)) propType = checker.getTypeArguments(propType as ts.TypeReference)[0];
-      if (
-        propType.isClassOrInterface() ||
-        (propType.flags & ts.TypeFlags.Object &&
-          propType.getProperties().length > 0 &&
-          !checker.isArrayType(propType) &&
-          !(propType.getCallSignatures().length > 0))
-      )
-        if (!isPrimitiveLike(propType)) walk(propType, path);
+      // The settings a prop nests (`github`, `build`, ...) are interfaces; every other prop is a value.
+      if (propType.isClassOrInterface()) walk(propType, path);
     }
   };
   walk(checker.getTypeAtLocation(declaration), '');
@@ -71,11 +53,6 @@ const plainText = (text: string) =>
     .replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`')
     .replace(/\s+/g, ' ')
     .trim();
-
-/** Strings and their methods are object-like to the checker; only declared interfaces are walked into. */
-const isPrimitiveLike = (type: ts.Type) =>
-  (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike)) !== 0 ||
-  type.getSymbol()?.getName() === 'String';
 
 /** A `@default` that is a JSON literal (`"main"`, `30`, `true`), as JSON Schema's `default`; undefined for prose. */
 function jsonDefault(text: string | undefined): unknown {
@@ -91,20 +68,40 @@ function jsonDefault(text: string | undefined): unknown {
 export function documentedConfigJsonSchema(): Record<string, unknown> {
   const schema = configJsonSchema() as SchemaNode & Record<string, unknown>;
   const docs = pipelinePropDocs();
-  const pipeline = schema.properties!.pipelines.items!;
-  const describe = (node: SchemaNode, prefix: string) => {
-    for (const [name, child] of Object.entries(node.properties ?? {})) {
-      const path = prefix === '' ? name : `${prefix}.${name}`;
-      const doc = docs.get(path);
-      if (doc === undefined) throw new Error(`pipelines[].${path} has no doc comment on its CiPipelineProps prop`);
-      child.description = doc.description;
-      const value = jsonDefault(doc.defaultText);
-      if (value !== undefined) child.default = value;
-      else if (doc.defaultText !== undefined) child.description += ` Default: ${doc.defaultText.replace(/^- /, '')}.`;
-      const inner = child.type === 'array' ? child.items : child;
-      if (inner?.type === 'object') describe(inner, path);
-    }
+  const describe = (node: SchemaNode, prefix: string): SchemaNode => ({
+    ...node,
+    properties: Object.fromEntries(
+      Object.entries(node.properties ?? {}).map(([name, child]) => {
+        const path = prefix === '' ? name : `${prefix}.${name}`;
+        return [name, describeField(child, path, docs.get(path), describe)];
+      }),
+    ),
+  });
+  const pipelines = schema.properties!.pipelines;
+  return {
+    ...schema,
+    properties: { ...schema.properties, pipelines: { ...pipelines, items: describe(pipelines.items!, '') } },
   };
-  describe(pipeline, '');
-  return schema;
+}
+
+/** One `pipelines[]` field with its prop's description and default, and its own fields described in turn. */
+function describeField(
+  field: SchemaNode,
+  path: string,
+  doc: PropDoc | undefined,
+  describe: (node: SchemaNode, prefix: string) => SchemaNode,
+): SchemaNode {
+  if (doc === undefined) throw new Error(`pipelines[].${path} has no doc comment on its CiPipelineProps prop`);
+  const value = jsonDefault(doc.defaultText);
+  const prose =
+    value === undefined && doc.defaultText !== undefined ? ` Default: ${doc.defaultText.replace(/^- /, '')}.` : '';
+  const described: SchemaNode = {
+    ...field,
+    description: `${doc.description}${prose}`,
+    ...(value === undefined ? {} : { default: value }),
+  };
+  if (described.type === 'object') return describe(described, path);
+  if (described.type === 'array' && described.items?.type === 'object')
+    return { ...described, items: describe(described.items, path) };
+  return described;
 }

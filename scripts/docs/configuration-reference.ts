@@ -1,16 +1,6 @@
 /** docs/reference/configuration.md, written from the documented JSON Schema: one table per object of the document. */
-
-/** A JSON Schema node, as far as the reference reads it. */
-interface SchemaNode {
-  readonly type?: string;
-  readonly description?: string;
-  readonly default?: unknown;
-  readonly enum?: readonly unknown[];
-  readonly properties?: Readonly<Record<string, SchemaNode>>;
-  readonly items?: SchemaNode;
-  readonly required?: readonly string[];
-  readonly minItems?: number;
-}
+import { SchemaNode } from '../../config/json-schema';
+import { cell } from './markdown';
 
 /** One field's row: its path, type, default and description. */
 interface FieldRow {
@@ -18,9 +8,6 @@ interface FieldRow {
   readonly node: SchemaNode;
   readonly required: boolean;
 }
-
-/** `|` would end a Markdown table cell. */
-const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 function typeOf(node: SchemaNode): string {
   if (node.enum !== undefined) return node.enum.map((value) => `\`${JSON.stringify(value)}\``).join(', ');

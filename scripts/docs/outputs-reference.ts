@@ -8,6 +8,7 @@ import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props'
 import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from '../../stacks/github-connection-stack';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap-stack';
+import { cell } from './markdown';
 
 const STATE = { bucket: 'state-bucket', region: 'eu-west-1', key: 'ci/app.tfstate', kmsKeyId: 'alias/state' };
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
@@ -80,8 +81,6 @@ function pipelineOutputs(): { name: string; description: string; condition: stri
     return { name, description: seen.find((outputs) => outputs.has(name))!.get(name)!, condition: condition[0] };
   });
 }
-
-const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** The page: each stack's outputs, what they are and when they exist. */
 export function outputsReference(): string {

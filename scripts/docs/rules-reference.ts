@@ -1,7 +1,6 @@
 /** docs/reference/rules.md, written from the rule list (`ALL_RULES`), as cdk-nag publishes its rules. */
 import { ALL_RULES, Rule } from '../../guardrails';
-
-const cell = (text: string) => text.replace(/\|/g, '\\|');
+import { cell } from './markdown';
 
 /** The section of one rule: what must hold, what it checks, why, how to fix, how to suppress. */
 function ruleSection(rule: Rule): string[] {

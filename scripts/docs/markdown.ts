@@ -1,0 +1,2 @@
+/** Text as a Markdown table cell: a `|` would end the cell. */
+export const cell = (text: string): string => text.replace(/\|/g, '\\|');
