@@ -276,6 +276,7 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
   const connection = connectionStackProps(config, config.pipelines.filter(isObject));
   const problems = [
     ...atFields([], checkKeyPrefix(config.state.keyPrefix)),
+    ...atFields([], stateEncryptionProblems(config.state)),
     ...(bootstrap === undefined
       ? []
       : stackFieldProblems(validateStateBootstrapStackProps(bootstrap), BOOTSTRAP_STACK_FIELDS)),
@@ -319,6 +320,24 @@ function connectionProblems(config: PipelinesConfig): FieldProblem[] {
   const name = config.connection.name;
   const problem = name === undefined || config.connection.create !== false ? undefined : checkConnectionName(name);
   return problem === undefined ? [] : [{ path: ['connection', 'name'], value: name, message: problem }];
+}
+
+/**
+ * S3-managed state encryption is a choice for an existing bucket only: the bucket the state-bootstrap stack creates
+ * refuses every object write that does not name its key, so a backend without the key could never write state.
+ */
+function stateEncryptionProblems(state: PipelinesConfig['state']): PropProblem[] {
+  return state.s3ManagedEncryption === true && state.create !== false
+    ? [
+        {
+          prop: 'state.s3ManagedEncryption',
+          value: true,
+          allowed:
+            'applies only to an existing state bucket (create: false): the bucket the state-bootstrap stack creates ' +
+            'refuses state written without its key; remove it',
+        },
+      ]
+    : [];
 }
 
 /** `state.keyPrefix` is the configuration's own: the stacks are given whole keys built from it. */

@@ -45,25 +45,31 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
 }
 
 /**
- * The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads; a connection in its
- * partition.
+ * The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads (keys and secrets serve
+ * only their own region); and those that must be in its partition: a connection and a Chatbot channel, which are not
+ * regional (AWS General Reference, "Amazon Resource Names").
  */
 function regionalArnProblems(props: CiPipelineStackProps): PropProblem[] {
-  const usable = checkArnUsableIn(props.region, 'the pipelines');
   // The configuration's own validation calls this with values of any type, and reports wrong types itself.
   const isArn = (value: unknown): value is string => typeof value === 'string' && value.startsWith('arn:');
   const github: Partial<CiPipelineProps['github']> =
     typeof props.pipeline.github === 'object' && props.pipeline.github !== null ? props.pipeline.github : {};
-  const encryptionKeyArn = props.pipeline.encryptionKeyArn;
+  const notifications = props.pipeline.notifications ?? {};
+  const inRegion: readonly (readonly [string, unknown])[] = [
+    ['pipeline.encryptionKeyArn', props.pipeline.encryptionKeyArn],
+    ['pipeline.github.oauthTokenSecret', github.oauthTokenSecret],
+    ['pipeline.github.webhookSecret', github.webhookSecret],
+    ['pipeline.github.buildTokenSecret', github.buildTokenSecret],
+  ];
+  const inPartition: readonly (readonly [string, unknown])[] = [
+    ['pipeline.github.connectionArn', github.connectionArn],
+    ['pipeline.notifications.slackChannelConfigurationArn', notifications.slackChannelConfigurationArn],
+  ];
+  const usable = checkArnUsableIn(props.region, 'the pipelines');
+  const partition = checkArnInPartitionOf(props.region);
   return [
-    ...(isArn(encryptionKeyArn) ? checkProp('pipeline.encryptionKeyArn', encryptionKeyArn, usable) : []),
-    ...(isArn(github.oauthTokenSecret)
-      ? checkProp('pipeline.github.oauthTokenSecret', github.oauthTokenSecret, usable)
-      : []),
-    ...(isArn(github.webhookSecret) ? checkProp('pipeline.github.webhookSecret', github.webhookSecret, usable) : []),
-    ...(isArn(github.connectionArn)
-      ? checkProp('pipeline.github.connectionArn', github.connectionArn, checkArnInPartitionOf(props.region))
-      : []),
+    ...inRegion.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, usable) : [])),
+    ...inPartition.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, partition) : [])),
   ];
 }
 

@@ -352,6 +352,12 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     `state.kmsKeyArn: got "arn:aws:kms:eu-west-1:123456789012:${KEY}"; must not be set with s3ManagedEncryption`,
   ],
   [
+    'S3-managed state keys for the bucket the bootstrap stack creates, which refuses state written without its key',
+    document((d) => Object.assign(d.state, { s3ManagedEncryption: true })),
+    'state.s3ManagedEncryption: got true; applies only to an existing state bucket (create: false): the bucket the ' +
+      'state-bootstrap stack creates refuses state written without its key; remove it',
+  ],
+  [
     'S3-managed state keys as a string',
     document((d) => ((d.state as any).s3ManagedEncryption = 'yes')),
     'state.s3ManagedEncryption: got "yes"; expected type boolean',
@@ -445,6 +451,28 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[0].github.oauthTokenSecret: got ' +
       '"arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf"; must be in the region "eu-west-1" ' +
       'of the pipelines',
+  ],
+  [
+    "the pull-request builds' token secret in another partition",
+    document(
+      (_, p) =>
+        (p.github.buildTokenSecret = 'arn:aws-us-gov:secretsmanager:eu-west-1:123456789012:secret:ci/build-AbCdEf'),
+    ),
+    'pipelines[0].github.buildTokenSecret: got ' +
+      '"arn:aws-us-gov:secretsmanager:eu-west-1:123456789012:secret:ci/build-AbCdEf"; must be in the partition "aws" ' +
+      'of the region "eu-west-1", not "aws-us-gov"',
+  ],
+  [
+    'a Slack channel configuration in another partition',
+    document(
+      (_, p) =>
+        (p.notifications = {
+          slackChannelConfigurationArn: 'arn:aws-cn:chatbot::123456789012:chat-configuration/slack-channel/ci',
+        }),
+    ),
+    'pipelines[0].notifications.slackChannelConfigurationArn: got ' +
+      '"arn:aws-cn:chatbot::123456789012:chat-configuration/slack-channel/ci"; must be in the partition "aws" of ' +
+      'the region "eu-west-1", not "aws-cn"',
   ],
   [
     'a webhook secret in another region',

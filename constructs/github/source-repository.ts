@@ -54,7 +54,7 @@ export interface RepositorySettings {
    */
   readonly create?: boolean;
   /**
-   * Visibility of a created repository.
+   * Visibility of a created repository; refused with `create: false`, like every setting below.
    * @default "private"
    */
   readonly visibility?: RepositoryVisibility;
