@@ -46,9 +46,8 @@ describe('synthesizeChecked', () => {
    */
   const smallStack = (app: App, id = 'ci-app') =>
     new StateBootstrapStack(app, id, { bucketName: 'my-state-bucket', region: 'eu-west-1', securityChecks: false });
-  /** An output directory from an earlier synth and `terraform init`. */
-  function earlierOutput(): string {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
+  /** An output directory (by default a new one) as an earlier synth and `terraform init` left it. */
+  function earlierOutput(outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out')): string {
     mkdirSync(join(outdir, 'stacks', 'ci-app', '.terraform'), { recursive: true });
     writeFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'kept');
     writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), '{"earlier": true}');
@@ -56,6 +55,16 @@ describe('synthesizeChecked', () => {
   }
   /** What is beside the output directory, where synth stages its files. */
   const beside = (outdir: string) => readdirSync(dirname(outdir));
+  /** What {@link earlierOutput}'s `terraform init` left, which every synth must keep. */
+  const terraformLeftover = (outdir: string) =>
+    readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8');
+  /** The new output was written inside the output directory itself: its own entries only, nothing left beside it. */
+  function expectWrittenInside(outdir: string): void {
+    expect(JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource).toBeDefined();
+    expect(terraformLeftover(outdir)).toBe('kept');
+    expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
+    expect(beside(outdir)).toEqual(['cdktf.out']);
+  }
 
   test('writes the stacks, checks each as written, and keeps what Terraform left in the output directory', () => {
     const outdir = earlierOutput();
@@ -72,7 +81,7 @@ describe('synthesizeChecked', () => {
       JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource.aws_codebuild_project,
     ).toBeDefined();
     expect(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks['ci-app']).toBeDefined();
-    expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+    expect(terraformLeftover(outdir)).toBe('kept');
     expect(beside(outdir)).toEqual(['cdktf.out']);
   });
 
@@ -144,12 +153,7 @@ describe('synthesizeChecked', () => {
           .mockImplementation((from, to) => (from === outdir ? failWith('EBUSY', outdir)() : rename(from, to)));
         synthesizeChecked(outdir, (app) => [smallStack(app)]);
         expect(refused).toHaveBeenCalledWith(outdir, expect.stringContaining('cdktf.out.old-'));
-        expect(
-          JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource,
-        ).toBeDefined();
-        expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
-        expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
-        expect(beside(outdir)).toEqual(['cdktf.out']);
+        expectWrittenInside(outdir);
       },
     );
 
@@ -176,16 +180,9 @@ describe('synthesizeChecked', () => {
       mkdirSync(outdir);
       expect(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', outdir]).status).toBe(0);
       try {
-        mkdirSync(join(outdir, 'stacks', 'ci-app', '.terraform'), { recursive: true });
-        writeFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'kept');
-        writeFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), '{"earlier": true}');
+        earlierOutput(outdir);
         synthesizeChecked(outdir, (app) => [smallStack(app)]);
-        expect(
-          JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).resource,
-        ).toBeDefined();
-        expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
-        expect(readdirSync(outdir).sort()).toEqual(['guardrails-report.md', 'manifest.json', 'stacks']);
-        expect(beside(outdir)).toEqual(['cdktf.out']);
+        expectWrittenInside(outdir);
       } finally {
         spawnSync('umount', [outdir]);
       }
@@ -200,7 +197,7 @@ describe('synthesizeChecked', () => {
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
     expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).toContain('ci-app');
     expect(readFileSync(join(outdir, GUARDRAILS_REPORT_FILE), 'utf8')).not.toContain('ci-other');
-    expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+    expect(terraformLeftover(outdir)).toBe('kept');
   });
 
   test('a removed stack whose directory holds local Terraform state stops synth, and nothing changes', () => {
@@ -308,7 +305,7 @@ describe('synthesizeChecked', () => {
       expect(existsSync(outdir)).toBe(false);
       synthesizeChecked(outdir, (app) => [smallStack(app)]);
       expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ci-app']);
-      expect(readFileSync(join(outdir, 'stacks', 'ci-app', '.terraform', 'providers.marker'), 'utf8')).toBe('kept');
+      expect(terraformLeftover(outdir)).toBe('kept');
       expect(beside(outdir)).toEqual(['cdktf.out']);
     });
   });

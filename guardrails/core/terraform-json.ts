@@ -27,7 +27,7 @@ export interface TerraformJson {
  * local value (`local.<name>`, its body `{ <name>: value }`) and an input
  * variable (`var.<name>`).
  */
-export const CONFIGURATION_ELEMENT_TYPES = ['provider', 'output', 'locals', 'variable'] as const;
+type ConfigurationElementType = 'provider' | 'output' | 'locals' | 'variable';
 
 /** A resource, a data source, the `terraform` settings block, or a provider, output, local or variable. */
 export interface Element {
@@ -106,7 +106,7 @@ function strings(value: unknown, into: string[] = []): string[] {
 
 /** The providers, outputs, locals and variables of a stack, as elements. */
 function configurationElements(json: TerraformJson, stackName: string): Element[] {
-  const element = (address: string, type: string, body: unknown): Element => ({
+  const element = (address: string, type: ConfigurationElementType, body: unknown): Element => ({
     address,
     type,
     path: `${stackName}/${address}`,
