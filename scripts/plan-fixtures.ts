@@ -286,11 +286,12 @@ interface Planned {
 
 /** Terraform's own counts of each fixture, from `terraform plan -json`'s change summary. */
 export const COUNTS_FILE = join(FIXTURES_DIR, 'terraform-counts.json');
-const counts: Record<string, PlanCounts | undefined> = {};
 
-function writeFixture(name: string, plan: Planned): void {
-  counts[name] = plan.counts;
-  writeFileSync(join(FIXTURES_DIR, `${name}.json`), `${JSON.stringify(plan.json, null, 2)}\n`);
+/** Writes the fixtures once every plan has succeeded, so that a failed run leaves the old set whole. */
+function writeFixtures(plans: ReadonlyMap<string, Planned>): void {
+  for (const [name, plan] of plans)
+    writeFileSync(join(FIXTURES_DIR, `${name}.json`), `${JSON.stringify(plan.json, null, 2)}\n`);
+  const counts = Object.fromEntries([...plans].map(([name, plan]) => [name, plan.counts]));
   writeFileSync(COUNTS_FILE, `${JSON.stringify(counts, null, 2)}\n`);
 }
 
@@ -311,15 +312,16 @@ async function main(): Promise<void> {
     const terraform = terraformIn(workdir, setup.env);
     await terraform.run(['init', '-input=false']);
     const create = await terraform.plan();
-    writeFixture('create', create);
-    writeFixture('no-op', await settle(terraform, workdir, create, prepared.asWritten, prepared.region));
+    const plans = new Map<string, Planned>([['create', create]]);
+    plans.set('no-op', await settle(terraform, workdir, create, prepared.asWritten, prepared.region));
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
       const config = structuredClone(prepared.asWritten);
       scenario.change?.(config);
       write(config);
-      writeFixture(name, await terraform.plan(['-refresh=false', ...(scenario.args?.(config) ?? [])]));
+      plans.set(name, await terraform.plan(['-refresh=false', ...(scenario.args?.(config) ?? [])]));
       process.stdout.write(`${name}: ${scenario.about}\n`);
     }
+    writeFixtures(plans);
     process.stdout.write(`Fixtures written to ${FIXTURES_DIR}\n`);
   } finally {
     await stub.close();
