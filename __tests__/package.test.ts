@@ -1,12 +1,15 @@
 /**
  * The package's manifest, as another project installs it: the constructs at its
- * root, compiled; cdktf, constructs and the providers taken from the consumer
- * (peers, starting at the versions this repository pins and tests); nothing
- * but the compiled library and the README shipped. `npm run test:consumer`
- * installs the packed tarball in a real cdktf app.
+ * root, compiled for cdktf, and at `/cdktn` for CDK Terrain; the core,
+ * constructs and the providers taken from the consumer (peers, starting at the
+ * versions this repository pins and tests, each core's optional); nothing but
+ * the compiled library and the README shipped. `npm run test:consumer`
+ * installs the packed tarball in a stock cdktf app and a stock cdktn app.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORES } from '../app/cores.cjs';
+import { OUT_DIRS } from '../scripts/build-lib';
 import { TESTED_NODE_LINES } from '../scripts/node-lines';
 
 const ROOT = join(__dirname, '..');
@@ -16,8 +19,9 @@ const lockfile = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'
 const lockedVersion = (name: string): string => lockfile.packages[`node_modules/${name}`].version;
 const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
 
-/** The source file a compiled `./dist/<path>.js` or `.d.ts` comes from. */
-const sourceOf = (target: string) => join(ROOT, target.replace(/^\.\/dist\//, '').replace(/(\.d\.ts|\.js)$/, '.ts'));
+/** The source file a compiled `./dist/<path>.js` or `.d.ts` comes from, in either core's form. */
+const sourceOf = (target: string) =>
+  join(ROOT, target.replace(/^\.\/dist\/(cdktn\/)?/, '').replace(/(\.d\.ts|\.js)$/, '.ts'));
 
 describe('package.json', () => {
   test(
@@ -36,28 +40,41 @@ describe('package.json', () => {
     },
   );
 
-  test('has the constructs as its root entry point, and the guardrails and tools as sub-paths, all compiled', () => {
-    expect(manifest.main).toBe('dist/index.js');
-    expect(manifest.types).toBe('dist/index.d.ts');
-    expect(Object.keys(manifest.exports)).toEqual([
-      '.',
-      './guardrails',
-      './tools/plan-summary',
-      './tools/diagram',
-      './package.json',
-    ]);
-    for (const [path, target] of Object.entries<any>(manifest.exports)) {
-      if (path === './package.json') continue;
-      expect(target.types).toBe(target.default.replace(/\.js$/, '.d.ts'));
-      expect(existsSync(sourceOf(target.default))).toBe(true);
-      const source = sourceOf(target.default).slice(ROOT.length + 1);
-      expect(
-        buildConfig.include.some(
-          (pattern: string) => pattern === source || source.startsWith(pattern.replace('**/*.ts', '')),
-        ),
-      ).toBe(true);
-    }
-  });
+  test(
+    'has the constructs as its root entry point, and the guardrails and tools as sub-paths, all compiled; the ' +
+      'constructs and guardrails again under /cdktn, in the form scripts/build-lib.ts writes there',
+    () => {
+      expect(manifest.main).toBe('dist/index.js');
+      expect(manifest.types).toBe('dist/index.d.ts');
+      expect(OUT_DIRS.cdktn.slice(ROOT.length + 1)).toBe('dist/cdktn');
+      expect(manifest.exports['./cdktn']).toEqual({
+        types: './dist/cdktn/index.d.ts',
+        default: './dist/cdktn/index.js',
+      });
+      expect(manifest.typesVersions['*'].cdktn).toEqual(['dist/cdktn/index.d.ts']);
+      expect(manifest.typesVersions['*']['cdktn/guardrails']).toEqual(['dist/cdktn/guardrails/index.d.ts']);
+      expect(Object.keys(manifest.exports)).toEqual([
+        '.',
+        './guardrails',
+        './cdktn',
+        './cdktn/guardrails',
+        './tools/plan-summary',
+        './tools/diagram',
+        './package.json',
+      ]);
+      for (const [path, target] of Object.entries<any>(manifest.exports)) {
+        if (path === './package.json') continue;
+        expect(target.types).toBe(target.default.replace(/\.js$/, '.d.ts'));
+        expect(existsSync(sourceOf(target.default))).toBe(true);
+        const source = sourceOf(target.default).slice(ROOT.length + 1);
+        expect(
+          buildConfig.include.some(
+            (pattern: string) => pattern === source || source.startsWith(pattern.replace('**/*.ts', '')),
+          ),
+        ).toBe(true);
+      }
+    },
+  );
 
   test(
     "ships the compiled library, the README and the configuration's JSON Schema only: no sources, tests, sample " +
@@ -71,6 +88,7 @@ describe('package.json', () => {
         'dist/shared/',
         'dist/guardrails/',
         'dist/tools/',
+        'dist/cdktn/',
         'README.md',
         'docs/',
         'config/pipelines.schema.json',
@@ -94,13 +112,37 @@ describe('package.json', () => {
     }
   });
 
-  test('takes cdktf, constructs and the providers from the consumer, from the versions locked and tested here', () => {
-    const peers = ['@cdktf/provider-aws', '@cdktf/provider-github', '@cdktf/provider-random', 'cdktf', 'constructs'];
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(peers);
-    for (const name of peers) {
-      // Peers only: npm installs a root project's peers (with --omit=dev too), at the lockfile's versions.
-      expect([name, manifest.dependencies[name], manifest.devDependencies[name]]).toEqual([name, undefined, undefined]);
-      expect(manifest.peerDependencies[name]).toBe(`^${lockedVersion(name)}`);
+  test(
+    'takes the core, constructs and the providers from the consumer, from the versions locked and tested here: ' +
+      "each core's packages optional, what both use required",
+    () => {
+      const renamed = Object.entries(CORES.cdktn.renames);
+      const perCore = renamed.flatMap(([cdktf, cdktn]) => [cdktf, cdktn]).sort();
+      // No cdktn build of the github provider yet (app/cores.cjs): both cores use cdktf's. Its own peer is cdktf.
+      const shared = ['@cdktf/provider-github', 'constructs'];
+      expect(Object.keys(manifest.peerDependencies).sort()).toEqual([...perCore, ...shared].sort());
+      expect(manifest.peerDependenciesMeta).toEqual(
+        Object.fromEntries(perCore.map((name) => [name, { optional: true }])),
+      );
+      for (const name of [...perCore, '@cdktf/provider-github']) {
+        // Installed here to develop and test both forms, pinned; the consumer brings its own.
+        expect([name, manifest.dependencies[name], manifest.devDependencies[name]]).toEqual([
+          name,
+          undefined,
+          lockedVersion(name),
+        ]);
+        expect(manifest.peerDependencies[name]).toBe(`^${lockedVersion(name)}`);
+      }
+    },
+  );
+
+  test("accepts every constructs a stock app of either core installs (each core's own peer range narrows it)", () => {
+    // cdktf's template installs `constructs@10` (10.8 today); cdktn's installs `constructs@>=10.6.0 <10.8.0`.
+    expect(manifest.peerDependencies.constructs).toBe('^10.4.2');
+    expect(manifest.devDependencies.constructs).toBe(lockedVersion('constructs'));
+    for (const core of ['cdktf', 'cdktn']) {
+      const corePeer = lockfile.packages[`node_modules/${core}`].peerDependencies.constructs;
+      expect([core, corePeer]).toEqual([core, expect.stringMatching(/^(\^10\.4\.2|>=10\.6\.0 <10\.8\.0)$/)]);
     }
   });
 

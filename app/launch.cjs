@@ -9,14 +9,29 @@
  * (22.1 and later) keeps V8's code for it between runs. A stack trace names the bundle's lines; with
  * `NODE_OPTIONS=--enable-source-maps` it names the TypeScript ones (dist/app/main.js.map), at a cost to every run.
  *
+ * The core is cdktf unless `CI_PIPELINES_CORE=cdktn` picks CDK Terrain (app/cores.cjs): each core has its own bundle,
+ * under dist/app/ for cdktf and dist/app/cdktn/ for cdktn, where esbuild's `alias` gives the source's `cdktf`
+ * imports cdktn's packages.
+ *
  * `node app/launch.cjs --build` only builds (`npm run build:app`).
  */
 const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { enableCompileCache } = require('node:module');
 const { join, relative } = require('node:path');
+const { CORES, CoreSwitchError, DEFAULT_CORE, selectedCore } = require('./cores.cjs');
 
 const ROOT = join(__dirname, '..');
-const OUT_DIR = join(ROOT, 'dist', 'app');
+
+let core;
+try {
+  core = selectedCore();
+} catch (error) {
+  if (!(error instanceof CoreSwitchError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+const OUT_DIR = core === DEFAULT_CORE ? join(ROOT, 'dist', 'app') : join(ROOT, 'dist', 'app', core);
 const BUNDLE = join(OUT_DIR, 'main.js');
 const METAFILE = join(OUT_DIR, 'meta.json');
 
@@ -35,6 +50,8 @@ const BUILD_OPTIONS = {
   external: ['jsonc-parser'],
   absWorkingDir: ROOT,
   tsconfig: join(ROOT, 'tsconfig.json'),
+  // The core's packages for the source's cdktf ones (none for cdktf).
+  alias: CORES[core].renames,
   // Without comments the bundle is ASCII (zod's comments hold non-ASCII), which V8 keeps one byte a character and
   // compiles sooner.
   minifySyntax: true,
@@ -46,11 +63,12 @@ const BUILD_OPTIONS = {
 };
 
 /**
- * What a build depends on besides the files esbuild read: this file (its options), the TypeScript settings, and the
- * installed packages (npm rewrites `.package-lock.json` on every install).
+ * What a build depends on besides the files esbuild read: this file and the cores' table (its options), the
+ * TypeScript settings, and the installed packages (npm rewrites `.package-lock.json` on every install).
  */
 const ALSO_DEPENDS_ON = [
   relative(ROOT, __filename),
+  relative(ROOT, require.resolve('./cores.cjs')),
   'tsconfig.json',
   'package.json',
   join('node_modules', '.package-lock.json'),

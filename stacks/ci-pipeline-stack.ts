@@ -10,7 +10,7 @@ import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../
 import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
 import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
-import { requireTerraformVersion } from '../constructs/private/terraform-version';
+import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 
 export { REQUIRED_TERRAFORM_VERSION } from '../constructs/private/terraform-version';
 
@@ -99,6 +99,7 @@ export class CiPipelineStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: CiPipelineStackProps) {
     super(scope, id);
+    declareTerraformTargets(this);
     addSecurityChecks(this, props);
     throwIfInvalid('CiPipelineStack', this, validateCiPipelineStackProps(props));
 

@@ -9,7 +9,7 @@ import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private
 import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
 import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
-import { requireTerraformVersion } from '../constructs/private/terraform-version';
+import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 
 export interface GitHubConnectionStackProps extends GuardrailsProps {
   /** The connection's name (1-32 letters, digits and .@_-); pipelines find it by this name. */
@@ -45,6 +45,7 @@ export class GitHubConnectionStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: GitHubConnectionStackProps) {
     super(scope, id);
+    declareTerraformTargets(this);
     addSecurityChecks(this, props);
     throwIfInvalid('GitHubConnectionStack', this, validateGitHubConnectionStackProps(props));
     addS3Backend(this, props.state);

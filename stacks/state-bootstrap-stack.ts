@@ -8,7 +8,7 @@ import { writeStackOutputs } from '../constructs/core/stack-output';
 import { checkProp, throwIfInvalid } from '../constructs/private/validation';
 import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
-import { requireTerraformVersion } from '../constructs/private/terraform-version';
+import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 
 export interface StateBootstrapStackProps extends GuardrailsProps {
   /** The state bucket's name (globally unique). */
@@ -60,6 +60,7 @@ export class StateBootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
+    declareTerraformTargets(this);
     addSecurityChecks(this, props);
     throwIfInvalid('StateBootstrapStack', this, validateStateBootstrapStackProps(props));
 

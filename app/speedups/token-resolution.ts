@@ -1,11 +1,15 @@
 /* eslint-disable @typescript-eslint/no-explicit-any --
    cdktf's private modules, typed only as far as this port reads them. */
+import type { CoreName } from '../cores.cjs';
+import { loadedCore } from '../loaded-core';
 
 /**
- * The cdktf release whose private `resolve` this file ports, line for line. Any
- * other release keeps its own: its resolve may differ in ways a port cannot know.
+ * The core releases whose private `resolve` this file ports, line for line: cdktf 0.21.0's, and CDK Terrain
+ * 0.24.0's, whose resolve module and every module it calls are the same code (compared when this table was written:
+ * they differ only in the release each class names and in one warning's wording). Any other release keeps its own:
+ * its resolve may differ in ways a port cannot know.
  */
-const PORTED_CDKTF_VERSION = '0.21.0';
+const PORTED_RELEASES: Readonly<Record<CoreName, string>> = { cdktf: '0.21.0', cdktn: '0.24.0' };
 
 /** The one place cdktf's token resolution recurses: `Tokenization.resolve` calls this module's `resolve` export. */
 interface ResolveModule {
@@ -72,13 +76,13 @@ interface CdktfInternals {
  * string with a token pattern only when the string holds that pattern's marker.
  * Every token, resolver, post-processor and error is cdktf's own.
  *
- * It is installed only on cdktf 0.21.0, the release it ports (any other keeps
- * its own resolve). `__tests__/app/speedups/token-resolution.test.ts` resolves each kind
+ * It is installed only on the releases it ports, cdktf 0.21.0 and cdktn 0.24.0 (any
+ * other keeps its own resolve). `__tests__/app/speedups/token-resolution.test.ts` resolves each kind
  * of token, escape, context flag and error both ways and compares all a caller
  * or a token can see; the golden copies, written with cdktf's own resolve,
  * check every stack the app synthesizes. Calling it again changes nothing.
  *
- * @returns whether the port now resolves tokens (false on any other cdktf)
+ * @returns whether the port now resolves tokens (false on any other release)
  */
 export function useFastTokenResolution(): boolean {
   let resolving: ResolveModule;
@@ -86,7 +90,8 @@ export function useFastTokenResolution(): boolean {
   try {
     // The same module instances the app's cdktf loaded: resolved from here, as `import 'cdktf'` is.
     /* eslint-disable @typescript-eslint/no-require-imports */
-    if ((require('cdktf/package.json') as { version?: string }).version !== PORTED_CDKTF_VERSION) return false;
+    const core = loadedCore();
+    if (PORTED_RELEASES[core.name] !== core.version) return false;
     resolving = resolveModule();
     internals = {
       encoding: require('cdktf/lib/tokens/private/encoding'),

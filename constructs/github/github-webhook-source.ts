@@ -1,4 +1,4 @@
-import { requireAwsProvider } from '../private/provider-versions';
+import { requireAwsProvider, requireRandomProvider } from '../private/provider-versions';
 import { CodepipelineWebhook } from '@cdktf/provider-aws/lib/codepipeline-webhook';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { RepositoryWebhook } from '@cdktf/provider-github/lib/repository-webhook';
@@ -213,6 +213,7 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     const stack = TerraformStack.of(this);
     // The random provider, once per stack, only in stacks that generate a secret.
     if (!stack.node.tryFindChild('random')) new RandomProvider(stack, 'random');
+    requireRandomProvider(stack);
     return new Password(this, 'webhook-secret', {
       length: WEBHOOK_SECRET_LENGTH,
       special: false,

@@ -18,6 +18,25 @@ export const awsProviderVersions = (floor: string): string => `>= ${floor}, < ${
 /** The stacks' constraint while nothing raises the floor. */
 export const AWS_PROVIDER_VERSIONS = awsProviderVersions(AWS_PROVIDER_FLOOR);
 
+/**
+ * The random provider versions a stack that generates a secret supports: 3.x from 3.7.2, the release cdktf's
+ * bindings pinned, so that the lock files of stacks deployed with them still satisfy it.
+ */
+export const RANDOM_PROVIDER_VERSIONS = '>= 3.7.2, < 4.0.0';
+
+/**
+ * Each provider's full registry address. The bindings write their own, and the cores' differ (cdktf's aws bindings
+ * write `aws`, cdktn's `hashicorp/aws`; Terraform reads both as registry.terraform.io/hashicorp/aws): written out, a
+ * stack is the same on either core, as are its state and lock file.
+ */
+const PROVIDER_SOURCES = { aws: 'hashicorp/aws', random: 'hashicorp/random' } as const;
+
+/** States the source and versions of `provider` in the `required_providers` of `stack`. */
+function requireProvider(stack: TerraformStack, provider: keyof typeof PROVIDER_SOURCES, versions: string): void {
+  stack.addOverride(`terraform.required_providers.${provider}.source`, PROVIDER_SOURCES[provider]);
+  stack.addOverride(`terraform.required_providers.${provider}.version`, versions);
+}
+
 const floors = new WeakMap<TerraformStack, string>();
 
 /** Whether version `a` (x.y.z) is older than `b`. */
@@ -37,5 +56,13 @@ export function requireAwsProvider(scope: IConstruct, minimum: string = AWS_PROV
   const floor = floors.get(stack);
   if (floor !== undefined && !older(floor, minimum)) return;
   floors.set(stack, minimum);
-  stack.addOverride('terraform.required_providers.aws.version', awsProviderVersions(minimum));
+  requireProvider(stack, 'aws', awsProviderVersions(minimum));
+}
+
+/**
+ * Makes the stack of `scope` require {@link RANDOM_PROVIDER_VERSIONS} of hashicorp/random, instead of the exact
+ * version the bindings were generated for (cdktf's and cdktn's differ).
+ */
+export function requireRandomProvider(scope: IConstruct): void {
+  requireProvider(TerraformStack.of(scope), 'random', RANDOM_PROVIDER_VERSIONS);
 }

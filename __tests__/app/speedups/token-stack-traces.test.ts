@@ -1,19 +1,22 @@
 import { Lazy, Token } from 'cdktf';
-import * as cdktfStackTraces from 'cdktf/lib/tokens/private/stack-trace';
 import {
   areTokenStackTracesSkipped,
+  CDKTN_SWITCH,
   captureTokenStackTraces,
   skipTokenStackTraces,
 } from '../../../app/speedups/token-stack-traces';
 
-// The Jest setup has already called it, as the app does at start.
+// The Jest setup has already called it, as the app does at start. On cdktf it replaces the core's capture; on cdktn
+// it turns on cdktn's own switch: each case holds on both cores (Jest's cdktf and cdktn projects).
+
+/** The creation stack the core records for a token made now. */
+const newTokenStack = () => (Token.asAny('value') as unknown as { creationStack: string[] }).creationStack;
 describe('skipTokenStackTraces', () => {
   test('cdktf captures no creation stack for a token of any kind', () => {
     const tokens = [Token.asAny('value'), Lazy.anyValue({ produce: () => 1 })] as unknown as {
       creationStack: string[];
     }[];
     for (const token of tokens) expect(token.creationStack).toEqual([]);
-    expect(cdktfStackTraces.captureStackTrace()).toEqual([]);
   });
 
   test('V8 walks no stack for a token: not only is nothing formatted, nothing is captured', () => {
@@ -29,7 +32,7 @@ describe('skipTokenStackTraces', () => {
 
   test('calling it again keeps it so', () => {
     expect(skipTokenStackTraces()).toBe(true);
-    expect(cdktfStackTraces.captureStackTrace()).toEqual([]);
+    expect(newTokenStack()).toEqual([]);
   });
 
   test('stack traces everywhere else are untouched: errors, and captures into plain objects', () => {
@@ -47,11 +50,27 @@ describe('captureTokenStackTraces', () => {
     captureTokenStackTraces();
     try {
       expect(areTokenStackTracesSkipped()).toBe(false);
-      expect(cdktfStackTraces.captureStackTrace().length).toBeGreaterThan(0);
+      expect(newTokenStack().length).toBeGreaterThan(0);
     } finally {
       skipTokenStackTraces();
     }
     expect(areTokenStackTracesSkipped()).toBe(true);
-    expect(cdktfStackTraces.captureStackTrace()).toEqual([]);
+    expect(newTokenStack()).toEqual([]);
+  });
+});
+
+describe(`${CDKTN_SWITCH}, cdktn's own switch`, () => {
+  test('a value the user set is theirs: undoing the speedups leaves it as it was', () => {
+    captureTokenStackTraces();
+    process.env[CDKTN_SWITCH] = '1';
+    try {
+      expect(skipTokenStackTraces()).toBe(true);
+      captureTokenStackTraces();
+      expect(process.env[CDKTN_SWITCH]).toBe('1');
+    } finally {
+      delete process.env[CDKTN_SWITCH];
+      skipTokenStackTraces();
+    }
+    expect(newTokenStack()).toEqual([]);
   });
 });
