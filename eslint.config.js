@@ -7,7 +7,19 @@ const tseslint = require('typescript-eslint');
 const PROVIDER_PACKAGES = ['@cdktf/provider-aws', '@cdktf/provider-github', '@cdktf/provider-random'];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'cdktf.out.*/', '.gen/', 'coverage/', 'examples/consumer-app/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'cdktf.out/',
+      'cdktf.out.*/',
+      '.gen/',
+      'coverage/',
+      '.cache/',
+      'examples/consumer-app/',
+      'examples/consumer-app-cdktn/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

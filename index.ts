@@ -7,6 +7,10 @@
  * @packageDocumentation
  */
 
+// First: a project without the packages this form needs gets one error that names them all.
+import { requirePeerPackages } from './constructs/core/peer-packages';
+requirePeerPackages();
+
 // The vocabulary the constructs share: grants, outputs, the error a mistaken prop raises, suppressions.
 export type { Grant, IGrantable, PolicyCondition, PolicyStatement } from './constructs/core/grants';
 export { writeStackOutputs } from './constructs/core/stack-output';

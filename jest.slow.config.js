@@ -4,10 +4,12 @@
  * configuration's exit), how it builds its bundle (`app/launch.slow.test.ts`), and synth processes killed at random
  * moments and raced (`app/kill.slow.test.ts`).
  */
-const base = require('./jest.config');
+const { projects, ...base } = require('./jest.config');
 
+// One project: these tests start processes, which pick their core themselves (CI_PIPELINES_CORE).
 module.exports = {
   ...base,
+  ...projects.find((project) => project.displayName === 'cdktf'),
   globalSetup: undefined,
   testMatch: ['**/*.slow.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],

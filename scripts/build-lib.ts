@@ -116,7 +116,8 @@ function main(): number {
     const cdktnFiles = compile('cdktn');
     rewriteForm('cdktn', cdktnFiles);
     const count = (dir: string) => filesUnder(dir).filter((file) => !file.startsWith(OUT_DIRS.cdktn)).length;
-    process.stdout.write(
+    // On stderr: `npm pack --json` runs this (prepack), and its stdout is the pack's JSON.
+    process.stderr.write(
       `Built ${relative(ROOT, OUT_DIRS.cdktf)}/ (cdktf, ${count(OUT_DIRS.cdktf)} files) and ` +
         `${relative(ROOT, OUT_DIRS.cdktn)}/ (cdktn, ${cdktnFiles.length} files)\n`,
     );

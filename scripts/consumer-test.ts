@@ -1,26 +1,60 @@
 /**
- * `npm run test:consumer`: the package as a platform team installs it. Packs
- * this project (`npm pack`, which builds it), copies the stock cdktf app of
- * `examples/consumer-app` to a temporary directory with the tarball, installs
- * it there with the app's own, newer `constructs`, and checks that:
+ * `npm run test:consumer`: the package as platform teams install it. Packs this project (`npm pack`, which builds
+ * it), then installs the tarball in two stock apps, each copied to a temporary directory:
+ *   - examples/consumer-app: a cdktf app, as `cdktf init --template=typescript` makes it;
+ *   - examples/consumer-app-cdktn: a CDK Terrain app, as `cdktn init --template=typescript` makes it, importing the
+ *     package's cdktn form (`cdktf-github-codepipeline-ci/cdktn`).
+ * Each is installed twice: with the versions its package.json pins, and with the newest versions npm resolves today
+ * for every package a new user adds (NEWEST below: what docs/cdktf-or-cdk-terrain.md says works). Each install
+ * checks that:
  *   (a) the app synthesizes through ts-node (`npx ts-node main.ts`, cdktf.json's app);
  *   (b) it compiles with `tsc`, and the JavaScript synthesizes the same stack;
- *   (c) its Jest test with cdktf's `Testing` matchers passes;
- *   (d) the package's commands run from the app (`npx cdktf-ci-guardrails`,
- *       `cdktf-ci-diagram`, `cdktf-ci-plan-summary`), with their exit codes;
- * and that one copy of `constructs` and of `cdktf` is installed. Every other
- * example app (`examples/<name>/`, each with its own package.json and
- * cdktf.json) is installed the same way and must synthesize its stacks through
- * ts-node. Prints the tarball's size. Exit 0 when all pass, 1 otherwise.
+ *   (c) its Jest test with its core's `Testing` matchers passes;
+ *   (d) the package's commands run from the app (`npx cdktf-ci-guardrails`, `cdktf-ci-diagram`,
+ *       `cdktf-ci-plan-summary`), with their exit codes;
+ *   (e) one copy of `constructs` and of the core is installed;
+ * and, with the newest versions, that TypeScript 7's `tsc` compiles the app and its JavaScript synthesizes the same
+ * stack. Both apps must synthesize the same stack but for the core's metadata. Every other example app
+ * (`examples/<name>/`, with its own package.json and cdktf.json) is installed the same way and must synthesize its
+ * stacks through ts-node. Prints the tarball's size. Exit 0 when all pass, 1 otherwise.
  */
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 const TARBALL = 'cdktf-github-codepipeline-ci.tgz';
 const STACK = 'api-ci';
+
+/** The stock apps, and the core each is made with. */
+const CONSUMER_APPS = [
+  { name: 'consumer-app', core: 'cdktf' },
+  { name: 'consumer-app-cdktn', core: 'cdktn' },
+] as const;
+
+type ConsumerApp = (typeof CONSUMER_APPS)[number];
+type Versions = 'pinned' | 'newest';
+
+/**
+ * What a new user gets today: every package at its newest, but for these. `constructs` as each core's template
+ * installs it; TypeScript 5.x, the newest line the template's ts-node and ts-jest run on (both need TypeScript's
+ * JavaScript API, which TypeScript 7 does not have; cdktn's template installs `typescript@5.x` for that reason).
+ */
+const NEWEST: Readonly<Record<ConsumerApp['core'], Readonly<Record<string, string>>>> = {
+  cdktf: { constructs: '10', typescript: '5.x' },
+  cdktn: { constructs: '>=10.6.0 <10.8.0', typescript: '5.x' },
+};
 
 class CheckFailed extends Error {}
 
@@ -70,12 +104,42 @@ function checkCommands(app: string, outdir: string): void {
   }
 }
 
-/** An example app of its own, copied beside the tarball and installed with it: its directory. */
-function installExample(work: string, name: string): string {
-  const app = join(work, name);
+/** `app`'s package.json with every package a user adds at its newest version (the tarball stays). */
+function withNewestVersions(packageJson: Record<string, any>, core: ConsumerApp['core']): Record<string, any> {
+  const newest = (deps: Record<string, string> = {}) =>
+    Object.fromEntries(
+      Object.entries(deps).map(([name, spec]) => [
+        name,
+        spec.startsWith('file:') ? spec : (NEWEST[core][name] ?? 'latest'),
+      ]),
+    );
+  const overrides = Object.fromEntries(
+    Object.entries<string>(packageJson.overrides ?? {}).map(([name, spec]) => [
+      name,
+      spec.replace(/@[^@]+$/, '@latest'),
+    ]),
+  );
+  return {
+    ...packageJson,
+    dependencies: newest(packageJson.dependencies),
+    devDependencies: newest(packageJson.devDependencies),
+    ...(packageJson.overrides === undefined ? {} : { overrides }),
+  };
+}
+
+/** An example app copied beside the tarball (to `<name>-<versions>`) and installed with it: its directory. */
+function installExample(work: string, name: string, versions: Versions = 'pinned', core?: ConsumerApp['core']): string {
+  const app = join(work, `${name}-${versions}`);
   cpSync(join(ROOT, 'examples', name), app, { recursive: true });
+  if (versions === 'newest') {
+    const manifest = join(app, 'package.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify(withNewestVersions(JSON.parse(readFileSync(manifest, 'utf8')), core!), null, 2),
+    );
+  }
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app });
-  for (const dependency of ['constructs', 'cdktf']) {
+  for (const dependency of ['constructs', core ?? 'cdktf']) {
     const copies = copiesOf(app, dependency);
     if (copies.length !== 1)
       throw new CheckFailed(
@@ -86,12 +150,62 @@ function installExample(work: string, name: string): string {
   return app;
 }
 
+/** The installed version of `name` in `app`. */
+const installedVersion = (app: string, name: string): string =>
+  JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+/** The stack without the core's own metadata (`//`): what both cores must write alike. */
+const withoutMetadata = (stack: Record<string, any>): string => JSON.stringify({ ...stack, '//': undefined });
+
+/** Checks (a) to (e) on a stock app, and TypeScript 7 with the newest versions; returns its stack. */
+function checkConsumerApp(work: string, consumer: ConsumerApp, versions: Versions): Record<string, any> {
+  console.log(`${consumer.name}, ${versions} versions:`);
+  const app = installExample(work, consumer.name, versions, consumer.core);
+  const installed = ['typescript', 'ts-node', 'jest', 'ts-jest', consumer.core, 'constructs'].map(
+    (name) => `${name} ${installedVersion(app, name)}`,
+  );
+  console.log(`  installed ${installed.join(', ')}; one copy each of constructs and ${consumer.core}`);
+
+  run('npx', ['ts-node', 'main.ts'], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-ts-node') } });
+  const viaTsNode = stackIn(join(app, 'out-ts-node'));
+  console.log('  (a) synthesized through ts-node');
+
+  run('npx', ['tsc'], { cwd: app });
+  run('node', ['main.js'], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-tsc') } });
+  if (withoutMetadata(stackIn(join(app, 'out-tsc'))) !== withoutMetadata(viaTsNode))
+    throw new CheckFailed('the compiled app synthesized another stack than ts-node did');
+  console.log('  (b) compiled with tsc; the JavaScript synthesizes the same stack');
+
+  run('npx', ['jest'], { cwd: app });
+  console.log(`  (c) the app's Jest test with ${consumer.core}'s Testing matchers passes`);
+
+  checkCommands(app, join(app, 'out-tsc'));
+  console.log("  (d) the package's commands run from the app, with the documented exit codes");
+
+  if (versions === 'newest') checkTypeScript7(app, viaTsNode);
+  return viaTsNode;
+}
+
+/**
+ * TypeScript 7 (what `npm install typescript` gives today): its `tsc` compiles the app, with the one setting the docs
+ * name (`types`: TypeScript 6 and later include no @types package unless told), and `node main.js` synthesizes.
+ */
+function checkTypeScript7(app: string, expected: Record<string, any>): void {
+  const config = { extends: './tsconfig.json', compilerOptions: { types: ['node', 'jest'], outDir: 'ts7' } };
+  writeFileSync(join(app, 'tsconfig.ts7.json'), JSON.stringify(config));
+  run('npx', ['--yes', '--package', 'typescript@7', 'tsc', '-p', 'tsconfig.ts7.json'], { cwd: app });
+  run('node', [join('ts7', 'main.js')], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-ts7') } });
+  if (withoutMetadata(stackIn(join(app, 'out-ts7'))) !== withoutMetadata(expected))
+    throw new CheckFailed("TypeScript 7's build synthesized another stack than ts-node did");
+  console.log("  TypeScript 7's tsc compiles the app; its JavaScript synthesizes the same stack");
+}
+
 /** The example apps besides the consumer app: each synthesizes every stack it declares through ts-node. */
 function checkOtherExamples(work: string): void {
   const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true }).filter(
     (entry) =>
       entry.isDirectory() &&
-      entry.name !== 'consumer-app' &&
+      !CONSUMER_APPS.some((consumer) => consumer.name === entry.name) &&
       existsSync(join(ROOT, 'examples', entry.name, 'cdktf.json')),
   );
   for (const example of examples) {
@@ -127,7 +241,6 @@ function copiesOf(app: string, name: string): string[] {
 
 function main(): number {
   const work = mkdtempSync(join(tmpdir(), 'ci-consumer-'));
-  const app = join(work, 'consumer-app');
   try {
     console.log(`Consumer test in ${work}`);
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT }))[0];
@@ -136,28 +249,17 @@ function main(): number {
       `  tarball: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ` +
         `${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`,
     );
-    installExample(work, 'consumer-app');
-    const constructsVersion = JSON.parse(
-      readFileSync(join(app, 'node_modules', 'constructs', 'package.json'), 'utf8'),
-    ).version;
-    console.log(`  one copy each of constructs (${constructsVersion}, the app's own) and cdktf`);
-
-    run('npx', ['ts-node', 'main.ts'], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-ts-node') } });
-    const viaTsNode = stackIn(join(app, 'out-ts-node'));
-    console.log('  (a) synthesized through ts-node');
-
-    run('npx', ['tsc'], { cwd: app });
-    run('node', ['main.js'], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-tsc') } });
-    const viaTsc = stackIn(join(app, 'out-tsc'));
-    if (JSON.stringify(viaTsc.resource) !== JSON.stringify(viaTsNode.resource))
-      throw new CheckFailed('the compiled app synthesized other resources than ts-node did');
-    console.log('  (b) compiled with tsc; the JavaScript synthesizes the same stack');
-
-    run('npx', ['jest'], { cwd: app });
-    console.log("  (c) the app's Jest test with cdktf's Testing matchers passes");
-
-    checkCommands(app, join(app, 'out-tsc'));
-    console.log("  (d) the package's commands run from the app, with the documented exit codes");
+    const stacks = new Map<string, string>();
+    for (const versions of ['pinned', 'newest'] as const) {
+      for (const consumer of CONSUMER_APPS) {
+        stacks.set(`${consumer.name}, ${versions}`, withoutMetadata(checkConsumerApp(work, consumer, versions)));
+      }
+    }
+    const [first, ...others] = [...stacks];
+    for (const [name, stack] of others) {
+      if (stack !== first[1]) throw new CheckFailed(`${name} synthesized another stack than ${first[0]}`);
+    }
+    console.log(`The ${stacks.size} installs synthesize the same stack, but for each core's metadata`);
 
     checkOtherExamples(work);
     console.log(`Consumer test passed (${(statSync(join(work, TARBALL)).size / 1024).toFixed(0)} KiB tarball).`);

@@ -1,11 +1,10 @@
 /**
  * `npm run test:node-lines`: runs the Jest suites (with the loaders' and the app process's end-to-end ones), and a
- * synth of the default
- * configuration, under each Node.js LTS line the package supports besides the
- * one that runs CI. Each Node.js binary comes from the npm registry
- * (`node-linux-<arch>`, the package the `node` package installs from), into
- * node_modules/.cache, so the check needs no other network. The synth must
- * write the same stacks as under the Node.js that runs this script.
+ * synth of the default configuration, under each Node.js LTS line the package supports besides the one that runs
+ * this script. The releases are pinned in `.ci/node-lines.json`, which `.ci/run` also reads: on a machine whose
+ * Node.js is older than the floor, CI runs on the first of them. Each Node.js binary comes from the npm registry
+ * (`node-linux-<arch>`, the package the `node` package installs from), into `.cache/node/`, so the check needs no
+ * other network. The synth must write the same stacks as under the Node.js that runs this script.
  * Exit 0 when every line passes, 1 otherwise.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,11 +13,14 @@ import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { appCommand } from './app-command';
 
-/** The LTS lines tested here, beside the Node.js that runs CI: the latest release of each, pinned. */
-export const TESTED_NODE_LINES = ['22.23.5', '24.22.3', '26.12.1'] as const;
+/** The LTS lines CI tests, the floor first: the latest release of each, pinned. */
+export const TESTED_NODE_LINES: readonly string[] = JSON.parse(
+  readFileSync(resolve(__dirname, '..', '.ci', 'node-lines.json'), 'utf8'),
+);
 
 const ROOT = resolve(__dirname, '..');
-const CACHE = join(ROOT, 'node_modules', '.cache', 'node-lines');
+/** Where `.ci/run` and this script keep the binaries: outside node_modules, which `npm ci` empties. */
+const CACHE = join(ROOT, '.cache', 'node');
 const STACK_FILE = join('stacks', 'ci-sample-flask-app', 'cdk.tf.json');
 
 class LineFailed extends Error {}
@@ -85,7 +87,7 @@ function jestSummary(bin: string, args: readonly string[]): string {
 function main(): number {
   const expected = synthesize(undefined);
   let failed = 0;
-  for (const version of TESTED_NODE_LINES) {
+  for (const version of TESTED_NODE_LINES.filter((release) => `v${release}` !== process.version)) {
     const started = Date.now();
     try {
       const bin = nodeBin(version);

@@ -1,0 +1,41 @@
+// A team's own stack, with its own backend and providers, and the CI pipeline
+// construct from the installed package: what "Using the constructs in your own
+// stack" in the package's docs (docs/using-the-constructs.md) describes.
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import { GithubProvider } from '@cdktf/provider-github/lib/provider';
+import { App, S3Backend, TerraformOutput, TerraformStack } from 'cdktn';
+import { Construct } from 'constructs';
+import { CiPipeline } from 'cdktf-github-codepipeline-ci/cdktn';
+
+export class ApiCiStack extends TerraformStack {
+  public readonly ci: CiPipeline;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new S3Backend(this, {
+      bucket: 'acme-terraform-state',
+      key: 'platform/api-ci.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      kmsKeyId: 'alias/acme-terraform-state',
+    });
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    new GithubProvider(this, 'github', { owner: 'acme' });
+    this.ci = new CiPipeline(this, 'ci', {
+      name: 'api',
+      github: { owner: 'acme', repository: 'api', create: false },
+      trigger: 'connection',
+      registry: { type: 'ecr', image: 'api' },
+      appPath: 'services/api',
+    });
+    new TerraformOutput(this, 'pipeline_name', { value: this.ci.pipelineName });
+  }
+}
+
+// Synthesizes when run (`npx ts-node main.ts`, `node main.js`), not when a test imports the stack.
+if (require.main === module) {
+  const app = new App();
+  new ApiCiStack(app, 'api-ci');
+  app.synth();
+}

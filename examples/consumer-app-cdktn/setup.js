@@ -1,0 +1,2 @@
+const cdktn = require('cdktn');
+cdktn.Testing.setupJest();
