@@ -35,6 +35,11 @@ describe('resultsHeader', () => {
     expect(header.machine.loadAverage).toHaveLength(3);
     expect(header.node).toBe(process.version);
   });
+
+  test('THEN the core is the one CI_PIPELINES_CORE picks for the app, at its installed release', () => {
+    expect(resultsHeader(now, {}).core).toEqual({ name: 'cdktf', version: '0.21.0' });
+    expect(resultsHeader(now, { CI_PIPELINES_CORE: 'cdktn' }).core).toEqual({ name: 'cdktn', version: '0.24.0' });
+  });
 });
 
 describe('describeCommit', () => {
@@ -61,7 +66,7 @@ describe('writeReport', () => {
   let header: ResultsHeader;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bench-results-test-'));
-    header = resultsHeader(new Date('2026-03-01T12:34:56.789Z'));
+    header = resultsHeader(new Date('2026-03-01T12:34:56.789Z'), {});
     const report: Report = {
       name: 'peers',
       command: 'npm run bench -- --peers',
@@ -81,18 +86,19 @@ describe('writeReport', () => {
   test('GIVEN a report THEN the Markdown is headed by its command, date, commit, machine and Node.js version', () => {
     const lines = markdown.split('\n');
     expect(lines[0]).toBe('# `npm run bench -- --peers`');
-    expect(lines.slice(2, 7)).toEqual([
+    expect(lines.slice(2, 8)).toEqual([
       '- Date: 2026-03-01T12:34:56.789Z',
       `- Commit: ${header.commit}`,
       expect.stringMatching(new RegExp(`^- Machine: ${availableParallelism()} × .+, [\\d.]+ GiB RAM, .+, kernel .+`)),
       expect.stringMatching(/^- Load average as the benchmark started \(1, 5, 15 min\): [\d.]+, [\d.]+, [\d.]+$/),
       `- Node.js: ${process.version}`,
+      `- Core: ${header.core.name} ${header.core.version} (CI_PIPELINES_CORE unset)`,
     ]);
     expect(markdown).toContain('| default configuration |\n\nEvery target met.\n\n## How measured\n');
   });
 
   test('THEN the JSON starts with the same header fields, then the raw samples', () => {
-    expect(Object.keys(json).slice(0, 4)).toEqual(['date', 'commit', 'machine', 'node']);
+    expect(Object.keys(json).slice(0, 5)).toEqual(['date', 'commit', 'machine', 'node', 'core']);
     expect(json).toMatchObject({
       date: '2026-03-01T12:34:56.789Z',
       node: process.version,
@@ -100,5 +106,21 @@ describe('writeReport', () => {
       command: 'npm run bench -- --peers',
       rows: [{ samples: [{ wallMs: 345.6 }] }],
     });
+  });
+
+  test("GIVEN a report of CDK Terrain's runs THEN its files are named for the core too, beside cdktf's", () => {
+    const cdktn = resultsHeader(new Date('2026-03-01T12:34:56.789Z'), { CI_PIPELINES_CORE: 'cdktn' });
+    const report: Report = {
+      name: 'peers',
+      command: 'x',
+      header: cdktn,
+      table: '',
+      howMeasured: [],
+      verdict: [],
+      data: {},
+    };
+    const paths = writeReport(report, dir);
+    expect(paths.markdown).toBe(join(dir, `peers-node${process.versions.node.split('.')[0]}-cdktn.md`));
+    expect(readFileSync(paths.markdown, 'utf8')).toContain('\n- Core: cdktn 0.24.0 (CI_PIPELINES_CORE=cdktn)\n');
   });
 });

@@ -44,7 +44,7 @@ const BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node20',
+  target: 'node22',
   mainFields: ['main'],
   // jsonc-parser's `main` is a UMD build that esbuild cannot follow: Node loads it.
   external: ['jsonc-parser'],
@@ -122,6 +122,6 @@ if (process.argv.includes('--build')) {
   build();
 } else {
   if (!isFresh()) build();
-  enableCompileCache?.();
+  enableCompileCache();
   require(BUNDLE).main();
 }

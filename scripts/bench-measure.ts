@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
+import { CORE_SWITCH, type CoreName, DEFAULT_CORE, selectedCore } from '../app/cores.cjs';
 import { SPEEDUPS_SWITCH } from '../app/speedups';
 import { appCommand, PROJECT_ROOT } from './app-command';
 import { fleetConfig } from './fleet';
@@ -430,6 +431,8 @@ export interface ResultsHeader {
   readonly commit: string;
   readonly machine: Machine;
   readonly node: string;
+  /** The core the app's runs use (`CI_PIPELINES_CORE`, app/cores.cjs), and its installed release. */
+  readonly core: { readonly name: CoreName; readonly version: string };
 }
 
 /** The distribution's name from /etc/os-release, if the file says one. */
@@ -477,8 +480,16 @@ function gitCommit(): string {
 }
 
 /** The header of a report measured now, on this machine, from this checkout. */
-export function resultsHeader(now: Date = new Date()): ResultsHeader {
-  return { date: now.toISOString(), commit: gitCommit(), machine: machine(), node: process.version };
+export function resultsHeader(now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): ResultsHeader {
+  const name = selectedCore(env);
+  const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8'));
+  return {
+    date: now.toISOString(),
+    commit: gitCommit(),
+    machine: machine(),
+    node: process.version,
+    core: { name, version },
+  };
 }
 
 /** The header as the Markdown report's first lines. */
@@ -490,6 +501,7 @@ export function headerMarkdown(header: ResultsHeader): string[] {
     `- Machine: ${m.cpuCount} × ${m.cpu}, ${m.ramGiB} GiB RAM, ${m.os}, kernel ${m.kernel}`,
     `- Load average as the benchmark started (1, 5, 15 min): ${m.loadAverage.join(', ')}`,
     `- Node.js: ${header.node}`,
+    `- Core: ${header.core.name} ${header.core.version} (${CORE_SWITCH}${header.core.name === DEFAULT_CORE ? ' unset' : `=${header.core.name}`})`,
   ];
 }
 
@@ -528,18 +540,21 @@ export function reportMarkdown(report: Report): string {
 
 /** The JSON report: the header's fields first, then the command, how it was measured and the raw figures. */
 export function reportJson(report: Report): string {
-  const { date, commit, machine: onMachine, node } = report.header;
-  const body = { date, commit, machine: onMachine, node, command: report.command, ...report.data };
+  const { date, commit, machine: onMachine, node, core } = report.header;
+  const body = { date, commit, machine: onMachine, node, core, command: report.command, ...report.data };
   return `${JSON.stringify({ ...body, howMeasured: report.howMeasured }, null, 2)}\n`;
 }
 
 /**
  * Writes the report's two files to `dir` (bench/results/ by default), named for the Node.js line that ran it
- * (`peers-node20.md`), since the figures differ from one line to the next; returns their paths.
+ * (`peers-node22.md`) and the core when it is not cdktf (`peers-node22-cdktn.md`), since the figures differ from one
+ * to the next; returns their paths.
  */
 export function writeReport(report: Report, dir: string = RESULTS_DIR): { markdown: string; json: string } {
   mkdirSync(dir, { recursive: true });
-  const stem = `${report.name}-node${process.versions.node.split('.')[0]}`;
+  // One file per Node.js line and core: cdktf's keep their names from before there were two cores.
+  const core = report.header.core.name === DEFAULT_CORE ? '' : `-${report.header.core.name}`;
+  const stem = `${report.name}-node${process.versions.node.split('.')[0]}${core}`;
   const paths = { markdown: join(dir, `${stem}.md`), json: join(dir, `${stem}.json`) };
   writeFileSync(paths.markdown, reportMarkdown(report));
   writeFileSync(paths.json, reportJson(report));

@@ -280,9 +280,8 @@ const HOW_MEASURED: readonly string[] = [
   'Speedups off: `CI_PIPELINES_SPEEDUPS=off`, which runs cdktf as installed (app/speedups/); the ratio is what the ' +
     'speedups buy. First run after an edit: before each run the file’s modification time is set to now. A ' +
     'TypeScript edit (`main.ts`) makes app/launch.cjs rebuild the esbuild bundle (dist/app/main.js) before it runs ' +
-    'it, which the row checks. The bundle’s bytes are the same, so on Node.js 22.1 and later V8’s compile cache ' +
-    'still matches it, and a real edit adds the compilation of the bundle (on Node.js 20, which has no compile ' +
-    'cache, every run compiles it). A configuration-only edit ' +
+    'it, which the row checks. The bundle’s bytes are the same, so V8’s compile cache still matches it, and a real ' +
+    'edit adds the compilation of the bundle. A configuration-only edit ' +
     '(`config/pipelines.json`, or any file named by `CI_PIPELINES_CONFIG`) costs nothing extra: the configuration ' +
     'is read when the app runs, not bundled, so the bundle is not rebuilt (the row checks that too).',
   TEST_HOW_MEASURED,
