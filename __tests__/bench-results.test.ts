@@ -92,7 +92,7 @@ describe('writeReport', () => {
       expect.stringMatching(new RegExp(`^- Machine: ${availableParallelism()} × .+, [\\d.]+ GiB RAM, .+, kernel .+`)),
       expect.stringMatching(/^- Load average as the benchmark started \(1, 5, 15 min\): [\d.]+, [\d.]+, [\d.]+$/),
       `- Node.js: ${process.version}`,
-      `- Core: ${header.core.name} ${header.core.version} (CI_PIPELINES_CORE unset)`,
+      `- Core: ${header.core.name} ${header.core.version} (picked by CI_PIPELINES_CORE)`,
     ]);
     expect(markdown).toContain('| default configuration |\n\nEvery target met.\n\n## How measured\n');
   });
@@ -121,6 +121,6 @@ describe('writeReport', () => {
     };
     const paths = writeReport(report, dir);
     expect(paths.markdown).toBe(join(dir, `peers-node${process.versions.node.split('.')[0]}-cdktn.md`));
-    expect(readFileSync(paths.markdown, 'utf8')).toContain('\n- Core: cdktn 0.24.0 (CI_PIPELINES_CORE=cdktn)\n');
+    expect(readFileSync(paths.markdown, 'utf8')).toContain('\n- Core: cdktn 0.24.0 (picked by CI_PIPELINES_CORE)\n');
   });
 });

@@ -501,7 +501,7 @@ export function headerMarkdown(header: ResultsHeader): string[] {
     `- Machine: ${m.cpuCount} × ${m.cpu}, ${m.ramGiB} GiB RAM, ${m.os}, kernel ${m.kernel}`,
     `- Load average as the benchmark started (1, 5, 15 min): ${m.loadAverage.join(', ')}`,
     `- Node.js: ${header.node}`,
-    `- Core: ${header.core.name} ${header.core.version} (${CORE_SWITCH}${header.core.name === DEFAULT_CORE ? ' unset' : `=${header.core.name}`})`,
+    `- Core: ${header.core.name} ${header.core.version} (picked by ${CORE_SWITCH})`,
   ];
 }
 
