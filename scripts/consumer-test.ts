@@ -8,11 +8,12 @@
  * for every package a new user adds (NEWEST below: what docs/cdktf-or-cdk-terrain.md says works). Each install
  * checks that:
  *   (a) the app synthesizes through ts-node (`npx ts-node main.ts`, cdktf.json's app);
- *   (b) it compiles with `tsc`, and the JavaScript synthesizes the same stack;
+ *   (b) it compiles with `tsc`, and the JavaScript synthesizes the same stack (so does `cdktn synth`, in the cdktn
+ *       app, which has cdktn-cli);
  *   (c) its Jest test with its core's `Testing` matchers passes;
  *   (d) the package's commands run from the app (`npx cdktf-ci-guardrails`, `cdktf-ci-diagram`,
  *       `cdktf-ci-plan-summary`), with their exit codes;
- *   (e) one copy of `constructs` and of the core is installed;
+ *   (e) the package loads the app's own `constructs` and core;
  * and, with the newest versions, that TypeScript 7's `tsc` compiles the app and its JavaScript synthesizes the same
  * stack. Both apps must synthesize the same stack but for the core's metadata. Every other example app
  * (`examples/<name>/`, with its own package.json and cdktf.json) is installed the same way and must synthesize its
@@ -139,12 +140,15 @@ function installExample(work: string, name: string, versions: Versions = 'pinned
     );
   }
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app });
+  // The package must take the app's own copies (peers): each resolves to the same file from the package as from the
+  // app. (A CLI may carry copies of its own, outside the construct tree.)
+  const ours = join(app, 'node_modules', 'cdktf-github-codepipeline-ci');
   for (const dependency of ['constructs', core ?? 'cdktf']) {
-    const copies = copiesOf(app, dependency);
-    if (copies.length !== 1)
+    const [fromApp, fromPackage] = [app, ours].map((dir) => resolvedFrom(dir, `${dependency}/package.json`));
+    if (fromApp !== fromPackage)
       throw new CheckFailed(
-        `${name}: ${copies.length} copies of ${dependency} installed (${copies.join(', ')}): the package must take ` +
-          `the app's own as a peer`,
+        `${name}: the package loads ${dependency} from ${fromPackage}, the app from ${fromApp}: the package must ` +
+          `take the app's own as a peer`,
       );
   }
   return app;
@@ -164,7 +168,7 @@ function checkConsumerApp(work: string, consumer: ConsumerApp, versions: Version
   const installed = ['typescript', 'ts-node', 'jest', 'ts-jest', consumer.core, 'constructs'].map(
     (name) => `${name} ${installedVersion(app, name)}`,
   );
-  console.log(`  installed ${installed.join(', ')}; one copy each of constructs and ${consumer.core}`);
+  console.log(`  installed ${installed.join(', ')}; the package loads the app's constructs and ${consumer.core}`);
 
   run('npx', ['ts-node', 'main.ts'], { cwd: app, env: { CDKTF_OUTDIR: join(app, 'out-ts-node') } });
   const viaTsNode = stackIn(join(app, 'out-ts-node'));
@@ -175,6 +179,14 @@ function checkConsumerApp(work: string, consumer: ConsumerApp, versions: Version
   if (withoutMetadata(stackIn(join(app, 'out-tsc'))) !== withoutMetadata(viaTsNode))
     throw new CheckFailed('the compiled app synthesized another stack than ts-node did');
   console.log('  (b) compiled with tsc; the JavaScript synthesizes the same stack');
+
+  if (consumer.core === 'cdktn') {
+    // The CLI reads cdktf.json (its `app`, its targetVersions) and writes to --output.
+    run('npx', ['cdktn', 'synth', '--output', join(app, 'out-cli')], { cwd: app });
+    if (withoutMetadata(stackIn(join(app, 'out-cli'))) !== withoutMetadata(viaTsNode))
+      throw new CheckFailed('`cdktn synth` synthesized another stack than ts-node did');
+    console.log('  `cdktn synth` writes the same stack');
+  }
 
   run('npx', ['jest'], { cwd: app });
   console.log(`  (c) the app's Jest test with ${consumer.core}'s Testing matchers passes`);
@@ -231,12 +243,10 @@ function stackIn(outdir: string): Record<string, any> {
   return json;
 }
 
-/** The installed copies of a package, by path. */
-function copiesOf(app: string, name: string): string[] {
-  const result = spawnSync('npm', ['ls', name, '--all', '--parseable'], { cwd: app, encoding: 'utf8' });
-  return String(result.stdout)
-    .split('\n')
-    .filter((line) => line.endsWith(`node_modules/${name}`));
+/** The file Node.js loads for `specifier` when a module in `dir` requires it. */
+function resolvedFrom(dir: string, specifier: string): string {
+  const script = `process.stdout.write(require.resolve(${JSON.stringify(specifier)}, { paths: [process.cwd()] }))`;
+  return run('node', ['-e', script], { cwd: dir });
 }
 
 function main(): number {

@@ -66,11 +66,12 @@ function synthesize(bin: string | undefined): string {
 
 /**
  * Jest's runs on each line: the suites of `npm test`, and the part of `npm run test:slow` that Node.js versions change:
- * the loaders end to end, and the app as a process writing what a synth in the test process writes.
+ * the loaders end to end, the app as a process writing what a synth in the test process writes, and each core's CLI
+ * (which the docs say starts, or not, on each line).
  */
 const JEST_RUNS: readonly (readonly string[])[] = [
   [],
-  ['--config', 'jest.slow.config.js', '__tests__/app/(process|launch)\\.slow'],
+  ['--config', 'jest.slow.config.js', '__tests__/app/(process|launch|core-clis)\\.slow'],
 ];
 
 /** Jest's summary line for `args` under `bin`'s Node.js; a failure throws with Jest's output. */

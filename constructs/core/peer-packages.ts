@@ -35,13 +35,54 @@ export function missingPeerPackages(peers: readonly (() => unknown)[] = PEER_PAC
   });
 }
 
+/** Whether a package is installed where this file is (resolved, not loaded; the build renames no `require.resolve`). */
+const isInstalled = (name: string): boolean => {
+  try {
+    require.resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Each core's packages, by their names' first part, and the package's form for that core. */
+const FORMS = [
+  { core: 'cdktf', coreName: 'cdktf', prefix: '@cdktf/', entry: 'cdktf-github-codepipeline-ci' },
+  { core: 'CDK Terrain', coreName: 'cdktn', prefix: '@cdktn/', entry: 'cdktf-github-codepipeline-ci/cdktn' },
+] as const;
+
+/**
+ * When the packages missing are one core's and the project has the other core: the form the project should import.
+ * (A cdktn project always has a package named cdktf too, for the github provider, so cdktn is what tells them apart.)
+ */
+export function otherFormHint(missing: readonly string[], installed: (name: string) => boolean = isInstalled): string {
+  const [cdktf, cdktn] = FORMS;
+  // A core's own packages: the core, and its providers but the github one, which both forms use.
+  const missingOf = (form: (typeof FORMS)[number]) =>
+    missing.some(
+      (name) => name === form.coreName || (name.startsWith(form.prefix) && name !== '@cdktf/provider-github'),
+    );
+  const other =
+    missingOf(cdktf) && installed(cdktn.coreName)
+      ? cdktn
+      : missingOf(cdktn) && !installed(cdktn.coreName)
+        ? cdktf
+        : undefined;
+  if (other === undefined) return '';
+  return `Your project runs on ${other.core}: import ${other.entry}, the package's form for it, instead. `;
+}
+
 /** The consumer's project lacks peers this form needs. */
 export class MissingPeerPackagesError extends Error {
-  constructor(readonly packages: readonly string[]) {
+  constructor(
+    readonly packages: readonly string[],
+    hint: string = '',
+  ) {
     super(
       `cdktf-github-codepipeline-ci needs ${packages.join(', ')} in your project (peer dependencies of the form ` +
         `you import; docs/cdktf-or-cdk-terrain.md says which packages go with which core). ` +
-        `Install ${packages.length === 1 ? 'it' : 'them'}: npm install ${packages.join(' ')}`,
+        `${hint}${hint === '' ? 'Install' : 'Otherwise install'} ${packages.length === 1 ? 'it' : 'them'}: ` +
+        `npm install ${packages.join(' ')}`,
     );
     this.name = 'MissingPeerPackagesError';
   }
@@ -84,6 +125,6 @@ export class GithubProviderCoreError extends Error {
  */
 export function requirePeerPackages(peers: readonly (() => unknown)[] = PEER_PACKAGES): void {
   const missing = missingPeerPackages(peers);
-  if (missing.length > 0) throw new MissingPeerPackagesError(missing);
+  if (missing.length > 0) throw new MissingPeerPackagesError(missing, otherFormHint(missing));
   if (githubProviderCore().name !== ownCore().name) throw new GithubProviderCoreError(ownCore());
 }

@@ -3,12 +3,14 @@
 // stack" in the package's docs (docs/using-the-constructs.md) describes.
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { App, S3Backend, TerraformOutput, TerraformStack } from 'cdktn';
+import { App, Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktn';
 import { Construct } from 'constructs';
 import { CiPipeline } from 'cdktf-github-codepipeline-ci/cdktn';
+import { SecurityChecks } from 'cdktf-github-codepipeline-ci/cdktn/guardrails';
 
 export class ApiCiStack extends TerraformStack {
   public readonly ci: CiPipeline;
+  public readonly web: CiPipeline;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -29,13 +31,22 @@ export class ApiCiStack extends TerraformStack {
       registry: { type: 'ecr', image: 'api' },
       appPath: 'services/api',
     });
+    // Webhook mode with Docker Hub credentials: write-only arguments, which only Terraform 1.11 and later run.
+    this.web = new CiPipeline(this, 'web', {
+      name: 'web',
+      github: { owner: 'acme', repository: 'web', create: false },
+      registry: { type: 'dockerhub', image: 'acme/web' },
+    });
     new TerraformOutput(this, 'pipeline_name', { value: this.ci.pipelineName });
+    Aspects.of(this).add(new SecurityChecks()); // the package's guardrails, on this stack
   }
 }
 
 // Synthesizes when run (`npx ts-node main.ts`, `node main.js`), not when a test imports the stack.
 if (require.main === module) {
-  const app = new App();
+  // CDK Terrain reads cdktf.json's targetVersions only when its CLI starts the app: the same here, for
+  // `npx ts-node main.ts` and `node main.js` (docs/cdktf-or-cdk-terrain.md, "targetVersions").
+  const app = new App({ context: { targetVersions: { terraform: '>=1.11.0' } } });
   new ApiCiStack(app, 'api-ci');
   app.synth();
 }

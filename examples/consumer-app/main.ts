@@ -3,12 +3,14 @@
 // stack" in the package's docs (docs/using-the-constructs.md) describes.
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
-import { App, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CiPipeline } from 'cdktf-github-codepipeline-ci';
+import { SecurityChecks } from 'cdktf-github-codepipeline-ci/guardrails';
 
 export class ApiCiStack extends TerraformStack {
   public readonly ci: CiPipeline;
+  public readonly web: CiPipeline;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -29,7 +31,14 @@ export class ApiCiStack extends TerraformStack {
       registry: { type: 'ecr', image: 'api' },
       appPath: 'services/api',
     });
+    // Webhook mode with Docker Hub credentials: write-only arguments, which only Terraform 1.11 and later run.
+    this.web = new CiPipeline(this, 'web', {
+      name: 'web',
+      github: { owner: 'acme', repository: 'web', create: false },
+      registry: { type: 'dockerhub', image: 'acme/web' },
+    });
     new TerraformOutput(this, 'pipeline_name', { value: this.ci.pipelineName });
+    Aspects.of(this).add(new SecurityChecks()); // the package's guardrails, on this stack
   }
 }
 

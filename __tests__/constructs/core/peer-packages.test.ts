@@ -4,6 +4,7 @@ import {
   githubProviderCore,
   MissingPeerPackagesError,
   missingPeerPackages,
+  otherFormHint,
   requirePeerPackages,
 } from '../../../constructs/core/peer-packages';
 
@@ -24,11 +25,44 @@ describe('the peers this form of the package needs', () => {
     const peers = [() => ({}), notInstalled('@cdktn/provider-random'), notInstalled('@cdktn/provider-aws')];
     expect(missingPeerPackages(peers)).toEqual(['@cdktn/provider-random', '@cdktn/provider-aws']);
     expect(() => requirePeerPackages(peers)).toThrow(MissingPeerPackagesError);
-    expect(() => requirePeerPackages(peers)).toThrow(
+    expect(new MissingPeerPackagesError(['@cdktn/provider-random', '@cdktn/provider-aws']).message).toBe(
       'cdktf-github-codepipeline-ci needs @cdktn/provider-random, @cdktn/provider-aws in your project (peer ' +
         'dependencies of the form you import; docs/cdktf-or-cdk-terrain.md says which packages go with which core). ' +
         'Install them: npm install @cdktn/provider-random @cdktn/provider-aws',
     );
+  });
+
+  describe("the other core's packages missing, in a project of the other core: the form to import instead", () => {
+    const installedOnly =
+      (...names: string[]) =>
+      (name: string) =>
+        names.includes(name);
+
+    test("the cdktf form in a CDK Terrain project (cdktf there is cdktn, by the github provider's override)", () => {
+      const missing = ['@cdktf/provider-aws', '@cdktf/provider-random'];
+      const hint = otherFormHint(missing, installedOnly('cdktf', 'cdktn', 'constructs'));
+      expect(hint).toBe(
+        "Your project runs on CDK Terrain: import cdktf-github-codepipeline-ci/cdktn, the package's form for it, " +
+          'instead. ',
+      );
+      expect(new MissingPeerPackagesError(missing, hint).message).toMatch(
+        /\. Your project runs on CDK Terrain: .* instead\. Otherwise install them: npm install @cdktf\/provider-aws/,
+      );
+    });
+
+    test('the cdktn form in a cdktf project', () => {
+      const missing = ['cdktn', '@cdktn/provider-aws', '@cdktn/provider-random'];
+      expect(otherFormHint(missing, installedOnly('cdktf', 'constructs'))).toBe(
+        "Your project runs on cdktf: import cdktf-github-codepipeline-ci, the package's form for it, instead. ",
+      );
+    });
+
+    test("no hint when the project has its form's core: a provider of its own core is missing", () => {
+      expect(otherFormHint(['@cdktn/provider-random'], installedOnly('cdktf', 'cdktn'))).toBe('');
+      expect(otherFormHint(['@cdktf/provider-random'], installedOnly('cdktf'))).toBe('');
+      expect(otherFormHint(['@cdktf/provider-github'], installedOnly('cdktf'))).toBe('');
+      expect(otherFormHint(['@cdktf/provider-github'], installedOnly('cdktf', 'cdktn'))).toBe('');
+    });
   });
 
   test('an installed package that fails to load keeps its own error', () => {

@@ -7,7 +7,10 @@ import 'cdktn/lib/testing/adapters/jest'; // the types of cdktn's matchers, as c
 import { ApiCiStack } from '../main';
 
 describe('ApiCiStack', () => {
-  const synthesized = Testing.synth(new ApiCiStack(Testing.app(), 'api-ci'));
+  // With cdktn's validations (`true`), which check each feature against the releases the app targets: a test's app
+  // reads no cdktf.json, so it gets the targets as main.ts's does.
+  const app = Testing.app({ context: { targetVersions: { terraform: '>=1.11.0' } } });
+  const synthesized = Testing.synth(new ApiCiStack(app, 'api-ci'), true);
 
   it('has the pipeline, its build and the pull-request build', () => {
     expect(synthesized).toHaveResourceWithProperties(Codepipeline, {
@@ -18,5 +21,12 @@ describe('ApiCiStack', () => {
     expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'api' });
     expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'api-pull-requests' });
     expect(synthesized).toHaveResource(CodebuildWebhook);
+    expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'web' });
+  });
+
+  it("refuses a build image nobody pinned, through the package's guardrails", () => {
+    const stack = new ApiCiStack(Testing.app({ context: { targetVersions: { terraform: '>=1.11.0' } } }), 'api-ci');
+    stack.ci.buildProject.resources.project.addOverride('environment.image', 'someone/image:latest');
+    expect(() => Testing.synth(stack, true)).toThrow(/CIP_CB_1 Privileged builds run only on CodeBuild-managed images/);
   });
 });

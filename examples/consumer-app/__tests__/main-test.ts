@@ -18,5 +18,12 @@ describe('ApiCiStack', () => {
     expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'api' });
     expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'api-pull-requests' });
     expect(synthesized).toHaveResource(CodebuildWebhook);
+    expect(synthesized).toHaveResourceWithProperties(CodebuildProject, { name: 'web' });
+  });
+
+  it("refuses a build image nobody pinned, through the package's guardrails", () => {
+    const stack = new ApiCiStack(Testing.app(), 'api-ci');
+    stack.ci.buildProject.resources.project.addOverride('environment.image', 'someone/image:latest');
+    expect(() => Testing.synth(stack, true)).toThrow(/CIP_CB_1 Privileged builds run only on CodeBuild-managed images/);
   });
 });
