@@ -122,6 +122,7 @@ if (process.argv.includes('--build')) {
   build();
 } else {
   if (!isFresh()) build();
-  enableCompileCache();
+  // Absent before Node.js 22.1: below the floor (package.json's engines, which npm warns of) the app runs uncached.
+  enableCompileCache?.();
   require(BUNDLE).main();
 }
