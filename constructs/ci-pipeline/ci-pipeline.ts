@@ -27,6 +27,7 @@ import {
   credentialsSecretName,
   DEFAULT_BUILD_TOKEN_SECRET,
   keyAliasName,
+  namedResourcesOf,
   notificationRuleNames,
   notificationTopicName,
   notifiesFailures,
@@ -108,6 +109,11 @@ export class CiPipeline extends Construct {
     // their prefixes.
     claimStackName('CiPipeline', this, 'pipelineName', props.name, 'name');
     claimStackName('CiPipeline', this, 'terraformNamePrefix', this.terraformNamePrefix, 'terraformNamePrefix');
+    // And so are the names AWS holds unique in the account and region, which two names can share (an artifact folder
+    // is the name's first 20 characters, IAM compares role names without case): refused as the configuration is.
+    for (const { kind, name, prop } of namedResourcesOf(props)) {
+      claimStackName('CiPipeline', this, { accountUnique: kind }, name, prop);
+    }
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);
     this.pullRequestStatusContext = buildsPullRequests(props) ? pullRequestStatusContext(props.name) : undefined;

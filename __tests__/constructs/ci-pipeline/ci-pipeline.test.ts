@@ -322,6 +322,38 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
     );
   });
 
+  test(
+    'two names that make one account-unique name are refused as the configuration refuses them: the artifact ' +
+      "folder of a shared bucket is the name's first 20 characters",
+    () => {
+      const stack = new TerraformStack(testApp(), 'team');
+      const shared = { artifactBucketName: 'acme-ci-artifacts' };
+      new CiPipeline(stack, 'a', pipelineProps({ name: 'payments-service-backend-a', ...shared }));
+      expect(
+        () => new CiPipeline(stack, 'b', pipelineProps({ name: 'payments-service-backend-b', ...shared })),
+      ).toThrow(
+        'CiPipeline at team/b: invalid prop "name" = "payments-service-bac": must be unique in the account and ' +
+          'region: team/a creates the artifact folder (the first 20 characters of the name) in ' +
+          's3://acme-ci-artifacts "payments-service-bac" too',
+      );
+      // In buckets of their own, the same two names keep their folders apart.
+      const apart = new TerraformStack(testApp(), 'apart');
+      new CiPipeline(
+        apart,
+        'a',
+        pipelineProps({ name: 'payments-service-backend-a', artifactBucketName: 'one-bucket' }),
+      );
+      expect(
+        () =>
+          new CiPipeline(
+            apart,
+            'b',
+            pipelineProps({ name: 'payments-service-backend-b', artifactBucketName: 'other' }),
+          ),
+      ).not.toThrow();
+    },
+  );
+
   test('a prefix two pipelines share is refused, naming the prop, the value and the other pipeline', () => {
     expect(() => twoPipelines(['ci_', 'ci_'])).toThrow(
       'CiPipeline at team/web-app: invalid prop "terraformNamePrefix" = "ci_": ' +
