@@ -11,10 +11,10 @@
  * A type error in either form prints TypeScript's diagnostics and exits 1, with `dist/` removed: nothing half-built
  * is left to pack.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
-import { CORES, type CoreName, specifierFor } from '../app/cores.cjs';
+import { CORE_NAMES, CORES, type CoreName, specifierFor } from '../app/cores.cjs';
 
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -103,24 +103,16 @@ function rewriteForm(core: CoreName, files: readonly string[]): void {
   }
 }
 
-/** Every file under `dir`. */
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
-
 function main(): number {
   rmSync(DIST, { recursive: true, force: true });
   try {
-    compile('cdktf');
-    const cdktnFiles = compile('cdktn');
-    rewriteForm('cdktn', cdktnFiles);
-    const count = (dir: string) => filesUnder(dir).filter((file) => !file.startsWith(OUT_DIRS.cdktn)).length;
+    const built = CORE_NAMES.map((core) => {
+      const files = compile(core);
+      if (Object.keys(CORES[core].renames).length > 0) rewriteForm(core, files);
+      return `${relative(ROOT, OUT_DIRS[core])}/ (${core}, ${files.length} files)`;
+    });
     // On stderr: `npm pack --json` runs this (prepack), and its stdout is the pack's JSON.
-    process.stderr.write(
-      `Built ${relative(ROOT, OUT_DIRS.cdktf)}/ (cdktf, ${count(OUT_DIRS.cdktf)} files) and ` +
-        `${relative(ROOT, OUT_DIRS.cdktn)}/ (cdktn, ${cdktnFiles.length} files)\n`,
-    );
+    process.stderr.write(`Built ${built.join(' and ')}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof BuildFailed)) throw error;

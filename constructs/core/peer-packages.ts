@@ -107,10 +107,10 @@ export function githubProviderCore(): { name: string; version: string } {
 
 /** `@cdktf/provider-github` runs on another core than this form. */
 export class GithubProviderCoreError extends Error {
-  constructor(core: { name: string; version: string }) {
+  constructor(core: { name: string; version: string }, githubCore: { name: string; version: string }) {
     super(
-      `cdktf-github-codepipeline-ci: @cdktf/provider-github runs on a core of its own here, not on ${core.name} ` +
-        `${core.version}, and a resource of one core fails in a stack of the other. There is no ` +
+      `cdktf-github-codepipeline-ci: @cdktf/provider-github runs on ${githubCore.name} ${githubCore.version} here, ` +
+        `beside ${core.name} ${core.version}, and a resource of one core fails in a stack of the other. There is no ` +
         `@cdktn/provider-github yet: make the cdktf one run on ${core.name} by adding ` +
         `"overrides": { "cdktf": "npm:${core.name}@^${core.version}" } to your package.json, then npm install ` +
         `(docs/cdktf-or-cdk-terrain.md).`,
@@ -126,5 +126,6 @@ export class GithubProviderCoreError extends Error {
 export function requirePeerPackages(peers: readonly (() => unknown)[] = PEER_PACKAGES): void {
   const missing = missingPeerPackages(peers);
   if (missing.length > 0) throw new MissingPeerPackagesError(missing, otherFormHint(missing));
-  if (githubProviderCore().name !== ownCore().name) throw new GithubProviderCoreError(ownCore());
+  const githubCore = githubProviderCore();
+  if (githubCore.name !== ownCore().name) throw new GithubProviderCoreError(ownCore(), githubCore);
 }

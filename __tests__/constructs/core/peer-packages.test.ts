@@ -77,8 +77,12 @@ describe('the peers this form of the package needs', () => {
   });
 
   test('a github provider on another core is refused with the override that fixes it', () => {
-    expect(new GithubProviderCoreError({ name: 'cdktn', version: '0.24.0' }).message).toBe(
-      'cdktf-github-codepipeline-ci: @cdktf/provider-github runs on a core of its own here, not on cdktn 0.24.0, ' +
+    const error = new GithubProviderCoreError(
+      { name: 'cdktn', version: '0.24.0' },
+      { name: 'cdktf', version: '0.21.0' },
+    );
+    expect(error.message).toBe(
+      'cdktf-github-codepipeline-ci: @cdktf/provider-github runs on cdktf 0.21.0 here, beside cdktn 0.24.0, ' +
         'and a resource of one core fails in a stack of the other. There is no @cdktn/provider-github yet: make the ' +
         'cdktf one run on cdktn by adding "overrides": { "cdktf": "npm:cdktn@^0.24.0" } to your package.json, then ' +
         'npm install (docs/cdktf-or-cdk-terrain.md).',
