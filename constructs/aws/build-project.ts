@@ -498,6 +498,7 @@ export class BuildProject extends Construct implements IBuildProject {
       description:
         props.description ?? `Tests and builds ${appPath === '.' ? 'the repository' : appPath}; run by CodePipeline`,
       serviceRole: this.role.roleArn,
+      dependsOn: this.role.permissionResources,
       buildTimeout: props.timeoutMinutes ?? 30,
       queuedTimeout: props.queuedTimeoutMinutes ?? 60,
       concurrentBuildLimit: props.concurrentBuildLimit,

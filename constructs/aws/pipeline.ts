@@ -163,6 +163,7 @@ export class Pipeline extends Construct implements IPipeline {
       name: props.pipelineName,
       pipelineType: props.pipelineType ?? 'V2',
       roleArn: this.role.roleArn,
+      dependsOn: this.role.permissionResources,
       artifactStore: [
         {
           type: 'S3',

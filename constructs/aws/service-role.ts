@@ -2,7 +2,7 @@ import { requireAwsProvider } from '../private/provider-versions';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Lazy } from 'cdktf';
+import { ITerraformDependable, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { CONFUSED_DEPUTY_SERVICES } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
@@ -213,6 +213,16 @@ export class ServiceRole extends Construct implements IServiceRole {
   public addToPolicy(statement: PolicyStatement): PolicyStatement | undefined {
     throwIfInvalid('ServiceRole.addToPolicy', this, statementProblems(statement));
     return this.statements.add(statement);
+  }
+
+  /**
+   * The resources that hold the role's permissions. Whatever its service runs as the role lists them in `dependsOn`:
+   * the role's ARN alone orders a resource after the role, not after its inline policy, and services act as soon as
+   * the resource exists (CodePipeline starts a run when the pipeline is created; CodeBuild reads the source token
+   * when its webhook is). aws-cdk-lib orders a pipeline after its role's default policy for the same reason.
+   */
+  public get permissionResources(): ITerraformDependable[] {
+    return [this.resources.policy];
   }
 }
 

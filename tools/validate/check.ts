@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countActions, parsePlan, terraformCounts } from '../plan-summary';
 import { startAwsStub } from './aws-stub';
+import { creationOrderProblems } from './creation-order';
 import { classify, Diagnostic, LITERALS_SUFFIX, PlanCounts, readPlanLog } from './diagnostics';
 import { prepareStack, PreparedStack, stubProviderSettings } from './prepare';
 import { readStacks } from './stacks';
@@ -158,6 +159,7 @@ async function validateAndPlan(terraform: (args: readonly string[]) => ReturnTyp
   if (plan.status !== 0 && planLog.diagnostics.length === 0)
     diagnostics.push({ severity: 'error', summary: failure('terraform plan failed', plan) });
   const shown = plan.status === 0 ? JSON.parse((await terraform(['show', '-json', 'plan.tfplan'])).stdout) : undefined;
-  if (shown !== undefined) diagnostics.push(...summaryMismatch(shown, planLog.changes));
+  if (shown !== undefined)
+    diagnostics.push(...summaryMismatch(shown, planLog.changes), ...creationOrderProblems(shown));
   return { diagnostics, planCounts: plan.status === 0 ? planLog.changes : undefined, plan: shown };
 }

@@ -1,7 +1,8 @@
 /**
  * Opt-in (`npm run test:validate`, which `.ci/run` runs): `npm run validate`
  * fails, naming the stack, the resource and the problem, on values the real
- * AWS provider refuses. It needs Terraform and a provider mirror (the one
+ * AWS provider refuses, and on an order of creation that lets a service act
+ * before its role's permissions exist. It needs Terraform and a provider mirror (the one
  * CI_PIPELINES_PROVIDER_MIRROR names, or one found as `npm run validate` finds
  * it); without them it is skipped and says why.
  */
@@ -80,6 +81,27 @@ describeWithTerraform('npm run validate with the real AWS provider', () => {
         ),
       );
       expect(stdout).not.toMatch(/error in ci-sample-flask-app: /);
+    },
+    300_000,
+  );
+
+  test(
+    "fails on a pipeline that runs as its role before the role's policy exists (its depends_on removed), naming " +
+      'the pipeline, the role and the policy',
+    async () => {
+      const dir = changedStack((json) => {
+        const [pipeline] = Object.values<any>(json.resource.aws_codepipeline);
+        delete pipeline.depends_on;
+      });
+      const { code, stdout } = await validate(dir);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(
+        new RegExp(
+          String.raw`error in ci-sample-flask-app: aws_codepipeline\.ci_pipeline_E3513F99: runs as ` +
+            String.raw`aws_iam_role\.ci_pipeline_role_\w+ before its permissions exist`,
+        ),
+      );
+      expect(stdout).toMatch(/depends_on lacks aws_iam_role_policy\.ci_pipeline_role_policy_\w+/);
     },
     300_000,
   );
