@@ -1,23 +1,59 @@
 /**
- * The order of creation, read from the plan's configuration as Terraform parsed it (`terraform show -json`): whatever
- * a service runs as a role must wait for every policy of that role. A reference to the role's ARN orders a resource
- * after the role only; AWS services act as soon as the resource exists (CodePipeline starts a run when the pipeline
- * is created, CodeBuild reads the source token when its webhook is), so without `depends_on` on the role's policies
- * the first run can fail on permissions the role does not have yet.
+ * The order of creation, read from the plan's configuration as Terraform parsed it (`terraform show -json`):
+ * whatever a service acts through (a role it runs as, a topic it publishes to) must wait for every policy that
+ * grants it that. A reference to the role or the topic orders a resource after it only, and AWS services act as soon
+ * as the resource exists: CodePipeline starts a run when the pipeline is created, CodeBuild reads the source token
+ * when its webhook is, CodeStar Notifications checks its target topic when the rule is. Without `depends_on` on the
+ * policies, the first action can fail on permissions that do not exist yet.
  */
 import { Diagnostic } from './diagnostics';
 
 type Json = Record<string, any>;
 
-/** The arguments by which a service is told the role it runs as. */
-const ROLE_ARGUMENTS = ['service_role', 'role_arn', 'execution_role_arn'] as const;
+/** One kind of grant: the policies that give it, what they are on, and the resources that act through it. */
+interface GrantRule {
+  /** The policy resources, and the argument that names what they are on. */
+  readonly policies: readonly string[];
+  readonly policyArgument: string;
+  /** The resource type the policies are on. */
+  readonly target: string;
+  /** The arguments by which a resource acts through the target, and the resource types that do (any, if absent). */
+  readonly userArguments: readonly string[];
+  readonly userTypes?: readonly string[];
+  /** What goes wrong when a user does not wait. */
+  readonly why: string;
+}
 
-/** The resources that give a role its permissions, by the argument that names the role. */
-const ROLE_POLICIES = ['aws_iam_role_policy', 'aws_iam_role_policy_attachment'] as const;
+const GRANT_RULES: readonly GrantRule[] = [
+  {
+    policies: ['aws_iam_role_policy', 'aws_iam_role_policy_attachment'],
+    policyArgument: 'role',
+    target: 'aws_iam_role',
+    userArguments: ['service_role', 'role_arn', 'execution_role_arn'],
+    why: 'the service can act as the role before the policy is attached (CodePipeline starts a run when created)',
+  },
+  {
+    policies: ['aws_sns_topic_policy'],
+    policyArgument: 'arn',
+    target: 'aws_sns_topic',
+    userArguments: ['target'],
+    userTypes: ['aws_codestarnotifications_notification_rule'],
+    why: "CodeStar Notifications can publish to the topic before the topic's policy lets it",
+  },
+];
 
-/** The role (`aws_iam_role.<name>`) an expression refers to, if any. */
-const roleOf = (expression: Json | undefined): string | undefined =>
-  (expression?.references as string[] | undefined)?.find((reference) => /^aws_iam_role\.[^.]+$/.test(reference));
+/** Every reference in an expression (nested blocks included). */
+function referencesIn(expression: unknown): string[] {
+  if (Array.isArray(expression)) return expression.flatMap(referencesIn);
+  if (typeof expression !== 'object' || expression === null) return [];
+  const own = Array.isArray((expression as Json).references) ? ((expression as Json).references as string[]) : [];
+  const nested = Object.entries(expression as Json).filter(([key]) => key !== 'references');
+  return [...own, ...nested.flatMap(([, value]) => referencesIn(value))];
+}
+
+/** The resource of type `target` (`<type>.<name>`) that an expression refers to, if any. */
+const targetIn = (expression: unknown, target: string): string | undefined =>
+  referencesIn(expression).find((reference) => new RegExp(`^${target}\\.[^.]+$`).test(reference));
 
 /** Every module of the configuration, with its address prefix (`module.<name>.`). */
 function modulesOf(module: Json, prefix = ''): { prefix: string; resources: Json[] }[] {
@@ -28,34 +64,37 @@ function modulesOf(module: Json, prefix = ''): { prefix: string; resources: Json
   ];
 }
 
-/** The resources of one module that run as one of its roles before every policy of that role exists. */
-function moduleProblems(prefix: string, resources: readonly Json[]): Diagnostic[] {
-  const policiesOf = new Map<string, string[]>();
-  for (const resource of resources) {
-    const role = ROLE_POLICIES.includes(resource.type) ? roleOf(resource.expressions?.role) : undefined;
-    if (role !== undefined) policiesOf.set(role, [...(policiesOf.get(role) ?? []), resource.address]);
+/** The resources of one module that act through a target of `rule` before every policy on that target exists. */
+function ruleProblems(rule: GrantRule, prefix: string, resources: readonly Json[]): Diagnostic[] {
+  const policiesOn = new Map<string, string[]>();
+  for (const resource of resources.filter((candidate) => rule.policies.includes(candidate.type))) {
+    const target = targetIn(resource.expressions?.[rule.policyArgument], rule.target);
+    if (target !== undefined) policiesOn.set(target, [...(policiesOn.get(target) ?? []), resource.address]);
   }
-  return resources.flatMap((resource): Diagnostic[] => {
-    const role = ROLE_ARGUMENTS.map((argument) => roleOf(resource.expressions?.[argument])).find(Boolean);
+  const users = resources.filter(
+    (resource) => !rule.policies.includes(resource.type) && (rule.userTypes?.includes(resource.type) ?? true),
+  );
+  return users.flatMap((resource): Diagnostic[] => {
+    const target = rule.userArguments
+      .map((argument) => targetIn(resource.expressions?.[argument], rule.target))
+      .find(Boolean);
     const waitsFor: string[] = resource.depends_on ?? [];
-    const missing = role === undefined ? [] : (policiesOf.get(role) ?? []).filter((p) => !waitsFor.includes(p));
+    const missing = target === undefined ? [] : (policiesOn.get(target) ?? []).filter((p) => !waitsFor.includes(p));
     if (missing.length === 0) return [];
     return [
       {
         severity: 'error',
-        summary: `runs as ${role} before its permissions exist`,
-        detail:
-          `depends_on lacks ${missing.join(', ')}: the service can act as the role before the policy is attached ` +
-          `(CodePipeline starts a run when the pipeline is created)`,
+        summary: `acts through ${target} before its permissions exist`,
+        detail: `depends_on lacks ${missing.join(', ')}: ${rule.why}`,
         address: `${prefix}${resource.address}`,
       },
     ];
   });
 }
 
-/** Each resource of the plan's configuration that runs as a role before every policy of that role. */
+/** Each resource of the plan's configuration that acts through a role or topic before every policy on it. */
 export function creationOrderProblems(plan: Json): Diagnostic[] {
   return modulesOf(plan.configuration?.root_module ?? {}).flatMap(({ prefix, resources }) =>
-    moduleProblems(prefix, resources),
+    GRANT_RULES.flatMap((rule) => ruleProblems(rule, prefix, resources)),
   );
 }

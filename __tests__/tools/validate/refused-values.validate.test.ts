@@ -2,7 +2,7 @@
  * Opt-in (`npm run test:validate`, which `.ci/run` runs): `npm run validate`
  * fails, naming the stack, the resource and the problem, on values the real
  * AWS provider refuses, and on an order of creation that lets a service act
- * before its role's permissions exist. It needs Terraform and a provider mirror (the one
+ * through a role or a topic before the policy that permits it exists. It needs Terraform and a provider mirror (the one
  * CI_PIPELINES_PROVIDER_MIRROR names, or one found as `npm run validate` finds
  * it); without them it is skipped and says why.
  */
@@ -86,22 +86,31 @@ describeWithTerraform('npm run validate with the real AWS provider', () => {
   );
 
   test(
-    "fails on a pipeline that runs as its role before the role's policy exists (its depends_on removed), naming " +
-      'the pipeline, the role and the policy',
+    "fails on a pipeline that acts as its role before the role's policy exists, and a notification rule that " +
+      "publishes before its topic's policy does (their depends_on removed), naming each, the target and the policy",
     async () => {
       const dir = changedStack((json) => {
         const [pipeline] = Object.values<any>(json.resource.aws_codepipeline);
         delete pipeline.depends_on;
+        const [rule] = Object.values<any>(json.resource.aws_codestarnotifications_notification_rule);
+        delete rule.depends_on;
       });
       const { code, stdout } = await validate(dir);
       expect(code).toBe(1);
       expect(stdout).toMatch(
         new RegExp(
-          String.raw`error in ci-sample-flask-app: aws_codepipeline\.ci_pipeline_E3513F99: runs as ` +
+          String.raw`error in ci-sample-flask-app: aws_codepipeline\.ci_pipeline_E3513F99: acts through ` +
             String.raw`aws_iam_role\.ci_pipeline_role_\w+ before its permissions exist`,
         ),
       );
       expect(stdout).toMatch(/depends_on lacks aws_iam_role_policy\.ci_pipeline_role_policy_\w+/);
+      expect(stdout).toMatch(
+        new RegExp(
+          String.raw`error in ci-sample-flask-app: aws_codestarnotifications_notification_rule\.\S+: acts through ` +
+            String.raw`aws_sns_topic\.\S+ before its permissions exist`,
+        ),
+      );
+      expect(stdout).toMatch(/depends_on lacks aws_sns_topic_policy\.\S+: CodeStar Notifications can publish/);
     },
     300_000,
   );
