@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadedCore } from '../app/loaded-core';
+import { loadedCore } from '../constructs/core/peer-packages';
 import { withoutSpeedups } from '../app/speedups';
 import { GOLDEN_DIR, GOLDEN_SHAPES, goldenFileName, goldenOnCore, synthesizeShape } from '../scripts/golden';
 

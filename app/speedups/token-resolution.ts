@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any --
    cdktf's private modules, typed only as far as this port reads them. */
-import type { CoreName } from '../cores.cjs';
-import { loadedCore } from '../loaded-core';
+import { loadedCore } from '../../constructs/core/peer-packages';
 
 /**
  * The core releases whose private `resolve` this file ports, line for line: cdktf 0.21.0's, and CDK Terrain
@@ -9,7 +8,7 @@ import { loadedCore } from '../loaded-core';
  * they differ only in the release each class names and in one warning's wording). Any other release keeps its own:
  * its resolve may differ in ways a port cannot know.
  */
-const PORTED_RELEASES: Readonly<Record<CoreName, string>> = { cdktf: '0.21.0', cdktn: '0.24.0' };
+const PORTED_RELEASES: Readonly<Record<string, string>> = { cdktf: '0.21.0', cdktn: '0.24.0' };
 
 /** The one place cdktf's token resolution recurses: `Tokenization.resolve` calls this module's `resolve` export. */
 interface ResolveModule {

@@ -88,9 +88,23 @@ export class MissingPeerPackagesError extends Error {
   }
 }
 
-/** The core this form loads, by its package.json (`cdktn/package.json` in the cdktn form). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ownCore = (): { name: string; version: string } => require('cdktf/package.json');
+/** A Terraform CDK core, as its package.json names it. */
+export interface LoadedCore {
+  /** `cdktf`, or `cdktn`. */
+  readonly name: string;
+  /** Its release (what a synthesized stack's `//.metadata.version` names). */
+  readonly version: string;
+}
+
+/**
+ * The core that `import 'cdktf'` loads here: cdktf itself, or cdktn where a seam renamed the source's `cdktf` (the
+ * cdktn form in `dist/cdktn/`, the app's cdktn bundle, Jest's cdktn project; app/cores.cjs).
+ */
+export function loadedCore(): LoadedCore {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { name, version } = require('cdktf/package.json') as LoadedCore;
+  return { name, version };
+}
 
 /**
  * The core the github provider's classes are built on. There is no cdktn build of the github provider yet, so both
@@ -98,7 +112,7 @@ const ownCore = (): { name: string; version: string } => require('cdktf/package.
  * project that is HashiCorp's cdktf 0.21 unless the project maps `cdktf` to cdktn; a cdktf 0.21 resource in a cdktn
  * 0.24 stack then fails at synth, inside cdktn (its elements lack cdktn's newer methods).
  */
-export function githubProviderCore(): { name: string; version: string } {
+export function githubProviderCore(): LoadedCore {
   // Resolved as the provider resolves it: from its folder, by the name it imports (no renaming applies here).
   const githubProvider = dirname(require.resolve('@cdktf/provider-github/package.json'));
   const corePackage = require.resolve('cdktf/package.json', { paths: [githubProvider] });
@@ -107,7 +121,7 @@ export function githubProviderCore(): { name: string; version: string } {
 
 /** `@cdktf/provider-github` runs on another core than this form. */
 export class GithubProviderCoreError extends Error {
-  constructor(core: { name: string; version: string }, githubCore: { name: string; version: string }) {
+  constructor(core: LoadedCore, githubCore: LoadedCore) {
     super(
       `cdktf-github-codepipeline-ci: @cdktf/provider-github runs on ${githubCore.name} ${githubCore.version} here, ` +
         `beside ${core.name} ${core.version}, and a resource of one core fails in a stack of the other. There is no ` +
@@ -127,5 +141,5 @@ export function requirePeerPackages(peers: readonly (() => unknown)[] = PEER_PAC
   const missing = missingPeerPackages(peers);
   if (missing.length > 0) throw new MissingPeerPackagesError(missing, otherFormHint(missing));
   const githubCore = githubProviderCore();
-  if (githubCore.name !== ownCore().name) throw new GithubProviderCoreError(ownCore(), githubCore);
+  if (githubCore.name !== loadedCore().name) throw new GithubProviderCoreError(loadedCore(), githubCore);
 }

@@ -1,7 +1,7 @@
-import { loadedCore } from '../../../app/loaded-core';
 import {
   GithubProviderCoreError,
   githubProviderCore,
+  loadedCore,
   MissingPeerPackagesError,
   missingPeerPackages,
   otherFormHint,
