@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadedCore } from '../constructs/core/peer-packages';
+import { loadedCore } from '../constructs/core/loaded-core';
 import { withoutSpeedups } from '../app/speedups';
 import { GOLDEN_DIR, GOLDEN_SHAPES, goldenFileName, goldenOnCore, synthesizeShape } from '../scripts/golden';
 

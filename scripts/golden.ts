@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load';
-import type { LoadedCore } from '../constructs/core/peer-packages';
+import type { LoadedCore } from '../constructs/core/loaded-core';
 import { run } from '../main';
 import { PROJECT_ROOT } from './app-command';
 

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { CORE_NAMES, CORE_SWITCH, CoreSwitchError, selectedCore, specifierFor } from '../../app/cores.cjs';
-import { loadedCore } from '../../constructs/core/peer-packages';
+import { loadedCore } from '../../constructs/core/loaded-core';
 import { leftoverSpecifiers, renameSpecifiers } from '../../scripts/build-lib';
 import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap-stack';

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any --
    cdktf's private modules, typed only as far as this port reads them. */
-import { loadedCore } from '../../constructs/core/peer-packages';
+import { loadedCore } from '../../constructs/core/loaded-core';
 
 /**
  * The core releases whose private `resolve` this file ports, line for line: cdktf 0.21.0's, and CDK Terrain

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LoadedCore, loadedCore } from './loaded-core';
 
 /** Loads a peer's package.json: written as the imports are, so that the cdktn form's build renames each one. */
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -86,24 +87,6 @@ export class MissingPeerPackagesError extends Error {
     );
     this.name = 'MissingPeerPackagesError';
   }
-}
-
-/** A Terraform CDK core, as its package.json names it. */
-export interface LoadedCore {
-  /** `cdktf`, or `cdktn`. */
-  readonly name: string;
-  /** Its release (what a synthesized stack's `//.metadata.version` names). */
-  readonly version: string;
-}
-
-/**
- * The core that `import 'cdktf'` loads here: cdktf itself, or cdktn where a seam renamed the source's `cdktf` (the
- * cdktn form in `dist/cdktn/`, the app's cdktn bundle, Jest's cdktn project; app/cores.cjs).
- */
-export function loadedCore(): LoadedCore {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { name, version } = require('cdktf/package.json') as LoadedCore;
-  return { name, version };
 }
 
 /**

@@ -1,7 +1,7 @@
+import { loadedCore } from '../../../constructs/core/loaded-core';
 import {
   GithubProviderCoreError,
   githubProviderCore,
-  loadedCore,
   MissingPeerPackagesError,
   missingPeerPackages,
   otherFormHint,
