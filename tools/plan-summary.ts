@@ -3,43 +3,25 @@
  * `npm run plan-summary -- <plan.json>...`: a Markdown summary of Terraform
  * plans for a pull-request comment, from `terraform show -json <planfile>`.
  *
- * It prints counts per action, a loud warning when a stateful resource would be
- * replaced or deleted, and one table row per changed resource. It never prints
- * an attribute's value (a plan can hold secrets), only attribute names.
+ * It prints counts per action, a loud warning when a resource holding data or
+ * history would be replaced or deleted (the list is tools/data-loss.ts), and one
+ * table row per changed resource. It never prints an attribute's value (a plan
+ * can hold secrets), only attribute names.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { type DataLoss, dataLossOf } from './data-loss';
+
+export {
+  DATA_GUARD_ARGUMENTS,
+  DATA_LOSING_RESOURCE_TYPES,
+  DATA_FREE_RESOURCE_TYPES,
+  type DataLoss,
+  dataLossOf,
+} from './data-loss';
 
 /** What a change does to its resource, in review terms. */
 export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'read' | 'forget' | 'import' | 'move' | 'no-op';
-
-/**
- * Resource types whose replacement or deletion loses something Terraform cannot
- * bring back, with what is lost.
- */
-export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
-  aws_s3_bucket: 'every object in the bucket: Terraform state (the state bucket) or pipeline artifacts',
-  aws_kms_key: 'the key, after its deletion window: everything encrypted with it can no longer be decrypted',
-  aws_secretsmanager_secret: 'the secret and its value, after the recovery window',
-  aws_ecr_repository: 'every image in the repository',
-  github_repository:
-    "the repository's code, issues and pull requests (archive_on_destroy decides whether it is archived or deleted)",
-  aws_codestarconnections_connection:
-    'the approved GitHub connection: a new one stays PENDING until someone approves it',
-  // An e-mail (or HTTP) subscription is confirmed by its recipient, not by Terraform: a new one delivers nothing until
-  // then.
-  aws_sns_topic_subscription:
-    'the confirmed subscription: a new one receives nothing until its recipient follows the link in the ' +
-    'confirmation mail SNS sends (within 48 hours)',
-  // Deleting a topic deletes every subscription to it, those made outside Terraform (by hand, in the console) included.
-  aws_sns_topic:
-    'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
-  // CodeBuild makes the GitHub hook and its secret itself; pull requests opened or pushed before the new one exists are
-  // never built.
-  aws_codebuild_webhook:
-    'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed ' +
-    'meanwhile are not built, so a required status check never reports on them until they are pushed again',
-};
 
 const changeSchema = z.object({
   actions: z.array(z.enum(['no-op', 'create', 'read', 'update', 'delete', 'forget'])).min(1),
@@ -118,8 +100,8 @@ export interface SummarizedChange {
   readonly action: PlanAction;
   /** Why, in words: Terraform's action reason, the attributes that force a replacement, the attributes that change. */
   readonly details: string;
-  /** What is lost, for a stateful resource that is replaced or deleted. */
-  readonly loses?: string;
+  /** What is lost, for a resource holding data or history that is replaced or deleted, and the page that says so. */
+  readonly loses?: DataLoss;
 }
 
 const ACTION_ORDER: readonly PlanAction[] = [
@@ -200,7 +182,7 @@ function summarizeChange(change: ResourceChange): SummarizedChange {
   if (change.deposed !== undefined) details.push(`deposed object ${code(change.deposed)}`);
   const loses =
     (action === 'replace' || action === 'delete') && change.mode === 'managed'
-      ? STATEFUL_RESOURCE_TYPES[change.type]
+      ? dataLossOf(change.type, change.change.before)
       : undefined;
   return { address: change.address, type: change.type, action, details: details.join('; '), loses };
 }
@@ -301,20 +283,25 @@ export function summarizePlan(plan: Plan, title: string): string {
   return lines.join('\n');
 }
 
-/** The caution block for stateful resources a plan destroys or replaces; nothing when it loses none. */
+/** What is lost, with a link to the page that says so when there is one. */
+const lossText = ({ loses, documentation }: DataLoss) =>
+  documentation.startsWith('https://') ? `${loses} ([documented](${documentation}))` : `${loses} (${documentation})`;
+
+/** The caution block for resources holding data or history that a plan destroys or replaces; nothing when none. */
 function lossWarning(changes: readonly SummarizedChange[]): string[] {
   const destroyed = changes.filter((change) => change.loses !== undefined);
   if (destroyed.length === 0) return [];
-  const plural = destroyed.length === 1 ? '' : 's';
+  const count = destroyed.length === 1 ? '1 resource holding' : `${destroyed.length} resources holding`;
   const verb = destroyed.some((change) => change.action === 'delete') ? 'destroyed' : 'replaced';
   return [
     '> [!CAUTION]',
-    `> **${destroyed.length} stateful resource${plural} would be ${verb}.** Terraform cannot bring back what is lost:`,
+    `> **${count} data or history would be ${verb}.** Terraform cannot bring back what is lost:`,
     '>',
     '> | Action | Resource | Lost | Why |',
     '> | --- | --- | --- | --- |',
     ...destroyed.map(
-      (change) => `> | **${change.action}** | ${code(change.address)} | ${change.loses} | ${change.details || '–'} |`,
+      (change) =>
+        `> | **${change.action}** | ${code(change.address)} | ${lossText(change.loses!)} | ${change.details || '–'} |`,
     ),
     '',
   ];
@@ -362,8 +349,9 @@ export const USAGE = `Usage: cdktf-ci-plan-summary <plan.json>...
        (in this repository: npm run plan-summary -- <plan.json>...)
 
 Prints a Markdown summary of Terraform plans for a pull-request comment: counts
-per action, a warning when a stateful resource would be replaced or deleted,
-and a row per changed resource. Attribute values are never printed.
+per action, a warning when a resource holding data or history would be
+replaced or deleted (with the page that says what is lost), and a row per
+changed resource. Attribute values are never printed.
 <plan.json> is \`terraform show -json <planfile>\` output.
 
 Exit codes: 0 summarized; 1 a file that cannot be read or is not a plan; 2 a usage error.`;

@@ -1,0 +1,179 @@
+/**
+ * What a plan destroys that Terraform cannot bring back: the one list `plan-summary` reads to flag a replacement or
+ * deletion that loses data or history. Each entry cites the owning service's page that says what its deletion takes
+ * with it.
+ *
+ * Two rules, in this order:
+ * 1. A type in {@link DATA_LOSING_RESOURCE_TYPES} loses what its entry says.
+ * 2. Any other type whose prior state has one of the provider's data-guard arguments ({@link DATA_GUARD_ARGUMENTS}:
+ *    a final snapshot, a deletion or recovery window, deletion protection) holds data: the provider offers the
+ *    argument because destroying the resource destroys data. The argument's presence in the plan's `before` is the
+ *    provider's schema speaking, so this covers types no one listed here.
+ *
+ * {@link DATA_FREE_RESOURCE_TYPES} names the types this project synthesizes that hold no data, each with why; a test
+ * holds every type in the golden outputs to exactly one of the two lists, so a new type cannot go unjudged.
+ */
+
+/** What destroying a resource of one type loses, and the page that says so. */
+export interface DataLoss {
+  /** What is lost, for the reviewer. */
+  readonly loses: string;
+  /** The owning service's documentation of what deletion takes with it. */
+  readonly documentation: string;
+}
+
+/** Resource types whose replacement or deletion loses data or history, with what is lost and the owning page. */
+export const DATA_LOSING_RESOURCE_TYPES: Readonly<Record<string, DataLoss>> = {
+  aws_s3_bucket: {
+    loses: 'every object in the bucket (with force_destroy; without it the deletion fails on a bucket not empty)',
+    documentation: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html',
+  },
+  aws_s3_directory_bucket: {
+    loses: 'every object in the bucket (with force_destroy; without it the deletion fails on a bucket not empty)',
+    documentation: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-delete.html',
+  },
+  aws_s3_object: {
+    loses: 'the object (in a versioned bucket, its current version gets a delete marker)',
+    documentation: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjects.html',
+  },
+  aws_kms_key: {
+    loses:
+      'the key, after its deletion window (7 to 30 days): everything encrypted with it, Terraform state and ' +
+      'artifacts included, can no longer be decrypted',
+    documentation: 'https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html',
+  },
+  aws_kms_replica_key: {
+    loses: 'the replica key, after its deletion window: what was encrypted under it in its region',
+    documentation: 'https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html',
+  },
+  aws_secretsmanager_secret: {
+    loses: 'the secret and every version of its value, after the recovery window (7 to 30 days, or at once with 0)',
+    documentation: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_delete-secret.html',
+  },
+  aws_secretsmanager_secret_version: {
+    loses:
+      'this version of the value: it loses its staging labels, and Secrets Manager deletes versions without labels',
+    documentation: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/whats-in-a-secret.html',
+  },
+  aws_ssm_parameter: {
+    loses: 'the parameter and its version history',
+    documentation: 'https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeleteParameter.html',
+  },
+  aws_ecr_repository: {
+    loses: 'every image in the repository (with force_delete; without it the deletion fails while images remain)',
+    documentation: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-delete.html',
+  },
+  aws_ecrpublic_repository: {
+    loses: 'every image in the repository (with force_destroy; without it the deletion fails while images remain)',
+    documentation: 'https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-delete.html',
+  },
+  aws_cloudwatch_log_group: {
+    loses: 'every log event in the group, for as long as its retention kept them (up to 10 years, or forever)',
+    documentation: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteLogGroup.html',
+  },
+  aws_cloudwatch_log_stream: {
+    loses: 'every log event in the stream',
+    documentation: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteLogStream.html',
+  },
+  aws_codebuild_report_group: {
+    loses: 'every test report in the group (with delete_reports; without it the deletion fails while reports remain)',
+    documentation: 'https://docs.aws.amazon.com/codebuild/latest/APIReference/API_DeleteReportGroup.html',
+  },
+  aws_dynamodb_table: {
+    loses: 'every item in the table (a Terraform lock table: the locks held)',
+    documentation: 'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteTable.html',
+  },
+  aws_sns_topic: {
+    loses:
+      'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
+    documentation: 'https://docs.aws.amazon.com/sns/latest/api/API_DeleteTopic.html',
+  },
+  // A subscription is confirmed by its recipient, not by Terraform: a new one delivers nothing until then.
+  aws_sns_topic_subscription: {
+    loses:
+      'the confirmed subscription: a new one receives nothing until its recipient follows the link in the ' +
+      'confirmation message SNS sends, before its token expires',
+    documentation: 'https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html',
+  },
+  // CodeBuild makes the GitHub hook and its secret itself.
+  aws_codebuild_webhook: {
+    loses:
+      'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed ' +
+      'meanwhile are not built, so a required status check never reports on them until they are pushed again',
+    documentation: 'https://docs.aws.amazon.com/codebuild/latest/APIReference/API_DeleteWebhook.html',
+  },
+  aws_codestarconnections_connection: {
+    loses: 'the approved GitHub connection: a new one stays PENDING until someone approves it in the console',
+    documentation: 'https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-update.html',
+  },
+  github_repository: {
+    loses:
+      "the repository's code, issues, pull requests and settings (archive_on_destroy archives it instead of " +
+      'deleting it)',
+    documentation: 'https://docs.github.com/en/repositories/creating-and-managing-repositories/deleting-a-repository',
+  },
+  github_repository_file: {
+    loses: "the file on the branch: a commit deletes it (the branch's history keeps the old content)",
+    documentation: 'https://docs.github.com/en/rest/repos/contents#delete-a-file',
+  },
+  github_actions_secret: {
+    loses: 'the secret value: GitHub never returns it, so it must be set again from its source',
+    documentation: 'https://docs.github.com/en/rest/actions/secrets#delete-a-repository-secret',
+  },
+  random_password: {
+    loses: 'the generated value: everything that uses it gets a new one',
+    documentation: 'https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password',
+  },
+};
+
+/**
+ * Arguments a provider offers because destroying the resource destroys data: a final snapshot, a deletion or recovery
+ * window, deletion protection, the choice to delete reports or automated backups. Read from the plan's prior state,
+ * where every argument of the type's schema appears.
+ */
+export const DATA_GUARD_ARGUMENTS: readonly string[] = [
+  'final_snapshot_identifier',
+  'skip_final_snapshot',
+  'deletion_window_in_days',
+  'recovery_window_in_days',
+  'deletion_protection',
+  'delete_automated_backups',
+  'delete_reports',
+];
+
+/** The types this project synthesizes that hold no data: re-creating one restores all that destroying it lost. */
+export const DATA_FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
+  // https://docs.aws.amazon.com/codebuild/latest/userguide/delete-project.html
+  aws_codebuild_project: 'its builds are kept when the project is deleted',
+  aws_codepipeline: 'its definition is in the configuration; its artifacts are in the artifact bucket',
+  aws_codepipeline_webhook: "its URL and secret are in the configuration and in the repository's webhook",
+  aws_codestarnotifications_notification_rule: 'its definition is in the configuration',
+  aws_ecr_lifecycle_policy: 'a policy, in the configuration',
+  aws_iam_role: 'a role, in the configuration',
+  aws_iam_role_policy: 'a policy, in the configuration',
+  aws_kms_alias: 'a name for the key; the key itself is not touched',
+  aws_s3_bucket_lifecycle_configuration: 'rules, in the configuration; deleting them expires nothing',
+  aws_s3_bucket_ownership_controls: 'a setting, in the configuration',
+  aws_s3_bucket_policy: 'a policy, in the configuration',
+  aws_s3_bucket_public_access_block: 'a setting, in the configuration',
+  aws_s3_bucket_server_side_encryption_configuration: 'a setting; existing objects keep their encryption',
+  aws_s3_bucket_versioning: "destroying it suspends versioning; the bucket's versions are kept",
+  aws_sns_topic_policy: 'a policy, in the configuration',
+  github_branch_default: 'a setting of the repository',
+  github_branch_protection: 'rules, in the configuration',
+  github_repository_dependabot_security_updates: 'a setting of the repository',
+  github_repository_webhook: 'its URL and secret are in the configuration',
+};
+
+/** What a replaced or deleted resource of `type` loses, judged from its prior state `before`; undefined if nothing. */
+export function dataLossOf(type: string, before: unknown): DataLoss | undefined {
+  const listed = DATA_LOSING_RESOURCE_TYPES[type];
+  if (listed !== undefined) return listed;
+  if (typeof before !== 'object' || before === null) return undefined;
+  const guard = DATA_GUARD_ARGUMENTS.find((argument) => argument in before);
+  if (guard === undefined) return undefined;
+  return {
+    loses: `the data it holds: its provider offers \`${guard}\` because destroying it destroys data`,
+    documentation: `the provider's documentation of ${type}, argument ${guard}`,
+  };
+}
