@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { countActions, parsePlan, terraformCounts } from '../plan-summary';
 import { startAwsStub } from './aws-stub';
 import { creationOrderProblems } from './creation-order';
+import { uninstallableStacks, UncheckedStack } from './installable';
 import { classify, Diagnostic, LITERALS_SUFFIX, PlanCounts, readPlanLog } from './diagnostics';
 import { prepareStack, PreparedStack, stubProviderSettings } from './prepare';
 import { readStacks } from './stacks';
@@ -21,7 +22,10 @@ type Json = Record<string, any>;
 /** What a check found. */
 export interface CheckReport {
   readonly dir: string;
+  /** The stacks checked. */
   readonly stacks: readonly PreparedStack[];
+  /** The stacks left out, because Terraform cannot install their providers here, and why. */
+  readonly unchecked: readonly UncheckedStack[];
   /** Errors and warnings that fail the check. */
   readonly failing: readonly Diagnostic[];
   /** Warnings listed in ALLOWED_WARNINGS. */
@@ -123,26 +127,35 @@ export async function checkDirectory(
     const prepared = stacks.map((stack) =>
       prepareStack(stack, { missingProviders: missingProviders(stack.json, setup), stubEndpoint: stub.endpoint }),
     );
-    writeWorkspace(workdir, prepared, stub.endpoint);
     const terraform = (args: readonly string[]) => runTerraform([...args, '-no-color'], workdir, setup.env);
-    const init = await terraform(['init', '-input=false']);
+    const initialize = (checked: readonly PreparedStack[]) => {
+      writeWorkspace(workdir, checked, stub.endpoint);
+      return terraform(['init', '-input=false']);
+    };
+    let stacksChecked: readonly PreparedStack[] = prepared;
+    let unchecked: UncheckedStack[] = [];
+    let init = await initialize(prepared);
+    // One stack that needs a provider release the mirror lacks fails the init of all: name it, and check the others.
+    if (init.status !== 0 && setup.mirror !== undefined) {
+      unchecked = await uninstallableStacks(prepared, setup, workdir);
+      stacksChecked = prepared.filter((stack) => !unchecked.some((left) => left.id === stack.id));
+      if (unchecked.length > 0 && stacksChecked.length > 0) init = await initialize(stacksChecked);
+    }
     const workdirKept = options.keep ? workdir : undefined;
+    const base = { dir, stacks: stacksChecked, unchecked, workdir: workdirKept };
+    if (stacksChecked.length === 0) {
+      return { kind: 'checked', report: { ...base, failing: [], allowed: [], stubCalls: stub } };
+    }
     if (init.status !== 0) {
       const reason = failure('terraform init could not install the providers', init);
       if (setup.mirror === undefined) return { kind: 'skipped', reason };
       const failing: Diagnostic[] = [{ severity: 'error', summary: reason }];
-      return {
-        kind: 'checked',
-        report: { dir, stacks: prepared, failing, allowed: [], stubCalls: stub, workdir: workdirKept },
-      };
+      return { kind: 'checked', report: { ...base, failing, allowed: [], stubCalls: stub } };
     }
     const { diagnostics, planCounts, plan } = await validateAndPlan(terraform);
     const { failing, allowed } = classify(diagnostics);
     const stubCalls = { served: [...stub.served], refused: [...stub.refused] };
-    return {
-      kind: 'checked',
-      report: { dir, stacks: prepared, failing, allowed, planCounts, plan, stubCalls, workdir: workdirKept },
-    };
+    return { kind: 'checked', report: { ...base, failing, allowed, planCounts, plan, stubCalls } };
   } finally {
     await stub.close();
     if (!options.keep) rmSync(workdir, { recursive: true, force: true });

@@ -21,7 +21,8 @@ as written and again with literal values for what is known only after apply.
 
   <dir>           a synth output directory (default: cdktf.out), or a directory of
                   <stack>.tf.json files such as __tests__/golden/<shape>
-  --require       a check that cannot run (no Terraform, no providers) fails
+  --require       a check that cannot run (no Terraform, no providers, a stack whose
+                  providers the mirror lacks) fails
   --keep          keep the working directories and print where they are
   --print-mirror  print the provider mirror it would use (nothing when there is none)
                   and how it was found (on stderr), and check nothing
@@ -33,7 +34,10 @@ ${MIRROR_ENV_VAR}=<dir> names, or else the first that holds hashicorp/aws
 among Terraform's implied local mirror directories, /opt/tf-plugins, and two levels
 under /opt, /srv, /usr/local and /var/lib. Terraform then installs only from it,
 offline, and the elements of providers it lacks are cut from the copies checked;
-every such change is printed. Without a mirror, providers come from your Terraform setup.
+every such change is printed. A stack that needs a release of a provider the mirror
+lacks (a version constraint it cannot meet) is named, with its requirement, and left
+out; the other stacks are still checked. Without a mirror, providers come from your
+Terraform setup.
 
 Exit codes: 0 valid, or skipped with the reason; 1 a problem, or a skip with
 --require; 2 a usage error.`;
@@ -72,18 +76,29 @@ export function skipMessage(reason: string, required: boolean): string {
 }
 
 /** Checks each directory; the first line says which Terraform and which providers (and how they were found). */
-async function checkAll(dirs: readonly string[], keep: boolean | undefined, io: Io, skip: (reason: string) => number) {
+async function checkAll(
+  dirs: readonly string[],
+  { keep, required }: { readonly keep?: boolean; readonly required: boolean },
+  io: Io,
+  skip: (reason: string) => number,
+) {
   const version = terraformVersion(io.env);
   if (version === undefined) return skip('the terraform CLI is not on PATH (Terraform 1.11 or later)');
   const { setup, description } = providerSetup(io.env);
   io.stdout(`Terraform ${version}; ${description}\n`);
   let passed = true;
+  let complete = true;
   for (const dir of dirs) {
     const outcome = await checkDirectory(dir, setup, { keep });
     if (outcome.kind === 'skipped') return skip(outcome.reason);
     const report = formatReport(outcome.report);
     io.stdout(report.text);
     passed &&= report.passed;
+    complete &&= report.complete;
+  }
+  if (!complete && required) {
+    io.stderr('npm run validate: some stacks were not checked (named above), and --require asks that every one be.\n');
+    return 1;
   }
   return passed ? 0 : 1;
 }
@@ -109,7 +124,7 @@ export async function runValidate(argv: readonly string[], io: Io): Promise<numb
   try {
     if (parsed.values['print-mirror']) return printMirror(io);
     const dirs = parsed.positionals.length > 0 ? parsed.positionals : ['cdktf.out'];
-    return await checkAll(dirs, parsed.values.keep, io, skip);
+    return await checkAll(dirs, { keep: parsed.values.keep, required }, io, skip);
   } catch (error) {
     if (!(error instanceof ValidateError)) throw error;
     io.stderr(`npm run validate: ${error.message}\n`);

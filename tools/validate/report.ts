@@ -27,12 +27,27 @@ function changesOf(stack: PreparedStack): string {
   return `    ${stack.id}: ${parts.join('; ')}`;
 }
 
-/** The report of one directory, and whether it passed. */
-export function formatReport(report: CheckReport): { readonly text: string; readonly passed: boolean } {
+/**
+ * The report of one directory; whether what was checked passed; and whether every stack was checked (a stack whose
+ * providers cannot be installed here is named, and left out).
+ */
+export function formatReport(report: CheckReport): {
+  readonly text: string;
+  readonly passed: boolean;
+  readonly complete: boolean;
+} {
+  const notChecked = `${count(report.unchecked.length, 'stack')} not checked (below)`;
   const lines = [
-    `${report.dir}: ${count(report.stacks.length, 'stack')}, checked as written and again with literals for the ` +
-      `values known only after apply`,
+    report.stacks.length === 0
+      ? `${report.dir}: ${notChecked}`
+      : `${report.dir}: ${count(report.stacks.length, 'stack')}, checked as written and again with literals for the ` +
+        `values known only after apply${report.unchecked.length === 0 ? '' : `; ${notChecked}`}`,
   ];
+  for (const left of report.unchecked) lines.push(`  ${left.id}: ${left.reason.replace(/\n/g, '\n    ')}`);
+  if (report.stacks.length === 0) {
+    lines.push('  Result: nothing checked');
+    return { text: `${lines.join('\n')}\n`, passed: true, complete: false };
+  }
   lines.push('  Changed in the copies checked (the stacks themselves are untouched):', ...report.stacks.map(changesOf));
   const counts = report.planCounts;
   lines.push(
@@ -53,6 +68,7 @@ export function formatReport(report: CheckReport): { readonly text: string; read
   for (const diagnostic of report.failing) lines.push(`  ${formatDiagnostic(diagnostic).replace(/\n/g, '\n    ')}`);
   if (report.workdir !== undefined) lines.push(`  Working directory kept: ${report.workdir}`);
   const passed = report.failing.length === 0 && counts !== undefined && report.stubCalls.refused.length === 0;
-  lines.push(passed ? '  Result: valid' : `  Result: ${count(report.failing.length, 'problem')}`);
-  return { text: `${lines.join('\n')}\n`, passed };
+  const checked = report.unchecked.length === 0 ? '' : ` (the ${count(report.stacks.length, 'stack')} checked)`;
+  lines.push(passed ? `  Result: valid${checked}` : `  Result: ${count(report.failing.length, 'problem')}`);
+  return { text: `${lines.join('\n')}\n`, passed, complete: report.unchecked.length === 0 };
 }
