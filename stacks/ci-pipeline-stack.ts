@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { addSecurityChecks, GuardrailsProps } from './security-checks';
 import { CiPipeline } from '../constructs/ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { checkComputeTypeIn } from '../constructs/aws/build-project';
 import { writeStackOutputs } from '../constructs/core/stack-output';
 import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
 import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
@@ -40,16 +41,17 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
       'must not be the state bucket: pipeline artifacts and their lifecycle do not belong beside Terraform state',
     ),
     // Only once the region is valid, so that one mistake is reported once.
-    ...(checkAwsRegion(props.region) === undefined ? regionalArnProblems(props) : []),
+    ...(checkAwsRegion(props.region) === undefined ? regionalProblems(props) : []),
   ];
 }
 
 /**
- * The ARNs of a pipeline that must be usable in its region: its key and the secrets it reads (keys and secrets serve
- * only their own region); and those that must be in its partition: a connection and a Chatbot channel, which are not
- * regional (AWS General Reference, "Amazon Resource Names").
+ * What a pipeline's region decides: the ARNs that must be usable in it, its key and the secrets it reads (keys and
+ * secrets serve only their own region); those that must be in its partition, a connection and a Chatbot channel, which
+ * are not regional (AWS General Reference, "Amazon Resource Names"); and a compute type CodeBuild offers only in some
+ * regions.
  */
-function regionalArnProblems(props: CiPipelineStackProps): PropProblem[] {
+function regionalProblems(props: CiPipelineStackProps): PropProblem[] {
   // The configuration's own validation calls this with values of any type, and reports wrong types itself.
   const isArn = (value: unknown): value is string => typeof value === 'string' && value.startsWith('arn:');
   const github: Partial<CiPipelineProps['github']> =
@@ -67,7 +69,11 @@ function regionalArnProblems(props: CiPipelineStackProps): PropProblem[] {
   ];
   const usable = checkArnUsableIn(props.region, 'the pipelines');
   const partition = checkArnInPartitionOf(props.region);
+  const computeType = props.pipeline.build?.computeType;
   return [
+    ...(typeof computeType === 'string'
+      ? checkProp('pipeline.build.computeType', computeType, checkComputeTypeIn(props.region))
+      : []),
     ...inRegion.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, usable) : [])),
     ...inPartition.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, partition) : [])),
   ];

@@ -381,6 +381,12 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       `"eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
   ],
   [
+    'a compute type CodeBuild does not offer in the region',
+    document((d, p) => ((d.region = 'sa-east-1'), (p.build = { ...p.build, computeType: 'BUILD_GENERAL1_2XLARGE' }))),
+    'pipelines[0].build.computeType: got "BUILD_GENERAL1_2XLARGE"; must be a compute type CodeBuild offers in ' +
+      'sa-east-1: BUILD_GENERAL1_2XLARGE is offered only in us-east-1, us-east-2, us-west-2, ca-central-1',
+  ],
+  [
     'an artifact bucket name with capitals',
     document((_, p) => (p.artifactBucketName = 'Shared')),
     'pipelines[0].artifactBucketName: got "Shared"; must be a valid S3 bucket name',

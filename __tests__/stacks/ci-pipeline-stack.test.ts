@@ -246,6 +246,23 @@ describe('CiPipelineStack', () => {
     );
   });
 
+  test('a compute type CodeBuild offers only in some regions is refused elsewhere, and accepted there', () => {
+    const twoXLarge = pipelineProps({ build: { computeType: 'BUILD_GENERAL1_2XLARGE' } });
+    expect(() => synthStack({ region: 'sa-east-1', pipeline: twoXLarge })).toThrow(
+      'CiPipelineStack at ci-app: invalid prop "pipeline.build.computeType" = "BUILD_GENERAL1_2XLARGE": must be a ' +
+        'compute type CodeBuild offers in sa-east-1: BUILD_GENERAL1_2XLARGE is offered only in us-east-1,',
+    );
+    for (const region of ['eu-west-1', 'ap-northeast-2', 'cn-north-1']) {
+      const [project] = Object.values<any>(
+        synthStack({ region, pipeline: twoXLarge, state: { ...STATE, region } }).resource.aws_codebuild_project,
+      );
+      expect([region, project.environment.compute_type]).toEqual([region, 'BUILD_GENERAL1_2XLARGE']);
+    }
+    expect(() =>
+      synthStack({ region: 'sa-east-1', pipeline: pipelineProps({ build: { computeType: 'BUILD_GENERAL1_XLARGE' } }) }),
+    ).not.toThrow();
+  });
+
   test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {
     const key = 'arn:aws:kms:us-east-1:123456789012:alias/terraform-state';
     expect(() => synthStack({ state: { ...STATE, kmsKeyId: key } })).toThrow(

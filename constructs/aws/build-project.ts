@@ -77,7 +77,8 @@ export interface SecretEnvironmentVariable {
 /** The settings of a build that a user chooses; {@link BuildProjectProps} adds what the composing construct wires. */
 export interface BuildSettings {
   /**
-   * The compute type.
+   * The compute type. BUILD_GENERAL1_2XLARGE is offered only in some regions (CodeBuild API Reference,
+   * "ProjectEnvironment"), which a pipeline stack checks against its region.
    * @default "BUILD_GENERAL1_SMALL"
    */
   readonly computeType?: ComputeType;
@@ -587,6 +588,43 @@ export const COMPUTE_TYPES = [
 export type ComputeType = (typeof COMPUTE_TYPES)[number];
 
 export const checkComputeType = checkOneOf(COMPUTE_TYPES);
+
+/**
+ * The compute types CodeBuild offers only in some regions, and those regions (CodeBuild API Reference,
+ * "ProjectEnvironment", type: "The environment type LINUX_CONTAINER with compute type build.general1.2xlarge is
+ * available only in regions US East (N. Virginia), US East (Ohio), US West (Oregon), Canada (Central), EU (Ireland),
+ * EU (London), EU (Frankfurt), Asia Pacific (Tokyo), Asia Pacific (Seoul), Asia Pacific (Singapore), Asia Pacific
+ * (Sydney), China (Beijing), and China (Ningxia)";
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectEnvironment.html).
+ */
+export const REGIONAL_COMPUTE_TYPES: Readonly<Partial<Record<ComputeType, readonly string[]>>> = {
+  BUILD_GENERAL1_2XLARGE: [
+    'us-east-1',
+    'us-east-2',
+    'us-west-2',
+    'ca-central-1',
+    'eu-west-1',
+    'eu-west-2',
+    'eu-central-1',
+    'ap-northeast-1',
+    'ap-northeast-2',
+    'ap-southeast-1',
+    'ap-southeast-2',
+    'cn-north-1',
+    'cn-northwest-1',
+  ],
+};
+
+/** A compute type CodeBuild offers in `region`. */
+export const checkComputeTypeIn =
+  (region: string): Check<string> =>
+  (computeType) => {
+    const regions = REGIONAL_COMPUTE_TYPES[computeType as ComputeType];
+    return regions === undefined || regions.includes(region)
+      ? undefined
+      : `must be a compute type CodeBuild offers in ${region}: ${computeType} is offered only in ` +
+          `${regions.join(', ')} (CodeBuild API Reference, "ProjectEnvironment")`;
+  };
 
 /** A CodeBuild curated or custom image: `aws/codebuild/...` or a registry image reference. */
 export const checkBuildImage = matches(
