@@ -9,6 +9,7 @@ import { COMPUTE_TYPES } from '../constructs/aws/build-project';
 import { checkConnectionName } from '../constructs/github/github-connection-source';
 import { checkS3KeyPrefix } from '../constructs/aws/secure-bucket';
 import { PropProblem } from '../constructs/core/validation';
+import { uniqueInWords } from '../constructs/core/stack-names';
 import {
   CiPipelineProps,
   namedResourcesOf,
@@ -379,8 +380,8 @@ function fleetProblems(config: PipelinesConfig): FieldProblem[] {
       if (owner === undefined) resources.set(key, index);
       else {
         const message =
-          `must be unique in the account and region: pipelines[${owner}] creates the ${resource.kind} ` +
-          `"${resource.name}" too`;
+          `must be unique in ${uniqueInWords(resource.uniqueIn)}: pipelines[${owner}] creates the ` +
+          `${resource.kind} "${resource.name}" too`;
         const path = resource.prop.split('.');
         problems.push({
           path: ['pipelines', index, ...path],

@@ -31,7 +31,8 @@ describe('synthesizeChecked', () => {
   const pipelineStack = (app: App, id = 'ci-app') =>
     new CiPipelineStack(app, id, {
       securityChecks: false,
-      pipeline: pipelineProps(),
+      // One pipeline name per stack: two stacks deploying to one account cannot create the same IAM roles.
+      pipeline: pipelineProps(id === 'ci-app' ? {} : { name: id }),
       region: 'eu-west-1',
       state: {
         bucket: 'my-state-bucket',

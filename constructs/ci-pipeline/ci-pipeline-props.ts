@@ -38,6 +38,7 @@ import {
   nestedProblems,
 } from '../private/validation';
 import { PropProblem } from '../core/validation';
+import { UniqueIn } from '../core/stack-names';
 import { pipelineWebhookName } from '../github/github-webhook-source';
 
 /** How a push to GitHub starts the pipeline. */
@@ -523,10 +524,12 @@ function validateRegistrySettings(registry: RegistrySettings): PropProblem[] {
   ];
 }
 
-/** A resource whose name must be unique in its account and region, as a pipeline names it. */
+/** A resource whose name AWS holds unique in its account, or its account and region, as a pipeline names it. */
 export interface NamedResource {
   /** What it is, as AWS calls it. */
   readonly kind: string;
+  /** Where AWS holds the name unique. */
+  readonly uniqueIn: UniqueIn;
   /** Its name, as the constructs write it (IAM role names lowercased: IAM compares them without case). */
   readonly name: string;
   /** The prop the name comes from. */
@@ -534,13 +537,25 @@ export interface NamedResource {
 }
 
 /**
- * The resources a pipeline creates whose names must be unique in the account
- * and region, named as the constructs name them, so that a configuration can
- * refuse two pipelines that would create the same one.
+ * The kinds of resource whose names AWS holds unique in the whole account rather than in a region: IAM roles (IAM is a
+ * global service; IAM User Guide, "IAM identifiers": names must be unique within the account) and CodeStar
+ * Notifications rules (API Reference, CreateNotificationRule: "Notification rule names must be unique in your AWS
+ * account").
+ */
+const ACCOUNT_WIDE_NAMES: readonly string[] = ['IAM role', 'CodeStar Notifications rule'];
+
+/**
+ * The resources a pipeline creates whose names must be unique in the account, or the account and region, named as the
+ * constructs name them, so that a configuration and an app can refuse two pipelines that would create the same one.
  */
 export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
   const trigger = props.trigger ?? 'webhook';
-  const named = (kind: string, name: string, prop = 'name') => ({ kind, name, prop });
+  const named = (kind: string, name: string, prop = 'name'): NamedResource => ({
+    kind,
+    name,
+    prop,
+    uniqueIn: ACCOUNT_WIDE_NAMES.includes(kind) ? 'account' : 'region',
+  });
   const projects = [props.name, ...(buildsPullRequests(props) ? [pullRequestProjectName(props.name)] : [])];
   const rules = notificationRuleNames(props.name);
   return [

@@ -9,7 +9,7 @@ import { ImageRepository } from '../aws/image-repository';
 import { Pipeline } from '../aws/pipeline';
 import { RegistryCredentials } from '../aws/registry-credentials';
 import { IBucket, SecureBucket } from '../aws/secure-bucket';
-import { claimStackName } from '../core/stack-names';
+import { claimAwsResourceName, claimStackName } from '../core/stack-names';
 import { AwsContext } from '../private/aws-context';
 import { StackOutput } from '../core/stack-output';
 import { throwIfInvalid } from '../private/validation';
@@ -109,11 +109,10 @@ export class CiPipeline extends Construct {
     // their prefixes.
     claimStackName('CiPipeline', this, 'pipelineName', props.name, 'name');
     claimStackName('CiPipeline', this, 'terraformNamePrefix', this.terraformNamePrefix, 'terraformNamePrefix');
-    // And so are the names AWS holds unique in the account and region, which two names can share (an artifact folder
-    // is the name's first 20 characters, IAM compares role names without case): refused as the configuration is.
-    for (const { kind, name, prop } of namedResourcesOf(props)) {
-      claimStackName('CiPipeline', this, { accountUnique: kind }, name, prop);
-    }
+    // And so are the names AWS holds unique in the account (IAM roles, in every region) or the account and region,
+    // which two names can share (an artifact folder is the name's first 20 characters, IAM compares role names
+    // without case), among every stack of the app that deploys there: refused as the configuration is.
+    for (const resource of namedResourcesOf(props)) claimAwsResourceName('CiPipeline', this, resource);
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);
     this.pullRequestStatusContext = buildsPullRequests(props) ? pullRequestStatusContext(props.name) : undefined;

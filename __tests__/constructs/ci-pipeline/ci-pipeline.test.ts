@@ -10,7 +10,8 @@ import { BUILD_ENVIRONMENT_VARIABLES } from '../../../constructs/ci-pipeline/bui
 import { BUILD_STAGE, CiPipeline, SOURCE_STAGE } from '../../../constructs/ci-pipeline/ci-pipeline';
 import { pipelineProps, statement, synth, synthPipeline, testApp } from '../../helpers';
 import { writeStackOutputs } from '../../../constructs/core/stack-output';
-import { Testing, TerraformStack } from 'cdktf';
+import { App, Testing, TerraformStack, TerraformVariable } from 'cdktf';
+import { AwsProvider, AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 
 const EXISTING_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -353,6 +354,78 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
       ).not.toThrow();
     },
   );
+
+  describe('names AWS holds unique, across the stacks of an app, where they deploy', () => {
+    /** A stack of `app` whose default AWS provider deploys to `region`, with the identity settings `identity`. */
+    const stackIn = (app: App, id: string, region: string, identity: Partial<AwsProviderConfig> = {}) => {
+      const stack = new TerraformStack(app, id);
+      new AwsProvider(stack, 'aws', { region, ...identity });
+      return stack;
+    };
+
+    test('an IAM role name is unique in the whole account: the same pipeline in two regions is refused', () => {
+      const app = testApp();
+      new CiPipeline(stackIn(app, 'ireland', 'eu-west-1'), 'ci', pipelineProps({ name: 'api' }));
+      expect(() => new CiPipeline(stackIn(app, 'virginia', 'us-east-1'), 'ci', pipelineProps({ name: 'api' }))).toThrow(
+        'CiPipeline at virginia/ci: invalid prop "name" = "api-codebuild": must be unique in the account (in every ' +
+          'region): ireland/ci creates the IAM role "api-codebuild" too',
+      );
+    });
+
+    test('in one region, the first regional name is refused', () => {
+      const app = testApp();
+      new CiPipeline(stackIn(app, 'one', 'eu-west-1'), 'ci', pipelineProps({ name: 'api' }));
+      expect(() => new CiPipeline(stackIn(app, 'two', 'eu-west-1'), 'ci', pipelineProps({ name: 'api' }))).toThrow(
+        'CiPipeline at two/ci: invalid prop "name" = "api": must be unique in the account and region: one/ci ' +
+          'creates the CodePipeline pipeline "api" too',
+      );
+    });
+
+    test('stacks that deploy with other identities (other accounts) may reuse every name', () => {
+      const app = testApp();
+      const role = (account: string) => ({ assumeRole: [{ roleArn: `arn:aws:iam::${account}:role/deploy` }] });
+      new CiPipeline(stackIn(app, 'prod', 'eu-west-1', role('111111111111')), 'ci', pipelineProps({ name: 'api' }));
+      expect(
+        () =>
+          new CiPipeline(stackIn(app, 'test', 'eu-west-1', role('222222222222')), 'ci', pipelineProps({ name: 'api' })),
+      ).not.toThrow();
+      expect(
+        () =>
+          new CiPipeline(stackIn(app, 'eu', 'us-east-1', { profile: 'sandbox' }), 'ci', pipelineProps({ name: 'api' })),
+      ).not.toThrow();
+    });
+
+    test('a region known only at apply still deploys to the account: its IAM roles are held to it', () => {
+      const app = testApp();
+      new CiPipeline(stackIn(app, 'one', 'eu-west-1'), 'ci', pipelineProps({ name: 'api' }));
+      const anywhere = new TerraformStack(app, 'two');
+      const region = new TerraformVariable(anywhere, 'region', { type: 'string' });
+      new AwsProvider(anywhere, 'aws', { region: region.stringValue });
+      expect(() => new CiPipeline(anywhere, 'ci', pipelineProps({ name: 'api' }))).toThrow(
+        'must be unique in the account (in every region): one/ci creates the IAM role "api-codebuild" too',
+      );
+    });
+
+    test('where synth cannot tell the account (identity known at apply, no provider), each stack stands alone', () => {
+      const app = testApp();
+      new CiPipeline(stackIn(app, 'one', 'eu-west-1'), 'ci', pipelineProps({ name: 'api' }));
+      const elsewhere = new TerraformStack(app, 'two');
+      const role = new TerraformVariable(elsewhere, 'deploy_role', { type: 'string' });
+      new AwsProvider(elsewhere, 'aws', { region: 'eu-west-1', assumeRole: [{ roleArn: role.stringValue }] });
+      expect(() => new CiPipeline(elsewhere, 'ci', pipelineProps({ name: 'api' }))).not.toThrow();
+      expect(
+        () => new CiPipeline(new TerraformStack(app, 'three'), 'ci', pipelineProps({ name: 'api' })),
+      ).not.toThrow();
+    });
+
+    test('different pipelines in two regions of one account are accepted', () => {
+      const app = testApp();
+      new CiPipeline(stackIn(app, 'ireland', 'eu-west-1'), 'ci', pipelineProps({ name: 'api' }));
+      expect(
+        () => new CiPipeline(stackIn(app, 'virginia', 'us-east-1'), 'ci', pipelineProps({ name: 'web' })),
+      ).not.toThrow();
+    });
+  });
 
   test('a prefix two pipelines share is refused, naming the prop, the value and the other pipeline', () => {
     expect(() => twoPipelines(['ci_', 'ci_'])).toThrow(
