@@ -67,7 +67,7 @@ describe('the app on the default configuration', () => {
     () => {
       expect(pipeline.terraform.backend.s3).toEqual({
         bucket: 'example-org-terraform-state-eu-west-1',
-        key: 'ci-pipelines/sample-flask-app/terraform.tfstate',
+        key: 'ci-pipelines/eu-west-1/sample-flask-app/terraform.tfstate',
         region: 'eu-west-1',
         encrypt: true,
         kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
@@ -280,7 +280,7 @@ describe('a fleet in connection mode', () => {
         Object.values<any>(connection.resource.aws_codestarconnections_connection).map((resource) => resource.name),
       ).toEqual(['example-org-github']);
       expect(connection.terraform.backend.s3).toMatchObject({
-        key: 'ci-pipelines/_github-connection/terraform.tfstate',
+        key: 'ci-pipelines/eu-west-1/_github-connection/terraform.tfstate',
         kms_key_id: 'alias/terraform-state/example-org-terraform-state-eu-west-1',
         encrypt: true,
       });

@@ -184,7 +184,8 @@ const stateSchema = strictObject({
   region: z.string().meta({ description: 'The region of the state bucket.' }),
   keyPrefix: z.string().meta({
     description:
-      'The prefix of the state keys: each pipeline stack keeps its state at `<keyPrefix>/<name>/terraform.tfstate`.',
+      'The prefix of the state keys: each pipeline stack keeps its state at ' +
+      "`<keyPrefix>/<region>/<name>/terraform.tfstate`, the region being the pipelines' own.",
   }),
   kmsKeyArn: z
     .string()
@@ -261,10 +262,15 @@ function stackFieldProblems(
   problems: readonly PropProblem[],
   fields: Readonly<Record<string, string | undefined>>,
   pipelineIndex?: number,
+  keyField?: Omit<FieldProblem, 'message'>,
 ): FieldProblem[] {
   return problems.flatMap((problem) => {
     if (problem.prop.startsWith('pipeline.') && pipelineIndex !== undefined) {
       return atFields(['pipelines', pipelineIndex], [{ ...problem, prop: problem.prop.slice('pipeline.'.length) }]);
+    }
+    // The state key is derived: its problem is reported at the field that makes it too long, with the key it makes.
+    if (problem.prop === 'state.key' && keyField !== undefined) {
+      return [{ ...keyField, message: `makes the state key "${problem.value}", which ${problem.allowed}` }];
     }
     const field = fields[problem.prop];
     return field === undefined ? [] : atFields([], [{ ...problem, prop: field }]);
@@ -283,13 +289,17 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
       : stackFieldProblems(validateStateBootstrapStackProps(bootstrap), BOOTSTRAP_STACK_FIELDS)),
     ...(connection === undefined
       ? []
-      : stackFieldProblems(validateGitHubConnectionStackProps(connection), CONNECTION_STACK_FIELDS)),
+      : stackFieldProblems(validateGitHubConnectionStackProps(connection), CONNECTION_STACK_FIELDS, undefined, {
+          path: ['state', 'keyPrefix'],
+          value: config.state.keyPrefix,
+        })),
     ...config.pipelines.flatMap((pipeline, index) =>
       isObject(pipeline)
         ? stackFieldProblems(
             validateCiPipelineStackProps(pipelineStackProps(config as SharedSettings, pipeline)),
             PIPELINE_STACK_FIELDS,
             index,
+            { path: ['pipelines', index, 'name'], value: pipeline.name },
           )
         : [],
     ),

@@ -41,9 +41,13 @@ export interface SharedSettings {
   };
 }
 
-/** The state object key of a pipeline's stack. */
-const pipelineStateKey = (settings: SharedSettings, pipelineName: string): string =>
-  `${settings.state.keyPrefix}/${pipelineName}/terraform.tfstate`;
+/**
+ * The state object key of a stack: under the prefix, the region the stack deploys to, so that configurations for two
+ * regions sharing a bucket and prefix keep their states apart (the same pipeline name, or the shared connection, in
+ * each region would otherwise be one state file, and a plan in one region would destroy the other's resources).
+ */
+const stateKey = (settings: SharedSettings, stackName: string): string =>
+  `${settings.state.keyPrefix}/${settings.region}/${stackName}/terraform.tfstate`;
 
 /**
  * The bootstrap stack's props, or undefined when the configuration uses an existing state bucket (`state.create:
@@ -105,7 +109,7 @@ export function connectionStackProps(
   return {
     connectionName: sharedConnectionName(settings),
     region: settings.region,
-    state: stateAt(settings, `${settings.state.keyPrefix}/_${GITHUB_CONNECTION_STACK_ID}/terraform.tfstate`),
+    state: stateAt(settings, stateKey(settings, `_${GITHUB_CONNECTION_STACK_ID}`)),
   };
 }
 
@@ -116,7 +120,7 @@ export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelin
       ? { ...pipeline, github: { ...pipeline.github, connectionName: sharedConnectionName(settings) } }
       : pipeline,
     region: settings.region,
-    state: stateAt(settings, pipelineStateKey(settings, pipeline.name)),
+    state: stateAt(settings, stateKey(settings, pipeline.name)),
   };
 }
 
@@ -124,7 +128,7 @@ export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelin
  * Where each prop of a stack comes from in the configuration, for reporting a
  * stack's problems at the field the user wrote. A prop mapped to `undefined`
  * is derived from fields that are checked where they are written (the state
- * key, from `state.keyPrefix` and the pipeline's name).
+ * key, from `state.keyPrefix`, the region and the pipeline's name).
  */
 export const BOOTSTRAP_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
   bucketName: 'state.bucket',

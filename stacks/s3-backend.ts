@@ -3,7 +3,7 @@ import { Suppressions } from '../shared/suppressions';
 import { checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
 import { checkKmsKeyIdentifier } from '../constructs/aws/encryption-key';
 import { checkS3BucketName, checkS3KeyPrefix } from '../constructs/aws/secure-bucket';
-import { checkProp, crossPropProblem } from '../constructs/private/validation';
+import { Check, checkProp, crossPropProblem } from '../constructs/private/validation';
 import { PropProblem } from '../constructs/core/validation';
 
 /** Where a stack keeps its Terraform state. */
@@ -33,12 +33,30 @@ export interface RemoteStateSettings {
   readonly s3ManagedEncryption?: boolean;
 }
 
+/**
+ * The longest state key: S3 object keys are at most 1,024 bytes of UTF-8 (S3 User Guide, "Naming Amazon S3 objects"),
+ * and the backend's lock file is the key with `.tflock` added (Terraform, "Backend Type: s3", `use_lockfile`).
+ */
+export const STATE_KEY_MAX_BYTES = 1024 - '.tflock'.length;
+
+/** A state object key: path segments S3 and the backend accept, short enough to leave room for the lock file's. */
+export const checkStateKey: Check<string> = (key) => {
+  const bytes = typeof key === 'string' ? Buffer.byteLength(key, 'utf8') : 0;
+  return (
+    checkS3KeyPrefix(key) ??
+    (bytes > STATE_KEY_MAX_BYTES
+      ? `must be at most ${STATE_KEY_MAX_BYTES} bytes, not ${bytes}: S3 keys are at most 1,024 bytes, and the lock ` +
+        'file adds ".tflock"'
+      : undefined)
+  );
+};
+
 /** Every problem with a stack's state settings, named relative to them (`bucket`, `kmsKeyId`). */
 export function validateRemoteState(state: RemoteStateSettings): PropProblem[] {
   return [
     ...checkProp('bucket', state.bucket, checkS3BucketName),
     ...checkProp('region', state.region, checkAwsRegion),
-    ...checkProp('key', state.key, checkS3KeyPrefix),
+    ...checkProp('key', state.key, checkStateKey),
     ...stateEncryptionProblems(state),
   ];
 }

@@ -381,6 +381,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       `"eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
   ],
   [
+    'a key prefix that makes a state key longer than S3 and the lock file allow',
+    document((d) => (d.state.keyPrefix = Array(25).fill('a-forty-character-long-path-segment-xxxxx').join('/'))),
+    'pipelines[0].name: got "app"; makes the state key "a-forty-character-long-path-segment-xxxxx/',
+  ],
+  [
     'a compute type CodeBuild does not offer in the region',
     document((d, p) => ((d.region = 'sa-east-1'), (p.build = { ...p.build, computeType: 'BUILD_GENERAL1_2XLARGE' }))),
     'pipelines[0].build.computeType: got "BUILD_GENERAL1_2XLARGE"; must be a compute type CodeBuild offers in ' +

@@ -10,6 +10,7 @@ import {
   loadConfigFile,
   parseConfig,
 } from '../../config/load';
+import { connectionStackProps, pipelineStackProps } from '../../config/stack-props';
 import { fleetConfig } from '../../scripts/fleet';
 import { validConfigDocument as valid } from '../helpers';
 
@@ -35,6 +36,22 @@ describe('configuration', () => {
   test('the checked-in default configuration is valid', () => {
     const config = loadConfigFile(DEFAULT_CONFIG_PATH);
     expect(config.pipelines.map((pipeline) => pipeline.name)).toEqual(['sample-flask-app']);
+  });
+
+  test('configurations for two regions sharing a state bucket and prefix keep every state apart', () => {
+    const keysIn = (region: string) => {
+      const config = parseConfig({ ...(valid() as any), region });
+      return [
+        ...config.pipelines.map((pipeline) => pipelineStackProps(config, pipeline).state.key),
+        connectionStackProps(config, [{ ...config.pipelines[0], trigger: 'connection' }])!.state.key,
+      ];
+    };
+    const [ireland, virginia] = [keysIn('eu-west-1'), keysIn('us-east-1')];
+    expect(ireland).toEqual([
+      'ci/eu-west-1/app/terraform.tfstate',
+      'ci/eu-west-1/_github-connection/terraform.tfstate',
+    ]);
+    expect(virginia.filter((key) => ireland.includes(key))).toEqual([]);
   });
 
   test('a minimal document is valid', () => {

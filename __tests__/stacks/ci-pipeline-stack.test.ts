@@ -246,6 +246,15 @@ describe('CiPipelineStack', () => {
     );
   });
 
+  test('a state key leaves room for the lock file: at most 1,017 bytes', () => {
+    const key = (bytes: number) => `${'k'.repeat(bytes - '/terraform.tfstate'.length)}/terraform.tfstate`;
+    expect(Buffer.byteLength(key(1017))).toBe(1017);
+    expect(() => synthStack({ state: { ...STATE, key: key(1017) } })).not.toThrow();
+    expect(() => synthStack({ state: { ...STATE, key: key(1019) } })).toThrow(
+      'must be at most 1017 bytes, not 1019: S3 keys are at most 1,024 bytes, and the lock file adds ".tflock"',
+    );
+  });
+
   test('a compute type CodeBuild offers only in some regions is refused elsewhere, and accepted there', () => {
     const twoXLarge = pipelineProps({ build: { computeType: 'BUILD_GENERAL1_2XLARGE' } });
     expect(() => synthStack({ region: 'sa-east-1', pipeline: twoXLarge })).toThrow(
