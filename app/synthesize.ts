@@ -187,7 +187,8 @@ function* synthesisSteps(
     const stacks = build(app);
     reportProgress(stacks, options.onProgress);
     yield 0;
-    app.synth();
+    // cdktf writes each stack's files here: a full disk or a quota is the output directory's problem too.
+    onOutputDir(outdir, () => app.synth());
     yield 0;
     const reports = checkWritten(staging, stacks);
     const written = staging;

@@ -43,6 +43,8 @@ export function loadConfigFile(path: string): PipelinesConfig {
   if (text.trim() === '') {
     throw new ConfigError(path, ['the file is empty: expected a JSON object with "region", "state" and "pipelines"']);
   }
+  const tooDeep = excessNesting(text);
+  if (tooDeep !== undefined) throw new ConfigError(path, [tooDeep]);
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -52,6 +54,43 @@ export function loadConfigFile(path: string): PipelinesConfig {
   const duplicates = duplicateKeys(text);
   if (duplicates.length > 0) throw new ConfigError(path, duplicates);
   return parseConfig(document, path);
+}
+
+/**
+ * How deep a configuration may nest objects and lists. Its deepest values are five levels down (the document,
+ * `pipelines`, a pipeline, its `github`, `codeOwners`); the bound leaves room for that and refuses, before any
+ * recursive parser meets them, documents that would exhaust its stack.
+ */
+export const MAX_NESTING_DEPTH = 32;
+
+/**
+ * Where `text` first nests objects and lists deeper than {@link MAX_NESTING_DEPTH}, as `line L, column C: ...`;
+ * undefined when it does not. A scan of the characters, outside strings, so that no depth can exhaust a stack here.
+ */
+export function excessNesting(text: string): string | undefined {
+  let depth = 0;
+  let inString = false;
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '\n') {
+      line += 1;
+      lineStart = index + 1;
+    } else if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') {
+      depth += 1;
+      if (depth > MAX_NESTING_DEPTH)
+        return (
+          `line ${line}, column ${index - lineStart + 1}: the document nests objects and lists more than ` +
+          `${MAX_NESTING_DEPTH} levels deep, where a configuration needs 5 (pipelines[].github.codeOwners[])`
+        );
+    } else if (char === '}' || char === ']') depth -= 1;
+  }
+  return undefined;
 }
 
 /** What JSON's grammar expected where a document breaks it, in words (jsonc-parser's error codes). */

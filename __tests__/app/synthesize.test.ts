@@ -135,6 +135,21 @@ describe('synthesizeChecked', () => {
       expect(existsSync(outdir)).toBe(false);
     });
 
+    test('ENOSPC while cdktf writes a stack is one OutputDirError, and the output directory is as it was', () => {
+      const outdir = earlierOutput();
+      const write = fs.writeFileSync;
+      jest
+        .spyOn(fs, 'writeFileSync')
+        .mockImplementation((file, ...rest) =>
+          String(file).endsWith('cdk.tf.json') ? failWith('ENOSPC', String(file))() : write(file, ...rest),
+        );
+      expect(() => synthesizeChecked(outdir, (app) => [smallStack(app)])).toThrow(
+        /^Cannot write the output directory .*: no space is left on the device \(ENOSPC on .*cdk\.tf\.json\)\./,
+      );
+      expect(readFileSync(join(outdir, 'stacks', 'ci-app', 'cdk.tf.json'), 'utf8')).toBe('{"earlier": true}');
+      expect(beside(outdir)).toEqual(['cdktf.out']);
+    });
+
     test("an error that is not the file system's is not disguised as one", () => {
       const outdir = join(mkdtempSync(join(tmpdir(), 'ci-checked-')), 'cdktf.out');
       jest.spyOn(fs, 'mkdtempSync').mockImplementation(() => {
@@ -186,6 +201,23 @@ describe('synthesizeChecked', () => {
         expectWrittenInside(outdir);
       } finally {
         spawnSync('umount', [outdir]);
+      }
+    },
+  );
+
+  (canMount ? test : test.skip)(
+    'a full file system (a 4 KiB tmpfs) is one OutputDirError, and nothing is left on it',
+    () => {
+      const full = mkdtempSync(join(tmpdir(), 'ci-full-'));
+      expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', full]).status).toBe(0);
+      try {
+        const outdir = join(full, 'cdktf.out');
+        expect(() => synthesizeChecked(outdir, (app) => [pipelineStack(app)])).toThrow(
+          new OutputDirError(outdir, `no space is left on the device (ENOSPC on ${outdir})`),
+        );
+        expect(readdirSync(full)).toEqual([]);
+      } finally {
+        spawnSync('umount', [full]);
       }
     },
   );

@@ -381,6 +381,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       `"eu-west-1" of the pipelines (keys and secrets serve only their own region), not "us-east-1"`,
   ],
   [
+    'JSON nested 100,000 levels deep (which exhausts a recursive parser)',
+    `{"region": "eu-west-1", "pipelines": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    'line 1, column 69: the document nests objects and lists more than 32 levels deep, where a configuration needs 5',
+  ],
+  [
     'a key prefix that makes a state key longer than S3 and the lock file allow',
     document((d) => (d.state.keyPrefix = Array(25).fill('a-forty-character-long-path-segment-xxxxx').join('/'))),
     'pipelines[0].name: got "app"; makes the state key "a-forty-character-long-path-segment-xxxxx/',

@@ -7,6 +7,7 @@ import {
   configPathFromEnvironment,
   DEFAULT_CONFIG_PATH,
   duplicateKeys,
+  excessNesting,
   loadConfigFile,
   parseConfig,
 } from '../../config/load';
@@ -52,6 +53,13 @@ describe('configuration', () => {
       'ci/eu-west-1/_github-connection/terraform.tfstate',
     ]);
     expect(virginia.filter((key) => ireland.includes(key))).toEqual([]);
+  });
+
+  test('nesting is bounded outside strings only, at 32 levels', () => {
+    expect(excessNesting(`${'['.repeat(32)}${']'.repeat(32)}`)).toBeUndefined();
+    expect(excessNesting(`${'['.repeat(33)}${']'.repeat(33)}`)).toMatch(/^line 1, column 33: /);
+    expect(excessNesting(`{"a": "${'[{'.repeat(100)}\\"[[", "b": [\n[{}]]}`)).toBeUndefined();
+    expect(excessNesting(`{\n  "a":\n    ${'['.repeat(40)}`)).toMatch(/^line 3, column 36: /);
   });
 
   test('a minimal document is valid', () => {

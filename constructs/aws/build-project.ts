@@ -626,12 +626,41 @@ export const checkComputeTypeIn =
           `${regions.join(', ')} (CodeBuild API Reference, "ProjectEnvironment")`;
   };
 
+/**
+ * An image reference as Docker parses it (the grammar of github.com/distribution/reference, regexp.go and
+ * reference.go): `[domain[:port]/]path[:tag][@digest]`. Path components are lowercase; a tag is up to 128 word
+ * characters, dots and dashes, any case; a digest is `algorithm:hex`; the name is at most 255 characters.
+ */
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_NAME = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)$`);
+const IMAGE_TAG = /^\w[\w.-]{0,127}$/;
+const IMAGE_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}$/;
+
+/** Whether `reference` is an image reference Docker accepts. */
+function isImageReference(reference: string): boolean {
+  const [nameAndTag, digest, ...extra] = reference.split('@');
+  if (extra.length > 0 || (digest !== undefined && !IMAGE_DIGEST.test(digest))) return false;
+  // A tag follows the last ":" that is after the last "/" (a ":" before it is the registry's port).
+  const lastSlash = nameAndTag.lastIndexOf('/');
+  const colon = nameAndTag.indexOf(':', lastSlash + 1);
+  const name = colon < 0 ? nameAndTag : nameAndTag.slice(0, colon);
+  if (colon >= 0 && !IMAGE_TAG.test(nameAndTag.slice(colon + 1))) return false;
+  const match = IMAGE_NAME.exec(name);
+  if (match === null || name.length > 255) return false;
+  // Docker reads the first component as a registry only with a ".", a ":" or as "localhost"; otherwise it is a path
+  // component, which is lowercase.
+  const domain = match[1];
+  return domain === undefined || /[.:[]/.test(domain) || domain === 'localhost' || domain === domain.toLowerCase();
+}
+
 /** A CodeBuild curated or custom image: `aws/codebuild/...` or a registry image reference. */
-export const checkBuildImage = matches(
-  /^[a-z0-9][a-z0-9._/:@-]{1,254}$/,
-  'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as ' +
-    '"public.ecr.aws/org/image@sha256:<digest>"',
-);
+export const checkBuildImage: Check<string> = (value) =>
+  typeof value === 'string' && isImageReference(value)
+    ? undefined
+    : 'must be a CodeBuild image such as "aws/codebuild/standard:7.0" or an image reference such as ' +
+      '"public.ecr.aws/org/image@sha256:<digest>" (lowercase names; a tag of letters, digits, "_", "." and "-")';
 
 /**
  * CodeBuild's limits, in minutes, on build and queue time (CodeBuild API Reference, CreateProject: timeoutInMinutes,

@@ -207,6 +207,28 @@ describe('BuildProject variants', () => {
     expect(() => synth((scope) => build(scope, { image: 'python:3.12', buildsImages: false }))).not.toThrow();
   });
 
+  const digest = `sha256:${'0'.repeat(64)}`;
+  test.each([
+    ['an uppercase tag pinned by digest', `docker:27-DIND@${digest}`],
+    ['a registry host with capitals and a port', `Registry.Example.com:5000/team/builder:V1@${digest}`],
+    ['an ECR image by digest', `123456789012.dkr.ecr.eu-west-1.amazonaws.com/build/image@${digest}`],
+    ['a CodeBuild image', 'aws/codebuild/amazonlinux-x86_64-standard:5.0'],
+  ])('takes %s, as Docker reads image references', (_name, image) => {
+    expect(() => synth((scope) => build(scope, { image }))).not.toThrow();
+  });
+
+  test.each([
+    ['capitals in a path component', `Team/Image@${digest}`],
+    ['an empty tag', 'docker:'],
+    ['a digest too short', 'docker@sha256:abc'],
+    ['a tag of 129 characters', `docker:${'t'.repeat(129)}`],
+    ['an empty path component', 'team//image'],
+  ])('refuses %s, naming the prop', (_name, image) => {
+    expect(() => synth((scope) => build(scope, { image, buildsImages: false }))).toThrow(
+      /invalid prop "image" = .*: must be a CodeBuild image such as ".*" or an image reference such as/,
+    );
+  });
+
   test('reports every invalid prop at once', () => {
     expect(() => synth((scope) => build(scope, { timeoutMinutes: 2, queuedTimeoutMinutes: 1 }))).toThrow(
       /"timeoutMinutes" = 2.*\n.*"queuedTimeoutMinutes" = 1/,
