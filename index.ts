@@ -131,6 +131,8 @@ export { CiPipelineStack } from './stacks/ci-pipeline-stack';
 export type { CiPipelineStackProps } from './stacks/ci-pipeline-stack';
 export { GitHubConnectionStack } from './stacks/github-connection-stack';
 export type { GitHubConnectionStackProps } from './stacks/github-connection-stack';
+export { RetiredPipelineStack } from './stacks/retired-pipeline-stack';
+export type { RetiredPipelineStackProps } from './stacks/retired-pipeline-stack';
 export type { RemoteStateSettings } from './stacks/s3-backend';
 export type { GuardrailsProps } from './stacks/security-checks';
 export { StateBootstrapStack } from './stacks/state-bootstrap-stack';

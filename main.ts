@@ -11,13 +11,16 @@ import {
   bootstrapStackProps,
   connectionStackProps,
   GITHUB_CONNECTION_STACK_ID,
+  pipelineIdentity,
   pipelineStackId,
   pipelineStackProps,
+  retiredPipelineStackProps,
   STATE_BOOTSTRAP_STACK_ID,
   usesSharedConnection,
 } from './config/stack-props';
 import { CiPipelineStack } from './stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from './stacks/github-connection-stack';
+import { RetiredPipelineStack } from './stacks/retired-pipeline-stack';
 import { GuardrailsProps } from './stacks/security-checks';
 import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
 
@@ -33,8 +36,10 @@ export interface ConfiguredStacks {
    * false`).
    */
   readonly connection?: GitHubConnectionStack;
-  /** One stack per pipeline, in the configuration's order. */
+  /** One stack per pipeline, in the configuration's order (a retired pipeline's has no pipeline: see `retired`). */
   readonly pipelines: readonly CiPipelineStack[];
+  /** The stacks of retired pipelines: their state and providers, so that a deploy destroys what they created. */
+  readonly retired: readonly RetiredPipelineStack[];
   /** All of them: the bootstrap stack, the connection's, then the pipelines'. */
   readonly all: readonly TerraformStack[];
 }
@@ -55,21 +60,30 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
     connectionProps === undefined
       ? undefined
       : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, { ...connectionProps, ...options });
-  const pipelines = config.pipelines.map((pipeline) => {
-    const props = { ...pipelineStackProps(config, pipeline), ...options };
-    const stack = new CiPipelineStack(app, pipelineStackId(pipeline.name), props);
+  const pipelines: CiPipelineStack[] = [];
+  const retired: RetiredPipelineStack[] = [];
+  const pipelineStacks = config.pipelines.map((pipeline) => {
+    const id = pipelineStackId(pipelineIdentity(pipeline));
+    if (pipeline.retired === true) {
+      const stack = new RetiredPipelineStack(app, id, retiredPipelineStackProps(config, pipeline));
+      retired.push(stack);
+      return stack;
+    }
+    const stack = new CiPipelineStack(app, id, { ...pipelineStackProps(config, pipeline), ...options });
     // `cdktf deploy` creates the connection before the pipelines that look it up.
     if (connection !== undefined && usesSharedConnection(pipeline)) stack.addDependency(connection);
+    pipelines.push(stack);
     return stack;
   });
   return {
     bootstrap,
     connection,
     pipelines,
+    retired,
     all: [
       ...(bootstrap === undefined ? [] : [bootstrap]),
       ...(connection === undefined ? [] : [connection]),
-      ...pipelines,
+      ...pipelineStacks,
     ],
   };
 }

@@ -187,6 +187,58 @@ describe('stable addresses', () => {
   });
 });
 
+describe('renaming and retiring a pipeline', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const first = base.pipelines[0];
+  /** The pipeline's stack, as synth writes it for `config`. */
+  const stackOf = (config: unknown) => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-lifecycle-')), 'cdktf.out');
+    synthesizeChecked(outdir, (app) => buildStacks(app, parseConfig(config)).all);
+    return JSON.parse(readFileSync(join(outdir, 'stacks', pipelineStackId(first.name), 'cdk.tf.json'), 'utf8'));
+  };
+
+  test('a renamed pipeline with its old name as id keeps its stack, its state key and every address', () => {
+    const before = stackOf(base);
+    const renamed = stackOf({ ...base, pipelines: [{ ...first, name: 'flask-app', id: first.name }] });
+    expect(renamed['//'].metadata.stackName).toBe(pipelineStackId(first.name));
+    expect(renamed.terraform.backend).toEqual(before.terraform.backend);
+    const addresses = (stack: any) =>
+      Object.entries<Record<string, unknown>>(stack.resource)
+        .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+        .filter((address) => !address.startsWith('aws_codestarnotifications_notification_rule.'));
+    expect(addresses(renamed)).toEqual(addresses(before));
+    expect(renamed.resource.aws_codepipeline[Object.keys(renamed.resource.aws_codepipeline)[0]].name).toBe('flask-app');
+  });
+
+  test('a retired pipeline keeps its backend and providers, and no resources, so that a deploy destroys them', () => {
+    const before = stackOf(base);
+    const retired = stackOf({ ...base, pipelines: [{ ...first, retired: true }] });
+    expect(retired.terraform.backend).toEqual(before.terraform.backend);
+    expect(Object.keys(retired.terraform.required_providers).sort()).toEqual(['aws', 'github', 'random']);
+    expect(retired.provider.github).toEqual([{ owner: first.github.owner }]);
+    expect(retired.provider.aws).toEqual([{ region: base.region }]);
+    expect(retired.resource).toBeUndefined();
+    expect(retired.data).toBeUndefined();
+  });
+
+  test.each([
+    [
+      'an id that is not a pipeline name',
+      { ...first, id: 'Flask App' },
+      'pipelines[0].id: got "Flask App"; must be 2-32 characters of lowercase letters',
+    ],
+    [
+      "an id that is another pipeline's identity",
+      { ...first, name: 'other', id: first.name, github: { ...first.github, repository: 'other' } },
+      `pipelines[1].id: got "${first.name}"; must be unique among the pipelines' stack identities (an id, else the ` +
+        'name): pipelines[0] has it, and the two would share a stack and a state key',
+    ],
+  ])('refuses %s, naming the field', (_name, pipeline, message) => {
+    const pipelines = pipeline.name === first.name ? [pipeline] : [first, pipeline];
+    expect(() => parseConfig({ ...base, pipelines })).toThrow(message);
+  });
+});
+
 /**
  * The repository of `github`, read instead of created: the settings of a created repository are left out, as the
  * configuration requires.

@@ -57,6 +57,31 @@ export const HCL_REFUSED =
   'values are not escaped). ' +
   'Run `cdktf synth` or `npm run synth` without --hcl: Terraform reads the JSON they write (cdk.tf.json) as it is.';
 
+/**
+ * What a synth says of the stacks the last one wrote and this one does not: what they deployed keeps running, and how
+ * to rename a pipeline without losing its state, or to destroy one (docs/deploying.md).
+ */
+export function removedStacksWarning(removed: readonly string[], added: readonly string[]): string {
+  const pipelines = removed.filter((stack) => stack.startsWith('ci-'));
+  const lines = [
+    `Warning: the last synth wrote stack${removed.length === 1 ? '' : 's'} ${removed.join(', ')}, which this one ` +
+      `does not. What ${removed.length === 1 ? 'it' : 'they'} deployed keeps running, and no deploy will touch it ` +
+      'again.',
+  ];
+  if (pipelines.length > 0) {
+    const renamedTo = added.filter((stack) => stack.startsWith('ci-'));
+    const example = pipelines[0].slice('ci-'.length);
+    lines.push(
+      `  - A renamed pipeline keeps its stack and state with its old name as its id ("id": "${example}")` +
+        (renamedTo.length > 0 ? `; this synth adds ${renamedTo.join(', ')}.` : '.'),
+      `  - To destroy a pipeline, keep its entry with "retired": true, deploy its stack, then remove the entry.`,
+      '  - A pipeline destroyed already needs nothing more.',
+    );
+  }
+  lines.push('  See docs/deploying.md, "Renaming or removing a pipeline".');
+  return `${lines.join('\n')}\n`;
+}
+
 /** Adds an app's stacks to it. */
 export type StackBuilder = (app: App) => readonly TerraformStack[];
 
@@ -134,6 +159,7 @@ function start(options: RunOptions) {
   const progress = options.progress ?? (options.stderr === undefined && process.stderr.isTTY === true);
   const synthesizeOptions: SynthesizeOptions = {
     onWait: (message) => stderr(`${message}\n`),
+    onStacksRemoved: (removed, added) => stderr(removedStacksWarning(removed, added)),
     // "\r" rewrites the line; "\x1b[K" clears what a longer line left; the last report clears the line for the summary.
     onProgress: progress
       ? (done, total) => stderr(done < total ? `\rSynthesizing stacks: ${done} of ${total}\x1b[K` : '\r\x1b[K')

@@ -116,14 +116,29 @@ export function swapIn(outdir: string, staging: string, inPlace: boolean): void 
   }
 }
 
+/** The stacks of an output tree, by their directories. */
+const stacksOf = (tree: string): string[] => {
+  const stacks = path.join(tree, 'stacks');
+  return isDirectory(stacks) ? fs.readdirSync(stacks).sort() : [];
+};
+
+/** How the staged tree's stacks differ from those `outdir` holds: the stacks it no longer has, and its new ones. */
+export function stackChanges(
+  outdir: string,
+  staging: string,
+): { readonly removed: string[]; readonly added: string[] } {
+  const [before, after] = [stacksOf(outdir), stacksOf(staging)];
+  return {
+    removed: before.filter((stack) => !after.includes(stack)),
+    added: after.filter((stack) => !before.includes(stack)),
+  };
+}
+
 /** The stacks in `outdir` that the staged tree no longer has, and whose directory holds local Terraform state. */
 export function removedStacksWithState(outdir: string, staging: string): string[] {
-  const stacks = path.join(outdir, 'stacks');
-  if (!isDirectory(stacks)) return [];
-  return fs
-    .readdirSync(stacks)
-    .filter((stack) => !present(path.join(staging, 'stacks', stack)))
-    .filter((stack) => LOCAL_STATE.some((name) => present(path.join(stacks, stack, name))));
+  return stackChanges(outdir, staging).removed.filter((stack) =>
+    LOCAL_STATE.some((name) => present(path.join(outdir, 'stacks', stack, name))),
+  );
 }
 
 /** Plans a swap and writes its journal: from here on, `recover` rolls it back or completes it. */

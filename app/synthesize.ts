@@ -10,6 +10,7 @@ import {
   makeStaging,
   recover,
   removedStacksWithState,
+  stackChanges,
   sweep,
   swapIn,
 } from './output-swap';
@@ -86,6 +87,12 @@ export interface SynthesizeOptions {
    * @default - not told
    */
   readonly onWait?: (message: string) => void;
+  /**
+   * Told, before the new tree is put in place, of the stacks the output directory held that this synth no longer
+   * writes (whatever they deployed keeps running), and of its new stacks.
+   * @default - not told
+   */
+  readonly onStacksRemoved?: (removed: readonly string[], added: readonly string[]) => void;
 }
 
 /**
@@ -196,6 +203,8 @@ function* synthesisSteps(
     yield 0;
     const withState = removedStacksWithState(target, written);
     if (withState.length > 0) throw new LocalStateError(outdir, withState);
+    const { removed, added } = stackChanges(target, written);
+    if (removed.length > 0) options.onStacksRemoved?.(removed, added);
     onOutputDir(outdir, () => swapIn(target, written, inPlace));
     return reports;
   } finally {

@@ -9,8 +9,10 @@ import { COMPUTE_TYPES } from '../constructs/aws/build-project';
 import { checkConnectionName } from '../constructs/github/github-connection-source';
 import { checkS3KeyPrefix } from '../constructs/aws/secure-bucket';
 import { PropProblem } from '../constructs/core/validation';
+import { checkOptionalProp } from '../constructs/private/validation';
 import { uniqueInWords } from '../constructs/core/stack-names';
 import {
+  checkPipelineName,
   CiPipelineProps,
   namedResourcesOf,
   PULL_REQUEST_APPROVALS,
@@ -30,6 +32,7 @@ import {
   CONNECTION_STACK_FIELDS,
   connectionStackProps,
   PIPELINE_STACK_FIELDS,
+  pipelineIdentity,
   pipelineStackProps,
   SharedSettings,
   usesSharedConnection,
@@ -97,7 +100,10 @@ export function valueProblems(document: unknown, shapeIssues: readonly ShapeIssu
   return [
     ...pipelines.flatMap((pipeline, index) =>
       isObject(pipeline) && !wrongType(['pipelines', index], PIPELINE_SECTIONS)
-        ? atFields(['pipelines', index], validateCiPipelineProps(pipeline))
+        ? atFields(
+            ['pipelines', index],
+            [...checkOptionalProp('id', pipeline.id, checkPipelineName), ...validateCiPipelineProps(pipeline)],
+          )
         : [],
     ),
     ...(wrongType([], ['state', 'pipelines', 'connection'])
@@ -159,6 +165,23 @@ const notificationsSchema = strictObject({
 });
 
 const pipelineSchema = strictObject({
+  id: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        "The pipeline's stack identity: its stack is `ci-<id>` and its state key `<keyPrefix>/<region>/<id>/" +
+        'terraform.tfstate`. To rename a deployed pipeline, set `id` to its old name: the stack keeps its state, and ' +
+        'Terraform plans the renames (docs/deploying.md, "Renaming or removing a pipeline"). Default: the name.',
+    }),
+  retired: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'true to destroy the pipeline: its stack keeps its backend and providers but no resources, so that deploying ' +
+        'it destroys everything the pipeline created. Remove the entry once that is applied. Default: false.',
+    }),
   name: z.string(),
   github: githubSchema,
   trigger: oneOf(TRIGGER_MODES).optional(),
@@ -358,28 +381,51 @@ function checkKeyPrefix(keyPrefix: string): PropProblem[] {
 }
 
 /**
- * Rules across pipelines: unique names, one stack managing each repository, and
- * no two pipelines creating a resource of the same name in the account and region.
+ * A problem for each pipeline whose name, or stack identity (its id, else its name), an earlier one has: a name names
+ * the AWS resources, an identity the stack and its state key.
  */
-function fleetProblems(config: PipelinesConfig): FieldProblem[] {
-  const pipelines = config.pipelines;
-  const problems: FieldProblem[] = [];
+function identityProblems(pipelines: readonly PipelineConfig[]): Map<number, FieldProblem> {
+  const problems = new Map<number, FieldProblem>();
   const names = new Map<string, number>();
-  const creators = new Map<string, number>();
-  const resources = new Map<string, number>();
+  const identities = new Map<string, number>();
   pipelines.forEach((pipeline, index) => {
     if (!isObject(pipeline)) return;
     const first = names.get(pipeline.name);
+    const identity = pipelineIdentity(pipeline);
+    const sharing = identities.get(identity);
     if (first !== undefined) {
-      problems.push({
+      problems.set(index, {
         path: ['pipelines', index, 'name'],
         value: pipeline.name,
-        message:
-          `must be unique: pipelines[${first}] has the same name, and the two would share a stack and a ` + `state key`,
+        message: `must be unique: pipelines[${first}] has the same name, which names the AWS resources of each`,
       });
-      return;
+    } else if (sharing !== undefined) {
+      problems.set(index, {
+        path: ['pipelines', index, pipeline.id === undefined ? 'name' : 'id'],
+        value: identity,
+        message:
+          `must be unique among the pipelines' stack identities (an id, else the name): pipelines[${sharing}] has ` +
+          `it, and the two would share a stack and a state key`,
+      });
     }
-    names.set(pipeline.name, index);
+    names.set(pipeline.name, names.get(pipeline.name) ?? index);
+    identities.set(identity, sharing ?? index);
+  });
+  return problems;
+}
+
+/**
+ * Rules across pipelines: unique names and identities, one stack managing each repository, and no two pipelines
+ * creating a resource of the same name where AWS holds it unique.
+ */
+function fleetProblems(config: PipelinesConfig): FieldProblem[] {
+  const pipelines = config.pipelines;
+  const identities = identityProblems(pipelines);
+  const problems: FieldProblem[] = [...identities.values()];
+  const creators = new Map<string, number>();
+  const resources = new Map<string, number>();
+  pipelines.forEach((pipeline, index) => {
+    if (!isObject(pipeline) || identities.has(index)) return;
     if (!isObject(pipeline.github) || !isObject(pipeline.registry)) return;
     // As the stacks get it: a pipeline on the shared connection creates none of its own.
     for (const resource of namedResourcesOf(pipelineStackProps(config as SharedSettings, pipeline).pipeline).filter(

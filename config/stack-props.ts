@@ -6,6 +6,7 @@
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { GitHubConnectionStackProps } from '../stacks/github-connection-stack';
+import { RetiredPipelineStackProps } from '../stacks/retired-pipeline-stack';
 import { stateKeyAlias, StateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
 
 /** The bootstrap stack's ID; pipeline stacks are `ci-<name>`, so they cannot collide with it. */
@@ -20,8 +21,19 @@ export const GITHUB_CONNECTION_STACK_ID = 'github-connection';
  */
 export const DEFAULT_CONNECTION_NAME = 'ci-pipelines-github';
 
-/** The stack ID of a pipeline. */
-export const pipelineStackId = (pipelineName: string): string => `ci-${pipelineName}`;
+/** The stack ID of a pipeline, from its identity ({@link pipelineIdentity}). */
+export const pipelineStackId = (identity: string): string => `ci-${identity}`;
+
+/** A pipeline as the configuration holds it: its props, and the fields of the configuration's own. */
+export type ConfiguredPipeline = CiPipelineProps & {
+  /** Its stack identity, when it differs from its name (a renamed pipeline keeps its old one). */
+  readonly id?: string;
+  /** Whether its stack is kept only to destroy what the pipeline created. */
+  readonly retired?: boolean;
+};
+
+/** What names a pipeline's stack and state key: its `id`, else its name. */
+export const pipelineIdentity = (pipeline: ConfiguredPipeline): string => pipeline.id ?? pipeline.name;
 
 /** The parts of a configuration that every stack shares. */
 export interface SharedSettings {
@@ -105,7 +117,8 @@ export function connectionStackProps(
   settings: SharedSettings,
   pipelines: readonly CiPipelineProps[],
 ): GitHubConnectionStackProps | undefined {
-  if (settings.connection?.create === false || !pipelines.some(usesSharedConnection)) return undefined;
+  const live = pipelines.filter((pipeline) => (pipeline as ConfiguredPipeline).retired !== true);
+  if (settings.connection?.create === false || !live.some(usesSharedConnection)) return undefined;
   return {
     connectionName: sharedConnectionName(settings),
     region: settings.region,
@@ -114,13 +127,26 @@ export function connectionStackProps(
 }
 
 /** A pipeline stack's props: the pipeline, with the shared connection where it uses one. */
-export function pipelineStackProps(settings: SharedSettings, pipeline: CiPipelineProps): CiPipelineStackProps {
+export function pipelineStackProps(settings: SharedSettings, configured: ConfiguredPipeline): CiPipelineStackProps {
+  const { id: _id, retired: _retired, ...pipeline } = configured;
   return {
     pipeline: usesSharedConnection(pipeline)
       ? { ...pipeline, github: { ...pipeline.github, connectionName: sharedConnectionName(settings) } }
       : pipeline,
     region: settings.region,
-    state: stateAt(settings, stateKey(settings, pipeline.name)),
+    state: stateAt(settings, stateKey(settings, pipelineIdentity(configured))),
+  };
+}
+
+/** A retired pipeline's stack props: where its state is, and what its providers need to destroy what it holds. */
+export function retiredPipelineStackProps(
+  settings: SharedSettings,
+  configured: ConfiguredPipeline,
+): RetiredPipelineStackProps {
+  return {
+    githubOwner: configured.github.owner,
+    region: settings.region,
+    state: stateAt(settings, stateKey(settings, pipelineIdentity(configured))),
   };
 }
 

@@ -30,7 +30,8 @@ import { PROJECT_ROOT } from './app-command';
 
 type Json = Record<string, any>;
 
-const STACK = join(PROJECT_ROOT, '__tests__', 'golden', 'default', 'ci-sample-flask-app.tf.json');
+const GOLDEN = join(PROJECT_ROOT, '__tests__', 'golden');
+const STACK = join(GOLDEN, 'default', 'ci-sample-flask-app.tf.json');
 export const FIXTURES_DIR = join(PROJECT_ROOT, '__tests__', 'fixtures', 'plans');
 const VARIABLES = ['-var', 'dockerhub_username=placeholder', '-var', 'dockerhub_password=placeholder'];
 
@@ -190,13 +191,17 @@ function resourceOf(config: Json, type: string): [string, Json] {
   return entry;
 }
 
+/** What a fixture plans against the applied state of the stack as it is. */
+interface Scenario {
+  readonly about: string;
+  /** The stack as another golden shape synthesizes it (its path under __tests__/golden), instead of the default's. */
+  readonly stack?: string;
+  readonly change?: (config: Json) => void;
+  readonly args?: (config: Json) => string[];
+}
+
 /** The configuration changes each fixture plans, against the applied state of the stack as it is. */
-const SCENARIOS: Readonly<
-  Record<
-    string,
-    { readonly change?: (config: Json) => void; readonly args?: (config: Json) => string[]; readonly about: string }
-  >
-> = {
+const SCENARIOS: Readonly<Record<string, Scenario>> = {
   update: {
     about: 'the build timeout changes: one update in place',
     change: (config) => (resourceOf(config, 'aws_codebuild_project')[1].build_timeout = 45),
@@ -244,6 +249,15 @@ const SCENARIOS: Readonly<
     about: 'the whole stack is destroyed, as `cdktf destroy` plans it',
     args: () => ['-destroy'],
   },
+  rename: {
+    about: 'the pipeline is renamed, keeping its stack and state by its id (the golden shape "renamed")',
+    stack: 'renamed/ci-sample-flask-app.tf.json',
+  },
+  retire: {
+    about:
+      'the pipeline is retired: its stack keeps its state and providers, no resources (the golden shape "retired")',
+    stack: 'retired/ci-sample-flask-app.tf.json',
+  },
 };
 
 /** Terraform in a working directory that holds the stack: plans it and shows a plan as JSON. */
@@ -254,9 +268,9 @@ function terraformIn(workdir: string, env: NodeJS.ProcessEnv) {
     return result.stdout;
   };
   /** A plan as `terraform show -json` writes it, and Terraform's own counts of it ("Plan: 1 to add, ..."). */
-  const plan = async (args: readonly string[] = []): Promise<Planned> => {
+  const plan = async (args: readonly string[] = [], variables: readonly string[] = VARIABLES): Promise<Planned> => {
     const { changes } = readPlanLog(
-      await run(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-json', ...VARIABLES, ...args]),
+      await run(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-json', ...variables, ...args]),
     );
     return { json: JSON.parse(await run(['show', '-json', 'plan.tfplan'])), counts: changes };
   };
@@ -326,11 +340,14 @@ async function main(): Promise<void> {
   const stub = await startAwsStub();
   const workdir = mkdtempSync(join(tmpdir(), 'plan-fixtures-'));
   try {
-    const stack = { id: 'ci-sample-flask-app', path: STACK, json: JSON.parse(readFileSync(STACK, 'utf8')) };
-    const prepared = prepareStack(stack, {
-      missingProviders: missingProviders(stack.json, setup),
-      stubEndpoint: stub.endpoint,
-    });
+    const prepare = (path: string) => {
+      const stack = { id: 'ci-sample-flask-app', path, json: JSON.parse(readFileSync(path, 'utf8')) };
+      return prepareStack(stack, {
+        missingProviders: missingProviders(stack.json, setup),
+        stubEndpoint: stub.endpoint,
+      });
+    };
+    const prepared = prepare(STACK);
     const write = (config: Json) => writeFileSync(join(workdir, 'main.tf.json'), JSON.stringify(config, null, 2));
     write(prepared.asWritten);
     const terraform = terraformIn(workdir, setup.env);
@@ -339,10 +356,14 @@ async function main(): Promise<void> {
     const plans = new Map<string, Planned>([['create', create]]);
     plans.set('no-op', await settle(terraform, workdir, create, prepared.asWritten, prepared.region));
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      const config = structuredClone(prepared.asWritten);
+      const config = structuredClone(
+        scenario.stack === undefined ? prepared.asWritten : prepare(join(GOLDEN, scenario.stack)).asWritten,
+      );
       scenario.change?.(config);
       write(config);
-      plans.set(name, await terraform.plan(['-refresh=false', ...(scenario.args?.(config) ?? [])]));
+      // A stack without the registry credentials' variables (a retired one) is given none.
+      const variables = config.variable?.dockerhub_username === undefined ? [] : VARIABLES;
+      plans.set(name, await terraform.plan(['-refresh=false', ...(scenario.args?.(config) ?? [])], variables));
       process.stdout.write(`${name}: ${scenario.about}\n`);
     }
     writeFixtures(plans);

@@ -10,8 +10,9 @@
  *    argument because destroying the resource destroys data. The argument's presence in the plan's `before` is the
  *    provider's schema speaking, so this covers types no one listed here.
  *
- * {@link DATA_FREE_RESOURCE_TYPES} names the types this project synthesizes that hold no data, each with why; a test
- * holds every type in the golden outputs to exactly one of the two lists, so a new type cannot go unjudged.
+ * {@link DATA_FREE_RESOURCE_TYPES} names the types that hold no data, each with why: those this project synthesizes (a
+ * test holds every type in the golden outputs to exactly one of the two lists, so a new type cannot go unjudged), and
+ * those whose data-guard argument guards something else.
  */
 
 /** What destroying a resource of one type loses, and the page that says so. */
@@ -83,6 +84,46 @@ export const DATA_LOSING_RESOURCE_TYPES: Readonly<Record<string, DataLoss>> = {
     loses: 'every item in the table (a Terraform lock table: the locks held)',
     documentation: 'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteTable.html',
   },
+  aws_dynamodb_table_item: {
+    loses: 'the item, and whatever was written to it since Terraform put it',
+    documentation: 'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html',
+  },
+  aws_efs_file_system: {
+    loses: 'every file in the file system',
+    documentation: 'https://docs.aws.amazon.com/efs/latest/ug/delete-efs-fs.html',
+  },
+  aws_ebs_volume: {
+    loses: 'the data on the volume',
+    documentation: 'https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html',
+  },
+  aws_ebs_snapshot: {
+    loses: 'the snapshot',
+    documentation: 'https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html',
+  },
+  aws_sqs_queue: {
+    loses: 'every message in the queue',
+    documentation: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html',
+  },
+  aws_kinesis_stream: {
+    loses: 'every record in the stream',
+    documentation: 'https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DeleteStream.html',
+  },
+  aws_opensearch_domain: {
+    loses: 'every index and document in the domain',
+    documentation: 'https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DeleteDomain.html',
+  },
+  aws_glacier_vault: {
+    loses: 'the vault (only an empty vault can be deleted; its archives must go first)',
+    documentation: 'https://docs.aws.amazon.com/amazonglacier/latest/dev/deleting-vaults.html',
+  },
+  aws_backup_vault: {
+    loses: 'the recovery points in the vault (with force_destroy; without it the deletion fails while they remain)',
+    documentation: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/delete-a-vault.html',
+  },
+  aws_codecommit_repository: {
+    loses: "the repository's code, branches and history",
+    documentation: 'https://docs.aws.amazon.com/codecommit/latest/APIReference/API_DeleteRepository.html',
+  },
   aws_sns_topic: {
     loses:
       'every subscription to the topic, those made outside Terraform included; e-mail ones must be confirmed again',
@@ -98,8 +139,9 @@ export const DATA_LOSING_RESOURCE_TYPES: Readonly<Record<string, DataLoss>> = {
   // CodeBuild makes the GitHub hook and its secret itself.
   aws_codebuild_webhook: {
     loses:
-      'the GitHub webhook CodeBuild created: a new one gets a new secret, and pull requests opened or pushed ' +
-      'meanwhile are not built, so a required status check never reports on them until they are pushed again',
+      'the GitHub webhook CodeBuild created, with its delivery history: a new one gets a new secret, and pull ' +
+      'requests opened or pushed meanwhile are not built, so a required status check never reports on them until ' +
+      'they are pushed again',
     documentation: 'https://docs.aws.amazon.com/codebuild/latest/APIReference/API_DeleteWebhook.html',
   },
   aws_codestarconnections_connection: {
@@ -120,6 +162,22 @@ export const DATA_LOSING_RESOURCE_TYPES: Readonly<Record<string, DataLoss>> = {
     loses: 'the secret value: GitHub never returns it, so it must be set again from its source',
     documentation: 'https://docs.github.com/en/rest/actions/secrets#delete-a-repository-secret',
   },
+  github_actions_environment_secret: {
+    loses: 'the secret value: GitHub never returns it, so it must be set again from its source',
+    documentation: 'https://docs.github.com/en/rest/actions/secrets#delete-an-environment-secret',
+  },
+  github_actions_organization_secret: {
+    loses: 'the secret value: GitHub never returns it, so it must be set again from its source',
+    documentation: 'https://docs.github.com/en/rest/actions/secrets#delete-an-organization-secret',
+  },
+  github_dependabot_secret: {
+    loses: 'the secret value: GitHub never returns it, so it must be set again from its source',
+    documentation: 'https://docs.github.com/en/rest/dependabot/secrets#delete-a-repository-secret',
+  },
+  github_repository_environment: {
+    loses: "the environment's secrets, variables and deployment history",
+    documentation: 'https://docs.github.com/en/rest/deployments/environments#delete-an-environment',
+  },
   random_password: {
     loses: 'the generated value: everything that uses it gets a new one',
     documentation: 'https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password',
@@ -132,6 +190,8 @@ export const DATA_LOSING_RESOURCE_TYPES: Readonly<Record<string, DataLoss>> = {
  * where every argument of the type's schema appears.
  */
 export const DATA_GUARD_ARGUMENTS: readonly string[] = [
+  // Offered where destroying empties a store first (buckets, objects, hosted zones, vaults, query results).
+  'force_destroy',
   'final_snapshot_identifier',
   'skip_final_snapshot',
   'deletion_window_in_days',
@@ -141,7 +201,10 @@ export const DATA_GUARD_ARGUMENTS: readonly string[] = [
   'delete_reports',
 ];
 
-/** The types this project synthesizes that hold no data: re-creating one restores all that destroying it lost. */
+/**
+ * Types that hold no data: those this project synthesizes, and those whose data-guard argument guards something
+ * else. Re-creating one restores all that destroying it lost.
+ */
 export const DATA_FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   // https://docs.aws.amazon.com/codebuild/latest/userguide/delete-project.html
   aws_codebuild_project: 'its builds are kept when the project is deleted',
@@ -163,14 +226,31 @@ export const DATA_FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   github_branch_protection: 'rules, in the configuration',
   github_repository_dependabot_security_updates: 'a setting of the repository',
   github_repository_webhook: 'its URL and secret are in the configuration',
+  // Types whose `force_destroy` (a data-guard argument) guards something other than data, per the provider's docs.
+  aws_cloudwatch_event_rule: 'force_destroy deletes a rule another service manages; the rule holds no data',
+  aws_cloudwatch_event_target: 'force_destroy deletes a target of a managed rule; the target holds no data',
+  aws_default_vpc: 'network configuration; force_destroy deletes the default VPC itself',
+  aws_default_subnet: 'network configuration; force_destroy deletes the default subnet itself',
+  aws_dx_lag: 'a link aggregation group; force_destroy deletes its connections',
+  aws_service_discovery_service: 'instance registrations, which their services register again',
+  aws_redshift_snapshot_schedule: 'a schedule; force_destroy detaches it from its clusters, whose snapshots stay',
+};
+
+/**
+ * Settings under which destroying a listed type keeps what it holds: a repository with `archive_on_destroy` is
+ * archived, not deleted (integrations/github, github_repository).
+ */
+const KEPT_WHEN: Readonly<Record<string, (before: Record<string, unknown>) => boolean>> = {
+  github_repository: (before) => before.archive_on_destroy === true,
 };
 
 /** What a replaced or deleted resource of `type` loses, judged from its prior state `before`; undefined if nothing. */
 export function dataLossOf(type: string, before: unknown): DataLoss | undefined {
+  const prior = typeof before === 'object' && before !== null ? (before as Record<string, unknown>) : undefined;
   const listed = DATA_LOSING_RESOURCE_TYPES[type];
-  if (listed !== undefined) return listed;
-  if (typeof before !== 'object' || before === null) return undefined;
-  const guard = DATA_GUARD_ARGUMENTS.find((argument) => argument in before);
+  if (listed !== undefined) return prior !== undefined && KEPT_WHEN[type]?.(prior) ? undefined : listed;
+  if (prior === undefined || type in DATA_FREE_RESOURCE_TYPES) return undefined;
+  const guard = DATA_GUARD_ARGUMENTS.find((argument) => argument in prior);
   if (guard === undefined) return undefined;
   return {
     loses: `the data it holds: its provider offers \`${guard}\` because destroying it destroys data`,

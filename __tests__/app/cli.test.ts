@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HCL_REFUSED } from '../../app/cli';
+import { HCL_REFUSED, removedStacksWarning } from '../../app/cli';
 import { run } from '../../main';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -35,5 +35,43 @@ describe('the app command', () => {
   test('runs the app from its esbuild bundle (app/launch.cjs), without type-checking', () => {
     // Type-checking is `npm run typecheck`'s job; ts-node or tsx would cost each synth tenths of a second or seconds.
     expect(scripts.synth).toBe('node app/launch.cjs');
+  });
+});
+
+describe('a synth that no longer writes a stack the last one wrote', () => {
+  /** `npm run synth` in process on `config`, into `outdir`: its exit code and what it wrote to stderr. */
+  function synth(config: unknown, outdir: string) {
+    const file = join(mkdtempSync(join(tmpdir(), 'ci-config-')), 'pipelines.json');
+    writeFileSync(file, JSON.stringify(config));
+    let stderr = '';
+    const status = run({
+      env: { CI_PIPELINES_CONFIG: file, CDKTF_OUTDIR: outdir },
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+    });
+    return { status, stderr };
+  }
+  const base = JSON.parse(readFileSync(join(ROOT, 'config', 'pipelines.json'), 'utf8'));
+  const renamed = { ...base, pipelines: [{ ...base.pipelines[0], name: 'flask-app' }] };
+
+  test('says what keeps running and how to rename or destroy it, and still writes the new tree', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-synth-')), 'cdktf.out');
+    expect(synth(base, outdir)).toEqual({ status: 0, stderr: '' });
+    const { status, stderr } = synth(renamed, outdir);
+    expect(status).toBe(0);
+    expect(stderr).toBe(removedStacksWarning(['ci-sample-flask-app'], ['ci-flask-app']));
+    expect(stderr).toContain('which this one does not. What it deployed keeps running, and no deploy will touch it');
+    expect(stderr).toContain('("id": "sample-flask-app"); this synth adds ci-flask-app.');
+    expect(stderr).toContain('keep its entry with "retired": true, deploy its stack, then remove the entry');
+    expect(existsSync(join(outdir, 'stacks', 'ci-flask-app', 'cdk.tf.json'))).toBe(true);
+  });
+
+  test('says nothing when the renamed pipeline keeps its identity, or a retired one keeps its stack', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'ci-synth-')), 'cdktf.out');
+    expect(synth(base, outdir).stderr).toBe('');
+    const kept = { ...renamed, pipelines: [{ ...renamed.pipelines[0], id: 'sample-flask-app' }] };
+    expect(synth(kept, outdir)).toEqual({ status: 0, stderr: '' });
+    const retired = { ...base, pipelines: [{ ...base.pipelines[0], retired: true }] };
+    expect(synth(retired, outdir)).toEqual({ status: 0, stderr: '' });
   });
 });

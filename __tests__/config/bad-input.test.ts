@@ -519,8 +519,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'duplicate pipeline names',
     document((d, p) => d.pipelines.push({ ...p, github: { ...p.github, create: false } })),
-    'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, and the two would share a stack ' +
-      'and a state key',
+    'pipelines[1].name: got "app"; must be unique: pipelines[0] has the same name, which names the AWS resources of ' +
+      'each',
   ],
   [
     'no approving review',

@@ -32,6 +32,8 @@ const toEcr = (_: Document, p: Pipeline) => (p.registry = { type: 'ecr', image: 
 
 const CASES: Readonly<Record<string, FieldCase>> = {
   region: { set: (d) => (d.region = 'us-east-1') },
+  'pipelines[].id': { set: (_, p) => ((p as any).id = 'old-name') },
+  'pipelines[].retired': { set: (_, p) => ((p as any).retired = true) },
   'state.bucket': { set: (d) => (d.state.bucket = 'other-state-bucket') },
   'state.region': { set: (d) => (d.state.region = 'us-east-2') },
   'state.keyPrefix': { set: (d) => (d.state.keyPrefix = 'other/prefix') },

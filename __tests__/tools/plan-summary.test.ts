@@ -221,6 +221,8 @@ describe('other real plans', () => {
         'mixed',
         'history',
         'destroy',
+        'rename',
+        'retire',
       ]);
       for (const [name, counts] of Object.entries<any>(terraform)) {
         expect([name, terraformCounts(countActions(readPlan(fixture(name))))]).toEqual([
@@ -305,7 +307,7 @@ describe('data loss, as a class (tools/data-loss.ts)', () => {
   });
 
   test('real plans that destroy (history.json, destroy.json) flag exactly the types that hold data', () => {
-    for (const name of ['history', 'destroy']) {
+    for (const name of ['history', 'destroy', 'rename', 'retire']) {
       const plan = readPlan(fixture(name));
       const destroyed = plan.resource_changes.filter(
         (change) => change.mode === 'managed' && change.change.actions.includes('delete'),
@@ -328,6 +330,41 @@ describe('data loss, as a class (tools/data-loss.ts)', () => {
     expect(rowOf(summary, 'aws_codebuild_project.ci_build_project_7FD7DB46')).toMatch(/^\| update \|/);
   });
 
+  test('renaming a pipeline by its id (rename.json, a real plan against its state) replaces, never duplicates', () => {
+    const plan = readPlan(fixture('rename'));
+    const byType = (action: string) =>
+      plan.resource_changes
+        .filter((change) => change.mode === 'managed' && actionOf(change) === action)
+        .map((change) => change.type)
+        .sort();
+    // What is created new (notification rules, whose addresses carry the name) goes with the destroy of the old one.
+    expect(byType('create')).toEqual(byType('delete'));
+    expect(byType('replace')).toEqual(
+      expect.arrayContaining(['aws_codebuild_project', 'aws_codepipeline', 'aws_iam_role']),
+    );
+    expect(flagged(summarizePlan(plan, 'rename'))).toContain('aws_cloudwatch_log_group.ci_build_logs_AB8D340F');
+  });
+
+  test('retiring a pipeline (retire.json) plans, from its own state, what `terraform destroy` plans', () => {
+    const addresses = (name: string) =>
+      readPlan(fixture(name))
+        .resource_changes.filter((change) => change.mode === 'managed' && actionOf(change) === 'delete')
+        .map((change) => change.address)
+        .sort();
+    expect(addresses('retire')).toHaveLength(31);
+    expect(addresses('retire')).toEqual(addresses('destroy'));
+    expect(flagged(summarizePlan(readPlan(fixture('retire')), 'retire')).sort()).toEqual(
+      flagged(summarizePlan(readPlan(fixture('destroy')), 'destroy')).sort(),
+    );
+  });
+
+  test('a repository archived on destroy keeps what it holds; one deleted loses it', () => {
+    expect(dataLossOf('github_repository', { archive_on_destroy: true })).toBeUndefined();
+    expect(dataLossOf('github_repository', { archive_on_destroy: false })).toBe(
+      DATA_LOSING_RESOURCE_TYPES.github_repository,
+    );
+  });
+
   test("a type no one listed is judged by the provider's own data-guard arguments in its prior state", () => {
     expect(dataLossOf('aws_db_instance', { identifier: 'db', skip_final_snapshot: false })?.loses).toContain(
       '`skip_final_snapshot`',
@@ -335,6 +372,8 @@ describe('data loss, as a class (tools/data-loss.ts)', () => {
     expect(dataLossOf('aws_neptune_cluster', { deletion_protection: null })?.loses).toContain('`deletion_protection`');
     expect(dataLossOf('aws_iam_role', { name: 'r', force_detach_policies: false })).toBeUndefined();
     expect(dataLossOf('aws_iam_role', null)).toBeUndefined();
+    // A guard argument that guards something else, as the provider documents it.
+    expect(dataLossOf('aws_cloudwatch_event_rule', { force_destroy: true })).toBeUndefined();
     for (const argument of DATA_GUARD_ARGUMENTS) expect(dataLossOf('x_y', { [argument]: 0 })).toBeDefined();
     const plan = parsePlan(
       {

@@ -91,6 +91,8 @@ function describeField(
   doc: PropDoc | undefined,
   describe: (node: SchemaNode, prefix: string) => SchemaNode,
 ): SchemaNode {
+  // A field of the configuration's own (a pipeline's stack identity, its retirement) is described in the schema.
+  if (doc === undefined && field.description !== undefined) return field;
   if (doc === undefined) throw new Error(`pipelines[].${path} has no doc comment on its CiPipelineProps prop`);
   const value = jsonDefault(doc.defaultText);
   const prose =
