@@ -297,7 +297,9 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
    */
   async function completeRun(outdir: string, config: ConfigName, context: object): Promise<void> {
     const exit = await synth(config, outdir);
-    expect({ ...context, complete: config, code: exit.code, stderr: exit.stderr }).toEqual({
+    // A run after another configuration's says which of its stacks it no longer writes (app/cli.ts), and nothing else.
+    const stderr = exit.stderr.replace(/^Warning: the last synth wrote stacks? .*\n(?: {2}.*\n)*/, '');
+    expect({ ...context, complete: config, code: exit.code, stderr }).toEqual({
       ...context,
       complete: config,
       code: 0,
