@@ -6,9 +6,10 @@
  * Two rules, in this order:
  * 1. A type in {@link DATA_LOSING_RESOURCE_TYPES} loses what its entry says.
  * 2. Any other type whose prior state has one of the provider's data-guard arguments ({@link DATA_GUARD_ARGUMENTS}:
- *    a final snapshot, a deletion or recovery window, deletion protection) holds data: the provider offers the
- *    argument because destroying the resource destroys data. The argument's presence in the plan's `before` is the
- *    provider's schema speaking, so this covers types no one listed here.
+ *    a final snapshot, a deletion or recovery window, deletion protection, force_destroy), or a setting of how long
+ *    it retains data (any `*retention*` key, at any depth), holds data: the provider offers the argument because the
+ *    resource keeps data that destroying it destroys. The key's presence in the plan's `before` is the provider's
+ *    schema speaking, so this covers types no one listed here.
  *
  * {@link DATA_FREE_RESOURCE_TYPES} names the types that hold no data, each with why: those this project synthesizes (a
  * test holds every type in the golden outputs to exactly one of the two lists, so a new type cannot go unjudged), and
@@ -119,6 +120,54 @@ export const DATA_LOSING_RESOURCE_TYPES: Readonly<Record<string, DataLoss>> = {
   aws_backup_vault: {
     loses: 'the recovery points in the vault (with force_destroy; without it the deletion fails while they remain)',
     documentation: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/delete-a-vault.html',
+  },
+  aws_instance: {
+    loses: 'the data on its volumes that are deleted on termination (the root volume, by default)',
+    documentation: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TerminateInstances.html',
+  },
+  aws_lightsail_instance: {
+    loses: "the instance's system disk",
+    documentation: 'https://docs.aws.amazon.com/lightsail/2016-11-28/api-reference/API_DeleteInstance.html',
+  },
+  aws_acm_certificate: {
+    loses: 'the issued certificate: a new one must be validated again before anything can use it',
+    documentation: 'https://docs.aws.amazon.com/acm/latest/APIReference/API_DeleteCertificate.html',
+  },
+  aws_api_gateway_api_key: {
+    loses: 'the generated key value: every client holding it must be given a new one',
+    documentation: 'https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteApiKey.html',
+  },
+  aws_glue_catalog_database: {
+    loses: "the database's tables and their partitions",
+    documentation: 'https://docs.aws.amazon.com/glue/latest/webapi/API_DeleteDatabase.html',
+  },
+  aws_glue_catalog_table: {
+    loses: "the table's definition and partitions",
+    documentation: 'https://docs.aws.amazon.com/glue/latest/webapi/API_DeleteTable.html',
+  },
+  aws_codeartifact_repository: {
+    loses: 'every package version published to the repository',
+    documentation: 'https://docs.aws.amazon.com/codeartifact/latest/ug/delete-repo.html',
+  },
+  aws_cloudwatch_event_archive: {
+    loses: 'every event in the archive, which can no longer be replayed',
+    documentation: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-archive-delete.html',
+  },
+  aws_sfn_state_machine: {
+    loses: 'its running executions, which are stopped, and their history',
+    documentation: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html',
+  },
+  aws_kinesis_firehose_delivery_stream: {
+    loses: 'the records it has buffered and not yet delivered',
+    documentation: 'https://docs.aws.amazon.com/firehose/latest/APIReference/API_DeleteDeliveryStream.html',
+  },
+  aws_timestreamwrite_database: {
+    loses: 'the tables in the database and their records',
+    documentation: 'https://docs.aws.amazon.com/timestream/latest/developerguide/API_DeleteDatabase.html',
+  },
+  aws_timestreamwrite_table: {
+    loses: 'every record in the table',
+    documentation: 'https://docs.aws.amazon.com/timestream/latest/developerguide/API_DeleteTable.html',
   },
   aws_codecommit_repository: {
     loses: "the repository's code, branches and history",
@@ -234,6 +283,18 @@ export const DATA_FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_dx_lag: 'a link aggregation group; force_destroy deletes its connections',
   aws_service_discovery_service: 'instance registrations, which their services register again',
   aws_redshift_snapshot_schedule: 'a schedule; force_destroy detaches it from its clusters, whose snapshots stay',
+  // Types with a retention setting that configure how long something else keeps its data.
+  aws_backup_vault_lock_configuration: "a lock on a vault's retention; the vault keeps its recovery points",
+  aws_config_retention_configuration: 'how long AWS Config keeps history; the history stays with Config',
+  aws_rbin_rule: 'a Recycle Bin rule; resources already in the bin stay until their retention ends',
+  aws_drs_replication_configuration_template: 'a template for replication settings',
+  aws_chime_voice_connector_streaming: 'a streaming setting of a voice connector',
+  aws_connect_instance_storage_config: 'where an Amazon Connect instance stores data; the data stays there',
+  aws_glue_catalog_table_optimizer: 'an optimizer of a table; the table keeps its data',
+  aws_db_instance_automated_backups_replication: "a replication of backups; the source instance's backups stay",
+  aws_prometheus_workspace_configuration: "a workspace's settings; the workspace keeps its data",
+  aws_redshift_snapshot_copy: 'a copy setting; snapshots already copied stay',
+  aws_storagegateway_tape_pool: 'a pool setting; tapes keep their data',
 };
 
 /**
@@ -242,7 +303,29 @@ export const DATA_FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
  */
 const KEPT_WHEN: Readonly<Record<string, (before: Record<string, unknown>) => boolean>> = {
   github_repository: (before) => before.archive_on_destroy === true,
+  // Only e-mail and HTTP(S) endpoints confirm a subscription; SQS, Lambda, Firehose and mobile endpoints of the
+  // account are subscribed at once (SNS API Reference, "Subscribe").
+  aws_sns_topic_subscription: (before) =>
+    typeof before.protocol === 'string' && !['email', 'email-json', 'http', 'https'].includes(before.protocol),
 };
+
+/** The first key anywhere in a prior state that names how long the resource keeps data (`retention_in_days`, ...). */
+function retentionSetting(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = retentionSetting(item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, nested] of Object.entries(value)) {
+    if (key.includes('retention') && nested !== null && nested !== undefined) return key;
+    const found = retentionSetting(nested);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 /** What a replaced or deleted resource of `type` loses, judged from its prior state `before`; undefined if nothing. */
 export function dataLossOf(type: string, before: unknown): DataLoss | undefined {
@@ -250,7 +333,7 @@ export function dataLossOf(type: string, before: unknown): DataLoss | undefined 
   const listed = DATA_LOSING_RESOURCE_TYPES[type];
   if (listed !== undefined) return prior !== undefined && KEPT_WHEN[type]?.(prior) ? undefined : listed;
   if (prior === undefined || type in DATA_FREE_RESOURCE_TYPES) return undefined;
-  const guard = DATA_GUARD_ARGUMENTS.find((argument) => argument in prior);
+  const guard = DATA_GUARD_ARGUMENTS.find((argument) => argument in prior) ?? retentionSetting(prior);
   if (guard === undefined) return undefined;
   return {
     loses: `the data it holds: its provider offers \`${guard}\` because destroying it destroys data`,

@@ -358,6 +358,13 @@ describe('data loss, as a class (tools/data-loss.ts)', () => {
     );
   });
 
+  test('a subscription its endpoint confirms loses the confirmation; one SNS subscribes at once does not', () => {
+    for (const protocol of ['email', 'email-json', 'http', 'https'])
+      expect(dataLossOf('aws_sns_topic_subscription', { protocol })).toBeDefined();
+    for (const protocol of ['sqs', 'lambda', 'firehose', 'application'])
+      expect(dataLossOf('aws_sns_topic_subscription', { protocol })).toBeUndefined();
+  });
+
   test('a repository archived on destroy keeps what it holds; one deleted loses it', () => {
     expect(dataLossOf('github_repository', { archive_on_destroy: true })).toBeUndefined();
     expect(dataLossOf('github_repository', { archive_on_destroy: false })).toBe(
@@ -374,6 +381,14 @@ describe('data loss, as a class (tools/data-loss.ts)', () => {
     expect(dataLossOf('aws_iam_role', null)).toBeUndefined();
     // A guard argument that guards something else, as the provider documents it.
     expect(dataLossOf('aws_cloudwatch_event_rule', { force_destroy: true })).toBeUndefined();
+    // A setting of how long the resource keeps data, at any depth, says it keeps data.
+    expect(dataLossOf('aws_kinesis_video_stream', { data_retention_in_hours: 24 })?.loses).toContain(
+      '`data_retention_in_hours`',
+    );
+    expect(
+      dataLossOf('aws_fsx_lustre_file_system', { backup: [{ automatic_backup_retention_days: 0 }] })?.loses,
+    ).toContain('`automatic_backup_retention_days`');
+    expect(dataLossOf('aws_config_retention_configuration', { retention_period_in_days: 30 })).toBeUndefined();
     for (const argument of DATA_GUARD_ARGUMENTS) expect(dataLossOf('x_y', { [argument]: 0 })).toBeDefined();
     const plan = parsePlan(
       {
