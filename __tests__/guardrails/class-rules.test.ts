@@ -831,11 +831,6 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
       },
       /required_approving_review_count is 0/,
     ],
-    [
-      'stale approvals kept',
-      { ...PRODUCT, required_pull_request_reviews: { required_approving_review_count: 2 } },
-      /dismiss_stale_reviews is not true/,
-    ],
     ['force pushes', { ...PRODUCT, allows_force_pushes: true }, /allows_force_pushes is true/],
     ['force push bypassers', { ...PRODUCT, force_push_bypassers: ['/octocat'] }, /force_push_bypassers/],
     ['deletions', { ...PRODUCT, allows_deletions: 'true' }, /allows_deletions is true/],
@@ -923,6 +918,29 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
         }),
         'CIP_GIT_2',
       ),
+    ).toEqual([]);
+  });
+});
+
+describe('CIP_GIT_3: stale approvals kept', () => {
+  const protection = (reviews: unknown, type = 'github_branch_protection') =>
+    stackOf({ [type]: { p: { pattern: 'main', enforce_admins: true, required_pull_request_reviews: reviews } } });
+
+  test.each([
+    ['dismissal off', [{ required_approving_review_count: 1, dismiss_stale_reviews: false }]],
+    ['dismissal not set', { required_approving_review_count: 2 }],
+  ])('fails: %s, and only this rule', (_name, reviews) => {
+    expect(problems(protection(reviews), 'CIP_GIT_3')).toEqual([
+      'github_branch_protection.p: required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval ' +
+        'survives later pushes',
+    ]);
+    expect(problems(protection(reviews), 'CIP_GIT_2')).toEqual([]);
+    expect(problems(protection(reviews, 'github_branch_protection_v3'), 'CIP_GIT_3')).toHaveLength(1);
+  });
+
+  test('passes with dismissal on', () => {
+    expect(
+      problems(protection([{ required_approving_review_count: 1, dismiss_stale_reviews: true }]), 'CIP_GIT_3'),
     ).toEqual([]);
   });
 });

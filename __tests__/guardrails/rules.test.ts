@@ -619,6 +619,12 @@ const CASES: readonly RuleCase[] = [
     message: /enforce_admins is false, so administrators are exempt/,
   },
   {
+    rule: 'CIP_GIT_3',
+    path: 'ci/repository/branch-protection',
+    failing: override('repository/branch-protection', 'required_pull_request_reviews.0.dismiss_stale_reviews', false),
+    message: /dismiss_stale_reviews is not true, so an approval survives later pushes/,
+  },
+  {
     rule: 'CIP_CB_1',
     path: 'ci/build/project',
     failing: override('build/project', 'environment.image', 'docker.io/library/docker:27-dind'),

@@ -15,6 +15,7 @@ import {
   throwIfInvalid,
 } from '../private/validation';
 import { PropProblem } from '../core/validation';
+import { Suppressions } from '../../shared/suppressions';
 
 /**
  * Who can see a repository the construct creates. `public` is refused: a CI source should not be world-readable by
@@ -266,7 +267,7 @@ export class SourceRepository extends Construct {
     codeOwners: RepositoryFile | undefined,
     props: SourceRepositoryProps,
   ): BranchProtection {
-    return new BranchProtection(this, 'branch-protection', {
+    const protection = new BranchProtection(this, 'branch-protection', {
       repositoryId: repository.nodeId,
       pattern: defaultBranch.branch,
       allowsForcePushes: false,
@@ -287,6 +288,14 @@ export class SourceRepository extends Construct {
       // Written before the branch is protected: afterwards, only a reviewed pull request may change the branch.
       dependsOn: codeOwners === undefined ? undefined : [codeOwners],
     });
+    // A documented choice, recorded where the guardrails and the report read it, rather than a finding.
+    if (props.dismissStaleReviews === false) {
+      Suppressions.add(protection, {
+        ruleId: 'CIP_GIT_3',
+        reason: `dismissStaleReviews is false on ${this.node.path}: approvals survive later pushes, as its owner chose`,
+      });
+    }
+    return protection;
   }
 
   /**

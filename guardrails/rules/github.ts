@@ -53,10 +53,6 @@ export function weakenedProtection(protection: Element): string[] {
         `required_pull_request_reviews.required_approving_review_count is ` +
           `${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`,
       );
-    if (!isTrue(reviews.dismiss_stale_reviews))
-      problems.push(
-        'required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes',
-      );
     if (nonEmpty(reviews.pull_request_bypassers))
       problems.push('required_pull_request_reviews.pull_request_bypassers lets actors merge without review');
     const allowances = block(reviews.bypass_pull_request_allowances);
@@ -215,9 +211,26 @@ export const GITHUB_RULES: readonly Rule[] = [
       'change through unreviewed ("About protected branches", GitHub Docs).',
     targets: ['github_branch_protection', 'github_branch_protection_v3', 'github_repository_ruleset'],
     fix:
-      'require at least one approving review that stale pushes dismiss, set enforce_admins = true, leave force ' +
-      'pushes and deletions off, and name no bypass actors (SourceRepository does)',
+      'require at least one approving review, set enforce_admins = true, leave force pushes and deletions off, and ' +
+      'name no bypass actors (SourceRepository does)',
     check: (element) =>
       element.type === 'github_repository_ruleset' ? weakenedRuleset(element) : weakenedProtection(element),
+  },
+  {
+    id: 'CIP_GIT_3',
+    name: 'Approvals are dismissed when new commits are pushed',
+    explanation:
+      'An approval that survives later pushes approves code nobody reviewed: a change pushed after the approval ' +
+      'merges on it ("About protected branches", GitHub Docs, "Dismiss stale pull request approvals when new ' +
+      'commits are pushed"). A rule of its own, so that a repository that chooses otherwise ' +
+      '(`dismissStaleReviews: false`) is suppressed for this alone, with its reason in the report.',
+    targets: ['github_branch_protection', 'github_branch_protection_v3'],
+    fix: 'set required_pull_request_reviews.dismiss_stale_reviews = true (SourceRepository does by default)',
+    check: ({ body }) =>
+      blocks(body.required_pull_request_reviews)
+        .filter((reviews) => !isTrue(reviews.dismiss_stale_reviews))
+        .map(
+          () => 'required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes',
+        ),
   },
 ];

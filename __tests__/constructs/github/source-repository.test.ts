@@ -5,7 +5,8 @@ import { Repository } from '@cdktf/provider-github/lib/repository';
 import { RepositoryDependabotSecurityUpdates } from '@cdktf/provider-github/lib/repository-dependabot-security-updates';
 import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
 import { CODEOWNERS_PATH, SourceRepository, SourceRepositoryProps } from '../../../constructs/github/source-repository';
-import { synth, Synthesized } from '../../helpers';
+import { TerraformStack } from 'cdktf';
+import { synth, Synthesized, testApp } from '../../helpers';
 
 const synthRepository = (props: Partial<SourceRepositoryProps> = {}) =>
   synth((scope) => new SourceRepository(scope, 'repository', { owner: 'my-org', repositoryName: 'app', ...props }));
@@ -111,6 +112,21 @@ describe('SourceRepository', () => {
       expect(protection.depends_on).toBeUndefined();
     },
   );
+
+  test('dismissStaleReviews: false, a documented choice, suppresses the one rule it weakens, with its reason', () => {
+    const protectionOf = (props: Partial<SourceRepositoryProps>) => {
+      const stack = new TerraformStack(testApp(), 'repo');
+      new SourceRepository(stack, 'repository', { owner: 'my-org', repositoryName: 'app', ...props });
+      return Object.values<any>((stack.toTerraform() as any).resource.github_branch_protection)[0];
+    };
+    expect(protectionOf({ dismissStaleReviews: false })['//'].suppressions).toEqual([
+      {
+        rule: 'CIP_GIT_3',
+        reason: 'dismissStaleReviews is false on repo/repository: approvals survive later pushes, as its owner chose',
+      },
+    ]);
+    expect(protectionOf({})['//'].suppressions).toBeUndefined();
+  });
 
   test.each([
     [{ codeOwners: ['platform'] }, /invalid prop "codeOwners\[0\]" = "platform": must be a GitHub user/],
