@@ -391,6 +391,24 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[0].name: got "app"; makes the state key "a-forty-character-long-path-segment-xxxxx/',
   ],
   [
+    "a required status that nothing reports: the pipeline's own, with pull-request builds off",
+    document((_, p) => {
+      p.github.requiredStatusChecks = ['codebuild/app'];
+      p.pullRequestBuilds = { enabled: false };
+    }),
+    'pipelines[0].github.requiredStatusChecks: got ["codebuild/app"]; must not require "codebuild/app": ' +
+      'pullRequestBuilds.enabled is false, so nothing reports it, and no pull request could ever merge',
+  ],
+  [
+    "a required status that only some pull requests get: the pipeline's own, with builds filtered by appPath",
+    document((_, p) => {
+      p.github.requiredStatusChecks = ['codebuild/app', 'ci/lint'];
+      p.pullRequestBuilds = { requiredStatusCheck: false };
+    }),
+    'pullRequestBuilds.requiredStatusCheck is false, so only pull requests that change appPath are built, and the ' +
+      'others could never merge; remove it, or build every pull request',
+  ],
+  [
     'a compute type CodeBuild does not offer in the region',
     document((d, p) => ((d.region = 'sa-east-1'), (p.build = { ...p.build, computeType: 'BUILD_GENERAL1_2XLARGE' }))),
     'pipelines[0].build.computeType: got "BUILD_GENERAL1_2XLARGE"; must be a compute type CodeBuild offers in ' +

@@ -62,6 +62,10 @@ describe('configuration', () => {
     expect(excessNesting(`{\n  "a":\n    ${'['.repeat(40)}`)).toMatch(/^line 3, column 36: /);
   });
 
+  test("requiring the pipeline's own pull-request status is valid while every pull request is built", () => {
+    expect(problemsOf(withPipeline((p) => (p.github.requiredStatusChecks = ['codebuild/app', 'ci/lint'])))).toEqual([]);
+  });
+
   test('a minimal document is valid', () => {
     expect(problemsOf(valid())).toEqual([]);
   });

@@ -287,6 +287,31 @@ export const keyAliasName = (name: string) => `ci/${name}`;
 export const artifactBucketPrefix = (name: string) => `${name}-artifacts-`.slice(0, 37);
 
 /**
+ * A required status context that nothing reports deadlocks the branch: no pull request can ever merge. The
+ * pipeline's own pull-request context (`codebuild/<name>`) is reported only when its pull-request builds are on, and
+ * then for every pull request only when they are not filtered by `appPath` (requiredStatusCheck: false).
+ */
+function unreportedStatusProblems(props: CiPipelineProps): PropProblem[] {
+  const contexts = props.github?.requiredStatusChecks;
+  const own = typeof props.name === 'string' ? pullRequestStatusContext(props.name) : undefined;
+  if (!Array.isArray(contexts) || own === undefined || !contexts.includes(own)) return [];
+  const why = !buildsPullRequests(props)
+    ? 'pullRequestBuilds.enabled is false, so nothing reports it, and no pull request could ever merge'
+    : props.pullRequestBuilds?.requiredStatusCheck === false
+      ? 'pullRequestBuilds.requiredStatusCheck is false, so only pull requests that change appPath are built, and ' +
+        'the others could never merge'
+      : undefined;
+  if (why === undefined) return [];
+  return [
+    {
+      prop: 'github.requiredStatusChecks',
+      value: contexts,
+      allowed: `must not require "${own}": ${why}; remove it, or build every pull request`,
+    },
+  ];
+}
+
+/**
  * Every problem with a pipeline's props, each value's rule and the rules
  * across values. {@link CiPipeline} throws them; the configuration schema
  * reports them for each `pipelines[]` entry.
@@ -326,6 +351,7 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
       'pullRequestBuilds',
       validatePullRequestBuildSettings(props.pullRequestBuilds ?? {}, props.github),
     ),
+    ...unreportedStatusProblems(props),
     ...nestedProblems('notifications', validateNotificationSettings(props.notifications ?? {})),
     ...checkOptionalProp('artifactRetentionDays', props.artifactRetentionDays, checkIntegerBetween(1, 3650)),
     ...crossPropProblem(
