@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { addSecurityChecks, GuardrailsProps } from './security-checks';
 import { CiPipeline } from '../constructs/ci-pipeline/ci-pipeline';
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
-import { checkComputeTypeIn } from '../constructs/aws/build-project';
+import { regionalBuildProblems } from '../constructs/aws/build-project';
 import { writeStackOutputs } from '../constructs/core/stack-output';
 import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
 import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
@@ -69,11 +69,8 @@ function regionalProblems(props: CiPipelineStackProps): PropProblem[] {
   ];
   const usable = checkArnUsableIn(props.region, 'the pipelines');
   const partition = checkArnInPartitionOf(props.region);
-  const computeType = props.pipeline.build?.computeType;
   return [
-    ...(typeof computeType === 'string'
-      ? checkProp('pipeline.build.computeType', computeType, checkComputeTypeIn(props.region))
-      : []),
+    ...nestedProblems('pipeline.build', regionalBuildProblems(props.pipeline.build ?? {}, props.region)),
     ...inRegion.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, usable) : [])),
     ...inPartition.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, partition) : [])),
   ];

@@ -409,10 +409,34 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       'others could never merge; remove it, or build every pull request',
   ],
   [
+    'an Arm image in a region without Arm containers',
+    document((d, p) => {
+      d.region = 'eu-west-3';
+      d.state.region = 'eu-west-3';
+      p.build = { ...p.build, image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0' };
+    }),
+    'pipelines[0].build.image: got "aws/codebuild/amazonlinux-aarch64-standard:3.0"; must be offered by CodeBuild in ' +
+      "eu-west-3: ARM_CONTAINER (the image's environment type) is offered only in us-east-1",
+  ],
+  [
+    'a Windows image, which a Linux container cannot run',
+    document((_, p) => (p.build = { ...p.build, image: 'aws/codebuild/windows-base:2019-3.0' })),
+    'pipelines[0].build.image: got "aws/codebuild/windows-base:2019-3.0"; must be an image for a Linux or Arm ' +
+      'container, which the projects run: aws/codebuild/windows-base:2019-3.0 runs only in ' +
+      'WINDOWS_SERVER_2019_CONTAINER',
+  ],
+  [
+    'a Lambda image',
+    document(
+      (_, p) => (p.build = { ...p.build, image: 'aws/codebuild/amazonlinux-x86_64-lambda-standard:python3.12' }),
+    ),
+    'runs only in LINUX_LAMBDA_CONTAINER or ARM_LAMBDA_CONTAINER',
+  ],
+  [
     'a compute type CodeBuild does not offer in the region',
     document((d, p) => ((d.region = 'sa-east-1'), (p.build = { ...p.build, computeType: 'BUILD_GENERAL1_2XLARGE' }))),
-    'pipelines[0].build.computeType: got "BUILD_GENERAL1_2XLARGE"; must be a compute type CodeBuild offers in ' +
-      'sa-east-1: BUILD_GENERAL1_2XLARGE is offered only in us-east-1, us-east-2, us-west-2, ca-central-1',
+    'pipelines[0].build.computeType: got "BUILD_GENERAL1_2XLARGE"; must be offered by CodeBuild in sa-east-1: ' +
+      'BUILD_GENERAL1_2XLARGE on LINUX_CONTAINER is offered only in us-east-1, us-east-2, us-west-2, ca-central-1',
   ],
   [
     'an artifact bucket name with capitals',

@@ -258,8 +258,8 @@ describe('CiPipelineStack', () => {
   test('a compute type CodeBuild offers only in some regions is refused elsewhere, and accepted there', () => {
     const twoXLarge = pipelineProps({ build: { computeType: 'BUILD_GENERAL1_2XLARGE' } });
     expect(() => synthStack({ region: 'sa-east-1', pipeline: twoXLarge })).toThrow(
-      'CiPipelineStack at ci-app: invalid prop "pipeline.build.computeType" = "BUILD_GENERAL1_2XLARGE": must be a ' +
-        'compute type CodeBuild offers in sa-east-1: BUILD_GENERAL1_2XLARGE is offered only in us-east-1,',
+      'CiPipelineStack at ci-app: invalid prop "pipeline.build.computeType" = "BUILD_GENERAL1_2XLARGE": must be ' +
+        'offered by CodeBuild in sa-east-1: BUILD_GENERAL1_2XLARGE on LINUX_CONTAINER is offered only in us-east-1,',
     );
     for (const region of ['eu-west-1', 'ap-northeast-2', 'cn-north-1']) {
       const [project] = Object.values<any>(
@@ -270,6 +270,14 @@ describe('CiPipelineStack', () => {
     expect(() =>
       synthStack({ region: 'sa-east-1', pipeline: pipelineProps({ build: { computeType: 'BUILD_GENERAL1_XLARGE' } }) }),
     ).not.toThrow();
+    // An Arm image runs in an Arm container, which São Paulo offers, at 2XLARGE too; Paris offers none.
+    const arm = (computeType?: 'BUILD_GENERAL1_2XLARGE') =>
+      pipelineProps({ build: { image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0', computeType } });
+    expect(() => synthStack({ region: 'sa-east-1', pipeline: arm('BUILD_GENERAL1_2XLARGE') })).not.toThrow();
+    expect(() => synthStack({ region: 'eu-west-3', pipeline: arm() })).toThrow(
+      'invalid prop "pipeline.build.image" = "aws/codebuild/amazonlinux-aarch64-standard:3.0": must be offered by ' +
+        "CodeBuild in eu-west-3: ARM_CONTAINER (the image's environment type) is offered only in us-east-1,",
+    );
   });
 
   test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {

@@ -164,7 +164,10 @@ export function validateBuildSettings(
   settings: BuildSettings,
   options: { readonly runsDocker?: boolean } = {},
 ): PropProblem[] {
-  const imageProblems = checkOptionalProp('image', settings.image, checkBuildImage);
+  const imageProblems = [
+    ...checkOptionalProp('image', settings.image, checkBuildImage),
+    ...checkOptionalProp('image', settings.image, checkContainerImage),
+  ];
   return [
     ...checkOptionalProp('computeType', settings.computeType, checkComputeType),
     ...imageProblems,
@@ -544,7 +547,7 @@ function renderEnvironment(props: BuildProjectProps, buildsImages: boolean): Cod
   const image = props.image ?? DEFAULT_BUILD_IMAGE;
   const { plain, secrets } = variablesOf(props);
   return {
-    type: image.includes('aarch64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER',
+    type: environmentTypeOf(image),
     computeType: props.computeType ?? 'BUILD_GENERAL1_SMALL',
     image,
     imagePullCredentialsType: 'CODEBUILD',
@@ -589,42 +592,108 @@ export type ComputeType = (typeof COMPUTE_TYPES)[number];
 
 export const checkComputeType = checkOneOf(COMPUTE_TYPES);
 
+/** The environment type a project runs an image in: an Arm container for "aarch64" images, else a Linux one. */
+export const environmentTypeOf = (image: string): 'ARM_CONTAINER' | 'LINUX_CONTAINER' =>
+  image.includes('aarch64') ? 'ARM_CONTAINER' : 'LINUX_CONTAINER';
+
 /**
- * The compute types CodeBuild offers only in some regions, and those regions (CodeBuild API Reference,
- * "ProjectEnvironment", type: "The environment type LINUX_CONTAINER with compute type build.general1.2xlarge is
- * available only in regions US East (N. Virginia), US East (Ohio), US West (Oregon), Canada (Central), EU (Ireland),
- * EU (London), EU (Frankfurt), Asia Pacific (Tokyo), Asia Pacific (Seoul), Asia Pacific (Singapore), Asia Pacific
- * (Sydney), China (Beijing), and China (Ningxia)";
- * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectEnvironment.html).
+ * The curated images of environment types these projects do not run (CodeBuild User Guide, "Docker images provided
+ * by CodeBuild"): Windows, Lambda and macOS images.
  */
-export const REGIONAL_COMPUTE_TYPES: Readonly<Partial<Record<ComputeType, readonly string[]>>> = {
-  BUILD_GENERAL1_2XLARGE: [
-    'us-east-1',
-    'us-east-2',
-    'us-west-2',
-    'ca-central-1',
-    'eu-west-1',
-    'eu-west-2',
-    'eu-central-1',
-    'ap-northeast-1',
-    'ap-northeast-2',
-    'ap-southeast-1',
-    'ap-southeast-2',
-    'cn-north-1',
-    'cn-northwest-1',
-  ],
+const OTHER_ENVIRONMENT_IMAGES: readonly (readonly [RegExp, string])[] = [
+  [/^aws\/codebuild\/windows-base:/, 'WINDOWS_SERVER_2019_CONTAINER or WINDOWS_SERVER_2022_CONTAINER'],
+  [/^aws\/codebuild\/[^:]*-lambda-standard:/, 'LINUX_LAMBDA_CONTAINER or ARM_LAMBDA_CONTAINER'],
+  [/^aws\/codebuild\/macos-/, 'MAC_ARM, on reserved capacity fleets only'],
+];
+
+/** A curated image these projects can run: a Linux or Arm container's. */
+export const checkContainerImage: Check<string> = (image) => {
+  const other = OTHER_ENVIRONMENT_IMAGES.find(([pattern]) => pattern.test(image));
+  return other === undefined
+    ? undefined
+    : `must be an image for a Linux or Arm container, which the projects run: ${image} runs only in ${other[1]} ` +
+        '(CodeBuild User Guide, "Docker images provided by CodeBuild")';
 };
 
-/** A compute type CodeBuild offers in `region`. */
-export const checkComputeTypeIn =
-  (region: string): Check<string> =>
-  (computeType) => {
-    const regions = REGIONAL_COMPUTE_TYPES[computeType as ComputeType];
-    return regions === undefined || regions.includes(region)
-      ? undefined
-      : `must be a compute type CodeBuild offers in ${region}: ${computeType} is offered only in ` +
-          `${regions.join(', ')} (CodeBuild API Reference, "ProjectEnvironment")`;
-  };
+/**
+ * Where CodeBuild offers what a project needs, by environment type and compute type (CodeBuild API Reference,
+ * "ProjectEnvironment", type; https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectEnvironment.html):
+ * "The environment type ARM_CONTAINER is available only in regions US East (N. Virginia), US East (Ohio), US West
+ * (Oregon), EU (Ireland), Asia Pacific (Mumbai), Asia Pacific (Tokyo), Asia Pacific (Singapore), Asia Pacific
+ * (Sydney), EU (Frankfurt), and South America (São Paulo)"; "The environment type LINUX_CONTAINER with compute type
+ * build.general1.2xlarge is available only in regions US East (N. Virginia), US East (Ohio), US West (Oregon), Canada
+ * (Central), EU (Ireland), EU (London), EU (Frankfurt), Asia Pacific (Tokyo), Asia Pacific (Seoul), Asia Pacific
+ * (Singapore), Asia Pacific (Sydney), China (Beijing), and China (Ningxia)".
+ */
+export const REGIONAL_ENVIRONMENTS: readonly {
+  readonly environmentType: 'ARM_CONTAINER' | 'LINUX_CONTAINER';
+  readonly computeType?: ComputeType;
+  readonly regions: readonly string[];
+}[] = [
+  {
+    environmentType: 'ARM_CONTAINER',
+    regions: [
+      'us-east-1',
+      'us-east-2',
+      'us-west-2',
+      'eu-west-1',
+      'ap-south-1',
+      'ap-northeast-1',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'eu-central-1',
+      'sa-east-1',
+    ],
+  },
+  {
+    environmentType: 'LINUX_CONTAINER',
+    computeType: 'BUILD_GENERAL1_2XLARGE',
+    regions: [
+      'us-east-1',
+      'us-east-2',
+      'us-west-2',
+      'ca-central-1',
+      'eu-west-1',
+      'eu-west-2',
+      'eu-central-1',
+      'ap-northeast-1',
+      'ap-northeast-2',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'cn-north-1',
+      'cn-northwest-1',
+    ],
+  },
+];
+
+/**
+ * What a build's region refuses: an environment (its image's environment type, with its compute type) CodeBuild does
+ * not offer there. Reported at `computeType`, or at `image` for an Arm image, whatever its compute type.
+ */
+export function regionalBuildProblems(settings: BuildSettings, region: string): PropProblem[] {
+  const image = typeof settings.image === 'string' ? settings.image : DEFAULT_BUILD_IMAGE;
+  const computeType = settings.computeType ?? 'BUILD_GENERAL1_SMALL';
+  const environmentType = environmentTypeOf(image);
+  const limit = REGIONAL_ENVIRONMENTS.find(
+    (entry) =>
+      entry.environmentType === environmentType &&
+      (entry.computeType === undefined || entry.computeType === computeType),
+  );
+  if (limit === undefined || limit.regions.includes(region)) return [];
+  const [prop, value, what] =
+    limit.computeType === undefined
+      ? ['image', image, `${environmentType} (the image's environment type)`]
+      : ['computeType', computeType, `${computeType} on ${environmentType}`];
+  return [
+    {
+      prop,
+      value,
+      allowed:
+        `must be offered by CodeBuild in ${region}: ${what} is offered only in ${limit.regions.join(', ')} ` +
+        '(CodeBuild API Reference, "ProjectEnvironment")',
+    },
+  ];
+}
 
 /**
  * An image reference as Docker parses it (the grammar of github.com/distribution/reference, regexp.go and
