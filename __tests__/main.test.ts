@@ -187,6 +187,24 @@ describe('stable addresses', () => {
   });
 });
 
+describe('appPath spellings', () => {
+  const base = loadConfigFile(DEFAULT_CONFIG_PATH);
+  const pipelineStackWith = (appPath: string) => {
+    const { pipelines } = buildStacks(
+      testApp(),
+      parseConfig({ ...base, pipelines: [{ ...base.pipelines[0], appPath }] }),
+    );
+    return Testing.synth(pipelines[0]);
+  };
+
+  test('"./app", "app/" and "./app//" are "app": the same filters, globs and CODEOWNERS paths', () => {
+    const canonical = pipelineStackWith('sample-flask-app');
+    for (const spelling of ['./sample-flask-app', 'sample-flask-app/', './sample-flask-app//'])
+      expect({ spelling, same: pipelineStackWith(spelling) === canonical }).toEqual({ spelling, same: true });
+    expect(pipelineStackWith('./')).toBe(pipelineStackWith('.'));
+  });
+});
+
 describe('renaming and retiring a pipeline', () => {
   const base = loadConfigFile(DEFAULT_CONFIG_PATH);
   const first = base.pipelines[0];

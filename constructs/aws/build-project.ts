@@ -15,6 +15,7 @@ import { checkIamRoleArn, checkIamRoleName, IServiceRole, ServiceRole } from './
 import {
   checkIntegerBetween,
   checkOneOf,
+  canonicalRelativePath,
   checkRelativePath,
   checkStatusCheckContext,
   matches,
@@ -190,7 +191,10 @@ export const buildRoleName = (projectName: string) => `${projectName}-codebuild`
 
 /** The build's variables: `APP_DIR` first, then the plain ones, then those read from Secrets Manager. */
 const variablesOf = (props: BuildProjectProps) => ({
-  plain: [{ name: 'APP_DIR', value: props.appPath ?? '.' }, ...(props.environmentVariables ?? [])],
+  plain: [
+    { name: 'APP_DIR', value: canonicalRelativePath(props.appPath ?? '.') },
+    ...(props.environmentVariables ?? []),
+  ],
   secrets: props.secretEnvironmentVariables ?? [],
 });
 
@@ -493,7 +497,7 @@ export class BuildProject extends Construct implements IBuildProject {
   }
 
   private createProject(props: BuildProjectProps, logGroup: string): CodebuildProject {
-    const appPath = props.appPath ?? '.';
+    const appPath = canonicalRelativePath(props.appPath ?? '.');
     const buildsImages = props.buildsImages ?? true;
     const buildspec = appPath === '.' ? 'buildspec.yml' : `${appPath.replace(/\/+$/, '')}/buildspec.yml`;
     const github = props.gitHubSource;

@@ -9,7 +9,14 @@ import { checkChatbotSlackChannelArn, checkEmailAddresses } from '../aws/failure
 import { pipelineRoleName } from '../aws/pipeline';
 import { EXECUTION_MODES, ExecutionMode } from '../aws/pipeline-action';
 import { ARTIFACT_FOLDER_NAME_LENGTH, pipelineArtifactPrefix } from '../../shared/artifact-store';
-import { checkBoolean, checkIntegerBetween, checkOneOf, checkRelativePath, matches } from '../private/checks';
+import {
+  canonicalRelativePath,
+  checkBoolean,
+  checkIntegerBetween,
+  checkOneOf,
+  checkRelativePath,
+  matches,
+} from '../private/checks';
 import {
   checkConnectionArn,
   checkConnectionName,
@@ -393,8 +400,8 @@ const onlyForTrigger = (mode: TriggerMode) =>
 
 /** The trigger's glob for the files under `appPath`; none for the repository root. */
 export const appPathPattern = (appPath: string): string | undefined => {
-  const directory = appPath.replace(/\/+$/, '');
-  return directory === '.' || directory === '' ? undefined : `${directory}/**`;
+  const directory = canonicalRelativePath(appPath);
+  return directory === '.' ? undefined : `${directory}/**`;
 };
 
 /** The connection trigger's pattern for the files under `appPath`, held to the trigger's limit. */

@@ -11,6 +11,7 @@ import { RegistryCredentials } from '../aws/registry-credentials';
 import { IBucket, SecureBucket } from '../aws/secure-bucket';
 import { claimAwsResourceName, claimStackName } from '../core/stack-names';
 import { AwsContext } from '../private/aws-context';
+import { canonicalRelativePath } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
 import { throwIfInvalid } from '../private/validation';
 import { GitHubConnectionSource } from '../github/github-connection-source';
@@ -101,9 +102,11 @@ export class CiPipeline extends Construct {
 
   private readonly terraformNamePrefix: string;
 
-  constructor(scope: Construct, id: string, props: CiPipelineProps) {
+  constructor(scope: Construct, id: string, given: CiPipelineProps) {
     super(scope, id);
-    throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
+    throwIfInvalid('CiPipeline', this, validateCiPipelineProps(given));
+    // `./app/` and `app` are one directory: every filter, glob and CODEOWNERS path is written from one spelling.
+    const props = { ...given, appPath: given.appPath === undefined ? undefined : canonicalRelativePath(given.appPath) };
     this.terraformNamePrefix = terraformNamePrefixOf(props);
     // Pipelines that share a stack keep their AWS resources apart by their names, and their variables and outputs by
     // their prefixes.

@@ -4,6 +4,7 @@ import { BuildSourceAuth, GitHubBuildSource, PullRequestBuildPolicy, WebhookFilt
 import { IEncryptionKey } from '../aws/encryption-key';
 import { StackOutput } from '../core/stack-output';
 import { AwsContext } from '../private/aws-context';
+import { canonicalRelativePath } from '../private/checks';
 import { SourceRepository } from '../github/source-repository';
 import { buildVariable } from './build-environment';
 import { buildHistoryUrl, latestBuildCommand, tailLogsCommand } from './troubleshooting';
@@ -143,7 +144,7 @@ function pullRequestSource(props: PullRequestBuildsProps, statusContext: string)
     { type: 'EVENT', pattern: PULL_REQUEST_BUILD_EVENTS.join(', ') },
     { type: 'BASE_REF', pattern: `^refs/heads/${literalPattern(repository.branch)}$` },
   ];
-  const directory = props.onlyChangesUnder?.replace(/\/+$/, '');
+  const directory = props.onlyChangesUnder === undefined ? undefined : canonicalRelativePath(props.onlyChangesUnder);
   if (directory !== undefined && directory !== '.')
     filters.push({ type: 'FILE_PATH', pattern: `^${literalPattern(directory)}/` });
   return {

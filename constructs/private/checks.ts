@@ -32,6 +32,16 @@ export const checkIntegerBetween =
         ? `must be an integer >= ${min}`
         : `must be an integer from ${min} to ${max}`;
 
+/**
+ * A relative path as one spelling: `./app/`, `app/` and `app//` are `app`, `./` is `.`. Git, CodeBuild's webhook
+ * filters, CodePipeline's trigger globs and CODEOWNERS match paths written without `./` or a trailing `/`, so every
+ * use of `appPath` goes through this.
+ */
+export function canonicalRelativePath(path: string): string {
+  const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
+  return segments.length === 0 ? '.' : segments.join('/');
+}
+
 /** A path inside the source repository, relative to its root (`.` for the root itself). */
 export const checkRelativePath: Check<string> = (value) =>
   typeof value === 'string' &&
