@@ -21,8 +21,8 @@ import {
   checkConnectionArn,
   checkConnectionName,
   checkTriggerFilterPattern,
+  tagPatternProblems,
   triggerBranchProblems,
-  triggerPatternProblems,
 } from '../github/github-connection-source';
 import {
   checkBranchName,
@@ -347,7 +347,7 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
     ...nestedProblems('build', validateBuildSettings(props.build ?? {})),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
     ...appFilesProblems(props),
-    ...triggerPatternProblems('releaseTags', props.releaseTags),
+    ...tagPatternProblems('releaseTags', props.releaseTags),
     ...crossPropProblem(
       (props.trigger ?? 'webhook') === 'webhook' && props.releaseTags !== undefined,
       'releaseTags',

@@ -94,6 +94,41 @@ export function triggerPatternProblems(prop: string, patterns: readonly string[]
   ];
 }
 
+/**
+ * A tag glob pattern some git tag can match. Git refuses, in a tag's name (git-check-ref-format, rules 1-10;
+ * https://git-scm.com/docs/git-check-ref-format): control characters, space, "~", "^", ":", "?", "*", "[" and "\\"
+ * as characters of the name, "..", "@{", "//", a component starting with ".", and a name starting with "/" or ending
+ * with "/", "." or ".lock". In the pattern, "*", "?", "[...]" and "{...}" are the glob's; an escaped character
+ * ("\\*") is a literal one of the name (CodePipeline User Guide, "Working with glob patterns in syntax").
+ */
+export const checkTagPattern: Check<string> = (pattern) => {
+  if (typeof pattern !== 'string') return undefined;
+  // The pattern's literal characters, with each glob character as a stand-in that git allows ("x").
+  let literal = '';
+  for (let index = 0; index < pattern.length; index += 1) {
+    const character = pattern[index];
+    if (character === '\\') literal += pattern[(index += 1)] ?? '\\';
+    else literal += '*?[]{}!,'.includes(character) ? 'x' : character;
+  }
+  const refused =
+    [...literal].find((character) => character < ' ' || character === '\u007f' || ' ~^:?*[\\'.includes(character)) ??
+    ['..', '@{', '//', '/.'].find((sequence) => literal.includes(sequence)) ??
+    (literal.startsWith('/') || literal.startsWith('.') ? literal[0] : undefined) ??
+    ['/', '.', '.lock'].find((ending) => literal.endsWith(ending));
+  return refused === undefined
+    ? undefined
+    : `must be a pattern some git tag can match: git refuses ${JSON.stringify(refused)} there in a tag's name ` +
+        '(git-check-ref-format)';
+};
+
+/** Problems with a trigger's tag patterns: those of any trigger pattern, and each one some git tag can match. */
+export function tagPatternProblems(prop: string, patterns: readonly string[] | undefined): PropProblem[] {
+  const problems = triggerPatternProblems(prop, patterns);
+  return problems.length > 0 || !Array.isArray(patterns)
+    ? problems
+    : checkOptionalList(prop, patterns, checkTagPattern);
+}
+
 function validateConnectionSourceProps(props: GitHubConnectionSourceProps): PropProblem[] {
   const given = (['connectionName', 'connectionArn', 'sharedConnectionName'] as const).filter(
     (prop) => props[prop] !== undefined,
@@ -110,7 +145,7 @@ function validateConnectionSourceProps(props: GitHubConnectionSourceProps): Prop
         ]
       : []),
     ...triggerPatternProblems('filePaths', props.filePaths),
-    ...triggerPatternProblems('releaseTags', props.releaseTags),
+    ...tagPatternProblems('releaseTags', props.releaseTags),
     ...checkOptionalProp('connectionArn', props.connectionArn, checkConnectionArn),
     ...checkOptionalProp('sharedConnectionName', props.sharedConnectionName, checkConnectionName),
     ...(props.connectionArn === undefined && props.sharedConnectionName === undefined

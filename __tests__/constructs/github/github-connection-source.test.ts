@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
 import { CodepipelineWebhook } from '@cdktf/provider-aws/lib/codepipeline-webhook';
 import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/data-aws-codestarconnections-connection';
 import { RepositoryWebhook } from '@cdktf/provider-github/lib/repository-webhook';
 import { CiPipeline } from '../../../constructs/ci-pipeline/ci-pipeline';
-import { GitHubConnectionSource } from '../../../constructs/github/github-connection-source';
+import { checkTagPattern, GitHubConnectionSource } from '../../../constructs/github/github-connection-source';
 import { SourceRepository } from '../../../constructs/github/source-repository';
 import { USE_CONNECTION_ACTIONS } from '../../../shared/iam-actions';
 import { statement, synth, synthPipeline, Synthesized } from '../../helpers';
@@ -174,5 +175,53 @@ describe('GitHubConnectionSource, existing connection', () => {
     expect(() =>
       synthPipeline({ trigger: 'connection', github: { owner: 'o', repository: 'r', connectionArn: 'arn:nope' } }),
     ).toThrow(/CiPipeline at stack\/ci: invalid prop "github.connectionArn" = "arn:nope"/);
+  });
+});
+
+describe('release tag patterns some git tag can match (checkTagPattern)', () => {
+  // Names built from the characters and sequences git's rules are about, judged by git itself.
+  const pieces = [
+    'v1',
+    '.',
+    '..',
+    '/',
+    '//',
+    '-',
+    '_',
+    ' ',
+    '\t',
+    '~',
+    '^',
+    ':',
+    '@',
+    '@{',
+    '{',
+    '}',
+    '\\',
+    '.lock',
+    'x',
+  ];
+  const names = [
+    ...pieces.flatMap((a) => pieces.map((b) => `${a}${b}`)),
+    ...pieces.flatMap((a) => [`v${a}1`, `release/${a}`, `${a}/v1`]),
+  ];
+  /** A glob pattern that matches exactly `name`: each glob character escaped. */
+  const literalPattern = (name: string) => name.replace(/[*?[\]{}!,\\]/g, (character) => `\\${character}`);
+  const gitAccepts = (name: string) =>
+    spawnSync('git', ['check-ref-format', `refs/tags/${name}`], { stdio: 'ignore' }).status === 0;
+
+  test('agree with `git check-ref-format` on every name, written as a literal pattern', () => {
+    const disagreements = names
+      .filter((name) => name.length > 0)
+      .filter((name) => (checkTagPattern(literalPattern(name)) === undefined) !== gitAccepts(name));
+    expect(disagreements).toEqual([]);
+    expect(names.length).toBeGreaterThan(300);
+  });
+
+  test("glob characters are the glob's, and a pattern that ends where git refuses is refused", () => {
+    for (const pattern of ['v*', 'release/*', 'v[0-9]*', 'v{1,2}.*', '*'])
+      expect(checkTagPattern(pattern)).toBeUndefined();
+    expect(checkTagPattern('v*.lock')).toMatch(/git refuses "\.lock"/);
+    expect(checkTagPattern('v\\*')).toMatch(/git refuses "\*"/);
   });
 });
