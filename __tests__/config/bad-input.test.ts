@@ -433,6 +433,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'runs only in LINUX_LAMBDA_CONTAINER or ARM_LAMBDA_CONTAINER',
   ],
   [
+    'a Docker Hub image in the namespace of Docker Official Images',
+    document((_, p) => (p.registry = { type: 'dockerhub', image: 'library/app' })),
+    'pipelines[0].registry.image: got "library/app"; must be in a namespace of your own: "library" is Docker\'s',
+  ],
+  [
     'a compute type CodeBuild does not offer in the region',
     document((d, p) => ((d.region = 'sa-east-1'), (p.build = { ...p.build, computeType: 'BUILD_GENERAL1_2XLARGE' }))),
     'pipelines[0].build.computeType: got "BUILD_GENERAL1_2XLARGE"; must be offered by CodeBuild in sa-east-1: ' +

@@ -656,6 +656,10 @@ export const checkPipelineName = matches(
  */
 export const checkDockerHubRepository: Check<string> = (value) => {
   const [namespace, name, ...rest] = typeof value === 'string' ? value.split('/') : [];
+  // "library" is the namespace of Docker Official Images, which Docker publishes (Docker Docs, "Docker Official
+  // Images"): a pipeline's push there is refused.
+  if (namespace === 'library')
+    return 'must be in a namespace of your own: "library" is Docker\'s, for Docker Official Images, and refuses pushes';
   return rest.length === 0 &&
     /^[a-z0-9]{4,30}$/.test(namespace ?? '') &&
     /^[a-z0-9][a-z0-9_-]{0,253}[a-z0-9]$/.test(name ?? '')
