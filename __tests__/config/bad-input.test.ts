@@ -438,6 +438,22 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'pipelines[0].registry.image: got "library/app"; must be in a namespace of your own: "library" is Docker\'s',
   ],
   [
+    'a branch with a zero-width space, which looks right and never matches',
+    document((_, p) => (p.github.branch = 'main\u200b')),
+    'pipelines[0].github.branch: got "main\u200b"; must not hold a character nobody can see (U+200B at character 5)',
+  ],
+  [
+    'a required status context with a no-break space',
+    document((_, p) => (p.github.requiredStatusChecks = ['ci/\u00a0lint'])),
+    'pipelines[0].github.requiredStatusChecks[0]: got "ci/\u00a0lint"; must not hold a character nobody can see ' +
+      '(U+00A0 at character 4)',
+  ],
+  [
+    'an e-mail address with a right-to-left override',
+    document((_, p) => (p.notifications = { emails: ['ops@exam\u202eple.org'] })),
+    'must not hold a character nobody can see (U+202E at character 9)',
+  ],
+  [
     'a compute type CodeBuild does not offer in the region',
     document((d, p) => ((d.region = 'sa-east-1'), (p.build = { ...p.build, computeType: 'BUILD_GENERAL1_2XLARGE' }))),
     'pipelines[0].build.computeType: got "BUILD_GENERAL1_2XLARGE"; must be offered by CodeBuild in sa-east-1: ' +

@@ -12,6 +12,7 @@ import {
   parseConfig,
 } from '../../config/load';
 import { connectionStackProps, pipelineStackProps } from '../../config/stack-props';
+import { invisibleCharacter } from '../../constructs/private/checks';
 import { fleetConfig } from '../../scripts/fleet';
 import { validConfigDocument as valid } from '../helpers';
 
@@ -53,6 +54,13 @@ describe('configuration', () => {
       'ci/eu-west-1/_github-connection/terraform.tfstate',
     ]);
     expect(virginia.filter((key) => ireland.includes(key))).toEqual([]);
+  });
+
+  test('a character nobody can see is found and placed; a plain space is not one', () => {
+    expect(invisibleCharacter('ci/lint check')).toBeUndefined();
+    expect(invisibleCharacter('\ufeffmain')).toBe('U+FEFF at character 1');
+    expect(invisibleCharacter('a\u{1F600}\u2060b')).toBe('U+2060 at character 3');
+    expect(invisibleCharacter('tab\there')).toBe('U+0009 at character 4');
   });
 
   test('nesting is bounded outside strings only, at 32 levels', () => {

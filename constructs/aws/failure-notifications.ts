@@ -7,7 +7,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { CODESTAR_NOTIFICATIONS_PRINCIPAL, NOTIFICATION_PUBLISH_ACTIONS } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
-import { checkOneOf, isTerraformExpression, matches } from '../private/checks';
+import { checkOneOf, isTerraformExpression, matches, visible } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
 import {
   Check,
@@ -299,10 +299,11 @@ export const checkSnsTopicName = matches(
  * limit on a forward path, less its angle brackets). A shape check, not RFC 5322:
  * SNS is the judge, and its confirmation mail is the proof.
  */
-export const checkEmailAddress: Check<string> = (value) =>
+export const checkEmailAddress: Check<string> = visible((value) =>
   typeof value === 'string' && value.length <= 254 && /^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/.test(value)
     ? undefined
-    : 'must be an e-mail address such as "team@example.com" (at most 254 characters, no spaces)';
+    : 'must be an e-mail address such as "team@example.com" (at most 254 characters, no spaces)',
+);
 
 /**
  * A notification rule's name (CodeStar Notifications API Reference,

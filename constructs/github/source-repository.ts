@@ -5,7 +5,14 @@ import { Repository } from '@cdktf/provider-github/lib/repository';
 import { RepositoryDependabotSecurityUpdates } from '@cdktf/provider-github/lib/repository-dependabot-security-updates';
 import { RepositoryFile } from '@cdktf/provider-github/lib/repository-file';
 import { Construct } from 'constructs';
-import { checkBoolean, checkIntegerBetween, checkOneOf, checkStatusCheckContext, matches } from '../private/checks';
+import {
+  checkBoolean,
+  checkIntegerBetween,
+  checkOneOf,
+  checkStatusCheckContext,
+  matches,
+  visible,
+} from '../private/checks';
 import {
   Check,
   checkOptionalList,
@@ -383,7 +390,7 @@ export const checkGitHubRepository: Check<string> = (value) => {
  * "GH002" push error). At most 255 bytes, the length of a file name, since git
  * stores a branch as a file.
  */
-export const checkBranchName: Check<string> = (value) => {
+export const checkBranchName: Check<string> = visible((value) => {
   const allowed =
     'must be a branch name git and GitHub accept: no spaces, "..", "~", "^", ":", "?", "*", "[", "\\", "@{" or ' +
     'control characters, ' +
@@ -401,7 +408,7 @@ export const checkBranchName: Check<string> = (value) => {
   if (value.startsWith('refs/'))
     return `must be the branch's own name, such as "${value.replace(/^refs\/(heads\/)?/, '')}", not a ref`;
   return undefined;
-};
+});
 
 /**
  * A code owner (GitHub Docs, "About code owners"): a user (`@octocat`), a team

@@ -42,6 +42,31 @@ export function canonicalRelativePath(path: string): string {
   return segments.length === 0 ? '.' : segments.join('/');
 }
 
+/**
+ * The first character of `value` a reader cannot see, as `U+200B at character 5`: a format character (zero-width,
+ * bidirectional control, byte-order mark), a control character, a line or paragraph separator, or a space other than
+ * U+0020 (Unicode general categories Cf, Cc, Zl, Zp and Zs). Undefined when there is none.
+ */
+export function invisibleCharacter(value: string): string | undefined {
+  const match = /(?! )[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\p{Zs}]/u.exec(value);
+  if (match === null) return undefined;
+  const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return `U+${code} at character ${[...value.slice(0, match.index)].length + 1}`;
+}
+
+/**
+ * `check`, after refusing a value that holds a character a reader cannot see: in a name that must match exactly (a
+ * branch, a status context, an address), it makes one that looks right and never matches.
+ */
+export const visible =
+  (check: Check<string>): Check<string> =>
+  (value) => {
+    const invisible = typeof value === 'string' ? invisibleCharacter(value) : undefined;
+    return invisible === undefined
+      ? check(value)
+      : `must not hold a character nobody can see (${invisible}): it would never match what it names`;
+  };
+
 /** A path inside the source repository, relative to its root (`.` for the root itself). */
 export const checkRelativePath: Check<string> = (value) =>
   typeof value === 'string' &&
@@ -115,8 +140,10 @@ export const isTerraformExpression = (value: string) => value.includes('${');
  * A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or
  * trailing spaces would never match.
  */
-export const checkStatusCheckContext = matches(
-  // eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses.
-  /^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/,
-  'must be a status check context: 1-255 printable characters, not starting or ending with a space',
+export const checkStatusCheckContext = visible(
+  matches(
+    // eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses.
+    /^\S(?:[^\x00-\x1f\x7f]{0,253}\S)?$/,
+    'must be a status check context: 1-255 printable characters, not starting or ending with a space',
+  ),
 );
