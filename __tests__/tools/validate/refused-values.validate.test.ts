@@ -6,24 +6,15 @@
  * CI_PIPELINES_PROVIDER_MIRROR names, or one found as `npm run validate` finds
  * it); without them it is skipped and says why.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runValidate } from '../../../tools/validate/cli';
-import { findProviderMirror } from '../../../tools/validate/mirror';
+import { describeWithTerraformAndMirror } from './with-terraform';
 
 const GOLDEN_STACK = join(__dirname, '..', '..', 'golden', 'default', 'ci-sample-flask-app.tf.json');
 
-/** Why the suite cannot run here, if it cannot. */
-function unavailableBecause(): string | undefined {
-  if (spawnSync('terraform', ['version']).status !== 0) return 'the terraform CLI is not on PATH';
-  const mirror = findProviderMirror(process.env);
-  return mirror.kind === 'none' ? `there is no provider mirror: ${mirror.reason}` : undefined;
-}
-const unavailable = unavailableBecause();
-if (unavailable !== undefined) console.warn(`SKIPPED the real-Terraform suite, because ${unavailable}.`);
-const describeWithTerraform = unavailable === undefined ? describe : describe.skip;
+const describeWithTerraform = describeWithTerraformAndMirror('the real-Terraform suite');
 
 /** The default pipeline stack, changed by `change`, alone in a directory. */
 function changedStack(change: (json: any) => void): string {

@@ -9,17 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runValidate } from '../../../tools/validate/cli';
-import { findProviderMirror } from '../../../tools/validate/mirror';
+import { describeWithTerraformAndMirror } from './with-terraform';
 import { appCommand, PROJECT_ROOT } from '../../../scripts/app-command';
 
-function unavailableBecause(): string | undefined {
-  if (spawnSync('terraform', ['version']).status !== 0) return 'the terraform CLI is not on PATH';
-  const mirror = findProviderMirror(process.env);
-  return mirror.kind === 'none' ? `there is no provider mirror: ${mirror.reason}` : undefined;
-}
-const unavailable = unavailableBecause();
-if (unavailable !== undefined) console.warn(`SKIPPED the real-Terraform suite, because ${unavailable}.`);
-const describeWithTerraform = unavailable === undefined ? describe : describe.skip;
+const describeWithTerraform = describeWithTerraformAndMirror('the real-Terraform suite');
 
 async function validate(...args: string[]) {
   let [stdout, stderr] = ['', ''];
