@@ -65,8 +65,8 @@ export function removedStacksWarning(removed: readonly string[], added: readonly
   const pipelines = removed.filter((stack) => stack.startsWith('ci-'));
   const lines = [
     `Warning: the last synth wrote stack${removed.length === 1 ? '' : 's'} ${removed.join(', ')}, which this one ` +
-      `does not. What ${removed.length === 1 ? 'it' : 'they'} deployed keeps running, and no deploy will touch it ` +
-      'again.',
+      `does not. What ${removed.length === 1 ? 'it' : 'they'} deployed keeps running, and no deploy will touch ` +
+      `${removed.length === 1 ? 'it' : 'them'} again.`,
   ];
   if (pipelines.length > 0) {
     const renamedTo = added.filter((stack) => stack.startsWith('ci-'));

@@ -2,6 +2,7 @@ import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkGitHubOwner } from '../constructs/github/source-repository';
 import { checkAwsRegion } from '../constructs/private/checks';
 import { requireRandomProvider } from '../constructs/private/provider-versions';
 import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
@@ -22,6 +23,7 @@ export interface RetiredPipelineStackProps {
 /** Every problem with the props. */
 export function validateRetiredPipelineStackProps(props: RetiredPipelineStackProps): PropProblem[] {
   return [
+    ...checkProp('githubOwner', props.githubOwner, checkGitHubOwner),
     ...checkProp('region', props.region, checkAwsRegion),
     ...nestedProblems('state', validateRemoteState(props.state)),
   ];

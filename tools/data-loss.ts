@@ -199,8 +199,8 @@ export const DATA_LOSING_RESOURCE_TYPES: Readonly<Record<string, DataLoss>> = {
   },
   github_repository: {
     loses:
-      "the repository's code, issues, pull requests and settings (archive_on_destroy archives it instead of " +
-      'deleting it)',
+      "the repository's code, issues, pull requests and settings: archive_on_destroy is off, so it is deleted, not " +
+      'archived',
     documentation: 'https://docs.github.com/en/repositories/creating-and-managing-repositories/deleting-a-repository',
   },
   github_repository_file: {
