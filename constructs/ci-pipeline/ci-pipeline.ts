@@ -102,11 +102,11 @@ export class CiPipeline extends Construct {
 
   private readonly terraformNamePrefix: string;
 
-  constructor(scope: Construct, id: string, given: CiPipelineProps) {
+  constructor(scope: Construct, id: string, props: CiPipelineProps) {
     super(scope, id);
-    throwIfInvalid('CiPipeline', this, validateCiPipelineProps(given));
+    throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
     // `./app/` and `app` are one directory: every filter, glob and CODEOWNERS path is written from one spelling.
-    const props = { ...given, appPath: given.appPath === undefined ? undefined : canonicalRelativePath(given.appPath) };
+    props = { ...props, appPath: props.appPath === undefined ? undefined : canonicalRelativePath(props.appPath) };
     this.terraformNamePrefix = terraformNamePrefixOf(props);
     // Pipelines that share a stack keep their AWS resources apart by their names, and their variables and outputs by
     // their prefixes.
