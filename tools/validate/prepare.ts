@@ -24,7 +24,8 @@ export function stubProviderSettings(endpoint: string): Json {
     skip_credentials_validation: true,
     skip_requesting_account_id: true,
     skip_metadata_api_check: 'true',
-    skip_region_validation: true,
+    // The provider knows AWS's regions offline (its endpoints data): a region that does not exist fails the plan.
+    skip_region_validation: false,
     endpoints: [{ sts: endpoint, secretsmanager: endpoint, codestarconnections: endpoint, codeconnections: endpoint }],
   };
 }

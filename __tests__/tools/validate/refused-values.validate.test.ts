@@ -36,6 +36,15 @@ async function validate(dir: string) {
 }
 
 describeWithTerraform('npm run validate with the real AWS provider', () => {
+  test("fails on a region that does not exist, by the provider's own list of AWS's regions", async () => {
+    const dir = changedStack((json) => (json.provider.aws[0].region = 'eu-west-9'));
+    const { code, stdout } = await validate(dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'error in ci-sample-flask-app: provider["registry.terraform.io/hashicorp/aws"]: invalid AWS Region: eu-west-9',
+    );
+  }, 300_000);
+
   test('fails on a queued_timeout of 1000 minutes (CodeBuild allows 5-480), in both copies', async () => {
     const dir = changedStack((json) => {
       const [project] = Object.values<any>(json.resource.aws_codebuild_project);
