@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getNodePath, Node as JsonNode, parseTree, printParseErrorCode, visit } from 'jsonc-parser';
+import {
+  createScanner,
+  getNodePath,
+  Node as JsonNode,
+  parseTree,
+  printParseErrorCode,
+  type SyntaxKind,
+  visit,
+} from 'jsonc-parser';
 import { z } from 'zod';
 import { describeValue } from '../constructs/core/validation';
 import { configSchema, PipelinesConfig, valueProblems } from './schema';
@@ -65,30 +73,24 @@ export const MAX_NESTING_DEPTH = 32;
 
 /**
  * Where `text` first nests objects and lists deeper than {@link MAX_NESTING_DEPTH}, as `line L, column C: ...`;
- * undefined when it does not. A scan of the characters, outside strings, so that no depth can exhaust a stack here.
+ * undefined when it does not. jsonc-parser's scanner reads the tokens one by one, so no depth can exhaust a stack here.
  */
 export function excessNesting(text: string): string | undefined {
+  // jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot read).
+  const [open, close] = [new Set<SyntaxKind>([1, 3]), new Set<SyntaxKind>([2, 4])];
+  const EOF: SyntaxKind = 17;
+  const scanner = createScanner(text, false);
   let depth = 0;
-  let inString = false;
-  let line = 1;
-  let lineStart = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (char === '\n') {
-      line += 1;
-      lineStart = index + 1;
-    } else if (inString) {
-      if (char === '\\') index += 1;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[') {
-      depth += 1;
-      if (depth > MAX_NESTING_DEPTH)
-        return (
-          `line ${line}, column ${index - lineStart + 1}: the document nests objects and lists more than ` +
-          `${MAX_NESTING_DEPTH} levels deep, where a configuration needs 5 (pipelines[].github.codeOwners[])`
-        );
-    } else if (char === '}' || char === ']') depth -= 1;
+  for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    if (close.has(token)) depth -= 1;
+    if (!open.has(token)) continue;
+    depth += 1;
+    if (depth > MAX_NESTING_DEPTH)
+      return (
+        `line ${scanner.getTokenStartLine() + 1}, column ${scanner.getTokenStartCharacter() + 1}: the document nests ` +
+        `objects and lists more than ${MAX_NESTING_DEPTH} levels deep, where a configuration needs 5 ` +
+        '(pipelines[].github.codeOwners[])'
+      );
   }
   return undefined;
 }

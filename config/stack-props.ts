@@ -115,9 +115,9 @@ function stateAt(settings: SharedSettings, key: string) {
  */
 export function connectionStackProps(
   settings: SharedSettings,
-  pipelines: readonly CiPipelineProps[],
+  pipelines: readonly ConfiguredPipeline[],
 ): GitHubConnectionStackProps | undefined {
-  const live = pipelines.filter((pipeline) => (pipeline as ConfiguredPipeline).retired !== true);
+  const live = pipelines.filter((pipeline) => pipeline.retired !== true);
   if (settings.connection?.create === false || !live.some(usesSharedConnection)) return undefined;
   return {
     connectionName: sharedConnectionName(settings),
@@ -144,6 +144,7 @@ export function retiredPipelineStackProps(
   configured: ConfiguredPipeline,
 ): RetiredPipelineStackProps {
   return {
+    pipelineName: configured.name,
     githubOwner: configured.github.owner,
     region: settings.region,
     state: stateAt(settings, stateKey(settings, pipelineIdentity(configured))),

@@ -90,8 +90,6 @@ function fillUnknown(
       if (nested.nesting_mode === 'single') filled[key] = filled[key][0] ?? null;
     } else if (marker === true) {
       const attribute = block.attributes?.[key];
-      // An optional argument the configuration leaves out is unset at AWS too: the provider keeps the empty value.
-      // (A made-up value there is refused, e.g. a FIFO throughput scope on a standard SNS topic.)
       filled[key] =
         attribute?.type === 'string' ? fill(key, attribute.optional === true) : emptyValueOf(attribute?.type);
     }

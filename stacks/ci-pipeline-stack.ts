@@ -77,6 +77,30 @@ function regionalProblems(props: CiPipelineStackProps): PropProblem[] {
 }
 
 /**
+ * What a pipeline's stack holds besides the pipeline: its S3 backend, the Terraform version it needs, and the AWS and
+ * GitHub providers as the pipeline's resources are created with them. A retired pipeline's stack holds the same, so
+ * that Terraform destroys each resource with the provider configuration that created it.
+ */
+export function addPipelineStackFoundation(
+  stack: TerraformStack,
+  props: {
+    readonly region: string;
+    readonly state: RemoteStateSettings;
+    readonly pipelineName: string;
+    readonly githubOwner: string;
+  },
+): void {
+  addS3Backend(stack, props.state);
+  requireTerraformVersion(stack);
+  addAwsProvider(stack, {
+    region: props.region,
+    defaultTags: [{ tags: { ManagedBy: 'cdktf', Pipeline: props.pipelineName, Stack: stack.node.id } }],
+  });
+  // Authenticates with the GITHUB_TOKEN environment variable of whoever deploys.
+  new GithubProvider(stack, 'github', { owner: props.githubOwner });
+}
+
+/**
  * A Terraform stack holding one {@link CiPipeline}: the AWS and GitHub
  * providers, the S3 backend with encryption and native S3 locking
  * (`use_lockfile`), and the outputs an operator needs.
@@ -106,15 +130,12 @@ export class CiPipelineStack extends TerraformStack {
     addSecurityChecks(this, props);
     throwIfInvalid('CiPipelineStack', this, validateCiPipelineStackProps(props));
 
-    addS3Backend(this, props.state);
-    requireTerraformVersion(this);
-
-    addAwsProvider(this, {
+    addPipelineStackFoundation(this, {
       region: props.region,
-      defaultTags: [{ tags: { ManagedBy: 'cdktf', Pipeline: props.pipeline.name, Stack: id } }],
+      state: props.state,
+      pipelineName: props.pipeline.name,
+      githubOwner: props.pipeline.github.owner,
     });
-    // Authenticates with the GITHUB_TOKEN environment variable of whoever deploys.
-    new GithubProvider(this, 'github', { owner: props.pipeline.github.owner });
 
     // The stack's one pipeline: its variables and outputs keep their plain names.
     this.ciPipeline = new CiPipeline(this, 'ci', { terraformNamePrefix: '', ...props.pipeline });

@@ -1,4 +1,3 @@
-import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -7,11 +6,14 @@ import { checkAwsRegion } from '../constructs/private/checks';
 import { requireRandomProvider } from '../constructs/private/provider-versions';
 import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
 import { PropProblem } from '../constructs/core/validation';
-import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
-import { addAwsProvider } from './aws-provider';
-import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
+import { declareTerraformTargets } from '../constructs/private/terraform-version';
+import { checkPipelineName } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { addPipelineStackFoundation } from './ci-pipeline-stack';
+import { RemoteStateSettings, validateRemoteState } from './s3-backend';
 
 export interface RetiredPipelineStackProps {
+  /** The retired pipeline's name, as its stack's AWS provider tagged its resources. */
+  readonly pipelineName: string;
   /** The GitHub owner of the pipeline's repository, whose resources the GitHub provider destroys. */
   readonly githubOwner: string;
   /** The region the pipeline ran in. */
@@ -23,6 +25,7 @@ export interface RetiredPipelineStackProps {
 /** Every problem with the props. */
 export function validateRetiredPipelineStackProps(props: RetiredPipelineStackProps): PropProblem[] {
   return [
+    ...checkProp('pipelineName', props.pipelineName, checkPipelineName),
     ...checkProp('githubOwner', props.githubOwner, checkGitHubOwner),
     ...checkProp('region', props.region, checkAwsRegion),
     ...nestedProblems('state', validateRemoteState(props.state)),
@@ -39,12 +42,9 @@ export class RetiredPipelineStack extends TerraformStack {
     super(scope, id);
     declareTerraformTargets(this);
     throwIfInvalid('RetiredPipelineStack', this, validateRetiredPipelineStackProps(props));
-    addS3Backend(this, props.state);
-    requireTerraformVersion(this);
     // Every provider a pipeline stack's state can name, configured as the pipeline stack configures them: Terraform
     // destroys each resource with the provider that created it.
-    addAwsProvider(this, { region: props.region });
-    new GithubProvider(this, 'github', { owner: props.githubOwner });
+    addPipelineStackFoundation(this, props);
     new RandomProvider(this, 'random');
     requireRandomProvider(this);
   }

@@ -15,10 +15,10 @@ import { checkIamRoleArn, checkIamRoleName, IServiceRole, ServiceRole } from './
 import {
   checkIntegerBetween,
   checkOneOf,
-  canonicalRelativePath,
   checkRelativePath,
   checkStatusCheckContext,
   matches,
+  withCanonicalAppPath,
 } from '../private/checks';
 import { AwsContext } from '../private/aws-context';
 import { Grant, IGrantable } from '../core/grants';
@@ -191,10 +191,7 @@ export const buildRoleName = (projectName: string) => `${projectName}-codebuild`
 
 /** The build's variables: `APP_DIR` first, then the plain ones, then those read from Secrets Manager. */
 const variablesOf = (props: BuildProjectProps) => ({
-  plain: [
-    { name: 'APP_DIR', value: canonicalRelativePath(props.appPath ?? '.') },
-    ...(props.environmentVariables ?? []),
-  ],
+  plain: [{ name: 'APP_DIR', value: props.appPath ?? '.' }, ...(props.environmentVariables ?? [])],
   secrets: props.secretEnvironmentVariables ?? [],
 });
 
@@ -399,6 +396,8 @@ export class BuildProject extends Construct implements IBuildProject {
   constructor(scope: Construct, id: string, props: BuildProjectProps) {
     super(scope, id);
     throwIfInvalid('BuildProject', this, validateBuildProjectProps(props));
+    // `./app/` and `app` are one directory: APP_DIR and the buildspec's path are written from one spelling.
+    props = withCanonicalAppPath(props);
     requireAwsProvider(this);
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: buildLogGroupName(props.projectName),
@@ -497,9 +496,9 @@ export class BuildProject extends Construct implements IBuildProject {
   }
 
   private createProject(props: BuildProjectProps, logGroup: string): CodebuildProject {
-    const appPath = canonicalRelativePath(props.appPath ?? '.');
+    const appPath = props.appPath ?? '.';
     const buildsImages = props.buildsImages ?? true;
-    const buildspec = appPath === '.' ? 'buildspec.yml' : `${appPath.replace(/\/+$/, '')}/buildspec.yml`;
+    const buildspec = appPath === '.' ? 'buildspec.yml' : `${appPath}/buildspec.yml`;
     const github = props.gitHubSource;
     const project = new CodebuildProject(this, 'project', {
       name: props.projectName,

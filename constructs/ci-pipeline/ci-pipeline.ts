@@ -11,7 +11,7 @@ import { RegistryCredentials } from '../aws/registry-credentials';
 import { IBucket, SecureBucket } from '../aws/secure-bucket';
 import { claimAwsResourceName, claimStackName } from '../core/stack-names';
 import { AwsContext } from '../private/aws-context';
-import { canonicalRelativePath } from '../private/checks';
+import { withCanonicalAppPath } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
 import { throwIfInvalid } from '../private/validation';
 import { GitHubConnectionSource } from '../github/github-connection-source';
@@ -106,7 +106,7 @@ export class CiPipeline extends Construct {
     super(scope, id);
     throwIfInvalid('CiPipeline', this, validateCiPipelineProps(props));
     // `./app/` and `app` are one directory: every filter, glob and CODEOWNERS path is written from one spelling.
-    props = { ...props, appPath: props.appPath === undefined ? undefined : canonicalRelativePath(props.appPath) };
+    props = withCanonicalAppPath(props);
     this.terraformNamePrefix = terraformNamePrefixOf(props);
     // Pipelines that share a stack keep their AWS resources apart by their names, and their variables and outputs by
     // their prefixes.

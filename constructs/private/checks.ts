@@ -42,6 +42,10 @@ export function canonicalRelativePath(path: string): string {
   return segments.length === 0 ? '.' : segments.join('/');
 }
 
+/** `props` with its `appPath`, when it has one, in its one spelling ({@link canonicalRelativePath}). */
+export const withCanonicalAppPath = <T extends { readonly appPath?: string }>(props: T): T =>
+  props.appPath === undefined ? props : { ...props, appPath: canonicalRelativePath(props.appPath) };
+
 /**
  * The first character of `value` a reader cannot see, as `U+200B at character 5`: a format character (zero-width,
  * bidirectional control, byte-order mark), a control character, a line or paragraph separator, or a space other than
