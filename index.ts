@@ -131,6 +131,8 @@ export { CiPipelineStack } from './stacks/ci-pipeline-stack';
 export type { CiPipelineStackProps } from './stacks/ci-pipeline-stack';
 export { GitHubConnectionStack } from './stacks/github-connection-stack';
 export type { GitHubConnectionStackProps } from './stacks/github-connection-stack';
+export { RepositoryStack } from './stacks/repository-stack';
+export type { RepositoryStackProps } from './stacks/repository-stack';
 export { RetiredPipelineStack } from './stacks/retired-pipeline-stack';
 export type { RetiredPipelineStackProps } from './stacks/retired-pipeline-stack';
 export type { RemoteStateSettings } from './stacks/s3-backend';

@@ -9,17 +9,23 @@ import { configPathFromEnvironment, loadConfigFile } from './config/load';
 import { PipelinesConfig } from './config/schema';
 import {
   bootstrapStackProps,
+  ConfiguredPipeline,
   connectionStackProps,
+  createsRepository,
   GITHUB_CONNECTION_STACK_ID,
   pipelineIdentity,
   pipelineStackId,
   pipelineStackProps,
+  repositoryStackId,
+  repositoryStackProps,
   retiredPipelineStackProps,
+  retiredRepositoryStackProps,
   STATE_BOOTSTRAP_STACK_ID,
   usesSharedConnection,
 } from './config/stack-props';
 import { CiPipelineStack } from './stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from './stacks/github-connection-stack';
+import { RepositoryStack } from './stacks/repository-stack';
 import { RetiredPipelineStack } from './stacks/retired-pipeline-stack';
 import { GuardrailsProps } from './stacks/security-checks';
 import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
@@ -36,18 +42,25 @@ export interface ConfiguredStacks {
    * false`).
    */
   readonly connection?: GitHubConnectionStack;
+  /**
+   * The stack of each repository a pipeline creates (`github.create`, the default), deployed before the pipeline's.
+   */
+  readonly repositories: readonly RepositoryStack[];
   /** One stack per pipeline, in the configuration's order (a retired pipeline's has no pipeline: see `retired`). */
   readonly pipelines: readonly CiPipelineStack[];
-  /** The stacks of retired pipelines: their state and providers, so that a deploy destroys what they created. */
+  /**
+   * The stacks of retired pipelines, and of the repositories they created: their state and providers, so that a deploy
+   * destroys what they created.
+   */
   readonly retired: readonly RetiredPipelineStack[];
-  /** All of them: the bootstrap stack, the connection's, then the pipelines'. */
+  /** All of them: the bootstrap stack, the connection's, then each pipeline's repository and pipeline. */
   readonly all: readonly TerraformStack[];
 }
 
 /**
  * Adds the state bootstrap stack (unless the state bucket exists already), the
  * stack of the connection the pipelines share (when one is to be created), and
- * one stack per pipeline to `app`.
+ * one stack per pipeline to `app`, after the stack of the repository it creates.
  */
 export function buildStacks(app: App, config: PipelinesConfig, options: GuardrailsProps = {}): ConfiguredStacks {
   const bootstrapProps = bootstrapStackProps(config);
@@ -62,22 +75,24 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
       : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, { ...connectionProps, ...options });
   const pipelines: CiPipelineStack[] = [];
   const retired: RetiredPipelineStack[] = [];
-  const pipelineStacks = config.pipelines.map((pipeline) => {
-    const id = pipelineStackId(pipelineIdentity(pipeline));
+  const repositories: RepositoryStack[] = [];
+  const pipelineStacks = config.pipelines.flatMap((pipeline): TerraformStack[] => {
     if (pipeline.retired === true) {
-      const stack = new RetiredPipelineStack(app, id, retiredPipelineStackProps(config, pipeline));
-      retired.push(stack);
-      return stack;
+      const stacks = retiredPipelineStacks(app, config, pipeline);
+      retired.push(...stacks);
+      return stacks;
     }
-    const stack = new CiPipelineStack(app, id, { ...pipelineStackProps(config, pipeline), ...options });
+    const { repository, stack } = livePipelineStacks(app, config, pipeline, options);
     // `cdktf deploy` creates the connection before the pipelines that look it up.
     if (connection !== undefined && usesSharedConnection(pipeline)) stack.addDependency(connection);
     pipelines.push(stack);
-    return stack;
+    repositories.push(...(repository === undefined ? [] : [repository]));
+    return [...(repository === undefined ? [] : [repository]), stack];
   });
   return {
     bootstrap,
     connection,
+    repositories,
     pipelines,
     retired,
     all: [
@@ -86,6 +101,43 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
       ...pipelineStacks,
     ],
   };
+}
+
+/** A pipeline's stack, after the stack of the repository it creates, so that a token or an app can be given it. */
+function livePipelineStacks(
+  app: App,
+  config: PipelinesConfig,
+  pipeline: ConfiguredPipeline,
+  options: GuardrailsProps,
+): { readonly repository?: RepositoryStack; readonly stack: CiPipelineStack } {
+  const identity = pipelineIdentity(pipeline);
+  const repository = createsRepository(pipeline)
+    ? new RepositoryStack(app, repositoryStackId(identity), { ...repositoryStackProps(config, pipeline), ...options })
+    : undefined;
+  const stack = new CiPipelineStack(app, pipelineStackId(identity), {
+    ...pipelineStackProps(config, pipeline),
+    ...options,
+    repositoryStack: repository,
+  });
+  return { repository, stack };
+}
+
+/** A retired pipeline's stacks: its pipeline's, then its repository's, which the pipeline's holds a webhook on. */
+function retiredPipelineStacks(
+  app: App,
+  config: PipelinesConfig,
+  pipeline: ConfiguredPipeline,
+): RetiredPipelineStack[] {
+  const identity = pipelineIdentity(pipeline);
+  const stack = new RetiredPipelineStack(app, pipelineStackId(identity), retiredPipelineStackProps(config, pipeline));
+  if (!createsRepository(pipeline)) return [stack];
+  const repository = new RetiredPipelineStack(
+    app,
+    repositoryStackId(identity),
+    retiredRepositoryStackProps(config, pipeline),
+  );
+  repository.addDependency(stack);
+  return [stack, repository];
 }
 
 /**

@@ -5,7 +5,12 @@ import { Testing } from 'cdktf';
 import { synthesizeChecked } from '../app/synthesize';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig } from '../config/load';
 import { PipelineConfig } from '../config/schema';
-import { GITHUB_CONNECTION_STACK_ID, pipelineStackId, STATE_BOOTSTRAP_STACK_ID } from '../config/stack-props';
+import {
+  GITHUB_CONNECTION_STACK_ID,
+  pipelineStackId,
+  repositoryStackId,
+  STATE_BOOTSTRAP_STACK_ID,
+} from '../config/stack-props';
 import { stateKeyAlias } from '../stacks/state-bootstrap-stack';
 import { buildStacks } from '../main';
 import { PLANTED_SECRETS, testApp, withEnvironment } from './helpers';
@@ -17,16 +22,50 @@ function synthesizeDefault() {
     readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');
   const bootstrapText = read(STATE_BOOTSTRAP_STACK_ID, Testing.fullSynth(stacks.bootstrap!));
   const pipelineTexts = stacks.pipelines.map((stack) => read(stack.node.id, Testing.fullSynth(stack)));
-  return { bootstrapText, pipelineTexts };
+  const repositoryTexts = stacks.repositories.map((stack) => read(stack.node.id, Testing.fullSynth(stack)));
+  return { bootstrapText, pipelineTexts, repositoryTexts };
 }
 
 describe('the app on the default configuration', () => {
   let bootstrapText: string;
   let pipelineTexts: string[];
+  let repositoryTexts: string[];
   let pipeline: any;
   beforeAll(() => {
-    ({ bootstrapText, pipelineTexts } = withEnvironment(PLANTED_SECRETS, synthesizeDefault));
+    ({ bootstrapText, pipelineTexts, repositoryTexts } = withEnvironment(PLANTED_SECRETS, synthesizeDefault));
     pipeline = JSON.parse(pipelineTexts[0]);
+  });
+
+  test(
+    "the repository is created in a stack of its own, with its state beside the pipeline stack's, which looks it " +
+      'up by name and is deployed after it',
+    () => {
+      expect(repositoryTexts).toHaveLength(1);
+      const repository = JSON.parse(repositoryTexts[0]);
+      expect(Object.keys(repository.resource).sort()).toEqual([
+        'github_branch_default',
+        'github_branch_protection',
+        'github_repository',
+        'github_repository_dependabot_security_updates',
+        'github_repository_file',
+      ]);
+      expect(repository.terraform.backend.s3.key).toBe('ci-pipelines/eu-west-1/sample-flask-app/repo.tfstate');
+      expect(Object.keys(repository.provider)).toEqual(['github']);
+      expect(pipeline.resource.github_repository).toBeUndefined();
+      expect(Object.values<any>(pipeline.data.github_repository).map((lookup) => lookup.full_name)).toEqual([
+        'example-org/sample-flask-app',
+      ]);
+      const { pipelines } = buildStacks(testApp(), loadConfigFile(DEFAULT_CONFIG_PATH));
+      expect(pipelines[0].dependencies.map((dependency) => dependency.node.id)).toEqual(['repo-sample-flask-app']);
+    },
+  );
+
+  test("the repository stack's next_step names the tokens, their permissions and the stack to deploy next", () => {
+    const step = JSON.parse(repositoryTexts[0]).output.next_step.value;
+    expect(step).toContain('example-org/sample-flask-app');
+    expect(step).toContain('github/codepipeline-oauth-token (Contents: read-only)');
+    expect(step).toContain('github/codebuild-token (Contents and Pull requests: read-only');
+    expect(step).toMatch(/Then deploy ci-sample-flask-app\.$/);
   });
 
   test('builds the bootstrap stack and one pipeline stack for the sample app', () => {
@@ -37,8 +76,6 @@ describe('the app on the default configuration', () => {
 
   test('the pipeline stack has every resource the pipeline needs', () => {
     for (const type of [
-      'github_repository',
-      'github_branch_protection',
       'github_repository_webhook',
       'aws_codepipeline_webhook',
       'aws_secretsmanager_secret',
@@ -87,7 +124,7 @@ describe('the app on the default configuration', () => {
   );
 
   test('no planted secret value appears anywhere in the output, and no secret is a literal', () => {
-    for (const text of [bootstrapText, ...pipelineTexts]) {
+    for (const text of [bootstrapText, ...pipelineTexts, ...repositoryTexts]) {
       for (const value of Object.values(PLANTED_SECRETS)) expect(text).not.toContain(value);
     }
     const version = Object.values<any>(pipeline.resource.aws_secretsmanager_secret_version)[0];
@@ -154,9 +191,12 @@ describe('stable addresses', () => {
     expect([...withSecond.keys()]).toEqual([
       STATE_BOOTSTRAP_STACK_ID,
       GITHUB_CONNECTION_STACK_ID,
+      repositoryStackId(first.name),
       pipelineStackId(first.name),
+      repositoryStackId('second-app'),
       pipelineStackId('second-app'),
     ]);
+    expect(withSecond.get(repositoryStackId(first.name))).toBe(alone.get(repositoryStackId(first.name)));
     expect(withSecond.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
     expect(withSecond.get(STATE_BOOTSTRAP_STACK_ID)).toBe(alone.get(STATE_BOOTSTRAP_STACK_ID));
   });
@@ -172,7 +212,7 @@ describe('stable addresses', () => {
     const existingState = stackFiles(
       parseConfig({ ...base, state: { ...base.state, create: false, kmsKeyArn: stateKeyAlias(base.state.bucket) } }),
     );
-    expect([...existingState.keys()]).toEqual([pipelineStackId(first.name)]);
+    expect([...existingState.keys()]).toEqual([repositoryStackId(first.name), pipelineStackId(first.name)]);
     expect(existingState.get(pipelineStackId(first.name))).toBe(alone.get(pipelineStackId(first.name)));
   });
 
@@ -342,8 +382,11 @@ describe('a fleet in connection mode', () => {
       expect(stacks.all.map((stack) => stack.node.id)).toEqual([
         STATE_BOOTSTRAP_STACK_ID,
         GITHUB_CONNECTION_STACK_ID,
+        'repo-web',
         'ci-web',
+        'repo-api',
         'ci-api',
+        'repo-sample-flask-app',
         'ci-sample-flask-app',
       ]);
       const connection = JSON.parse(Testing.synth(stacks.connection!));
@@ -369,9 +412,9 @@ describe('a fleet in connection mode', () => {
     'the pipelines that look the connection up are deployed after it; the webhook pipeline does not ' + 'wait for it',
     () => {
       expect(stacks.pipelines.map((stack) => stack.dependencies.map((dependency) => dependency.node.id))).toEqual([
-        [GITHUB_CONNECTION_STACK_ID],
-        [GITHUB_CONNECTION_STACK_ID],
-        [],
+        ['repo-web', GITHUB_CONNECTION_STACK_ID],
+        ['repo-api', GITHUB_CONNECTION_STACK_ID],
+        ['repo-sample-flask-app'],
       ]);
     },
   );
@@ -389,7 +432,7 @@ describe('a fleet in connection mode', () => {
         }),
       );
       expect(existing.connection).toBeUndefined();
-      expect(existing.pipelines[0].dependencies).toEqual([]);
+      expect(existing.pipelines[0].dependencies.map((dependency) => dependency.node.id)).toEqual(['repo-web']);
       expect(
         Object.values<any>(JSON.parse(Testing.synth(existing.pipelines[0])).data.aws_codestarconnections_connection)[0]
           .name,

@@ -475,7 +475,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compiles only for `true`. */
 type Holds<T extends true> = T;
 /** What only a library user sets on a CiPipeline: the app's stacks hold one pipeline each. */
-type LibraryOnlyProps = 'terraformNamePrefix';
+type LibraryOnlyProps = 'terraformNamePrefix' | 'repositoryScope';
 
 /**
  * A `pipelines[]` entry is exactly a CiPipeline's props, field for field and type for type: a field added to one and

@@ -6,6 +6,7 @@
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { GitHubConnectionStackProps } from '../stacks/github-connection-stack';
+import { RepositoryStackProps } from '../stacks/repository-stack';
 import { RetiredPipelineStackProps } from '../stacks/retired-pipeline-stack';
 import { stateKeyAlias, StateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
 
@@ -23,6 +24,9 @@ export const DEFAULT_CONNECTION_NAME = 'ci-pipelines-github';
 
 /** The stack ID of a pipeline, from its identity ({@link pipelineIdentity}). */
 export const pipelineStackId = (identity: string): string => `ci-${identity}`;
+
+/** The stack ID of the repository a pipeline creates, deployed before the pipeline's; not `ci-…` either. */
+export const repositoryStackId = (identity: string): string => `repo-${identity}`;
 
 /** A pipeline as the configuration holds it: its props, and the fields of the configuration's own. */
 export type ConfiguredPipeline = CiPipelineProps & {
@@ -58,8 +62,16 @@ export interface SharedSettings {
  * regions sharing a bucket and prefix keep their states apart (the same pipeline name, or the shared connection, in
  * each region would otherwise be one state file, and a plan in one region would destroy the other's resources).
  */
-const stateKey = (settings: SharedSettings, stackName: string): string =>
-  `${settings.state.keyPrefix}/${settings.region}/${stackName}/terraform.tfstate`;
+const stateKey = (settings: SharedSettings, stackName: string, file = PIPELINE_STATE_FILE): string =>
+  `${settings.state.keyPrefix}/${settings.region}/${stackName}/${file}`;
+
+/** The state object of a pipeline's stack, under its identity. */
+const PIPELINE_STATE_FILE = 'terraform.tfstate';
+/**
+ * The state object of its repository's stack, beside it: shorter, so the pipeline's key, which is checked against S3's
+ * limit at the field that makes it, is the longer of the two.
+ */
+const REPOSITORY_STATE_FILE = 'repo.tfstate';
 
 /**
  * The bootstrap stack's props, or undefined when the configuration uses an existing state bucket (`state.create:
@@ -135,6 +147,31 @@ export function pipelineStackProps(settings: SharedSettings, configured: Configu
       : pipeline,
     region: settings.region,
     state: stateAt(settings, stateKey(settings, pipelineIdentity(configured))),
+  };
+}
+
+/** Whether a pipeline creates its repository, which then has a stack of its own ({@link repositoryStackProps}). */
+export const createsRepository = (pipeline: CiPipelineProps): boolean => pipeline.github?.create !== false;
+
+/** The props of the stack of the repository a pipeline creates. */
+export function repositoryStackProps(settings: SharedSettings, configured: ConfiguredPipeline): RepositoryStackProps {
+  return {
+    githubOwner: configured.github.owner,
+    state: stateAt(settings, stateKey(settings, pipelineIdentity(configured), REPOSITORY_STATE_FILE)),
+  };
+}
+
+/**
+ * A retired pipeline's repository stack props: its state, and the GitHub owner whose repository its provider archives
+ * (`archive_on_destroy`).
+ */
+export function retiredRepositoryStackProps(
+  settings: SharedSettings,
+  configured: ConfiguredPipeline,
+): RetiredPipelineStackProps {
+  return {
+    ...retiredPipelineStackProps(settings, configured),
+    state: stateAt(settings, stateKey(settings, pipelineIdentity(configured), REPOSITORY_STATE_FILE)),
   };
 }
 

@@ -352,6 +352,7 @@ async function main(): Promise<void> {
     await terraform.run(['init', '-input=false']);
     const create = await terraform.plan();
     const plans = new Map<string, Planned>([['create', create]]);
+    if (prepared.region === undefined) throw new Error(`${STACK} has no AWS provider to plan with`);
     plans.set('no-op', await settle(terraform, workdir, create, prepared.asWritten, prepared.region));
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
       const config = structuredClone(

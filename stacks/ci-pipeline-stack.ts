@@ -10,6 +10,7 @@ import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../cons
 import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
 import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
+import { RepositoryStack } from './repository-stack';
 import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
 import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 
@@ -24,6 +25,12 @@ export interface CiPipelineStackProps extends GuardrailsProps {
   readonly region: string;
   /** The S3 backend holding this stack's state. */
   readonly state: RemoteStateSettings;
+  /**
+   * The stack that creates the pipeline's repository (with `github.create`, the default), deployed first so that the
+   * first deployment's manual step can reach the repository; it gets the repository's outputs.
+   * @default - the repository is created in this stack
+   */
+  readonly repositoryStack?: RepositoryStack;
 }
 
 /**
@@ -138,7 +145,13 @@ export class CiPipelineStack extends TerraformStack {
     });
 
     // The stack's one pipeline: its variables and outputs keep their plain names.
-    this.ciPipeline = new CiPipeline(this, 'ci', { terraformNamePrefix: '', ...props.pipeline });
+    this.ciPipeline = new CiPipeline(this, 'ci', {
+      terraformNamePrefix: '',
+      ...props.pipeline,
+      repositoryScope: props.repositoryStack,
+    });
     writeStackOutputs(this, this.ciPipeline.outputs);
+    if (props.repositoryStack !== undefined)
+      writeStackOutputs(props.repositoryStack, this.ciPipeline.repositoryOutputs);
   }
 }

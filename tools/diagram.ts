@@ -118,9 +118,20 @@ function literal(value: unknown, fallback: string): string {
   return value.includes('${') ? value.replace(/\$\{[^}]+\}/g, '…') : value;
 }
 
-/** The Mermaid flowchart of the pipelines in one synthesized stack, or undefined when it has none. */
-export function pipelineFlowchart(json: TerraformJson, stackName?: string): string | undefined {
-  const stack = new SynthesizedStack(json, stackName);
+/**
+ * The Mermaid flowchart of the pipelines in one synthesized stack, or undefined when it has none. The resources of
+ * `dependencies`, the stacks deployed before it, are drawn where the stack refers to them: a repository created in a
+ * stack of its own, which the pipeline's stack looks up, is drawn with its branch protection.
+ */
+export function pipelineFlowchart(
+  json: TerraformJson,
+  stackName?: string,
+  dependencies: readonly TerraformJson[] = [],
+): string | undefined {
+  const resource: Record<string, Record<string, any>> = {};
+  for (const each of [json, ...dependencies])
+    for (const [type, byName] of Object.entries(each.resource ?? {})) resource[type] = { ...resource[type], ...byName };
+  const stack = new SynthesizedStack({ ...json, resource }, stackName);
   const pipelines = stack.ofType('aws_codepipeline');
   if (pipelines.length === 0) return undefined;
   const chart = new Flowchart();
@@ -211,8 +222,16 @@ function addStateBackend(json: TerraformJson, chart: Flowchart, pipelineGroups: 
   for (const group of pipelineGroups) chart.edge(stateId, group, 'S3 backend', 'dotted');
 }
 
-/** The node of a GitHub repository of the stack, created here or read. */
-function repositoryNode(chart: Flowchart, repository: Element, owner: string): string {
+/**
+ * The node of a GitHub repository of the stack, created or read. A lookup of a repository that a stack drawn with it
+ * creates is drawn as that repository.
+ */
+function repositoryNode(stack: SynthesizedStack, chart: Flowchart, lookup: Element, owner: string): string {
+  const fullName = literal(lookup.body.full_name, '');
+  const repository =
+    (lookup.type === 'data.github_repository'
+      ? stack.ofType('github_repository').find((created) => `${owner}/${literal(created.body.name, '')}` === fullName)
+      : undefined) ?? lookup;
   const name =
     repository.body.full_name !== undefined
       ? literal(repository.body.full_name, '…')
@@ -256,7 +275,7 @@ function addSource(
   const branch = literal(configuration.Branch ?? configuration.BranchName, 'the default branch');
   const repositoryId =
     repositories.length > 0
-      ? repositoryNode(chart, repositories[0], owner)
+      ? repositoryNode(stack, chart, repositories[0], owner)
       : chart.node(
           `${pipeline.address}_repository`,
           `GitHub ${literal(configuration.FullRepositoryId ?? `${owner}/${configuration.Repo}`, 'repository')}`,
@@ -417,7 +436,7 @@ function addPullRequestBuilds(stack: SynthesizedStack, chart: Flowchart, kmsEncr
       const owner = /github\.com\/([^/]+)\//.exec(String(source.location))?.[1] ?? '';
       const repositoryId =
         repository !== undefined
-          ? repositoryNode(chart, repository, owner)
+          ? repositoryNode(stack, chart, repository, owner)
           : chart.node(`${project.address}_repository`, `GitHub ${literal(source.location, 'repository')}`);
       const { branch, filtersLabel } = webhookFilters(webhook);
       chart.edge(chart.node(`${webhook.address}_event`, `pull request into ${branch}`, 'event'), repositoryId);
@@ -604,22 +623,48 @@ export function updateReadme(readme: string, flowchartOf: (stackName: string) =>
   );
 }
 
-/** Writes one diagram per pipeline stack in `outdir`; returns the files written. */
-export function writeDiagrams(outdir: string): Map<string, string> {
+/** A synth's stacks by name, from its manifest. */
+type SynthStacks = Record<string, { synthesizedStackPath: string; dependencies?: string[] }>;
+
+function synthStacks(outdir: string): SynthStacks {
   const manifestPath = join(outdir, 'manifest.json');
   if (!existsSync(manifestPath))
     throw new DiagramError(`${manifestPath} does not exist: run \`npm run synth\` first (or pass --outdir)`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  return JSON.parse(readFileSync(manifestPath, 'utf8')).stacks;
+}
+
+function readStack(outdir: string, stacks: SynthStacks, stackName: string): TerraformJson {
+  const stackPath = join(outdir, stacks[stackName].synthesizedStackPath);
+  if (!stackPath.endsWith('.json'))
+    throw new DiagramError(`${stackPath} is HCL: synthesize JSON (without --hcl) to draw diagrams`);
+  return JSON.parse(readFileSync(stackPath, 'utf8'));
+}
+
+/**
+ * The flowchart of the stack `stackName` of the synth in `outdir`, drawn with the stacks it depends on (its
+ * repository's); undefined when it holds no pipeline.
+ */
+export function synthFlowchart(outdir: string, stackName: string): string | undefined {
+  return flowchartOf(outdir, stackName, synthStacks(outdir));
+}
+
+function flowchartOf(outdir: string, stackName: string, stacks: SynthStacks): string | undefined {
+  const dependencies = (stacks[stackName].dependencies ?? [])
+    .filter((name) => stacks[name] !== undefined)
+    .map((name) => readStack(outdir, stacks, name));
+  return pipelineFlowchart(readStack(outdir, stacks, stackName), stackName, dependencies);
+}
+
+/** Writes one diagram per pipeline stack in `outdir`; returns the files written. */
+export function writeDiagrams(outdir: string): Map<string, string> {
+  const stacks = synthStacks(outdir);
   const written = new Map<string, string>();
-  for (const [stackName, entry] of Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)) {
-    const stackPath = join(outdir, entry.synthesizedStackPath);
-    if (!stackPath.endsWith('.json'))
-      throw new DiagramError(`${stackPath} is HCL: synthesize JSON (without --hcl) to draw diagrams`);
-    const flowchart = pipelineFlowchart(JSON.parse(readFileSync(stackPath, 'utf8')), stackName);
+  for (const stackName of Object.keys(stacks)) {
+    const flowchart = flowchartOf(outdir, stackName, stacks);
     if (flowchart === undefined) continue;
     const file = join(outdir, 'diagrams', `${stackName}.md`);
     mkdirSync(join(outdir, 'diagrams'), { recursive: true });
-    writeFileSync(file, diagramMarkdown(stackName, flowchart, stackPath));
+    writeFileSync(file, diagramMarkdown(stackName, flowchart, join(outdir, stacks[stackName].synthesizedStackPath)));
     written.set(stackName, file);
   }
   return written;

@@ -59,8 +59,12 @@ describe('a synth that no longer writes a stack the last one wrote', () => {
     expect(synth(base, outdir)).toEqual({ status: 0, stderr: '' });
     const { status, stderr } = synth(renamed, outdir);
     expect(status).toBe(0);
-    expect(stderr).toBe(removedStacksWarning(['ci-sample-flask-app'], ['ci-flask-app']));
-    expect(stderr).toContain('which this one does not. What it deployed keeps running, and no deploy will touch it');
+    expect(stderr).toBe(
+      removedStacksWarning(['ci-sample-flask-app', 'repo-sample-flask-app'], ['ci-flask-app', 'repo-flask-app']),
+    );
+    expect(stderr).toContain(
+      'which this one does not. What they deployed keeps running, and no deploy will touch them',
+    );
     expect(stderr).toContain('("id": "sample-flask-app"); this synth adds ci-flask-app.');
     expect(stderr).toContain('keep its entry with "retired": true, deploy its stack, then remove the entry');
     expect(existsSync(join(outdir, 'stacks', 'ci-flask-app', 'cdk.tf.json'))).toBe(true);

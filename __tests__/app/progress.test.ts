@@ -25,16 +25,12 @@ describe('progress on long synths', () => {
     const reports = synthesizeChecked(outdir, (app) => buildStacks(app, parseConfig(fleet(3))).all, {
       onProgress: (done, total) => calls.push([done, total]),
     });
-    expect(reports).toHaveLength(4);
-    expect(calls).toEqual([
-      [1, 4],
-      [2, 4],
-      [3, 4],
-      [4, 4],
-    ]);
+    // The bootstrap stack, and each pipeline's repository and pipeline stacks.
+    expect(reports).toHaveLength(7);
+    expect(calls).toEqual([1, 2, 3, 4, 5, 6, 7].map((done) => [done, 7]));
   });
 
-  /** Runs the app on a fleet of two pipelines (three stacks), capturing what it prints. */
+  /** Runs the app on a fleet of two pipelines (five stacks), capturing what it prints. */
   function runFleet(progress?: boolean) {
     const dir = mkdtempSync(join(tmpdir(), 'ci-progress-'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify(fleet(2)));
@@ -48,8 +44,8 @@ describe('progress on long synths', () => {
   test('on a terminal, one line on stderr is rewritten, then cleared for the summary on stdout', () => {
     const { status, stdout, stderr } = runFleet(true);
     expect(status).toBe(0);
-    expect(stderr).toBe('\rSynthesizing stacks: 1 of 3\x1b[K\rSynthesizing stacks: 2 of 3\x1b[K\r\x1b[K');
-    expect(stdout).toMatch(/^Guardrails: 3 stacks, \d+ checks, no findings/);
+    expect(stderr).toBe([1, 2, 3, 4].map((done) => `\rSynthesizing stacks: ${done} of 5\x1b[K`).join('') + '\r\x1b[K');
+    expect(stdout).toMatch(/^Guardrails: 5 stacks, \d+ checks, no findings/);
   });
 
   test('elsewhere (a log, a pipe), only the summary line', () => {

@@ -898,6 +898,6 @@ describe('bad input', () => {
     const result = synthesize(valid());
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Guardrails: 2 stacks, \d+ checks, no findings, 4 suppressed with reasons/);
+    expect(result.stdout).toMatch(/^Guardrails: 3 stacks, \d+ checks, no findings, 4 suppressed with reasons/);
   });
 });

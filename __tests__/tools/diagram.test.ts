@@ -7,7 +7,7 @@ import { PipelinesConfig } from '../../config/schema';
 import { synthesizeChecked } from '../../app/synthesize';
 import { pipelineStackId } from '../../config/stack-props';
 import { buildStacks } from '../../main';
-import { pipelineFlowchart, README_DIAGRAM, updateReadme, writeDiagrams } from '../../tools/diagram';
+import { pipelineFlowchart, README_DIAGRAM, synthFlowchart, updateReadme, writeDiagrams } from '../../tools/diagram';
 import { RUN_TYPESCRIPT } from '../../scripts/app-command';
 
 const ROOT = join(__dirname, '..', '..');
@@ -18,8 +18,6 @@ function synthesize(config: PipelinesConfig): string {
   synthesizeChecked(outdir, (app) => buildStacks(app, config).all);
   return outdir;
 }
-const stackJson = (outdir: string, stack: string) =>
-  JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
 
 /** The chart's nodes (ID → label) and edges (`from -label-> to`, labels by node). */
 /** A chart's parts, as the tests read them. */
@@ -55,7 +53,7 @@ describe('the default configuration (webhook, Docker Hub)', () => {
   let nodes: Chart['nodes'], groups: Chart['groups'], edges: Chart['edges'], described: Chart['described'];
   beforeAll(() => {
     outdir = synthesize(config);
-    chart = pipelineFlowchart(stackJson(outdir, stack), stack)!;
+    chart = synthFlowchart(outdir, stack)!;
     ({ nodes, groups, edges, described } = parse(chart));
   });
 
@@ -191,7 +189,7 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
   let chart: string;
   let nodes: Chart['nodes'], described: Chart['described'];
   beforeAll(() => {
-    chart = pipelineFlowchart(stackJson(synthesize(config), 'ci-api'), 'ci-api')!;
+    chart = synthFlowchart(synthesize(config), 'ci-api')!;
     ({ described, nodes } = parse(chart));
   });
 
@@ -235,7 +233,7 @@ describe('a connection-mode, ECR configuration with an existing repository', () 
         { ...config.pipelines[0], notifications: undefined, pullRequestBuilds: { requiredStatusCheck: false } },
       ],
     });
-    const filteredNodes = parse(pipelineFlowchart(stackJson(synthesize(filtered), 'ci-api'), 'ci-api')!).nodes;
+    const filteredNodes = parse(synthFlowchart(synthesize(filtered), 'ci-api')!).nodes;
     expect([...filteredNodes.values()]).toContain(
       'CodeBuild webhook<br/>pull request created, updated, reopened<br/>files under services/api/',
     );
@@ -271,7 +269,7 @@ describe('an existing KMS key and artifact bucket', () => {
   let chart: string;
   let nodes: Chart['nodes'], described: Chart['described'];
   beforeAll(() => {
-    chart = pipelineFlowchart(stackJson(synthesize(config), stack), stack)!;
+    chart = synthFlowchart(synthesize(config), stack)!;
     ({ described, nodes } = parse(chart));
   });
 

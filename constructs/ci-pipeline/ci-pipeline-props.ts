@@ -47,6 +47,7 @@ import {
 import { PropProblem } from '../core/validation';
 import { UniqueIn } from '../core/stack-names';
 import { pipelineWebhookName } from '../github/github-webhook-source';
+import { Construct } from 'constructs';
 
 /** How a push to GitHub starts the pipeline. */
 export type TriggerMode = 'webhook' | 'connection';
@@ -191,6 +192,15 @@ export interface CiPipelineProps {
    * holds one pipeline, passes ""
    */
   readonly terraformNamePrefix?: string;
+  /**
+   * Where a repository the pipeline creates (`github.create`, the default) goes: a construct in another stack, which
+   * `cdktf deploy` then applies before the pipeline's. The repository exists once that stack is applied, so a GitHub
+   * token can be scoped to it (webhook mode) or the AWS Connector app given it (connection mode) before the pipeline
+   * needs either; the pipeline's own stack looks it up by name. Refused with `github.create: false`.
+   * @default - the pipeline itself, in its own stack: a first deployment then stops at the webhook until the token or
+   * the connection can reach the new repository, and is deployed again ("docs/first-deployment.md")
+   */
+  readonly repositoryScope?: Construct;
   /** The GitHub repository and branch. */
   readonly github: GitHubSettings;
   /**
@@ -341,6 +351,12 @@ export function validateCiPipelineProps(props: CiPipelineProps): PropProblem[] {
     ...nestedProblems(
       'github',
       validateGitHubSettings(props.github, props.trigger ?? 'webhook', buildsPullRequests(props)),
+    ),
+    ...crossPropProblem(
+      props.repositoryScope !== undefined && props.github?.create === false,
+      'repositoryScope',
+      props.repositoryScope?.node.path,
+      'applies only to a repository created here (github.create: true); an existing one is looked up by name',
     ),
     ...executionProblems(props),
     ...nestedProblems('registry', validateRegistrySettings(props.registry)),

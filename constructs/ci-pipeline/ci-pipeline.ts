@@ -1,4 +1,5 @@
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BuildProject, EnvironmentVariable } from '../aws/build-project';
 import { BuildSourceAuth, PullRequestBuildPolicy } from '../aws/build-source';
@@ -12,10 +13,11 @@ import { IBucket, SecureBucket } from '../aws/secure-bucket';
 import { claimAwsResourceName, claimStackName } from '../core/stack-names';
 import { AwsContext } from '../private/aws-context';
 import { withCanonicalAppPath } from '../private/checks';
+import { connectionStep, stackNameOf, storedSecretLifecycle, tokenStep } from '../private/first-deployment';
 import { StackOutput } from '../core/stack-output';
 import { throwIfInvalid } from '../private/validation';
 import { GitHubConnectionSource } from '../github/github-connection-source';
-import { GitHubWebhookSource } from '../github/github-webhook-source';
+import { DEFAULT_OAUTH_TOKEN_SECRET, GitHubWebhookSource } from '../github/github-webhook-source';
 import { IPipelineSource } from '../github/pipeline-source';
 import { PullRequestBuilds } from './pull-request-builds';
 import { SourceRepository } from '../github/source-repository';
@@ -81,8 +83,20 @@ export class CiPipeline extends Construct {
   public readonly encryptionKey: IEncryptionKey;
   /** The artifact bucket: a created one, or the existing one given by `artifactBucketName`. */
   public readonly artifactBucket: IBucket;
-  /** The GitHub repository. */
+  /**
+   * What the stack holding a created repository writes (`writeStackOutputs(stack, pipeline.repositoryOutputs)`): the
+   * repository, and `next_step`, the manual step of a first deployment that must come before the pipeline's stack is
+   * deployed (a token to store, or the connection's app to give the repository). Each name starts with
+   * {@link CiPipelineProps.terraformNamePrefix}; none with `github.create: false`.
+   */
+  public readonly repositoryOutputs: readonly StackOutput[];
+  /** The GitHub repository the pipeline builds: created here, or looked up by name in the pipeline's stack. */
   public readonly repository: SourceRepository;
+  /**
+   * The repository the pipeline creates, in `repositoryScope` when that is given.
+   * @default - none with `github.create: false`
+   */
+  public readonly createdRepository?: SourceRepository;
   /** The source: a webhook or a connection. */
   public readonly source: IPipelineSource;
   /** The ECR repository, with `registry.type` "ecr". */
@@ -119,8 +133,16 @@ export class CiPipeline extends Construct {
     this.encryptionKey = this.createEncryptionKey(props);
     this.artifactBucket = this.createArtifactBucket(props);
     this.pullRequestStatusContext = buildsPullRequests(props) ? pullRequestStatusContext(props.name) : undefined;
-    this.repository = this.createRepository(props);
+    this.createdRepository = props.github.create === false ? undefined : this.createRepository(props);
+    this.repository = this.repositoryToBuild(props);
     this.source = this.createSource(props);
+    this.repositoryOutputs =
+      this.createdRepository === undefined
+        ? []
+        : this.firstDeploymentOutputs(props).map((output) => ({
+            ...output,
+            name: `${this.terraformNamePrefix}${output.name}`,
+          }));
     const registry = this.createRegistry(props);
     this.imageRepository = registry.imageRepository;
     this.registryCredentials = registry.credentials;
@@ -237,8 +259,51 @@ export class CiPipeline extends Construct {
     });
   }
 
-  /** The repository; when created, the files the build runs with its role and credentials are the code owners'. */
+  /**
+   * What the repository's stack tells whoever deploys it: the repository, and the manual step that must come before the
+   * pipeline's stack is deployed (a token, or the connection's app). None with `github.create: false`.
+   */
+  private firstDeploymentOutputs(props: CiPipelineProps): readonly StackOutput[] {
+    const target = { repository: this.repository.fullName, pipelineStack: stackNameOf(this) };
+    const { connectionArn, connectionName, oauthTokenSecret, buildTokenSecret } = props.github;
+    const step =
+      (props.trigger ?? 'webhook') === 'connection'
+        ? connectionStep(target, connectionArn ?? connectionName ?? props.name)
+        : tokenStep(target, {
+            pipeline: oauthTokenSecret ?? DEFAULT_OAUTH_TOKEN_SECRET,
+            pullRequestBuilds: buildsPullRequests(props) ? (buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET) : undefined,
+          });
+    return [
+      { name: 'repository_full_name', value: this.repository.fullName, description: 'The GitHub repository created' },
+      { name: 'next_step', value: step, description: 'What to do before the pipeline is deployed' },
+    ];
+  }
+
+  /**
+   * The repository the pipeline builds: the created one when it is in this stack; else a lookup by name, and this stack
+   * deployed after the repository's.
+   */
+  private repositoryToBuild(props: CiPipelineProps): SourceRepository {
+    const created = this.createdRepository;
+    const { owner, repository, branch } = props.github;
+    if (created === undefined) return this.newRepository(props, this);
+    if (TerraformStack.of(created) === TerraformStack.of(this)) return created;
+    TerraformStack.of(this).addDependency(TerraformStack.of(created));
+    return new SourceRepository(this, 'repository', { owner, repositoryName: repository, branch, create: false });
+  }
+
+  /**
+   * The repository it creates: in `repositoryScope` under this pipeline's ID, so that its resources' addresses are the
+   * same in either stack.
+   */
   private createRepository(props: CiPipelineProps): SourceRepository {
+    const scope = props.repositoryScope;
+    const elsewhere = scope !== undefined && TerraformStack.of(scope) !== TerraformStack.of(this);
+    return this.newRepository(props, elsewhere ? new Construct(scope, this.node.id) : this);
+  }
+
+  /** The repository; when created, the files the build runs with its role and credentials are the code owners'. */
+  private newRepository(props: CiPipelineProps, scope: Construct): SourceRepository {
     const {
       owner,
       repository,
@@ -254,7 +319,7 @@ export class CiPipeline extends Construct {
     const ownContext = requiresPullRequestStatus(props) ? this.pullRequestStatusContext : undefined;
     const required = [...(ownContext === undefined ? [] : [ownContext]), ...(settings.requiredStatusChecks ?? [])];
     const appDir = (props.appPath ?? '.') === '.' ? '' : `/${props.appPath}`;
-    return new SourceRepository(this, 'repository', {
+    return new SourceRepository(scope, 'repository', {
       ...settings,
       requiredStatusChecks: required.length === 0 ? undefined : [...new Set(required)],
       owner,
@@ -321,9 +386,19 @@ export class CiPipeline extends Construct {
       return { type: 'CODECONNECTIONS', connectionArn: this.source.connectionArn };
     const secretId = props.github.buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET;
     if (secretId.startsWith('arn:')) return { type: 'SECRETS_MANAGER', secretArn: secretId };
+    const target = { repository: this.repository.fullName, pipelineStack: stackNameOf(this) };
+    const lifecycle = storedSecretLifecycle(
+      this,
+      'build-token-stored',
+      secretId,
+      tokenStep(target, {
+        pipeline: props.github.oauthTokenSecret ?? DEFAULT_OAUTH_TOKEN_SECRET,
+        pullRequestBuilds: secretId,
+      }),
+    );
     return {
       type: 'SECRETS_MANAGER',
-      secretArn: new DataAwsSecretsmanagerSecret(this, 'build-token', { name: secretId }).arn,
+      secretArn: new DataAwsSecretsmanagerSecret(this, 'build-token', { name: secretId, lifecycle }).arn,
     };
   }
 

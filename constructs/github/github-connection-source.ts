@@ -1,7 +1,9 @@
 import { requireAwsProvider } from '../private/provider-versions';
 import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
 import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/data-aws-codestarconnections-connection';
+import { TerraformResourceLifecycle } from 'cdktf';
 import { Construct } from 'constructs';
+import { connectionStep, stackNameOf } from '../private/first-deployment';
 import { USE_CONNECTION_ACTIONS } from '../../shared/iam-actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { grant } from '../private/policy-statements';
@@ -229,6 +231,8 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     if (props.sharedConnectionName !== undefined) {
       const shared = new DataAwsCodestarconnectionsConnection(this, 'shared-connection', {
         name: props.sharedConnectionName,
+        // Pending, CodeBuild cannot create its webhook and the pipeline's first run fails: stop the plan instead.
+        lifecycle: this.approvedConnection(props.sharedConnectionName),
       });
       this.connectionArn = shared.arn;
       this.resources = { sharedConnection: shared };
@@ -245,10 +249,25 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     const connection = new CodestarconnectionsConnection(this, 'connection', {
       name: props.connectionName!,
       providerType: 'GitHub',
+      // Created PENDING: the apply stops here, before what uses the connection, and says what to do.
+      lifecycle: this.approvedConnection(props.connectionName!),
     });
     this.connectionArn = connection.arn;
     this.resources = { connection };
     this.outputs = [this.connectionArnOutput(), ...newConnectionOutputs(connection)];
+  }
+
+  /** A postcondition that the connection is approved, whose message is the first deployment's step. */
+  private approvedConnection(name: string): TerraformResourceLifecycle {
+    const step = connectionStep({ repository: this.repository.fullName, pipelineStack: stackNameOf(this) }, name);
+    return {
+      postcondition: [
+        {
+          condition: '${self.connection_status == "AVAILABLE"}',
+          errorMessage: `The connection ${name} is not AVAILABLE yet. ${step}`,
+        },
+      ],
+    };
   }
 
   /**

@@ -11,11 +11,15 @@ import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { checkSecretId } from '../aws/registry-credentials';
 import { StackOutput } from '../core/stack-output';
 import { checkOptionalProp, crossPropProblem, throwIfInvalid } from '../private/validation';
+import { stackNameOf, storedSecretLifecycle, tokenStep } from '../private/first-deployment';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
 
 /** Length of a generated webhook secret (CodePipeline accepts at most 100 characters). */
 export const WEBHOOK_SECRET_LENGTH = 40;
+
+/** The secret that holds CodePipeline's GitHub token when none is named. */
+export const DEFAULT_OAUTH_TOKEN_SECRET = 'github/codepipeline-oauth-token';
 
 /** The name of the CodePipeline webhook of a pipeline. */
 export const pipelineWebhookName = (pipelineName: string) => `${pipelineName}-github`;
@@ -58,8 +62,10 @@ function readSecret(
   id: string,
   secretId: string,
   usedBy: string,
+  whatNext: string,
 ): DataAwsSecretsmanagerSecretVersion {
-  const secret = new DataAwsSecretsmanagerSecretVersion(scope, id, { secretId });
+  const lifecycle = storedSecretLifecycle(scope, `${id}-stored`, secretId, whatNext);
+  const secret = new DataAwsSecretsmanagerSecretVersion(scope, id, { secretId, lifecycle });
   Suppressions.add(secret, {
     ruleId: 'CIP_SM_2',
     reason:
@@ -116,11 +122,14 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     this.repository = props.repository;
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
+    const oauthTokenSecretId = props.oauthTokenSecretId ?? DEFAULT_OAUTH_TOKEN_SECRET;
+    const target = { repository: this.repository.fullName, pipelineStack: stackNameOf(this) };
     this.oauthToken = readSecret(
       this,
       'oauth-token',
-      props.oauthTokenSecretId ?? 'github/codepipeline-oauth-token',
+      oauthTokenSecretId,
       "the pipeline action's OAuthToken",
+      tokenStep(target, { pipeline: oauthTokenSecretId }),
     );
     this.webhookSecret =
       props.webhookSecretId !== undefined
@@ -202,7 +211,14 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
   }
 
   private readWebhookSecret(secretId: string): DataAwsSecretsmanagerSecretVersion {
-    return readSecret(this, 'webhook-secret', secretId, "the webhooks' secret_token and configuration.secret");
+    return readSecret(
+      this,
+      'webhook-secret',
+      secretId,
+      "the webhooks' secret_token and configuration.secret",
+      `Next: store the webhooks' secret (letters and digits, at most 100) as ${secretId}, or leave ` +
+        `github.webhookSecret out to have one generated. Then deploy ${stackNameOf(this)}.`,
+    );
   }
 
   /**

@@ -212,6 +212,8 @@ export class SourceRepository extends Construct {
   public readonly owner: string;
   /** The repository's name (a reference to the resource or data source). */
   public readonly repositoryName: string;
+  /** `owner/name`, as given (a literal, for messages and other stacks). */
+  public readonly fullName: string;
   /** The branch the pipeline builds. */
   public readonly branch: string;
   /** The provider resources it created or reads, to reach any argument it does not model (escape hatch). */
@@ -223,6 +225,7 @@ export class SourceRepository extends Construct {
     super(scope, id);
     throwIfInvalid('SourceRepository', this, validateSourceRepositoryProps(props));
     this.owner = props.owner;
+    this.fullName = `${props.owner}/${props.repositoryName}`;
     this.branch = props.branch ?? 'main';
 
     if (props.create === false) {

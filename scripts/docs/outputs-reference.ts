@@ -7,6 +7,7 @@ import { Testing } from 'cdktf';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from '../../stacks/github-connection-stack';
+import { RepositoryStack } from '../../stacks/repository-stack';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap-stack';
 import { cell } from './markdown';
 
@@ -94,6 +95,10 @@ export function outputsReference(): string {
       state: STATE,
     }),
   );
+  const repositoryApp = Testing.app();
+  const repositoryStack = new RepositoryStack(repositoryApp, 'repo-app', { githubOwner: 'acme', state: STATE });
+  new CiPipelineStack(repositoryApp, 'ci-app', { pipeline: BASE, region: 'eu-west-1', state: STATE, repositoryStack });
+  const repository = outputsOf(repositoryStack);
   const table = (
     rows: readonly { name: string; description: string; condition?: string }[],
     withCondition: boolean,
@@ -118,6 +123,10 @@ export function outputsReference(): string {
     '## `ci-<name>`: each pipeline',
     '',
     ...table(pipelineOutputs(), true),
+    '',
+    '## `repo-<name>`: the repository a pipeline creates',
+    '',
+    ...table(plain(repository), false),
     '',
     '## `state-bootstrap`',
     '',

@@ -2,13 +2,15 @@
  * A local stand-in for the AWS APIs that a create plan of these stacks calls:
  * STS GetCallerIdentity (`data.aws_caller_identity`), Secrets Manager
  * GetSecretValue (`data.aws_secretsmanager_secret_version`), DescribeSecret
- * and GetResourcePolicy (`data.aws_secretsmanager_secret`), and the
+ * and GetResourcePolicy (`data.aws_secretsmanager_secret`), ListSecrets
+ * (`data.aws_secretsmanager_secrets`, which the stacks' preconditions read),
+ * CreateSecret when it stands in for an empty account, and the
  * CodeConnections calls that find a shared connection by name
  * (`data.aws_codestarconnections_connection`). It listens on
  * 127.0.0.1 only, answers as account `STUB_ACCOUNT_ID`, and refuses any other
  * call, recording it, so a plan that needs more fails with a clear message.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { STUB_ACCOUNT_ID } from './literals';
@@ -21,6 +23,10 @@ export interface AwsStub {
   readonly served: readonly string[];
   /** The calls it refused. */
   readonly refused: readonly string[];
+  /** The value of each secret `CreateSecret` stored, by name. */
+  readonly createdSecrets: ReadonlyMap<string, string>;
+  /** What a person's approval in the console does: every connection becomes AVAILABLE. */
+  approveConnections(): void;
   close(): Promise<void>;
 }
 
@@ -40,15 +46,34 @@ function secretOf(request: string, region: string): { ARN: string; Name: string 
   const arn = SecretId.startsWith('arn:')
     ? SecretId
     : `arn:aws:secretsmanager:${region}:${STUB_ACCOUNT_ID}:secret:${SecretId}-AbCdEf`;
-  return { ARN: arn, Name: SecretId.startsWith('arn:') ? SecretId.split(':')[6] : SecretId };
+  // A secret's ARN ends in "-" and six random characters after its name (Secrets Manager User Guide, "Secret ARN").
+  return {
+    ARN: arn,
+    Name: SecretId.startsWith('arn:') ? SecretId.split(':')[6].replace(/-[A-Za-z0-9]{6}$/, '') : SecretId,
+  };
+}
+
+/** The secrets a ListSecrets request's name filters ask for: each filter value (a name prefix) that `exists`. */
+function listedSecrets(request: string, region: string, exists: (name: string) => boolean): string {
+  const { Filters = [] } = JSON.parse(request) as { Filters?: { Key: string; Values: string[] }[] };
+  const names = Filters.filter((filter) => filter.Key === 'name').flatMap((filter) => filter.Values);
+  const SecretList = names.filter(exists).map((name) => secretOf(JSON.stringify({ SecretId: name }), region));
+  return JSON.stringify({ SecretList });
 }
 
 /**
  * What Secrets Manager answers for the secret a request names: its value, its description, or its (absent) resource
- * policy.
+ * policy; undefined when the secret does not exist or the operation is another.
  */
-function secretAnswer(operation: string, request: string, region: string): string | undefined {
+function secretAnswer(
+  operation: string,
+  request: string,
+  region: string,
+  exists: (name: string) => boolean,
+): string | undefined {
+  if (operation === 'secretsmanager.ListSecrets') return listedSecrets(request, region, exists);
   const secret = secretOf(request, region);
+  if (!exists(secret.Name)) return undefined;
   if (operation === 'secretsmanager.DescribeSecret')
     return JSON.stringify({ ...secret, CreatedDate: 1764547200, LastChangedDate: 1764547200, Tags: [] });
   if (operation === 'secretsmanager.GetResourcePolicy') return JSON.stringify(secret);
@@ -67,13 +92,13 @@ function secretValue(secret: { ARN: string; Name: string }): string {
   });
 }
 
-/** The CodeConnections connection named `name`, available, in the stub's account and `region`. */
-const connection = (name: string, region: string) => ({
+/** The CodeConnections connection named `name`, in the stub's account and `region`. */
+const connection = (name: string, region: string, status: ConnectionStatus) => ({
   ConnectionArn:
     `arn:aws:codeconnections:${region}:${STUB_ACCOUNT_ID}:connection/00000000-0000-0000-0000-` +
     `${createHash('sha256').update(name).digest('hex').slice(0, 12)}`,
   ConnectionName: name,
-  ConnectionStatus: 'AVAILABLE',
+  ConnectionStatus: status,
   ProviderType: 'GitHub',
   OwnerAccountId: STUB_ACCOUNT_ID,
 });
@@ -87,14 +112,15 @@ function connectionsAnswer(
   request: string,
   region: string,
   names: readonly string[],
+  status: ConnectionStatus,
 ): string | undefined {
   const action = operation.split('.').pop();
   if (action === 'ListConnections')
-    return JSON.stringify({ Connections: names.map((name) => connection(name, region)) });
+    return JSON.stringify({ Connections: names.map((name) => connection(name, region, status)) });
   if (action === 'GetConnection') {
     const { ConnectionArn } = JSON.parse(request) as { ConnectionArn: string };
     const found = names
-      .map((name) => connection(name, region))
+      .map((name) => connection(name, region, status))
       .find((candidate) => candidate.ConnectionArn === ConnectionArn);
     return found === undefined ? undefined : JSON.stringify({ Connection: found });
   }
@@ -113,6 +139,9 @@ function operationOf(request: IncomingMessage, body: string): string {
 const signedRegion = (request: IncomingMessage) =>
   /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(String(request.headers.authorization))?.[1] ?? 'us-east-1';
 
+/** A connection's status: created `PENDING`, `AVAILABLE` once a person approved it. */
+export type ConnectionStatus = 'AVAILABLE' | 'PENDING';
+
 /** What the stub knows of the account. */
 export interface AwsStubOptions {
   /**
@@ -120,33 +149,53 @@ export interface AwsStubOptions {
    * @default - none
    */
   readonly connectionNames?: readonly string[];
+  /**
+   * Their status, until {@link AwsStub.approveConnections}.
+   * @default "AVAILABLE"
+   */
+  readonly connectionStatus?: ConnectionStatus;
+  /**
+   * The Secrets Manager secrets that exist, by name; `CreateSecret` adds one. A stand-in for an account, as a first
+   * deployment meets it.
+   * @default - every secret asked for exists, and CreateSecret is refused
+   */
+  readonly secretNames?: readonly string[];
 }
 
 /** Starts the stub on a free port of 127.0.0.1. */
 export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStub> {
   const served: string[] = [];
   const refused: string[] = [];
+  const secrets = options.secretNames === undefined ? undefined : new Set(options.secretNames);
+  const exists = (name: string) => secrets === undefined || secrets.has(name);
+  const createdSecrets = new Map<string, string>();
+  let connectionStatus = options.connectionStatus ?? 'AVAILABLE';
+  const createSecret = (body: string, region: string): string | undefined => {
+    const { Name, SecretString } = JSON.parse(body) as { Name: string; SecretString?: string };
+    if (secrets === undefined || secrets.has(Name)) return undefined;
+    secrets.add(Name);
+    createdSecrets.set(Name, SecretString ?? '');
+    return JSON.stringify({ ...secretOf(JSON.stringify({ SecretId: Name }), region), VersionId: randomUUID() });
+  };
+  const answer = (operation: string, body: string, region: string): string | undefined => {
+    if (operation === 'secretsmanager.CreateSecret') return createSecret(body, region);
+    if (operation.startsWith('secretsmanager.')) return secretAnswer(operation, body, region, exists);
+    if (operation.includes('CodeStar_connections'))
+      return connectionsAnswer(operation, body, region, options.connectionNames ?? [], connectionStatus);
+    return undefined;
+  };
   const respond = (request: IncomingMessage, response: ServerResponse, body: string) => {
     const operation = operationOf(request, body);
+    const answered =
+      operation === 'Query.GetCallerIdentity' ? undefined : answer(operation, body, signedRegion(request));
     if (operation === 'Query.GetCallerIdentity') {
       served.push('STS.GetCallerIdentity');
       response.writeHead(200, { 'content-type': 'text/xml' }).end(CALLER_IDENTITY);
-    } else if (
-      operation.startsWith('secretsmanager.') &&
-      secretAnswer(operation, body, signedRegion(request)) !== undefined
-    ) {
-      served.push(`SecretsManager.${operation.split('.').pop()}`);
-      response
-        .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
-        .end(secretAnswer(operation, body, signedRegion(request)));
-    } else if (
-      operation.includes('CodeStar_connections') &&
-      connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []) !== undefined
-    ) {
-      served.push(`CodeConnections.${operation.split('.').pop()}`);
-      response
-        .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
-        .end(connectionsAnswer(operation, body, signedRegion(request), options.connectionNames ?? []));
+    } else if (answered !== undefined) {
+      const service = operation.startsWith('secretsmanager.') ? 'SecretsManager' : 'CodeConnections';
+      served.push(`${service}.${operation.split('.').pop()}`);
+      const protocol = service === 'SecretsManager' ? '1.1' : '1.0';
+      response.writeHead(200, { 'content-type': `application/x-amz-json-${protocol}` }).end(answered);
     } else {
       refused.push(operation);
       response
@@ -168,6 +217,8 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     endpoint: `http://127.0.0.1:${port}`,
     served,
     refused,
+    createdSecrets,
+    approveConnections: () => (connectionStatus = 'AVAILABLE'),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countActions, parsePlan, terraformCounts } from '../plan-summary';
-import { startAwsStub } from './aws-stub';
+import { AwsStub, startAwsStub } from './aws-stub';
 import { creationOrderProblems } from './creation-order';
 import { uninstallableStacks, UncheckedStack } from './installable';
 import { classify, Diagnostic, LITERALS_SUFFIX, PlanCounts, readPlanLog } from './diagnostics';
@@ -54,6 +54,13 @@ function variableArguments(json: Json): Json {
   );
 }
 
+/**
+ * The region of the AWS provider the copies with literals share: the stacks'. When none has an AWS provider, the
+ * provider plans nothing, and any region AWS has will do.
+ */
+const awsRegionOf = (stacks: readonly PreparedStack[]): string =>
+  stacks.find((stack) => stack.region !== undefined)?.region ?? 'us-east-1';
+
 /** The root module: each stack as written and with literals, and the AWS provider the copies with literals share. */
 function rootModule(stacks: readonly PreparedStack[], endpoint: string): Json {
   const modules: Json = {};
@@ -69,7 +76,7 @@ function rootModule(stacks: readonly PreparedStack[], endpoint: string): Json {
     .find((spec) => spec !== undefined) ?? { source: 'hashicorp/aws' };
   return {
     terraform: { required_providers: { aws } },
-    provider: { aws: [{ region: stacks[0].region, ...stubProviderSettings(endpoint) }] },
+    provider: { aws: [{ region: awsRegionOf(stacks), ...stubProviderSettings(endpoint) }] },
     module: modules,
   };
 }
@@ -108,11 +115,21 @@ function summaryMismatch(plan: Json, terraform: PlanCounts | undefined): Diagnos
 const failure = (what: string, result: TerraformResult) =>
   `${what} (Terraform's error below)\n${terraformError(result.stderr.trim() === '' ? result.stdout : result.stderr)}`;
 
+/** What a check uses of a stub. */
+type StubInUse = Pick<AwsStub, 'endpoint' | 'served' | 'refused' | 'close'>;
+
+/** A stub another process runs: its calls are its own to report, and closing it is its owner's. */
+const runningStub = (endpoint: string): StubInUse => ({ endpoint, served: [], refused: [], close: async () => {} });
+
 /** Validates and plans the stacks in `dir`. */
 export async function checkDirectory(
   dir: string,
   setup: ProviderSetup,
-  options: { readonly keep?: boolean } = {},
+  options: {
+    readonly keep?: boolean;
+    /** A stub that is running already, standing in for an account in a given state; else one is started. */
+    readonly stubEndpoint?: string;
+  } = {},
 ): Promise<CheckOutcome> {
   const stacks = readStacks(dir);
   // Shared connections exist before the pipelines that look them up are planned (their stack is deployed first).
@@ -121,7 +138,8 @@ export async function checkDirectory(
       Object.values<any>(stack.json.data?.aws_codestarconnections_connection ?? {}).map((lookup) => lookup.name),
     )
     .filter((name) => typeof name === 'string');
-  const stub = await startAwsStub({ connectionNames });
+  const stub: StubInUse =
+    options.stubEndpoint === undefined ? await startAwsStub({ connectionNames }) : runningStub(options.stubEndpoint);
   const workdir = mkdtempSync(join(tmpdir(), 'ci-validate-'));
   try {
     const prepared = stacks.map((stack) =>

@@ -33,8 +33,8 @@ export function stubProviderSettings(endpoint: string): Json {
 /** A stack made checkable, and what was changed to make it so. */
 export interface PreparedStack {
   readonly id: string;
-  /** The region of its AWS provider. */
-  readonly region: string;
+  /** The region of its AWS provider; undefined for a stack without one (a repository's, which only GitHub serves). */
+  readonly region?: string;
   readonly asWritten: Json;
   readonly withLiterals: Json;
   /** Elements cut because their provider cannot be installed, by provider source. */
@@ -78,9 +78,10 @@ function mapStrings(value: unknown, rewrite: (text: string) => string): any {
   return value;
 }
 
-/** The region of the stack's (default) AWS provider, which must be written literally. */
-function regionOf(stack: StackFile): string {
+/** The region of the stack's (default) AWS provider, which must be written literally; undefined without one. */
+function regionOf(stack: StackFile): string | undefined {
   const aws = [].concat(stack.json.provider?.aws ?? []) as Json[];
+  if (aws.length === 0) return undefined;
   const region = (aws.find((config) => config.alias === undefined) ?? aws[0])?.region;
   if (typeof region !== 'string' || region.includes('${'))
     throw new ValidateError(`${stack.id}: the AWS provider's region must be a literal to validate the stack`);
@@ -100,6 +101,8 @@ function cutProviders(json: Json, missing: ReadonlySet<string>): Map<string, str
       : ['resource', type, address.split('.')[1]];
     delete json[mode][bareType][name];
     if (Object.keys(json[mode][bareType]).length === 0) delete json[mode][bareType];
+    // Terraform refuses an empty `resource` or `data` object.
+    if (Object.keys(json[mode]).length === 0) delete json[mode];
   }
   for (const provider of missing) {
     const source = json.terraform?.required_providers?.[provider]?.source;
@@ -116,7 +119,7 @@ function cutProviders(json: Json, missing: ReadonlySet<string>): Map<string, str
 function replaceWith(
   json: Json,
   original: Json,
-  region: string,
+  region: string | undefined,
   replace: (reference: Reference) => boolean,
 ): { json: Json; replaced: number } {
   const elements = elementsOf(original);
@@ -125,7 +128,8 @@ function replaceWith(
     const result = replaceReferences(text, (reference) => {
       const element = elements.get(reference.address);
       if (element === undefined || !replace(reference)) return undefined;
-      return literalFor(reference.attribute, { type: element.type, body: element.body, region });
+      // Without an AWS provider, no literal needs a region: the elements are another provider's.
+      return literalFor(reference.attribute, { type: element.type, body: element.body, region: region ?? '' });
     });
     replaced += result.replaced;
     return result.text;
