@@ -43,11 +43,13 @@ const resourceAt = (json: any, type: string, suffix: string) => {
 describe('the default configuration: a pull request from webhook to merge gate', () => {
   const config = loadConfigFile(DEFAULT_CONFIG_PATH);
   const pipeline = config.pipelines[0];
-  const stack = buildStacks(testApp(), parseConfig(JSON.parse(JSON.stringify(config)))).pipelines[0];
-  const json = JSON.parse(JSON.stringify(stack.toTerraform()));
+  const stacks = buildStacks(testApp(), parseConfig(JSON.parse(JSON.stringify(config))));
+  const json = JSON.parse(JSON.stringify(stacks.pipelines[0].toTerraform()));
   const project = resourceAt(json, 'aws_codebuild_project', 'ci/pull-request-build/project');
   const webhook = resourceAt(json, 'aws_codebuild_webhook', 'ci/pull-request-build/webhook');
-  const protection = resourceAt(json, 'github_branch_protection', 'ci/repository/branch-protection');
+  // The repository, and its protection, are in the stack deployed before the pipeline's.
+  const repositoryJson = JSON.parse(JSON.stringify(stacks.repositories[0].toTerraform()));
+  const protection = resourceAt(repositoryJson, 'github_branch_protection', 'ci/repository/branch-protection');
   const context = pullRequestStatusContext(pipeline.name);
 
   test(
@@ -84,7 +86,10 @@ describe('the default configuration: a pull request from webhook to merge gate',
         auth: { type: 'SECRETS_MANAGER' },
       });
       expect(project.source.location).toMatch(
-        new RegExp(`^https://github\\.com/${pipeline.github.owner}/\\$\\{github_repository\\..+\\.name\\}\\.git$`),
+        // The repository as the pipeline's stack looks it up, once the repository's stack has created it.
+        new RegExp(
+          `^https://github\\.com/${pipeline.github.owner}/\\$\\{data\\.github_repository\\..+\\.name\\}\\.git$`,
+        ),
       );
       expect(project.artifacts).toEqual({ type: 'NO_ARTIFACTS' });
       expect(project.concurrent_build_limit).toBeUndefined();
