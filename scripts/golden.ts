@@ -28,12 +28,18 @@ export interface GoldenShape {
 /** The shapes: the default configuration, and one document per shape in `__tests__/golden/<name>.json`. */
 export const GOLDEN_SHAPES: readonly GoldenShape[] = [
   { name: 'default', configPath: DEFAULT_CONFIG_PATH },
-  ...['connection-ecr', 'ecr-dockerhub-credentials', 'existing-resources', 'fleet-of-ten', 'renamed', 'retired'].map(
-    (name) => ({
-      name,
-      configPath: join(GOLDEN_DIR, `${name}.json`),
-    }),
-  ),
+  ...[
+    'branch-changed',
+    'connection-ecr',
+    'ecr-dockerhub-credentials',
+    'existing-resources',
+    'fleet-of-ten',
+    'renamed',
+    'retired',
+  ].map((name) => ({
+    name,
+    configPath: join(GOLDEN_DIR, `${name}.json`),
+  })),
 ];
 
 /** The core release the golden copies were written with (`npm run golden` runs on cdktf). */

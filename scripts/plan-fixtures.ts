@@ -247,6 +247,10 @@ const SCENARIOS: Readonly<Record<string, Scenario>> = {
     about: 'the whole stack is destroyed, as `cdktf destroy` plans it',
     args: () => ['-destroy'],
   },
+  branch: {
+    about: 'the built branch changes from main to release (the golden shape "branch-changed"): updates in place',
+    stack: 'branch-changed/ci-sample-flask-app.tf.json',
+  },
   rename: {
     about: 'the pipeline is renamed, keeping its stack and state by its id (the golden shape "renamed")',
     stack: 'renamed/ci-sample-flask-app.tf.json',

@@ -221,6 +221,7 @@ describe('other real plans', () => {
         'mixed',
         'history',
         'destroy',
+        'branch',
         'rename',
         'retire',
       ]);
@@ -343,6 +344,20 @@ describe('data loss, as a class (tools/data-loss.ts)', () => {
       expect.arrayContaining(['aws_codebuild_project', 'aws_codepipeline', 'aws_iam_role']),
     );
     expect(flagged(summarizePlan(plan, 'rename'))).toContain('aws_cloudwatch_log_group.ci_build_logs_AB8D340F');
+  });
+
+  test('changing the branch (branch.json, a real plan against its state) updates in place, and loses nothing', () => {
+    const plan = readPlan(fixture('branch'));
+    const changed = plan.resource_changes
+      .filter((change) => change.mode === 'managed' && actionOf(change) !== 'no-op')
+      .map((change) => [actionOf(change), change.type]);
+    // What filters on the branch: the pipeline's source action, and the pull-request builds' webhook and project.
+    expect(changed.sort()).toEqual([
+      ['update', 'aws_codebuild_project'],
+      ['update', 'aws_codebuild_webhook'],
+      ['update', 'aws_codepipeline'],
+    ]);
+    expect(flagged(summarizePlan(plan, 'branch'))).toEqual([]);
   });
 
   test('retiring a pipeline (retire.json) plans, from its own state, what `terraform destroy` plans', () => {

@@ -353,7 +353,11 @@ export class SourceRepository extends Construct {
     const paths = [...new Set([`/${CODEOWNERS_PATH}`, ...(props.codeOwnedPaths ?? [])])];
     return new RepositoryFile(this, 'codeowners', {
       repository: repository.name,
-      branch: defaultBranch.branch,
+      // No `branch`: the provider then writes to and reads from the default branch, whichever it is (its `branch` is
+      // ForceNew, and a file whose branch is gone is dropped from state). So a change of branch, which renames the
+      // default branch, leaves the file alone instead of committing it again to a protected branch, which GitHub
+      // refuses. Written once the default branch is set.
+      dependsOn: [defaultBranch],
       file: CODEOWNERS_PATH,
       content: [
         "# Who must approve changes to these paths (branch protection requires a code owner's review).",
