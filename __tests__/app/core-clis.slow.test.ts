@@ -44,7 +44,9 @@ describe("each core's CLI in this repository", () => {
       status: 0,
       output: '',
     });
-    expect(viaCli.output).toMatch(/Generated Terraform code for the stacks: ci-sample-flask-app, state-bootstrap/);
+    expect(viaCli.output).toMatch(
+      /Generated Terraform code for the stacks: ci-sample-flask-app, repo-sample-flask-app, state-bootstrap/,
+    );
     const viaApp = npmRunSynth('cdktn', join(work, 'cdktn-app'));
     expect(viaApp.status).toBe(0);
     expect(stacksIn(join(work, 'cdktn-cli'))).toEqual(stacksIn(join(work, 'cdktn-app')));

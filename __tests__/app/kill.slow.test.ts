@@ -44,8 +44,8 @@ const pipeline = (name: string, computeType: string) => ({
   build: { ...base.pipelines[0].build, computeType },
 });
 /**
- * Two configurations with different stacks: `ci-shared` in both (with other settings), the bootstrap stack and
- * `ci-alpha` only in A, `ci-gamma` only in B.
+ * Two configurations with different stacks: `ci-shared` and `repo-shared` in both (with other settings), the bootstrap
+ * stack and `alpha`'s only in A, `gamma`'s only in B.
  */
 const CONFIGS = {
   A: { ...base, pipelines: [pipeline('shared', 'BUILD_GENERAL1_SMALL'), pipeline('alpha', 'BUILD_GENERAL1_SMALL')] },
@@ -145,8 +145,9 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
 
   test('the two configurations have different stacks', () => {
     const stacks = (name: ConfigName) => Object.keys(JSON.parse(expected[name]['manifest.json']).stacks).sort();
-    expect(stacks('A')).toEqual(['ci-alpha', 'ci-shared', 'state-bootstrap']);
-    expect(stacks('B')).toEqual(['ci-gamma', 'ci-shared']);
+    // Each pipeline creates its repository, in a stack of its own.
+    expect(stacks('A')).toEqual(['ci-alpha', 'ci-shared', 'repo-alpha', 'repo-shared', 'state-bootstrap']);
+    expect(stacks('B')).toEqual(['ci-gamma', 'ci-shared', 'repo-gamma', 'repo-shared']);
     expect(expected.A['stacks/ci-shared/cdk.tf.json']).not.toBe(expected.B['stacks/ci-shared/cdk.tf.json']);
     expect(expected.A['guardrails-report.md']).not.toBe(expected.B['guardrails-report.md']);
   });

@@ -58,8 +58,8 @@ export function connectionStep(target: StepTarget, connection: string): string {
   return (
     `Next: approve the connection ${connection} if it is PENDING (AWS console: Developer Tools > Settings > ` +
     `Connections > Update pending connection), and let its AWS Connector for GitHub app reach ${target.repository} ` +
-    `(GitHub: Settings > Applications > AWS Connector for GitHub > Configure > Repository access: All repositories, ` +
-    `or Only select repositories with it added). Then deploy ${target.pipelineStack}.`
+    `(on GitHub, the owner's installed GitHub Apps: AWS Connector for GitHub > Configure > Repository access: All ` +
+    `repositories, or Only select repositories with it added). Then deploy ${target.pipelineStack}.`
   );
 }
 

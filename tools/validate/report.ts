@@ -24,6 +24,9 @@ function changesOf(stack: PreparedStack): string {
     ...stack.notes,
     `${count(stack.literals, 'reference')} to resources replaced by literals in the second copy`,
   );
+  // Every element cut (a repository's stack, without the GitHub provider): only its backend and providers were read.
+  if (stack.asWritten.resource === undefined && stack.asWritten.data === undefined)
+    parts.push('no resource or data source left to check');
   return `    ${stack.id}: ${parts.join('; ')}`;
 }
 
