@@ -507,7 +507,7 @@ function validateGitHubSettings(github: GitHubSettings, trigger: TriggerMode, pu
     ...(trigger === 'connection' && github.branch !== undefined && checkBranchName(github.branch) === undefined
       ? triggerBranchProblems('branch', github.branch)
       : []),
-    ...validateRepositorySettings(github),
+    ...validateRepositorySettings(github, github.owner),
     ...checkOptionalProp('oauthTokenSecret', github.oauthTokenSecret, checkSecretId),
     ...crossPropProblem(
       trigger === 'connection' && github.oauthTokenSecret !== undefined,

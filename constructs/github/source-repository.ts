@@ -115,7 +115,7 @@ const CREATED_REPOSITORY_SETTINGS = [
  * their `github` section. Settings of a created repository are refused with
  * `create: false`, which changes nothing on the repository.
  */
-export function validateRepositorySettings(settings: RepositorySettings): PropProblem[] {
+export function validateRepositorySettings(settings: RepositorySettings, owner: string): PropProblem[] {
   return [
     ...checkOptionalProp('visibility', settings.visibility, checkOneOf(REPOSITORY_VISIBILITIES)),
     // GitHub REST API, "Update branch protection": required_approving_review_count, 0-6 (0 would protect nothing here).
@@ -127,6 +127,7 @@ export function validateRepositorySettings(settings: RepositorySettings): PropPr
     ...checkOptionalProp('dismissStaleReviews', settings.dismissStaleReviews, checkBoolean),
     ...checkOptionalProp('dependabotSecurityUpdates', settings.dependabotSecurityUpdates, checkBoolean),
     ...checkOptionalList('codeOwners', settings.codeOwners, checkCodeOwner),
+    ...checkOptionalList('codeOwners', settings.codeOwners, checkTeamOfOwner(owner)),
     ...crossPropProblem(
       Array.isArray(settings.codeOwners) && settings.codeOwners.length === 0,
       'codeOwners',
@@ -152,7 +153,7 @@ function validateSourceRepositoryProps(props: SourceRepositoryProps): PropProble
     ...checkProp('owner', props.owner, checkGitHubOwner),
     ...checkProp('repositoryName', props.repositoryName, checkGitHubRepository),
     ...checkOptionalProp('branch', props.branch, checkBranchName),
-    ...validateRepositorySettings(props),
+    ...validateRepositorySettings(props, props.owner),
     ...checkOptionalList('codeOwnedPaths', props.codeOwnedPaths, checkCodeOwnersPattern),
     ...crossPropProblem(
       props.codeOwnedPaths !== undefined && props.codeOwners === undefined,
@@ -425,6 +426,23 @@ export const checkCodeOwner = matches(
   /^(?:@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
   'must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
 );
+
+/**
+ * A team that can own code in a repository of `owner`: one of `owner`'s own teams. A code-owner team must have write
+ * access to the repository (GitHub Docs, "About code owners"), and a team is given access only to its organization's
+ * repositories, so another organization's team never counts, and a file owned by it alone needs no owner's review.
+ * Logins compare without case, as GitHub's do.
+ */
+export const checkTeamOfOwner =
+  (owner: string): Check<string> =>
+  (value) => {
+    const team = typeof value === 'string' ? /^@([^/\s]+)\/\S+$/.exec(value) : null;
+    if (team === null || typeof owner !== 'string' || team[1].toLowerCase() === owner.toLowerCase()) return undefined;
+    return (
+      `must be a team of the repository's owner "${owner}" ("@${owner}/<team>"), not of "${team[1]}": only its own ` +
+      'teams can have write access to its repositories'
+    );
+  };
 
 /**
  * A CODEOWNERS path pattern (GitHub Docs, "About code owners": gitignore-like

@@ -131,6 +131,11 @@ describe('SourceRepository', () => {
   test.each([
     [{ codeOwners: ['platform'] }, /invalid prop "codeOwners\[0\]" = "platform": must be a GitHub user/],
     [{ codeOwners: [] }, /invalid prop "codeOwners" = \[\]: must name at least one owner/],
+    // Another organization's team can have no write access here, so it can own nothing.
+    [
+      { codeOwners: ['@My-Org/platform', '@other-org/platform'] },
+      /invalid prop "codeOwners\[1\]" = "@other-org\/platform": must be a team of the repository's owner "my-org"/,
+    ],
     [
       { codeOwners: ['@o'], codeOwnedPaths: ['!/x'] },
       /invalid prop "codeOwnedPaths\[0\]" = "!\/x": must be a CODEOWNERS path pattern/,
