@@ -13,7 +13,7 @@ import { IBucket, SecureBucket } from '../aws/secure-bucket';
 import { claimAwsResourceName, claimStackName } from '../core/stack-names';
 import { AwsContext } from '../private/aws-context';
 import { withCanonicalAppPath } from '../private/checks';
-import { connectionStep, stackNameOf, storedSecretLifecycle, tokenStep } from '../private/first-deployment';
+import { connectionStep, stepTargetOf, storedSecretLifecycle, tokenStep } from '../private/first-deployment';
 import { StackOutput } from '../core/stack-output';
 import { throwIfInvalid } from '../private/validation';
 import { GitHubConnectionSource } from '../github/github-connection-source';
@@ -264,7 +264,7 @@ export class CiPipeline extends Construct {
    * pipeline's stack is deployed (a token, or the connection's app). None with `github.create: false`.
    */
   private firstDeploymentOutputs(props: CiPipelineProps): readonly StackOutput[] {
-    const target = { repository: this.repository.fullName, pipelineStack: stackNameOf(this) };
+    const target = stepTargetOf(this, this.repository);
     const { connectionArn, connectionName, oauthTokenSecret, buildTokenSecret } = props.github;
     const step =
       (props.trigger ?? 'webhook') === 'connection'
@@ -386,7 +386,7 @@ export class CiPipeline extends Construct {
       return { type: 'CODECONNECTIONS', connectionArn: this.source.connectionArn };
     const secretId = props.github.buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET;
     if (secretId.startsWith('arn:')) return { type: 'SECRETS_MANAGER', secretArn: secretId };
-    const target = { repository: this.repository.fullName, pipelineStack: stackNameOf(this) };
+    const target = stepTargetOf(this, this.repository);
     const lifecycle = storedSecretLifecycle(
       this,
       'build-token-stored',

@@ -3,7 +3,7 @@ import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarc
 import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/data-aws-codestarconnections-connection';
 import { TerraformResourceLifecycle } from 'cdktf';
 import { Construct } from 'constructs';
-import { connectionStep, stackNameOf } from '../private/first-deployment';
+import { connectionStep, stepTargetOf } from '../private/first-deployment';
 import { USE_CONNECTION_ACTIONS } from '../../shared/iam-actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { grant } from '../private/policy-statements';
@@ -259,7 +259,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
 
   /** A postcondition that the connection is approved, whose message is the first deployment's step. */
   private approvedConnection(name: string): TerraformResourceLifecycle {
-    const step = connectionStep({ repository: this.repository.fullName, pipelineStack: stackNameOf(this) }, name);
+    const step = connectionStep(stepTargetOf(this, this.repository), name);
     return {
       postcondition: [
         {

@@ -11,7 +11,7 @@ import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { checkSecretId } from '../aws/registry-credentials';
 import { StackOutput } from '../core/stack-output';
 import { checkOptionalProp, crossPropProblem, throwIfInvalid } from '../private/validation';
-import { stackNameOf, storedSecretLifecycle, tokenStep } from '../private/first-deployment';
+import { stackNameOf, stepTargetOf, storedSecretLifecycle, tokenStep } from '../private/first-deployment';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
 import { SourceRepository } from './source-repository';
 
@@ -123,7 +123,7 @@ export class GitHubWebhookSource extends Construct implements IPipelineSource {
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
     const oauthTokenSecretId = props.oauthTokenSecretId ?? DEFAULT_OAUTH_TOKEN_SECRET;
-    const target = { repository: this.repository.fullName, pipelineStack: stackNameOf(this) };
+    const target = stepTargetOf(this, this.repository);
     this.oauthToken = readSecret(
       this,
       'oauth-token',

@@ -66,6 +66,12 @@ export function connectionStep(target: StepTarget, connection: string): string {
 /** The stack `scope` deploys with, by the name `cdktf deploy` takes. */
 export const stackNameOf = (scope: Construct): string => TerraformStack.of(scope).node.id;
 
+/** The target of the steps of a construct in a pipeline's stack that builds `repository`. */
+export const stepTargetOf = (scope: Construct, repository: { readonly fullName: string }): StepTarget => ({
+  repository: repository.fullName,
+  pipelineStack: stackNameOf(scope),
+});
+
 /**
  * A precondition for reading the secret `name`: that Secrets Manager holds it. Without it Terraform's own error is
  * AWS's `ResourceNotFoundException`, which does not say what to do; with it, the plan stops before the read with
