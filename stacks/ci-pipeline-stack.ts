@@ -11,7 +11,7 @@ import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../
 import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
 import { RepositoryStack } from './repository-stack';
-import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
+import { addS3Backend, RemoteStateSettings, statePartitionProblems, validateRemoteState } from './s3-backend';
 import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 
 export { REQUIRED_TERRAFORM_VERSION } from '../constructs/private/terraform-version';
@@ -41,6 +41,7 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
   return [
     ...checkProp('region', props.region, checkAwsRegion),
     ...nestedProblems('state', validateRemoteState(props.state)),
+    ...statePartitionProblems(props.state, props.region),
     ...crossPropProblem(
       props.pipeline.artifactBucketName !== undefined && props.pipeline.artifactBucketName === props.state.bucket,
       'pipeline.artifactBucketName',

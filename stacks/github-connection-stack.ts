@@ -8,7 +8,7 @@ import { writeStackOutputs } from '../constructs/core/stack-output';
 import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
 import { PropProblem } from '../constructs/core/validation';
 import { addAwsProvider } from './aws-provider';
-import { addS3Backend, RemoteStateSettings, validateRemoteState } from './s3-backend';
+import { addS3Backend, RemoteStateSettings, statePartitionProblems, validateRemoteState } from './s3-backend';
 import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 
 export interface GitHubConnectionStackProps extends GuardrailsProps {
@@ -26,6 +26,7 @@ export function validateGitHubConnectionStackProps(props: GitHubConnectionStackP
     ...checkProp('connectionName', props.connectionName, checkConnectionName),
     ...checkProp('region', props.region, checkAwsRegion),
     ...nestedProblems('state', validateRemoteState(props.state)),
+    ...statePartitionProblems(props.state, props.region),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { S3Backend, TerraformStack } from 'cdktf';
 import { Suppressions } from '../shared/suppressions';
-import { checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
+import { checkArnUsableIn, checkAwsRegion, partitionOf } from '../constructs/private/checks';
 import { checkKmsKeyIdentifier } from '../constructs/aws/encryption-key';
 import { checkS3BucketName, checkS3KeyPrefix } from '../constructs/aws/secure-bucket';
 import { Check, checkProp, crossPropProblem } from '../constructs/private/validation';
@@ -59,6 +59,23 @@ export function validateRemoteState(state: RemoteStateSettings): PropProblem[] {
     ...checkProp('key', state.key, checkStateKey),
     ...stateEncryptionProblems(state),
   ];
+}
+
+/**
+ * The problem with a state bucket outside the partition of the region its stack deploys to: one deploy uses one set of
+ * credentials, and credentials of one partition are unknown in the others (AWS General Reference, "Amazon Resource
+ * Names": a partition is a group of regions, isolated from the others), so `terraform init` could not read the state.
+ */
+export function statePartitionProblems(state: RemoteStateSettings, region: string): PropProblem[] {
+  const regions = [state.region, region];
+  if (!regions.every((each) => checkAwsRegion(each) === undefined)) return [];
+  return crossPropProblem(
+    partitionOf(state.region) !== partitionOf(region),
+    'state.region',
+    state.region,
+    `must be in the partition "${partitionOf(region)}" of the region "${region}" the stack deploys to: one deploy's ` +
+      'credentials are valid in one partition only',
+  );
 }
 
 /** The state's key: one named and usable by the state bucket, unless S3-managed keys are chosen explicitly. */

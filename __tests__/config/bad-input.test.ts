@@ -523,6 +523,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       `state bucket`,
   ],
   [
+    'a state bucket in another partition than the pipelines (one deploy, one set of credentials)',
+    document((d) => ((d.state as any).region = 'cn-north-1')),
+    'state.region: got "cn-north-1"; must be in the partition "aws" of the region "eu-west-1" the stack deploys to',
+  ],
+  [
     'a GitHub token secret in another region',
     document(
       (_, p) => (p.github.oauthTokenSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/github-AbCdEf'),
@@ -899,5 +904,20 @@ describe('bad input', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Guardrails: 3 stacks, \d+ checks, no findings, 4 suppressed with reasons/);
+  });
+
+  test('a state bucket in another region of the same partition is accepted', () => {
+    for (const [region, stateRegion] of [
+      ['eu-west-1', 'us-east-1'],
+      ['us-gov-west-1', 'us-gov-east-1'],
+    ]) {
+      const result = synthesize(
+        document((d) => {
+          d.region = region;
+          (d.state as any).region = stateRegion;
+        }),
+      );
+      expect([region, stateRegion, result.stderr, result.status]).toEqual([region, stateRegion, '', 0]);
+    }
   });
 });
