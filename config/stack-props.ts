@@ -165,26 +165,23 @@ export function repositoryStackProps(settings: SharedSettings, configured: Confi
  * A retired pipeline's repository stack props: its state, and the GitHub owner whose repository its provider archives
  * (`archive_on_destroy`).
  */
-export function retiredRepositoryStackProps(
-  settings: SharedSettings,
-  configured: ConfiguredPipeline,
-): RetiredPipelineStackProps {
-  return {
-    ...retiredPipelineStackProps(settings, configured),
-    state: stateAt(settings, stateKey(settings, pipelineIdentity(configured), REPOSITORY_STATE_FILE)),
-  };
-}
+export const retiredRepositoryStackProps = (settings: SharedSettings, configured: ConfiguredPipeline) =>
+  retiredStackProps(settings, configured, REPOSITORY_STATE_FILE);
 
 /** A retired pipeline's stack props: where its state is, and what its providers need to destroy what it holds. */
-export function retiredPipelineStackProps(
+export const retiredPipelineStackProps = (settings: SharedSettings, configured: ConfiguredPipeline) =>
+  retiredStackProps(settings, configured, PIPELINE_STATE_FILE);
+
+function retiredStackProps(
   settings: SharedSettings,
   configured: ConfiguredPipeline,
+  stateFile: string,
 ): RetiredPipelineStackProps {
   return {
     pipelineName: configured.name,
     githubOwner: configured.github.owner,
     region: settings.region,
-    state: stateAt(settings, stateKey(settings, pipelineIdentity(configured))),
+    state: stateAt(settings, stateKey(settings, pipelineIdentity(configured), stateFile)),
   };
 }
 

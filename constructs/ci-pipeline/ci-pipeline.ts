@@ -264,19 +264,24 @@ export class CiPipeline extends Construct {
    * pipeline's stack is deployed (a token, or the connection's app). None with `github.create: false`.
    */
   private firstDeploymentOutputs(props: CiPipelineProps): readonly StackOutput[] {
-    const target = stepTargetOf(this, this.repository);
-    const { connectionArn, connectionName, oauthTokenSecret, buildTokenSecret } = props.github;
+    const { connectionArn, connectionName } = props.github;
     const step =
       (props.trigger ?? 'webhook') === 'connection'
-        ? connectionStep(target, connectionArn ?? connectionName ?? props.name)
-        : tokenStep(target, {
-            pipeline: oauthTokenSecret ?? DEFAULT_OAUTH_TOKEN_SECRET,
-            pullRequestBuilds: buildsPullRequests(props) ? (buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET) : undefined,
-          });
+        ? connectionStep(stepTargetOf(this, this.repository), connectionArn ?? connectionName ?? props.name)
+        : this.tokenStep(props);
     return [
       { name: 'repository_full_name', value: this.repository.fullName, description: 'The GitHub repository created' },
       { name: 'next_step', value: step, description: 'What to do before the pipeline is deployed' },
     ];
+  }
+
+  /** Webhook mode's manual step: the tokens the pipeline reads, CodeBuild's too when it builds pull requests. */
+  private tokenStep(props: CiPipelineProps): string {
+    const { oauthTokenSecret, buildTokenSecret } = props.github;
+    return tokenStep(stepTargetOf(this, this.repository), {
+      pipeline: oauthTokenSecret ?? DEFAULT_OAUTH_TOKEN_SECRET,
+      pullRequestBuilds: buildsPullRequests(props) ? (buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET) : undefined,
+    });
   }
 
   /**
@@ -386,16 +391,7 @@ export class CiPipeline extends Construct {
       return { type: 'CODECONNECTIONS', connectionArn: this.source.connectionArn };
     const secretId = props.github.buildTokenSecret ?? DEFAULT_BUILD_TOKEN_SECRET;
     if (secretId.startsWith('arn:')) return { type: 'SECRETS_MANAGER', secretArn: secretId };
-    const target = stepTargetOf(this, this.repository);
-    const lifecycle = storedSecretLifecycle(
-      this,
-      'build-token-stored',
-      secretId,
-      tokenStep(target, {
-        pipeline: props.github.oauthTokenSecret ?? DEFAULT_OAUTH_TOKEN_SECRET,
-        pullRequestBuilds: secretId,
-      }),
-    );
+    const lifecycle = storedSecretLifecycle(this, 'build-token-stored', secretId, this.tokenStep(props));
     return {
       type: 'SECRETS_MANAGER',
       secretArn: new DataAwsSecretsmanagerSecret(this, 'build-token', { name: secretId, lifecycle }).arn,

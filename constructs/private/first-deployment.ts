@@ -8,9 +8,6 @@ import { DataAwsSecretsmanagerSecrets } from '@cdktf/provider-aws/lib/data-aws-s
 import { Fn, TerraformResourceLifecycle, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 
-/** Where the repository's guide to the first deployment is, for messages that send users to it. */
-export const FIRST_DEPLOYMENT_GUIDE = 'docs/first-deployment.md';
-
 /** The repository a step is about, and the stack to deploy once the step is done. */
 export interface StepTarget {
   /** `owner/name`. */

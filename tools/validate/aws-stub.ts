@@ -40,16 +40,15 @@ const CALLER_IDENTITY =
   `<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>` +
   `</GetCallerIdentityResponse>`;
 
-/** The ARN and name of the secret a Secrets Manager request asks for, as Secrets Manager names it. */
-function secretOf(request: string, region: string): { ARN: string; Name: string } {
-  const { SecretId } = JSON.parse(request) as { SecretId: string };
-  const arn = SecretId.startsWith('arn:')
-    ? SecretId
-    : `arn:aws:secretsmanager:${region}:${STUB_ACCOUNT_ID}:secret:${SecretId}-AbCdEf`;
+/** The ARN and name of the secret a Secrets Manager request names (by name or ARN), as Secrets Manager names it. */
+function secretOf(secretId: string, region: string): { ARN: string; Name: string } {
+  const arn = secretId.startsWith('arn:')
+    ? secretId
+    : `arn:aws:secretsmanager:${region}:${STUB_ACCOUNT_ID}:secret:${secretId}-AbCdEf`;
   // A secret's ARN ends in "-" and six random characters after its name (Secrets Manager User Guide, "Secret ARN").
   return {
     ARN: arn,
-    Name: SecretId.startsWith('arn:') ? SecretId.split(':')[6].replace(/-[A-Za-z0-9]{6}$/, '') : SecretId,
+    Name: secretId.startsWith('arn:') ? secretId.split(':')[6].replace(/-[A-Za-z0-9]{6}$/, '') : secretId,
   };
 }
 
@@ -57,7 +56,7 @@ function secretOf(request: string, region: string): { ARN: string; Name: string 
 function listedSecrets(request: string, region: string, exists: (name: string) => boolean): string {
   const { Filters = [] } = JSON.parse(request) as { Filters?: { Key: string; Values: string[] }[] };
   const names = Filters.filter((filter) => filter.Key === 'name').flatMap((filter) => filter.Values);
-  const SecretList = names.filter(exists).map((name) => secretOf(JSON.stringify({ SecretId: name }), region));
+  const SecretList = names.filter(exists).map((name) => secretOf(name, region));
   return JSON.stringify({ SecretList });
 }
 
@@ -72,7 +71,7 @@ function secretAnswer(
   exists: (name: string) => boolean,
 ): string | undefined {
   if (operation === 'secretsmanager.ListSecrets') return listedSecrets(request, region, exists);
-  const secret = secretOf(request, region);
+  const secret = secretOf((JSON.parse(request) as { SecretId: string }).SecretId, region);
   if (!exists(secret.Name)) return undefined;
   if (operation === 'secretsmanager.DescribeSecret')
     return JSON.stringify({ ...secret, CreatedDate: 1764547200, LastChangedDate: 1764547200, Tags: [] });
@@ -175,7 +174,7 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     if (secrets === undefined || secrets.has(Name)) return undefined;
     secrets.add(Name);
     createdSecrets.set(Name, SecretString ?? '');
-    return JSON.stringify({ ...secretOf(JSON.stringify({ SecretId: Name }), region), VersionId: randomUUID() });
+    return JSON.stringify({ ...secretOf(Name, region), VersionId: randomUUID() });
   };
   const answer = (operation: string, body: string, region: string): string | undefined => {
     if (operation === 'secretsmanager.CreateSecret') return createSecret(body, region);
