@@ -50,7 +50,8 @@ module.exports = {
   // files: a worker past 300 MB is replaced, which keeps each process's memory bounded for a little more time in all
   // (bench/results/ has the figures).
   workerIdleMemoryLimit: '300MB',
-  // The sample app's Python (a venv from its hashed requirements, else the system's Flask), prepared once before
-  // the test files: scripts/sample-app-python.ts.
-  globalSetup: '<rootDir>/scripts/sample-app-python.ts',
+  // The run's temporary directory (__tests__/temporary-directory.ts), then the sample app's Python (a venv from its
+  // hashed requirements, else the system's Flask), prepared once before the test files: scripts/sample-app-python.ts.
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/global-teardown.ts',
 };

@@ -10,7 +10,7 @@ const { projects, ...base } = require('./jest.config');
 module.exports = {
   ...base,
   ...projects.find((project) => project.displayName === 'cdktf'),
-  globalSetup: undefined,
+  globalSetup: '<rootDir>/__tests__/temporary-directory.ts',
   testMatch: ['**/*.slow.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
 };

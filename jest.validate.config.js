@@ -5,7 +5,7 @@ const { projects, ...base } = require('./jest.config');
 module.exports = {
   ...base,
   ...projects.find((project) => project.displayName === 'cdktf'),
-  globalSetup: undefined,
+  globalSetup: '<rootDir>/__tests__/temporary-directory.ts',
   testMatch: ['**/*.validate.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
 };

@@ -10,7 +10,8 @@
  *     without hash checking: what the line below would tell the user to install, kept apart from their Python;
  *  4. otherwise nothing, and one line that names what is missing and the command that installs it.
  *
- * The tests call `sampleAppPython()`; as Jest's globalSetup (the default export), it runs once before the test files.
+ * The tests call `sampleAppPython()`; Jest's globalSetup (__tests__/global-setup.ts) calls the default export once,
+ * before the test files.
  * `tsx scripts/sample-app-python.ts <args>` runs that Python in sample-flask-app/ (`npm run test:app`).
  */
 import { spawnSync } from 'node:child_process';
