@@ -148,9 +148,10 @@ describe('package.json', () => {
 
   test(
     'depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read ' +
-      'its configuration',
+      "its configuration, and @aws-sdk/core's table of partitions knows the regions",
     () => {
       expect(manifest.dependencies).toEqual({
+        '@aws-sdk/core': lockedVersion('@aws-sdk/core'),
         esbuild: lockedVersion('esbuild'),
         'jsonc-parser': lockedVersion('jsonc-parser'),
         zod: lockedVersion('zod'),

@@ -204,7 +204,9 @@ const stateSchema = strictObject({
       "The state bucket: the one the state-bootstrap stack creates, or an existing one (S3's general purpose bucket " +
       'naming rules; a name ending in "-an" only for an existing bucket in an account regional namespace).',
   }),
-  region: z.string().meta({ description: 'The region of the state bucket.' }),
+  region: z
+    .string()
+    .meta({ description: "The region of the state bucket: one AWS has launched, in the pipelines' partition." }),
   keyPrefix: z.string().meta({
     description:
       'The prefix of the state keys: each pipeline stack keeps its state at ' +
@@ -266,7 +268,11 @@ export const configSchema = strictObject({
   $schema: z.string().optional().meta({
     description: 'The JSON Schema an editor checks the file with: `./pipelines.schema.json` beside the default file.',
   }),
-  region: z.string().meta({ description: 'The AWS region the pipelines run in.' }),
+  region: z.string().meta({
+    description:
+      'The AWS region the pipelines run in: one AWS has launched, as the AWS SDKs list them (the list the AWS ' +
+      'provider checks `region` against).',
+  }),
   state: stateSchema.meta({ description: 'Where the stacks keep their Terraform state (an S3 backend).' }),
   connection: connectionSchema
     .optional()

@@ -191,12 +191,17 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'an invalid AWS region',
     document((d) => (d.region = 'europe')),
-    'region: got "europe"; must be an AWS region code such as "us-east-1" or "eu-central-1"',
+    'region: got "europe"; must be the code of a region AWS has launched, such as "us-east-1" or "eu-central-1"',
+  ],
+  [
+    'a region code of the right shape that AWS never launched',
+    document((d) => (d.region = 'eu-west-9')),
+    'region: got "eu-west-9"; must be the code of a region AWS has launched',
   ],
   [
     'an invalid state region',
     document((d) => (d.state.region = 'us-east')),
-    'state.region: got "us-east"; must be an AWS region code',
+    'state.region: got "us-east"; must be the code of a region AWS has launched',
   ],
   [
     'a bucket name with capitals and "_"',

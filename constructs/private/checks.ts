@@ -4,6 +4,8 @@
  * next to it. Each check returns `undefined` when the value is allowed, or a sentence that says what is allowed.
  * Limits come from the owning service's documentation, cited next to each rule.
  */
+import { partition } from '@aws-sdk/core/client';
+import sdkPackage from '@aws-sdk/core/package.json';
 import { Check } from './validation';
 
 /** A check that a string matches `pattern`. */
@@ -83,29 +85,32 @@ export const checkRelativePath: Check<string> = (value) =>
       'and "/", without ".." or a leading "/"';
 
 /**
- * An AWS region code such as `eu-west-1`, `us-gov-west-1` or `eusc-de-east-1`
- * (AWS General Reference, "AWS service endpoints"; the European Sovereign Cloud's
- * regions start with `eusc-`).
+ * A region AWS lists, in the AWS SDKs' own table of partitions and regions (`partitions.json`, read through
+ * `@aws-sdk/core`). It is the table the AWS provider validates its `region` against ("invalid AWS Region" at plan,
+ * unless `skip_region_validation`), so a region code of the right shape that AWS never launched (`eu-west-9`) is
+ * refused here, at synth, rather than there. A region launched after the pinned release needs a newer one.
  */
-export const checkAwsRegion = matches(
-  /^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/,
-  'must be an AWS region code such as "us-east-1" or "eu-central-1"',
-);
+export const checkAwsRegion: Check<string> = (value) =>
+  typeof value === 'string' && isListedRegion(value)
+    ? undefined
+    : 'must be the code of a region AWS has launched, such as "us-east-1" or "eu-central-1" (the list: ' +
+      'https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html; this check knows the ' +
+      `regions of @aws-sdk/core ${sdkPackage.version})`;
 
 /**
- * The partition a region belongs to, as ARNs in it are written (AWS General
- * Reference, "Amazon Resource Names": `aws`, `aws-cn`, `aws-us-gov`, and the
- * isolated and sovereign partitions).
+ * The partition a region belongs to, as ARNs in it are written (AWS General Reference, "Amazon Resource Names"): `aws`,
+ * `aws-cn`, `aws-us-gov`, and the isolated and sovereign partitions, from the same table as {@link checkAwsRegion}.
  */
 export function partitionOf(region: string): string {
-  const partitions: readonly (readonly [string, string])[] = [
-    ['cn-', 'aws-cn'],
-    ['us-gov-', 'aws-us-gov'],
-    ['us-isob-', 'aws-iso-b'],
-    ['us-iso-', 'aws-iso'],
-    ['eusc-', 'aws-eusc'],
-  ];
-  return partitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+  return partition(region).name;
+}
+
+// `partition()` answers every string: a listed region with its own entry (which carries its `description`), any other
+// with the partition whose pattern it matches, or `aws`. Each partition also lists a `<partition>-global` pseudo-region
+// for its global endpoints, where no regional service (CodeBuild, CodePipeline) runs.
+function isListedRegion(region: string): boolean {
+  const found = partition(region);
+  return 'description' in found && region !== `${found.name}-global`;
 }
 
 /**
@@ -115,10 +120,10 @@ export function partitionOf(region: string): string {
 export const checkArnInPartitionOf =
   (region: string): Check<string> =>
   (arn) => {
-    const partition = typeof arn === 'string' ? arn.split(':')[1] : undefined;
-    return partition === partitionOf(region)
+    const arnPartition = typeof arn === 'string' ? arn.split(':')[1] : undefined;
+    return arnPartition === partitionOf(region)
       ? undefined
-      : `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${partition ?? ''}"`;
+      : `must be in the partition "${partitionOf(region)}" of the region "${region}", not "${arnPartition ?? ''}"`;
   };
 
 /**

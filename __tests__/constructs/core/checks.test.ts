@@ -101,10 +101,17 @@ describe('shared validation rules', () => {
 
   test('partitions of regions', () => {
     expect(
-      ['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'eusc-de-east-1'].map(
-        partitionOf,
-      ),
-    ).toEqual(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-eusc']);
+      [
+        'us-east-1',
+        'cn-north-1',
+        'us-gov-west-1',
+        'us-iso-east-1',
+        'us-isob-east-1',
+        'eu-isoe-west-1',
+        'us-isof-south-1',
+        'eusc-de-east-1',
+      ].map(partitionOf),
+    ).toEqual(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc']);
   });
 
   test('GitHub owners', () => {
@@ -162,11 +169,33 @@ describe('shared validation rules', () => {
     );
   });
 
-  test('AWS regions', () => {
+  test('AWS regions: those AWS lists, in every partition; a code of the right shape AWS never launched is none', () => {
     expectRule(
       checkAwsRegion,
-      ['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5', 'eusc-de-east-1', 'us-isob-east-1'],
-      ['EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', ''],
+      [
+        'us-east-1',
+        'eu-central-1',
+        'us-gov-west-1',
+        'ap-southeast-5',
+        'ap-southeast-7',
+        'mx-central-1',
+        'cn-northwest-1',
+        'eusc-de-east-1',
+        'us-isob-east-1',
+        'eu-isoe-west-1',
+      ],
+      ['eu-west-9', 'us-east-3', 'cn-south-1', 'us-gov-north-1', 'EU-WEST-1', 'eu-west', 'mars-1', 'euwest1', ''],
+    );
+  });
+
+  test("a partition's global endpoint (aws-global) is not a region any regional service runs in", () => {
+    expect(checkAwsRegion('aws-global')).toBeDefined();
+    expect(checkAwsRegion('aws-cn-global')).toBeDefined();
+  });
+
+  test('a refused region is answered with where the list of regions is, and the release this check knows', () => {
+    expect(checkAwsRegion('eu-west-9')).toMatch(
+      /regions\.html; this check knows the regions of @aws-sdk\/core \d+\.\d+\.\d+\)$/,
     );
   });
 
