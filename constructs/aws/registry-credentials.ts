@@ -176,10 +176,13 @@ function ephemeralVariable(scope: Construct, name: string, description: string):
 
 // --- Rules for the values of its props (limits from the owning service's documentation) ---
 
-/** The prefix of the Terraform variables that carry registry credentials (Terraform identifiers, kept lowercase). */
+/**
+ * The prefix of the Terraform variables that carry registry credentials: Terraform identifiers, which do not start
+ * with a digit (Terraform Language, "Input variables"), kept lowercase.
+ */
 export const checkVariablePrefix = matches(
-  /^[a-z][a-z0-9_]{0,40}$/,
-  'must be 1-41 lowercase letters, digits and "_", starting with a letter',
+  /^[a-z_][a-z0-9_]{0,40}$/,
+  'must be 1-41 lowercase letters, digits and "_", not starting with a digit',
 );
 
 /** A secret's name (Secrets Manager API Reference, CreateSecret: Name, 1-512 of letters, digits and `/_+=.@-`). */

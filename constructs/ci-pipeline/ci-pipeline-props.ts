@@ -182,14 +182,18 @@ export interface NotificationSettings {
 }
 
 export interface CiPipelineProps {
-  /** The pipeline's short name (2-32 lowercase letters, digits, hyphens); it names every resource. */
+  /**
+   * The pipeline's short name (2-32 lowercase letters, digits and hyphens, starting and ending with a letter or
+   * digit); it names every resource.
+   */
   readonly name: string;
   /**
    * What the names of this pipeline's Terraform input variables and outputs start with (`api_dockerhub_username`,
    * `api_pipeline_name`), so that pipelines that share a stack keep theirs apart: lowercase letters, digits and "_",
    * ending in "_"; or "" for none.
-   * @default - the pipeline's name with "-" as "_", and "_" (`my_app_` for "my-app"); {@link CiPipelineStack}, which
-   * holds one pipeline, passes ""
+   * @default - the pipeline's name with "-" as "_", and "_" (`my_app_` for "my-app"), after a "_" when the name starts
+   * with a digit, as a Terraform name cannot (`_2fa_service_`); {@link CiPipelineStack}, which holds one pipeline,
+   * passes ""
    */
   readonly terraformNamePrefix?: string;
   /**
@@ -230,7 +234,8 @@ export interface CiPipelineProps {
    */
   readonly appPath?: string;
   /**
-   * Connection trigger only: glob patterns of tags (1-8, such as `v*`) whose push runs the pipeline too.
+   * Connection trigger only: glob patterns of tag names (1-8, such as `v*`, not `refs/tags/v*`) whose push runs the
+   * pipeline too.
    * @default - tags start nothing
    */
   readonly releaseTags?: readonly string[];
@@ -271,7 +276,7 @@ export interface CiPipelineProps {
  * What a pipeline's Terraform variables and outputs start with, as {@link CiPipelineProps.terraformNamePrefix} says.
  */
 export const terraformNamePrefixOf = (props: CiPipelineProps): string =>
-  props.terraformNamePrefix ?? `${props.name.replace(/-/g, '_')}_`;
+  props.terraformNamePrefix ?? `${/^\d/.test(props.name) ? '_' : ''}${props.name.replace(/-/g, '_')}_`;
 
 /** The CodeBuild project that verifies a pipeline's pull requests. */
 export const pullRequestProjectName = (name: string) => `${name}-pull-requests`;
@@ -653,14 +658,15 @@ export function namedResourcesOf(props: CiPipelineProps): NamedResource[] {
 // --- Rules for the values of its props (limits from the owning service's documentation) ---
 
 /**
- * A pipeline's short name. It becomes part of the stack name, the state key, the
- * CodeBuild project, the CodePipeline, IAM role names (64 characters at most) and
- * S3 bucket names (lowercase only), so it is held to the strictest of those rules.
+ * A pipeline's short name. It becomes part of the stack name, the state key, the CodeBuild project, the CodePipeline,
+ * IAM role names (64 characters at most) and S3 bucket names (lowercase only), so it is held to the strictest of those
+ * rules: a CodeBuild project name starts with a letter or digit (CodeBuild API Reference, "CreateProject"), a bucket
+ * name starts and ends with one (Amazon S3 User Guide, "General purpose bucket naming rules"). The Terraform names it
+ * starts, which cannot start with a digit, get a "_" before it ({@link terraformNamePrefixOf}).
  */
 export const checkPipelineName = matches(
-  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
-  'must be 2-32 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a ' +
-    'hyphen',
+  /^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/,
+  'must be 2-32 characters of lowercase letters, digits and hyphens, starting and ending with a letter or digit',
 );
 
 /**
@@ -690,6 +696,6 @@ export const checkDockerHubRepository: Check<string> = (value) => {
  * digits, "_" and "-", not starting with a digit); held to lowercase, "_" and a final "_" so that names read alike.
  */
 export const checkTerraformNamePrefix: Check<string> = (value) =>
-  typeof value === 'string' && (value === '' || /^[a-z][a-z0-9_]{0,40}_$/.test(value))
+  typeof value === 'string' && (value === '' || /^[a-z_][a-z0-9_]{0,40}_$/.test(value))
     ? undefined
-    : 'must be "" or 2-42 lowercase letters, digits and "_", starting with a letter and ending with "_"';
+    : 'must be "" or 2-42 lowercase letters, digits and "_", not starting with a digit and ending with "_"';

@@ -281,9 +281,9 @@ describe('CiPipeline', () => {
 });
 
 describe('two CiPipelines with Docker Hub in one stack', () => {
-  const twoPipelines = (prefixes: readonly (string | undefined)[]) => {
+  const twoPipelines = (prefixes: readonly (string | undefined)[], names = ['api', 'web-app']) => {
     const stack = new TerraformStack(testApp(), 'team');
-    const pipelines = ['api', 'web-app'].map(
+    const pipelines = names.map(
       (name, index) =>
         new CiPipeline(stack, name, {
           ...pipelineProps({ name, github: { owner: 'my-org', repository: name } }),
@@ -446,8 +446,21 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
 
   test('a prefix that is not a Terraform name start is refused', () => {
     expect(() => twoPipelines(['API-', undefined])).toThrow(
-      'invalid prop "terraformNamePrefix" = "API-": must be "" or 2-42 lowercase letters, digits and "_", starting ' +
-        'with a letter and ending with "_"',
+      'invalid prop "terraformNamePrefix" = "API-": must be "" or 2-42 lowercase letters, digits and "_", not ' +
+        'starting with a digit and ending with "_"',
     );
+    expect(() => twoPipelines(['2fa_', undefined])).toThrow('invalid prop "terraformNamePrefix" = "2fa_"');
+  });
+
+  test('a pipeline whose name starts with a digit has its Terraform names start with "_", as Terraform requires', () => {
+    const { stack } = twoPipelines([undefined, undefined], ['2fa-service', 'api']);
+    expect(Object.keys(JSON.parse(Testing.synth(stack)).variable).sort()).toEqual([
+      '_2fa_service_dockerhub_credentials_version',
+      '_2fa_service_dockerhub_password',
+      '_2fa_service_dockerhub_username',
+      'api_dockerhub_credentials_version',
+      'api_dockerhub_password',
+      'api_dockerhub_username',
+    ]);
   });
 });

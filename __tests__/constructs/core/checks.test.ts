@@ -51,8 +51,8 @@ describe('shared validation rules', () => {
   test('pipeline names fit stack, role and bucket naming', () => {
     expectRule(
       checkPipelineName,
-      ['ab', 'sample-flask-app', 'a'.repeat(32)],
-      ['a', 'Sample', '1app', 'app-', 'a_b', 'a'.repeat(33), ''],
+      ['ab', 'sample-flask-app', 'a'.repeat(32), '2fa-service', '42'],
+      ['a', 'Sample', '-app', 'app-', 'a_b', 'a'.repeat(33), ''],
     );
   });
 
@@ -300,7 +300,7 @@ describe('shared validation rules', () => {
       ['ci/app', 'arn:aws:s3:::b', ''],
     );
     expectRule(checkConnectionName, ['app', 'a'.repeat(32)], ['', 'a b', 'a'.repeat(33)]);
-    expectRule(checkVariablePrefix, ['dockerhub', 'quay_io'], ['', 'Docker', '1x', 'docker-hub']);
+    expectRule(checkVariablePrefix, ['dockerhub', 'quay_io', '_2fa_dockerhub'], ['', 'Docker', '1x', 'docker-hub']);
   });
 
   test('S3 bucket prefixes leave Terraform room for its suffix', () => {

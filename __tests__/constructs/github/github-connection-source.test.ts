@@ -228,6 +228,14 @@ describe('release tag patterns some git tag can match (checkTagPattern)', () => 
     expect(new Set(git).size).toBe(2);
   });
 
+  test("a pattern of the tag's ref (refs/tags/v*) is refused, naming the pattern it means: it would match no release", () => {
+    expect(checkTagPattern('refs/tags/v*')).toBe(
+      'must be a pattern of the tag\'s own name, such as "v*", not of its ref',
+    );
+    expect(checkTagPattern('refs/v*')).toBe('must be a pattern of the tag\'s own name, such as "v*", not of its ref');
+    expect(checkTagPattern('release/refs/v*')).toBeUndefined();
+  });
+
   test("glob characters are the glob's, and a pattern that ends where git refuses is refused", () => {
     for (const pattern of ['v*', 'release/*', 'v[0-9]*', 'v{1,2}.*', '*'])
       expect(checkTagPattern(pattern)).toBeUndefined();
