@@ -3,8 +3,9 @@ import { DataTerraformRemoteStateS3, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { addSecurityChecks, GuardrailsProps } from './security-checks';
 import { CiPipeline } from '../constructs/ci-pipeline/ci-pipeline';
-import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { CiPipelineProps, notifiesFailures } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { regionalBuildProblems } from '../constructs/aws/build-project';
+import { notificationsUnavailableIn } from '../constructs/aws/failure-notifications';
 import { writeStackOutputs } from '../constructs/core/stack-output';
 import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
 import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
@@ -56,8 +57,8 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
 /**
  * What a pipeline's region decides: the ARNs that must be usable in it, its key and the secrets it reads (keys and
  * secrets serve only their own region); those that must be in its partition, a connection and a Chatbot channel, which
- * are not regional (AWS General Reference, "Amazon Resource Names"); and a compute type CodeBuild offers only in some
- * regions.
+ * are not regional (AWS General Reference, "Amazon Resource Names"); a compute type CodeBuild offers only in some
+ * regions; and failure notifications, which CodeStar Notifications does not send from every region.
  */
 function regionalProblems(props: CiPipelineStackProps): PropProblem[] {
   // The configuration's own validation calls this with values of any type, and reports wrong types itself.
@@ -77,8 +78,18 @@ function regionalProblems(props: CiPipelineStackProps): PropProblem[] {
   ];
   const usable = checkArnUsableIn(props.region, 'the pipelines');
   const partition = checkArnInPartitionOf(props.region);
+  const notificationsProblem = notifiesFailures(props.pipeline) ? notificationsUnavailableIn(props.region) : undefined;
   return [
     ...nestedProblems('pipeline.build', regionalBuildProblems(props.pipeline.build ?? {}, props.region)),
+    ...(notificationsProblem === undefined
+      ? []
+      : [
+          {
+            prop: 'pipeline.notifications.enabled',
+            value: notifications.enabled ?? true,
+            allowed: notificationsProblem,
+          },
+        ]),
     ...inRegion.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, usable) : [])),
     ...inPartition.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, partition) : [])),
   ];

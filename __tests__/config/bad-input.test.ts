@@ -199,6 +199,11 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'region: got "eu-west-9"; must be the code of a region AWS has launched',
   ],
   [
+    'failure notifications (on by default) in a China region, which has no CodeStar Notifications',
+    document((d) => ((d.region = 'cn-north-1'), (d.state.region = 'cn-north-1'))),
+    'pipelines[0].notifications.enabled: got true; must be false in cn-north-1: CodeStar Notifications',
+  ],
+  [
     'an invalid state region',
     document((d) => (d.state.region = 'us-east')),
     'state.region: got "us-east"; must be the code of a region AWS has launched',

@@ -262,8 +262,10 @@ describe('CiPipelineStack', () => {
         'offered by CodeBuild in sa-east-1: BUILD_GENERAL1_2XLARGE on LINUX_CONTAINER is offered only in us-east-1,',
     );
     for (const region of ['eu-west-1', 'ap-northeast-2', 'cn-north-1']) {
+      // The China regions have no CodeStar Notifications (the next test).
+      const pipeline = region.startsWith('cn-') ? { ...twoXLarge, notifications: { enabled: false } } : twoXLarge;
       const [project] = Object.values<any>(
-        synthStack({ region, pipeline: twoXLarge, state: { ...STATE, region } }).resource.aws_codebuild_project,
+        synthStack({ region, pipeline, state: { ...STATE, region } }).resource.aws_codebuild_project,
       );
       expect([region, project.environment.compute_type]).toEqual([region, 'BUILD_GENERAL1_2XLARGE']);
     }
@@ -278,6 +280,18 @@ describe('CiPipelineStack', () => {
       'invalid prop "pipeline.build.image" = "aws/codebuild/amazonlinux-aarch64-standard:3.0": must be offered by ' +
         "CodeBuild in eu-west-3: ARM_CONTAINER (the image's environment type) is offered only in us-east-1,",
     );
+  });
+
+  test('failure notifications (the default) are refused in China, whose regions have no CodeStar Notifications', () => {
+    const china = { region: 'cn-northwest-1', state: { ...STATE, region: 'cn-northwest-1' } };
+    expect(() => synthStack({ ...china, pipeline: pipelineProps() })).toThrow(
+      'CiPipelineStack at ci-app: invalid prop "pipeline.notifications.enabled" = true: must be false in ' +
+        'cn-northwest-1: CodeStar Notifications, which sends failure notifications, is not offered in the China ' +
+        'regions (Beijing and Ningxia)',
+    );
+    const quiet = synthStack({ ...china, pipeline: pipelineProps({ notifications: { enabled: false } }) });
+    expect(quiet.resource.aws_codestarnotifications_notification_rule).toBeUndefined();
+    expect(Object.keys(quiet.resource.aws_codepipeline)).toHaveLength(1);
   });
 
   test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {

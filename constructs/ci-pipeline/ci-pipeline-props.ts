@@ -164,7 +164,8 @@ export const PULL_REQUEST_APPROVER_ROLES = ['GITHUB_WRITE', 'GITHUB_MAINTAIN', '
 export interface NotificationSettings {
   /**
    * Report failures: a CodeStar Notifications rule for the pipeline and each
-   * build project, to an SNS topic encrypted with the pipeline's key.
+   * build project, to an SNS topic encrypted with the pipeline's key. Must be
+   * false in the China regions, which have no CodeStar Notifications.
    * @default true
    */
   readonly enabled?: boolean;

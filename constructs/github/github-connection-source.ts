@@ -107,8 +107,10 @@ export const checkTagPattern: Check<string> = (pattern) => {
   if (typeof pattern !== 'string') return undefined;
   // CodePipeline matches the tag's own name (`v1.2`), not its ref: a legal pattern, but `refs/tags/v*` would match only
   // a tag named `refs/tags/v1.2`, so no release would start the pipeline.
-  if (pattern.startsWith('refs/'))
-    return `must be a pattern of the tag's own name, such as "${pattern.replace(/^refs\/(tags\/)?/, '')}", not of its ref`;
+  if (pattern.startsWith('refs/')) {
+    const meant = pattern.replace(/^refs\/(tags\/)?/, '');
+    return `must be a pattern of the tag's own name, such as "${meant}", not of its ref`;
+  }
   // The pattern's literal characters, with each glob character as a stand-in that git allows ("x").
   let literal = '';
   for (let index = 0; index < pattern.length; index += 1) {

@@ -452,7 +452,7 @@ describe('two CiPipelines with Docker Hub in one stack', () => {
     expect(() => twoPipelines(['2fa_', undefined])).toThrow('invalid prop "terraformNamePrefix" = "2fa_"');
   });
 
-  test('a pipeline whose name starts with a digit has its Terraform names start with "_", as Terraform requires', () => {
+  test('a pipeline name starting with a digit starts its Terraform names with "_", as Terraform requires', () => {
     const { stack } = twoPipelines([undefined, undefined], ['2fa-service', 'api']);
     expect(Object.keys(JSON.parse(Testing.synth(stack)).variable).sort()).toEqual([
       '_2fa_service_dockerhub_credentials_version',

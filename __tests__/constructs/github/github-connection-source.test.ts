@@ -228,7 +228,7 @@ describe('release tag patterns some git tag can match (checkTagPattern)', () => 
     expect(new Set(git).size).toBe(2);
   });
 
-  test("a pattern of the tag's ref (refs/tags/v*) is refused, naming the pattern it means: it would match no release", () => {
+  test("a pattern of the tag's ref (refs/tags/v*) is refused, naming the one it means: it matches no release", () => {
     expect(checkTagPattern('refs/tags/v*')).toBe(
       'must be a pattern of the tag\'s own name, such as "v*", not of its ref',
     );
