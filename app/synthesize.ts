@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
-import { checkStack, formatReport, GuardrailsError, StackReport } from '../guardrails';
+import { checkApp, formatReport, GuardrailsError, StackReport } from '../guardrails';
 import { lockPath, OutputLock, tryLock } from './output-lock';
 import {
   isMountPoint,
@@ -266,12 +266,14 @@ function* takeLock(target: string, outdir: string, options: SynthesizeOptions): 
 /** Checks each stack as synth wrote it into `staging`. */
 function checkWritten(staging: string, stacks: readonly TerraformStack[]): StackReport[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(staging, 'manifest.json'), 'utf8'));
-  const reports = stacks.map((stack) => {
-    const written = path.join(staging, manifest.stacks[stack.node.id].synthesizedStackPath);
-    // `cdktf synth --hcl` writes HCL, which the guardrails cannot read: they check the stack as JSON instead.
-    const json = written.endsWith('.json') ? JSON.parse(fs.readFileSync(written, 'utf8')) : stack.toTerraform();
-    return checkStack(json, { stackName: stack.node.id });
-  });
+  const reports = checkApp(
+    stacks.map((stack) => {
+      const written = path.join(staging, manifest.stacks[stack.node.id].synthesizedStackPath);
+      // `cdktf synth --hcl` writes HCL, which the guardrails cannot read: they check the stack as JSON instead.
+      const json = written.endsWith('.json') ? JSON.parse(fs.readFileSync(written, 'utf8')) : stack.toTerraform();
+      return { name: stack.node.id, json };
+    }),
+  );
   const findings = reports.flatMap((report) => report.findings);
   if (findings.length > 0) throw new GuardrailsError(findings);
   return reports;

@@ -54,11 +54,40 @@ export interface CheckOptions {
   readonly stackName?: string;
 }
 
-/** Checks every rule against every element of one synthesized stack. */
+/** One stack to check with others: its JSON, and its name in the report. */
+export interface StackToCheck {
+  /** The stack as synthesized (`cdk.tf.json`, or `TerraformStack.toTerraform()`). */
+  readonly json: TerraformJson;
+  /**
+   * The stack's name in the report.
+   * @default - the name in the stack's metadata
+   */
+  readonly name?: string;
+}
+
+/** Checks every rule against every element of one synthesized stack, on its own. */
 export function checkStack(json: TerraformJson, options: CheckOptions = {}): StackReport {
-  const rules = options.rules ?? ALL_RULES;
+  return checkApp([{ json, name: options.stackName }], options)[0];
+}
+
+/**
+ * Checks the stacks of one app (a synth output) together: each stack's report, with the rules that read what stacks
+ * promise each other (a pull-request build in one, the branch protection that requires it in another) given them all.
+ */
+export function checkApp(
+  stacks: readonly StackToCheck[],
+  options: Omit<CheckOptions, 'stackName'> = {},
+): StackReport[] {
+  const app = stacks.map(({ json, name }) => new SynthesizedStack(json, name));
+  return app.map((stack) => checkSynthesized(stack, app, options.rules ?? ALL_RULES));
+}
+
+function checkSynthesized(
+  stack: SynthesizedStack,
+  app: readonly SynthesizedStack[],
+  rules: readonly Rule[],
+): StackReport {
   const known = new Set([...ALL_RULES, ...rules].map((rule) => rule.id));
-  const stack = new SynthesizedStack(json, options.stackName);
   const report: Gathered = {
     checks: 0,
     rulesApplied: new Set<string>(),
@@ -78,7 +107,7 @@ export function checkStack(json: TerraformJson, options: CheckOptions = {}): Sta
     }
     return applicable;
   };
-  for (const element of stack.elements) checkElement(element, stack, rulesOf(element.type), known, report);
+  for (const element of stack.elements) checkElement(element, stack, app, rulesOf(element.type), known, report);
   return { ...report, stack: stack.name, rulesApplied: [...report.rulesApplied] };
 }
 
@@ -95,6 +124,7 @@ interface Gathered {
 function checkElement(
   element: Element,
   stack: SynthesizedStack,
+  app: readonly SynthesizedStack[],
   rules: readonly Rule[],
   known: ReadonlySet<string>,
   gathered: Gathered,
@@ -105,7 +135,7 @@ function checkElement(
     gathered.checks += 1;
     gathered.rulesApplied.add(rule.id);
     const suppression = suppressions.find((candidate) => candidate.rule === rule.id);
-    for (const problem of rule.check(element, stack)) {
+    for (const problem of rule.check(element, stack, app)) {
       const finding = {
         ruleId: rule.id,
         ruleName: rule.name,

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkStack, formatFinding, StackReport } from './check';
+import { checkApp, formatFinding, StackReport } from './check';
 import { formatReport, summaryLine } from './report';
 
 export const USAGE = `Usage: cdktf-ci-guardrails [<outdir>] [--report <file>]
@@ -33,12 +33,13 @@ export function checkSynthOutput(outdir: string): StackReport[] {
       `${manifestPath} does not exist: synthesize first (cdktf synth), or name the output directory`,
     );
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  return Object.entries<{ synthesizedStackPath: string }>(manifest.stacks ?? {}).map(([name, entry]) => {
+  const stacks = Object.entries<{ synthesizedStackPath: string }>(manifest.stacks ?? {}).map(([name, entry]) => {
     const path = join(outdir, entry.synthesizedStackPath);
     if (!path.endsWith('.json'))
       throw new GuardrailsCliError(`${path} is HCL: synthesize JSON (without --hcl) to check it`);
-    return checkStack(JSON.parse(readFileSync(path, 'utf8')), { stackName: name });
+    return { name, json: JSON.parse(readFileSync(path, 'utf8')) };
   });
+  return checkApp(stacks);
 }
 
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {

@@ -5,8 +5,8 @@
  *
  * @packageDocumentation
  */
-export { checkStack, formatFinding, GuardrailsError } from './check';
-export type { CheckOptions, Finding, StackReport, SuppressedFinding, UnusedSuppression } from './check';
+export { checkApp, checkStack, formatFinding, GuardrailsError } from './check';
+export type { CheckOptions, Finding, StackReport, StackToCheck, SuppressedFinding, UnusedSuppression } from './check';
 export { formatReport, summaryLine } from './report';
 export { ALL_RULES } from './rules';
 export type { Rule } from './core/rule';

@@ -1,6 +1,6 @@
 import { IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { checkStack, formatFinding, StackReport } from './check';
+import { checkApp, formatFinding, StackReport } from './check';
 import { Rule } from './core/rule';
 
 export interface SecurityChecksProps {
@@ -32,15 +32,28 @@ export class SecurityChecks implements IAspect {
     if (!TerraformStack.isStack(node) || checkedStacks.has(node)) return;
     checkedStacks.add(node);
     node.node.addValidation({
-      validate: () =>
-        checkStack(node.toTerraform(), { rules: this.props.rules, stackName: node.node.id }).findings.map(
-          formatFinding,
-        ),
+      validate: () => {
+        // The stacks it depends on and those that depend on it (a pipeline's and its repository's) are read with it,
+        // for the rules about what they promise each other; each is reported on in its own validation.
+        const [report] = checkApp([node, ...relatedStacks(node)].map(toCheck), { rules: this.props.rules });
+        return report.findings.map(formatFinding);
+      },
     });
   }
 }
 
-/** Checks each stack as it would be synthesized, without writing anything. */
+const toCheck = (stack: TerraformStack) => ({ json: stack.toTerraform(), name: stack.node.id });
+
+/** The stacks `stack` depends on, and those of its app that depend on it. */
+function relatedStacks(stack: TerraformStack): TerraformStack[] {
+  // Stacks are the app's children: reading them, not the whole tree, keeps a fleet's validations linear.
+  const dependents = stack.node.root.node.children
+    .filter((construct): construct is TerraformStack => TerraformStack.isStack(construct))
+    .filter((other) => other !== stack && other.dependencies.includes(stack));
+  return [...new Set([...stack.dependencies, ...dependents])];
+}
+
+/** Checks stacks as they would be synthesized, together, without writing anything. */
 export function checkStacks(stacks: readonly TerraformStack[], props: SecurityChecksProps = {}): StackReport[] {
-  return stacks.map((stack) => checkStack(stack.toTerraform(), { rules: props.rules, stackName: stack.node.id }));
+  return checkApp(stacks.map(toCheck), { rules: props.rules });
 }

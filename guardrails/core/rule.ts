@@ -24,8 +24,12 @@ export interface Rule {
   readonly explanation: string;
   /** How to comply. */
   readonly fix: string;
-  /** What is wrong with `element`; empty when it complies. */
-  check(element: Element, stack: SynthesizedStack): readonly string[];
+  /**
+   * What is wrong with `element`; empty when it complies. `app` holds every stack checked with this one (this one
+   * included), for rules about what stacks promise each other, such as a pipeline's pull-request builds and the
+   * branch protection that requires them; a caller that has only the one stack may leave it out.
+   */
+  check(element: Element, stack: SynthesizedStack, app?: readonly SynthesizedStack[]): readonly string[];
 }
 
 /**
