@@ -992,3 +992,189 @@ describe('CIP_CB_1: privileged builds on images nobody pinned', () => {
     ).toEqual([]);
   });
 });
+
+describe('CIP_PR_1: a pull-request build cannot publish, however the grant is written', () => {
+  const trust = policyJson({
+    Effect: 'Allow',
+    Principal: { Service: 'codebuild.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+  });
+  /** A pipeline whose main build reads registry credentials, and a pull-request build, with `extra` added. */
+  const pipelineWith = (
+    extra: Record<string, Record<string, any>> = {},
+    pullRequestVariables: Record<string, string>[] = [],
+  ): TerraformJson => {
+    const resource: Record<string, Record<string, any>> = {
+      aws_iam_role: {
+        main: { name: 'app-build', assume_role_policy: trust },
+        pr: { name: 'app-pull-requests', assume_role_policy: trust },
+      },
+      aws_secretsmanager_secret: { registry: { name: 'registry' } },
+      aws_s3_bucket: { artifacts: { bucket: 'app-artifacts' } },
+      aws_codebuild_project: {
+        main: {
+          name: 'app',
+          service_role: '${aws_iam_role.main.arn}',
+          environment: {
+            environment_variable: [
+              {
+                name: 'PASSWORD',
+                type: 'SECRETS_MANAGER',
+                value: '${aws_secretsmanager_secret.registry.arn}:password',
+              },
+            ],
+          },
+        },
+        pr: {
+          name: 'app-pull-requests',
+          service_role: '${aws_iam_role.pr.arn}',
+          environment: { environment_variable: pullRequestVariables },
+        },
+      },
+      aws_codebuild_webhook: {
+        pr: {
+          project_name: '${aws_codebuild_project.pr.name}',
+          filter_group: [{ filter: [{ type: 'EVENT', pattern: 'PULL_REQUEST_CREATED, PULL_REQUEST_UPDATED' }] }],
+        },
+      },
+      aws_codepipeline: {
+        p: { name: 'app', artifact_store: [{ location: '${aws_s3_bucket.artifacts.bucket}', type: 'S3' }] },
+      },
+    };
+    for (const [type, elements] of Object.entries(extra)) resource[type] = { ...resource[type], ...elements };
+    return stackOf(resource);
+  };
+  const onPullRequestRole = (policy: string, role = '${aws_iam_role.pr.name}') =>
+    pipelineWith({ aws_iam_role_policy: { extra: { role, policy } } });
+  const allow = (Action: unknown, Resource: unknown = '*') => policyJson({ Effect: 'Allow', Action, Resource });
+  const pr1 = (json: TerraformJson) => problems(json, 'CIP_PR_1');
+
+  test.each([
+    ['ecr:* on everything', onPullRequestRole(allow('ecr:*')), /may push images: ecr:CompleteLayerUpload/],
+    ['a prefix wildcard, ecr:Put*', onPullRequestRole(allow('ecr:Put*')), /may push images: ecr:PutImage$/],
+    ['*:*', onPullRequestRole(allow('*:*')), /may start builds .*codebuild:StartBuild/],
+    [
+      'a NotAction Allow',
+      onPullRequestRole(policyJson({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })),
+      /may act as another role: sts:AssumeRole$/,
+    ],
+    [
+      'StartBuild on the main project',
+      onPullRequestRole(allow('codebuild:StartBuild', 'arn:aws:codebuild:eu-west-1:111122223333:project/app')),
+      /may start builds/,
+    ],
+    [
+      'AssumeRole on the main role',
+      onPullRequestRole(allow('sts:AssumeRole', '${aws_iam_role.main.arn}')),
+      /may act as another role: sts:AssumeRole$/,
+    ],
+    ['PassRole in lowercase', onPullRequestRole(allow('IAM:passrole')), /may act as another role: iam:PassRole$/],
+    [
+      'the registry secret by reference',
+      onPullRequestRole(allow('secretsmanager:GetSecretValue', '${aws_secretsmanager_secret.registry.arn}')),
+      /registry with: secretsmanager:GetSecretValue$/,
+    ],
+    [
+      'every secret by a literal wildcard ARN',
+      onPullRequestRole(allow('secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:*:*:secret:*')),
+      /registry with/,
+    ],
+    [
+      'writes to the artifacts by a literal wildcard ARN',
+      onPullRequestRole(allow('s3:PutObject', 'arn:aws:s3:::*/*')),
+      /may write the pipelines' artifacts: s3:PutObject$/,
+    ],
+    [
+      'writes to the artifacts by reference',
+      onPullRequestRole(allow(['s3:PutObject', 's3:DeleteObject'], '${aws_s3_bucket.artifacts.arn}/*')),
+      /artifacts: s3:PutObject, s3:DeleteObject$/,
+    ],
+    [
+      "a policy attached by the role's literal name",
+      onPullRequestRole(allow('ecr:PutImage'), 'app-pull-requests'),
+      /may push images: ecr:PutImage$/,
+    ],
+    [
+      'a managed policy of AWS, which the rule cannot read',
+      pipelineWith({
+        aws_iam_role_policy_attachment: {
+          admin: { role: '${aws_iam_role.pr.name}', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        },
+      }),
+      /the managed policy arn:aws:iam::aws:policy\/AdministratorAccess, which cannot be read/,
+    ],
+    [
+      'a policy written as an expression',
+      onPullRequestRole('${jsonencode(local.anything)}'),
+      /cannot be read, so nothing proves it cannot publish/,
+    ],
+    [
+      'a role outside the stack',
+      stackOf({
+        ...pipelineWith().resource,
+        aws_codebuild_project: {
+          ...pipelineWith().resource!.aws_codebuild_project,
+          pr: { name: 'x', service_role: 'arn:aws:iam::111122223333:role/admin', environment: {} },
+        },
+      }),
+      /not in the stack, so nothing proves it cannot publish/,
+    ],
+    [
+      'the registry secret as a variable',
+      pipelineWith({}, [
+        { name: 'PASSWORD', type: 'SECRETS_MANAGER', value: '${aws_secretsmanager_secret.registry.arn}:password' },
+      ]),
+      /it reads \$\{aws_secretsmanager_secret.registry.arn\}/,
+    ],
+    [
+      'a push variable',
+      pipelineWith({}, [{ name: 'PUSH_IMAGE', type: 'PLAINTEXT', value: 'TRUE' }]),
+      /PUSH_IMAGE is "true"/,
+    ],
+  ])('%s', (_name, json, message) => {
+    const found = pr1(json);
+    expect(found).toContainEqual(expect.stringMatching(new RegExp(`^aws_codebuild_project\\.pr: .*${message.source}`)));
+    expect(found.every((problem) => problem.startsWith('aws_codebuild_project.pr: '))).toBe(true);
+  });
+
+  test.each([
+    ['the product shape', pipelineWith()],
+    [
+      'its own logs and the source token',
+      onPullRequestRole(
+        allow(
+          ['logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+          'arn:aws:secretsmanager:eu-west-1:111122223333:secret:github/token-AbCdEf',
+        ),
+      ),
+    ],
+    [
+      'ECR pulls',
+      onPullRequestRole(
+        allow([
+          'ecr:GetAuthorizationToken',
+          'ecr:BatchGetImage',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:BatchCheckLayerAvailability',
+        ]),
+      ),
+    ],
+    ['a Deny of everything', onPullRequestRole(policyJson({ Effect: 'Deny', Action: '*', Resource: '*' }))],
+    [
+      'ecr:* taken back by an unconditional Deny',
+      onPullRequestRole(
+        policyJson(
+          { Effect: 'Allow', Action: 'ecr:Put*', Resource: '*' },
+          { Effect: 'Deny', Action: 'ecr:*', Resource: '*' },
+        ),
+      ),
+    ],
+    ['a harmless variable', pipelineWith({}, [{ name: 'PUSH_IMAGE', type: 'PLAINTEXT', value: 'false' }])],
+    [
+      'the main build may push',
+      pipelineWith({ aws_iam_role_policy: { main: { role: '${aws_iam_role.main.name}', policy: allow('ecr:*') } } }),
+    ],
+  ])('%s passes', (_name, json) => {
+    expect(pr1(json)).toEqual([]);
+  });
+});

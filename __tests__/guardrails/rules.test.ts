@@ -648,6 +648,67 @@ const CASES: readonly RuleCase[] = [
     message: /approver_roles lets GITHUB_READ approve builds, roles that cannot push/,
   },
   {
+    rule: 'CIP_PR_1',
+    path: 'ci/pull-request-build/project',
+    // A careless escape hatch: the pull-request build's role may push to every repository.
+    failing: broken('connection-ecr', (stack) =>
+      stack.ciPipeline.pullRequestBuilds!.role.addToPolicy({ sid: 'Extra', actions: ['ecr:*'], resources: ['*'] }),
+    ),
+    message: /may push images: ecr:CompleteLayerUpload, ecr:InitiateLayerUpload, ecr:PutImage, ecr:UploadLayerPart$/,
+  },
+  {
+    rule: 'CIP_PR_1',
+    path: 'ci/pull-request-build/project',
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.ciPipeline.pullRequestBuilds!.role.addToPolicy({
+        sid: 'Extra',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [stack.ciPipeline.registryCredentials!.secretArn],
+      }),
+    ),
+    message:
+      /may read the credentials the publishing builds log in to their registry with: secretsmanager:GetSecretValue/,
+  },
+  {
+    rule: 'CIP_PR_1',
+    path: 'ci/pull-request-build/project',
+    failing: override('pull-request-build/project', 'environment.environment_variable', [
+      { name: 'PUSH_IMAGE', type: 'PLAINTEXT', value: 'true' },
+    ]),
+    message: /its variable PUSH_IMAGE is "true", which tells the buildspec to publish/,
+  },
+  {
+    rule: 'CIP_PR_3',
+    path: 'ci/repository/branch-protection',
+    failing: override('repository/branch-protection', 'required_status_checks.0.strict', false),
+    message: /required_status_checks.strict is not true, so a pull request passes its checks against an older branch/,
+  },
+  {
+    rule: 'CIP_PR_2',
+    path: 'ci/repository/branch-protection',
+    // The pull-request webhook pointed at another branch: the status main requires is never reported there.
+    failing: override('pull-request-build/webhook', 'filter_group.0.filter.1.pattern', '^refs/heads/release$'),
+    message: /"codebuild\/app" is required, but .* does not build every pull request into main/,
+  },
+  {
+    rule: 'CIP_PR_3',
+    path: 'ci/repository/branch-protection',
+    // Code owners configured, their review then turned off by an escape hatch.
+    failing: () => {
+      const stack = new CiPipelineStack(testApp(), 'ci-app', {
+        pipeline: pipelineProps({ github: { owner: 'my-org', repository: 'app', codeOwners: ['@my-org/platform'] } }),
+        region: 'eu-west-1',
+        state: { bucket: 'my-state-bucket', region: 'eu-west-1', key: 'ci/app/terraform.tfstate', kmsKeyId: 'alias/x' },
+      });
+      at(stack, 'repository/branch-protection').addOverride(
+        'required_pull_request_reviews.0.require_code_owner_reviews',
+        false,
+      );
+      return stack;
+    },
+    message: /has a CODEOWNERS file, but required_pull_request_reviews.require_code_owner_reviews is not true/,
+  },
+  {
     rule: 'CIP_TF_1',
     path: 'terraform',
     failing: broken('webhook-dockerhub', (stack) => stack.addOverride('terraform.backend.s3.use_lockfile', false)),

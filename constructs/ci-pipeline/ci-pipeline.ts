@@ -21,6 +21,7 @@ import { DEFAULT_OAUTH_TOKEN_SECRET, GitHubWebhookSource } from '../github/githu
 import { IPipelineSource } from '../github/pipeline-source';
 import { PullRequestBuilds } from './pull-request-builds';
 import { SourceRepository } from '../github/source-repository';
+import { Suppressions } from '../../shared/suppressions';
 import { buildVariable } from './build-environment';
 import {
   appPathPattern,
@@ -324,7 +325,7 @@ export class CiPipeline extends Construct {
     const ownContext = requiresPullRequestStatus(props) ? this.pullRequestStatusContext : undefined;
     const required = [...(ownContext === undefined ? [] : [ownContext]), ...(settings.requiredStatusChecks ?? [])];
     const appDir = (props.appPath ?? '.') === '.' ? '' : `/${props.appPath}`;
-    return new SourceRepository(scope, 'repository', {
+    const created = new SourceRepository(scope, 'repository', {
       ...settings,
       requiredStatusChecks: required.length === 0 ? undefined : [...new Set(required)],
       owner,
@@ -334,6 +335,21 @@ export class CiPipeline extends Construct {
       codeOwnedPaths:
         settings.codeOwners === undefined ? undefined : [`${appDir}/buildspec.yml`, `${appDir}/Dockerfile`],
     });
+    // A documented choice, recorded where the guardrails and the report read it, rather than a finding.
+    const protection = created.resources.branchProtection;
+    if (
+      protection !== undefined &&
+      buildsPullRequests(props) &&
+      props.pullRequestBuilds?.requiredStatusCheck === false
+    ) {
+      Suppressions.add(protection, {
+        ruleId: 'CIP_PR_2',
+        reason:
+          `pullRequestBuilds.requiredStatusCheck is false on ${this.node.path}: pull requests are built only when ` +
+          'they change appPath, and merge without waiting for the build, as its owner chose',
+      });
+    }
+    return created;
   }
 
   private createSource(props: CiPipelineProps): IPipelineSource {

@@ -11,6 +11,7 @@ import { RESOURCE_POLICY_RULES } from './resource-policies';
 import { SECRET_RULES } from './secrets';
 import { TRUST_RULES } from './trust';
 import { PERMISSION_RULES } from './permissions';
+import { PULL_REQUEST_BUILD_RULES } from './pull-request-builds';
 import { S3_RULES } from './s3';
 import { SECRETS_MANAGER_RULES } from './secrets-manager';
 import { TERRAFORM_RULES } from './terraform';
@@ -27,6 +28,7 @@ export * from './resource-policies';
 export * from './secrets';
 export * from './trust';
 export * from './permissions';
+export * from './pull-request-builds';
 export * from './s3';
 export * from './secrets-manager';
 export * from './terraform';
@@ -34,6 +36,7 @@ export * from './terraform';
 /** Every rule, in the order reports list them. */
 export const ALL_RULES: readonly Rule[] = [
   ...CODEBUILD_RULES,
+  ...PULL_REQUEST_BUILD_RULES,
   ...CODEPIPELINE_RULES,
   ...S3_RULES,
   ...SECRETS_MANAGER_RULES,
