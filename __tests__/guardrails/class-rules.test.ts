@@ -1127,6 +1127,27 @@ describe('CIP_PR_1: a pull-request build cannot publish, however the grant is wr
       /it reads \$\{aws_secretsmanager_secret.registry.arn\}/,
     ],
     [
+      "another role's trust policy that names it",
+      pipelineWith({
+        aws_iam_role: {
+          main: {
+            name: 'app-build',
+            assume_role_policy: policyJson({
+              Effect: 'Allow',
+              Principal: { AWS: '${aws_iam_role.pr.arn}' },
+              Action: 'sts:AssumeRole',
+            }),
+          },
+        },
+      }),
+      /may act as the role aws_iam_role\.main, whose trust policy lets it$/,
+    ],
+    [
+      'writes under one prefix of the artifact bucket',
+      onPullRequestRole(allow('s3:PutObject', '${aws_s3_bucket.artifacts.arn}/app/*')),
+      /artifacts: s3:PutObject$/,
+    ],
+    [
       'a push variable',
       pipelineWith({}, [{ name: 'PUSH_IMAGE', type: 'PLAINTEXT', value: 'TRUE' }]),
       /PUSH_IMAGE is "true"/,
