@@ -91,6 +91,22 @@ export const ECR_PUSH_ACTIONS = [
   'ecr:UploadLayerPart',
 ] as const;
 
+/** `docker push` to ECR Public (Amazon ECR Public API Reference: the layer uploads and PutImage). */
+export const ECR_PUBLIC_PUSH_ACTIONS = [
+  'ecr-public:CompleteLayerUpload',
+  'ecr-public:InitiateLayerUpload',
+  'ecr-public:PutImage',
+  'ecr-public:UploadLayerPart',
+] as const;
+
+/** Every way to start a CodeBuild build (CodeBuild API Reference: StartBuild, StartBuildBatch and their retries). */
+export const BUILD_START_ACTIONS = [
+  'codebuild:StartBuild',
+  'codebuild:StartBuildBatch',
+  'codebuild:RetryBuild',
+  'codebuild:RetryBuildBatch',
+] as const;
+
 /**
  * What a pipeline needs to use a CodeConnections connection. Both service
  * prefixes, because connections created since AWS renamed the service carry

@@ -4,7 +4,7 @@
  * each capability that would publish, whether any statement of the role could allow it (a wildcard, a NotAction, a
  * condition, a policy it cannot read), and reports every one: over-reporting a pull-request role is the safe error.
  */
-import { ECR_PUSH_ACTIONS } from '../../shared/iam-actions';
+import { BUILD_START_ACTIONS, ECR_PUBLIC_PUSH_ACTIONS, ECR_PUSH_ACTIONS } from '../../shared/iam-actions';
 import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
 import { Rule } from '../core/rule';
 import { blocks, Element, parseReference, SynthesizedStack } from '../core/terraform-json';
@@ -46,22 +46,15 @@ function publishingCapabilities(project: Element, stack: SynthesizedStack): Capa
   return [
     {
       what: 'push images',
+      // Checking which layers a repository has is part of a pull too; the uploads and PutImage are the push.
       actions: [
         ...ECR_PUSH_ACTIONS.filter((action) => action !== 'ecr:BatchCheckLayerAvailability'),
-        'ecr-public:PutImage',
-        'ecr-public:InitiateLayerUpload',
-        'ecr-public:UploadLayerPart',
-        'ecr-public:CompleteLayerUpload',
+        ...ECR_PUBLIC_PUSH_ACTIONS,
       ],
     },
     {
       what: 'start builds (the publishing build among them)',
-      actions: [
-        'codebuild:StartBuild',
-        'codebuild:StartBuildBatch',
-        'codebuild:RetryBuild',
-        'codebuild:RetryBuildBatch',
-      ],
+      actions: BUILD_START_ACTIONS,
     },
     { what: 'act as another role', actions: ['sts:AssumeRole', 'iam:PassRole'] },
     ...(artifactObjects.length === 0
