@@ -1,6 +1,7 @@
 import { ANY_ELEMENT, Rule } from './core/rule';
 import { ALL_RULES } from './rules';
 import { Element, SynthesizedStack, TerraformJson } from './core/terraform-json';
+import { MIN_SUPPRESSION_REASON_LENGTH, SuppressionRecord } from '../shared/suppressions';
 
 /** A rule that an element breaks. */
 export interface Finding {
@@ -108,6 +109,7 @@ function checkSynthesized(
     return applicable;
   };
   for (const element of stack.elements) checkElement(element, stack, app, rulesOf(element.type), known, report);
+  suppressionsOfNothing(stack, report);
   return { ...report, stack: stack.name, rulesApplied: [...report.rulesApplied] };
 }
 
@@ -129,7 +131,7 @@ function checkElement(
   known: ReadonlySet<string>,
   gathered: Gathered,
 ): void {
-  const suppressions = stack.suppressionsOf(element);
+  const suppressions = acceptedSuppressions(element, stack, known, gathered);
   const used = new Set<string>();
   for (const rule of rules) {
     gathered.checks += 1;
@@ -152,16 +154,7 @@ function checkElement(
     }
   }
   for (const suppression of suppressions) {
-    if (!known.has(suppression.rule)) {
-      gathered.findings.push({
-        ruleId: suppression.rule,
-        ruleName: 'Suppressions name existing rules',
-        address: element.address,
-        path: element.path,
-        problem: `a suppression names rule ${JSON.stringify(suppression.rule)}, which does not exist`,
-        fix: 'correct the rule ID or remove the suppression',
-      });
-    } else if (!used.has(suppression.rule)) {
+    if (!used.has(suppression.rule)) {
       gathered.unusedSuppressions.push({
         address: element.address,
         path: element.path,
@@ -170,6 +163,59 @@ function checkElement(
       });
     }
   }
+}
+
+/** The name of the check every suppression the scanner reads is held to, however it got into the JSON. */
+const SUPPRESSION_CHECK = 'Suppressions name an existing rule and element, and say why';
+
+/**
+ * The suppressions of `element` that hold, each checked where it is read: a record `{ rule, reason }`, naming a rule
+ * that exists, with a reason of at least {@link MIN_SUPPRESSION_REASON_LENGTH} characters. Each that does not is a
+ * finding, and suppresses nothing.
+ */
+function acceptedSuppressions(
+  element: Element,
+  stack: SynthesizedStack,
+  known: ReadonlySet<string>,
+  gathered: Gathered,
+): SuppressionRecord[] {
+  const accepted: SuppressionRecord[] = [];
+  for (const record of stack.suppressionsOf(element)) {
+    const { rule, reason } = (typeof record === 'object' && record !== null ? record : {}) as Record<string, unknown>;
+    const problem =
+      typeof rule !== 'string'
+        ? `a suppression record ${JSON.stringify(record)} is not { "rule": <rule ID>, "reason": <why> }`
+        : !known.has(rule)
+          ? `a suppression names rule ${JSON.stringify(rule)}, which does not exist`
+          : typeof reason !== 'string' || reason.trim().length < MIN_SUPPRESSION_REASON_LENGTH
+            ? `the suppression of ${rule} gives the reason ${JSON.stringify(reason ?? null)}, which does not say ` +
+              `why in at least ${MIN_SUPPRESSION_REASON_LENGTH} characters, so it suppresses nothing`
+            : undefined;
+    if (problem === undefined) accepted.push({ rule: rule as string, reason: (reason as string).trim() });
+    else
+      gathered.findings.push({
+        ruleId: typeof rule === 'string' ? rule : 'suppression',
+        ruleName: SUPPRESSION_CHECK,
+        address: element.address,
+        path: element.path,
+        problem,
+        fix: 'name an existing rule and say why it does not apply here, or remove the suppression',
+      });
+  }
+  return accepted;
+}
+
+/** A finding for each address the stack records suppressions for that is not in the stack: they suppress nothing. */
+function suppressionsOfNothing(stack: SynthesizedStack, gathered: Gathered): void {
+  for (const address of stack.suppressionsOfNothing())
+    gathered.findings.push({
+      ruleId: 'suppression',
+      ruleName: SUPPRESSION_CHECK,
+      address,
+      path: `${stack.name}/${address}`,
+      problem: `the stack records suppressions for ${address}, which is not in the stack, so they suppress nothing`,
+      fix: 'point the suppression at an element of the stack, or remove it',
+    });
 }
 
 /** One finding as a line: where, which rule, what is wrong, and how to fix it. */

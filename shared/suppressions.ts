@@ -11,6 +11,9 @@ import { IConstruct } from 'constructs';
  */
 export const TERRAFORM_BLOCK_ADDRESS = 'terraform';
 
+/** The fewest characters a suppression's reason has: enough to say why, checked where it is written and read. */
+export const MIN_SUPPRESSION_REASON_LENGTH = 20;
+
 /** A suppression as written to the synthesized JSON (a resource's `//.suppressions`, or the stack's, by address). */
 export interface SuppressionRecord {
   /** The ID of the suppressed rule. */
@@ -63,10 +66,11 @@ export class Suppressions {
         `"ruleId" = ${JSON.stringify(ruleId)} is not a rule ID; use one like "CKV_AWS_316"`,
       );
     }
-    if (typeof reason !== 'string' || reason.trim().length < 20) {
+    if (typeof reason !== 'string' || reason.trim().length < MIN_SUPPRESSION_REASON_LENGTH) {
       throw new SuppressionError(
         target,
-        `"reason" for ${ruleId} = ${JSON.stringify(reason)} must say why, in at least 20 characters`,
+        `"reason" for ${ruleId} = ${JSON.stringify(reason)} must say why, in at least ` +
+          `${MIN_SUPPRESSION_REASON_LENGTH} characters`,
       );
     }
     const records = recorded.get(target) ?? [];

@@ -68,6 +68,60 @@ describe('Suppressions', () => {
     expect(report.unusedSuppressions).toEqual([expect.objectContaining({ ruleId: 'CIP_TF_1', address: 'terraform' })]);
   });
 
+  describe('suppressions written straight into the JSON are held to the same rules where the checks read them', () => {
+    /** The stack's JSON with the project's own suppressions replaced by `records`. */
+    const withRecords = (records: unknown) => {
+      const stack = bareStack();
+      unencryptedProject(stack);
+      const json: any = stack.toTerraform();
+      Object.values<any>(json.resource.aws_codebuild_project)[0]['//'].suppressions = records;
+      return checkStack(json);
+    };
+
+    test.each([
+      ['a reason too short', [{ rule: 'CKV_AWS_147', reason: 'ok' }], /gives the reason "ok", which does not say why/],
+      ['no reason', [{ rule: 'CKV_AWS_147' }], /gives the reason null, which does not say why/],
+      ['a reason of spaces', [{ rule: 'CKV_AWS_147', reason: ' '.repeat(30) }], /which does not say why/],
+      ['a record that is not one', ['CKV_AWS_147'], /a suppression record "CKV_AWS_147" is not \{ "rule"/],
+      ['one record, not a list', { rule: 'CKV_AWS_147', reason: 'x' }, /gives the reason "x"/],
+    ])('%s: a finding, and the finding it meant to accept stands', (_name, records, problem) => {
+      const report = withRecords(records);
+      expect(report.findings.map((finding) => finding.problem)).toEqual(
+        expect.arrayContaining([expect.stringMatching(problem), expect.stringMatching(/kms|key|encrypt/i)]),
+      );
+      expect(report.findings.find((finding) => problem.test(finding.problem))).toMatchObject({
+        ruleName: 'Suppressions name an existing rule and element, and say why',
+        path: 'bare/project',
+      });
+      expect(report.suppressed).toEqual([]);
+    });
+
+    test('a stack-level suppression for an address that is not in the stack is a finding', () => {
+      const stack = bareStack();
+      unencryptedProject(stack);
+      const json: any = stack.toTerraform();
+      json['//'] = {
+        ...json['//'],
+        suppressions: { 'data.aws_iam_policy_document.gone': [{ rule: 'CKV_AWS_111', reason: 'x'.repeat(30) }] },
+      };
+      expect(checkStack(json).findings).toContainEqual(
+        expect.objectContaining({
+          address: 'data.aws_iam_policy_document.gone',
+          problem:
+            'the stack records suppressions for data.aws_iam_policy_document.gone, which is not in the stack, so ' +
+            'they suppress nothing',
+        }),
+      );
+    });
+
+    test('a valid record accepts its finding, with the reason trimmed', () => {
+      const report = withRecords([{ rule: 'CKV_AWS_147', reason: '  The project only runs linters on public code ' }]);
+      expect(report.suppressed).toEqual([
+        expect.objectContaining({ ruleId: 'CKV_AWS_147', reason: 'The project only runs linters on public code' }),
+      ]);
+    });
+  });
+
   test('a suppression of a rule that does not exist is a finding', () => {
     const stack = bareStack();
     Suppressions.add(new KmsKey(stack, 'key', { enableKeyRotation: true }), {

@@ -1,4 +1,4 @@
-import { SuppressionRecord, TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
+import { TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
 /**
  * A read-only view of one synthesized stack (`cdk.tf.json`), the input of every
  * guardrail. Rules read the JSON that Terraform will read, so escape hatches and
@@ -226,12 +226,18 @@ export class SynthesizedStack {
   }
 
   /**
-   * The suppressions written for `element`: in its own `//` metadata, or for data sources and the `terraform` block in
-   * the stack's.
+   * The suppressions written for `element`, as written and unchecked (the checks judge each): in its own `//`
+   * metadata, or for data sources and the `terraform` block in the stack's.
    */
-  public suppressionsOf(element: Element): SuppressionRecord[] {
+  public suppressionsOf(element: Element): unknown[] {
     const own = element.body['//']?.suppressions;
     const stackLevel = (this.json['//']?.suppressions as Record<string, unknown> | undefined)?.[element.address];
-    return [own, stackLevel].flatMap((list) => (Array.isArray(list) ? (list as SuppressionRecord[]) : []));
+    return [own, stackLevel].flatMap((list) => (list === undefined ? [] : Array.isArray(list) ? list : [list]));
+  }
+
+  /** The addresses the stack's own `//` metadata records suppressions for that name no element of the stack. */
+  public suppressionsOfNothing(): string[] {
+    const recorded = Object.keys((this.json['//']?.suppressions as Record<string, unknown> | undefined) ?? {});
+    return recorded.filter((address) => !this.byAddress.has(address));
   }
 }
