@@ -1148,6 +1148,17 @@ describe('CIP_PR_1: a pull-request build cannot publish, however the grant is wr
       /artifacts: s3:PutObject$/,
     ],
     [
+      'deletes in an existing artifact bucket, known by name, through a literal wildcard',
+      (() => {
+        const json = onPullRequestRole(
+          allow(['s3:DeleteObject', 's3:PutObjectAcl'], ['arn:aws:s3:::*', 'arn:aws:s3:::*/*']),
+        );
+        json.resource!.aws_codepipeline.p.artifact_store = [{ location: 'shared-ci-artifacts', type: 'S3' }];
+        return json;
+      })(),
+      /artifacts: s3:DeleteObject, s3:PutObjectAcl$/,
+    ],
+    [
       'a push variable',
       pipelineWith({}, [{ name: 'PUSH_IMAGE', type: 'PLAINTEXT', value: 'TRUE' }]),
       /PUSH_IMAGE is "true"/,

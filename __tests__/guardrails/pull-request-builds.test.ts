@@ -51,6 +51,39 @@ test('a webhook that builds pull requests into another branch is found in the re
   expect(checkStack(repository.toTerraform()).findings.filter((finding) => finding.ruleId === 'CIP_PR_2')).toEqual([]);
 });
 
+test.each([
+  [
+    'a base-branch filter turned into an exclusion of main',
+    'ci/pull-request-build/webhook',
+    'filter_group.0.filter.1.exclude_matched_pattern',
+    true,
+    /does not build every pull request into main/,
+  ],
+  [
+    'a path filter added while the status is required',
+    'ci/pull-request-build/webhook',
+    'filter_group.0.filter.2',
+    { type: 'FILE_PATH', pattern: '^src/' },
+    /does not build every pull request into main \(its webhook filters/,
+  ],
+  [
+    'status reporting turned off',
+    'ci/pull-request-build/project',
+    'source.report_build_status',
+    false,
+    /but no webhook starts it/,
+  ],
+])('%s: the required status is not reported on every pull request', (_name, path, key, value, problem) => {
+  const stacks = productStacks();
+  at(
+    stacks.find((stack) => stack.node.id === 'ci-app')!,
+    path,
+  ).addOverride(key, value);
+  expect(findings(checkApp(asApp(stacks)))).toEqual([
+    expect.stringMatching(new RegExp(`^repo-app CIP_PR_2 .*${problem.source}`)),
+  ]);
+});
+
 test('a deleted pull-request webhook leaves a required status nothing reports', () => {
   const [app] = [asApp(productStacks())];
   const pipeline = app.find((stack) => stack.name === 'ci-app')!;

@@ -97,7 +97,7 @@ const partitionsOf = (stack: SynthesizedStack) => [
 ];
 
 /** The ARNs an existing bucket, known only by name, may be written as. */
-function existingBucketArns(bucketName: string, stack: SynthesizedStack): string[] {
+export function existingBucketArns(bucketName: string, stack: SynthesizedStack): string[] {
   return partitionsOf(stack).map((partition) => `arn:${partition}:s3:::${bucketName}`);
 }
 

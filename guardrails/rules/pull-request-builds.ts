@@ -8,10 +8,13 @@ import { BUILD_START_ACTIONS, ECR_PUBLIC_PUSH_ACTIONS, ECR_PUSH_ACTIONS } from '
 import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
 import { Rule } from '../core/rule';
 import { blocks, Element, parseReference, SynthesizedStack } from '../core/terraform-json';
-import { secretOfVariable } from './permissions';
+import { existingBucketArns, secretOfVariable } from './permissions';
 
 /** The webhook events of pull requests (CodeBuild API Reference, "WebhookFilter": EVENT). */
 const PULL_REQUEST_EVENT = /PULL_REQUEST_/;
+
+/** `true` as Terraform JSON may write it. */
+const isTrueValue = (value: unknown) => value === true || value === 'true';
 
 /** Whether `project` is built for pull requests: a webhook of the stack starts it on a pull-request event. */
 export function isPullRequestProject(project: Element, stack: SynthesizedStack): boolean {
@@ -41,7 +44,7 @@ interface Capability {
  * with.
  */
 function publishingCapabilities(project: Element, stack: SynthesizedStack): Capability[] {
-  const artifactObjects = artifactBuckets(stack).map((bucket) => `\${${bucket.address}.arn}/*`);
+  const artifactObjects = artifactBucketArns(stack).map((bucket) => `${bucket}/*`);
   const registrySecrets = [...secretsOfPublishingBuilds(project, stack)];
   return [
     {
@@ -78,13 +81,21 @@ function publishingCapabilities(project: Element, stack: SynthesizedStack): Capa
   ];
 }
 
-/** The buckets that hold the stack's pipelines' artifacts. */
-function artifactBuckets(stack: SynthesizedStack): Element[] {
+/**
+ * The ARNs of the buckets that hold the stack's pipelines' artifacts: a reference to a bucket of the stack, or the
+ * ARNs an existing bucket's name may be written as.
+ */
+function artifactBucketArns(stack: SynthesizedStack): string[] {
   return stack
     .ofType('aws_codepipeline')
     .flatMap((pipeline) => blocks(pipeline.body.artifact_store))
-    .map((store) => stack.resolve(store.location, 'aws_s3_bucket'))
-    .filter((bucket): bucket is Element => bucket !== undefined);
+    .flatMap((store) => {
+      const bucket = stack.resolve(store.location, 'aws_s3_bucket');
+      if (bucket !== undefined) return [`\${${bucket.address}.arn}`];
+      return typeof store.location === 'string' && !store.location.includes('${')
+        ? existingBucketArns(store.location, stack)
+        : [];
+    });
 }
 
 /** The secrets the stack's other builds read as variables or registry credentials: what they publish with. */
@@ -258,7 +269,11 @@ interface PullRequestStatus {
   /** The project, in the report. */
   readonly project: string;
   /** Its webhook's filter groups of pull-request events: which base branches and files each starts a build for. */
-  readonly groups: readonly { readonly baseRef?: string; readonly filePath?: string }[];
+  readonly groups: readonly {
+    /** The group's base-reference filters, each a pattern to match or, with `exclude_matched_pattern`, to exclude. */
+    readonly baseRefs: readonly Record<string, any>[];
+    readonly filePath?: string;
+  }[];
 }
 
 /** The name of the GitHub repository a project's source location points to, its interpolations resolved. */
@@ -276,16 +291,25 @@ function pullRequestStatuses(app: readonly SynthesizedStack[]): PullRequestStatu
   return app.flatMap((stack) =>
     stack.ofType('aws_codebuild_webhook').flatMap((webhook) => {
       const project = stack.resolve(webhook.body.project_name, 'aws_codebuild_project');
-      const context = project && blocks(project.body.source)[0]?.build_status_config;
-      const contextName = blocks(context)[0]?.context;
+      const source = project && blocks(project.body.source)[0];
+      // CodeBuild reports a build's status to GitHub only with report_build_status (CodeBuild API Reference,
+      // "ProjectSource"): without it, the context is never set.
+      const contextName = isTrueValue(source?.report_build_status)
+        ? blocks(source?.build_status_config)[0]?.context
+        : undefined;
       const repository = project && repositoryOfProject(project, stack);
       const groups = blocks(webhook.body.filter_group)
-        .map((group) => blocks(group.filter).filter((filter) => !filter.exclude_matched_pattern))
+        .map((group) => blocks(group.filter))
         .filter((filters) =>
-          filters.some((filter) => filter.type === 'EVENT' && PULL_REQUEST_EVENT.test(String(filter.pattern ?? ''))),
+          filters.some(
+            (filter) =>
+              filter.type === 'EVENT' &&
+              !isTrueValue(filter.exclude_matched_pattern) &&
+              PULL_REQUEST_EVENT.test(String(filter.pattern ?? '')),
+          ),
         )
         .map((filters) => ({
-          baseRef: filters.find((filter) => filter.type === 'BASE_REF')?.pattern,
+          baseRefs: filters.filter((filter) => filter.type === 'BASE_REF'),
           filePath: filters.find((filter) => filter.type === 'FILE_PATH')?.pattern,
         }));
       return project === undefined || typeof contextName !== 'string' || repository === undefined || groups.length === 0
@@ -295,10 +319,20 @@ function pullRequestStatuses(app: readonly SynthesizedStack[]): PullRequestStatu
   );
 }
 
-/** Whether a group builds every pull request into `branch`: its base filter matches the ref, and no path filter. */
-const buildsEvery = (group: PullRequestStatus['groups'][number], branch: string) =>
-  group.filePath === undefined &&
-  (group.baseRef === undefined || new RegExp(group.baseRef).test(`refs/heads/${branch}`));
+type FilterGroup = PullRequestStatus['groups'][number];
+
+/**
+ * Whether a group builds pull requests into `branch`: each of its base-reference filters lets the branch's ref through
+ * (a filter matches it, or an excluding one does not; CodeBuild API Reference, "WebhookFilter").
+ */
+const buildsInto = (group: FilterGroup, branch: string) =>
+  group.baseRefs.every(
+    (filter) =>
+      new RegExp(String(filter.pattern)).test(`refs/heads/${branch}`) !== isTrueValue(filter.exclude_matched_pattern),
+  );
+
+/** Whether a group builds every pull request into `branch`: into the branch, with no path filter. */
+const buildsEvery = (group: FilterGroup, branch: string) => group.filePath === undefined && buildsInto(group, branch);
 
 /** The files GitHub reads code owners from (GitHub Docs, "About code owners": CODEOWNERS file location). */
 const CODEOWNERS_FILES = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'];
@@ -381,9 +415,7 @@ export function unguardedPullRequests(
   const problems: string[] = [];
   const statuses = pullRequestStatuses(app).filter((status) => status.repository === repository);
   for (const status of statuses) {
-    const intoBranch = status.groups.filter(
-      (group) => group.baseRef === undefined || new RegExp(group.baseRef).test(`refs/heads/${branch}`),
-    );
+    const intoBranch = status.groups.filter((group) => buildsInto(group, branch));
     if (intoBranch.length > 0 && !contexts.includes(status.context))
       problems.push(
         `required_status_checks does not require ${JSON.stringify(status.context)}, the status of the pull-request ` +
@@ -414,9 +446,6 @@ export function unguardedPullRequests(
     );
   return problems;
 }
-
-/** `true` as Terraform JSON may write it. */
-const isTrueValue = (value: unknown) => value === true || value === 'true';
 
 export const PULL_REQUEST_BUILD_RULES: readonly Rule[] = [
   {
