@@ -67,6 +67,13 @@ test.each([
     /does not build every pull request into main \(its webhook filters/,
   ],
   [
+    'a base-branch filter that is not a regular expression (no crash)',
+    'ci/pull-request-build/webhook',
+    'filter_group.0.filter.1.pattern',
+    '^refs/heads/(main$',
+    /does not build every pull request into main/,
+  ],
+  [
     'status reporting turned off',
     'ci/pull-request-build/project',
     'source.report_build_status',

@@ -327,9 +327,17 @@ type FilterGroup = PullRequestStatus['groups'][number];
  */
 const buildsInto = (group: FilterGroup, branch: string) =>
   group.baseRefs.every(
-    (filter) =>
-      new RegExp(String(filter.pattern)).test(`refs/heads/${branch}`) !== isTrueValue(filter.exclude_matched_pattern),
+    (filter) => matchesRef(filter.pattern, `refs/heads/${branch}`) !== isTrueValue(filter.exclude_matched_pattern),
   );
+
+/** Whether a filter's regular expression matches `ref`; one that is not a regular expression matches nothing. */
+function matchesRef(pattern: unknown, ref: string): boolean {
+  try {
+    return new RegExp(String(pattern)).test(ref);
+  } catch {
+    return false;
+  }
+}
 
 /** Whether a group builds every pull request into `branch`: into the branch, with no path filter. */
 const buildsEvery = (group: FilterGroup, branch: string) => group.filePath === undefined && buildsInto(group, branch);
