@@ -23,6 +23,7 @@ import { spawnSync, SpawnSyncOptions } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -251,6 +252,10 @@ function resolvedFrom(dir: string, specifier: string): string {
 
 function main(): number {
   const work = mkdtempSync(join(tmpdir(), 'ci-consumer-'));
+  // What the consumer apps write to the temporary directory (their Jest tests' Testing.synth, npm's own files) goes
+  // under the work directory, removed at the end with it.
+  process.env.TMPDIR = join(work, 'tmp');
+  mkdirSync(process.env.TMPDIR);
   try {
     console.log(`Consumer test in ${work}`);
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT }))[0];

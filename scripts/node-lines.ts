@@ -58,10 +58,15 @@ function runWith(
 
 /** The default configuration's pipeline stack, synthesized by `bin`'s Node.js, or by this one's. */
 function synthesize(bin: string | undefined): string {
-  const outdir = join(mkdtempSync(join(tmpdir(), 'ci-node-line-')), 'cdktf.out');
-  const result = runWith(bin ?? dirname(process.execPath), appCommand().args, { CDKTF_OUTDIR: outdir });
-  if (result.status !== 0) throw new LineFailed(`synth exited ${result.status}:\n${result.output}`);
-  return readFileSync(join(outdir, STACK_FILE), 'utf8');
+  const work = mkdtempSync(join(tmpdir(), 'ci-node-line-'));
+  try {
+    const outdir = join(work, 'cdktf.out');
+    const result = runWith(bin ?? dirname(process.execPath), appCommand().args, { CDKTF_OUTDIR: outdir });
+    if (result.status !== 0) throw new LineFailed(`synth exited ${result.status}:\n${result.output}`);
+    return readFileSync(join(outdir, STACK_FILE), 'utf8');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**
