@@ -88,13 +88,18 @@ async function checkAll(
   io.stdout(`Terraform ${version}; ${description}\n`);
   let passed = true;
   let complete = true;
-  for (const dir of dirs) {
-    const outcome = await checkDirectory(dir, setup, { keep });
-    if (outcome.kind === 'skipped') return skip(outcome.reason);
-    const report = formatReport(outcome.report);
-    io.stdout(report.text);
-    passed &&= report.passed;
-    complete &&= report.complete;
+  try {
+    for (const dir of dirs) {
+      const outcome = await checkDirectory(dir, setup, { keep });
+      if (outcome.kind === 'skipped') return skip(outcome.reason);
+      const report = formatReport(outcome.report);
+      io.stdout(report.text);
+      passed &&= report.passed;
+      complete &&= report.complete;
+    }
+  } finally {
+    // Kept working directories are for running Terraform again by hand, with the same configuration.
+    if (!keep) setup.dispose();
   }
   if (!complete && required) {
     io.stderr('npm run validate: some stacks were not checked (named above), and --require asks that every one be.\n');

@@ -5,7 +5,7 @@
  * what they print when they fail.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -27,6 +27,8 @@ export interface ProviderSetup {
   readonly mirror?: { readonly path: string; readonly providers: ReadonlyMap<string, readonly string[]> };
   /** The environment Terraform runs with. */
   readonly env: NodeJS.ProcessEnv;
+  /** Removes what the setup wrote (its Terraform CLI configuration); the shared provider cache stays. */
+  dispose(): void;
 }
 
 /**
@@ -40,7 +42,7 @@ export function providerSetup(
   const base = { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   if (choice.kind === 'none')
     return {
-      setup: { env: base },
+      setup: { env: base, dispose: () => {} },
       description: `providers from your Terraform setup (no provider mirror: ${choice.reason})`,
     };
   const providers = mirroredProviders(choice.path);
@@ -53,6 +55,7 @@ export function providerSetup(
     setup: {
       mirror: { path: choice.path, providers },
       env: { ...base, TF_CLI_CONFIG_FILE: join(configDir, 'terraform.rc') },
+      dispose: () => rmSync(configDir, { recursive: true, force: true }),
     },
     description: `providers from the filesystem mirror ${choice.path} (${choice.how}), offline: ${list}`,
   };
