@@ -32,7 +32,7 @@ import {
 import { pipelineArtifactPrefix } from '../../shared/artifact-store';
 import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
 import { Rule } from '../core/rule';
-import { block, blocks, Element, isExpression, SynthesizedStack } from '../core/terraform-json';
+import { block, blocks, Element, isExpression, parseReference, SynthesizedStack } from '../core/terraform-json';
 
 /** Actions a service role must be allowed on one resource, and why. */
 export interface PermissionNeed {
@@ -212,13 +212,15 @@ function buildLogNeeds(body: Record<string, any>, stack: SynthesizedStack): Perm
   ];
 }
 
+/** The secrets that `SECRETS_MANAGER` environment variables name. */
+export const secretsOfVariables = (variables: readonly Record<string, any>[]): string[] =>
+  variables
+    .filter((variable) => variable.type === 'SECRETS_MANAGER')
+    .map((variable) => secretOfVariable(String(variable.value)));
+
 /** Reading each secret a `SECRETS_MANAGER` environment variable names, and decrypting it with its key. */
 function secretVariableNeeds(variables: Record<string, any>[], stack: SynthesizedStack): PermissionNeed[] {
-  const secrets = new Set(
-    variables
-      .filter((variable) => variable.type === 'SECRETS_MANAGER')
-      .map((variable) => secretOfVariable(String(variable.value))),
-  );
+  const secrets = new Set(secretsOfVariables(variables));
   return [...secrets].flatMap((secret): PermissionNeed[] => {
     const key = stack.resolve(secret, 'aws_secretsmanager_secret')?.body.kms_key_id;
     return [
@@ -305,16 +307,47 @@ export function pipelineNeeds(pipeline: Element, stack: SynthesizedStack): Servi
   return { role, service: 'codepipeline.amazonaws.com', needs };
 }
 
-/** The statements of every identity policy attached to `role` in the stack. */
+/** The elements of `type` whose `attribute` names `role`: by reference, or by its literal name, as IAM reads it. */
+function attachedToRole(role: Element, stack: SynthesizedStack, type: string, attribute: string): Element[] {
+  const names = (value: unknown) =>
+    parseReference(value)?.address === role.address || (typeof value === 'string' && value === role.body.name);
+  return stack.ofType(type).filter((element) => {
+    const value = element.body[attribute];
+    return Array.isArray(value) ? value.some(names) : names(value);
+  });
+}
+
+/**
+ * Every identity policy of `role` (inline, attached by reference or by its name as IAM reads it, and managed policies
+ * of the stack), with those the checks cannot read named.
+ */
+export function rolePolicies(
+  role: Element,
+  stack: SynthesizedStack,
+): { statements: NormalizedStatement[]; unread: string[] } {
+  const statements: NormalizedStatement[] = [];
+  const unread: string[] = [];
+  const attachments = [
+    ...attachedToRole(role, stack, 'aws_iam_role_policy_attachment', 'role'),
+    ...attachedToRole(role, stack, 'aws_iam_policy_attachment', 'roles'),
+  ];
+  const holders = [...attachedToRole(role, stack, 'aws_iam_role_policy', 'role'), role];
+  for (const attachment of attachments) {
+    const policy = stack.resolve(attachment.body.policy_arn, 'aws_iam_policy');
+    if (policy === undefined) unread.push(`the managed policy ${String(attachment.body.policy_arn)}`);
+    else holders.push(policy);
+  }
+  for (const policy of holders.flatMap((holder) => policiesAt(holder, stack))) {
+    if (policy.use !== 'identity') continue;
+    if (policy.statements === undefined) unread.push(`the ${policy.attribute} of ${policy.consumer.address}`);
+    else statements.push(...policy.statements);
+  }
+  return { statements, unread };
+}
+
+/** The statements of every identity policy attached to `role` in the stack that can be read. */
 export function roleStatements(role: Element, stack: SynthesizedStack): NormalizedStatement[] {
-  const attachedPolicies = stack
-    .attachedTo(role, 'aws_iam_role_policy_attachment', 'role')
-    .map((attachment) => stack.resolve(attachment.body.policy_arn, 'aws_iam_policy'))
-    .filter((policy): policy is Element => policy !== undefined);
-  return [...stack.attachedTo(role, 'aws_iam_role_policy', 'role'), role, ...attachedPolicies]
-    .flatMap((holder) => policiesAt(holder, stack))
-    .filter((policy) => policy.use === 'identity')
-    .flatMap((policy) => policy.statements ?? []);
+  return rolePolicies(role, stack).statements;
 }
 
 /** Whether the statements allow `action` on `resource`: an Allow matches and no unconditional Deny does. */

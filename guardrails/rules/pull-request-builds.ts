@@ -7,14 +7,11 @@
 import { BUILD_START_ACTIONS, ECR_PUBLIC_PUSH_ACTIONS, ECR_PUSH_ACTIONS } from '../../shared/iam-actions';
 import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
 import { Rule } from '../core/rule';
-import { blocks, Element, parseReference, SynthesizedStack } from '../core/terraform-json';
-import { existingBucketArns, secretOfVariable } from './permissions';
+import { blocks, Element, isTrue, parseReference, SynthesizedStack } from '../core/terraform-json';
+import { existingBucketArns, rolePolicies, secretsOfVariables } from './permissions';
 
 /** The webhook events of pull requests (CodeBuild API Reference, "WebhookFilter": EVENT). */
 const PULL_REQUEST_EVENT = /PULL_REQUEST_/;
-
-/** `true` as Terraform JSON may write it. */
-const isTrueValue = (value: unknown) => value === true || value === 'true';
 
 /** Whether `project` is built for pull requests: a webhook of the stack starts it on a pull-request event. */
 export function isPullRequestProject(project: Element, stack: SynthesizedStack): boolean {
@@ -111,9 +108,7 @@ function secretsOfPublishingBuilds(project: Element, stack: SynthesizedStack): S
 /** The secrets a project reads: its `SECRETS_MANAGER` variables and its registry credential. */
 function secretsReadBy(project: Element): string[] {
   return blocks(project.body.environment).flatMap((environment) => [
-    ...blocks(environment.environment_variable)
-      .filter((variable) => variable.type === 'SECRETS_MANAGER' && typeof variable.value === 'string')
-      .map((variable) => secretOfVariable(variable.value)),
+    ...secretsOfVariables(blocks(environment.environment_variable)),
     ...blocks(environment.registry_credential)
       .map((credential) => credential.credential)
       .filter((credential): credential is string => typeof credential === 'string'),
@@ -198,38 +193,6 @@ function rolesTrusting(role: Element, stack: SynthesizedStack): Element[] {
   );
 }
 
-/** The elements of `type` whose `attribute` names `role`: by reference, or by its literal name, as IAM reads it. */
-function attachedToRole(role: Element, stack: SynthesizedStack, type: string, attribute: string): Element[] {
-  const names = (value: unknown) =>
-    parseReference(value)?.address === role.address || (typeof value === 'string' && value === role.body.name);
-  return stack.ofType(type).filter((element) => {
-    const value = element.body[attribute];
-    return Array.isArray(value) ? value.some(names) : names(value);
-  });
-}
-
-/** Every identity policy of `role`, with those the rule cannot read named. */
-function rolePolicies(role: Element, stack: SynthesizedStack): { statements: NormalizedStatement[]; unread: string[] } {
-  const statements: NormalizedStatement[] = [];
-  const unread: string[] = [];
-  const attachments = [
-    ...attachedToRole(role, stack, 'aws_iam_role_policy_attachment', 'role'),
-    ...attachedToRole(role, stack, 'aws_iam_policy_attachment', 'roles'),
-  ];
-  const holders = [...attachedToRole(role, stack, 'aws_iam_role_policy', 'role'), role];
-  for (const attachment of attachments) {
-    const policy = stack.resolve(attachment.body.policy_arn, 'aws_iam_policy');
-    if (policy === undefined) unread.push(`the managed policy ${String(attachment.body.policy_arn)}`);
-    else holders.push(policy);
-  }
-  for (const policy of holders.flatMap((holder) => policiesAt(holder, stack))) {
-    if (policy.use !== 'identity') continue;
-    if (policy.statements === undefined) unread.push(`the ${policy.attribute} of ${policy.consumer.address}`);
-    else statements.push(...policy.statements);
-  }
-  return { statements, unread };
-}
-
 /** What lets the pull-request build `project` publish: its role's grants, its variables and its credentials. */
 export function pullRequestPublishing(project: Element, stack: SynthesizedStack): string[] {
   if (!isPullRequestProject(project, stack)) return [];
@@ -286,17 +249,21 @@ function repositoryOfProject(project: Element, stack: SynthesizedStack): string 
   return /github\.com\/[^/]+\/([^/]+?)(?:\.git)?$/.exec(location)?.[1];
 }
 
+/** The commit status context a project is set to report (`source.build_status_config.context`). */
+function statusContextOf(project: Element): string | undefined {
+  const context = blocks(blocks(project.body.source)[0]?.build_status_config)[0]?.context;
+  return typeof context === 'string' ? context : undefined;
+}
+
 /** Every pull-request build of the app whose status and repository are known. */
 function pullRequestStatuses(app: readonly SynthesizedStack[]): PullRequestStatus[] {
   return app.flatMap((stack) =>
     stack.ofType('aws_codebuild_webhook').flatMap((webhook) => {
       const project = stack.resolve(webhook.body.project_name, 'aws_codebuild_project');
-      const source = project && blocks(project.body.source)[0];
       // CodeBuild reports a build's status to GitHub only with report_build_status (CodeBuild API Reference,
       // "ProjectSource"): without it, the context is never set.
-      const contextName = isTrueValue(source?.report_build_status)
-        ? blocks(source?.build_status_config)[0]?.context
-        : undefined;
+      const contextName =
+        project && isTrue(blocks(project.body.source)[0]?.report_build_status) ? statusContextOf(project) : undefined;
       const repository = project && repositoryOfProject(project, stack);
       const groups = blocks(webhook.body.filter_group)
         .map((group) => blocks(group.filter))
@@ -304,7 +271,7 @@ function pullRequestStatuses(app: readonly SynthesizedStack[]): PullRequestStatu
           filters.some(
             (filter) =>
               filter.type === 'EVENT' &&
-              !isTrueValue(filter.exclude_matched_pattern) &&
+              !isTrue(filter.exclude_matched_pattern) &&
               PULL_REQUEST_EVENT.test(String(filter.pattern ?? '')),
           ),
         )
@@ -327,7 +294,7 @@ type FilterGroup = PullRequestStatus['groups'][number];
  */
 const buildsInto = (group: FilterGroup, branch: string) =>
   group.baseRefs.every(
-    (filter) => matchesRef(filter.pattern, `refs/heads/${branch}`) !== isTrueValue(filter.exclude_matched_pattern),
+    (filter) => matchesRef(filter.pattern, `refs/heads/${branch}`) !== isTrue(filter.exclude_matched_pattern),
   );
 
 /** Whether a filter's regular expression matches `ref`; one that is not a regular expression matches nothing. */
@@ -385,7 +352,7 @@ const protectedRepository = (protection: Element, stack: SynthesizedStack) =>
 export function weakMergeGate(protection: Element, stack: SynthesizedStack): string[] {
   const problems: string[] = [];
   const { contexts, strict } = requiredContexts(protection);
-  if (contexts.length > 0 && !isTrueValue(strict))
+  if (contexts.length > 0 && !isTrue(strict))
     problems.push(
       'required_status_checks.strict is not true, so a pull request passes its checks against an older branch and ' +
         'merges untested with what is there now',
@@ -399,7 +366,7 @@ export function weakMergeGate(protection: Element, stack: SynthesizedStack): str
         repositoryNamed(file.body.repository, stack) === repository,
     );
   const reviews = blocks(protection.body.required_pull_request_reviews)[0];
-  if (ownedCode && !isTrueValue(reviews?.require_code_owner_reviews))
+  if (ownedCode && !isTrue(reviews?.require_code_owner_reviews))
     problems.push(
       'the repository has a CODEOWNERS file, but required_pull_request_reviews.require_code_owner_reviews is not ' +
         'true, so its code owners need not review what they own',
@@ -442,8 +409,8 @@ export function unguardedPullRequests(
     app.flatMap((other) =>
       other
         .ofType('aws_codebuild_project')
-        .map((project) => blocks(blocks(project.body.source)[0]?.build_status_config)[0]?.context)
-        .filter((context): context is string => typeof context === 'string'),
+        .map(statusContextOf)
+        .filter((context): context is string => context !== undefined),
     ),
   );
   for (const context of contexts.filter((candidate) => ours.has(candidate) && !reported.has(candidate)))
