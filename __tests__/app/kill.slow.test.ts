@@ -112,6 +112,28 @@ function wholeOutput(outdir: string): ConfigName | undefined {
     (name) => JSON.stringify(sorted(files)) === JSON.stringify(sorted({ ...expected[name], ...SHARED_TERRAFORM })),
   );
 }
+/**
+ * How `outdir` differs from each configuration's whole output, for a failure message: the files missing, extra or
+ * changed, at most a few of each.
+ */
+function differences(outdir: string): Record<ConfigName, { missing: string[]; extra: string[]; changed: string[] }> {
+  const files = existsSync(outdir) ? fileTree(outdir) : {};
+  const against = (name: ConfigName) => {
+    const want: Record<string, string> = { ...expected[name], ...SHARED_TERRAFORM };
+    return {
+      missing: Object.keys(want)
+        .filter((file) => !(file in files))
+        .slice(0, 5),
+      extra: Object.keys(files)
+        .filter((file) => !(file in want))
+        .slice(0, 5),
+      changed: Object.keys(want)
+        .filter((file) => file in files && files[file] !== want[file])
+        .slice(0, 5),
+    };
+  };
+  return { A: against('A'), B: against('B') };
+}
 const sorted = (files: Record<string, string>) =>
   Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 
@@ -160,9 +182,9 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
       const kills: string[] = [];
       /** How the kills ended, printed with KILL_TEST_TALLY=1. */
       const tally = new Map<string, number>();
-      const lane = async (laneNumber: number) => {
+      const lane = async (laneNumber: number, otherFailed: () => boolean) => {
         const outdir = laneOutdir(laneNumber);
-        for (let iteration = 0; iteration < KILLS_PER_LANE; iteration++) {
+        for (let iteration = 0; iteration < KILLS_PER_LANE && !otherFailed(); iteration++) {
           const config: ConfigName = (iteration + laneNumber) % 2 === 0 ? 'B' : 'A';
           const signal = (['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT'] as const)[Math.floor(random() * 4)];
           // What the kill waits for: the staging directory (then some milliseconds: synth, checks, swap), the swap's
@@ -207,10 +229,12 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
           tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
           if (whole === undefined) {
             // Only SIGKILL between the renames of a swap: the journal says what the next run does.
-            expect({ ...context, recoverable: existsSync(`${outdir}.swap.json`) }).toEqual({
-              ...context,
-              recoverable: true,
-            });
+            const recoverable = existsSync(`${outdir}.swap.json`);
+            // What the run said and left, should it not be recoverable: enough to tell a lost file from a mixed tree.
+            const seen = recoverable
+              ? {}
+              : { ended, stderr: exit.stderr, beside: leftovers(outdir), differences: differences(outdir) };
+            expect({ ...context, recoverable, ...seen }).toEqual({ ...context, recoverable: true, ...seen });
           }
           if (handled) {
             // A handled signal removes its staging directory and frees its lock before exiting; SIGKILL's leftovers go
@@ -227,7 +251,17 @@ describe(`npm run synth killed at random points and run concurrently (seed ${SEE
             await completeRun(outdir, config, context);
         }
       };
-      await Promise.all(Array.from({ length: LANES }, (_, index) => lane(index)));
+      // A lane that fails stops the other at its next run, so that no synth outlives this test into the next ones.
+      let failed = false;
+      const lanes = await Promise.allSettled(
+        Array.from({ length: LANES }, (_, index) =>
+          lane(index, () => failed).catch((error) => {
+            failed = true;
+            throw error;
+          }),
+        ),
+      );
+      for (const outcome of lanes) if (outcome.status === 'rejected') throw outcome.reason;
       expect(kills).toHaveLength(LANES * KILLS_PER_LANE);
       if (process.env.KILL_TEST_TALLY)
         process.stdout.write(`${JSON.stringify(Object.fromEntries([...tally].sort()), undefined, 2)}\n`);
