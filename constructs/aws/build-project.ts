@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Suppressions } from '../../shared/suppressions';
 import {
   CONNECTION_TOKEN_ACTIONS,
+  connectionActionsFor,
   LOG_WRITE_ACTIONS,
   REPORT_ACTIONS,
   SECRET_READ_ACTIONS,
@@ -457,7 +458,7 @@ export class BuildProject extends Construct implements IBuildProject {
     if (source.auth.type === 'CODECONNECTIONS') {
       grant(this.role, {
         sid: 'ReadSourceThroughConnection',
-        actions: CONNECTION_TOKEN_ACTIONS,
+        actions: connectionActionsFor(source.auth.connectionArn, CONNECTION_TOKEN_ACTIONS),
         resources: [source.auth.connectionArn],
       });
     } else {

@@ -4,7 +4,7 @@ import { DataAwsCodestarconnectionsConnection } from '@cdktf/provider-aws/lib/da
 import { TerraformResourceLifecycle } from 'cdktf';
 import { Construct } from 'constructs';
 import { connectionStep, stepTargetOf } from '../private/first-deployment';
-import { USE_CONNECTION_ACTIONS } from '../../shared/iam-actions';
+import { connectionActionsFor, USE_CONNECTION_ACTIONS } from '../../shared/iam-actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { grant } from '../private/policy-statements';
 import { StackOutput } from '../core/stack-output';
@@ -283,7 +283,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
   public bind(binding: ActionBinding): ActionConfig {
     grant(binding.role, {
       sid: 'UseGitHubConnection',
-      actions: USE_CONNECTION_ACTIONS,
+      actions: connectionActionsFor(this.connectionArn, USE_CONNECTION_ACTIONS),
       resources: [this.connectionArn],
     });
     return {

@@ -6,6 +6,7 @@ import { ECR_RULES } from './ecr';
 import { GITHUB_RULES } from './github';
 import { IAM_RULES } from './iam';
 import { KMS_RULES } from './kms';
+import { LEAST_PRIVILEGE_RULE } from './least-privilege';
 import { MANAGED_POLICY_RULES } from './managed-policies';
 import { RESOURCE_POLICY_RULES } from './resource-policies';
 import { SECRET_RULES } from './secrets';
@@ -23,6 +24,7 @@ export * from './ecr';
 export * from './github';
 export * from './iam';
 export * from './kms';
+export * from './least-privilege';
 export * from './managed-policies';
 export * from './resource-policies';
 export * from './secrets';
@@ -51,4 +53,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...GITHUB_RULES,
   ...TERRAFORM_RULES,
   ...PERMISSION_RULES,
+  LEAST_PRIVILEGE_RULE,
 ];

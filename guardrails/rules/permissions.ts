@@ -14,8 +14,11 @@
  * their keys (CIP_PERM_3).
  */
 import {
+  BUCKET_LIST_ACTIONS,
+  BUCKET_READ_ACTIONS,
   CODESTAR_NOTIFICATIONS_PRINCIPAL,
   CONNECTION_TOKEN_ACTIONS,
+  connectionActionsFor,
   ECR_AUTH_ACTIONS,
   ECR_PUSH_ACTIONS,
   KEY_ENCRYPT_DECRYPT_ACTIONS,
@@ -45,6 +48,16 @@ export interface PermissionNeed {
   readonly sameResourceAs?: readonly string[];
   /** What the service does with them, for the message. */
   readonly purpose: string;
+  /**
+   * Resources a grant of these actions may also name without going beyond the need, though they do not meet it: a
+   * documented spelling such as a log group's ARN without `:*`. Least privilege reads them; completeness does not.
+   */
+  readonly alsoWithin?: readonly string[];
+  /**
+   * Whether completeness leaves the need out: in the service's documented role policy, so least privilege allows it,
+   * but not something every run fails without.
+   */
+  readonly optional?: boolean;
 }
 
 /** What a service does with its role: the principal it assumes the role as, and the permissions it needs. */
@@ -139,11 +152,22 @@ function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): Permiss
     const needs: PermissionNeed[] = [];
     const bucket = stack.resolve(store.location, 'aws_s3_bucket');
     const purpose = 'read and write pipeline artifacts';
-    if (bucket !== undefined) {
-      needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource: `${ref(bucket, 'arn')}${objects}`, purpose });
-    } else if (typeof store.location === 'string' && !isExpression(store.location)) {
-      const [resource, ...sameResourceAs] = existingBucketArns(store.location, stack).map((arn) => `${arn}${objects}`);
+    const bucketArns =
+      bucket !== undefined
+        ? [ref(bucket, 'arn')]
+        : typeof store.location === 'string' && !isExpression(store.location)
+          ? existingBucketArns(store.location, stack)
+          : [];
+    if (bucketArns.length > 0) {
+      const [resource, ...sameResourceAs] = bucketArns.map((arn) => `${arn}${objects}`);
       needs.push({ actions: OBJECT_READ_WRITE_ACTIONS, resource, sameResourceAs, purpose });
+      needs.push({
+        actions: [...BUCKET_READ_ACTIONS, ...BUCKET_LIST_ACTIONS],
+        resource: bucketArns[0],
+        sameResourceAs: bucketArns.slice(1),
+        purpose: "read the artifact bucket's settings and list its artifacts",
+        optional: true,
+      });
     }
     const key = block(store.encryption_key).id;
     if (typeof key === 'string' && key !== '') {
@@ -160,8 +184,7 @@ function artifactStoreNeeds(pipeline: Element, stack: SynthesizedStack): Permiss
 /**
  * What a project that reads GitHub itself needs for its credentials (CodeBuild
  * User Guide, "GitHub App connections" and "Create and store a token in a
- * Secrets Manager secret"): the connection's token, or the token's secret. A
- * connection's actions are those of the service its ARN names, both while the ARN is unknown.
+ * Secrets Manager secret"): the connection's token, or the token's secret.
  */
 function sourceAuthNeeds(source: Record<string, any>): PermissionNeed[] {
   const auth = block(source.auth);
@@ -169,11 +192,13 @@ function sourceAuthNeeds(source: Record<string, any>): PermissionNeed[] {
   if (auth.type === 'SECRETS_MANAGER')
     return [{ actions: SECRET_READ_ACTIONS, resource: auth.resource, purpose: 'read the GitHub token of its source' }];
   if (auth.type !== 'CODECONNECTIONS') return [];
-  const service = /^arn:[^:]+:(codestar-connections|codeconnections):/.exec(auth.resource)?.[1];
-  const actions = CONNECTION_TOKEN_ACTIONS.filter(
-    (action) => service === undefined || action.startsWith(`${service}:`),
-  );
-  return [{ actions, resource: auth.resource, purpose: 'read its source through the GitHub connection' }];
+  return [
+    {
+      actions: connectionActionsFor(auth.resource, CONNECTION_TOKEN_ACTIONS),
+      resource: auth.resource,
+      purpose: 'read its source through the GitHub connection',
+    },
+  ];
 }
 
 /** What a CodeBuild project's role must allow. */
@@ -207,6 +232,8 @@ function buildLogNeeds(body: Record<string, any>, stack: SynthesizedStack): Perm
       actions: LOG_WRITE_ACTIONS,
       resource: `${arns.resource}:*`,
       sameResourceAs: arns.sameResourceAs.map((arn) => `${arn}:*`),
+      // CodeBuild's own service role policy names the group as well as its streams ("Create a CodeBuild service role").
+      alsoWithin: [arns.resource, ...arns.sameResourceAs],
       purpose: 'write build logs',
     },
   ];
@@ -299,7 +326,7 @@ export function pipelineNeeds(pipeline: Element, stack: SynthesizedStack): Servi
     const connection = block(action.configuration).ConnectionArn;
     if (typeof connection === 'string')
       needs.push({
-        actions: USE_CONNECTION_ACTIONS,
+        actions: connectionActionsFor(connection, USE_CONNECTION_ACTIONS),
         resource: connection,
         purpose: `fetch source in the ${action.name} action`,
       });
@@ -394,7 +421,7 @@ export function missingPermissions({ role, service, needs }: ServiceNeeds, stack
     );
   if (!trusted) problems.push(`role ${role.path} does not trust ${service}`);
   const statements = roleStatements(role, stack);
-  for (const need of needs) {
+  for (const need of needs.filter((candidate) => candidate.optional !== true)) {
     const spellings = [need.resource, ...(need.sameResourceAs ?? [])];
     const denied = need.actions.filter((action) => !isAllowedOnAny(statements, action, spellings));
     if (denied.length > 0)

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkStack, TerraformJson } from '../../guardrails';
+import { actionsOfService, catalogAction, expandActions, isKnownService } from '../../guardrails/iam/catalog';
+import { resourceWithin } from '../../guardrails/iam/least-privilege';
+
+/**
+ * Least privilege against the need model (CIP_IAM_13), on the default golden stack edited as an escape hatch or a
+ * pull request to the infrastructure code would edit it: one more policy on a service role.
+ */
+const GOLDEN = join(__dirname, '..', 'golden', 'default', 'ci-sample-flask-app.tf.json');
+const ROLES = {
+  build: 'aws_iam_role.ci_build_role_A94B56A7',
+  pullRequests: 'aws_iam_role.ci_pull-request-build_role_F41D5ECA',
+  pipeline: 'aws_iam_role.ci_pipeline_role_B592D837',
+};
+const BUCKET = '${aws_s3_bucket.ci_artifacts_bucket_AEE149AA.arn}';
+const KEY = '${aws_kms_key.ci_key_3C3C3511.arn}';
+
+const golden = (): Record<string, any> => JSON.parse(readFileSync(GOLDEN, 'utf8'));
+
+/** The golden stack with one more inline policy of `statements` on `role`. */
+function withPolicy(role: string, ...statements: Record<string, unknown>[]): Record<string, any> {
+  const json = golden();
+  json.resource.aws_iam_role_policy.extra = {
+    name: 'extra',
+    role: `\${${role}.name}`,
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+  };
+  return json;
+}
+
+const findings = (json: Record<string, any>) =>
+  checkStack(json as TerraformJson)
+    .findings.filter((finding) => finding.ruleId === 'CIP_IAM_13')
+    .map((finding) => finding.problem);
+
+const allow = (Action: string | string[], Resource: string | string[], extra: Record<string, unknown> = {}) => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...extra,
+});
+
+test('the product grants each service role exactly what its services need', () => {
+  expect(findings(golden())).toEqual([]);
+});
+
+describe('a grant beyond need is a finding, whatever its shape', () => {
+  test.each([
+    [
+      'every action of a service',
+      ROLES.build,
+      allow('kms:*', KEY),
+      /kms:\* \(kms:\w+, .* \(\d{2} actions beyond need\)\) on /,
+    ],
+    ['an action prefix', ROLES.build, allow('iam:Put*', '*'), /iam:Put\* \(iam:PutAccountProperties, /],
+    ['a service wildcard', ROLES.pipeline, allow('*:*', '*'), /\*:\* \(.*\(2\d{4} actions beyond need\)\) on \*/],
+    ['every CodeBuild action', ROLES.pullRequests, allow('codebuild:*', '*'), /codebuild:\* \(/],
+    ['PassRole on every role', ROLES.build, allow('iam:PassRole', 'arn:aws:iam::*:role/*'), /iam:PassRole on arn:aws/],
+    ['reading every secret', ROLES.build, allow('secretsmanager:GetSecretValue', '*'), /GetSecretValue on \*$/],
+    [
+      "writing another pipeline's artifacts",
+      ROLES.build,
+      allow('s3:PutObject', `${BUCKET}/other-app/*`),
+      /s3:PutObject on \$\{aws_s3_bucket\.ci_artifacts_bucket_AEE149AA\.arn\}\/other-app\/\*/,
+    ],
+    ['writing the whole artifact bucket', ROLES.pipeline, allow('s3:PutObject', `${BUCKET}/*`), /s3:PutObject on/],
+    [
+      "starting the main build from the pull-request build's role",
+      ROLES.pullRequests,
+      allow('codebuild:StartBuild', 'arn:aws:codebuild:eu-west-1:123456789012:project/sample-flask-app'),
+      /codebuild:StartBuild on arn:aws:codebuild/,
+    ],
+    [
+      'everything but a few actions (NotAction)',
+      ROLES.build,
+      { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
+      /every action but iam:\* \(NotAction\)/,
+    ],
+    ['an action AWS does not have', ROLES.build, allow('s3:GetObjet', `${BUCKET}/*`), /s3:GetObjet, which no action/],
+  ])('%s', (_name, role, statement, message) => {
+    expect(findings(withPolicy(role, statement))).toEqual([
+      expect.stringMatching(new RegExp(`^role \\S+ allows beyond what \\S+ needs: .*${message.source}`)),
+    ]);
+  });
+
+  test('a policy attached from a variable cannot be read, so least privilege cannot be proven', () => {
+    const json = golden();
+    json.variable = { extra_policy: { type: 'string' } };
+    json.resource.aws_iam_role_policy.extra = {
+      name: 'extra',
+      role: `\${${ROLES.build}.name}`,
+      policy: '${var.extra_policy}',
+    };
+    expect(findings(json)).toEqual([expect.stringMatching(/cannot be read before apply, so its least privilege/)]);
+  });
+});
+
+describe('what stays within need is no finding', () => {
+  test.each([
+    [
+      'a needed grant written again',
+      ROLES.build,
+      allow(['logs:PutLogEvents'], ['${aws_cloudwatch_log_group.ci_build_logs_AB8D340F.arn}:*']),
+    ],
+    ['a narrower resource than the need', ROLES.pipeline, allow('s3:GetObject', `${BUCKET}/sample-flask-app/source/*`)],
+    ['actions named in another case', ROLES.build, allow('KMS:decrypt', KEY)],
+    ['a Deny, which only takes away', ROLES.build, { Effect: 'Deny', Action: '*', Resource: '*' }],
+  ])('%s', (_name, role, statement) => {
+    const json = withPolicy(role, statement);
+    expect(findings(json)).toEqual([]);
+  });
+});
+
+describe("AWS's action catalog", () => {
+  test('expands action patterns as IAM does: any case, wildcards in the action and the service prefix', () => {
+    const names = (pattern: string) => expandActions(pattern).map((action) => action.name);
+    expect(names('iam:Put*')).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:PutUserPolicy']));
+    expect(names('iam:Put*')).not.toContain('iam:PassRole');
+    expect(names('KMS:decrypt')).toEqual(['kms:Decrypt']);
+    expect(names('kms:GenerateDataKey?')).toEqual([]);
+    expect(names('kms:GenerateDataKey*')).toHaveLength(4);
+    expect(names('codestar-connections:UseConnection')).toEqual(['codestar-connections:UseConnection']);
+    expect(names('*').length).toBeGreaterThan(15_000);
+    expect(names('*')).toEqual(names('*:*'));
+    expect(names('no-such-service:*')).toEqual([]);
+    expect(names('s3')).toEqual([]);
+  });
+
+  test('knows which actions only "Resource": "*" can grant', () => {
+    expect(catalogAction('ecr:GetAuthorizationToken')).toEqual({ name: 'ecr:GetAuthorizationToken', scopable: false });
+    expect(catalogAction('sts:GetCallerIdentity')?.scopable).toBe(false);
+    expect(catalogAction('s3:GetObject')?.scopable).toBe(true);
+    expect(catalogAction('s3:NoSuchAction')).toBeUndefined();
+    expect(isKnownService('CodeBuild')).toBe(true);
+    expect(actionsOfService('codebuild').length).toBeGreaterThan(50);
+  });
+});
+
+test.each([
+  ['arn:aws:s3:::b/app/*', 'arn:aws:s3:::b/app/*', true],
+  ['arn:aws:s3:::b/app/x*', 'arn:aws:s3:::b/app/*', true],
+  ['arn:aws:s3:::b/app/file', 'arn:aws:s3:::b/app/*', true],
+  ['arn:aws:s3:::b/*', 'arn:aws:s3:::b/app/*', false],
+  ['arn:aws:s3:::b/app*', 'arn:aws:s3:::b/app/*', false],
+  ['*', 'arn:aws:s3:::b/app/*', false],
+  ['arn:aws:s3:::b/ap*', 'arn:aws:s3:::b/ap?', false],
+  ['arn:aws:s3:::b/apx', 'arn:aws:s3:::b/ap?', true],
+])('resourceWithin(%s, %s) is %s', (granted, needed, within) => {
+  expect(resourceWithin(granted, needed)).toBe(within);
+});

@@ -1,0 +1,88 @@
+/**
+ * What an identity policy allows beyond a list of needs: each Allow statement's
+ * actions, expanded against AWS's catalog ({@link expandActions}), on each of
+ * its resources, must be one of a need's actions on a resource within the
+ * need's. Whatever is left is beyond need: more actions (`kms:*` where
+ * `kms:Decrypt` was needed), more resources (`*`, another pipeline's folder),
+ * or a value that cannot be read before apply, which cannot be proven within.
+ */
+import { globMatches } from '../core/glob';
+import { NormalizedStatement } from '../core/policy-document';
+import { expandActions } from './catalog';
+
+/** What a principal needs on one resource, written in any of its spellings. */
+export interface Need {
+  readonly actions: readonly string[];
+  /** The resource, and other ways the same resource may be written in a policy. */
+  readonly resources: readonly string[];
+}
+
+/** One statement's grants beyond every need. */
+export interface Excess {
+  readonly statement: NormalizedStatement;
+  /** What the statement allows beyond need, in words: `kms:* (56 actions, e.g. ...) on *`. */
+  readonly grants: readonly string[];
+}
+
+/** How many actions of a pattern a message names before it counts the rest. */
+const NAMED_ACTIONS = 3;
+
+/**
+ * Whether every resource `granted` matches is one `needed` matches. A pattern
+ * is within another when the other matches it as text, its wildcards taken as
+ * the characters they are: `bucket/app/x*` is within `bucket/app/*`, and
+ * `bucket/*` is not. A `?` in `needed` could stand for a `*` of `granted`, so
+ * such a pair is within only when equal.
+ */
+export function resourceWithin(granted: string, needed: string): boolean {
+  if (granted === needed) return true;
+  if (/[*?]/.test(granted) && needed.includes('?')) return false;
+  return globMatches(needed, granted);
+}
+
+/** The statements' grants beyond `needs`; identity policies only, as resources are matched case-sensitively. */
+export function grantsBeyond(statements: readonly NormalizedStatement[], needs: readonly Need[]): Excess[] {
+  const neededActions = needs.map((need) => ({
+    actions: new Set(need.actions.flatMap((pattern) => expandActions(pattern).map((action) => action.name))),
+    resources: need.resources,
+  }));
+  const excess: Excess[] = [];
+  for (const statement of statements) {
+    if (statement.effect !== 'Allow') continue;
+    const grants: string[] = [];
+    if (statement.notActions.length > 0)
+      grants.push(`every action but ${statement.notActions.join(', ')} (NotAction), on ${describe(statement)}`);
+    if (statement.notResources.length > 0)
+      grants.push(`${statement.actions.join(', ')} on every resource but ${statement.notResources.join(', ')}`);
+    for (const resource of statement.resources) {
+      for (const pattern of statement.actions) {
+        const actions = expandActions(pattern);
+        const beyond = actions.filter(
+          (action) =>
+            !neededActions.some(
+              (need) =>
+                need.actions.has(action.name) && need.resources.some((needed) => resourceWithin(resource, needed)),
+            ),
+        );
+        if (actions.length === 0) grants.push(`${pattern}, which no action of AWS's catalog matches, on ${resource}`);
+        else if (beyond.length > 0) grants.push(`${describeActions(pattern, beyond)} on ${describeResource(resource)}`);
+      }
+    }
+    if (grants.length > 0) excess.push({ statement, grants });
+  }
+  return excess;
+}
+
+function describeActions(pattern: string, beyond: readonly { name: string }[]): string {
+  if (beyond.length === 1 && beyond[0].name.toLowerCase() === pattern.toLowerCase()) return beyond[0].name;
+  const named = beyond.slice(0, NAMED_ACTIONS).map((action) => action.name);
+  const more = beyond.length > NAMED_ACTIONS ? `, ... (${beyond.length} actions beyond need)` : '';
+  return `${pattern} (${named.join(', ')}${more})`;
+}
+
+/** A resource for a message; a variable's or local's value, which Terraform gives only at plan, is said to be one. */
+const describeResource = (resource: string) =>
+  /\$\{(?:var|local)\./.test(resource) ? `${resource} (a variable or local, not read before plan)` : resource;
+
+const describe = (statement: NormalizedStatement) =>
+  statement.resources.length > 0 ? statement.resources.join(', ') : 'nothing';
