@@ -150,3 +150,89 @@ test.each([
 ])('resourceWithin(%s, %s) is %s', (granted, needed, within) => {
   expect(resourceWithin(granted, needed)).toBe(within);
 });
+
+describe('policies read as Terraform reads them', () => {
+  const BUILD_PERMISSIONS = 'ci_build_role_permissions_D503EACF';
+  const document = (json: Record<string, any>, name = BUILD_PERMISSIONS) => json.data.aws_iam_policy_document[name];
+  const all = (json: Record<string, any>) =>
+    checkStack(json as TerraformJson).findings.map((finding) => `${finding.ruleId} ${finding.problem}`);
+
+  test('a "*" that arrives through a local, or through a variable\'s default, is a "*"', () => {
+    const json = golden();
+    json.locals = { everything: '*', actions: ['s3:*'] };
+    json.variable = { logs_resource: { type: 'string', default: '${local.everything}' } };
+    document(json).statement[0].resources = ['${var.logs_resource}'];
+    document(json).statement.push({ effect: 'Allow', actions: '${local.actions}', resources: [`${BUCKET}/*`] });
+    expect(findings(json)).toEqual([
+      expect.stringMatching(/logs:CreateLogStream on \*; logs:PutLogEvents on \*$/),
+      expect.stringMatching(
+        /allows beyond .*: s3:\* \(.*\) on \$\{aws_s3_bucket\.ci_artifacts_bucket_AEE149AA\.arn\}\/\*$/,
+      ),
+    ]);
+  });
+
+  test('a policy kept as an object in a local and encoded where it is attached is read', () => {
+    const json = golden();
+    json.locals = { extra: { Version: '2012-10-17', Statement: [allow('iam:PassRole', '*')] } };
+    json.resource.aws_iam_role_policy.extra = {
+      name: 'extra',
+      role: `\${${ROLES.build}.name}`,
+      policy: '${jsonencode(local.extra)}',
+    };
+    expect(findings(json)).toEqual([expect.stringMatching(/iam:PassRole on \*$/)]);
+  });
+
+  test('an override document replaces the statement with its sid: wider is beyond need, narrower is incomplete', () => {
+    const widened = golden();
+    widened.data.aws_iam_policy_document.wider = {
+      statement: [{ sid: 'UseEncryptionKey', effect: 'Allow', actions: ['kms:*'], resources: ['*'] }],
+    };
+    document(widened).override_policy_documents = ['${data.aws_iam_policy_document.wider.json}'];
+    expect(findings(widened)).toEqual([expect.stringMatching(/\(statement UseEncryptionKey\) .*kms:\* \(.*\) on \*$/)]);
+
+    const narrowed = golden();
+    narrowed.data.aws_iam_policy_document.narrower = {
+      statement: [{ sid: 'WriteBuildLogs', effect: 'Allow', actions: ['logs:CreateLogStream'], resources: ['*'] }],
+    };
+    document(narrowed).override_policy_documents = ['${data.aws_iam_policy_document.narrower.json}'];
+    expect(all(narrowed)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CIP_PERM_1 role \S+ may not write build logs: logs:PutLogEvents on /),
+        expect.stringMatching(/^CIP_IAM_13 .*\(statement WriteBuildLogs\) .*logs:CreateLogStream on \*$/),
+      ]),
+    );
+  });
+
+  test('a source document gives way to the statement with its sid', () => {
+    const json = golden();
+    json.data.aws_iam_policy_document.base = {
+      statement: [{ sid: 'UseEncryptionKey', effect: 'Allow', actions: ['kms:*'], resources: ['*'] }],
+    };
+    document(json).source_policy_documents = ['${data.aws_iam_policy_document.base.json}'];
+    expect(findings(json)).toEqual([]);
+  });
+
+  test("an account read through a provider alias that assumes a role is not this stack's account", () => {
+    const json = golden();
+    json.provider.aws.push({
+      alias: 'shared',
+      region: 'eu-west-1',
+      assume_role: [{ role_arn: 'arn:aws:iam::999988887777:role/deployer' }],
+    });
+    json.data.aws_caller_identity.shared = { provider: 'aws.shared' };
+    const trust = json.data.aws_iam_policy_document.ci_build_role_trust_3C1F028C;
+    trust.statement.push({
+      effect: 'Allow',
+      actions: ['sts:AssumeRole'],
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::${data.aws_caller_identity.shared.account_id}:root'] }],
+    });
+    expect(all(json)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/arn:aws:iam::\$\{data\.aws_caller_identity\.shared\.account_id\}:root/),
+      ]),
+    );
+    // The same alias without credentials of its own reads this account.
+    delete json.provider.aws[1].assume_role;
+    expect(all(json).filter((finding) => finding.includes('caller_identity.shared'))).toEqual([]);
+  });
+});

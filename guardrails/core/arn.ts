@@ -4,7 +4,7 @@
  * account" is recognised by that reference, never by a literal ID, which the
  * rules cannot tell apart from another account's.
  */
-import { followLocals, parseReference, SynthesizedStack } from './terraform-json';
+import { Element, followLocals, parseReference, SynthesizedStack } from './terraform-json';
 
 /**
  * The fields of an ARN (`arn:partition:service:region:account:resource`); interpolations are kept whole, even when they
@@ -55,13 +55,52 @@ export const literalPart = (text: string): string => text.replace(/\$\{[^}]*\}/g
 /** Whether the literal part of `text` holds an IAM wildcard (`*` or `?`). */
 export const hasWildcard = (text: string): boolean => /[*?]/.test(literalPart(text));
 
+/**
+ * Settings of an aws provider that can give it other credentials, and so another account, than the stack's default
+ * provider ("Authentication and Configuration", AWS provider documentation).
+ */
+const CREDENTIAL_SETTINGS = [
+  'access_key',
+  'secret_key',
+  'token',
+  'profile',
+  'shared_credentials_files',
+  'shared_config_files',
+  'assume_role',
+  'assume_role_with_web_identity',
+];
+
+/**
+ * Whether a data source reads through the stack's default aws provider, or through an alias with the same
+ * credentials: an account it reads is this stack's. Through an alias that assumes a role, or that has a profile or keys
+ * of its own, it is another account's, which only apply can tell.
+ */
+export function readsOwnAccount(dataSource: Element, stack: SynthesizedStack): boolean {
+  const provider = dataSource.body.provider;
+  if (provider === undefined || provider === 'aws') return true;
+  const alias = typeof provider === 'string' ? stack.get(`provider.${provider}`) : undefined;
+  if (alias === undefined) return false;
+  const own = stack.get('provider.aws');
+  return CREDENTIAL_SETTINGS.every(
+    (setting) => JSON.stringify(alias.body[setting]) === JSON.stringify(own?.body[setting]),
+  );
+}
+
+/**
+ * The stack's data sources of `type` that read this stack's account ({@link readsOwnAccount}): those through a
+ * provider that can act in another account are left out.
+ */
+export const ownAccountSources = (type: string, stack: SynthesizedStack): Element[] =>
+  stack.ofType(type).filter((source) => readsOwnAccount(source, stack));
+
 /** Whether `value` is exactly a reference to this stack's account: `${data.aws_caller_identity.<name>.account_id}`. */
 export function isOwnAccountId(value: string, stack: SynthesizedStack): boolean {
   const reference = parseReference(value);
+  const source = reference === undefined ? undefined : stack.get(reference.address);
   return (
-    reference !== undefined &&
-    reference.attribute === 'account_id' &&
-    stack.get(reference.address)?.type === 'data.aws_caller_identity'
+    reference?.attribute === 'account_id' &&
+    source?.type === 'data.aws_caller_identity' &&
+    readsOwnAccount(source, stack)
   );
 }
 
@@ -84,8 +123,15 @@ export function isOwnAccountPrincipal(written: string, stack: SynthesizedStack):
   const identifier = typeof followed === 'string' ? followed : written;
   if (isOwnAccountId(identifier, stack)) return true;
   const reference = parseReference(identifier);
-  if (reference !== undefined)
-    return reference.attribute === 'arn' && OWN_PRINCIPAL_TYPES.includes(stack.get(reference.address)?.type ?? '');
+  if (reference !== undefined) {
+    const principal = stack.get(reference.address);
+    return (
+      reference.attribute === 'arn' &&
+      principal !== undefined &&
+      OWN_PRINCIPAL_TYPES.includes(principal.type) &&
+      (!principal.type.startsWith('data.') || readsOwnAccount(principal, stack))
+    );
+  }
   const arn = parseArn(identifier);
   return arn !== undefined && isOwnAccountId(arn.account, stack);
 }

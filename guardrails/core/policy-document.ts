@@ -6,7 +6,7 @@
  * (a key policy must say `Resource: "*"`; an identity policy should not).
  */
 import { globMatches } from './glob';
-import { blocks, Element, parseReference, SynthesizedStack } from './terraform-json';
+import { blocks, Element, followLocals, parseReference, SynthesizedStack } from './terraform-json';
 
 /** How a policy is used. */
 export type PolicyUse = 'identity' | 'trust' | 'resource';
@@ -92,11 +92,27 @@ export const POLICY_HOLDER_TYPES: readonly string[] = [
   'data.aws_iam_policy_document',
 ];
 
-const list = (value: unknown): string[] =>
-  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((item) => String(item));
+/** What reads locals and variables: a stack. */
+type Locals = Parameters<typeof followLocals>[1];
+
+/**
+ * A list of a policy as Terraform gives it: a single value is a list of one, and a whole reference to a local or to
+ * a variable with a default is followed, for the list and for each item (a `"*"` that arrives through a local is a
+ * `"*"`). A variable's default is judged as the value, since it is the one the plan uses unless told otherwise.
+ */
+function list(value: unknown, locals?: Locals): string[] {
+  const follow = (item: unknown) => (locals === undefined ? item : followLocals(item, locals));
+  const followed = follow(value);
+  if (followed === undefined || followed === null) return [];
+  return (Array.isArray(followed) ? followed : [followed]).flatMap((item) => {
+    const value = follow(item);
+    if (value === undefined || value === null) return [];
+    return Array.isArray(value) ? value.map(String) : [String(value)];
+  });
+}
 
 /** Statements of a policy written as JSON text; undefined when the text is not a JSON policy. */
-export function parsePolicyJson(text: string): NormalizedStatement[] | undefined {
+export function parsePolicyJson(text: string, locals?: Locals): NormalizedStatement[] | undefined {
   let parsed: any;
   try {
     parsed = JSON.parse(text);
@@ -113,12 +129,12 @@ export function parsePolicyJson(text: string): NormalizedStatement[] | undefined
     .map((statement: Record<string, unknown>) => ({
       sid: element(statement, 'Sid') as string | undefined,
       effect: effectOf(element(statement, 'Effect')),
-      actions: list(element(statement, 'Action')),
-      notActions: list(element(statement, 'NotAction')),
-      resources: list(element(statement, 'Resource')),
-      notResources: list(element(statement, 'NotResource')),
-      principals: principalsOfJson(element(statement, 'Principal')),
-      notPrincipals: principalsOfJson(element(statement, 'NotPrincipal')),
+      actions: list(element(statement, 'Action'), locals),
+      notActions: list(element(statement, 'NotAction'), locals),
+      resources: list(element(statement, 'Resource'), locals),
+      notResources: list(element(statement, 'NotResource'), locals),
+      principals: principalsOfJson(element(statement, 'Principal'), locals),
+      notPrincipals: principalsOfJson(element(statement, 'NotPrincipal'), locals),
       conditions: Object.entries(
         (element(statement, 'Condition') as Record<string, unknown> | undefined) ?? {},
       ).flatMap(([test, byKey]) =>
@@ -126,7 +142,7 @@ export function parsePolicyJson(text: string): NormalizedStatement[] | undefined
           ? Object.entries(byKey as Record<string, unknown>).map(([variable, values]) => ({
               test,
               variable,
-              values: list(values),
+              values: list(values, locals),
             }))
           : [],
       ),
@@ -146,16 +162,21 @@ function element(object: Record<string, unknown>, name: string): unknown {
 const effectOf = (effect: unknown): 'Allow' | 'Deny' =>
   typeof effect === 'string' && effect.trim().toLowerCase() === 'deny' ? 'Deny' : 'Allow';
 
-function principalsOfJson(principal: unknown): Principal[] {
+function principalsOfJson(principal: unknown, locals?: Locals): Principal[] {
   if (principal === undefined || principal === null) return [];
-  if (typeof principal === 'string' || Array.isArray(principal)) return [{ type: '*', identifiers: list(principal) }];
+  if (typeof principal === 'string' || Array.isArray(principal))
+    return [{ type: '*', identifiers: list(principal, locals) }];
   if (typeof principal !== 'object' || principal === null) return [];
-  return Object.entries(principal).map(([type, identifiers]) => ({ type, identifiers: list(identifiers) }));
+  return Object.entries(principal).map(([type, identifiers]) => ({ type, identifiers: list(identifiers, locals) }));
 }
 
 /**
- * Statements of an `aws_iam_policy_document`, including the documents it merges
- * (`source_`/`override_policy_documents`).
+ * Statements of an `aws_iam_policy_document` as the provider merges them: the
+ * `source_policy_documents` first, then its own `statement`s, then each of the
+ * `override_policy_documents`; a statement with a sid replaces an earlier one
+ * with the same sid ("aws_iam_policy_document", AWS provider documentation:
+ * source_policy_documents, override_policy_documents). An override can thus
+ * take a statement away as well as add one.
  */
 export function documentStatements(
   document: Element,
@@ -164,37 +185,49 @@ export function documentStatements(
 ): NormalizedStatement[] | undefined {
   if (seen.has(document.address)) return [];
   seen.add(document.address);
-  const merged: NormalizedStatement[] = [];
-  for (const source of [
-    ...list(document.body.source_policy_documents),
-    ...list(document.body.override_policy_documents),
-  ]) {
-    const statements = readPolicy(source, stack, seen).statements;
-    if (statements === undefined) return undefined;
-    merged.push(...statements);
-  }
-  for (const statement of blocks(document.body.statement)) {
-    merged.push({
-      sid: statement.sid,
-      effect: effectOf(statement.effect),
-      actions: list(statement.actions),
-      notActions: list(statement.not_actions),
-      resources: list(statement.resources),
-      notResources: list(statement.not_resources),
-      principals: blocks(statement.principals).map((principal) => ({
-        type: String(principal.type),
-        identifiers: list(principal.identifiers),
-      })),
-      notPrincipals: blocks(statement.not_principals).map((principal) => ({
-        type: String(principal.type),
-        identifiers: list(principal.identifiers),
-      })),
-      conditions: blocks(statement.condition).map((condition) => ({
-        test: String(condition.test),
-        variable: String(condition.variable),
-        values: list(condition.values),
-      })),
-    });
+  const read = (values: unknown): NormalizedStatement[][] | undefined => {
+    const documents = list(values, stack).map((value) => readPolicy(value, stack, seen).statements);
+    return documents.every((statements) => statements !== undefined)
+      ? (documents as NormalizedStatement[][])
+      : undefined;
+  };
+  const sources = read(document.body.source_policy_documents);
+  const overrides = read(document.body.override_policy_documents);
+  if (sources === undefined || overrides === undefined) return undefined;
+  const own = blocks(document.body.statement).map((statement): NormalizedStatement => ({
+    sid: statement.sid,
+    effect: effectOf(statement.effect),
+    actions: list(statement.actions, stack),
+    notActions: list(statement.not_actions, stack),
+    resources: list(statement.resources, stack),
+    notResources: list(statement.not_resources, stack),
+    principals: blocks(statement.principals).map((principal) => ({
+      type: String(principal.type),
+      identifiers: list(principal.identifiers, stack),
+    })),
+    notPrincipals: blocks(statement.not_principals).map((principal) => ({
+      type: String(principal.type),
+      identifiers: list(principal.identifiers, stack),
+    })),
+    conditions: blocks(statement.condition).map((condition) => ({
+      test: String(condition.test),
+      variable: String(condition.variable),
+      values: list(condition.values, stack),
+    })),
+  }));
+  return [own, ...overrides].reduce(mergeBySid, sources.flat());
+}
+
+/** `earlier` with each of `later`'s statements replacing the one with its sid, or added after them. */
+function mergeBySid(earlier: NormalizedStatement[], later: readonly NormalizedStatement[]): NormalizedStatement[] {
+  const merged = [...earlier];
+  for (const statement of later) {
+    const replaced =
+      typeof statement.sid === 'string' && statement.sid !== ''
+        ? merged.findIndex((candidate) => candidate.sid === statement.sid)
+        : -1;
+    if (replaced >= 0) merged[replaced] = statement;
+    else merged.push(statement);
   }
   return merged;
 }
@@ -205,6 +238,15 @@ function readPolicy(
   stack: SynthesizedStack,
   seen = new Set<string>(),
 ): { statements?: NormalizedStatement[]; document?: Element } {
+  const followed = followLocals(value, stack);
+  if (followed !== value) return readPolicy(followed, stack, seen);
+  // A policy kept as an object in a local or a variable's default, encoded where it is used.
+  const encoded = typeof value === 'string' ? /^\$\{jsonencode\(((?:local|var)\.[\w-]+)\)\}$/.exec(value) : null;
+  if (encoded !== null) {
+    const object = followLocals(`\${${encoded[1]}}`, stack);
+    return typeof object === 'object' && object !== null ? readPolicy(JSON.stringify(object), stack, seen) : {};
+  }
+  if (typeof value === 'object' && value !== null) return {};
   const reference = parseReference(value);
   if (reference !== undefined) {
     const document = stack.get(reference.address);
@@ -217,7 +259,7 @@ function readPolicy(
     return {};
   }
   // JSON text may hold interpolations inside its strings; anything else (`${jsonencode(...)}`) cannot be read.
-  const statements = typeof value === 'string' ? parsePolicyJson(value) : undefined;
+  const statements = typeof value === 'string' ? parsePolicyJson(value, stack) : undefined;
   return statements === undefined ? {} : { statements };
 }
 

@@ -33,6 +33,7 @@ import {
   USE_CONNECTION_ACTIONS,
 } from '../../shared/iam-actions';
 import { pipelineArtifactPrefix } from '../../shared/artifact-store';
+import { ownAccountSources } from '../core/arn';
 import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
 import { Rule } from '../core/rule';
 import { block, blocks, Element, isExpression, parseReference, SynthesizedStack } from '../core/terraform-json';
@@ -131,7 +132,7 @@ function arnSpellings(
   const regions = stack
     .ofType('data.aws_region')
     .flatMap((region) => ['id', 'name', 'region'].map((attribute) => ref(region, attribute)));
-  const accounts = stack.ofType('data.aws_caller_identity').map((account) => ref(account, 'account_id'));
+  const accounts = ownAccountSources('data.aws_caller_identity', stack).map((account) => ref(account, 'account_id'));
   const built = partitionsOf(stack).flatMap((partition) =>
     regions.flatMap((region) =>
       accounts.map((account) => `arn:${partition}:${service}:${region}:${account}:${resource(name)}`),
