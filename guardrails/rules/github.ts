@@ -1,9 +1,11 @@
 import { globMatches } from '../core/glob';
 import { Rule, simpleRule } from '../core/rule';
-import { block, blocks, Element, isExpression, isTrue, SynthesizedStack } from '../core/terraform-json';
+import { block, blocks, Element, isExpression, isTrue, parseReference, SynthesizedStack } from '../core/terraform-json';
 
 const REPOSITORY = ['github_repository'];
 const GITHUB_WEBHOOKS = ['github_repository_webhook', 'github_organization_webhook'];
+/** Repository roles that can push ("Repository roles for an organization", GitHub Docs). */
+const WRITE_PERMISSIONS = ['push', 'maintain', 'admin'];
 
 /** The default branch a repository gets from a `github_branch_default` in the stack, when it is written literally. */
 function defaultBranch(repository: Element, stack: SynthesizedStack): { element?: Element; name?: string } {
@@ -232,5 +234,79 @@ export const GITHUB_RULES: readonly Rule[] = [
         .map(
           () => 'required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes',
         ),
+  },
+  {
+    id: 'CIP_GIT_4',
+    name: "Write access to the repository comes from the organization's teams, not from the pipeline's configuration",
+    explanation:
+      'A collaborator added here, a team given admin, or a deploy key that can push all change who may write to ' +
+      'the code the pipeline builds and deploys, in a file reviewers read as pipeline plumbing. Outside ' +
+      "collaborators are not bound by the organization's membership policies, admins can change the branch " +
+      'protection, and a deploy key is tied to no person ("Repository roles for an organization", "Managing deploy ' +
+      'keys", GitHub Docs).',
+    targets: [
+      'github_repository_collaborator',
+      'github_repository_collaborators',
+      'github_team_repository',
+      'github_repository_deploy_key',
+    ],
+    fix:
+      "grant access through the organization's teams, outside this configuration; keep deploy keys read_only, or " +
+      'suppress CIP_GIT_4 with the reason',
+    check: ({ type, body }) => {
+      if (type === 'github_repository_deploy_key')
+        return body.read_only === false || body.read_only === 'false'
+          ? [`deploy key ${JSON.stringify(body.title ?? '')} can push (read_only = false), tied to no person`]
+          : [];
+      if (type === 'github_team_repository')
+        return ['admin', 'maintain'].includes(String(body.permission))
+          ? [`gives team ${JSON.stringify(body.team_id)} ${body.permission}, which can change the branch protection`]
+          : [];
+      const grants =
+        type === 'github_repository_collaborator'
+          ? [{ who: `user ${JSON.stringify(body.username)}`, permission: body.permission ?? 'push' }]
+          : [
+              ...blocks(body.user).map((user) => ({
+                who: `user ${JSON.stringify(user.username)}`,
+                permission: user.permission ?? 'push',
+              })),
+              ...blocks(body.team).map((team) => ({
+                who: `team ${JSON.stringify(team.team_id)}`,
+                permission: team.permission ?? 'pull',
+              })),
+            ];
+      return grants
+        .filter(
+          ({ who, permission }) =>
+            WRITE_PERMISSIONS.includes(String(permission)) && (who.startsWith('user') || permission !== 'push'),
+        )
+        .map(({ who, permission }) => `gives ${who} ${permission} access to the repository`);
+    },
+  },
+  {
+    id: 'CIP_GIT_5',
+    name: "Repository webhooks deliver only to the pipeline's own endpoints",
+    explanation:
+      "A webhook sends each event it subscribes to, with the repository's names, commits and authors, to its URL; " +
+      'one added to an outside URL leaks them, and with pull_request events it tells an outsider of every change ' +
+      'before review ("Webhook events and payloads", GitHub Docs). The pipeline\'s webhooks deliver to its ' +
+      'CodePipeline or CodeBuild webhook, which the stack creates.',
+    targets: GITHUB_WEBHOOKS,
+    fix:
+      "point the webhook at the stack's aws_codepipeline_webhook (url) or aws_codebuild_webhook (payload_url); " +
+      'anything else belongs outside this configuration, or needs a suppression that says why',
+    check: ({ body }, stack) => {
+      const url = block(body.configuration).url;
+      const target = stack.resolve(url);
+      const own =
+        (target?.type === 'aws_codepipeline_webhook' && parseReference(url)?.attribute === 'url') ||
+        (target?.type === 'aws_codebuild_webhook' && parseReference(url)?.attribute === 'payload_url');
+      return own
+        ? []
+        : [
+            `delivers ${JSON.stringify(body.events ?? [])} events to ${JSON.stringify(url)}, not to a webhook of the ` +
+              'pipeline',
+          ];
+    },
   },
 ];

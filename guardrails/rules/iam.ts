@@ -41,6 +41,16 @@ function serviceWildcardRule(id: string, service: string, label: string, explana
   });
 }
 
+/** IAM users and the long-lived credentials of users ("IAM resource types", AWS provider documentation). */
+const IAM_USER_TYPES = [
+  'aws_iam_user',
+  'aws_iam_access_key',
+  'aws_iam_user_login_profile',
+  'aws_iam_service_specific_credential',
+  'aws_iam_signing_certificate',
+  'aws_iam_user_ssh_key',
+];
+
 export const IAM_RULES: readonly Rule[] = [
   {
     id: 'CIP_IAM_1',
@@ -214,4 +224,21 @@ export const IAM_RULES: readonly Rule[] = [
         : undefined;
     },
   }),
+  {
+    id: 'CIP_IAM_14',
+    name: 'No IAM users or long-lived credentials: the pipeline acts through roles',
+    explanation:
+      "An IAM user's access keys and passwords do not expire, so once copied they work until someone notices, and a " +
+      'key created by Terraform is written into the state. AWS asks workloads to use roles with temporary ' +
+      'credentials instead ("Require workloads to use temporary credentials with IAM roles to access AWS", IAM User ' +
+      'Guide, Security best practices); every service here acts through its role.',
+    targets: IAM_USER_TYPES,
+    fix: 'remove the user or credential; give the service a role (ServiceRole), and people access through SSO roles',
+    check: (element) => [
+      element.type === 'aws_iam_user'
+        ? 'creates an IAM user, whose credentials never expire'
+        : `creates ${element.type.replace(/^aws_iam_/, '').replace(/_/g, ' ')} for an IAM user: a long-lived ` +
+          'credential, kept in the state',
+    ],
+  },
 ];

@@ -2,6 +2,7 @@ import { Rule } from '../core/rule';
 import { CLOUDWATCH_LOGS_RULES } from './cloudwatch-logs';
 import { CODEBUILD_RULES } from './codebuild';
 import { CODEPIPELINE_RULES } from './codepipeline';
+import { CROSS_ACCOUNT_RULES } from './cross-account';
 import { ECR_RULES } from './ecr';
 import { GITHUB_RULES } from './github';
 import { IAM_RULES } from './iam';
@@ -20,6 +21,7 @@ import { TERRAFORM_RULES } from './terraform';
 export * from './cloudwatch-logs';
 export * from './codebuild';
 export * from './codepipeline';
+export * from './cross-account';
 export * from './ecr';
 export * from './github';
 export * from './iam';
@@ -49,6 +51,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...MANAGED_POLICY_RULES,
   ...TRUST_RULES,
   ...RESOURCE_POLICY_RULES,
+  ...CROSS_ACCOUNT_RULES,
   ...SECRET_RULES,
   ...GITHUB_RULES,
   ...TERRAFORM_RULES,

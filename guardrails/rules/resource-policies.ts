@@ -13,6 +13,7 @@
  * that is meant.
  */
 import { describePrincipal, hasWildcard, isOwnAccountId, parseArn } from '../core/arn';
+import { globMatches } from '../core/glob';
 import { Condition, NormalizedStatement, POLICY_ATTRIBUTES } from '../core/policy-document';
 import { Rule } from '../core/rule';
 import { statementRule } from '../core/statement-rule';
@@ -42,6 +43,45 @@ export function pinsToOwnAccount(condition: Condition, stack: SynthesizedStack):
     });
   }
   return false;
+}
+
+/**
+ * Condition keys a service documents in place of aws:SourceAccount and aws:SourceArn for its grants, by service
+ * principal (`*` for any region's): CloudWatch Logs names the log group in the key's encryption context ("Encrypt
+ * log data in CloudWatch Logs using AWS Key Management Service", CloudWatch Logs User Guide); CodeStar Notifications
+ * uses a topic's key only through SNS ("Configure Amazon SNS topics for notifications", Developer Tools console User
+ * Guide).
+ */
+const DOCUMENTED_PINS: Record<string, { key: string; pins(value: string, stack: SynthesizedStack): boolean }> = {
+  'logs.*.amazonaws.com': {
+    key: 'kms:encryptioncontext:aws:logs:arn',
+    pins: (value, stack) => {
+      const arn = parseArn(value);
+      return arn !== undefined && isOwnAccountId(arn.account, stack);
+    },
+  },
+  'codestar-notifications.amazonaws.com': {
+    key: 'kms:viaservice',
+    pins: (value) => /^sns\.[^.]+\.amazonaws\.com$/.test(shapeOf(value)),
+  },
+};
+
+/** A value with each interpolation as one name part (`logs.${data.aws_region.r.id}.amazonaws.com` as `logs.0.…`). */
+const shapeOf = (text: string) => text.replace(/\$\{[^}]*\}/g, '0');
+
+/** Whether `condition` pins `service`'s grant to this account: the global keys, or the key the service documents. */
+function pinsService(service: string, condition: Condition, stack: SynthesizedStack): boolean {
+  if (pinsToOwnAccount(condition, stack)) return true;
+  const documented = Object.entries(DOCUMENTED_PINS).find(([principal]) =>
+    globMatches(principal, shapeOf(service)),
+  )?.[1];
+  return (
+    documented !== undefined &&
+    condition.variable.toLowerCase() === documented.key &&
+    !condition.test.toLowerCase().includes('not') &&
+    condition.values.length > 0 &&
+    condition.values.every((value) => documented.pins(value, stack))
+  );
 }
 
 /** The principals of a statement that mean anyone: `*`, `AWS: "*"`, or an ARN with a wildcard account. */
@@ -165,6 +205,30 @@ export const RESOURCE_POLICY_RULES: readonly Rule[] = [
       const outside = outsidePrincipals(statement, stack, { skipAnyAccount: true });
       return outside.length > 0
         ? `allows ${outside.join(', ')}: not this stack's account (data.aws_caller_identity)`
+        : undefined;
+    },
+  }),
+  statementRule({
+    id: 'CIP_IAM_15',
+    name: 'Resource policies pin the services they grant to this account (confused deputy)',
+    explanation:
+      'A bucket, topic or key policy that grants a service principal with no condition lets the service act on the ' +
+      "resource for any account's request: another account's notification rule, log group or pipeline can make the " +
+      'service write to, read or encrypt with it. AWS asks for aws:SourceAccount or aws:SourceArn on such grants ' +
+      '("The confused deputy problem", IAM User Guide), or the key a service documents in their place.',
+    uses: ['resource'],
+    targets: RESOURCE_TARGETS,
+    fix:
+      "add a condition on aws:SourceAccount (the stack's account) or aws:SourceArn (the resource of this account " +
+      'that uses it), as FailureNotifications and EncryptionKey write them',
+    offending: (statement, { stack }) => {
+      const unpinned = statement.principals
+        .filter((principal) => principal.type === 'Service')
+        .flatMap((principal) => principal.identifiers)
+        .filter((service) => !statement.conditions.some((condition) => pinsService(service, condition, stack)));
+      return unpinned.length > 0
+        ? `grants ${unpinned.join(', ')} with no condition that pins it to this stack's account (aws:SourceAccount ` +
+            'or aws:SourceArn)'
         : undefined;
     },
   }),

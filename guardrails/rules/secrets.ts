@@ -131,15 +131,42 @@ const REFERENCE_VARIABLE_TYPES = ['SECRETS_MANAGER', 'PARAMETER_STORE'];
  */
 const SECRET_REFERENCE_PATHS = [/registry_credential(\[\d+\])?\.credential$/];
 
+/** The secrets a text shows as it is: token formats and passwords in URLs, as the kinds a message names. */
+function secretKinds(text: string): string[] {
+  const kinds = ANY_TOKEN_FORMAT.test(text)
+    ? TOKEN_FORMATS.filter(({ pattern }) => pattern.test(text)).map(({ kind }) => kind)
+    : [];
+  // Every URL has "://"; the pattern's own scan is slow on long strings without one.
+  if (text.includes('://') && URL_CREDENTIALS.test(text)) kinds.push('a URL with a password in it (user:password@)');
+  return kinds;
+}
+
+/** Runs of the base64 alphabet long enough to hide a credential (RFC 4648, section 4). */
+const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
+
+/**
+ * The secrets base64 hides in a text: a token or URL password in what a run decodes to, or, under the name `auth`,
+ * a `user:password` pair, which is how a Docker config.json keeps a registry login ("docker login": credential
+ * stores, Docker docs).
+ */
+function encodedSecretKinds(text: string, name: string | undefined): string[] {
+  const kinds: string[] = [];
+  for (const [run] of text.matchAll(BASE64_RUN)) {
+    const decoded = Buffer.from(run, 'base64').toString('utf8');
+    if (!/^[\x20-\x7e\t\r\n]+$/.test(decoded)) continue;
+    const found = secretKinds(decoded);
+    if (found.length === 0 && name?.toLowerCase() === 'auth' && /^[^\s:]+:\S+$/.test(decoded))
+      found.push('a registry login (user:password)');
+    kinds.push(...found.map((kind) => `${kind}, base64-encoded`));
+  }
+  return kinds;
+}
+
 /** What is wrong with one string at `path` whose name (attribute, map key or variable name) is `name`. */
 function stringProblems(value: string, path: string, name: string | undefined, into: string[]): void {
   const before = into.length;
-  if (ANY_TOKEN_FORMAT.test(value)) {
-    for (const { kind, pattern } of TOKEN_FORMATS) if (pattern.test(value)) into.push(`${path} holds ${kind}`);
-  }
-  // Every URL has "://"; the pattern's own scan is slow on long strings without one.
-  if (value.includes('://') && URL_CREDENTIALS.test(value))
-    into.push(`${path} holds a URL with a password in it (user:password@)`);
+  const kinds = secretKinds(value);
+  for (const kind of kinds.length > 0 ? kinds : encodedSecretKinds(value, name)) into.push(`${path} holds ${kind}`);
   if (
     into.length === before &&
     name !== undefined &&

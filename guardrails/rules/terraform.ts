@@ -1,8 +1,8 @@
-import { Rule } from '../core/rule';
+import { ANY_ELEMENT, Rule } from '../core/rule';
 import { TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
-import { isTrue } from '../core/terraform-json';
+import { block, blocks, Element, isTrue, SynthesizedStack } from '../core/terraform-json';
 
-export const TERRAFORM_RULES: readonly Rule[] = [
+const BACKEND_RULES: readonly Rule[] = [
   {
     id: 'CIP_TF_1',
     name: 'Pipeline stacks keep their state in S3, encrypted and locked',
@@ -63,4 +63,203 @@ export const TERRAFORM_RULES: readonly Rule[] = [
           ];
     },
   },
+];
+
+// --- Providers and backends (CIP_TF_3) -----------------------------------------------------------------------------
+
+/** Settings that turn off verification of the server's TLS certificate (aws provider, s3 and http backends). */
+const TLS_OFF = ['insecure', 'skip_cert_verification'];
+
+/**
+ * Settings that skip a check the aws provider or the s3 backend makes before acting ("AWS Provider" and "Backend
+ * Type: s3" documentation): the credentials against STS, the region against the known ones, the account ID, the
+ * checksum of what S3 stores.
+ */
+const SKIPPED_CHECKS = [
+  'skip_credentials_validation',
+  'skip_region_validation',
+  'skip_requesting_account_id',
+  'skip_s3_checksum',
+];
+
+/** URL settings that are allowed plain HTTP: the instance metadata service is HTTP by design, proxies tunnel TLS. */
+const PLAIN_HTTP_ALLOWED = /metadata|proxy/;
+
+/** Credentials written as settings: the deployer's own (environment, profile, SSO) are meant to be used. */
+const CREDENTIALS = ['access_key', 'secret_key', 'token'];
+
+/** Every string setting of a provider or backend body with the path that leads to it, blocks flattened. */
+function settings(body: Record<string, any>, prefix = ''): [string, unknown][] {
+  return Object.entries(body)
+    .filter(([key]) => key !== '//')
+    .flatMap(([key, value]): [string, unknown][] => {
+      const path = `${prefix}${key}`;
+      if (Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null))
+        return value.flatMap((item) => settings(item, `${path}.`));
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return settings(value, `${path}.`);
+      return [[path, value]];
+    });
+}
+
+/** The account a role ARN names, when it is written literally. */
+const literalAccountOf = (roleArn: unknown) =>
+  typeof roleArn === 'string' ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(roleArn)?.[1] : undefined;
+
+/**
+ * What is wrong with how a provider or backend reaches its service: TLS off, plain HTTP, skipped checks, credentials
+ * in the configuration, a role assumed in an account that `allowed_account_ids` does not name.
+ */
+export function connectionProblems(kind: string, body: Record<string, any>, allowedAccounts: readonly string[]) {
+  const problems: string[] = [];
+  for (const [path, value] of settings(body)) {
+    const name = path.split('.').pop()!;
+    if (TLS_OFF.includes(name) && isTrue(value))
+      problems.push(`${kind} sets ${path} = true, which turns off verification of the server's TLS certificate`);
+    if (SKIPPED_CHECKS.includes(name) && isTrue(value)) problems.push(`${kind} sets ${path} = true`);
+    if (typeof value === 'string' && /^http:\/\//i.test(value) && !PLAIN_HTTP_ALLOWED.test(path))
+      problems.push(`${kind} sends ${path} over plain HTTP (${value})`);
+    if (CREDENTIALS.includes(name) && typeof value === 'string' && value !== '')
+      problems.push(`${kind} sets ${path}: credentials written in the configuration, not the deployer's own`);
+  }
+  for (const assume of [...blocks(body.assume_role), ...blocks(body.assume_role_with_web_identity)]) {
+    const account = literalAccountOf(assume.role_arn);
+    if (account !== undefined && !allowedAccounts.includes(account))
+      problems.push(
+        `${kind} assumes ${assume.role_arn}, in account ${account}, which no allowed_account_ids of the ` +
+          `configuration names`,
+      );
+  }
+  return problems;
+}
+
+/** The accounts the stack's aws providers are limited to (`allowed_account_ids`). */
+const allowedAccounts = (stack: SynthesizedStack) =>
+  stack
+    .ofType('provider')
+    .filter((provider) => provider.address === 'provider.aws' || provider.address.startsWith('provider.aws.'))
+    .flatMap((provider) => (Array.isArray(provider.body.allowed_account_ids) ? provider.body.allowed_account_ids : []))
+    .map(String);
+
+const CONNECTION_RULE: Rule = {
+  id: 'CIP_TF_3',
+  name: "Providers and backends reach their services over verified TLS, with the deployer's credentials",
+  explanation:
+    'Whoever deploys hands the providers and the backend their credentials and the whole state. With TLS ' +
+    'verification off or a plain-HTTP endpoint, anyone on the path reads and changes both; skipped checks hide a ' +
+    'wrong account or region until apply; keys written in the configuration are in Git and the state; and a role ' +
+    'assumed in an account the configuration does not name moves the deploy there ("AWS Provider": ' +
+    'authentication, endpoints, allowed_account_ids; "Backend Type: s3", Terraform documentation).',
+  targets: ['provider', TERRAFORM_BLOCK_ADDRESS],
+  fix:
+    'remove the setting: use https endpoints, keep verification and checks on, let credentials come from the ' +
+    "deployer's environment or profile, and name every account a role is assumed in under allowed_account_ids",
+  check: (element, stack) => {
+    if (element.type === 'provider')
+      return connectionProblems(`provider ${element.address}`, element.body, allowedAccounts(stack));
+    return Object.entries(element.body.backend ?? {}).flatMap(([type, body]) =>
+      connectionProblems(`the ${type} backend`, block(body), allowedAccounts(stack)),
+    );
+  },
+};
+
+// --- Code on the deployer's machine (CIP_TF_4) ----------------------------------------------------------------------
+
+/**
+ * What runs on, or reaches out from, the machine that plans and applies: provisioners, the `external` data source's
+ * program, and the `http` data source's request, whose answer feeds the configuration.
+ */
+export function deployerMachineProblems(element: Element): string[] {
+  const problems = blocks(element.body.provisioner).flatMap((provisioner) =>
+    Object.keys(provisioner).map(
+      (type) =>
+        `runs a ${type} provisioner${type === 'local-exec' ? " on the deployer's machine" : ' from it'}, with ` +
+        "the deployer's credentials, when it is created",
+    ),
+  );
+  if (element.type === 'data.external') {
+    const program = Array.isArray(element.body.program) ? String(element.body.program[0]) : 'a program';
+    problems.push(`runs ${program} on the deployer's machine at every plan, and feeds the configuration its output`);
+  }
+  if (element.type === 'data.http')
+    problems.push(
+      `fetches ${String(element.body.url)} from the deployer's machine at every plan, and feeds the configuration ` +
+        'the answer',
+    );
+  return problems;
+}
+
+const DEPLOYER_MACHINE_RULE: Rule = {
+  id: 'CIP_TF_4',
+  name: "Nothing runs on the deployer's machine, and nothing from outside feeds the configuration",
+  explanation:
+    'A provisioner or an `external` data source runs whatever its command says, on the laptop or runner that ' +
+    "deploys, with the deployer's AWS and GitHub credentials in its environment; an `http` data source lets " +
+    'whoever controls the URL change what is planned. A change to the infrastructure code can hide either in a ' +
+    'pull request. Terraform calls provisioners "a last resort" ("Provisioners", Terraform documentation).',
+  targets: [ANY_ELEMENT],
+  fix:
+    'remove the provisioner or data source: build in CodeBuild, keep inputs in the configuration, and read AWS ' +
+    'through its data sources; where one is truly needed, suppress CIP_TF_4 on it with the reason',
+  check: deployerMachineProblems,
+};
+
+// --- Durability of state (CIP_TF_5) ---------------------------------------------------------------------------------
+
+/** Days of noncurrent state versions kept at least: a bad apply noticed within a month can still be rolled back. */
+export const MIN_STATE_HISTORY_DAYS = 30;
+
+/** The buckets the stacks checked together keep their state in (their s3 backends' `bucket`). */
+const stateBuckets = (stacks: readonly SynthesizedStack[]) =>
+  new Set(
+    stacks.flatMap((stack) => {
+      const bucket = stack.get(TERRAFORM_BLOCK_ADDRESS)?.body.backend?.s3?.bucket;
+      return typeof bucket === 'string' ? [bucket] : [];
+    }),
+  );
+
+/** What lets state versions go: force_destroy, no prevent_destroy, and lifecycle rules that expire them. */
+export function stateDurabilityProblems(bucket: Element, stack: SynthesizedStack, app?: readonly SynthesizedStack[]) {
+  const name = bucket.body.bucket;
+  if (typeof name !== 'string' || !stateBuckets(app ?? [stack]).has(name)) return [];
+  const problems: string[] = [];
+  if (isTrue(bucket.body.force_destroy))
+    problems.push(`state bucket ${name} sets force_destroy = true: a destroy deletes every state version with it`);
+  if (!isTrue(block(bucket.body.lifecycle).prevent_destroy))
+    problems.push(`state bucket ${name} does not set lifecycle.prevent_destroy: a plan may replace or destroy it`);
+  for (const configuration of stack.attachedTo(bucket, 'aws_s3_bucket_lifecycle_configuration', 'bucket')) {
+    for (const rule of blocks(configuration.body.rule).filter((candidate) => candidate.status !== 'Disabled')) {
+      const expiration = block(rule.expiration);
+      if (expiration.days !== undefined || expiration.date !== undefined)
+        problems.push(`state bucket ${name}: lifecycle rule ${String(rule.id)} expires the current state objects`);
+      const days = Number(block(rule.noncurrent_version_expiration).noncurrent_days);
+      if (Number.isFinite(days) && days < MIN_STATE_HISTORY_DAYS)
+        problems.push(
+          `state bucket ${name}: lifecycle rule ${String(rule.id)} keeps earlier state versions ${days} days, ` +
+            `fewer than ${MIN_STATE_HISTORY_DAYS}`,
+        );
+    }
+  }
+  return problems;
+}
+
+const STATE_DURABILITY_RULE: Rule = {
+  id: 'CIP_TF_5',
+  name: 'The state bucket keeps every state and its history',
+  explanation:
+    "The state bucket holds every stack's state; its versions are the only way back from a bad apply or a " +
+    'deleted state ("Backend Type: s3" recommends versioning for state recovery, Terraform documentation). ' +
+    'force_destroy lets a destroy delete them all, a missing prevent_destroy lets a plan replace the bucket, and ' +
+    'a lifecycle rule that expires current objects or keeps too little history deletes them over time.',
+  targets: ['aws_s3_bucket'],
+  fix:
+    "keep StateBootstrapStack's bucket as it writes it: force_destroy false, prevent_destroy true, noncurrent " +
+    `versions kept at least ${MIN_STATE_HISTORY_DAYS} days and current objects never expired`,
+  check: stateDurabilityProblems,
+};
+
+export const TERRAFORM_RULES: readonly Rule[] = [
+  ...BACKEND_RULES,
+  CONNECTION_RULE,
+  DEPLOYER_MACHINE_RULE,
+  STATE_DURABILITY_RULE,
 ];
