@@ -236,3 +236,56 @@ describe('policies read as Terraform reads them', () => {
     expect(all(json).filter((finding) => finding.includes('caller_identity.shared'))).toEqual([]);
   });
 });
+
+describe('CIP_IAM_17: the services a trust or resource policy names are those the stack needs', () => {
+  const problems = (json: Record<string, any>) =>
+    checkStack(json as TerraformJson)
+      .findings.filter((finding) => finding.ruleId === 'CIP_IAM_17')
+      .map((finding) => finding.problem);
+  const keyPolicy = (json: Record<string, any>) => json.data.aws_iam_policy_document.ci_key_policy_CA481FC0;
+
+  test('a service no resource of the stack needs on the key, even pinned to this account', () => {
+    const json = golden();
+    keyPolicy(json).statement.push({
+      sid: 'EventBridge',
+      effect: 'Allow',
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: ['*'],
+      principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+      condition: [
+        {
+          test: 'StringEquals',
+          variable: 'aws:SourceAccount',
+          values: ['${data.aws_caller_identity.aws-context_account_8AB0A92B.account_id}'],
+        },
+      ],
+    });
+    expect(problems(json)).toEqual([
+      expect.stringMatching(
+        /statement "EventBridge" .* grants events\.amazonaws\.com, which nothing in the stack needs on/,
+      ),
+    ]);
+  });
+
+  test('a needed service given more actions than it needs', () => {
+    const json = golden();
+    const notifications = keyPolicy(json).statement.find(
+      (statement: any) => statement.sid === 'CodeStarNotificationsPublishToEncryptedTopics',
+    );
+    notifications.actions = ['kms:*'];
+    expect(problems(json)).toEqual([
+      expect.stringMatching(
+        /grants codestar-notifications\.amazonaws\.com beyond what a notified topic needs: kms:\* \(/,
+      ),
+    ]);
+  });
+
+  test("a key no log group uses has no business with CloudWatch Logs; the product's key has", () => {
+    const json = golden();
+    for (const group of Object.values<any>(json.resource.aws_cloudwatch_log_group)) delete group.kms_key_id;
+    expect(problems(json)).toEqual([
+      expect.stringMatching(/grants logs\.\$\{data\.aws_region\.\S+\}\.amazonaws\.com, which nothing/),
+    ]);
+    expect(problems(golden())).toEqual([]);
+  });
+});

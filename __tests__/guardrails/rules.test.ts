@@ -822,6 +822,17 @@ const CASES: readonly RuleCase[] = [
       /^delivers \["push"\] events to "https:\/\/hooks\.example\.net\/collect", not to a webhook of the pipeline$/,
   },
   {
+    rule: 'CIP_IAM_17',
+    path: 'ci/build/role/role',
+    // EC2 added to the build role's trust: instances could act with the build's permissions.
+    failing: override('build/role/trust', 'statement.0.principals.0.identifiers', [
+      'codebuild.amazonaws.com',
+      'ec2.amazonaws.com',
+    ]),
+    message:
+      /^role ci-app\/ci\/build\/role\/role trusts ec2\.amazonaws\.com, but only codebuild\.amazonaws\.com use it/,
+  },
+  {
     rule: 'CIP_IAM_13',
     path: 'ci/build/role/role',
     // Every action of KMS where the build needs four, as an escape hatch written in a hurry would grant it.

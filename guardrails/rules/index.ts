@@ -7,7 +7,7 @@ import { ECR_RULES } from './ecr';
 import { GITHUB_RULES } from './github';
 import { IAM_RULES } from './iam';
 import { KMS_RULES } from './kms';
-import { LEAST_PRIVILEGE_RULE } from './least-privilege';
+import { LEAST_PRIVILEGE_RULE, PRINCIPALS_RULE } from './least-privilege';
 import { MANAGED_POLICY_RULES } from './managed-policies';
 import { RESOURCE_POLICY_RULES } from './resource-policies';
 import { SECRET_RULES } from './secrets';
@@ -57,4 +57,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...TERRAFORM_RULES,
   ...PERMISSION_RULES,
   LEAST_PRIVILEGE_RULE,
+  PRINCIPALS_RULE,
 ];

@@ -7,10 +7,19 @@
  * `kms:*`, `iam:Put*`, `*:*`, StartBuild on another project, writes to another
  * pipeline's artifacts and every secret's value are all the same finding.
  */
-import { grantsBeyond, Need } from '../iam/least-privilege';
-import { CATALOG_VERSION } from '../iam/catalog';
+import {
+  CODESTAR_NOTIFICATIONS_PRINCIPAL,
+  LOGS_KEY_ACTIONS,
+  NOTIFICATION_KEY_ACTIONS,
+  NOTIFICATION_PUBLISH_ACTIONS,
+} from '../../shared/iam-actions';
+import { globMatches } from '../core/glob';
+import { policiesAt } from '../core/policy-document';
 import { Rule } from '../core/rule';
-import { Element, SynthesizedStack } from '../core/terraform-json';
+import { locate } from '../core/statement-rule';
+import { blocks, Element, SynthesizedStack } from '../core/terraform-json';
+import { CATALOG_VERSION } from '../iam/catalog';
+import { grantsBeyond, Need } from '../iam/least-privilege';
 import { codeBuildNeeds, pipelineNeeds, rolePolicies, ServiceNeeds } from './permissions';
 
 /** What each service that uses `role` in the stack does with it: its CodeBuild projects and pipelines. */
@@ -70,4 +79,140 @@ export const LEAST_PRIVILEGE_RULE: Rule = {
     "grant through the constructs' grant* methods, which grant exactly what the service needs; or, where a build " +
     'truly needs more, suppress CIP_IAM_13 on the role with the reason',
   check: privilegeBeyondNeed,
+};
+
+// --- Principals of trust and resource policies (CIP_IAM_17) ---------------------------------------------------------
+
+/** What one service needs of a resource through its resource policy. */
+interface ServiceGrant {
+  /** The service principal, `*` standing for a region (`logs.*.amazonaws.com`). */
+  readonly service: string;
+  readonly actions: readonly string[];
+  /** Why the stack needs it, for the message. */
+  readonly because: string;
+}
+
+/** The key a `kms_key_id` or `kms_master_key_id` names: the key itself, or the key of an alias of the stack. */
+function keyNamed(value: unknown, stack: SynthesizedStack): Element | undefined {
+  const alias = stack.resolve(value, 'aws_kms_alias');
+  return stack.resolve(alias === undefined ? value : alias.body.target_key_id, 'aws_kms_key');
+}
+
+/** The topics of the stack that a notification rule targets. */
+const notifiedTopics = (stack: SynthesizedStack) =>
+  stack
+    .ofType('aws_codestarnotifications_notification_rule')
+    .flatMap((rule) => blocks(rule.body.target))
+    .map((target) => stack.resolve(target.address, 'aws_sns_topic'))
+    .filter((topic): topic is Element => topic !== undefined);
+
+/**
+ * What services need of a key, topic or bucket through its policy, as the stack uses it: CloudWatch Logs a key that
+ * encrypts a log group, CodeStar Notifications a topic it notifies and that topic's key, S3 server access logging the
+ * bucket it delivers to ("Enable server access logging": the logging service principal, S3 User Guide).
+ */
+function serviceGrants(resource: Element, stack: SynthesizedStack): ServiceGrant[] {
+  if (resource.type === 'aws_kms_key') {
+    const grants: ServiceGrant[] = [];
+    if (stack.ofType('aws_cloudwatch_log_group').some((group) => keyNamed(group.body.kms_key_id, stack) === resource))
+      grants.push({ service: 'logs.*.amazonaws.com', actions: LOGS_KEY_ACTIONS, because: 'a log group' });
+    if (notifiedTopics(stack).some((topic) => keyNamed(topic.body.kms_master_key_id, stack) === resource))
+      grants.push({
+        service: CODESTAR_NOTIFICATIONS_PRINCIPAL,
+        actions: NOTIFICATION_KEY_ACTIONS,
+        because: 'a notified topic',
+      });
+    return grants;
+  }
+  if (resource.type === 'aws_sns_topic')
+    return notifiedTopics(stack).includes(resource)
+      ? [{ service: CODESTAR_NOTIFICATIONS_PRINCIPAL, actions: NOTIFICATION_PUBLISH_ACTIONS, because: 'a rule' }]
+      : [];
+  if (resource.type === 'aws_s3_bucket')
+    return stack
+      .ofType('aws_s3_bucket_logging')
+      .some((logging) => stack.resolve(logging.body.target_bucket) === resource)
+      ? [{ service: 'logging.s3.amazonaws.com', actions: ['s3:PutObject'], because: 'access logging' }]
+      : [];
+  return [];
+}
+
+/** The key, topic or bucket whose policy `holder` attaches (itself, or the resource its policy resource names). */
+function policyResource(holder: Element, stack: SynthesizedStack): Element | undefined {
+  const attribute = { aws_kms_key_policy: 'key_id', aws_sns_topic_policy: 'arn', aws_s3_bucket_policy: 'bucket' }[
+    holder.type as 'aws_kms_key_policy'
+  ];
+  return attribute === undefined ? holder : stack.resolve(holder.body[attribute]);
+}
+
+/** A service principal with each interpolation as one name part (`logs.${data.aws_region.r.id}.amazonaws.com`). */
+const serviceShape = (service: string) => service.replace(/\$\{[^}]*\}/g, '0');
+
+/** What the statements of `holder`'s resource policies grant services beyond what the stack needs of the resource. */
+export function servicesBeyondNeed(holder: Element, stack: SynthesizedStack): string[] {
+  const resource = policyResource(holder, stack);
+  if (resource === undefined) return [];
+  const grants = serviceGrants(resource, stack);
+  return policiesAt(holder, stack)
+    .filter((policy) => policy.use === 'resource')
+    .flatMap((policy) => (policy.statements ?? []).map((statement, index) => ({ policy, statement, index })))
+    .filter(({ statement }) => statement.effect === 'Allow')
+    .flatMap(({ policy, statement, index }) =>
+      statement.principals
+        .filter((principal) => principal.type === 'Service')
+        .flatMap((principal) => principal.identifiers)
+        .flatMap((service) => {
+          const where = locate(policy, statement, index);
+          const grant = grants.find((candidate) => globMatches(candidate.service, serviceShape(service)));
+          if (grant === undefined)
+            return [`${where} grants ${service}, which nothing in the stack needs on ${resource.path}`];
+          const beyond = grantsBeyond([statement], [{ actions: grant.actions, resources: [...statement.resources] }]);
+          return beyond.map(
+            (excess) => `${where} grants ${service} beyond what ${grant.because} needs: ${excess.grants.join('; ')}`,
+          );
+        }),
+    );
+}
+
+/** The services a role's trust policy lets assume it that none of its uses need. */
+export function trustBeyondNeed(role: Element, stack: SynthesizedStack): string[] {
+  const services = new Set(servicesUsing(role, stack).map((needs) => needs.service));
+  if (services.size === 0) return [];
+  return policiesAt(role, stack)
+    .filter((policy) => policy.use === 'trust')
+    .flatMap((policy) => (policy.statements ?? []).filter((statement) => statement.effect === 'Allow'))
+    .flatMap((statement) => statement.principals.filter((principal) => principal.type === 'Service'))
+    .flatMap((principal) => principal.identifiers)
+    .filter((service) => !services.has(service.toLowerCase()))
+    .map(
+      (service) =>
+        `role ${role.path} trusts ${service}, but only ${[...services].join(' and ')} use it: ${service} could act ` +
+        'with its permissions',
+    );
+}
+
+export const PRINCIPALS_RULE: Rule = {
+  id: 'CIP_IAM_17',
+  name: 'Trust and resource policies name exactly the services that need them',
+  explanation:
+    'A service named in a trust policy can act with the role, and one named in a key, topic or bucket policy can use ' +
+    'the resource for whatever resources of that service ask it to. Each one the stack does not use is access ' +
+    'nobody reviews, and each action beyond what the service needs is more of it ("Apply least-privilege ' +
+    'permissions", IAM User Guide). The services a stack needs are read from it: CodeBuild and CodePipeline for the ' +
+    "roles their projects and pipelines use, CloudWatch Logs for a log group's key, CodeStar Notifications for a " +
+    "notified topic and its key, S3's logging service for an access-log bucket.",
+  targets: [
+    'aws_iam_role',
+    'aws_kms_key',
+    'aws_kms_key_policy',
+    'aws_sns_topic',
+    'aws_sns_topic_policy',
+    'aws_s3_bucket',
+    'aws_s3_bucket_policy',
+  ],
+  fix:
+    'remove the service, or the actions it does not need; a service the stack uses outside these constructs needs a ' +
+    'suppression of CIP_IAM_17 that says what uses it',
+  check: (element, stack) =>
+    element.type === 'aws_iam_role' ? trustBeyondNeed(element, stack) : servicesBeyondNeed(element, stack),
 };
