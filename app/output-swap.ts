@@ -207,10 +207,13 @@ function journalStarted(journal: SwapJournal): boolean {
 
 /**
  * Does every remaining rename, in order, then carries Terraform's files over and removes the old tree. Each step checks
- * the names first, so it may run again.
+ * the names first, so it may run again. Once anything has moved in, every rename out was done before it: the names
+ * out are then the new tree's, and moving them again would take the new tree away (as it did, once the old tree
+ * was gone, before this check).
  */
 function complete(journal: SwapJournal): void {
-  for (const [from, to] of [...journal.out, ...journal.in]) {
+  const moves = journalStarted(journal) ? journal.in : [...journal.out, ...journal.in];
+  for (const [from, to] of moves) {
     if (!present(from) || present(to)) continue;
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.renameSync(from, to);
@@ -227,10 +230,14 @@ function rollBack(journal: SwapJournal, options: { keepStaging: boolean }): void
   finish(journal, options);
 }
 
+/**
+ * Ends a swap: the journal first, since the output directory is whole from here on, then the old and staged trees,
+ * which a kill may leave for the next run's sweep.
+ */
 function finish(journal: SwapJournal, options: { keepStaging: boolean }): void {
+  fs.rmSync(journalPath(journal.outdir), { force: true });
   fs.rmSync(journal.old, { recursive: true, force: true });
   if (!options.keepStaging) fs.rmSync(journal.staging, { recursive: true, force: true });
-  fs.rmSync(journalPath(journal.outdir), { force: true });
 }
 
 /** Moves Terraform's files of each stack in `newRoot` from the same stack in `oldRoot`, where the new tree has none. */

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { journalPath, makeStaging, recover, startSwap, sweep, swapIn } from '../../app/output-swap';
@@ -97,6 +106,23 @@ describe.each([
     }
     renameSync(join(journal.old, 'stacks/kept/.terraform.lock.hcl'), join(outdir, 'stacks/kept/.terraform.lock.hcl'));
     expect(existsSync(join(outdir, 'stacks/kept/.terraform'))).toBe(false);
+    expect(recover(outdir)).toBe('completed');
+    expect(fileTree(outdir)).toEqual(SWAPPED);
+  });
+
+  // The kill test found it (seed 411, under load): the old tree was removed, the journal not yet. Recovery moved
+  // the new tree out again, as if the swap had not started, and removed it with the old one.
+  test('a kill after the old tree is removed, before the journal is, leaves the new tree in place', () => {
+    const { outdir, staging } = prepared(inPlace);
+    const journal = startSwap(outdir, staging, inPlace);
+    for (const [from, to] of [...journal.out, ...journal.in]) {
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(from, to);
+    }
+    for (const name of ['stacks/kept/.terraform', 'stacks/kept/.terraform.lock.hcl'])
+      renameSync(join(journal.old, name), join(outdir, name));
+    rmSync(journal.old, { recursive: true, force: true });
+    if (inPlace) rmSync(staging, { recursive: true, force: true });
     expect(recover(outdir)).toBe('completed');
     expect(fileTree(outdir)).toEqual(SWAPPED);
   });
