@@ -913,7 +913,7 @@ describe('bad input', () => {
     const result = synthesize(valid());
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Guardrails: 3 stacks, \d+ checks, no findings, 4 suppressed with reasons/);
+    expect(result.stdout).toMatch(/^Guardrails: 3 stacks, \d+ checks, no findings, 5 suppressed with reasons/);
   });
 
   test('a state bucket in another region of the same partition is accepted', () => {

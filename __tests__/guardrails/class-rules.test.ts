@@ -1,4 +1,5 @@
 import { checkStack, TerraformJson } from '../../guardrails';
+import { interpolateLocals, SynthesizedStack } from '../../guardrails/core/terraform-json';
 
 /**
  * Each weakness written the many ways Terraform JSON can write it: JSON policy
@@ -1476,5 +1477,116 @@ describe('CIP_IAM_15: service principals in resource policies', () => {
       Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:*:*' } },
     });
     expect(problems(anyAccount, 'CIP_IAM_15')).toEqual([expect.stringMatching(/grants logs\.\$\{data\.aws_region/)]);
+  });
+});
+
+describe("CIP_SEC_2: sensitive arguments, from the provider's schema", () => {
+  test('a database password names its write-only form; a nested token is found through its block', () => {
+    const json = stackOf({
+      aws_db_instance: { db: { identifier: 'db', instance_class: 'db.t4g.micro', password: '${var.db_password}' } },
+      aws_codepipeline_webhook: {
+        w: { name: 'w', authentication: 'GITHUB_HMAC', authentication_configuration: [{ secret_token: '${var.s}' }] },
+      },
+    });
+    expect(problems(json, 'CIP_SEC_2')).toEqual([
+      "aws_db_instance.db: password is sensitive in the provider's schema and not write-only, so Terraform keeps its " +
+        'value in the state and the plan; set password_wo instead',
+      "aws_codepipeline_webhook.w: authentication_configuration.secret_token is sensitive in the provider's schema " +
+        'and not write-only, so Terraform keeps its value in the state and the plan',
+    ]);
+  });
+
+  test('the write-only form, or an argument left out, is no finding', () => {
+    const json = stackOf({
+      aws_db_instance: { db: { identifier: 'db', instance_class: 'db.t4g.micro', password_wo: '${var.db_password}' } },
+      aws_codepipeline_webhook: { w: { name: 'w', authentication: 'UNAUTHENTICATED' } },
+    });
+    expect(problems(json, 'CIP_SEC_2')).toEqual([]);
+  });
+});
+
+describe('CIP_SEC_3: where secret values flow', () => {
+  const SECRET = '${data.aws_secretsmanager_secret_version.token.secret_string}';
+  const flows = (resource: Record<string, Record<string, any>>, extra: Partial<TerraformJson> = {}) =>
+    problems(
+      stackOf(resource, { aws_secretsmanager_secret_version: { token: { secret_id: 'github/token' } } }, extra),
+      'CIP_SEC_3',
+    );
+
+  test('into a tag, a description, an output without sensitive, from a sensitive variable: each found', () => {
+    expect(
+      flows(
+        { aws_s3_bucket: { b: { bucket: 'b', tags: { Token: SECRET } } } },
+        {
+          output: { token: { value: SECRET }, hidden: { value: SECRET, sensitive: true } },
+          variable: { db_password: { type: 'string', sensitive: true } },
+        },
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^aws_s3_bucket\.b: tags\.Token carries data\.aws_secretsmanager_secret_version\.token\.secret_string/,
+      ),
+      expect.stringMatching(
+        /^output\.token: outputs data\.aws_secretsmanager_secret_version\.token\.secret_string without sensitive/,
+      ),
+    ]);
+    expect(
+      problems(
+        stackOf(
+          { aws_sns_topic: { t: { name: 't', display_name: '${var.db_password}' } } },
+          {},
+          {
+            variable: { db_password: { type: 'string', sensitive: true } },
+          },
+        ),
+        'CIP_SEC_3',
+      ),
+    ).toEqual([expect.stringMatching(/^aws_sns_topic\.t: display_name carries var\.db_password/)]);
+    // An SSM parameter's value is sensitive in the provider's schema: made for it.
+    const parameter = stackOf(
+      { aws_ssm_parameter: { p: { name: 'p', type: 'SecureString', value: '${var.db_password}' } } },
+      {},
+      { variable: { db_password: { type: 'string', sensitive: true } } },
+    );
+    expect(problems(parameter, 'CIP_SEC_3')).toEqual([]);
+  });
+
+  test('into arguments made for secrets: sensitive in the schema, write-only, or the GitHub webhook secret', () => {
+    expect(
+      flows({
+        aws_codepipeline_webhook: {
+          w: { name: 'w', authentication: 'GITHUB_HMAC', authentication_configuration: [{ secret_token: SECRET }] },
+        },
+        aws_secretsmanager_secret_version: {
+          v: { secret_id: 's', secret_string_wo: SECRET, secret_string_wo_version: 1 },
+        },
+        github_repository_webhook: {
+          g: { repository: 'app', events: ['push'], configuration: [{ url: 'https://x', secret: SECRET }] },
+        },
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('values inside strings, read as Terraform reads them', () => {
+  test('a provider endpoint held in a local is judged by its value', () => {
+    const json = {
+      locals: { sts: 'http://sts.internal' },
+      provider: { aws: [{ region: 'eu-west-1', endpoints: [{ sts: '${local.sts}' }] }] },
+    } as TerraformJson;
+    expect(problems(json, 'CIP_TF_3')).toEqual([
+      'provider.aws: provider provider.aws sends endpoints.sts over plain HTTP (http://sts.internal)',
+    ]);
+  });
+
+  test('locals and variable defaults inside a string are replaced by what they stand for, further followed', () => {
+    const stack = new SynthesizedStack({
+      locals: { partition: PARTITION, name: '${var.name}' },
+      variable: { name: { type: 'string', default: 'app' }, unset: { type: 'string' } },
+    } as TerraformJson);
+    expect(interpolateLocals('arn:${local.partition}:s3:::b/${local.name}/${var.unset}/*', stack)).toBe(
+      `arn:${PARTITION}:s3:::b/app/\${var.unset}/*`,
+    );
+    expect(interpolateLocals('${local.partition}', stack)).toBe(PARTITION);
   });
 });

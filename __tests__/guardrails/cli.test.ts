@@ -51,7 +51,7 @@ describe('cdktf-ci-guardrails', () => {
     const outdir = synthOutput(stack);
     const result = run([outdir, '--report', join(outdir, 'report.md')]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Guardrails: 1 stack, \d+ checks, no findings, 4 suppressed with reasons\n$/);
+    expect(result.stdout).toMatch(/^Guardrails: 1 stack, \d+ checks, no findings, 5 suppressed with reasons\n$/);
     expect(readFileSync(join(outdir, 'report.md'), 'utf8')).toContain('ci-app');
   });
 

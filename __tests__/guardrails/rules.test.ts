@@ -833,6 +833,34 @@ const CASES: readonly RuleCase[] = [
       /^role ci-app\/ci\/build\/role\/role trusts ec2\.amazonaws\.com, but only codebuild\.amazonaws\.com use it/,
   },
   {
+    rule: 'CIP_SEC_2',
+    path: 'aws_codebuild_source_credential.github',
+    // CodeBuild's account-wide GitHub credential, its token passed in from a variable: the state keeps it.
+    failing: broken('webhook-dockerhub', (stack) =>
+      stack.addOverride('resource.aws_codebuild_source_credential.github', {
+        auth_type: 'PERSONAL_ACCESS_TOKEN',
+        server_type: 'GITHUB',
+        token: '${var.github_token}',
+      }),
+    ),
+    message:
+      /^token is sensitive in the provider's schema and not write-only, so Terraform keeps its value in the state/,
+  },
+  {
+    rule: 'CIP_SEC_3',
+    path: 'ci/pull-request-build/project',
+    // The webhook's HMAC secret handed to the pull-request build as a plain variable: its code can read it.
+    failing: override('pull-request-build/project', 'environment.environment_variable', [
+      {
+        name: 'WEBHOOK_SECRET',
+        type: 'PLAINTEXT',
+        value: '${random_password.ci_webhook_webhook-secret_CAC0D8AE.result}',
+      },
+    ]),
+    message:
+      /^environment\.environment_variable\.value carries random_password\.ci_webhook_webhook-secret_CAC0D8AE\.result/,
+  },
+  {
     rule: 'CIP_IAM_13',
     path: 'ci/build/role/role',
     // Every action of KMS where the build needs four, as an escape hatch written in a hurry would grant it.
@@ -905,6 +933,7 @@ describe('guardrail rules', () => {
     const suppressed = (report: StackReport) =>
       report.suppressed.map((finding) => `${finding.ruleId} ${finding.path}`).sort();
     expect(suppressed(product['webhook-dockerhub'])).toEqual([
+      'CIP_SEC_2 ci-app/ci/webhook/pipeline-webhook',
       'CIP_SM_2 ci-app/ci/webhook/oauth-token',
       'CKV2_AWS_57 ci-app/ci/dockerhub-credentials/secret',
       'CKV_AWS_316 ci-app/ci/build/project',

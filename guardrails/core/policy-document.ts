@@ -6,7 +6,7 @@
  * (a key policy must say `Resource: "*"`; an identity policy should not).
  */
 import { globMatches } from './glob';
-import { blocks, Element, followLocals, parseReference, SynthesizedStack } from './terraform-json';
+import { blocks, Element, followLocals, interpolateLocals, parseReference, SynthesizedStack } from './terraform-json';
 
 /** How a policy is used. */
 export type PolicyUse = 'identity' | 'trust' | 'resource';
@@ -101,7 +101,7 @@ type Locals = Parameters<typeof followLocals>[1];
  * `"*"`). A variable's default is judged as the value, since it is the one the plan uses unless told otherwise.
  */
 function list(value: unknown, locals?: Locals): string[] {
-  const follow = (item: unknown) => (locals === undefined ? item : followLocals(item, locals));
+  const follow = (item: unknown) => (locals === undefined ? item : interpolateLocals(item, locals));
   const followed = follow(value);
   if (followed === undefined || followed === null) return [];
   return (Array.isArray(followed) ? followed : [followed]).flatMap((item) => {

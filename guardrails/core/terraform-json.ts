@@ -94,6 +94,27 @@ export function followLocals(value: unknown, stack: { get(address: string): Elem
   return value;
 }
 
+/**
+ * A string with each interpolation of a local, or of a variable with a default, that stands for a string replaced by
+ * that string, followed further (`arn:${local.partition}:s3:::b` where the local is `${data.aws_partition.p.partition}`
+ * becomes `arn:${data.aws_partition.p.partition}:s3:::b`); a whole reference is followed as {@link followLocals}
+ * follows it, to a list or an object too. Other values as they are.
+ */
+export function interpolateLocals(value: unknown, stack: { get(address: string): Element | undefined }): unknown {
+  const followed = followLocals(value, stack);
+  if (typeof followed !== 'string' || !followed.includes('${')) return followed;
+  let text = followed;
+  for (let depth = 0; depth < 10; depth++) {
+    const next = text.replace(/\$\{((?:local|var)\.[A-Za-z0-9_-]+)\}/g, (whole, address: string) => {
+      const resolved = followLocals(`\${${address}}`, stack);
+      return typeof resolved === 'string' && resolved !== whole ? resolved : whole;
+    });
+    if (next === text) return text;
+    text = next;
+  }
+  return text;
+}
+
 /** Every string in a JSON value, depth first. */
 function strings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);

@@ -16,6 +16,7 @@ import { PERMISSION_RULES } from './permissions';
 import { PULL_REQUEST_BUILD_RULES } from './pull-request-builds';
 import { S3_RULES } from './s3';
 import { SECRETS_MANAGER_RULES } from './secrets-manager';
+import { STATE_SECRET_RULES } from './state-secrets';
 import { TERRAFORM_RULES } from './terraform';
 
 export * from './cloudwatch-logs';
@@ -35,6 +36,7 @@ export * from './permissions';
 export * from './pull-request-builds';
 export * from './s3';
 export * from './secrets-manager';
+export * from './state-secrets';
 export * from './terraform';
 
 /** Every rule, in the order reports list them. */
@@ -53,6 +55,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...RESOURCE_POLICY_RULES,
   ...CROSS_ACCOUNT_RULES,
   ...SECRET_RULES,
+  ...STATE_SECRET_RULES,
   ...GITHUB_RULES,
   ...TERRAFORM_RULES,
   ...PERMISSION_RULES,

@@ -1,6 +1,6 @@
 import { ANY_ELEMENT, Rule } from '../core/rule';
 import { TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
-import { block, blocks, Element, isTrue, SynthesizedStack } from '../core/terraform-json';
+import { block, blocks, Element, interpolateLocals, isTrue, SynthesizedStack } from '../core/terraform-json';
 
 const BACKEND_RULES: readonly Rule[] = [
   {
@@ -109,9 +109,15 @@ const literalAccountOf = (roleArn: unknown) =>
  * What is wrong with how a provider or backend reaches its service: TLS off, plain HTTP, skipped checks, credentials
  * in the configuration, a role assumed in an account that `allowed_account_ids` does not name.
  */
-export function connectionProblems(kind: string, body: Record<string, any>, allowedAccounts: readonly string[]) {
+export function connectionProblems(
+  kind: string,
+  body: Record<string, any>,
+  allowedAccounts: readonly string[],
+  stack?: SynthesizedStack,
+) {
   const problems: string[] = [];
-  for (const [path, value] of settings(body)) {
+  for (const [path, written] of settings(body)) {
+    const value = stack === undefined ? written : interpolateLocals(written, stack);
     const name = path.split('.').pop()!;
     if (TLS_OFF.includes(name) && isTrue(value))
       problems.push(`${kind} sets ${path} = true, which turns off verification of the server's TLS certificate`);
@@ -122,10 +128,11 @@ export function connectionProblems(kind: string, body: Record<string, any>, allo
       problems.push(`${kind} sets ${path}: credentials written in the configuration, not the deployer's own`);
   }
   for (const assume of [...blocks(body.assume_role), ...blocks(body.assume_role_with_web_identity)]) {
-    const account = literalAccountOf(assume.role_arn);
+    const roleArn = stack === undefined ? assume.role_arn : interpolateLocals(assume.role_arn, stack);
+    const account = literalAccountOf(roleArn);
     if (account !== undefined && !allowedAccounts.includes(account))
       problems.push(
-        `${kind} assumes ${assume.role_arn}, in account ${account}, which no allowed_account_ids of the ` +
+        `${kind} assumes ${roleArn}, in account ${account}, which no allowed_account_ids of the ` +
           `configuration names`,
       );
   }
@@ -155,9 +162,9 @@ const CONNECTION_RULE: Rule = {
     "deployer's environment or profile, and name every account a role is assumed in under allowed_account_ids",
   check: (element, stack) => {
     if (element.type === 'provider')
-      return connectionProblems(`provider ${element.address}`, element.body, allowedAccounts(stack));
+      return connectionProblems(`provider ${element.address}`, element.body, allowedAccounts(stack), stack);
     return Object.entries(element.body.backend ?? {}).flatMap(([type, body]) =>
-      connectionProblems(`the ${type} backend`, block(body), allowedAccounts(stack)),
+      connectionProblems(`the ${type} backend`, block(body), allowedAccounts(stack), stack),
     );
   },
 };
