@@ -25,7 +25,7 @@ import { EXECUTION_MODES } from '../constructs/aws/pipeline-action';
 import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository';
 import { validateCiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { validateGitHubConnectionStackProps } from '../stacks/github-connection-stack';
-import { validateStateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
+import { stateKeyAlias, validateStateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
 import {
   BOOTSTRAP_STACK_FIELDS,
   bootstrapStackProps,
@@ -221,7 +221,8 @@ const stateSchema = strictObject({
         'alias ' +
         'ARN in `state.region`, or an alias name. Without it the S3 backend writes state with S3-managed keys, which ' +
         'anyone allowed s3:GetObject on the bucket can read. Default: the bootstrap key, by its alias ' +
-        '`alias/terraform-state/<bucket>`; required with `create: false` unless `s3ManagedEncryption` is true.',
+        '`alias/terraform-state/<bucket>`, the only key the bucket it creates accepts (so with `create: true`, only ' +
+        'that alias or its ARN); required with `create: false` unless `s3ManagedEncryption` is true.',
     }),
   s3ManagedEncryption: z
     .boolean()
@@ -367,17 +368,29 @@ function connectionProblems(config: PipelinesConfig): FieldProblem[] {
  * refuses every object write that does not name its key, so a backend without the key could never write state.
  */
 function stateEncryptionProblems(state: PipelinesConfig['state']): PropProblem[] {
-  return state.s3ManagedEncryption === true && state.create !== false
-    ? [
-        {
-          prop: 'state.s3ManagedEncryption',
-          value: true,
-          allowed:
-            'applies only to an existing state bucket (create: false): the bucket the state-bootstrap stack creates ' +
-            'refuses state written without its key; remove it',
-        },
-      ]
-    : [];
+  if (state.create === false) return [];
+  const problems: PropProblem[] = [];
+  if (state.s3ManagedEncryption === true)
+    problems.push({
+      prop: 'state.s3ManagedEncryption',
+      value: true,
+      allowed:
+        'applies only to an existing state bucket (create: false): the bucket the state-bootstrap stack creates ' +
+        'refuses state written without its key; remove it',
+    });
+  // The same bucket refuses writes under any other key: only its own key's alias, by name or ARN, can be named here.
+  const alias = stateKeyAlias(String(state.bucket));
+  const kmsKeyArn = state.kmsKeyArn;
+  if (kmsKeyArn !== undefined && kmsKeyArn !== alias && !kmsKeyArn.endsWith(`:${alias}`))
+    problems.push({
+      prop: 'state.kmsKeyArn',
+      value: kmsKeyArn,
+      allowed:
+        `with the state bucket created here (create: true, the default), its key, ${alias} (the alias or its ARN), ` +
+        'whose bucket policy refuses state written under any other key; leave kmsKeyArn out to use it, or set ' +
+        'create: false for an existing bucket and its key',
+    });
+  return problems;
 }
 
 /** `state.keyPrefix` is the configuration's own: the stacks are given whole keys built from it. */

@@ -368,6 +368,13 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       'state-bootstrap stack creates refuses state written without its key; remove it',
   ],
   [
+    // Found by two held-out batteries: a golden configuration did it, and every state write would have been refused.
+    'another key for the state bucket the bootstrap stack creates, whose policy refuses state under any other key',
+    document((d) => Object.assign(d.state, { kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/terraform-state' })),
+    'state.kmsKeyArn: got "arn:aws:kms:eu-west-1:123456789012:alias/terraform-state"; with the state bucket created ' +
+      'here (create: true, the default), its key, alias/terraform-state/',
+  ],
+  [
     'S3-managed state keys as a string',
     document((d) => ((d.state as any).s3ManagedEncryption = 'yes')),
     'state.s3ManagedEncryption: got "yes"; expected type boolean',

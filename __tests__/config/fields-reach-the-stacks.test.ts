@@ -37,7 +37,11 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'state.bucket': { set: (d) => (d.state.bucket = 'other-state-bucket') },
   'state.region': { set: (d) => (d.state.region = 'us-east-2') },
   'state.keyPrefix': { set: (d) => (d.state.keyPrefix = 'other/prefix') },
-  'state.kmsKeyArn': { set: (d) => ((d.state as any).kmsKeyArn = KEY) },
+  // Another key only for an existing bucket: the bucket created here refuses state under any key but its own.
+  'state.kmsKeyArn': {
+    context: (d) => Object.assign(d.state, { create: false, kmsKeyArn: KEY }),
+    set: (d) => ((d.state as any).kmsKeyArn = KEY.replace('1234abcd', '5678abcd')),
+  },
   'state.s3ManagedEncryption': { set: (d) => Object.assign(d.state, { create: false, s3ManagedEncryption: true }) },
   'connection.name': { context: toConnection, set: (d) => ((d as any).connection = { name: 'fleet-github' }) },
   'connection.create': { context: toConnection, set: (d) => ((d as any).connection = { create: false }) },
