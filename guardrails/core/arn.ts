@@ -52,6 +52,12 @@ export function parseArn(value: string): ArnFields | undefined {
 /** The text outside interpolations (a `*` inside `${...}` is Terraform's, not IAM's). */
 export const literalPart = (text: string): string => text.replace(/\$\{[^}]*\}/g, '');
 
+/**
+ * A value with each interpolation as one name part, for matching its shape:
+ * `logs.${data.aws_region.r.id}.amazonaws.com` as `logs.0.amazonaws.com`, which `logs.*.amazonaws.com` matches.
+ */
+export const shapeOf = (text: string): string => text.replace(/\$\{[^}]*\}/g, '0');
+
 /** Whether the literal part of `text` holds an IAM wildcard (`*` or `?`). */
 export const hasWildcard = (text: string): boolean => /[*?]/.test(literalPart(text));
 

@@ -13,6 +13,7 @@ import {
   NOTIFICATION_KEY_ACTIONS,
   NOTIFICATION_PUBLISH_ACTIONS,
 } from '../../shared/iam-actions';
+import { shapeOf } from '../core/arn';
 import { globMatches } from '../core/glob';
 import { policiesAt } from '../core/policy-document';
 import { Rule } from '../core/rule';
@@ -20,7 +21,7 @@ import { locate } from '../core/statement-rule';
 import { blocks, Element, SynthesizedStack } from '../core/terraform-json';
 import { CATALOG_VERSION } from '../iam/catalog';
 import { grantsBeyond, Need } from '../iam/least-privilege';
-import { codeBuildNeeds, pipelineNeeds, rolePolicies, ServiceNeeds } from './permissions';
+import { codeBuildNeeds, keyNamed, pipelineNeeds, rolePolicies, ServiceNeeds } from './permissions';
 
 /** What each service that uses `role` in the stack does with it: its CodeBuild projects and pipelines. */
 export function servicesUsing(role: Element, stack: SynthesizedStack): ServiceNeeds[] {
@@ -92,12 +93,6 @@ interface ServiceGrant {
   readonly because: string;
 }
 
-/** The key a `kms_key_id` or `kms_master_key_id` names: the key itself, or the key of an alias of the stack. */
-function keyNamed(value: unknown, stack: SynthesizedStack): Element | undefined {
-  const alias = stack.resolve(value, 'aws_kms_alias');
-  return stack.resolve(alias === undefined ? value : alias.body.target_key_id, 'aws_kms_key');
-}
-
 /** The topics of the stack that a notification rule targets. */
 const notifiedTopics = (stack: SynthesizedStack) =>
   stack
@@ -145,9 +140,6 @@ function policyResource(holder: Element, stack: SynthesizedStack): Element | und
   return attribute === undefined ? holder : stack.resolve(holder.body[attribute]);
 }
 
-/** A service principal with each interpolation as one name part (`logs.${data.aws_region.r.id}.amazonaws.com`). */
-const serviceShape = (service: string) => service.replace(/\$\{[^}]*\}/g, '0');
-
 /** What the statements of `holder`'s resource policies grant services beyond what the stack needs of the resource. */
 export function servicesBeyondNeed(holder: Element, stack: SynthesizedStack): string[] {
   const resource = policyResource(holder, stack);
@@ -163,7 +155,7 @@ export function servicesBeyondNeed(holder: Element, stack: SynthesizedStack): st
         .flatMap((principal) => principal.identifiers)
         .flatMap((service) => {
           const where = locate(policy, statement, index);
-          const grant = grants.find((candidate) => globMatches(candidate.service, serviceShape(service)));
+          const grant = grants.find((candidate) => globMatches(candidate.service, shapeOf(service)));
           if (grant === undefined)
             return [`${where} grants ${service}, which nothing in the stack needs on ${resource.path}`];
           const beyond = grantsBeyond([statement], [{ actions: grant.actions, resources: [...statement.resources] }]);

@@ -486,6 +486,12 @@ function notificationStatements(
 export const isAwsManagedKeyAlias = (value: string): boolean =>
   /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(value);
 
+/** The key a `kms_key_id` or `kms_master_key_id` names: the key itself, or the key of an alias of the stack. */
+export function keyNamed(value: unknown, stack: SynthesizedStack): Element | undefined {
+  const alias = stack.resolve(value, 'aws_kms_alias');
+  return stack.resolve(alias === undefined ? value : alias.body.target_key_id, 'aws_kms_key');
+}
+
 /** What the topic's key lacks for CodeStar Notifications: nothing when the key is not in the stack. */
 function notificationKeyProblems(topic: Element, stack: SynthesizedStack): string[] {
   const keyId = topic.body.kms_master_key_id;
@@ -496,8 +502,7 @@ function notificationKeyProblems(topic: Element, stack: SynthesizedStack): strin
         `let ${CODESTAR_NOTIFICATIONS_PRINCIPAL} use it, so no notification is delivered`,
     ];
   }
-  const alias = stack.resolve(keyId, 'aws_kms_alias');
-  const key = stack.resolve(alias === undefined ? keyId : alias.body.target_key_id, 'aws_kms_key');
+  const key = keyNamed(keyId, stack);
   if (key === undefined) return [];
   const statements = notificationStatements(key, stack, 'aws_kms_key_policy', 'key_id');
   const denied = NOTIFICATION_KEY_ACTIONS.filter(

@@ -12,7 +12,7 @@
  * organization, which is "another account"; suppress with the reason where
  * that is meant.
  */
-import { describePrincipal, hasWildcard, isOwnAccountId, parseArn } from '../core/arn';
+import { describePrincipal, hasWildcard, isOwnAccountId, parseArn, shapeOf } from '../core/arn';
 import { globMatches } from '../core/glob';
 import { Condition, NormalizedStatement, POLICY_ATTRIBUTES } from '../core/policy-document';
 import { Rule } from '../core/rule';
@@ -65,9 +65,6 @@ const DOCUMENTED_PINS: Record<string, { key: string; pins(value: string, stack: 
     pins: (value) => /^sns\.[^.]+\.amazonaws\.com$/.test(shapeOf(value)),
   },
 };
-
-/** A value with each interpolation as one name part (`logs.${data.aws_region.r.id}.amazonaws.com` as `logs.0.…`). */
-const shapeOf = (text: string) => text.replace(/\$\{[^}]*\}/g, '0');
 
 /** Whether `condition` pins `service`'s grant to this account: the global keys, or the key the service documents. */
 function pinsService(service: string, condition: Condition, stack: SynthesizedStack): boolean {
