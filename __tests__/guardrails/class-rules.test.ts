@@ -1144,6 +1144,22 @@ describe('CIP_PR_1: a pull-request build cannot publish, however the grant is wr
       /may act as the role aws_iam_role\.main, whose trust policy lets it$/,
     ],
     [
+      "another role's trust policy that names it by an ARN with a path",
+      pipelineWith({
+        aws_iam_role: {
+          main: {
+            name: 'app-build',
+            assume_role_policy: policyJson({
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/service-role/app-pull-requests` },
+              Action: 'sts:AssumeRole',
+            }),
+          },
+        },
+      }),
+      /may act as the role aws_iam_role\.main, whose trust policy lets it$/,
+    ],
+    [
       'writes under one prefix of the artifact bucket',
       onPullRequestRole(allow('s3:PutObject', '${aws_s3_bucket.artifacts.arn}/app/*')),
       /artifacts: s3:PutObject$/,

@@ -172,10 +172,11 @@ function grantedActions(statements: readonly NormalizedStatement[], capability: 
  */
 function rolesTrusting(role: Element, stack: SynthesizedStack): Element[] {
   const name = typeof role.body.name === 'string' ? role.body.name : undefined;
+  // A role's ARN carries its path before its name (`role/service-role/name`: "IAM ARNs", IAM User Guide).
   const namesRole = (identifier: string) =>
     identifier === '*' ||
     parseReference(identifier)?.address === role.address ||
-    (name !== undefined && identifier.endsWith(`:role/${name}`));
+    (name !== undefined && /:role\/(?:[^:]*\/)?([^/:]+)$/.exec(identifier)?.[1] === name);
   return stack.ofType('aws_iam_role').filter(
     (other) =>
       other.address !== role.address &&
