@@ -5,7 +5,6 @@
  * different things in an identity policy, a trust policy and a resource policy
  * (a key policy must say `Resource: "*"`; an identity policy should not).
  */
-import { globMatches } from './glob';
 import { blocks, Element, followLocals, interpolateLocals, parseReference, SynthesizedStack } from './terraform-json';
 
 /** How a policy is used. */
@@ -306,10 +305,3 @@ function readPoliciesAt(element: Element, stack: SynthesizedStack): AttachedPoli
       .map((value) => ({ consumer: element, attribute, use, ...readPolicy(value, stack) }));
   });
 }
-
-/** Whether an action pattern matches an action: case-insensitive, as IAM does it. */
-export const actionMatches = (pattern: string, action: string): boolean =>
-  globMatches(pattern, action, { ignoreCase: true });
-
-/** Whether a resource pattern matches a resource ARN: case-sensitive, as IAM does it. */
-export const resourceMatches = (pattern: string, resource: string): boolean => globMatches(pattern, resource);

@@ -6,9 +6,9 @@
  * `kms:Decrypt` was needed), more resources (`*`, another pipeline's folder),
  * or a value that cannot be read before apply, which cannot be proven within.
  */
-import { globMatches } from '../core/glob';
 import { NormalizedStatement } from '../core/policy-document';
 import { expandActions } from './catalog';
+import { resourceWithin } from './matching';
 
 /** What a principal needs on one resource, written in any of its spellings. */
 export interface Need {
@@ -26,19 +26,6 @@ export interface Excess {
 
 /** How many actions of a pattern a message names before it counts the rest. */
 const NAMED_ACTIONS = 3;
-
-/**
- * Whether every resource `granted` matches is one `needed` matches. A pattern
- * is within another when the other matches it as text, its wildcards taken as
- * the characters they are: `bucket/app/x*` is within `bucket/app/*`, and
- * `bucket/*` is not. A `?` in `needed` could stand for a `*` of `granted`, so
- * such a pair is within only when equal.
- */
-export function resourceWithin(granted: string, needed: string): boolean {
-  if (granted === needed) return true;
-  if (/[*?]/.test(granted) && needed.includes('?')) return false;
-  return globMatches(needed, granted);
-}
 
 /** The statements' grants beyond `needs`; identity policies only, as resources are matched case-sensitively. */
 export function grantsBeyond(statements: readonly NormalizedStatement[], needs: readonly Need[]): Excess[] {

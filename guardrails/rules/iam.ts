@@ -1,5 +1,6 @@
 import { UNSCOPED_ACTIONS } from '../../shared/iam-actions';
-import { actionMatches, POLICY_HOLDER_TYPES, policiesAt } from '../core/policy-document';
+import { POLICY_HOLDER_TYPES, policiesAt } from '../core/policy-document';
+import { actionMatches } from '../iam/matching';
 import { Rule } from '../core/rule';
 import { hasWildcard, parseArn } from '../core/arn';
 import { statementRule } from '../core/statement-rule';

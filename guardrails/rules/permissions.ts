@@ -34,7 +34,8 @@ import {
 } from '../../shared/iam-actions';
 import { pipelineArtifactPrefix } from '../../shared/artifact-store';
 import { ownAccountSources } from '../core/arn';
-import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
+import { NormalizedStatement, policiesAt } from '../core/policy-document';
+import { actionMatches, resourceMatches } from '../iam/matching';
 import { Rule } from '../core/rule';
 import { block, blocks, Element, isExpression, parseReference, SynthesizedStack } from '../core/terraform-json';
 

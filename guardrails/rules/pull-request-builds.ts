@@ -5,7 +5,8 @@
  * condition, a policy it cannot read), and reports every one: over-reporting a pull-request role is the safe error.
  */
 import { BUILD_START_ACTIONS, ECR_PUBLIC_PUSH_ACTIONS, ECR_PUSH_ACTIONS } from '../../shared/iam-actions';
-import { actionMatches, NormalizedStatement, policiesAt, resourceMatches } from '../core/policy-document';
+import { NormalizedStatement, policiesAt } from '../core/policy-document';
+import { actionMatches, resourceMatches } from '../iam/matching';
 import { Rule } from '../core/rule';
 import { blocks, Element, isTrue, parseReference, SynthesizedStack } from '../core/terraform-json';
 import { existingBucketArns, rolePolicies, secretsOfVariables } from './permissions';
