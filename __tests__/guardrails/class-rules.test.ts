@@ -1606,3 +1606,28 @@ describe('values inside strings, read as Terraform reads them', () => {
     expect(interpolateLocals('${local.partition}', stack)).toBe(PARTITION);
   });
 });
+
+describe('CIP_SEC_1: secrets in YAML', () => {
+  const buildspec = (text: string) =>
+    stackOf({ aws_codebuild_project: { p: { name: 'p', source: [{ type: 'NO_SOURCE', buildspec: text }] } } });
+
+  test('a password under a secret-looking key of an inline buildspec is found by its key', () => {
+    const json = buildspec(
+      'version: 0.2\nenv:\n  variables:\n    DB_PASSWORD: hunter2hunter2\n' +
+        'phases:\n  build:\n    commands:\n      - make\n',
+    );
+    expect(problems(json, 'CIP_SEC_1')).toEqual([
+      'aws_codebuild_project.p: source[0].buildspec.env.variables.DB_PASSWORD is a literal under the secret-looking ' +
+        'name "DB_PASSWORD"',
+    ]);
+  });
+
+  test("the buildspec's references to Secrets Manager and Parameter Store, and ordinary YAML, are no finding", () => {
+    const json = buildspec(
+      'version: 0.2\nenv:\n  secrets-manager:\n    DOCKERHUB_PASSWORD: ci/app/dockerhub:password\n' +
+        '  parameter-store:\n    API_TOKEN: /ci/app/api-token\n  variables:\n    IMAGE_TAG: latest\n' +
+        'phases:\n  build:\n    commands:\n      - docker build -t app .\n',
+    );
+    expect(problems(json, 'CIP_SEC_1')).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@
  * default ends up in the code, the synthesized JSON, the plan and the state.
  * Findings name the attribute and the kind of secret, never the value.
  */
+import { parse as parseYaml } from 'yaml';
 import { memoized } from '../core/memo';
 import { ANY_ELEMENT, Rule } from '../core/rule';
 import { Element, isExpression } from '../core/terraform-json';
@@ -189,6 +190,31 @@ function embeddedJson(value: string): unknown {
   }
 }
 
+/** A line that starts a YAML mapping entry (`key:`), which a multi-line text must have to be read as YAML. */
+const YAML_KEY_LINE = /^\s*[\w.-]+\s*:(\s|$)/m;
+
+/**
+ * YAML text inside a string (an inline buildspec, a file's content), parsed, or undefined; so a secret under a
+ * secret-looking key (`env.variables.DB_PASSWORD`) is judged by that key. A buildspec's `secrets-manager` and
+ * `parameter-store` map names to references, not to secrets, and are left out ("Buildspec syntax", CodeBuild User
+ * Guide).
+ */
+function embeddedYaml(value: string): unknown {
+  if (!value.includes('\n') || !YAML_KEY_LINE.test(value)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(value, { uniqueKeys: false });
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const env = (parsed as Record<string, unknown>).env;
+  if (typeof env === 'object' && env !== null)
+    for (const references of ['secrets-manager', 'parameter-store'])
+      delete (env as Record<string, unknown>)[references];
+  return parsed;
+}
+
 /**
  * The problems of every string in `value`. A `{ name, value, type }` object (a
  * CodeBuild or CodePipeline environment variable, an ECS `environment` entry)
@@ -204,9 +230,13 @@ export function secretProblems(value: unknown, path: string, name?: string): str
 /** {@link secretProblems}, appended to `into`: a stack has tens of thousands of values, most without a problem. */
 function collectSecretProblems(value: unknown, path: string, name: string | undefined, into: string[]): void {
   if (typeof value === 'string') {
-    const json = embeddedJson(value);
-    if (json === undefined) stringProblems(value, path, name, into);
-    else collectSecretProblems(json, path, name, into);
+    const embedded = embeddedJson(value) ?? embeddedYaml(value);
+    if (embedded === undefined) stringProblems(value, path, name, into);
+    else {
+      collectSecretProblems(embedded, path, name, into);
+      // The text as a whole too: a token in a comment or a shell line is in no key's value.
+      if (into.length === 0) stringProblems(value, path, name, into);
+    }
     return;
   }
   if (Array.isArray(value)) {
