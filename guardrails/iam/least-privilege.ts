@@ -20,7 +20,7 @@ export interface Need {
 /** One statement's grants beyond every need. */
 export interface Excess {
   readonly statement: NormalizedStatement;
-  /** What the statement allows beyond need, in words: `kms:* (56 actions, e.g. ...) on *`. */
+  /** What the statement allows beyond need, in words: `kms:* (kms:CancelKeyDeletion, ... (47 actions beyond need)) on *`. */
   readonly grants: readonly string[];
 }
 
@@ -67,7 +67,7 @@ function describeActions(pattern: string, beyond: readonly { name: string }[]): 
   return `${pattern} (${named.join(', ')}${more})`;
 }
 
-/** A resource for a message; a variable's or local's value, which Terraform gives only at plan, is said to be one. */
+/** A resource for a message; one that still holds a variable or local after they were followed cannot be read. */
 const describeResource = (resource: string) =>
   /\$\{(?:var|local)\./.test(resource) ? `${resource} (a variable or local, not read before plan)` : resource;
 

@@ -132,11 +132,16 @@ function serviceGrants(resource: Element, stack: SynthesizedStack): ServiceGrant
   return [];
 }
 
+/** The attribute by which a policy resource names the key, topic or bucket whose policy it is. */
+const POLICY_OF: Readonly<Record<string, string>> = {
+  aws_kms_key_policy: 'key_id',
+  aws_sns_topic_policy: 'arn',
+  aws_s3_bucket_policy: 'bucket',
+};
+
 /** The key, topic or bucket whose policy `holder` attaches (itself, or the resource its policy resource names). */
 function policyResource(holder: Element, stack: SynthesizedStack): Element | undefined {
-  const attribute = { aws_kms_key_policy: 'key_id', aws_sns_topic_policy: 'arn', aws_s3_bucket_policy: 'bucket' }[
-    holder.type as 'aws_kms_key_policy'
-  ];
+  const attribute = POLICY_OF[holder.type];
   return attribute === undefined ? holder : stack.resolve(holder.body[attribute]);
 }
 
