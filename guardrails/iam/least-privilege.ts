@@ -20,7 +20,7 @@ export interface Need {
 /** One statement's grants beyond every need. */
 export interface Excess {
   readonly statement: NormalizedStatement;
-  /** What the statement allows beyond need, in words: `kms:* (kms:CancelKeyDeletion, ... (47 actions beyond need)) on *`. */
+  /** What the statement allows beyond need, in words: `kms:* (kms:CancelKeyDeletion, ...) on *`. */
   readonly grants: readonly string[];
 }
 
