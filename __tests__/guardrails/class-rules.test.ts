@@ -1631,3 +1631,19 @@ describe('CIP_SEC_1: secrets in YAML', () => {
     expect(problems(json, 'CIP_SEC_1')).toEqual([]);
   });
 });
+
+test('CIP_SEC_3: a secret that arrives through a local is followed; a provider credential may take one', () => {
+  const json = stackOf(
+    { aws_s3_bucket: { b: { bucket: 'b', tags: { Token: '${local.token}' } } } },
+    { aws_secretsmanager_secret_version: { token: { secret_id: 'github/token' } } },
+    {
+      locals: { token: '${data.aws_secretsmanager_secret_version.token.secret_string}' },
+      provider: { github: [{ owner: 'org', token: '${data.aws_secretsmanager_secret_version.token.secret_string}' }] },
+    },
+  );
+  expect(problems(json, 'CIP_SEC_3')).toEqual([
+    expect.stringMatching(
+      /^aws_s3_bucket\.b: tags\.Token carries data\.aws_secretsmanager_secret_version\.token\.secret_string/,
+    ),
+  ]);
+});

@@ -9,7 +9,7 @@
 import sensitiveSchema from '../schema/aws-sensitive-arguments.json';
 import { TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
 import { ANY_ELEMENT, Rule } from '../core/rule';
-import { blocks, Element, isTrue, SynthesizedStack } from '../core/terraform-json';
+import { blocks, Element, interpolateLocals, isTrue, SynthesizedStack } from '../core/terraform-json';
 
 /** Resource types whose sensitive arguments a rule of their own reads (CIP_SM_1: secret versions). */
 const READ_ELSEWHERE = ['aws_secretsmanager_secret_version'];
@@ -100,11 +100,15 @@ function secretsReferred(value: string, stack: SynthesizedStack): string[] {
   return found;
 }
 
+/** A provider's credential settings, which take a secret by design (a token read from Secrets Manager, say). */
+const PROVIDER_CREDENTIALS = /(^|_)(token|secret_key|access_key|password|private_key|pem_file)$/;
+
 /** Whether the argument at `path` (blocks without their indices) of an element of `type` is made for a secret. */
 function isSecretArgument(type: string, path: string): boolean {
   const last = path.split('.').pop()!;
   return (
     last.endsWith('_wo') ||
+    (type === 'provider' && PROVIDER_CREDENTIALS.test(last)) ||
     (sensitiveSchema.resources as Record<string, readonly { argument: string }[]>)[type]?.some(
       ({ argument }) => argument === path,
     ) === true ||
@@ -124,10 +128,12 @@ function stringsOf(value: unknown, path: string, into: [string, string][] = []):
 
 /** Where `element` carries a secret value into an argument that is not made for one. */
 export function secretFlows(element: Element, stack: SynthesizedStack): string[] {
+  // What a value refers to once locals and variable defaults are followed (a secret may arrive through a local).
+  const referred = (value: unknown) => secretsReferred(JSON.stringify(interpolateLocals(value, stack) ?? ''), stack);
   if (element.type === 'output')
     return isTrue(element.body.sensitive)
       ? []
-      : secretsReferred(JSON.stringify(element.body.value ?? ''), stack).map(
+      : referred(element.body.value).map(
           (secret) => `outputs ${secret} without sensitive = true, so it prints in every apply and plan`,
         );
   if (element.type === 'locals' || element.type === 'variable' || element.type === TERRAFORM_BLOCK_ADDRESS) return [];
@@ -137,7 +143,7 @@ export function secretFlows(element: Element, stack: SynthesizedStack): string[]
       ([path]) => !isSecretArgument(type, path) && !/(^|\.)(depends_on|lifecycle|provider|count)(\.|$)/.test(path),
     )
     .flatMap(([path, value]) =>
-      secretsReferred(value, stack).map(
+      referred(value).map(
         (secret) =>
           `${path} carries ${secret}, and ${path} is not an argument made for secrets: the value shows in the ` +
           'plan, the state and the service',
