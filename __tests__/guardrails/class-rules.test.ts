@@ -1284,7 +1284,11 @@ describe('CIP_SEC_1: secrets hidden in base64', () => {
 
 describe('CIP_TF_3: how providers and backends reach their services', () => {
   const withSettings = (provider: Record<string, unknown>, backend?: Record<string, unknown>) =>
-    ({ provider: { aws: [provider] }, ...(backend === undefined ? {} : { terraform: { backend } }) }) as TerraformJson;
+    ({
+      provider: { aws: [provider] },
+      variable: { key_with_default: { type: 'string', default: 'AKIAIOSFODNN7EXAMPLE' }, key: { type: 'string' } },
+      ...(backend === undefined ? {} : { terraform: { backend } }),
+    }) as TerraformJson;
   const all = (json: TerraformJson) => problems(json, 'CIP_TF_3').map((problem) => problem.replace(/^[^:]+: /, ''));
 
   test.each([
@@ -1297,7 +1301,7 @@ describe('CIP_TF_3: how providers and backends reach their services', () => {
       'provider provider.aws sends endpoints.s3 over plain HTTP (HTTP://s3.local)',
     ],
     [
-      { region: 'eu-west-1', access_key: '${var.key}' },
+      { region: 'eu-west-1', access_key: '${var.key_with_default}' },
       "provider provider.aws sets access_key: credentials written in the configuration, not the deployer's own",
     ],
     [
@@ -1336,6 +1340,8 @@ describe('CIP_TF_3: how providers and backends reach their services', () => {
       ec2_metadata_service_endpoint: 'http://169.254.169.254',
       endpoints: [{ sts: 'https://sts.eu-west-1.amazonaws.com' }],
       skip_metadata_api_check: true,
+      // A variable without a default: the deployer sets it at plan.
+      access_key: '${var.key}',
     });
     expect(all(json)).toEqual([]);
   });

@@ -1,6 +1,14 @@
 import { ANY_ELEMENT, Rule } from '../core/rule';
 import { TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
-import { block, blocks, Element, interpolateLocals, isTrue, SynthesizedStack } from '../core/terraform-json';
+import {
+  block,
+  blocks,
+  Element,
+  interpolateLocals,
+  isExpression,
+  isTrue,
+  SynthesizedStack,
+} from '../core/terraform-json';
 
 const BACKEND_RULES: readonly Rule[] = [
   {
@@ -85,7 +93,7 @@ const SKIPPED_CHECKS = [
 /** URL settings that are allowed plain HTTP: the instance metadata service is HTTP by design, proxies tunnel TLS. */
 const PLAIN_HTTP_ALLOWED = /metadata|proxy/;
 
-/** Credentials written as settings: the deployer's own (environment, profile, SSO) are meant to be used. */
+/** Credentials as settings: the deployer's own (environment, profile, SSO, a variable set at plan) are meant. */
 const CREDENTIALS = ['access_key', 'secret_key', 'token'];
 
 /** Every string setting of a provider or backend body with the path that leads to it, blocks flattened. */
@@ -124,7 +132,8 @@ export function connectionProblems(
     if (SKIPPED_CHECKS.includes(name) && isTrue(value)) problems.push(`${kind} sets ${path} = true`);
     if (typeof value === 'string' && /^http:\/\//i.test(value) && !PLAIN_HTTP_ALLOWED.test(path))
       problems.push(`${kind} sends ${path} over plain HTTP (${value})`);
-    if (CREDENTIALS.includes(name) && typeof value === 'string' && value !== '')
+    // Written literally, or through a local or a variable's default; a variable without one is the deployer's to set.
+    if (CREDENTIALS.includes(name) && typeof value === 'string' && value !== '' && !isExpression(value))
       problems.push(`${kind} sets ${path}: credentials written in the configuration, not the deployer's own`);
   }
   for (const assume of [...blocks(body.assume_role), ...blocks(body.assume_role_with_web_identity)]) {
