@@ -23,13 +23,20 @@ import { CATALOG_VERSION } from '../iam/catalog';
 import { grantsBeyond, Need } from '../iam/least-privilege';
 import { codeBuildNeeds, keyNamed, pipelineNeeds, rolePolicies, ServiceNeeds } from './permissions';
 
+/** Each stack's services and their needs, read once for the rules that ask of every role. */
+const needsByStack = new WeakMap<SynthesizedStack, readonly ServiceNeeds[]>();
+
 /** What each service that uses `role` in the stack does with it: its CodeBuild projects and pipelines. */
 export function servicesUsing(role: Element, stack: SynthesizedStack): ServiceNeeds[] {
-  const uses = (needs: ServiceNeeds | undefined): needs is ServiceNeeds => needs?.role.address === role.address;
-  return [
-    ...stack.ofType('aws_codebuild_project').map((project) => codeBuildNeeds(project, stack)),
-    ...stack.ofType('aws_codepipeline').map((pipeline) => pipelineNeeds(pipeline, stack)),
-  ].filter(uses);
+  let all = needsByStack.get(stack);
+  if (all === undefined) {
+    all = [
+      ...stack.ofType('aws_codebuild_project').map((project) => codeBuildNeeds(project, stack)),
+      ...stack.ofType('aws_codepipeline').map((pipeline) => pipelineNeeds(pipeline, stack)),
+    ].filter((needs): needs is ServiceNeeds => needs !== undefined);
+    needsByStack.set(stack, all);
+  }
+  return all.filter((needs) => needs.role.address === role.address);
 }
 
 /** What the role's identity policies allow beyond its services' needs, one line per statement. */

@@ -10,6 +10,7 @@ import sensitiveSchema from '../schema/aws-sensitive-arguments.json';
 import { TERRAFORM_BLOCK_ADDRESS } from '../../shared/suppressions';
 import { ANY_ELEMENT, Rule } from '../core/rule';
 import { blocks, Element, interpolateLocals, isTrue, SynthesizedStack } from '../core/terraform-json';
+import { CREDENTIAL_SETTING } from './terraform';
 
 /** Resource types whose sensitive arguments a rule of their own reads (CIP_SM_1: secret versions). */
 const READ_ELSEWHERE = ['aws_secretsmanager_secret_version'];
@@ -100,15 +101,12 @@ function secretsReferred(value: string, stack: SynthesizedStack): string[] {
   return found;
 }
 
-/** A provider's credential settings, which take a secret by design (a token read from Secrets Manager, say). */
-const PROVIDER_CREDENTIALS = /(^|_)(token|secret_key|access_key|password|private_key|pem_file)$/;
-
 /** Whether the argument at `path` (blocks without their indices) of an element of `type` is made for a secret. */
 function isSecretArgument(type: string, path: string): boolean {
   const last = path.split('.').pop()!;
   return (
     last.endsWith('_wo') ||
-    (type === 'provider' && PROVIDER_CREDENTIALS.test(last)) ||
+    (type === 'provider' && CREDENTIAL_SETTING.test(last)) ||
     (sensitiveSchema.resources as Record<string, readonly { argument: string }[]>)[type]?.some(
       ({ argument }) => argument === path,
     ) === true ||

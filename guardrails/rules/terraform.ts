@@ -93,8 +93,12 @@ const SKIPPED_CHECKS = [
 /** URL settings that are allowed plain HTTP: the instance metadata service is HTTP by design, proxies tunnel TLS. */
 const PLAIN_HTTP_ALLOWED = /metadata|proxy/;
 
-/** Credentials as settings: the deployer's own (environment, profile, SSO, a variable set at plan) are meant. */
-const CREDENTIALS = ['access_key', 'secret_key', 'token'];
+/**
+ * A provider's or backend's credential settings (`access_key`, `token`, `password`, `app_auth.pem_file`): made for a
+ * secret, never for one written in the configuration; the deployer's own (environment, profile, SSO, a variable set at
+ * plan) are meant.
+ */
+export const CREDENTIAL_SETTING = /(^|_)(token|secret_key|access_key|password|private_key|pem_file)$/;
 
 /** Every string setting of a provider or backend body with the path that leads to it, blocks flattened. */
 function settings(body: Record<string, any>, prefix = ''): [string, unknown][] {
@@ -117,15 +121,10 @@ const literalAccountOf = (roleArn: unknown) =>
  * What is wrong with how a provider or backend reaches its service: TLS off, plain HTTP, skipped checks, credentials
  * in the configuration, a role assumed in an account that `allowed_account_ids` does not name.
  */
-export function connectionProblems(
-  kind: string,
-  body: Record<string, any>,
-  allowedAccounts: readonly string[],
-  stack?: SynthesizedStack,
-) {
+export function connectionProblems(kind: string, body: Record<string, any>, stack: SynthesizedStack) {
   const problems: string[] = [];
   for (const [path, written] of settings(body)) {
-    const value = stack === undefined ? written : interpolateLocals(written, stack);
+    const value = interpolateLocals(written, stack);
     const name = path.split('.').pop()!;
     if (TLS_OFF.includes(name) && isTrue(value))
       problems.push(`${kind} sets ${path} = true, which turns off verification of the server's TLS certificate`);
@@ -133,13 +132,13 @@ export function connectionProblems(
     if (typeof value === 'string' && /^http:\/\//i.test(value) && !PLAIN_HTTP_ALLOWED.test(path))
       problems.push(`${kind} sends ${path} over plain HTTP (${value})`);
     // Written literally, or through a local or a variable's default; a variable without one is the deployer's to set.
-    if (CREDENTIALS.includes(name) && typeof value === 'string' && value !== '' && !isExpression(value))
+    if (CREDENTIAL_SETTING.test(name) && typeof value === 'string' && value !== '' && !isExpression(value))
       problems.push(`${kind} sets ${path}: credentials written in the configuration, not the deployer's own`);
   }
   for (const assume of [...blocks(body.assume_role), ...blocks(body.assume_role_with_web_identity)]) {
-    const roleArn = stack === undefined ? assume.role_arn : interpolateLocals(assume.role_arn, stack);
+    const roleArn = interpolateLocals(assume.role_arn, stack);
     const account = literalAccountOf(roleArn);
-    if (account !== undefined && !allowedAccounts.includes(account))
+    if (account !== undefined && !allowedAccounts(stack).includes(account))
       problems.push(
         `${kind} assumes ${roleArn}, in account ${account}, which no allowed_account_ids of the ` +
           `configuration names`,
@@ -170,10 +169,9 @@ const CONNECTION_RULE: Rule = {
     'remove the setting: use https endpoints, keep verification and checks on, let credentials come from the ' +
     "deployer's environment or profile, and name every account a role is assumed in under allowed_account_ids",
   check: (element, stack) => {
-    if (element.type === 'provider')
-      return connectionProblems(`provider ${element.address}`, element.body, allowedAccounts(stack), stack);
+    if (element.type === 'provider') return connectionProblems(`provider ${element.address}`, element.body, stack);
     return Object.entries(element.body.backend ?? {}).flatMap(([type, body]) =>
-      connectionProblems(`the ${type} backend`, block(body), allowedAccounts(stack), stack),
+      connectionProblems(`the ${type} backend`, block(body), stack),
     );
   },
 };
