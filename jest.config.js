@@ -23,7 +23,13 @@ function projectFor(core) {
     testTimeout: 30_000,
     // ts-jest transpiles each file on its own (tsconfig.json's `isolatedModules`): `npm run typecheck` is the type
     // check.
-    transform: { '^.+\\.ts$': 'ts-jest' },
+    // secretlint's preset is an ES module. Node loads it with require(esm); Jest's module registry does that only from
+    // Node 24.9, so below that ts-jest compiles it to CommonJS (cached, once per machine).
+    transform: {
+      '^.+\\.ts$': 'ts-jest',
+      '/node_modules/@secretlint/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true } }],
+    },
+    transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
     roots: ['<rootDir>/__tests__'],
     testMatch: ['**/*.test.ts'],
     // Opt-in suites, each a named step of .ci/run: `npm run test:validate` needs Terraform and its providers;

@@ -558,20 +558,32 @@ describe('resource policies: everyone and other accounts', () => {
 describe('CIP_SEC_1: secrets in the configuration', () => {
   const GITHUB_TOKEN = `ghp_${'Ab1'.repeat(12)}`;
 
-  // One example of each documented format, in a description that no name rule reads: only the format finds it.
+  // Formats secretlint's recommended preset reads, and the two standard formats it reads narrowly, in a description
+  // that no name rule reads: only the format finds it.
   test.each([
-    [GITHUB_TOKEN, 'a GitHub token (ghp_/gho_/ghu_/ghs_/ghr_)'],
-    [`github_pat_${'A1_b'.repeat(6)}`, 'a GitHub fine-grained personal access token (github_pat_)'],
-    ['ASIAIOSFODNN7EXAMPLE', 'an AWS access key ID (AKIA/ASIA)'],
-    ['-----BEGIN EC PRIVATE KEY-----', 'a private key (PEM)'],
-    ['xoxp-1234567890-abcdef', 'a Slack token (xox?-)'],
-    ['https://hooks.slack.com/services/T0001/B0002/abcDEF123', 'a Slack incoming webhook URL'],
-    [`dckr_oat_${'a'.repeat(20)}`, 'a Docker Hub access token (dckr_pat_/dckr_oat_)'],
-    [`glpat-${'x1'.repeat(10)}`, 'a GitLab personal access token (glpat-)'],
-    [`npm_${'a1B'.repeat(12)}`, 'an npm access token (npm_)'],
+    [GITHUB_TOKEN, 'GitHub Token (secretlint github)'],
+    [`github_pat_${'A1_b'.repeat(20)}Zz`, 'GitHub Token (secretlint github)'],
+    ['ASIAQ7XZ4M2KD9RTB6WN', 'AWS Access Key ID (secretlint aws)'],
+    [`aws_secret_access_key = ${'wJal/rXUt+nFEM'.repeat(3).slice(0, 40)}`, 'AWS Secret Access Key (secretlint aws)'],
+    ['-----BEGIN EC PRIVATE KEY-----', 'private key (its armour line, RFC 7468)'],
+    [
+      `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA'.repeat(8)}\n-----END RSA PRIVATE KEY-----`,
+      'private key (secretlint privatekey)',
+    ],
+    ['xoxp-1234567890-abcdef', 'slack token (secretlint slack)'],
+    ['https://hooks.slack.com/services/T0001/B0002/abcDEF123', 'Slack Incoming Webhook (secretlint slack)'],
+    [`dckr_pat_${'a1B'.repeat(9)}`, 'Docker Personal Access Token (secretlint docker)'],
+    [`glpat-${'x1'.repeat(10)}`, 'GitLab Personal Access Token (secretlint gitlab)'],
+    [`npm_${'a1B'.repeat(12)}`, 'npm access token (secretlint npm)'],
+    ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'Stripe Live Secret Key (secretlint stripe)'],
+    [
+      'postgres://app:S3cretPass@db.example.com:5432/app',
+      'PostgreSQL connection string (secretlint database-connection-string)',
+    ],
+    ['amqp://worker:p@ss!@mq.internal', 'URL with a password (user:password@) (its userinfo, RFC 3986)'],
   ])('finds %s as %s, and nothing else', (secret, kind) => {
     const json = stackOf({ aws_codebuild_project: { p: { name: 'p', description: `built with ${secret} inside` } } });
-    expect(problems(json, 'CIP_SEC_1')).toEqual([`aws_codebuild_project.p: description holds ${kind}`]);
+    expect(problems(json, 'CIP_SEC_1')).toEqual([`aws_codebuild_project.p: description holds a secret: ${kind}`]);
   });
 
   const variables = (...environmentVariable: Record<string, unknown>[]) =>
@@ -588,7 +600,7 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
     [
       'a GitHub token in a PLAINTEXT variable',
       variables({ name: 'GH', type: 'PLAINTEXT', value: GITHUB_TOKEN }),
-      /\("GH", type PLAINTEXT\) holds a GitHub token/,
+      /\("GH", type PLAINTEXT\) holds a secret: GitHub Token/,
     ],
     [
       'a password under a secret name, type left out',
@@ -597,13 +609,13 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
     ],
     [
       'an AWS access key ID in any variable',
-      variables({ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' }),
-      /holds an AWS access key ID/,
+      variables({ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAQ7XZ4M2KD9RTB6WN' }),
+      /holds a secret: AWS Access Key ID/,
     ],
     [
       'a private key',
       stackOf({ aws_instance: { i: { user_data: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...' } } }),
-      /user_data holds a private key/,
+      /user_data holds a secret: private key/,
     ],
     [
       'a Slack token in a pipeline action',
@@ -612,12 +624,12 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
           p: { stage: [{ action: [{ configuration: { Webhook: 'xoxb-123456789012-abcdefABCDEF' } }] }] },
         },
       }),
-      /stage\[0\].action\[0\].configuration.Webhook holds a Slack token/,
+      /stage\[0\].action\[0\].configuration.Webhook holds a secret: slack token/,
     ],
     [
       'a Docker Hub token in a provider',
       stackOf({}, {}, { provider: { docker: [{ registry_auth: { password: `dckr_pat_${'x'.repeat(27)}` } }] } }),
-      /registry_auth.password holds a Docker Hub access token/,
+      /registry_auth.password holds a secret: Docker Personal Access Token/,
     ],
     [
       'a literal provider token',
@@ -693,7 +705,7 @@ describe('CIP_SEC_1: secrets in the configuration', () => {
           },
         },
       }),
-      /holds a URL with a password/,
+      /holds a secret: URL with a password/,
     ],
     [
       'container definitions JSON',
@@ -1251,23 +1263,40 @@ describe('CIP_SEC_1: secrets hidden in base64', () => {
 
   test.each([
     [
+      'a Docker config.json written from base64 in a buildspec, its login base64 again',
+      stackOf({
+        aws_codebuild_project: {
+          p: {
+            name: 'p',
+            source: {
+              type: 'CODEPIPELINE',
+              buildspec: `version: 0.2\nphases:\n  pre_build:\n    commands:\n      - echo ${base64(
+                JSON.stringify({ auths: { 'ghcr.io': { auth: base64(`builder:dckr_pat_${'x1Y'.repeat(9)}`) } } }),
+              )} | base64 -d > ~/.docker/config.json\n`,
+            },
+          },
+        },
+      }),
+      /commands\[0\]\.auths\.ghcr\.io\.auth holds a secret: Docker Personal .+, base64-encoded, base64-encoded$/,
+    ],
+    [
       'a Docker config login (user:password)',
       dockerConfig(base64('builder:s3cret-Passw0rd')),
       /\.auth holds a registry login \(user:password\), base64-encoded$/,
     ],
     [
       'a token inside the login',
-      dockerConfig(base64(`builder:dckr_pat_${'x'.repeat(24)}`)),
-      /holds a Docker Hub access token \(dckr_pat_\/dckr_oat_\), base64-encoded$/,
+      dockerConfig(base64(`builder:dckr_pat_${'x1Y'.repeat(9)}`)),
+      /holds a secret: Docker Personal Access Token \(secretlint docker\), base64-encoded$/,
     ],
     [
       'an AWS key in a base64 blob of any name',
       stackOf({
         aws_ssm_parameter: {
-          p: { name: 'p', type: 'String', value: base64('export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE') },
+          p: { name: 'p', type: 'String', value: base64('export AWS_ACCESS_KEY_ID=AKIAQ7XZ4M2KD9RTB6WN') },
         },
       }),
-      /holds an AWS access key ID \(AKIA\/ASIA\), base64-encoded$/,
+      /holds a secret: AWS Access Key ID \(secretlint aws\), base64-encoded$/,
     ],
   ])('%s', (_name, json, message) => {
     expect(problems(json, 'CIP_SEC_1')).toEqual([expect.stringMatching(message)]);
@@ -1652,4 +1681,54 @@ test('CIP_SEC_3: a secret that arrives through a local is followed; a provider c
       /^aws_s3_bucket\.b: tags\.Token carries data\.aws_secretsmanager_secret_version\.token\.secret_string/,
     ),
   ]);
+});
+
+describe("CIP_CP_1: artifacts outlive the pipeline's executions", () => {
+  const pipelineWith = (expiration: Record<string, unknown>, approvalMinutes?: number) =>
+    stackOf({
+      aws_s3_bucket: { artifacts: { bucket: 'artifacts' } },
+      aws_s3_bucket_lifecycle_configuration: {
+        artifacts: {
+          bucket: '${aws_s3_bucket.artifacts.id}',
+          rule: [{ id: 'expire', status: 'Enabled', filter: [{}], expiration: [expiration] }],
+        },
+      },
+      aws_codepipeline: {
+        p: {
+          name: 'p',
+          artifact_store: [{ location: '${aws_s3_bucket.artifacts.bucket}', type: 'S3' }],
+          stage: [
+            { name: 'Source', action: [{ name: 'Source', category: 'Source' }] },
+            {
+              name: 'Approve',
+              action: [
+                {
+                  name: 'Approve',
+                  category: 'Approval',
+                  ...(approvalMinutes === undefined ? {} : { timeout_in_minutes: approvalMinutes }),
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+
+  test.each([
+    [{ days: 6 }, undefined, /expires artifacts after 6 days, while an execution may run 7$/],
+    [{ days: 14 }, 30 * 24 * 60, /expires artifacts after 14 days, while an execution may run 30$/],
+    [{ date: '2027-01-01T00:00:00Z' }, undefined, /expires every artifact on 2027-01-01T00:00:00Z$/],
+  ])('fails: expiration %j with an approval of %s minutes', (expiration, minutes, message) => {
+    expect(problems(pipelineWith(expiration, minutes), 'CIP_CP_1')).toEqual([
+      expect.stringMatching(new RegExp(`^aws_codepipeline\\.p: lifecycle rule "expire" of aws_s3_bucket\\.artifacts `)),
+    ]);
+    expect(problems(pipelineWith(expiration, minutes), 'CIP_CP_1')[0]).toMatch(message);
+  });
+
+  test.each([
+    [{ days: 7 }, undefined],
+    [{ days: 30 }, 30 * 24 * 60],
+  ])('passes: expiration %j with an approval of %s minutes', (expiration, minutes) => {
+    expect(problems(pipelineWith(expiration, minutes), 'CIP_CP_1')).toEqual([]);
+  });
 });

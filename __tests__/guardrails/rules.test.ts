@@ -159,6 +159,13 @@ const CASES: readonly RuleCase[] = [
     message: /artifact_store at "\$\{aws_s3_bucket\.ci_artifacts_bucket_[0-9A-F]+\.bucket\}" has no KMS encryption_key/,
   },
   {
+    rule: 'CIP_CP_1',
+    path: 'ci/pipeline/pipeline',
+    failing: override('artifacts/lifecycle', 'rule.0.expiration.0.days', 1),
+    message:
+      /^lifecycle rule "[^"]+" of aws_s3_bucket\.ci_artifacts_bucket_[0-9A-F]+ expires artifacts after 1 days, while an execution may run 7$/,
+  },
+  {
     rule: 'CKV_AWS_21',
     path: 'ci/artifacts/bucket',
     failing: override('artifacts/versioning', 'versioning_configuration.status', 'Suspended'),
@@ -333,6 +340,12 @@ const CASES: readonly RuleCase[] = [
     path: 'ci/build/logs',
     failing: override('build/logs', 'retention_in_days', 0),
     message: /retention_in_days is 0, so logs are kept forever/,
+  },
+  {
+    rule: 'cw-loggroup-retention-period-check',
+    path: 'ci/build/logs',
+    failing: override('build/logs', 'retention_in_days', 30),
+    message: /^retention_in_days is 30, fewer than 365: the logs are deleted before a review a year on can read them$/,
   },
   {
     rule: 'CKV_AWS_158',
@@ -610,7 +623,7 @@ const CASES: readonly RuleCase[] = [
       type: 'PLAINTEXT',
       value: `ghp_${'a1B2'.repeat(9)}`,
     }),
-    message: /environment.environment_variable\[1\] \("GITHUB_TOKEN", type PLAINTEXT\) holds a GitHub token/,
+    message: /environment.environment_variable\[1\] \("GITHUB_TOKEN", type PLAINTEXT\) holds a secret: GitHub Token/,
   },
   {
     rule: 'CIP_GIT_2',

@@ -3,6 +3,7 @@ import { CodebuildProject, CodebuildProjectEnvironment } from '@cdktf/provider-a
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
 import { CodebuildWebhook } from '@cdktf/provider-aws/lib/codebuild-webhook';
 import { Construct } from 'constructs';
+import { MIN_LOG_RETENTION_DAYS } from '../../shared/log-retention';
 import { Suppressions } from '../../shared/suppressions';
 import {
   CONNECTION_TOKEN_ACTIONS,
@@ -112,7 +113,8 @@ export interface BuildSettings {
    */
   readonly queuedTimeoutMinutes?: number;
   /**
-   * Days the build logs are kept: one of CloudWatch Logs' retention periods.
+   * Days the build logs are kept: one of CloudWatch Logs' retention periods. A period under 365 days is recorded in
+   * the guardrails' report, as a suppression of `cw-loggroup-retention-period-check` with this reason.
    * @default 365
    */
   readonly logRetentionDays?: number;
@@ -400,11 +402,7 @@ export class BuildProject extends Construct implements IBuildProject {
     // `./app/` and `app` are one directory: APP_DIR and the buildspec's path are written from one spelling.
     props = withCanonicalAppPath(props);
     requireAwsProvider(this);
-    const logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: buildLogGroupName(props.projectName),
-      retentionInDays: props.logRetentionDays ?? 365,
-      kmsKeyId: props.encryptionKey.keyArn,
-    });
+    const logGroup = this.createLogGroup(props);
     const reportGroup = new CodebuildReportGroup(this, 'unit-test-reports', {
       name: buildReportGroupName(props.projectName),
       type: 'TEST',
@@ -446,6 +444,28 @@ export class BuildProject extends Construct implements IBuildProject {
     this.deployedProjectArn = project.arn;
     this.projectArn = aws.arn('codebuild', `project/${props.projectName}`);
     this.logGroupName = logGroup.name;
+  }
+
+  /**
+   * The build's log group, under the key. A retention shorter than the guardrails' minimum is the owner's choice,
+   * recorded with its reason for review.
+   */
+  private createLogGroup(props: BuildProjectProps): CloudwatchLogGroup {
+    const retentionInDays = props.logRetentionDays ?? MIN_LOG_RETENTION_DAYS;
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: buildLogGroupName(props.projectName),
+      retentionInDays,
+      kmsKeyId: props.encryptionKey.keyArn,
+    });
+    if (retentionInDays < MIN_LOG_RETENTION_DAYS) {
+      Suppressions.add(logGroup, {
+        ruleId: 'cw-loggroup-retention-period-check',
+        reason:
+          `logRetentionDays is ${retentionInDays} on ${this.node.path}: the build logs are kept that long, ` +
+          'as its owner chose',
+      });
+    }
+    return logGroup;
   }
 
   /** Lets `grantee` (a pipeline's role) start builds of this project and follow them. */

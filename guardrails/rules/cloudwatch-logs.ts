@@ -1,3 +1,4 @@
+import { MIN_LOG_RETENTION_DAYS } from '../../shared/log-retention';
 import { Rule, simpleRule } from '../core/rule';
 
 const LOG_GROUP = ['aws_cloudwatch_log_group'];
@@ -15,6 +16,25 @@ export const CLOUDWATCH_LOGS_RULES: readonly Rule[] = [
     passes: ({ body }) => body.retention_in_days !== undefined && Number(body.retention_in_days) !== 0,
     problem: ({ body }) =>
       `retention_in_days is ${body.retention_in_days === undefined ? 'not set' : '0'}, so logs are kept forever`,
+  }),
+  simpleRule({
+    id: 'cw-loggroup-retention-period-check',
+    name: `CloudWatch log groups keep their events at least ${MIN_LOG_RETENTION_DAYS} days (AWS Config rule)`,
+    explanation:
+      'Build logs show what each build ran and printed: shortening their retention deletes the record that ' +
+      'review of an incident reads. The AWS Config managed rule cw-loggroup-retention-period-check checks the ' +
+      `same, with ${MIN_LOG_RETENTION_DAYS} days as its default minimum; logs that never expire comply.`,
+    targets: LOG_GROUP,
+    fix:
+      `keep \`retention_in_days\` at ${MIN_LOG_RETENTION_DAYS} or more (the constructs' default); a shorter period ` +
+      "chosen on purpose (the build's `logRetentionDays`) is suppressed with that reason",
+    passes: ({ body }) => {
+      const days = Number(body.retention_in_days ?? 0);
+      return !Number.isFinite(days) || days === 0 || days >= MIN_LOG_RETENTION_DAYS;
+    },
+    problem: ({ body }) =>
+      `retention_in_days is ${String(body.retention_in_days)}, fewer than ${MIN_LOG_RETENTION_DAYS}: the logs are ` +
+      'deleted before a review a year on can read them',
   }),
   simpleRule({
     id: 'CKV_AWS_158',

@@ -68,7 +68,7 @@ function kmsEncrypted(bucket: Element, stack: SynthesizedStack): boolean {
 }
 
 /** Lifecycle rules that are enabled, from the bucket's lifecycle configuration or its inline `lifecycle_rule`s. */
-function enabledLifecycleRules(bucket: Element, stack: SynthesizedStack): Record<string, any>[] {
+export function enabledLifecycleRules(bucket: Element, stack: SynthesizedStack): Record<string, any>[] {
   return [
     ...attached(bucket, stack, 'aws_s3_bucket_lifecycle_configuration').flatMap((configuration) =>
       blocks(configuration.body.rule).filter((rule) => rule.status === 'Enabled'),

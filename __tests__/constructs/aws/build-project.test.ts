@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BuildProject, BuildProjectProps, UNIT_TEST_REPORT_KEY } from '../../../constructs/aws/build-project';
 import { GitHubBuildSource } from '../../../constructs/aws/build-source';
@@ -11,7 +12,7 @@ import {
   REPORT_ACTIONS,
   SECRET_READ_ACTIONS,
 } from '../../../shared/iam-actions';
-import { contextArn, statement, synth, Synthesized } from '../../helpers';
+import { contextArn, statement, synth, Synthesized, testApp } from '../../helpers';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/app/dockerhub-AbCdEf';
 
@@ -88,6 +89,24 @@ describe('BuildProject', () => {
       type: 'TEST',
       export_config: { type: 'NO_EXPORT' },
     });
+  });
+
+  test('keeps logs a year unless told otherwise, and records a shorter period as chosen, for review', () => {
+    // The suppression is in the resource's `//` metadata, which Testing.synth leaves out.
+    const logGroupOf = (props: Partial<BuildProjectProps>) => {
+      const root = new TerraformStack(testApp(), 'stack');
+      build(root, props);
+      return Object.values<any>((root.toTerraform() as any).resource.aws_cloudwatch_log_group)[0];
+    };
+    expect(logGroupOf({})['//'].suppressions).toBeUndefined();
+    const shorter = logGroupOf({ logRetentionDays: 90 });
+    expect(shorter.retention_in_days).toBe(90);
+    expect(shorter['//'].suppressions).toEqual([
+      {
+        rule: 'cw-loggroup-retention-period-check',
+        reason: 'logRetentionDays is 90 on stack/build: the build logs are kept that long, as its owner chose',
+      },
+    ]);
   });
 
   test('its role trusts CodeBuild only for builds of this project in this account (confused deputy)', () => {
