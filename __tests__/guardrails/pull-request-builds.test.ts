@@ -141,3 +141,19 @@ test("the aspect checks a stack with its dependents: the repository's validation
   expect(() => Testing.synth(repository, true)).toThrow(/CIP_PR_2 .*does not build every pull request into main/);
   expect(() => Testing.synth(pipeline, true)).not.toThrow();
 });
+
+test("a repository stack moved to another owner protects that owner's repository, not the one the builds test", () => {
+  const stacks = productStacks();
+  const repository = stacks.find((stack) => stack.node.id === 'repo-app')!;
+  repository.addOverride('provider.github.0.owner', 'someone-else');
+  expect(findings(checkApp(asApp(stacks)))).toEqual([
+    expect.stringMatching(
+      /^repo-app CIP_PR_2 required_status_checks requires "codebuild\/app", .* no webhook starts it/,
+    ),
+  ]);
+  // The owner written in another case is the same owner: GitHub's names ignore case.
+  const sameOwner = productStacks();
+  const owner = validConfigDocument().pipelines[0].github.owner;
+  sameOwner.find((stack) => stack.node.id === 'repo-app')!.addOverride('provider.github.0.owner', owner.toUpperCase());
+  expect(findings(checkApp(asApp(sameOwner)))).toEqual([]);
+});

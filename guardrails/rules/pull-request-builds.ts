@@ -229,8 +229,8 @@ export function pullRequestPublishing(project: Element, stack: SynthesizedStack)
 interface PullRequestStatus {
   /** The commit status context it reports (`source.build_status_config.context`). */
   readonly context: string;
-  /** The repository's name, from the project's source location. */
-  readonly repository: string;
+  /** The repository, from the project's source location. */
+  readonly repository: RepositoryKey;
   /** The project, in the report. */
   readonly project: string;
   /** Its webhook's filter groups of pull-request events: which base branches and files each starts a build for. */
@@ -241,14 +241,15 @@ interface PullRequestStatus {
   }[];
 }
 
-/** The name of the GitHub repository a project's source location points to, its interpolations resolved. */
-function repositoryOfProject(project: Element, stack: SynthesizedStack): string | undefined {
+/** The GitHub repository a project's source location points to, its interpolations resolved. */
+function repositoryOfProject(project: Element, stack: SynthesizedStack): RepositoryKey | undefined {
   const location = String(blocks(project.body.source)[0]?.location ?? '').replace(/\$\{([^}]+)\}/g, (whole, inner) => {
     const reference = parseReference(`\${${inner}}`);
     const name = reference === undefined ? undefined : nameOfRepository(stack.get(reference.address));
     return name ?? whole;
   });
-  return /github\.com\/[^/]+\/([^/]+?)(?:\.git)?$/.exec(location)?.[1];
+  const match = /github\.com\/([^/]+)\/([^/]+?)(?:\.git)?$/.exec(location);
+  return match === null ? undefined : repositoryKey(match[1], match[2]);
 }
 
 /** The commit status context a project is set to report (`source.build_status_config.context`). */
@@ -314,17 +315,52 @@ const buildsEvery = (group: FilterGroup, branch: string) => group.filePath === u
 /** The files GitHub reads code owners from (GitHub Docs, "About code owners": CODEOWNERS file location). */
 const CODEOWNERS_FILES = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'];
 
+/**
+ * A repository as `owner/name`, lowercased, since GitHub's owner and repository names ignore case; `?` stands for an
+ * owner the JSON does not say (an interpolation, or a provider whose owner comes from the environment).
+ */
+type RepositoryKey = string;
+
+const UNKNOWN_OWNER = '?';
+
+const repositoryKey = (owner: unknown, name: string): RepositoryKey =>
+  `${typeof owner === 'string' && owner !== '' && !owner.includes('${') ? owner : UNKNOWN_OWNER}/${name}`.toLowerCase();
+
+/** Whether two keys name one repository: the same name, and the same owner where both are known. */
+function sameRepository(one: RepositoryKey | undefined, other: RepositoryKey | undefined): boolean {
+  if (one === undefined || other === undefined) return false;
+  const [oneOwner, oneName] = one.split('/');
+  const [otherOwner, otherName] = other.split('/');
+  return oneName === otherName && (oneOwner === otherOwner || [oneOwner, otherOwner].includes(UNKNOWN_OWNER));
+}
+
+/** The owner of the github provider an element is managed through: the default one, or its `provider` alias. */
+function providerOwner(element: Element, stack: SynthesizedStack): unknown {
+  const provider = typeof element.body.provider === 'string' ? element.body.provider : 'github';
+  return stack.get(`provider.${provider}`)?.body.owner;
+}
+
 /** The name of a repository resource or data source: its `name`, or the last part of its `full_name`. */
 function nameOfRepository(element: Element | undefined): string | undefined {
   const name = element?.body.name ?? String(element?.body.full_name ?? '').split('/')[1];
   return typeof name === 'string' && name !== '' && !name.includes('${') ? name : undefined;
 }
 
-/** The repository a protection or file names (`repository_id`, `repository`), by its name. */
-function repositoryNamed(value: unknown, stack: SynthesizedStack): string | undefined {
+/**
+ * The repository that `holder` (a protection, a file) names in `value` (`repository_id`, `repository`): the resource
+ * or data source it refers to, under its provider's owner (or its `full_name`'s), or a name under the holder's.
+ */
+function repositoryNamed(value: unknown, holder: Element, stack: SynthesizedStack): RepositoryKey | undefined {
   const element = stack.resolve(value, 'github_repository') ?? stack.resolve(value, 'data.github_repository');
-  if (element !== undefined) return nameOfRepository(element);
-  return typeof value === 'string' && !value.includes('${') ? value : undefined;
+  if (element !== undefined) {
+    const name = nameOfRepository(element);
+    const fullName = String(element.body.full_name ?? '');
+    const owner = fullName.includes('/') ? fullName.split('/')[0] : providerOwner(element, stack);
+    return name === undefined ? undefined : repositoryKey(owner, name);
+  }
+  return typeof value === 'string' && !value.includes('${')
+    ? repositoryKey(providerOwner(holder, stack), value)
+    : undefined;
 }
 
 /** The branch a protection covers: its pattern, or the branch of the default-branch resource it refers to. */
@@ -343,10 +379,11 @@ function requiredContexts(protection: Element): { contexts: string[]; strict: un
   };
 }
 
-/** The repository a protection covers, by name. */
+/** The repository a protection covers. */
 const protectedRepository = (protection: Element, stack: SynthesizedStack) =>
   repositoryNamed(
     protection.type === 'github_branch_protection' ? protection.body.repository_id : protection.body.repository,
+    protection,
     stack,
   );
 
@@ -365,7 +402,7 @@ export function weakMergeGate(protection: Element, stack: SynthesizedStack): str
     .some(
       (file) =>
         CODEOWNERS_FILES.includes(String(file.body.file)) &&
-        repositoryNamed(file.body.repository, stack) === repository,
+        sameRepository(repositoryNamed(file.body.repository, file, stack), repository),
     );
   const reviews = blocks(protection.body.required_pull_request_reviews)[0];
   if (ownedCode && !isTrue(reviews?.require_code_owner_reviews))
@@ -390,7 +427,7 @@ export function unguardedPullRequests(
   if (repository === undefined || branch === undefined) return [];
   const { contexts } = requiredContexts(protection);
   const problems: string[] = [];
-  const statuses = pullRequestStatuses(app).filter((status) => status.repository === repository);
+  const statuses = pullRequestStatuses(app).filter((status) => sameRepository(status.repository, repository));
   for (const status of statuses) {
     const intoBranch = status.groups.filter((group) => buildsInto(group, branch));
     if (intoBranch.length > 0 && !contexts.includes(status.context))
