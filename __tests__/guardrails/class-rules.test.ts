@@ -1715,8 +1715,8 @@ describe("CIP_CP_1: artifacts outlive the pipeline's executions", () => {
     });
 
   test.each([
-    [{ days: 6 }, undefined, /expires artifacts after 6 days, while an execution may run 7$/],
-    [{ days: 14 }, 30 * 24 * 60, /expires artifacts after 14 days, while an execution may run 30$/],
+    [{ days: 6 }, undefined, /expires artifacts after 6 days, while an execution may run 7 days$/],
+    [{ days: 14 }, 30 * 24 * 60, /expires artifacts after 14 days, while an execution may run 30 days$/],
     [{ date: '2027-01-01T00:00:00Z' }, undefined, /expires every artifact on 2027-01-01T00:00:00Z$/],
   ])('fails: expiration %j with an approval of %s minutes', (expiration, minutes, message) => {
     expect(problems(pipelineWith(expiration, minutes), 'CIP_CP_1')).toEqual([

@@ -21,6 +21,8 @@ function longestExecutionDays(pipeline: Element): number {
   );
 }
 
+const daysText = (days: number) => `${days} day${days === 1 ? '' : 's'}`;
+
 /** What expires an execution's artifacts before the execution may end: lifecycle rules of its artifact buckets. */
 function artifactLifeProblems(pipeline: Element, stack: SynthesizedStack): string[] {
   const days = longestExecutionDays(pipeline);
@@ -33,7 +35,7 @@ function artifactLifeProblems(pipeline: Element, stack: SynthesizedStack): strin
       if (expiration.date !== undefined) return [`${id} expires every artifact on ${String(expiration.date)}`];
       const expires = Number(expiration.days);
       return expiration.days !== undefined && !(expires >= days)
-        ? [`${id} expires artifacts after ${String(expiration.days)} days, while an execution may run ${days}`]
+        ? [`${id} expires artifacts after ${daysText(expires)}, while an execution may run ${daysText(days)}`]
         : [];
     });
   });
