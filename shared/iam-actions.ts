@@ -6,6 +6,9 @@
  * A leaf module (`shared/`): it imports nothing, and both `constructs/` and `guardrails/` import it.
  */
 
+/** What a service does with a role it is trusted by: assume it, nothing more. */
+export const ASSUME_ROLE_ACTIONS = ['sts:AssumeRole'] as const;
+
 /** Writing a build's log streams. */
 export const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 

@@ -4,7 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { ITerraformDependable, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { CONFUSED_DEPUTY_SERVICES } from '../../shared/iam-actions';
+import { ASSUME_ROLE_ACTIONS, CONFUSED_DEPUTY_SERVICES } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
 import { IGrantable, PolicyStatement } from '../core/grants';
 import { PolicyStatements } from '../private/policy-statements';
@@ -187,7 +187,7 @@ export class ServiceRole extends Construct implements IServiceRole {
         {
           sid: 'AssumedByService',
           effect: 'Allow',
-          actions: ['sts:AssumeRole'],
+          actions: [...ASSUME_ROLE_ACTIONS],
           principals: [{ type: 'Service', identifiers: [props.assumedBy] }],
           ...(conditions.length > 0 ? { condition: conditions } : {}),
         },

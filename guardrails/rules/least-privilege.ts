@@ -8,6 +8,7 @@
  * pipeline's artifacts and every secret's value are all the same finding.
  */
 import {
+  ASSUME_ROLE_ACTIONS,
   CODESTAR_NOTIFICATIONS_PRINCIPAL,
   LOGS_KEY_ACTIONS,
   NOTIFICATION_KEY_ACTIONS,
@@ -178,21 +179,41 @@ export function servicesBeyondNeed(holder: Element, stack: SynthesizedStack): st
     );
 }
 
-/** The services a role's trust policy lets assume it that none of its uses need. */
+/**
+ * What a role's trust policy allows beyond its uses: a service none of them is, and for the services that are, any
+ * action but assuming the role (`sts:*` would also let them tag sessions and set source identities).
+ */
 export function trustBeyondNeed(role: Element, stack: SynthesizedStack): string[] {
   const services = new Set(servicesUsing(role, stack).map((needs) => needs.service));
   if (services.size === 0) return [];
   return policiesAt(role, stack)
     .filter((policy) => policy.use === 'trust')
-    .flatMap((policy) => (policy.statements ?? []).filter((statement) => statement.effect === 'Allow'))
-    .flatMap((statement) => statement.principals.filter((principal) => principal.type === 'Service'))
-    .flatMap((principal) => principal.identifiers)
-    .filter((service) => !services.has(service.toLowerCase()))
-    .map(
-      (service) =>
-        `role ${role.path} trusts ${service}, but only ${[...services].join(' and ')} use it: ${service} could act ` +
-        'with its permissions',
-    );
+    .flatMap((policy) => (policy.statements ?? []).map((statement, index) => ({ policy, statement, index })))
+    .filter(({ statement }) => statement.effect === 'Allow')
+    .flatMap(({ policy, statement, index }) => {
+      const trusted = statement.principals
+        .filter((principal) => principal.type === 'Service')
+        .flatMap((principal) => principal.identifiers);
+      const strangers = trusted
+        .filter((service) => !services.has(service.toLowerCase()))
+        .map(
+          (service) =>
+            `role ${role.path} trusts ${service}, but only ${[...services].join(' and ')} use it: ${service} could ` +
+            'act with its permissions',
+        );
+      // A trust policy's statements name no resource: the role is the resource.
+      const asGrant = { ...statement, resources: ['*'] };
+      const beyond =
+        trusted.length === 0 ? [] : grantsBeyond([asGrant], [{ actions: ASSUME_ROLE_ACTIONS, resources: ['*'] }]);
+      return [
+        ...strangers,
+        ...beyond.map(
+          (excess) =>
+            `${locate(policy, statement, index)} lets ${trusted.join(', ')} do more than assume role ${role.path}: ` +
+            excess.grants.join('; '),
+        ),
+      ];
+    });
 }
 
 export const PRINCIPALS_RULE: Rule = {
