@@ -824,7 +824,12 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
     allows_force_pushes: false,
     allows_deletions: false,
     required_pull_request_reviews: [
-      { required_approving_review_count: 1, dismiss_stale_reviews: true, require_code_owner_reviews: true },
+      {
+        required_approving_review_count: 1,
+        dismiss_stale_reviews: true,
+        require_last_push_approval: true,
+        require_code_owner_reviews: true,
+      },
     ],
   };
   const protection = (body: Record<string, unknown>, type = 'github_branch_protection') =>
@@ -840,9 +845,21 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
       'no approval needed',
       {
         ...PRODUCT,
-        required_pull_request_reviews: [{ required_approving_review_count: 0, dismiss_stale_reviews: true }],
+        required_pull_request_reviews: [
+          { required_approving_review_count: 0, dismiss_stale_reviews: true, require_last_push_approval: true },
+        ],
       },
       /required_approving_review_count is 0/,
+    ],
+    [
+      'last push approval off',
+      {
+        ...PRODUCT,
+        required_pull_request_reviews: [
+          { required_approving_review_count: 1, dismiss_stale_reviews: true, require_last_push_approval: false },
+        ],
+      },
+      /require_last_push_approval is not true, so whoever pushes to a pull request can approve it/,
     ],
     ['force pushes', { ...PRODUCT, allows_force_pushes: true }, /allows_force_pushes is true/],
     ['force push bypassers', { ...PRODUCT, force_push_bypassers: ['/octocat'] }, /force_push_bypassers/],
@@ -853,7 +870,9 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
       'review bypassers',
       {
         ...PRODUCT,
-        required_pull_request_reviews: [{ dismiss_stale_reviews: true, pull_request_bypassers: ['/octocat'] }],
+        required_pull_request_reviews: [
+          { dismiss_stale_reviews: true, require_last_push_approval: true, pull_request_bypassers: ['/octocat'] },
+        ],
       },
       /pull_request_bypassers/,
     ],
@@ -869,7 +888,11 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
     ],
     [
       'admins exempt',
-      { repository: 'r', branch: 'main', required_pull_request_reviews: { dismiss_stale_reviews: true } },
+      {
+        repository: 'r',
+        branch: 'main',
+        required_pull_request_reviews: { dismiss_stale_reviews: true, require_last_push_approval: true },
+      },
       /enforce_admins is not set/,
     ],
     [
@@ -880,6 +903,7 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
         enforce_admins: true,
         required_pull_request_reviews: {
           dismiss_stale_reviews: true,
+          require_last_push_approval: true,
           bypass_pull_request_allowances: { users: ['u'] },
         },
       },
@@ -917,7 +941,7 @@ describe("CIP_GIT_2: branch protection below the product's defaults", () => {
             repository: 'r',
             branch: 'main',
             enforce_admins: true,
-            required_pull_request_reviews: { dismiss_stale_reviews: true },
+            required_pull_request_reviews: { dismiss_stale_reviews: true, require_last_push_approval: true },
           },
           'github_branch_protection_v3',
         ),
@@ -940,20 +964,42 @@ describe('CIP_GIT_3: stale approvals kept', () => {
     stackOf({ [type]: { p: { pattern: 'main', enforce_admins: true, required_pull_request_reviews: reviews } } });
 
   test.each([
-    ['dismissal off', [{ required_approving_review_count: 1, dismiss_stale_reviews: false }]],
-    ['dismissal not set', { required_approving_review_count: 2 }],
+    [
+      'dismissal off, with code owners, whose earlier approval keeps counting',
+      [
+        {
+          required_approving_review_count: 1,
+          dismiss_stale_reviews: false,
+          require_last_push_approval: true,
+          require_code_owner_reviews: true,
+        },
+      ],
+    ],
+    ['dismissal and last-push approval not set', { required_approving_review_count: 2 }],
   ])('fails: %s, and only this rule', (_name, reviews) => {
     expect(problems(protection(reviews), 'CIP_GIT_3')).toEqual([
       'github_branch_protection.p: required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval ' +
         'survives later pushes',
     ]);
-    expect(problems(protection(reviews), 'CIP_GIT_2')).toEqual([]);
     expect(problems(protection(reviews, 'github_branch_protection_v3'), 'CIP_GIT_3')).toHaveLength(1);
+  });
+
+  test('passes with dismissal off where the last push needs an approval of its own and no code owner reviews', () => {
+    const reviews = [
+      { required_approving_review_count: 1, dismiss_stale_reviews: false, require_last_push_approval: true },
+    ];
+    expect(problems(protection(reviews), 'CIP_GIT_3')).toEqual([]);
+    expect(problems(protection(reviews), 'CIP_GIT_2')).toEqual([]);
   });
 
   test('passes with dismissal on', () => {
     expect(
-      problems(protection([{ required_approving_review_count: 1, dismiss_stale_reviews: true }]), 'CIP_GIT_3'),
+      problems(
+        protection([
+          { required_approving_review_count: 1, dismiss_stale_reviews: true, require_last_push_approval: true },
+        ]),
+        'CIP_GIT_3',
+      ),
     ).toEqual([]);
   });
 });
@@ -1447,6 +1493,48 @@ describe('CIP_IAM_16: sharing with other accounts that no policy shows', () => {
       },
       /replicates every image to registry "999988887777"/,
     ],
+    [
+      "an account-wide subscription of every log group to another account's destination",
+      {
+        aws_cloudwatch_log_account_policy: {
+          p: {
+            policy_name: 'archive',
+            policy_type: 'SUBSCRIPTION_FILTER_POLICY',
+            scope: 'ALL',
+            policy_document: JSON.stringify({
+              DestinationArn: 'arn:aws:logs:eu-central-1:999988887777:destination:org-log-archive',
+              FilterPattern: '',
+            }),
+          },
+        },
+      },
+      /streams the log events of the account's log groups to "arn:aws:logs:eu-central-1:999988887777:destination:/,
+    ],
+    [
+      'an account-wide subscription whose destination is only known at apply',
+      {
+        aws_cloudwatch_log_account_policy: {
+          p: {
+            policy_name: 'archive',
+            policy_type: 'SUBSCRIPTION_FILTER_POLICY',
+            policy_document: '${jsonencode(var.policy)}',
+          },
+        },
+      },
+      /to a destination that cannot be read before apply/,
+    ],
+    [
+      'a log delivery to a bucket of another account',
+      {
+        aws_cloudwatch_log_delivery_destination: {
+          d: {
+            name: 'd',
+            delivery_destination_configuration: [{ destination_resource_arn: 'arn:aws:s3:::partner-log-bucket' }],
+          },
+        },
+      },
+      /delivers logs to "arn:aws:s3:::partner-log-bucket", outside this stack's account/,
+    ],
   ])('%s', (_name, resource, message) => {
     expect(problems(stackOf(resource), 'CIP_IAM_16')).toEqual([expect.stringMatching(message)]);
   });
@@ -1473,6 +1561,16 @@ describe('CIP_IAM_16: sharing with other accounts that no policy shows', () => {
           filter_pattern: '',
           destination_arn: `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:destination:central`,
         },
+      },
+      aws_cloudwatch_log_account_policy: {
+        p: {
+          policy_name: 'archive',
+          policy_type: 'SUBSCRIPTION_FILTER_POLICY',
+          policy_document: JSON.stringify({
+            DestinationArn: `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:destination:central`,
+          }),
+        },
+        protection: { policy_name: 'p', policy_type: 'DATA_PROTECTION_POLICY', policy_document: '{}' },
       },
     });
     expect(problems(json, 'CIP_IAM_16')).toEqual([]);

@@ -633,7 +633,12 @@ const CASES: readonly RuleCase[] = [
   {
     rule: 'CIP_GIT_3',
     path: 'ci/repository/branch-protection',
-    failing: override('repository/branch-protection', 'required_pull_request_reviews.0.dismiss_stale_reviews', false),
+    // Without last-push approval, an approval given before a later push still counts.
+    failing: override('repository/branch-protection', 'required_pull_request_reviews.0', {
+      required_approving_review_count: 1,
+      dismiss_stale_reviews: false,
+      require_last_push_approval: false,
+    }),
     message: /dismiss_stale_reviews is not true, so an approval survives later pushes/,
   },
   {

@@ -72,7 +72,9 @@ export interface RepositorySettings {
    */
   readonly requiredApprovingReviewCount?: number;
   /**
-   * Dismiss approvals when new commits are pushed to the pull request.
+   * Dismiss approvals when new commits are pushed to the pull request. The last push always needs an approval of its
+   * own (`require_last_push_approval`), so this matters for code owners' approvals, which would otherwise keep
+   * counting for the code they own.
    * @default true
    */
   readonly dismissStaleReviews?: boolean;
@@ -299,11 +301,14 @@ export class SourceRepository extends Construct {
       // Written before the branch is protected: afterwards, only a reviewed pull request may change the branch.
       dependsOn: codeOwners === undefined ? undefined : [codeOwners],
     });
-    // A documented choice, recorded where the guardrails and the report read it, rather than a finding.
-    if (props.dismissStaleReviews === false) {
+    // A documented choice, recorded where the guardrails and the report read it, rather than a finding. Without code
+    // owners, last-push approval keeps every counted approval fresh, so there is nothing to record.
+    if (props.dismissStaleReviews === false && codeOwners !== undefined) {
       Suppressions.add(protection, {
         ruleId: 'CIP_GIT_3',
-        reason: `dismissStaleReviews is false on ${this.node.path}: approvals survive later pushes, as its owner chose`,
+        reason:
+          `dismissStaleReviews is false on ${this.node.path}: code owners' approvals survive later pushes, as its ` +
+          'owner chose',
       });
     }
     return protection;

@@ -21,6 +21,17 @@ function isOwn(value: unknown, stack: SynthesizedStack): boolean {
 
 const quoted = (value: unknown) => JSON.stringify(value);
 
+/** The `DestinationArn` of a subscription filter policy's document, or undefined when it is not literal JSON. */
+function destinationOf(document: unknown): string | undefined {
+  if (typeof document !== 'string') return undefined;
+  try {
+    const destination = JSON.parse(document)?.DestinationArn;
+    return typeof destination === 'string' ? destination : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where each kind of flow sends its data, and how a message names it. */
 const FLOWS: Record<string, (element: Element, stack: SynthesizedStack) => string[]> = {
   aws_kms_grant: ({ body }, stack) =>
@@ -42,6 +53,22 @@ const FLOWS: Record<string, (element: Element, stack: SynthesizedStack) => strin
     isOwn(body.destination_arn, stack)
       ? []
       : [`streams every log event to ${quoted(body.destination_arn)}, outside this stack's account`],
+  // An account policy of type SUBSCRIPTION_FILTER_POLICY subscribes every log group in its scope; its document names
+  // the destination ("PutAccountPolicy", CloudWatch Logs API Reference).
+  aws_cloudwatch_log_account_policy: ({ body }, stack) => {
+    if (body.policy_type !== 'SUBSCRIPTION_FILTER_POLICY') return [];
+    const destination = destinationOf(body.policy_document);
+    if (destination === undefined)
+      return ["subscribes the account's log groups to a destination that cannot be read before apply"];
+    return isOwn(destination, stack)
+      ? []
+      : [`streams the log events of the account's log groups to ${quoted(destination)}, outside this stack's account`];
+  },
+  aws_cloudwatch_log_delivery_destination: ({ body }, stack) =>
+    blocks(body.delivery_destination_configuration)
+      .map((configuration) => configuration.destination_resource_arn)
+      .filter((destination) => !isOwn(destination, stack))
+      .map((destination) => `delivers logs to ${quoted(destination)}, outside this stack's account`),
   aws_ecr_replication_configuration: ({ body }, stack) =>
     blocks(block(body.replication_configuration).rule)
       .flatMap((rule) => blocks(rule.destination))
@@ -55,7 +82,8 @@ export const CROSS_ACCOUNT_RULES: readonly Rule[] = [
     name: 'Keys, objects, logs and images are shared only within this account',
     explanation:
       "A KMS grant gives its grantee the key's use beside the key policy, and can be used at once " +
-      '("Grants in AWS KMS", AWS KMS Developer Guide); S3 replication, CloudWatch Logs subscription filters and ECR ' +
+      '("Grants in AWS KMS", AWS KMS Developer Guide); S3 replication, CloudWatch Logs subscription filters (also ' +
+      'account-wide ones) and log deliveries, and ECR ' +
       'replication copy every object, log event or image to the destination\'s owner ("Replicating objects", S3 ' +
       'User Guide; "Cross-account cross-Region subscriptions", CloudWatch Logs User Guide). None of these shows as ' +
       "a principal in a policy, so policy rules never see them; a pipeline's artifacts, logs and images then leave " +

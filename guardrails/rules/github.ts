@@ -55,6 +55,11 @@ export function weakenedProtection(protection: Element): string[] {
         `required_pull_request_reviews.required_approving_review_count is ` +
           `${JSON.stringify(reviews.required_approving_review_count)}, so no approval is needed`,
       );
+    if (!isTrue(reviews.require_last_push_approval))
+      problems.push(
+        'required_pull_request_reviews.require_last_push_approval is not true, so whoever pushes to a pull request ' +
+          'can approve it, their own push included',
+      );
     if (nonEmpty(reviews.pull_request_bypassers))
       problems.push('required_pull_request_reviews.pull_request_bypassers lets actors merge without review');
     const allowances = block(reviews.bypass_pull_request_allowances);
@@ -73,6 +78,15 @@ export function weakenedProtection(protection: Element): string[] {
   }
   return problems;
 }
+
+/**
+ * Whether every approval that counts was given after the last push anyway: with last-push approval, the most recent
+ * push needs an approval of its own ("Require approval of the most recent reviewable push", "About protected
+ * branches", GitHub Docs). A code owner's earlier approval still counts for the code-owner requirement, so with
+ * code-owner review only dismissal keeps it fresh.
+ */
+const approvalFollowsLastPush = (reviews: Record<string, any>) =>
+  isTrue(reviews.require_last_push_approval) && !isTrue(reviews.require_code_owner_reviews);
 
 /**
  * How a repository ruleset on branches lets changes around its rules: bypass actors, or a pull-request rule needing no
@@ -208,12 +222,14 @@ export const GITHUB_RULES: readonly Rule[] = [
     name: 'Branch protections and rulesets keep reviews, admins and history as the product sets them',
     explanation:
       "Whatever reaches the protected branch is built and deployed with the pipeline's roles, so " +
-      "the protection is the pipeline's review gate. Approvals that survive later pushes, " +
+      "the protection is the pipeline's review gate. Approvals that survive later pushes, a pusher approving " +
+      'their own push, ' +
       'administrators exempt from the rules, force pushes, deletions and bypass actors each let a ' +
       'change through unreviewed ("About protected branches", GitHub Docs).',
     targets: ['github_branch_protection', 'github_branch_protection_v3', 'github_repository_ruleset'],
     fix:
-      'require at least one approving review, set enforce_admins = true, leave force pushes and deletions off, and ' +
+      'require at least one approving review and approval of the last push, set enforce_admins = true, leave force ' +
+      'pushes and deletions off, and ' +
       'name no bypass actors (SourceRepository does)',
     check: (element) =>
       element.type === 'github_repository_ruleset' ? weakenedRuleset(element) : weakenedProtection(element),
@@ -224,13 +240,14 @@ export const GITHUB_RULES: readonly Rule[] = [
     explanation:
       'An approval that survives later pushes approves code nobody reviewed: a change pushed after the approval ' +
       'merges on it ("About protected branches", GitHub Docs, "Dismiss stale pull request approvals when new ' +
-      'commits are pushed"). A rule of its own, so that a repository that chooses otherwise ' +
+      'commits are pushed"). Last-push approval without code-owner review keeps approvals fresh too: the latest ' +
+      'push needs an approval of its own. A rule of its own, so that a repository that chooses otherwise ' +
       '(`dismissStaleReviews: false`) is suppressed for this alone, with its reason in the report.',
     targets: ['github_branch_protection', 'github_branch_protection_v3'],
     fix: 'set required_pull_request_reviews.dismiss_stale_reviews = true (SourceRepository does by default)',
     check: ({ body }) =>
       blocks(body.required_pull_request_reviews)
-        .filter((reviews) => !isTrue(reviews.dismiss_stale_reviews))
+        .filter((reviews) => !isTrue(reviews.dismiss_stale_reviews) && !approvalFollowsLastPush(reviews))
         .map(
           () => 'required_pull_request_reviews.dismiss_stale_reviews is not true, so an approval survives later pushes',
         ),

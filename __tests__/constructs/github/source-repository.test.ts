@@ -113,18 +113,22 @@ describe('SourceRepository', () => {
     },
   );
 
-  test('dismissStaleReviews: false, a documented choice, suppresses the one rule it weakens, with its reason', () => {
+  test('dismissStaleReviews: false with code owners, a documented choice, suppresses the one rule it weakens', () => {
     const protectionOf = (props: Partial<SourceRepositoryProps>) => {
       const stack = new TerraformStack(testApp(), 'repo');
       new SourceRepository(stack, 'repository', { owner: 'my-org', repositoryName: 'app', ...props });
       return Object.values<any>((stack.toTerraform() as any).resource.github_branch_protection)[0];
     };
-    expect(protectionOf({ dismissStaleReviews: false })['//'].suppressions).toEqual([
+    expect(protectionOf({ dismissStaleReviews: false, codeOwners: ['@my-org/platform'] })['//'].suppressions).toEqual([
       {
         rule: 'CIP_GIT_3',
-        reason: 'dismissStaleReviews is false on repo/repository: approvals survive later pushes, as its owner chose',
+        reason:
+          "dismissStaleReviews is false on repo/repository: code owners' approvals survive later pushes, as its " +
+          'owner chose',
       },
     ]);
+    // Without code owners, the last push's own approval keeps every counted approval fresh: nothing is weakened.
+    expect(protectionOf({ dismissStaleReviews: false })['//'].suppressions).toBeUndefined();
     expect(protectionOf({})['//'].suppressions).toBeUndefined();
   });
 
