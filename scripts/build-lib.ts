@@ -8,11 +8,15 @@
  *   (`ts.preProcessFile`, the scan its own module resolution uses); the build then checks, independently, that no
  *   file still names a renamed package.
  *
+ * - `dist/vendor/`: the dependencies published only as ES modules, each bundled into one CommonJS file
+ *   ({@link BUNDLED_DEPENDENCIES}), which both forms require in place of the package.
+ *
  * A type error in either form prints TypeScript's diagnostics and exits 1, with `dist/` removed: nothing half-built
  * is left to pack.
  */
+import { buildSync } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { CORE_NAMES, CORES, type CoreName, specifierFor } from '../app/cores.cjs';
 
@@ -21,6 +25,18 @@ const DIST = join(ROOT, 'dist');
 
 /** Where each core's form is written. */
 export const OUT_DIRS: Readonly<Record<CoreName, string>> = { cdktf: DIST, cdktn: join(DIST, 'cdktn') };
+
+/**
+ * Dependencies published only as ES modules, and the CommonJS file each is bundled into under `dist/vendor/`. The
+ * compiled library `require`s its dependencies; Node.js loads an ES module that way from 22.12, but a consumer's Jest
+ * (the cdktf template's) loads node_modules through a module registry of its own, which cannot, so every consumer's
+ * tests would fail (`npm run test:consumer` showed it). Each is bundled from its pinned devDependency, its license
+ * kept at the top of the bundle.
+ */
+export const BUNDLED_DEPENDENCIES: Readonly<Record<string, string>> = {
+  '@secretlint/secretlint-rule-preset-recommend': 'secretlint-rule-preset-recommend.cjs',
+};
+const VENDOR_DIR = join(DIST, 'vendor');
 
 class BuildFailed extends Error {}
 
@@ -70,18 +86,32 @@ function compile(core: CoreName): string[] {
   return written;
 }
 
-/** `text` with every module specifier TypeScript finds in it in `core`'s form. */
-export function renameSpecifiers(text: string, core: CoreName): string {
+/** `text` with every module specifier TypeScript finds in it replaced by what `rewrite` makes of it. */
+function rewriteSpecifiers(text: string, rewrite: (specifier: string) => string): string {
   const { importedFiles } = ts.preProcessFile(text, true, true);
-  let renamed = text;
+  let rewritten = text;
   // From the end, so that each earlier position still holds. A reference's `pos` is its string literal's opening
   // quote.
   for (const { fileName, pos } of [...importedFiles].sort((a, b) => b.pos - a.pos)) {
     const [start, end] = [pos + 1, pos + 1 + fileName.length];
     if (text.slice(start, end) !== fileName) throw new BuildFailed(`no specifier ${fileName} at ${pos}`);
-    renamed = renamed.slice(0, start) + specifierFor(core, fileName) + renamed.slice(end);
+    rewritten = rewritten.slice(0, start) + rewrite(fileName) + rewritten.slice(end);
   }
-  return renamed;
+  return rewritten;
+}
+
+/** `text` with every module specifier TypeScript finds in it in `core`'s form. */
+export const renameSpecifiers = (text: string, core: CoreName): string =>
+  rewriteSpecifiers(text, (specifier) => specifierFor(core, specifier));
+
+/** `text`, written to `file`, with each bundled dependency required from its bundle under `dist/vendor/`. */
+export function vendorSpecifiers(text: string, file: string): string {
+  return rewriteSpecifiers(text, (specifier) => {
+    const bundle = BUNDLED_DEPENDENCIES[specifier];
+    if (bundle === undefined) return specifier;
+    const path = relative(dirname(file), join(VENDOR_DIR, bundle)).split('\\').join('/');
+    return path.startsWith('.') ? path : `./${path}`;
+  });
 }
 
 /** The packages `core` renames that `text` still names as a module, found without TypeScript's scanner. */
@@ -92,15 +122,42 @@ export function leftoverSpecifiers(text: string, core: CoreName): string[] {
   return [...text.matchAll(quoted)].map((match) => match[0]);
 }
 
+/** The bundled dependencies that `text` still names as a module. */
+export function leftoverBundledSpecifiers(text: string): string[] {
+  return Object.keys(BUNDLED_DEPENDENCIES).filter((name) =>
+    new RegExp(`(?:require\\(|from |import\\()\\s*["']${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}["']`).test(text),
+  );
+}
+
 function rewriteForm(core: CoreName, files: readonly string[]): void {
   for (const file of files) {
-    const renamed = renameSpecifiers(readFileSync(file, 'utf8'), core);
-    const leftover = leftoverSpecifiers(renamed, core);
+    const rewritten = vendorSpecifiers(renameSpecifiers(readFileSync(file, 'utf8'), core), file);
+    const leftover = [...leftoverSpecifiers(rewritten, core), ...leftoverBundledSpecifiers(rewritten)];
     if (leftover.length > 0) {
-      throw new BuildFailed(`${relative(ROOT, file)} still names ${leftover.join(', ')} after the ${core} renames`);
+      throw new BuildFailed(`${relative(ROOT, file)} still names ${leftover.join(', ')} after the ${core} rewrites`);
     }
-    writeFileSync(file, renamed);
+    writeFileSync(file, rewritten);
   }
+}
+
+/** Bundles each of {@link BUNDLED_DEPENDENCIES} into its CommonJS file, its license first. */
+function bundleDependencies(): string[] {
+  return Object.entries(BUNDLED_DEPENDENCIES).map(([name, bundle]) => {
+    const manifest = require.resolve(`${name}/package.json`, { paths: [ROOT] });
+    const { version, license } = JSON.parse(readFileSync(manifest, 'utf8'));
+    const licenseText = readFileSync(join(dirname(manifest), 'LICENSE'), 'utf8').trim();
+    buildSync({
+      entryPoints: [require.resolve(name, { paths: [ROOT] })],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      outfile: join(VENDOR_DIR, bundle),
+      banner: { js: `/*! ${name} ${version}, bundled from npm (${license}):\n${licenseText}\n*/` },
+      logLevel: 'error',
+    });
+    return `${relative(ROOT, join(VENDOR_DIR, bundle))} (${name} ${version})`;
+  });
 }
 
 function main(): number {
@@ -108,9 +165,10 @@ function main(): number {
   try {
     const built = CORE_NAMES.map((core) => {
       const files = compile(core);
-      if (Object.keys(CORES[core].renames).length > 0) rewriteForm(core, files);
+      rewriteForm(core, files);
       return `${relative(ROOT, OUT_DIRS[core])}/ (${core}, ${files.length} files)`;
     });
+    built.push(...bundleDependencies());
     // On stderr: `npm pack --json` runs this (prepack), and its stdout is the pack's JSON.
     process.stderr.write(`Built ${built.join(' and ')}\n`);
     return 0;

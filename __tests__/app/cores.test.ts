@@ -1,7 +1,14 @@
+import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { CORE_NAMES, CORE_SWITCH, CoreSwitchError, selectedCore, specifierFor } from '../../app/cores.cjs';
 import { loadedCore } from '../../constructs/core/loaded-core';
-import { leftoverSpecifiers, renameSpecifiers } from '../../scripts/build-lib';
+import {
+  leftoverBundledSpecifiers,
+  leftoverSpecifiers,
+  OUT_DIRS,
+  renameSpecifiers,
+  vendorSpecifiers,
+} from '../../scripts/build-lib';
 import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap-stack';
 import { pipelineProps } from '../helpers';
@@ -85,6 +92,28 @@ describe("scripts/build-lib.ts: the cdktn form's module names", () => {
       'import("cdktf/lib/tokens/token"',
     ]);
     expect(leftoverSpecifiers(javascript, 'cdktf')).toEqual([]);
+  });
+});
+
+describe('scripts/build-lib.ts: dependencies published only as ES modules, required from their bundles', () => {
+  const javascript = [
+    'const preset_1 = require("@secretlint/secretlint-rule-preset-recommend");',
+    'const yaml_1 = require("yaml");',
+  ].join('\n');
+
+  test("each form's files require the bundle under dist/vendor/, by a path from where they are", () => {
+    for (const [form, bundle] of [
+      [OUT_DIRS.cdktf, '../../vendor/secretlint-rule-preset-recommend.cjs'],
+      [OUT_DIRS.cdktn, '../../../vendor/secretlint-rule-preset-recommend.cjs'],
+    ]) {
+      const rewritten = vendorSpecifiers(javascript, join(form, 'guardrails', 'secrets', 'detector.js'));
+      expect(rewritten.split('\n')).toEqual([
+        `const preset_1 = require("${bundle}");`,
+        'const yaml_1 = require("yaml");',
+      ]);
+      expect(leftoverBundledSpecifiers(rewritten)).toEqual([]);
+    }
+    expect(leftoverBundledSpecifiers(javascript)).toEqual(['@secretlint/secretlint-rule-preset-recommend']);
   });
 });
 
