@@ -171,8 +171,9 @@ export const detectSecrets = memoized((text): readonly DetectedSecret[] => {
 });
 
 /**
- * Texts read together are joined with a separator that no pattern of the preset matches across: NUL is in none of
- * their character classes, and it ends a run of white space.
+ * Texts read together are joined with a line break, NUL and a line break. The preset's patterns match within a line,
+ * and the one class that takes line breaks (a PEM key's body) does not take NUL, so no match runs from one text into
+ * the next.
  */
 const SEPARATOR = '\n\0\n';
 
