@@ -19,7 +19,7 @@ export interface ArnFields {
 }
 
 /** The text split at `separator`, except inside `${...}` interpolations. */
-function splitOutsideInterpolations(text: string, separator: string): string[] {
+export function splitOutsideInterpolations(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let current = '';

@@ -5,31 +5,67 @@
  *
  * - An action matches ignoring case, with `*` for any run of characters and `?`
  *   for one ("IAM JSON policy elements: Action", IAM User Guide).
- * - A resource ARN matches part by part: its six colon-separated parts
- *   (`arn:partition:service:region:account:resource`) are each matched on their
- *   own, case-sensitively, with `*` and `?` inside one part, the resource part
- *   keeping its own colons ("IAM JSON policy elements: Resource": wildcards
- *   "within any ARN segment"; the ArnLike operator: "each of the six
- *   colon-delimited components of the ARN is checked separately"). A `*` in the
- *   account never reaches into the resource.
- * - A pattern that is not a whole ARN (`*`, a reference Terraform resolves at
- *   apply) is matched as one text.
+ * - A resource ARN matches segment by segment ("IAM JSON policy elements:
+ *   Resource", IAM User Guide): `*` and `?` stand within one of the
+ *   colon-separated segments, except that a `*` that is the last character of
+ *   a segment "can expand to match beyond the colon boundaries"; the resource
+ *   segment keeps its own colons. The partition, service, region and account
+ *   match ignoring case; the resource does not ("the IAM user name is case
+ *   sensitive").
+ * - An ARN pattern of fewer than six segments reads as if its missing segments
+ *   were `*` (`arn:aws:iam::*` is every IAM resource of every account), as
+ *   @cloud-copilot/iam-simulate evaluates identity policies.
+ * - A pattern that is not an ARN (`*`, a reference Terraform resolves at apply)
+ *   is matched as one text. One whose first segment `arn` matches ignoring case
+ *   is read as an ARN, and one with any other wildcard there as every ARN: IAM
+ *   refuses such a policy, but a grant is never taken for smaller than it
+ *   could be.
  */
-import { parseArn } from '../core/arn';
+import { parseArn, splitOutsideInterpolations } from '../core/arn';
 import { globMatches } from '../core/glob';
+import { memoized } from '../core/memo';
 
 /** Whether an action pattern matches an action, as IAM matches them. */
 export const actionMatches = (pattern: string, action: string): boolean =>
   globMatches(pattern, action, { ignoreCase: true });
 
-/** Whether a resource pattern matches a resource, as IAM matches them: ARNs part by part. */
+const escape = (text: string) => text.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+
+/** One of the first five segments: wildcards within it, and a last `*` that may run on past its colon. */
+const segmentSource = (segment: string) => {
+  const trailing = segment.endsWith('*');
+  const source = escape(trailing ? segment.slice(0, -1) : segment)
+    .replace(/\*/g, '[^:]*')
+    .replace(/\?/g, '[^:]');
+  return trailing ? `${source}.*` : source;
+};
+
+const EVERY_ARN = /^/;
+
+/**
+ * An ARN pattern (its first segment one that `arn` matches, ignoring case) as a regular expression over an ARN whose
+ * first five segments are lowercase, or null for a pattern that is no ARN.
+ */
+const arnPattern = memoized((pattern: string): RegExp | null => {
+  const segments = splitOutsideInterpolations(pattern, ':');
+  if (!globMatches(segments[0], 'arn', { ignoreCase: true }))
+    // A wildcard where `arn` should be: a malformed pattern, which IAM refuses; taken as every resource.
+    return /[*?]/.test(segments[0]) ? EVERY_ARN : null;
+  while (segments.length < 6) segments.push('*');
+  const prefix = segments.slice(0, 5).map((segment) => segmentSource(segment.toLowerCase()));
+  const resource = escape(segments.slice(5).join(':')).replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${prefix.join(':')}:${resource}$`, 's');
+});
+
+/** Whether a resource pattern matches a resource, as IAM matches them. */
 export function resourceMatches(pattern: string, resource: string): boolean {
   if (pattern === resource) return true;
-  const [patternArn, resourceArn] = [parseArn(pattern), parseArn(resource)];
-  if (patternArn === undefined || resourceArn === undefined) return globMatches(pattern, resource);
-  return (['partition', 'service', 'region', 'account', 'resource'] as const).every((part) =>
-    globMatches(patternArn[part], resourceArn[part]),
-  );
+  const regex = arnPattern(pattern);
+  const arn = parseArn(resource);
+  if (regex === null || arn === undefined) return globMatches(pattern, resource);
+  const { partition, service, region, account } = arn;
+  const lowered = [partition, service, region, account].map((segment) => segment.toLowerCase());
+  return regex.test(`arn:${lowered.join(':')}:${arn.resource}`);
 }
 
 /**
