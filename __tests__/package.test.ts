@@ -150,8 +150,8 @@ describe('package.json', () => {
   test(
     'depends, at exact versions, on what the app needs as it runs: esbuild builds it, zod and jsonc-parser read ' +
       "its configuration, @aws-sdk/core's table of partitions knows the regions, iam-data's catalog the IAM " +
-      "actions, and yaml reads buildspecs and files for secrets (secretlint's preset, an ES module, is bundled into " +
-      'dist/vendor/ by scripts/build-lib.ts)',
+      "actions, and yaml reads buildspecs and files for secrets (secretlint's preset, an ES module, is converted " +
+      'into dist/vendor/ by scripts/build-lib.ts)',
     () => {
       expect(manifest.dependencies).toEqual({
         '@aws-sdk/core': lockedVersion('@aws-sdk/core'),

@@ -8,14 +8,13 @@
  *   (`ts.preProcessFile`, the scan its own module resolution uses); the build then checks, independently, that no
  *   file still names a renamed package.
  *
- * - `dist/vendor/`: the dependencies published only as ES modules, each bundled into one CommonJS file
- *   ({@link BUNDLED_DEPENDENCIES}), which both forms require in place of the package.
+ * - `dist/vendor/`: the dependencies published only as ES modules, each as one CommonJS file
+ *   ({@link VENDORED_DEPENDENCIES}), which both forms require in place of the package.
  *
  * A type error in either form prints TypeScript's diagnostics and exits 1, with `dist/` removed: nothing half-built
  * is left to pack.
  */
-import { buildSync } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { CORE_NAMES, CORES, type CoreName, specifierFor } from '../app/cores.cjs';
@@ -27,13 +26,14 @@ const DIST = join(ROOT, 'dist');
 export const OUT_DIRS: Readonly<Record<CoreName, string>> = { cdktf: DIST, cdktn: join(DIST, 'cdktn') };
 
 /**
- * Dependencies published only as ES modules, and the CommonJS file each is bundled into under `dist/vendor/`. The
- * compiled library `require`s its dependencies; Node.js loads an ES module that way from 22.12, but a consumer's Jest
- * (the cdktf template's) loads node_modules through a module registry of its own, which cannot, so every consumer's
- * tests would fail (`npm run test:consumer` showed it). Each is bundled from its pinned devDependency, its license
- * kept at the top of the bundle.
+ * Dependencies published only as ES modules, and the CommonJS file each becomes under `dist/vendor/`. The compiled
+ * library `require`s its dependencies; Node.js loads an ES module that way from 22.12, but a consumer's Jest (the cdktf
+ * template's) loads node_modules through a module registry of its own, which cannot, so every consumer's tests would
+ * fail (`npm run test:consumer` showed it). Each must be one self-contained file, as secretlint's preset is (its own
+ * dependencies are bundled into it): TypeScript converts it to CommonJS, keeping its comments and the license notices
+ * in them, and its license goes at the top.
  */
-export const BUNDLED_DEPENDENCIES: Readonly<Record<string, string>> = {
+export const VENDORED_DEPENDENCIES: Readonly<Record<string, string>> = {
   '@secretlint/secretlint-rule-preset-recommend': 'secretlint-rule-preset-recommend.cjs',
 };
 const VENDOR_DIR = join(DIST, 'vendor');
@@ -104,12 +104,12 @@ function rewriteSpecifiers(text: string, rewrite: (specifier: string) => string)
 export const renameSpecifiers = (text: string, core: CoreName): string =>
   rewriteSpecifiers(text, (specifier) => specifierFor(core, specifier));
 
-/** `text`, written to `file`, with each bundled dependency required from its bundle under `dist/vendor/`. */
+/** `text`, written to `file`, with each vendored dependency required from its file under `dist/vendor/`. */
 export function vendorSpecifiers(text: string, file: string): string {
   return rewriteSpecifiers(text, (specifier) => {
-    const bundle = BUNDLED_DEPENDENCIES[specifier];
-    if (bundle === undefined) return specifier;
-    const path = relative(dirname(file), join(VENDOR_DIR, bundle)).split('\\').join('/');
+    const vendored = VENDORED_DEPENDENCIES[specifier];
+    if (vendored === undefined) return specifier;
+    const path = relative(dirname(file), join(VENDOR_DIR, vendored)).split('\\').join('/');
     return path.startsWith('.') ? path : `./${path}`;
   });
 }
@@ -122,9 +122,9 @@ export function leftoverSpecifiers(text: string, core: CoreName): string[] {
   return [...text.matchAll(quoted)].map((match) => match[0]);
 }
 
-/** The bundled dependencies that `text` still names as a module. */
-export function leftoverBundledSpecifiers(text: string): string[] {
-  return Object.keys(BUNDLED_DEPENDENCIES).filter((name) =>
+/** The vendored dependencies that `text` still names as a module. */
+export function leftoverVendoredSpecifiers(text: string): string[] {
+  return Object.keys(VENDORED_DEPENDENCIES).filter((name) =>
     new RegExp(`(?:require\\(|from |import\\()\\s*["']${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}["']`).test(text),
   );
 }
@@ -132,7 +132,7 @@ export function leftoverBundledSpecifiers(text: string): string[] {
 function rewriteForm(core: CoreName, files: readonly string[]): void {
   for (const file of files) {
     const rewritten = vendorSpecifiers(renameSpecifiers(readFileSync(file, 'utf8'), core), file);
-    const leftover = [...leftoverSpecifiers(rewritten, core), ...leftoverBundledSpecifiers(rewritten)];
+    const leftover = [...leftoverSpecifiers(rewritten, core), ...leftoverVendoredSpecifiers(rewritten)];
     if (leftover.length > 0) {
       throw new BuildFailed(`${relative(ROOT, file)} still names ${leftover.join(', ')} after the ${core} rewrites`);
     }
@@ -140,23 +140,26 @@ function rewriteForm(core: CoreName, files: readonly string[]): void {
   }
 }
 
-/** Bundles each of {@link BUNDLED_DEPENDENCIES} into its CommonJS file, its license first. */
-function bundleDependencies(): string[] {
-  return Object.entries(BUNDLED_DEPENDENCIES).map(([name, bundle]) => {
+/** Writes each of {@link VENDORED_DEPENDENCIES} as CommonJS, its license first. */
+function vendorDependencies(): string[] {
+  return Object.entries(VENDORED_DEPENDENCIES).map(([name, vendored]) => {
     const manifest = require.resolve(`${name}/package.json`, { paths: [ROOT] });
     const { version, license } = JSON.parse(readFileSync(manifest, 'utf8'));
     const licenseText = readFileSync(join(dirname(manifest), 'LICENSE'), 'utf8').trim();
-    buildSync({
-      entryPoints: [require.resolve(name, { paths: [ROOT] })],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node22',
-      outfile: join(VENDOR_DIR, bundle),
-      banner: { js: `/*! ${name} ${version}, bundled from npm (${license}):\n${licenseText}\n*/` },
-      logLevel: 'error',
+    const { outputText } = ts.transpileModule(readFileSync(require.resolve(name, { paths: [ROOT] }), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     });
-    return `${relative(ROOT, join(VENDOR_DIR, bundle))} (${name} ${version})`;
+    const imports = ts.preProcessFile(outputText, true, true).importedFiles.map(({ fileName }) => fileName);
+    const outside = imports.filter((specifier) => !specifier.startsWith('node:'));
+    if (outside.length > 0)
+      throw new BuildFailed(`${name} requires ${outside.join(', ')}: only a self-contained module can be vendored`);
+    const code = outputText.replace(/^\/\/# sourceMappingURL=.*$/m, '');
+    mkdirSync(VENDOR_DIR, { recursive: true });
+    writeFileSync(
+      join(VENDOR_DIR, vendored),
+      `/*! ${name} ${version}, from npm (${license}):\n${licenseText}\n*/\n${code}`,
+    );
+    return `${relative(ROOT, join(VENDOR_DIR, vendored))} (${name} ${version})`;
   });
 }
 
@@ -168,7 +171,7 @@ function main(): number {
       rewriteForm(core, files);
       return `${relative(ROOT, OUT_DIRS[core])}/ (${core}, ${files.length} files)`;
     });
-    built.push(...bundleDependencies());
+    built.push(...vendorDependencies());
     // On stderr: `npm pack --json` runs this (prepack), and its stdout is the pack's JSON.
     process.stderr.write(`Built ${built.join(' and ')}\n`);
     return 0;

@@ -3,7 +3,7 @@ import { Testing } from 'cdktf';
 import { CORE_NAMES, CORE_SWITCH, CoreSwitchError, selectedCore, specifierFor } from '../../app/cores.cjs';
 import { loadedCore } from '../../constructs/core/loaded-core';
 import {
-  leftoverBundledSpecifiers,
+  leftoverVendoredSpecifiers,
   leftoverSpecifiers,
   OUT_DIRS,
   renameSpecifiers,
@@ -95,25 +95,25 @@ describe("scripts/build-lib.ts: the cdktn form's module names", () => {
   });
 });
 
-describe('scripts/build-lib.ts: dependencies published only as ES modules, required from their bundles', () => {
+describe('scripts/build-lib.ts: dependencies published only as ES modules, required from dist/vendor/', () => {
   const javascript = [
     'const preset_1 = require("@secretlint/secretlint-rule-preset-recommend");',
     'const yaml_1 = require("yaml");',
   ].join('\n');
 
-  test("each form's files require the bundle under dist/vendor/, by a path from where they are", () => {
-    for (const [form, bundle] of [
+  test("each form's files require the vendored file, by a path from where they are", () => {
+    for (const [form, vendored] of [
       [OUT_DIRS.cdktf, '../../vendor/secretlint-rule-preset-recommend.cjs'],
       [OUT_DIRS.cdktn, '../../../vendor/secretlint-rule-preset-recommend.cjs'],
     ]) {
       const rewritten = vendorSpecifiers(javascript, join(form, 'guardrails', 'secrets', 'detector.js'));
       expect(rewritten.split('\n')).toEqual([
-        `const preset_1 = require("${bundle}");`,
+        `const preset_1 = require("${vendored}");`,
         'const yaml_1 = require("yaml");',
       ]);
-      expect(leftoverBundledSpecifiers(rewritten)).toEqual([]);
+      expect(leftoverVendoredSpecifiers(rewritten)).toEqual([]);
     }
-    expect(leftoverBundledSpecifiers(javascript)).toEqual(['@secretlint/secretlint-rule-preset-recommend']);
+    expect(leftoverVendoredSpecifiers(javascript)).toEqual(['@secretlint/secretlint-rule-preset-recommend']);
   });
 });
 
