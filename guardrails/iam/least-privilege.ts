@@ -42,14 +42,18 @@ export function grantsBeyond(statements: readonly NormalizedStatement[], needs: 
     if (statement.notResources.length > 0)
       grants.push(`${statement.actions.join(', ')} on every resource but ${statement.notResources.join(', ')}`);
     for (const resource of statement.resources) {
+      // Whether a need's resources cover this one, asked once a need, and only of needs that have the action.
+      const covered = new Map<(typeof neededActions)[number], boolean>();
+      const covers = (need: (typeof neededActions)[number]) => {
+        let answer = covered.get(need);
+        if (answer === undefined)
+          covered.set(need, (answer = need.resources.some((needed) => resourceWithin(resource, needed))));
+        return answer;
+      };
       for (const pattern of statement.actions) {
         const actions = expandActions(pattern);
         const beyond = actions.filter(
-          (action) =>
-            !neededActions.some(
-              (need) =>
-                need.actions.has(action.name) && need.resources.some((needed) => resourceWithin(resource, needed)),
-            ),
+          (action) => !neededActions.some((need) => need.actions.has(action.name) && covers(need)),
         );
         if (actions.length === 0) grants.push(`${pattern}, which no action of AWS's catalog matches, on ${resource}`);
         else if (beyond.length > 0) grants.push(`${describeActions(pattern, beyond)} on ${describeResource(resource)}`);

@@ -57,15 +57,26 @@ const arnPattern = memoized((pattern: string): RegExp | null => {
   return new RegExp(`^${prefix.join(':')}:${resource}$`, 's');
 });
 
+/** An ARN with its partition, service, region and account lowercased, as patterns are compared with it; or null. */
+const comparableArn = memoized((value: string): string | null => {
+  const arn = parseArn(value);
+  if (arn === undefined) return null;
+  const { partition, service, region, account } = arn;
+  return `arn:${[partition, service, region, account].map((segment) => segment.toLowerCase()).join(':')}:${arn.resource}`;
+});
+
 /** Whether a resource pattern matches a resource, as IAM matches them. */
 export function resourceMatches(pattern: string, resource: string): boolean {
   if (pattern === resource) return true;
+  const target = comparableArn(resource);
+  if (target === null) return globMatches(pattern, resource);
+  // A whole ARN without wildcards, the most common pattern, is the resource or another.
+  if (!/[*?]/.test(pattern)) {
+    const literal = comparableArn(pattern);
+    if (literal !== null) return literal === target;
+  }
   const regex = arnPattern(pattern);
-  const arn = parseArn(resource);
-  if (regex === null || arn === undefined) return globMatches(pattern, resource);
-  const { partition, service, region, account } = arn;
-  const lowered = [partition, service, region, account].map((segment) => segment.toLowerCase());
-  return regex.test(`arn:${lowered.join(':')}:${arn.resource}`);
+  return regex === null ? globMatches(pattern, resource) : regex.test(target);
 }
 
 /**

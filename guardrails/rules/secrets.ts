@@ -277,11 +277,12 @@ export function elementSecretProblems(element: Element): string[] {
  */
 const preparedStacks = new WeakSet<SynthesizedStack>();
 
-/** Every string in `value`, however deep. */
-function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (typeof value === 'object' && value !== null)
-    for (const item of Array.isArray(value) ? value : Object.values(value)) yield* stringsIn(item);
+/** Every string in `value`, however deep, appended to `into`. */
+function stringsIn(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) stringsIn(item, into);
+  return into;
 }
 
 /** Resources whose `value` is a secret whatever they are named: a SecureString parameter, an API Gateway API key. */
