@@ -61,8 +61,8 @@ const arnPattern = memoized((pattern: string): RegExp | null => {
 const comparableArn = memoized((value: string): string | null => {
   const arn = parseArn(value);
   if (arn === undefined) return null;
-  const { partition, service, region, account } = arn;
-  return `arn:${[partition, service, region, account].map((segment) => segment.toLowerCase()).join(':')}:${arn.resource}`;
+  const prefix = [arn.partition, arn.service, arn.region, arn.account].map((segment) => segment.toLowerCase());
+  return `arn:${prefix.join(':')}:${arn.resource}`;
 });
 
 /** Whether a resource pattern matches a resource, as IAM matches them. */
