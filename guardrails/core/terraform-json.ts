@@ -116,7 +116,7 @@ export function interpolateLocals(value: unknown, stack: { get(address: string):
 }
 
 /** Every string in a JSON value, depth first. */
-function strings(value: unknown, into: string[] = []): string[] {
+export function strings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) value.forEach((item) => strings(item, into));
   else if (typeof value === 'object' && value !== null) {

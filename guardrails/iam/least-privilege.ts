@@ -27,7 +27,7 @@ export interface Excess {
 /** How many actions of a pattern a message names before it counts the rest. */
 const NAMED_ACTIONS = 3;
 
-/** The statements' grants beyond `needs`; identity policies only, as resources are matched case-sensitively. */
+/** The statements' grants beyond `needs`, action by action (expanded against the catalog) and resource by resource. */
 export function grantsBeyond(statements: readonly NormalizedStatement[], needs: readonly Need[]): Excess[] {
   const neededActions = needs.map((need) => ({
     actions: new Set(need.actions.flatMap((pattern) => expandActions(pattern).map((action) => action.name))),

@@ -230,7 +230,7 @@ interface PullRequestStatus {
   /** The commit status context it reports (`source.build_status_config.context`). */
   readonly context: string;
   /** The repository, from the project's source location. */
-  readonly repository: RepositoryKey;
+  readonly repository: Repository;
   /** The project, in the report. */
   readonly project: string;
   /** Its webhook's filter groups of pull-request events: which base branches and files each starts a build for. */
@@ -242,14 +242,14 @@ interface PullRequestStatus {
 }
 
 /** The GitHub repository a project's source location points to, its interpolations resolved. */
-function repositoryOfProject(project: Element, stack: SynthesizedStack): RepositoryKey | undefined {
+function repositoryOfProject(project: Element, stack: SynthesizedStack): Repository | undefined {
   const location = String(blocks(project.body.source)[0]?.location ?? '').replace(/\$\{([^}]+)\}/g, (whole, inner) => {
     const reference = parseReference(`\${${inner}}`);
     const name = reference === undefined ? undefined : nameOfRepository(stack.get(reference.address));
     return name ?? whole;
   });
   const match = /github\.com\/([^/]+)\/([^/]+?)(?:\.git)?$/.exec(location);
-  return match === null ? undefined : repositoryKey(match[1], match[2]);
+  return match === null ? undefined : repositoryOf(match[1], match[2]);
 }
 
 /** The commit status context a project is set to report (`source.build_status_config.context`). */
@@ -316,23 +316,25 @@ const buildsEvery = (group: FilterGroup, branch: string) => group.filePath === u
 const CODEOWNERS_FILES = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'];
 
 /**
- * A repository as `owner/name`, lowercased, since GitHub's owner and repository names ignore case; `?` stands for an
- * owner the JSON does not say (an interpolation, or a provider whose owner comes from the environment).
+ * A repository by owner and name, lowercased, since GitHub's owner and repository names ignore case. The owner is
+ * undefined where the JSON does not say it (an interpolation, or a provider whose owner comes from the environment).
  */
-type RepositoryKey = string;
-
-const UNKNOWN_OWNER = '?';
-
-const repositoryKey = (owner: unknown, name: string): RepositoryKey =>
-  `${typeof owner === 'string' && owner !== '' && !owner.includes('${') ? owner : UNKNOWN_OWNER}/${name}`.toLowerCase();
-
-/** Whether two keys name one repository: the same name, and the same owner where both are known. */
-function sameRepository(one: RepositoryKey | undefined, other: RepositoryKey | undefined): boolean {
-  if (one === undefined || other === undefined) return false;
-  const [oneOwner, oneName] = one.split('/');
-  const [otherOwner, otherName] = other.split('/');
-  return oneName === otherName && (oneOwner === otherOwner || [oneOwner, otherOwner].includes(UNKNOWN_OWNER));
+interface Repository {
+  readonly owner?: string;
+  readonly name: string;
 }
+
+const repositoryOf = (owner: unknown, name: string): Repository => ({
+  owner: typeof owner === 'string' && owner !== '' && !owner.includes('${') ? owner.toLowerCase() : undefined,
+  name: name.toLowerCase(),
+});
+
+/** Whether two repositories are one: the same name, and the same owner where both are known. */
+const sameRepository = (one: Repository | undefined, other: Repository | undefined): boolean =>
+  one !== undefined &&
+  other !== undefined &&
+  one.name === other.name &&
+  (one.owner === undefined || other.owner === undefined || one.owner === other.owner);
 
 /** The owner of the github provider an element is managed through: the default one, or its `provider` alias. */
 function providerOwner(element: Element, stack: SynthesizedStack): unknown {
@@ -350,16 +352,16 @@ function nameOfRepository(element: Element | undefined): string | undefined {
  * The repository that `holder` (a protection, a file) names in `value` (`repository_id`, `repository`): the resource
  * or data source it refers to, under its provider's owner (or its `full_name`'s), or a name under the holder's.
  */
-function repositoryNamed(value: unknown, holder: Element, stack: SynthesizedStack): RepositoryKey | undefined {
+function repositoryNamed(value: unknown, holder: Element, stack: SynthesizedStack): Repository | undefined {
   const element = stack.resolve(value, 'github_repository') ?? stack.resolve(value, 'data.github_repository');
   if (element !== undefined) {
     const name = nameOfRepository(element);
     const fullName = String(element.body.full_name ?? '');
     const owner = fullName.includes('/') ? fullName.split('/')[0] : providerOwner(element, stack);
-    return name === undefined ? undefined : repositoryKey(owner, name);
+    return name === undefined ? undefined : repositoryOf(owner, name);
   }
   return typeof value === 'string' && !value.includes('${')
-    ? repositoryKey(providerOwner(holder, stack), value)
+    ? repositoryOf(providerOwner(holder, stack), value)
     : undefined;
 }
 

@@ -7,7 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { memoized } from '../core/memo';
 import { ANY_ELEMENT, Rule } from '../core/rule';
-import { Element, isExpression, SynthesizedStack } from '../core/terraform-json';
+import { Element, isExpression, strings, SynthesizedStack } from '../core/terraform-json';
 import { describeSecret, detectSecrets, prepareSecretScan } from '../secrets/detector';
 
 /**
@@ -277,14 +277,6 @@ export function elementSecretProblems(element: Element): string[] {
  */
 const preparedStacks = new WeakSet<SynthesizedStack>();
 
-/** Every string in `value`, however deep, appended to `into`. */
-function stringsIn(value: unknown, into: string[] = []): string[] {
-  if (typeof value === 'string') into.push(value);
-  else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) stringsIn(item, into);
-  return into;
-}
-
 /** Resources whose `value` is a secret whatever they are named: a SecureString parameter, an API Gateway API key. */
 const LITERAL_SECRET_VALUES: readonly { type: string; what: string; holds(body: Record<string, any>): boolean }[] = [
   {
@@ -317,7 +309,7 @@ export const SECRET_RULES: readonly Rule[] = [
     check: (element, stack) => {
       if (!preparedStacks.has(stack)) {
         preparedStacks.add(stack);
-        prepareSecretScan(stringsIn(stack.json));
+        prepareSecretScan(strings(stack.json));
       }
       return elementSecretProblems(element);
     },
