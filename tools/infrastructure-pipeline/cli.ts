@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+/**
+ * `cdktf-ci-infrastructure pull-request`: the infrastructure pipeline's pull-request build, as its buildspec runs it
+ * in CodeBuild (and as anyone can run it with `--dry-run`). Its settings default to what a CodeBuild webhook build
+ * sets (CODEBUILD_WEBHOOK_TRIGGER, CODEBUILD_WEBHOOK_BASE_REF, CODEBUILD_SOURCE_REPO_URL, CODEBUILD_BUILD_URL).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_GITHUB_API_URL, GitHubApiError } from './github-api';
+import { runPullRequest } from './pull-request';
+import { SynthOutputError } from './synth-output';
+
+export const DEFAULT_STATUS_CONTEXT = 'infrastructure/plan';
+export const DEFAULT_WORK_DIR = '.infrastructure-pipeline';
+
+export const USAGE = `Usage: cdktf-ci-infrastructure pull-request [options]
+
+Synthesizes the pull request's head (the guardrails run in synth) and its base, plans every stack the change affects
+in the order a merge applies them, then writes one pull-request comment (updated in place on every push) and the
+commit status the branch protection requires.
+
+Options (defaults are what a CodeBuild webhook build sets):
+  --base <revision>         the branch the pull request merges into
+                            (default: origin/<branch of CODEBUILD_WEBHOOK_BASE_REF>)
+  --pull-request <number>   (default: from CODEBUILD_WEBHOOK_TRIGGER, pr/<number>)
+  --repository <owner/name> (default: from CODEBUILD_SOURCE_REPO_URL)
+  --status-context <name>   (default: ${DEFAULT_STATUS_CONTEXT})
+  --self-stack <id>         the infrastructure pipeline's own stack, planned first
+  --work-dir <dir>          synth outputs, plans, comment.md, status.json (default: ${DEFAULT_WORK_DIR})
+  --dry-run                 write comment.md and status.json only; do not call GitHub
+
+Environment: GITHUB_TOKEN (required unless --dry-run: "Pull requests" and "Commit statuses" write on the repository),
+GITHUB_API_URL (default: ${DEFAULT_GITHUB_API_URL}).
+
+Exit codes: 0 the change may merge; 1 it is blocked (the comment says why); 2 a usage error; 3 GitHub refused a call,
+or the synth output could not be read.`;
+
+class UsageError extends Error {}
+
+/** `owner/name` of a GitHub repository URL (https://github.com/owner/name.git, or a GitHub Enterprise host's). */
+export function repositoryOfUrl(url: string): string | undefined {
+  const match = /^https:\/\/[^/]+\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url.trim());
+  return match === null ? undefined : `${match[1]}/${match[2]}`;
+}
+
+interface Settings {
+  readonly base: string;
+  readonly workDir: string;
+  readonly statusContext: string;
+  readonly selfStack?: string;
+  readonly dryRun: boolean;
+  readonly pullRequest?: number;
+  readonly repository?: string;
+}
+
+function settingsOf(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      base: { type: 'string' },
+      'pull-request': { type: 'string' },
+      repository: { type: 'string' },
+      'status-context': { type: 'string', default: DEFAULT_STATUS_CONTEXT },
+      'self-stack': { type: 'string' },
+      'work-dir': { type: 'string', default: DEFAULT_WORK_DIR },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals[0] !== 'pull-request' || positionals.length > 1)
+    throw new UsageError(`unknown command ${positionals.join(' ') || '(none)'}: the command is pull-request`);
+  const baseRef = env.CODEBUILD_WEBHOOK_BASE_REF?.replace(/^refs\/heads\//, '');
+  const base = values.base ?? (baseRef === undefined || baseRef === '' ? undefined : `origin/${baseRef}`);
+  if (base === undefined) throw new UsageError('--base is required outside a CodeBuild pull-request build');
+  const trigger = /^pr\/(\d+)$/.exec(env.CODEBUILD_WEBHOOK_TRIGGER ?? '')?.[1];
+  const number = values['pull-request'] ?? trigger;
+  if (number !== undefined && !/^[1-9]\d*$/.test(number))
+    throw new UsageError(`--pull-request must be a pull request's number, not ${JSON.stringify(number)}`);
+  const repository = values.repository ?? repositoryOfUrl(env.CODEBUILD_SOURCE_REPO_URL ?? '');
+  if (repository !== undefined && !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repository))
+    throw new UsageError(`--repository must be owner/name, not ${JSON.stringify(repository)}`);
+  return {
+    base,
+    workDir: values['work-dir'],
+    statusContext: values['status-context'],
+    selfStack: values['self-stack'],
+    dryRun: values['dry-run'],
+    pullRequest: number === undefined ? undefined : Number(number),
+    repository,
+  };
+}
+
+/** Where the comment goes, or undefined for a dry run; a usage error for what is missing. */
+function githubOf(settings: Settings, env: NodeJS.ProcessEnv) {
+  if (settings.dryRun) return undefined;
+  const missing = [
+    settings.pullRequest === undefined ? '--pull-request' : undefined,
+    settings.repository === undefined ? '--repository' : undefined,
+    env.GITHUB_TOKEN === undefined || env.GITHUB_TOKEN === '' ? 'GITHUB_TOKEN' : undefined,
+  ].filter((name): name is string => name !== undefined);
+  if (missing.length > 0)
+    throw new UsageError(`${missing.join(', ')} required to comment on GitHub (or run with --dry-run)`);
+  const [owner, repository] = settings.repository!.split('/');
+  return {
+    apiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
+    token: env.GITHUB_TOKEN!,
+    owner,
+    repository,
+    pullRequest: settings.pullRequest!,
+    statusContext: settings.statusContext,
+  };
+}
+
+/** Runs the command; resolves to its exit code. */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: { readonly out: (text: string) => void; readonly err: (text: string) => void } = {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  },
+): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  let settings: Settings;
+  let github: ReturnType<typeof githubOf>;
+  try {
+    settings = settingsOf(argv, env);
+    github = githubOf(settings, env);
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+    io.err(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const { status } = await runPullRequest({
+      projectDir: process.cwd(),
+      workDir: resolve(settings.workDir),
+      base: settings.base,
+      github,
+      selfStack: settings.selfStack,
+      buildUrl: env.CODEBUILD_BUILD_URL,
+      env,
+      log: (line) => io.err(`${line}\n`),
+    });
+    io.out(`${status.state}: ${status.description}\n`);
+    return status.state === 'success' ? 0 : 1;
+  } catch (error) {
+    if (error instanceof GitHubApiError || error instanceof SynthOutputError) {
+      io.err(`${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

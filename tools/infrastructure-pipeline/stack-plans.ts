@@ -1,0 +1,61 @@
+/**
+ * Terraform plans of stacks, each saved (`-out`) and shown as JSON, as the pipeline keeps them: the merge path applies
+ * exactly the saved plan, and the summary reads the JSON.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePlan } from '../plan-summary';
+import { StackOutcome } from './pull-request-comment';
+import { run } from './processes';
+import { SynthesizedStackInfo } from './synth-output';
+
+/** Where a stack's saved plan and its JSON are kept. */
+export const planFiles = (plansDir: string, stack: string) => ({
+  binary: join(plansDir, `${stack}.tfplan`),
+  json: join(plansDir, `${stack}.json`),
+});
+
+/**
+ * Why a stack is not planned, or undefined when it is. A stack whose state is local lives on the machine that last
+ * deployed it: a build's fresh machine would plan it as new.
+ */
+export function unplannable(stack: SynthesizedStackInfo): string | undefined {
+  if (stack.backend === undefined || stack.backend === 'local')
+    return 'its state is local (on the machine that deployed it), so a build would plan it as new; deploy it there';
+  return undefined;
+}
+
+/** The last lines of Terraform's output, where its error is: enough for the comment, never the whole log. */
+function errorOf(output: string): string {
+  const lines = output.trimEnd().split('\n');
+  const start = lines.findIndex((line) => /Error:/.test(line));
+  return lines
+    .slice(start >= 0 ? start : Math.max(0, lines.length - 20))
+    .slice(0, 40)
+    .join('\n');
+}
+
+/** `terraform init`, `plan -out` and `show -json` of one stack; the outcome for the comment. */
+export async function planStack(
+  stack: SynthesizedStackInfo,
+  plansDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StackOutcome> {
+  const reason = unplannable(stack);
+  if (reason !== undefined) return { stack: stack.id, kind: 'skipped', reason };
+  mkdirSync(plansDir, { recursive: true });
+  const files = planFiles(plansDir, stack.id);
+  const steps: (readonly string[])[] = [
+    ['init', '-input=false', '-no-color'],
+    ['plan', '-input=false', '-no-color', `-out=${files.binary}`],
+  ];
+  for (const args of steps) {
+    const result = await run('terraform', args, stack.workingDirectory, env);
+    if (result.code !== 0)
+      return { stack: stack.id, kind: 'failed', error: `terraform ${args[0]}:\n${errorOf(result.output)}` };
+  }
+  const shown = await run('terraform', ['show', '-json', '-no-color', files.binary], stack.workingDirectory, env);
+  if (shown.code !== 0) return { stack: stack.id, kind: 'failed', error: `terraform show:\n${errorOf(shown.output)}` };
+  writeFileSync(files.json, shown.stdout);
+  return { stack: stack.id, kind: 'planned', plan: parsePlan(JSON.parse(shown.stdout), files.json) };
+}
