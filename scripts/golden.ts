@@ -15,6 +15,7 @@ import { DEFAULT_CONFIG_PATH } from '../config/load';
 import type { LoadedCore } from '../constructs/core/loaded-core';
 import { run } from '../main';
 import { PROJECT_ROOT } from './app-command';
+import { writeCommentGoldens } from './comment-goldens';
 
 /** Where the golden copies and the shapes' configuration documents live. */
 export const GOLDEN_DIR = join(PROJECT_ROOT, '__tests__', 'golden');
@@ -99,4 +100,7 @@ function writeGoldenCopies(): void {
   }
 }
 
-if (require.main === module) writeGoldenCopies();
+if (require.main === module) {
+  writeGoldenCopies();
+  writeCommentGoldens();
+}
