@@ -100,11 +100,12 @@ describe('package.json', () => {
     },
   );
 
-  test('installs the guardrails, plan-summary and diagram as commands, each a compiled script with a shebang', () => {
+  test('installs the four commands, each a compiled script with a shebang', () => {
     expect(manifest.bin).toEqual({
       'cdktf-ci-guardrails': 'dist/guardrails/cli.js',
       'cdktf-ci-plan-summary': 'dist/tools/plan-summary.js',
       'cdktf-ci-diagram': 'dist/tools/diagram.js',
+      'cdktf-ci-infrastructure': 'dist/tools/infrastructure-pipeline/cli.js',
     });
     for (const target of Object.values<string>(manifest.bin)) {
       const source = sourceOf(`./${target}`);

@@ -12,7 +12,7 @@
  *       app, which has cdktn-cli);
  *   (c) its Jest test with its core's `Testing` matchers passes;
  *   (d) the package's commands run from the app (`npx cdktf-ci-guardrails`, `cdktf-ci-diagram`,
- *       `cdktf-ci-plan-summary`), with their exit codes;
+ *       `cdktf-ci-plan-summary`, `cdktf-ci-infrastructure`), with their exit codes;
  *   (e) the package loads the app's own `constructs` and core;
  * and, with the newest versions, that TypeScript 7's `tsc` compiles the app and its JavaScript synthesizes the same
  * stack. Both apps must synthesize the same stack but for the core's metadata. Every other example app
@@ -93,6 +93,8 @@ function checkCommands(app: string, outdir: string): void {
     [['cdktf-ci-diagram', '--help'], 0, /^Usage: cdktf-ci-diagram/],
     [['cdktf-ci-plan-summary', join(ROOT, '__tests__', 'fixtures', 'plans', 'mixed.json')], 0, /^#+ Terraform plan/m],
     [['cdktf-ci-plan-summary'], 2, /no plan file given/],
+    [['cdktf-ci-infrastructure', '--help'], 0, /^Usage: cdktf-ci-infrastructure pull-request/],
+    [['cdktf-ci-infrastructure', 'pull-request'], 2, /--base is required outside a CodeBuild pull-request build/],
   ];
   for (const [args, expected, output] of expectations) {
     const result = status('npx', ['--no-install', ...args], app);

@@ -1,6 +1,7 @@
 /** docs/reference/commands.md: each command's `--help`, from the text the command itself prints. */
 import { USAGE as GUARDRAILS_USAGE } from '../../guardrails/cli';
 import { USAGE as DIAGRAM_USAGE } from '../../tools/diagram';
+import { USAGE as INFRASTRUCTURE_USAGE } from '../../tools/infrastructure-pipeline/cli';
 import { USAGE as PLAN_SUMMARY_USAGE } from '../../tools/plan-summary';
 import { USAGE as VALIDATE_USAGE } from '../../tools/validate/cli';
 
@@ -9,6 +10,10 @@ const COMMANDS: readonly { readonly title: string; readonly usage: string }[] = 
   { title: '`npm run guardrails` / `npx cdktf-ci-guardrails`', usage: GUARDRAILS_USAGE },
   { title: '`npm run plan-summary` / `npx cdktf-ci-plan-summary`', usage: PLAN_SUMMARY_USAGE },
   { title: '`npm run diagram` / `npx cdktf-ci-diagram`', usage: DIAGRAM_USAGE },
+  {
+    title: '`npm run infrastructure -- pull-request` / `npx cdktf-ci-infrastructure pull-request`',
+    usage: INFRASTRUCTURE_USAGE,
+  },
   { title: '`npm run validate` (this repository only)', usage: VALIDATE_USAGE },
 ];
 
