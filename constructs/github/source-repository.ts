@@ -425,10 +425,12 @@ export const checkBranchName: Check<string> = visible((value) => {
 
 /**
  * A code owner (GitHub Docs, "About code owners"): a user (`@octocat`), a team
- * of an organization (`@octo-org/octo-team`) or an e-mail address.
+ * of an organization (`@octo-org/octo-team`) or an e-mail address. A managed
+ * user's name ends in its enterprise's short code after an underscore
+ * (`@mona_octo`: GitHub Docs, "About Enterprise Managed Users", usernames).
  */
 export const checkCodeOwner = matches(
-  /^(?:@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
+  /^(?:@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:_[A-Za-z0-9]+)?(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
   'must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
 );
 

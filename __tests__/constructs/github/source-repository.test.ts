@@ -134,6 +134,9 @@ describe('SourceRepository', () => {
 
   test.each([
     [{ codeOwners: ['platform'] }, /invalid prop "codeOwners\[0\]" = "platform": must be a GitHub user/],
+    // A managed user's short code follows one underscore; an underscore alone, or first, is no username.
+    [{ codeOwners: ['@mona_'] }, /invalid prop "codeOwners\[0\]" = "@mona_": must be a GitHub user/],
+    [{ codeOwners: ['@_octo'] }, /invalid prop "codeOwners\[0\]" = "@_octo": must be a GitHub user/],
     [{ codeOwners: [] }, /invalid prop "codeOwners" = \[\]: must name at least one owner/],
     // Another organization's team can have no write access here, so it can own nothing.
     [
@@ -160,6 +163,11 @@ describe('SourceRepository', () => {
     ],
   ])('rejects the protection settings %j, naming the prop', (props, message) => {
     expect(() => synthRepository(props)).toThrow(message);
+  });
+
+  test('accepts a managed user of an Enterprise Managed Users enterprise, whose name ends in _<short code>', () => {
+    const file = synthRepository({ codeOwners: ['@mona_octo', '@my-org/platform'] }).at('repository/codeowners');
+    expect(file.content).toContain('/.github/CODEOWNERS @mona_octo @my-org/platform');
   });
 
   test('only reads an existing repository when create is false', () => {
