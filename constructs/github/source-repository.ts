@@ -424,13 +424,17 @@ export const checkBranchName: Check<string> = visible((value) => {
 });
 
 /**
+ * A user's login: letters, digits and single inner hyphens, at most 39 characters; a managed user's ends in its
+ * enterprise's short code after an underscore (`mona_octo`: GitHub Docs, "About Enterprise Managed Users").
+ */
+const GITHUB_USER = /[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:_[A-Za-z0-9]+)?/.source;
+
+/**
  * A code owner (GitHub Docs, "About code owners"): a user (`@octocat`), a team
- * of an organization (`@octo-org/octo-team`) or an e-mail address. A managed
- * user's name ends in its enterprise's short code after an underscore
- * (`@mona_octo`: GitHub Docs, "About Enterprise Managed Users", usernames).
+ * of an organization (`@octo-org/octo-team`) or an e-mail address.
  */
 export const checkCodeOwner = matches(
-  /^(?:@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:_[A-Za-z0-9]+)?(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
+  new RegExp(`^(?:@${GITHUB_USER}(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\\s]+@[^@\\s]+\\.[^@\\s]+)$`),
   'must be a GitHub user ("@name"), a team ("@org/team") or an e-mail address',
 );
 
