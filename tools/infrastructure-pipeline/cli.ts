@@ -6,18 +6,20 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { batchBuildspecSection, batchGraph, MAX_BUILDS_PER_BATCH } from './batch-graph';
 import { DEFAULT_GITHUB_API_URL, GitHubApiError } from './github-api';
 import { runPullRequest } from './pull-request';
-import { SynthOutputError } from './synth-output';
+import { readSynthOutput, SynthOutputError } from './synth-output';
 
 export const DEFAULT_STATUS_CONTEXT = 'infrastructure/plan';
 export const DEFAULT_WORK_DIR = '.infrastructure-pipeline';
 
 export const USAGE = `Usage: cdktf-ci-infrastructure pull-request [options]
+       cdktf-ci-infrastructure batch-graph [--outdir cdktf.out] [--max-builds ${MAX_BUILDS_PER_BATCH}]
 
-Synthesizes the pull request's head (the guardrails run in synth) and its base, plans every stack the change affects
-in the order a merge applies them, then writes one pull-request comment (updated in place on every push) and the
-commit status the branch protection requires.
+pull-request: synthesizes the pull request's head (the guardrails run in synth) and its base, plans every stack the
+change affects in the order a merge applies them, then writes one pull-request comment (updated in place on every
+push) and the commit status the branch protection requires.
 
 Options (defaults are what a CodeBuild webhook build sets):
   --base <revision>         the branch the pull request merges into
@@ -32,10 +34,19 @@ Options (defaults are what a CodeBuild webhook build sets):
 Environment: GITHUB_TOKEN (required unless --dry-run: "Pull requests" and "Commit statuses" write on the repository),
 GITHUB_API_URL (default: ${DEFAULT_GITHUB_API_URL}).
 
-Exit codes: 0 the change may merge; 1 it is blocked (the comment says why); 2 a usage error; 3 GitHub refused a call,
-or the synth output could not be read.`;
+batch-graph: prints the stacks of a synth output as a CodeBuild batch build graph (a buildspec's batch: section):
+a build per stack, each after the builds of the stacks it depends on, sharded when the stacks need more builds
+than --max-builds (CodeBuild's maximum_builds_allowed, at most ${MAX_BUILDS_PER_BATCH}), and a last build, report,
+after them all.
+
+Exit codes: 0 the change may merge (batch-graph: printed); 1 it is blocked (the comment says why); 2 a usage error;
+3 GitHub refused a call, or the synth output could not be read.`;
 
 class UsageError extends Error {}
+
+/** A usage mistake: ours, or one `parseArgs` found (an unknown option, a missing value: codes ERR_PARSE_ARGS_*). */
+const isUsageError = (error: unknown): error is Error =>
+  error instanceof UsageError || String((error as NodeJS.ErrnoException)?.code).startsWith('ERR_PARSE_ARGS');
 
 /** `owner/name` of a GitHub repository URL (https://github.com/owner/name.git, or a GitHub Enterprise host's). */
 export function repositoryOfUrl(url: string): string | undefined {
@@ -68,7 +79,9 @@ function settingsOf(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
     },
   });
   if (positionals[0] !== 'pull-request' || positionals.length > 1)
-    throw new UsageError(`unknown command ${positionals.join(' ') || '(none)'}: the command is pull-request`);
+    throw new UsageError(
+      `unknown command ${positionals.join(' ') || '(none)'}: the commands are pull-request and batch-graph`,
+    );
   const baseRef = env.CODEBUILD_WEBHOOK_BASE_REF?.replace(/^refs\/heads\//, '');
   const base = values.base ?? (baseRef === undefined || baseRef === '' ? undefined : `origin/${baseRef}`);
   if (base === undefined) throw new UsageError('--base is required outside a CodeBuild pull-request build');
@@ -111,11 +124,45 @@ function githubOf(settings: Settings, env: NodeJS.ProcessEnv) {
   };
 }
 
+type Io = { readonly out: (text: string) => void; readonly err: (text: string) => void };
+
+/** `batch-graph`: the synth output's stacks as a batch buildspec section. */
+function printBatchGraph(argv: readonly string[], io: Io): number {
+  let outdir: string;
+  let maxBuilds: number;
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: { outdir: { type: 'string', default: 'cdktf.out' }, 'max-builds': { type: 'string' } },
+    });
+    outdir = values.outdir;
+    maxBuilds = Number(values['max-builds'] ?? MAX_BUILDS_PER_BATCH);
+    if (!Number.isInteger(maxBuilds) || maxBuilds < 2 || maxBuilds > MAX_BUILDS_PER_BATCH)
+      throw new UsageError(
+        `--max-builds must be a whole number from 2 to ${MAX_BUILDS_PER_BATCH}, ` +
+          `not ${JSON.stringify(values['max-builds'])}`,
+      );
+  } catch (error) {
+    if (!isUsageError(error)) throw error;
+    io.err(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const { stacks } = readSynthOutput(resolve(outdir));
+    io.out(batchBuildspecSection(batchGraph(stacks, stacks.keys(), maxBuilds)));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof SynthOutputError) && !(error instanceof RangeError)) throw error;
+    io.err(`${error.message}\n`);
+    return 3;
+  }
+}
+
 /** Runs the command; resolves to its exit code. */
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
-  io: { readonly out: (text: string) => void; readonly err: (text: string) => void } = {
+  io: Io = {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   },
@@ -124,13 +171,14 @@ export async function main(
     io.out(`${USAGE}\n`);
     return 0;
   }
+  if (argv[0] === 'batch-graph') return printBatchGraph(argv.slice(1), io);
   let settings: Settings;
   let github: ReturnType<typeof githubOf>;
   try {
     settings = settingsOf(argv, env);
     github = githubOf(settings, env);
   } catch (error) {
-    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+    if (!isUsageError(error)) throw error;
     io.err(`${error.message}\n${USAGE}\n`);
     return 2;
   }
