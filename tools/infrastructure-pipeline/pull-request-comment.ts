@@ -62,8 +62,8 @@ export interface CommitStatus {
   readonly description: string;
 }
 
-/** Every data-losing replacement or deletion in the report's plans. */
-export function dataLosingChanges(report: PullRequestReport): DataLosingChange[] {
+/** Every data-losing replacement or deletion in the plans, and whether the commit acknowledges it. */
+export function dataLosingChanges(report: Pick<PullRequestReport, 'outcomes' | 'acknowledged'>): DataLosingChange[] {
   return report.outcomes.flatMap((outcome) =>
     outcome.kind !== 'planned'
       ? []

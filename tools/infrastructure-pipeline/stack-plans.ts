@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { parsePlan } from '../plan-summary';
 import { StackOutcome } from './pull-request-comment';
 import { run } from './processes';
@@ -25,9 +26,13 @@ export function unplannable(stack: SynthesizedStackInfo): string | undefined {
   return undefined;
 }
 
-/** The last lines of Terraform's output, where its error is: enough for the comment, never the whole log. */
-function errorOf(output: string): string {
-  const lines = output.trimEnd().split('\n');
+/** Terraform's error, from its first "Error:" (40 lines at most): enough for a comment, never the whole log. */
+export function errorOf(output: string): string {
+  // Without colour, or the box Terraform draws left of each diagnostic.
+  const lines = stripVTControlCharacters(output)
+    .split('\n')
+    .map((line) => line.replace(/^[│╷╵] ?/, '').trimEnd())
+    .filter((line) => line.trim() !== '');
   const start = lines.findIndex((line) => /Error:/.test(line));
   return lines
     .slice(start >= 0 ? start : Math.max(0, lines.length - 20))

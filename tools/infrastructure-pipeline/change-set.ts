@@ -1,0 +1,119 @@
+/**
+ * A change to the configuration, as both paths of the infrastructure pipeline read it: the head synthesized (the
+ * guardrails run in synth), the base synthesized in a git worktree when there is one, the stacks the change affects,
+ * and each of them planned with a saved plan, in the order a merge applies them.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { AffectedStacks, affectedStacks } from './affected-stacks';
+import { run, synthesize, synthSummary } from './processes';
+import { StackOutcome } from './pull-request-comment';
+import { selfUpdateFirst, StackLevels } from './stack-order';
+import { planStack } from './stack-plans';
+import { readSynthOutput, SynthOutput } from './synth-output';
+
+/** What to plan. */
+export interface ChangeSetOptions {
+  /** The cdktf project, checked out at the change's head. */
+  readonly projectDir: string;
+  /** Where synth outputs, the base's worktree and the saved plans are written; emptied first. */
+  readonly workDir: string;
+  /** The git revision the change is compared with (its merge base with HEAD); undefined plans every stack. */
+  readonly base?: string;
+  /** The infrastructure pipeline's own stack, planned (and applied) first. @default - none */
+  readonly selfStack?: string;
+  /** The environment of synth, git and Terraform. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Progress for the build log. @default - none */
+  readonly log?: (line: string) => void;
+}
+
+/** The change, planned. */
+export interface ChangeSet {
+  /** The head commit. */
+  readonly commit: string;
+  /** The head's synth: its guardrails summary line, and the end of its output when it failed. */
+  readonly synth: { readonly ok: boolean; readonly summary: string; readonly error?: string };
+  readonly affected: AffectedStacks;
+  /** The order the stacks were planned in, and are applied in. */
+  readonly order: StackLevels;
+  readonly outcomes: readonly StackOutcome[];
+  /** Where the saved plans are: `<stack>.tfplan` and `<stack>.json`. */
+  readonly plansDir: string;
+}
+
+/** Runs git in `projectDir`; its standard output, trimmed. */
+export async function git(projectDir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const result = await run('git', args, projectDir, env);
+  if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output.trim()}`);
+  return result.stdout.trim();
+}
+
+/**
+ * The base's synth output, from a worktree at the merge base; undefined (every stack then counts as changed) when it
+ * cannot be synthesized, with the reason logged. The worktree shares the head's node_modules when the lock file is the
+ * same, and installs its own otherwise.
+ */
+async function synthesizeBase(options: ChangeSetOptions, base: string, env: NodeJS.ProcessEnv) {
+  const source = join(options.workDir, 'base-source');
+  const outdir = join(options.workDir, 'base-out');
+  try {
+    const mergeBase = await git(options.projectDir, ['merge-base', base, 'HEAD'], env);
+    await git(options.projectDir, ['worktree', 'add', '--detach', '--force', source, mergeBase], env);
+    const lock = (dir: string) => join(dir, 'package-lock.json');
+    const sameLock =
+      existsSync(lock(source)) && readFileSync(lock(source), 'utf8') === readFileSync(lock(options.projectDir), 'utf8');
+    if (sameLock) symlinkSync(join(options.projectDir, 'node_modules'), join(source, 'node_modules'), 'dir');
+    else {
+      const installed = await run('npm', ['ci', '--no-audit', '--no-fund'], source, env);
+      if (installed.code !== 0) throw new Error(`npm ci of the base failed:\n${installed.output.trim()}`);
+    }
+    const synth = await synthesize(source, outdir, env);
+    if (synth.code !== 0) throw new Error(`the base's synth failed: ${synthSummary(synth.output)}`);
+    return readSynthOutput(outdir);
+  } catch (error) {
+    options.log?.(`Every stack is planned: the base could not be compared (${(error as Error).message})`);
+    return undefined;
+  } finally {
+    await run('git', ['worktree', 'remove', '--force', source], options.projectDir, env);
+  }
+}
+
+/** Plans the stacks level by level, in the order they are applied. */
+async function planInOrder(head: SynthOutput, order: StackLevels, plansDir: string, options: ChangeSetOptions) {
+  const outcomes: StackOutcome[] = [];
+  for (const level of order)
+    for (const id of level) {
+      options.log?.(`Planning ${id}`);
+      outcomes.push(await planStack(head.stacks.get(id)!, plansDir, options.env ?? process.env));
+    }
+  return outcomes;
+}
+
+/** Synthesizes the change and plans every stack it affects. */
+export async function planChangeSet(options: ChangeSetOptions): Promise<ChangeSet> {
+  const env = options.env ?? process.env;
+  rmSync(options.workDir, { recursive: true, force: true });
+  mkdirSync(options.workDir, { recursive: true });
+  const headDir = join(options.workDir, 'head-out');
+  const plansDir = join(options.workDir, 'plans');
+  options.log?.('Synthesizing the head');
+  const result = await synthesize(options.projectDir, headDir, env);
+  const commit = await git(options.projectDir, ['rev-parse', 'HEAD'], env);
+  const ok = result.code === 0;
+  const synth = {
+    ok,
+    summary: synthSummary(result.output),
+    error: ok ? undefined : result.output.trim().split('\n').slice(-30).join('\n'),
+  };
+  if (!ok) {
+    const affected = affectedStacks(undefined, { directory: headDir, stacks: new Map() });
+    return { commit, synth, affected, order: [], outcomes: [], plansDir };
+  }
+  const head = readSynthOutput(headDir);
+  const base = options.base === undefined ? undefined : await synthesizeBase(options, options.base, env);
+  const affected = affectedStacks(base, head);
+  const order = selfUpdateFirst(head.stacks, affected.toPlan, options.selfStack);
+  const outcomes = await planInOrder(head, order, plansDir, options);
+  return { commit, synth, affected, order, outcomes, plansDir };
+}
