@@ -16,6 +16,7 @@ import {
   renderComment,
 } from '../../tools/infrastructure-pipeline/pull-request-comment';
 import { COMMENT_EXAMPLES, COMMENTS_DIR } from '../../scripts/comment-goldens';
+import { approvalReasons } from '../../tools/infrastructure-pipeline/merge';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plans');
 const STACK = 'ci-sample-flask-app';
@@ -96,5 +97,22 @@ describe('what blocks a merge', () => {
     expect(sections[39]).not.toContain('| Action | Resource | Type | Details |');
     expect(sections[39]).toContain('_The table of changes is in the build log: the comment would be too long._');
     for (const section of sections) expect(section).toContain('> [!CAUTION]');
+  });
+});
+
+describe("the merge path's approval", () => {
+  const planned = (fixture: string) => [{ stack: STACK, kind: 'planned', plan: plan(fixture) }] as const;
+
+  test('a plan that replaces a bucket and a key waits for a person, naming both; an update does not', () => {
+    expect(approvalReasons(planned('replace'), false)).toEqual([
+      `${STACK}/aws_kms_key.ci_key_3C3C3511 would be replaced`,
+      `${STACK}/aws_s3_bucket.ci_artifacts_bucket_AEE149AA would be replaced`,
+    ]);
+    expect(approvalReasons(planned('update'), false)).toEqual([]);
+    expect(approvalReasons(planned('update'), true)).toEqual(['every change waits for an approval (alwaysApprove)']);
+  });
+
+  test("deleting a stack's resources (a retired pipeline) waits too", () => {
+    expect(approvalReasons(planned('retire'), false).some((reason) => reason.endsWith('would be deleted'))).toBe(true);
   });
 });

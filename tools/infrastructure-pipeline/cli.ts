@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * `cdktf-ci-infrastructure pull-request`: the infrastructure pipeline's pull-request build, as its buildspec runs it
- * in CodeBuild (and as anyone can run it with `--dry-run`). Its settings default to what a CodeBuild webhook build
- * sets (CODEBUILD_WEBHOOK_TRIGGER, CODEBUILD_WEBHOOK_BASE_REF, CODEBUILD_SOURCE_REPO_URL, CODEBUILD_BUILD_URL).
+ * `cdktf-ci-infrastructure`: the infrastructure pipeline's steps, as its buildspecs run them in CodeBuild.
+ * `pull-request` (its settings default to what a CodeBuild webhook build sets: CODEBUILD_WEBHOOK_TRIGGER,
+ * CODEBUILD_WEBHOOK_BASE_REF, CODEBUILD_SOURCE_REPO_URL, CODEBUILD_BUILD_URL), `plan` and `apply` on merge, and
+ * `batch-graph` for a fleet.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchBuildspecSection, batchGraph, MAX_BUILDS_PER_BATCH } from './batch-graph';
 import { DEFAULT_GITHUB_API_URL, GitHubApiError } from './github-api';
+import { applySavedPlans, NEEDS_APPROVAL_FILE, planMerge, SAVED_PLANS_MANIFEST } from './merge';
 import { runPullRequest } from './pull-request';
 import { readSynthOutput, SynthOutputError } from './synth-output';
 
@@ -15,6 +17,8 @@ export const DEFAULT_STATUS_CONTEXT = 'infrastructure/plan';
 export const DEFAULT_WORK_DIR = '.infrastructure-pipeline';
 
 export const USAGE = `Usage: cdktf-ci-infrastructure pull-request [options]
+       cdktf-ci-infrastructure plan [--base <revision>] [--self-stack <id>] [--always-approve] [--work-dir <dir>]
+       cdktf-ci-infrastructure apply [--work-dir <dir>]
        cdktf-ci-infrastructure batch-graph [--outdir cdktf.out] [--max-builds ${MAX_BUILDS_PER_BATCH}]
 
 pull-request: synthesizes the pull request's head (the guardrails run in synth) and its base, plans every stack the
@@ -34,13 +38,22 @@ Options (defaults are what a CodeBuild webhook build sets):
 Environment: GITHUB_TOKEN (required unless --dry-run: "Pull requests" and "Commit statuses" write on the repository),
 GITHUB_API_URL (default: ${DEFAULT_GITHUB_API_URL}).
 
+plan: on merge, synthesizes and plans every stack the change from --base affects (every stack without --base), in
+the order they are applied, the pipeline's own stack first. Keeps each saved plan in the work directory with
+${SAVED_PLANS_MANIFEST}, and writes ${NEEDS_APPROVAL_FILE}: true when a plan destroys or replaces something that holds
+data (or with --always-approve), so that the pipeline waits for a person; false otherwise.
+
+apply: applies exactly the saved plans of ${SAVED_PLANS_MANIFEST}, in its order, with terraform apply <planfile>,
+and stops at the first failure. Terraform refuses a plan whose state changed since it was made.
+
 batch-graph: prints the stacks of a synth output as a CodeBuild batch build graph (a buildspec's batch: section):
 a build per stack, each after the builds of the stacks it depends on, sharded when the stacks need more builds
 than --max-builds (CodeBuild's maximum_builds_allowed, at most ${MAX_BUILDS_PER_BATCH}), and a last build, report,
 after them all.
 
-Exit codes: 0 the change may merge (batch-graph: printed); 1 it is blocked (the comment says why); 2 a usage error;
-3 GitHub refused a call, or the synth output could not be read.`;
+Exit codes: 0 done (pull-request: the change may merge); 1 pull-request: it is blocked (the comment says why), plan:
+synth or a plan failed, apply: a stack failed to apply; 2 a usage error; 3 GitHub refused a call, or the synth
+output or the saved plans could not be read.`;
 
 class UsageError extends Error {}
 
@@ -65,9 +78,8 @@ interface Settings {
 }
 
 function settingsOf(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
-  const { values, positionals } = parseArgs({
+  const { values } = parseArgs({
     args: [...argv],
-    allowPositionals: true,
     options: {
       base: { type: 'string' },
       'pull-request': { type: 'string' },
@@ -78,10 +90,6 @@ function settingsOf(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
       'dry-run': { type: 'boolean', default: false },
     },
   });
-  if (positionals[0] !== 'pull-request' || positionals.length > 1)
-    throw new UsageError(
-      `unknown command ${positionals.join(' ') || '(none)'}: the commands are pull-request and batch-graph`,
-    );
   const baseRef = env.CODEBUILD_WEBHOOK_BASE_REF?.replace(/^refs\/heads\//, '');
   const base = values.base ?? (baseRef === undefined || baseRef === '' ? undefined : `origin/${baseRef}`);
   if (base === undefined) throw new UsageError('--base is required outside a CodeBuild pull-request build');
@@ -126,39 +134,90 @@ function githubOf(settings: Settings, env: NodeJS.ProcessEnv) {
 
 type Io = { readonly out: (text: string) => void; readonly err: (text: string) => void };
 
-/** `batch-graph`: the synth output's stacks as a batch buildspec section. */
-function printBatchGraph(argv: readonly string[], io: Io): number {
-  let outdir: string;
-  let maxBuilds: number;
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: { outdir: { type: 'string', default: 'cdktf.out' }, 'max-builds': { type: 'string' } },
-    });
-    outdir = values.outdir;
-    maxBuilds = Number(values['max-builds'] ?? MAX_BUILDS_PER_BATCH);
-    if (!Number.isInteger(maxBuilds) || maxBuilds < 2 || maxBuilds > MAX_BUILDS_PER_BATCH)
-      throw new UsageError(
-        `--max-builds must be a whole number from 2 to ${MAX_BUILDS_PER_BATCH}, ` +
-          `not ${JSON.stringify(values['max-builds'])}`,
-      );
-  } catch (error) {
-    if (!isUsageError(error)) throw error;
-    io.err(`${error.message}\n${USAGE}\n`);
-    return 2;
-  }
-  try {
-    const { stacks } = readSynthOutput(resolve(outdir));
-    io.out(batchBuildspecSection(batchGraph(stacks, stacks.keys(), maxBuilds)));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof SynthOutputError) && !(error instanceof RangeError)) throw error;
-    io.err(`${error.message}\n`);
-    return 3;
-  }
+/** `pull-request`: plan the pull request's change, comment, set the status. */
+async function pullRequestCommand(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const settings = settingsOf(argv, env);
+  const github = githubOf(settings, env);
+  const { status } = await runPullRequest({
+    projectDir: process.cwd(),
+    workDir: resolve(settings.workDir),
+    base: settings.base,
+    github,
+    selfStack: settings.selfStack,
+    buildUrl: env.CODEBUILD_BUILD_URL,
+    env,
+    log: (line) => io.err(`${line}\n`),
+  });
+  io.out(`${status.state}: ${status.description}\n`);
+  return status.state === 'success' ? 0 : 1;
 }
 
-/** Runs the command; resolves to its exit code. */
+/** `plan`: the merge path's plans, kept with their manifest and the approval decision. */
+async function planCommand(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      base: { type: 'string' },
+      'self-stack': { type: 'string' },
+      'always-approve': { type: 'boolean', default: false },
+      'work-dir': { type: 'string', default: DEFAULT_WORK_DIR },
+    },
+  });
+  const { manifest, blocked } = await planMerge({
+    projectDir: process.cwd(),
+    workDir: resolve(values['work-dir']),
+    base: values.base,
+    selfStack: values['self-stack'],
+    alwaysApprove: values['always-approve'],
+    env,
+    log: (line) => io.err(`${line}\n`),
+  });
+  if (blocked.length > 0) {
+    io.err(`Nothing can be applied: ${blocked.join('; ')}\n`);
+    return 1;
+  }
+  const approval = manifest.needsApproval
+    ? `waits for approval: ${manifest.approvalReasons.join('; ')}`
+    : 'no approval';
+  const order = manifest.stacks.map((stack) => stack.id).join(', ');
+  io.out(`${manifest.stacks.length} saved plans, in order: ${order || '(none)'}; ${approval}\n`);
+  return 0;
+}
+
+/** `apply`: the saved plans, in order. */
+async function applyCommand(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { 'work-dir': { type: 'string', default: DEFAULT_WORK_DIR } },
+  });
+  const { applied, failed } = await applySavedPlans(resolve(values['work-dir']), env, (line) => io.err(`${line}\n`));
+  io.out(`Applied: ${applied.join(', ') || 'nothing'}\n`);
+  if (failed === undefined) return 0;
+  io.err(`The apply of ${failed.stack} failed; the stacks after it were not applied.\n${failed.error}\n`);
+  return 1;
+}
+
+/** `batch-graph`: the synth output's stacks as a batch buildspec section. */
+async function batchGraphCommand(argv: readonly string[], _env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { outdir: { type: 'string', default: 'cdktf.out' }, 'max-builds': { type: 'string' } },
+  });
+  const maxBuilds = Number(values['max-builds'] ?? MAX_BUILDS_PER_BATCH);
+  if (!Number.isInteger(maxBuilds) || maxBuilds < 2 || maxBuilds > MAX_BUILDS_PER_BATCH)
+    throw new UsageError(
+      `--max-builds must be a whole number from 2 to ${MAX_BUILDS_PER_BATCH}, ` +
+        `not ${JSON.stringify(values['max-builds'])}`,
+    );
+  const { stacks } = readSynthOutput(resolve(values.outdir));
+  io.out(batchBuildspecSection(batchGraph(stacks, stacks.keys(), maxBuilds)));
+  return 0;
+}
+
+const COMMANDS: Readonly<Record<string, (argv: readonly string[], env: NodeJS.ProcessEnv, io: Io) => Promise<number>>> =
+  { 'pull-request': pullRequestCommand, plan: planCommand, apply: applyCommand, 'batch-graph': batchGraphCommand };
+
+/** Runs a command; resolves to its exit code. */
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -171,32 +230,19 @@ export async function main(
     io.out(`${USAGE}\n`);
     return 0;
   }
-  if (argv[0] === 'batch-graph') return printBatchGraph(argv.slice(1), io);
-  let settings: Settings;
-  let github: ReturnType<typeof githubOf>;
+  const command = COMMANDS[argv[0] ?? ''];
   try {
-    settings = settingsOf(argv, env);
-    github = githubOf(settings, env);
+    if (command === undefined)
+      throw new UsageError(
+        `unknown command ${argv[0] ?? '(none)'}: the commands are ${Object.keys(COMMANDS).join(', ')}`,
+      );
+    return await command(argv.slice(1), env, io);
   } catch (error) {
-    if (!isUsageError(error)) throw error;
-    io.err(`${error.message}\n${USAGE}\n`);
-    return 2;
-  }
-  try {
-    const { status } = await runPullRequest({
-      projectDir: process.cwd(),
-      workDir: resolve(settings.workDir),
-      base: settings.base,
-      github,
-      selfStack: settings.selfStack,
-      buildUrl: env.CODEBUILD_BUILD_URL,
-      env,
-      log: (line) => io.err(`${line}\n`),
-    });
-    io.out(`${status.state}: ${status.description}\n`);
-    return status.state === 'success' ? 0 : 1;
-  } catch (error) {
-    if (error instanceof GitHubApiError || error instanceof SynthOutputError) {
+    if (isUsageError(error)) {
+      io.err(`${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof GitHubApiError || error instanceof SynthOutputError || error instanceof RangeError) {
       io.err(`${error.message}\n`);
       return 3;
     }
