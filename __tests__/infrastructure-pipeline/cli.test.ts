@@ -36,7 +36,9 @@ describe('cdktf-ci-infrastructure', () => {
     [['pull-request', '--base', 'main', '--pull-request', '7x'], 2, "--pull-request must be a pull request's number"],
     [['pull-request', '--base', 'main', '--repository', 'a/b/c'], 2, '--repository must be owner/name, not "a/b/c"'],
     [['pull-request', '--base', 'main'], 2, '--pull-request, --repository, GITHUB_TOKEN required to comment'],
-    [['deploy'], 2, 'unknown command deploy: the commands are pull-request and batch-graph'],
+    [['apply', '--work-dir', '/nonexistent/work'], 3, '/nonexistent/work/saved-plans.json does not exist: run'],
+    [['plan', '--always-approve=yes'], 2, "Option '--always-approve' does not take an argument"],
+    [['deploy'], 2, 'unknown command deploy: the commands are pull-request, plan, apply, batch-graph'],
     [['pull-request', '--bogus'], 2, "Unknown option '--bogus'"],
   ])('%j exits %i: %s', async (argv, code, message) => {
     const result = await run(argv);
