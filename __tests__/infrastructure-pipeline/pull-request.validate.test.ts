@@ -17,40 +17,70 @@ import { GitHubStandIn, startGitHubStandIn } from './github-stand-in';
 const REPO = join(__dirname, '..', '..');
 jest.setTimeout(300_000);
 
-/** A repository of the platform team's configuration, whose app is this project's. */
-function configurationRepository(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'infrastructure-repo-'));
-  const git = (...args: string[]) => {
-    const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
-  git('init', '--quiet', '--initial-branch=main');
-  git('config', 'user.email', 'platform@example.org');
-  git('config', 'user.name', 'Platform team');
-  writeFileSync(
-    join(dir, 'cdktf.json'),
-    JSON.stringify({ language: 'typescript', app: `CI_PIPELINES_CONFIG=pipelines.json node ${REPO}/app/launch.cjs` }),
-  );
-  cpSync(join(REPO, 'package-lock.json'), join(dir, 'package-lock.json'));
-  cpSync(join(REPO, 'config', 'pipelines.json'), join(dir, 'pipelines.json'));
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  writeFileSync(join(dir, '.gitignore'), 'node_modules\n.infrastructure-pipeline\n');
-  git('add', '.');
-  git('commit', '--quiet', '-m', "The sample app's pipeline");
-  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
-  git('checkout', '--quiet', '-b', 'add-orders-api');
-  return dir;
+/** Runs git in `dir`; its output. */
+function git(dir: string, ...args: string[]): string {
+  const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
 }
 
-/** Edits the configuration and commits it, as a pull request's author pushes. */
-function push(dir: string, message: string, edit: (config: any) => void): string {
-  const file = join(dir, 'pipelines.json');
+/**
+ * The platform team's configuration repository, whose app is this project's: `origin` (bare, standing in for GitHub)
+ * and an author's clone, on a pull request's branch.
+ */
+function configurationRepository(): { readonly origin: string; readonly author: string } {
+  const origin = mkdtempSync(join(tmpdir(), 'infrastructure-origin-'));
+  const author = mkdtempSync(join(tmpdir(), 'infrastructure-author-'));
+  git(origin, 'init', '--quiet', '--bare', '--initial-branch=main');
+  git(author, 'init', '--quiet', '--initial-branch=main');
+  git(author, 'config', 'user.email', 'platform@example.org');
+  git(author, 'config', 'user.name', 'Platform team');
+  writeFileSync(
+    join(author, 'cdktf.json'),
+    JSON.stringify({ language: 'typescript', app: `CI_PIPELINES_CONFIG=pipelines.json node ${REPO}/app/launch.cjs` }),
+  );
+  cpSync(join(REPO, 'package-lock.json'), join(author, 'package-lock.json'));
+  cpSync(join(REPO, 'config', 'pipelines.json'), join(author, 'pipelines.json'));
+  writeFileSync(join(author, '.gitignore'), 'node_modules\n.infrastructure-pipeline\n');
+  git(author, 'add', '.');
+  git(author, 'commit', '--quiet', '-m', "The sample app's pipeline");
+  git(author, 'remote', 'add', 'origin', `file://${origin}`);
+  git(author, 'push', '--quiet', 'origin', 'main');
+  git(author, 'checkout', '--quiet', '-b', 'add-orders-api');
+  return { origin, author };
+}
+
+/** Edits the configuration, commits and pushes it, as a pull request's author does. */
+function push(author: string, message: string, edit: (config: any) => void): string {
+  const file = join(author, 'pipelines.json');
   const config = JSON.parse(readFileSync(file, 'utf8'));
   edit(config);
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-  spawnSync('git', ['commit', '--quiet', '-am', message], { cwd: dir });
-  return spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+  git(author, 'commit', '--quiet', '-am', message);
+  git(author, 'push', '--quiet', 'origin', 'add-orders-api');
+  return git(author, 'rev-parse', 'HEAD');
+}
+
+/**
+ * What CodeBuild checks out for a pull request's build: a shallow clone of the pull request's branch alone, without
+ * the base branch (CodeBuild User Guide, "Source version sample"); node_modules as `npm ci` would leave it.
+ */
+function checkout(origin: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'infrastructure-build-')), 'src');
+  git(
+    tmpdir(),
+    'clone',
+    '--quiet',
+    '--depth',
+    '1',
+    '--single-branch',
+    '--branch',
+    'add-orders-api',
+    `file://${origin}`,
+    dir,
+  );
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
 }
 
 const ORDERS_API = {
@@ -72,7 +102,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
   let aws: AwsStub;
   let github: GitHubStandIn;
   let setup: ProviderSetup;
-  let repository: string;
+  let repository: { readonly origin: string; readonly author: string };
   let bin: string;
   let states: string;
 
@@ -100,11 +130,11 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
    * The buildspec's command, by bash, with what a CodeBuild webhook build of pull request 7 sets. Asynchronous: the
    * stand-ins answer from this process.
    */
-  const build = (commit: string) => {
+  const build = (commit: string, baseRef = 'refs/heads/main') => {
     const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
     mkdirSync(states, { recursive: true });
     const child = spawn('bash', ['-c', `npx tsx ${REPO}/tools/infrastructure-pipeline/cli.ts pull-request`], {
-      cwd: repository,
+      cwd: checkout(repository.origin),
       env: {
         ...setup.env,
         PATH: `${bin}:${process.env.PATH}`,
@@ -114,7 +144,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
         TF_VAR_dockerhub_username: 'placeholder',
         TF_VAR_dockerhub_password: 'placeholder',
         CODEBUILD_WEBHOOK_TRIGGER: 'pr/7',
-        CODEBUILD_WEBHOOK_BASE_REF: 'refs/heads/main',
+        CODEBUILD_WEBHOOK_BASE_REF: baseRef,
         CODEBUILD_RESOLVED_SOURCE_VERSION: commit,
         CODEBUILD_SOURCE_REPO_URL: 'https://github.com/example-org/infrastructure.git',
         CODEBUILD_BUILD_URL: 'https://console.aws.amazon.com/codesuite/codebuild/builds/infrastructure-pr:1',
@@ -132,7 +162,9 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
   };
 
   test('a change that adds a pipeline: its two stacks planned in order, one comment, a success status', async () => {
-    const commit = push(repository, "Add the orders API's pipeline", (config) => config.pipelines.push(ORDERS_API));
+    const commit = push(repository.author, "Add the orders API's pipeline", (config) =>
+      config.pipelines.push(ORDERS_API),
+    );
     const result = await build(commit);
     expect(result.stderr).toContain('Planning repo-orders-api');
     expect(result.stdout).toBe('success: 2 stacks planned; nothing lost\n');
@@ -150,7 +182,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
   });
 
   test('a second push updates the same comment in place and sets the status of the new commit', async () => {
-    const commit = push(repository, 'A larger build', (config) => {
+    const commit = push(repository.author, 'A larger build', (config) => {
       config.pipelines[1].build.computeType = 'BUILD_GENERAL1_MEDIUM';
     });
     const result = await build(commit);
@@ -162,7 +194,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
   });
 
   test('a configuration the synth refuses fails the status and shows why in the comment', async () => {
-    const commit = push(repository, 'A typo', (config) => {
+    const commit = push(repository.author, 'A typo', (config) => {
       config.pipelines[1].build.computeType = 'BUILD_GENERAL1_HUGE';
     });
     const result = await build(commit);
@@ -171,5 +203,19 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
     expect(github.comments[0].body).toContain('### Synth or the guardrails failed');
     expect(github.comments[0].body).toContain('BUILD_GENERAL1_HUGE');
     expect(github.statuses.at(-1)).toMatchObject({ sha: commit, state: 'failure' });
+  });
+
+  test('a base git cannot find fails the status: a stack the change removes would go unseen', async () => {
+    const commit = push(repository.author, 'Fix the typo', (config) => {
+      config.pipelines[1].build.computeType = 'BUILD_GENERAL1_MEDIUM';
+    });
+    const result = await build(commit, 'refs/heads/no-such-branch');
+    expect(result.status).toBe(1);
+    expect(github.comments[0].body).toContain('> Every stack was planned, since the base could not be compared');
+    expect(github.statuses.at(-1)).toMatchObject({
+      sha: commit,
+      state: 'failure',
+      description: 'Blocked: the base could not be compared',
+    });
   });
 });

@@ -40,6 +40,8 @@ export interface ChangeSet {
   readonly outcomes: readonly StackOutcome[];
   /** Where the saved plans are: `<stack>.tfplan` and `<stack>.json`. */
   readonly plansDir: string;
+  /** Why the base could not be compared, when it was asked for and could not be: every stack was then planned. */
+  readonly baseProblem?: BaseProblem;
 }
 
 /** Runs git in `projectDir`; its standard output, trimmed. */
@@ -49,17 +51,48 @@ export async function git(projectDir: string, args: readonly string[], env: Node
   return result.stdout.trim();
 }
 
+/** Why the base could not be compared; `blocks` when the change cannot be judged without it. */
+export interface BaseProblem {
+  readonly reason: string;
+  /** True when git could not find the base, so removed stacks would go unseen; false when the base's synth failed. */
+  readonly blocks: boolean;
+}
+
 /**
- * The base's synth output, from a worktree at the merge base; undefined (every stack then counts as changed) when it
- * cannot be synthesized, with the reason logged. The worktree shares the head's node_modules when the lock file is the
- * same, and installs its own otherwise.
+ * Makes `base` and its history reachable in a CodeBuild clone, which holds only the branch it built, often shallow
+ * (CodeBuild User Guide, "Source version sample"): fetches `origin/<branch>` when it is missing, and the history when
+ * the clone is shallow, so that `git merge-base` can answer.
  */
-async function synthesizeBase(options: ChangeSetOptions, base: string, env: NodeJS.ProcessEnv) {
+async function fetchBase(projectDir: string, base: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const exists = await run('git', ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], projectDir, env);
+  const branch = /^origin\/(.+)$/.exec(base)?.[1];
+  if (exists.code !== 0 && branch !== undefined)
+    await git(projectDir, ['fetch', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], env);
+  if ((await git(projectDir, ['rev-parse', '--is-shallow-repository'], env)) === 'true')
+    await git(projectDir, ['fetch', '--no-tags', '--unshallow', 'origin'], env);
+}
+
+/**
+ * The base's synth output, from a worktree at the merge base, or why there is none (every stack then counts as
+ * changed). The worktree shares the head's node_modules when the lock file is the same, and installs its own
+ * otherwise.
+ */
+async function synthesizeBase(
+  options: ChangeSetOptions,
+  base: string,
+  env: NodeJS.ProcessEnv,
+): Promise<SynthOutput | BaseProblem> {
   const source = join(options.workDir, 'base-source');
   const outdir = join(options.workDir, 'base-out');
+  let mergeBase: string;
   try {
-    const mergeBase = await git(options.projectDir, ['merge-base', base, 'HEAD'], env);
+    await fetchBase(options.projectDir, base, env);
+    mergeBase = await git(options.projectDir, ['merge-base', base, 'HEAD'], env);
     await git(options.projectDir, ['worktree', 'add', '--detach', '--force', source, mergeBase], env);
+  } catch (error) {
+    return { reason: `git could not find the base ${base}: ${(error as Error).message}`, blocks: true };
+  }
+  try {
     const lock = (dir: string) => join(dir, 'package-lock.json');
     const sameLock =
       existsSync(lock(source)) && readFileSync(lock(source), 'utf8') === readFileSync(lock(options.projectDir), 'utf8');
@@ -72,8 +105,7 @@ async function synthesizeBase(options: ChangeSetOptions, base: string, env: Node
     if (synth.code !== 0) throw new Error(`the base's synth failed: ${synthSummary(synth.output)}`);
     return readSynthOutput(outdir);
   } catch (error) {
-    options.log?.(`Every stack is planned: the base could not be compared (${(error as Error).message})`);
-    return undefined;
+    return { reason: (error as Error).message, blocks: false };
   } finally {
     await run('git', ['worktree', 'remove', '--force', source], options.projectDir, env);
   }
@@ -111,9 +143,12 @@ export async function planChangeSet(options: ChangeSetOptions): Promise<ChangeSe
     return { commit, synth, affected, order: [], outcomes: [], plansDir };
   }
   const head = readSynthOutput(headDir);
-  const base = options.base === undefined ? undefined : await synthesizeBase(options, options.base, env);
-  const affected = affectedStacks(base, head);
+  const compared = options.base === undefined ? undefined : await synthesizeBase(options, options.base, env);
+  const baseOutput = compared !== undefined && 'stacks' in compared ? compared : undefined;
+  const baseProblem = compared !== undefined && !('stacks' in compared) ? compared : undefined;
+  if (baseProblem !== undefined) options.log?.(`Every stack is planned: ${baseProblem.reason}`);
+  const affected = affectedStacks(baseOutput, head);
   const order = selfUpdateFirst(head.stacks, affected.toPlan, options.selfStack);
   const outcomes = await planInOrder(head, order, plansDir, options);
-  return { commit, synth, affected, order, outcomes, plansDir };
+  return { commit, synth, affected, order, outcomes, plansDir, baseProblem };
 }

@@ -6,6 +6,7 @@
 import { actionOf, Plan, summarizePlan } from '../plan-summary';
 import { dataLossOf } from '../data-loss';
 import { AffectedStacks, changeOf } from './affected-stacks';
+import type { BaseProblem } from './change-set';
 import { StackLevels } from './stack-order';
 
 /** The first line of the comment, by which the next build finds it to update it. */
@@ -46,6 +47,8 @@ export interface PullRequestReport {
   readonly acknowledged: readonly string[];
   /** A link to the build's log, when known. */
   readonly buildUrl?: string;
+  /** Why the base could not be compared, when it could not: every stack was planned, and removals went unseen. */
+  readonly baseProblem?: BaseProblem;
 }
 
 /** A change that destroys or replaces a resource holding data, by `<stack>/<address>`. */
@@ -89,6 +92,7 @@ export function blockers(report: PullRequestReport): string[] {
   if (unacknowledged > 0)
     reasons.push(`${unacknowledged} unacknowledged ${unacknowledged === 1 ? 'change loses' : 'changes lose'} data`);
   if (report.affected.removed.length > 0) reasons.push(`${report.affected.removed.length} removed without retiring`);
+  if (report.baseProblem?.blocks === true) reasons.push('the base could not be compared');
   return reasons;
 }
 
@@ -144,6 +148,17 @@ function acknowledgeHelp(report: PullRequestReport): string[] {
   ];
 }
 
+/** What it means that the base could not be compared. */
+function baseWarning(report: PullRequestReport): string[] {
+  if (report.baseProblem === undefined) return [];
+  return [
+    '> [!WARNING]',
+    `> Every stack was planned, since the base could not be compared: ${report.baseProblem.reason.split('\n')[0]}`,
+    '> A stack this change removes cannot be seen without it.',
+    '',
+  ];
+}
+
 /** The table of stacks: why each was planned, its outcome and its order. */
 function stacksTable(report: PullRequestReport): string[] {
   const levelOf = new Map(report.order.flatMap((level, index) => level.map((stack) => [stack, index + 1] as const)));
@@ -184,6 +199,7 @@ export function renderComment(report: PullRequestReport): string {
     '',
     ...verdict(report),
     ...acknowledgeHelp(report),
+    ...baseWarning(report),
   ];
   const synth = report.synth.ok
     ? [`Synth and guardrails passed (${report.synth.summary.replace(/^Guardrails: /, '')}).`, '']

@@ -48,6 +48,7 @@ export async function runPullRequest(options: PullRequestOptions): Promise<PullR
     outcomes: change.outcomes,
     acknowledged: await acknowledgedLosses(options.projectDir, env),
     buildUrl: options.buildUrl,
+    baseProblem: change.baseProblem,
   };
   const comment = renderComment(report);
   const status = commitStatus(report);
