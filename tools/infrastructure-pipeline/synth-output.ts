@@ -30,8 +30,8 @@ export interface SynthesizedStackInfo {
   /** The backend the stack keeps its state with (`s3`, `local`, ...); undefined when it declares none (local). */
   readonly backend?: string;
   /**
-   * A digest of what Terraform reads: the JSON with its `//` comment properties removed, keys sorted. Two stacks with
-   * the same digest plan the same.
+   * A digest of what Terraform reads: the JSON without the `//` comment properties of its block bodies, keys sorted.
+   * Two stacks with the same digest plan the same.
    */
   readonly digest: string;
 }
@@ -44,25 +44,60 @@ export interface SynthOutput {
 
 type Json = Record<string, any>;
 
-/**
- * A JSON value without the `//` properties, keys sorted. Terraform's JSON syntax treats a `//` property as a comment
- * (Terraform docs, "JSON Configuration Syntax", Comment Properties); cdktf writes construct paths there.
- */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+/** Keys sorted, at every depth, so that the order a synth writes them in does not count. */
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.keys(value)
-      .filter((key) => key !== '//')
       .sort()
-      .map((key) => [key, canonical((value as Json)[key])]),
+      .map((key) => [key, sorted((value as Json)[key])]),
   );
+}
+
+const without = (body: unknown): unknown => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const { '//': _comment, ...rest } = body as Json;
+  return rest;
+};
+
+/**
+ * The stack's JSON without the `//` properties of its block bodies: the root, each resource and data source, output,
+ * variable, module and provider. Terraform's JSON syntax ignores a `//` property in a block body but reads one in an
+ * expression, such as a map of tags (Terraform docs, "JSON Configuration Syntax", Comment Properties); cdktf writes
+ * construct paths in block bodies only.
+ */
+function withoutComments(json: Json): Json {
+  const root = without(json) as Json;
+  const perName = (blocks: unknown) =>
+    Object.fromEntries(Object.entries((blocks ?? {}) as Json).map(([name, body]) => [name, without(body)]));
+  const perTypeAndName = (blocks: unknown) =>
+    Object.fromEntries(Object.entries((blocks ?? {}) as Json).map(([type, byName]) => [type, perName(byName)]));
+  const providers = (blocks: unknown) =>
+    Object.fromEntries(
+      Object.entries((blocks ?? {}) as Json).map(([name, configs]) => [
+        name,
+        Array.isArray(configs) ? configs.map(without) : without(configs),
+      ]),
+    );
+  return {
+    ...root,
+    ...(root.resource === undefined ? {} : { resource: perTypeAndName(root.resource) }),
+    ...(root.data === undefined ? {} : { data: perTypeAndName(root.data) }),
+    ...Object.fromEntries(
+      (['output', 'variable', 'module'] as const)
+        .filter((kind) => root[kind] !== undefined)
+        .map((kind) => [kind, perName(root[kind])]),
+    ),
+    ...(root.provider === undefined ? {} : { provider: providers(root.provider) }),
+    ...(root.terraform === undefined ? {} : { terraform: without(root.terraform) }),
+  };
 }
 
 /** The digest of a stack's Terraform JSON, as {@link SynthesizedStackInfo.digest} describes it. */
 export function terraformDigest(json: unknown): string {
   return createHash('sha256')
-    .update(JSON.stringify(canonical(json)))
+    .update(JSON.stringify(sorted(withoutComments(json as Json))))
     .digest('hex');
 }
 
