@@ -105,14 +105,21 @@ export function batchGraph(
 
 /**
  * The graph as a buildspec's `batch:` section (CodeBuild User Guide, "Batch build buildspec reference"): each build
- * gets its stacks in the `STACKS` variable, comma-separated. A build that fails fails the batch; the others finish
- * (`fast-fail: false`), so the comment reports every plan.
+ * gets its stacks in the `STACKS` variable, comma-separated. A stack's build may fail without failing the batch
+ * (`ignore-failure: true`): with the default, "if one build task fails, the batch build will fail" and the final build
+ * would not run to report every plan; the final build fails the batch instead when a stack's build failed.
  */
 export function batchBuildspecSection(graph: BatchGraph): string {
-  const entry = (build: BatchBuild) => ({
+  const entry = (build: BatchBuild, ignoreFailure: boolean) => ({
     identifier: build.identifier,
     env: { variables: { STACKS: build.stacks.join(',') } },
     ...(build.dependsOn.length === 0 ? {} : { 'depend-on': [...build.dependsOn] }),
+    'ignore-failure': ignoreFailure,
   });
-  return stringify({ batch: { 'fast-fail': false, 'build-graph': [...graph.builds, graph.final].map(entry) } });
+  return stringify({
+    batch: {
+      'fast-fail': false,
+      'build-graph': [...graph.builds.map((build) => entry(build, true)), entry(graph.final, false)],
+    },
+  });
 }
