@@ -8,7 +8,7 @@
  * local AWS stand-in, stacks prepared as `npm run validate` prepares them), the app's synth of each fleet, and
  * `npm ci`. Not measurable here, so a parameter: the seconds CodeBuild takes to provision a build and download its
  * source (`--start-seconds`). The model (tools/infrastructure-pipeline/wait-model.ts) runs the batch graph of every
- * stack at 5, 20 and 60 concurrent builds: the quotas "Quotas for AWS CodeBuild" names (as low as 5 for a new
+ * stack at 5, 20 and 60 concurrent builds: figures "Quotas for AWS CodeBuild" names (between 1 and 5 for a new
  * account, 20 for some compute types, 60 in the China regions' page).
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -38,10 +38,10 @@ Options (defaults are what a CodeBuild webhook build sets):
 Environment: GITHUB_TOKEN (required unless --dry-run: "Pull requests" and "Commit statuses" write on the repository),
 GITHUB_API_URL (default: ${DEFAULT_GITHUB_API_URL}).
 
-plan: on merge, synthesizes and plans every stack the change from --base affects (every stack without --base), in
-the order they are applied, the pipeline's own stack first. Keeps each saved plan in the work directory with
-${SAVED_PLANS_MANIFEST}, and writes ${NEEDS_APPROVAL_FILE}: true when a plan destroys or replaces something that holds
-data (or with --always-approve), so that the pipeline waits for a person; false otherwise.
+plan: on merge, synthesizes and plans every stack (with --base, the last commit applied, only those the change
+since then affects), in the order they are applied, the pipeline's own stack first. Keeps each saved plan in the
+work directory with ${SAVED_PLANS_MANIFEST}, and writes ${NEEDS_APPROVAL_FILE}: true when a plan destroys or replaces
+something that holds data (or with --always-approve), so that the pipeline waits for a person; false otherwise.
 
 apply: applies exactly the saved plans of ${SAVED_PLANS_MANIFEST}, in its order, with terraform apply <planfile>,
 and stops at the first failure. Terraform refuses a plan whose state changed since it was made.
