@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -45,6 +45,20 @@ describe('cdktf-ci-infrastructure', () => {
     expect(result.code).toBe(code);
     expect(result.err).toContain(message);
     expect(result.err).not.toMatch(/^\s+at /m);
+  });
+
+  test('a step run outside a git checkout (a CodePipeline ZIP source) says what it needs', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'zip-source-'));
+    writeFileSync(join(project, 'cdktf.json'), JSON.stringify({ app: 'true' }));
+    const cwd = process.cwd();
+    process.chdir(project);
+    try {
+      const result = await run(['plan', '--work-dir', join(project, 'work')]);
+      expect(result.code).toBe(3);
+      expect(result.err).toContain("is not a git checkout, which the pipeline's steps read");
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   test('a CodeBuild webhook build supplies the pull request, the base and the repository', async () => {

@@ -10,7 +10,7 @@ import { run, synthesize, synthSummary } from './processes';
 import { StackOutcome } from './pull-request-comment';
 import { selfUpdateFirst, StackLevels } from './stack-order';
 import { planStack } from './stack-plans';
-import { readSynthOutput, SynthOutput } from './synth-output';
+import { readSynthOutput, SynthOutput, SynthOutputError } from './synth-output';
 
 /** What to plan. */
 export interface ChangeSetOptions {
@@ -131,7 +131,12 @@ export async function planChangeSet(options: ChangeSetOptions): Promise<ChangeSe
   const plansDir = join(options.workDir, 'plans');
   options.log?.('Synthesizing the head');
   const result = await synthesize(options.projectDir, headDir, env);
-  const commit = await git(options.projectDir, ['rev-parse', 'HEAD'], env);
+  const commit = await git(options.projectDir, ['rev-parse', 'HEAD'], env).catch((error: Error) => {
+    throw new SynthOutputError(
+      `${options.projectDir} is not a git checkout, which the pipeline's steps read (a CodePipeline source must be a ` +
+        `full clone, not a ZIP): ${error.message.split('\n').pop()}`,
+    );
+  });
   const ok = result.code === 0;
   const synth = {
     ok,
