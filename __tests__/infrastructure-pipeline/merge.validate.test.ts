@@ -5,13 +5,14 @@
  * `terraform_data` resources, which Terraform applies for real with no provider to download; their S3 backends are
  * replaced by local state files (no S3 is reachable here), as the stand-in `terraform` does.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { providerSetup, ProviderSetup } from '../../tools/validate/terraform';
 import { describeWithTerraformAndMirror } from '../tools/validate/with-terraform';
 import { AwsStub, startAwsStub } from '../../tools/validate/aws-stub';
+import { runStep, standInTerraformEnv } from './run-step';
 
 const REPO = join(__dirname, '..', '..');
 const CDKTF = join(REPO, 'node_modules', 'cdktf');
@@ -39,7 +40,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
   let aws: AwsStub;
   let setup: ProviderSetup;
   let project: string;
-  let bin: string;
+  let stepEnv: NodeJS.ProcessEnv;
   let states: string;
   let log: string;
 
@@ -56,7 +57,6 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
     aws = await startAwsStub();
     setup = providerSetup(process.env).setup;
     project = mkdtempSync(join(tmpdir(), 'infrastructure-merge-'));
-    bin = mkdtempSync(join(tmpdir(), 'infrastructure-bin-'));
     states = mkdtempSync(join(tmpdir(), 'infrastructure-states-'));
     log = join(states, 'terraform.log');
     writeFileSync(join(project, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node app.js' }));
@@ -67,14 +67,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
     git('init', '--quiet', '--initial-branch=main');
     git('config', 'user.email', 'platform@example.org');
     git('config', 'user.name', 'Platform team');
-    const terraform = join(bin, 'terraform');
-    writeFileSync(
-      terraform,
-      '#!/bin/sh\n' +
-        `echo "$(basename "$PWD") $*" >> "${log}"\n` +
-        `exec "${REPO}/node_modules/.bin/tsx" "${join(__dirname, 'stand-in-terraform.ts')}" "$@"\n`,
-    );
-    chmodSync(terraform, 0o755);
+    stepEnv = standInTerraformEnv(setup.env, aws.endpoint, states);
   });
   afterAll(async () => {
     await aws?.close();
@@ -82,26 +75,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
   });
 
   /** A step of the pipeline: `npx cdktf-ci-infrastructure <args>` by bash, in the checked-out project. */
-  const step = (args: string) => {
-    const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
-    const child = spawn('bash', ['-c', `npx tsx ${REPO}/tools/infrastructure-pipeline/cli.ts ${args}`], {
-      cwd: project,
-      env: {
-        ...setup.env,
-        PATH: `${bin}:${process.env.PATH}`,
-        STAND_IN_TERRAFORM: real,
-        STAND_IN_AWS_ENDPOINT: aws.endpoint,
-        STAND_IN_STATE_DIR: states,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on('close', (status) => resolve({ status, stdout, stderr })),
-    );
-  };
+  const step = (args: string) => runStep(args, project, stepEnv);
   /** The stacks Terraform ran `command` in, in order, since `from` lines of the log. */
   const ran = (command: string, from: number) =>
     readFileSync(log, 'utf8')
@@ -153,7 +127,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
     );
     // Someone applies the shared stack by hand while the pipeline waits for its approval.
     const shared = join(project, '.infrastructure-pipeline', 'head-out', 'stacks', 'shared');
-    const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
+    const real = stepEnv.STAND_IN_TERRAFORM!;
     expect(
       spawnSync(real, ['apply', '-auto-approve', '-replace=terraform_data.value'], { cwd: shared, env: setup.env })
         .status,

@@ -4,8 +4,8 @@
  * by real Terraform with the real AWS provider against the local AWS stand-in, and the comment and status sent to a
  * GitHub stand-in on 127.0.0.1, which records them. Pushes to the same pull request update one comment.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMENT_MARKER } from '../../tools/infrastructure-pipeline/pull-request-comment';
@@ -13,6 +13,7 @@ import { AwsStub, startAwsStub } from '../../tools/validate/aws-stub';
 import { providerSetup, ProviderSetup } from '../../tools/validate/terraform';
 import { describeWithTerraformAndMirror } from '../tools/validate/with-terraform';
 import { GitHubStandIn, startGitHubStandIn } from './github-stand-in';
+import { runStep, standInTerraformEnv } from './run-step';
 
 const REPO = join(__dirname, '..', '..');
 jest.setTimeout(300_000);
@@ -103,7 +104,7 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
   let github: GitHubStandIn;
   let setup: ProviderSetup;
   let repository: { readonly origin: string; readonly author: string };
-  let bin: string;
+  let stepEnv: NodeJS.ProcessEnv;
   let states: string;
 
   beforeAll(async () => {
@@ -111,14 +112,8 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
     github = await startGitHubStandIn('example-org', 'infrastructure');
     setup = providerSetup(process.env).setup;
     repository = configurationRepository();
-    bin = mkdtempSync(join(tmpdir(), 'infrastructure-bin-'));
     states = mkdtempSync(join(tmpdir(), 'infrastructure-states-'));
-    const terraform = join(bin, 'terraform');
-    writeFileSync(
-      terraform,
-      `#!/bin/sh\nexec "${REPO}/node_modules/.bin/tsx" "${join(__dirname, 'stand-in-terraform.ts')}" "$@"\n`,
-    );
-    chmodSync(terraform, 0o755);
+    stepEnv = standInTerraformEnv(setup.env, aws.endpoint, states);
   });
   afterAll(async () => {
     await aws?.close();
@@ -130,36 +125,19 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
    * The buildspec's command, by bash, with what a CodeBuild webhook build of pull request 7 sets. Asynchronous: the
    * stand-ins answer from this process.
    */
-  const build = (commit: string, baseRef = 'refs/heads/main') => {
-    const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
-    mkdirSync(states, { recursive: true });
-    const child = spawn('bash', ['-c', `npx tsx ${REPO}/tools/infrastructure-pipeline/cli.ts pull-request`], {
-      cwd: checkout(repository.origin),
-      env: {
-        ...setup.env,
-        PATH: `${bin}:${process.env.PATH}`,
-        STAND_IN_TERRAFORM: real,
-        STAND_IN_AWS_ENDPOINT: aws.endpoint,
-        STAND_IN_STATE_DIR: states,
-        TF_VAR_dockerhub_username: 'placeholder',
-        TF_VAR_dockerhub_password: 'placeholder',
-        CODEBUILD_WEBHOOK_TRIGGER: 'pr/7',
-        CODEBUILD_WEBHOOK_BASE_REF: baseRef,
-        CODEBUILD_RESOLVED_SOURCE_VERSION: commit,
-        CODEBUILD_SOURCE_REPO_URL: 'https://github.com/example-org/infrastructure.git',
-        CODEBUILD_BUILD_URL: 'https://console.aws.amazon.com/codesuite/codebuild/builds/infrastructure-pr:1',
-        GITHUB_API_URL: github.url,
-        GITHUB_TOKEN: github.token,
-      },
+  const build = (commit: string, baseRef = 'refs/heads/main') =>
+    runStep('pull-request', checkout(repository.origin), {
+      ...stepEnv,
+      TF_VAR_dockerhub_username: 'placeholder',
+      TF_VAR_dockerhub_password: 'placeholder',
+      CODEBUILD_WEBHOOK_TRIGGER: 'pr/7',
+      CODEBUILD_WEBHOOK_BASE_REF: baseRef,
+      CODEBUILD_RESOLVED_SOURCE_VERSION: commit,
+      CODEBUILD_SOURCE_REPO_URL: 'https://github.com/example-org/infrastructure.git',
+      CODEBUILD_BUILD_URL: 'https://console.aws.amazon.com/codesuite/codebuild/builds/infrastructure-pr:1',
+      GITHUB_API_URL: github.url,
+      GITHUB_TOKEN: github.token,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on('close', (status) => resolve({ status, stdout, stderr })),
-    );
-  };
 
   test('a change that adds a pipeline: its two stacks planned in order, one comment, a success status', async () => {
     const commit = push(repository.author, "Add the orders API's pipeline", (config) =>

@@ -7,9 +7,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:f
 import { join } from 'node:path';
 import { AffectedStacks, affectedStacks } from './affected-stacks';
 import { run, synthesize, synthSummary } from './processes';
-import { StackOutcome } from './pull-request-comment';
 import { selfUpdateFirst, StackLevels } from './stack-order';
-import { planStack } from './stack-plans';
+import { planStack, StackOutcome } from './stack-plans';
 import { readSynthOutput, SynthOutput, SynthOutputError } from './synth-output';
 
 /** What to plan. */

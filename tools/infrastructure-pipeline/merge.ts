@@ -8,9 +8,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ChangeSetOptions, planChangeSet } from './change-set';
 import { run } from './processes';
-import { dataLosingChanges, StackOutcome } from './pull-request-comment';
+import { dataLosingChanges } from './pull-request-comment';
 import { StackLevels } from './stack-order';
-import { errorOf, planFiles } from './stack-plans';
+import { errorOf, planFiles, StackOutcome } from './stack-plans';
 import { SynthOutputError } from './synth-output';
 
 /** The manifest of saved plans, in the work directory: what `apply` applies. */

@@ -3,11 +3,11 @@
  * what the guardrails found, and whether the change may merge. One comment per pull request, found again by its
  * marker and updated in place on every push.
  */
-import { actionOf, Plan, summarizePlan } from '../plan-summary';
+import { actionOf, summarizePlan } from '../plan-summary';
 import { dataLossOf } from '../data-loss';
-import { AffectedStacks, changeOf } from './affected-stacks';
-import type { BaseProblem } from './change-set';
-import { StackLevels } from './stack-order';
+import type { StackOutcome } from './stack-plans';
+import { changeOf } from './affected-stacks';
+import type { ChangeSet } from './change-set';
 
 /** The first line of the comment, by which the next build finds it to update it. */
 export const COMMENT_MARKER = '<!-- cdktf-ci-pipelines: infrastructure plan -->';
@@ -27,28 +27,15 @@ export const STATUS_DESCRIPTION_MAX_CHARACTERS = 140;
 /** The git trailer by which a commit says it means to destroy or replace a resource holding data. */
 export const DESTROYS_TRAILER = 'Infrastructure-Destroys';
 
-/** What happened to one stack in the pull-request build. */
-export type StackOutcome =
-  | { readonly stack: string; readonly kind: 'planned'; readonly plan: Plan }
-  | { readonly stack: string; readonly kind: 'failed'; readonly error: string }
-  | { readonly stack: string; readonly kind: 'skipped'; readonly reason: string };
-
-/** Everything the comment reports. */
-export interface PullRequestReport {
-  /** The head commit planned. */
-  readonly commit: string;
-  /** The synth of the head: its guardrails summary line, and its error when it failed. */
-  readonly synth: { readonly ok: boolean; readonly summary: string; readonly error?: string };
-  readonly affected: AffectedStacks;
-  /** The order the stacks were planned in, and will be applied in on merge. */
-  readonly order: StackLevels;
-  readonly outcomes: readonly StackOutcome[];
+/**
+ * Everything the comment reports: the change as planned ({@link ChangeSet}, without where its plans are), what the head
+ * commit acknowledges, and where the build's log is.
+ */
+export interface PullRequestReport extends Omit<ChangeSet, 'plansDir'> {
   /** `<stack>/<address>` of each data-losing change the head commit acknowledges ({@link DESTROYS_TRAILER}). */
   readonly acknowledged: readonly string[];
   /** A link to the build's log, when known. */
   readonly buildUrl?: string;
-  /** Why the base could not be compared, when it could not: every stack was planned, and removals went unseen. */
-  readonly baseProblem?: BaseProblem;
 }
 
 /** A change that destroys or replaces a resource holding data, by `<stack>/<address>`. */

@@ -40,15 +40,11 @@ async function acknowledgedLosses(projectDir: string, env: NodeJS.ProcessEnv): P
 export async function runPullRequest(options: PullRequestOptions): Promise<PullRequestResult> {
   const env = options.env ?? process.env;
   const change = await planChangeSet(options);
+  const { plansDir: _plans, ...planned } = change;
   const report: PullRequestReport = {
-    commit: change.commit,
-    synth: change.synth,
-    affected: change.affected,
-    order: change.order,
-    outcomes: change.outcomes,
+    ...planned,
     acknowledged: await acknowledgedLosses(options.projectDir, env),
     buildUrl: options.buildUrl,
-    baseProblem: change.baseProblem,
   };
   const comment = renderComment(report);
   const status = commitStatus(report);

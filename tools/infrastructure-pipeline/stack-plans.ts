@@ -5,10 +5,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { parsePlan } from '../plan-summary';
-import { StackOutcome } from './pull-request-comment';
+import { parsePlan, Plan } from '../plan-summary';
 import { run } from './processes';
 import { SynthesizedStackInfo } from './synth-output';
+
+/** What happened to one stack: planned (the plan as JSON), failed (Terraform's error), or skipped (why). */
+export type StackOutcome =
+  | { readonly stack: string; readonly kind: 'planned'; readonly plan: Plan }
+  | { readonly stack: string; readonly kind: 'failed'; readonly error: string }
+  | { readonly stack: string; readonly kind: 'skipped'; readonly reason: string };
 
 /** Where a stack's saved plan and its JSON are kept. */
 export const planFiles = (plansDir: string, stack: string) => ({
