@@ -13,7 +13,8 @@ import { PROJECT_ROOT } from './app-command';
 export const COMMENTS_DIR = join(PROJECT_ROOT, '__tests__', 'infrastructure-pipeline', 'comments');
 const FIXTURES = join(PROJECT_ROOT, '__tests__', 'fixtures', 'plans');
 const STACK = 'ci-sample-flask-app';
-const BUCKET = `${STACK}/aws_s3_bucket.ci_artifacts_bucket_AEE149AA`;
+/** What the replacing plan destroys: the artifact bucket, and the key its fixture also replaces. */
+const REPLACED = [`${STACK}/aws_s3_bucket.ci_artifacts_bucket_AEE149AA`, `${STACK}/aws_kms_key.ci_key_3C3C3511`];
 
 /** A report of one pipeline stack's plan, as the pull-request build makes it. */
 function report(fixture: string, change: 'added' | 'changed', acknowledged: readonly string[] = []): PullRequestReport {
@@ -38,7 +39,7 @@ export const COMMENT_EXAMPLES: readonly { readonly name: string; readonly report
   { name: 'adds-a-pipeline', report: () => report('create', 'added') },
   { name: 'changes-a-build', report: () => report('update', 'changed') },
   { name: 'replaces-a-bucket', report: () => report('replace', 'changed') },
-  { name: 'replaces-a-bucket-acknowledged', report: () => report('replace', 'changed', [BUCKET]) },
+  { name: 'replaces-a-bucket-acknowledged', report: () => report('replace', 'changed', REPLACED) },
 ];
 
 /** Rewrites the comment golden files from the current code. */
