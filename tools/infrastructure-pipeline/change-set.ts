@@ -9,7 +9,8 @@ import { AffectedStacks, affectedStacks } from './affected-stacks';
 import { run, synthesize, synthSummary } from './processes';
 import { selfUpdateFirst, StackLevels } from './stack-order';
 import { planStack, StackOutcome } from './stack-plans';
-import { readSynthOutput, SynthOutput, SynthOutputError } from './synth-output';
+import { StepInputError } from './step-input-error';
+import { readSynthOutput, SynthOutput } from './synth-output';
 
 /** What to plan. */
 export interface ChangeSetOptions {
@@ -131,7 +132,7 @@ export async function planChangeSet(options: ChangeSetOptions): Promise<ChangeSe
   options.log?.('Synthesizing the head');
   const result = await synthesize(options.projectDir, headDir, env);
   const commit = await git(options.projectDir, ['rev-parse', 'HEAD'], env).catch((error: Error) => {
-    throw new SynthOutputError(
+    throw new StepInputError(
       `${options.projectDir} is not a git checkout, which the pipeline's steps read (a CodePipeline source must be a ` +
         `full clone, not a ZIP): ${error.message.split('\n').pop()}`,
     );

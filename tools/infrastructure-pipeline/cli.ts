@@ -11,7 +11,8 @@ import { batchBuildspecSection, batchGraph, MAX_BUILDS_PER_BATCH } from './batch
 import { DEFAULT_GITHUB_API_URL, GitHubApiError } from './github-api';
 import { applySavedPlans, NEEDS_APPROVAL_FILE, planMerge, SAVED_PLANS_MANIFEST } from './merge';
 import { runPullRequest } from './pull-request';
-import { readSynthOutput, SynthOutputError } from './synth-output';
+import { StepInputError } from './step-input-error';
+import { readSynthOutput } from './synth-output';
 
 export const DEFAULT_STATUS_CONTEXT = 'infrastructure/plan';
 export const DEFAULT_WORK_DIR = '.infrastructure-pipeline';
@@ -242,7 +243,7 @@ export async function main(
       io.err(`${error.message}\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof GitHubApiError || error instanceof SynthOutputError || error instanceof RangeError) {
+    if (error instanceof GitHubApiError || error instanceof StepInputError || error instanceof RangeError) {
       io.err(`${error.message}\n`);
       return 3;
     }

@@ -10,8 +10,8 @@ import { ChangeSetOptions, planChangeSet } from './change-set';
 import { run } from './processes';
 import { dataLosingChanges } from './pull-request-comment';
 import { StackLevels } from './stack-order';
+import { StepInputError } from './step-input-error';
 import { errorOf, planFiles, StackOutcome } from './stack-plans';
-import { SynthOutputError } from './synth-output';
 
 /** The manifest of saved plans, in the work directory: what `apply` applies. */
 export const SAVED_PLANS_MANIFEST = 'saved-plans.json';
@@ -64,7 +64,6 @@ export async function planMerge(
   const planned = new Set(
     change.outcomes.filter((outcome) => outcome.kind === 'planned').map((outcome) => outcome.stack),
   );
-  const headDir = join(options.workDir, 'head-out');
   const stacks = change.order
     .flat()
     .filter((id) => planned.has(id))
@@ -76,7 +75,7 @@ export async function planMerge(
   const manifest: SavedPlansManifest = {
     commit: change.commit,
     order: change.order,
-    stacks: existsSync(headDir) ? stacks : [],
+    stacks,
     needsApproval: reasons.length > 0,
     approvalReasons: reasons,
   };
@@ -96,7 +95,7 @@ export interface ApplyResult {
 export function readManifest(workDir: string): SavedPlansManifest {
   const file = join(workDir, SAVED_PLANS_MANIFEST);
   if (!existsSync(file))
-    throw new SynthOutputError(`${file} does not exist: run \`cdktf-ci-infrastructure plan\` first, in this directory`);
+    throw new StepInputError(`${file} does not exist: run \`cdktf-ci-infrastructure plan\` first, in this directory`);
   return JSON.parse(readFileSync(file, 'utf8')) as SavedPlansManifest;
 }
 

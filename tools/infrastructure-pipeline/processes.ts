@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SynthOutputError } from './synth-output';
+import { StepInputError } from './step-input-error';
 
 /** A finished process: its exit code, its standard output, and all it printed (stdout and stderr interleaved). */
 export interface ProcessResult {
@@ -38,11 +38,10 @@ export function run(
 /** cdktf.json's `app`: the command `cdktf synth` runs. */
 export function appCommand(projectDir: string): string {
   const file = join(projectDir, 'cdktf.json');
-  if (!existsSync(file))
-    throw new SynthOutputError(`${file} does not exist: run this in the cdktf project's directory`);
+  if (!existsSync(file)) throw new StepInputError(`${file} does not exist: run this in the cdktf project's directory`);
   const app = (JSON.parse(readFileSync(file, 'utf8')) as { app?: unknown }).app;
   if (typeof app !== 'string' || app.trim() === '')
-    throw new SynthOutputError(`${file} has no "app" command: cdktf synth would not know what to run either`);
+    throw new StepInputError(`${file} has no "app" command: cdktf synth would not know what to run either`);
   return app;
 }
 

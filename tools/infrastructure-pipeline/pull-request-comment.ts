@@ -5,9 +5,9 @@
  */
 import { actionOf, summarizePlan } from '../plan-summary';
 import { dataLossOf } from '../data-loss';
-import type { StackOutcome } from './stack-plans';
 import { changeOf } from './affected-stacks';
 import type { ChangeSet } from './change-set';
+import type { StackOutcome } from './stack-plans';
 
 /** The first line of the comment, by which the next build finds it to update it. */
 export const COMMENT_MARKER = '<!-- cdktf-ci-pipelines: infrastructure plan -->';

@@ -2,7 +2,8 @@
  * The order in which stacks are planned and applied: each after the stacks it depends on, grouped in levels whose
  * stacks may run at the same time, the infrastructure pipeline's own stack first (self-update).
  */
-import { SynthesizedStackInfo, SynthOutputError } from './synth-output';
+import { StepInputError } from './step-input-error';
+import { SynthesizedStackInfo } from './synth-output';
 
 /** Stacks in levels: every stack of a level depends only on stacks of earlier levels. */
 export type StackLevels = readonly (readonly string[])[];
@@ -22,7 +23,7 @@ export function dependencyLevels(
       .filter((id) => (stacks.get(id)?.dependencies ?? []).every((dependency) => !remaining.has(dependency)))
       .sort();
     if (ready.length === 0)
-      throw new SynthOutputError(`the stacks ${[...remaining].sort().join(', ')} depend on each other in a cycle`);
+      throw new StepInputError(`the stacks ${[...remaining].sort().join(', ')} depend on each other in a cycle`);
     for (const id of ready) remaining.delete(id);
     levels.push(ready);
   }

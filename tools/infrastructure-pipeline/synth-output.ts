@@ -5,14 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** A failure to read a synth output; the message names the file and what to run. */
-export class SynthOutputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SynthOutputError';
-  }
-}
+import { StepInputError } from './step-input-error';
 
 /** One stack of a synth output. */
 export interface SynthesizedStackInfo {
@@ -102,11 +95,11 @@ export function terraformDigest(json: unknown): string {
 }
 
 function readJson(file: string, what: string): Json {
-  if (!existsSync(file)) throw new SynthOutputError(`${file} does not exist: ${what}`);
+  if (!existsSync(file)) throw new StepInputError(`${file} does not exist: ${what}`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Json;
   } catch (error) {
-    throw new SynthOutputError(`${file} is not JSON (${(error as Error).message}): ${what}`);
+    throw new StepInputError(`${file} is not JSON (${(error as Error).message}): ${what}`);
   }
 }
 
