@@ -72,6 +72,19 @@ describe('what blocks a merge', () => {
     expect(renderComment(removed)).toContain('mark the pipeline `"retired": true` instead');
   });
 
+  test('a stack whose state is local is not planned, and the verdict says so rather than "every stack planned"', () => {
+    const skipping = report({
+      outcomes: [
+        { stack: 'state-bootstrap', kind: 'skipped', reason: 'its state is local' },
+        { stack: STACK, kind: 'planned', plan: plan('update') },
+      ],
+    });
+    const body = renderComment(skipping);
+    expect(body).toContain('**Ready to merge.** 1 affected stack not planned here (the table says why), the others');
+    expect(body).not.toContain('Every affected stack planned');
+    expect(renderComment(report({}))).toContain('**Ready to merge.** Every affected stack planned;');
+  });
+
   test("the status description stays within GitHub's 140 characters", () => {
     const many = report({
       synth: { ok: false, summary: 'x' },

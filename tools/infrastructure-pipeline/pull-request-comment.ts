@@ -118,7 +118,13 @@ function verdict(report: PullRequestReport): string[] {
     losing.length > 0
       ? ' On merge, the pipeline waits for a manual approval before it applies, because a plan destroys data.'
       : '';
-  return [`**Ready to merge.** Every affected stack planned; the guardrails found nothing.${approval}`, ''];
+  const skipped = report.outcomes.filter((outcome) => outcome.kind === 'skipped').length;
+  const planned =
+    skipped === 0
+      ? 'Every affected stack planned'
+      : `${skipped} affected ${skipped === 1 ? 'stack' : 'stacks'} not planned here (the table says why), ` +
+        'the others planned';
+  return [`**Ready to merge.** ${planned}; the guardrails found nothing.${approval}`, ''];
 }
 
 /** What the commit must say to destroy data on purpose. */
