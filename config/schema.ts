@@ -319,10 +319,17 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
       : stackFieldProblems(validateStateBootstrapStackProps(bootstrap), BOOTSTRAP_STACK_FIELDS)),
     ...(connection === undefined
       ? []
-      : stackFieldProblems(validateGitHubConnectionStackProps(connection), CONNECTION_STACK_FIELDS, undefined, {
-          path: ['state', 'keyPrefix'],
-          value: config.state.keyPrefix,
-        })),
+      : stackFieldProblems(
+          // Its region is the pipelines', whose own checks report it: at `region`, or at their `trigger` where AWS
+          // offers no connections.
+          validateGitHubConnectionStackProps(connection).filter((problem) => problem.prop !== 'region'),
+          CONNECTION_STACK_FIELDS,
+          undefined,
+          {
+            path: ['state', 'keyPrefix'],
+            value: config.state.keyPrefix,
+          },
+        )),
     ...config.pipelines.flatMap((pipeline, index) =>
       isObject(pipeline)
         ? stackFieldProblems(

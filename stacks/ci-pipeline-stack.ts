@@ -5,7 +5,7 @@ import { addSecurityChecks, GuardrailsProps } from './security-checks';
 import { CiPipeline } from '../constructs/ci-pipeline/ci-pipeline';
 import { CiPipelineProps, notifiesFailures } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { regionalBuildProblems } from '../constructs/aws/build-project';
-import { notificationsUnavailableIn } from '../constructs/aws/failure-notifications';
+import { absentIn, RegionalService } from '../constructs/aws/regional-availability';
 import { writeStackOutputs } from '../constructs/core/stack-output';
 import { checkArnInPartitionOf, checkArnUsableIn, checkAwsRegion } from '../constructs/private/checks';
 import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
@@ -54,11 +54,15 @@ export function validateCiPipelineStackProps(props: CiPipelineStackProps): PropP
   ];
 }
 
+/** The regional services every pipeline uses, whatever its settings. */
+const EVERY_PIPELINE_USES: readonly RegionalService[] = ['codepipeline', 'codebuild', 'kms', 's3', 'logs'];
+
 /**
  * What a pipeline's region decides: the ARNs that must be usable in it, its key and the secrets it reads (keys and
  * secrets serve only their own region); those that must be in its partition, a connection and a Chatbot channel, which
  * are not regional (AWS General Reference, "Amazon Resource Names"); a compute type CodeBuild offers only in some
- * regions; and failure notifications, which CodeStar Notifications does not send from every region.
+ * regions; and the services a pipeline's settings use, which AWS must offer in the region (its trigger's
+ * connection, its failure notifications, its registry).
  */
 function regionalProblems(props: CiPipelineStackProps): PropProblem[] {
   // The configuration's own validation calls this with values of any type, and reports wrong types itself.
@@ -78,18 +82,33 @@ function regionalProblems(props: CiPipelineStackProps): PropProblem[] {
   ];
   const usable = checkArnUsableIn(props.region, 'the pipelines');
   const partition = checkArnInPartitionOf(props.region);
-  const notificationsProblem = notifiesFailures(props.pipeline) ? notificationsUnavailableIn(props.region) : undefined;
+  const absent = (prop: string, value: unknown, uses: readonly RegionalService[], remedy: string): PropProblem[] => {
+    const allowed = absentIn(props.region, uses, remedy);
+    return allowed === undefined ? [] : [{ prop, value, allowed }];
+  };
+  const registry: Partial<CiPipelineProps['registry']> = props.pipeline.registry ?? {};
+  const withoutPipelines = absent(
+    'region',
+    props.region,
+    EVERY_PIPELINE_USES,
+    'must be a region where AWS offers what every pipeline uses',
+  );
+  // A region without the pipeline's own services is the one problem: changing it answers the rest too.
+  if (withoutPipelines.length > 0) return withoutPipelines;
   return [
+    ...(props.pipeline.trigger === 'connection'
+      ? absent('pipeline.trigger', 'connection', ['codestar-connections'], 'must be "webhook"')
+      : []),
+    ...(notifiesFailures(props.pipeline)
+      ? absent(
+          'pipeline.notifications.enabled',
+          notifications.enabled ?? true,
+          ['codestar-notifications', 'sns'],
+          'must be false',
+        )
+      : []),
+    ...(registry.type === 'ecr' ? absent('pipeline.registry.type', 'ecr', ['api.ecr'], 'must be "dockerhub"') : []),
     ...nestedProblems('pipeline.build', regionalBuildProblems(props.pipeline.build ?? {}, props.region)),
-    ...(notificationsProblem === undefined
-      ? []
-      : [
-          {
-            prop: 'pipeline.notifications.enabled',
-            value: notifications.enabled ?? true,
-            allowed: notificationsProblem,
-          },
-        ]),
     ...inRegion.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, usable) : [])),
     ...inPartition.flatMap(([prop, value]) => (isArn(value) ? checkProp(prop, value, partition) : [])),
   ];

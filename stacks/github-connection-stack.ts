@@ -7,6 +7,7 @@ import { checkConnectionName, newConnectionOutputs } from '../constructs/github/
 import { writeStackOutputs } from '../constructs/core/stack-output';
 import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
 import { PropProblem } from '../constructs/core/validation';
+import { absentIn } from '../constructs/aws/regional-availability';
 import { addAwsProvider } from './aws-provider';
 import { addS3Backend, RemoteStateSettings, statePartitionProblems, validateRemoteState } from './s3-backend';
 import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
@@ -25,6 +26,11 @@ export function validateGitHubConnectionStackProps(props: GitHubConnectionStackP
   return [
     ...checkProp('connectionName', props.connectionName, checkConnectionName),
     ...checkProp('region', props.region, checkAwsRegion),
+    ...checkProp('region', props.region, (region) =>
+      checkAwsRegion(region) === undefined
+        ? absentIn(region, ['codestar-connections'], 'must be a region where AWS offers connections')
+        : undefined,
+    ),
     ...nestedProblems('state', validateRemoteState(props.state)),
     ...statePartitionProblems(props.state, props.region),
   ];

@@ -199,9 +199,27 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'region: got "eu-west-9"; must be the code of a region AWS has launched',
   ],
   [
+    'a region where AWS offers no CodePipeline, reported once (not again for its notifications)',
+    document((d) => ((d.region = 'ca-west-1'), (d.state.region = 'ca-west-1'))),
+    'region: got "ca-west-1"; must be a region where AWS offers what every pipeline uses: AWS does not offer ' +
+      'CodePipeline and CodeBuild in ca-west-1 (no endpoint in the data AWS publishes for its SDKs, botocore',
+  ],
+  [
     'failure notifications (on by default) in a China region, which has no CodeStar Notifications',
     document((d) => ((d.region = 'cn-north-1'), (d.state.region = 'cn-north-1'))),
-    'pipelines[0].notifications.enabled: got true; must be false in cn-north-1: CodeStar Notifications',
+    'pipelines[0].notifications.enabled: got true; must be false: AWS does not offer CodeStar Notifications in ' +
+      'cn-north-1',
+  ],
+  [
+    'a connection trigger in a region where AWS offers no connections',
+    document(
+      (d) => (
+        (d.region = 'eu-central-2'),
+        (d.state.region = 'eu-central-2'),
+        ((d.pipelines[0] as any).trigger = 'connection')
+      ),
+    ),
+    'pipelines[0].trigger: got "connection"; must be "webhook": AWS does not offer CodeConnections in eu-central-2',
   ],
   [
     'an invalid state region',
@@ -932,6 +950,8 @@ describe('bad input', () => {
         document((d) => {
           d.region = region;
           (d.state as any).region = stateRegion;
+          // GovCloud has no CodeStar Notifications (the endpoint data), which failure notifications need.
+          if (region.startsWith('us-gov-')) (d.pipelines[0] as any).notifications = { enabled: false };
         }),
       );
       expect([region, stateRegion, result.stderr, result.status]).toEqual([region, stateRegion, '', 0]);

@@ -1,3 +1,4 @@
+import { SERVICE_REGIONS } from '../../constructs/aws/regional-availability';
 import { spawnSync } from 'node:child_process';
 import { App, Testing } from 'cdktf';
 import { AWS_PROVIDER_VERSIONS } from '../../stacks/aws-provider';
@@ -261,11 +262,9 @@ describe('CiPipelineStack', () => {
       'CiPipelineStack at ci-app: invalid prop "pipeline.build.computeType" = "BUILD_GENERAL1_2XLARGE": must be ' +
         'offered by CodeBuild in sa-east-1: BUILD_GENERAL1_2XLARGE on LINUX_CONTAINER is offered only in us-east-1,',
     );
-    for (const region of ['eu-west-1', 'ap-northeast-2', 'cn-north-1']) {
-      // The China regions have no CodeStar Notifications (the next test).
-      const pipeline = region.startsWith('cn-') ? { ...twoXLarge, notifications: { enabled: false } } : twoXLarge;
+    for (const region of ['eu-west-1', 'ap-northeast-2', 'ca-central-1']) {
       const [project] = Object.values<any>(
-        synthStack({ region, pipeline, state: { ...STATE, region } }).resource.aws_codebuild_project,
+        synthStack({ region, pipeline: twoXLarge, state: { ...STATE, region } }).resource.aws_codebuild_project,
       );
       expect([region, project.environment.compute_type]).toEqual([region, 'BUILD_GENERAL1_2XLARGE']);
     }
@@ -282,16 +281,42 @@ describe('CiPipelineStack', () => {
     );
   });
 
-  test('failure notifications (the default) are refused in China, whose regions have no CodeStar Notifications', () => {
-    const china = { region: 'cn-northwest-1', state: { ...STATE, region: 'cn-northwest-1' } };
-    expect(() => synthStack({ ...china, pipeline: pipelineProps() })).toThrow(
-      'CiPipelineStack at ci-app: invalid prop "pipeline.notifications.enabled" = true: must be false in ' +
-        'cn-northwest-1: CodeStar Notifications, which sends failure notifications, is not offered in the China ' +
-        'regions (Beijing and Ningxia)',
+  test('a region where AWS offers no CodePipeline is refused, as the one problem of the pipeline', () => {
+    const calgary = { region: 'ca-west-1', state: { ...STATE, region: 'ca-west-1' } };
+    // Failure notifications (the default) are not offered there either; the region is the mistake to report.
+    expect(() => synthStack({ ...calgary, pipeline: pipelineProps() })).toThrow(
+      'CiPipelineStack at ci-app: invalid prop "region" = "ca-west-1": must be a region where AWS offers what every ' +
+        'pipeline uses: AWS does not offer CodePipeline and CodeBuild in ca-west-1 (no endpoint in the data AWS ' +
+        `publishes for its SDKs, ${SERVICE_REGIONS.source}; https://docs.aws.amazon.com/general/latest/gr/` +
+        'codepipeline.html, https://docs.aws.amazon.com/general/latest/gr/codebuild.html)',
     );
-    const quiet = synthStack({ ...china, pipeline: pipelineProps({ notifications: { enabled: false } }) });
-    expect(quiet.resource.aws_codestarnotifications_notification_rule).toBeUndefined();
-    expect(Object.keys(quiet.resource.aws_codepipeline)).toHaveLength(1);
+    expect(() => synthStack({ ...calgary, pipeline: pipelineProps() })).not.toThrow('notifications');
+  });
+
+  test('a setting that needs a service the region lacks is refused at that setting, and accepted elsewhere', () => {
+    const connection = pipelineProps({ trigger: 'connection' });
+    for (const region of ['ap-east-1', 'me-central-1', 'us-gov-west-1', 'cn-north-1']) {
+      const at = { region, state: { ...STATE, region } };
+      expect(() => synthStack({ ...at, pipeline: { ...connection, notifications: { enabled: false } } })).toThrow(
+        `invalid prop "pipeline.trigger" = "connection": must be "webhook": AWS does not offer CodeConnections in ` +
+          `${region} (`,
+      );
+    }
+    for (const region of ['af-south-1', 'eu-south-1', 'us-gov-east-1', 'cn-northwest-1']) {
+      const at = { region, state: { ...STATE, region } };
+      expect(() => synthStack({ ...at, pipeline: pipelineProps() })).toThrow(
+        'invalid prop "pipeline.notifications.enabled" = true: must be false: AWS does not offer CodeStar ' +
+          `Notifications in ${region} (`,
+      );
+      const quiet = synthStack({ ...at, pipeline: pipelineProps({ notifications: { enabled: false } }) });
+      expect(quiet.resource.aws_codestarnotifications_notification_rule).toBeUndefined();
+      expect(Object.keys(quiet.resource.aws_codepipeline)).toHaveLength(1);
+    }
+    for (const region of ['eu-west-3', 'us-gov-east-1', 'ca-central-1']) {
+      const pipeline = { ...connection, notifications: { enabled: !region.startsWith('us-gov-') } };
+      const synthesized = synthStack({ region, pipeline, state: { ...STATE, region } });
+      expect(Object.keys(synthesized.resource.aws_codestarconnections_connection)).toHaveLength(1);
+    }
   });
 
   test("the state key must serve the state bucket's region, and the artifact bucket is not the state bucket", () => {

@@ -7,7 +7,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { CODESTAR_NOTIFICATIONS_PRINCIPAL, NOTIFICATION_PUBLISH_ACTIONS } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
-import { checkOneOf, isTerraformExpression, matches, partitionOf, visible } from '../private/checks';
+import { checkOneOf, isTerraformExpression, matches, visible } from '../private/checks';
 import { StackOutput } from '../core/stack-output';
 import {
   Check,
@@ -36,20 +36,6 @@ export const BUILD_FAILED = 'codebuild-project-build-state-failed';
  */
 export const NOTIFICATION_DETAIL_TYPES = ['BASIC', 'FULL'] as const;
 export type NotificationDetailType = (typeof NOTIFICATION_DETAIL_TYPES)[number];
-
-/**
- * Why failure notifications cannot be sent from `region`, or undefined where they can. CodeStar Notifications, which
- * sends them, is not offered in the China regions ("Getting Started with Amazon Web Services in China", CodeCommit:
- * "Amazon CodeStar Notifications is not available in the Beijing and Ningxia Regions";
- * https://docs.amazonaws.cn/en_us/codepipeline/latest/userguide/notification-rule-create.html), so creating a rule
- * there fails at apply.
- */
-export function notificationsUnavailableIn(region: string): string | undefined {
-  return partitionOf(region) === 'aws-cn'
-    ? `must be false in ${region}: CodeStar Notifications, which sends failure notifications, is not offered in the ` +
-        'China regions (Beijing and Ningxia)'
-    : undefined;
-}
 
 /** One notification rule: the events of one pipeline or build project, sent to the topic (and Slack). */
 export interface FailureNotificationRule {

@@ -165,7 +165,8 @@ export interface NotificationSettings {
   /**
    * Report failures: a CodeStar Notifications rule for the pipeline and each
    * build project, to an SNS topic encrypted with the pipeline's key. Must be
-   * false in the China regions, which have no CodeStar Notifications.
+   * false in regions where AWS offers no CodeStar Notifications (China,
+   * GovCloud and others), which the pipeline's stack checks.
    * @default true
    */
   readonly enabled?: boolean;
