@@ -126,9 +126,23 @@ export { PULL_REQUEST_BUILD_EVENTS, PullRequestBuilds } from './constructs/ci-pi
 export type { PullRequestBuildsProps } from './constructs/ci-pipeline/pull-request-builds';
 export type { ConsoleUrls, TroubleshootingCommands } from './constructs/ci-pipeline/troubleshooting';
 
+// The platform team's own pipeline, for the repository that holds this cdktf app.
+export {
+  INFRASTRUCTURE_PIPELINE_DEFAULTS,
+  InfrastructurePipeline,
+} from './constructs/infrastructure-pipeline/infrastructure-pipeline';
+export type {
+  InfrastructurePipelineProps,
+  InfrastructurePipelineResources,
+  InfrastructureState,
+  TerraformRelease,
+} from './constructs/infrastructure-pipeline/infrastructure-pipeline';
+
 // The stacks: each a deployable unit with its backend and providers, checked by the guardrails at synth.
 export { CiPipelineStack } from './stacks/ci-pipeline-stack';
 export type { CiPipelineStackProps } from './stacks/ci-pipeline-stack';
+export { InfrastructurePipelineStack } from './stacks/infrastructure-pipeline-stack';
+export type { InfrastructurePipelineStackProps } from './stacks/infrastructure-pipeline-stack';
 export { GitHubConnectionStack } from './stacks/github-connection-stack';
 export type { GitHubConnectionStackProps } from './stacks/github-connection-stack';
 export { RepositoryStack } from './stacks/repository-stack';

@@ -79,6 +79,35 @@ export const OBJECT_READ_WRITE_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion',
  */
 export const BUCKET_READ_ACTIONS = ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'] as const;
 
+/**
+ * What `terraform plan` needs of the S3 backend's state objects: reading them (Terraform, "Backend Type: s3",
+ * "S3 Bucket Permissions": `s3:GetObject` on the state keys).
+ */
+export const STATE_READ_ACTIONS = ['s3:GetObject'] as const;
+
+/**
+ * Taking and releasing the backend's lock file, `<key>.tflock` (same page, with `use_lockfile`): `s3:GetObject`,
+ * `s3:PutObject` and `s3:DeleteObject` on it. A plan takes the lock too.
+ */
+export const STATE_LOCK_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'] as const;
+
+/**
+ * Every action that returns a secret's value (Secrets Manager API Reference: GetSecretValue, and
+ * BatchGetSecretValue, which also needs GetSecretValue on each secret), for a policy that denies them.
+ */
+export const SECRET_VALUE_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'] as const;
+
+/** Every action that returns an SSM parameter's value (Systems Manager API Reference, "GetParameter*"). */
+export const PARAMETER_VALUE_ACTIONS = [
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:GetParametersByPath',
+  'ssm:GetParameterHistory',
+] as const;
+
+/** Every action that returns an S3 object's content or metadata (`s3:GetObject`, its versions, ACLs, tags…). */
+export const OBJECT_VALUE_ACTIONS = ['s3:GetObject*'] as const;
+
 /** Listing the bucket's keys; granted only under the grantee's own prefix (an `s3:prefix` condition). */
 export const BUCKET_LIST_ACTIONS = ['s3:ListBucket'] as const;
 

@@ -125,8 +125,8 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
    * The buildspec's command, by bash, with what a CodeBuild webhook build of pull request 7 sets. Asynchronous: the
    * stand-ins answer from this process.
    */
-  const build = (commit: string, baseRef = 'refs/heads/main') =>
-    runStep('pull-request', checkout(repository.origin), {
+  const build = (commit: string, baseRef = 'refs/heads/main', options = '') =>
+    runStep(`pull-request ${options}`.trim(), checkout(repository.origin), {
       ...stepEnv,
       TF_VAR_dockerhub_username: 'placeholder',
       TF_VAR_dockerhub_password: 'placeholder',
@@ -181,6 +181,20 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
     expect(github.comments[0].body).toContain('### Synth or the guardrails failed');
     expect(github.comments[0].body).toContain('BUILD_GENERAL1_HUGE');
     expect(github.statuses.at(-1)).toMatchObject({ sha: commit, state: 'failure' });
+  });
+
+  test('with --no-commit-status, as the buildspec runs it: a comment, no status, exit code as verdict', async () => {
+    const commit = push(repository.author, 'Another typo', (config) => {
+      config.pipelines[1].build.computeType = 'BUILD_GENERAL1_ENORMOUS';
+    });
+    const statusesBefore = github.statuses.length;
+    const result = await build(commit, 'refs/heads/main', '--no-commit-status');
+    // CodeBuild reports the build's result as the status: the exit code is the verdict.
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("verdict failure (the build's result)");
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0].body).toContain('BUILD_GENERAL1_ENORMOUS');
+    expect(github.statuses).toHaveLength(statusesBefore);
   });
 
   test('a base git cannot find fails the status: a stack the change removes would go unseen', async () => {

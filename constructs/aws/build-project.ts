@@ -157,6 +157,13 @@ export interface BuildProjectProps extends BuildSettings {
    * @default - "Tests and builds <appPath>; run by CodePipeline"
    */
   readonly description?: string;
+  /**
+   * The buildspec itself, as YAML kept in the project (CodeBuild API Reference, "ProjectSource": buildspec "can be
+   * either an inline buildspec definition" or a path), instead of the repository's: for a build whose commands
+   * its owner decides, so that a change to the repository cannot change what the build runs with its role.
+   * @default - the repository's `<appPath>/buildspec.yml`
+   */
+  readonly buildspec?: string;
 }
 
 /**
@@ -231,6 +238,9 @@ function validateBuildProjectProps(props: BuildProjectProps): PropProblem[] {
           ),
         ]),
     ...checkOptionalProp('appPath', props.appPath, checkRelativePath),
+    ...checkOptionalProp('buildspec', props.buildspec, (value) =>
+      typeof value === 'string' && value.trim() !== '' ? undefined : "must be the buildspec's YAML, not empty",
+    ),
     ...validateBuildSettings(props, { runsDocker: props.buildsImages ?? true }),
     ...names.flatMap((name) => checkProp('environmentVariables[].name', name, checkEnvironmentVariableName)),
     ...(props.gitHubSource === undefined ? [] : validateGitHubSource(props.gitHubSource)),
@@ -519,7 +529,7 @@ export class BuildProject extends Construct implements IBuildProject {
   private createProject(props: BuildProjectProps, logGroup: string): CodebuildProject {
     const appPath = props.appPath ?? '.';
     const buildsImages = props.buildsImages ?? true;
-    const buildspec = appPath === '.' ? 'buildspec.yml' : `${appPath}/buildspec.yml`;
+    const buildspec = props.buildspec ?? (appPath === '.' ? 'buildspec.yml' : `${appPath}/buildspec.yml`);
     const github = props.gitHubSource;
     const project = new CodebuildProject(this, 'project', {
       name: props.projectName,

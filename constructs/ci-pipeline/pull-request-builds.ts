@@ -4,7 +4,7 @@ import { BuildSourceAuth, GitHubBuildSource, PullRequestBuildPolicy, WebhookFilt
 import { IEncryptionKey } from '../aws/encryption-key';
 import { StackOutput } from '../core/stack-output';
 import { AwsContext } from '../private/aws-context';
-import { canonicalRelativePath } from '../private/checks';
+import { canonicalRelativePath, literalPattern } from '../private/checks';
 import { SourceRepository } from '../github/source-repository';
 import { buildVariable } from './build-environment';
 import { buildHistoryUrl, latestBuildCommand, tailLogsCommand } from './troubleshooting';
@@ -63,9 +63,6 @@ export interface PullRequestBuildsProps {
    */
   readonly localImageName?: string;
 }
-
-/** `text` as a regular expression that matches only itself. */
-const literalPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, (character) => `\\${character}`);
 
 /**
  * Builds every pull request into a repository's branch before it can merge: the app's tests and its image, with

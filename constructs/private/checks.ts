@@ -145,6 +145,9 @@ export const checkArnUsableIn =
 /** Whether a value is computed by Terraform (a reference or other expression), so only Terraform can check it. */
 export const isTerraformExpression = (value: string) => value.includes('${');
 
+/** `text` as a regular expression that matches only itself. */
+export const literalPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, (character) => `\\${character}`);
+
 /**
  * A required status check's context (GitHub REST API, "Create a commit status": `context`, a label); leading or
  * trailing spaces would never match.

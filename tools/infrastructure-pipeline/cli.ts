@@ -32,11 +32,14 @@ Options (defaults are what a CodeBuild webhook build sets):
   --pull-request <number>   (default: from CODEBUILD_WEBHOOK_TRIGGER, pr/<number>)
   --repository <owner/name> (default: from CODEBUILD_SOURCE_REPO_URL)
   --status-context <name>   (default: ${DEFAULT_STATUS_CONTEXT})
+  --no-commit-status        comment only: the build's own result is the status (CodeBuild reports it; the exit code
+                            is the verdict), and GITHUB_TOKEN needs only "Pull requests" write
   --self-stack <id>         the infrastructure pipeline's own stack, planned first
   --work-dir <dir>          synth outputs, plans, comment.md, status.json (default: ${DEFAULT_WORK_DIR})
   --dry-run                 write comment.md and status.json only; do not call GitHub
 
-Environment: GITHUB_TOKEN (required unless --dry-run: "Pull requests" and "Commit statuses" write on the repository),
+Environment: GITHUB_TOKEN (required unless --dry-run: "Pull requests" write on the repository, and "Commit statuses"
+write unless --no-commit-status),
 GITHUB_API_URL (default: ${DEFAULT_GITHUB_API_URL}).
 
 plan: on merge, synthesizes and plans every stack (with --base, the last commit applied, only those the change
@@ -71,7 +74,8 @@ export function repositoryOfUrl(url: string): string | undefined {
 interface Settings {
   readonly base: string;
   readonly workDir: string;
-  readonly statusContext: string;
+  /** The context of the commit status to set; undefined with --no-commit-status. */
+  readonly statusContext?: string;
   readonly selfStack?: string;
   readonly dryRun: boolean;
   readonly pullRequest?: number;
@@ -89,6 +93,7 @@ function settingsOf(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
       'self-stack': { type: 'string' },
       'work-dir': { type: 'string', default: DEFAULT_WORK_DIR },
       'dry-run': { type: 'boolean', default: false },
+      'no-commit-status': { type: 'boolean', default: false },
     },
   });
   const baseRef = env.CODEBUILD_WEBHOOK_BASE_REF?.replace(/^refs\/heads\//, '');
@@ -104,7 +109,7 @@ function settingsOf(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
   return {
     base,
     workDir: values['work-dir'],
-    statusContext: values['status-context'],
+    statusContext: values['no-commit-status'] ? undefined : values['status-context'],
     selfStack: values['self-stack'],
     dryRun: values['dry-run'],
     pullRequest: number === undefined ? undefined : Number(number),

@@ -14,7 +14,11 @@ export interface PullRequestOptions extends ChangeSetOptions {
   /** The git revision the pull request merges into (its merge base with HEAD is compared). */
   readonly base: string;
   /** Where the comment and status go; undefined for a dry run, which only writes them to `workDir`. */
-  readonly github?: GitHubTarget & { readonly pullRequest: number; readonly statusContext: string };
+  /**
+   * Where the comment goes, and the status context to set (none: the build's own result is the status, as CodeBuild
+   * reports it, and the token needs no "Commit statuses" permission).
+   */
+  readonly github?: GitHubTarget & { readonly pullRequest: number; readonly statusContext?: string };
   /** A link to the build's log for the comment and the status. @default - none */
   readonly buildUrl?: string;
 }
@@ -52,8 +56,13 @@ export async function runPullRequest(options: PullRequestOptions): Promise<PullR
   writeFileSync(join(options.workDir, 'status.json'), `${JSON.stringify(status, null, 2)}\n`);
   if (options.github !== undefined) {
     const done = await upsertComment(options.github, options.github.pullRequest, comment);
-    await setCommitStatus(options.github, change.commit, options.github.statusContext, status, options.buildUrl);
-    options.log?.(`Comment ${done} on pull request #${options.github.pullRequest}; status ${status.state}`);
+    const { statusContext } = options.github;
+    if (statusContext !== undefined)
+      await setCommitStatus(options.github, change.commit, statusContext, status, options.buildUrl);
+    options.log?.(
+      `Comment ${done} on pull request #${options.github.pullRequest}; ` +
+        (statusContext === undefined ? `verdict ${status.state} (the build's result)` : `status ${status.state}`),
+    );
   }
   return { report, comment, status };
 }

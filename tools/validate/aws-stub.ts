@@ -6,7 +6,8 @@
  * (`data.aws_secretsmanager_secrets`, which the stacks' preconditions read),
  * CreateSecret when it stands in for an empty account, and the
  * CodeConnections calls that find a shared connection by name
- * (`data.aws_codestarconnections_connection`). It listens on
+ * (`data.aws_codestarconnections_connection`), and KMS ListAliases and
+ * DescribeKey for a key looked up by its alias (`data.aws_kms_alias`). It listens on
  * 127.0.0.1 only, answers as account `STUB_ACCOUNT_ID`, and refuses any other
  * call, recording it, so a plan that needs more fails with a clear message.
  */
@@ -127,6 +128,53 @@ function connectionsAnswer(
   return undefined;
 }
 
+/** The key an alias names, in the stub's account and `region`: one key per alias name, always the same. */
+function keyOfAlias(aliasName: string, region: string) {
+  const hex = createHash('sha256').update(aliasName).digest('hex');
+  const keyId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return { keyId, keyArn: `arn:aws:kms:${region}:${STUB_ACCOUNT_ID}:key/${keyId}` };
+}
+
+/**
+ * Answers the KMS calls of a key looked up by alias (`data.aws_kms_alias`: ListAliases, then DescribeKey of the
+ * alias): every alias asked for exists, naming a key of its own. Undefined for any other operation.
+ */
+function kmsAnswer(
+  operation: string,
+  request: string,
+  region: string,
+  aliasNames: readonly string[],
+): string | undefined {
+  const action = operation.split('.').pop();
+  const asked = JSON.parse(request || '{}') as { KeyId?: string };
+  if (action === 'ListAliases') {
+    const aliases = aliasNames.map((AliasName) => {
+      const { keyId } = keyOfAlias(AliasName, region);
+      return { AliasName, AliasArn: `arn:aws:kms:${region}:${STUB_ACCOUNT_ID}:${AliasName}`, TargetKeyId: keyId };
+    });
+    return JSON.stringify({ Aliases: aliases, Truncated: false });
+  }
+  if (action === 'DescribeKey' && asked.KeyId !== undefined) {
+    const aliasName = asked.KeyId.replace(/^arn:[^:]+:kms:[^:]+:\d+:/, '');
+    const { keyId, keyArn } = keyOfAlias(aliasName, region);
+    return JSON.stringify({
+      KeyMetadata: {
+        AWSAccountId: STUB_ACCOUNT_ID,
+        KeyId: keyId,
+        Arn: keyArn,
+        Enabled: true,
+        KeyState: 'Enabled',
+        KeyManager: 'CUSTOMER',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        Origin: 'AWS_KMS',
+        CreationDate: 1764547200,
+      },
+    });
+  }
+  return undefined;
+}
+
 /** The operation a request asks for: the JSON protocol's target header, or the query protocol's Action. */
 function operationOf(request: IncomingMessage, body: string): string {
   const target = request.headers['x-amz-target'];
@@ -159,7 +207,26 @@ export interface AwsStubOptions {
    * @default - every secret asked for exists, and CreateSecret is refused
    */
   readonly secretNames?: readonly string[];
+  /**
+   * The KMS aliases that exist, each naming a key of its own.
+   * @default - none
+   */
+  readonly kmsAliasNames?: readonly string[];
 }
+
+/** The service an answered JSON operation belongs to, as `served` names it. */
+const serviceOf = (operation: string) =>
+  operation.startsWith('secretsmanager.')
+    ? 'SecretsManager'
+    : operation.startsWith('TrentService.')
+      ? 'KMS'
+      : 'CodeConnections';
+
+/** Answers a call the stub does not serve, as AWS answers an unknown operation. */
+const refuse = (response: ServerResponse, operation: string) =>
+  response
+    .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+    .end(JSON.stringify({ __type: 'UnsupportedOperation', message: `the validate stub does not serve ${operation}` }));
 
 /** Starts the stub on a free port of 127.0.0.1. */
 export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStub> {
@@ -179,6 +246,7 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
   const answer = (operation: string, body: string, region: string): string | undefined => {
     if (operation === 'secretsmanager.CreateSecret') return createSecret(body, region);
     if (operation.startsWith('secretsmanager.')) return secretAnswer(operation, body, region, exists);
+    if (operation.startsWith('TrentService.')) return kmsAnswer(operation, body, region, options.kmsAliasNames ?? []);
     if (operation.includes('CodeStar_connections'))
       return connectionsAnswer(operation, body, region, options.connectionNames ?? [], connectionStatus);
     return undefined;
@@ -191,17 +259,13 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
       served.push('STS.GetCallerIdentity');
       response.writeHead(200, { 'content-type': 'text/xml' }).end(CALLER_IDENTITY);
     } else if (answered !== undefined) {
-      const service = operation.startsWith('secretsmanager.') ? 'SecretsManager' : 'CodeConnections';
+      const service = serviceOf(operation);
       served.push(`${service}.${operation.split('.').pop()}`);
-      const protocol = service === 'SecretsManager' ? '1.1' : '1.0';
+      const protocol = service === 'CodeConnections' ? '1.0' : '1.1';
       response.writeHead(200, { 'content-type': `application/x-amz-json-${protocol}` }).end(answered);
     } else {
       refused.push(operation);
-      response
-        .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
-        .end(
-          JSON.stringify({ __type: 'UnsupportedOperation', message: `the validate stub does not serve ${operation}` }),
-        );
+      refuse(response, operation);
     }
   };
   const server: Server = createServer((request, response) => {

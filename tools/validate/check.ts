@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countActions, parsePlan, terraformCounts } from '../plan-summary';
-import { AwsStub, startAwsStub } from './aws-stub';
+import { AwsStub, AwsStubOptions, startAwsStub } from './aws-stub';
 import { creationOrderProblems } from './creation-order';
 import { uninstallableStacks, UncheckedStack } from './installable';
 import { classify, Diagnostic, LITERALS_SUFFIX, PlanCounts, readPlanLog } from './diagnostics';
@@ -121,6 +121,18 @@ type StubInUse = Pick<AwsStub, 'endpoint' | 'served' | 'refused' | 'close'>;
 /** A stub another process runs: its calls are its own to report, and closing it is its owner's. */
 const runningStub = (endpoint: string): StubInUse => ({ endpoint, served: [], refused: [], close: async () => {} });
 
+/**
+ * What the stacks look up that exists before they are planned: the shared connections (their stack is deployed
+ * first) and the keys named by alias (the state's key, which the state-bootstrap stack creates).
+ */
+function lookedUp(stacks: ReturnType<typeof readStacks>): AwsStubOptions {
+  const names = (type: string) =>
+    stacks
+      .flatMap((stack) => Object.values<any>(stack.json.data?.[type] ?? {}).map((lookup) => lookup.name))
+      .filter((name): name is string => typeof name === 'string');
+  return { connectionNames: names('aws_codestarconnections_connection'), kmsAliasNames: names('aws_kms_alias') };
+}
+
 /** Validates and plans the stacks in `dir`. */
 export async function checkDirectory(
   dir: string,
@@ -132,14 +144,8 @@ export async function checkDirectory(
   } = {},
 ): Promise<CheckOutcome> {
   const stacks = readStacks(dir);
-  // Shared connections exist before the pipelines that look them up are planned (their stack is deployed first).
-  const connectionNames = stacks
-    .flatMap((stack) =>
-      Object.values<any>(stack.json.data?.aws_codestarconnections_connection ?? {}).map((lookup) => lookup.name),
-    )
-    .filter((name) => typeof name === 'string');
   const stub: StubInUse =
-    options.stubEndpoint === undefined ? await startAwsStub({ connectionNames }) : runningStub(options.stubEndpoint);
+    options.stubEndpoint === undefined ? await startAwsStub(lookedUp(stacks)) : runningStub(options.stubEndpoint);
   const workdir = mkdtempSync(join(tmpdir(), 'ci-validate-'));
   try {
     const prepared = stacks.map((stack) =>

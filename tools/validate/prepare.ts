@@ -26,7 +26,15 @@ export function stubProviderSettings(endpoint: string): Json {
     skip_metadata_api_check: 'true',
     // The provider knows AWS's regions offline (its endpoints data): a region that does not exist fails the plan.
     skip_region_validation: false,
-    endpoints: [{ sts: endpoint, secretsmanager: endpoint, codestarconnections: endpoint, codeconnections: endpoint }],
+    endpoints: [
+      {
+        sts: endpoint,
+        secretsmanager: endpoint,
+        codestarconnections: endpoint,
+        codeconnections: endpoint,
+        kms: endpoint,
+      },
+    ],
   };
 }
 

@@ -1,0 +1,140 @@
+import { App, Testing } from 'cdktf';
+import {
+  InfrastructurePipelineStack,
+  InfrastructurePipelineStackProps,
+} from '../../stacks/infrastructure-pipeline-stack';
+import { testApp } from '../helpers';
+
+const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
+const COMMENT_TOKEN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/github-comments-AbCdEf';
+const TERRAFORM = { version: '1.11.4', sha256: 'a'.repeat(64) };
+
+const PROPS: InfrastructurePipelineStackProps = {
+  region: 'eu-west-1',
+  state: {
+    bucket: 'example-org-terraform-state',
+    region: 'eu-west-1',
+    key: 'ci-pipelines/eu-west-1/infrastructure-pipeline/terraform.tfstate',
+    kmsKeyId: 'alias/terraform-state/example-org-terraform-state',
+  },
+  stateKeyPrefix: 'ci-pipelines',
+  pipeline: {
+    owner: 'example-org',
+    repositoryName: 'platform-pipelines',
+    connectionArn: CONNECTION,
+    commentTokenSecretArn: COMMENT_TOKEN,
+    terraform: TERRAFORM,
+  },
+};
+
+function synth(props: Partial<InfrastructurePipelineStackProps> = {}) {
+  const app: App = testApp();
+  const stack = new InfrastructurePipelineStack(app, 'infrastructure-pipeline', { ...PROPS, ...props });
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+const only = (block: Record<string, any> | undefined) => {
+  const values = Object.values(block ?? {});
+  expect(values).toHaveLength(1);
+  return values[0];
+};
+
+describe('InfrastructurePipelineStack', () => {
+  let json: any;
+  beforeAll(() => {
+    json = synth();
+  });
+
+  test('a project plans each pull request into the branch, through the connection, with its own buildspec', () => {
+    const project = only(json.resource.aws_codebuild_project);
+    expect(project.name).toBe('infrastructure-pipeline-plan');
+    expect(project.source).toMatchObject({
+      type: 'GITHUB',
+      location: 'https://github.com/example-org/platform-pipelines.git',
+      auth: { type: 'CODECONNECTIONS', resource: CONNECTION },
+      report_build_status: true,
+      build_status_config: { context: 'infrastructure/plan' },
+    });
+    // The commands are the project's, not the repository's: a pull request cannot change them.
+    expect(project.source.buildspec).toContain('pull-request --no-commit-status');
+    expect(project.source.buildspec).toContain(`echo "${TERRAFORM.sha256}  /tmp/terraform_1.11.4_linux_amd64.zip"`);
+    expect(project.environment.privileged_mode).toBe(false);
+    expect(project.environment.environment_variable).toContainEqual({
+      name: 'GITHUB_TOKEN',
+      value: COMMENT_TOKEN,
+      type: 'SECRETS_MANAGER',
+    });
+    const webhook = only(json.resource.aws_codebuild_webhook);
+    expect(webhook.filter_group).toEqual([
+      {
+        filter: [
+          {
+            type: 'EVENT',
+            pattern: 'PULL_REQUEST_CREATED, PULL_REQUEST_UPDATED, PULL_REQUEST_REOPENED',
+            exclude_matched_pattern: false,
+          },
+          { type: 'BASE_REF', pattern: '^refs/heads/main$', exclude_matched_pattern: false },
+        ],
+      },
+    ]);
+  });
+
+  test('the plan role reads AWS and the state, locks it, and is denied secrets, parameters and other objects', () => {
+    const attachment = only(json.resource.aws_iam_role_policy_attachment);
+    expect(attachment.policy_arn).toMatch(/:iam::aws:policy\/ReadOnlyAccess$/);
+    const statements = Object.values<any>(json.data.aws_iam_policy_document).flatMap((doc) => doc.statement ?? []);
+    const bySid = Object.fromEntries(statements.map((statement: any) => [statement.sid, statement]));
+    expect(bySid.ListStateKeys.condition).toEqual([
+      { test: 'StringLike', variable: 's3:prefix', values: ['ci-pipelines/*'] },
+    ]);
+    expect(bySid.ReadState.resources).toEqual([
+      expect.stringMatching(/:s3:::example-org-terraform-state\/ci-pipelines\/\*$/),
+    ]);
+    expect(bySid.LockState).toMatchObject({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [expect.stringMatching(/ci-pipelines\/\*\.tflock$/)],
+    });
+    expect(bySid.UseStateKey.resources).toEqual(['${data.aws_kms_alias.state-key.target_key_arn}']);
+    // The one secret value it reads is the comment token, which CodeBuild puts in the build's environment.
+    const secretReads = statements.filter((statement: any) =>
+      statement.actions.includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secretReads.flatMap((statement: any) => statement.resources)).toEqual([COMMENT_TOKEN]);
+    const deny = JSON.parse(
+      Object.values<any>(json.resource.aws_iam_role_policy).find((policy) => policy.name === 'deny-data-reads').policy,
+    );
+    expect(deny.Statement.map((statement: any) => [statement.Sid, statement.Effect])).toEqual([
+      ['DenyOtherSecretValues', 'Deny'],
+      ['DenyParameterValues', 'Deny'],
+      ['DenyOtherObjects', 'Deny'],
+    ]);
+    expect(deny.Statement[0].NotResource).toEqual([COMMENT_TOKEN]);
+    expect(deny.Statement[2].NotResource).toEqual([expect.stringMatching(/ci-pipelines\/\*$/)]);
+    // The project waits for every policy of the role, the denials included; the webhook, which starts builds, refers
+    // to the project and so waits too.
+    const policies = Object.keys(json.resource.aws_iam_role_policy).map((name) => `aws_iam_role_policy.${name}`);
+    const attached = `aws_iam_role_policy_attachment.${Object.keys(json.resource.aws_iam_role_policy_attachment)[0]}`;
+    const project = only(json.resource.aws_codebuild_project);
+    expect([...project.depends_on].sort()).toEqual([...policies, attached].sort());
+    expect(only(json.resource.aws_codebuild_webhook).project_name).toMatch(/^\$\{aws_codebuild_project\./);
+  });
+
+  test('a key ARN is used as it is; an alias is looked up', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
+    const direct = synth({ state: { ...PROPS.state, kmsKeyId: keyArn } });
+    expect(direct.data.aws_kms_alias).toBeUndefined();
+    expect(JSON.stringify(direct.data.aws_iam_policy_document)).toContain(keyArn);
+  });
+
+  test('mistakes name the prop, the value and what is allowed', () => {
+    expect(() => synth({ pipeline: { ...PROPS.pipeline, commentTokenSecretArn: 'github-comments' } })).toThrow(
+      'invalid prop "pipeline.commentTokenSecretArn" = "github-comments"',
+    );
+    expect(() => synth({ pipeline: { ...PROPS.pipeline, terraform: { version: '1.11', sha256: 'x' } } })).toThrow(
+      /"pipeline.terraform.version" = "1.11": must be a Terraform release[\s\S]*"pipeline.terraform.sha256" = "x"/,
+    );
+    expect(() => synth({ state: { ...PROPS.state, kmsKeyId: undefined } })).toThrow(
+      'invalid prop "state.kmsKeyId" = undefined: is required',
+    );
+  });
+});
