@@ -34,9 +34,9 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration file at `path`. */
 export function loadConfigFile(path: string): PipelinesConfig {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const reason =
       { ENOENT: 'the file does not exist', EISDIR: 'it is a directory', EACCES: 'permission denied' }[
@@ -46,6 +46,13 @@ export function loadConfigFile(path: string): PipelinesConfig {
       `cannot read the file: ${reason} (set ${CONFIG_ENV_VAR} to a JSON configuration file)`,
     ]);
   }
+  const encoding = otherEncoding(bytes);
+  if (encoding !== undefined) {
+    throw new ConfigError(path, [
+      `the file is ${encoding}: save it as UTF-8, the encoding JSON exchanged between systems must use (RFC 8259, 8.1)`,
+    ]);
+  }
+  let text = bytes.toString('utf8');
   // Editors on Windows may write a UTF-8 byte-order mark, which JSON.parse refuses.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   if (text.trim() === '') {
@@ -62,6 +69,18 @@ export function loadConfigFile(path: string): PipelinesConfig {
   const duplicates = duplicateKeys(text);
   if (duplicates.length > 0) throw new ConfigError(path, duplicates);
   return parseConfig(document, path);
+}
+
+/**
+ * The encoding of a file that is not UTF-8 as editors write JSON in other encodings: UTF-16 (with its byte-order mark,
+ * or ASCII text with every other byte zero, as Windows tools save "Unicode"). Undefined for anything else.
+ */
+function otherEncoding(bytes: Buffer): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16 (little-endian, with a byte-order mark)';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16 (big-endian, with a byte-order mark)';
+  if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) return 'UTF-16 (little-endian)';
+  if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] !== 0) return 'UTF-16 (big-endian)';
+  return undefined;
 }
 
 /**

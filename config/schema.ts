@@ -287,6 +287,14 @@ export const configSchema = strictObject({
 export type PipelinesConfig = z.infer<typeof configSchema>;
 export type PipelineConfig = PipelinesConfig['pipelines'][number];
 
+/** A derived state key as an error shows it: whole when short, else its start and end with its length in bytes. */
+function describeKey(key: string): string {
+  const bytes = Buffer.byteLength(key);
+  return key.length <= 120
+    ? JSON.stringify(key)
+    : `${JSON.stringify(`${key.slice(0, 60)}…${key.slice(-40)}`)} (${bytes} bytes)`;
+}
+
 /** Problems of a stack's props, at the configuration fields they come from; props that map to no field are left out. */
 function stackFieldProblems(
   problems: readonly PropProblem[],
@@ -300,7 +308,9 @@ function stackFieldProblems(
     }
     // The state key is derived: its problem is reported at the field that makes it too long, with the key it makes.
     if (problem.prop === 'state.key' && keyField !== undefined) {
-      return [{ ...keyField, message: `makes the state key "${problem.value}", which ${problem.allowed}` }];
+      return [
+        { ...keyField, message: `makes the state key ${describeKey(String(problem.value))}, which ${problem.allowed}` },
+      ];
     }
     const field = fields[problem.prop];
     return field === undefined ? [] : atFields([], [{ ...problem, prop: field }]);
@@ -311,8 +321,12 @@ function stackFieldProblems(
 function stackProblems(config: PipelinesConfig): FieldProblem[] {
   const bootstrap = bootstrapStackProps(config);
   const connection = connectionStackProps(config, config.pipelines.filter(isObject));
+  const prefixProblems = checkKeyPrefix(config.state.keyPrefix);
+  // A derived state key is reported at the field that makes it, unless the prefix in it is wrong already.
+  const keyField = (path: (string | number)[], value: unknown) =>
+    prefixProblems.length > 0 ? undefined : { path, value };
   const problems = [
-    ...atFields([], checkKeyPrefix(config.state.keyPrefix)),
+    ...atFields([], prefixProblems),
     ...atFields([], stateEncryptionProblems(config.state)),
     ...(bootstrap === undefined
       ? []
@@ -325,10 +339,7 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
           validateGitHubConnectionStackProps(connection).filter((problem) => problem.prop !== 'region'),
           CONNECTION_STACK_FIELDS,
           undefined,
-          {
-            path: ['state', 'keyPrefix'],
-            value: config.state.keyPrefix,
-          },
+          keyField(['state', 'keyPrefix'], config.state.keyPrefix),
         )),
     ...config.pipelines.flatMap((pipeline, index) =>
       isObject(pipeline)
@@ -336,7 +347,10 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
             validateCiPipelineStackProps(pipelineStackProps(config as SharedSettings, pipeline)),
             PIPELINE_STACK_FIELDS,
             index,
-            { path: ['pipelines', index, 'name'], value: pipeline.name },
+            // The key is made from the pipeline's identity: its id, else its name.
+            pipeline.id === undefined
+              ? keyField(['pipelines', index, 'name'], pipeline.name)
+              : keyField(['pipelines', index, 'id'], pipeline.id),
           )
         : [],
     ),

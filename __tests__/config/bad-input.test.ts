@@ -31,7 +31,11 @@ function synthesize(content: unknown, env: NodeJS.ProcessEnv = {}) {
   counter += 1;
   const configPath = join(dir, `config-${counter}.json`);
   const outdir = join(dir, `out-${counter}`);
-  if (content !== undefined) writeFileSync(configPath, typeof content === 'string' ? content : JSON.stringify(content));
+  if (content !== undefined)
+    writeFileSync(
+      configPath,
+      typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content),
+    );
   let stdout = '';
   let stderr = '';
   const status = run({
@@ -421,6 +425,26 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'line 1, column 69: the document nests objects and lists more than 32 levels deep, where a configuration needs 5',
   ],
   [
+    'a file saved as UTF-16, as Windows tools save "Unicode" text',
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(valid()), 'utf16le')]),
+    'the file is UTF-16 (little-endian, with a byte-order mark): save it as UTF-8',
+  ],
+  [
+    'an invisible character at the end of a value, shown escaped so that the value does not read as valid',
+    document((_, p) => (p.github.branch = 'main\u007f')),
+    'pipelines[0].github.branch: got "main\\u007f"; must not hold a character nobody can see (U+007F',
+  ],
+  [
+    'a number too large for a double, which JSON parsing turns into Infinity',
+    JSON.stringify(document((_, p) => (p.build = { timeoutMinutes: 12345 }))).replace('12345', '1e400'),
+    'pipelines[0].build.timeoutMinutes: got Infinity (a number too large to hold)',
+  ],
+  [
+    "an id that makes the state key too long: reported at the id, which makes the key, with the key's length",
+    document((_, p) => (p.id = 'a'.repeat(1000))),
+    'pipelines[0].id: got "aaaa',
+  ],
+  [
     'a key prefix that makes a state key longer than S3 and the lock file allow',
     document((d) => (d.state.keyPrefix = Array(25).fill('a-forty-character-long-path-segment-xxxxx').join('/'))),
     'pipelines[0].name: got "app"; makes the state key "a-forty-character-long-path-segment-xxxxx/',
@@ -475,7 +499,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a branch with a zero-width space, which looks right and never matches',
     document((_, p) => (p.github.branch = 'main\u200b')),
-    'pipelines[0].github.branch: got "main\u200b"; must not hold a character nobody can see (U+200B at character 5)',
+    'pipelines[0].github.branch: got "main\\u200b"; must not hold a character nobody can see (U+200B at character 5)',
   ],
   [
     'a required status context with a no-break space',
@@ -904,6 +928,19 @@ describe('bad input', () => {
     expect(result.stdout).toBe('');
     expect(readFileSync(join(dir, 'a-file'), 'utf8')).toBe('not a directory');
     expect(readdirSync(dir).sort()).toEqual([...before, `config-${counter}.json`].sort());
+  });
+
+  test('a wrong key prefix is reported once, at itself, not again in every state key made from it', () => {
+    const result = synthesize(document((d) => (d.state.keyPrefix = '/ci-pipelines')));
+    const problems = result.stderr.split('\n').filter((line) => line.startsWith('  - '));
+    expect(problems).toEqual([expect.stringMatching(/^ {2}- state\.keyPrefix: got "\/ci-pipelines"; must be/)]);
+  });
+
+  test('a state key too long for S3 is shown by its start, its end and its length, not whole', () => {
+    const result = synthesize(document((_, p) => (p.id = `app-${'a'.repeat(996)}`)));
+    const line = result.stderr.split('\n').find((text) => text.includes('makes the state key'))!;
+    expect(line).toMatch(/makes the state key "ci\/eu-west-1\/app-a+…a+\/terraform\.tfstate" \(\d{4} bytes\)/);
+    expect(line.length).toBeLessThan(400);
   });
 
   test('a file with a byte-order mark synthesizes', () => {

@@ -46,6 +46,16 @@ export class PropValidationError extends Error {
 /** Renders a user's value for an error message, quoting strings and bounding length. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON writes them as null; a number too large for a double (1e400) is parsed as Infinity.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number too large to hold)`;
+  const text = (JSON.stringify(value) ?? String(value)).replace(INVISIBLE, escapeCharacter);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/**
+ * Characters a terminal shows as nothing, which JSON.stringify leaves as they are: DEL and the C1 controls, the soft
+ * hyphen, zero-width and direction marks, separators and the byte-order mark. A value shows them escaped, so that
+ * "main" followed by one does not read as "main".
+ */
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g;
+const escapeCharacter = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
