@@ -13,6 +13,8 @@ import {
   connectionStackProps,
   createsRepository,
   GITHUB_CONNECTION_STACK_ID,
+  INFRASTRUCTURE_PIPELINE_STACK_ID,
+  infrastructurePipelineStackProps,
   pipelineIdentity,
   pipelineStackId,
   pipelineStackProps,
@@ -25,6 +27,7 @@ import {
 } from './config/stack-props';
 import { CiPipelineStack } from './stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from './stacks/github-connection-stack';
+import { InfrastructurePipelineStack } from './stacks/infrastructure-pipeline-stack';
 import { RepositoryStack } from './stacks/repository-stack';
 import { RetiredPipelineStack } from './stacks/retired-pipeline-stack';
 import { GuardrailsProps } from './stacks/security-checks';
@@ -53,7 +56,12 @@ export interface ConfiguredStacks {
    * destroys what they created.
    */
   readonly retired: readonly RetiredPipelineStack[];
-  /** All of them: the bootstrap stack, the connection's, then each pipeline's repository and pipeline. */
+  /** The infrastructure pipeline's stack, with the configuration's `infrastructurePipeline` section. */
+  readonly infrastructurePipeline?: InfrastructurePipelineStack;
+  /**
+   * All of them: the bootstrap stack, the connection's, the infrastructure pipeline's, then each pipeline's repository
+   * and pipeline.
+   */
   readonly all: readonly TerraformStack[];
 }
 
@@ -73,6 +81,13 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
     connectionProps === undefined
       ? undefined
       : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, { ...connectionProps, ...options });
+  const infrastructurePipeline =
+    config.infrastructurePipeline === undefined
+      ? undefined
+      : new InfrastructurePipelineStack(app, INFRASTRUCTURE_PIPELINE_STACK_ID, {
+          ...infrastructurePipelineStackProps(config, config.infrastructurePipeline, config.pipelines),
+          ...options,
+        });
   const pipelines: CiPipelineStack[] = [];
   const retired: RetiredPipelineStack[] = [];
   const repositories: RepositoryStack[] = [];
@@ -92,12 +107,14 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
   return {
     bootstrap,
     connection,
+    infrastructurePipeline,
     repositories,
     pipelines,
     retired,
     all: [
       ...(bootstrap === undefined ? [] : [bootstrap]),
       ...(connection === undefined ? [] : [connection]),
+      ...(infrastructurePipeline === undefined ? [] : [infrastructurePipeline]),
       ...pipelineStacks,
     ],
   };

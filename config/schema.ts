@@ -26,11 +26,16 @@ import { REPOSITORY_VISIBILITIES } from '../constructs/github/source-repository'
 import { validateCiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { validateGitHubConnectionStackProps } from '../stacks/github-connection-stack';
 import { stateKeyAlias, validateStateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
+import { validateInfrastructurePipelineStackProps } from '../stacks/infrastructure-pipeline-stack';
+import { INFRASTRUCTURE_PIPELINE_DEFAULTS } from '../constructs/infrastructure-pipeline/infrastructure-pipeline';
 import {
   BOOTSTRAP_STACK_FIELDS,
   bootstrapStackProps,
+  CONFIGURATION_REPOSITORY_COMMAND,
   CONNECTION_STACK_FIELDS,
   connectionStackProps,
+  INFRASTRUCTURE_PIPELINE_STACK_FIELDS,
+  infrastructurePipelineStackProps,
   PIPELINE_STACK_FIELDS,
   pipelineIdentity,
   pipelineStackProps,
@@ -265,6 +270,42 @@ const connectionSchema = strictObject({
     }),
 });
 
+const infrastructurePipelineSchema = strictObject({
+  owner: z.string().meta({ description: 'The GitHub owner of the repository that holds this configuration.' }),
+  repository: z.string().meta({
+    description: 'The repository that holds this configuration (this project), whose pull requests are planned.',
+  }),
+  branch: z
+    .string()
+    .optional()
+    .meta({ description: 'The branch pull requests merge into.', default: INFRASTRUCTURE_PIPELINE_DEFAULTS.branch }),
+  connectionArn: z.string().meta({
+    description:
+      'The CodeConnections connection CodeBuild reads the repository through, approved and given the repository. ' +
+      'Only a connection: a build cannot obtain its token, where it could read a token secret.',
+  }),
+  commentTokenSecretArn: z.string().meta({
+    description:
+      'The Secrets Manager secret with the GitHub token the build comments with: fine-grained, this repository ' +
+      'only, "Pull requests: write", of a machine user with read access (a pull request\'s code can read it).',
+  }),
+  terraform: strictObject({
+    version: z.string().meta({ description: 'The Terraform release the builds install, e.g. "1.11.4".' }),
+    sha256: z.string().meta({
+      description:
+        "The SHA-256 of its `terraform_<version>_linux_amd64.zip`, from HashiCorp's `terraform_<version>_SHA256SUMS`.",
+    }),
+  }).meta({ description: 'The Terraform release the builds install, checked before it runs.' }),
+  statusContext: z.string().optional().meta({
+    description: 'The commit status the plan build reports, for the branch protection to require.',
+    default: INFRASTRUCTURE_PIPELINE_DEFAULTS.statusContext,
+  }),
+  command: z.string().optional().meta({
+    description: 'The command that runs cdktf-ci-infrastructure in the repository, after `npm ci`.',
+    default: CONFIGURATION_REPOSITORY_COMMAND,
+  }),
+});
+
 export const configSchema = strictObject({
   $schema: z.string().optional().meta({
     description: 'The JSON Schema an editor checks the file with: `./pipelines.schema.json` beside the default file.',
@@ -278,6 +319,11 @@ export const configSchema = strictObject({
   connection: connectionSchema
     .optional()
     .meta({ description: 'The GitHub connection the connection-mode pipelines share.' }),
+  infrastructurePipeline: infrastructurePipelineSchema.optional().meta({
+    description:
+      "Plan every pull request to this configuration's repository in CodeBuild, with a read-only role, and comment " +
+      'the plans on it: the infrastructure-pipeline stack (docs/infrastructure-pipeline.md).',
+  }),
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }).meta({
     description: 'One entry per app, each a CiPipeline in a stack of its own (`ci-<name>`); names are unique.',
   }),
@@ -340,6 +386,18 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
           CONNECTION_STACK_FIELDS,
           undefined,
           keyField(['state', 'keyPrefix'], config.state.keyPrefix),
+        )),
+    ...(config.infrastructurePipeline === undefined
+      ? []
+      : stackFieldProblems(
+          validateInfrastructurePipelineStackProps(
+            infrastructurePipelineStackProps(
+              config as SharedSettings,
+              config.infrastructurePipeline,
+              config.pipelines.filter(isObject),
+            ),
+          ),
+          INFRASTRUCTURE_PIPELINE_STACK_FIELDS,
         )),
     ...config.pipelines.flatMap((pipeline, index) =>
       isObject(pipeline)

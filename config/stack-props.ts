@@ -4,6 +4,8 @@
  * stacks' own rules, so the two cannot drift apart.
  */
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
+import { DEFAULT_OAUTH_TOKEN_SECRET } from '../constructs/github/github-webhook-source';
+import { InfrastructurePipelineStackProps } from '../stacks/infrastructure-pipeline-stack';
 import { CiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { GitHubConnectionStackProps } from '../stacks/github-connection-stack';
 import { RepositoryStackProps } from '../stacks/repository-stack';
@@ -21,6 +23,15 @@ export const GITHUB_CONNECTION_STACK_ID = 'github-connection';
  * allows).
  */
 export const DEFAULT_CONNECTION_NAME = 'ci-pipelines-github';
+
+/** The ID of the infrastructure pipeline's stack; not `ci-…` or `repo-…`, so no pipeline's stack can have it. */
+export const INFRASTRUCTURE_PIPELINE_STACK_ID = 'infrastructure-pipeline';
+
+/**
+ * How the infrastructure pipeline's builds run `cdktf-ci-infrastructure` in the configuration's repository, which is
+ * this project: its npm script (a package's own bins are not installed in its own node_modules).
+ */
+export const CONFIGURATION_REPOSITORY_COMMAND = 'npm run -s infrastructure --';
 
 /** The stack ID of a pipeline, from its identity ({@link pipelineIdentity}). */
 export const pipelineStackId = (identity: string): string => `ci-${identity}`;
@@ -55,6 +66,18 @@ export interface SharedSettings {
     readonly name?: string;
     readonly create?: boolean;
   };
+}
+
+/** The configuration's `infrastructurePipeline` section. */
+export interface InfrastructurePipelineSettings {
+  readonly owner: string;
+  readonly repository: string;
+  readonly branch?: string;
+  readonly connectionArn: string;
+  readonly commentTokenSecretArn: string;
+  readonly terraform: { readonly version: string; readonly sha256: string };
+  readonly statusContext?: string;
+  readonly command?: string;
 }
 
 /**
@@ -210,4 +233,60 @@ export const CONNECTION_STACK_FIELDS: Readonly<Record<string, string | undefined
   connectionName: 'connection.name',
   region: 'region',
   ...STATE_FIELDS,
+};
+
+/**
+ * The secrets a pipeline's stack reads when it is planned: in webhook mode, the OAuth token CodePipeline's source
+ * action holds, and the webhook secret when one is named.
+ */
+function secretsReadAtPlan(pipeline: ConfiguredPipeline): string[] {
+  if (pipeline.retired === true || (pipeline.trigger ?? 'webhook') !== 'webhook') return [];
+  return [
+    pipeline.github?.oauthTokenSecret ?? DEFAULT_OAUTH_TOKEN_SECRET,
+    ...(pipeline.github?.webhookSecret === undefined ? [] : [pipeline.github.webhookSecret]),
+  ];
+}
+
+/**
+ * The infrastructure pipeline's stack props: its state beside the others (its key starts with "_", which no pipeline
+ * name can), the prefix every planned stack's key is under, and the secrets the pipelines' plans read.
+ */
+export function infrastructurePipelineStackProps(
+  settings: SharedSettings,
+  section: InfrastructurePipelineSettings,
+  pipelines: readonly ConfiguredPipeline[],
+): InfrastructurePipelineStackProps {
+  return {
+    region: settings.region,
+    state: stateAt(settings, stateKey(settings, `_${INFRASTRUCTURE_PIPELINE_STACK_ID}`)),
+    stateKeyPrefix: settings.state.keyPrefix,
+    pipeline: {
+      owner: section.owner,
+      repositoryName: section.repository,
+      branch: section.branch,
+      connectionArn: section.connectionArn,
+      commentTokenSecretArn: section.commentTokenSecretArn,
+      terraform: section.terraform,
+      statusContext: section.statusContext,
+      command: section.command ?? CONFIGURATION_REPOSITORY_COMMAND,
+      planReadableSecrets: [...new Set(pipelines.flatMap(secretsReadAtPlan))],
+    },
+  };
+}
+
+/** Where the infrastructure pipeline stack's props come from in the configuration. */
+export const INFRASTRUCTURE_PIPELINE_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
+  region: 'region',
+  ...STATE_FIELDS,
+  // Checked as the configuration's own `state.keyPrefix`.
+  stateKeyPrefix: undefined,
+  'pipeline.owner': 'infrastructurePipeline.owner',
+  'pipeline.repositoryName': 'infrastructurePipeline.repository',
+  'pipeline.branch': 'infrastructurePipeline.branch',
+  'pipeline.connectionArn': 'infrastructurePipeline.connectionArn',
+  'pipeline.commentTokenSecretArn': 'infrastructurePipeline.commentTokenSecretArn',
+  'pipeline.terraform.version': 'infrastructurePipeline.terraform.version',
+  'pipeline.terraform.sha256': 'infrastructurePipeline.terraform.sha256',
+  'pipeline.statusContext': 'infrastructurePipeline.statusContext',
+  'pipeline.command': 'infrastructurePipeline.command',
 };

@@ -35,6 +35,7 @@ export const GOLDEN_SHAPES: readonly GoldenShape[] = [
     'ecr-dockerhub-credentials',
     'existing-resources',
     'fleet-of-ten',
+    'infrastructure-pipeline',
     'renamed',
     'retired',
   ].map((name) => ({

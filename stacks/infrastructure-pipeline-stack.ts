@@ -29,9 +29,22 @@ export interface InfrastructurePipelineStackProps extends GuardrailsProps {
   readonly pipeline: Omit<InfrastructurePipelineProps, 'state'>;
 }
 
-/** Every problem with the props. */
+/**
+ * Every problem with the props: the stack's, and the pipeline's, whose state is the stack's own bucket and the key
+ * prefix (its key is looked up when the stack is built).
+ */
 export function validateInfrastructurePipelineStackProps(props: InfrastructurePipelineStackProps): PropProblem[] {
+  const pipelineProblems = validateInfrastructurePipelineProps({
+    ...props.pipeline,
+    state: { bucket: props.state?.bucket, keyPrefix: props.stateKeyPrefix, kmsKeyArn: '' },
+  }).flatMap((problem): PropProblem[] =>
+    // The bucket and key are the backend's, checked as such.
+    problem.prop === 'state.bucket' || problem.prop === 'state.kmsKeyArn'
+      ? []
+      : [{ ...problem, prop: problem.prop === 'state.keyPrefix' ? 'stateKeyPrefix' : `pipeline.${problem.prop}` }],
+  );
   return [
+    ...pipelineProblems,
     ...checkProp('region', props.region, checkAwsRegion),
     ...nestedProblems('state', validateRemoteState(props.state)),
     ...statePartitionProblems(props.state, props.region),
@@ -72,11 +85,6 @@ export class InfrastructurePipelineStack extends TerraformStack {
           name: kmsKeyId.startsWith('arn:') ? kmsKeyId.slice(kmsKeyId.indexOf(':alias/') + 1) : kmsKeyId,
         }).targetKeyArn;
     const state = { bucket: props.state.bucket, keyPrefix: props.stateKeyPrefix, kmsKeyArn };
-    throwIfInvalid(
-      'InfrastructurePipelineStack',
-      this,
-      nestedProblems('pipeline', validateInfrastructurePipelineProps({ ...props.pipeline, state })),
-    );
     this.pipeline = new InfrastructurePipeline(this, 'pipeline', { ...props.pipeline, state });
     writeStackOutputs(this, this.pipeline.outputs);
   }

@@ -46,6 +46,14 @@ function synthesize(content: unknown, env: NodeJS.ProcessEnv = {}) {
   return { status, stdout, stderr, outdir };
 }
 
+const INFRASTRUCTURE_PIPELINE = {
+  owner: 'example-org',
+  repository: 'platform-pipelines',
+  connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab',
+  commentTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/comments-AbCdEf',
+  terraform: { version: '1.11.4', sha256: '0'.repeat(64) },
+};
+
 const GIT_BRANCH_RULE = 'must be a branch name git and GitHub accept';
 const DOCKER_HUB_RULE =
   'must be a Docker Hub repository "namespace/name": a namespace of 4-30 lowercase letters and digits';
@@ -116,7 +124,8 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'a typo at the top level (regoin)',
     document((d) => (d.regoin = 'eu-west-1')),
-    'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, connection, pipelines',
+    'regoin: unknown field (a typo?); allowed fields here: $schema, region, state, connection, ' +
+      'infrastructurePipeline, pipelines',
   ],
   // Empty strings
   [
@@ -423,6 +432,28 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'JSON nested 100,000 levels deep (which exhausts a recursive parser)',
     `{"region": "eu-west-1", "pipelines": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
     'line 1, column 69: the document nests objects and lists more than 32 levels deep, where a configuration needs 5',
+  ],
+  [
+    "an infrastructure pipeline whose Terraform release is not checkable: the SHA-256 and the version's form",
+    document((d: any) => {
+      d.infrastructurePipeline = { ...INFRASTRUCTURE_PIPELINE, terraform: { version: 'latest', sha256: 'abc' } };
+    }),
+    'infrastructurePipeline.terraform.version: got "latest"; must be a Terraform release such as "1.11.4"',
+  ],
+  [
+    'an infrastructure pipeline whose comment token is named, not an ARN',
+    document((d: any) => {
+      d.infrastructurePipeline = { ...INFRASTRUCTURE_PIPELINE, commentTokenSecretArn: 'github-comments' };
+    }),
+    'infrastructurePipeline.commentTokenSecretArn: got "github-comments"',
+  ],
+  [
+    'an infrastructure pipeline for a state encrypted with S3-managed keys: the plan role may use only the state key',
+    document((d: any) => {
+      d.state = { ...d.state, create: false, s3ManagedEncryption: true };
+      d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE;
+    }),
+    'state.kmsKeyArn: got undefined; is required: the plan role may use only the key the state is encrypted with',
   ],
   [
     'a file saved as UTF-16, as Windows tools save "Unicode" text',

@@ -28,6 +28,19 @@ interface FieldCase {
   readonly set: (document: Document, pipeline: Pipeline) => void;
 }
 const toConnection = (_: Document, p: Pipeline) => (p.trigger = 'connection');
+const INFRASTRUCTURE_PIPELINE = {
+  owner: 'example-org',
+  repository: 'platform-pipelines',
+  connectionArn: CONNECTION,
+  commentTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/comments-AbCdEf',
+  terraform: { version: '1.11.4', sha256: '0'.repeat(64) },
+};
+const withInfrastructurePipeline = (d: Document) => (d.infrastructurePipeline = { ...INFRASTRUCTURE_PIPELINE });
+/** A field of the infrastructure pipeline section, set to `value` in a document that has the section. */
+const infrastructure = (field: string, value: unknown): FieldCase => ({
+  context: withInfrastructurePipeline,
+  set: (d) => (d.infrastructurePipeline[field] = value),
+});
 const toEcr = (_: Document, p: Pipeline) => (p.registry = { type: 'ecr', image: 'app' });
 
 const CASES: Readonly<Record<string, FieldCase>> = {
@@ -110,6 +123,21 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'pipelines[].artifactRetentionDays': { set: (_, p) => (p.artifactRetentionDays = 7) },
   'pipelines[].encryptionKeyArn': { set: (_, p) => (p.encryptionKeyArn = KEY) },
   'pipelines[].artifactBucketName': { set: (_, p) => (p.artifactBucketName = 'shared-ci-artifacts') },
+  'infrastructurePipeline.owner': infrastructure('owner', 'other-org'),
+  'infrastructurePipeline.repository': infrastructure('repository', 'other-repository'),
+  'infrastructurePipeline.branch': infrastructure('branch', 'trunk'),
+  'infrastructurePipeline.connectionArn': infrastructure('connectionArn', CONNECTION.replace('0d1e2f3a', '9d1e2f3a')),
+  'infrastructurePipeline.commentTokenSecretArn': infrastructure(
+    'commentTokenSecretArn',
+    INFRASTRUCTURE_PIPELINE.commentTokenSecretArn.replace('comments', 'notes'),
+  ),
+  'infrastructurePipeline.terraform.version': infrastructure('terraform', {
+    version: '1.12.0',
+    sha256: '0'.repeat(64),
+  }),
+  'infrastructurePipeline.terraform.sha256': infrastructure('terraform', { version: '1.11.4', sha256: '1'.repeat(64) }),
+  'infrastructurePipeline.statusContext': infrastructure('statusContext', 'platform/plan'),
+  'infrastructurePipeline.command': infrastructure('command', 'npx --no-install cdktf-ci-infrastructure'),
 };
 
 /**

@@ -15,7 +15,7 @@ import {
 import { BuildProject } from '../aws/build-project';
 import { WebhookFilter } from '../aws/build-source';
 import { EncryptionKey, IEncryptionKey } from '../aws/encryption-key';
-import { checkSecretArn } from '../aws/registry-credentials';
+import { checkSecretArn, checkSecretId } from '../aws/registry-credentials';
 import { PULL_REQUEST_BUILD_EVENTS } from '../ci-pipeline/pull-request-builds';
 import { IGrantable } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
@@ -77,11 +77,12 @@ export interface InfrastructurePipelineProps {
   /** The Terraform release the builds install. */
   readonly terraform: TerraformRelease;
   /**
-   * Secrets the plans must read: those a stack reads at plan, such as a webhook-mode pipeline's OAuth token (which
-   * its state holds anyway). The plan role reads no other secret value.
+   * Secrets the plans must read, by ARN or name (in the stack's account and region): those a stack reads at plan,
+   * such as a webhook-mode pipeline's OAuth token (which its state holds anyway). The plan role reads no other
+   * secret value.
    * @default - none
    */
-  readonly planReadableSecretArns?: readonly string[];
+  readonly planReadableSecrets?: readonly string[];
   /**
    * The prefix of the resources' names: the plan project is `<name>-plan`, its role `<name>-plan-codebuild`.
    * @default "infrastructure-pipeline"
@@ -147,7 +148,7 @@ export function validateInfrastructurePipelineProps(props: InfrastructurePipelin
     ...checkProp('state.kmsKeyArn', props.state?.kmsKeyArn, checkKmsKeyArnOrReference),
     ...checkProp('terraform.version', props.terraform?.version, checkTerraformVersion),
     ...checkProp('terraform.sha256', props.terraform?.sha256, checkSha256),
-    ...checkOptionalList('planReadableSecretArns', props.planReadableSecretArns, checkSecretArn),
+    ...checkOptionalList('planReadableSecrets', props.planReadableSecrets, checkSecretId),
     ...checkOptionalProp('name', props.name, checkPrefix),
     ...checkOptionalProp('statusContext', props.statusContext, checkStatusCheckContext),
     ...checkOptionalProp('command', props.command, (value) =>
@@ -201,7 +202,7 @@ export interface InfrastructurePipelineResources {
  * (docs/infrastructure-pipeline.md).
  *
  * The plan role reads AWS (`ReadOnlyAccess`), the state and its lock; it is denied every secret value but the
- * comment token and `planReadableSecretArns`, every SSM parameter value, and every S3 object outside the state.
+ * comment token and `planReadableSecrets`, every SSM parameter value, and every S3 object outside the state.
  */
 export class InfrastructurePipeline extends Construct {
   /** The CodeBuild project that plans pull requests. */
@@ -217,14 +218,15 @@ export class InfrastructurePipeline extends Construct {
     this.statusContext = props.statusContext ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.statusContext;
     this.planProject = this.createPlanProject(props);
     const role = this.planProject.role;
-    const partition = AwsContext.of(this).partition;
+    const aws = AwsContext.of(this);
+    const partition = aws.partition;
     const stateObjects = grantStateAccess(role, props.state, partition);
-    if ((props.planReadableSecretArns ?? []).length > 0)
-      grant(role, {
-        sid: 'ReadPlanSecrets',
-        actions: SECRET_READ_ACTIONS,
-        resources: [...props.planReadableSecretArns!],
-      });
+    // A secret's ARN ends in "-" and six random characters (Secrets Manager User Guide, "Secret ARN").
+    const planSecrets = (props.planReadableSecrets ?? []).map((secret) =>
+      secret.startsWith('arn:') ? secret : aws.arn('secretsmanager', `secret:${secret}-??????`),
+    );
+    if (planSecrets.length > 0)
+      grant(role, { sid: 'ReadPlanSecrets', actions: SECRET_READ_ACTIONS, resources: planSecrets });
     const readOnlyAccess = new IamRolePolicyAttachment(this, 'read-only-access', {
       role: role.roleName,
       policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
@@ -234,9 +236,7 @@ export class InfrastructurePipeline extends Construct {
     const denyDataReads = new IamRolePolicy(this, 'deny-data-reads', {
       name: 'deny-data-reads',
       role: role.roleName,
-      policy: JSON.stringify(
-        dataReadDenials([props.commentTokenSecretArn, ...(props.planReadableSecretArns ?? [])], stateObjects),
-      ),
+      policy: JSON.stringify(dataReadDenials([props.commentTokenSecretArn, ...planSecrets], stateObjects)),
     });
     // The project, and the webhook that starts its builds, wait for every policy of the role, the denials included.
     const { project, webhook } = this.planProject.resources;
@@ -339,8 +339,9 @@ function dataReadDenials(readableSecrets: readonly string[], stateObjects: strin
 function suppressPlanRoleFindings(project: BuildProject, readOnlyAccess: IamRolePolicyAttachment): void {
   const reason =
     "ReadOnlyAccess is the plan role's read of every resource the planned stacks manage, with the state's bucket, " +
-    'lock and key: terraform plan refreshes them all. Secret values, parameter values and objects outside the ' +
-    "state are denied by the role's deny-data-reads policy, and nothing it allows writes except the state lock.";
+    'lock and key, and the secrets those stacks read at plan (planReadableSecrets): terraform plan refreshes them ' +
+    "all. Other secret values, parameter values and objects outside the state are denied by the role's " +
+    'deny-data-reads policy, and nothing it allows writes except the state lock.';
   Suppressions.add(project.role.resources.role, { ruleId: 'CIP_IAM_13', reason });
   Suppressions.add(readOnlyAccess, { ruleId: 'CIP_IAM_8', reason });
   Suppressions.add(project.resources.project, {

@@ -7,6 +7,7 @@ import { Testing } from 'cdktf';
 import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props';
 import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from '../../stacks/github-connection-stack';
+import { InfrastructurePipelineStack } from '../../stacks/infrastructure-pipeline-stack';
 import { RepositoryStack } from '../../stacks/repository-stack';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap-stack';
 import { cell } from './markdown';
@@ -83,6 +84,24 @@ function pipelineOutputs(): { name: string; description: string; condition: stri
   });
 }
 
+/** The infrastructure pipeline stack's outputs. */
+function infrastructurePipelineOutputs(): Outputs {
+  return outputsOf(
+    new InfrastructurePipelineStack(Testing.app(), 'infrastructure-pipeline', {
+      region: 'eu-west-1',
+      state: { ...STATE, kmsKeyId: 'alias/terraform-state/b-state' },
+      stateKeyPrefix: 'ci',
+      pipeline: {
+        owner: 'acme',
+        repositoryName: 'platform',
+        connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab',
+        commentTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:comments-AbCdEf',
+        terraform: { version: '1.11.4', sha256: '0'.repeat(64) },
+      },
+    }),
+  );
+}
+
 /** The page: each stack's outputs, what they are and when they exist. */
 export function outputsReference(): string {
   const bootstrap = outputsOf(
@@ -95,6 +114,7 @@ export function outputsReference(): string {
       state: STATE,
     }),
   );
+  const infrastructurePipeline = infrastructurePipelineOutputs();
   const repositoryApp = Testing.app();
   const repositoryStack = new RepositoryStack(repositoryApp, 'repo-app', { githubOwner: 'acme', state: STATE });
   new CiPipelineStack(repositoryApp, 'ci-app', { pipeline: BASE, region: 'eu-west-1', state: STATE, repositoryStack });
@@ -135,6 +155,10 @@ export function outputsReference(): string {
     '## `github-connection`',
     '',
     ...table(plain(connection), false),
+    '',
+    '## `infrastructure-pipeline`',
+    '',
+    ...table(plain(infrastructurePipeline), false),
     '',
   ].join('\n');
 }
