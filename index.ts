@@ -59,14 +59,20 @@ export type {
 } from './constructs/aws/failure-notifications';
 export { ImageRepository } from './constructs/aws/image-repository';
 export type { ImageRepositoryProps, ImageRepositoryResources } from './constructs/aws/image-repository';
-export { Pipeline } from './constructs/aws/pipeline';
+export { ManualApprovalAction } from './constructs/aws/manual-approval-action';
+export type { ManualApprovalActionProps } from './constructs/aws/manual-approval-action';
+export { ENTRY_CONDITION_RESULTS, Pipeline, VARIABLE_CHECK_OPERATORS } from './constructs/aws/pipeline';
 export type {
+  EntryCondition,
+  EntryConditionResult,
   IPipeline,
   IStage,
   PipelineProps,
   PipelineResources,
   StagePlacement,
   StageProps,
+  VariableCheckOperator,
+  VariableCheckRule,
 } from './constructs/aws/pipeline';
 export { EXECUTION_MODES, PIPELINE_TYPES } from './constructs/aws/pipeline-action';
 export type {

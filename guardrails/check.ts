@@ -132,12 +132,15 @@ function checkElement(
   gathered: Gathered,
 ): void {
   const suppressions = acceptedSuppressions(element, stack, known, gathered);
-  const used = new Set<string>();
+  const used = new Set<SuppressionRecord>();
   for (const rule of rules) {
     gathered.checks += 1;
     gathered.rulesApplied.add(rule.id);
-    const suppression = suppressions.find((candidate) => candidate.rule === rule.id);
     for (const problem of rule.check(element, stack, app)) {
+      const suppression = suppressions.find(
+        (candidate) =>
+          candidate.rule === rule.id && (candidate.finding === undefined || problem.includes(candidate.finding)),
+      );
       const finding = {
         ruleId: rule.id,
         ruleName: rule.name,
@@ -148,13 +151,13 @@ function checkElement(
       };
       if (suppression === undefined) gathered.findings.push(finding);
       else {
-        used.add(rule.id);
+        used.add(suppression);
         gathered.suppressed.push({ ...finding, reason: suppression.reason });
       }
     }
   }
   for (const suppression of suppressions) {
-    if (!used.has(suppression.rule)) {
+    if (!used.has(suppression)) {
       gathered.unusedSuppressions.push({
         address: element.address,
         path: element.path,
@@ -181,17 +184,26 @@ function acceptedSuppressions(
 ): SuppressionRecord[] {
   const accepted: SuppressionRecord[] = [];
   for (const record of stack.suppressionsOf(element)) {
-    const { rule, reason } = (typeof record === 'object' && record !== null ? record : {}) as Record<string, unknown>;
+    const { rule, reason, finding } = (typeof record === 'object' && record !== null ? record : {}) as Record<
+      string,
+      unknown
+    >;
     const problem =
-      typeof rule !== 'string'
-        ? `a suppression record ${JSON.stringify(record)} is not { "rule": <rule ID>, "reason": <why> }`
+      typeof rule !== 'string' || (finding !== undefined && (typeof finding !== 'string' || finding.trim() === ''))
+        ? `a suppression record ${JSON.stringify(record)} is not { "rule": <rule ID>, "reason": <why>, ` +
+          '"finding"?: <text of the findings it suppresses> }'
         : !known.has(rule)
           ? `a suppression names rule ${JSON.stringify(rule)}, which does not exist`
           : typeof reason !== 'string' || reason.trim().length < MIN_SUPPRESSION_REASON_LENGTH
             ? `the suppression of ${rule} gives the reason ${JSON.stringify(reason ?? null)}, which does not say ` +
               `why in at least ${MIN_SUPPRESSION_REASON_LENGTH} characters, so it suppresses nothing`
             : undefined;
-    if (problem === undefined) accepted.push({ rule: rule as string, reason: (reason as string).trim() });
+    if (problem === undefined)
+      accepted.push({
+        rule: rule as string,
+        reason: (reason as string).trim(),
+        ...(finding === undefined ? {} : { finding: finding as string }),
+      });
     else
       gathered.findings.push({
         ruleId: typeof rule === 'string' ? rule : 'suppression',

@@ -20,14 +20,22 @@ export interface SuppressionRecord {
   readonly rule: string;
   /** Why the finding is acceptable here. */
   readonly reason: string;
+  /** Only the rule's findings whose problem contains this text are suppressed; without it, all of them. */
+  readonly finding?: string;
 }
 
-/** Why one rule does not apply to one resource. */
+/** Why one rule does not apply to one resource, or to one of its findings there. */
 export interface Suppression {
   /** The rule's ID, e.g. `CKV_AWS_316`. */
   readonly ruleId: string;
   /** Why the finding is acceptable here: a reviewer reads it in the JSON and in the report (at least 20 characters). */
   readonly reason: string;
+  /**
+   * Suppress only the findings whose problem contains this text, so that the rule still reports anything else it
+   * finds here (a suppression of one AWS-managed policy does not hide a widened statement of the same role).
+   * @default - every finding of the rule on the element
+   */
+  readonly finding?: string;
 }
 
 /** A suppression written wrong: it names the element's construct path, the rule and what is wrong. */
@@ -59,7 +67,7 @@ const addressOf = (element: TerraformDataSource | TerraformStack) =>
 export class Suppressions {
   /** Suppresses one rule on `target`: a resource, a data source, or a stack (its `terraform` block). */
   public static add(target: TerraformResource | TerraformDataSource | TerraformStack, suppression: Suppression): void {
-    const { ruleId, reason } = suppression;
+    const { ruleId, reason, finding } = suppression;
     if (!/^[A-Za-z0-9_-]{2,64}$/.test(ruleId)) {
       throw new SuppressionError(
         target,
@@ -73,11 +81,20 @@ export class Suppressions {
           `${MIN_SUPPRESSION_REASON_LENGTH} characters`,
       );
     }
-    const records = recorded.get(target) ?? [];
-    if (records.some((record) => record.rule === ruleId)) {
-      throw new SuppressionError(target, `${ruleId} is already suppressed here; suppress a rule once, with one reason`);
+    if (finding !== undefined && (typeof finding !== 'string' || finding.trim() === '')) {
+      throw new SuppressionError(target, `"finding" for ${ruleId} must be text a finding's problem contains`);
     }
-    records.push({ rule: ruleId, reason: reason.trim() });
+    const records = recorded.get(target) ?? [];
+    if (records.some((record) => record.rule === ruleId && (record.finding === undefined || finding === undefined))) {
+      throw new SuppressionError(
+        target,
+        `${ruleId} is already suppressed here; suppress a rule once, with one reason (or each of its findings once)`,
+      );
+    }
+    if (records.some((record) => record.rule === ruleId && record.finding === finding)) {
+      throw new SuppressionError(target, `${ruleId} is already suppressed here for ${JSON.stringify(finding)}`);
+    }
+    records.push({ rule: ruleId, reason: reason.trim(), ...(finding === undefined ? {} : { finding }) });
     // The override below holds this very array, so later suppressions of the same target need no new override.
     if (recorded.has(target)) return;
     recorded.set(target, records);
@@ -105,6 +122,10 @@ export class Suppressions {
 
   /** The suppressions added to `target` in code. */
   public static of(target: IConstruct): readonly Suppression[] {
-    return (recorded.get(target) ?? []).map((record) => ({ ruleId: record.rule, reason: record.reason }));
+    return (recorded.get(target) ?? []).map((record) => ({
+      ruleId: record.rule,
+      reason: record.reason,
+      ...(record.finding === undefined ? {} : { finding: record.finding }),
+    }));
   }
 }

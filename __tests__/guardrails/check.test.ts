@@ -48,6 +48,35 @@ describe('Suppressions', () => {
     ]);
   });
 
+  test("a suppression narrowed to one finding's text suppresses that finding and no other of the rule", () => {
+    const stack = bareStack();
+    const document = new DataAwsIamPolicyDocument(stack, 'loose', {
+      statement: [
+        { sid: 'Objects', actions: ['s3:*'], resources: ['arn:aws:s3:::b/*'] },
+        { sid: 'Keys', actions: ['kms:*'], resources: ['*'] },
+      ],
+    });
+    const reason = 'Reviewed: the objects of b are scratch space for this stack';
+    Suppressions.add(document, { ruleId: 'CIP_IAM_2', reason, finding: 's3:*' });
+    const json = stack.toTerraform();
+    expect(json['//'].suppressions['data.aws_iam_policy_document.loose']).toEqual([
+      { rule: 'CIP_IAM_2', reason, finding: 's3:*' },
+    ]);
+    const report = checkStack(json);
+    expect(report.suppressed.map((finding) => finding.problem)).toEqual([expect.stringContaining('s3:*')]);
+    expect(report.findings.map((finding) => finding.problem)).toEqual([expect.stringContaining('kms:*')]);
+    // A second narrowed suppression of the rule is its own; an unnarrowed one beside it is refused.
+    expect(() => Suppressions.add(document, { ruleId: 'CIP_IAM_2', reason, finding: 's3:*' })).toThrow(
+      'CIP_IAM_2 is already suppressed here for "s3:*"',
+    );
+    expect(() => Suppressions.add(document, { ruleId: 'CIP_IAM_2', reason })).toThrow(
+      'CIP_IAM_2 is already suppressed',
+    );
+    expect(() => Suppressions.add(document, { ruleId: 'CIP_IAM_2', reason, finding: ' ' })).toThrow(
+      '"finding" for CIP_IAM_2 must be text',
+    );
+  });
+
   test('data source and stack suppressions go to the stack metadata, keyed by address', () => {
     const stack = bareStack();
     const document = new DataAwsIamPolicyDocument(stack, 'loose', {

@@ -4,6 +4,7 @@ import {
   InfrastructurePipelineStackProps,
 } from '../../stacks/infrastructure-pipeline-stack';
 import { testApp } from '../helpers';
+import { Suppressions } from '../../shared/suppressions';
 
 const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
 const COMMENT_TOKEN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/github-comments-AbCdEf';
@@ -64,6 +65,22 @@ describe('InfrastructurePipelineStack', () => {
       value: COMMENT_TOKEN,
       type: 'SECRETS_MANAGER',
     });
+    // The state its role may read and lock, which the step checks each stack against and the guardrails hold it to.
+    expect(project.environment.environment_variable).toEqual(
+      expect.arrayContaining([
+        { name: 'TF_STATE_BUCKET', value: 'example-org-terraform-state', type: 'PLAINTEXT' },
+        { name: 'TF_STATE_KEY_PREFIX', value: 'ci-pipelines', type: 'PLAINTEXT' },
+        { name: 'TF_STATE_KMS_KEY', value: '${data.aws_kms_alias.state-key.target_key_arn}', type: 'PLAINTEXT' },
+      ]),
+    );
+    // Only the findings about the managed policy are suppressed: the rules still read the role's own statements.
+    const stack = new InfrastructurePipelineStack(testApp(), 'infrastructure-pipeline', PROPS);
+    expect(Suppressions.of(stack.pipeline.planProject.role.resources.role)).toEqual([
+      expect.objectContaining({
+        ruleId: 'CIP_IAM_13',
+        finding: 'iam::aws:policy/ReadOnlyAccess cannot be read before apply',
+      }),
+    ]);
     const webhook = only(json.resource.aws_codebuild_webhook);
     expect(webhook.filter_group).toEqual([
       {

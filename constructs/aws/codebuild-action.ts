@@ -1,6 +1,7 @@
 import { ActionBinding, ActionConfig, IAction } from './pipeline-action';
 import { IBuildProject } from './build-project';
-import { throwIfInvalid } from '../private/validation';
+import { checkOptionalProp, throwIfInvalid } from '../private/validation';
+import { matches } from '../private/checks';
 
 export interface CodeBuildActionProps {
   /** The action's name in its stage. */
@@ -14,6 +15,13 @@ export interface CodeBuildActionProps {
    * @default - none
    */
   readonly outputs?: readonly string[];
+  /**
+   * The namespace of the variables the build exports (its buildspec's `env.exported-variables`), which later stages
+   * and conditions read as `#{<namespace>.<name>}`: 1-100 letters, digits, "@", "-" and "_" (CodePipeline API
+   * Reference, "ActionDeclaration": namespace).
+   * @default - none: the build's variables are not readable
+   */
+  readonly namespace?: string;
 }
 
 /**
@@ -29,6 +37,11 @@ export class CodeBuildAction implements IAction {
   }
 
   public bind(binding: ActionBinding): ActionConfig {
+    throwIfInvalid(
+      `CodeBuildAction ${this.actionName}`,
+      binding.scope,
+      checkOptionalProp('namespace', this.props.namespace, checkNamespace),
+    );
     const role = this.props.project.role;
     if (role === undefined) {
       throwIfInvalid(`CodeBuildAction ${this.actionName}`, binding.scope, [
@@ -52,8 +65,12 @@ export class CodeBuildAction implements IAction {
         version: '1',
         inputArtifacts: [this.props.input],
         ...(this.props.outputs === undefined ? {} : { outputArtifacts: [...this.props.outputs] }),
+        ...(this.props.namespace === undefined ? {} : { namespace: this.props.namespace }),
         configuration: { ProjectName: this.props.project.projectName },
       },
     };
   }
 }
+
+/** An action's variable namespace (CodePipeline API Reference, "ActionDeclaration": namespace, `[A-Za-z0-9@\-_]+`). */
+const checkNamespace = matches(/^[A-Za-z0-9@_-]{1,100}$/, 'must be 1-100 letters, digits, "@", "-" and "_"');

@@ -63,6 +63,43 @@ export interface StagePlacement {
   readonly justAfter?: IStage;
 }
 
+/**
+ * The operators of a `VariableCheck` rule (CodePipeline User Guide, "VariableCheck":
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-VariableCheck.html).
+ */
+export const VARIABLE_CHECK_OPERATORS = ['EQ', 'CONTAINS', 'MATCHES', 'NE'] as const;
+export type VariableCheckOperator = (typeof VARIABLE_CHECK_OPERATORS)[number];
+
+/** A `VariableCheck` rule: it passes when the pipeline variable compares to the value as the operator says. */
+export interface VariableCheckRule {
+  /** The rule's name: 1-100 letters, digits and .@_-. */
+  readonly ruleName: string;
+  /** The variable, as an action's namespace exports it: `#{<namespace>.<name>}`. */
+  readonly variable: string;
+  /** How the variable is compared: `EQ`, `CONTAINS`, `MATCHES` (a Java regular expression) or `NE`. */
+  readonly operator: VariableCheckOperator;
+  /** The value it is compared with. */
+  readonly value: string;
+}
+
+/**
+ * What happens when an entry condition's rules do not all pass (CodePipeline User Guide, "Configure conditions for
+ * a stage": entry conditions engage "Fail or Skip"; API Reference, "Condition").
+ */
+export const ENTRY_CONDITION_RESULTS = ['FAIL', 'SKIP'] as const;
+export type EntryConditionResult = (typeof ENTRY_CONDITION_RESULTS)[number];
+
+/**
+ * A condition checked before a stage is entered, V2 pipelines only: when its rules do not all pass, `result` engages
+ * (the stage fails, or is skipped and the run goes on).
+ */
+export interface EntryCondition {
+  /** `FAIL` or `SKIP`; a skipping condition takes only `VariableCheck` and `LambdaInvoke` rules. */
+  readonly result: EntryConditionResult;
+  /** The rules, 1-5 (API Reference, "Condition": rules, "Minimum number of 1 item. Maximum number of 5 items"). */
+  readonly rules: readonly VariableCheckRule[];
+}
+
 export interface StageProps {
   /** The stage's name, unique in the pipeline: 1-100 letters, digits and .@_-. */
   readonly stageName: string;
@@ -73,10 +110,16 @@ export interface StageProps {
    * @default - after the last stage
    */
   readonly placement?: StagePlacement;
+  /**
+   * A condition checked before the stage is entered (V2 pipelines).
+   * @default - none: the stage is always entered
+   */
+  readonly entryCondition?: EntryCondition;
 }
 
 interface BoundStage extends IStage {
   readonly actions: readonly { readonly action: IAction; readonly config: ActionConfig }[];
+  readonly entryCondition?: EntryCondition;
 }
 
 /** A pipeline: one created here, or an existing one ({@link Pipeline.fromPipelineName}). */
@@ -208,6 +251,7 @@ export class Pipeline extends Construct implements IPipeline {
     const stage: BoundStage = {
       stageName: props.stageName,
       actions: props.actions.map((action) => ({ action, config: action.bind(binding) })),
+      entryCondition: props.entryCondition,
     };
     this.stages.splice(this.indexFor(props.placement), 0, stage);
     this.render();
@@ -246,6 +290,35 @@ export class Pipeline extends Construct implements IPipeline {
         target?.stageName,
         'must name a stage of this pipeline',
       ),
+      ...(props.entryCondition === undefined ? [] : this.entryConditionProblems(props.entryCondition)),
+    ];
+  }
+
+  private entryConditionProblems(condition: EntryCondition): PropProblem[] {
+    const rules = condition.rules ?? [];
+    return [
+      ...crossPropProblem(
+        this.props.pipelineType === 'V1',
+        'entryCondition',
+        condition.result,
+        'must be on a V2 pipeline: stage conditions are V2 only',
+      ),
+      ...checkProp('entryCondition.result', condition.result, checkOneOf(ENTRY_CONDITION_RESULTS)),
+      ...crossPropProblem(
+        rules.length < 1 || rules.length > 5,
+        'entryCondition.rules',
+        rules.length,
+        'must hold 1-5 rules',
+      ),
+      ...rules.flatMap((rule, index) => [
+        ...checkProp(`entryCondition.rules[${index}].ruleName`, rule.ruleName, checkStageOrActionName),
+        ...checkProp(`entryCondition.rules[${index}].operator`, rule.operator, checkOneOf(VARIABLE_CHECK_OPERATORS)),
+        ...checkProp(`entryCondition.rules[${index}].variable`, rule.variable, (value) =>
+          typeof value === 'string' && /^#\{[^{}]+\.[^{}]+\}$/.test(value)
+            ? undefined
+            : 'must name a pipeline variable: #{<namespace>.<name>}',
+        ),
+      ]),
     ];
   }
 
@@ -264,6 +337,7 @@ export class Pipeline extends Construct implements IPipeline {
       this.stages.map((stage) => ({
         name: stage.stageName,
         action: stage.actions.map(({ config }) => config.declaration),
+        ...(stage.entryCondition === undefined ? {} : { beforeEntry: renderEntryCondition(stage.entryCondition) }),
       })),
     );
     const type = this.resolvePipelineType(bound.map(({ action, config }) => ({ action, type: config.pipelineType })));
@@ -326,6 +400,20 @@ export const checkCodePipelineName = matches(/^[A-Za-z0-9.@_-]{1,100}$/, 'must b
  * `[A-Za-z0-9.@\-_]`).
  */
 export const checkStageOrActionName = checkCodePipelineName;
+
+/** An entry condition as the provider writes it: its result, and each rule as a `VariableCheck` rule of AWS's. */
+function renderEntryCondition(condition: EntryCondition) {
+  return {
+    condition: {
+      result: condition.result,
+      rule: condition.rules.map((rule) => ({
+        name: rule.ruleName,
+        ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' },
+        configuration: { Variable: rule.variable, Operator: rule.operator, Value: rule.value },
+      })),
+    },
+  };
+}
 
 /**
  * The input artifacts no earlier action writes: an action reads what an action of an earlier stage, or of its own

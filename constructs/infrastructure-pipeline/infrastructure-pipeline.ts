@@ -25,6 +25,7 @@ import { checkBranchName, checkGitHubOwner, checkGitHubRepository } from '../git
 import { AwsContext } from '../private/aws-context';
 import { checkStatusCheckContext, isTerraformExpression, literalPattern, matches } from '../private/checks';
 import { grant } from '../private/policy-statements';
+import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
 import { Suppressions } from '../../shared/suppressions';
 import { checkOptionalList, checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
 
@@ -216,15 +217,15 @@ export class InfrastructurePipeline extends Construct {
     super(scope, id);
     throwIfInvalid('InfrastructurePipeline', this, validateInfrastructurePipelineProps(props));
     this.statusContext = props.statusContext ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.statusContext;
-    this.planProject = this.createPlanProject(props);
-    const role = this.planProject.role;
     const aws = AwsContext.of(this);
     const partition = aws.partition;
-    const stateObjects = grantStateAccess(role, props.state, partition);
     // A secret's ARN ends in "-" and six random characters (Secrets Manager User Guide, "Secret ARN").
     const planSecrets = (props.planReadableSecrets ?? []).map((secret) =>
       secret.startsWith('arn:') ? secret : aws.arn('secretsmanager', `secret:${secret}-??????`),
     );
+    this.planProject = this.createPlanProject(props, planSecrets);
+    const role = this.planProject.role;
+    const stateObjects = grantStateAccess(role, props.state, partition);
     if (planSecrets.length > 0)
       grant(role, { sid: 'ReadPlanSecrets', actions: SECRET_READ_ACTIONS, resources: planSecrets });
     const readOnlyAccess = new IamRolePolicyAttachment(this, 'read-only-access', {
@@ -247,7 +248,7 @@ export class InfrastructurePipeline extends Construct {
   }
 
   /** The project: the repository's pull requests into the branch, through the connection, with its own buildspec. */
-  private createPlanProject(props: InfrastructurePipelineProps): BuildProject {
+  private createPlanProject(props: InfrastructurePipelineProps, planSecrets: readonly string[]): BuildProject {
     const name = props.name ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.name;
     const branch = props.branch ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.branch;
     const encryptionKey =
@@ -268,6 +269,14 @@ export class InfrastructurePipeline extends Construct {
       buildsImages: false,
       buildspec: pullRequestBuildspec(props.terraform, props.command ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.command),
       secretEnvironmentVariables: [{ name: 'GITHUB_TOKEN', secretArn: props.commentTokenSecretArn }],
+      // The state and secrets the role may read: the pull-request step checks each stack's backend against them, and
+      // the guardrails hold the role to them.
+      environmentVariables: [
+        { name: PLAN_BUILD_VARIABLES.stateBucket, value: props.state.bucket },
+        { name: PLAN_BUILD_VARIABLES.stateKeyPrefix, value: props.state.keyPrefix },
+        { name: PLAN_BUILD_VARIABLES.stateKmsKey, value: props.state.kmsKeyArn },
+        ...(planSecrets.length === 0 ? [] : [{ name: PLAN_BUILD_VARIABLES.planSecrets, value: planSecrets.join(',') }]),
+      ],
       gitHubSource: {
         repositoryUrl: `https://github.com/${props.owner}/${props.repositoryName}.git`,
         auth: { type: 'CODECONNECTIONS', connectionArn: props.connectionArn },
@@ -330,24 +339,28 @@ function dataReadDenials(readableSecrets: readonly string[], stateObjects: strin
 }
 
 /**
- * The guardrails hold a service role to what its service needs, and a pull-request build to what proves it cannot
- * publish. A plan role needs more than CodeBuild does, since `terraform plan` reads every resource the stacks manage;
- * AWS's `ReadOnlyAccess` is that, kept current by AWS as services add read actions (a policy listing every read
- * action of the stacks' services exceeds the 10,240 characters of a role's inline policies). What it could read beyond
- * the plan's needs is denied by the role's own policy, which the guardrails can read.
+ * The guardrails cannot read AWS's `ReadOnlyAccess`, which a plan role needs to refresh every resource the planned
+ * stacks manage (a policy listing every read action of their services exceeds the 10,240 characters of a role's
+ * inline policies), so they cannot prove it least privilege. Those findings alone are suppressed, by their text: the
+ * rules still report anything else on the role, and its own statements are held to the state and secrets its
+ * variables name.
  */
 function suppressPlanRoleFindings(project: BuildProject, readOnlyAccess: IamRolePolicyAttachment): void {
   const reason =
-    "ReadOnlyAccess is the plan role's read of every resource the planned stacks manage, with the state's bucket, " +
-    'lock and key, and the secrets those stacks read at plan (planReadableSecrets): terraform plan refreshes them ' +
-    "all. Other secret values, parameter values and objects outside the state are denied by the role's " +
-    'deny-data-reads policy, and nothing it allows writes except the state lock.';
-  Suppressions.add(project.role.resources.role, { ruleId: 'CIP_IAM_13', reason });
+    "ReadOnlyAccess is the plan role's read of every resource the planned stacks manage, which terraform plan " +
+    'refreshes; what it could read beyond the plan (secret values, parameter values, objects outside the state) is ' +
+    "denied by the role's deny-data-reads policy, and it writes nothing.";
+  Suppressions.add(project.role.resources.role, {
+    ruleId: 'CIP_IAM_13',
+    reason,
+    finding: 'iam::aws:policy/ReadOnlyAccess cannot be read before apply',
+  });
   Suppressions.add(readOnlyAccess, { ruleId: 'CIP_IAM_8', reason });
   Suppressions.add(project.resources.project, {
     ruleId: 'CIP_PR_1',
     reason:
       'The plan role is ReadOnlyAccess (List, Get and Describe actions) with its data reads denied, plus the ' +
       'state lock: it holds no registry credential, no push permission and no apply permission.',
+    finding: 'iam::aws:policy/ReadOnlyAccess, which cannot be read',
   });
 }

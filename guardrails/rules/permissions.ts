@@ -30,9 +30,12 @@ import {
   SECRET_DECRYPT_ACTIONS,
   SECRET_READ_ACTIONS,
   START_BUILD_ACTIONS,
+  STATE_LOCK_ACTIONS,
+  STATE_READ_ACTIONS,
   USE_CONNECTION_ACTIONS,
 } from '../../shared/iam-actions';
 import { pipelineArtifactPrefix } from '../../shared/artifact-store';
+import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
 import { ownAccountSources } from '../core/arn';
 import { NormalizedStatement, policiesAt } from '../core/policy-document';
 import { actionMatches, resourceMatches } from '../iam/matching';
@@ -219,8 +222,44 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
     ...reportGroupNeeds(body.name, stack),
     ...sourceAuthNeeds(block(body.source)),
     ...imagePushNeeds(variables, stack),
+    ...terraformPlanNeeds(variables, stack),
   ];
   return { role, service: 'codebuild.amazonaws.com', needs };
+}
+
+/**
+ * What a build that plans Terraform needs, as its plain variables name it ({@link PLAN_BUILD_VARIABLES}): the S3
+ * backend's (Terraform, "Backend Type: s3": list the bucket, read the state, take and release the lock file
+ * `<key>.tflock`, use the state's key), and the secrets its plans read.
+ */
+function terraformPlanNeeds(variables: Record<string, any>[], stack: SynthesizedStack): PermissionNeed[] {
+  const plain = new Map(
+    variables
+      .filter((variable) => variable.type !== 'SECRETS_MANAGER')
+      .map((variable) => [String(variable.name), String(variable.value)] as const),
+  );
+  const bucket = plain.get(PLAN_BUILD_VARIABLES.stateBucket);
+  const prefix = plain.get(PLAN_BUILD_VARIABLES.stateKeyPrefix);
+  const key = plain.get(PLAN_BUILD_VARIABLES.stateKmsKey);
+  const secrets = (plain.get(PLAN_BUILD_VARIABLES.planSecrets) ?? '').split(',').filter(Boolean);
+  const needs: PermissionNeed[] = secrets.map((secret) => ({
+    actions: SECRET_READ_ACTIONS,
+    resource: secret,
+    purpose: 'read a secret a planned stack reads',
+  }));
+  if (key !== undefined)
+    needs.push({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: key, purpose: "use the state's key" });
+  if (bucket === undefined || prefix === undefined) return needs;
+  const spellings = (path: string) => {
+    const [resource, ...sameResourceAs] = partitionsOf(stack).map((partition) => `arn:${partition}:s3:::${path}`);
+    return { resource, sameResourceAs };
+  };
+  return [
+    ...needs,
+    { actions: BUCKET_LIST_ACTIONS, ...spellings(bucket), purpose: "list the state's keys" },
+    { actions: STATE_READ_ACTIONS, ...spellings(`${bucket}/${prefix}/*`), purpose: 'read the state' },
+    { actions: STATE_LOCK_ACTIONS, ...spellings(`${bucket}/${prefix}/*.tflock`), purpose: 'lock the state' },
+  ];
 }
 
 /** Writing to the project's log group, unless its CloudWatch logs are off. */

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
 import { parsePlan, Plan } from '../plan-summary';
 import { run } from './processes';
 import { SynthesizedStackInfo } from './synth-output';
@@ -31,6 +32,23 @@ export function unplannable(stack: SynthesizedStackInfo): string | undefined {
   return undefined;
 }
 
+/**
+ * Why the build's role cannot read a stack's state, or undefined when it can or the build does not say: a build that
+ * names the state its role may read ({@link PLAN_BUILD_VARIABLES}) refuses a stack whose S3 state is elsewhere, with
+ * what to change, instead of Terraform's AccessDenied.
+ */
+export function stateOutOfReach(stack: SynthesizedStackInfo, env: NodeJS.ProcessEnv): string | undefined {
+  const bucket = env[PLAN_BUILD_VARIABLES.stateBucket];
+  const prefix = env[PLAN_BUILD_VARIABLES.stateKeyPrefix];
+  if (bucket === undefined || prefix === undefined || stack.s3State === undefined) return undefined;
+  const { bucket: stateBucket, key } = stack.s3State;
+  if (stateBucket === bucket && key.startsWith(`${prefix}/`)) return undefined;
+  return (
+    `its state, s3://${stateBucket}/${key}, is outside what this build's role may read and lock ` +
+    `(s3://${bucket}/${prefix}/): keep it under that prefix, or give the infrastructure pipeline this bucket and prefix`
+  );
+}
+
 /** Terraform's error, from its first "Error:" (40 lines at most): enough for a comment, never the whole log. */
 export function errorOf(output: string): string {
   // Without colour, or the box Terraform draws left of each diagnostic.
@@ -53,6 +71,8 @@ export async function planStack(
 ): Promise<StackOutcome> {
   const reason = unplannable(stack);
   if (reason !== undefined) return { stack: stack.id, kind: 'skipped', reason };
+  const outOfReach = stateOutOfReach(stack, env);
+  if (outOfReach !== undefined) return { stack: stack.id, kind: 'failed', error: outOfReach };
   mkdirSync(plansDir, { recursive: true });
   const files = planFiles(plansDir, stack.id);
   const steps: (readonly string[])[] = [

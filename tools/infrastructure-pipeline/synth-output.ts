@@ -22,6 +22,8 @@ export interface SynthesizedStackInfo {
   readonly dependencies: readonly string[];
   /** The backend the stack keeps its state with (`s3`, `local`, ...); undefined when it declares none (local). */
   readonly backend?: string;
+  /** Where an S3 backend keeps the state: its bucket and key, as the JSON writes them. */
+  readonly s3State?: { readonly bucket: string; readonly key: string };
   /**
    * A digest of what Terraform reads: the JSON without the `//` comment properties of its block bodies, keys sorted.
    * Two stacks with the same digest plan the same.
@@ -135,6 +137,10 @@ export function readSynthOutput(directory: string): SynthOutput {
       file: join(directory, entry.synthesizedStackPath),
       dependencies: [...dependencies].sort(),
       backend: backends[0],
+      s3State:
+        typeof stateBucket === 'string' && typeof json.terraform.backend.s3.key === 'string'
+          ? { bucket: stateBucket, key: json.terraform.backend.s3.key }
+          : undefined,
       digest: terraformDigest(json),
     };
   });

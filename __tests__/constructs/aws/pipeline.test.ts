@@ -2,7 +2,10 @@ import { TerraformStack, Testing } from 'cdktf';
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { Construct } from 'constructs';
 import { EncryptionKey } from '../../../constructs/aws/encryption-key';
-import { Pipeline } from '../../../constructs/aws/pipeline';
+import { EntryCondition, Pipeline, VariableCheckRule } from '../../../constructs/aws/pipeline';
+import { ManualApprovalAction } from '../../../constructs/aws/manual-approval-action';
+import { BuildProject } from '../../../constructs/aws/build-project';
+import { CodeBuildAction } from '../../../constructs/aws/codebuild-action';
 import {
   ActionBinding,
   ActionConfig,
@@ -339,6 +342,94 @@ describe('Pipeline.addStage', () => {
     ).toThrow(
       `invalid prop "pipelineName" = "${name}": gives the IAM role name "${name}-codepipeline", which must be 1-64 ` +
         `letters`,
+    );
+  });
+});
+
+describe('stage entry conditions', () => {
+  /** A V2 pipeline whose Approve stage is entered only when the Plan build exports NEEDS_APPROVAL=true. */
+  const conditional = (entryCondition: EntryCondition, pipelineType?: PipelineType) =>
+    synth((scope) => {
+      const pipeline = newPipeline(scope, pipelineType);
+      pipeline.addStage({ stageName: 'Source', actions: [new FakeAction('Fetch')] });
+      pipeline.addStage({
+        stageName: 'Approve',
+        actions: [new ManualApprovalAction({ actionName: 'Review' })],
+        entryCondition,
+      });
+    }).at('pipeline/pipeline');
+  const NEEDS_APPROVAL: VariableCheckRule = {
+    ruleName: 'NeedsApproval',
+    variable: '#{Plan.NEEDS_APPROVAL}',
+    operator: 'EQ',
+    value: 'true',
+  };
+
+  test('a stage skipped unless a variable says so: a VariableCheck rule of AWS, written before the stage', () => {
+    const pipeline = conditional({ result: 'SKIP', rules: [NEEDS_APPROVAL] });
+    expect(pipeline.stage[1]).toEqual({
+      name: 'Approve',
+      action: [{ name: 'Review', category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }],
+      before_entry: {
+        condition: {
+          result: 'SKIP',
+          rule: [
+            {
+              name: 'NeedsApproval',
+              rule_type_id: { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' },
+              configuration: { Variable: '#{Plan.NEEDS_APPROVAL}', Operator: 'EQ', Value: 'true' },
+            },
+          ],
+        },
+      },
+    });
+    expect(pipeline.stage[0].before_entry).toBeUndefined();
+  });
+
+  test('refused: on a V1 pipeline, with no rules or more than five, a result or operator that does not exist', () => {
+    expect(() => conditional({ result: 'SKIP', rules: [NEEDS_APPROVAL] }, 'V1')).toThrow(
+      'invalid prop "entryCondition" = "SKIP": must be on a V2 pipeline: stage conditions are V2 only',
+    );
+    expect(() => conditional({ result: 'SKIP', rules: [] })).toThrow('"entryCondition.rules" = 0: must hold 1-5 rules');
+    expect(() => conditional({ result: 'SKIP', rules: Array(6).fill(NEEDS_APPROVAL) })).toThrow('= 6: must hold 1-5');
+    expect(() => conditional({ result: 'ROLLBACK' as any, rules: [NEEDS_APPROVAL] })).toThrow(
+      'invalid prop "entryCondition.result" = "ROLLBACK"',
+    );
+    expect(() => conditional({ result: 'FAIL', rules: [{ ...NEEDS_APPROVAL, operator: 'GT' as any }] })).toThrow(
+      'invalid prop "entryCondition.rules[0].operator" = "GT"',
+    );
+    expect(() => conditional({ result: 'FAIL', rules: [{ ...NEEDS_APPROVAL, variable: 'NEEDS_APPROVAL' }] })).toThrow(
+      '"entryCondition.rules[0].variable" = "NEEDS_APPROVAL": must name a pipeline variable: #{<namespace>.<name>}',
+    );
+  });
+
+  test("a build action's namespace is written, and a bad one refused", () => {
+    const withNamespace = (namespace: string) =>
+      synth((scope) => {
+        const key = new EncryptionKey(scope, 'build-key', {
+          alias: 'ci/b',
+          description: 'd',
+          allowCloudWatchLogs: true,
+        });
+        const project = new BuildProject(scope, 'plan', {
+          projectName: 'plan',
+          encryptionKey: key,
+          buildsImages: false,
+        });
+        const pipeline = newPipeline(scope);
+        const source = { name: 'Fetch', category: 'Source', owner: 'AWS', provider: 'S3', version: '1' };
+        pipeline.addStage({
+          stageName: 'Source',
+          actions: [new FakeAction('Fetch', { declaration: { ...source, outputArtifacts: ['source_output'] } })],
+        });
+        pipeline.addStage({
+          stageName: 'Plan',
+          actions: [new CodeBuildAction({ actionName: 'Plan', project, input: 'source_output', namespace })],
+        });
+      }).at('pipeline/pipeline');
+    expect(withNamespace('Plan').stage[1].action[0]).toMatchObject({ name: 'Plan', namespace: 'Plan' });
+    expect(() => withNamespace('Plan variables')).toThrow(
+      'invalid prop "namespace" = "Plan variables": must be 1-100 letters, digits, "@", "-" and "_"',
     );
   });
 });

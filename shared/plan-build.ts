@@ -1,0 +1,16 @@
+/**
+ * The plain environment variables of a CodeBuild project that plans Terraform (the infrastructure pipeline's): the
+ * state its role may read and lock, and the secrets its plans read. The construct sets them, the guardrails derive the
+ * role's needs from them (CIP_IAM_13 holds the role to exactly that), and the pull-request step checks each stack's
+ * backend against them before planning it. A leaf module: the constructs, the guardrails and the tools import it.
+ */
+export const PLAN_BUILD_VARIABLES = {
+  /** The S3 bucket of the stacks' state. */
+  stateBucket: 'TF_STATE_BUCKET',
+  /** The prefix every planned stack's state key is under (no leading or trailing "/"). */
+  stateKeyPrefix: 'TF_STATE_KEY_PREFIX',
+  /** The KMS key (its ARN) the state is encrypted with. */
+  stateKmsKey: 'TF_STATE_KMS_KEY',
+  /** The secrets the plans read, by ARN (a name's ARN ends in "-??????"), separated by commas. */
+  planSecrets: 'TF_PLAN_SECRETS',
+} as const;
