@@ -137,6 +137,7 @@ export {
   INFRASTRUCTURE_PIPELINE_DEFAULTS,
   InfrastructurePipeline,
 } from './constructs/infrastructure-pipeline/infrastructure-pipeline';
+export { PLANNED_STACK_SERVICES } from './constructs/infrastructure-pipeline/planned-services';
 export type {
   InfrastructurePipelineProps,
   InfrastructurePipelineResources,

@@ -85,7 +85,7 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
     config.infrastructurePipeline === undefined
       ? undefined
       : new InfrastructurePipelineStack(app, INFRASTRUCTURE_PIPELINE_STACK_ID, {
-          ...infrastructurePipelineStackProps(config, config.infrastructurePipeline, config.pipelines),
+          ...infrastructurePipelineStackProps(config, config.infrastructurePipeline),
           ...options,
         });
   const pipelines: CiPipelineStack[] = [];

@@ -111,9 +111,14 @@ export function valueProblems(document: unknown, shapeIssues: readonly ShapeIssu
           )
         : [],
     ),
-    ...(wrongType([], ['state', 'pipelines', 'connection'])
+    ...(wrongType([], ['state', 'pipelines', 'connection', 'infrastructurePipeline'])
       ? []
-      : [...stackProblems(config), ...connectionProblems(config), ...fleetProblems(config)]),
+      : [
+          ...stackProblems(config),
+          ...connectionProblems(config),
+          ...fleetProblems(config),
+          ...infrastructurePipelineProblems(config),
+        ]),
   ].filter(fresh);
 }
 
@@ -391,11 +396,7 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
       ? []
       : stackFieldProblems(
           validateInfrastructurePipelineStackProps(
-            infrastructurePipelineStackProps(
-              config as SharedSettings,
-              config.infrastructurePipeline,
-              config.pipelines.filter(isObject),
-            ),
+            infrastructurePipelineStackProps(config as SharedSettings, config.infrastructurePipeline),
           ),
           INFRASTRUCTURE_PIPELINE_STACK_FIELDS,
         )),
@@ -440,6 +441,29 @@ function connectionProblems(config: PipelinesConfig): FieldProblem[] {
   const name = config.connection.name;
   const problem = name === undefined || config.connection.create !== false ? undefined : checkConnectionName(name);
   return problem === undefined ? [] : [{ path: ['connection', 'name'], value: name, message: problem }];
+}
+
+/**
+ * The infrastructure pipeline's pull-request builds read every stack's state, and run the pull request's code: a
+ * webhook-mode pipeline keeps its GitHub token and webhook secret in its state (docs/secrets.md), where any pull
+ * request could read them. Such pipelines must use a connection, which keeps neither.
+ */
+function infrastructurePipelineProblems(config: PipelinesConfig): FieldProblem[] {
+  if (config.infrastructurePipeline === undefined) return [];
+  return config.pipelines.flatMap((pipeline, index): FieldProblem[] =>
+    isObject(pipeline) && pipeline.retired !== true && (pipeline.trigger ?? 'webhook') === 'webhook'
+      ? [
+          {
+            path: ['pipelines', index, 'trigger'],
+            value: pipeline.trigger ?? 'webhook',
+            message:
+              'must be "connection" with an infrastructurePipeline: webhook mode keeps the GitHub token and the ' +
+              "webhook secret in the pipeline's state, which every pull-request plan reads and runs the pull " +
+              "request's code beside",
+          },
+        ]
+      : [],
+  );
 }
 
 /**

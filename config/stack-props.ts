@@ -4,7 +4,6 @@
  * stacks' own rules, so the two cannot drift apart.
  */
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
-import { DEFAULT_OAUTH_TOKEN_SECRET } from '../constructs/github/github-webhook-source';
 import { InfrastructurePipelineStackProps } from '../stacks/infrastructure-pipeline-stack';
 import { CiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { GitHubConnectionStackProps } from '../stacks/github-connection-stack';
@@ -236,25 +235,13 @@ export const CONNECTION_STACK_FIELDS: Readonly<Record<string, string | undefined
 };
 
 /**
- * The secrets a pipeline's stack reads when it is planned: in webhook mode, the OAuth token CodePipeline's source
- * action holds, and the webhook secret when one is named.
- */
-function secretsReadAtPlan(pipeline: ConfiguredPipeline): string[] {
-  if (pipeline.retired === true || (pipeline.trigger ?? 'webhook') !== 'webhook') return [];
-  return [
-    pipeline.github?.oauthTokenSecret ?? DEFAULT_OAUTH_TOKEN_SECRET,
-    ...(pipeline.github?.webhookSecret === undefined ? [] : [pipeline.github.webhookSecret]),
-  ];
-}
-
-/**
  * The infrastructure pipeline's stack props: its state beside the others (its key starts with "_", which no pipeline
- * name can), the prefix every planned stack's key is under, and the secrets the pipelines' plans read.
+ * name can), and the prefix every planned stack's key is under. Its plans read no secret: the configuration refuses
+ * webhook-mode pipelines beside it, whose state holds theirs.
  */
 export function infrastructurePipelineStackProps(
   settings: SharedSettings,
   section: InfrastructurePipelineSettings,
-  pipelines: readonly ConfiguredPipeline[],
 ): InfrastructurePipelineStackProps {
   return {
     region: settings.region,
@@ -269,7 +256,6 @@ export function infrastructurePipelineStackProps(
       terraform: section.terraform,
       statusContext: section.statusContext,
       command: section.command ?? CONFIGURATION_REPOSITORY_COMMAND,
-      planReadableSecrets: [...new Set(pipelines.flatMap(secretsReadAtPlan))],
     },
   };
 }

@@ -91,6 +91,9 @@ export const STATE_READ_ACTIONS = ['s3:GetObject'] as const;
  */
 export const STATE_LOCK_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'] as const;
 
+/** Reading state encrypted under a customer-managed key: S3 decrypts it with the reader's `kms:Decrypt`. */
+export const STATE_KEY_READ_ACTIONS = ['kms:Decrypt'] as const;
+
 /**
  * Every action that returns a secret's value (Secrets Manager API Reference: GetSecretValue, and
  * BatchGetSecretValue, which also needs GetSecretValue on each secret), for a policy that denies them.

@@ -11,6 +11,8 @@ export const PLAN_BUILD_VARIABLES = {
   stateKeyPrefix: 'TF_STATE_KEY_PREFIX',
   /** The KMS key (its ARN) the state is encrypted with. */
   stateKmsKey: 'TF_STATE_KMS_KEY',
+  /** `true` when the build takes the state lock (a plan that is applied); a pull request's preview takes none. */
+  stateLock: 'TF_STATE_LOCK',
   /** The secrets the plans read, by ARN (a name's ARN ends in "-??????"), separated by commas. */
   planSecrets: 'TF_PLAN_SECRETS',
 } as const;

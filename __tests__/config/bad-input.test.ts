@@ -441,6 +441,12 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'infrastructurePipeline.terraform.version: got "latest"; must be a Terraform release such as "1.11.4"',
   ],
   [
+    "a webhook-mode pipeline beside an infrastructure pipeline, whose plans would read the pipeline's secrets",
+    document((d: any) => (d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE)),
+    'pipelines[0].trigger: got "webhook"; must be "connection" with an infrastructurePipeline: webhook mode keeps ' +
+      "the GitHub token and the webhook secret in the pipeline's state",
+  ],
+  [
     'an infrastructure pipeline whose comment token is named, not an ARN',
     document((d: any) => {
       d.infrastructurePipeline = { ...INFRASTRUCTURE_PIPELINE, commentTokenSecretArn: 'github-comments' };

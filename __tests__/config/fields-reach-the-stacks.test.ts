@@ -35,7 +35,11 @@ const INFRASTRUCTURE_PIPELINE = {
   commentTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/comments-AbCdEf',
   terraform: { version: '1.11.4', sha256: '0'.repeat(64) },
 };
-const withInfrastructurePipeline = (d: Document) => (d.infrastructurePipeline = { ...INFRASTRUCTURE_PIPELINE });
+// Beside an infrastructure pipeline, pipelines use a connection (webhook mode keeps secrets in the state it reads).
+const withInfrastructurePipeline = (d: Document, p: Pipeline) => {
+  d.infrastructurePipeline = { ...INFRASTRUCTURE_PIPELINE };
+  p.trigger = 'connection';
+};
 /** A field of the infrastructure pipeline section, set to `value` in a document that has the section. */
 const infrastructure = (field: string, value: unknown): FieldCase => ({
   context: withInfrastructurePipeline,

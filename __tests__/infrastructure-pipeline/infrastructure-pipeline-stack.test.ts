@@ -55,6 +55,8 @@ describe('InfrastructurePipelineStack', () => {
       auth: { type: 'CODECONNECTIONS', resource: CONNECTION },
       report_build_status: true,
       build_status_config: { context: 'infrastructure/plan' },
+      // The whole history: the step compares the change with its base branch.
+      git_clone_depth: 0,
     });
     // The commands are the project's, not the repository's: a pull request cannot change them.
     expect(project.source.buildspec).toContain('pull-request --no-commit-status');
@@ -107,11 +109,11 @@ describe('InfrastructurePipelineStack', () => {
     expect(bySid.ReadState.resources).toEqual([
       expect.stringMatching(/:s3:::example-org-terraform-state\/ci-pipelines\/\*$/),
     ]);
-    expect(bySid.LockState).toMatchObject({
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: [expect.stringMatching(/ci-pipelines\/\*\.tflock$/)],
-    });
-    expect(bySid.UseStateKey.resources).toEqual(['${data.aws_kms_alias.state-key.target_key_arn}']);
+    // A pull request's plan takes no lock: the role writes nothing, and only decrypts the state.
+    expect(bySid.LockState).toBeUndefined();
+    expect(bySid.DecryptState).toMatchObject({ actions: ['kms:Decrypt'] });
+    expect(statements.flatMap((statement: any) => statement.actions)).not.toContain('s3:PutObject');
+    expect(bySid.DecryptState.resources).toEqual(['${data.aws_kms_alias.state-key.target_key_arn}']);
     // The one secret value it reads is the comment token, which CodeBuild puts in the build's environment.
     const secretReads = statements.filter((statement: any) =>
       statement.actions.includes('secretsmanager:GetSecretValue'),
@@ -121,12 +123,18 @@ describe('InfrastructurePipelineStack', () => {
       Object.values<any>(json.resource.aws_iam_role_policy).find((policy) => policy.name === 'deny-data-reads').policy,
     );
     expect(deny.Statement.map((statement: any) => [statement.Sid, statement.Effect])).toEqual([
+      ['DenyOtherServices', 'Deny'],
+      ['DenyDataActions', 'Deny'],
       ['DenyOtherSecretValues', 'Deny'],
       ['DenyParameterValues', 'Deny'],
       ['DenyOtherObjects', 'Deny'],
     ]);
-    expect(deny.Statement[0].NotResource).toEqual([COMMENT_TOKEN]);
-    expect(deny.Statement[2].NotResource).toEqual([expect.stringMatching(/ci-pipelines\/\*$/)]);
+    // Only the services the planned stacks manage are readable: Lambda, DynamoDB, EC2 … are denied whole.
+    expect(deny.Statement[0].NotAction).toEqual(expect.arrayContaining(['codebuild:*', 's3:*', 'kms:*', 'iam:*']));
+    expect(deny.Statement[0].NotAction).not.toContain('lambda:*');
+    expect(deny.Statement[1].Action).toEqual(expect.arrayContaining(['logs:GetLogEvents', 'ecr:BatchGetImage']));
+    expect(deny.Statement[2].NotResource).toEqual([COMMENT_TOKEN]);
+    expect(deny.Statement[4].NotResource).toEqual([expect.stringMatching(/ci-pipelines\/\*$/)]);
     // The project waits for every policy of the role, the denials included; the webhook, which starts builds, refers
     // to the project and so waits too.
     const policies = Object.keys(json.resource.aws_iam_role_policy).map((name) => `aws_iam_role_policy.${name}`);

@@ -22,8 +22,8 @@ describe("a stack's state against what the plan build's role may read", () => {
   test('another bucket, or a key outside the prefix (its prefix as a mere start of a name), is out of reach', () => {
     expect(stateOutOfReach(stack('other-state', 'ci-pipelines/eu-west-1/app/terraform.tfstate'), build)).toBe(
       "its state, s3://other-state/ci-pipelines/eu-west-1/app/terraform.tfstate, is outside what this build's role " +
-        'may read and lock (s3://org-state/ci-pipelines/): keep it under that prefix, or give the infrastructure ' +
-        'pipeline this bucket and prefix',
+        'may read (s3://org-state/ci-pipelines/): keep it under that prefix, or give the infrastructure pipeline ' +
+        'this bucket and prefix',
     );
     expect(stateOutOfReach(stack('org-state', 'ci-pipelines-old/app/terraform.tfstate'), build)).toContain(
       'is outside what',

@@ -164,6 +164,13 @@ export interface BuildProjectProps extends BuildSettings {
    * @default - the repository's `<appPath>/buildspec.yml`
    */
   readonly buildspec?: string;
+  /**
+   * Clone the repository's whole history (`git_clone_depth` 0) instead of its last commit: for a build that compares
+   * the change with its base branch. The API Reference ("ProjectSource") gives only the minimum, 0; aws-cdk-lib's
+   * `cloneDepth` documents that 0 downloads the full history. Applies with `gitHubSource` only.
+   * @default false
+   */
+  readonly fullClone?: boolean;
 }
 
 /**
@@ -548,7 +555,7 @@ export class BuildProject extends Construct implements IBuildProject {
               type: 'GITHUB',
               location: github.repositoryUrl,
               buildspec,
-              gitCloneDepth: 1,
+              gitCloneDepth: props.fullClone === true ? 0 : 1,
               reportBuildStatus: true,
               buildStatusConfig: { context: github.statusContext },
               auth: {

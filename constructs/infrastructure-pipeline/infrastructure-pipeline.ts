@@ -4,12 +4,11 @@ import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   BUCKET_LIST_ACTIONS,
-  KEY_ENCRYPT_DECRYPT_ACTIONS,
   OBJECT_VALUE_ACTIONS,
   PARAMETER_VALUE_ACTIONS,
   SECRET_READ_ACTIONS,
   SECRET_VALUE_ACTIONS,
-  STATE_LOCK_ACTIONS,
+  STATE_KEY_READ_ACTIONS,
   STATE_READ_ACTIONS,
 } from '../../shared/iam-actions';
 import { BuildProject } from '../aws/build-project';
@@ -26,6 +25,7 @@ import { AwsContext } from '../private/aws-context';
 import { checkStatusCheckContext, isTerraformExpression, literalPattern, matches } from '../private/checks';
 import { grant } from '../private/policy-statements';
 import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
+import { DATA_ACTIONS_OF_PLANNED_SERVICES, PLANNED_STACK_SERVICES } from './planned-services';
 import { Suppressions } from '../../shared/suppressions';
 import { checkOptionalList, checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
 
@@ -40,7 +40,7 @@ export interface TerraformRelease {
   readonly sha256: string;
 }
 
-/** Where the stacks keep their Terraform state, which a plan reads and locks. */
+/** Where the stacks keep their Terraform state, which a plan reads. */
 export interface InfrastructureState {
   /** The S3 bucket of the stacks' state. */
   readonly bucket: string;
@@ -84,6 +84,12 @@ export interface InfrastructurePipelineProps {
    * @default - none
    */
   readonly planReadableSecrets?: readonly string[];
+  /**
+   * The AWS services (IAM prefixes) the planned stacks manage, which the plan role may read; every other service is
+   * denied, whatever `ReadOnlyAccess` grants.
+   * @default - the services of this project's stacks ({@link PLANNED_STACK_SERVICES})
+   */
+  readonly planReadServices?: readonly string[];
   /**
    * The prefix of the resources' names: the plan project is `<name>-plan`, its role `<name>-plan-codebuild`.
    * @default "infrastructure-pipeline"
@@ -150,6 +156,11 @@ export function validateInfrastructurePipelineProps(props: InfrastructurePipelin
     ...checkProp('terraform.version', props.terraform?.version, checkTerraformVersion),
     ...checkProp('terraform.sha256', props.terraform?.sha256, checkSha256),
     ...checkOptionalList('planReadableSecrets', props.planReadableSecrets, checkSecretId),
+    ...checkOptionalList(
+      'planReadServices',
+      props.planReadServices,
+      matches(/^[a-z0-9-]{2,64}$/, 'must be an IAM service prefix, such as "codebuild" or "s3"'),
+    ),
     ...checkOptionalProp('name', props.name, checkPrefix),
     ...checkOptionalProp('statusContext', props.statusContext, checkStatusCheckContext),
     ...checkOptionalProp('command', props.command, (value) =>
@@ -202,7 +213,8 @@ export interface InfrastructurePipelineResources {
  * on the pull request, and reports its verdict as a commit status the branch protection can require
  * (docs/infrastructure-pipeline.md).
  *
- * The plan role reads AWS (`ReadOnlyAccess`), the state and its lock; it is denied every secret value but the
+ * The plan role reads the planned services (`ReadOnlyAccess`, every other service denied) and the state, and writes
+ * nothing (a pull request's plan takes no lock); it is denied every secret value but the
  * comment token and `planReadableSecrets`, every SSM parameter value, and every S3 object outside the state.
  */
 export class InfrastructurePipeline extends Construct {
@@ -225,7 +237,7 @@ export class InfrastructurePipeline extends Construct {
     );
     this.planProject = this.createPlanProject(props, planSecrets);
     const role = this.planProject.role;
-    const stateObjects = grantStateAccess(role, props.state, partition);
+    const stateObjects = grantStateRead(role, props.state, partition);
     if (planSecrets.length > 0)
       grant(role, { sid: 'ReadPlanSecrets', actions: SECRET_READ_ACTIONS, resources: planSecrets });
     const readOnlyAccess = new IamRolePolicyAttachment(this, 'read-only-access', {
@@ -237,7 +249,13 @@ export class InfrastructurePipeline extends Construct {
     const denyDataReads = new IamRolePolicy(this, 'deny-data-reads', {
       name: 'deny-data-reads',
       role: role.roleName,
-      policy: JSON.stringify(dataReadDenials([props.commentTokenSecretArn, ...planSecrets], stateObjects)),
+      policy: JSON.stringify(
+        dataReadDenials({
+          readableSecrets: [props.commentTokenSecretArn, ...planSecrets],
+          stateObjects,
+          services: props.planReadServices ?? PLANNED_STACK_SERVICES,
+        }),
+      ),
     });
     // The project, and the webhook that starts its builds, wait for every policy of the role, the denials included.
     const { project, webhook } = this.planProject.resources;
@@ -267,6 +285,8 @@ export class InfrastructurePipeline extends Construct {
       description: `Plans pull requests into ${branch}, comments the plan, reports "${this.statusContext}"`,
       encryptionKey,
       buildsImages: false,
+      // The step compares the change with its base branch: the whole history, so the base is there to compare with.
+      fullClone: true,
       buildspec: pullRequestBuildspec(props.terraform, props.command ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.command),
       secretEnvironmentVariables: [{ name: 'GITHUB_TOKEN', secretArn: props.commentTokenSecretArn }],
       // The state and secrets the role may read: the pull-request step checks each stack's backend against them, and
@@ -304,11 +324,10 @@ export class InfrastructurePipeline extends Construct {
 }
 
 /**
- * What `terraform plan` needs of the S3 backend (Terraform, "Backend Type: s3"): list the bucket under the prefix,
- * read the state, take and release the lock file, and use the state's key. Returns the ARN pattern of the state
- * objects.
+ * What a plan that takes no lock needs of the S3 backend (Terraform, "Backend Type: s3"): list the bucket under the
+ * prefix, read the state, and decrypt it with the state's key. Returns the ARN pattern of the state objects.
  */
-function grantStateAccess(role: IGrantable, state: InfrastructureState, partition: string): string {
+function grantStateRead(role: IGrantable, state: InfrastructureState, partition: string): string {
   const bucketArn = `arn:${partition}:s3:::${state.bucket}`;
   const stateObjects = `${bucketArn}/${state.keyPrefix}/*`;
   grant(
@@ -320,20 +339,38 @@ function grantStateAccess(role: IGrantable, state: InfrastructureState, partitio
       conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${state.keyPrefix}/*`] }],
     },
     { sid: 'ReadState', actions: STATE_READ_ACTIONS, resources: [stateObjects] },
-    { sid: 'LockState', actions: STATE_LOCK_ACTIONS, resources: [`${stateObjects}.tflock`] },
-    { sid: 'UseStateKey', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [state.kmsKeyArn] },
+    { sid: 'DecryptState', actions: STATE_KEY_READ_ACTIONS, resources: [state.kmsKeyArn] },
   );
   return stateObjects;
 }
 
-/** The plan role's denials: every secret value but `readableSecrets`, every parameter value, every other object. */
-function dataReadDenials(readableSecrets: readonly string[], stateObjects: string) {
+/**
+ * The plan role's denials: every service but those the planned stacks manage, the data actions of those, every secret
+ * value but `readableSecrets`, every parameter value, and every object outside the state.
+ */
+function dataReadDenials(denied: {
+  readonly readableSecrets: readonly string[];
+  readonly stateObjects: string;
+  readonly services: readonly string[];
+}) {
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'DenyOtherSecretValues', Effect: 'Deny', Action: SECRET_VALUE_ACTIONS, NotResource: readableSecrets },
+      {
+        Sid: 'DenyOtherServices',
+        Effect: 'Deny',
+        NotAction: denied.services.map((service) => `${service}:*`),
+        Resource: '*',
+      },
+      { Sid: 'DenyDataActions', Effect: 'Deny', Action: DATA_ACTIONS_OF_PLANNED_SERVICES, Resource: '*' },
+      {
+        Sid: 'DenyOtherSecretValues',
+        Effect: 'Deny',
+        Action: SECRET_VALUE_ACTIONS,
+        NotResource: denied.readableSecrets,
+      },
       { Sid: 'DenyParameterValues', Effect: 'Deny', Action: PARAMETER_VALUE_ACTIONS, Resource: '*' },
-      { Sid: 'DenyOtherObjects', Effect: 'Deny', Action: OBJECT_VALUE_ACTIONS, NotResource: [stateObjects] },
+      { Sid: 'DenyOtherObjects', Effect: 'Deny', Action: OBJECT_VALUE_ACTIONS, NotResource: [denied.stateObjects] },
     ],
   };
 }
@@ -359,8 +396,9 @@ function suppressPlanRoleFindings(project: BuildProject, readOnlyAccess: IamRole
   Suppressions.add(project.resources.project, {
     ruleId: 'CIP_PR_1',
     reason:
-      'The plan role is ReadOnlyAccess (List, Get and Describe actions) with its data reads denied, plus the ' +
-      'state lock: it holds no registry credential, no push permission and no apply permission.',
+      'The plan role is ReadOnlyAccess (List, Get and Describe actions) of the planned services only, with their ' +
+      'data reads denied, and the state: it writes nothing, and holds no registry credential and no push or apply ' +
+      'permission.',
     finding: 'iam::aws:policy/ReadOnlyAccess, which cannot be read',
   });
 }

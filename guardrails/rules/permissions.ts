@@ -30,6 +30,7 @@ import {
   SECRET_DECRYPT_ACTIONS,
   SECRET_READ_ACTIONS,
   START_BUILD_ACTIONS,
+  STATE_KEY_READ_ACTIONS,
   STATE_LOCK_ACTIONS,
   STATE_READ_ACTIONS,
   USE_CONNECTION_ACTIONS,
@@ -229,8 +230,8 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
 
 /**
  * What a build that plans Terraform needs, as its plain variables name it ({@link PLAN_BUILD_VARIABLES}): the S3
- * backend's (Terraform, "Backend Type: s3": list the bucket, read the state, take and release the lock file
- * `<key>.tflock`, use the state's key), and the secrets its plans read.
+ * backend's (Terraform, "Backend Type: s3": list the bucket, read the state and decrypt it, and, when it locks, take
+ * and release the lock file `<key>.tflock` under the state's key), and the secrets its plans read.
  */
 function terraformPlanNeeds(variables: Record<string, any>[], stack: SynthesizedStack): PermissionNeed[] {
   const plain = new Map(
@@ -247,8 +248,13 @@ function terraformPlanNeeds(variables: Record<string, any>[], stack: Synthesized
     resource: secret,
     purpose: 'read a secret a planned stack reads',
   }));
+  const locks = plain.get(PLAN_BUILD_VARIABLES.stateLock) === 'true';
   if (key !== undefined)
-    needs.push({ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: key, purpose: "use the state's key" });
+    needs.push({
+      actions: locks ? KEY_ENCRYPT_DECRYPT_ACTIONS : STATE_KEY_READ_ACTIONS,
+      resource: key,
+      purpose: locks ? "encrypt the lock and decrypt the state with the state's key" : 'decrypt the state',
+    });
   if (bucket === undefined || prefix === undefined) return needs;
   const spellings = (path: string) => {
     const [resource, ...sameResourceAs] = partitionsOf(stack).map((partition) => `arn:${partition}:s3:::${path}`);
@@ -258,7 +264,9 @@ function terraformPlanNeeds(variables: Record<string, any>[], stack: Synthesized
     ...needs,
     { actions: BUCKET_LIST_ACTIONS, ...spellings(bucket), purpose: "list the state's keys" },
     { actions: STATE_READ_ACTIONS, ...spellings(`${bucket}/${prefix}/*`), purpose: 'read the state' },
-    { actions: STATE_LOCK_ACTIONS, ...spellings(`${bucket}/${prefix}/*.tflock`), purpose: 'lock the state' },
+    ...(locks
+      ? [{ actions: STATE_LOCK_ACTIONS, ...spellings(`${bucket}/${prefix}/*.tflock`), purpose: 'lock the state' }]
+      : []),
   ];
 }
 

@@ -26,6 +26,12 @@ export interface ChangeSetOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Progress for the build log. @default - none */
   readonly log?: (line: string) => void;
+  /**
+   * Take each stack's state lock while planning it. A pull request's plan is a preview and takes none, so its role
+   * writes nothing (`terraform plan -lock=false`); the merge path's plans, which are applied, do.
+   * @default true
+   */
+  readonly lockState?: boolean;
 }
 
 /** The change, planned. */
@@ -117,7 +123,9 @@ async function planInOrder(head: SynthOutput, order: StackLevels, plansDir: stri
   for (const level of order)
     for (const id of level) {
       options.log?.(`Planning ${id}`);
-      outcomes.push(await planStack(head.stacks.get(id)!, plansDir, options.env ?? process.env));
+      outcomes.push(
+        await planStack(head.stacks.get(id)!, plansDir, options.env ?? process.env, options.lockState ?? true),
+      );
     }
   return outcomes;
 }

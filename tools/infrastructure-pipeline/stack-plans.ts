@@ -44,7 +44,7 @@ export function stateOutOfReach(stack: SynthesizedStackInfo, env: NodeJS.Process
   const { bucket: stateBucket, key } = stack.s3State;
   if (stateBucket === bucket && key.startsWith(`${prefix}/`)) return undefined;
   return (
-    `its state, s3://${stateBucket}/${key}, is outside what this build's role may read and lock ` +
+    `its state, s3://${stateBucket}/${key}, is outside what this build's role may read ` +
     `(s3://${bucket}/${prefix}/): keep it under that prefix, or give the infrastructure pipeline this bucket and prefix`
   );
 }
@@ -68,6 +68,7 @@ export async function planStack(
   stack: SynthesizedStackInfo,
   plansDir: string,
   env: NodeJS.ProcessEnv = process.env,
+  lockState = true,
 ): Promise<StackOutcome> {
   const reason = unplannable(stack);
   if (reason !== undefined) return { stack: stack.id, kind: 'skipped', reason };
@@ -77,7 +78,7 @@ export async function planStack(
   const files = planFiles(plansDir, stack.id);
   const steps: (readonly string[])[] = [
     ['init', '-input=false', '-no-color'],
-    ['plan', '-input=false', '-no-color', `-out=${files.binary}`],
+    ['plan', '-input=false', '-no-color', ...(lockState ? [] : ['-lock=false']), `-out=${files.binary}`],
   ];
   for (const args of steps) {
     const result = await run('terraform', args, stack.workingDirectory, env);
