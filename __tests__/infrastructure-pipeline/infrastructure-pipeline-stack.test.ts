@@ -5,28 +5,9 @@ import {
 } from '../../stacks/infrastructure-pipeline-stack';
 import { testApp } from '../helpers';
 import { Suppressions } from '../../shared/suppressions';
+import { COMMENT_TOKEN, CONNECTION, INFRASTRUCTURE_STACK_PROPS, TERRAFORM } from './stack-props';
 
-const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
-const COMMENT_TOKEN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/github-comments-AbCdEf';
-const TERRAFORM = { version: '1.11.4', sha256: 'a'.repeat(64) };
-
-const PROPS: InfrastructurePipelineStackProps = {
-  region: 'eu-west-1',
-  state: {
-    bucket: 'example-org-terraform-state',
-    region: 'eu-west-1',
-    key: 'ci-pipelines/eu-west-1/infrastructure-pipeline/terraform.tfstate',
-    kmsKeyId: 'alias/terraform-state/example-org-terraform-state',
-  },
-  stateKeyPrefix: 'ci-pipelines',
-  pipeline: {
-    owner: 'example-org',
-    repositoryName: 'platform-pipelines',
-    connectionArn: CONNECTION,
-    commentTokenSecretArn: COMMENT_TOKEN,
-    terraform: TERRAFORM,
-  },
-};
+const PROPS = INFRASTRUCTURE_STACK_PROPS;
 
 function synth(props: Partial<InfrastructurePipelineStackProps> = {}) {
   const app: App = testApp();
