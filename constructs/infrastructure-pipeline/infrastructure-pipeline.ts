@@ -213,8 +213,8 @@ export interface InfrastructurePipelineResources {
  * on the pull request, and reports its verdict as a commit status the branch protection can require
  * (docs/infrastructure-pipeline.md).
  *
- * The plan role reads the planned services (`ReadOnlyAccess`, every other service denied) and the state, and writes
- * nothing (a pull request's plan takes no lock); it is denied every secret value but the
+ * The plan role reads the planned services (`ReadOnlyAccess`, every other service denied) and the state, and changes
+ * nothing (a pull request's plan is a preview: no lock, no refresh); it is denied every secret value but the
  * comment token and `planReadableSecrets`, every SSM parameter value, and every S3 object outside the state.
  */
 export class InfrastructurePipeline extends Construct {
@@ -384,9 +384,10 @@ function dataReadDenials(denied: {
  */
 function suppressPlanRoleFindings(project: BuildProject, readOnlyAccess: IamRolePolicyAttachment): void {
   const reason =
-    "ReadOnlyAccess is the plan role's read of every resource the planned stacks manage, which terraform plan " +
-    'refreshes; what it could read beyond the plan (secret values, parameter values, objects outside the state) is ' +
-    "denied by the role's deny-data-reads policy, and it writes nothing.";
+    "ReadOnlyAccess is the plan role's read of what the planned stacks look up (their data sources; the merge " +
+    "path's plans refresh every resource); what it could read beyond (secret values, parameter values, objects " +
+    'outside the state) is ' +
+    "denied by the role's deny-data-reads policy, and it changes no resource, state or lock.";
   Suppressions.add(project.role.resources.role, {
     ruleId: 'CIP_IAM_13',
     reason,
@@ -397,7 +398,7 @@ function suppressPlanRoleFindings(project: BuildProject, readOnlyAccess: IamRole
     ruleId: 'CIP_PR_1',
     reason:
       'The plan role is ReadOnlyAccess (List, Get and Describe actions) of the planned services only, with their ' +
-      'data reads denied, and the state: it writes nothing, and holds no registry credential and no push or apply ' +
+      'data reads denied, and the state: it changes nothing, and holds no registry credential and no push or apply ' +
       'permission.',
     finding: 'iam::aws:policy/ReadOnlyAccess, which cannot be read',
   });

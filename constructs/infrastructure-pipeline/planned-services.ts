@@ -4,7 +4,8 @@
  * AWS API (`aws_region`, `aws_partition`, `aws_iam_policy_document`) map to none.
  */
 export const TERRAFORM_TYPE_SERVICES: Readonly<Record<string, string | null>> = {
-  aws_caller_identity: 'sts',
+  // GetCallerIdentity needs no permission (STS API Reference), and sts:* would let the role assume others.
+  aws_caller_identity: null,
   aws_cloudwatch_log_group: 'logs',
   aws_codebuild_: 'codebuild',
   aws_codepipeline: 'codepipeline',

@@ -27,11 +27,13 @@ export interface ChangeSetOptions {
   /** Progress for the build log. @default - none */
   readonly log?: (line: string) => void;
   /**
-   * Take each stack's state lock while planning it. A pull request's plan is a preview and takes none, so its role
-   * writes nothing (`terraform plan -lock=false`); the merge path's plans, which are applied, do.
-   * @default true
+   * Plan as a preview: no state lock taken and no refresh of what the stacks manage (`terraform plan -lock=false
+   * -refresh=false`), so a pull request's build changes nothing and reads only the state and the data sources, not
+   * the values of what the stacks hold (a managed secret's version). The merge path's plans, which are applied, lock
+   * and refresh.
+   * @default false
    */
-  readonly lockState?: boolean;
+  readonly preview?: boolean;
 }
 
 /** The change, planned. */
@@ -124,7 +126,7 @@ async function planInOrder(head: SynthOutput, order: StackLevels, plansDir: stri
     for (const id of level) {
       options.log?.(`Planning ${id}`);
       outcomes.push(
-        await planStack(head.stacks.get(id)!, plansDir, options.env ?? process.env, options.lockState ?? true),
+        await planStack(head.stacks.get(id)!, plansDir, options.env ?? process.env, options.preview ?? false),
       );
     }
   return outcomes;

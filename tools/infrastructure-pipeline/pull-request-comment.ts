@@ -199,7 +199,9 @@ export function renderComment(report: PullRequestReport): string {
     : ['### Synth or the guardrails failed', '', '```', (report.synth.error ?? report.synth.summary).trim(), '```', ''];
   const foot = [
     report.buildUrl === undefined ? '' : `[The build's log](${report.buildUrl}).`,
-    '_No attribute values are shown: a plan can hold secrets. This comment is updated on every push._',
+    '_No attribute values are shown: a plan can hold secrets. The plans are previews, made without refreshing ' +
+      'what the stacks manage, so drift since the last apply is not shown; the merge plan refreshes. This comment ' +
+      'is updated on every push._',
     '',
   ];
   const compact = new Set<number>();

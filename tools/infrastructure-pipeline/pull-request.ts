@@ -43,8 +43,8 @@ async function acknowledgedLosses(projectDir: string, env: NodeJS.ProcessEnv): P
 /** Runs the pull-request build; writes `comment.md` and `status.json` to `workDir`, and to GitHub unless a dry run. */
 export async function runPullRequest(options: PullRequestOptions): Promise<PullRequestResult> {
   const env = options.env ?? process.env;
-  // A preview: no state lock taken, so the pull request's build writes nothing.
-  const change = await planChangeSet({ ...options, lockState: false });
+  // A preview: the pull request's build changes nothing, and reads no value the stacks hold.
+  const change = await planChangeSet({ ...options, preview: true });
   const { plansDir: _plans, ...planned } = change;
   const report: PullRequestReport = {
     ...planned,

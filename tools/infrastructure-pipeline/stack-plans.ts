@@ -63,12 +63,18 @@ export function errorOf(output: string): string {
     .join('\n');
 }
 
+/**
+ * A preview's plan options: no lock taken (nothing written) and no refresh (nothing the stacks hold read), so the
+ * plan shows what the change does to the state as last applied, not drift since.
+ */
+export const PREVIEW_PLAN_OPTIONS: readonly string[] = ['-lock=false', '-refresh=false'];
+
 /** `terraform init`, `plan -out` and `show -json` of one stack; the outcome for the comment. */
 export async function planStack(
   stack: SynthesizedStackInfo,
   plansDir: string,
   env: NodeJS.ProcessEnv = process.env,
-  lockState = true,
+  preview = false,
 ): Promise<StackOutcome> {
   const reason = unplannable(stack);
   if (reason !== undefined) return { stack: stack.id, kind: 'skipped', reason };
@@ -78,7 +84,7 @@ export async function planStack(
   const files = planFiles(plansDir, stack.id);
   const steps: (readonly string[])[] = [
     ['init', '-input=false', '-no-color'],
-    ['plan', '-input=false', '-no-color', ...(lockState ? [] : ['-lock=false']), `-out=${files.binary}`],
+    ['plan', '-input=false', '-no-color', ...(preview ? PREVIEW_PLAN_OPTIONS : []), `-out=${files.binary}`],
   ];
   for (const args of steps) {
     const result = await run('terraform', args, stack.workingDirectory, env);
