@@ -10,6 +10,7 @@ import {
 import { writeStackOutputs } from '../constructs/core/stack-output';
 import { PropProblem } from '../constructs/core/validation';
 import { checkAwsRegion } from '../constructs/private/checks';
+import { absentIn } from '../constructs/aws/regional-availability';
 import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
 import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 import { addAwsProvider } from './aws-provider';
@@ -46,6 +47,15 @@ export function validateInfrastructurePipelineStackProps(props: InfrastructurePi
   return [
     ...pipelineProblems,
     ...checkProp('region', props.region, checkAwsRegion),
+    ...checkProp('region', props.region, (region) =>
+      checkAwsRegion(region) === undefined
+        ? absentIn(
+            region,
+            ['codebuild', 'kms', 's3', 'logs', 'secretsmanager'],
+            'must be a region where AWS offers them',
+          )
+        : undefined,
+    ),
     ...nestedProblems('state', validateRemoteState(props.state)),
     ...statePartitionProblems(props.state, props.region),
     ...(props.state.kmsKeyId === undefined

@@ -40,7 +40,9 @@ describe('InfrastructurePipelineStack', () => {
       git_clone_depth: 0,
     });
     // The commands are the project's, not the repository's: a pull request cannot change them.
-    expect(project.source.buildspec).toContain('pull-request --no-commit-status');
+    expect(project.source.buildspec).toContain(
+      '- "npx --no-install cdktf-ci-infrastructure pull-request --no-commit-status"',
+    );
     expect(project.source.buildspec).toContain(`echo "${TERRAFORM.sha256}  /tmp/terraform_1.11.4_linux_amd64.zip"`);
     expect(project.environment.privileged_mode).toBe(false);
     expect(project.environment.environment_variable).toContainEqual({
@@ -138,6 +140,9 @@ describe('InfrastructurePipelineStack', () => {
     );
     expect(() => synth({ pipeline: { ...PROPS.pipeline, terraform: { version: '1.11', sha256: 'x' } } })).toThrow(
       /"pipeline.terraform.version" = "1.11": must be a Terraform release[\s\S]*"pipeline.terraform.sha256" = "x"/,
+    );
+    expect(() => synth({ region: 'ca-west-1', state: { ...PROPS.state, region: 'ca-west-1' } })).toThrow(
+      'invalid prop "region" = "ca-west-1": must be a region where AWS offers them: AWS does not offer CodeBuild in',
     );
     expect(() => synth({ state: { ...PROPS.state, kmsKeyId: undefined } })).toThrow(
       'invalid prop "state.kmsKeyId" = undefined: is required',

@@ -194,7 +194,8 @@ export function pullRequestBuildspec(terraform: TerraformRelease, command: strin
     '      - npm ci',
     '  build:',
     '    commands:',
-    `      - ${command} pull-request --no-commit-status`,
+    // Quoted (JSON's double-quoted strings are YAML's): a ": " or " #" in the command stays part of it.
+    `      - ${JSON.stringify(`${command} pull-request --no-commit-status`)}`,
     '',
   ].join('\n');
 }
