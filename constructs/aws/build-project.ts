@@ -543,7 +543,6 @@ export class BuildProject extends Construct implements IBuildProject {
       description:
         props.description ?? `Tests and builds ${appPath === '.' ? 'the repository' : appPath}; run by CodePipeline`,
       serviceRole: this.role.roleArn,
-      dependsOn: this.role.permissionResources,
       buildTimeout: props.timeoutMinutes ?? 30,
       queuedTimeout: props.queuedTimeoutMinutes ?? 60,
       concurrentBuildLimit: props.concurrentBuildLimit,
@@ -571,6 +570,7 @@ export class BuildProject extends Construct implements IBuildProject {
       },
       logsConfig: { cloudwatchLogs: { status: 'ENABLED', groupName: logGroup }, s3Logs: { status: 'DISABLED' } },
     });
+    this.role.orderAfterPermissions(project);
     if (buildsImages) {
       Suppressions.add(project, {
         ruleId: 'CKV_AWS_316',

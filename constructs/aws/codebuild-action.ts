@@ -11,6 +11,12 @@ export interface CodeBuildActionProps {
   /** The artifact the build reads, e.g. the source action's output. */
   readonly input: string;
   /**
+   * More artifacts the build reads, each in the directory `$CODEBUILD_SRC_DIR_<artifact>`; `input` stays the
+   * primary source, where the build starts.
+   * @default - none
+   */
+  readonly extraInputs?: readonly string[];
+  /**
    * The artifacts the build writes (its buildspec's `artifacts`).
    * @default - none
    */
@@ -63,10 +69,15 @@ export class CodeBuildAction implements IAction {
         owner: 'AWS',
         provider: 'CodeBuild',
         version: '1',
-        inputArtifacts: [this.props.input],
+        inputArtifacts: [this.props.input, ...(this.props.extraInputs ?? [])],
         ...(this.props.outputs === undefined ? {} : { outputArtifacts: [...this.props.outputs] }),
         ...(this.props.namespace === undefined ? {} : { namespace: this.props.namespace }),
-        configuration: { ProjectName: this.props.project.projectName },
+        configuration: {
+          ProjectName: this.props.project.projectName,
+          // With several inputs CodeBuild must be told which one is the source it starts in (CodePipeline User Guide,
+          // "AWS CodeBuild build and test action reference": PrimarySource).
+          ...(this.props.extraInputs?.length ? { PrimarySource: this.props.input } : {}),
+        },
       },
     };
   }

@@ -206,7 +206,6 @@ export class Pipeline extends Construct implements IPipeline {
       name: props.pipelineName,
       pipelineType: props.pipelineType ?? 'V2',
       roleArn: this.role.roleArn,
-      dependsOn: this.role.permissionResources,
       artifactStore: [
         {
           type: 'S3',
@@ -216,6 +215,7 @@ export class Pipeline extends Construct implements IPipeline {
       ],
       stage: [],
     });
+    this.role.orderAfterPermissions(this.resource);
     this.node.defaultChild = this.resource;
     this.resources = { pipeline: this.resource };
     this.pipelineName = this.resource.name;

@@ -2,7 +2,7 @@ import { requireAwsProvider } from '../private/provider-versions';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { ITerraformDependable, Lazy } from 'cdktf';
+import { dependable, ITerraformDependable, Lazy, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ASSUME_ROLE_ACTIONS, CONFUSED_DEPUTY_SERVICES } from '../../shared/iam-actions';
 import { AwsContext } from '../private/aws-context';
@@ -175,6 +175,8 @@ export class ServiceRole extends Construct implements IServiceRole {
   public readonly resources: ServiceRoleResources;
 
   private readonly statements = new PolicyStatements();
+  private readonly otherPermissions: ITerraformDependable[] = [];
+  private readonly dependents: TerraformResource[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -216,13 +218,36 @@ export class ServiceRole extends Construct implements IServiceRole {
   }
 
   /**
-   * The resources that hold the role's permissions. Whatever its service runs as the role lists them in `dependsOn`:
-   * the role's ARN alone orders a resource after the role, not after its inline policy, and services act as soon as
-   * the resource exists (CodePipeline starts a run when the pipeline is created; CodeBuild reads the source token
-   * when its webhook is). aws-cdk-lib orders a pipeline after its role's default policy for the same reason.
+   * The resources that hold the role's permissions: its inline policy, and those added with
+   * {@link ServiceRole.addPermissionResource}.
    */
   public get permissionResources(): ITerraformDependable[] {
-    return [this.resources.policy];
+    return [this.resources.policy, ...this.otherPermissions];
+  }
+
+  /**
+   * Adds a resource that grants the role more (a managed policy's attachment, another inline policy): every resource
+   * ordered after the role's permissions waits for it too, those ordered before it was added included.
+   */
+  public addPermissionResource(resource: ITerraformDependable): void {
+    this.otherPermissions.push(resource);
+    for (const dependent of this.dependents)
+      dependent.dependsOn = [...(dependent.dependsOn ?? []), dependable(resource)];
+  }
+
+  /**
+   * Orders `resource`, which its service runs as the role, after every resource that holds the role's permissions,
+   * now and when more are added. The role's ARN alone orders a resource after the role, not after its policies, and
+   * services act as soon as the resource exists (CodePipeline starts a run when the pipeline is created; CodeBuild
+   * reads the source token when its webhook is). aws-cdk-lib orders a pipeline after its role's default policy for
+   * the same reason.
+   */
+  public orderAfterPermissions(resource: TerraformResource): void {
+    this.dependents.push(resource);
+    resource.dependsOn = [
+      ...(resource.dependsOn ?? []),
+      ...this.permissionResources.map((permission) => dependable(permission)),
+    ];
   }
 }
 

@@ -7,6 +7,7 @@ import { connectionStep, stepTargetOf } from '../private/first-deployment';
 import { connectionActionsFor, USE_CONNECTION_ACTIONS } from '../../shared/iam-actions';
 import { ActionBinding, ActionConfig } from '../aws/pipeline-action';
 import { grant } from '../private/policy-statements';
+import { IGrantable } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
 import {
   Check,
@@ -19,12 +20,12 @@ import {
 } from '../private/validation';
 import { PropProblem } from '../core/validation';
 import { DEFAULT_SOURCE_ACTION_NAME, DEFAULT_SOURCE_ARTIFACT, IPipelineSource } from './pipeline-source';
-import { SourceRepository } from './source-repository';
-import { matches } from '../private/checks';
+import { RepositoryReference } from './source-repository';
+import { checkBoolean, matches } from '../private/checks';
 
 export interface GitHubConnectionSourceProps {
-  /** The repository and branch to build. */
-  readonly repository: SourceRepository;
+  /** The repository and branch to build: a {@link SourceRepository}, or any {@link RepositoryReference}. */
+  readonly repository: RepositoryReference;
   /**
    * Name of the connection to create (at most 32 characters).
    * @default - required unless `connectionArn` or `sharedConnectionName` is set
@@ -65,6 +66,15 @@ export interface GitHubConnectionSourceProps {
    * @default "source_output"
    */
   readonly outputArtifact?: string;
+  /**
+   * Hand the next CodeBuild action a reference it clones with the connection (`OutputArtifactFormat`
+   * `CODEBUILD_CLONE_REF`), so that the build has the repository's history, instead of a ZIP of the commit without
+   * `.git`. Only CodeBuild actions can read such an artifact, and the role of each project that reads it needs
+   * `UseConnection` on the connection (CodePipeline User Guide, "CodeStarSourceConnection for Bitbucket Cloud,
+   * GitHub, …": `OutputArtifactFormat`); grant it with {@link GitHubConnectionSource.grantClone}.
+   * @default false
+   */
+  readonly fullClone?: boolean;
 }
 
 /**
@@ -155,6 +165,7 @@ function validateConnectionSourceProps(props: GitHubConnectionSourceProps): Prop
     ...triggerPatternProblems('filePaths', props.filePaths),
     ...tagPatternProblems('releaseTags', props.releaseTags),
     ...checkOptionalProp('connectionArn', props.connectionArn, checkConnectionArn),
+    ...checkOptionalProp('fullClone', props.fullClone, checkBoolean),
     ...checkOptionalProp('sharedConnectionName', props.sharedConnectionName, checkConnectionName),
     ...(props.connectionArn === undefined && props.sharedConnectionName === undefined
       ? checkProp('connectionName', props.connectionName, (name) => {
@@ -215,7 +226,8 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
   /** The provider resources it created, to reach any argument it does not model (escape hatch). */
   public readonly resources: GitHubConnectionSourceResources;
 
-  private readonly repository: SourceRepository;
+  private readonly repository: RepositoryReference;
+  private readonly fullClone: boolean;
   private readonly filePaths?: readonly string[];
   private readonly releaseTags?: readonly string[];
 
@@ -225,6 +237,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
     this.repository = props.repository;
     this.filePaths = props.filePaths;
     this.releaseTags = props.releaseTags;
+    this.fullClone = props.fullClone ?? false;
     this.actionName = props.actionName ?? DEFAULT_SOURCE_ACTION_NAME;
     this.outputArtifact = props.outputArtifact ?? DEFAULT_SOURCE_ARTIFACT;
     requireAwsProvider(this);
@@ -298,7 +311,7 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
           ConnectionArn: this.connectionArn,
           FullRepositoryId: `${this.repository.owner}/${this.repository.repositoryName}`,
           BranchName: this.repository.branch,
-          OutputArtifactFormat: 'CODE_ZIP',
+          OutputArtifactFormat: this.fullClone ? 'CODEBUILD_CLONE_REF' : 'CODE_ZIP',
           DetectChanges: 'true',
         },
       },
@@ -319,6 +332,15 @@ export class GitHubConnectionSource extends Construct implements IPipelineSource
       ],
       pipelineType: 'V2',
     };
+  }
+
+  /** Lets `grantee`, the role of a project that reads a full clone of this source, clone through the connection. */
+  public grantClone(grantee: IGrantable): void {
+    grant(grantee, {
+      sid: 'CloneThroughConnection',
+      actions: connectionActionsFor(this.connectionArn, USE_CONNECTION_ACTIONS),
+      resources: [this.connectionArn],
+    });
   }
 
   private connectionArnOutput(): StackOutput {

@@ -210,7 +210,22 @@ export interface SourceRepositoryResources {
  * `create: false` it only reads an existing repository, so teams that already
  * have one keep full control of its settings.
  */
-export class SourceRepository extends Construct {
+/**
+ * A GitHub repository and the branch a pipeline reads: a {@link SourceRepository}, or a repository no stack of this
+ * app manages (the infrastructure pipeline's own, read through a connection).
+ */
+export interface RepositoryReference {
+  /** The user or organization that owns the repository. */
+  readonly owner: string;
+  /** The repository's name. */
+  readonly repositoryName: string;
+  /** `owner/name`, a literal for messages. */
+  readonly fullName: string;
+  /** The branch the pipeline reads. */
+  readonly branch: string;
+}
+
+export class SourceRepository extends Construct implements RepositoryReference {
   /** The owner (user or organization). */
   public readonly owner: string;
   /** The repository's name (a reference to the resource or data source). */
