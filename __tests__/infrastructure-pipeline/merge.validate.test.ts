@@ -32,6 +32,8 @@ const stack = (id) => {
 stack('infrastructure-pipeline');
 const shared = stack('shared');
 for (const team of ['team-a', 'team-b']) stack(team).addDependency(shared);
+// The permissions boundary's stack, which only an administrator applies.
+if (inputs.boundary !== undefined) stack('boundary');
 app.synth();
 `;
 
@@ -137,6 +139,27 @@ describeWithTerraformAndMirror(SUITE)(SUITE, () => {
     expect(apply.stderr).toContain('The apply of shared failed; the stacks after it were not applied.');
     expect(apply.stderr).toContain('Saved plan is stale');
     expect(stateOf('team-b')).toBe('v1');
+  });
+
+  test('an admin stack is planned, never applied; while it has changes nothing is applied', async () => {
+    const inputs = { 'infrastructure-pipeline': 'v2', shared: 'v3', 'team-a': 'v4', 'team-b': 'v3', boundary: 'b1' };
+    commit('The boundary, and team A', inputs);
+    const blocked = await step('plan --base HEAD~1 --self-stack infrastructure-pipeline --admin-stack boundary');
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toContain(
+      'Nothing can be applied: boundary (1 resource) changes, and only an administrator applies it: apply it with ' +
+        'administrator credentials (cdktf deploy), then release the change again',
+    );
+    // The administrator applies the boundary's stack, as synthesized, with their own credentials.
+    const boundary = join(project, '.infrastructure-pipeline', 'head-out', 'stacks', 'boundary');
+    const real = stepEnv.STAND_IN_TERRAFORM!;
+    expect(spawnSync(real, ['apply', '-auto-approve'], { cwd: boundary, env: setup.env }).status).toBe(0);
+    const plan = await step('plan --base HEAD~1 --self-stack infrastructure-pipeline --admin-stack boundary');
+    expect(plan.stdout).toBe('1 saved plans, in order: team-a; no approval\n');
+    const from = logLength();
+    expect((await step('apply')).status).toBe(0);
+    expect(ran('apply', from)).toEqual(['team-a']);
+    expect(stateOf('team-a')).toBe('v4');
   });
 
   test('apply without a plan step says what to run', async () => {

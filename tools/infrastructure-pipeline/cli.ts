@@ -18,7 +18,8 @@ export const DEFAULT_STATUS_CONTEXT = 'infrastructure/plan';
 export const DEFAULT_WORK_DIR = '.infrastructure-pipeline';
 
 export const USAGE = `Usage: cdktf-ci-infrastructure pull-request [options]
-       cdktf-ci-infrastructure plan [--base <revision>] [--self-stack <id>] [--always-approve] [--work-dir <dir>]
+       cdktf-ci-infrastructure plan [--base <revision>] [--self-stack <id>] [--always-approve]
+                                    [--admin-stack <id>]... [--work-dir <dir>]
        cdktf-ci-infrastructure apply [--work-dir <dir>]
        cdktf-ci-infrastructure batch-graph [--outdir cdktf.out] [--max-builds ${MAX_BUILDS_PER_BATCH}]
 
@@ -46,6 +47,7 @@ plan: on merge, synthesizes and plans every stack (with --base, the last commit 
 since then affects), in the order they are applied, the pipeline's own stack first. Keeps each saved plan in the
 work directory with ${SAVED_PLANS_MANIFEST}, and writes ${NEEDS_APPROVAL_FILE}: true when a plan destroys or replaces
 something that holds data (or with --always-approve), so that the pipeline waits for a person; false otherwise.
+An --admin-stack (the permissions boundary's) is planned but never applied: when it has changes, nothing is.
 
 apply: applies exactly the saved plans of ${SAVED_PLANS_MANIFEST}, in its order, with terraform apply <planfile>,
 and stops at the first failure. Terraform refuses a plan whose state changed since it was made.
@@ -166,10 +168,12 @@ async function planCommand(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       base: { type: 'string' },
       'self-stack': { type: 'string' },
       'always-approve': { type: 'boolean', default: false },
+      'admin-stack': { type: 'string', multiple: true, default: [] },
       'work-dir': { type: 'string', default: DEFAULT_WORK_DIR },
     },
   });
   const { manifest, blocked } = await planMerge({
+    adminStacks: values['admin-stack'],
     projectDir: process.cwd(),
     workDir: resolve(values['work-dir']),
     base: values.base,

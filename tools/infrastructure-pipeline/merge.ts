@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ChangeSetOptions, planChangeSet } from './change-set';
 import { run } from './processes';
+import { actionOf } from '../plan-summary';
 import { dataLosingChanges } from './pull-request-comment';
 import { StackLevels } from './stack-order';
 import { StepInputError } from './step-input-error';
@@ -50,19 +51,48 @@ export function approvalReasons(outcomes: readonly StackOutcome[], alwaysApprove
   ];
 }
 
+/** What the merge path's plan step takes beyond a change set's options. */
+export interface MergePlanOptions extends ChangeSetOptions {
+  /** Wait for an approval before every apply, not only those that lose data. @default false */
+  readonly alwaysApprove?: boolean;
+  /**
+   * Stacks only an administrator applies, such as the permissions boundary that caps the apply role: planned, never
+   * applied. When one has changes nothing is applied, since the stacks after it may need them.
+   * @default - none
+   */
+  readonly adminStacks?: readonly string[];
+}
+
+/** The admin stacks whose plan changes something, each with its count of changed resources. */
+function changedAdminStacks(outcomes: readonly StackOutcome[], adminStacks: ReadonlySet<string>): string[] {
+  return outcomes.flatMap((outcome) => {
+    if (outcome.kind !== 'planned' || !adminStacks.has(outcome.stack)) return [];
+    const changes = outcome.plan.resource_changes.filter((change) => !['no-op', 'read'].includes(actionOf(change)));
+    return changes.length === 0
+      ? []
+      : [`${outcome.stack} (${changes.length} resource${changes.length === 1 ? '' : 's'})`];
+  });
+}
+
 /** Plans the merged change, writes the manifest and the approval decision. */
-export async function planMerge(
-  options: ChangeSetOptions & { readonly alwaysApprove?: boolean },
-): Promise<MergePlanResult> {
+export async function planMerge(options: MergePlanOptions): Promise<MergePlanResult> {
   const change = await planChangeSet(options);
+  const adminStacks = new Set(options.adminStacks ?? []);
   const failed = change.outcomes.filter((outcome) => outcome.kind === 'failed').map((outcome) => outcome.stack);
   const blocked = [
     ...(change.synth.ok ? [] : [`synth or the guardrails failed: ${change.synth.summary}`]),
     ...failed.map((stack) => `the plan of ${stack} failed`),
+    ...changedAdminStacks(change.outcomes, adminStacks).map(
+      (stack) =>
+        `${stack} changes, and only an administrator applies it: apply it with administrator credentials ` +
+        '(cdktf deploy), then release the change again',
+    ),
   ];
   const reasons = approvalReasons(change.outcomes, options.alwaysApprove === true);
   const planned = new Set(
-    change.outcomes.filter((outcome) => outcome.kind === 'planned').map((outcome) => outcome.stack),
+    change.outcomes
+      .filter((outcome) => outcome.kind === 'planned' && !adminStacks.has(outcome.stack))
+      .map((outcome) => outcome.stack),
   );
   const stacks = change.order
     .flat()
