@@ -113,6 +113,7 @@ export { SourceRepository } from './constructs/github/source-repository';
 export type {
   RepositorySettings,
   RepositoryVisibility,
+  RepositoryReference,
   SourceRepositoryProps,
   SourceRepositoryResources,
 } from './constructs/github/source-repository';
@@ -136,20 +137,30 @@ export type { ConsoleUrls, TroubleshootingCommands } from './constructs/ci-pipel
 export {
   INFRASTRUCTURE_PIPELINE_DEFAULTS,
   InfrastructurePipeline,
+  MERGE_PIPELINE_STAGES,
 } from './constructs/infrastructure-pipeline/infrastructure-pipeline';
 export { PLANNED_STACK_SERVICES } from './constructs/infrastructure-pipeline/planned-services';
 export type {
   InfrastructurePipelineProps,
   InfrastructurePipelineResources,
   InfrastructureState,
+  PlanReadResources,
   TerraformRelease,
 } from './constructs/infrastructure-pipeline/infrastructure-pipeline';
+export {
+  PermissionsBoundary,
+  PermissionsBoundaryAspect,
+  permissionsBoundaryName,
+} from './constructs/infrastructure-pipeline/permissions-boundary';
+export type { PermissionsBoundaryProps } from './constructs/infrastructure-pipeline/permissions-boundary';
 
 // The stacks: each a deployable unit with its backend and providers, checked by the guardrails at synth.
 export { CiPipelineStack } from './stacks/ci-pipeline-stack';
 export type { CiPipelineStackProps } from './stacks/ci-pipeline-stack';
 export { InfrastructurePipelineStack } from './stacks/infrastructure-pipeline-stack';
 export type { InfrastructurePipelineStackProps } from './stacks/infrastructure-pipeline-stack';
+export { PermissionsBoundaryStack } from './stacks/permissions-boundary-stack';
+export type { PermissionsBoundaryStackProps } from './stacks/permissions-boundary-stack';
 export { GitHubConnectionStack } from './stacks/github-connection-stack';
 export type { GitHubConnectionStackProps } from './stacks/github-connection-stack';
 export { RepositoryStack } from './stacks/repository-stack';

@@ -2,7 +2,7 @@
  * The app: reads the configuration and composes its stacks. `npm run synth`
  * runs this file; synthesizing, checking and reporting are `app/`'s.
  */
-import { App, TerraformStack } from 'cdktf';
+import { App, Aspects, TerraformStack } from 'cdktf';
 import { runSynth, runSynthUnlessSignalled, RunOptions, StackBuilder } from './app/cli';
 import { SpeedupsSwitchError, useSpeedups } from './app/speedups';
 import { configPathFromEnvironment, loadConfigFile } from './config/load';
@@ -15,6 +15,8 @@ import {
   GITHUB_CONNECTION_STACK_ID,
   INFRASTRUCTURE_PIPELINE_STACK_ID,
   infrastructurePipelineStackProps,
+  PERMISSIONS_BOUNDARY_STACK_ID,
+  permissionsBoundaryStackProps,
   pipelineIdentity,
   pipelineStackId,
   pipelineStackProps,
@@ -28,6 +30,9 @@ import {
 import { CiPipelineStack } from './stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from './stacks/github-connection-stack';
 import { InfrastructurePipelineStack } from './stacks/infrastructure-pipeline-stack';
+import { PermissionsBoundaryStack } from './stacks/permissions-boundary-stack';
+import { PermissionsBoundaryAspect } from './constructs/infrastructure-pipeline/permissions-boundary';
+import { INFRASTRUCTURE_PIPELINE_DEFAULTS } from './constructs/infrastructure-pipeline/infrastructure-pipeline';
 import { RepositoryStack } from './stacks/repository-stack';
 import { RetiredPipelineStack } from './stacks/retired-pipeline-stack';
 import { GuardrailsProps } from './stacks/security-checks';
@@ -58,6 +63,8 @@ export interface ConfiguredStacks {
   readonly retired: readonly RetiredPipelineStack[];
   /** The infrastructure pipeline's stack, with the configuration's `infrastructurePipeline` section. */
   readonly infrastructurePipeline?: InfrastructurePipelineStack;
+  /** The infrastructure pipeline's permissions boundary, which an administrator deploys. */
+  readonly permissionsBoundary?: PermissionsBoundaryStack;
   /**
    * All of them: the bootstrap stack, the connection's, the infrastructure pipeline's, then each pipeline's repository
    * and pipeline.
@@ -81,6 +88,13 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
     connectionProps === undefined
       ? undefined
       : new GitHubConnectionStack(app, GITHUB_CONNECTION_STACK_ID, { ...connectionProps, ...options });
+  const permissionsBoundary =
+    config.infrastructurePipeline === undefined
+      ? undefined
+      : new PermissionsBoundaryStack(app, PERMISSIONS_BOUNDARY_STACK_ID, {
+          ...permissionsBoundaryStackProps(config),
+          ...options,
+        });
   const infrastructurePipeline =
     config.infrastructurePipeline === undefined
       ? undefined
@@ -88,6 +102,7 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
           ...infrastructurePipelineStackProps(config, config.infrastructurePipeline),
           ...options,
         });
+  if (permissionsBoundary !== undefined) infrastructurePipeline!.addDependency(permissionsBoundary);
   const pipelines: CiPipelineStack[] = [];
   const retired: RetiredPipelineStack[] = [];
   const repositories: RepositoryStack[] = [];
@@ -100,6 +115,7 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
     const { repository, stack } = livePipelineStacks(app, config, pipeline, options);
     // `cdktf deploy` creates the connection before the pipelines that look it up.
     if (connection !== undefined && usesSharedConnection(pipeline)) stack.addDependency(connection);
+    if (permissionsBoundary !== undefined) boundRoles(stack, permissionsBoundary);
     pipelines.push(stack);
     repositories.push(...(repository === undefined ? [] : [repository]));
     return [...(repository === undefined ? [] : [repository]), stack];
@@ -107,6 +123,7 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
   return {
     bootstrap,
     connection,
+    permissionsBoundary,
     infrastructurePipeline,
     repositories,
     pipelines,
@@ -114,10 +131,20 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
     all: [
       ...(bootstrap === undefined ? [] : [bootstrap]),
       ...(connection === undefined ? [] : [connection]),
+      ...(permissionsBoundary === undefined ? [] : [permissionsBoundary]),
       ...(infrastructurePipeline === undefined ? [] : [infrastructurePipeline]),
       ...pipelineStacks,
     ],
   };
+}
+
+/**
+ * Gives the stack's roles the infrastructure pipeline's permissions boundary, which its apply may create and change
+ * roles with only, and orders the stack after the boundary's, so that `cdktf deploy` creates the boundary first.
+ */
+function boundRoles(stack: TerraformStack, boundary: PermissionsBoundaryStack): void {
+  Aspects.of(stack).add(new PermissionsBoundaryAspect(INFRASTRUCTURE_PIPELINE_DEFAULTS.name));
+  stack.addDependency(boundary);
 }
 
 /** A pipeline's stack, after the stack of the repository it creates, so that a token or an app can be given it. */

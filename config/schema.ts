@@ -309,6 +309,15 @@ const infrastructurePipelineSchema = strictObject({
     description: 'The command that runs cdktf-ci-infrastructure in the repository, after `npm ci`.',
     default: CONFIGURATION_REPOSITORY_COMMAND,
   }),
+  alwaysApprove: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'Wait for a manual approval before every apply on merge, not only before one that replaces or deletes ' +
+        'something that holds data.',
+      default: false,
+    }),
 });
 
 export const configSchema = strictObject({
@@ -327,7 +336,9 @@ export const configSchema = strictObject({
   infrastructurePipeline: infrastructurePipelineSchema.optional().meta({
     description:
       "Plan every pull request to this configuration's repository in CodeBuild, with a read-only role, and comment " +
-      'the plans on it: the infrastructure-pipeline stack (docs/infrastructure-pipeline.md).',
+      'the plans on it; on merge, plan again, wait for an approval when data would be lost, and apply the saved ' +
+      'plans with a role held by a permissions boundary: the infrastructure-pipeline stacks ' +
+      '(docs/infrastructure-pipeline.md).',
   }),
   pipelines: z.array(pipelineSchema).min(1, { message: 'must list at least one pipeline' }).meta({
     description: 'One entry per app, each a CiPipeline in a stack of its own (`ci-<name>`); names are unique.',

@@ -5,6 +5,7 @@
  */
 import { CiPipelineProps } from '../constructs/ci-pipeline/ci-pipeline-props';
 import { InfrastructurePipelineStackProps } from '../stacks/infrastructure-pipeline-stack';
+import { PermissionsBoundaryStackProps } from '../stacks/permissions-boundary-stack';
 import { CiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { GitHubConnectionStackProps } from '../stacks/github-connection-stack';
 import { RepositoryStackProps } from '../stacks/repository-stack';
@@ -25,6 +26,8 @@ export const DEFAULT_CONNECTION_NAME = 'ci-pipelines-github';
 
 /** The ID of the infrastructure pipeline's stack; not `ci-…` or `repo-…`, so no pipeline's stack can have it. */
 export const INFRASTRUCTURE_PIPELINE_STACK_ID = 'infrastructure-pipeline';
+/** The stack of the infrastructure pipeline's permissions boundary, which an administrator applies. */
+export const PERMISSIONS_BOUNDARY_STACK_ID = 'infrastructure-pipeline-boundary';
 
 /**
  * How the infrastructure pipeline's builds run `cdktf-ci-infrastructure` in the configuration's repository, which is
@@ -77,6 +80,7 @@ export interface InfrastructurePipelineSettings {
   readonly terraform: { readonly version: string; readonly sha256: string };
   readonly statusContext?: string;
   readonly command?: string;
+  readonly alwaysApprove?: boolean;
 }
 
 /**
@@ -256,7 +260,18 @@ export function infrastructurePipelineStackProps(
       terraform: section.terraform,
       statusContext: section.statusContext,
       command: section.command ?? CONFIGURATION_REPOSITORY_COMMAND,
+      alwaysApprove: section.alwaysApprove,
+      // Planned on every pull request and merge, applied by an administrator only.
+      adminStacks: [PERMISSIONS_BOUNDARY_STACK_ID],
     },
+  };
+}
+
+/** The permissions boundary's stack props: its state beside the infrastructure pipeline's. */
+export function permissionsBoundaryStackProps(settings: SharedSettings): PermissionsBoundaryStackProps {
+  return {
+    region: settings.region,
+    state: stateAt(settings, stateKey(settings, `_${PERMISSIONS_BOUNDARY_STACK_ID}`)),
   };
 }
 
@@ -275,4 +290,5 @@ export const INFRASTRUCTURE_PIPELINE_STACK_FIELDS: Readonly<Record<string, strin
   'pipeline.terraform.sha256': 'infrastructurePipeline.terraform.sha256',
   'pipeline.statusContext': 'infrastructurePipeline.statusContext',
   'pipeline.command': 'infrastructurePipeline.command',
+  'pipeline.alwaysApprove': 'infrastructurePipeline.alwaysApprove',
 };

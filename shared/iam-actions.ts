@@ -85,6 +85,9 @@ export const BUCKET_READ_ACTIONS = ['s3:GetBucketAcl', 's3:GetBucketLocation', '
  */
 export const STATE_READ_ACTIONS = ['s3:GetObject'] as const;
 
+/** Reading and writing the state object itself, as an apply does (same page): `s3:GetObject`, `s3:PutObject`. */
+export const STATE_WRITE_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
+
 /**
  * Taking and releasing the backend's lock file, `<key>.tflock` (same page, with `use_lockfile`): `s3:GetObject`,
  * `s3:PutObject` and `s3:DeleteObject` on it. A plan takes the lock too.

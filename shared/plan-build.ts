@@ -13,6 +13,13 @@ export const PLAN_BUILD_VARIABLES = {
   stateKmsKey: 'TF_STATE_KMS_KEY',
   /** `true` when the build takes the state lock (a plan that is applied); a pull request's preview takes none. */
   stateLock: 'TF_STATE_LOCK',
+  /** `true` when the build writes the state (an apply); it then takes the lock too. */
+  stateWrite: 'TF_STATE_WRITE',
+  /**
+   * The services (IAM prefixes) a build that applies may change, separated by commas: what `applyStatements`
+   * (apply-permissions.ts) grants it beyond the state.
+   */
+  applyServices: 'TF_APPLY_SERVICES',
   /** The secrets the plans read, by ARN (a name's ARN ends in "-??????"), separated by commas. */
   planSecrets: 'TF_PLAN_SECRETS',
 } as const;

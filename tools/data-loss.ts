@@ -264,6 +264,7 @@ export const DATA_FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_iam_role: 'a role, in the configuration',
   aws_iam_role_policy: 'a policy, in the configuration',
   aws_iam_role_policy_attachment: "a policy's attachment to a role; the policy itself is not touched",
+  aws_iam_policy: 'a managed policy: its document is in the configuration, and its versions hold no data',
   aws_kms_alias: 'a name for the key; the key itself is not touched',
   aws_s3_bucket_lifecycle_configuration: 'rules, in the configuration; deleting them expires nothing',
   aws_s3_bucket_ownership_controls: 'a setting, in the configuration',

@@ -142,6 +142,7 @@ const CASES: Readonly<Record<string, FieldCase>> = {
   'infrastructurePipeline.terraform.sha256': infrastructure('terraform', { version: '1.11.4', sha256: '1'.repeat(64) }),
   'infrastructurePipeline.statusContext': infrastructure('statusContext', 'platform/plan'),
   'infrastructurePipeline.command': infrastructure('command', 'npx --no-install cdktf-ci-infrastructure'),
+  'infrastructurePipeline.alwaysApprove': infrastructure('alwaysApprove', true),
 };
 
 /**

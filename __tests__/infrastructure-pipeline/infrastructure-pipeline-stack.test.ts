@@ -21,6 +21,15 @@ const only = (block: Record<string, any> | undefined) => {
   return values[0];
 };
 
+/** The resource of `type` at the construct path `path` under the stack (cdktf names it `<path with _>_<hash>`). */
+const at = (json: any, type: string, path: string, mode = 'resource'): [string, any] => {
+  const found = Object.entries<any>(json[mode][type] ?? {}).filter(([name]) =>
+    new RegExp(`^${path.replace(/\//g, '_')}_[0-9A-F]{8}$`).test(name),
+  );
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
 describe('InfrastructurePipelineStack', () => {
   let json: any;
   beforeAll(() => {
@@ -28,7 +37,7 @@ describe('InfrastructurePipelineStack', () => {
   });
 
   test('a project plans each pull request into the branch, through the connection, with its own buildspec', () => {
-    const project = only(json.resource.aws_codebuild_project);
+    const [, project] = at(json, 'aws_codebuild_project', 'pipeline/plan/project');
     expect(project.name).toBe('infrastructure-pipeline-plan');
     expect(project.source).toMatchObject({
       type: 'GITHUB',
@@ -81,10 +90,11 @@ describe('InfrastructurePipelineStack', () => {
     ]);
   });
 
-  test('the plan role reads AWS and the state, locks it, and is denied secrets, parameters and other objects', () => {
-    const attachment = only(json.resource.aws_iam_role_policy_attachment);
+  test('the plan role reads AWS and the state, takes no lock, is denied secrets, parameters and other objects', () => {
+    const [attachedName, attachment] = at(json, 'aws_iam_role_policy_attachment', 'pipeline/read-only-access');
     expect(attachment.policy_arn).toMatch(/:iam::aws:policy\/ReadOnlyAccess$/);
-    const statements = Object.values<any>(json.data.aws_iam_policy_document).flatMap((doc) => doc.statement ?? []);
+    const [, document] = at(json, 'aws_iam_policy_document', 'pipeline/plan/role/permissions', 'data');
+    const statements: any[] = document.statement;
     const bySid = Object.fromEntries(statements.map((statement: any) => [statement.sid, statement]));
     expect(bySid.ListStateKeys.condition).toEqual([
       { test: 'StringLike', variable: 's3:prefix', values: ['ci-pipelines/*'] },
@@ -102,9 +112,8 @@ describe('InfrastructurePipelineStack', () => {
       statement.actions.includes('secretsmanager:GetSecretValue'),
     );
     expect(secretReads.flatMap((statement: any) => statement.resources)).toEqual([COMMENT_TOKEN]);
-    const deny = JSON.parse(
-      Object.values<any>(json.resource.aws_iam_role_policy).find((policy) => policy.name === 'deny-data-reads').policy,
-    );
+    const [denyName, denyPolicy] = at(json, 'aws_iam_role_policy', 'pipeline/deny-data-reads');
+    const deny = JSON.parse(denyPolicy.policy);
     expect(deny.Statement.map((statement: any) => [statement.Sid, statement.Effect])).toEqual([
       ['DenyOtherServices', 'Deny'],
       ['DenyDataActions', 'Deny'],
@@ -120,10 +129,15 @@ describe('InfrastructurePipelineStack', () => {
     expect(deny.Statement[4].NotResource).toEqual([expect.stringMatching(/ci-pipelines\/\*$/)]);
     // The project waits for every policy of the role, the denials included; the webhook, which starts builds, refers
     // to the project and so waits too.
-    const policies = Object.keys(json.resource.aws_iam_role_policy).map((name) => `aws_iam_role_policy.${name}`);
-    const attached = `aws_iam_role_policy_attachment.${Object.keys(json.resource.aws_iam_role_policy_attachment)[0]}`;
-    const project = only(json.resource.aws_codebuild_project);
-    expect([...project.depends_on].sort()).toEqual([...policies, attached].sort());
+    const [inlineName] = at(json, 'aws_iam_role_policy', 'pipeline/plan/role/policy');
+    const [, project] = at(json, 'aws_codebuild_project', 'pipeline/plan/project');
+    expect([...project.depends_on].sort()).toEqual(
+      [
+        `aws_iam_role_policy.${inlineName}`,
+        `aws_iam_role_policy.${denyName}`,
+        `aws_iam_role_policy_attachment.${attachedName}`,
+      ].sort(),
+    );
     expect(only(json.resource.aws_codebuild_webhook).project_name).toMatch(/^\$\{aws_codebuild_project\./);
   });
 

@@ -1,3 +1,4 @@
+import { ROLE_NAME_SUFFIXES } from '../../shared/apply-permissions';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CodebuildProject, CodebuildProjectEnvironment } from '@cdktf/provider-aws/lib/codebuild-project';
 import { CodebuildReportGroup } from '@cdktf/provider-aws/lib/codebuild-report-group';
@@ -204,7 +205,8 @@ export const buildLogGroupName = (projectName: string) => `/aws/codebuild/${proj
 /** The report group CodeBuild files the buildspec's `unit-tests` report into. */
 export const buildReportGroupName = (projectName: string) => `${projectName}-${UNIT_TEST_REPORT_KEY}`;
 /** The project's service role. */
-export const buildRoleName = (projectName: string) => `${projectName}-codebuild`;
+/** A project's role name; the apply's boundary bounds roles of this suffix (shared/apply-permissions.ts). */
+export const buildRoleName = (projectName: string) => `${projectName}${ROLE_NAME_SUFFIXES.build}`;
 
 /** The build's variables: `APP_DIR` first, then the plain ones, then those read from Secrets Manager. */
 const variablesOf = (props: BuildProjectProps) => ({

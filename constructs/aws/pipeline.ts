@@ -1,3 +1,4 @@
+import { ROLE_NAME_SUFFIXES } from '../../shared/apply-permissions';
 import { AwsContext } from '../private/aws-context';
 import { requireAwsProvider } from '../private/provider-versions';
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
@@ -27,7 +28,7 @@ import {
 import { IBucket } from './secure-bucket';
 
 /** A pipeline's service role. */
-export const pipelineRoleName = (pipelineName: string) => `${pipelineName}-codepipeline`;
+export const pipelineRoleName = (pipelineName: string) => `${pipelineName}${ROLE_NAME_SUFFIXES.pipeline}`;
 
 export interface PipelineProps {
   /** The pipeline's name: 1-100 letters, digits and .@_-. */

@@ -1,9 +1,12 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { dependable } from 'cdktf';
+import { Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   BUCKET_LIST_ACTIONS,
+  KEY_ENCRYPT_DECRYPT_ACTIONS,
+  STATE_LOCK_ACTIONS,
+  STATE_WRITE_ACTIONS,
   OBJECT_VALUE_ACTIONS,
   PARAMETER_VALUE_ACTIONS,
   SECRET_READ_ACTIONS,
@@ -12,6 +15,11 @@ import {
   STATE_READ_ACTIONS,
 } from '../../shared/iam-actions';
 import { BuildProject } from '../aws/build-project';
+import { CodeBuildAction } from '../aws/codebuild-action';
+import { ManualApprovalAction } from '../aws/manual-approval-action';
+import { Pipeline } from '../aws/pipeline';
+import { SecureBucket } from '../aws/secure-bucket';
+import { artifactBucketPrefix } from '../ci-pipeline/ci-pipeline-props';
 import { WebhookFilter } from '../aws/build-source';
 import { EncryptionKey, IEncryptionKey } from '../aws/encryption-key';
 import { checkSecretArn, checkSecretId } from '../aws/registry-credentials';
@@ -19,26 +27,38 @@ import { PULL_REQUEST_BUILD_EVENTS } from '../ci-pipeline/pull-request-builds';
 import { IGrantable } from '../core/grants';
 import { StackOutput } from '../core/stack-output';
 import { PropProblem } from '../core/validation';
-import { checkConnectionArn } from '../github/github-connection-source';
+import { checkConnectionArn, GitHubConnectionSource } from '../github/github-connection-source';
 import { checkBranchName, checkGitHubOwner, checkGitHubRepository } from '../github/source-repository';
 import { AwsContext } from '../private/aws-context';
-import { checkStatusCheckContext, isTerraformExpression, literalPattern, matches } from '../private/checks';
+import {
+  checkBoolean,
+  checkStatusCheckContext,
+  isTerraformExpression,
+  literalPattern,
+  matches,
+} from '../private/checks';
 import { grant } from '../private/policy-statements';
 import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
+import {
+  applyBuildspec,
+  mergePlanBuildspec,
+  NEEDS_APPROVAL_VARIABLE,
+  PLANS_ARTIFACT,
+  pullRequestBuildspec,
+  TerraformRelease,
+} from './buildspecs';
+
+export type { TerraformRelease } from './buildspecs';
+export { pullRequestBuildspec } from './buildspecs';
+import {
+  permissionsBoundaryArn,
+  PermissionsBoundaryAspect,
+  suppressApplyStatementFindings,
+} from './permissions-boundary';
+import { applyStatements } from '../../shared/apply-permissions';
 import { DATA_ACTIONS_OF_PLANNED_SERVICES, PLANNED_STACK_SERVICES } from './planned-services';
 import { Suppressions } from '../../shared/suppressions';
 import { checkOptionalList, checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
-
-/** The Terraform release the builds install, checked against its published SHA-256 before it runs. */
-export interface TerraformRelease {
-  /** The version, e.g. "1.11.4". */
-  readonly version: string;
-  /**
-   * The SHA-256 of `terraform_<version>_linux_amd64.zip`, as HashiCorp's `terraform_<version>_SHA256SUMS` lists it
-   * (https://releases.hashicorp.com/terraform/<version>/): 64 hexadecimal digits.
-   */
-  readonly sha256: string;
-}
 
 /** Where the stacks keep their Terraform state, which a plan reads. */
 export interface InfrastructureState {
@@ -111,6 +131,24 @@ export interface InfrastructurePipelineProps {
    * @default - a key with alias `ci/<name>`
    */
   readonly encryptionKey?: IEncryptionKey;
+  /**
+   * The stack this pipeline is in, which a merge plans and applies before every other: a change to the pipeline is
+   * deployed before the pipeline deploys anything with it.
+   * @default - the stack that holds this construct
+   */
+  readonly selfStack?: string;
+  /**
+   * Stacks only an administrator applies, such as the {@link PermissionsBoundary}'s: planned on pull requests and on
+   * merge, never applied by the pipeline; a merge that changes one applies nothing and says so.
+   * @default - none
+   */
+  readonly adminStacks?: readonly string[];
+  /**
+   * Wait for a manual approval before every apply, not only before one that replaces or deletes something that holds
+   * data.
+   * @default false
+   */
+  readonly alwaysApprove?: boolean;
 }
 
 /** The defaults of {@link InfrastructurePipelineProps}. */
@@ -135,6 +173,12 @@ const checkKmsKeyArnOrReference = (value: string) =>
   isTerraformExpression(value) || /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(value)
     ? undefined
     : 'must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias';
+
+/** A stack's ID as the buildspecs pass it to the step (cdktf names a stack's directory after it). */
+const checkStackId = matches(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
+  'must be a stack ID: letters, digits, ".", "-" and "_", starting with a letter or digit',
+);
 
 /** Every problem with the props. */
 export function validateInfrastructurePipelineProps(props: InfrastructurePipelineProps): PropProblem[] {
@@ -163,6 +207,9 @@ export function validateInfrastructurePipelineProps(props: InfrastructurePipelin
     ),
     ...checkOptionalProp('name', props.name, checkPrefix),
     ...checkOptionalProp('statusContext', props.statusContext, checkStatusCheckContext),
+    ...checkOptionalProp('selfStack', props.selfStack, checkStackId),
+    ...checkOptionalList('adminStacks', props.adminStacks, checkStackId),
+    ...checkOptionalProp('alwaysApprove', props.alwaysApprove, checkBoolean),
     ...checkOptionalProp('command', props.command, (value) =>
       typeof value === 'string' && value.trim() !== '' && !value.includes('\n')
         ? undefined
@@ -171,133 +218,123 @@ export function validateInfrastructurePipelineProps(props: InfrastructurePipelin
   ];
 }
 
-/**
- * The pull-request build's commands: install the Terraform release after checking its SHA-256, install the app's
- * dependencies, then plan the change, comment and exit with the verdict. CodeBuild reports the result as the status.
- */
-export function pullRequestBuildspec(terraform: TerraformRelease, command: string): string {
-  const zip = `terraform_${terraform.version}_linux_amd64.zip`;
-  return [
-    'version: 0.2',
-    'env:',
-    '  variables:',
-    '    TF_IN_AUTOMATION: "1"',
-    '    CHECKPOINT_DISABLE: "1"',
-    'phases:',
-    '  install:',
-    '    runtime-versions:',
-    '      nodejs: 22',
-    '    commands:',
-    `      - curl -fsSL -o /tmp/${zip} https://releases.hashicorp.com/terraform/${terraform.version}/${zip}`,
-    `      - echo "${terraform.sha256}  /tmp/${zip}" | sha256sum -c -`,
-    `      - unzip -o -d /usr/local/bin /tmp/${zip}`,
-    '      - npm ci',
-    '  build:',
-    '    commands:',
-    // Quoted (JSON's double-quoted strings are YAML's): a ": " or " #" in the command stays part of it.
-    `      - ${JSON.stringify(`${command} pull-request --no-commit-status`)}`,
-    '',
-  ].join('\n');
-}
-
-/** The provider resources the pipeline created, beyond its build project's. */
-export interface InfrastructurePipelineResources {
+/** The provider resources a plan role's reads are made of, beyond its project's. */
+export interface PlanReadResources {
   /** The attachment of AWS's `ReadOnlyAccess` to the plan role. */
   readonly readOnlyAccess: IamRolePolicyAttachment;
   /** The plan role's explicit denials of data reads. */
   readonly denyDataReads: IamRolePolicy;
 }
 
+/** The provider resources the pipeline created, beyond its build projects' and its merge pipeline's. */
+export interface InfrastructurePipelineResources extends PlanReadResources {
+  /** The merge plan role's reads. */
+  readonly mergePlanReads: PlanReadResources;
+}
+
+/** The merge pipeline's stages and actions, by name, for a reader of its runs. */
+export const MERGE_PIPELINE_STAGES = {
+  source: 'Source',
+  plan: 'Plan',
+  approve: 'Approve',
+  apply: 'Apply',
+} as const;
+
+/** The settings every part of the pipeline uses, defaults applied. */
+interface ResolvedSettings {
+  readonly name: string;
+  readonly branch: string;
+  readonly command: string;
+  readonly encryptionKey: IEncryptionKey;
+  /** The secrets the plans read, by ARN pattern. */
+  readonly planSecrets: readonly string[];
+  readonly partition: string;
+}
+
 /**
- * The platform team's own pipeline for the repository that holds this cdktf app: on every pull request into its
- * branch, a CodeBuild build plans each stack the change affects with a read-only role, comments the plan summary
- * on the pull request, and reports its verdict as a commit status the branch protection can require
- * (docs/infrastructure-pipeline.md).
+ * The platform team's own pipeline for the repository that holds this cdktf app (docs/infrastructure-pipeline.md):
  *
- * The plan role reads the planned services (`ReadOnlyAccess`, every other service denied) and the state, and changes
- * nothing (a pull request's plan is a preview: no lock, no refresh); it is denied every secret value but the
- * comment token and `planReadableSecrets`, every SSM parameter value, and every S3 object outside the state.
+ * - **On every pull request** into its branch, a CodeBuild build plans each stack the change affects with a read-only
+ *   role, comments the plan summary on the pull request, and reports its verdict as a commit status the branch
+ *   protection can require.
+ * - **On merge**, a CodePipeline (V2, QUEUED) plans every stack of the merged commit (its own first) with a read-only
+ *   role that may lock the state, waits for a manual approval when a plan replaces or deletes something that holds
+ *   data, and applies exactly the saved plans with the apply role.
+ *
+ * The plan roles read the planned services (`ReadOnlyAccess`, every other service denied) and the state; they are
+ * denied every secret value but the comment token and `planReadableSecrets`, every SSM parameter value, and every S3
+ * object outside the state. The apply role may do what the {@link PermissionsBoundary} allows, and every role it
+ * creates or changes, its own included, must carry that boundary, which only an administrator changes.
  */
 export class InfrastructurePipeline extends Construct {
   /** The CodeBuild project that plans pull requests. */
   public readonly planProject: BuildProject;
+  /** The CodeBuild project that plans the merged commit, in the merge pipeline. */
+  public readonly mergePlanProject: BuildProject;
+  /** The CodeBuild project that applies the saved plans, in the merge pipeline. */
+  public readonly applyProject: BuildProject;
+  /** The merge pipeline: Source, Plan, Approve (skipped unless a plan loses data), Apply. */
+  public readonly mergePipeline: Pipeline;
   /** The commit status context the plan build reports. */
   public readonly statusContext: string;
-  /** The provider resources it created beyond the project's. */
+  /** The provider resources it created beyond the projects' and the pipeline's. */
   public readonly resources: InfrastructurePipelineResources;
 
   constructor(scope: Construct, id: string, props: InfrastructurePipelineProps) {
     super(scope, id);
     throwIfInvalid('InfrastructurePipeline', this, validateInfrastructurePipelineProps(props));
     this.statusContext = props.statusContext ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.statusContext;
+    const settings = this.resolveSettings(props);
+    this.planProject = this.createPlanProject(props, settings);
+    const planReads = restrictToPlanReads(this, '', this.planProject, props, settings);
+    this.mergePlanProject = this.createMergePlanProject(props, settings);
+    const mergePlanReads = restrictToPlanReads(this, 'merge-plan-', this.mergePlanProject, props, settings);
+    this.applyProject = this.createApplyProject(props, settings);
+    this.mergePipeline = this.createMergePipeline(props, settings);
+    // Its own roles carry the boundary too, the apply role's above all: whatever a merged change writes into their
+    // policies, they can do no more than the boundary allows.
+    Aspects.of(this).add(new PermissionsBoundaryAspect(settings.name));
+    this.resources = { ...planReads, mergePlanReads };
+  }
+
+  private resolveSettings(props: InfrastructurePipelineProps): ResolvedSettings {
     const aws = AwsContext.of(this);
-    const partition = aws.partition;
-    // A secret's ARN ends in "-" and six random characters (Secrets Manager User Guide, "Secret ARN").
-    const planSecrets = (props.planReadableSecrets ?? []).map((secret) =>
-      secret.startsWith('arn:') ? secret : aws.arn('secretsmanager', `secret:${secret}-??????`),
-    );
-    this.planProject = this.createPlanProject(props, planSecrets);
-    const role = this.planProject.role;
-    const stateObjects = grantStateRead(role, props.state, partition);
-    if (planSecrets.length > 0)
-      grant(role, { sid: 'ReadPlanSecrets', actions: SECRET_READ_ACTIONS, resources: planSecrets });
-    const readOnlyAccess = new IamRolePolicyAttachment(this, 'read-only-access', {
-      role: role.roleName,
-      policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
-    });
-    // ReadOnlyAccess reads data too (s3:GetObject, ssm:GetParameter*): a pull request's code runs with this role,
-    // so what is not the plan's is denied, whatever else is attached.
-    const denyDataReads = new IamRolePolicy(this, 'deny-data-reads', {
-      name: 'deny-data-reads',
-      role: role.roleName,
-      policy: JSON.stringify(
-        dataReadDenials({
-          readableSecrets: [props.commentTokenSecretArn, ...planSecrets],
-          stateObjects,
-          services: props.planReadServices ?? PLANNED_STACK_SERVICES,
+    const name = props.name ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.name;
+    return {
+      name,
+      branch: props.branch ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.branch,
+      command: props.command ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.command,
+      encryptionKey:
+        props.encryptionKey ??
+        new EncryptionKey(this, 'key', {
+          alias: `ci/${name}`,
+          description: `Encrypts the ${name} builds' logs and reports`,
+          allowCloudWatchLogs: true,
         }),
+      // A secret's ARN ends in "-" and six random characters (Secrets Manager User Guide, "Secret ARN").
+      planSecrets: (props.planReadableSecrets ?? []).map((secret) =>
+        secret.startsWith('arn:') ? secret : aws.arn('secretsmanager', `secret:${secret}-??????`),
       ),
-    });
-    // The project, and the webhook that starts its builds, wait for every policy of the role, the denials included.
-    const { project, webhook } = this.planProject.resources;
-    for (const resource of [project, webhook!])
-      resource.dependsOn = [...(resource.dependsOn ?? []), dependable(readOnlyAccess), dependable(denyDataReads)];
-    suppressPlanRoleFindings(this.planProject, readOnlyAccess);
-    this.resources = { readOnlyAccess, denyDataReads };
+      partition: aws.partition,
+    };
   }
 
   /** The project: the repository's pull requests into the branch, through the connection, with its own buildspec. */
-  private createPlanProject(props: InfrastructurePipelineProps, planSecrets: readonly string[]): BuildProject {
-    const name = props.name ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.name;
-    const branch = props.branch ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.branch;
-    const encryptionKey =
-      props.encryptionKey ??
-      new EncryptionKey(this, 'key', {
-        alias: `ci/${name}`,
-        description: `Encrypts the ${name} builds' logs and reports`,
-        allowCloudWatchLogs: true,
-      });
+  private createPlanProject(props: InfrastructurePipelineProps, settings: ResolvedSettings): BuildProject {
     const pullRequestFilters: WebhookFilter[] = [
       { type: 'EVENT', pattern: PULL_REQUEST_BUILD_EVENTS.join(', ') },
-      { type: 'BASE_REF', pattern: `^refs/heads/${literalPattern(branch)}$` },
+      { type: 'BASE_REF', pattern: `^refs/heads/${literalPattern(settings.branch)}$` },
     ];
     return new BuildProject(this, 'plan', {
-      projectName: `${name}-plan`,
-      description: `Plans pull requests into ${branch}, comments the plan, reports "${this.statusContext}"`,
-      encryptionKey,
+      projectName: `${settings.name}-plan`,
+      description: `Plans pull requests into ${settings.branch}, comments the plan, reports "${this.statusContext}"`,
+      encryptionKey: settings.encryptionKey,
       buildsImages: false,
       // The step compares the change with its base branch: the whole history, so the base is there to compare with.
       fullClone: true,
-      buildspec: pullRequestBuildspec(props.terraform, props.command ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.command),
+      buildspec: pullRequestBuildspec(props.terraform, settings.command),
       secretEnvironmentVariables: [{ name: 'GITHUB_TOKEN', secretArn: props.commentTokenSecretArn }],
-      // The state and secrets the role may read: the pull-request step checks each stack's backend against them, and
-      // the guardrails hold the role to them.
-      environmentVariables: [
-        { name: PLAN_BUILD_VARIABLES.stateBucket, value: props.state.bucket },
-        { name: PLAN_BUILD_VARIABLES.stateKeyPrefix, value: props.state.keyPrefix },
-        { name: PLAN_BUILD_VARIABLES.stateKmsKey, value: props.state.kmsKeyArn },
-        ...(planSecrets.length === 0 ? [] : [{ name: PLAN_BUILD_VARIABLES.planSecrets, value: planSecrets.join(',') }]),
-      ],
+      environmentVariables: stateVariables(props.state, settings.planSecrets),
       gitHubSource: {
         repositoryUrl: `https://github.com/${props.owner}/${props.repositoryName}.git`,
         auth: { type: 'CODECONNECTIONS', connectionArn: props.connectionArn },
@@ -307,7 +344,149 @@ export class InfrastructurePipeline extends Construct {
     });
   }
 
-  /** What an operator needs: the plan project and the status context to require. */
+  /** The merge plan: every stack of the merged commit, locking the state, run by the merge pipeline. */
+  private createMergePlanProject(props: InfrastructurePipelineProps, settings: ResolvedSettings): BuildProject {
+    const project = new BuildProject(this, 'merge-plan', {
+      projectName: `${settings.name}-merge-plan`,
+      description: `Plans each merge into ${settings.branch} and keeps the saved plans; run by ${settings.name}`,
+      encryptionKey: settings.encryptionKey,
+      buildsImages: false,
+      buildspec: mergePlanBuildspec(props.terraform, settings.command, {
+        selfStack: props.selfStack ?? TerraformStack.of(this).node.id,
+        adminStacks: props.adminStacks ?? [],
+        alwaysApprove: props.alwaysApprove ?? false,
+      }),
+      environmentVariables: [
+        ...stateVariables(props.state, settings.planSecrets),
+        { name: PLAN_BUILD_VARIABLES.stateLock, value: 'true' },
+      ],
+    });
+    const stateObjects = `arn:${settings.partition}:s3:::${props.state.bucket}/${props.state.keyPrefix}`;
+    grant(
+      project.role,
+      { sid: 'LockState', actions: STATE_LOCK_ACTIONS, resources: [`${stateObjects}/*.tflock`] },
+      { sid: 'EncryptStateLock', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [props.state.kmsKeyArn] },
+    );
+    return project;
+  }
+
+  /**
+   * The apply: the saved plans, with a role that may write the state and do what the permissions boundary allows,
+   * and that carries the boundary itself (the stack's aspect gives it), so that no merged change can widen it.
+   */
+  private createApplyProject(props: InfrastructurePipelineProps, settings: ResolvedSettings): BuildProject {
+    const aws = AwsContext.of(this);
+    const applyServices = props.planReadServices ?? PLANNED_STACK_SERVICES;
+    const project = new BuildProject(this, 'apply', {
+      projectName: `${settings.name}-apply`,
+      description: `Applies the saved plans of each merge into ${settings.branch}; run by ${settings.name}`,
+      encryptionKey: settings.encryptionKey,
+      buildsImages: false,
+      buildspec: applyBuildspec(props.terraform, settings.command),
+      environmentVariables: [
+        ...stateVariables(props.state, []),
+        { name: PLAN_BUILD_VARIABLES.stateWrite, value: 'true' },
+        // What the role may apply beyond the state, which the guardrails hold it to.
+        { name: PLAN_BUILD_VARIABLES.applyServices, value: applyServices.join(',') },
+      ],
+    });
+    const stateObjects = `arn:${settings.partition}:s3:::${props.state.bucket}/${props.state.keyPrefix}`;
+    grant(
+      project.role,
+      {
+        sid: 'ListStateKeys',
+        actions: BUCKET_LIST_ACTIONS,
+        resources: [`arn:${settings.partition}:s3:::${props.state.bucket}`],
+        conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${props.state.keyPrefix}/*`] }],
+      },
+      { sid: 'WriteState', actions: STATE_WRITE_ACTIONS, resources: [`${stateObjects}/*`] },
+      { sid: 'LockState', actions: STATE_LOCK_ACTIONS, resources: [`${stateObjects}/*.tflock`] },
+      { sid: 'EncryptState', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [props.state.kmsKeyArn] },
+    );
+    const statements = applyStatements({
+      boundaryArn: permissionsBoundaryArn(this, settings.name),
+      partition: settings.partition,
+      accountId: aws.accountId,
+      services: applyServices,
+    });
+    const apply = new IamRolePolicy(this, 'apply-within-boundary', {
+      name: 'apply-within-boundary',
+      role: project.role.roleName,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
+    project.role.addPermissionResource(apply);
+    suppressApplyStatementFindings(apply, statements);
+    return project;
+  }
+
+  /** Source (a full clone), Plan, Approve (entered only when the plan says a person must), Apply. */
+  private createMergePipeline(props: InfrastructurePipelineProps, settings: ResolvedSettings): Pipeline {
+    const pipeline = new Pipeline(this, 'merge-pipeline', {
+      pipelineName: settings.name,
+      pipelineType: 'V2',
+      executionMode: 'QUEUED',
+      encryptionKey: settings.encryptionKey,
+      artifactBucket: new SecureBucket(this, 'artifacts', {
+        bucketPrefix: artifactBucketPrefix(settings.name),
+        encryptionKey: settings.encryptionKey,
+      }),
+    });
+    const source = this.createMergeSource(props, settings);
+    const stages = MERGE_PIPELINE_STAGES;
+    const input = source.outputArtifact;
+    const plan = new CodeBuildAction({
+      actionName: stages.plan,
+      project: this.mergePlanProject,
+      input,
+      outputs: [PLANS_ARTIFACT],
+      namespace: stages.plan,
+    });
+    pipeline.addStage({ stageName: stages.source, actions: [source] });
+    pipeline.addStage({ stageName: stages.plan, actions: [plan] });
+    pipeline.addStage({
+      stageName: stages.approve,
+      actions: [new ManualApprovalAction({ actionName: stages.approve, comments: APPROVAL_COMMENT })],
+      // Entered only when a plan replaces or deletes something that holds data, or every change waits.
+      entryCondition: {
+        result: 'SKIP',
+        rules: [
+          {
+            ruleName: 'PlanNeedsApproval',
+            variable: `#{${stages.plan}.${NEEDS_APPROVAL_VARIABLE}}`,
+            operator: 'EQ',
+            value: 'true',
+          },
+        ],
+      },
+    });
+    const apply = new CodeBuildAction({
+      actionName: stages.apply,
+      project: this.applyProject,
+      input,
+      extraInputs: [PLANS_ARTIFACT],
+    });
+    pipeline.addStage({ stageName: stages.apply, actions: [apply] });
+    return pipeline;
+  }
+
+  /** The branch, through the connection, as a reference both builds clone (the history, the same commit). */
+  private createMergeSource(props: InfrastructurePipelineProps, settings: ResolvedSettings): GitHubConnectionSource {
+    const source = new GitHubConnectionSource(this, 'source', {
+      repository: {
+        owner: props.owner,
+        repositoryName: props.repositoryName,
+        fullName: `${props.owner}/${props.repositoryName}`,
+        branch: settings.branch,
+      },
+      connectionArn: props.connectionArn,
+      fullClone: true,
+    });
+    source.grantClone(this.mergePlanProject.role);
+    source.grantClone(this.applyProject.role);
+    return source;
+  }
+
+  /** What an operator needs: the projects, the pipeline and the status context to require. */
   public get outputs(): readonly StackOutput[] {
     return [
       {
@@ -320,8 +499,65 @@ export class InfrastructurePipeline extends Construct {
         value: this.statusContext,
         description: 'The commit status the plan build reports; require it in the branch protection',
       },
+      {
+        name: 'merge_pipeline_name',
+        value: this.mergePipeline.pipelineName,
+        description: 'The pipeline that plans, approves when data would be lost, and applies each merge',
+      },
     ];
   }
+}
+
+const APPROVAL_COMMENT =
+  "A saved plan replaces or deletes something that holds data (or every change waits): read the Plan action's log " +
+  '(saved-plans.json lists why) before approving.';
+
+/** The plain variables of a build that plans: the state its role may read, and the secrets its plans read. */
+function stateVariables(state: InfrastructureState, planSecrets: readonly string[]) {
+  return [
+    { name: PLAN_BUILD_VARIABLES.stateBucket, value: state.bucket },
+    { name: PLAN_BUILD_VARIABLES.stateKeyPrefix, value: state.keyPrefix },
+    { name: PLAN_BUILD_VARIABLES.stateKmsKey, value: state.kmsKeyArn },
+    ...(planSecrets.length === 0 ? [] : [{ name: PLAN_BUILD_VARIABLES.planSecrets, value: planSecrets.join(',') }]),
+  ];
+}
+
+/**
+ * Restricts a plan project's role to a plan's reads: the state, the secrets the plans read, and AWS's
+ * `ReadOnlyAccess` of the planned services, with what it could read beyond denied.
+ */
+function restrictToPlanReads(
+  scope: Construct,
+  idPrefix: string,
+  project: BuildProject,
+  props: InfrastructurePipelineProps,
+  settings: ResolvedSettings,
+): PlanReadResources {
+  const role = project.role;
+  const stateObjects = grantStateRead(role, props.state, settings.partition);
+  if (settings.planSecrets.length > 0)
+    grant(role, { sid: 'ReadPlanSecrets', actions: SECRET_READ_ACTIONS, resources: [...settings.planSecrets] });
+  const readOnlyAccess = new IamRolePolicyAttachment(scope, `${idPrefix}read-only-access`, {
+    role: role.roleName,
+    policyArn: `arn:${settings.partition}:iam::aws:policy/ReadOnlyAccess`,
+  });
+  // ReadOnlyAccess reads data too (s3:GetObject, ssm:GetParameter*): a pull request's code runs with this role,
+  // so what is not the plan's is denied, whatever else is attached.
+  const denyDataReads = new IamRolePolicy(scope, `${idPrefix}deny-data-reads`, {
+    name: 'deny-data-reads',
+    role: role.roleName,
+    policy: JSON.stringify(
+      dataReadDenials({
+        readableSecrets: [props.commentTokenSecretArn, ...settings.planSecrets],
+        stateObjects,
+        services: props.planReadServices ?? PLANNED_STACK_SERVICES,
+      }),
+    ),
+  });
+  role.addPermissionResource(readOnlyAccess);
+  role.addPermissionResource(denyDataReads);
+  suppressPlanRoleFindings(project, readOnlyAccess);
+  return { readOnlyAccess, denyDataReads };
 }
 
 /**

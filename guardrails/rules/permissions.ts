@@ -32,11 +32,13 @@ import {
   START_BUILD_ACTIONS,
   STATE_KEY_READ_ACTIONS,
   STATE_LOCK_ACTIONS,
+  STATE_WRITE_ACTIONS,
   STATE_READ_ACTIONS,
   USE_CONNECTION_ACTIONS,
 } from '../../shared/iam-actions';
 import { pipelineArtifactPrefix } from '../../shared/artifact-store';
 import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
+import { applyStatements } from '../../shared/apply-permissions';
 import { ownAccountSources } from '../core/arn';
 import { NormalizedStatement, policiesAt } from '../core/policy-document';
 import { actionMatches, resourceMatches } from '../iam/matching';
@@ -207,6 +209,41 @@ function sourceAuthNeeds(source: Record<string, any>): PermissionNeed[] {
   ];
 }
 
+/**
+ * What a project a pipeline runs needs to clone a source action's `CODEBUILD_CLONE_REF` output (CodePipeline User
+ * Guide, "CodeStarSourceConnection for Bitbucket Cloud, GitHub, …": the CodeBuild service role needs `UseConnection`
+ * on the connection): the connection of each such source the project's actions read.
+ */
+function cloneReferenceNeeds(project: Element, stack: SynthesizedStack): PermissionNeed[] {
+  return pipelinesRunning(project, stack).flatMap((pipeline) => {
+    const actions = pipelineActions(pipeline);
+    const inputs = new Set(
+      buildActions(pipeline)
+        .filter((action) => stack.resolve(block(action.configuration).ProjectName)?.address === project.address)
+        .flatMap((action) => (Array.isArray(action.input_artifacts) ? action.input_artifacts : [])),
+    );
+    return actions.flatMap((action) => {
+      const configuration = block(action.configuration);
+      const clones =
+        action.provider === 'CodeStarSourceConnection' &&
+        configuration.OutputArtifactFormat === 'CODEBUILD_CLONE_REF' &&
+        typeof configuration.ConnectionArn === 'string' &&
+        (Array.isArray(action.output_artifacts) ? action.output_artifacts : []).some((artifact: unknown) =>
+          inputs.has(artifact),
+        );
+      return clones
+        ? [
+            {
+              actions: connectionActionsFor(configuration.ConnectionArn, USE_CONNECTION_ACTIONS),
+              resource: configuration.ConnectionArn,
+              purpose: `clone the source of the ${action.name} action`,
+            },
+          ]
+        : [];
+    });
+  });
+}
+
 /** What a CodeBuild project's role must allow. */
 export function codeBuildNeeds(project: Element, stack: SynthesizedStack): ServiceNeeds | undefined {
   const role = stack.resolve(project.body.service_role, 'aws_iam_role');
@@ -216,6 +253,7 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
   const needs: PermissionNeed[] = [
     ...buildLogNeeds(body, stack),
     ...pipelinesRunning(project, stack).flatMap((pipeline) => artifactStoreNeeds(pipeline, stack)),
+    ...cloneReferenceNeeds(project, stack),
     ...(typeof body.encryption_key === 'string' && body.encryption_key !== ''
       ? [{ actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resource: body.encryption_key, purpose: 'encrypt build output' }]
       : []),
@@ -224,6 +262,7 @@ export function codeBuildNeeds(project: Element, stack: SynthesizedStack): Servi
     ...sourceAuthNeeds(block(body.source)),
     ...imagePushNeeds(variables, stack),
     ...terraformPlanNeeds(variables, stack),
+    ...terraformApplyNeeds(variables, stack),
   ];
   return { role, service: 'codebuild.amazonaws.com', needs };
 }
@@ -248,12 +287,15 @@ function terraformPlanNeeds(variables: Record<string, any>[], stack: Synthesized
     resource: secret,
     purpose: 'read a secret a planned stack reads',
   }));
-  const locks = plain.get(PLAN_BUILD_VARIABLES.stateLock) === 'true';
+  const writes = plain.get(PLAN_BUILD_VARIABLES.stateWrite) === 'true';
+  const locks = writes || plain.get(PLAN_BUILD_VARIABLES.stateLock) === 'true';
   if (key !== undefined)
     needs.push({
       actions: locks ? KEY_ENCRYPT_DECRYPT_ACTIONS : STATE_KEY_READ_ACTIONS,
       resource: key,
-      purpose: locks ? "encrypt the lock and decrypt the state with the state's key" : 'decrypt the state',
+      purpose: locks
+        ? "encrypt the lock and the state, and decrypt the state, with the state's key"
+        : 'decrypt the state',
     });
   if (bucket === undefined || prefix === undefined) return needs;
   const spellings = (path: string) => {
@@ -263,11 +305,39 @@ function terraformPlanNeeds(variables: Record<string, any>[], stack: Synthesized
   return [
     ...needs,
     { actions: BUCKET_LIST_ACTIONS, ...spellings(bucket), purpose: "list the state's keys" },
-    { actions: STATE_READ_ACTIONS, ...spellings(`${bucket}/${prefix}/*`), purpose: 'read the state' },
+    {
+      actions: writes ? STATE_WRITE_ACTIONS : STATE_READ_ACTIONS,
+      ...spellings(`${bucket}/${prefix}/*`),
+      purpose: writes ? 'read and write the state' : 'read the state',
+    },
     ...(locks
       ? [{ actions: STATE_LOCK_ACTIONS, ...spellings(`${bucket}/${prefix}/*.tflock`), purpose: 'lock the state' }]
       : []),
   ];
+}
+
+/**
+ * What a build that applies Terraform needs beyond the state ({@link PLAN_BUILD_VARIABLES}'s `TF_STATE_WRITE` and
+ * `TF_APPLY_SERVICES`): the statements the apply role is granted and the boundary holds it to, in any partition and
+ * account (their conditions aside, which the needs do not model).
+ */
+function terraformApplyNeeds(variables: Record<string, any>[], stack: SynthesizedStack): PermissionNeed[] {
+  const plain = new Map(variables.map((variable) => [String(variable.name), String(variable.value)] as const));
+  if (plain.get(PLAN_BUILD_VARIABLES.stateWrite) !== 'true') return [];
+  const services = (plain.get(PLAN_BUILD_VARIABLES.applyServices) ?? '').split(',').filter(Boolean);
+  // The roles' ARNs as the stack may write them: its partition and account, read from data sources or literal.
+  const accounts = ownAccountSources('data.aws_caller_identity', stack).map((account) => ref(account, 'account_id'));
+  const [spelled, ...otherSpellings] = partitionsOf(stack)
+    .flatMap((partition) => [...accounts, '*'].map((accountId) => ({ partition, accountId })))
+    .map((where) => applyStatements({ boundaryArn: '*', services, ...where }));
+  return spelled.flatMap((statement, index) =>
+    statement.Resource.map((resource, resourceIndex) => ({
+      actions: statement.Action,
+      resource,
+      sameResourceAs: otherSpellings.map((statements) => statements[index].Resource[resourceIndex]),
+      purpose: `apply the stacks (${statement.Sid})`,
+    })),
+  );
 }
 
 /** Writing to the project's log group, unless its CloudWatch logs are off. */

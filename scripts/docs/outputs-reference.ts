@@ -8,6 +8,7 @@ import { CiPipelineProps } from '../../constructs/ci-pipeline/ci-pipeline-props'
 import { CiPipelineStack } from '../../stacks/ci-pipeline-stack';
 import { GitHubConnectionStack } from '../../stacks/github-connection-stack';
 import { InfrastructurePipelineStack } from '../../stacks/infrastructure-pipeline-stack';
+import { PermissionsBoundaryStack } from '../../stacks/permissions-boundary-stack';
 import { RepositoryStack } from '../../stacks/repository-stack';
 import { StateBootstrapStack } from '../../stacks/state-bootstrap-stack';
 import { cell } from './markdown';
@@ -102,18 +103,31 @@ function infrastructurePipelineOutputs(): Outputs {
   );
 }
 
-/** The page: each stack's outputs, what they are and when they exist. */
-export function outputsReference(): string {
-  const bootstrap = outputsOf(
-    new StateBootstrapStack(Testing.app(), 'state-bootstrap', { bucketName: 'b-state', region: 'eu-west-1' }),
-  );
-  const connection = outputsOf(
+/** The shared connection stack's outputs. */
+const connectionOutputs = (): Outputs =>
+  outputsOf(
     new GitHubConnectionStack(Testing.app(), 'github-connection', {
       connectionName: 'shared',
       region: 'eu-west-1',
       state: STATE,
     }),
   );
+
+/** The permissions boundary stack's outputs. */
+const boundaryOutputs = (): Outputs =>
+  outputsOf(
+    new PermissionsBoundaryStack(Testing.app(), 'infrastructure-pipeline-boundary', {
+      region: 'eu-west-1',
+      state: STATE,
+    }),
+  );
+
+/** The page: each stack's outputs, what they are and when they exist. */
+export function outputsReference(): string {
+  const bootstrap = outputsOf(
+    new StateBootstrapStack(Testing.app(), 'state-bootstrap', { bucketName: 'b-state', region: 'eu-west-1' }),
+  );
+  const connection = connectionOutputs();
   const infrastructurePipeline = infrastructurePipelineOutputs();
   const repositoryApp = Testing.app();
   const repositoryStack = new RepositoryStack(repositoryApp, 'repo-app', { githubOwner: 'acme', state: STATE });
@@ -159,6 +173,10 @@ export function outputsReference(): string {
     '## `infrastructure-pipeline`',
     '',
     ...table(plain(infrastructurePipeline), false),
+    '',
+    '## `infrastructure-pipeline-boundary`',
+    '',
+    ...table(plain(boundaryOutputs()), false),
     '',
   ].join('\n');
 }

@@ -74,6 +74,11 @@ const LITERALS: Readonly<Record<string, Readonly<Record<string, Literal>>>> = {
     id: (c) => arn(c, 'secretsmanager', `secret:${name(c)}-AbCdEf`),
   },
   aws_iam_role: { id: name, name, arn: (c) => arn(c, 'iam', `role/${name(c)}`, false) },
+  aws_iam_policy: {
+    id: (c) => arn(c, 'iam', `policy/${name(c)}`, false),
+    name,
+    arn: (c) => arn(c, 'iam', `policy/${name(c)}`, false),
+  },
   aws_ecr_repository: {
     id: name,
     name,
