@@ -294,6 +294,21 @@ const infrastructurePipelineSchema = strictObject({
       'The Secrets Manager secret with the GitHub token the build comments with: fine-grained, this repository ' +
       'only, "Pull requests: write", of a machine user with read access (a pull request\'s code can read it).',
   }),
+  providerTokenSecretArns: strictObject({
+    plan: z.string().meta({
+      description:
+        "The Secrets Manager secret with the GitHub provider's token for plans: fine-grained, the pipelines' " +
+        'repositories only, "Administration", "Contents" and "Metadata": read (a pull request\'s code can read it).',
+    }),
+    apply: z.string().meta({
+      description:
+        "The Secrets Manager secret with the GitHub provider's token for the apply: fine-grained, the pipelines' " +
+        'repositories only, "Administration" and "Contents": write. Only the apply build reads it.',
+    }),
+  }).meta({
+    description:
+      "The GitHub provider's tokens: every pipeline's stacks read or manage its repository through the provider.",
+  }),
   terraform: strictObject({
     version: z.string().meta({ description: 'The Terraform release the builds install, e.g. "1.11.4".' }),
     sha256: z.string().meta({

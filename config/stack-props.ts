@@ -77,6 +77,7 @@ export interface InfrastructurePipelineSettings {
   readonly branch?: string;
   readonly connectionArn: string;
   readonly commentTokenSecretArn: string;
+  readonly providerTokenSecretArns: { readonly plan: string; readonly apply: string };
   readonly terraform: { readonly version: string; readonly sha256: string };
   readonly statusContext?: string;
   readonly command?: string;
@@ -257,6 +258,7 @@ export function infrastructurePipelineStackProps(
       branch: section.branch,
       connectionArn: section.connectionArn,
       commentTokenSecretArn: section.commentTokenSecretArn,
+      providerTokenSecretArns: section.providerTokenSecretArns,
       terraform: section.terraform,
       statusContext: section.statusContext,
       command: section.command ?? CONFIGURATION_REPOSITORY_COMMAND,
@@ -286,6 +288,8 @@ export const INFRASTRUCTURE_PIPELINE_STACK_FIELDS: Readonly<Record<string, strin
   'pipeline.branch': 'infrastructurePipeline.branch',
   'pipeline.connectionArn': 'infrastructurePipeline.connectionArn',
   'pipeline.commentTokenSecretArn': 'infrastructurePipeline.commentTokenSecretArn',
+  'pipeline.providerTokenSecretArns.plan': 'infrastructurePipeline.providerTokenSecretArns.plan',
+  'pipeline.providerTokenSecretArns.apply': 'infrastructurePipeline.providerTokenSecretArns.apply',
   'pipeline.terraform.version': 'infrastructurePipeline.terraform.version',
   'pipeline.terraform.sha256': 'infrastructurePipeline.terraform.sha256',
   'pipeline.statusContext': 'infrastructurePipeline.statusContext',

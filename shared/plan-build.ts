@@ -23,3 +23,9 @@ export const PLAN_BUILD_VARIABLES = {
   /** The secrets the plans read, by ARN (a name's ARN ends in "-??????"), separated by commas. */
   planSecrets: 'TF_PLAN_SECRETS',
 } as const;
+
+/**
+ * The build's secret variable with the GitHub provider's token, kept apart from `GITHUB_TOKEN`, which the pull-request
+ * step comments with: the provider reads `GITHUB_TOKEN`, so the step gives Terraform this one under that name.
+ */
+export const GITHUB_PROVIDER_TOKEN_VARIABLE = 'GITHUB_PROVIDER_TOKEN';

@@ -51,6 +51,10 @@ const INFRASTRUCTURE_PIPELINE = {
   repository: 'platform-pipelines',
   connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab',
   commentTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/comments-AbCdEf',
+  providerTokenSecretArns: {
+    plan: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/provider-read-AbCdEf',
+    apply: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/provider-write-AbCdEf',
+  },
   terraform: { version: '1.11.4', sha256: '0'.repeat(64) },
 };
 

@@ -33,6 +33,10 @@ const INFRASTRUCTURE_PIPELINE = {
   repository: 'platform-pipelines',
   connectionArn: CONNECTION,
   commentTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/comments-AbCdEf',
+  providerTokenSecretArns: {
+    plan: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/provider-read-AbCdEf',
+    apply: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/provider-write-AbCdEf',
+  },
   terraform: { version: '1.11.4', sha256: '0'.repeat(64) },
 };
 // Beside an infrastructure pipeline, pipelines use a connection (webhook mode keeps secrets in the state it reads).
@@ -140,6 +144,14 @@ const CASES: Readonly<Record<string, FieldCase>> = {
     sha256: '0'.repeat(64),
   }),
   'infrastructurePipeline.terraform.sha256': infrastructure('terraform', { version: '1.11.4', sha256: '1'.repeat(64) }),
+  'infrastructurePipeline.providerTokenSecretArns.plan': infrastructure('providerTokenSecretArns', {
+    ...INFRASTRUCTURE_PIPELINE.providerTokenSecretArns,
+    plan: INFRASTRUCTURE_PIPELINE.providerTokenSecretArns.plan.replace('read', 'plan'),
+  }),
+  'infrastructurePipeline.providerTokenSecretArns.apply': infrastructure('providerTokenSecretArns', {
+    ...INFRASTRUCTURE_PIPELINE.providerTokenSecretArns,
+    apply: INFRASTRUCTURE_PIPELINE.providerTokenSecretArns.apply.replace('write', 'apply'),
+  }),
   'infrastructurePipeline.statusContext': infrastructure('statusContext', 'platform/plan'),
   'infrastructurePipeline.command': infrastructure('command', 'npx --no-install cdktf-ci-infrastructure'),
   'infrastructurePipeline.alwaysApprove': infrastructure('alwaysApprove', true),

@@ -5,7 +5,7 @@ import {
 } from '../../stacks/infrastructure-pipeline-stack';
 import { testApp } from '../helpers';
 import { Suppressions } from '../../shared/suppressions';
-import { COMMENT_TOKEN, CONNECTION, INFRASTRUCTURE_STACK_PROPS, TERRAFORM } from './stack-props';
+import { COMMENT_TOKEN, CONNECTION, INFRASTRUCTURE_STACK_PROPS, PROVIDER_READ_TOKEN, TERRAFORM } from './stack-props';
 
 const PROPS = INFRASTRUCTURE_STACK_PROPS;
 
@@ -107,11 +107,12 @@ describe('InfrastructurePipelineStack', () => {
     expect(bySid.DecryptState).toMatchObject({ actions: ['kms:Decrypt'] });
     expect(statements.flatMap((statement: any) => statement.actions)).not.toContain('s3:PutObject');
     expect(bySid.DecryptState.resources).toEqual(['${data.aws_kms_alias.state-key.target_key_arn}']);
-    // The one secret value it reads is the comment token, which CodeBuild puts in the build's environment.
+    // The secret values it reads are the comment token and the GitHub provider's read-only token, which CodeBuild
+    // puts in the build's environment.
     const secretReads = statements.filter((statement: any) =>
       statement.actions.includes('secretsmanager:GetSecretValue'),
     );
-    expect(secretReads.flatMap((statement: any) => statement.resources)).toEqual([COMMENT_TOKEN]);
+    expect(secretReads.flatMap((statement: any) => statement.resources)).toEqual([COMMENT_TOKEN, PROVIDER_READ_TOKEN]);
     const [denyName, denyPolicy] = at(json, 'aws_iam_role_policy', 'pipeline/deny-data-reads');
     const deny = JSON.parse(denyPolicy.policy);
     expect(deny.Statement.map((statement: any) => [statement.Sid, statement.Effect])).toEqual([
@@ -125,7 +126,7 @@ describe('InfrastructurePipelineStack', () => {
     expect(deny.Statement[0].NotAction).toEqual(expect.arrayContaining(['codebuild:*', 's3:*', 'kms:*', 'iam:*']));
     expect(deny.Statement[0].NotAction).not.toContain('lambda:*');
     expect(deny.Statement[1].Action).toEqual(expect.arrayContaining(['logs:GetLogEvents', 'ecr:BatchGetImage']));
-    expect(deny.Statement[2].NotResource).toEqual([COMMENT_TOKEN]);
+    expect(deny.Statement[2].NotResource).toEqual([COMMENT_TOKEN, PROVIDER_READ_TOKEN]);
     expect(deny.Statement[4].NotResource).toEqual([expect.stringMatching(/ci-pipelines\/\*$/)]);
     // The project waits for every policy of the role, the denials included; the webhook, which starts builds, refers
     // to the project and so waits too.

@@ -23,7 +23,7 @@ describeWithTerraformAndMirror('the infrastructure pipeline stack, planned by re
     });
     afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-    test('plans every resource of both paths, each project and the pipeline waiting for every policy of its role', async () => {
+    test('plans every resource of both paths, what runs as a role waiting for every policy of it', async () => {
       const { text, passed } = await validateDirectory(outdir);
       expect({ passed, text }).toEqual({ passed: true, text: expect.stringContaining('Result: valid') });
       expect(text).toContain('terraform plan: 66 to add, 0 to change, 0 to destroy (both copies)');

@@ -10,7 +10,7 @@ import { PLANNED_STACK_SERVICES } from '../../constructs/infrastructure-pipeline
 import { applyStatements, BOUNDED_ROLE_ACTIONS, ROLE_TAG_ACTIONS } from '../../shared/apply-permissions';
 import { InfrastructurePipelineStack } from '../../stacks/infrastructure-pipeline-stack';
 import { testApp } from '../helpers';
-import { CONNECTION, INFRASTRUCTURE_STACK_PROPS } from './stack-props';
+import { CONNECTION, INFRASTRUCTURE_STACK_PROPS, PROVIDER_READ_TOKEN, PROVIDER_WRITE_TOKEN } from './stack-props';
 
 const PROPS = INFRASTRUCTURE_STACK_PROPS;
 const GOLDEN = join(__dirname, '..', 'golden');
@@ -93,6 +93,15 @@ describe('the merge pipeline', () => {
 
   test('the merge plan role reads as the pull-request plan role does, and may also lock the state', () => {
     const [, project] = at(json, 'aws_codebuild_project', 'pipeline/merge-plan/project');
+    // The GitHub provider's token of the merge, which no pull request's build reads; no comment token.
+    const secrets = project.environment.environment_variable.filter((v: any) => v.type === 'SECRETS_MANAGER');
+    expect(secrets).toEqual([{ name: 'GITHUB_PROVIDER_TOKEN', value: PROVIDER_WRITE_TOKEN, type: 'SECRETS_MANAGER' }]);
+    const [, prProject] = at(json, 'aws_codebuild_project', 'pipeline/plan/project');
+    expect(prProject.environment.environment_variable).toContainEqual({
+      name: 'GITHUB_PROVIDER_TOKEN',
+      value: PROVIDER_READ_TOKEN,
+      type: 'SECRETS_MANAGER',
+    });
     expect(project.environment.environment_variable).toContainEqual({
       name: 'TF_STATE_LOCK',
       value: 'true',

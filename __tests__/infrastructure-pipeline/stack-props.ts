@@ -4,6 +4,10 @@ export const CONNECTION =
   'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
 export const COMMENT_TOKEN =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/github-comments-AbCdEf';
+export const PROVIDER_READ_TOKEN =
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/github-provider-read-AbCdEf';
+export const PROVIDER_WRITE_TOKEN =
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrastructure/github-provider-write-AbCdEf';
 export const TERRAFORM = { version: '1.11.4', sha256: 'a'.repeat(64) };
 
 /** An infrastructure pipeline stack's props: its state beside the others, under the key prefix `ci-pipelines`. */
@@ -21,6 +25,7 @@ export const INFRASTRUCTURE_STACK_PROPS: InfrastructurePipelineStackProps = {
     repositoryName: 'platform-pipelines',
     connectionArn: CONNECTION,
     commentTokenSecretArn: COMMENT_TOKEN,
+    providerTokenSecretArns: { plan: PROVIDER_READ_TOKEN, apply: PROVIDER_WRITE_TOKEN },
     terraform: TERRAFORM,
   },
 };

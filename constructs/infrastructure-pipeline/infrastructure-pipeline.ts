@@ -38,7 +38,7 @@ import {
   matches,
 } from '../private/checks';
 import { grant } from '../private/policy-statements';
-import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
+import { GITHUB_PROVIDER_TOKEN_VARIABLE, PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
 import {
   applyBuildspec,
   mergePlanBuildspec,
@@ -95,6 +95,13 @@ export interface InfrastructurePipelineProps {
   readonly commentTokenSecretArn: string;
   /** The stacks' state. */
   readonly state: InfrastructureState;
+  /**
+   * The Secrets Manager secrets with the GitHub provider's tokens, for stacks that manage GitHub resources (a
+   * pipeline's repository, branch protection): `plan`, read-only, for pull requests' plans, whose code can read it;
+   * `apply`, for the merge pipeline's plan and apply, which run merged code only.
+   * @default - none: the GitHub provider, where a stack uses it, authenticates with the build's `GITHUB_TOKEN`
+   */
+  readonly providerTokenSecretArns?: GitHubProviderTokens;
   /** The Terraform release the builds install. */
   readonly terraform: TerraformRelease;
   /**
@@ -151,6 +158,20 @@ export interface InfrastructurePipelineProps {
   readonly alwaysApprove?: boolean;
 }
 
+/** The GitHub provider's tokens, each a Secrets Manager secret's ARN. */
+export interface GitHubProviderTokens {
+  /**
+   * A fine-grained token with read access to the pipelines' repositories ("Administration", "Contents" and
+   * "Metadata": read), for pull requests' plans.
+   */
+  readonly plan: string;
+  /**
+   * A fine-grained token that may change them ("Administration" and "Contents": write), for the merge pipeline's
+   * plan and apply.
+   */
+  readonly apply: string;
+}
+
 /** The defaults of {@link InfrastructurePipelineProps}. */
 export const INFRASTRUCTURE_PIPELINE_DEFAULTS = {
   name: 'infrastructure-pipeline',
@@ -188,6 +209,12 @@ export function validateInfrastructurePipelineProps(props: InfrastructurePipelin
     ...checkOptionalProp('branch', props.branch, checkBranchName),
     ...checkProp('connectionArn', props.connectionArn, checkConnectionArn),
     ...checkProp('commentTokenSecretArn', props.commentTokenSecretArn, checkSecretArn),
+    ...(props.providerTokenSecretArns === undefined
+      ? []
+      : [
+          ...checkProp('providerTokenSecretArns.plan', props.providerTokenSecretArns.plan, checkSecretArn),
+          ...checkProp('providerTokenSecretArns.apply', props.providerTokenSecretArns.apply, checkSecretArn),
+        ]),
     ...checkProp('state.bucket', props.state?.bucket, (value) =>
       typeof value === 'string' && value !== '' ? undefined : "must be the state bucket's name",
     ),
@@ -286,9 +313,20 @@ export class InfrastructurePipeline extends Construct {
     this.statusContext = props.statusContext ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.statusContext;
     const settings = this.resolveSettings(props);
     this.planProject = this.createPlanProject(props, settings);
-    const planReads = restrictToPlanReads(this, '', this.planProject, props, settings);
+    const tokens = props.providerTokenSecretArns;
+    const planReads = restrictToPlanReads(this, '', this.planProject, props, settings, [
+      props.commentTokenSecretArn,
+      ...(tokens === undefined ? [] : [tokens.plan]),
+    ]);
     this.mergePlanProject = this.createMergePlanProject(props, settings);
-    const mergePlanReads = restrictToPlanReads(this, 'merge-plan-', this.mergePlanProject, props, settings);
+    const mergePlanReads = restrictToPlanReads(
+      this,
+      'merge-plan-',
+      this.mergePlanProject,
+      props,
+      settings,
+      tokens === undefined ? [] : [tokens.apply],
+    );
     this.applyProject = this.createApplyProject(props, settings);
     this.mergePipeline = this.createMergePipeline(props, settings);
     // Its own roles carry the boundary too, the apply role's above all: whatever a merged change writes into their
@@ -333,7 +371,10 @@ export class InfrastructurePipeline extends Construct {
       // The step compares the change with its base branch: the whole history, so the base is there to compare with.
       fullClone: true,
       buildspec: pullRequestBuildspec(props.terraform, settings.command),
-      secretEnvironmentVariables: [{ name: 'GITHUB_TOKEN', secretArn: props.commentTokenSecretArn }],
+      secretEnvironmentVariables: [
+        { name: 'GITHUB_TOKEN', secretArn: props.commentTokenSecretArn },
+        ...providerToken(props.providerTokenSecretArns?.plan),
+      ],
       environmentVariables: stateVariables(props.state, settings.planSecrets),
       gitHubSource: {
         repositoryUrl: `https://github.com/${props.owner}/${props.repositoryName}.git`,
@@ -356,6 +397,8 @@ export class InfrastructurePipeline extends Construct {
         adminStacks: props.adminStacks ?? [],
         alwaysApprove: props.alwaysApprove ?? false,
       }),
+      // Merged code only: the merge's token, which no pull request's build shares.
+      secretEnvironmentVariables: providerToken(props.providerTokenSecretArns?.apply),
       environmentVariables: [
         ...stateVariables(props.state, settings.planSecrets),
         { name: PLAN_BUILD_VARIABLES.stateLock, value: 'true' },
@@ -383,6 +426,7 @@ export class InfrastructurePipeline extends Construct {
       encryptionKey: settings.encryptionKey,
       buildsImages: false,
       buildspec: applyBuildspec(props.terraform, settings.command),
+      secretEnvironmentVariables: providerToken(props.providerTokenSecretArns?.apply),
       environmentVariables: [
         ...stateVariables(props.state, []),
         { name: PLAN_BUILD_VARIABLES.stateWrite, value: 'true' },
@@ -512,6 +556,10 @@ const APPROVAL_COMMENT =
   "A saved plan replaces or deletes something that holds data (or every change waits): read the Plan action's log " +
   '(saved-plans.json lists why) before approving.';
 
+/** The GitHub provider's token as a build's secret variable, when there is one. */
+const providerToken = (secretArn: string | undefined) =>
+  secretArn === undefined ? [] : [{ name: GITHUB_PROVIDER_TOKEN_VARIABLE, secretArn }];
+
 /** The plain variables of a build that plans: the state its role may read, and the secrets its plans read. */
 function stateVariables(state: InfrastructureState, planSecrets: readonly string[]) {
   return [
@@ -524,7 +572,8 @@ function stateVariables(state: InfrastructureState, planSecrets: readonly string
 
 /**
  * Restricts a plan project's role to a plan's reads: the state, the secrets the plans read, and AWS's
- * `ReadOnlyAccess` of the planned services, with what it could read beyond denied.
+ * `ReadOnlyAccess` of the planned services, with what it could read beyond denied; `variableSecrets` are the secrets
+ * of the build's own variables, which CodeBuild reads with the role.
  */
 function restrictToPlanReads(
   scope: Construct,
@@ -532,6 +581,7 @@ function restrictToPlanReads(
   project: BuildProject,
   props: InfrastructurePipelineProps,
   settings: ResolvedSettings,
+  variableSecrets: readonly string[],
 ): PlanReadResources {
   const role = project.role;
   const stateObjects = grantStateRead(role, props.state, settings.partition);
@@ -548,7 +598,7 @@ function restrictToPlanReads(
     role: role.roleName,
     policy: JSON.stringify(
       dataReadDenials({
-        readableSecrets: [props.commentTokenSecretArn, ...settings.planSecrets],
+        readableSecrets: [...variableSecrets, ...settings.planSecrets],
         stateObjects,
         services: props.planReadServices ?? PLANNED_STACK_SERVICES,
       }),

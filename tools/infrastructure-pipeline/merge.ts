@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ChangeSetOptions, planChangeSet } from './change-set';
-import { run } from './processes';
+import { runTerraform } from './processes';
 import { actionOf } from '../plan-summary';
 import { dataLosingChanges } from './pull-request-comment';
 import { StackLevels } from './stack-order';
@@ -144,7 +144,7 @@ export async function applySavedPlans(
       ['init', '-input=false', '-no-color'],
       ['apply', '-input=false', '-no-color', join(workDir, stack.plan)],
     ]) {
-      const result = await run('terraform', args, cwd, env);
+      const result = await runTerraform(args, cwd, env);
       if (result.code !== 0)
         return { applied, failed: { stack: stack.id, error: `terraform ${args[0]}:\n${errorOf(result.output)}` } };
     }

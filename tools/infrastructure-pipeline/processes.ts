@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StepInputError } from './step-input-error';
+import { GITHUB_PROVIDER_TOKEN_VARIABLE } from '../../shared/plan-build';
 
 /** A finished process: its exit code, its standard output, and all it printed (stdout and stderr interleaved). */
 export interface ProcessResult {
@@ -34,6 +35,16 @@ export function run(
     child.on('close', (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128), stdout, output }));
   });
 }
+
+/** Terraform's environment: `GITHUB_TOKEN` is the GitHub provider's token when the build sets one apart. */
+export function terraformEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [GITHUB_PROVIDER_TOKEN_VARIABLE]: providerToken, ...rest } = env;
+  return providerToken === undefined ? env : { ...rest, GITHUB_TOKEN: providerToken };
+}
+
+/** Runs Terraform with `args` in `cwd`, in {@link terraformEnv}. */
+export const runTerraform = (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env) =>
+  run('terraform', args, cwd, terraformEnv(env));
 
 /** cdktf.json's `app`: the command `cdktf synth` runs. */
 export function appCommand(projectDir: string): string {

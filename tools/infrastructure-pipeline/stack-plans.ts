@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { PLAN_BUILD_VARIABLES } from '../../shared/plan-build';
 import { parsePlan, Plan } from '../plan-summary';
-import { run } from './processes';
+import { runTerraform } from './processes';
 import { SynthesizedStackInfo } from './synth-output';
 
 /** What happened to one stack: planned (the plan as JSON), failed (Terraform's error), or skipped (why). */
@@ -87,11 +87,11 @@ export async function planStack(
     ['plan', '-input=false', '-no-color', ...(preview ? PREVIEW_PLAN_OPTIONS : []), `-out=${files.binary}`],
   ];
   for (const args of steps) {
-    const result = await run('terraform', args, stack.workingDirectory, env);
+    const result = await runTerraform(args, stack.workingDirectory, env);
     if (result.code !== 0)
       return { stack: stack.id, kind: 'failed', error: `terraform ${args[0]}:\n${errorOf(result.output)}` };
   }
-  const shown = await run('terraform', ['show', '-json', '-no-color', files.binary], stack.workingDirectory, env);
+  const shown = await runTerraform(['show', '-json', '-no-color', files.binary], stack.workingDirectory, env);
   if (shown.code !== 0) return { stack: stack.id, kind: 'failed', error: `terraform show:\n${errorOf(shown.output)}` };
   writeFileSync(files.json, shown.stdout);
   return { stack: stack.id, kind: 'planned', plan: parsePlan(JSON.parse(shown.stdout), files.json) };
