@@ -141,6 +141,7 @@ export {
 } from './constructs/infrastructure-pipeline/infrastructure-pipeline';
 export { PLANNED_STACK_SERVICES } from './constructs/infrastructure-pipeline/planned-services';
 export type {
+  GitHubProviderTokens,
   InfrastructurePipelineProps,
   InfrastructurePipelineResources,
   InfrastructureState,
