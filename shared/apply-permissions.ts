@@ -38,6 +38,37 @@ export const PASSED_TO_SERVICES: readonly string[] = ['codebuild.amazonaws.com',
  */
 export const SERVICE_LINKED_ROLE_SERVICES: readonly string[] = ['codestar-notifications.amazonaws.com'];
 
+/**
+ * What the apply role itself is denied, whatever its own policies say, though the services' other roles need some of
+ * it: running work of other projects and pipelines (a build with a buildspec override runs as that project's role; an
+ * approval or a re-run drives another team's pipeline; CodeBuild API Reference, "StartBuild"; CodePipeline API
+ * Reference). Terraform calls none of these to manage the resources.
+ */
+export const APPLY_ROLE_DENIED_ACTIONS: readonly string[] = [
+  'codebuild:RetryBuild',
+  'codebuild:RetryBuildBatch',
+  'codebuild:StartBuild',
+  'codebuild:StartBuildBatch',
+  'codebuild:StartCommandExecution',
+  'codebuild:StartSandbox',
+  'codebuild:StartSandboxConnection',
+  'codepipeline:AcknowledgeJob',
+  'codepipeline:AcknowledgeThirdPartyJob',
+  'codepipeline:EnableStageTransition',
+  'codepipeline:OverrideStageCondition',
+  'codepipeline:PollForJobs',
+  'codepipeline:PollForThirdPartyJobs',
+  'codepipeline:PutActionRevision',
+  'codepipeline:PutApprovalResult',
+  'codepipeline:PutJobFailureResult',
+  'codepipeline:PutJobSuccessResult',
+  'codepipeline:PutThirdPartyJobFailureResult',
+  'codepipeline:PutThirdPartyJobSuccessResult',
+  'codepipeline:RetryStageExecution',
+  'codepipeline:RollbackStage',
+  'codepipeline:StartPipelineExecution',
+];
+
 /** Where the statements apply. */
 export interface ApplyScope {
   /** The boundary's own ARN, which every role the statements let be created or changed must have. */
@@ -48,12 +79,14 @@ export interface ApplyScope {
   readonly accountId: string;
   /** The services whose every action is allowed, IAM aside. */
   readonly services: readonly string[];
+  /** The apply role's name, which {@link APPLY_ROLE_DENIED_ACTIONS} are denied to. */
+  readonly applyRoleName: string;
 }
 
 /** One statement of an IAM policy document, as JSON. */
 export interface ApplyStatement {
   readonly Sid: string;
-  readonly Effect: 'Allow';
+  readonly Effect: 'Allow' | 'Deny';
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -62,7 +95,7 @@ export interface ApplyStatement {
 /**
  * Every action of the services the stacks manage; of IAM, reads, and changes to roles of the bounded names that carry
  * the boundary; tagging, and passing to CodeBuild and CodePipeline, roles of those names; and the service-linked role
- * CodeStar Notifications needs.
+ * CodeStar Notifications needs. The apply role is denied running other projects' and pipelines' work.
  */
 export function applyStatements(scope: ApplyScope): ApplyStatement[] {
   const roles = Object.values(ROLE_NAME_SUFFIXES).map(
@@ -97,6 +130,15 @@ export function applyStatements(scope: ApplyScope): ApplyStatement[] {
       Action: ['iam:CreateServiceLinkedRole'],
       Resource: [`arn:${scope.partition}:iam::${scope.accountId}:role/aws-service-role/*`],
       Condition: { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED_ROLE_SERVICES } },
+    },
+    {
+      Sid: 'DenyApplyRunningWork',
+      Effect: 'Deny',
+      Action: APPLY_ROLE_DENIED_ACTIONS,
+      Resource: ['*'],
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': `arn:${scope.partition}:iam::${scope.accountId}:role/${scope.applyRoleName}` },
+      },
     },
   ];
 }

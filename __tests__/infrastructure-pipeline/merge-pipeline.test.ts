@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
@@ -55,12 +57,13 @@ describe('the merge pipeline', () => {
     expect(plan.action[0]).toMatchObject({ namespace: 'Plan', input_artifacts: ['source_output'] });
     expect(plan.action[0].output_artifacts).toEqual(['plans']);
     expect(approve.action[0]).toMatchObject({ category: 'Approval', provider: 'Manual' });
-    // Skipped unless the plan step exported NEEDS_APPROVAL=true; a SKIP condition cannot be overridden at run time.
+    // Skipped only when the plan step exported NEEDS_APPROVAL=false: anything else enters it (fails closed). A SKIP
+    // condition cannot be overridden at run time.
     expect(approve.before_entry.condition).toEqual({
       result: 'SKIP',
       rule: [
         expect.objectContaining({
-          configuration: { Operator: 'EQ', Value: 'true', Variable: '#{Plan.NEEDS_APPROVAL}' },
+          configuration: { Operator: 'NE', Value: 'false', Variable: '#{Plan.NEEDS_APPROVAL}' },
           rule_type_id: expect.objectContaining({ provider: 'VariableCheck' }),
         }),
       ],
@@ -77,7 +80,8 @@ describe('the merge pipeline', () => {
     expect(buildspec.phases.build.commands).toEqual([
       'npx --no-install cdktf-ci-infrastructure plan --self-stack infrastructure-pipeline ' +
         '--admin-stack infrastructure-pipeline-boundary --always-approve --work-dir .infrastructure-pipeline',
-      'export NEEDS_APPROVAL="$(cat .infrastructure-pipeline/needs-approval)"',
+      'NEEDS_APPROVAL="$(cat .infrastructure-pipeline/needs-approval)" && ' +
+        'case "$NEEDS_APPROVAL" in true|false) export NEEDS_APPROVAL;; *) exit 1;; esac',
     ]);
     expect(buildspec.env['exported-variables']).toEqual(['NEEDS_APPROVAL']);
     expect(buildspec.artifacts).toEqual({
@@ -90,6 +94,32 @@ describe('the merge pipeline', () => {
       'npx --no-install cdktf-ci-infrastructure apply --work-dir "$CODEBUILD_SRC_DIR_plans"',
     ]);
   });
+
+  test.each(['sh', 'bash'])(
+    'the exported approval fails closed in %s: only true or false pass, a missing file fails the build',
+    (shell) => {
+      const [, project] = at(json, 'aws_codebuild_project', 'pipeline/merge-plan/project');
+      const exportCommand: string = parse(project.source.buildspec).phases.build.commands[1];
+      const run = (content: string | undefined) => {
+        const dir = mkdtempSync(join(tmpdir(), 'needs-approval-'));
+        mkdirSync(join(dir, '.infrastructure-pipeline'));
+        if (content !== undefined) writeFileSync(join(dir, '.infrastructure-pipeline', 'needs-approval'), content);
+        // As CodeBuild runs a command: a non-zero status fails the build, and nothing after it runs.
+        const script = `${exportCommand} || exit $?\nsh -c 'echo "[$NEEDS_APPROVAL]"'`;
+        const result = spawnSync(shell, ['-c', script], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+        rmSync(dir, { recursive: true, force: true });
+        return { status: result.status, exported: result.stdout.trim() };
+      };
+      expect(run('true\n')).toEqual({ status: 0, exported: '[true]' });
+      expect(run('false\n')).toEqual({ status: 0, exported: '[false]' });
+      expect(run(undefined).status).not.toBe(0);
+      expect(run('yes\n').status).toBe(1);
+      expect(run('').status).toBe(1);
+    },
+  );
 
   test('the merge plan role reads as the pull-request plan role does, and may also lock the state', () => {
     const [, project] = at(json, 'aws_codebuild_project', 'pipeline/merge-plan/project');
@@ -114,7 +144,16 @@ describe('the merge pipeline', () => {
     const [, attachment] = at(json, 'aws_iam_role_policy_attachment', 'pipeline/merge-plan-read-only-access');
     expect(attachment.policy_arn).toMatch(/policy\/ReadOnlyAccess$/);
     const [, deny] = at(json, 'aws_iam_role_policy', 'pipeline/merge-plan-deny-data-reads');
-    expect(JSON.parse(deny.policy).Statement[0].Sid).toBe('DenyOtherServices');
+    const denials = JSON.parse(deny.policy).Statement;
+    expect(denials[0].Sid).toBe('DenyOtherServices');
+    // CodeBuild downloads the input artifact (the clone reference) with the role: the pipeline's folder is readable.
+    expect(denials[4]).toMatchObject({ Sid: 'DenyOtherObjects' });
+    expect(denials[4].NotResource).toEqual([
+      expect.stringMatching(/ci-pipelines\/\*$/),
+      expect.stringMatching(
+        /^\$\{aws_s3_bucket\.pipeline_artifacts_bucket_[0-9A-F]{8}\.arn\}\/infrastructure-pipel\/\*$/,
+      ),
+    ]);
   });
 
   test('every role of the stack carries the boundary, the apply role above all', () => {
@@ -141,6 +180,14 @@ describe('the merge pipeline', () => {
     for (const never of ['iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicyVersion', 'iam:CreateUser', 'iam:*'])
       expect(iamActions).not.toContain(never);
     expect(bySid.ManagedServices.Action).not.toContain('iam:*');
+    // The apply role itself may not run other projects' or pipelines' work, nor approve.
+    expect(bySid.DenyApplyRunningWork).toMatchObject({ Effect: 'Deny', Resource: ['*'] });
+    expect(bySid.DenyApplyRunningWork.Action).toEqual(
+      expect.arrayContaining(['codebuild:StartBuild', 'codepipeline:PutApprovalResult']),
+    );
+    expect(bySid.DenyApplyRunningWork.Condition.ArnEquals['aws:PrincipalArn']).toMatch(
+      /:role\/infrastructure-pipeline-apply-codebuild$/,
+    );
     const bySidInline = Object.fromEntries(statementsOf(json, 'pipeline/apply/role').map((s: any) => [s.sid, s]));
     expect(bySidInline.WriteState.actions).toEqual(['s3:GetObject', 's3:PutObject']);
     // The project waits for the apply's permissions too.
@@ -189,6 +236,7 @@ describe('the permissions boundary', () => {
         Version: '2012-10-17',
         Statement: applyStatements({
           boundaryArn: '*',
+          applyRoleName: '*',
           partition: '*',
           accountId: '*',
           services: PLANNED_STACK_SERVICES,

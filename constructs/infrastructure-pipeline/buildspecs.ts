@@ -90,7 +90,10 @@ export function mergePlanBuildspec(terraform: TerraformRelease, command: string,
     terraform,
     commands: [
       `${command} plan ${options.join(' ')} --work-dir ${MERGE_WORK_DIR}`,
-      `export ${NEEDS_APPROVAL_VARIABLE}="$(cat ${MERGE_WORK_DIR}/needs-approval)"`,
+      // Fails the build unless the plan step wrote exactly true or false (an `export` of a failed substitution would
+      // succeed, empty); the pipeline's condition then enters the approval for anything but false.
+      `${NEEDS_APPROVAL_VARIABLE}="$(cat ${MERGE_WORK_DIR}/needs-approval)" && ` +
+        `case "$${NEEDS_APPROVAL_VARIABLE}" in true|false) export ${NEEDS_APPROVAL_VARIABLE};; *) exit 1;; esac`,
     ],
     exportedVariables: [NEEDS_APPROVAL_VARIABLE],
     artifactLines: [

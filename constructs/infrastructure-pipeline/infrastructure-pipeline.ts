@@ -20,6 +20,7 @@ import { ManualApprovalAction } from '../aws/manual-approval-action';
 import { Pipeline } from '../aws/pipeline';
 import { SecureBucket } from '../aws/secure-bucket';
 import { artifactBucketPrefix } from '../ci-pipeline/ci-pipeline-props';
+import { pipelineArtifactPrefix } from '../../shared/artifact-store';
 import { WebhookFilter } from '../aws/build-source';
 import { EncryptionKey, IEncryptionKey } from '../aws/encryption-key';
 import { checkSecretArn, checkSecretId } from '../aws/registry-credentials';
@@ -51,6 +52,8 @@ import {
 export type { TerraformRelease } from './buildspecs';
 export { pullRequestBuildspec } from './buildspecs';
 import {
+  applyProjectName,
+  applyRoleName,
   permissionsBoundaryArn,
   PermissionsBoundaryAspect,
   suppressApplyStatementFindings,
@@ -276,6 +279,8 @@ interface ResolvedSettings {
   /** The secrets the plans read, by ARN pattern. */
   readonly planSecrets: readonly string[];
   readonly partition: string;
+  /** The merge pipeline's artifact bucket. */
+  readonly artifactBucket: SecureBucket;
 }
 
 /**
@@ -314,19 +319,16 @@ export class InfrastructurePipeline extends Construct {
     const settings = this.resolveSettings(props);
     this.planProject = this.createPlanProject(props, settings);
     const tokens = props.providerTokenSecretArns;
-    const planReads = restrictToPlanReads(this, '', this.planProject, props, settings, [
-      props.commentTokenSecretArn,
-      ...(tokens === undefined ? [] : [tokens.plan]),
-    ]);
+    const planReads = restrictToPlanReads(this, '', this.planProject, props, settings, {
+      secrets: [props.commentTokenSecretArn, ...(tokens === undefined ? [] : [tokens.plan])],
+      objects: [],
+    });
     this.mergePlanProject = this.createMergePlanProject(props, settings);
-    const mergePlanReads = restrictToPlanReads(
-      this,
-      'merge-plan-',
-      this.mergePlanProject,
-      props,
-      settings,
-      tokens === undefined ? [] : [tokens.apply],
-    );
+    const mergePlanReads = restrictToPlanReads(this, 'merge-plan-', this.mergePlanProject, props, settings, {
+      secrets: tokens === undefined ? [] : [tokens.apply],
+      // CodeBuild downloads the build's input artifact, the clone reference, with the role.
+      objects: [`${settings.artifactBucket.bucketArn}/${pipelineArtifactPrefix(settings.name)}/*`],
+    });
     this.applyProject = this.createApplyProject(props, settings);
     this.mergePipeline = this.createMergePipeline(props, settings);
     // Its own roles carry the boundary too, the apply role's above all: whatever a merged change writes into their
@@ -338,23 +340,37 @@ export class InfrastructurePipeline extends Construct {
   private resolveSettings(props: InfrastructurePipelineProps): ResolvedSettings {
     const aws = AwsContext.of(this);
     const name = props.name ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.name;
+    const encryptionKey =
+      props.encryptionKey ??
+      new EncryptionKey(this, 'key', {
+        alias: `ci/${name}`,
+        description: `Encrypts the ${name} builds' logs and reports`,
+        allowCloudWatchLogs: true,
+      });
     return {
       name,
       branch: props.branch ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.branch,
       command: props.command ?? INFRASTRUCTURE_PIPELINE_DEFAULTS.command,
-      encryptionKey:
-        props.encryptionKey ??
-        new EncryptionKey(this, 'key', {
-          alias: `ci/${name}`,
-          description: `Encrypts the ${name} builds' logs and reports`,
-          allowCloudWatchLogs: true,
-        }),
+      encryptionKey,
+      artifactBucket: this.createArtifactBucket(name, encryptionKey),
       // A secret's ARN ends in "-" and six random characters (Secrets Manager User Guide, "Secret ARN").
       planSecrets: (props.planReadableSecrets ?? []).map((secret) =>
         secret.startsWith('arn:') ? secret : aws.arn('secretsmanager', `secret:${secret}-??????`),
       ),
       partition: aws.partition,
     };
+  }
+
+  /**
+   * The merge pipeline's artifacts: the clone reference and the saved plans, which hold the plans' values, so they
+   * expire after 30 days (a run waits at most 7 days for its approval: CodePipeline User Guide, "Quotas").
+   */
+  private createArtifactBucket(name: string, encryptionKey: IEncryptionKey): SecureBucket {
+    return new SecureBucket(this, 'artifacts', {
+      bucketPrefix: artifactBucketPrefix(name),
+      encryptionKey,
+      expireObjectsAfterDays: 30,
+    });
   }
 
   /** The project: the repository's pull requests into the branch, through the connection, with its own buildspec. */
@@ -421,7 +437,7 @@ export class InfrastructurePipeline extends Construct {
     const aws = AwsContext.of(this);
     const applyServices = props.planReadServices ?? PLANNED_STACK_SERVICES;
     const project = new BuildProject(this, 'apply', {
-      projectName: `${settings.name}-apply`,
+      projectName: applyProjectName(settings.name),
       description: `Applies the saved plans of each merge into ${settings.branch}; run by ${settings.name}`,
       encryptionKey: settings.encryptionKey,
       buildsImages: false,
@@ -449,6 +465,7 @@ export class InfrastructurePipeline extends Construct {
     );
     const statements = applyStatements({
       boundaryArn: permissionsBoundaryArn(this, settings.name),
+      applyRoleName: applyRoleName(settings.name),
       partition: settings.partition,
       accountId: aws.accountId,
       services: applyServices,
@@ -470,10 +487,7 @@ export class InfrastructurePipeline extends Construct {
       pipelineType: 'V2',
       executionMode: 'QUEUED',
       encryptionKey: settings.encryptionKey,
-      artifactBucket: new SecureBucket(this, 'artifacts', {
-        bucketPrefix: artifactBucketPrefix(settings.name),
-        encryptionKey: settings.encryptionKey,
-      }),
+      artifactBucket: settings.artifactBucket,
     });
     const source = this.createMergeSource(props, settings);
     const stages = MERGE_PIPELINE_STAGES;
@@ -490,15 +504,16 @@ export class InfrastructurePipeline extends Construct {
     pipeline.addStage({
       stageName: stages.approve,
       actions: [new ManualApprovalAction({ actionName: stages.approve, comments: APPROVAL_COMMENT })],
-      // Entered only when a plan replaces or deletes something that holds data, or every change waits.
+      // Skipped only when the plan says positively that no approval is needed: any other value, an empty one
+      // included, enters it (fails closed). A SKIP condition cannot be overridden at run time.
       entryCondition: {
         result: 'SKIP',
         rules: [
           {
             ruleName: 'PlanNeedsApproval',
             variable: `#{${stages.plan}.${NEEDS_APPROVAL_VARIABLE}}`,
-            operator: 'EQ',
-            value: 'true',
+            operator: 'NE',
+            value: 'false',
           },
         ],
       },
@@ -572,8 +587,8 @@ function stateVariables(state: InfrastructureState, planSecrets: readonly string
 
 /**
  * Restricts a plan project's role to a plan's reads: the state, the secrets the plans read, and AWS's
- * `ReadOnlyAccess` of the planned services, with what it could read beyond denied; `variableSecrets` are the secrets
- * of the build's own variables, which CodeBuild reads with the role.
+ * `ReadOnlyAccess` of the planned services, with what it could read beyond denied; `buildReads` are what CodeBuild
+ * reads with the role for the build itself: its variables' secrets, and its input artifact's objects.
  */
 function restrictToPlanReads(
   scope: Construct,
@@ -581,7 +596,7 @@ function restrictToPlanReads(
   project: BuildProject,
   props: InfrastructurePipelineProps,
   settings: ResolvedSettings,
-  variableSecrets: readonly string[],
+  buildReads: { readonly secrets: readonly string[]; readonly objects: readonly string[] },
 ): PlanReadResources {
   const role = project.role;
   const stateObjects = grantStateRead(role, props.state, settings.partition);
@@ -598,8 +613,8 @@ function restrictToPlanReads(
     role: role.roleName,
     policy: JSON.stringify(
       dataReadDenials({
-        readableSecrets: [...variableSecrets, ...settings.planSecrets],
-        stateObjects,
+        readableSecrets: [...buildReads.secrets, ...settings.planSecrets],
+        readableObjects: [stateObjects, ...buildReads.objects],
         services: props.planReadServices ?? PLANNED_STACK_SERVICES,
       }),
     ),
@@ -637,7 +652,8 @@ function grantStateRead(role: IGrantable, state: InfrastructureState, partition:
  */
 function dataReadDenials(denied: {
   readonly readableSecrets: readonly string[];
-  readonly stateObjects: string;
+  /** The objects it may read: the state, and the build's input artifact. */
+  readonly readableObjects: readonly string[];
   readonly services: readonly string[];
 }) {
   return {
@@ -657,7 +673,7 @@ function dataReadDenials(denied: {
         NotResource: denied.readableSecrets,
       },
       { Sid: 'DenyParameterValues', Effect: 'Deny', Action: PARAMETER_VALUE_ACTIONS, Resource: '*' },
-      { Sid: 'DenyOtherObjects', Effect: 'Deny', Action: OBJECT_VALUE_ACTIONS, NotResource: [denied.stateObjects] },
+      { Sid: 'DenyOtherObjects', Effect: 'Deny', Action: OBJECT_VALUE_ACTIONS, NotResource: denied.readableObjects },
     ],
   };
 }

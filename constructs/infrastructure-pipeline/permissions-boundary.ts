@@ -9,6 +9,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IAspect, TerraformResource } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { applyStatements, ApplyStatement } from '../../shared/apply-permissions';
+import { buildRoleName } from '../aws/build-project';
 import { Suppressions } from '../../shared/suppressions';
 import { checkIamPolicyName } from '../aws/service-role';
 import { AwsContext } from '../private/aws-context';
@@ -19,6 +20,12 @@ import { PropProblem } from '../core/validation';
 
 /** The boundary policy's name: `<name>-boundary`, `name` being the infrastructure pipeline's. */
 export const permissionsBoundaryName = (name: string) => `${name}-boundary`;
+
+/** The infrastructure pipeline's apply project: `<name>-apply`. */
+export const applyProjectName = (name: string) => `${name}-apply`;
+
+/** The apply project's role, which the boundary denies running other projects' and pipelines' work. */
+export const applyRoleName = (name: string) => buildRoleName(applyProjectName(name));
 
 /** The boundary's ARN in the scope's account (IAM is global: no region). */
 export const permissionsBoundaryArn = (scope: Construct, name: string) =>
@@ -74,6 +81,7 @@ export class PermissionsBoundary extends Construct {
     const boundaryArn = permissionsBoundaryArn(this, name);
     const statements = applyStatements({
       boundaryArn,
+      applyRoleName: applyRoleName(name),
       partition: aws.partition,
       accountId: aws.accountId,
       services: props.services ?? PLANNED_STACK_SERVICES,
