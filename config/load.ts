@@ -181,6 +181,9 @@ export function duplicateKeys(text: string): string[] {
   return problems;
 }
 
+/** What a field holds, for a message: its value, or that it is not set. */
+const describeGiven = (value: unknown) => (value === undefined ? 'not set' : `got ${describeValue(value)}`);
+
 /** Validates a parsed document, reporting every problem with its field path. */
 export function parseConfig(document: unknown, source: string = 'document'): PipelinesConfig {
   const result = configSchema.safeParse(document, { reportInput: true });
@@ -189,7 +192,7 @@ export function parseConfig(document: unknown, source: string = 'document'): Pip
     ...shapeIssues.map((issue) => ({ path: issue.path, describe: () => describeIssue(issue) })),
     ...valueProblems(document, shapeIssues).map((problem) => ({
       path: problem.path,
-      describe: () => [`${formatPath(problem.path)}: got ${describeValue(problem.value)}; ${problem.message}`],
+      describe: () => [`${formatPath(problem.path)}: ${describeGiven(problem.value)}; ${problem.message}`],
     })),
   ];
   if (problems.length > 0 || !result.success) {

@@ -27,6 +27,7 @@ import { validateCiPipelineStackProps } from '../stacks/ci-pipeline-stack';
 import { validateGitHubConnectionStackProps } from '../stacks/github-connection-stack';
 import { stateKeyAlias, validateStateBootstrapStackProps } from '../stacks/state-bootstrap-stack';
 import { validateInfrastructurePipelineStackProps } from '../stacks/infrastructure-pipeline-stack';
+import { validatePermissionsBoundaryStackProps } from '../stacks/permissions-boundary-stack';
 import { INFRASTRUCTURE_PIPELINE_DEFAULTS } from '../constructs/infrastructure-pipeline/infrastructure-pipeline';
 import {
   BOOTSTRAP_STACK_FIELDS,
@@ -35,6 +36,8 @@ import {
   CONNECTION_STACK_FIELDS,
   connectionStackProps,
   INFRASTRUCTURE_PIPELINE_STACK_FIELDS,
+  PERMISSIONS_BOUNDARY_STACK_FIELDS,
+  permissionsBoundaryStackProps,
   infrastructurePipelineStackProps,
   PIPELINE_STACK_FIELDS,
   pipelineIdentity,
@@ -394,6 +397,30 @@ function stackFieldProblems(
   });
 }
 
+/** The infrastructure pipeline's stacks' own rules: its stack's, and its permissions boundary's. */
+function infrastructureStackProblems(
+  config: PipelinesConfig,
+  keyField: Omit<FieldProblem, 'message'> | undefined,
+): FieldProblem[] {
+  if (config.infrastructurePipeline === undefined) return [];
+  return [
+    ...stackFieldProblems(
+      validateInfrastructurePipelineStackProps(
+        infrastructurePipelineStackProps(config as SharedSettings, config.infrastructurePipeline),
+      ),
+      INFRASTRUCTURE_PIPELINE_STACK_FIELDS,
+      undefined,
+      keyField,
+    ),
+    ...stackFieldProblems(
+      validatePermissionsBoundaryStackProps(permissionsBoundaryStackProps(config as SharedSettings)),
+      PERMISSIONS_BOUNDARY_STACK_FIELDS,
+      undefined,
+      keyField,
+    ),
+  ];
+}
+
 /** The stacks' own rules for the region and state, each problem once however many stacks share the field. */
 function stackProblems(config: PipelinesConfig): FieldProblem[] {
   const bootstrap = bootstrapStackProps(config);
@@ -418,14 +445,7 @@ function stackProblems(config: PipelinesConfig): FieldProblem[] {
           undefined,
           keyField(['state', 'keyPrefix'], config.state.keyPrefix),
         )),
-    ...(config.infrastructurePipeline === undefined
-      ? []
-      : stackFieldProblems(
-          validateInfrastructurePipelineStackProps(
-            infrastructurePipelineStackProps(config as SharedSettings, config.infrastructurePipeline),
-          ),
-          INFRASTRUCTURE_PIPELINE_STACK_FIELDS,
-        )),
+    ...infrastructureStackProblems(config, keyField(['state', 'keyPrefix'], config.state.keyPrefix)),
     ...config.pipelines.flatMap((pipeline, index) =>
       isObject(pipeline)
         ? stackFieldProblems(
@@ -481,8 +501,9 @@ function infrastructurePipelineProblems(config: PipelinesConfig): FieldProblem[]
       ? [
           {
             path: ['pipelines', index, 'trigger'],
-            value: pipeline.trigger ?? 'webhook',
+            value: pipeline.trigger,
             message:
+              (pipeline.trigger === undefined ? 'defaults to "webhook", and ' : '') +
               'must be "connection" with an infrastructurePipeline: webhook mode keeps the GitHub token and the ' +
               "webhook secret in the pipeline's state, which every pull-request plan reads and runs the pull " +
               "request's code beside",

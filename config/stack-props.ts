@@ -269,6 +269,12 @@ export function infrastructurePipelineStackProps(
   };
 }
 
+/** Where the permissions boundary stack's props come from in the configuration. */
+export const PERMISSIONS_BOUNDARY_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
+  region: 'region',
+  ...STATE_FIELDS,
+};
+
 /** The permissions boundary's stack props: its state beside the infrastructure pipeline's. */
 export function permissionsBoundaryStackProps(settings: SharedSettings): PermissionsBoundaryStackProps {
   return {

@@ -9,9 +9,9 @@ import {
 } from '../constructs/infrastructure-pipeline/infrastructure-pipeline';
 import { writeStackOutputs } from '../constructs/core/stack-output';
 import { PropProblem } from '../constructs/core/validation';
-import { checkAwsRegion } from '../constructs/private/checks';
+import { checkAwsRegion, partitionOf } from '../constructs/private/checks';
 import { absentIn } from '../constructs/aws/regional-availability';
-import { checkProp, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
+import { checkProp, crossPropProblem, nestedProblems, throwIfInvalid } from '../constructs/private/validation';
 import { declareTerraformTargets, requireTerraformVersion } from '../constructs/private/terraform-version';
 import { addAwsProvider } from './aws-provider';
 import { addS3Backend, RemoteStateSettings, statePartitionProblems, validateRemoteState } from './s3-backend';
@@ -37,7 +37,7 @@ export interface InfrastructurePipelineStackProps extends GuardrailsProps {
 export function validateInfrastructurePipelineStackProps(props: InfrastructurePipelineStackProps): PropProblem[] {
   const pipelineProblems = validateInfrastructurePipelineProps({
     ...props.pipeline,
-    state: { bucket: props.state?.bucket, keyPrefix: props.stateKeyPrefix, kmsKeyArn: '' },
+    state: { bucket: props.state?.bucket, keyPrefix: props.stateKeyPrefix },
   }).flatMap((problem): PropProblem[] =>
     // The bucket and key are the backend's, checked as such.
     problem.prop === 'state.bucket' || problem.prop === 'state.kmsKeyArn'
@@ -51,23 +51,50 @@ export function validateInfrastructurePipelineStackProps(props: InfrastructurePi
       checkAwsRegion(region) === undefined
         ? absentIn(
             region,
-            ['codebuild', 'kms', 's3', 'logs', 'secretsmanager'],
-            'must be a region where AWS offers them',
+            ['codebuild', 'codepipeline', 'codestar-connections', 'kms', 's3', 'logs', 'secretsmanager'],
+            'must be a region where AWS offers the services of the infrastructure pipeline',
           )
         : undefined,
     ),
     ...nestedProblems('state', validateRemoteState(props.state)),
     ...statePartitionProblems(props.state, props.region),
-    ...(props.state.kmsKeyId === undefined
+    ...(props.state.kmsKeyId === undefined && props.state.s3ManagedEncryption !== true
       ? [
           {
             prop: 'state.kmsKeyId',
             value: undefined,
-            allowed: 'is required: the plan role may use only the key the state is encrypted with',
+            allowed:
+              'is required unless s3ManagedEncryption is true: the roles may use only the key the state is ' +
+              'encrypted with',
           },
         ]
       : []),
+    ...arnPartitionProblems(props),
   ];
+}
+
+/**
+ * The ARNs the pipeline is given must be in the partition of its region: an account, and the credentials of its
+ * builds, belong to one partition (AWS General Reference, "Amazon Resource Names": partition).
+ */
+function arnPartitionProblems(props: InfrastructurePipelineStackProps): PropProblem[] {
+  if (checkAwsRegion(props.region) !== undefined) return [];
+  const partition = partitionOf(props.region);
+  const arns: Record<string, string | undefined> = {
+    'pipeline.connectionArn': props.pipeline?.connectionArn,
+    'pipeline.commentTokenSecretArn': props.pipeline?.commentTokenSecretArn,
+    'pipeline.providerTokenSecretArns.plan': props.pipeline?.providerTokenSecretArns?.plan,
+    'pipeline.providerTokenSecretArns.apply': props.pipeline?.providerTokenSecretArns?.apply,
+  };
+  return Object.entries(arns).flatMap(([prop, arn]) =>
+    crossPropProblem(
+      typeof arn === 'string' && arn.startsWith('arn:') && arn.split(':')[1] !== partition,
+      prop,
+      arn,
+      `must be in the partition "${partition}" of the region "${props.region}" (arn:${partition}:…): an account ` +
+        'and its builds belong to one partition',
+    ),
+  );
 }
 
 /**
@@ -88,12 +115,13 @@ export class InfrastructurePipelineStack extends TerraformStack {
     requireTerraformVersion(this);
     addAwsProvider(this, { region: props.region, defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }] });
 
-    const kmsKeyId = props.state.kmsKeyId!;
-    const kmsKeyArn = /:key\//.test(kmsKeyId)
-      ? kmsKeyId
-      : new DataAwsKmsAlias(this, 'state-key', {
-          name: kmsKeyId.startsWith('arn:') ? kmsKeyId.slice(kmsKeyId.indexOf(':alias/') + 1) : kmsKeyId,
-        }).targetKeyArn;
+    const kmsKeyId = props.state.kmsKeyId;
+    const kmsKeyArn =
+      kmsKeyId === undefined || /:key\//.test(kmsKeyId)
+        ? kmsKeyId
+        : new DataAwsKmsAlias(this, 'state-key', {
+            name: kmsKeyId.startsWith('arn:') ? kmsKeyId.slice(kmsKeyId.indexOf(':alias/') + 1) : kmsKeyId,
+          }).targetKeyArn;
     const state = { bucket: props.state.bucket, keyPrefix: props.stateKeyPrefix, kmsKeyArn };
     this.pipeline = new InfrastructurePipeline(this, 'pipeline', { ...props.pipeline, state });
     writeStackOutputs(this, this.pipeline.outputs);

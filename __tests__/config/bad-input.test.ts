@@ -382,7 +382,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   [
     'an existing state bucket without its key',
     document((d) => ((d.state as any).create = false)),
-    'state.kmsKeyArn: got undefined; is required: name the customer-managed KMS key that encrypts the state, or set ' +
+    'state.kmsKeyArn: not set; is required: name the customer-managed KMS key that encrypts the state, or set ' +
       's3ManagedEncryption to true',
   ],
   [
@@ -446,7 +446,10 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
   ],
   [
     "a webhook-mode pipeline beside an infrastructure pipeline, whose plans would read the pipeline's secrets",
-    document((d: any) => (d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE)),
+    document((d: any) => {
+      d.pipelines[0].trigger = 'webhook';
+      d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE;
+    }),
     'pipelines[0].trigger: got "webhook"; must be "connection" with an infrastructurePipeline: webhook mode keeps ' +
       "the GitHub token and the webhook secret in the pipeline's state",
   ],
@@ -458,12 +461,53 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
     'infrastructurePipeline.commentTokenSecretArn: got "github-comments"',
   ],
   [
-    'an infrastructure pipeline for a state encrypted with S3-managed keys: the plan role may use only the state key',
+    "the merge's GitHub token is one a pull request's build reads",
     document((d: any) => {
-      d.state = { ...d.state, create: false, s3ManagedEncryption: true };
+      const plan = INFRASTRUCTURE_PIPELINE.providerTokenSecretArns.plan;
+      d.pipelines[0].trigger = 'connection';
+      d.infrastructurePipeline = { ...INFRASTRUCTURE_PIPELINE, providerTokenSecretArns: { plan, apply: plan } };
+    }),
+    'infrastructurePipeline.providerTokenSecretArns.apply: got "arn:aws:secretsmanager:eu-west-1:123456789012:secret:' +
+      "infrastructure/provider...; must differ from providerTokenSecretArns.plan: a pull request's code can read",
+  ],
+  [
+    'an infrastructure pipeline in GovCloud given ARNs of the commercial partition',
+    document((d: any) => {
+      d.region = 'us-gov-east-1';
+      d.state = { ...d.state, region: 'us-gov-east-1' };
+      d.pipelines = d.pipelines.map((pipeline: any) => ({ ...pipeline, trigger: 'connection' }));
       d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE;
     }),
-    'state.kmsKeyArn: got undefined; is required: the plan role may use only the key the state is encrypted with',
+    'infrastructurePipeline.commentTokenSecretArn: got "arn:aws:secretsmanager:eu-west-1:123456789012:secret:' +
+      'infrastructure/comments...; must be in the partition "aws-us-gov" of the region "us-gov-east-1"',
+  ],
+  [
+    "a key prefix that fits every stack's state key but the permissions boundary's, the longest",
+    document((d: any) => {
+      d.pipelines[0].trigger = 'connection';
+      d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE;
+      d.state.keyPrefix = 'p'.repeat(1018 - `/${d.region}/_infrastructure-pipeline-boundary/terraform.tfstate`.length);
+    }),
+    'state.keyPrefix: got "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp...; makes the ' +
+      'state key',
+  ],
+  [
+    'an infrastructure pipeline in a region without CodeConnections, which it reads its repository through',
+    document((d: any) => {
+      d.region = 'cn-north-1';
+      d.state = { ...d.state, region: 'cn-north-1' };
+      d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE;
+    }),
+    'region: got "cn-north-1"; must be a region where AWS offers the services of the infrastructure pipeline: AWS ' +
+      'does not offer CodeConnections in cn-north-1',
+  ],
+  [
+    'a pipeline that leaves trigger to its default beside an infrastructure pipeline',
+    document((d: any) => {
+      delete d.pipelines[0].trigger;
+      d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE;
+    }),
+    'pipelines[0].trigger: not set; defaults to "webhook", and must be "connection" with an infrastructurePipeline',
   ],
   [
     'a file saved as UTF-16, as Windows tools save "Unicode" text',

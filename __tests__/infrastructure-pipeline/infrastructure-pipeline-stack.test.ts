@@ -142,6 +142,20 @@ describe('InfrastructurePipelineStack', () => {
     expect(only(json.resource.aws_codebuild_webhook).project_name).toMatch(/^\$\{aws_codebuild_project\./);
   });
 
+  test('a state encrypted with S3-managed keys gives the roles no KMS permission for it', () => {
+    const managed = synth({ state: { ...PROPS.state, kmsKeyId: undefined, s3ManagedEncryption: true } });
+    expect(managed.data.aws_kms_alias).toBeUndefined();
+    const sids = Object.values<any>(managed.data.aws_iam_policy_document).flatMap((doc) =>
+      (doc.statement ?? []).map((statement: any) => statement.sid),
+    );
+    expect(sids).toEqual(expect.arrayContaining(['ReadState', 'WriteState', 'LockState']));
+    for (const sid of ['DecryptState', 'EncryptState', 'EncryptStateLock']) expect(sids).not.toContain(sid);
+    const variables = Object.values<any>(managed.resource.aws_codebuild_project).flatMap(
+      (project) => project.environment.environment_variable,
+    );
+    expect(variables.map((variable: any) => variable.name)).not.toContain('TF_STATE_KMS_KEY');
+  });
+
   test('a key ARN is used as it is; an alias is looked up', () => {
     const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab';
     const direct = synth({ state: { ...PROPS.state, kmsKeyId: keyArn } });
@@ -157,10 +171,19 @@ describe('InfrastructurePipelineStack', () => {
       /"pipeline.terraform.version" = "1.11": must be a Terraform release[\s\S]*"pipeline.terraform.sha256" = "x"/,
     );
     expect(() => synth({ region: 'ca-west-1', state: { ...PROPS.state, region: 'ca-west-1' } })).toThrow(
-      'invalid prop "region" = "ca-west-1": must be a region where AWS offers them: AWS does not offer CodeBuild in',
+      'invalid prop "region" = "ca-west-1": must be a region where AWS offers the services of the infrastructure ' +
+        'pipeline: AWS does not offer CodeBuild and CodePipeline and CodeConnections in ca-west-1',
     );
     expect(() => synth({ state: { ...PROPS.state, kmsKeyId: undefined } })).toThrow(
-      'invalid prop "state.kmsKeyId" = undefined: is required',
+      'invalid prop "state.kmsKeyId" = undefined: is required unless s3ManagedEncryption is true',
     );
+    expect(() => synth({ region: 'cn-north-1', state: { ...PROPS.state, region: 'cn-north-1' } })).toThrow(
+      'AWS does not offer CodeConnections in cn-north-1',
+    );
+    expect(() =>
+      synth({
+        pipeline: { ...PROPS.pipeline, providerTokenSecretArns: { plan: COMMENT_TOKEN, apply: COMMENT_TOKEN } },
+      }),
+    ).toThrow('invalid prop "pipeline.providerTokenSecretArns.apply"');
   });
 });

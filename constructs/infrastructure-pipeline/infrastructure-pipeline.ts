@@ -61,7 +61,13 @@ import {
 import { applyStatements } from '../../shared/apply-permissions';
 import { DATA_ACTIONS_OF_PLANNED_SERVICES, PLANNED_STACK_SERVICES } from './planned-services';
 import { Suppressions } from '../../shared/suppressions';
-import { checkOptionalList, checkOptionalProp, checkProp, throwIfInvalid } from '../private/validation';
+import {
+  checkOptionalList,
+  checkOptionalProp,
+  checkProp,
+  crossPropProblem,
+  throwIfInvalid,
+} from '../private/validation';
 
 /** Where the stacks keep their Terraform state, which a plan reads. */
 export interface InfrastructureState {
@@ -69,8 +75,11 @@ export interface InfrastructureState {
   readonly bucket: string;
   /** The prefix every stack's state key is under (`<keyPrefix>/…/terraform.tfstate`). */
   readonly keyPrefix: string;
-  /** The ARN of the KMS key the state is encrypted with (a key ARN, not an alias: IAM scopes KMS actions by key). */
-  readonly kmsKeyArn: string;
+  /**
+   * The ARN of the KMS key the state is encrypted with (a key ARN, not an alias: IAM scopes KMS actions by key).
+   * @default - none: the state is encrypted with S3-managed keys, and the roles get no KMS permission for it
+   */
+  readonly kmsKeyArn?: string;
 }
 
 export interface InfrastructurePipelineProps {
@@ -198,6 +207,27 @@ const checkKmsKeyArnOrReference = (value: string) =>
     ? undefined
     : 'must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias';
 
+/**
+ * The merge's GitHub token must be one no pull request's build reads: not the pull requests' token, not the comment
+ * token, since a pull request's code can read those.
+ */
+function distinctTokenProblems(props: InfrastructurePipelineProps): PropProblem[] {
+  const apply = props.providerTokenSecretArns?.apply;
+  const readByPullRequests = [
+    { prop: 'providerTokenSecretArns.plan', arn: props.providerTokenSecretArns?.plan },
+    { prop: 'commentTokenSecretArn', arn: props.commentTokenSecretArn },
+  ];
+  return readByPullRequests.flatMap(({ prop, arn }) =>
+    crossPropProblem(
+      apply !== undefined && apply === arn,
+      'providerTokenSecretArns.apply',
+      apply,
+      `must differ from ${prop}: a pull request's code can read that secret, and this token may change the ` +
+        'repositories',
+    ),
+  );
+}
+
 /** A stack's ID as the buildspecs pass it to the step (cdktf names a stack's directory after it). */
 const checkStackId = matches(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
@@ -226,7 +256,8 @@ export function validateInfrastructurePipelineProps(props: InfrastructurePipelin
         ? undefined
         : 'must be the prefix of the state keys, without a leading or trailing "/"',
     ),
-    ...checkProp('state.kmsKeyArn', props.state?.kmsKeyArn, checkKmsKeyArnOrReference),
+    ...checkOptionalProp('state.kmsKeyArn', props.state?.kmsKeyArn, checkKmsKeyArnOrReference),
+    ...distinctTokenProblems(props),
     ...checkProp('terraform.version', props.terraform?.version, checkTerraformVersion),
     ...checkProp('terraform.sha256', props.terraform?.sha256, checkSha256),
     ...checkOptionalList('planReadableSecrets', props.planReadableSecrets, checkSecretId),
@@ -424,7 +455,7 @@ export class InfrastructurePipeline extends Construct {
     grant(
       project.role,
       { sid: 'LockState', actions: STATE_LOCK_ACTIONS, resources: [`${stateObjects}/*.tflock`] },
-      { sid: 'EncryptStateLock', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [props.state.kmsKeyArn] },
+      ...stateKeyGrant('EncryptStateLock', KEY_ENCRYPT_DECRYPT_ACTIONS, props.state),
     );
     return project;
   }
@@ -461,7 +492,7 @@ export class InfrastructurePipeline extends Construct {
       },
       { sid: 'WriteState', actions: STATE_WRITE_ACTIONS, resources: [`${stateObjects}/*`] },
       { sid: 'LockState', actions: STATE_LOCK_ACTIONS, resources: [`${stateObjects}/*.tflock`] },
-      { sid: 'EncryptState', actions: KEY_ENCRYPT_DECRYPT_ACTIONS, resources: [props.state.kmsKeyArn] },
+      ...stateKeyGrant('EncryptState', KEY_ENCRYPT_DECRYPT_ACTIONS, props.state),
     );
     const statements = applyStatements({
       boundaryArn: permissionsBoundaryArn(this, settings.name),
@@ -580,7 +611,7 @@ function stateVariables(state: InfrastructureState, planSecrets: readonly string
   return [
     { name: PLAN_BUILD_VARIABLES.stateBucket, value: state.bucket },
     { name: PLAN_BUILD_VARIABLES.stateKeyPrefix, value: state.keyPrefix },
-    { name: PLAN_BUILD_VARIABLES.stateKmsKey, value: state.kmsKeyArn },
+    ...(state.kmsKeyArn === undefined ? [] : [{ name: PLAN_BUILD_VARIABLES.stateKmsKey, value: state.kmsKeyArn }]),
     ...(planSecrets.length === 0 ? [] : [{ name: PLAN_BUILD_VARIABLES.planSecrets, value: planSecrets.join(',') }]),
   ];
 }
@@ -641,9 +672,14 @@ function grantStateRead(role: IGrantable, state: InfrastructureState, partition:
       conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${state.keyPrefix}/*`] }],
     },
     { sid: 'ReadState', actions: STATE_READ_ACTIONS, resources: [stateObjects] },
-    { sid: 'DecryptState', actions: STATE_KEY_READ_ACTIONS, resources: [state.kmsKeyArn] },
+    ...stateKeyGrant('DecryptState', STATE_KEY_READ_ACTIONS, state),
   );
   return stateObjects;
+}
+
+/** A statement on the state's KMS key; none when the state is encrypted with S3-managed keys. */
+function stateKeyGrant(sid: string, actions: readonly string[], state: InfrastructureState) {
+  return state.kmsKeyArn === undefined ? [] : [{ sid, actions, resources: [state.kmsKeyArn] }];
 }
 
 /**
