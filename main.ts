@@ -92,7 +92,7 @@ export function buildStacks(app: App, config: PipelinesConfig, options: Guardrai
     config.infrastructurePipeline === undefined
       ? undefined
       : new PermissionsBoundaryStack(app, PERMISSIONS_BOUNDARY_STACK_ID, {
-          ...permissionsBoundaryStackProps(config),
+          ...permissionsBoundaryStackProps(config, config.infrastructurePipeline),
           ...options,
         });
   const infrastructurePipeline =

@@ -413,7 +413,9 @@ function infrastructureStackProblems(
       keyField,
     ),
     ...stackFieldProblems(
-      validatePermissionsBoundaryStackProps(permissionsBoundaryStackProps(config as SharedSettings)),
+      validatePermissionsBoundaryStackProps(
+        permissionsBoundaryStackProps(config as SharedSettings, config.infrastructurePipeline),
+      ),
       PERMISSIONS_BOUNDARY_STACK_FIELDS,
       undefined,
       keyField,

@@ -273,13 +273,19 @@ export function infrastructurePipelineStackProps(
 export const PERMISSIONS_BOUNDARY_STACK_FIELDS: Readonly<Record<string, string | undefined>> = {
   region: 'region',
   ...STATE_FIELDS,
+  // applyReadableSecrets is providerTokenSecretArns.apply, checked as the infrastructure pipeline's field.
 };
 
 /** The permissions boundary's stack props: its state beside the infrastructure pipeline's. */
-export function permissionsBoundaryStackProps(settings: SharedSettings): PermissionsBoundaryStackProps {
+export function permissionsBoundaryStackProps(
+  settings: SharedSettings,
+  section: InfrastructurePipelineSettings,
+): PermissionsBoundaryStackProps {
   return {
     region: settings.region,
     state: stateAt(settings, stateKey(settings, `_${PERMISSIONS_BOUNDARY_STACK_ID}`)),
+    // The apply build reads its GitHub token with its role: the one secret value the apply may read.
+    applyReadableSecrets: [section.providerTokenSecretArns?.apply].filter((arn): arn is string => arn !== undefined),
   };
 }
 

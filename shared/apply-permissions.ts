@@ -81,6 +81,11 @@ export interface ApplyScope {
   readonly services: readonly string[];
   /** The apply role's name, which {@link APPLY_ROLE_DENIED_ACTIONS} are denied to. */
   readonly applyRoleName: string;
+  /**
+   * The only secrets whose values the apply role may read, by ARN: its build's own variables' (the GitHub provider's
+   * token). An apply reads no other: the stacks refer to secrets, never to their values.
+   */
+  readonly applyReadableSecrets: readonly string[];
 }
 
 /** One statement of an IAM policy document, as JSON. */
@@ -88,16 +93,21 @@ export interface ApplyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: readonly string[];
-  readonly Resource: readonly string[];
+  readonly Resource?: readonly string[];
+  readonly NotResource?: readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 /**
  * Every action of the services the stacks manage; of IAM, reads, and changes to roles of the bounded names that carry
  * the boundary; tagging, and passing to CodeBuild and CodePipeline, roles of those names; and the service-linked role
- * CodeStar Notifications needs. The apply role is denied running other projects' and pipelines' work.
+ * CodeStar Notifications needs. The apply role is denied running other projects' and pipelines' work, and every
+ * secret's value but its own build's.
  */
 export function applyStatements(scope: ApplyScope): ApplyStatement[] {
+  const applyRoleOnly = {
+    ArnEquals: { 'aws:PrincipalArn': `arn:${scope.partition}:iam::${scope.accountId}:role/${scope.applyRoleName}` },
+  };
   const roles = Object.values(ROLE_NAME_SUFFIXES).map(
     (suffix) => `arn:${scope.partition}:iam::${scope.accountId}:role/*${suffix}`,
   );
@@ -136,9 +146,14 @@ export function applyStatements(scope: ApplyScope): ApplyStatement[] {
       Effect: 'Deny',
       Action: APPLY_ROLE_DENIED_ACTIONS,
       Resource: ['*'],
-      Condition: {
-        ArnEquals: { 'aws:PrincipalArn': `arn:${scope.partition}:iam::${scope.accountId}:role/${scope.applyRoleName}` },
-      },
+      Condition: applyRoleOnly,
+    },
+    {
+      Sid: 'DenyApplyReadingSecrets',
+      Effect: 'Deny',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'],
+      ...(scope.applyReadableSecrets.length === 0 ? { Resource: ['*'] } : { NotResource: scope.applyReadableSecrets }),
+      Condition: applyRoleOnly,
     },
   ];
 }

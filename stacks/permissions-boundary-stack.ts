@@ -48,7 +48,11 @@ export class PermissionsBoundaryStack extends TerraformStack {
     addS3Backend(this, props.state);
     requireTerraformVersion(this);
     addAwsProvider(this, { region: props.region, defaultTags: [{ tags: { ManagedBy: 'cdktf', Stack: id } }] });
-    this.boundary = new PermissionsBoundary(this, 'boundary', { name: props.name, services: props.services });
+    this.boundary = new PermissionsBoundary(this, 'boundary', {
+      name: props.name,
+      services: props.services,
+      applyReadableSecrets: props.applyReadableSecrets,
+    });
     writeStackOutputs(this, [
       {
         name: 'permissions_boundary_arn',

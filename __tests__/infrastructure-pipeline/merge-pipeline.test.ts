@@ -188,6 +188,8 @@ describe('the merge pipeline', () => {
     expect(bySid.DenyApplyRunningWork.Condition.ArnEquals['aws:PrincipalArn']).toMatch(
       /:role\/infrastructure-pipeline-apply-codebuild$/,
     );
+    // Nor any secret's value but its own build's GitHub token, which CodeBuild reads with the role.
+    expect(bySid.DenyApplyReadingSecrets).toMatchObject({ Effect: 'Deny', NotResource: [PROVIDER_WRITE_TOKEN] });
     const bySidInline = Object.fromEntries(statementsOf(json, 'pipeline/apply/role').map((s: any) => [s.sid, s]));
     expect(bySidInline.WriteState.actions).toEqual(['s3:GetObject', 's3:PutObject']);
     // The project waits for the apply's permissions too.
@@ -237,6 +239,7 @@ describe('the permissions boundary', () => {
         Statement: applyStatements({
           boundaryArn: '*',
           applyRoleName: '*',
+          applyReadableSecrets: [],
           partition: '*',
           accountId: '*',
           services: PLANNED_STACK_SERVICES,
@@ -265,6 +268,24 @@ describe('the permissions boundary', () => {
       }
     }
     expect(checked).toBeGreaterThan(500);
+  });
+
+  test("in the app, the boundary is the apply role's own statements: what the role is granted, it may use", () => {
+    const policyOf = (file: string, type: string, name: RegExp) => {
+      const json = JSON.parse(readFileSync(join(GOLDEN, 'infrastructure-pipeline', file), 'utf8'));
+      const [, policy] = Object.entries<any>(json.resource[type]).find(([key]) => name.test(key))!;
+      return JSON.parse(policy.policy).Statement;
+    };
+    const boundary = policyOf('infrastructure-pipeline-boundary.tf.json', 'aws_iam_policy', /^boundary_policy_/);
+    const apply = policyOf(
+      'infrastructure-pipeline.tf.json',
+      'aws_iam_role_policy',
+      /^pipeline_apply-within-boundary_/,
+    );
+    expect(apply).toEqual(boundary);
+    expect(boundary.find((statement: any) => statement.Sid === 'DenyApplyReadingSecrets').NotResource).toEqual([
+      expect.stringMatching(/:secret:infrastructure\/github-provider-write-/),
+    ]);
   });
 
   test('a widened apply statement is a finding: another service, another IAM action', () => {

@@ -497,6 +497,7 @@ export class InfrastructurePipeline extends Construct {
     const statements = applyStatements({
       boundaryArn: permissionsBoundaryArn(this, settings.name),
       applyRoleName: applyRoleName(settings.name),
+      applyReadableSecrets: providerToken(props.providerTokenSecretArns?.apply).map((variable) => variable.secretArn),
       partition: settings.partition,
       accountId: aws.accountId,
       services: applyServices,

@@ -10,6 +10,7 @@ import { IAspect, TerraformResource } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { applyStatements, ApplyStatement } from '../../shared/apply-permissions';
 import { buildRoleName } from '../aws/build-project';
+import { checkSecretArn } from '../aws/registry-credentials';
 import { Suppressions } from '../../shared/suppressions';
 import { checkIamPolicyName } from '../aws/service-role';
 import { AwsContext } from '../private/aws-context';
@@ -43,6 +44,12 @@ export interface PermissionsBoundaryProps {
    * @default - the services of this project's stacks ({@link PLANNED_STACK_SERVICES})
    */
   readonly services?: readonly string[];
+  /**
+   * The secrets whose values the apply role may read, by ARN: its build's GitHub provider token
+   * (`providerTokenSecretArns.apply` of the {@link InfrastructurePipeline}). It reads no other.
+   * @default - none: the apply role reads no secret value
+   */
+  readonly applyReadableSecrets?: readonly string[];
 }
 
 const checkPolicyPrefix = matches(
@@ -55,6 +62,7 @@ export function validatePermissionsBoundaryProps(props: PermissionsBoundaryProps
   return [
     ...(props.name === undefined ? [] : checkProp('name', props.name, checkPolicyPrefix)),
     ...(props.name === undefined ? [] : checkProp('name', permissionsBoundaryName(props.name), checkIamPolicyName)),
+    ...checkOptionalList('applyReadableSecrets', props.applyReadableSecrets, checkSecretArn),
     ...checkOptionalList(
       'services',
       props.services,
@@ -82,6 +90,7 @@ export class PermissionsBoundary extends Construct {
     const statements = applyStatements({
       boundaryArn,
       applyRoleName: applyRoleName(name),
+      applyReadableSecrets: props.applyReadableSecrets ?? [],
       partition: aws.partition,
       accountId: aws.accountId,
       services: props.services ?? PLANNED_STACK_SERVICES,
@@ -108,7 +117,9 @@ export function suppressApplyStatementFindings(
   const reason =
     'The apply creates, changes and deletes whatever the merged stacks declare, in the services they manage; what ' +
     'it may do with roles is held by the permissions boundary, which an administrator alone changes.';
-  for (const statement of statements.filter((candidate) => candidate.Resource.includes('*'))) {
+  for (const statement of statements.filter(
+    (candidate) => candidate.Effect === 'Allow' && (candidate.Resource ?? []).includes('*'),
+  )) {
     Suppressions.add(resource, {
       ruleId: 'CIP_IAM_4',
       reason,

@@ -329,12 +329,14 @@ function terraformApplyNeeds(variables: Record<string, any>[], stack: Synthesize
   const accounts = ownAccountSources('data.aws_caller_identity', stack).map((account) => ref(account, 'account_id'));
   const [spelled, ...otherSpellings] = partitionsOf(stack)
     .flatMap((partition) => [...accounts, '*'].map((accountId) => ({ partition, accountId })))
-    .map((where) => applyStatements({ boundaryArn: '*', applyRoleName: '*', services, ...where }));
+    .map((where) =>
+      applyStatements({ boundaryArn: '*', applyRoleName: '*', applyReadableSecrets: [], services, ...where }),
+    );
   return spelled.flatMap((statement, index) =>
-    (statement.Effect === 'Allow' ? statement.Resource : []).map((resource, resourceIndex) => ({
+    (statement.Effect === 'Allow' ? (statement.Resource ?? []) : []).map((resource, resourceIndex) => ({
       actions: statement.Action,
       resource,
-      sameResourceAs: otherSpellings.map((statements) => statements[index].Resource[resourceIndex]),
+      sameResourceAs: otherSpellings.map((statements) => statements[index].Resource![resourceIndex]),
       purpose: `apply the stacks (${statement.Sid})`,
     })),
   );
