@@ -488,8 +488,7 @@ const BATTERY: readonly (readonly [string, unknown, string])[] = [
       d.infrastructurePipeline = INFRASTRUCTURE_PIPELINE;
       d.state.keyPrefix = 'p'.repeat(1018 - `/${d.region}/_infrastructure-pipeline-boundary/terraform.tfstate`.length);
     }),
-    'state.keyPrefix: got "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp...; makes the ' +
-      'state key',
+    `state.keyPrefix: got "${'p'.repeat(76)}...; makes the state key`,
   ],
   [
     'an infrastructure pipeline in a region without CodeConnections, which it reads its repository through',
