@@ -6,6 +6,7 @@ import {
 import { testApp } from '../helpers';
 import { Suppressions } from '../../shared/suppressions';
 import { COMMENT_TOKEN, CONNECTION, INFRASTRUCTURE_STACK_PROPS, PROVIDER_READ_TOKEN, TERRAFORM } from './stack-props';
+import { at } from './synthesized-element';
 
 const PROPS = INFRASTRUCTURE_STACK_PROPS;
 
@@ -19,15 +20,6 @@ const only = (block: Record<string, any> | undefined) => {
   const values = Object.values(block ?? {});
   expect(values).toHaveLength(1);
   return values[0];
-};
-
-/** The resource of `type` at the construct path `path` under the stack (cdktf names it `<path with _>_<hash>`). */
-const at = (json: any, type: string, path: string, mode = 'resource'): [string, any] => {
-  const found = Object.entries<any>(json[mode][type] ?? {}).filter(([name]) =>
-    new RegExp(`^${path.replace(/\//g, '_')}_[0-9A-F]{8}$`).test(name),
-  );
-  expect(found).toHaveLength(1);
-  return found[0];
 };
 
 describe('InfrastructurePipelineStack', () => {

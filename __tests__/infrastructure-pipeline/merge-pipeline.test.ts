@@ -13,6 +13,7 @@ import { applyStatements, BOUNDED_ROLE_ACTIONS, ROLE_TAG_ACTIONS } from '../../s
 import { InfrastructurePipelineStack } from '../../stacks/infrastructure-pipeline-stack';
 import { testApp } from '../helpers';
 import { CONNECTION, INFRASTRUCTURE_STACK_PROPS, PROVIDER_READ_TOKEN, PROVIDER_WRITE_TOKEN } from './stack-props';
+import { at } from './synthesized-element';
 
 const PROPS = INFRASTRUCTURE_STACK_PROPS;
 const GOLDEN = join(__dirname, '..', 'golden');
@@ -24,15 +25,6 @@ function synth(pipeline: Partial<typeof PROPS.pipeline> = {}) {
   });
   return JSON.parse(Testing.synth(stack, true));
 }
-
-/** The element of `type` at the construct path `path` under the stack (cdktf names it `<path with _>_<hash>`). */
-const at = (json: any, type: string, path: string, mode = 'resource'): [string, any] => {
-  const found = Object.entries<any>(json[mode][type] ?? {}).filter(([name]) =>
-    new RegExp(`^${path.replace(/\//g, '_')}_[0-9A-F]{8}$`).test(name),
-  );
-  expect(found).toHaveLength(1);
-  return found[0];
-};
 
 const statementsOf = (json: any, rolePath: string): any[] =>
   at(json, 'aws_iam_policy_document', `${rolePath}/permissions`, 'data')[1].statement;
