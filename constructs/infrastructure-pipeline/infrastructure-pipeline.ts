@@ -325,9 +325,10 @@ interface ResolvedSettings {
  *   data, and applies exactly the saved plans with the apply role.
  *
  * The plan roles read the planned services (`ReadOnlyAccess`, every other service denied) and the state; they are
- * denied every secret value but the comment token and `planReadableSecrets`, every SSM parameter value, and every S3
- * object outside the state. The apply role may do what the {@link PermissionsBoundary} allows, and every role it
- * creates or changes, its own included, must carry that boundary, which only an administrator changes.
+ * denied every secret value but their builds' own tokens and `planReadableSecrets`, every SSM parameter value, and
+ * every S3 object outside the state (and, for the merge plan, its input artifact). The apply role may do what the
+ * {@link PermissionsBoundary} allows, and every role it creates or changes, its own included, must carry that
+ * boundary, which only an administrator changes.
  */
 export class InfrastructurePipeline extends Construct {
   /** The CodeBuild project that plans pull requests. */
