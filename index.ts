@@ -146,8 +146,8 @@ export type {
   InfrastructurePipelineResources,
   InfrastructureState,
   PlanReadResources,
-  TerraformRelease,
 } from './constructs/infrastructure-pipeline/infrastructure-pipeline';
+export type { TerraformRelease } from './constructs/infrastructure-pipeline/buildspecs';
 export {
   PermissionsBoundary,
   PermissionsBoundaryAspect,

@@ -49,11 +49,10 @@ import {
   TerraformRelease,
 } from './buildspecs';
 
-export type { TerraformRelease } from './buildspecs';
-export { pullRequestBuildspec } from './buildspecs';
 import {
   applyProjectName,
   applyRoleName,
+  checkInfrastructurePipelineName,
   permissionsBoundaryArn,
   PermissionsBoundaryAspect,
   suppressApplyStatementFindings,
@@ -198,10 +197,6 @@ const checkTerraformVersion = matches(
   'must be a Terraform release such as "1.11.4"',
 );
 const checkSha256 = matches(/^[0-9a-f]{64}$/, 'must be a SHA-256: 64 lowercase hexadecimal digits');
-const checkPrefix = matches(
-  /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
-  'must be 1-100 letters, digits, "-" and "_", starting with a letter or digit',
-);
 const checkKmsKeyArnOrReference = (value: string) =>
   isTerraformExpression(value) || /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(value)
     ? undefined
@@ -266,7 +261,7 @@ export function validateInfrastructurePipelineProps(props: InfrastructurePipelin
       props.planReadServices,
       matches(/^[a-z0-9-]{2,64}$/, 'must be an IAM service prefix, such as "codebuild" or "s3"'),
     ),
-    ...checkOptionalProp('name', props.name, checkPrefix),
+    ...checkOptionalProp('name', props.name, checkInfrastructurePipelineName),
     ...checkOptionalProp('statusContext', props.statusContext, checkStatusCheckContext),
     ...checkOptionalProp('selfStack', props.selfStack, checkStackId),
     ...checkOptionalList('adminStacks', props.adminStacks, checkStackId),
@@ -452,10 +447,9 @@ export class InfrastructurePipeline extends Construct {
         { name: PLAN_BUILD_VARIABLES.stateLock, value: 'true' },
       ],
     });
-    const stateObjects = `arn:${settings.partition}:s3:::${props.state.bucket}/${props.state.keyPrefix}`;
     grant(
       project.role,
-      { sid: 'LockState', actions: STATE_LOCK_ACTIONS, resources: [`${stateObjects}/*.tflock`] },
+      lockState(stateArns(props.state, settings.partition)),
       ...stateKeyGrant('EncryptStateLock', KEY_ENCRYPT_DECRYPT_ACTIONS, props.state),
     );
     return project;
@@ -482,17 +476,12 @@ export class InfrastructurePipeline extends Construct {
         { name: PLAN_BUILD_VARIABLES.applyServices, value: applyServices.join(',') },
       ],
     });
-    const stateObjects = `arn:${settings.partition}:s3:::${props.state.bucket}/${props.state.keyPrefix}`;
+    const state = stateArns(props.state, settings.partition);
     grant(
       project.role,
-      {
-        sid: 'ListStateKeys',
-        actions: BUCKET_LIST_ACTIONS,
-        resources: [`arn:${settings.partition}:s3:::${props.state.bucket}`],
-        conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${props.state.keyPrefix}/*`] }],
-      },
-      { sid: 'WriteState', actions: STATE_WRITE_ACTIONS, resources: [`${stateObjects}/*`] },
-      { sid: 'LockState', actions: STATE_LOCK_ACTIONS, resources: [`${stateObjects}/*.tflock`] },
+      listStateKeys(props.state, state),
+      { sid: 'WriteState', actions: STATE_WRITE_ACTIONS, resources: [`${state.objects}/*`] },
+      lockState(state),
       ...stateKeyGrant('EncryptState', KEY_ENCRYPT_DECRYPT_ACTIONS, props.state),
     );
     const statements = applyStatements({
@@ -663,21 +652,37 @@ function restrictToPlanReads(
  * prefix, read the state, and decrypt it with the state's key. Returns the ARN pattern of the state objects.
  */
 function grantStateRead(role: IGrantable, state: InfrastructureState, partition: string): string {
-  const bucketArn = `arn:${partition}:s3:::${state.bucket}`;
-  const stateObjects = `${bucketArn}/${state.keyPrefix}/*`;
+  const arns = stateArns(state, partition);
+  const stateObjects = `${arns.objects}/*`;
   grant(
     role,
-    {
-      sid: 'ListStateKeys',
-      actions: BUCKET_LIST_ACTIONS,
-      resources: [bucketArn],
-      conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${state.keyPrefix}/*`] }],
-    },
+    listStateKeys(state, arns),
     { sid: 'ReadState', actions: STATE_READ_ACTIONS, resources: [stateObjects] },
     ...stateKeyGrant('DecryptState', STATE_KEY_READ_ACTIONS, state),
   );
   return stateObjects;
 }
+
+/** The state's ARNs: its bucket, and the objects under the key prefix (without the trailing "/*"). */
+function stateArns(state: InfrastructureState, partition: string) {
+  const bucket = `arn:${partition}:s3:::${state.bucket}`;
+  return { bucket, objects: `${bucket}/${state.keyPrefix}` };
+}
+
+/** Listing the state's keys, under the prefix only. */
+const listStateKeys = (state: InfrastructureState, arns: ReturnType<typeof stateArns>) => ({
+  sid: 'ListStateKeys',
+  actions: BUCKET_LIST_ACTIONS,
+  resources: [arns.bucket],
+  conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${state.keyPrefix}/*`] }],
+});
+
+/** Taking and releasing the backend's lock files, `<key>.tflock` under the prefix. */
+const lockState = (arns: ReturnType<typeof stateArns>) => ({
+  sid: 'LockState',
+  actions: STATE_LOCK_ACTIONS,
+  resources: [`${arns.objects}/*.tflock`],
+});
 
 /** A statement on the state's KMS key; none when the state is encrypted with S3-managed keys. */
 function stateKeyGrant(sid: string, actions: readonly string[], state: InfrastructureState) {

@@ -52,7 +52,11 @@ export interface PermissionsBoundaryProps {
   readonly applyReadableSecrets?: readonly string[];
 }
 
-const checkPolicyPrefix = matches(
+/**
+ * The infrastructure pipeline's name, which prefixes its projects, roles, pipeline and boundary: the one rule for
+ * `InfrastructurePipelineProps.name` and `PermissionsBoundaryProps.name`, so that the two can always agree.
+ */
+export const checkInfrastructurePipelineName = matches(
   /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
   'must be 1-100 letters, digits, "-" and "_", starting with a letter or digit',
 );
@@ -60,7 +64,7 @@ const checkPolicyPrefix = matches(
 /** Every problem with the props. */
 export function validatePermissionsBoundaryProps(props: PermissionsBoundaryProps): PropProblem[] {
   return [
-    ...(props.name === undefined ? [] : checkProp('name', props.name, checkPolicyPrefix)),
+    ...(props.name === undefined ? [] : checkProp('name', props.name, checkInfrastructurePipelineName)),
     ...(props.name === undefined ? [] : checkProp('name', permissionsBoundaryName(props.name), checkIamPolicyName)),
     ...checkOptionalList('applyReadableSecrets', props.applyReadableSecrets, checkSecretArn),
     ...checkOptionalList(
